@@ -1,0 +1,20 @@
+import { badInput } from '../errors.ts';
+import { deepBenchCodebook } from './deep-bench.ts';
+import { codebookSchema, type Codebook } from './schema.ts';
+
+export * from './schema.ts';
+export * from './values.ts';
+export { deepBenchCodebook };
+
+/** Codebooks that ship with Concord, by id. */
+export const builtInCodebooks: Record<string, Codebook> = { [deepBenchCodebook.id]: deepBenchCodebook };
+
+/** Validates codebook JSON; the message names the first offending path. */
+export function parseCodebook(json: unknown, file = 'codebook'): Codebook {
+  const r = codebookSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw badInput(issue.message, { file, field: issue.path.join('.') });
+  }
+  return r.data;
+}
