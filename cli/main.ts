@@ -1,0 +1,48 @@
+import { reportError, type CliIO, type Command } from './command.ts';
+import { commands } from './commands/index.ts';
+
+const stdio: CliIO = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+};
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'concord: label LLM-generated code as a team, measure agreement, adjudicate, export.',
+    '',
+    'usage: concord <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `concord <command> --help` for the options of one command.',
+    'Exit status: 0 success, 1 usage error, 2 bad input (nothing was written).',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name ? 0 : 1;
+  }
+  if (name === '--version') {
+    io.stdout('concord 0.1.0\n');
+    return 0;
+  }
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`concord: unknown command "${name}"\n\n${help()}`);
+    return 1;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    return reportError(e, io, command.usage);
+  }
+}

@@ -1,0 +1,4 @@
+import initial from './001-initial.ts';
+
+/** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
+export const migrations: { version: number; name: string; sql: string }[] = [{ version: 1, name: '001-initial', sql: initial }];

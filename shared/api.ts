@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { Codebook } from './codebook/schema.ts';
+import type { LabelValue } from './codebook/values.ts';
+import type {
+  Annotator,
+  EntryForAnnotator,
+  EntrySummary,
+  ImportJob,
+  LabelChange,
+  ProjectInfo,
+  SubmissionStatus,
+} from './types.ts';
+import { importFormats } from './types.ts';
+import { ConcordError } from './errors.ts';
+
+/**
+ * The whole API, declared once: method name -> argument schema and result type. The service in
+ * db/ implements it; Electron IPC, the HTTP server and the renderer's clients are generated from
+ * this table, so a method exists everywhere or nowhere.
+ */
+
+const annotatorName = z
+  .string()
+  .trim()
+  .min(1, 'an annotator needs a name')
+  .max(80)
+  .regex(/^[^\u0000-\u001f]+$/, 'names cannot contain control characters');
+const entryId = z.string().min(1).max(1000);
+const dimensionId = z.string().min(1).max(100);
+
+export const entryFilterSchema = z.object({
+  status: z.enum(['todo', 'draft', 'submitted']).optional(),
+  passed: z.boolean().optional(),
+  /** Entries whose own label on `dimension` contains `value` (an id, or a tree path). */
+  label: z.object({ dimension: dimensionId, value: z.string().min(1) }).optional(),
+  /** Case-insensitive substring of the id, repository or function name. */
+  search: z.string().max(200).optional(),
+});
+export type EntryFilter = z.infer<typeof entryFilterSchema>;
+
+/** Declares a method: `method<Result>()(argumentSchema)`. */
+function method<R>() {
+  return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
+}
+
+export const api = {
+  /** Name, codebook and counts of the open project. */
+  'project.info': method<ProjectInfo>()(z.object({})),
+  'project.codebook': method<Codebook>()(z.object({})),
+  'project.annotators': method<Annotator[]>()(z.object({})),
+  /** Adds an annotator (or returns the existing one of that name). */
+  'project.addAnnotator': method<Annotator>()(z.object({ name: annotatorName, role: z.enum(['annotator', 'adjudicator']).optional() })),
+
+  /** The queue of one annotator, filtered. Only that annotator's labels are included. */
+  'entries.list': method<EntrySummary[]>()(z.object({ annotator: annotatorName, filter: entryFilterSchema.optional() })),
+  'entries.get': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, id: entryId })),
+
+  /** Sets (or, with null, clears) one label; one transaction, one event. */
+  'labels.set': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, dimension: dimensionId, value: z.unknown() })),
+  /** Reverts this annotator's most recent label change that is not yet undone. */
+  'labels.undo': method<LabelChange | null>()(z.object({ annotator: annotatorName })),
+  'labels.setNote': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, text: z.string().max(100_000) })),
+  'labels.setStatus': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, status: z.enum(['draft', 'submitted']) })),
+
+  /** Starts an import of a file or folder on this machine; poll `imports.status`. */
+  'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional() })),
+  'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type ArgsOf<M extends MethodName> = z.input<Api[M]['args']>;
+export type ResultOf<M extends MethodName> = Api[M]['result'];
+export const methodNames = Object.keys(api) as MethodName[];
+
+/** The typed surface every client offers: `client.call('entries.get', {...})`. */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+}
+
+/** An implementation of every method (what the service provides and the hosts expose). */
+export type ApiHandlers = { [M in MethodName]: (args: z.output<Api[M]['args']>) => ResultOf<M> | Promise<ResultOf<M>> };
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+/** Checks arguments that crossed a process boundary; the error names the offending field. */
+export function parseArgs<M extends MethodName>(name: M, raw: unknown): z.output<Api[M]['args']> {
+  const r = api[name].args.safeParse(raw ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ConcordError('bad-input', `${name}: ${issue.message}`, { field: issue.path.join('.') || undefined });
+  }
+  return r.data as z.output<Api[M]['args']>;
+}
+
+export type { LabelValue, SubmissionStatus };

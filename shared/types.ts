@@ -1,0 +1,119 @@
+import type { Codebook } from './codebook/schema.ts';
+import type { LabelValue } from './codebook/values.ts';
+
+/** Domain types shared by the service, the hosts and the renderer. */
+
+export type AnnotatorRole = 'annotator' | 'adjudicator' | 'reference';
+
+export interface Annotator {
+  name: string;
+  role: AnnotatorRole;
+}
+
+export type SubmissionStatus = 'todo' | 'draft' | 'submitted';
+
+export interface EntryMetadata {
+  repo?: string;
+  function?: string;
+  class?: string;
+  model?: string;
+  sourceFile?: string;
+  groundTruthPath?: string;
+  testCases?: string;
+  [key: string]: string | undefined;
+}
+
+/** One row of the entry queue, as one annotator sees it. */
+export interface EntrySummary {
+  id: string;
+  repo: string | null;
+  function: string | null;
+  passed: boolean | null;
+  status: SubmissionStatus;
+  /** This annotator's own labels, by dimension (never anyone else's). */
+  labels: Record<string, LabelValue>;
+}
+
+export interface Entry {
+  id: string;
+  prompt: string;
+  groundTruth: string;
+  output: string;
+  testLog: string;
+  passed: boolean | null;
+  failingTests: string[];
+  metadata: EntryMetadata;
+  contentHash: string;
+}
+
+/** An entry with what one annotator has recorded on it. */
+export interface EntryForAnnotator {
+  entry: Entry;
+  labels: Record<string, LabelValue>;
+  note: string;
+  status: SubmissionStatus;
+}
+
+export interface ProjectCounts {
+  entries: number;
+  failingEntries: number;
+  annotators: number;
+  labels: number;
+  decisions: number;
+}
+
+export interface ProjectInfo {
+  name: string;
+  codebook: { id: string; version: string; name: string };
+  counts: ProjectCounts;
+  schemaVersion: number;
+}
+
+export interface ProjectSnapshot {
+  info: ProjectInfo;
+  codebook: Codebook;
+  annotators: Annotator[];
+}
+
+export const importFormats = ['dlbench', 'taxonomy-data', 'jsonl', 'csv', 'annotations', 'results'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+
+export interface ImportWarning {
+  file: string;
+  line?: number;
+  field?: string;
+  message: string;
+}
+
+export interface ImportSummary {
+  format: ImportFormat;
+  path: string;
+  files: number;
+  entriesCreated: number;
+  entriesUpdated: number;
+  labels: number;
+  annotatorsCreated: number;
+  modelResults: number;
+  warnings: ImportWarning[];
+}
+
+export interface ImportProgress {
+  phase: 'reading' | 'writing' | 'done' | 'failed';
+  done: number;
+  total: number;
+}
+
+export interface ImportJob {
+  jobId: string;
+  progress: ImportProgress;
+  summary?: ImportSummary;
+  /** Set when the import was refused; nothing was written. */
+  error?: { message: string; file?: string; line?: number; field?: string };
+}
+
+/** What a label change did, so the UI can show it and undo can reverse it. */
+export interface LabelChange {
+  entryId: string;
+  dimension: string;
+  value: LabelValue | null;
+}
