@@ -1,0 +1,15 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (or installed package) root, for the built renderer and the fixtures. */
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+export const rendererDir = join(packageRoot, 'build', 'renderer');
+
+/** Where `npm run web` keeps its project when no --db is given: $CONCORD_HOME or ~/.concord. */
+export function defaultDbPath(): string {
+  const dir = process.env.CONCORD_HOME || join(homedir(), '.concord');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, 'concord.db');
+}

@@ -1,0 +1,176 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { isMethodName, parseArgs, type ApiHandlers } from '../shared/api.ts';
+import { TOKEN_HEADER } from '../shared/bridge.ts';
+import { serializeError, type ErrorCode } from '../shared/errors.ts';
+
+/**
+ * Browser mode: the built renderer and `POST /api/<method>` on a loopback address. Every API call
+ * needs the per-run token; the Host header must name the address served (against DNS
+ * rebinding) and a browser's Origin must be ours (against cross-site requests).
+ */
+export interface ServeOptions {
+  handlers: ApiHandlers;
+  /** Folder of the built renderer (index.html and assets). */
+  staticDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  /** Largest request body accepted, in bytes. */
+  maxBody?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+const statusOf: Record<ErrorCode, number> = { 'bad-input': 400, usage: 400, 'not-found': 404, conflict: 409, forbidden: 403, internal: 500 };
+
+function sameToken(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function fail(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolvePromise, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      return resolvePromise('too-large');
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.destroy();
+        resolvePromise('too-large');
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolvePromise(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const maxBody = opts.maxBody ?? 1024 * 1024;
+  const root = resolve(opts.staticDir);
+  let allowedHosts: Set<string> = new Set();
+  let origins: Set<string> = new Set();
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const given = req.headers[TOKEN_HEADER];
+    if (!sameToken(Array.isArray(given) ? given[0] : given, token)) return fail(res, 401, 'forbidden', 'missing or wrong token: open the URL that `concord serve` printed');
+    if (req.method !== 'POST') return fail(res, 405, 'usage', 'API calls are POST requests');
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') return fail(res, 413, 'bad-input', `request body over ${maxBody} bytes`);
+    if (!isMethodName(name)) return fail(res, 404, 'not-found', `no API method "${name}"`);
+    let raw: unknown;
+    try {
+      raw = body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      return fail(res, 400, 'bad-input', 'request body is not JSON');
+    }
+    try {
+      const args = parseArgs(name, raw);
+      const result = await (opts.handlers[name] as (a: unknown) => unknown)(args);
+      sendJson(res, 200, { result: result ?? null });
+    } catch (e) {
+      const err = serializeError(e);
+      sendJson(res, statusOf[err.code] ?? 500, { error: err });
+    }
+  }
+
+  function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'usage', 'method not allowed');
+    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+    const file = join(root, rel);
+    if (file !== root && !file.startsWith(root + sep)) return fail(res, 404, 'not-found', 'not found');
+    if (!existsSync(file) || !statSync(file).isFile()) return fail(res, 404, 'not-found', 'not found');
+    res.writeHead(200, {
+      'content-type': mimeTypes[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cache-control': 'no-cache',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return fail(res, 403, 'forbidden', 'unexpected Host header');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin.toLowerCase())) return fail(res, 403, 'forbidden', 'cross-origin request refused');
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (pathname.startsWith('/api/')) {
+      handleApi(req, res, pathname.slice('/api/'.length)).catch((e) => fail(res, 500, 'internal', (e as Error).message));
+      return;
+    }
+    try {
+      handleStatic(req, res, pathname);
+    } catch {
+      fail(res, 400, 'bad-input', 'bad path');
+    }
+  });
+
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      const port = (server.address() as AddressInfo).port;
+      const names = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host];
+      allowedHosts = new Set(names.map((n) => `${n}:${port}`));
+      origins = new Set(names.map((n) => `http://${n}:${port}`));
+      const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/?token=${token}`;
+      if (host === '0.0.0.0') {
+        allowedHosts = new Set([...allowedHosts, `127.0.0.1:${port}`]);
+      }
+      resolvePromise({
+        url,
+        token,
+        port,
+        server,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { deepBenchCodebook } from '../shared/codebook/index.ts';
+import { openDatabase } from './database.ts';
+import { seedDemo } from './import/index.ts';
+import { createService, ensureProject, type Service } from './service.ts';
+
+export interface OpenProjectOptions {
+  /** better_sqlite3.node built for the running runtime (Electron passes its own build). */
+  nativeBinding?: string;
+  /** Fill a database that did not exist yet with the demo project from fixtures/. */
+  seedDemo?: boolean;
+  /** Where the demo fixtures are (the packaged app keeps them outside the source tree). */
+  demoDir?: string;
+  /** Name of a project created now. */
+  name?: string;
+}
+
+/**
+ * Opens a project file for the hosts: creates it with the Deep-Bench codebook when new
+ * (and seeds the demo when asked), migrates it, and returns the service on it.
+ */
+export async function openProject(file: string, opts: OpenProjectOptions = {}): Promise<Service> {
+  const isNew = file === ':memory:' || !existsSync(file);
+  const db = openDatabase(file, { nativeBinding: opts.nativeBinding });
+  try {
+    ensureProject(db, opts.name ?? (opts.seedDemo && isNew ? 'Demo: Deep-Bench sample' : 'Deep-Bench study'), deepBenchCodebook);
+    if (isNew && opts.seedDemo) await seedDemo(db, opts.demoDir);
+    return createService(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

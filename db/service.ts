@@ -1,0 +1,321 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ApiHandlers } from '../shared/api.ts';
+import {
+  canonicalLabelValue,
+  dimensionApplies,
+  findDimension,
+  isEmptyValue,
+  parseCodebook,
+  TREE_SEPARATOR,
+  type Codebook,
+  type Dimension,
+  type LabelValue,
+} from '../shared/codebook/index.ts';
+import { ConcordError, badInput } from '../shared/errors.ts';
+import type {
+  Annotator,
+  AnnotatorRole,
+  Entry,
+  EntryForAnnotator,
+  EntrySummary,
+  ImportFormat,
+  ImportJob,
+  LabelChange,
+  ProjectInfo,
+  SubmissionStatus,
+} from '../shared/types.ts';
+import { now, schemaVersion, type Db } from './database.ts';
+import { appendEvent } from './events.ts';
+import { runImport } from './import/index.ts';
+
+/** The API contract implemented on one SQLite database. Hosts add nothing but transport. */
+export type Service = ApiHandlers & { close(): void; readonly db: Db };
+
+interface EntryRow {
+  id: number;
+  ext_id: string;
+  prompt: string;
+  ground_truth: string;
+  output: string;
+  test_log: string;
+  passed: 0 | 1 | null;
+  failing_tests: string;
+  metadata: string;
+  content_hash: string;
+}
+
+/** Creates the project row on a fresh database; an existing project is left as it is. */
+export function ensureProject(db: Db, name: string, codebook: Codebook): void {
+  const exists = db.prepare('SELECT 1 FROM project WHERE id = 1').get();
+  if (exists) return;
+  db.transaction(() => {
+    db.prepare('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run(name, JSON.stringify(codebook), now());
+    appendEvent(db, { actor: 'system', kind: 'project.create', after: { name, codebook: `${codebook.id}@${codebook.version}` } });
+  })();
+}
+
+export function readCodebook(db: Db): Codebook {
+  const row = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
+  if (!row) throw new ConcordError('not-found', 'this database holds no Concord project');
+  return parseCodebook(JSON.parse(row.codebook_json), 'project codebook');
+}
+
+export function contentHash(prompt: string, groundTruth: string, output: string): string {
+  return createHash('sha256').update(prompt).update('\0').update(groundTruth).update('\0').update(output).digest('hex');
+}
+
+function toEntry(r: EntryRow): Entry {
+  return {
+    id: r.ext_id,
+    prompt: r.prompt,
+    groundTruth: r.ground_truth,
+    output: r.output,
+    testLog: r.test_log,
+    passed: r.passed === null ? null : r.passed === 1,
+    failingTests: JSON.parse(r.failing_tests),
+    metadata: JSON.parse(r.metadata),
+    contentHash: r.content_hash,
+  };
+}
+
+/** Whether a label value holds `wanted` (an id, or a tree type that matches its subtypes too). */
+function labelHolds(value: LabelValue, wanted: string): boolean {
+  if (typeof value === 'string') return value === wanted;
+  if (Array.isArray(value)) return value.some((v) => v === wanted || v.startsWith(wanted + TREE_SEPARATOR));
+  return value[wanted] === true;
+}
+
+export function createService(db: Db): Service {
+  const jobs = new Map<string, ImportJob>();
+  let codebook = readCodebook(db);
+
+  const q = {
+    annotator: db.prepare('SELECT id, name, role FROM annotator WHERE name = ?'),
+    entry: db.prepare('SELECT * FROM entry WHERE ext_id = ?'),
+    labelsOf: db.prepare('SELECT dimension, value FROM label WHERE entry_id = ? AND annotator_id = ?'),
+    label: db.prepare('SELECT value FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?'),
+    noteOf: db.prepare('SELECT text FROM note WHERE entry_id = ? AND annotator_id = ?'),
+    statusOf: db.prepare('SELECT status FROM submission WHERE entry_id = ? AND annotator_id = ?'),
+  };
+
+  function annotatorRow(name: string): { id: number; name: string; role: AnnotatorRole } {
+    const row = q.annotator.get(name) as { id: number; name: string; role: AnnotatorRole } | undefined;
+    if (!row) throw new ConcordError('not-found', `unknown annotator "${name}": add yourself first`, { field: 'annotator' });
+    return row;
+  }
+
+  /** An annotator who labels through the app (reference labels come only from imports). */
+  function labellerRow(name: string) {
+    const a = annotatorRow(name);
+    if (a.role === 'reference') throw new ConcordError('forbidden', `"${name}" holds imported reference labels and cannot label in the app`, { field: 'annotator' });
+    return a;
+  }
+
+  function entryRow(extId: string): EntryRow {
+    const row = q.entry.get(extId) as EntryRow | undefined;
+    if (!row) throw new ConcordError('not-found', `unknown entry "${extId}"`, { field: 'entryId' });
+    return row;
+  }
+
+  function dimension(id: string): Dimension {
+    const d = codebook.dimensions.find((x) => x.id === id);
+    if (!d) throw badInput(`unknown dimension "${id}" (this codebook has ${codebook.dimensions.map((x) => x.id).join(', ')})`, { field: 'dimension' });
+    return d;
+  }
+
+  function forAnnotator(entry: EntryRow, annotatorId: number): EntryForAnnotator {
+    const labels: Record<string, LabelValue> = {};
+    for (const r of q.labelsOf.all(entry.id, annotatorId) as { dimension: string; value: string }[]) labels[r.dimension] = JSON.parse(r.value);
+    const note = (q.noteOf.get(entry.id, annotatorId) as { text: string } | undefined)?.text ?? '';
+    const status = ((q.statusOf.get(entry.id, annotatorId) as { status: SubmissionStatus } | undefined)?.status ?? 'todo') as SubmissionStatus;
+    return { entry: toEntry(entry), labels, note, status };
+  }
+
+  /** Writes one label (or clears it) and logs it; returns false when nothing changed. */
+  function writeLabel(entry: EntryRow, annotator: { id: number; name: string }, dim: Dimension, value: LabelValue | null, kind: string, reverts?: number): boolean {
+    const beforeRow = q.label.get(entry.id, annotator.id, dim.id) as { value: string } | undefined;
+    const before = beforeRow ? (JSON.parse(beforeRow.value) as LabelValue) : null;
+    if (JSON.stringify(before) === JSON.stringify(value)) return false;
+    const at = now();
+    if (value === null) db.prepare('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').run(entry.id, annotator.id, dim.id);
+    else
+      db.prepare(
+        `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
+      ).run(entry.id, annotator.id, dim.id, JSON.stringify(value), codebook.version, at);
+    db.prepare(`INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'draft', ?) ON CONFLICT DO NOTHING`).run(entry.id, annotator.id, at);
+    appendEvent(db, { actor: annotator.name, kind, entryId: entry.ext_id, dimension: dim.id, before, after: value, reverts, at });
+    return true;
+  }
+
+  const handlers: ApiHandlers = {
+    'project.info': (): ProjectInfo => {
+      const row = db.prepare('SELECT name FROM project WHERE id = 1').get() as { name: string };
+      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+      return {
+        name: row.name,
+        codebook: { id: codebook.id, version: codebook.version, name: codebook.name },
+        counts: {
+          entries: count('SELECT COUNT(*) AS n FROM entry'),
+          failingEntries: count('SELECT COUNT(*) AS n FROM entry WHERE passed = 0'),
+          annotators: count('SELECT COUNT(*) AS n FROM annotator'),
+          labels: count('SELECT COUNT(*) AS n FROM label'),
+          decisions: count('SELECT COUNT(*) AS n FROM decision'),
+        },
+        schemaVersion: schemaVersion(db),
+      };
+    },
+
+    'project.codebook': () => codebook,
+
+    'project.annotators': (): Annotator[] => db.prepare('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[],
+
+    'project.addAnnotator': ({ name, role }): Annotator => {
+      const existing = q.annotator.get(name) as Annotator | undefined;
+      if (existing) return { name: existing.name, role: existing.role };
+      const r = role ?? 'annotator';
+      db.transaction(() => {
+        db.prepare('INSERT INTO annotator (name, role, created_at) VALUES (?, ?, ?)').run(name, r, now());
+        appendEvent(db, { actor: name, kind: 'annotator.create', after: { name, role: r } });
+      })();
+      return { name, role: r };
+    },
+
+    'entries.list': ({ annotator, filter }): EntrySummary[] => {
+      const a = annotatorRow(annotator);
+      const rows = db
+        .prepare(
+          `SELECT e.id, e.ext_id, e.passed, json_extract(e.metadata, '$.repo') AS repo, json_extract(e.metadata, '$.function') AS fn,
+                  s.status
+           FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = ?
+           ORDER BY e.ext_id`,
+        )
+        .all(a.id) as { id: number; ext_id: string; passed: 0 | 1 | null; repo: string | null; fn: string | null; status: SubmissionStatus | null }[];
+      const labelsByEntry = new Map<number, Record<string, LabelValue>>();
+      for (const r of db.prepare('SELECT entry_id, dimension, value FROM label WHERE annotator_id = ?').all(a.id) as {
+        entry_id: number;
+        dimension: string;
+        value: string;
+      }[]) {
+        const m = labelsByEntry.get(r.entry_id) ?? {};
+        m[r.dimension] = JSON.parse(r.value);
+        labelsByEntry.set(r.entry_id, m);
+      }
+      const search = filter?.search?.trim().toLowerCase();
+      const out: EntrySummary[] = [];
+      for (const r of rows) {
+        const summary: EntrySummary = {
+          id: r.ext_id,
+          repo: r.repo,
+          function: r.fn,
+          passed: r.passed === null ? null : r.passed === 1,
+          status: r.status ?? 'todo',
+          labels: labelsByEntry.get(r.id) ?? {},
+        };
+        if (filter?.status && summary.status !== filter.status) continue;
+        if (filter?.passed !== undefined && summary.passed !== filter.passed) continue;
+        if (filter?.label) {
+          const v = summary.labels[filter.label.dimension];
+          if (v === undefined || !labelHolds(v, filter.label.value)) continue;
+        }
+        if (search && ![summary.id, summary.repo ?? '', summary.function ?? ''].some((s) => s.toLowerCase().includes(search))) continue;
+        out.push(summary);
+      }
+      return out;
+    },
+
+    'entries.get': ({ annotator, id }) => forAnnotator(entryRow(id), annotatorRow(annotator).id),
+
+    'labels.set': ({ annotator, entryId, dimension: dimId, value }) => {
+      const a = labellerRow(annotator);
+      const entry = entryRow(entryId);
+      const dim = dimension(dimId);
+      const canonical = value === null || value === undefined ? null : canonicalLabelValue(dim, value);
+      const stored = canonical === null || isEmptyValue(canonical) ? null : canonical;
+      if (stored !== null && !dimensionApplies(dim, { passed: entry.passed === null ? null : entry.passed === 1 }))
+        throw badInput(`${dim.label} ${dim.appliesNote ?? 'does not apply to this entry'}`, { field: 'dimension' });
+      db.transaction(() => writeLabel(entry, a, dim, stored, 'label.set'))();
+      return forAnnotator(entry, a.id);
+    },
+
+    'labels.undo': ({ annotator }): LabelChange | null => {
+      const a = labellerRow(annotator);
+      return db.transaction(() => {
+        const last = db
+          .prepare(
+            `SELECT id, entry_ext_id, dimension, before FROM event
+             WHERE actor = ? AND kind = 'label.set'
+               AND id NOT IN (SELECT reverts FROM event WHERE kind = 'label.undo' AND reverts IS NOT NULL)
+             ORDER BY id DESC LIMIT 1`,
+          )
+          .get(a.name) as { id: number; entry_ext_id: string; dimension: string; before: string | null } | undefined;
+        if (!last) return null;
+        const entry = entryRow(last.entry_ext_id);
+        const dim = dimension(last.dimension);
+        const before = last.before === null ? null : (JSON.parse(last.before) as LabelValue | null);
+        if (!writeLabel(entry, a, dim, before, 'label.undo', last.id))
+          appendEvent(db, { actor: a.name, kind: 'label.undo', entryId: entry.ext_id, dimension: dim.id, before, after: before, reverts: last.id });
+        return { entryId: entry.ext_id, dimension: dim.id, value: before };
+      })();
+    },
+
+    'labels.setNote': ({ annotator, entryId, text }) => {
+      const a = labellerRow(annotator);
+      const entry = entryRow(entryId);
+      db.transaction(() => {
+        const before = (q.noteOf.get(entry.id, a.id) as { text: string } | undefined)?.text ?? '';
+        if (before === text) return;
+        const at = now();
+        db.prepare(
+          `INSERT INTO note (entry_id, annotator_id, text, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (entry_id, annotator_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+        ).run(entry.id, a.id, text, at);
+        appendEvent(db, { actor: a.name, kind: 'note.set', entryId: entry.ext_id, before, after: text, at });
+      })();
+      return forAnnotator(entry, a.id);
+    },
+
+    'labels.setStatus': ({ annotator, entryId, status }) => {
+      const a = labellerRow(annotator);
+      const entry = entryRow(entryId);
+      db.transaction(() => {
+        const before = (q.statusOf.get(entry.id, a.id) as { status: SubmissionStatus } | undefined)?.status ?? 'todo';
+        if (before === status) return;
+        const at = now();
+        db.prepare(
+          `INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (entry_id, annotator_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+        ).run(entry.id, a.id, status, at);
+        appendEvent(db, { actor: a.name, kind: 'submission.set', entryId: entry.ext_id, before, after: status, at });
+      })();
+      return forAnnotator(entry, a.id);
+    },
+
+    'imports.start': ({ path, format }): ImportJob => {
+      const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
+      jobs.set(job.jobId, job);
+      runImport(db, path, { format: format as ImportFormat | undefined, actor: 'import', onProgress: (p) => (job.progress = p) })
+        .then((summary) => {
+          job.summary = summary;
+          job.progress = { ...job.progress, phase: 'done' };
+          codebook = readCodebook(db);
+        })
+        .catch((e: unknown) => {
+          const where = e instanceof ConcordError ? e.where : undefined;
+          job.error = { message: (e as Error).message, ...where };
+          job.progress = { ...job.progress, phase: 'failed' };
+        });
+      return { ...job };
+    },
+
+    'imports.status': ({ jobId }): ImportJob => {
+      const job = jobs.get(jobId);
+      if (!job) throw new ConcordError('not-found', `no import job ${jobId}`, { field: 'jobId' });
+      return { ...job };
+    },
+  };
+
+  return Object.assign(handlers, { close: () => db.close(), db });
+}
+
+export { findDimension };
