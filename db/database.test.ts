@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checksum, openDatabase, schemaVersion } from './database.ts';
+import { migrations } from './migrations/index.ts';
+
+const tmp = () => join(mkdtempSync(join(tmpdir(), 'concord-db-')), 'p.db');
+
+describe('openDatabase', () => {
+  it('creates the schema with WAL and foreign keys, recording each migration with its checksum', () => {
+    const file = tmp();
+    const db = openDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const rows = db.prepare('SELECT version, name, checksum FROM schema_migration').all();
+    expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name, checksum: checksum(m.sql) })));
+    expect(schemaVersion(db)).toBe(migrations.length);
+    db.close();
+  });
+
+  it('applies a new migration once, in a transaction', () => {
+    const file = tmp();
+    openDatabase(file).close();
+    const next = [...migrations, { version: 99, name: '099-extra', sql: 'CREATE TABLE extra (x INTEGER);' }];
+    const db = openDatabase(file, { migrations: next });
+    expect(schemaVersion(db)).toBe(99);
+    db.close();
+    expect(() => openDatabase(file, { migrations: next }).close()).not.toThrow();
+  });
+
+  it('rolls back a failing migration entirely', () => {
+    const file = tmp();
+    openDatabase(file).close();
+    const broken = [...migrations, { version: 2, name: '002-broken', sql: 'CREATE TABLE half (x INTEGER); CREATE TABLE half (y INTEGER);' }];
+    expect(() => openDatabase(file, { migrations: broken })).toThrow();
+    const db = openDatabase(file);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('refuses an edited migration', () => {
+    const file = tmp();
+    openDatabase(file).close();
+    const edited = migrations.map((m) => (m.version === 1 ? { ...m, sql: m.sql + '\n-- edited' } : m));
+    expect(() => openDatabase(file, { migrations: edited })).toThrow(/differs from the one applied/);
+  });
+
+  it('refuses a database from a newer Concord without changing it', () => {
+    const file = tmp();
+    openDatabase(file, { migrations: [...migrations, { version: 7, name: '007-future', sql: 'CREATE TABLE future (x);' }] }).close();
+    const before = readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(/newer Concord/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('keeps the event log append-only', () => {
+    const db = openDatabase(tmp());
+    db.prepare("INSERT INTO event (at, actor, kind) VALUES ('t', 'a', 'k')").run();
+    expect(() => db.prepare("UPDATE event SET actor = 'b'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM event').run()).toThrow(/append-only/);
+    db.close();
+  });
+});
