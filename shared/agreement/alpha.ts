@@ -1,0 +1,127 @@
+import { distanceMatrix } from './distance.ts';
+import { codeRatingMatrix, type CodedRatings, type RatingCell, type ValueTable } from './ratings.ts';
+import type { AlphaResult, CoincidenceTable, Level } from './types.ts';
+
+/** The coincidence matrix of coded data, with what alpha needs besides it. */
+export interface Coincidence {
+  /** V x V, row-major: o[c * V + k] = sum over units of (pairs c-k in the unit) / (m_u - 1). */
+  o: Float64Array;
+  /** n_c: how often each value occurs in pairable units. */
+  marginals: Float64Array;
+  /** n: pairable values. */
+  n: number;
+  units: number;
+  raters: number;
+}
+
+/** Builds the coincidence matrix in one pass over the units; units with fewer than two values are skipped. */
+export function buildCoincidence(data: CodedRatings): Coincidence {
+  const V = data.values.keys.length;
+  const R = data.raterCount;
+  const o = new Float64Array(V * V);
+  const marginals = new Float64Array(V);
+  const present = new Int32Array(R);
+  const raterSeen = new Uint8Array(R);
+  const codes = data.codes;
+  let n = 0;
+  let units = 0;
+  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
+    let m = 0;
+    for (let r = 0; r < R; r++) {
+      const c = codes[base + r];
+      if (c >= 0) present[m++] = c;
+    }
+    if (m < 2) continue;
+    units++;
+    n += m;
+    const w = 1 / (m - 1);
+    for (let i = 0; i < m; i++) {
+      const ci = present[i];
+      marginals[ci]++;
+      const row = ci * V;
+      for (let j = i + 1; j < m; j++) {
+        const cj = present[j];
+        o[row + cj] += w;
+        o[cj * V + ci] += w;
+      }
+    }
+    for (let r = 0; r < R; r++) if (codes[base + r] >= 0) raterSeen[r] = 1;
+  }
+  let raters = 0;
+  for (let r = 0; r < R; r++) raters += raterSeen[r];
+  return { o, marginals, n, units, raters };
+}
+
+/** Alpha from sums already formed: sumObserved = sum o_ck delta_ck, sumExpected = sum n_c n_k delta_ck. */
+export function alphaFromSums(level: Level, units: number, n: number, raters: number, sumObserved: number, sumExpected: number): AlphaResult {
+  const base = { level, units, values: n, raters };
+  if (units === 0 || n < 2)
+    return {
+      alpha: null,
+      undefinedReason: 'nothing is pairable: no unit has values from two or more raters',
+      ...base,
+      observedDisagreement: null,
+      expectedDisagreement: null,
+    };
+  const observed = sumObserved / n;
+  const expected = sumExpected / (n * (n - 1));
+  if (sumExpected === 0)
+    return {
+      alpha: null,
+      undefinedReason: 'the expected disagreement is 0: every pairable value is the same, so agreement cannot be told from chance',
+      ...base,
+      observedDisagreement: observed,
+      expectedDisagreement: expected,
+    };
+  return { alpha: 1 - ((n - 1) * sumObserved) / sumExpected, ...base, observedDisagreement: observed, expectedDisagreement: expected };
+}
+
+/** Alpha at a level from a coincidence matrix over the given values. */
+export function alphaFromCoincidence(co: Coincidence, level: Level, values: ValueTable): AlphaResult {
+  const V = values.keys.length;
+  const { o, marginals: nc } = co;
+  let sumO = 0;
+  let sumE = 0;
+  if (level === 'nominal') {
+    // delta is 1 off the diagonal: no V x V metric needed.
+    let diag = 0;
+    let squares = 0;
+    for (let c = 0; c < V; c++) {
+      diag += o[c * V + c];
+      squares += nc[c] * nc[c];
+    }
+    sumO = co.n - diag;
+    sumE = co.n * co.n - squares;
+  } else {
+    const d = distanceMatrix(level, values, nc);
+    for (let c = 0; c < V; c++) {
+      if (nc[c] === 0) continue;
+      const row = c * V;
+      for (let k = 0; k < V; k++) {
+        const dk = d[row + k];
+        if (dk === 0) continue;
+        sumO += o[row + k] * dk;
+        sumE += nc[c] * nc[k] * dk;
+      }
+    }
+  }
+  return alphaFromSums(level, co.units, co.n, co.raters, sumO, sumE);
+}
+
+/** Krippendorff's alpha of coded data at its level. */
+export function computeAlpha(data: CodedRatings): AlphaResult {
+  return alphaFromCoincidence(buildCoincidence(data), data.level, data.values);
+}
+
+/** Krippendorff's alpha of a reliability matrix (one row per rater; null or undefined = missing). */
+export function alphaOfMatrix(rows: readonly (readonly RatingCell[])[], level: Level): AlphaResult {
+  return computeAlpha(codeRatingMatrix(rows, level));
+}
+
+/** The coincidence matrix as plain arrays, labelled by value. */
+export function coincidenceTable(co: Coincidence, values: { id: string; label: string }[]): CoincidenceTable {
+  const V = values.length;
+  const counts: number[][] = [];
+  for (let c = 0; c < V; c++) counts.push(Array.from(co.o.subarray(c * V, c * V + V)));
+  return { values, counts };
+}

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny seeded PRNG. Good enough for resampling and fast; what matters here is that
+ * the same seed gives the same stream on every machine, so a rerun prints the same interval.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
