@@ -141,11 +141,13 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return fail(res, 403, 'forbidden', 'unexpected Host header');
     const origin = req.headers.origin;
     if (origin !== undefined && !origins.has(origin.toLowerCase())) return fail(res, 403, 'forbidden', 'cross-origin request refused');
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (pathname.startsWith('/api/')) {
-      handleApi(req, res, pathname.slice('/api/'.length)).catch((e) => fail(res, 500, 'internal', (e as Error).message));
+    // Decide on the raw path, before any normalisation, so "/api/../x" is still an API call.
+    const rawPath = (req.url ?? '/').split('?')[0];
+    if (rawPath === '/api' || rawPath.startsWith('/api/')) {
+      handleApi(req, res, rawPath.slice('/api/'.length)).catch((e) => fail(res, 500, 'internal', (e as Error).message));
       return;
     }
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     try {
       handleStatic(req, res, pathname);
     } catch {

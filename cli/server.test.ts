@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandlers } from '../shared/api.ts';
+import { badInput } from '../shared/errors.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+let srv: RunningServer;
+const calls: unknown[] = [];
+
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'concord-srv-'));
+  const staticDir = join(root, 'app');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<h1>app</h1>');
+  writeFileSync(join(root, 'secret.txt'), 'outside');
+  const handlers = {
+    'project.annotators': (args: unknown) => {
+      calls.push(args);
+      return [{ name: 'ana', role: 'annotator' }];
+    },
+    'project.addAnnotator': () => {
+      throw badInput('nope', { field: 'name' });
+    },
+  } as unknown as ApiHandlers;
+  srv = await startServer({ handlers, staticDir, maxBody: 1000 });
+});
+afterAll(() => srv.close());
+
+function send(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: srv.port, path, method: opts.method ?? 'POST', headers: { host: `127.0.0.1:${srv.port}`, ...opts.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+const auth = () => ({ 'x-concord-token': srv.token, 'content-type': 'application/json' });
+
+describe('browser-mode server', () => {
+  it('binds to loopback and prints a URL carrying the token', () => {
+    expect(srv.url).toBe(`http://127.0.0.1:${srv.port}/?token=${srv.token}`);
+    expect((srv.server.address() as { address: string }).address).toBe('127.0.0.1');
+  });
+
+  it('answers an API call with a valid token', async () => {
+    const r = await send('/api/project.annotators', { headers: auth(), body: '{}' });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ result: [{ name: 'ana', role: 'annotator' }] });
+  });
+
+  it('answers 401 without the valid token, whatever the method name', async () => {
+    for (const name of ['project.annotators', 'no.such.method', '../../etc/passwd', '']) {
+      expect((await send(`/api/${name}`, { body: '{}' })).status).toBe(401);
+      expect((await send(`/api/${name}`, { headers: { 'x-concord-token': 'wrong' }, body: '{}' })).status).toBe(401);
+    }
+    expect(calls.length).toBe(1);
+  });
+
+  it('answers 403 to a foreign Host header or Origin', async () => {
+    expect((await send('/api/project.annotators', { headers: { ...auth(), host: 'evil.example:80' }, body: '{}' })).status).toBe(403);
+    expect((await send('/api/project.annotators', { headers: { ...auth(), origin: 'http://evil.example' }, body: '{}' })).status).toBe(403);
+    expect((await send('/', { method: 'GET', headers: { host: `attacker.test:${srv.port}` } })).status).toBe(403);
+    expect((await send('/api/project.annotators', { headers: { ...auth(), origin: `http://127.0.0.1:${srv.port}` }, body: '{}' })).status).toBe(200);
+  });
+
+  it('answers 413 over the size limit', async () => {
+    expect((await send('/api/project.annotators', { headers: auth(), body: JSON.stringify({ pad: 'x'.repeat(2000) }) })).status).toBe(413);
+  });
+
+  it('reports bad input with its code and field, and unknown methods as 404', async () => {
+    const r = await send('/api/project.addAnnotator', { headers: auth(), body: '{"name":"x"}' });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body).error).toEqual({ code: 'bad-input', message: 'nope', where: { field: 'name' } });
+    expect((await send('/api/project.addAnnotator', { headers: auth(), body: '{"name": 5}' })).status).toBe(400);
+    expect((await send('/api/project.annotators', { headers: auth(), body: '{not json' })).status).toBe(400);
+    expect((await send('/api/nope', { headers: auth(), body: '{}' })).status).toBe(404);
+  });
+
+  it('serves the app with a strict CSP and never a file outside it', async () => {
+    const r = await send('/', { method: 'GET' });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<h1>app</h1>');
+    expect(String(r.headers['content-security-policy'])).toContain("default-src 'self'");
+    expect((await send('/../secret.txt', { method: 'GET' })).status).toBe(404);
+    expect((await send('/%2e%2e/secret.txt', { method: 'GET' })).status).toBe(404);
+  });
+});
