@@ -1,0 +1,251 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConcordError } from '../../shared/errors.ts';
+import type { ImportProgress } from '../../shared/types.ts';
+import type { Db } from '../database.ts';
+import { detectFormat, PUBLISHED_ANNOTATOR, runImport } from './index.ts';
+import { contentHash } from './plan.ts';
+import { writeDeepBenchLike } from './synthetic.ts';
+import { dumpTables, makeProjectDb } from './testing.ts';
+
+const samples = '/work/shared/formats/samples';
+
+let t: ReturnType<typeof makeProjectDb>;
+let db: Db;
+beforeEach(() => {
+  t = makeProjectDb();
+  db = t.db;
+});
+afterEach(() => t.cleanup());
+
+const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
+const entry = (extId: string) => db.prepare('SELECT * FROM entry WHERE ext_id = ?').get(extId) as Record<string, unknown> & { passed: number | null; failing_tests: string; metadata: string; output: string; content_hash: string; prompt: string; ground_truth: string };
+const labelsOf = (extId: string, annotator: string) =>
+  Object.fromEntries(
+    (
+      db
+        .prepare('SELECT l.dimension, l.value FROM label l JOIN entry e ON e.id = l.entry_id JOIN annotator a ON a.id = l.annotator_id WHERE e.ext_id = ? AND a.name = ?')
+        .all(extId, annotator) as { dimension: string; value: string }[]
+    ).map((r) => [r.dimension, JSON.parse(r.value)]),
+  );
+
+async function expectRefused(p: Promise<unknown>, where: { file?: RegExp; line?: number; field?: string }) {
+  const before = dumpTables(db);
+  let err: unknown;
+  try {
+    await p;
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConcordError);
+  const w = (err as ConcordError).where ?? {};
+  if (where.file) expect(w.file).toMatch(where.file);
+  if (where.line !== undefined) expect(w.line).toBe(where.line);
+  if (where.field !== undefined) expect(w.field).toBe(where.field);
+  expect(dumpTables(db)).toEqual(before);
+  return err as ConcordError;
+}
+
+describe('format detection', () => {
+  it('tells every sample apart', async () => {
+    expect(await detectFormat(join(samples, 'dlbench'))).toBe('dlbench');
+    expect(await detectFormat(join(samples, 'taxonomy-data'))).toBe('taxonomy-data');
+    expect(await detectFormat(join(samples, 'annotations.csv'))).toBe('annotations');
+    const dir = join(t.dir, 'rows');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'r.csv'), 'entry_id,model,passed\n');
+    writeFileSync(join(dir, 'e.jsonl'), '\n{"id": "a", "prompt": "p"}\n');
+    writeFileSync(join(dir, 'e.csv'), 'id,prompt\n');
+    writeFileSync(join(dir, 'x.csv'), 'name,age\n');
+    expect(await detectFormat(join(dir, 'r.csv'))).toBe('results');
+    expect(await detectFormat(join(dir, 'e.jsonl'))).toBe('jsonl');
+    expect(await detectFormat(join(dir, 'e.csv'))).toBe('csv');
+    await expect(detectFormat(join(dir, 'x.csv'))).rejects.toThrow(/cannot tell/);
+    await expect(detectFormat(join(dir, 'missing'))).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('importing the shared samples', () => {
+  it('merges Deep-Bench entries, Taxonomy-Data results and annotations into one project', async () => {
+    const progress: ImportProgress[] = [];
+    const s1 = await runImport(db, join(samples, 'dlbench'), { onProgress: (p) => progress.push(p) });
+    expect(s1).toMatchObject({ format: 'dlbench', files: 3, entriesCreated: 3, entriesUpdated: 0, labels: 9, annotatorsCreated: 1 });
+    expect(s1.warnings.some((w) => w.file.endsWith('classes-tinynet_init, 7.txt') && /swapped/.test(w.message))).toBe(true);
+    expect(s1.warnings.some((w) => w.message === '2 entries with empty task imported as General')).toBe(true);
+    expect(progress.filter((p) => p.phase === 'reading').map((p) => p.done)).toEqual([1, 2, 3]);
+    expect(progress.at(-1)?.phase).toBe('done');
+    expect(labelsOf('classes-tinynet_init, 7', PUBLISHED_ANNOTATOR)).toEqual({ stage: 'model-construction', task: 'general', input: 'others' });
+    expect(db.prepare('SELECT role FROM annotator WHERE name = ?').get(PUBLISHED_ANNOTATOR)).toEqual({ role: 'reference' });
+    expect(count("SELECT COUNT(*) AS n FROM submission WHERE status = 'submitted'")).toBe(3);
+    expect(count("SELECT COUNT(*) AS n FROM event WHERE kind = 'entry.create' AND actor = 'import'")).toBe(3);
+    expect(count("SELECT COUNT(*) AS n FROM event WHERE kind = 'label.set'")).toBe(9);
+
+    const s2 = await runImport(db, join(samples, 'taxonomy-data'), { actor: 'lead' });
+    expect(s2).toMatchObject({ format: 'taxonomy-data', files: 3, entriesCreated: 0, entriesUpdated: 1, warnings: [] });
+    const e = entry('torchgeom_rotate_points42');
+    expect(e.passed).toBe(0);
+    expect(JSON.parse(e.failing_tests)).toHaveLength(2);
+    expect(e.output).toContain('return points @ rot');
+    expect(e.prompt).toContain('rotates a batch of 2D points');
+    expect(e.content_hash).toBe(contentHash(e.prompt, e.ground_truth, e.output));
+    expect(JSON.parse(e.metadata)).toMatchObject({ repo: 'torchgeom', function: 'rotate_points', sourceFile: 'torchgeom_rotate_points42.txt' });
+    expect(count("SELECT COUNT(*) AS n FROM event WHERE kind = 'entry.update' AND actor = 'lead'")).toBe(1);
+
+    const s3 = await runImport(db, join(samples, 'annotations.csv'));
+    expect(s3).toMatchObject({ format: 'annotations', labels: 6, annotatorsCreated: 3 });
+    expect(labelsOf('torchgeom_rotate_points42', 'ana')).toEqual({
+      stage: 'pre-post-processing',
+      bug: ['missing-corner-case::not-dl-related', 'wrong-input-type::tensor-shape-mismatch'],
+    });
+    expect(labelsOf('torchgeom_rotate_points42', 'ben').bug).toEqual(['operation-calculation-error::shape-and-dimension-errors-in-operations']);
+    expect(db.prepare("SELECT n.text FROM note n JOIN annotator a ON a.id = n.annotator_id WHERE a.name = 'cai'").get()).toEqual({ text: 'no ValueError for bad shape' });
+    expect(count('SELECT COUNT(*) AS n FROM assignment')).toBe(3);
+  });
+
+  it('creates a result whose entry is missing, with a warning', async () => {
+    const s = await runImport(db, join(samples, 'taxonomy-data'));
+    expect(s.entriesCreated).toBe(1);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0].message).toMatch(/no entry "torchgeom_rotate_points42"/);
+  });
+});
+
+describe('all or nothing', () => {
+  it('refuses a folder with one bad entry file in the middle and writes nothing', async () => {
+    await runImport(db, join(samples, 'dlbench'));
+    const dir = join(t.dir, 'mixed');
+    cpSync(join(samples, 'dlbench'), dir, { recursive: true });
+    writeFileSync(join(dir, 'm_middle, 2.txt'), 'stage: Training\ntask:\ndata: Text\n\nno prompt key here\n');
+    await expectRefused(runImport(db, dir), { file: /m_middle, 2\.txt$/, line: 5 });
+  });
+
+  it('refuses a broken result file and writes nothing', async () => {
+    const dir = join(t.dir, 'tax');
+    cpSync(join(samples, 'taxonomy-data'), dir, { recursive: true });
+    writeFileSync(join(dir, 'Result', 'processed_zz.txt'), 'function:\nf\nPass or Failed: 2\n');
+    await expectRefused(runImport(db, dir), { file: /processed_zz\.txt$/, line: 3, field: 'Pass or Failed' });
+  });
+
+  it('refuses annotations naming an unknown value, entry, or a bug on a passing output', async () => {
+    await runImport(db, join(samples, 'dlbench'));
+    await runImport(db, join(samples, 'taxonomy-data'));
+    const file = join(t.dir, 'a.csv');
+    const head = 'entry_id,annotator,dimension,value\n';
+    writeFileSync(file, `${head}torchgeom_rotate_points42,ana,stage,Training\ntorchgeom_rotate_points42,ana,task,Segmentatoin\n`);
+    const e = await expectRefused(runImport(db, file), { line: 3, field: 'value' });
+    expect(e.message).toContain('Segmentatoin');
+    writeFileSync(file, `${head}torchgeom_rotate_points42,ana,stage,Training\nnope,ana,stage,Training\n`);
+    await expectRefused(runImport(db, file), { line: 3, field: 'entry_id' });
+    writeFileSync(file, `${head}torchgeom_rotate_points42,ana,colour,red\n`);
+    await expectRefused(runImport(db, file), { line: 2, field: 'dimension' });
+    // Make the entry pass, then a bug label on it is refused.
+    writeFileSync(join(t.dir, 'pass.jsonl'), '{"id": "recsys_hit_rate17", "passed": true}\n');
+    await runImport(db, join(t.dir, 'pass.jsonl'));
+    writeFileSync(file, `${head}torchgeom_rotate_points42,cai,stage,Training\nrecsys_hit_rate17,cai,bug,Syntax Error\n`);
+    const b = await expectRefused(runImport(db, file), { line: 3, field: 'dimension' });
+    expect(b.message).toMatch(/applies only to failing outputs/);
+  });
+});
+
+describe('idempotence', () => {
+  it('importing the same folders twice updates in place and duplicates nothing', async () => {
+    await runImport(db, join(samples, 'dlbench'));
+    await runImport(db, join(samples, 'taxonomy-data'));
+    await runImport(db, join(samples, 'annotations.csv'));
+    const before = dumpTables(db);
+    const again = [
+      await runImport(db, join(samples, 'dlbench')),
+      await runImport(db, join(samples, 'taxonomy-data')),
+      await runImport(db, join(samples, 'annotations.csv')),
+    ];
+    for (const s of again) expect(s).toMatchObject({ entriesCreated: 0, entriesUpdated: 0, labels: 0, annotatorsCreated: 0 });
+    expect(dumpTables(db)).toEqual(before);
+  });
+
+  it('a changed file updates its entry and logs what changed', async () => {
+    const dir = join(t.dir, 'one');
+    cpSync(join(samples, 'dlbench'), dir, { recursive: true });
+    await runImport(db, dir);
+    writeFileSync(join(dir, 'recsys_hit_rate17.txt'), 'stage: Inference\ntask: Recommendation\ndata: Table\n\nprompt:\nNew prompt.\n\n repo:recsys\n');
+    const s = await runImport(db, dir);
+    expect(s).toMatchObject({ entriesCreated: 0, entriesUpdated: 1, labels: 1 });
+    expect(entry('recsys_hit_rate17').prompt).toBe('New prompt.');
+    const ev = db.prepare("SELECT before, after FROM event WHERE kind = 'entry.update'").get() as { before: string; after: string };
+    expect(Object.keys(JSON.parse(ev.after)).sort()).toEqual(['metadata', 'prompt']);
+    expect(labelsOf('recsys_hit_rate17', PUBLISHED_ANNOTATOR).stage).toBe('inference');
+  });
+});
+
+describe('a Deep-Bench-sized project', () => {
+  it('merges 490 Taxonomy-Data results into 520 entries', async () => {
+    const set = writeDeepBenchLike(join(t.dir, 'big'), { seed: 7 });
+    const s1 = await runImport(db, set.dlbenchDir);
+    expect(s1.entriesCreated).toBe(520);
+    expect(s1.files).toBe(520);
+    expect(s1.warnings.filter((w) => /swapped/.test(w.message))).toHaveLength(66);
+    expect(set.emptyTaskIds.length / 520).toBeGreaterThan(0.5);
+    expect(s1.warnings).toContainEqual(expect.objectContaining({ message: `${set.emptyTaskIds.length} entries with empty task imported as General` }));
+    const s2 = await runImport(db, set.taxonomyDir);
+    expect(s2).toMatchObject({ files: 1470, entriesCreated: 0, entriesUpdated: 490, warnings: [] });
+
+    expect(count('SELECT COUNT(*) AS n FROM entry')).toBe(520);
+    expect(count("SELECT COUNT(*) AS n FROM entry WHERE output != ''")).toBe(490);
+    expect(count('SELECT COUNT(*) AS n FROM entry WHERE passed = 0')).toBe(325);
+    expect(count('SELECT COUNT(*) AS n FROM entry WHERE passed = 1')).toBe(165);
+    expect(count("SELECT COUNT(*) AS n FROM entry WHERE prompt != '' AND output != ''")).toBe(490);
+    // Every published label maps to the value the generator meant, swaps undone.
+    for (const id of set.ids) expect(labelsOf(id, PUBLISHED_ANNOTATOR)).toEqual(set.expected.get(id));
+    const failing = entry(set.failingIds[0]);
+    expect(JSON.parse(failing.failing_tests)).toHaveLength(1);
+    expect(entry(set.ids.find((id) => id.includes(', '))!).prompt).toMatch(/^Write a Python function/);
+  });
+
+  it('warns about results whose entry file is missing (2 of 490 in the release)', async () => {
+    const set = writeDeepBenchLike(join(t.dir, 'orph'), { entries: 40, results: 30, failing: 20, swapped: 5, orphans: 2, seed: 3 });
+    await runImport(db, set.dlbenchDir);
+    const s = await runImport(db, set.taxonomyDir);
+    expect(s.entriesCreated).toBe(2);
+    expect(s.entriesUpdated).toBe(28);
+    expect(s.warnings.map((w) => w.message).filter((m) => /no entry/.test(m))).toHaveLength(2);
+  });
+});
+
+describe('generic entries and model results', () => {
+  it('imports JSONL and CSV entries, keeping extra columns as metadata', async () => {
+    const jl = join(t.dir, 'e.jsonl');
+    writeFileSync(jl, '{"id":"a","prompt":"p","output":"o","passed":0,"model":"gpt-4o","failing_tests":["t.py::x","t.py::x"]}\n{"id":"b","prompt":"q","passed":"true"}\n');
+    const s = await runImport(db, jl);
+    expect(s).toMatchObject({ format: 'jsonl', entriesCreated: 2 });
+    expect(JSON.parse(entry('a').metadata)).toEqual({ model: 'gpt-4o' });
+    expect(JSON.parse(entry('a').failing_tests)).toEqual(['t.py::x']);
+    expect(entry('b').passed).toBe(1);
+    const csv = join(t.dir, 'e.csv');
+    writeFileSync(csv, 'id,prompt,repo,passed\na,"multi\nline, ""quoted""",r,\n');
+    const s2 = await runImport(db, csv);
+    expect(s2).toMatchObject({ format: 'csv', entriesCreated: 0, entriesUpdated: 1 });
+    expect(entry('a').prompt).toBe('multi\nline, "quoted"');
+    expect(entry('a').passed).toBe(0); // a blank cell changes nothing
+    writeFileSync(csv, 'id,prompt\nc,x\nd,y\nc,z\n');
+    await expectRefused(runImport(db, csv), { line: 4, field: 'id' });
+    writeFileSync(csv, 'id,passed\nc,perhaps\n');
+    await expectRefused(runImport(db, csv), { line: 2, field: 'passed' });
+  });
+
+  it('imports model results per entry and refuses one for an unknown entry', async () => {
+    await runImport(db, join(samples, 'dlbench'));
+    const f = join(t.dir, 'r.csv');
+    writeFileSync(f, 'entry_id,model,passed,tests_passed,tests_total\nrecsys_hit_rate17,gpt-4o,1,3,3\nrecsys_hit_rate17,claude,0,1,3\n');
+    expect((await runImport(db, f)).modelResults).toBe(2);
+    expect((await runImport(db, f)).modelResults).toBe(0);
+    writeFileSync(f, 'entry_id,model,passed\nrecsys_hit_rate17,gpt-4o,0\nghost,gpt-4o,1\n');
+    await expectRefused(runImport(db, f), { line: 3, field: 'entry_id' });
+    writeFileSync(f, 'entry_id,model,passed,tests_passed,tests_total\nrecsys_hit_rate17,gpt-4o,1,4,3\n');
+    await expectRefused(runImport(db, f), { line: 2, field: 'tests_passed' });
+  });
+
+  it('refuses an import into a database without a project', async () => {
+    db.prepare('DELETE FROM project').run();
+    await expect(runImport(db, join(samples, 'dlbench'))).rejects.toThrow(/no project/);
+  });
+});

@@ -1,0 +1,174 @@
+import type { Codebook } from '../../shared/codebook/schema.ts';
+import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts';
+import { badInput, ConcordError } from '../../shared/errors.ts';
+import type { EntryMetadata } from '../../shared/types.ts';
+import { parseCsv, parseJsonl } from './csv.ts';
+import type { EntryPatch, PlannedLabel, PlannedModelResult, PlannedNote } from './plan.ts';
+
+/** A row from CSV or JSONL: cells as read (strings in CSV, any JSON in JSONL) and its line. */
+export interface Row {
+  line: number;
+  cells: Record<string, unknown>;
+}
+
+export function isCsvFile(file: string): boolean {
+  return /\.csv$/i.test(file);
+}
+
+/** CSV (by extension) or JSONL rows; the column names are what the CSV header declares. */
+export function readRows(text: string, file: string): { columns: string[]; rows: Row[] } {
+  if (isCsvFile(file)) {
+    const t = parseCsv(text, file);
+    return { columns: t.header, rows: t.rows };
+  }
+  const rows = parseJsonl(text, file).map((r) => ({ line: r.line, cells: r.value }));
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r.cells)))];
+  return { columns, rows };
+}
+
+/** A cell with nothing in it: absent, null, or an empty CSV cell. */
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+function text(row: Row, col: string, file: string): string | undefined {
+  const v = row.cells[col];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw badInput(`${col} must be text`, { file, line: row.line, field: col });
+}
+
+function required(row: Row, col: string, file: string): string {
+  const v = text(row, col, file);
+  if (v === undefined || v.trim() === '') throw badInput(`${col} is missing`, { file, line: row.line, field: col });
+  return v.trim();
+}
+
+export function parseBool(v: unknown, file: string, line: number, field: string): boolean {
+  if (typeof v === 'boolean') return v;
+  const s = String(v).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'pass', 'passed'].includes(s)) return true;
+  if (['0', 'false', 'no', 'fail', 'failed'].includes(s)) return false;
+  throw badInput(`"${String(v)}" is not true/false or 1/0`, { file, line, field });
+}
+
+function parseCount(v: unknown, file: string, line: number, field: string): number | null {
+  if (isBlank(v)) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw badInput(`"${String(v)}" is not a whole number`, { file, line, field });
+  return n;
+}
+
+const entryColumns: Record<string, string> = {
+  prompt: 'prompt',
+  ground_truth: 'groundTruth',
+  output: 'output',
+  test_log: 'testLog',
+};
+const metadataNames: Record<string, string> = { source_file: 'sourceFile', ground_truth_path: 'groundTruthPath', test_cases: 'testCases' };
+
+/** Format 3: one entry a row; unknown columns are kept as metadata. Blank cells change nothing. */
+export function parseGenericEntries(content: string, file: string): EntryPatch[] {
+  const { columns, rows } = readRows(content, file);
+  if (!columns.includes('id')) throw badInput('an "id" column is required', { file, line: 1, field: 'id' });
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const id = required(row, 'id', file);
+    if (seen.has(id)) throw badInput(`id "${id}" appears twice (first on line ${seen.get(id)})`, { file, line: row.line, field: 'id' });
+    seen.set(id, row.line);
+    const patch: EntryPatch = { extId: id, fields: {}, source: { file, line: row.line } };
+    const metadata: EntryMetadata = {};
+    for (const [col, raw] of Object.entries(row.cells)) {
+      if (col === 'id' || isBlank(raw)) continue;
+      if (col in entryColumns) (patch.fields as Record<string, string>)[entryColumns[col]] = text(row, col, file)!;
+      else if (col === 'passed') patch.fields.passed = parseBool(raw, file, row.line, col);
+      else if (col === 'failing_tests') {
+        const list = Array.isArray(raw) ? raw.map(String) : String(raw).split('|');
+        patch.fields.failingTests = [...new Set(list.map((s) => s.trim()).filter(Boolean))];
+      } else metadata[metadataNames[col] ?? col] = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    }
+    if (Object.keys(metadata).length) patch.fields.metadata = metadata;
+    return patch;
+  });
+}
+
+export interface AnnotationRows {
+  labels: PlannedLabel[];
+  notes: PlannedNote[];
+  annotators: string[];
+}
+
+/**
+ * Format 4: `entry_id, annotator, dimension, value[, note, updated_at]`. Unknown dimensions and
+ * values are errors (unlike published data, these are a team's own labels); entries are checked
+ * against the database when the plan is applied.
+ */
+export function parseAnnotations(content: string, file: string, codebook: Codebook): AnnotationRows {
+  const { columns, rows } = readRows(content, file);
+  for (const col of ['entry_id', 'annotator', 'dimension', 'value'])
+    if (!columns.includes(col)) throw badInput(`a "${col}" column is required`, { file, line: 1, field: col });
+  const labels: PlannedLabel[] = [];
+  const notes = new Map<string, PlannedNote>();
+  const annotators: string[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const extId = required(row, 'entry_id', file);
+    const annotator = required(row, 'annotator', file);
+    const dimRaw = required(row, 'dimension', file);
+    const dim = findDimension(codebook, dimRaw);
+    if (!dim)
+      throw badInput(`unknown dimension "${dimRaw}" (known: ${codebook.dimensions.map((d) => d.id).join(', ')})`, { file, line: row.line, field: 'dimension' });
+    const key = `${extId}\u0000${annotator.toLowerCase()}\u0000${dim.id}`;
+    if (seen.has(key))
+      throw badInput(`${annotator} labels ${dim.id} of "${extId}" twice (first on line ${seen.get(key)})`, { file, line: row.line, field: 'dimension' });
+    seen.set(key, row.line);
+    const raw = row.cells.value;
+    if (isBlank(raw) && dim.kind !== 'checklist' && dim.kind !== 'text') throw badInput('value is empty', { file, line: row.line, field: 'value' });
+    let value;
+    try {
+      value = parseLabelValue(dim, raw);
+    } catch (e) {
+      if (e instanceof ConcordError) throw badInput(e.message, { file, line: row.line, field: 'value' });
+      throw e;
+    }
+    let updatedAt: string | undefined;
+    if (!isBlank(row.cells.updated_at)) {
+      const t = new Date(String(row.cells.updated_at));
+      if (Number.isNaN(t.getTime())) throw badInput(`"${String(row.cells.updated_at)}" is not a date and time`, { file, line: row.line, field: 'updated_at' });
+      updatedAt = t.toISOString();
+    }
+    if (!annotators.some((a) => a.toLowerCase() === annotator.toLowerCase())) annotators.push(annotator);
+    const canonical = annotators.find((a) => a.toLowerCase() === annotator.toLowerCase())!;
+    labels.push({ extId, annotator: canonical, dimension: dim.id, value, updatedAt, source: { file, line: row.line } });
+    const note = text(row, 'note', file)?.trim();
+    if (note) {
+      // The database keeps one note per entry and annotator: a row's notes are gathered into it.
+      const nk = `${extId}\u0000${canonical}`;
+      const prev = notes.get(nk);
+      if (!prev) notes.set(nk, { extId, annotator: canonical, text: note, source: { file, line: row.line, field: 'note' } });
+      else if (!prev.text.split('\n').includes(note)) prev.text += `\n${note}`;
+    }
+  }
+  return { labels, notes: [...notes.values()], annotators };
+}
+
+/** Format 5: `entry_id, model, passed[, tests_passed, tests_total]`, for pass@1 per category. */
+export function parseModelResults(content: string, file: string): PlannedModelResult[] {
+  const { columns, rows } = readRows(content, file);
+  for (const col of ['entry_id', 'model', 'passed'])
+    if (!columns.includes(col)) throw badInput(`a "${col}" column is required`, { file, line: 1, field: col });
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const extId = required(row, 'entry_id', file);
+    const model = required(row, 'model', file);
+    const key = `${extId}\u0000${model}`;
+    if (seen.has(key)) throw badInput(`a result for ${model} on "${extId}" appears twice (first on line ${seen.get(key)})`, { file, line: row.line, field: 'model' });
+    seen.set(key, row.line);
+    if (isBlank(row.cells.passed)) throw badInput('passed is missing', { file, line: row.line, field: 'passed' });
+    const passed = parseBool(row.cells.passed, file, row.line, 'passed');
+    const testsPassed = parseCount(row.cells.tests_passed, file, row.line, 'tests_passed');
+    const testsTotal = parseCount(row.cells.tests_total, file, row.line, 'tests_total');
+    if (testsPassed !== null && testsTotal !== null && testsPassed > testsTotal)
+      throw badInput(`tests_passed (${testsPassed}) exceeds tests_total (${testsTotal})`, { file, line: row.line, field: 'tests_passed' });
+    return { extId, model, passed, testsPassed, testsTotal, source: { file, line: row.line } };
+  });
+}
