@@ -17,6 +17,13 @@ const sectionNames: Record<string, string> = {
 const headerLine = /^\s*([A-Za-z][A-Za-z ]*?)\s*:(.*)$/;
 const norm = (s: string) => s.toLowerCase().replace(/\s+/g, '');
 
+export interface ResultFields extends EntryFields {
+  passed: boolean;
+  failingTests: string[];
+  testLog: string;
+  function?: string;
+}
+
 interface Section {
   line: number;
   text: string;
@@ -26,7 +33,7 @@ interface Section {
  * Reads a Result file: header lines each followed by their value, then the full pytest log
  * after "All Test Cases On Generated code:" (read verbatim to the end, whatever it contains).
  */
-export function parseResultFile(text: string, file: string): EntryFields & { function?: string } {
+export function parseResultFile(text: string, file: string): ResultFields {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r?\n/);
   const sections = new Map<string, Section>();
