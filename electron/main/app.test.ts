@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', async () => {
+  const { fakeElectron } = await import('./fake-electron.ts');
+  const e = fakeElectron();
+  return { default: e, ...e };
+});
+
+import { methodNames, type ApiHandlers } from '../../shared/api.ts';
+import { startApp, type OpenProject, type Service } from './app.ts';
+import { fakeElectron, FakeBrowserWindow, ipcEvent, type FakeElectron } from './fake-electron.ts';
+
+function fakeService(): Service {
+  const s = Object.fromEntries(methodNames.map((m) => [m, vi.fn(() => ({ method: m }))])) as unknown as ApiHandlers;
+  return Object.assign(s, { close: vi.fn() });
+}
+
+let e: FakeElectron;
+let service: Service;
+let openProject: ReturnType<typeof vi.fn<OpenProject>>;
+
+function start(extra: Partial<Parameters<typeof startApp>[0]> = {}) {
+  startApp({
+    electron: e as any,
+    openProject,
+    argv: ['/e', '.'],
+    env: { CONCORD_NATIVE_BINDING: '/native/better_sqlite3.node' },
+    platform: 'linux',
+    resourcesPath: '/res',
+    ...extra,
+  });
+}
+
+beforeEach(() => {
+  e = fakeElectron();
+  service = fakeService();
+  openProject = vi.fn<OpenProject>(async () => service);
+});
+
+describe('startApp', () => {
+  it('opens the database with the Electron native build, then shows one secure window', async () => {
+    start();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+    await e.becomeReady();
+    expect(openProject).toHaveBeenCalledWith(path.resolve('/fake/userData/concord.db'), {
+      nativeBinding: '/native/better_sqlite3.node',
+      seedDemo: expect.any(Boolean),
+      demoDir: path.join('/repo', 'fixtures', 'demo'),
+    });
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    const win = FakeBrowserWindow.instances[0];
+    expect(win.options.title).toBe('Concord');
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(win.options.webPreferences.preload).toBe(path.join('/repo', 'build', 'electron', 'preload.cjs'));
+    expect(win.loadURL).toHaveBeenCalledWith(pathToFileURL('/repo/build/renderer/index.html').href);
+    expect(e.Menu.setApplicationMenu).toHaveBeenCalled();
+  });
+
+  it('answers IPC from the window it loaded with the service', async () => {
+    start();
+    await e.becomeReady();
+    const url = FakeBrowserWindow.instances[0].loadURL.mock.calls[0][0];
+    const r = await e.ipcMain.handlers.get('concord:project.info')!(ipcEvent(url), {});
+    expect(r).toEqual({ ok: true, result: { method: 'project.info' } });
+    expect(openProject).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows an error dialog and exits when the database cannot be opened', async () => {
+    openProject.mockRejectedValue(new Error('file is not a database'));
+    start();
+    await e.becomeReady();
+    expect(e.dialog.showErrorBox).toHaveBeenCalledWith('Concord cannot open its database', expect.stringContaining('file is not a database'));
+    expect(e.app.exit).toHaveBeenCalledWith(1);
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('a second instance quits and binds nothing', () => {
+    e.app.requestSingleInstanceLock.mockReturnValue(false);
+    start();
+    expect(e.app.quit).toHaveBeenCalled();
+    expect(e.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('closes the database when the app quits, and quits when the last window closes (not on macOS)', async () => {
+    start();
+    await e.becomeReady();
+    e.app.emit('window-all-closed');
+    expect(e.app.quit).toHaveBeenCalledTimes(1);
+    e.app.emit('will-quit');
+    expect(service.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('a bad --db argument is a usage message and exit 1', () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    start({ argv: ['/e', '.', '--db'] });
+    expect(err).toHaveBeenCalledWith('concord: --db needs a file path');
+    expect(e.app.exit).toHaveBeenCalledWith(1);
+    err.mockRestore();
+  });
+});

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { dbArgument, resolveLaunch, trustedSender, type LaunchInput } from './launch.ts';
+
+const base: LaunchInput = {
+  argv: ['/path/electron', '.'],
+  env: {},
+  isPackaged: false,
+  userData: '/home/u/.config/Concord',
+  appPath: '/repo',
+  resourcesPath: '/opt/electron/resources',
+  fileExists: () => false,
+};
+
+describe('resolveLaunch', () => {
+  it('in dev: the database in userData, the demo from the repo, the renderer from build/', () => {
+    const l = resolveLaunch({ ...base, env: { CONCORD_NATIVE_BINDING: '/repo/.electron-native/x/better_sqlite3.node' } });
+    expect(l.dbFile).toBe(path.resolve('/home/u/.config/Concord/concord.db'));
+    expect(l.seedDemo).toBe(true);
+    expect(l.demoDir).toBe(path.join('/repo', 'fixtures', 'demo'));
+    expect(l.nativeBinding).toBe('/repo/.electron-native/x/better_sqlite3.node');
+    expect(l.rendererUrl).toBe(pathToFileURL(path.join('/repo', 'build', 'renderer', 'index.html')).href);
+    expect(l.preload).toBe(path.join('/repo', 'build', 'electron', 'preload.cjs'));
+  });
+
+  it('seeds the demo only on first run', () => {
+    expect(resolveLaunch({ ...base, fileExists: () => true }).seedDemo).toBe(false);
+  });
+
+  it('packaged: native build and fixtures come from resources, the dev URL is ignored', () => {
+    const l = resolveLaunch({ ...base, isPackaged: true, appPath: '/opt/app/resources/app.asar', env: { CONCORD_RENDERER_URL: 'http://localhost:5173' } });
+    expect(l.nativeBinding).toBe(path.join('/opt/electron/resources', 'native', 'better_sqlite3.node'));
+    expect(l.demoDir).toBe(path.join('/opt/electron/resources', 'fixtures', 'demo'));
+    expect(l.rendererUrl).toMatch(/^file:.*app\.asar\/build\/renderer\/index\.html$/);
+  });
+
+  it('--db names the database, which starts without the demo', () => {
+    const l = resolveLaunch({ ...base, argv: ['/e', '.', '--db', 'study.db'] });
+    expect(l.dbFile).toBe(path.resolve('study.db'));
+    expect(l.seedDemo).toBe(false);
+    expect(dbArgument(['--db=/x/y.db'])).toBe('/x/y.db');
+    expect(() => dbArgument(['--db'])).toThrow(/needs a file path/);
+  });
+
+  it('CONCORD_RENDERER_URL loads a dev server and trusts only its origin', () => {
+    const l = resolveLaunch({ ...base, env: { CONCORD_RENDERER_URL: 'http://localhost:5173/' } });
+    expect(l.rendererUrl).toBe('http://localhost:5173/');
+    expect(l.trusted).toEqual({ kind: 'origin', origin: 'http://localhost:5173' });
+    expect(() => resolveLaunch({ ...base, env: { CONCORD_RENDERER_URL: 'javascript:alert(1)' } })).toThrow(/http/);
+  });
+});
+
+describe('trustedSender', () => {
+  const ours = pathToFileURL('/repo/build/renderer/index.html').href;
+  const file = trustedSender({ kind: 'file', url: ours });
+  it('accepts our index.html with any hash or query', () => {
+    expect(file(ours)).toBe(true);
+    expect(file(`${ours}#/label/42`)).toBe(true);
+    expect(file(`${ours}?x=1`)).toBe(true);
+  });
+  it('refuses other local files, web pages, garbage and missing frames', () => {
+    expect(file(pathToFileURL('/tmp/evil.html').href)).toBe(false);
+    expect(file(pathToFileURL('/repo/build/renderer/index.html.evil').href)).toBe(false);
+    expect(file('https://example.com/')).toBe(false);
+    expect(file('not a url')).toBe(false);
+    expect(file(undefined)).toBe(false);
+  });
+  it('with a dev server, compares origins', () => {
+    const dev = trustedSender({ kind: 'origin', origin: 'http://localhost:5173' });
+    expect(dev('http://localhost:5173/some/route')).toBe(true);
+    expect(dev('http://localhost:5174/')).toBe(false);
+    expect(dev('http://127.0.0.1:5173/')).toBe(false);
+  });
+});

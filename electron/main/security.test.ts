@@ -1,0 +1,73 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', async () => {
+  const { fakeElectron } = await import('./fake-electron.ts');
+  const e = fakeElectron();
+  return { default: e, ...e };
+});
+
+import electron from 'electron';
+import { FakeWebContents, type FakeElectron } from './fake-electron.ts';
+import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security.ts';
+
+const fake = electron as unknown as FakeElectron;
+
+function preventable() {
+  return { preventDefault: vi.fn() };
+}
+
+describe('security (imported for its side effect)', () => {
+  it('sandboxes every renderer before the app is ready', () => {
+    expect(fake.app.enableSandbox).toHaveBeenCalledTimes(1);
+  });
+
+  it('blocks navigation, redirects, <webview> and window.open in every web contents', () => {
+    const contents = new FakeWebContents();
+    fake.app.emit('web-contents-created', {}, contents);
+    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const ev = preventable();
+      contents.emit(name, ev, 'https://example.com/');
+      expect(ev.preventDefault, name).toHaveBeenCalled();
+    }
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+
+  it('adds the CSP header, replacing any other, and denies every permission', async () => {
+    await fake.becomeReady();
+    const s = fake.session.defaultSession;
+    const onHeaders = s.webRequest.onHeadersReceived.mock.calls[0][0];
+    const callback = vi.fn();
+    onHeaders({ url: 'file:///x', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, callback);
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+
+    const requestHandler = s.setPermissionRequestHandler.mock.calls[0][0];
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read']) {
+      const decide = vi.fn();
+      requestHandler(new EventEmitter(), permission, decide);
+      expect(decide).toHaveBeenCalledWith(false);
+    }
+    const checkHandler = s.setPermissionCheckHandler.mock.calls[0][0];
+    expect(checkHandler(null, 'media', 'file://', {})).toBe(false);
+  });
+
+  it('has a CSP that allows only our own scripts and connections', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:; img-src 'self' data:; connect-src 'self'",
+    );
+  });
+
+  it('gives windows an isolated, sandboxed renderer without Node', () => {
+    expect(secureWebPreferences('/p.cjs')).toMatchObject({
+      preload: '/p.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+    });
+  });
+});
