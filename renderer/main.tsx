@@ -1,0 +1,17 @@
+import './monaco/setup.ts';
+import './styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connect } from './api/client.ts';
+import { setClient } from './store/client.ts';
+import { Workspace } from './views/Workspace.tsx';
+
+const { client, host } = connect();
+setClient(client);
+document.documentElement.dataset.host = host;
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Workspace />
+  </StrictMode>,
+);

@@ -1,0 +1,140 @@
+import { dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
+import type { EntryForAnnotator } from '../../shared/types.ts';
+import { toggleValue } from '../lib/label-edit.ts';
+import { api } from './client.ts';
+import { describeError } from './session-slice.ts';
+import type { Slice } from './types.ts';
+
+export interface EntrySlice {
+  current: EntryForAnnotator | null;
+  entryLoading: boolean;
+  /** Writes sent and not yet answered (the "saving…" indicator). */
+  pendingWrites: number;
+  openEntry(id: string): Promise<void>;
+  /** Sets one label (null clears it); the service's answer becomes what the screen shows. */
+  setLabel(dimension: string, value: LabelValue | null, entryId?: string): Promise<void>;
+  /** A hotkey or click on a value: toggles it against the latest saved state. */
+  toggleLabel(dimension: string, valueId: string): Promise<void>;
+  /** Saves the note of `entryId` (named, because a debounced save may land after the user moved on). */
+  saveNote(entryId: string, text: string): Promise<void>;
+  /** Marks the entry submitted and moves to the next one (Ctrl+Enter). */
+  submit(): Promise<void>;
+  reopen(): Promise<void>;
+  /** Reverts this annotator's last label change, wherever it was (Ctrl+Z). */
+  undo(): Promise<void>;
+}
+
+let openSeq = 0;
+// Writes run one after another, so a burst of hotkeys lands in order and each toggle is computed
+// from the state the previous write left on disk.
+let writeChain: Promise<unknown> = Promise.resolve();
+
+export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
+  function enqueue(work: () => Promise<void>): Promise<void> {
+    set((s) => ({ pendingWrites: s.pendingWrites + 1 }));
+    const run = writeChain.then(work).catch((e) => get().notify(describeError(e), 'error'));
+    writeChain = run.finally(() => set((s) => ({ pendingWrites: s.pendingWrites - 1 })));
+    return writeChain as Promise<void>;
+  }
+
+  function accept(result: EntryForAnnotator): void {
+    get().syncRow(result);
+    if (get().current?.entry.id === result.entry.id) set({ current: result });
+  }
+
+  return {
+    current: null,
+    entryLoading: false,
+    pendingWrites: 0,
+
+    async openEntry(id) {
+      const me = get().me;
+      if (!me) return;
+      const seq = ++openSeq;
+      set({ entryLoading: true });
+      try {
+        const e = await api().call('entries.get', { annotator: me, id });
+        if (seq !== openSeq || get().me !== me) return;
+        set({ current: e, entryLoading: false, bugPickerFor: null });
+      } catch (err) {
+        if (seq === openSeq) set({ entryLoading: false });
+        get().notify(describeError(err), 'error');
+      }
+    },
+
+    setLabel(dimension, value, entryId) {
+      const { me, current } = get();
+      const target = entryId ?? current?.entry.id;
+      if (!me || !target) return Promise.resolve();
+      return enqueue(async () => {
+        accept(await api().call('labels.set', { annotator: me, entryId: target, dimension, value }));
+      });
+    },
+
+    toggleLabel(dimension, valueId) {
+      return enqueue(async () => {
+        const { me, current, codebook } = get();
+        if (!me || !current || !codebook) return;
+        const dim = findDimension(codebook, dimension);
+        if (!dim) return;
+        if (!dimensionApplies(dim, current.entry)) {
+          get().notify(`${dim.label} ${dim.appliesNote ?? 'does not apply to this entry'}.`);
+          return;
+        }
+        const value = toggleValue(dim, current.labels[dim.id], valueId);
+        accept(await api().call('labels.set', { annotator: me, entryId: current.entry.id, dimension: dim.id, value }));
+      });
+    },
+
+    saveNote(entryId, text) {
+      const me = get().me;
+      if (!me) return Promise.resolve();
+      return enqueue(async () => {
+        const cur = get().current;
+        if (cur?.entry.id === entryId && cur.note === text) return;
+        accept(await api().call('labels.setNote', { annotator: me, entryId, text }));
+      });
+    },
+
+    async submit() {
+      const { me, current } = get();
+      if (!me || !current) return;
+      const entryId = current.entry.id;
+      await enqueue(async () => {
+        accept(await api().call('labels.setStatus', { annotator: me, entryId, status: 'submitted' }));
+      });
+      if (get().current?.entry.id === entryId && get().current?.status === 'submitted') await get().move(1);
+    },
+
+    async reopen() {
+      const { me, current } = get();
+      if (!me || !current) return;
+      const entryId = current.entry.id;
+      await enqueue(async () => {
+        accept(await api().call('labels.setStatus', { annotator: me, entryId, status: 'draft' }));
+      });
+    },
+
+    async undo() {
+      const me = get().me;
+      if (!me) return;
+      await enqueue(async () => {
+        const change = await api().call('labels.undo', { annotator: me });
+        if (!change) {
+          get().notify('Nothing to undo.');
+          return;
+        }
+        const e = await api().call('entries.get', { annotator: me, id: change.entryId });
+        get().syncRow(e);
+        const dim = get().codebook ? findDimension(get().codebook!, change.dimension) : undefined;
+        get().notify(`Undid ${dim?.label ?? change.dimension} on ${change.entryId}.`);
+        if (get().current?.entry.id === e.entry.id) set({ current: e });
+        else if (get().rows.some((r) => r.id === e.entry.id)) {
+          // Show the entry the undo touched, so the user sees what changed.
+          openSeq++;
+          set({ selectedId: e.entry.id, current: e });
+        }
+      });
+    },
+  };
+};
