@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCodebook } from '../../shared/codebook/index.ts';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
@@ -189,7 +190,7 @@ export async function readPlan(path: string, format: ImportFormat, codebook: Cod
 export function projectCodebook(db: Db): Codebook {
   const row = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
   if (!row) throw new ConcordError('not-found', 'this database has no project yet; create one before importing');
-  return JSON.parse(row.codebook_json) as Codebook;
+  return parseCodebook(JSON.parse(row.codebook_json), 'project codebook');
 }
 
 /**
