@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
+import importCommand from './import.ts';
 import info from './info.ts';
 import serve from './serve.ts';
 
 /** Every `concord` command, in the order `concord --help` lists them. */
-export const commands: Command[] = [info, serve];
+export const commands: Command[] = [importCommand, info, serve];
