@@ -1,0 +1,11 @@
+/** Krippendorff's alpha and the agreement report (pure: runs in every host). */
+export * from './types.ts';
+export * from './ratings.ts';
+export * from './distance.ts';
+export * from './alpha.ts';
+export * from './bootstrap.ts';
+export * from './pairwise.ts';
+export * from './cross-check.ts';
+export * from './matrix-csv.ts';
+export * from './report.ts';
+export { mulberry32 } from './prng.ts';
