@@ -1,0 +1,386 @@
+import { canonicalLabelValue, dimensionApplies, isEmptyValue, type Codebook, type Dimension, type LabelValue } from '../shared/codebook/index.ts';
+import {
+  consensusOf,
+  methodFor,
+  orderQueue,
+  overridesMajority,
+  queueItem,
+  type AnnotatorValue,
+  type ConsensusStatus,
+  type Decision,
+  type DecisionMethod,
+  type DimensionConsensus,
+  type QueueItem,
+} from '../shared/consensus/index.ts';
+import { ConcordError, badInput } from '../shared/errors.ts';
+import type { Entry } from '../shared/types.ts';
+import { now, type Db } from './database.ts';
+import { appendEvent } from './events.ts';
+import { readCodebook } from './service.ts';
+
+/**
+ * Consensus and adjudication on the database: gathers the annotators' labels, says where they
+ * agree, and records decisions. Decisions live in their own table and never touch a label.
+ */
+
+export interface StudyOptions {
+  /** Count draft labels too; by default only entries an annotator submitted count. */
+  includeDrafts?: boolean;
+}
+
+export interface StudyEntry {
+  rowId: number;
+  id: string;
+  passed: boolean | null;
+  prompt: string;
+  metadata: Record<string, string | undefined>;
+}
+
+/** Everything consensus and the exports read, loaded once, in a stable order. */
+export interface Study {
+  codebook: Codebook;
+  /** By external id, in code-point order (the same on every machine). */
+  entries: StudyEntry[];
+  /** Names of role-`annotator` annotators, sorted case-insensitively. */
+  annotators: string[];
+  /** entry row id -> dimension -> each annotator's value (annotators in `annotators` order). */
+  labels: Map<number, Map<string, AnnotatorValue[]>>;
+  decisions: Map<number, Map<string, Decision>>;
+}
+
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareNames(a: string, b: string): number {
+  return compareIds(a.toLowerCase(), b.toLowerCase()) || compareIds(a, b);
+}
+
+export function readStudy(db: Db, opts: StudyOptions = {}): Study {
+  const codebook = readCodebook(db);
+  const entries = (
+    db.prepare('SELECT id, ext_id, passed, prompt, metadata FROM entry').all() as { id: number; ext_id: string; passed: 0 | 1 | null; prompt: string; metadata: string }[]
+  )
+    .map((r) => ({ rowId: r.id, id: r.ext_id, passed: r.passed === null ? null : r.passed === 1, prompt: r.prompt, metadata: JSON.parse(r.metadata) }))
+    .sort((a, b) => compareIds(a.id, b.id));
+  const annotators = (db.prepare("SELECT name FROM annotator WHERE role = 'annotator'").all() as { name: string }[]).map((r) => r.name).sort(compareNames);
+  const rank = new Map(annotators.map((n, i) => [n, i]));
+
+  // Only role 'annotator' counts: reference labels (the published ones) and adjudicators do not vote.
+  const rows = db
+    .prepare(
+      `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
+       JOIN annotator a ON a.id = l.annotator_id AND a.role = 'annotator'
+       LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+       WHERE ? OR s.status = 'submitted'`,
+    )
+    .all(opts.includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+  const labels = new Map<number, Map<string, AnnotatorValue[]>>();
+  for (const r of rows) {
+    const byDim = labels.get(r.entry_id) ?? new Map<string, AnnotatorValue[]>();
+    labels.set(r.entry_id, byDim);
+    const list = byDim.get(r.dimension) ?? [];
+    byDim.set(r.dimension, list);
+    list.push({ annotator: r.name, value: JSON.parse(r.value) as LabelValue });
+  }
+  for (const byDim of labels.values()) for (const list of byDim.values()) list.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
+
+  const decisions = new Map<number, Map<string, Decision>>();
+  for (const r of db.prepare('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision').all() as DecisionRow[]) {
+    const byDim = decisions.get(r.entry_id) ?? new Map<string, Decision>();
+    decisions.set(r.entry_id, byDim);
+    byDim.set(r.dimension, toDecision(r));
+  }
+  return { codebook, entries, annotators, labels, decisions };
+}
+
+interface DecisionRow {
+  entry_id: number;
+  dimension: string;
+  value: string;
+  method: DecisionMethod;
+  decided_by: string | null;
+  rationale: string | null;
+  decided_at: string;
+}
+
+function toDecision(r: DecisionRow): Decision {
+  return { value: JSON.parse(r.value), method: r.method, decidedBy: r.decided_by, rationale: r.rationale, decidedAt: r.decided_at };
+}
+
+/** The dimensions that apply to an entry and can carry consensus (text revisions are not voted on). */
+export function consensusDimensions(codebook: Codebook, entry: { passed: boolean | null }): Dimension[] {
+  return codebook.dimensions.filter((d) => d.kind !== 'text' && dimensionApplies(d, entry));
+}
+
+/** Consensus of one entry on every dimension that applies to it. */
+export function entryConsensus(study: Study, entry: StudyEntry): DimensionConsensus[] {
+  const labels = study.labels.get(entry.rowId);
+  const decisions = study.decisions.get(entry.rowId);
+  return consensusDimensions(study.codebook, entry).map((d) => consensusOf(d, labels?.get(d.id) ?? [], decisions?.get(d.id) ?? null));
+}
+
+/** The final value of every entry on every dimension (decision, else unanimous value), null without one. */
+export function finalValues(study: Study): Map<string, Map<string, DimensionConsensus>> {
+  const out = new Map<string, Map<string, DimensionConsensus>>();
+  for (const e of study.entries) out.set(e.id, new Map(entryConsensus(study, e).map((c) => [c.dimension, c])));
+  return out;
+}
+
+export interface QueueOptions extends StudyOptions {
+  /** Only disagreements on this dimension. */
+  dimension?: string;
+}
+
+/** Entries with open disagreements (majority or needs-decision), most split first. */
+export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] {
+  const study = readStudy(db, opts);
+  if (opts.dimension !== undefined) dimensionOf(study.codebook, opts.dimension);
+  const items: QueueItem[] = [];
+  for (const e of study.entries) {
+    const dims = entryConsensus(study, e).filter((c) => opts.dimension === undefined || c.dimension === opts.dimension);
+    const item = queueItem(e.id, dims);
+    if (item) items.push(item);
+  }
+  return orderQueue(items);
+}
+
+export interface AdjudicationSummary {
+  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number> }[];
+  /** Entries with at least one open disagreement. */
+  openEntries: number;
+}
+
+/** How many entry-dimensions are in each status, per dimension: the meeting's progress bar. */
+export function adjudicationSummary(db: Db, opts: StudyOptions = {}): AdjudicationSummary {
+  const study = readStudy(db, opts);
+  const zero = (): Record<ConsensusStatus, number> => ({ agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 });
+  const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero() }]));
+  let openEntries = 0;
+  for (const e of study.entries) {
+    const cs = entryConsensus(study, e);
+    for (const c of cs) byDim.get(c.dimension)!.counts[c.status]++;
+    if (queueItem(e.id, cs)) openEntries++;
+  }
+  return { dimensions: [...byDim.values()], openEntries };
+}
+
+export interface AdjudicationEntryOptions extends StudyOptions {
+  entryId: string;
+  /** Show annotators as "Annotator A", "Annotator B"... (the same letter for the same person in every entry). */
+  hideNames?: boolean;
+}
+
+export interface AdjudicationEntry {
+  entry: Entry;
+  /** Column order of the grid: every role-`annotator` annotator (names hidden when asked). */
+  annotators: string[];
+  dimensions: (DimensionConsensus & { label: string; kind: Dimension['kind'] })[];
+}
+
+function pseudonym(i: number): string {
+  // A..Z, then AA, AB...: enough for any team.
+  let s = '';
+  let n = i;
+  do {
+    s = String.fromCharCode(65 + (n % 26)) + s;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return `Annotator ${s}`;
+}
+
+/** One entry as the adjudication grid shows it: annotators x dimensions, proposal and status per dimension. */
+export function adjudicationEntry(db: Db, opts: AdjudicationEntryOptions): AdjudicationEntry {
+  const study = readStudy(db, opts);
+  const e = study.entries.find((x) => x.id === opts.entryId);
+  if (!e) throw new ConcordError('not-found', `unknown entry "${opts.entryId}"`, { field: 'entryId' });
+  const alias = new Map(study.annotators.map((n, i) => [n, opts.hideNames ? pseudonym(i) : n]));
+  const row = db.prepare('SELECT * FROM entry WHERE id = ?').get(e.rowId) as Record<string, string | number | null>;
+  const entry: Entry = {
+    id: e.id,
+    prompt: String(row.prompt),
+    groundTruth: String(row.ground_truth),
+    output: String(row.output),
+    testLog: String(row.test_log),
+    passed: e.passed,
+    failingTests: JSON.parse(String(row.failing_tests)),
+    metadata: e.metadata,
+    contentHash: String(row.content_hash),
+  };
+  const dims = new Map(study.codebook.dimensions.map((d) => [d.id, d]));
+  return {
+    entry,
+    annotators: study.annotators.map((n) => alias.get(n)!),
+    dimensions: entryConsensus(study, e).map((c) => ({
+      ...c,
+      values: c.values.map((v) => ({ ...v, annotator: alias.get(v.annotator) ?? v.annotator })),
+      label: dims.get(c.dimension)!.label,
+      kind: dims.get(c.dimension)!.kind,
+    })),
+  };
+}
+
+function dimensionOf(codebook: Codebook, id: string): Dimension {
+  const d = codebook.dimensions.find((x) => x.id === id);
+  if (!d) throw badInput(`unknown dimension "${id}" (this codebook has ${codebook.dimensions.map((x) => x.id).join(', ')})`, { field: 'dimension' });
+  return d;
+}
+
+export interface DecideArgs extends StudyOptions {
+  entryId: string;
+  dimension: string;
+  /** The final value (ids, as labels.set takes them); null removes the decision. */
+  value: unknown;
+  rationale?: string;
+  decidedBy: string;
+}
+
+interface DecisionState {
+  value: LabelValue;
+  method: DecisionMethod;
+  decidedBy: string | null;
+  rationale: string | null;
+  decidedAt: string;
+}
+
+function readDecision(db: Db, entryRowId: number, dimension: string): DecisionState | null {
+  const r = db.prepare('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id = ? AND dimension = ?').get(entryRowId, dimension) as
+    | DecisionRow
+    | undefined;
+  return r ? toDecision(r) : null;
+}
+
+function writeDecision(db: Db, entryRowId: number, dimension: string, d: DecisionState | null): void {
+  if (d === null) db.prepare('DELETE FROM decision WHERE entry_id = ? AND dimension = ?').run(entryRowId, dimension);
+  else
+    db.prepare(
+      `INSERT INTO decision (entry_id, dimension, value, method, decided_by, rationale, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (entry_id, dimension) DO UPDATE SET value = excluded.value, method = excluded.method, decided_by = excluded.decided_by,
+         rationale = excluded.rationale, decided_at = excluded.decided_at`,
+    ).run(entryRowId, dimension, JSON.stringify(d.value), d.method, d.decidedBy, d.rationale, d.decidedAt);
+}
+
+/**
+ * Records the final value of one entry on one dimension. Deciding against a majority (or against
+ * a unanimous value) needs a rationale. One transaction, one event.
+ */
+export function decide(db: Db, args: DecideArgs): DimensionConsensus {
+  const decidedBy = args.decidedBy.trim();
+  if (!decidedBy) throw badInput('a decision needs the name of who decided', { field: 'decidedBy' });
+  return db.transaction(() => {
+    const study = readStudy(db, args);
+    const dim = dimensionOf(study.codebook, args.dimension);
+    const e = study.entries.find((x) => x.id === args.entryId);
+    if (!e) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
+    if (dim.kind === 'text' || !dimensionApplies(dim, e))
+      throw badInput(`${dim.label} ${dim.kind === 'text' ? 'is free text and takes no decision' : (dim.appliesNote ?? 'does not apply to this entry')}`, { field: 'dimension' });
+    const current = entryConsensus(study, e).find((c) => c.dimension === dim.id)!;
+    const before = readDecision(db, e.rowId, dim.id);
+    let after: DecisionState | null = null;
+    if (args.value !== null && args.value !== undefined) {
+      const value = canonicalLabelValue(dim, args.value);
+      const rationale = args.rationale?.trim() || null;
+      if (overridesMajority(current, value) && !rationale)
+        throw badInput(`overriding the ${current.labelStatus === 'agreed' ? 'unanimous value' : 'majority'} of ${dim.label} needs a rationale`, { field: 'rationale' });
+      if (isEmptyValue(value) && dim.kind !== 'multi' && dim.kind !== 'tree') throw badInput(`${dim.label} needs a value`, { field: 'value' });
+      after = { value, method: methodFor(current, value), decidedBy, rationale, decidedAt: now() };
+    }
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      writeDecision(db, e.rowId, dim.id, after);
+      appendEvent(db, { actor: decidedBy, kind: 'decision.set', entryId: e.id, dimension: dim.id, before, after, at: after?.decidedAt });
+    }
+    return consensusOf(dim, current.values, after);
+  })();
+}
+
+export interface AcceptMajoritiesArgs extends StudyOptions {
+  decidedBy: string;
+  /** Only this dimension; every dimension by default. */
+  dimension?: string;
+}
+
+export interface AcceptMajoritiesResult {
+  accepted: number;
+  decisions: { entryId: string; dimension: string; value: LabelValue }[];
+}
+
+/**
+ * Accepts every open majority proposal as the decision (method `majority`). Unanimous values are
+ * final already and need no decision. One transaction; a batch event plus one event per decision,
+ * so undo reverses the whole batch at once.
+ */
+export function acceptMajorities(db: Db, args: AcceptMajoritiesArgs): AcceptMajoritiesResult {
+  const decidedBy = args.decidedBy.trim();
+  if (!decidedBy) throw badInput('a decision needs the name of who decided', { field: 'decidedBy' });
+  return db.transaction(() => {
+    const study = readStudy(db, args);
+    if (args.dimension !== undefined) dimensionOf(study.codebook, args.dimension);
+    const todo: { entry: StudyEntry; c: DimensionConsensus }[] = [];
+    for (const e of study.entries)
+      for (const c of entryConsensus(study, e))
+        if (c.status === 'majority' && (args.dimension === undefined || c.dimension === args.dimension)) todo.push({ entry: e, c });
+    const result: AcceptMajoritiesResult = { accepted: todo.length, decisions: todo.map(({ entry, c }) => ({ entryId: entry.id, dimension: c.dimension, value: c.proposal! })) };
+    if (!todo.length) return result;
+    const at = now();
+    const batch = appendEvent(db, { actor: decidedBy, kind: 'decision.accept-majorities', dimension: args.dimension ?? null, after: { accepted: todo.length }, at });
+    for (const { entry, c } of todo) {
+      const after: DecisionState = { value: c.proposal!, method: 'majority', decidedBy, rationale: null, decidedAt: at };
+      writeDecision(db, entry.rowId, c.dimension, after);
+      appendEvent(db, { actor: decidedBy, kind: 'decision.set', entryId: entry.id, dimension: c.dimension, before: null, after: { ...after, batch }, at });
+    }
+    return result;
+  })();
+}
+
+export interface UndoResult {
+  /** The decisions put back as they were (value null: no decision any more). */
+  restored: { entryId: string; dimension: string; value: LabelValue | null }[];
+}
+
+/**
+ * Reverts the most recent decision action not yet undone: one decision, or a whole
+ * accept-majorities batch. With `actor`, only that person's actions. Returns null when there is
+ * nothing to undo. The undo itself is logged; the log is never rewritten.
+ */
+export function undoDecision(db: Db, opts: { actor?: string } = {}): UndoResult | null {
+  return db.transaction(() => {
+    const undone = `id NOT IN (SELECT reverts FROM event WHERE kind = 'decision.undo' AND reverts IS NOT NULL)`;
+    const last = db
+      .prepare(
+        `SELECT id, kind, actor, entry_ext_id, dimension, before, after FROM event
+         WHERE kind IN ('decision.set', 'decision.accept-majorities') AND (? IS NULL OR actor = ?) AND ${undone}
+         ORDER BY id DESC LIMIT 1`,
+      )
+      .get(opts.actor ?? null, opts.actor ?? null) as EventRow | undefined;
+    if (!last) return null;
+    const batchId = last.kind === 'decision.accept-majorities' ? last.id : (JSON.parse(last.after ?? 'null') as { batch?: number } | null)?.batch;
+    const events =
+      batchId !== undefined
+        ? (db.prepare(`SELECT id, kind, actor, entry_ext_id, dimension, before, after FROM event WHERE kind = 'decision.set' AND json_extract(after, '$.batch') = ? AND ${undone} ORDER BY id DESC`).all(batchId) as EventRow[])
+        : [last];
+    const at = now();
+    const restored: UndoResult['restored'] = [];
+    const entryRow = db.prepare('SELECT id FROM entry WHERE ext_id = ?');
+    for (const ev of events) {
+      const row = entryRow.get(ev.entry_ext_id) as { id: number } | undefined;
+      if (!row) continue; // the entry was deleted since; nothing to restore
+      const before = JSON.parse(ev.before ?? 'null') as DecisionState | null;
+      const current = readDecision(db, row.id, ev.dimension!);
+      writeDecision(db, row.id, ev.dimension!, before);
+      appendEvent(db, { actor: opts.actor ?? ev.actor, kind: 'decision.undo', entryId: ev.entry_ext_id, dimension: ev.dimension, before: current, after: before, reverts: ev.id, at });
+      restored.push({ entryId: ev.entry_ext_id!, dimension: ev.dimension!, value: before?.value ?? null });
+    }
+    if (batchId !== undefined) appendEvent(db, { actor: opts.actor ?? last.actor, kind: 'decision.undo', before: null, after: { undone: events.length }, reverts: batchId, at });
+    return { restored };
+  })();
+}
+
+interface EventRow {
+  id: number;
+  kind: string;
+  actor: string;
+  entry_ext_id: string | null;
+  dimension: string | null;
+  before: string | null;
+  after: string | null;
+}
