@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { alphaOfMatrix } from '../shared/agreement/alpha.ts';
+import { deepBenchCodebook } from '../shared/codebook/deep-bench.ts';
+import { agreementReport } from './agreement.ts';
+import { openDatabase, now, type Db } from './database.ts';
+
+let dir: string;
+let db: Db;
+
+// stage labels per entry for ann, bob, cat, ref (reference) and adj (adjudicator).
+const stage: Record<string, (string | null)[]> = {
+  e1: ['training', 'training', 'training', 'inference', 'training'],
+  e2: ['inference', 'inference', 'training', 'inference', 'inference'],
+  e3: ['model-construction', 'model-construction', 'model-construction', 'training', 'model-construction'],
+  e4: ['training', 'inference', null, 'inference', 'inference'],
+  e5: ['evaluation-metrics', 'evaluation-metrics', 'evaluation-metrics', 'training', 'evaluation-metrics'],
+};
+const people = [
+  ['ann', 'annotator'],
+  ['bob', 'annotator'],
+  ['cat', 'annotator'],
+  ['ref', 'reference'],
+  ['adj', 'adjudicator'],
+] as const;
+
+function seed() {
+  const t = now();
+  db.prepare('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run('test', JSON.stringify(deepBenchCodebook), t);
+  const entry = db.prepare('INSERT INTO entry (ext_id, passed, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  const person = db.prepare('INSERT INTO annotator (name, role, created_at) VALUES (?, ?, ?)');
+  const label = db.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const submission = db.prepare('INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)');
+  const ids = Object.keys(stage).map((ext, i) => Number(entry.run(ext, i % 2, t, t).lastInsertRowid)); // e1, e3, e5 fail
+  const who = people.map(([name, role]) => Number(person.run(name, role, t).lastInsertRowid));
+  Object.values(stage).forEach((values, e) =>
+    values.forEach((v, p) => {
+      if (v === null) return;
+      label.run(ids[e], who[p], 'stage', JSON.stringify(v), '1.0.0', t);
+      // cat's work on e5 is still a draft; everyone else submitted.
+      submission.run(ids[e], who[p], people[p][0] === 'cat' && e === 4 ? 'draft' : 'submitted', t);
+    }),
+  );
+  // Bug labels: on a failing entry, and a stray one on a passing entry that must not count.
+  label.run(ids[0], who[0], 'bug', JSON.stringify(['misinterpretation']), '1.0.0', t);
+  label.run(ids[0], who[1], 'bug', JSON.stringify(['misinterpretation', 'syntax-error']), '1.0.0', t);
+  label.run(ids[1], who[0], 'bug', JSON.stringify(['syntax-error']), '1.0.0', t);
+  // An older codebook version's label, and a decision (agreement never reads decisions).
+  label.run(ids[2], who[0], 'task', JSON.stringify('general'), '0.9.0', t);
+  label.run(ids[2], who[1], 'task', JSON.stringify('classification'), '1.0.0', t);
+  db.prepare("INSERT INTO decision (entry_id, dimension, value, method, decided_at) VALUES (?, 'stage', ?, 'adjudicated', ?)").run(ids[3], JSON.stringify('training'), t);
+  return { ids, who };
+}
+
+/** The stage matrix for some people (by index), with cat's draft in or out. */
+function stageMatrix(who: number[], drafts = false) {
+  return who.map((p) => Object.values(stage).map((values, e) => (people[p][0] === 'cat' && e === 4 && !drafts ? null : values[p])));
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'concord-agreement-'));
+  db = openDatabase(join(dir, 'project.db'));
+  seed();
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('agreementReport', () => {
+  it('uses the annotators’ submitted labels only: no reference, no adjudicator, no drafts, no decisions', () => {
+    const r = agreementReport(db, { bootstrap: 0 });
+    expect(r.raters).toEqual(['ann', 'bob', 'cat']);
+    const fig = r.dimensions.find((d) => d.id === 'stage')!.measures[0].figure;
+    const expected = alphaOfMatrix(stageMatrix([0, 1, 2]), 'nominal');
+    expect(fig.alpha).toBeCloseTo(expected.alpha!, 12);
+    expect(fig.values).toBe(expected.values);
+    expect(r.selection).toMatchObject({ includeDrafts: false, annotators: ['ann', 'bob', 'cat'] });
+    expect(r.crossCheck.agree).toBe(true);
+  });
+
+  it('counts drafts when asked', () => {
+    const r = agreementReport(db, { bootstrap: 0, includeDrafts: true, dimension: 'stage' });
+    const expected = alphaOfMatrix(stageMatrix([0, 1, 2], true), 'nominal');
+    expect(r.dimensions[0].measures[0].figure.alpha).toBeCloseTo(expected.alpha!, 12);
+    expect(r.dimensions[0].measures[0].figure.values).toBe(expected.values);
+  });
+
+  it('takes reference or adjudicator labels only when they are named', () => {
+    const r = agreementReport(db, { bootstrap: 0, annotators: ['ANN', 'ref'], dimension: 'Stage' });
+    expect(r.raters).toEqual(['ann', 'ref']);
+    expect(r.dimensions[0].measures[0].figure.alpha).toBeCloseTo(alphaOfMatrix(stageMatrix([0, 3]), 'nominal').alpha!, 12);
+  });
+
+  it('applies the bug tree to failing entries only', () => {
+    const bug = agreementReport(db, { bootstrap: 0, dimension: 'bug' }).dimensions[0];
+    expect(bug.units).toBe(1);
+    expect(bug.measures[0].figure).toMatchObject({ units: 1, values: 2 });
+  });
+
+  it('filters by codebook version', () => {
+    const all = agreementReport(db, { bootstrap: 0, dimension: 'task' });
+    expect(all.dimensions[0].measures[0].figure.units).toBe(1);
+    expect(all.selection.codebookVersions).toEqual(['0.9.0', '1.0.0']);
+    const current = agreementReport(db, { bootstrap: 0, dimension: 'task', codebookVersion: '1.0.0' });
+    expect(current.dimensions[0].measures[0].figure.units).toBe(0);
+    expect(current.selection.codebookVersions).toEqual(['1.0.0']);
+  });
+
+  it('is reproducible with a seed', () => {
+    const a = agreementReport(db, { bootstrap: 300, seed: 9 });
+    const b = agreementReport(db, { bootstrap: 300, seed: 9 });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(a.pooled!.figure.interval!.resamples).toBe(300);
+  });
+
+  it('names what it does not know', () => {
+    expect(() => agreementReport(db, { dimension: 'mood' })).toThrow(/unknown dimension "mood"/);
+    expect(() => agreementReport(db, { annotators: ['zed'] })).toThrow(/unknown annotator "zed"/);
+  });
+});
