@@ -88,6 +88,10 @@ describe('buildAgreementReport', () => {
     expect(pr.perValue.map((v) => v.valueId)).toEqual(items);
     const m = matrixOf(labels, 'prompt-review', raters, (v) => ((v as Record<string, boolean>)[items[0]] ? 'y' : 'n'));
     expect(pr.perValue[0].figure.alpha).toBeCloseTo(alphaOfMatrix(m, 'nominal').alpha!, 12);
+    const all = items.map((i) => matrixOf(labels, 'prompt-review', raters, (v) => ((v as Record<string, boolean>)[i] ? 'y' : 'n')));
+    const stacked = raters.map((_, r) => all.flatMap((mat) => mat[r]));
+    expect(pr.primary).toBe('items');
+    expect(pr.measures[0].figure.alpha).toBeCloseTo(alphaOfMatrix(stacked, 'nominal').alpha!, 12);
   });
 
   it('pools the categorical dimensions, one unit per entry and dimension', () => {

@@ -59,7 +59,7 @@ export interface DimensionReport {
   kind: Dimension['kind'];
   /** Entries where the dimension applies that carry at least one label. */
   units: number;
-  /** The measure that stands for the dimension; null when it has none (checklist, text). */
+  /** The measure that stands for the dimension; null when it has none (text). */
   primary: string | null;
   measures: Measure[];
   perValue: ValueFigure[];
@@ -300,7 +300,15 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
         );
         out.perValue.push(make.perValue(dim.id, item.id, item.label, 'item', orderValues(codeRatingMatrix(rows, 'nominal'), ['absent', 'present'])));
       }
-      out.note = 'a checklist is measured item by item (binary nominal alpha: the item holds or not)';
+      // One figure for the whole checklist: every entry x item is a unit.
+      const itemRows: RatingCell[][] = cells.map((row) =>
+        dim.values.flatMap((item) => row.map((v): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item.id] === true ? 'present' : 'absent') : null))),
+      );
+      out.measures.push(
+        make.measure(dim.id, 'items', 'nominal alpha over every entry x item (the item holds or not)', orderValues(codeRatingMatrix(itemRows, 'nominal'), ['absent', 'present']), raters, (k) => k),
+      );
+      out.primary = 'items';
+      out.note = 'a checklist is measured item by item (binary nominal alpha: the item holds or not) and over all items at once';
       break;
     }
     case 'text':
