@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { assignmentProgress, autoAssign, type AnnotatorProgress } from '../../db/assignments.ts';
+import { openPackDatabase } from '../../db/packs/index.ts';
+import { badInput } from '../../shared/errors.ts';
+import { intFlag, parseFlags, printJson, requireFlag, UsageError, type Command } from '../command.ts';
+
+const usage = 'concord assign --db <file> [--per-entry 3] [--annotators a,b,c] [--progress] [--json]';
+
+export function formatProgress(rows: AnnotatorProgress[]): string {
+  const w = Math.max(9, ...rows.map((r) => r.annotator.length));
+  const head = `${'annotator'.padEnd(w)}  assigned  submitted  draft  todo`;
+  return [head, ...rows.map((r) => `${r.annotator.padEnd(w)}  ${String(r.assigned || 'all').padStart(8)}  ${String(r.submitted).padStart(9)}  ${String(r.draft).padStart(5)}  ${String(r.todo).padStart(4)}`)].join('\n');
+}
+
+export default {
+  name: 'assign',
+  summary: 'Assign entries to annotators, balanced and deterministic (keeps existing assignments); --progress only reports.',
+  usage,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, {
+      db: { type: 'string' },
+      'per-entry': { type: 'string' },
+      annotators: { type: 'string' },
+      progress: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    const file = requireFlag(values.db, '--db');
+    const perEntry = intFlag(values['per-entry'], '--per-entry', 3);
+    if (perEntry < 1) throw new UsageError('--per-entry takes a whole number from 1');
+    const annotators = values.annotators?.split(',').map((s) => s.trim());
+    if (!existsSync(file)) throw badInput(`${file}: no such project file`);
+    const db = openPackDatabase(file);
+    try {
+      if (values.progress) {
+        const progress = assignmentProgress(db);
+        if (values.json) printJson(io, { progress });
+        else io.stdout(`${formatProgress(progress)}\n`);
+        return 0;
+      }
+      const r = autoAssign(db, { perEntry, annotators });
+      if (values.json) printJson(io, r);
+      else
+        io.stdout(
+          `${r.added} assignments added (${r.perEntry} per entry among ${r.annotators.join(', ')}; ${r.entriesAlreadyCovered} entries already covered)` +
+            (r.annotatorsCreated.length ? `; new annotators: ${r.annotatorsCreated.join(', ')}` : '') +
+            `\n${formatProgress(r.progress)}\n`,
+        );
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+} satisfies Command;

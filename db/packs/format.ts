@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { LabelValue } from '../../shared/codebook/index.ts';
+import { badInput } from '../../shared/errors.ts';
+
+/**
+ * The annotation pack (formats section 7): one annotator's labels, notes and submissions with
+ * their times, self-describing and deterministic (same data, same bytes).
+ */
+export const PACK_FORMAT = 'concord-pack';
+export const PACK_FORMAT_VERSION = 1;
+
+export interface PackLabel {
+  entry: string;
+  dimension: string;
+  /** null: the label was cleared at `updatedAt` (a tombstone, so it cannot come back in a merge). */
+  value: LabelValue | null;
+  updatedAt: string;
+  codebookVersion: string;
+}
+export interface PackNote {
+  entry: string;
+  text: string;
+  updatedAt: string;
+}
+export interface PackSubmission {
+  entry: string;
+  status: 'draft' | 'submitted';
+  updatedAt: string;
+}
+export interface Pack {
+  format: typeof PACK_FORMAT;
+  formatVersion: typeof PACK_FORMAT_VERSION;
+  project: { uid: string; name: string };
+  annotator: string;
+  codebook: { id: string; version: string };
+  /** The entries the records refer to: ext id -> content hash, and a fingerprint over them. */
+  entries: { fingerprint: string; contentHashes: Record<string, string> };
+  labels: PackLabel[];
+  notes: PackNote[];
+  submissions: PackSubmission[];
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A stored time in the one form packs use (ISO UTC with milliseconds), so that comparing two
+ * times as strings compares them as times. Importers may have stored other forms.
+ */
+export function canonicalTime(s: string): string {
+  if (ISO_TIME.test(s)) return s;
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) throw badInput(`unreadable time "${s}"`);
+  return new Date(t).toISOString();
+}
+
+const time = z.string().regex(ISO_TIME, 'a time is written as YYYY-MM-DDTHH:MM:SS.sssZ');
+const text = z.string().min(1).max(1000);
+const labelValue = z.union([z.string(), z.array(z.string()), z.record(z.string(), z.boolean())]).nullable();
+
+const packSchema = z.strictObject({
+  format: z.literal(PACK_FORMAT),
+  formatVersion: z.literal(PACK_FORMAT_VERSION),
+  project: z.strictObject({ uid: text, name: z.string().max(1000) }),
+  annotator: z.string().trim().min(1).max(80),
+  codebook: z.strictObject({ id: text, version: text }),
+  entries: z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), contentHashes: z.record(text, z.string().max(200)) }),
+  labels: z.array(z.strictObject({ entry: text, dimension: z.string().min(1).max(100), value: labelValue, updatedAt: time, codebookVersion: text })),
+  notes: z.array(z.strictObject({ entry: text, text: z.string().max(100_000), updatedAt: time })),
+  submissions: z.array(z.strictObject({ entry: text, status: z.enum(['draft', 'submitted']), updatedAt: time })),
+});
+
+/** sha256 over the sorted (ext id, content hash) pairs; JSON keeps odd ids unambiguous. */
+export function entriesFingerprint(contentHashes: Record<string, string>): string {
+  const pairs = Object.keys(contentHashes)
+    .sort(compareText)
+    .map((id) => [id, contentHashes[id]]);
+  return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
+}
+
+/** Code-unit order: the same on every machine and locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON with object keys sorted at every depth: equal data, equal text. */
+export function stableJson(value: unknown, indent?: number): string {
+  return JSON.stringify(sortKeys(value), null, indent);
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort(compareText)) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** The pack's bytes: records sorted by entry then dimension, keys sorted, two-space indent. */
+export function serializePack(pack: Pack): string {
+  const byEntry = <T extends { entry: string }>(xs: T[], more: (x: T) => string = () => '') =>
+    [...xs].sort((a, b) => compareText(a.entry, b.entry) || compareText(more(a), more(b)));
+  const sorted: Pack = {
+    ...pack,
+    labels: byEntry(pack.labels, (l) => l.dimension),
+    notes: byEntry(pack.notes),
+    submissions: byEntry(pack.submissions),
+  };
+  return `${stableJson(sorted, 2)}\n`;
+}
+
+/**
+ * Reads a pack's text and checks that it is whole: the format, every field, the fingerprint,
+ * and that each record refers to a listed entry at most once. Says which file and field is wrong.
+ */
+export function parsePack(textIn: string, file: string): Pack {
+  let json: unknown;
+  try {
+    json = JSON.parse(textIn);
+  } catch (e) {
+    throw badInput(`not a Concord pack: the file is not JSON (${(e as Error).message})`, { file });
+  }
+  const head = json as { format?: unknown; formatVersion?: unknown } | null;
+  if (!head || typeof head !== 'object' || head.format !== PACK_FORMAT)
+    throw badInput(`not a Concord pack (expected "format": "${PACK_FORMAT}")`, { file, field: 'format' });
+  if (typeof head.formatVersion === 'number' && head.formatVersion > PACK_FORMAT_VERSION)
+    throw badInput(`pack format version ${head.formatVersion} was written by a newer Concord (this one reads version ${PACK_FORMAT_VERSION}); update Concord`, {
+      file,
+      field: 'formatVersion',
+    });
+  const r = packSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw badInput(`damaged pack: ${issue.message}`, { file, field: issue.path.join('.') });
+  }
+  const pack = r.data as Pack;
+  if (entriesFingerprint(pack.entries.contentHashes) !== pack.entries.fingerprint)
+    throw badInput('damaged pack: the entries fingerprint does not match the entries it lists (was the file edited by hand?)', {
+      file,
+      field: 'entries.fingerprint',
+    });
+  const checkRecords = (kind: 'labels' | 'notes' | 'submissions', records: { entry: string; dimension?: string }[]) => {
+    const seen = new Set<string>();
+    records.forEach((r, i) => {
+      if (!Object.prototype.hasOwnProperty.call(pack.entries.contentHashes, r.entry))
+        throw badInput(`damaged pack: entry "${r.entry}" is not among the pack's entries`, { file, field: `${kind}.${i}.entry` });
+      const key = `${r.entry}\u0000${r.dimension ?? ''}`;
+      if (seen.has(key)) throw badInput(`damaged pack: entry "${r.entry}"${r.dimension ? ` dimension "${r.dimension}"` : ''} appears twice`, { file, field: `${kind}.${i}` });
+      seen.add(key);
+    });
+  };
+  checkRecords('labels', pack.labels);
+  checkRecords('notes', pack.notes);
+  checkRecords('submissions', pack.submissions);
+  return pack;
+}
+
+/** Leading number of a version ("1.2.0" -> 1); null when the version is not numbered. */
+function majorOf(version: string): number | null {
+  const m = /^v?(\d+)(?:\.|$)/.exec(version.trim());
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Why a pack's codebook cannot be merged into a project's, or null when it can: same id and the
+ * same major version (versions that are not numbered must match exactly).
+ */
+export function codebookMismatch(pack: { id: string; version: string }, project: { id: string; version: string }): string | null {
+  const both = `the pack was labelled with codebook ${pack.id} ${pack.version}, this project uses ${project.id} ${project.version}`;
+  if (pack.id !== project.id) return `${both} (different codebooks)`;
+  const a = majorOf(pack.version);
+  const b = majorOf(project.version);
+  if (a === null || b === null) return pack.version === project.version ? null : `${both} (versions differ)`;
+  return a === b ? null : `${both} (major versions differ)`;
+}
