@@ -20,6 +20,7 @@ function fakeService(): Service {
 let e: FakeElectron;
 let service: Service;
 let openProject: ReturnType<typeof vi.fn<OpenProject>>;
+let makeDir: ReturnType<typeof vi.fn<(dir: string) => void>>;
 
 function start(extra: Partial<Parameters<typeof startApp>[0]> = {}) {
   startApp({
@@ -29,6 +30,7 @@ function start(extra: Partial<Parameters<typeof startApp>[0]> = {}) {
     env: { CONCORD_NATIVE_BINDING: '/native/better_sqlite3.node' },
     platform: 'linux',
     resourcesPath: '/res',
+    makeDir,
     ...extra,
   });
 }
@@ -37,6 +39,7 @@ beforeEach(() => {
   e = fakeElectron();
   service = fakeService();
   openProject = vi.fn<OpenProject>(async () => service);
+  makeDir = vi.fn();
 });
 
 describe('startApp', () => {
@@ -44,6 +47,9 @@ describe('startApp', () => {
     start();
     expect(FakeBrowserWindow.instances).toHaveLength(0);
     await e.becomeReady();
+    // userData may not exist on first run; the folder is made before the database is opened.
+    expect(makeDir).toHaveBeenCalledWith(path.dirname(path.resolve('/fake/userData/concord.db')));
+    expect(makeDir.mock.invocationCallOrder[0]).toBeLessThan(openProject.mock.invocationCallOrder[0]);
     expect(openProject).toHaveBeenCalledWith(path.resolve('/fake/userData/concord.db'), {
       nativeBinding: '/native/better_sqlite3.node',
       seedDemo: expect.any(Boolean),

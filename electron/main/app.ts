@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type electron from 'electron';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import type { ApiHandlers } from '../../shared/api.ts';
@@ -21,6 +22,8 @@ export interface AppDeps {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   resourcesPath: string;
+  /** mkdir -p (injected so tests touch no real folders). */
+  makeDir: (dir: string) => void;
 }
 
 /**
@@ -53,6 +56,8 @@ export function startApp(d: AppDeps): void {
     app.exit(1);
     return;
   }
+
+  if (launch.createDbDir) d.makeDir(path.dirname(launch.dbFile));
 
   let opened: Service | undefined;
   let opening: Promise<Service> | undefined;

@@ -18,6 +18,7 @@ describe('resolveLaunch', () => {
     const l = resolveLaunch({ ...base, env: { CONCORD_NATIVE_BINDING: '/repo/.electron-native/x/better_sqlite3.node' } });
     expect(l.dbFile).toBe(path.resolve('/home/u/.config/Concord/concord.db'));
     expect(l.seedDemo).toBe(true);
+    expect(l.createDbDir).toBe(true);
     expect(l.demoDir).toBe(path.join('/repo', 'fixtures', 'demo'));
     expect(l.nativeBinding).toBe('/repo/.electron-native/x/better_sqlite3.node');
     expect(l.rendererUrl).toBe(pathToFileURL(path.join('/repo', 'build', 'renderer', 'index.html')).href);
@@ -39,6 +40,7 @@ describe('resolveLaunch', () => {
     const l = resolveLaunch({ ...base, argv: ['/e', '.', '--db', 'study.db'] });
     expect(l.dbFile).toBe(path.resolve('study.db'));
     expect(l.seedDemo).toBe(false);
+    expect(l.createDbDir).toBe(false);
     expect(dbArgument(['--db=/x/y.db'])).toBe('/x/y.db');
     expect(() => dbArgument(['--db'])).toThrow(/needs a file path/);
   });

@@ -22,6 +22,8 @@ export interface LaunchInput {
 
 export interface Launch {
   dbFile: string;
+  /** The default database's folder (userData) may not exist yet; a `--db` folder must. */
+  createDbDir: boolean;
   /** Seed the demo project: on first run, into the default database only (a `--db` file the user
    * names starts empty). */
   seedDemo: boolean;
@@ -74,6 +76,7 @@ export function resolveLaunch(input: LaunchInput): Launch {
     : input.env.CONCORD_NATIVE_BINDING || undefined;
   return {
     dbFile,
+    createDbDir: given === undefined,
     seedDemo: given === undefined && !exists(dbFile),
     demoDir: input.isPackaged ? path.join(input.resourcesPath, 'fixtures', 'demo') : path.join(input.appPath, 'fixtures', 'demo'),
     nativeBinding,

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => {
@@ -51,6 +52,12 @@ describe('security (imported for its side effect)', () => {
     }
     const checkHandler = s.setPermissionCheckHandler.mock.calls[0][0];
     expect(checkHandler(null, 'media', 'file://', {})).toBe(false);
+  });
+
+  it('sends the same CSP as the renderer\'s <meta> tag', () => {
+    const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+    const meta = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/);
+    expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
   });
 
   it('has a CSP that allows only our own scripts and connections', () => {
