@@ -58,7 +58,7 @@ export function AnnotatorSwitch() {
             {a.role === 'adjudicator' ? ' (adjudicator)' : ''}
           </option>
         ))}
-        <option value={ADD}>＋ Add annotator…</option>
+        <option value={ADD}>+ Add annotator…</option>
       </select>
     </label>
   );

@@ -16,18 +16,19 @@ const FORMAT_LABELS: Record<ImportFormat, string> = {
 
 /** Imports a file or folder on this machine, with a progress bar; all-or-nothing on the service side. */
 export function ImportDialog() {
-  const { job, running, failure, startImport, resetImport, close } = useApp(
+  const { job, running, failure, startImport, resetImport, setImportOpen } = useApp(
     useShallow((s) => ({
       job: s.importJob,
       running: s.importRunning,
       failure: s.importFailure,
       startImport: s.startImport,
       resetImport: s.resetImport,
-      close: () => s.setImportOpen(false),
+      setImportOpen: s.setImportOpen,
     })),
   );
   const [path, setPath] = useState('');
   const [format, setFormat] = useState<ImportFormat | 'auto'>('auto');
+  const close = () => setImportOpen(false);
   const pick = nativePicker();
 
   useEffect(() => resetImport, [resetImport]);
@@ -38,7 +39,7 @@ export function ImportDialog() {
   }, [running, close]);
 
   const p = job?.progress;
-  const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : p?.phase === 'done' ? 100 : 0;
+  const pct = p?.phase === 'done' ? 100 : p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
   const done = p?.phase === 'done' && !job?.error;
   const refused = job?.error ?? (p?.phase === 'failed' ? { message: 'The import failed; nothing was written.' } : undefined);
 

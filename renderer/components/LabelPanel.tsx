@@ -160,7 +160,7 @@ function TreeField({ dim, value, applies }: { dim: Dimension; value: LabelValue 
         <BugTreePicker dim={dim} selected={paths} />
       ) : (
         <button className="btn btn-ghost add-tree" data-testid={`tree-add-${dim.id}`} disabled={!applies} onClick={() => openPicker(dim.id)}>
-          ＋ Add {dim.label.toLowerCase()} type{dim.hotkey ? ' ' : ''}
+          + Add {dim.label.toLowerCase()} type{dim.hotkey ? ' ' : ''}
           {dim.hotkey && <kbd>{dim.hotkey}</kbd>}
         </button>
       )}

@@ -4,8 +4,8 @@ import { AnnotatorSwitch } from './AnnotatorSwitch.tsx';
 
 /** Project, codebook, who is labelling, and the way in for new data. */
 export function TopBar() {
-  const { info, pending, rows, openImport } = useApp(
-    useShallow((s) => ({ info: s.info, pending: s.pendingWrites, rows: s.rows, openImport: () => s.setImportOpen(true) })),
+  const { info, pending, rows, setImportOpen } = useApp(
+    useShallow((s) => ({ info: s.info, pending: s.pendingWrites, rows: s.rows, setImportOpen: s.setImportOpen })),
   );
   const submitted = rows.filter((r) => r.status === 'submitted').length;
   return (
@@ -36,7 +36,7 @@ export function TopBar() {
         {pending ? 'Saving…' : 'Saved'}
       </div>
       <AnnotatorSwitch />
-      <button className="btn btn-sm" data-testid="import-open" onClick={openImport}>
+      <button className="btn btn-sm" data-testid="import-open" onClick={() => setImportOpen(true)}>
         Import…
       </button>
     </header>

@@ -10,7 +10,7 @@ export function WhoAmI() {
   const [name, setName] = useState('');
   const people = annotators.filter((a) => a.role !== 'reference');
   return (
-    <div className="overlay" data-testid="whoami">
+    <div className="overlay overlay-below-bar" data-testid="whoami">
       <div className="dialog dialog-narrow">
         <h2>Who is labelling?</h2>
         <p className="muted">

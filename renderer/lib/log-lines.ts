@@ -17,8 +17,8 @@ const PASS = /\bPASSED\b|^=+ \d+ passed/;
  */
 export function classifyLog(log: string, failingTests: string[] = []): LogLine[] {
   if (!log) return [];
-  // A test id is matched by its last "::" part too, since logs often print only the test name.
-  const names = [...new Set(failingTests.flatMap((t) => [t, t.split('::').pop() ?? t]).filter((t) => t.length > 3))];
+  // Only full node ids: a bare test name also matches its own `def test_x` line in a traceback.
+  const names = [...new Set(failingTests.filter((t) => t.includes('::')))];
   return log
     .replace(/\r\n/g, '\n')
     .split('\n')

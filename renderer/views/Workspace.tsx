@@ -13,7 +13,7 @@ import { useApp } from '../store/index.ts';
 
 /** The labelling workspace: queue on the left, code and log in the centre, labels on the right. */
 export function Workspace() {
-  const { phase, fatal, me, importOpen, boot, entries, openImport } = useApp(
+  const { phase, fatal, me, importOpen, boot, entries, setImportOpen } = useApp(
     useShallow((s) => ({
       phase: s.phase,
       fatal: s.fatal,
@@ -21,7 +21,7 @@ export function Workspace() {
       importOpen: s.importOpen,
       boot: s.boot,
       entries: s.info?.counts.entries ?? 0,
-      openImport: () => s.setImportOpen(true),
+      setImportOpen: s.setImportOpen,
     })),
   );
   useEffect(() => {
@@ -46,7 +46,7 @@ export function Workspace() {
       {entries === 0 ? (
         <div className="splash" data-testid="no-entries">
           <p className="muted">This project has no entries yet.</p>
-          <button className="btn btn-primary" onClick={openImport}>
+          <button className="btn btn-primary" onClick={() => setImportOpen(true)}>
             Import a Deep-Bench folder…
           </button>
         </div>
@@ -60,7 +60,7 @@ export function Workspace() {
           <LabelPanel />
         </main>
       )}
-      {!me && !importOpen && <WhoAmI />}
+      {!me && !importOpen && entries > 0 && <WhoAmI />}
       {importOpen && <ImportDialog />}
       <NoticeBar />
     </div>

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Chromium from the system (never a downloaded one); CHROMIUM_PATH overrides. */
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((p): p is string => !!p && existsSync(p));
+  if (!found) throw new Error('no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH');
+  return found;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** What a page did that a test wants to assert was clean. */
+export interface PageWatch {
+  /** Every URL the page requested (documents, scripts, workers, fetches). */
+  requests: string[];
+  failedRequests: string[];
+  consoleErrors: string[];
+  pageErrors: string[];
+}
+
+/** A 1440x900 page that records requests, console errors (CSP violations among them) and crashes. */
+export async function openPage(context: BrowserContext): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await context.newPage();
+  const watch: PageWatch = { requests: [], failedRequests: [], consoleErrors: [], pageErrors: [] };
+  page.on('request', (r) => watch.requests.push(r.url()));
+  page.on('response', (r) => r.status() >= 400 && watch.failedRequests.push(`${r.url()} HTTP ${r.status()}`));
+  page.on('requestfailed', (r) => watch.failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('console', (m) => m.type() === 'error' && watch.consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => watch.pageErrors.push(String(e)));
+  return { page, watch };
+}
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // Workers count too: a request from a Monaco worker to a CDN must show up in the watch.
+  return context;
+}
