@@ -1,0 +1,126 @@
+import type { Codebook, Dimension } from '../codebook/schema.ts';
+import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
+import type { ConsensusStatus, DecisionMethod, DimensionConsensus } from '../consensus/consensus.ts';
+import type { Column, Table } from './table.ts';
+
+/**
+ * The labels export (a dataset release): per entry and dimension the final value, how it was
+ * reached and who decided; optionally every annotator's own value beside it.
+ */
+export interface LabelsInput {
+  codebook: Codebook;
+  annotators: string[];
+  entries: { id: string; passed: boolean | null; consensus: DimensionConsensus[] }[];
+}
+
+/** A value as people write it in import format 4: labels, `|` between set members, `Type::Subtype`. */
+export function displayValue(dim: Dimension, value: LabelValue | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const label = (id: string) => dim.values.find((v) => v.id === id)?.label ?? id;
+  if (typeof value === 'string') return dim.kind === 'text' ? value : label(value);
+  if (Array.isArray(value))
+    return value
+      .map((p) => {
+        if (dim.kind !== 'tree') return label(p);
+        const [t, s] = p.split(TREE_SEPARATOR);
+        const type = dim.values.find((v) => v.id === t);
+        const sub = s === undefined ? undefined : (type?.children?.find((c) => c.id === s)?.label ?? s);
+        return sub === undefined ? (type?.label ?? t) : `${type?.label ?? t}${TREE_SEPARATOR}${sub}`;
+      })
+      .join('|');
+  return dim.values.filter((v) => value[v.id]).map((v) => v.label).join('|');
+}
+
+/** How the final value came about: the decision's method, `unanimous` without one, empty when there is none yet. */
+function methodOf(c: DimensionConsensus): DecisionMethod | '' {
+  if (c.decision) return c.decision.method;
+  return c.final !== null ? 'unanimous' : '';
+}
+
+function dimsOf(input: LabelsInput): Dimension[] {
+  return input.codebook.dimensions.filter((d) => d.kind !== 'text');
+}
+
+export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
+  const dims = dimsOf(input);
+  const columns: Column[] = [
+    { key: 'entry', label: 'entry_id' },
+    { key: 'passed', label: 'passed' },
+  ];
+  for (const d of dims) {
+    columns.push(
+      { key: `${d.id}`, label: d.id },
+      { key: `${d.id}/status`, label: `${d.id}_status` },
+      { key: `${d.id}/method`, label: `${d.id}_method` },
+      { key: `${d.id}/by`, label: `${d.id}_decided_by` },
+      { key: `${d.id}/why`, label: `${d.id}_rationale` },
+    );
+    if (perAnnotator) for (const a of input.annotators) columns.push({ key: `${d.id}@${a}`, label: `${d.id}:${a}` });
+  }
+  const rows = input.entries.map((e) => {
+    const cells: Record<string, string> = { entry: e.id, passed: e.passed === null ? '' : String(e.passed) };
+    const byDim = new Map(e.consensus.map((c) => [c.dimension, c]));
+    for (const d of dims) {
+      const c = byDim.get(d.id);
+      // A dimension that does not apply (the bug tree of a passing entry) stays empty.
+      if (!c) continue;
+      cells[d.id] = displayValue(d, c.final);
+      cells[`${d.id}/status`] = c.status;
+      cells[`${d.id}/method`] = methodOf(c);
+      cells[`${d.id}/by`] = c.decision?.decidedBy ?? '';
+      cells[`${d.id}/why`] = c.decision?.rationale ?? '';
+      if (perAnnotator) for (const v of c.values) cells[`${d.id}@${v.annotator}`] = displayValue(d, v.value);
+    }
+    return { cells };
+  });
+  return { id: 'labels', title: 'Final labels', columns, rows };
+}
+
+export interface LabelsJson {
+  codebook: { id: string; version: string };
+  annotators?: string[];
+  entries: {
+    id: string;
+    passed: boolean | null;
+    dimensions: Record<
+      string,
+      {
+        value: LabelValue | null;
+        display: string;
+        status: ConsensusStatus;
+        method: DecisionMethod | null;
+        decidedBy: string | null;
+        rationale: string | null;
+        annotators?: Record<string, LabelValue>;
+      }
+    >;
+  }[];
+}
+
+export function labelsJson(input: LabelsInput, perAnnotator = false): LabelsJson {
+  const dims = new Map(dimsOf(input).map((d) => [d.id, d]));
+  return {
+    codebook: { id: input.codebook.id, version: input.codebook.version },
+    ...(perAnnotator ? { annotators: input.annotators } : {}),
+    entries: input.entries.map((e) => ({
+      id: e.id,
+      passed: e.passed,
+      dimensions: Object.fromEntries(
+        e.consensus
+          .filter((c) => dims.has(c.dimension))
+          .map((c) => [
+            c.dimension,
+            {
+              value: c.final,
+              display: displayValue(dims.get(c.dimension)!, c.final),
+              status: c.status,
+              method: methodOf(c) || null,
+              decidedBy: c.decision?.decidedBy ?? null,
+              rationale: c.decision?.rationale ?? null,
+              ...(perAnnotator ? { annotators: Object.fromEntries(c.values.map((v) => [v.annotator, v.value])) } : {}),
+            },
+          ]),
+      ),
+    })),
+  };
+}
