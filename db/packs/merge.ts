@@ -214,7 +214,8 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
     submissionsSet: 0,
     retimed: 0,
     annotatorsCreated: [...newAnnotators.values()].sort(compareText),
-    changed: labelChanges.length + noteChanges.length + subChanges.length > 0,
+    // A pack from an annotator new to this project adds the annotator, even with nothing in it.
+    changed: labelChanges.length + noteChanges.length + subChanges.length + newAnnotators.size > 0,
     backup: null,
   };
   if (!summary.changed) return summary;
