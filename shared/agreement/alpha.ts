@@ -18,34 +18,34 @@ export interface Coincidence {
 export function buildCoincidence(data: CodedRatings): Coincidence {
   const V = data.values.keys.length;
   const R = data.raterCount;
+  const U = data.unitCount;
+  const codes = data.codes;
   const o = new Float64Array(V * V);
   const marginals = new Float64Array(V);
-  const present = new Int32Array(R);
   const raterSeen = new Uint8Array(R);
-  const codes = data.codes;
   let n = 0;
   let units = 0;
-  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
+  // Kept as flat loops over the unit's row of codes: this is the hot path of every figure.
+  for (let base = 0, end = U * R; base < end; base += R) {
     let m = 0;
-    for (let r = 0; r < R; r++) {
-      const c = codes[base + r];
-      if (c >= 0) present[m++] = c;
-    }
+    for (let r = 0; r < R; r++) if (codes[base + r] >= 0) m++;
     if (m < 2) continue;
     units++;
     n += m;
     const w = 1 / (m - 1);
-    for (let i = 0; i < m; i++) {
-      const ci = present[i];
-      marginals[ci]++;
-      const row = ci * V;
-      for (let j = i + 1; j < m; j++) {
-        const cj = present[j];
-        o[row + cj] += w;
-        o[cj * V + ci] += w;
+    for (let r1 = 0; r1 < R; r1++) {
+      const c1 = codes[base + r1];
+      if (c1 < 0) continue;
+      raterSeen[r1] = 1;
+      marginals[c1]++;
+      const row = c1 * V;
+      for (let r2 = r1 + 1; r2 < R; r2++) {
+        const c2 = codes[base + r2];
+        if (c2 < 0) continue;
+        o[row + c2] += w;
+        o[c2 * V + c1] += w;
       }
     }
-    for (let r = 0; r < R; r++) if (codes[base + r] >= 0) raterSeen[r] = 1;
   }
   let raters = 0;
   for (let r = 0; r < R; r++) raters += raterSeen[r];
@@ -108,8 +108,45 @@ export function alphaFromCoincidence(co: Coincidence, level: Level, values: Valu
   return alphaFromSums(level, co.units, co.n, co.raters, sumO, sumE);
 }
 
+/**
+ * Nominal alpha without the V x V matrix: it only needs the matching pairs within units (the
+ * diagonal of the coincidence matrix) and the value frequencies. The fast path for big data.
+ */
+function nominalAlpha(data: CodedRatings): AlphaResult {
+  const V = data.values.keys.length;
+  const R = data.raterCount;
+  const codes = data.codes;
+  const marginals = new Float64Array(V);
+  const raterSeen = new Uint8Array(R);
+  let n = 0;
+  let units = 0;
+  let diag = 0;
+  for (let base = 0, end = data.unitCount * R; base < end; base += R) {
+    let m = 0;
+    for (let r = 0; r < R; r++) if (codes[base + r] >= 0) m++;
+    if (m < 2) continue;
+    units++;
+    n += m;
+    let same = 0;
+    for (let r1 = 0; r1 < R; r1++) {
+      const c1 = codes[base + r1];
+      if (c1 < 0) continue;
+      raterSeen[r1] = 1;
+      marginals[c1]++;
+      for (let r2 = r1 + 1; r2 < R; r2++) if (codes[base + r2] === c1) same++;
+    }
+    if (same) diag += (2 * same) / (m - 1);
+  }
+  let squares = 0;
+  for (let c = 0; c < V; c++) squares += marginals[c] * marginals[c];
+  let raters = 0;
+  for (let r = 0; r < R; r++) raters += raterSeen[r];
+  return alphaFromSums('nominal', units, n, raters, n - diag, n * n - squares);
+}
+
 /** Krippendorff's alpha of coded data at its level. */
 export function computeAlpha(data: CodedRatings): AlphaResult {
+  if (data.level === 'nominal') return nominalAlpha(data);
   return alphaFromCoincidence(buildCoincidence(data), data.level, data.values);
 }
 

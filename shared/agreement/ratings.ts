@@ -57,7 +57,24 @@ export function codeRatingMatrix(rows: readonly (readonly RatingCell[])[], level
 
   for (let r = 0; r < raterCount; r++) {
     const row = rows[r];
-    for (let u = 0; u < row.length; u++) {
+    // Rows of small whole numbers (the common case, and the benchmark) take a tight loop.
+    let u = 0;
+    if (!sets) {
+      for (; u < row.length; u++) {
+        const cell = row[u];
+        if (cell === null || cell === undefined) continue;
+        if (typeof cell !== 'number' || !(cell >= 0 && cell < directTable.length) || (cell | 0) !== cell) break;
+        let code = directTable[cell];
+        if (code < 0) {
+          code = keys.length;
+          directTable[cell] = code;
+          keys.push(String(cell));
+          nums.push(cell);
+        }
+        codes[u * raterCount + r] = code;
+      }
+    }
+    for (; u < row.length; u++) {
       const cell = row[u];
       if (cell === null || cell === undefined) continue;
       let code: number;
