@@ -3,5 +3,5 @@ export function electronBuildOptions(outdir?: string): { main: BuildOptions; pre
 export function contractMethodNames(): Promise<string[]>;
 export function contractNamesPlugin(names: string[]): Plugin;
 export function buildElectron(outdir?: string): Promise<void>;
-export function buildRenderer(): void;
+export function buildRenderer(): Promise<void>;
 export function build(what?: 'renderer' | 'electron' | 'all'): Promise<void>;

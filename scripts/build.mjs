@@ -1,13 +1,10 @@
 // `node scripts/build.mjs [renderer|electron|all]` (default all):
 //   renderer -> build/renderer (vite, config in vite.config.ts)
 //   electron -> build/electron/main.cjs and build/electron/preload.cjs (esbuild)
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 
 /**
  * esbuild options for the two Electron bundles. Main keeps better-sqlite3 outside (native, and its
@@ -91,15 +88,15 @@ export async function buildElectron(outdir) {
   await Promise.all([esbuild.build(opts.main), esbuild.build({ ...opts.preload, plugins: [contractNamesPlugin(names)] })]);
 }
 
-export function buildRenderer() {
-  const vite = require.resolve('vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
+export async function buildRenderer() {
+  const vite = await import('vite');
+  // vite.config.ts (owned by the renderer) decides the output: build/renderer.
+  await vite.build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
 export async function build(what = 'all') {
   if (!['renderer', 'electron', 'all'].includes(what)) throw new Error(`unknown build target "${what}" (renderer, electron or all)`);
-  if (what !== 'electron') buildRenderer();
+  if (what !== 'electron') await buildRenderer();
   if (what !== 'renderer') await buildElectron();
 }
 
