@@ -84,8 +84,9 @@ function checkPack(pack: Pack, name: string, project: { uid: string; name: strin
     if (!e) unknown.push(id);
     else if (e.hash !== pack.entries.contentHashes[id]) changed.push(id);
   }
-  if (unknown.length) problems.push(`${unknown.length} of its entries are not in this project: ${listSome(unknown)}`);
-  if (changed.length) problems.push(`${changed.length} of its entries have different content here (prompt, ground truth or output changed): ${listSome(changed)}`);
+  const entries_ = (k: number) => `${k} ${k === 1 ? 'entry' : 'entries'}`;
+  if (unknown.length) problems.push(`it refers to ${entries_(unknown.length)} this project does not have: ${listSome(unknown)}`);
+  if (changed.length) problems.push(`the content of ${entries_(changed.length)} differs here (prompt, ground truth or output changed): ${listSome(changed)}`);
   if (problems.length) throw badInput(`pack refused, nothing was changed: ${problems.join('; ')}`, { file: name });
 }
 
