@@ -61,6 +61,13 @@ describe('Deep-Bench entry files', () => {
     expect(e.fields.metadata?.groundTruthPath).toBe('a/b.py');
   });
 
+  it('reads CRLF files and keeps unknown keys after the prompt as metadata', () => {
+    const e = parse('stage: Inference\r\ntask: \r\ndata: Text\r\n\r\nprompt:\r\nDo it.\r\n\r\n repo:r\r\n libraries:torch\r\n  numpy\r\n function:f\r\n');
+    expect(e.fields.prompt).toBe('Do it.');
+    expect(e.fields.metadata).toMatchObject({ repo: 'r', libraries: 'torch\nnumpy', function: 'f' });
+    expect(published(e)).toEqual({ stage: 'inference', task: 'general', input: 'text' });
+  });
+
   it('refuses a file without a prompt, naming file, line and field', () => {
     try {
       parse('stage: Training\ntask:\ndata: Text\n', 'bad, 1.txt');

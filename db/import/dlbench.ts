@@ -40,6 +40,9 @@ export function parseDlbenchEntry(text: string, file: string, fileName: string, 
   let prompt: string[] | null = null;
   let promptLine = 0;
   let inTail = false;
+  // Keys the release adds now and then after the prompt; kept as metadata under their own name.
+  const extras = new Map<string, { value: string; line: number }>();
+  let last: { value: string; line: number } | null = null;
   lines.forEach((raw, k) => {
     const line = k + 1;
     const m = keyLine.exec(raw);
@@ -57,16 +60,22 @@ export function parseDlbenchEntry(text: string, file: string, fileName: string, 
     if (m && (isTail || (prompt === null && headKeys.has(key)))) {
       if (values.has(key)) throw badInput(`"${m[1].trim()}:" appears twice`, { file, line, field: m[1].trim() });
       if (isTail) inTail = true;
-      values.set(key, { value: m[2].trim(), line });
+      last = { value: m[2].trim(), line };
+      values.set(key, last);
       return;
     }
     if (!raw.trim()) return;
     if (m && inTail && tailKeys.has(key)) throw badInput(`"${m[1].trim()}:" appears twice`, { file, line, field: m[1].trim() });
-    if (inTail) {
+    if (m && inTail && key !== 'prompt' && !headKeys.has(key)) {
+      const name = m[1].trim().replace(/\s+(\w)/g, (_, c: string) => c.toUpperCase());
+      if (extras.has(name)) throw badInput(`"${m[1].trim()}:" appears twice`, { file, line, field: m[1].trim() });
+      last = { value: m[2].trim(), line };
+      extras.set(name, last);
+      return;
+    }
+    if (inTail && last) {
       // A tail value may wrap onto the next line (several test ids); keep it with its key.
-      const last = [...values.keys()].pop()!;
-      const v = values.get(last)!;
-      v.value = v.value ? `${v.value}\n${raw.trim()}` : raw.trim();
+      last.value = last.value ? `${last.value}\n${raw.trim()}` : raw.trim();
       return;
     }
     throw badInput(`unexpected line "${raw.trim().slice(0, 60)}" before the prompt (expected stage:, task:, data: or prompt:)`, {
@@ -82,6 +91,7 @@ export function parseDlbenchEntry(text: string, file: string, fileName: string, 
   const extId = entryIdOf(fileName);
   const get = (k: string) => values.get(k)?.value ?? '';
   const metadata: EntryMetadata = {
+    ...Object.fromEntries([...extras].filter(([, v]) => v.value).map(([k, v]) => [k, v.value])),
     sourceFile: fileName,
     repo: get('repo') || undefined,
     function: get('function') || get('fname') || undefined,

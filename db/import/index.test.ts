@@ -148,6 +148,44 @@ describe('all or nothing', () => {
   });
 });
 
+describe('annotations as JSONL', () => {
+  it('reads arrays for sets, objects for checklists, notes and times', async () => {
+    await runImport(db, join(samples, 'dlbench'));
+    await runImport(db, join(samples, 'taxonomy-data'));
+    const f = join(t.dir, 'a.jsonl');
+    const id = 'torchgeom_rotate_points42';
+    writeFileSync(
+      f,
+      [
+        { entry_id: id, annotator: 'Dee', dimension: 'Bug', value: ['Wrong Input Type::Type Mismatch Problem', 'syntax-error'], note: 'two causes', updated_at: '2026-01-05T10:00:00Z' },
+        { entry_id: id, annotator: 'dee', dimension: 'prompt-review', value: { 'Clear and sufficient information': true, 'input-and-output-format-specified': 'no' } },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    );
+    const s = await runImport(db, f);
+    expect(s).toMatchObject({ format: 'annotations', labels: 2, annotatorsCreated: 1 });
+    expect(labelsOf(id, 'Dee')).toEqual({
+      bug: ['syntax-error', 'wrong-input-type::type-mismatch-problem'],
+      'prompt-review': { 'clear-and-sufficient-information': true, 'input-and-output-format-specified': false, 'error-handling-and-boundary-conditions-covered': false },
+    });
+    expect(db.prepare("SELECT updated_at FROM label WHERE dimension = 'bug'").get()).toEqual({ updated_at: '2026-01-05T10:00:00.000Z' });
+    writeFileSync(f, JSON.stringify({ entry_id: id, annotator: 'dee', dimension: 'stage', value: 'Training', updated_at: 'yesterday' }));
+    await expectRefused(runImport(db, f), { line: 1, field: 'updated_at' });
+    writeFileSync(f, `${JSON.stringify({ entry_id: id, annotator: 'dee', dimension: 'stage', value: 'Training' })}\n{"entry_id": `);
+    await expectRefused(runImport(db, f), { line: 2 });
+  });
+
+  it('gives no assignment to an adjudicator whose labels are imported', async () => {
+    await runImport(db, join(samples, 'dlbench'));
+    db.prepare("INSERT INTO annotator (name, role, created_at) VALUES ('judge', 'adjudicator', '2026-01-01')").run();
+    const f = join(t.dir, 'a.csv');
+    writeFileSync(f, 'entry_id,annotator,dimension,value\nrecsys_hit_rate17,judge,stage,Inference\nrecsys_hit_rate17,ana,stage,Inference\n');
+    await runImport(db, f);
+    expect(db.prepare('SELECT a.name FROM assignment s JOIN annotator a ON a.id = s.annotator_id').all()).toEqual([{ name: 'ana' }]);
+  });
+});
+
 describe('idempotence', () => {
   it('importing the same folders twice updates in place and duplicates nothing', async () => {
     await runImport(db, join(samples, 'dlbench'));

@@ -212,16 +212,19 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   }
 
   const annotatorIds = new Map<string, number>();
+  const roles = new Map<string, AnnotatorRole>();
   const getAnnotator = db.prepare('SELECT id, name, role FROM annotator WHERE name = ? COLLATE NOCASE');
   const insertAnnotator = db.prepare('INSERT INTO annotator (name, role, created_at) VALUES (?, ?, ?)');
   for (const [name, role] of plan.annotators) {
     const row = getAnnotator.get(name) as { id: number; role: AnnotatorRole } | undefined;
     if (row) {
       annotatorIds.set(name, row.id);
+      roles.set(name, row.role);
       continue;
     }
     const r = insertAnnotator.run(name, role, at);
     annotatorIds.set(name, Number(r.lastInsertRowid));
+    roles.set(name, role);
     appendEvent(db, { actor, kind: 'annotator.create', before: null, after: { name, role }, at });
     summary.annotatorsCreated++;
   }
@@ -295,8 +298,8 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   );
   const assign = db.prepare('INSERT OR IGNORE INTO assignment (entry_id, annotator_id) VALUES (?, ?)');
   for (const t of touched.values()) {
-    const role = plan.annotators.get(t.annotator);
-    if (role === 'annotator' && assign.run(t.entryId, t.annotatorId).changes)
+    // Only people who label get an assignment; reference and adjudicator labels are not a queue.
+    if (roles.get(t.annotator) === 'annotator' && assign.run(t.entryId, t.annotatorId).changes)
       appendEvent(db, { actor, kind: 'assignment.create', entryId: t.extId, before: null, after: { annotator: t.annotator }, at });
     const old = getSubmission.get(t.entryId, t.annotatorId) as { status: string } | undefined;
     if (old?.status === 'submitted') continue;
