@@ -103,8 +103,8 @@ export function runBench(opts: BenchOptions): BenchResult {
   const peerRows = rows.map((r) => r.slice());
   let ours = 0;
   let theirs = 0;
-  const oursMs = timeMedian(() => (ours = alphaOfMatrix(rows, 'nominal').alpha!), opts.quick ? 15 : 41, 3);
-  const theirsMs = timeMedian(() => (theirs = packageAlpha(peerRows)), opts.quick ? 3 : 7, 1);
+  const oursMs = timeMedian(() => (ours = alphaOfMatrix(rows, 'nominal').alpha!), opts.quick ? 41 : 101, 5);
+  const theirsMs = timeMedian(() => (theirs = packageAlpha(peerRows)), opts.quick ? 5 : 9, 1);
   figures[`alpha_${k}_nominal_ms`] = { value: oursMs, unit: 'ms', peer, peer_value: theirsMs };
   figures[`alpha_${k}_speedup_vs_krippendorff`] = { value: theirsMs / oursMs, unit: 'x', peer: 'goal (at least)', peer_value: 50 };
   figures[`alpha_${k}_abs_difference_vs_krippendorff`] = { value: Math.abs(ours - theirs), unit: 'alpha', peer: 'goal (at most)', peer_value: 1e-12 };

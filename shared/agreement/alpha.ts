@@ -150,8 +150,60 @@ export function computeAlpha(data: CodedRatings): AlphaResult {
   return alphaFromCoincidence(buildCoincidence(data), data.level, data.values);
 }
 
+/**
+ * Nominal alpha straight from rows of small whole numbers, in one pass and without coding the
+ * matrix first; undefined (not applicable) as soon as a cell is anything else.
+ */
+function nominalAlphaOfSmallInts(rows: readonly (readonly RatingCell[])[]): AlphaResult | undefined {
+  const R = rows.length;
+  let U = 0;
+  for (const row of rows) U = Math.max(U, row.length);
+  let marginals = new Float64Array(64);
+  const raterSeen = new Uint8Array(R);
+  const present = new Int32Array(R);
+  const presentRater = new Int32Array(R);
+  let n = 0;
+  let units = 0;
+  let diag = 0;
+  for (let u = 0; u < U; u++) {
+    let m = 0;
+    for (let r = 0; r < R; r++) {
+      const v = rows[r][u];
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'number' || (v | 0) !== v || v < 0 || v >= 65536) return undefined;
+      present[m] = v;
+      presentRater[m++] = r;
+    }
+    if (m < 2) continue;
+    units++;
+    n += m;
+    let same = 0;
+    for (let i = 0; i < m; i++) {
+      const c = present[i];
+      if (c >= marginals.length) {
+        const grown = new Float64Array(Math.max(c + 1, marginals.length * 2));
+        grown.set(marginals);
+        marginals = grown;
+      }
+      marginals[c]++;
+      raterSeen[presentRater[i]] = 1;
+      for (let j = i + 1; j < m; j++) if (present[j] === c) same++;
+    }
+    if (same) diag += (2 * same) / (m - 1);
+  }
+  let squares = 0;
+  for (let c = 0; c < marginals.length; c++) squares += marginals[c] * marginals[c];
+  let raters = 0;
+  for (let r = 0; r < R; r++) raters += raterSeen[r];
+  return alphaFromSums('nominal', units, n, raters, n - diag, n * n - squares);
+}
+
 /** Krippendorff's alpha of a reliability matrix (one row per rater; null or undefined = missing). */
 export function alphaOfMatrix(rows: readonly (readonly RatingCell[])[], level: Level): AlphaResult {
+  if (level === 'nominal') {
+    const fast = nominalAlphaOfSmallInts(rows);
+    if (fast) return fast;
+  }
   return computeAlpha(codeRatingMatrix(rows, level));
 }
 

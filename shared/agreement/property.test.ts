@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { alpha as packageAlpha } from 'krippendorff';
 import { describe, expect, it } from 'vitest';
-import { alphaOfMatrix } from './alpha.ts';
+import { alphaFromCoincidence, alphaOfMatrix, buildCoincidence, computeAlpha } from './alpha.ts';
 import { packageNominalAlpha } from './cross-check.ts';
 import { codeRatingMatrix } from './ratings.ts';
 
@@ -87,6 +87,25 @@ describe('property: nominal alpha equals the krippendorff package', () => {
         else expect(Math.abs(ours - theirs!)).toBeLessThan(1e-9);
       }),
       { numRuns: 300, seed: 7 },
+    );
+  });
+});
+
+describe('property: the fast paths give the whole result the general path gives', () => {
+  it('on 500 random integer matrices', () => {
+    fc.assert(
+      fc.property(matrixArb((v) => fc.integer({ min: 0, max: v - 1 })), (rows) => {
+        const fast = alphaOfMatrix(rows, 'nominal');
+        const general = alphaFromCoincidence(buildCoincidence(codeRatingMatrix(rows, 'nominal')), 'nominal', codeRatingMatrix(rows, 'nominal').values);
+        const coded = computeAlpha(codeRatingMatrix(rows, 'nominal'));
+        for (const other of [general, coded]) {
+          expect({ ...fast, alpha: null, observedDisagreement: null, expectedDisagreement: null }).toEqual({ ...other, alpha: null, observedDisagreement: null, expectedDisagreement: null });
+          if (other.alpha === null) expect(fast.alpha).toBeNull();
+          else expect(Math.abs(fast.alpha! - other.alpha)).toBeLessThan(1e-12);
+          if (other.observedDisagreement !== null) expect(Math.abs(fast.observedDisagreement! - other.observedDisagreement)).toBeLessThan(1e-12);
+        }
+      }),
+      { numRuns: 500, seed: 17 },
     );
   });
 });
