@@ -74,7 +74,8 @@ async function main(args) {
     return 1;
   }
   try {
-    await build('all');
+    // With a dev server (CONCORD_RENDERER_URL), the renderer comes from it; only main and preload are built.
+    await build(process.env.CONCORD_RENDERER_URL ? 'electron' : 'all');
   } catch (e) {
     console.error(`concord: ${e instanceof Error ? e.message : e}`);
     return 1;
