@@ -86,11 +86,23 @@ export async function restoreBackup(dbFile: string, name: string, opts: { native
   if (!restored)
     throw badInput(`no backup named "${name}" for ${basename(dbFile)} (see \`concord backup list\`)`, { field: 'name' });
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
-  const src = new Database(join(dir, name), { ...native, readonly: true, fileMustExist: true });
+  const damaged = () => badInput(`backup "${name}" is damaged or not a Concord project; nothing was changed`, { file: join(dir, name) });
+  let src: Db;
   try {
-    const ok = src.pragma('quick_check', { simple: true });
-    const isProject = src.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'project'").get();
-    if (ok !== 'ok' || !isProject) throw badInput(`backup "${name}" is damaged or not a Concord project; nothing was changed`, { file: join(dir, name) });
+    src = new Database(join(dir, name), { ...native, readonly: true, fileMustExist: true });
+  } catch {
+    throw damaged();
+  }
+  try {
+    let whole = false;
+    try {
+      whole =
+        src.pragma('quick_check', { simple: true }) === 'ok' &&
+        src.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'project'").get() !== undefined;
+    } catch {
+      whole = false;
+    }
+    if (!whole) throw damaged();
     const safety = backupLive(dbFile, native);
     await src.backup(dbFile);
     return { restored, safety };

@@ -169,7 +169,7 @@ describe('a cleared label', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM label_clear').get()).toEqual({ n: 0 });
   });
 
-  it('keeps the newer of a local label and a packed one, and logs what it replaced', () => {
+  it('keeps the newer of a local label and a packed one, and logs what it replaced', async () => {
     const s = makeProject(':memory:', { entries: ['e1'], annotators: ['ana'] });
     s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     const pack = JSON.parse(exportPack(s.db, { annotator: 'ana' }).text) as Pack;
@@ -178,7 +178,7 @@ describe('a cleared label', () => {
     expect(importPacks(s.db, [{ name: 'older', text: JSON.stringify(older) }]).changed).toBe(false);
     const r = importPacks(s.db, [{ name: 'newer', text: JSON.stringify(newer) }]);
     expect(r).toMatchObject({ labelsSet: 1, changed: true, backup: null });
-    expect(s['entries.get']({ annotator: 'ana', id: 'e1' }).labels).toEqual({ stage: 'inference' });
+    expect((await s['entries.get']({ annotator: 'ana', id: 'e1' })).labels).toEqual({ stage: 'inference' });
     const ev = s.db.prepare("SELECT actor, kind, before, after FROM event WHERE kind IN ('label.set', 'pack.merge') ORDER BY id DESC LIMIT 2").all();
     expect(ev).toEqual([
       { actor: 'ana', kind: 'pack.merge', before: null, after: expect.stringContaining('"pack":"newer"') },
