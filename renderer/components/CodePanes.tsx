@@ -34,7 +34,7 @@ function CodePane({ title, value, language, testId, wrap }: { title: string; val
           value={value}
           language={language}
           theme={MONACO_THEME}
-          options={{ ...baseOptions, wordWrap: wrap ? 'on' : 'off', lineNumbers: wrap ? 'off' : 'on' }}
+          options={{ ...baseOptions, wordWrap: 'on', wrappingIndent: 'same', lineNumbers: wrap ? 'off' : 'on' }}
           loading={<div className="muted small pad">Loading editor…</div>}
         />
       </div>

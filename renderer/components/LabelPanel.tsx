@@ -13,6 +13,13 @@ export function LabelPanel() {
     useShallow((s) => ({ codebook: s.codebook, current: s.current, submit: s.submit, reopen: s.reopen, focused: s.focusedDimension })),
   );
   const [showDefs, setShowDefs] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const entryId = current?.entry.id;
+  // Each entry starts at the top of the panel, with no dimension singled out.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    useApp.getState().focusDimension(null);
+  }, [entryId]);
   if (!codebook || !current) return <aside className="label-panel" data-testid="label-panel" />;
   return (
     <aside className="label-panel" data-testid="label-panel" data-entry-id={current.entry.id}>
@@ -26,7 +33,7 @@ export function LabelPanel() {
           <input type="checkbox" data-testid="show-definitions" checked={showDefs} onChange={(e) => setShowDefs(e.target.checked)} /> definitions
         </label>
       </div>
-      <div className="panel-scroll">
+      <div className="panel-scroll" ref={scroller}>
         {codebook.dimensions.map((dim) => (
           <DimensionField
             key={dim.id}
@@ -146,8 +153,10 @@ function TreeField({ dim, value, applies }: { dim: Dimension; value: LabelValue 
             const [typeLabel, subLabel] = describeValue(dim, [p]).split(' › ');
             return (
               <li key={p} className="chip" data-testid="tree-chip" data-path={p}>
-                <span className="chip-type">{typeLabel}</span>
-                {p.includes(TREE_SEPARATOR) && <span className="chip-sub">› {subLabel}</span>}
+                <span className="chip-text">
+                  <span className="chip-type">{typeLabel}</span>
+                  {p.includes(TREE_SEPARATOR) && <span className="chip-sub"> › {subLabel}</span>}
+                </span>
                 <button className="chip-x" aria-label={`Remove ${describeValue(dim, [p])}`} onClick={() => void toggle(dim.id, p)} disabled={!applies}>
                   ×
                 </button>

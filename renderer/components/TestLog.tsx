@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
 import { classifyLog } from '../lib/log-lines.ts';
 
@@ -7,6 +7,15 @@ export function TestLog() {
   const entry = useApp((s) => s.current?.entry ?? null);
   const [onlyMarked, setOnlyMarked] = useState(false);
   const lines = useMemo(() => (entry ? classifyLog(entry.testLog, entry.failingTests) : []), [entry]);
+  const body = useRef<HTMLDivElement>(null);
+  const entryId = entry?.id;
+  // A new entry opens its log at the first failure, past pytest's banner.
+  useEffect(() => {
+    const el = body.current;
+    if (!el) return;
+    const first = el.querySelector<HTMLElement>('[data-kind=fail], [data-kind=error]');
+    el.scrollTop = first ? Math.max(0, first.offsetTop - 2 * 17) : 0;
+  }, [entryId, onlyMarked]);
   if (!entry) return null;
   const marked = lines.filter((l) => l.kind === 'fail' || l.kind === 'error');
   const shown = onlyMarked ? marked : lines;
@@ -26,7 +35,7 @@ export function TestLog() {
           </label>
         )}
       </header>
-      <div className="log-body mono">
+      <div className="log-body mono" ref={body}>
         {lines.length === 0 ? (
           <div className="muted pad">No test log for this entry.</div>
         ) : (
