@@ -41,7 +41,7 @@ export interface Study {
   codebook: Codebook;
   /** By external id, in code-point order (the same on every machine). */
   entries: StudyEntry[];
-  /** Names of role-`annotator` annotators, sorted case-insensitively. */
+  /** Role-`annotator` annotators with at least one counted label, sorted case-insensitively. */
   annotators: string[];
   /** entry row id -> dimension -> each annotator's value (annotators in `annotators` order). */
   labels: Map<number, Map<string, AnnotatorValue[]>>;
@@ -84,6 +84,8 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
     list.push({ annotator: r.name, value: JSON.parse(r.value) as LabelValue });
   }
   for (const byDim of labels.values()) for (const list of byDim.values()) list.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
+  // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
+  const counted = new Set(rows.map((r) => r.name));
 
   const decisions = new Map<number, Map<string, Decision>>();
   for (const r of db.prepare('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision').all() as DecisionRow[]) {
@@ -91,7 +93,7 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
     decisions.set(r.entry_id, byDim);
     byDim.set(r.dimension, toDecision(r));
   }
-  return { codebook, entries, annotators, labels, decisions };
+  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions };
 }
 
 interface DecisionRow {

@@ -1,4 +1,5 @@
 import { ConcordError, badInput } from '../../shared/errors.ts';
+import { agreementTables } from '../../shared/tables/agreement.ts';
 import { buildBugDistribution, bugDimension, bugDistributionTables } from '../../shared/tables/bug-distribution.ts';
 import { buildCategoryDistribution, categoryDistributionCharts, categoryDistributionTables } from '../../shared/tables/category-distribution.ts';
 import { checkExport, mimeTypes, type ExportFormat } from '../../shared/tables/export-kinds.ts';
@@ -11,6 +12,7 @@ import { formatBarChartsSvg } from '../../shared/tables/svg.ts';
 import type { Table } from '../../shared/tables/table.ts';
 import { writeXlsx } from '../../shared/tables/xlsx.ts';
 import { entryConsensus, readStudy, type Study } from '../adjudication.ts';
+import { agreementReport } from '../agreement.ts';
 import type { Db } from '../database.ts';
 import { dlbenchEntryText, entryFileName } from './dlbench.ts';
 
@@ -27,6 +29,9 @@ export interface ExportArgs {
   dimension?: string;
   /** Count draft labels too (by default only submitted work counts). */
   includeDrafts?: boolean;
+  /** agreement: bootstrap resamples and seed (the report's defaults otherwise). */
+  bootstrap?: number;
+  seed?: number;
 }
 
 export interface ExportFile {
@@ -163,7 +168,10 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       }));
       return { shape: 'folder', folderName: 'dlbench', files };
     }
-    case 'agreement':
-      throw new ConcordError('internal', 'agreement export is not wired yet');
+    case 'agreement': {
+      const report = agreementReport(db, { includeDrafts: args.includeDrafts, bootstrap: args.bootstrap, seed: args.seed });
+      if (format === 'json') return file('agreement', format, formatJson(report));
+      return file('agreement', format, tablesAs(format, agreementTables(report)));
+    }
   }
 }

@@ -73,11 +73,13 @@ const latexSpecials: Record<string, string> = {
   '<': '\\textless{}',
   '>': '\\textgreater{}',
   '|': '\\textbar{}',
+  // The agreement report writes "Type › Subtype"; U+203A needs T1 fonts under pdflatex, so spell it out.
+  '›': '\\textgreater{}',
 };
 
 /** Text safe in a LaTeX document: every special character escaped, line breaks as spaces. */
 export function escapeLatex(s: string): string {
-  return s.replace(/[\\{}$&#^_%~<>|]/g, (ch) => latexSpecials[ch]).replace(/\r?\n|\r/g, ' ');
+  return s.replace(/[\\{}$&#^_%~<>|›]/g, (ch) => latexSpecials[ch]).replace(/\r?\n|\r/g, ' ');
 }
 
 function latexLabel(id: string): string {
