@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.ts';
 import { writeDeepBenchLike } from '../../db/import/synthetic.ts';
@@ -11,7 +12,7 @@ import { reportError } from '../command.ts';
 import { commands } from './index.ts';
 import importCommand from './import.ts';
 
-const samples = '/work/shared/formats/samples';
+const samples = fileURLToPath(new URL('../../fixtures/samples', import.meta.url));
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'concord-cli-import-'));

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { entryIdOf, parseDlbenchEntry, PUBLISHED_ANNOTATOR } from './dlbench.ts';
 
-const samples = '/work/shared/formats/samples/dlbench';
+const samples = fileURLToPath(new URL('../../fixtures/samples/dlbench', import.meta.url));
 const parse = (text: string, name = 'x.txt') => parseDlbenchEntry(text, `/in/${name}`, name, deepBenchCodebook);
 const published = (e: ReturnType<typeof parse>) => Object.fromEntries(e.labels.map((l) => [l.dimension, l.value]));
 

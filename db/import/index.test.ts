@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcordError } from '../../shared/errors.ts';
 import type { ImportProgress } from '../../shared/types.ts';
@@ -9,7 +10,7 @@ import { contentHash } from './plan.ts';
 import { writeDeepBenchLike } from './synthetic.ts';
 import { dumpTables, makeProjectDb } from './testing.ts';
 
-const samples = '/work/shared/formats/samples';
+const samples = fileURLToPath(new URL('../../fixtures/samples', import.meta.url));
 
 let t: ReturnType<typeof makeProjectDb>;
 let db: Db;

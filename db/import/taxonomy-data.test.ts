@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConcordError } from '../../shared/errors.ts';
 import { nodeIdOf, parseFailedSet, parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
 
-const sample = '/work/shared/formats/samples/taxonomy-data/Result/processed_torchgeom_rotate_points42.txt';
+const sample = fileURLToPath(new URL('../../fixtures/samples/taxonomy-data/Result/processed_torchgeom_rotate_points42.txt', import.meta.url));
 
 describe('Taxonomy-Data result files', () => {
   it('strips processed_ and the extension to find the entry id', () => {
