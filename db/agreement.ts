@@ -1,6 +1,6 @@
 import { parseCodebook } from '../shared/codebook/index.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
-import { buildAgreementReport, type AgreementLabel, type AgreementReport } from '../shared/agreement/report.ts';
+import { buildAgreementReport, type AgreementLabel, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
 import type { Db } from './database.ts';
 
@@ -17,17 +17,7 @@ export interface AgreementQuery {
   codebookVersion?: string;
 }
 
-export interface DbAgreementReport extends AgreementReport {
-  /** What the figures were computed on, so a reader can tell runs apart. */
-  selection: {
-    includeDrafts: boolean;
-    codebookVersion: string | null;
-    annotators: string[];
-    labels: number;
-    /** Codebook versions among the labels used. */
-    codebookVersions: string[];
-  };
-}
+export type { DbAgreementReport } from '../shared/agreement/report.ts';
 
 interface LabelRow {
   entryId: string;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ApiHandlers } from '../shared/api.ts';
+import type { SyncApiHandlers } from '../shared/api.ts';
 import {
   canonicalLabelValue,
   dimensionApplies,
@@ -26,10 +26,11 @@ import type {
 } from '../shared/types.ts';
 import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent } from './events.ts';
+import { agreementReport } from './agreement.ts';
 import { runImport } from './import/index.ts';
 
 /** The API contract implemented on one SQLite database. Hosts add nothing but transport. */
-export type Service = ApiHandlers & { close(): void; readonly db: Db };
+export type Service = SyncApiHandlers & { close(): void; readonly db: Db };
 
 interface EntryRow {
   id: number;
@@ -148,7 +149,7 @@ export function createService(db: Db): Service {
     return true;
   }
 
-  const handlers: ApiHandlers = {
+  const handlers: SyncApiHandlers = {
     'project.info': (): ProjectInfo => {
       const row = db.prepare('SELECT name FROM project WHERE id = 1').get() as { name: string };
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -307,6 +308,8 @@ export function createService(db: Db): Service {
         });
       return { ...job };
     },
+
+    'agreement.report': (query) => agreementReport(db, query),
 
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);

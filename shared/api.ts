@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DbAgreementReport } from './agreement/report.ts';
 import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
 import type {
@@ -65,6 +66,18 @@ export const api = {
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
   'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional() })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
+
+  /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
+  'agreement.report': method<DbAgreementReport>()(
+    z.object({
+      dimension: dimensionId.optional(),
+      bootstrap: z.number().int().min(0).max(100_000).optional(),
+      seed: z.number().int().optional(),
+      includeDrafts: z.boolean().optional(),
+      annotators: z.array(annotatorName).max(100).optional(),
+      codebookVersion: z.string().max(50).optional(),
+    }),
+  ),
 } as const;
 
 export type Api = typeof api;
@@ -78,8 +91,11 @@ export interface ApiClient {
   call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
 }
 
-/** An implementation of every method (what the service provides and the hosts expose). */
+/** An implementation of every method, as the hosts expose it. */
 export type ApiHandlers = { [M in MethodName]: (args: z.output<Api[M]['args']>) => ResultOf<M> | Promise<ResultOf<M>> };
+
+/** The service's own implementation: every method answers synchronously (one SQLite transaction). */
+export type SyncApiHandlers = { [M in MethodName]: (args: z.output<Api[M]['args']>) => ResultOf<M> };
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(api, name);

@@ -368,6 +368,19 @@ function reportPooled(
  * of the taxonomy and checklist, pooled, pairwise, with bootstrap intervals and the nominal
  * figures checked against the krippendorff package. Pure: the caller picks which labels count.
  */
+export interface DbAgreementReport extends AgreementReport {
+  /** What the figures were computed on, so a reader can tell runs apart. */
+  selection: {
+    includeDrafts: boolean;
+    codebookVersion: string | null;
+    annotators: string[];
+    labels: number;
+    /** Codebook versions among the labels used. */
+    codebookVersions: string[];
+  };
+}
+
+
 export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[], options: AgreementOptions = {}): AgreementReport {
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
