@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshProject } from '../../db/exports/testing.ts';
+import { goldenDir } from '../../db/exports/golden.ts';
+import { runImport } from '../../db/import/index.ts';
+import { table6Dir } from '../../fixtures/table6/generate.ts';
+import { reportError, type CliIO, type Command } from '../command.ts';
+import decide from './decide.ts';
+import exportCommand from './export.ts';
+
+let dir: string;
+let dbFile: string;
+let cleanup: () => void;
+
+beforeAll(async () => {
+  const p = freshProject();
+  ({ dir, cleanup } = p);
+  dbFile = join(dir, 'project.db');
+  await runImport(p.db, join(table6Dir, 'entries.jsonl'), { format: 'jsonl' });
+  await runImport(p.db, join(table6Dir, 'annotations.csv'), { format: 'annotations' });
+  p.db.close();
+});
+afterAll(() => cleanup());
+
+/** Runs a command the way `concord` does (errors become exit statuses), capturing its output. */
+async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t) };
+  let code: number;
+  try {
+    code = await cmd.run(argv, io);
+  } catch (e) {
+    code = reportError(e, io, cmd.usage);
+  }
+  return { code, out, err };
+}
+
+describe('concord export', () => {
+  it('prints a text format on stdout, the same bytes as the golden file', async () => {
+    const r = await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'md']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(readFileSync(join(goldenDir, 'table6/bug-distribution.md'), 'utf8'));
+  });
+
+  it('writes --out files, and the same data gives the same bytes twice', async () => {
+    const a = join(dir, 'a.tex');
+    const b = join(dir, 'b.tex');
+    expect((await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'tex', '--out', a])).code).toBe(0);
+    expect((await run(exportCommand, ['bug-distribution', '--format', 'tex', '--db', dbFile, '--out', b])).code).toBe(0);
+    expect(readFileSync(a)).toEqual(readFileSync(b));
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(join(goldenDir, 'table6/bug-distribution.tex'), 'utf8'));
+  });
+
+  it('writes an XLSX workbook and a dlbench folder, both only with --out', async () => {
+    const x = join(dir, 'labels.xlsx');
+    expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'xlsx', '--out', x, '--per-annotator'])).code).toBe(0);
+    expect(readFileSync(x).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    const folder = join(dir, 'release');
+    expect((await run(exportCommand, ['dlbench', '--db', dbFile, '--out', folder])).code).toBe(0);
+    expect(readdirSync(folder)).toHaveLength(337);
+    expect(readFileSync(join(folder, 't6-001.txt'), 'utf8')).toMatch(/^stage: Pre\/Post Processing\ntask: Classification\ndata: Image\n/);
+    expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'xlsx'])).code).toBe(1);
+    expect((await run(exportCommand, ['dlbench', '--db', dbFile])).code).toBe(1);
+  });
+
+  it('calls a format the kind does not offer a usage error naming the formats it offers', async () => {
+    const r = await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'svg']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bug-distribution is exported as csv, md, tex, json, not "svg"');
+    expect((await run(exportCommand, ['labels', '--db', dbFile])).err).toContain('choose a format for labels: csv, json, xlsx');
+    expect((await run(exportCommand, ['tables', '--db', dbFile, '--format', 'csv'])).code).toBe(1);
+    expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'csv', '--bogus'])).code).toBe(1);
+    expect((await run(exportCommand, ['labels', '--format', 'csv'])).code).toBe(1);
+  });
+
+  it('refuses a missing project with exit 2 and writes nothing', async () => {
+    const out = join(dir, 'never.csv');
+    const r = await run(exportCommand, ['labels', '--db', join(dir, 'missing.db'), '--format', 'csv', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+  });
+});
+
+describe('concord decide', () => {
+  it('accepts majorities (none here: everyone agrees), shows the status, and has nothing to undo', async () => {
+    const a = await run(decide, ['--db', dbFile, '--accept-majorities', '--by', 'lead', '--json']);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.out)).toEqual({ accepted: 0, decisions: [] });
+    const s = await run(decide, ['--db', dbFile, '--status', '--json']);
+    const bug = JSON.parse(s.out).dimensions.find((d: { dimension: string }) => d.dimension === 'bug');
+    expect(bug.counts).toMatchObject({ agreed: 325, majority: 0, 'needs-decision': 0 });
+    expect((await run(decide, ['--db', dbFile, '--undo'])).out).toBe('nothing to undo\n');
+    expect((await run(decide, ['--db', dbFile])).code).toBe(1);
+  });
+});

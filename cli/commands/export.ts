@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { openDatabase } from '../../db/database.ts';
+import { renderExport, type ExportFile } from '../../db/exports/render.ts';
+import { ConcordError } from '../../shared/errors.ts';
+import { checkExport, exportKinds } from '../../shared/tables/export-kinds.ts';
+import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
+
+const usage = [
+  'concord export <kind> --db <file> --format csv|md|tex|json|xlsx|svg [--out <file>] [--per-annotator]',
+  '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>]',
+  `  kind: ${exportKinds.join(' | ')}  (dlbench writes a folder: --out <folder>)`,
+].join('\n');
+
+const options = {
+  db: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'per-annotator': { type: 'boolean' },
+  dimension: { type: 'string' },
+  drafts: { type: 'boolean' },
+  bootstrap: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+function bytesOf(f: ExportFile): Buffer {
+  return f.encoding === 'base64' ? Buffer.from(f.content, 'base64') : Buffer.from(f.content, 'utf8');
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half an export. */
+function writeAtomically(file: string, data: Buffer): void {
+  const tmp = join(dirname(file), `.${process.pid}.concord-export.tmp`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+export default {
+  name: 'export',
+  summary: 'Final labels, bug and category distributions, agreement, pass@1, reliability matrices and Deep-Bench entry files.',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, options, true);
+    const [kind, ...extra] = positionals;
+    if (!kind) throw new UsageError(`which export? (${exportKinds.join(', ')})`);
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    // Kind and format are checked before the database is opened: a usage error touches nothing.
+    const { format } = checkExport(kind, values.format);
+    if (!values.db) throw new UsageError('missing --db');
+    if (kind === 'dlbench' && !values.out) throw new UsageError('dlbench writes a folder of entry files: give it with --out <folder>');
+    if (format === 'xlsx' && !values.out) throw new UsageError('xlsx is a binary file: give it with --out <file>');
+    if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
+
+    const db = openDatabase(values.db);
+    try {
+      const result = renderExport(db, {
+        kind,
+        format,
+        perAnnotator: values['per-annotator'],
+        dimension: values.dimension,
+        includeDrafts: values.drafts,
+        bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
+        seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
+      });
+      if (result.shape === 'folder') {
+        const dir = values.out!;
+        if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConcordError('bad-input', `${dir} exists and is not a folder`);
+        mkdirSync(dir, { recursive: true });
+        for (const f of result.files) writeAtomically(join(dir, f.fileName), bytesOf(f));
+        io.stderr(`wrote ${result.files.length} entry files to ${dir}\n`);
+        return 0;
+      }
+      if (values.out) {
+        writeAtomically(values.out, bytesOf(result.file));
+        io.stderr(`wrote ${values.out}\n`);
+      } else io.stdout(result.file.content);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+} satisfies Command;
