@@ -47,6 +47,7 @@ export function AnnotatorSwitch() {
         data-testid="annotator-switch"
         value={me ?? ''}
         onChange={(e) => {
+          e.currentTarget.blur();
           if (e.target.value === ADD) setAdding(true);
           else if (e.target.value) void chooseAnnotator(e.target.value);
         }}

@@ -31,14 +31,19 @@ export function QueueFilters() {
         placeholder="Search id, repo, function"
         value={search}
         onChange={(e) => setSearch(e.target.value)}
-        onKeyDown={(e) => e.key === 'Escape' && (e.currentTarget.blur(), setSearch(''))}
+        onKeyDown={(e) => {
+          // Escape clears, Enter keeps the search; both hand the keyboard back to labelling.
+          if (e.key === 'Escape') setSearch('');
+          if (e.key === 'Escape' || e.key === 'Enter') e.currentTarget.blur();
+        }}
       />
+      {/* Choosing a filter hands the keyboard back to the labelling hotkeys (blur). */}
       <div className="row gap-sm">
         <select
           className="select select-sm grow"
           data-testid="filter-status"
           value={filter.status ?? ''}
-          onChange={(e) => void setFilter({ status: (e.target.value || undefined) as 'todo' | 'draft' | 'submitted' | undefined })}
+          onChange={(e) => (e.currentTarget.blur(), void setFilter({ status: (e.target.value || undefined) as 'todo' | 'draft' | 'submitted' | undefined }))}
         >
           <option value="">Any status</option>
           <option value="todo">To do</option>
@@ -49,7 +54,7 @@ export function QueueFilters() {
           className="select select-sm grow"
           data-testid="filter-passed"
           value={filter.passed === undefined ? '' : filter.passed ? 'pass' : 'fail'}
-          onChange={(e) => void setFilter({ passed: e.target.value === '' ? undefined : e.target.value === 'pass' })}
+          onChange={(e) => (e.currentTarget.blur(), void setFilter({ passed: e.target.value === '' ? undefined : e.target.value === 'pass' }))}
         >
           <option value="">Pass and fail</option>
           <option value="fail">Failing</option>
@@ -79,7 +84,7 @@ export function QueueFilters() {
             className="select select-sm grow"
             data-testid="filter-label-value"
             value={filter.label?.value ?? ''}
-            onChange={(e) => void setFilter({ label: { dimension: dim.id, value: e.target.value } })}
+            onChange={(e) => (e.currentTarget.blur(), void setFilter({ label: { dimension: dim.id, value: e.target.value } }))}
           >
             <option value="">choose…</option>
             {valueChoices.map((v) => (
