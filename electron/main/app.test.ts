@@ -82,6 +82,16 @@ describe('startApp', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(0);
   });
 
+  it('a userData folder that cannot be made is reported in the dialog too', async () => {
+    makeDir.mockImplementation(() => {
+      throw new Error('EACCES: permission denied');
+    });
+    start();
+    await e.becomeReady();
+    expect(e.dialog.showErrorBox).toHaveBeenCalledWith('Concord cannot open its database', expect.stringContaining('EACCES'));
+    expect(openProject).not.toHaveBeenCalled();
+  });
+
   it('a second instance quits and binds nothing', () => {
     e.app.requestSingleInstanceLock.mockReturnValue(false);
     start();

@@ -57,14 +57,15 @@ export function startApp(d: AppDeps): void {
     return;
   }
 
-  if (launch.createDbDir) d.makeDir(path.dirname(launch.dbFile));
-
   let opened: Service | undefined;
   let opening: Promise<Service> | undefined;
+  // Opened once, on first need; any failure (folder, file, schema) ends in the error dialog below.
   const service = () =>
-    (opening ??= d
-      .openProject(launch.dbFile, { nativeBinding: launch.nativeBinding, seedDemo: launch.seedDemo, demoDir: launch.demoDir })
-      .then((s) => (opened = s)));
+    (opening ??= (async () => {
+      if (launch.createDbDir) d.makeDir(path.dirname(launch.dbFile));
+      opened = await d.openProject(launch.dbFile, { nativeBinding: launch.nativeBinding, seedDemo: launch.seedDemo, demoDir: launch.demoDir });
+      return opened;
+    })());
 
   bindIpc({
     ipcMain,
