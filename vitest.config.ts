@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // and run with vitest.e2e.config.ts (they need the built renderer and Chromium).
 export default defineConfig({
   test: {
-    include: ['test/*.test.ts', 'shared/**/*.test.ts', 'db/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'scripts/**/*.test.ts'],
+    include: ['test/*.test.ts', 'test/reliability/**/*.test.ts', 'shared/**/*.test.ts', 'db/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     pool: 'forks',

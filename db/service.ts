@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { SyncApiHandlers } from '../shared/api.ts';
 import {
   canonicalLabelValue,
@@ -28,6 +28,7 @@ import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { runImport } from './import/index.ts';
+export { contentHash } from './import/index.ts';
 
 /** The API contract implemented on one SQLite database. Hosts add nothing but transport. */
 export type Service = SyncApiHandlers & { close(): void; readonly db: Db };
@@ -59,10 +60,6 @@ export function readCodebook(db: Db): Codebook {
   const row = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
   if (!row) throw new ConcordError('not-found', 'this database holds no Concord project');
   return parseCodebook(JSON.parse(row.codebook_json), 'project codebook');
-}
-
-export function contentHash(prompt: string, groundTruth: string, output: string): string {
-  return createHash('sha256').update(prompt).update('\0').update(groundTruth).update('\0').update(output).digest('hex');
 }
 
 function toEntry(r: EntryRow): Entry {
