@@ -15,8 +15,11 @@ import {
 import { ConcordError, badInput } from '../shared/errors.ts';
 import type { Entry } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
+import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from '../shared/consensus/results.ts';
 import { appendEvent } from './events.ts';
 import { readCodebook } from './service.ts';
+
+export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult };
 
 /**
  * Consensus and adjudication on the database: gathers the annotators' labels, says where they
@@ -147,11 +150,6 @@ export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] 
   return orderQueue(items);
 }
 
-export interface AdjudicationSummary {
-  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number> }[];
-  /** Entries with at least one open disagreement. */
-  openEntries: number;
-}
 
 /** How many entry-dimensions are in each status, per dimension: the meeting's progress bar. */
 export function adjudicationSummary(db: Db, opts: StudyOptions = {}): AdjudicationSummary {
@@ -173,12 +171,6 @@ export interface AdjudicationEntryOptions extends StudyOptions {
   hideNames?: boolean;
 }
 
-export interface AdjudicationEntry {
-  entry: Entry;
-  /** Column order of the grid: every role-`annotator` annotator (names hidden when asked). */
-  annotators: string[];
-  dimensions: (DimensionConsensus & { label: string; kind: Dimension['kind'] })[];
-}
 
 function pseudonym(i: number): string {
   // A..Z, then AA, AB...: enough for any team.
@@ -301,10 +293,6 @@ export interface AcceptMajoritiesArgs extends StudyOptions {
   dimension?: string;
 }
 
-export interface AcceptMajoritiesResult {
-  accepted: number;
-  decisions: { entryId: string; dimension: string; value: LabelValue }[];
-}
 
 /**
  * Accepts every open majority proposal as the decision (method `majority`). Unanimous values are
@@ -334,10 +322,6 @@ export function acceptMajorities(db: Db, args: AcceptMajoritiesArgs): AcceptMajo
   })();
 }
 
-export interface UndoResult {
-  /** The decisions put back as they were (value null: no decision any more). */
-  restored: { entryId: string; dimension: string; value: LabelValue | null }[];
-}
 
 /**
  * Reverts the most recent decision action not yet undone: one decision, or a whole

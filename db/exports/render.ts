@@ -2,7 +2,7 @@ import { ConcordError, badInput } from '../../shared/errors.ts';
 import { agreementTables } from '../../shared/tables/agreement.ts';
 import { buildBugDistribution, bugDimension, bugDistributionTables } from '../../shared/tables/bug-distribution.ts';
 import { buildCategoryDistribution, categoryDistributionCharts, categoryDistributionTables } from '../../shared/tables/category-distribution.ts';
-import { checkExport, mimeTypes, type ExportFormat } from '../../shared/tables/export-kinds.ts';
+import { checkExport, mimeTypes, type ExportFile, type ExportFormat, type ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { FinalEntry } from '../../shared/tables/final.ts';
 import { formatCsv, formatJson, formatLatex, formatMarkdown } from '../../shared/tables/formats.ts';
 import { labelsJson, labelsTable, type LabelsInput } from '../../shared/tables/labels.ts';
@@ -15,6 +15,8 @@ import { entryConsensus, readStudy, type Study } from '../adjudication.ts';
 import { agreementReport } from '../agreement.ts';
 import type { Db } from '../database.ts';
 import { dlbenchEntryText, entryFileName } from './dlbench.ts';
+
+export type { ExportFile, ExportResult };
 
 /**
  * Renders an export from the database. Deterministic: nothing here reads the clock, and every
@@ -33,17 +35,6 @@ export interface ExportArgs {
   bootstrap?: number;
   seed?: number;
 }
-
-export interface ExportFile {
-  fileName: string;
-  mimeType: string;
-  /** Text, or base64 when `encoding` is base64 (XLSX). */
-  content: string;
-  encoding: 'utf8' | 'base64';
-}
-
-/** One file, or a folder of files (dlbench). */
-export type ExportResult = { shape: 'file'; file: ExportFile } | { shape: 'folder'; folderName: string; files: ExportFile[] };
 
 function finalEntries(study: Study): FinalEntry[] {
   return study.entries.map((e) => ({

@@ -1,1 +1,3 @@
 export * from './consensus.ts';
+export * from './results.ts';
+export * from './api-args.ts';

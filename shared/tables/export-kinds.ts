@@ -45,3 +45,14 @@ export function checkExport(kind: string, format: string | undefined): { kind: E
     throw new ConcordError('usage', `${kind} is exported as ${offered.join(', ')}, not "${format}"`, { field: 'format' });
   return { kind, format: format as ExportFormat };
 }
+
+export interface ExportFile {
+  fileName: string;
+  mimeType: string;
+  /** Text, or base64 when `encoding` is base64 (XLSX). */
+  content: string;
+  encoding: 'utf8' | 'base64';
+}
+
+/** One file, or a folder of files (dlbench). */
+export type ExportResult = { shape: 'file'; file: ExportFile } | { shape: 'folder'; folderName: string; files: ExportFile[] };

@@ -1,0 +1,29 @@
+import type { Dimension } from '../codebook/schema.ts';
+import type { LabelValue } from '../codebook/values.ts';
+import type { Entry } from '../types.ts';
+import type { ConsensusStatus, DimensionConsensus } from './consensus.ts';
+
+/** Results of the adjudication methods (implemented in db/adjudication.ts). */
+
+export interface AdjudicationSummary {
+  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number> }[];
+  /** Entries with at least one open disagreement. */
+  openEntries: number;
+}
+
+export interface AdjudicationEntry {
+  entry: Entry;
+  /** Column order of the grid: every role-`annotator` annotator (names hidden when asked). */
+  annotators: string[];
+  dimensions: (DimensionConsensus & { label: string; kind: Dimension['kind'] })[];
+}
+
+export interface AcceptMajoritiesResult {
+  accepted: number;
+  decisions: { entryId: string; dimension: string; value: LabelValue }[];
+}
+
+export interface UndoResult {
+  /** The decisions put back as they were (value null: no decision any more). */
+  restored: { entryId: string; dimension: string; value: LabelValue | null }[];
+}
