@@ -4,7 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client.ts';
 import { setClient } from './store/client.ts';
-import { Workspace } from './views/Workspace.tsx';
+import { App } from './views/App.tsx';
 
 const { client, host } = connect();
 setClient(client);
@@ -12,6 +12,6 @@ document.documentElement.dataset.host = host;
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Workspace />
+    <App />
   </StrictMode>,
 );

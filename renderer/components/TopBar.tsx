@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store/index.ts';
 import { AnnotatorSwitch } from './AnnotatorSwitch.tsx';
+import { ViewTabs } from './ViewTabs.tsx';
 
 /** Project, codebook, who is labelling, and the way in for new data. */
 export function TopBar() {
@@ -16,6 +17,7 @@ export function TopBar() {
       <div className="topbar-project" data-testid="project-name">
         {info?.name}
       </div>
+      <ViewTabs />
       {info && (
         <div className="topbar-meta" data-testid="codebook-name" title="Codebook">
           {info.codebook.name} <span className="muted">v{info.codebook.version}</span>

@@ -6,7 +6,12 @@ export interface Notice {
   tone: 'info' | 'error';
 }
 
+/** The screens of the app; `renderer/views/registry.ts` maps each to its component. */
+export type ViewId = 'label' | 'agreement' | 'adjudicate' | 'export' | 'team';
+
 export interface UiSlice {
+  view: ViewId;
+  setView(view: ViewId): void;
   diffMode: boolean;
   bugPickerFor: string | null;
   importOpen: boolean;
@@ -25,6 +30,8 @@ export interface UiSlice {
 let noticeSeq = 0;
 
 export const createUiSlice: Slice<UiSlice> = (set) => ({
+  view: 'label',
+  setView: (view) => set({ view }),
   diffMode: false,
   bugPickerFor: null,
   importOpen: false,
