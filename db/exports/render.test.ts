@@ -1,9 +1,13 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runImport } from '../import/index.ts';
 import { acceptMajorities, decide } from '../adjudication.ts';
 import type { Db } from '../database.ts';
 import { checkGolden } from './golden.ts';
 import { renderExport, type ExportArgs } from './render.ts';
 import { addAnnotator, addEntry, addLabel, addModelResult, freshProject } from './testing.ts';
+import { readStudy } from '../adjudication.ts';
 
 /**
  * Every export kind and format on a small project that has each consensus status and the
@@ -12,12 +16,13 @@ import { addAnnotator, addEntry, addLabel, addModelResult, freshProject } from '
  */
 
 let db: Db;
+let dir: string;
 let cleanup: () => void;
 
 const meta = (fn: string) => ({ repo: 'kornia', function: fn, groundTruthPath: `kornia/${fn}.py`, testCases: `tests/test_${fn}.py::test_${fn}` });
 
 beforeAll(() => {
-  ({ db, cleanup } = freshProject());
+  ({ db, dir, cleanup } = freshProject());
   addEntry(db, 'rotate, 7', false, { ...meta('rotate'), class: 'Rotator' }, 'Rotate points.\nKeep the batch axis.');
   addEntry(db, 'hit_rate', false, meta('hit_rate'), 'Compute hit rate at k.');
   addEntry(db, '=cmd|calc', false, meta('cmd'), 'A prompt.');
@@ -153,5 +158,31 @@ describe('what the exports say', () => {
     const tex = text({ kind: 'category-distribution', format: 'tex' });
     expect(tex).toContain('Evaluation \\& Metrics');
     expect(tex).not.toMatch(/[^\\]&amp;/);
+  });
+});
+
+describe('the dlbench release', () => {
+  it('reads back through the Deep-Bench importer with the final stage, task and input as published labels', async () => {
+    const r = renderExport(db, { kind: 'dlbench' });
+    if (r.shape !== 'folder') throw new Error('expected a folder');
+    const folder = join(dir, 'release');
+    mkdirSync(folder);
+    for (const f of r.files) writeFileSync(join(folder, f.fileName), f.content);
+    const other = freshProject();
+    try {
+      await runImport(other.db, folder, { format: 'dlbench' });
+      const published = other.db
+        .prepare(`SELECT e.ext_id AS id, l.dimension, l.value FROM label l JOIN entry e ON e.id = l.entry_id ORDER BY e.ext_id, l.dimension`)
+        .all() as { id: string; dimension: string; value: string }[];
+      const row = (id: string, dim: string) => published.find((p) => p.id === id && p.dimension === dim)?.value;
+      expect(row('rotate, 7', 'task')).toBe('"object-detection"');
+      expect(row('rotate, 7', 'stage')).toBe('"pre-post-processing"');
+      expect(row('hit_rate', 'input')).toBe('"structured-array"');
+      const prompt = other.db.prepare(`SELECT prompt FROM entry WHERE ext_id = 'rotate, 7'`).get() as { prompt: string };
+      expect(prompt.prompt).toContain('Rotate points.');
+      expect(readStudy(other.db).annotators).toEqual([]);
+    } finally {
+      other.cleanup();
+    }
   });
 });
