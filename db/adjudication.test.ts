@@ -63,7 +63,9 @@ describe('the queue and the grid', () => {
       { annotator: 'cai', value: 'inference' },
     ]);
     expect(stage.proposal).toBe('training');
+    decide(db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'ben' });
     const hidden = adjudicationEntry(db, { entryId: 'e1', hideNames: true });
+    expect(hidden.dimensions.find((d) => d.dimension === 'stage')!.decision?.decidedBy).toBe('Annotator B');
     expect(hidden.annotators).toEqual(['Annotator A', 'Annotator B', 'Annotator C']);
     expect(JSON.stringify(hidden)).not.toMatch(/ana|ben|cai/);
   });

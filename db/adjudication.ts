@@ -208,6 +208,8 @@ export function adjudicationEntry(db: Db, opts: AdjudicationEntryOptions): Adjud
     dimensions: entryConsensus(study, e).map((c) => ({
       ...c,
       values: c.values.map((v) => ({ ...v, annotator: alias.get(v.annotator) ?? v.annotator })),
+      // An annotator who decided is hidden too, or the decider's name would give them away.
+      decision: c.decision && { ...c.decision, decidedBy: c.decision.decidedBy === null ? null : (alias.get(c.decision.decidedBy) ?? c.decision.decidedBy) },
       label: dims.get(c.dimension)!.label,
       kind: dims.get(c.dimension)!.kind,
     })),
