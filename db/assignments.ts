@@ -1,6 +1,9 @@
 import { badInput } from '../shared/errors.ts';
 import { now, type Db } from './database.ts';
 import { appendEvent } from './events.ts';
+import type { AutoAssignResult, AnnotatorProgress, EntryAssignment } from '../shared/types.ts';
+export type { AutoAssignResult, AnnotatorProgress, EntryAssignment };
+
 
 /**
  * Who labels which entry. An annotator with assignments sees only those entries; one without
@@ -12,34 +15,6 @@ export interface AutoAssignArgs {
   perEntry?: number;
   /** Who to assign (default: every annotator of role "annotator"); unknown names are added. */
   annotators?: string[];
-}
-
-export interface AutoAssignResult {
-  perEntry: number;
-  annotators: string[];
-  annotatorsCreated: string[];
-  /** Assignments added now (existing ones are kept). */
-  added: number;
-  /** Entries that already had perEntry or more of these annotators. */
-  entriesAlreadyCovered: number;
-  progress: AnnotatorProgress[];
-}
-
-export interface AnnotatorProgress {
-  annotator: string;
-  role: string;
-  /** Entries assigned to this annotator (0 when the annotator has no assignments). */
-  assigned: number;
-  /** Entries in this annotator's queue: the assigned ones, or all when none are assigned. */
-  queue: number;
-  todo: number;
-  draft: number;
-  submitted: number;
-}
-
-export interface EntryAssignment {
-  entryId: string;
-  annotators: string[];
 }
 
 const byName = (a: string, b: string) => {

@@ -3,19 +3,9 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import type { Db } from './database.ts';
+import type { BackupInfo, RestoreResult } from '../shared/types.ts';
+export type { BackupInfo, RestoreResult };
 
-/**
- * Backups of a project database, kept beside it in `<name>.backups/<time>-<reason>.db`.
- * Taken before every pack import or merge and before every restore.
- */
-export interface BackupInfo {
-  /** File name inside the backup folder; what `restore` takes. */
-  name: string;
-  /** When it was taken (ISO UTC). */
-  time: string;
-  size: number;
-  reason: string;
-}
 
 const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z-([a-z0-9][a-z0-9-]*)\.db$/;
 
@@ -64,12 +54,6 @@ export function listBackups(dbFile: string): BackupInfo[] {
     .map((n) => infoOf(dir, n))
     .filter((b): b is BackupInfo => b !== null)
     .sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
-}
-
-export interface RestoreResult {
-  restored: BackupInfo;
-  /** The backup of the database as it was just before the restore (null when there was no file). */
-  safety: BackupInfo | null;
 }
 
 /**

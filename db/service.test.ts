@@ -88,3 +88,24 @@ describe('labels', () => {
     expect(() => s['labels.set']({ annotator: 'deepbench-published', entryId: 'e1', dimension: 'stage', value: 'training' })).toThrow(/reference/);
   });
 });
+
+describe('team work through the service', () => {
+  it('shows an annotator only the entries assigned to them, once there are assignments', () => {
+    expect(s['entries.list']({ annotator: 'ana' }).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+    s['assignments.set']({ entryIds: ['e1', 'e3'], annotators: ['ana'] });
+    expect(s['entries.list']({ annotator: 'ana' }).map((e) => e.id)).toEqual(['e1', 'e3']);
+    expect(s['entries.list']({ annotator: 'ben' }).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+  });
+
+  it('restores a backup while the service stays open, and keeps answering', async () => {
+    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    const backup = s['backups.create']({});
+    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });
+    const r = await s['backups.restore']({ name: backup.name });
+    expect(r.restored.name).toBe(backup.name);
+    expect(s['entries.get']({ annotator: 'ana', id: 'e1' }).labels.stage).toBe('training');
+    expect(s['backups.list']({}).map((b) => b.name)).toContain(r.safety!.name);
+    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'task', value: 'general' });
+    expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});

@@ -27,6 +27,9 @@ import type {
 import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent } from './events.ts';
 import { agreementReport } from './agreement.ts';
+import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, setAssignments } from './assignments.ts';
+import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
+import { exportPack, importPacks } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
 
@@ -200,8 +203,11 @@ export function createService(db: Db): Service {
         labelsByEntry.set(r.entry_id, m);
       }
       const search = filter?.search?.trim().toLowerCase();
+      // An annotator with assignments sees only those entries; without any, the whole project.
+      const assigned = assignedEntryIds(db, a.name);
       const out: EntrySummary[] = [];
       for (const r of rows) {
+        if (assigned && !assigned.has(r.ext_id)) continue;
         const summary: EntrySummary = {
           id: r.ext_id,
           repo: r.repo,
@@ -304,6 +310,23 @@ export function createService(db: Db): Service {
           job.progress = { ...job.progress, phase: 'failed' };
         });
       return { ...job };
+    },
+
+    'assignments.auto': (args) => autoAssign(db, args),
+    'assignments.set': (args) => setAssignments(db, args),
+    'assignments.list': () => listAssignments(db),
+    'assignments.progress': (args) => assignmentProgress(db, args),
+
+    'packs.export': (args) => exportPack(db, args),
+    'packs.import': ({ packs }) => importPacks(db, packs),
+    'backups.list': () => listBackups(db.name),
+    'backups.create': () => backupDatabase(db, 'manual'),
+    'backups.restore': async ({ name }) => {
+      // The backup API writes through the live file's journal, so this connection stays valid;
+      // only what the service caches from the database must be read again.
+      const result = await restoreBackup(db.name, name);
+      codebook = readCodebook(db);
+      return result;
     },
 
     'agreement.report': (query) => agreementReport(db, query),

@@ -4,6 +4,13 @@ import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
 import type {
   Annotator,
+  AnnotatorProgress,
+  AutoAssignResult,
+  BackupInfo,
+  EntryAssignment,
+  PackExport,
+  PackImportSummary,
+  RestoreResult,
   EntryForAnnotator,
   EntrySummary,
   ImportJob,
@@ -67,6 +74,27 @@ export const api = {
   'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional() })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
 
+  /** Balanced, deterministic assignment of each entry to `perEntry` annotators (existing ones kept). */
+  'assignments.auto': method<AutoAssignResult>()(
+    z.object({ perEntry: z.number().int().min(1).max(50).optional(), annotators: z.array(annotatorName).min(1).max(200).optional() }),
+  ),
+  /** Assigns these entries, by hand, to exactly these annotators. */
+  'assignments.set': method<EntryAssignment[]>()(z.object({ entryIds: z.array(entryId).min(1).max(100_000), annotators: z.array(annotatorName).max(200) })),
+  'assignments.list': method<EntryAssignment[]>()(z.object({})),
+  /** Assigned, to do, draft and submitted per annotator (the lead's overview). */
+  'assignments.progress': method<AnnotatorProgress[]>()(z.object({ annotator: annotatorName.optional() })),
+
+  /** One annotator's labels, notes and submissions as a deterministic pack file. */
+  'packs.export': method<PackExport>()(z.object({ annotator: annotatorName })),
+  /** Merges packs (newer label wins), after a backup; all packs are checked before anything is written. */
+  'packs.import': method<PackImportSummary>()(
+    z.object({ packs: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(50_000_000) })).min(1).max(100) }),
+  ),
+  'backups.list': method<BackupInfo[]>()(z.object({})),
+  'backups.create': method<BackupInfo>()(z.object({})),
+  /** Puts a backup back in place (the current state is backed up first). */
+  'backups.restore': method<RestoreResult>()(z.object({ name: z.string().min(1).max(255) })),
+
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(
     z.object({
@@ -94,8 +122,13 @@ export interface ApiClient {
 /** An implementation of every method, as the hosts expose it. */
 export type ApiHandlers = { [M in MethodName]: (args: z.output<Api[M]['args']>) => ResultOf<M> | Promise<ResultOf<M>> };
 
-/** The service's own implementation: every method answers synchronously (one SQLite transaction). */
-export type SyncApiHandlers = { [M in MethodName]: (args: z.output<Api[M]['args']>) => ResultOf<M> };
+/** Methods that wait on I/O outside one transaction (SQLite's backup API). */
+export type AsyncMethodName = 'backups.restore';
+
+/** The service's own implementation: every other method answers synchronously (one SQLite transaction). */
+export type SyncApiHandlers = { [M in Exclude<MethodName, AsyncMethodName>]: (args: z.output<Api[M]['args']>) => ResultOf<M> } & {
+  [M in AsyncMethodName]: (args: z.output<Api[M]['args']>) => Promise<ResultOf<M>>;
+};
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(api, name);

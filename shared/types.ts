@@ -117,3 +117,76 @@ export interface LabelChange {
   dimension: string;
   value: LabelValue | null;
 }
+
+/* Team work: assignments, annotation packs, backups. */
+
+/**
+ * Backups of a project database, kept beside it in `<name>.backups/<time>-<reason>.db`.
+ * Taken before every pack import or merge and before every restore.
+ */
+export interface BackupInfo {
+  /** File name inside the backup folder; what `restore` takes. */
+  name: string;
+  /** When it was taken (ISO UTC). */
+  time: string;
+  size: number;
+  reason: string;
+}
+
+export interface RestoreResult {
+  restored: BackupInfo;
+  /** The backup of the database as it was just before the restore (null when there was no file). */
+  safety: BackupInfo | null;
+}
+
+export interface AutoAssignResult {
+  perEntry: number;
+  annotators: string[];
+  annotatorsCreated: string[];
+  /** Assignments added now (existing ones are kept). */
+  added: number;
+  /** Entries that already had perEntry or more of these annotators. */
+  entriesAlreadyCovered: number;
+  progress: AnnotatorProgress[];
+}
+
+export interface AnnotatorProgress {
+  annotator: string;
+  role: string;
+  /** Entries assigned to this annotator (0 when the annotator has no assignments). */
+  assigned: number;
+  /** Entries in this annotator's queue: the assigned ones, or all when none are assigned. */
+  queue: number;
+  todo: number;
+  draft: number;
+  submitted: number;
+}
+
+export interface EntryAssignment {
+  entryId: string;
+  annotators: string[];
+}
+
+export interface PackExport {
+  /** The pack's bytes, ready to save or download. */
+  text: string;
+  /** A file name to suggest in a save dialog or download. */
+  fileName: string;
+  counts: { entries: number; labels: number; cleared: number; notes: number; submissions: number };
+}
+
+export interface PackImportSummary {
+  packs: { name: string; annotator: string; entries: number; labels: number; notes: number; submissions: number }[];
+  /** Labels given a new value. */
+  labelsSet: number;
+  /** Labels removed because a newer pack cleared them. */
+  labelsCleared: number;
+  notesSet: number;
+  submissionsSet: number;
+  /** Records whose value was already there and only got a newer time (or a tombstone's time). */
+  retimed: number;
+  annotatorsCreated: string[];
+  /** False when every pack was already merged: nothing was written, no backup was taken. */
+  changed: boolean;
+  backup: BackupInfo | null;
+}

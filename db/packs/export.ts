@@ -4,14 +4,9 @@ import type { Db } from '../database.ts';
 import { readCodebook } from '../service.ts';
 import { canonicalTime, entriesFingerprint, PACK_FORMAT, PACK_FORMAT_VERSION, serializePack, type Pack } from './format.ts';
 import { projectIdentity } from './schema.ts';
+import type { PackExport } from '../../shared/types.ts';
+export type { PackExport };
 
-export interface PackExport {
-  /** The pack's bytes, ready to save or download. */
-  text: string;
-  /** A file name to suggest in a save dialog or download. */
-  fileName: string;
-  counts: { entries: number; labels: number; cleared: number; notes: number; submissions: number };
-}
 
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');

@@ -6,6 +6,9 @@ import { appendEvent } from '../events.ts';
 import { readCodebook } from '../service.ts';
 import { canonicalTime, codebookMismatch, compareText, parsePack, stableJson, type Pack } from './format.ts';
 import { projectIdentity } from './schema.ts';
+import type { PackImportSummary } from '../../shared/types.ts';
+export type { PackImportSummary };
+
 
 /**
  * Merging packs. Each (entry, annotator, dimension) label, each note and each submission is a
@@ -19,22 +22,6 @@ export interface PackSource {
   text: string;
   /** Its file name, for messages. */
   name: string;
-}
-
-export interface PackImportSummary {
-  packs: { name: string; annotator: string; entries: number; labels: number; notes: number; submissions: number }[];
-  /** Labels given a new value. */
-  labelsSet: number;
-  /** Labels removed because a newer pack cleared them. */
-  labelsCleared: number;
-  notesSet: number;
-  submissionsSet: number;
-  /** Records whose value was already there and only got a newer time (or a tombstone's time). */
-  retimed: number;
-  annotatorsCreated: string[];
-  /** False when every pack was already merged: nothing was written, no backup was taken. */
-  changed: boolean;
-  backup: BackupInfo | null;
 }
 
 interface Register<P> {
