@@ -29,6 +29,7 @@ import { appendEvent } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
+import { consensusHandlers } from './exports/handlers.ts';
 import { exportPack, importPacks } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
@@ -328,6 +329,8 @@ export function createService(db: Db): Service {
       codebook = readCodebook(db);
       return result;
     },
+
+    ...consensusHandlers(db),
 
     'agreement.report': (query) => agreementReport(db, query),
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { DbAgreementReport } from './agreement/report.ts';
+import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
+import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
+import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from './consensus/results.ts';
+import type { ExportResult } from './tables/export-kinds.ts';
 import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
 import type {
@@ -94,6 +98,19 @@ export const api = {
   'backups.create': method<BackupInfo>()(z.object({})),
   /** Puts a backup back in place (the current state is backed up first). */
   'backups.restore': method<RestoreResult>()(z.object({ name: z.string().min(1).max(255) })),
+
+  /** Entries with open disagreements, most split first. */
+  'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue),
+  'adjudication.summary': method<AdjudicationSummary>()(adjudicationArgs.summary),
+  /** Every annotator's value per dimension (names can be hidden), the proposal and the status. */
+  'adjudication.entry': method<AdjudicationEntry>()(adjudicationArgs.entry),
+  /** Records a final value (null removes the decision); overriding a majority needs a rationale. */
+  'adjudication.decide': method<DimensionConsensus>()(adjudicationArgs.decide),
+  'adjudication.acceptMajorities': method<AcceptMajoritiesResult>()(adjudicationArgs.acceptMajorities),
+  'adjudication.undo': method<UndoResult | null>()(adjudicationArgs.undo),
+
+  /** One export as bytes to save or download (deterministic: same data, same bytes). */
+  'exports.render': method<ExportResult>()(exportArgs.render),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(
