@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { deepBenchCodebook } from '../shared/codebook/index.ts';
+import { deepBenchCodebook, type Codebook } from '../shared/codebook/index.ts';
 import { openDatabase } from './database.ts';
 import { seedDemo } from './import/index.ts';
 import { createService, ensureProject, type Service } from './service.ts';
@@ -13,6 +13,8 @@ export interface OpenProjectOptions {
   demoDir?: string;
   /** Name of a project created now. */
   name?: string;
+  /** Codebook of a project created now (default: Deep-Bench). */
+  codebook?: Codebook;
 }
 
 /**
@@ -23,7 +25,8 @@ export async function openProject(file: string, opts: OpenProjectOptions = {}): 
   const isNew = file === ':memory:' || !existsSync(file);
   const db = openDatabase(file, { nativeBinding: opts.nativeBinding });
   try {
-    ensureProject(db, opts.name ?? (opts.seedDemo && isNew ? 'Demo: Deep-Bench sample' : 'Deep-Bench study'), deepBenchCodebook);
+    const codebook = opts.seedDemo ? deepBenchCodebook : (opts.codebook ?? deepBenchCodebook);
+    ensureProject(db, opts.name ?? (opts.seedDemo && isNew ? 'Demo: Deep-Bench sample' : `${codebook.name} study`), codebook);
     if (isNew && opts.seedDemo) await seedDemo(db, opts.demoDir);
     return createService(db);
   } catch (e) {

@@ -1,12 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { openDatabase, type Db } from '../../db/database.ts';
 import { runImport } from '../../db/import/index.ts';
-import { ensureProject } from '../../db/service.ts';
-import { deepBenchCodebook } from '../../shared/codebook/index.ts';
+import { loadCodebook } from '../../db/codebook-file.ts';
+import { ensureProject, readCodebook } from '../../db/service.ts';
+import { ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 
-const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--json]`;
+const usage = `concord import <path> --db <file> [--format ${importFormats.join("|")}] [--codebook <id|file.json>] [--json]`;
 
 /** Reports reading progress on stderr every tenth of the way, so a long import shows it is alive. */
 function progressPrinter(io: CliIO): (p: ImportProgress) => void {
@@ -51,7 +52,7 @@ export default {
   summary: 'Import Deep-Bench entries, Taxonomy-Data results, JSONL/CSV entries, annotations or model results (all or nothing).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, format: { type: 'string' }, codebook: { type: 'string' }, json: { type: 'boolean' } }, true);
     const file = requireFlag(values.db, '--db');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'import takes one path' : 'missing <path> to import');
     const format = values.format as ImportFormat | undefined;
@@ -60,8 +61,12 @@ export default {
     const isNew = !existsSync(file);
     let db: Db | undefined;
     try {
+      const codebook = loadCodebook(values.codebook ?? 'deep-bench');
       db = openDatabase(file);
-      ensureProject(db, 'Deep-Bench study', deepBenchCodebook);
+      ensureProject(db, `${codebook.name} study`, codebook);
+      const current = readCodebook(db);
+      if (values.codebook !== undefined && current.id !== codebook.id)
+        throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
       const summary = await runImport(db, positionals[0], { format, actor: 'cli', onProgress: progressPrinter(io) });
       if (values.json) printJson(io, summary);
       else io.stdout(describe(summary));

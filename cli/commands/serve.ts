@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCodebook } from '../../db/codebook-file.ts';
 import { openProject } from '../../db/project.ts';
 import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
 import { defaultDbPath, rendererDir } from '../paths.ts';
 import { startServer } from '../server.ts';
 
-const usage = 'concord serve [--db <file>] [--port <n>] [--host <address>] [--demo]';
+const usage = 'concord serve [--db <file>] [--port <n>] [--host <address>] [--demo] [--codebook <id|file.json>]';
 
 export default {
   name: 'serve',
   summary: 'Open a project in the browser: serves the app on 127.0.0.1 and prints its URL (with the access token).',
   usage,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' } });
+    const { values } = parseFlags(argv, { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' }, codebook: { type: 'string' } });
     const port = intFlag(values.port, '--port', 0);
     if (port > 65535) throw new UsageError('--port takes 0-65535');
     const host = values.host ?? '127.0.0.1';
@@ -20,7 +21,8 @@ export default {
       throw new UsageError(`the app is not built yet (${rendererDir} is missing): run \`npm run build\` or use \`npm run web\``);
     const file = values.db ?? defaultDbPath();
     // The default project (no --db) starts as the demo, so a first run has something to label.
-    const service = await openProject(file, { seedDemo: values.demo || values.db === undefined });
+    const codebook = values.codebook === undefined ? undefined : loadCodebook(values.codebook);
+    const service = await openProject(file, { seedDemo: values.demo || values.db === undefined, codebook });
     const running = await startServer({ handlers: service, staticDir: rendererDir, host, port });
     if (host !== '127.0.0.1' && host !== 'localhost')
       io.stderr(`concord: warning: serving on ${host}, reachable from other machines; anyone with the URL's token can read and change this project\n`);

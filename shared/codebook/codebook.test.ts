@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepBenchCodebook, parseCodebook, parseLabelValue, findDimension, slugify, canonicalLabelValue, dimensionApplies } from './index.ts';
+import { builtInCodebooks, deepBenchCodebook, parseCodebook, parseLabelValue, findDimension, slugify, canonicalLabelValue, dimensionApplies } from './index.ts';
 
 const dim = (id: string) => findDimension(deepBenchCodebook, id)!;
 
@@ -67,5 +67,27 @@ describe('Deep-Bench codebook', () => {
     const clone2 = structuredClone(deepBenchCodebook);
     clone2.dimensions[0].values[0].aliases = ['training'];
     expect(() => parseCodebook(clone2)).toThrow(/matches both/);
+  });
+});
+
+describe('built-in codebooks', () => {
+  it('the base taxonomy of Tambon et al. has its ten types, defined once with Deep-Bench', () => {
+    const cb = parseCodebook(builtInCodebooks['tambon-general']);
+    const bug = cb.dimensions[0];
+    expect(bug.values.map((v) => v.label)).toEqual([
+      'Misinterpretation',
+      'Syntax Error',
+      'Silly Mistake',
+      'Prompt-biased Code',
+      'Missing Corner Case',
+      'Wrong Input Type',
+      'Hallucinated Object',
+      'Wrong Attribute',
+      'Incomplete Generation',
+      'Non-Prompted Consideration',
+    ]);
+    expect(bug.values.every((v) => !v.children)).toBe(true);
+    expect(bug.values[0].definition).toBe(dim('bug').values[0].definition);
+    expect(bug.appliesWhen).toEqual({ passed: false });
   });
 });

@@ -1,13 +1,14 @@
 import { badInput } from '../errors.ts';
 import { deepBenchCodebook } from './deep-bench.ts';
+import { tambonCodebook } from './tambon.ts';
 import { codebookSchema, type Codebook } from './schema.ts';
 
 export * from './schema.ts';
 export * from './values.ts';
-export { deepBenchCodebook };
+export { deepBenchCodebook, tambonCodebook };
 
 /** Codebooks that ship with Concord, by id. */
-export const builtInCodebooks: Record<string, Codebook> = { [deepBenchCodebook.id]: deepBenchCodebook };
+export const builtInCodebooks: Record<string, Codebook> = { [deepBenchCodebook.id]: deepBenchCodebook, [tambonCodebook.id]: tambonCodebook };
 
 /** Validates codebook JSON; the message names the first offending path. */
 export function parseCodebook(json: unknown, file = 'codebook'): Codebook {

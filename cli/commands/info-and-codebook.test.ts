@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,5 +47,34 @@ describe('concord info', () => {
   it('npx concord --help works from the bin without a build step', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [concord, '--help']);
     for (const name of ['import', 'info', 'alpha', 'export', 'pack', 'serve', 'bench']) expect(stdout).toContain(`  ${name}`);
+  });
+});
+
+describe('choosing a codebook for a new project', () => {
+  it('imports into a new project under the Tambon codebook, and refuses to switch an existing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-codebook-'));
+    const file = join(dir, 'general.db');
+    const entries = join(dir, 'entries.jsonl');
+    writeFileSync(entries, '{"id":"g1","prompt":"add two numbers","output":"def add(a, b): return a - b","passed":false}\n');
+    expect((await run('import', entries, '--db', file, '--codebook', 'tambon-general')).code).toBe(0);
+    const info = JSON.parse((await run('info', '--db', file, '--json')).stdout);
+    expect(info.codebook.id).toBe('tambon-general');
+    const clash = await run('import', entries, '--db', file, '--codebook', 'deep-bench');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('already uses the codebook "tambon-general"');
+    const unknown = await run('import', entries, '--db', join(dir, 'x.db'), '--codebook', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown codebook "nope"');
+    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+  });
+
+  it('reads a codebook from a JSON file, naming the file and field of a mistake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-codebook-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ id: 'x', version: '1', name: 'x', description: '', dimensions: [{ id: 'Bad Id', label: 'x', kind: 'single', definition: 'x', values: [] }] }));
+    const r = await run('import', join(dir, 'none.jsonl'), '--db', join(dir, 'y.db'), '--codebook', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(bad);
+    expect(r.stderr).toContain('dimensions.0.id');
   });
 });
