@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import { TOKEN_HEADER } from '../../shared/bridge.ts';
 import { repoRoot } from '../helpers/concord-server.ts';
 import { demoFixtures } from '../helpers/fixtures.ts';
+import { ensureRendererBuilt } from './renderer-build.ts';
 
 // Crash safety, by killing the real process: `concord serve` takes SIGKILL while a client writes
 // labels as fast as it can, and `concord import` takes SIGKILL at several points of a big import.
@@ -33,11 +34,7 @@ function integrity(file: string): string {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'concord-crash-'));
-  // `concord serve` refuses to start without the built app; build it once if this checkout lacks it.
-  if (!existsSync(join(repoRoot, 'build', 'renderer', 'index.html'))) {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), 'renderer'], { cwd: repoRoot, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stderr}`);
-  }
+  await ensureRendererBuilt();
 }, 180_000);
 
 afterAll(() => {
