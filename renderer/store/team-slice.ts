@@ -1,0 +1,102 @@
+import type { AnnotatorProgress, AutoAssignResult, BackupInfo, PackExport, PackImportSummary, RestoreResult } from '../../shared/types.ts';
+import { api } from './client.ts';
+import { describeError } from './session-slice.ts';
+import type { Slice } from './types.ts';
+
+/** A finished action of the Team view: what it did, or why it was refused. */
+export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
+
+export interface TeamSlice {
+  teamProgress: AnnotatorProgress[] | null;
+  teamBackups: BackupInfo[] | null;
+  teamLoading: boolean;
+  teamError: string | null;
+  /** The action under way ("assign", "export", "import", "backup", "restore"), one at a time. */
+  teamBusy: string | null;
+  assignOutcome: Outcome<AutoAssignResult> | null;
+  packExportOutcome: Outcome<PackExport> | null;
+  packImportOutcome: Outcome<PackImportSummary> | null;
+  backupOutcome: Outcome<BackupInfo> | null;
+  restoreOutcome: Outcome<RestoreResult> | null;
+  loadTeam(): Promise<void>;
+  autoAssign(perEntry: number, annotators: string[]): Promise<void>;
+  /** The pack's text and suggested name, for the view to save; null when it was refused. */
+  exportPack(annotator: string): Promise<PackExport | null>;
+  importPacks(packs: { name: string; text: string }[]): Promise<void>;
+  createBackup(): Promise<void>;
+  restoreBackup(name: string): Promise<void>;
+}
+
+let loadSeq = 0;
+
+export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
+  /** Runs one action of the view: marks it busy, records the outcome, never throws. */
+  async function act<T>(name: string, key: keyof TeamSlice, work: () => Promise<T>): Promise<T | null> {
+    set({ teamBusy: name, [key]: null } as Partial<TeamSlice>);
+    try {
+      const result = await work();
+      set({ teamBusy: null, [key]: { ok: true, result } } as Partial<TeamSlice>);
+      return result;
+    } catch (e) {
+      set({ teamBusy: null, [key]: { ok: false, error: describeError(e) } } as Partial<TeamSlice>);
+      return null;
+    }
+  }
+
+  /** After a merge or a restore the project under the whole app has changed. */
+  async function reloadProject(): Promise<void> {
+    await get().refreshProject();
+    await get().loadQueue();
+    await get().loadTeam();
+  }
+
+  return {
+    teamProgress: null,
+    teamBackups: null,
+    teamLoading: false,
+    teamError: null,
+    teamBusy: null,
+    assignOutcome: null,
+    packExportOutcome: null,
+    packImportOutcome: null,
+    backupOutcome: null,
+    restoreOutcome: null,
+
+    async loadTeam() {
+      const seq = ++loadSeq;
+      set({ teamLoading: true, teamError: null });
+      try {
+        const [progress, backups] = await Promise.all([api().call('assignments.progress', {}), api().call('backups.list', {})]);
+        if (seq === loadSeq) set({ teamProgress: progress, teamBackups: backups, teamLoading: false });
+      } catch (e) {
+        if (seq === loadSeq) set({ teamLoading: false, teamError: describeError(e) });
+      }
+    },
+
+    async autoAssign(perEntry, annotators) {
+      const r = await act('assign', 'assignOutcome', () => api().call('assignments.auto', { perEntry, annotators }));
+      if (r) {
+        set({ teamProgress: r.progress });
+        if (r.annotatorsCreated.length) await get().refreshProject();
+        await get().loadQueue();
+      }
+    },
+
+    exportPack: (annotator) => act('export', 'packExportOutcome', () => api().call('packs.export', { annotator })),
+
+    async importPacks(packs) {
+      const r = await act('import', 'packImportOutcome', () => api().call('packs.import', { packs }));
+      if (r) await reloadProject();
+    },
+
+    async createBackup() {
+      const r = await act('backup', 'backupOutcome', () => api().call('backups.create', {}));
+      if (r) await get().loadTeam();
+    },
+
+    async restoreBackup(name) {
+      const r = await act('restore', 'restoreOutcome', () => api().call('backups.restore', { name }));
+      if (r) await reloadProject();
+    },
+  };
+};

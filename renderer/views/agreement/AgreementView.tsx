@@ -1,0 +1,120 @@
+import { useEffect, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../../store/index.ts';
+import { AgreementControls } from './AgreementControls.tsx';
+import { AgreementTable } from './AgreementTable.tsx';
+import { AlphaValue } from './AlphaValue.tsx';
+import { CellEntries } from './CellEntries.tsx';
+import { CoincidenceHeatmap, TopConfusions } from './CoincidenceHeatmap.tsx';
+import { formatAlpha } from './format.ts';
+import { scaleOf, thresholdsOf } from './format.ts';
+import { PairwiseHeatmap } from './PairwiseHeatmap.tsx';
+import { PerValueAlphas } from './PerValueAlphas.tsx';
+import { PooledFigure } from './PooledFigure.tsx';
+import { pick, refKey } from './select.ts';
+
+/** How many confusions the list under the matrix names before it sums up the rest. */
+const CONFUSIONS_SHOWN = 8;
+
+/**
+ * The lead's view of agreement after labelling: the pooled figure, a table per dimension, and for
+ * the chosen figure its pairwise grid, coincidence matrix and the entries behind a cell.
+ * Aggregate figures only: entries are listed by id, never with the annotators' values.
+ */
+export function AgreementView() {
+  const { report, loading, error, ref, cell, codebook, load, selectFigure, openCell, closeCell, openEntry } = useApp(
+    useShallow((s) => ({
+      report: s.agreementReport,
+      loading: s.agreementLoading,
+      error: s.agreementError,
+      ref: s.agreementRef,
+      cell: s.agreementCell,
+      codebook: s.codebook,
+      load: s.loadAgreement,
+      selectFigure: s.selectAgreementFigure,
+      openCell: s.openAgreementCell,
+      closeCell: s.closeAgreementCell,
+      openEntry: s.openEntryInLabel,
+    })),
+  );
+  // Labels may have changed in another view (or another pack merged) since the last visit.
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const thresholds = useMemo(() => (report ? thresholdsOf(report) : []), [report]);
+  const scale = useMemo(() => (report ? scaleOf(report) : { min: 0, max: 1 }), [report]);
+  const picked = report ? pick(report, ref) : null;
+  const table = picked ? (picked.kind === 'measure' ? picked.measure.coincidence : picked.value.coincidence) : null;
+  const activeCell = cell && ref && cell.ref === refKey(ref) ? cell : null;
+
+  return (
+    <main className="ag-view" data-testid="agreement-view" data-loading={loading} data-ready={!!report && !loading}>
+      <AgreementControls />
+      <div className={`ag-main ${loading && report ? 'is-stale' : ''}`}>
+        {error && (
+          <div className="callout callout-error" data-testid="agreement-error">
+            {error}
+          </div>
+        )}
+        {!report && !error && <div className="splash muted">Computing agreement…</div>}
+        {report && (
+          <>
+            <PooledFigure report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+            <section className="ag-section">
+              <div className="ag-section-head">
+                <h3>Per dimension</h3>
+                <span className="muted small">click a row for its pairwise agreement and coincidence matrix</span>
+              </div>
+              <div className="ag-table-wrap">
+                <AgreementTable report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+              </div>
+            </section>
+            {picked && table && (
+              <section className="ag-section" data-testid="figure-detail" data-ref={ref ? refKey(ref) : ''}>
+                <div className="ag-section-head">
+                  <h3>{picked.title}</h3>
+                  <span className="muted small">
+                    α{' '}
+                    {picked.kind === 'measure' ? (
+                      <AlphaValue result={picked.measure.figure} thresholds={thresholds} full />
+                    ) : (
+                      <AlphaValue result={picked.value.figure} thresholds={thresholds} full />
+                    )}
+                    {picked.kind === 'measure' ? ` · ${picked.measure.description}` : ' · binary: present or absent'}
+                  </span>
+                </div>
+                <div className="ag-detail">
+                  <div className="ag-detail-col ag-detail-main">
+                    <div className="ag-subhead">Coincidence matrix</div>
+                    <CoincidenceHeatmap table={table} active={activeCell} onCell={(r, c) => void openCell(r, c)} />
+                    <div className="ag-subhead">Top confusions</div>
+                    <TopConfusions table={table} limit={CONFUSIONS_SHOWN} onCell={(r, c) => void openCell(r, c)} />
+                  </div>
+                  <div className="ag-detail-col ag-detail-side">
+                    {picked.kind === 'measure' && (
+                      <>
+                        <div className="ag-subhead">Pairwise</div>
+                        <PairwiseHeatmap raters={report.raters} pairs={picked.measure.pairwise} thresholds={thresholds} />
+                        <div className="muted small">Each pair on the units both labelled; percent of identical values.</div>
+                      </>
+                    )}
+                    <div className="ag-subhead">Entries behind a cell</div>
+                    <CellEntries cell={activeCell} table={table} codebook={codebook} onOpen={(id) => void openEntry(id)} onClose={closeCell} />
+                  </div>
+                </div>
+              </section>
+            )}
+            <PerValueAlphas report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+            <div className="muted small ag-foot">
+              {report.bootstrap.resamples > 0
+                ? `Intervals: 2.5th and 97.5th percentiles of ${report.bootstrap.resamples} bootstrap resamples of units, seed ${report.bootstrap.seed}.`
+                : 'Computed without bootstrap: no intervals.'}{' '}
+              {thresholds.length > 0 && `Guides at ${thresholds.map((t) => formatAlpha(t)).join(' and ')}.`}
+            </div>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}
