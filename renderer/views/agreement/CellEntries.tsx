@@ -31,7 +31,7 @@ export function CellEntries({ cell, table, codebook, onOpen, onClose }: Props) {
     return id;
   };
   return (
-    <div className="cell-entries" data-testid="cell-entries" data-status={cell.status} data-row={cell.row} data-col={cell.col}>
+    <div className="cell-entries" data-testid="cell-entries" data-status={cell.status} data-row={cell.row} data-col={cell.col} data-a={a?.id} data-b={b?.id}>
       <div className="cell-entries-head">
         <div className="grow">
           <div className="small muted">{cell.row === cell.col ? 'Raters agreed on' : 'Raters paired'}</div>
