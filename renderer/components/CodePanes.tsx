@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MONACO_THEME, monaco } from '../monaco/setup.ts';
 import { summarizeChanges } from '../lib/change-summary.ts';
+import type { Entry } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
 
 const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
@@ -22,7 +23,7 @@ const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   stickyScroll: { enabled: false },
 };
 
-function CodePane({ title, value, language, testId, wrap }: { title: string; value: string; language: string; testId: string; wrap?: boolean }) {
+function CodePane({ title, value, language, testId, wrap, fontSize }: { title: string; value: string; language: string; testId: string; wrap?: boolean; fontSize?: number }) {
   return (
     <section className="code-pane" data-testid={testId}>
       <header className="pane-title">
@@ -34,7 +35,7 @@ function CodePane({ title, value, language, testId, wrap }: { title: string; val
           value={value}
           language={language}
           theme={MONACO_THEME}
-          options={{ ...baseOptions, wordWrap: 'on', wrappingIndent: 'same', lineNumbers: wrap ? 'off' : 'on' }}
+          options={{ ...baseOptions, ...sized(fontSize), wordWrap: 'on', wrappingIndent: 'same', lineNumbers: wrap ? 'off' : 'on' }}
           loading={<div className="muted small pad">Loading editor…</div>}
         />
       </div>
@@ -42,9 +43,22 @@ function CodePane({ title, value, language, testId, wrap }: { title: string; val
   );
 }
 
+/** A larger type for the projector keeps Monaco's line height in proportion. */
+function sized(fontSize: number | undefined): monaco.editor.IStandaloneEditorConstructionOptions {
+  return fontSize ? { fontSize, lineHeight: Math.round(fontSize * 1.5) } : {};
+}
+
+interface CodePanesProps {
+  /** The entry to show; by default the labelling workspace's current entry. */
+  entry?: Entry | null;
+  /** Editor font size in px (the adjudication meeting mode enlarges it). */
+  fontSize?: number;
+}
+
 /** Prompt, ground truth and LLM output side by side, or a diff of ground truth against output. */
-export function CodePanes() {
-  const { entry, diffMode, toggleDiff } = useApp(useShallow((s) => ({ entry: s.current?.entry ?? null, diffMode: s.diffMode, toggleDiff: s.toggleDiff })));
+export function CodePanes({ entry: shown, fontSize }: CodePanesProps = {}) {
+  const { current, diffMode, toggleDiff } = useApp(useShallow((s) => ({ current: s.current?.entry ?? null, diffMode: s.diffMode, toggleDiff: s.toggleDiff })));
+  const entry = shown === undefined ? current : shown;
   const summary = useMemo(() => (entry ? summarizeChanges(entry.groundTruth, entry.output) : null), [entry]);
   if (!entry) return <div className="code-area empty muted">Choose an entry in the queue.</div>;
   const meta = entry.metadata;
@@ -92,7 +106,7 @@ export function CodePanes() {
                 modified={entry.output}
                 language="python"
                 theme={MONACO_THEME}
-                options={{ ...baseOptions, renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
+                options={{ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
                 loading={<div className="muted small pad">Loading diff…</div>}
               />
             </div>
@@ -100,9 +114,9 @@ export function CodePanes() {
         </div>
       ) : (
         <div className="panes" data-testid="code-panes">
-          <CodePane title="Prompt" value={entry.prompt} language="plaintext" testId="pane-prompt" wrap />
-          <CodePane title="Ground truth" value={entry.groundTruth} language="python" testId="pane-ground-truth" />
-          <CodePane title="LLM output" value={entry.output} language="python" testId="pane-output" />
+          <CodePane title="Prompt" value={entry.prompt} language="plaintext" testId="pane-prompt" wrap fontSize={fontSize} />
+          <CodePane title="Ground truth" value={entry.groundTruth} language="python" testId="pane-ground-truth" fontSize={fontSize} />
+          <CodePane title="LLM output" value={entry.output} language="python" testId="pane-output" fontSize={fontSize} />
         </div>
       )}
     </div>
