@@ -1,0 +1,307 @@
+import { findDimension, type LabelValue } from '../../shared/codebook/values.ts';
+import { overridesMajority, type QueueItem } from '../../shared/consensus/consensus.ts';
+import type { AdjudicationEntry, AdjudicationSummary } from '../../shared/consensus/results.ts';
+import { candidatesOf, cycleChoice, initialChoice, nextOpenDimension, stepDimension, applyHotkey } from '../views/adjudication/choices.ts';
+import { api } from './client.ts';
+import { describeError } from './session-slice.ts';
+import type { Slice } from './types.ts';
+
+/** A refusal shown beside the dimension it concerns (a missing rationale, an unknown value). */
+export interface AdjError {
+  dimension: string;
+  message: string;
+}
+
+export interface AdjudicationSlice {
+  adjQueue: QueueItem[];
+  adjSummary: AdjudicationSummary | null;
+  adjEntry: AdjudicationEntry | null;
+  adjSelectedId: string | null;
+  adjLoading: boolean;
+  /** Dimension the keyboard acts on. */
+  adjFocus: string | null;
+  /** The value each dimension of the open entry would be decided as (preselected: decision, else proposal). */
+  adjChoices: Record<string, LabelValue | null>;
+  adjRationales: Record<string, string>;
+  adjError: AdjError | null;
+  /** Show annotators as "Annotator A, B, ..." so nobody argues for their own label. */
+  adjHideNames: boolean;
+  /** Projector layout: one entry at a time, large type, high contrast. */
+  adjMeeting: boolean;
+  /** Entries seen open since the view (or the meeting) started: the "of N" in "12 of N left". */
+  adjSeen: string[];
+  adjConfirmAccept: boolean;
+  adjBusy: boolean;
+
+  loadAdjudication(): Promise<void>;
+  selectAdjEntry(id: string, focus?: string | null): Promise<void>;
+  moveAdj(delta: 1 | -1): Promise<void>;
+  focusAdj(dimension: string): void;
+  stepAdjFocus(delta: 1 | -1): void;
+  chooseAdj(dimension: string, value: LabelValue | null): void;
+  cycleAdjChoice(delta: 1 | -1): void;
+  /** A codebook value hotkey: sets (or toggles, for sets) that value on its dimension. */
+  hotkeyAdj(dimension: string, valueId: string): void;
+  setAdjRationale(dimension: string, text: string): void;
+  /** Decides the focused dimension (or `dimension`) with its current choice, then moves on. */
+  decideAdj(dimension?: string): Promise<boolean>;
+  acceptAllMajorities(): Promise<void>;
+  setConfirmAccept(open: boolean): void;
+  undoAdj(): Promise<void>;
+  setHideNames(hide: boolean): Promise<void>;
+  setMeeting(on: boolean): void;
+}
+
+let entrySeq = 0;
+
+function union(a: string[], b: string[]): string[] {
+  const s = new Set(a);
+  return [...a, ...b.filter((x) => !s.has(x))];
+}
+
+export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
+  /** Fetches one entry; keeps choices the decider already made on it unless told to start over. */
+  async function fetchEntry(id: string, opts: { reset?: string[] | 'all'; focus?: string | null } = {}): Promise<void> {
+    const seq = ++entrySeq;
+    const e = await api().call('adjudication.entry', { entryId: id, hideNames: get().adjHideNames });
+    if (seq !== entrySeq) return;
+    const same = get().adjEntry?.entry.id === id;
+    const old = get().adjChoices;
+    const choices: Record<string, LabelValue | null> = {};
+    for (const d of e.dimensions) {
+      const reset = !same || opts.reset === 'all' || (opts.reset ?? []).includes(d.dimension) || !(d.dimension in old);
+      choices[d.dimension] = reset ? initialChoice(d) : old[d.dimension];
+    }
+    const focus =
+      opts.focus !== undefined && opts.focus !== null && e.dimensions.some((d) => d.dimension === opts.focus)
+        ? opts.focus
+        : same && opts.focus === undefined && get().adjFocus
+          ? get().adjFocus
+          : (nextOpenDimension(e.dimensions) ?? stepDimension(e.dimensions, null, 1, get().adjMeeting));
+    set({
+      adjEntry: e,
+      adjSelectedId: id,
+      adjChoices: choices,
+      adjRationales: same ? get().adjRationales : {},
+      adjFocus: focus,
+      adjError: null,
+    });
+  }
+
+  async function refreshLists(): Promise<QueueItem[]> {
+    const [queue, summary] = await Promise.all([api().call('adjudication.queue', {}), api().call('adjudication.summary', {})]);
+    set((s) => ({ adjQueue: queue, adjSummary: summary, adjSeen: union(s.adjSeen, queue.map((q) => q.entryId)) }));
+    return queue;
+  }
+
+  return {
+    adjQueue: [],
+    adjSummary: null,
+    adjEntry: null,
+    adjSelectedId: null,
+    adjLoading: false,
+    adjFocus: null,
+    adjChoices: {},
+    adjRationales: {},
+    adjError: null,
+    adjHideNames: false,
+    adjMeeting: false,
+    adjSeen: [],
+    adjConfirmAccept: false,
+    adjBusy: false,
+
+    async loadAdjudication() {
+      set({ adjLoading: true });
+      try {
+        const queue = await refreshLists();
+        const sel = get().adjSelectedId;
+        const keep = sel && (queue.some((q) => q.entryId === sel) || get().adjEntry?.entry.id === sel);
+        if (keep) await fetchEntry(sel);
+        else if (queue.length) await fetchEntry(queue[0].entryId);
+        else set({ adjEntry: null, adjSelectedId: null, adjFocus: null });
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      } finally {
+        set({ adjLoading: false });
+      }
+    },
+
+    async selectAdjEntry(id, focus) {
+      try {
+        await fetchEntry(id, { focus: focus ?? null });
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      }
+    },
+
+    async moveAdj(delta) {
+      const { adjQueue, adjSelectedId } = get();
+      if (!adjQueue.length) return;
+      const at = adjQueue.findIndex((q) => q.entryId === adjSelectedId);
+      const next = at < 0 ? (delta > 0 ? 0 : adjQueue.length - 1) : Math.min(adjQueue.length - 1, Math.max(0, at + delta));
+      if (adjQueue[next].entryId !== adjSelectedId) await get().selectAdjEntry(adjQueue[next].entryId);
+    },
+
+    focusAdj(dimension) {
+      set({ adjFocus: dimension, adjError: null });
+    },
+
+    stepAdjFocus(delta) {
+      const e = get().adjEntry;
+      if (!e) return;
+      set({ adjFocus: stepDimension(e.dimensions, get().adjFocus, delta, get().adjMeeting), adjError: null });
+    },
+
+    chooseAdj(dimension, value) {
+      set((s) => ({ adjChoices: { ...s.adjChoices, [dimension]: value }, adjFocus: dimension, adjError: null }));
+    },
+
+    cycleAdjChoice(delta) {
+      const { adjEntry, adjFocus, adjChoices } = get();
+      const c = adjEntry?.dimensions.find((d) => d.dimension === adjFocus);
+      if (!c) return;
+      const current = adjChoices[c.dimension] ?? null;
+      get().chooseAdj(c.dimension, cycleChoice(candidatesOf(c, current), current, delta));
+    },
+
+    hotkeyAdj(dimension, valueId) {
+      const { adjEntry, codebook, adjChoices } = get();
+      const dim = codebook && findDimension(codebook, dimension);
+      if (!dim || !adjEntry) return;
+      if (!adjEntry.dimensions.some((d) => d.dimension === dim.id)) {
+        get().notify(`${dim.label} ${dim.appliesNote ?? 'does not apply to this entry'}.`);
+        return;
+      }
+      get().chooseAdj(dim.id, applyHotkey(dim, adjChoices[dim.id] ?? null, valueId));
+    },
+
+    setAdjRationale(dimension, text) {
+      set((s) => ({ adjRationales: { ...s.adjRationales, [dimension]: text }, adjError: s.adjError?.dimension === dimension ? null : s.adjError }));
+    },
+
+    async decideAdj(dimension) {
+      const { adjEntry, me, adjChoices, adjRationales, adjBusy } = get();
+      const dimId = dimension ?? get().adjFocus;
+      if (!adjEntry || !dimId || adjBusy) return false;
+      if (!me) {
+        get().notify('Say who you are first: decisions are recorded under your name.', 'error');
+        return false;
+      }
+      const c = adjEntry.dimensions.find((d) => d.dimension === dimId);
+      if (!c) return false;
+      const value = adjChoices[dimId] ?? null;
+      if (value === null) {
+        set({ adjError: { dimension: dimId, message: `No majority on ${c.label}: choose a value first (← → or the codebook keys).` } });
+        return false;
+      }
+      const rationale = adjRationales[dimId]?.trim() || undefined;
+      // The service refuses this too; asking here first keeps the refusal instant and off the wire.
+      if (!rationale && overridesMajority(c, value)) {
+        const what = c.labelStatus === 'agreed' ? 'the unanimous value' : 'the majority';
+        set({ adjError: { dimension: dimId, message: `Overriding ${what} of ${c.label} needs a rationale: say why, then Enter.` } });
+        return false;
+      }
+      set({ adjBusy: true });
+      try {
+        await api().call('adjudication.decide', { entryId: adjEntry.entry.id, dimension: dimId, value, rationale, decidedBy: me });
+      } catch (e) {
+        set({ adjBusy: false, adjError: { dimension: dimId, message: describeError(e) } });
+        return false;
+      }
+      try {
+        const before = get().adjQueue;
+        const queue = await refreshLists();
+        const id = adjEntry.entry.id;
+        await fetchEntry(id, { reset: [dimId], focus: dimId });
+        const now = get().adjEntry!;
+        const nextDim = nextOpenDimension(now.dimensions, dimId);
+        set((s) => ({ adjRationales: { ...s.adjRationales, [dimId]: '' } }));
+        if (nextDim) set({ adjFocus: nextDim });
+        else if (queue.length) {
+          // The entry is settled: go on to the one that followed it, as the queue was ordered.
+          const at = before.findIndex((q) => q.entryId === id);
+          const following = before.slice(at + 1).find((q) => queue.some((x) => x.entryId === q.entryId));
+          await fetchEntry((following ?? queue[0]).entryId);
+        }
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      } finally {
+        set({ adjBusy: false });
+      }
+      return true;
+    },
+
+    async acceptAllMajorities() {
+      const me = get().me;
+      set({ adjConfirmAccept: false });
+      if (!me) {
+        get().notify('Say who you are first: decisions are recorded under your name.', 'error');
+        return;
+      }
+      set({ adjBusy: true });
+      try {
+        const r = await api().call('adjudication.acceptMajorities', { decidedBy: me });
+        get().notify(r.accepted ? `Accepted ${r.accepted} majorit${r.accepted === 1 ? 'y' : 'ies'}. Undo reverses the whole batch.` : 'No open majority to accept.');
+        const queue = await refreshLists();
+        const sel = get().adjSelectedId;
+        const target = sel && queue.some((q) => q.entryId === sel) ? sel : queue[0]?.entryId;
+        if (target) await fetchEntry(target, { reset: 'all' });
+        else if (sel) await fetchEntry(sel, { reset: 'all' });
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      } finally {
+        set({ adjBusy: false });
+      }
+    },
+
+    setConfirmAccept(open) {
+      set({ adjConfirmAccept: open });
+    },
+
+    async undoAdj() {
+      const me = get().me;
+      if (!me || get().adjBusy) return;
+      set({ adjBusy: true });
+      try {
+        const r = await api().call('adjudication.undo', { actor: me });
+        if (!r) {
+          get().notify('Nothing to undo.');
+          return;
+        }
+        await refreshLists();
+        const { codebook } = get();
+        if (r.restored.length === 1) {
+          const [one] = r.restored;
+          const label = (codebook && findDimension(codebook, one.dimension)?.label) ?? one.dimension;
+          get().notify(`Undid the decision on ${label} of ${one.entryId}.`);
+          await fetchEntry(one.entryId, { reset: 'all', focus: one.dimension });
+        } else {
+          get().notify(`Undid ${r.restored.length} decisions at once.`);
+          const sel = get().adjSelectedId;
+          if (sel) await fetchEntry(sel, { reset: 'all' });
+        }
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      } finally {
+        set({ adjBusy: false });
+      }
+    },
+
+    async setHideNames(hide) {
+      set({ adjHideNames: hide });
+      const sel = get().adjSelectedId;
+      if (sel) await get().selectAdjEntry(sel, get().adjFocus);
+    },
+
+    setMeeting(on) {
+      // A meeting counts from where it starts: "12 of 47 left" means 47 when it began.
+      set((s) => ({ adjMeeting: on, adjSeen: on ? s.adjQueue.map((q) => q.entryId) : s.adjSeen }));
+    },
+  };
+};
+
+/** Whether the current choice on a dimension overrides what a majority (or everyone) chose. */
+export function needsRationale(e: AdjudicationEntry | null, dimension: string, choice: LabelValue | null | undefined): boolean {
+  const c = e?.dimensions.find((d) => d.dimension === dimension);
+  return !!c && choice !== null && choice !== undefined && overridesMajority(c, choice);
+}

@@ -1,0 +1,91 @@
+import { useShallow } from 'zustand/react/shallow';
+import { findDimension } from '../../../shared/codebook/values.ts';
+import { VirtualList } from '../../components/VirtualList.tsx';
+import { useApp } from '../../store/index.ts';
+import { StatusSummary } from './StatusSummary.tsx';
+
+const ROW_HEIGHT = 46;
+
+/** The open disagreements, most split first, under the meeting's progress and the bulk action. */
+export function AdjudicationQueue() {
+  const { queue, selectedId, select, codebook, summary, loading, busy, confirm } = useApp(
+    useShallow((s) => ({
+      queue: s.adjQueue,
+      selectedId: s.adjSelectedId,
+      select: s.selectAdjEntry,
+      codebook: s.codebook,
+      summary: s.adjSummary,
+      loading: s.adjLoading,
+      busy: s.adjBusy,
+      confirm: s.setConfirmAccept,
+    })),
+  );
+  const majorities = summary?.dimensions.reduce((n, d) => n + d.counts.majority, 0) ?? 0;
+  const active = queue.findIndex((q) => q.entryId === selectedId);
+  const label = (id: string) => (codebook && findDimension(codebook, id)?.label) ?? id;
+  return (
+    <aside className="queue adj-side" data-testid="adj-queue">
+      <StatusSummary />
+      <div className="adj-bulk">
+        <button
+          className="btn btn-sm grow"
+          data-testid="adj-accept-majorities"
+          disabled={!majorities || busy}
+          onClick={() => confirm(true)}
+          title="Every value a strict majority chose becomes the decision; unanimous values need none"
+        >
+          Accept all majorities{majorities ? ` (${majorities})` : ''}
+        </button>
+      </div>
+      <div className="queue-count muted small">
+        <span data-testid="adj-left" data-left={queue.length}>
+          {loading && !queue.length ? 'Loading…' : `${queue.length} entr${queue.length === 1 ? 'y' : 'ies'} left`}
+        </span>
+        <span className="kbd-hint">
+          <kbd>j</kbd>
+          <kbd>k</kbd> entries
+        </span>
+      </div>
+      {queue.length === 0 && !loading ? (
+        <div className="empty muted" data-testid="adj-queue-empty">
+          No open disagreements.
+        </div>
+      ) : (
+        <VirtualList
+          testId="adj-queue-list"
+          items={queue}
+          rowHeight={ROW_HEIGHT}
+          activeIndex={active}
+          renderRow={(item) => (
+            <button
+              className={`queue-row ${item.entryId === selectedId ? 'is-selected' : ''}`}
+              data-testid="adj-queue-row"
+              data-entry-id={item.entryId}
+              aria-selected={item.entryId === selectedId}
+              onClick={() => void select(item.entryId)}
+              title={item.entryId}
+            >
+              <span className={`adj-dot ${item.needsDecision ? 'adj-dot-split' : 'adj-dot-majority'}`} />
+              <span className="queue-row-main">
+                <span className="queue-row-id mono">{item.entryId}</span>
+                <span className="queue-row-sub muted">
+                  {item.open.map((o, i) => (
+                    <span key={o.dimension} className={o.status === 'needs-decision' ? 'adj-open-split' : ''}>
+                      {i > 0 && ' · '}
+                      {label(o.dimension)}
+                    </span>
+                  ))}
+                </span>
+              </span>
+              {item.needsDecision > 0 && (
+                <span className="adj-split-count" title="Dimensions with no majority">
+                  {item.needsDecision} split
+                </span>
+              )}
+            </button>
+          )}
+        />
+      )}
+    </aside>
+  );
+}
