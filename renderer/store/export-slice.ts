@@ -1,0 +1,105 @@
+import { formatsOf, type ExportFormat, type ExportKind, type ExportResult } from '../../shared/tables/export-kinds.ts';
+import { api } from './client.ts';
+import { describeError } from './session-slice.ts';
+import type { Slice } from './types.ts';
+
+export interface ExportOptions {
+  /** labels: each annotator's own value beside the final one. */
+  perAnnotator: boolean;
+  /** reliability-matrix: one dimension (CSV holds one matrix), or every one (JSON). */
+  dimension: string | null;
+  /** Count draft labels too; by default only submitted work counts. */
+  includeDrafts: boolean;
+}
+
+export interface ExportSlice {
+  exportKind: ExportKind;
+  exportFormat: ExportFormat;
+  exportOptions: ExportOptions;
+  exportResult: ExportResult | null;
+  /** What the result was rendered from, so a stale preview is never downloaded by mistake. */
+  exportResultFor: string | null;
+  exportBusy: boolean;
+  exportError: string | null;
+  /** Values still waiting for a decision (majority or split): they leave a final value empty. */
+  exportUndecided: number | null;
+  setExportKind(kind: ExportKind): void;
+  setExportFormat(format: ExportFormat): void;
+  setExportOptions(patch: Partial<ExportOptions>): void;
+  renderCurrentExport(): Promise<void>;
+}
+
+/** The request the current choices make; also the key that says whether a result is current. */
+export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat' | 'exportOptions'>) {
+  const o = s.exportOptions;
+  return {
+    kind: s.exportKind,
+    format: s.exportFormat,
+    ...(s.exportKind === 'labels' && o.perAnnotator ? { perAnnotator: true } : {}),
+    ...(s.exportKind === 'reliability-matrix' && o.dimension ? { dimension: o.dimension } : {}),
+    ...(o.includeDrafts ? { includeDrafts: true } : {}),
+  };
+}
+
+/** Why the current choices cannot be rendered yet, or null. */
+export function exportBlocker(s: Pick<ExportSlice, 'exportKind' | 'exportFormat' | 'exportOptions'>): string | null {
+  if (s.exportKind === 'reliability-matrix' && s.exportFormat === 'csv' && !s.exportOptions.dimension)
+    return 'A CSV holds one reliability matrix: choose a dimension (or JSON for all of them).';
+  return null;
+}
+
+let renderSeq = 0;
+
+export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
+  exportKind: 'labels',
+  exportFormat: formatsOf.labels[0],
+  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false },
+  exportResult: null,
+  exportResultFor: null,
+  exportBusy: false,
+  exportError: null,
+  exportUndecided: null,
+
+  setExportKind(kind) {
+    const offered = formatsOf[kind];
+    const format = offered.includes(get().exportFormat) ? get().exportFormat : offered[0];
+    set({ exportKind: kind, exportFormat: format });
+    void get().renderCurrentExport();
+  },
+
+  setExportFormat(format) {
+    if (!formatsOf[get().exportKind].includes(format)) return;
+    set({ exportFormat: format });
+    void get().renderCurrentExport();
+  },
+
+  setExportOptions(patch) {
+    set((s) => ({ exportOptions: { ...s.exportOptions, ...patch } }));
+    void get().renderCurrentExport();
+  },
+
+  async renderCurrentExport() {
+    const s = get();
+    const blocker = exportBlocker(s);
+    const req = exportRequest(s);
+    const key = JSON.stringify(req);
+    const seq = ++renderSeq;
+    if (blocker) {
+      set({ exportResult: null, exportResultFor: null, exportError: blocker, exportBusy: false });
+      return;
+    }
+    set({ exportBusy: true, exportError: null });
+    try {
+      const [result, summary] = await Promise.all([
+        api().call('exports.render', req),
+        api().call('adjudication.summary', { includeDrafts: s.exportOptions.includeDrafts || undefined }),
+      ]);
+      if (seq !== renderSeq) return;
+      const undecided = summary.dimensions.reduce((n, d) => n + d.counts.majority + d.counts['needs-decision'], 0);
+      set({ exportResult: result, exportResultFor: key, exportBusy: false, exportUndecided: undecided });
+    } catch (e) {
+      if (seq !== renderSeq) return;
+      set({ exportResult: null, exportResultFor: null, exportError: describeError(e), exportBusy: false });
+    }
+  },
+});

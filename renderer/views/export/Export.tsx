@@ -1,0 +1,212 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { exportKinds, formatsOf, type ExportFile } from '../../../shared/tables/export-kinds.ts';
+import { matrixDimensions } from '../../../shared/tables/reliability-matrix.ts';
+import { exportBlocker, exportRequest } from '../../store/export-slice.ts';
+import { useApp } from '../../store/index.ts';
+import { downloadable, fileBytes, formatSize, saveBytes, svgDataUrl } from './download.ts';
+import { formatTitle, kindInfo } from './kinds.ts';
+
+/** Exports: choose what and in which format, see it, download it. */
+export function Export() {
+  const render = useApp((s) => s.renderCurrentExport);
+  // Decisions may have changed since the last visit: render afresh whenever the view opens.
+  useEffect(() => {
+    void render();
+  }, [render]);
+  return (
+    <main className="export" data-testid="export">
+      <ExportForm />
+      <ExportPreview />
+    </main>
+  );
+}
+
+function ExportForm() {
+  const { kind, format, options, codebook, setKind, setFormat, setOptions, undecided, setView } = useApp(
+    useShallow((s) => ({
+      undecided: s.exportUndecided,
+      setView: s.setView,
+      kind: s.exportKind,
+      format: s.exportFormat,
+      options: s.exportOptions,
+      codebook: s.codebook,
+      setKind: s.setExportKind,
+      setFormat: s.setExportFormat,
+      setOptions: s.setExportOptions,
+    })),
+  );
+  const matrixDims = useMemo(() => (codebook ? matrixDimensions(codebook.dimensions) : []), [codebook]);
+  return (
+    <aside className="export-form" data-testid="export-form">
+      {!!undecided && (
+        <section className="export-section">
+          <div className="callout export-pending" data-testid="export-undecided">
+            {undecided} value{undecided === 1 ? '' : 's'} still wait{undecided === 1 ? 's' : ''} for a decision; until then their final value is empty.{' '}
+            <button className="link-button" onClick={() => setView('adjudicate')}>
+              Adjudicate…
+            </button>
+          </div>
+        </section>
+      )}
+      <section className="export-section">
+        <h3 className="export-heading">Export</h3>
+        <div className="export-kinds" role="radiogroup" aria-label="What to export">
+          {exportKinds.map((k) => (
+            <button
+              key={k}
+              role="radio"
+              aria-checked={k === kind}
+              className={`export-kind ${k === kind ? 'is-on' : ''}`}
+              data-testid={`export-kind-${k}`}
+              onClick={() => setKind(k)}
+            >
+              <span className="export-kind-title">{kindInfo[k].title}</span>
+              <span className="export-kind-about">{kindInfo[k].about}</span>
+            </button>
+          ))}
+        </div>
+      </section>
+      <section className="export-section">
+        <h3 className="export-heading">Format</h3>
+        <div className="segmented export-formats" role="radiogroup" aria-label="Format">
+          {formatsOf[kind].map((f) => (
+            <button key={f} role="radio" aria-checked={f === format} className={f === format ? 'is-on' : ''} data-testid={`export-format-${f}`} onClick={() => setFormat(f)}>
+              {formatTitle[f]}
+            </button>
+          ))}
+        </div>
+      </section>
+      <section className="export-section">
+        <h3 className="export-heading">Options</h3>
+        {kind === 'labels' && (
+          <label className="check small">
+            <input type="checkbox" data-testid="export-per-annotator" checked={options.perAnnotator} onChange={(e) => setOptions({ perAnnotator: e.target.checked })} />
+            Each annotator’s own value beside the final one
+          </label>
+        )}
+        {kind === 'reliability-matrix' && (
+          <label className="field">
+            <span>Dimension{format === 'csv' ? ' (a CSV holds one matrix)' : ''}</span>
+            <select
+              className="select select-sm"
+              data-testid="export-dimension"
+              value={options.dimension ?? ''}
+              onChange={(e) => setOptions({ dimension: e.target.value || null })}
+            >
+              <option value="">{format === 'csv' ? 'Choose a dimension…' : 'Every dimension'}</option>
+              {matrixDims.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="check small">
+          <input type="checkbox" data-testid="export-include-drafts" checked={options.includeDrafts} onChange={(e) => setOptions({ includeDrafts: e.target.checked })} />
+          Count draft labels too (by default only submitted work)
+        </label>
+      </section>
+    </aside>
+  );
+}
+
+function ExportPreview() {
+  const s = useApp(
+    useShallow((st) => ({
+      exportKind: st.exportKind,
+      exportFormat: st.exportFormat,
+      exportOptions: st.exportOptions,
+      result: st.exportResult,
+      resultFor: st.exportResultFor,
+      busy: st.exportBusy,
+      error: st.exportError,
+    })),
+  );
+  const [fileIndex, setFileIndex] = useState(0);
+  const current = s.resultFor === JSON.stringify(exportRequest(s));
+  const result = current ? s.result : null;
+  const files: ExportFile[] = result ? (result.shape === 'file' ? [result.file] : result.files) : [];
+  const shown = files[Math.min(fileIndex, files.length - 1)] ?? null;
+  useEffect(() => setFileIndex(0), [s.resultFor]);
+  const save = useMemo(() => (result ? downloadable(result) : null), [result]);
+  const blocker = exportBlocker(s);
+
+  return (
+    <section className="export-preview" data-testid="export-preview" data-ready={!!result && !s.busy} data-format={s.exportFormat}>
+      <header className="export-preview-head">
+        <div className="export-file">
+          {save ? (
+            <>
+              <span className="mono export-file-name" data-testid="export-file-name">
+                {save.fileName}
+              </span>
+              <span className="muted small">
+                {formatSize(save.bytes.length)}
+                {result?.shape === 'folder' && ` · ${result.files.length} files`}
+              </span>
+            </>
+          ) : (
+            <span className="muted small">{s.busy ? 'Rendering…' : (blocker ?? (s.error ? 'Nothing to show' : ''))}</span>
+          )}
+        </div>
+        <button
+          className="btn btn-primary"
+          data-testid="export-download"
+          disabled={!save || s.busy}
+          onClick={() => save && saveBytes(save.fileName, save.mimeType, save.bytes)}
+          title={result?.shape === 'folder' ? 'The whole folder as one ZIP' : undefined}
+        >
+          Download{result?.shape === 'folder' ? ' .zip' : ''}
+        </button>
+      </header>
+      {s.error && !blocker && (
+        <div className="callout callout-error export-error" role="alert" data-testid="export-error">
+          {s.error}
+        </div>
+      )}
+      {result?.shape === 'folder' && shown && (
+        <div className="export-files" data-testid="export-files">
+          <span className="muted small">Showing</span>
+          <select className="select select-sm grow" data-testid="export-file-pick" value={files.indexOf(shown)} onChange={(e) => setFileIndex(Number(e.target.value))}>
+            {files.map((f, i) => (
+              <option key={f.fileName} value={i}>
+                {result.folderName}/{f.fileName}
+              </option>
+            ))}
+          </select>
+          <button className="btn btn-sm" data-testid="export-download-one" onClick={() => saveBytes(shown.fileName, shown.mimeType, fileBytes(shown))}>
+            Download this file
+          </button>
+        </div>
+      )}
+      <div className={`export-body ${s.busy ? 'is-stale' : ''}`}>
+        {shown ? <FilePreview file={shown} /> : !s.error && !blocker && <div className="splash muted small">Rendering…</div>}
+      </div>
+    </section>
+  );
+}
+
+/** Text as text (monospace, scrollable), SVG as the picture it draws, a spreadsheet as a note. */
+function FilePreview({ file }: { file: ExportFile }) {
+  const svg = file.mimeType.startsWith('image/svg');
+  const src = useMemo(() => (svg ? svgDataUrl(file.content) : null), [svg, file]);
+  if (file.encoding === 'base64')
+    return (
+      <div className="splash muted" data-testid="export-binary">
+        {file.fileName} is a spreadsheet ({formatSize(fileBytes(file).length)}): download it to open in Excel, LibreOffice or Numbers.
+      </div>
+    );
+  if (src)
+    return (
+      <div className="export-svg" data-testid="export-svg">
+        <img src={src} alt={file.fileName} />
+      </div>
+    );
+  return (
+    <pre className="export-text" data-testid="export-text">
+      {file.content}
+    </pre>
+  );
+}
