@@ -1,7 +1,8 @@
 import { formatsOf, type ExportFormat, type ExportKind, type ExportResult } from '../../shared/tables/export-kinds.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
-import type { Slice } from './types.ts';
+import { matrixDimensions } from '../../shared/tables/reliability-matrix.ts';
+import type { AppState, Slice } from './types.ts';
 
 export interface ExportOptions {
   /** labels: each annotator's own value beside the final one. */
@@ -50,6 +51,13 @@ export function exportBlocker(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
 
 let renderSeq = 0;
 
+/** A CSV holds one reliability matrix: start it on the codebook's first dimension that has one. */
+function withMatrixDimension(s: AppState, kind: ExportKind, format: ExportFormat): ExportOptions {
+  const o = s.exportOptions;
+  if (kind !== 'reliability-matrix' || format !== 'csv' || o.dimension || !s.codebook) return o;
+  return { ...o, dimension: matrixDimensions(s.codebook.dimensions)[0]?.id ?? null };
+}
+
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportKind: 'labels',
   exportFormat: formatsOf.labels[0],
@@ -63,13 +71,14 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   setExportKind(kind) {
     const offered = formatsOf[kind];
     const format = offered.includes(get().exportFormat) ? get().exportFormat : offered[0];
-    set({ exportKind: kind, exportFormat: format });
+    set({ exportKind: kind, exportFormat: format, exportOptions: withMatrixDimension(get(), kind, format) });
     void get().renderCurrentExport();
   },
 
   setExportFormat(format) {
-    if (!formatsOf[get().exportKind].includes(format)) return;
-    set({ exportFormat: format });
+    const kind = get().exportKind;
+    if (!formatsOf[kind].includes(format)) return;
+    set({ exportFormat: format, exportOptions: withMatrixDimension(get(), kind, format) });
     void get().renderCurrentExport();
   },
 

@@ -182,7 +182,11 @@ function ExportPreview() {
         </div>
       )}
       <div className={`export-body ${s.busy ? 'is-stale' : ''}`}>
-        {shown ? <FilePreview file={shown} /> : !s.error && !blocker && <div className="splash muted small">Rendering…</div>}
+        {shown ? (
+          <FilePreview file={shown} />
+        ) : (
+          !s.error && <div className="splash muted small">{blocker ?? 'Rendering…'}</div>
+        )}
       </div>
     </section>
   );
