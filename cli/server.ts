@@ -91,7 +91,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 export function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const maxBody = opts.maxBody ?? 1024 * 1024;
+  // Large enough for several annotation packs in one upload (a 520-entry pack is about 0.5 MB).
+  const maxBody = opts.maxBody ?? 64 * 1024 * 1024;
   const root = resolve(opts.staticDir);
   let allowedHosts: Set<string> = new Set();
   let origins: Set<string> = new Set();
