@@ -13,7 +13,7 @@ import { demoFixtures } from '../helpers/fixtures.ts';
 // The Agreement view against an independent path: `concord alpha --json` on the same database.
 
 const run = promisify(execFile);
-type AlphaJson = DbAgreementReport & { alpha: number | null; units: number; annotators: string[] };
+type AlphaJson = DbAgreementReport & { alpha: number | null; units: number; annotators: string[]; figure: string };
 
 async function cliAlpha(db: string, ...flags: string[]): Promise<AlphaJson> {
   const { stdout } = await run(process.execPath, [join(repoRoot, 'cli', 'concord.js'), 'alpha', '--db', db, '--json', ...flags], { cwd: repoRoot });

@@ -41,19 +41,27 @@ export function AgreementTable({ report, scale, thresholds, selected, onSelect }
         {primary && <span className="ag-primary" title="the measure that stands for the dimension">primary</span>}
       </td>
       <td className="num">
-        <AlphaValue result={f} thresholds={thresholds} />
+        <AlphaValue result={f} thresholds={thresholds} bare />
       </td>
-      <td className="ag-barcell">
-        <IntervalBar figure={f} scale={scale} thresholds={thresholds} />
-      </td>
-      <td className="num mono small" data-testid="interval-text">
-        {f.interval && f.interval.low !== null ? `[${formatAlpha(f.interval.low)}, ${formatAlpha(f.interval.high)}]` : f.interval ? 'no defined resample' : 'no bootstrap'}
-      </td>
-      {probHeads.map((t) => (
-        <td key={t} className="num mono small">
-          {f.interval ? formatShare(f.interval.probabilityBelow[t as '0.800'] ?? null) : ''}
+      {f.alpha === null ? (
+        <td colSpan={2 + probHeads.length} className="ag-undefined-reason small" data-testid="interval-text">
+          {f.undefinedReason}
         </td>
-      ))}
+      ) : (
+        <>
+          <td className="ag-barcell">
+            <IntervalBar figure={f} scale={scale} thresholds={thresholds} />
+          </td>
+          <td className="num mono small" data-testid="interval-text">
+            {f.interval && f.interval.low !== null ? `[${formatAlpha(f.interval.low)}, ${formatAlpha(f.interval.high)}]` : f.interval ? 'no defined resample' : 'no bootstrap'}
+          </td>
+          {probHeads.map((t) => (
+            <td key={t} className="num mono small">
+              {f.interval ? formatShare(f.interval.probabilityBelow[t as '0.800'] ?? null) : ''}
+            </td>
+          ))}
+        </>
+      )}
       <td className="num" data-testid="units">
         {f.units}
       </td>
@@ -72,7 +80,7 @@ export function AgreementTable({ report, scale, thresholds, selected, onSelect }
           <th className="num">α</th>
           <th className="ag-barcell">
             95% interval
-            <IntervalScale scale={scale} thresholds={thresholds} />
+            <IntervalScale scale={scale} thresholds={thresholds} compact />
           </th>
           <th className="num" />
           {probHeads.map((t) => (

@@ -36,9 +36,10 @@ export function IntervalBar({ figure, scale, thresholds, wide }: Props) {
 }
 
 /** Tick labels under a column of interval bars: the scale's ends, zero and the thresholds. */
-export function IntervalScale({ scale, thresholds }: { scale: { min: number; max: number }; thresholds: number[] }) {
+export function IntervalScale({ scale, thresholds, compact }: { scale: { min: number; max: number }; thresholds: number[]; compact?: boolean }) {
   const span = scale.max - scale.min || 1;
-  const marks = [...new Set([scale.min, 0, ...thresholds, scale.max])].filter((x) => x >= scale.min && x <= scale.max);
+  // A narrow column has no room to name the thresholds: their dashed guides stand alone there.
+  const marks = [...new Set([scale.min, 0, ...(compact ? [] : thresholds), scale.max])].filter((x) => x >= scale.min && x <= scale.max);
   return (
     <div className="ivscale">
       {marks.map((m) => (

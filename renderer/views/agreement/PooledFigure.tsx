@@ -39,7 +39,9 @@ export function PooledFigure({ report, scale, thresholds, selected, onSelect }: 
         data-units={f.units}
         {...clickable(() => onSelect({ scope: 'pooled', measure: 'masi', dimensions: pooled.dimensions }))}
       >
-        <div className="ag-card-label">Pooled α · the figure to report</div>
+        <div className="ag-card-label">
+          Pooled <span className="nocase">α</span> · the figure to report
+        </div>
         <div className="ag-hero-main">
           <div className="ag-hero-alpha" data-testid="pooled-alpha">
             <AlphaValue result={f} thresholds={thresholds} full />
@@ -78,7 +80,9 @@ export function PooledFigure({ report, scale, thresholds, selected, onSelect }: 
           data-alpha={nominal.figure.alpha ?? ''}
           {...clickable(() => onSelect({ scope: 'pooled', measure: 'nominal', dimensions: nominal.dimensions }))}
         >
-          <div className="ag-card-label">Pooled α · nominal</div>
+          <div className="ag-card-label">
+            Pooled <span className="nocase">α</span> · nominal
+          </div>
           <div className="ag-side-alpha">
             <AlphaValue result={nominal.figure} thresholds={thresholds} full />
           </div>

@@ -11,7 +11,8 @@ export function AssignmentsPanel() {
     useShallow((s) => ({ progress: s.teamProgress, annotators: s.annotators, busy: s.teamBusy, outcome: s.assignOutcome, autoAssign: s.autoAssign })),
   );
   const labellers = annotators.filter((a) => a.role === 'annotator').map((a) => a.name);
-  const [perEntry, setPerEntry] = useState(String(DEFAULT_PER_ENTRY));
+  // A smaller team than the default cannot give every entry that many annotators: offer what it can.
+  const [perEntry, setPerEntry] = useState(String(Math.max(1, Math.min(DEFAULT_PER_ENTRY, labellers.length))));
   const [picked, setPicked] = useState<string[] | null>(null);
   const chosen = picked ?? labellers;
   const n = Number(perEntry);
