@@ -8,8 +8,9 @@ const ROW_HEIGHT = 46;
 
 /** The open disagreements, most split first, under the meeting's progress and the bulk action. */
 export function AdjudicationQueue() {
-  const { queue, selectedId, select, codebook, summary, loading, busy, confirm } = useApp(
+  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView } = useApp(
     useShallow((s) => ({
+      setView: s.setView,
       queue: s.adjQueue,
       selectedId: s.adjSelectedId,
       select: s.selectAdjEntry,
@@ -47,8 +48,11 @@ export function AdjudicationQueue() {
         </span>
       </div>
       {queue.length === 0 && !loading ? (
-        <div className="empty muted" data-testid="adj-queue-empty">
-          No open disagreements.
+        <div className="empty muted stack" data-testid="adj-queue-empty">
+          <span>No open disagreements: every value is agreed or decided.</span>
+          <button className="btn btn-sm" data-testid="adj-to-export" onClick={() => setView('export')}>
+            Export the labels…
+          </button>
         </div>
       ) : (
         <VirtualList
