@@ -1,14 +1,14 @@
+import { openDatabase } from './database.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase, backupDir, listBackups, restoreBackup } from './backup.ts';
-import { openPackDatabase } from './packs/schema.ts';
 import { makeProject } from './packs/testing.ts';
 import { createService } from './service.ts';
 
 const labelsOf = (file: string) => {
-  const db = openPackDatabase(file);
+  const db = openDatabase(file);
   try {
     return db.prepare('SELECT dimension, value FROM label ORDER BY dimension').all();
   } finally {
@@ -51,7 +51,7 @@ describe('backups', () => {
       { dimension: 'stage', value: '"inference"' },
       { dimension: 'task', value: '"regression"' },
     ]);
-    s = createService(openPackDatabase(file));
+    s = createService(openDatabase(file));
     expect((await s['entries.get']({ annotator: 'ana', id: 'e1' })).labels).toEqual({ stage: 'inference', task: 'regression' });
     s.close();
   });

@@ -1,6 +1,6 @@
+import { openDatabase } from '../../db/database.ts';
 import { existsSync } from 'node:fs';
 import { assignmentProgress, autoAssign, type AnnotatorProgress } from '../../db/assignments.ts';
-import { openPackDatabase } from '../../db/packs/index.ts';
 import { badInput } from '../../shared/errors.ts';
 import { intFlag, parseFlags, printJson, requireFlag, UsageError, type Command } from '../command.ts';
 
@@ -29,7 +29,7 @@ export default {
     if (perEntry < 1) throw new UsageError('--per-entry takes a whole number from 1');
     const annotators = values.annotators?.split(',').map((s) => s.trim());
     if (!existsSync(file)) throw badInput(`${file}: no such project file`);
-    const db = openPackDatabase(file);
+    const db = openDatabase(file);
     try {
       if (values.progress) {
         const progress = assignmentProgress(db);

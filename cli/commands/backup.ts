@@ -1,6 +1,6 @@
+import { openDatabase } from '../../db/database.ts';
 import { existsSync } from 'node:fs';
 import { backupDatabase, listBackups, restoreBackup } from '../../db/backup.ts';
-import { openPackDatabase } from '../../db/packs/index.ts';
 import { badInput } from '../../shared/errors.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type Command } from '../command.ts';
 
@@ -25,7 +25,7 @@ export default {
     }
     if (sub === 'create') {
       if (name) throw new UsageError(`unexpected argument "${name}"`);
-      const db = openPackDatabase(file);
+      const db = openDatabase(file);
       try {
         const b = backupDatabase(db, 'manual');
         if (values.json) printJson(io, b);

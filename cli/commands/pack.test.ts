@@ -1,8 +1,8 @@
+import { openDatabase } from '../../db/database.ts';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPackDatabase } from '../../db/packs/schema.ts';
 import { dumpAll, makeProject } from '../../db/packs/testing.ts';
 import { createService } from '../../db/service.ts';
 import { reportError, type Command } from '../command.ts';
@@ -25,7 +25,7 @@ async function run(cmd: Command, argv: string[]) {
 }
 
 const dump = (file: string) => {
-  const db = openPackDatabase(file);
+  const db = openDatabase(file);
   try {
     return dumpAll(db);
   } finally {
@@ -49,7 +49,7 @@ describe('concord assign, pack and backup', () => {
       const r = await run(pack, ['starter', '--db', lead, '--annotator', who, '--out', join(dir, `${who}.db`), '--json']);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ annotator: who, entries: 4 });
-      const s = createService(openPackDatabase(join(dir, `${who}.db`)));
+      const s = createService(openDatabase(join(dir, `${who}.db`)));
       s['labels.set']({ annotator: who, entryId: 'e1', dimension: 'stage', value: who === 'ana' ? 'training' : 'inference' });
       s['labels.setStatus']({ annotator: who, entryId: 'e1', status: 'submitted' });
       s.close();

@@ -1,6 +1,7 @@
+import { openDatabase } from '../../db/database.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { exportPack, importPacks, openPackDatabase, writeStarter } from '../../db/packs/index.ts';
+import { exportPack, importPacks, writeStarter } from '../../db/packs/index.ts';
 import type { Db } from '../../db/database.ts';
 import { badInput } from '../../shared/errors.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
@@ -13,7 +14,7 @@ const usage = [
 
 function openExisting(file: string): Db {
   if (!existsSync(file)) throw badInput(`${file}: no such project file`);
-  return openPackDatabase(file);
+  return openDatabase(file);
 }
 
 /** Writes beside the target and renames, so a reader never sees half a pack. */

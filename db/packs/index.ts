@@ -2,5 +2,5 @@
 export { buildPack, exportPack, type PackExport } from './export.ts';
 export { parsePack, serializePack, entriesFingerprint, codebookMismatch, PACK_FORMAT, PACK_FORMAT_VERSION, type Pack } from './format.ts';
 export { importPacks, type PackImportSummary, type PackSource } from './merge.ts';
-export { openPackDatabase, projectIdentity, withPacksMigration, packsMigrationEntry } from './schema.ts';
+export { projectIdentity } from './schema.ts';
 export { writeStarter, type StarterResult } from './starter.ts';

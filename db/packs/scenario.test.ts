@@ -1,3 +1,4 @@
+import { openDatabase } from '../database.ts';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import { listBackups } from '../backup.ts';
 import { createService } from '../service.ts';
 import { exportPack } from './export.ts';
 import { importPacks } from './merge.ts';
-import { openPackDatabase } from './schema.ts';
 import { writeStarter } from './starter.ts';
 import { dumpAll, dumpWork, makeProject } from './testing.ts';
 
@@ -29,7 +29,7 @@ describe('two annotators label offline and are merged', () => {
     for (const who of ['ana', 'ben']) {
       const r = writeStarter(lead.db, { annotator: who, out: join(dir, `${who}.db`) });
       expect(r.entries).toBe(6);
-      starters[who] = createService(openPackDatabase(join(dir, `${who}.db`)));
+      starters[who] = createService(openDatabase(join(dir, `${who}.db`)));
       // Blind: a starter holds no one else.
       expect(starters[who]['project.annotators']({})).toEqual([{ name: who, role: 'annotator' }]);
       expect(assignedEntryIds(starters[who].db, who)?.size).toBe(6);
@@ -59,8 +59,8 @@ describe('two annotators label offline and are merged', () => {
     // Two copies of the lead's database, merged in opposite orders (and one pack twice).
     copyFileSync(join(dir, 'lead.db'), join(dir, 'a.db'));
     copyFileSync(join(dir, 'lead.db'), join(dir, 'b.db'));
-    const a = openPackDatabase(join(dir, 'a.db'));
-    const b = openPackDatabase(join(dir, 'b.db'));
+    const a = openDatabase(join(dir, 'a.db'));
+    const b = openDatabase(join(dir, 'b.db'));
     importPacks(a, [packs.ana]);
     importPacks(a, [packs.ben]);
     const sb = importPacks(b, [packs.ben, packs.ana]);

@@ -9,7 +9,7 @@ import { createService, ensureProject } from '../service.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import { exportPack } from './export.ts';
 import { importPacks } from './merge.ts';
-import { openPackDatabase, projectIdentity } from './schema.ts';
+import { projectIdentity } from './schema.ts';
 import { writeStarter } from './starter.ts';
 import { makeProject } from './testing.ts';
 
@@ -27,7 +27,7 @@ describe('starter files', () => {
 
     const out = join(dir, 'ana.db');
     expect(writeStarter(lead.db, { annotator: 'ana', out })).toEqual({ file: out, annotator: 'ana', entries: 2, labels: 1 });
-    const s = createService(openPackDatabase(out));
+    const s = createService(openDatabase(out));
     expect(projectIdentity(s.db)).toEqual({ uid: 'lead-uid', name: 'Deep-Bench study' });
     expect(s['project.codebook']({})).toEqual(deepBenchCodebook);
     expect((await s['entries.list']({ annotator: 'ana' })).map((e) => e.id)).toEqual(['e1', 'e2']);
@@ -60,13 +60,13 @@ describe('migration 002-packs', () => {
     const v1 = openDatabase(join(dir, 'old.db'), { migrations });
     ensureProject(v1, 'Old', deepBenchCodebook);
     v1.close();
-    const old = openPackDatabase(join(dir, 'old.db'));
+    const old = openDatabase(join(dir, 'old.db'));
     const uid = projectIdentity(old).uid;
     expect(uid).toMatch(/^[0-9a-f]{32}$/);
     old.close();
-    const again = openPackDatabase(join(dir, 'old.db'));
+    const again = openDatabase(join(dir, 'old.db'));
     expect(projectIdentity(again).uid).toBe(uid);
-    const other = openPackDatabase(join(dir, 'other.db'));
+    const other = openDatabase(join(dir, 'other.db'));
     ensureProject(other, 'Other', deepBenchCodebook);
     expect(projectIdentity(other).uid).toMatch(/^[0-9a-f]{32}$/);
     expect(projectIdentity(other).uid).not.toBe(uid);

@@ -1,10 +1,10 @@
+import { openDatabase } from '../database.ts';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { badInput } from '../../shared/errors.ts';
 import { assignedEntryIds } from '../assignments.ts';
 import { now, type Db, type OpenOptions } from '../database.ts';
 import { appendEvent } from '../events.ts';
 import { findAnnotator } from './export.ts';
-import { openPackDatabase } from './schema.ts';
 
 export interface StarterResult {
   file: string;
@@ -49,7 +49,7 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
   const tmp = `${args.out}.tmp-${process.pid}`;
   const cleanup = () => ['', '-wal', '-shm', '-journal'].forEach((s) => rmSync(tmp + s, { force: true }));
   cleanup();
-  const db = openPackDatabase(tmp, opts);
+  const db = openDatabase(tmp, opts);
   try {
     db.transaction(() => {
       const at = now();

@@ -1,7 +1,7 @@
+import { openDatabase } from '../database.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import type { Db } from '../database.ts';
 import { contentHash, createService, ensureProject, type Service } from '../service.ts';
-import { openPackDatabase } from './schema.ts';
 
 /** Test helpers: a project with the pack schema, a fixed uid and a few entries. */
 export const TEST_UID = 'test-project-uid';
@@ -14,7 +14,7 @@ export function addEntry(db: Db, id: string, passed: boolean | null = false, out
 }
 
 export function makeProject(file: string, opts: { entries?: string[]; annotators?: string[]; uid?: string } = {}): Service {
-  const db = openPackDatabase(file);
+  const db = openDatabase(file);
   ensureProject(db, 'Deep-Bench study', deepBenchCodebook);
   db.prepare('UPDATE project SET uid = ?').run(opts.uid ?? TEST_UID);
   for (const e of opts.entries ?? []) addEntry(db, e);

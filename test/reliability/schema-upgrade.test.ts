@@ -8,7 +8,6 @@ import type { CliIO } from '../../cli/command.ts';
 import { main } from '../../cli/main.ts';
 import { openDatabase, schemaVersion } from '../../db/database.ts';
 import { migrations } from '../../db/migrations/index.ts';
-import { openPackDatabase, withPacksMigration } from '../../db/packs/index.ts';
 import { createService } from '../../db/service.ts';
 import { repoRoot } from '../helpers/concord-server.ts';
 
@@ -99,9 +98,9 @@ describe('a database from the first released schema', () => {
   it('takes migration 002 (packs): every project gets its own id, no label becomes a tombstone', () => {
     const file = copyOfV1('packs.db');
     const before = v1Content(file);
-    const db = openPackDatabase(file);
+    const db = openDatabase(file);
     try {
-      expect(schemaVersion(db)).toBe(Math.max(...withPacksMigration().map((m) => m.version)));
+      expect(schemaVersion(db)).toBe(Math.max(...migrations.map((m) => m.version)));
       expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
       const uid = (db.prepare('SELECT uid FROM project WHERE id = 1').get() as { uid: string | null }).uid;
       expect(uid).toMatch(/^[0-9a-f]{32}$/);
@@ -112,8 +111,8 @@ describe('a database from the first released schema', () => {
     }
     sameRowsIn(file, before);
     // A second copy migrates to another id: ids tell projects apart, even ones made alike.
-    const other = openPackDatabase(copyOfV1('packs-2.db'));
-    const db2 = openPackDatabase(file);
+    const other = openDatabase(copyOfV1('packs-2.db'));
+    const db2 = openDatabase(file);
     try {
       const uidOf = (d: typeof db) => (d.prepare('SELECT uid FROM project WHERE id = 1').get() as { uid: string }).uid;
       expect(uidOf(other)).not.toBe(uidOf(db2));
@@ -139,7 +138,7 @@ describe('a database from the first released schema', () => {
 /** v1.db as a newer Concord would leave it: one more migration this build does not know. */
 function newerDatabase(name: string): { file: string; bytes: Buffer } {
   const file = copyOfV1(name);
-  const future = [...withPacksMigration(), { version: 999, name: '999-from-the-future', sql: 'CREATE TABLE future_thing (x INTEGER);' }];
+  const future = [...migrations, { version: 999, name: '999-from-the-future', sql: 'CREATE TABLE future_thing (x INTEGER);' }];
   openDatabase(file, { migrations: future }).close();
   return { file, bytes: readFileSync(file) };
 }
@@ -172,7 +171,7 @@ describe('a database from a newer Concord', () => {
     expect(await main(['import', join(repoRoot, 'fixtures', 'demo', 'dlbench'), '--db', file], c.io)).toBe(2);
     expect(c.err()).toMatch(/newer Concord/);
     expectUntouched(file, bytes);
-    expect(() => openPackDatabase(file)).toThrow(/newer Concord/);
+    expect(() => openDatabase(file)).toThrow(/newer Concord/);
     expectUntouched(file, bytes);
   });
 });
