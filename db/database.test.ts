@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { checksum, openDatabase, schemaVersion } from './database.ts';
 import { migrations } from './migrations/index.ts';
@@ -49,6 +50,17 @@ describe('openDatabase', () => {
   it('refuses a database from a newer Concord without changing it', () => {
     const file = tmp();
     openDatabase(file, { migrations: [...migrations, { version: 7, name: '007-future', sql: 'CREATE TABLE future (x);' }] }).close();
+    const before = readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(/newer Concord/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses a newer database in rollback-journal mode without switching it to WAL', () => {
+    const file = tmp();
+    openDatabase(file, { migrations: [...migrations, { version: 7, name: '007-future', sql: 'CREATE TABLE future (x);' }] }).close();
+    const raw = new Database(file);
+    raw.pragma('journal_mode = DELETE');
+    raw.close();
     const before = readFileSync(file);
     expect(() => openDatabase(file)).toThrow(/newer Concord/);
     expect(readFileSync(file).equals(before)).toBe(true);

@@ -24,6 +24,8 @@ export function checksum(sql: string): string {
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
+    // Before anything that writes, the journal mode included: a refused database keeps every byte.
+    checkApplied(db, opts.migrations ?? builtInMigrations, file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -37,9 +39,10 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   }
 }
 
-export function migrate(db: Db, migrations: { version: number; name: string; sql: string }[], file = 'database'): number {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migration (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+/** Refuses a database whose recorded migrations are unknown here or were edited; reads only. */
+function checkApplied(db: Db, migrations: { version: number; name: string; sql: string }[], file: string): { version: number }[] {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'").get() !== undefined;
+  if (!hasTable) return [];
   const applied = db.prepare('SELECT version, name, checksum FROM schema_migration ORDER BY version').all() as {
     version: number;
     name: string;
@@ -56,6 +59,13 @@ export function migrate(db: Db, migrations: { version: number; name: string; sql
     if (checksum(m.sql) !== row.checksum)
       throw new ConcordError('bad-input', `${file}: migration ${m.name} differs from the one applied to this database; refusing to open it.`);
   }
+  return applied;
+}
+
+export function migrate(db: Db, migrations: { version: number; name: string; sql: string }[], file = 'database'): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migration (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = checkApplied(db, migrations, file);
   const done = new Set(applied.map((r) => r.version));
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCodebook } from '../../shared/codebook/index.ts';
@@ -7,6 +7,7 @@ import { badInput, ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { parseDlbenchEntry, PUBLISHED_ANNOTATOR } from './dlbench.ts';
+import { checkField, readTextFile } from './guards.ts';
 import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan } from './plan.ts';
 import { isCsvFile, parseAnnotations, parseGenericEntries, parseModelResults, readRows } from './rows.ts';
 import { parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
@@ -63,12 +64,12 @@ export async function detectFormat(path: string): Promise<ImportFormat> {
     const tax = await taxonomyDirs(path);
     if (Object.keys(tax).length) return 'taxonomy-data';
     const txt = await listFiles(path, /\.txt$/i);
-    if (txt.length && looksLikeDlbench(await readFile(join(path, txt[0]), 'utf8'))) return 'dlbench';
+    if (txt.length && looksLikeDlbench(await readTextFile(join(path, txt[0])))) return 'dlbench';
     throw badInput('cannot tell the format of this folder (expected Deep-Bench .txt entry files or Original/Generated/Result folders); pass --format', {
       file: path,
     });
   }
-  const content = await readFile(path, 'utf8');
+  const content = await readTextFile(path);
   if (/\.txt$/i.test(path) && looksLikeDlbench(content)) return 'dlbench';
   if (!/\.(csv|jsonl|ndjson)$/i.test(path))
     throw badInput('cannot tell the format of this file (expected .csv, .jsonl or a Deep-Bench .txt entry); pass --format', { file: path });
@@ -102,7 +103,9 @@ async function readDlbench(path: string, codebook: Codebook, progress: Progress)
   let emptyTasks = 0;
   for (const [k, name] of files.entries()) {
     const file = join(root, name);
-    const e = parseDlbenchEntry(await readFile(file, 'utf8'), file, name, codebook);
+    const text = await readTextFile(file);
+    checkField(text, { file, field: 'entry file' });
+    const e = parseDlbenchEntry(text, file, name, codebook);
     plan.entries.push({ extId: e.extId, fields: e.fields, source: { file, line: 1 } });
     plan.labels.push(...e.labels);
     plan.warnings.push(...e.warnings);
@@ -138,7 +141,8 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
       };
       byId.set(job.id, patch);
     }
-    const content = await readFile(job.file, 'utf8');
+    const content = await readTextFile(job.file);
+    checkField(content, { file: job.file, field: job.kind });
     if (job.kind === 'Original') patch.fields.groundTruth = content;
     else if (job.kind === 'Generated') patch.fields.output = content;
     else {
@@ -161,7 +165,7 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
 
 async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
-  const content = await readFile(path, 'utf8');
+  const content = await readTextFile(path);
   const plan = emptyPlan(format, path);
   plan.files = 1;
   if (format === 'annotations') {

@@ -3,6 +3,7 @@ import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts'
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { EntryMetadata } from '../../shared/types.ts';
 import { parseCsv, parseJsonl } from './csv.ts';
+import { checkEntryId, checkField, checkName } from './guards.ts';
 import type { EntryPatch, PlannedLabel, PlannedModelResult, PlannedNote } from './plan.ts';
 
 /** A row from CSV or JSONL: cells as read (strings in CSV, any JSON in JSONL) and its line. */
@@ -17,11 +18,15 @@ export function isCsvFile(file: string): boolean {
 
 /** CSV (by extension) or JSONL rows; the column names are what the CSV header declares. */
 export function readRows(text: string, file: string): { columns: string[]; rows: Row[] } {
+  const checked = (rows: Row[]) => {
+    for (const row of rows) for (const [field, value] of Object.entries(row.cells)) checkField(value, { file, line: row.line, field });
+    return rows;
+  };
   if (isCsvFile(file)) {
     const t = parseCsv(text, file);
-    return { columns: t.header, rows: t.rows };
+    return { columns: t.header, rows: checked(t.rows) };
   }
-  const rows = parseJsonl(text, file).map((r) => ({ line: r.line, cells: r.value }));
+  const rows = checked(parseJsonl(text, file).map((r) => ({ line: r.line, cells: r.value })));
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r.cells)))];
   return { columns, rows };
 }
@@ -73,6 +78,7 @@ export function parseGenericEntries(content: string, file: string): EntryPatch[]
   const seen = new Map<string, number>();
   return rows.map((row) => {
     const id = required(row, 'id', file);
+    checkEntryId(id, { file, line: row.line, field: 'id' });
     if (seen.has(id)) throw badInput(`id "${id}" appears twice (first on line ${seen.get(id)})`, { file, line: row.line, field: 'id' });
     seen.set(id, row.line);
     const patch: EntryPatch = { extId: id, fields: {}, source: { file, line: row.line } };
@@ -113,6 +119,7 @@ export function parseAnnotations(content: string, file: string, codebook: Codebo
   for (const row of rows) {
     const extId = required(row, 'entry_id', file);
     const annotator = required(row, 'annotator', file);
+    checkName(annotator, 'the annotator name', { file, line: row.line, field: 'annotator' });
     const dimRaw = required(row, 'dimension', file);
     const dim = findDimension(codebook, dimRaw);
     if (!dim)
