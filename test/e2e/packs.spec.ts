@@ -113,6 +113,7 @@ describe('annotation packs end to end', () => {
     try {
       await callApi(server.url, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
       await page.addInitScript(() => localStorage.setItem('concord.annotator', 'lead'));
+      const labelsBefore = (await callApi(server.url, 'project.info', {})).counts.labels;
       await page.goto(server.url);
       await page.getByTestId('view-tab-team').click();
       await page.locator('[data-testid=team-view][data-ready=true]').waitFor();
@@ -160,6 +161,17 @@ describe('annotation packs end to end', () => {
       expect(await page.getByTestId('pooled-figure').getAttribute('data-units')).toBe(String(3 * xia.ids.length));
       expect(await page.getByTestId('pairwise-cell').count()).toBe(2);
       await page.screenshot({ path: join(dir, 'lead-agreement.png') });
+
+      // Restoring the backup taken before the merge puts the project back as it was, after a confirm.
+      await page.getByTestId('view-tab-team').click();
+      await page.locator('[data-testid=team-view][data-ready=true]').waitFor();
+      const before = page.locator('[data-testid=backup-row][data-name$="pack-import.db"]');
+      expect(await before.count()).toBe(1);
+      await before.getByTestId('backup-restore').click();
+      await before.getByTestId('restore-confirm-yes').click();
+      await page.getByTestId('restore-result').waitFor();
+      await expect.poll(() => page.locator('[data-testid=progress-row][data-annotator=xia]').getAttribute('data-submitted')).toBe('0');
+      expect((await callApi(server.url, 'project.info', {})).counts.labels).toBe(labelsBefore);
       expect(watch.pageErrors).toEqual([]);
       expect(watch.consoleErrors).toEqual([]);
     } finally {
