@@ -1,3 +1,4 @@
+import type { EntryRow } from './entry-row.ts';
 import { randomUUID } from 'node:crypto';
 import type { SyncApiHandlers } from '../shared/api.ts';
 import {
@@ -36,19 +37,6 @@ export { contentHash } from './import/index.ts';
 
 /** The API contract implemented on one SQLite database. Hosts add nothing but transport. */
 export type Service = SyncApiHandlers & { close(): void; readonly db: Db };
-
-interface EntryRow {
-  id: number;
-  ext_id: string;
-  prompt: string;
-  ground_truth: string;
-  output: string;
-  test_log: string;
-  passed: 0 | 1 | null;
-  failing_tests: string;
-  metadata: string;
-  content_hash: string;
-}
 
 /** Creates the project row on a fresh database; an existing project is left as it is. */
 export function ensureProject(db: Db, name: string, codebook: Codebook): void {

@@ -1,3 +1,4 @@
+import type { EntryRow } from '../entry-row.ts';
 import { createHash } from 'node:crypto';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
@@ -79,19 +80,6 @@ export function emptyPlan(format: ImportFormat, path: string): ImportPlan {
 /** Identifies an entry's content for packs and change detection; NUL keeps the fields apart. */
 export function contentHash(prompt: string, groundTruth: string, output: string): string {
   return createHash('sha256').update(`${prompt}\0${groundTruth}\0${output}`).digest('hex');
-}
-
-interface EntryRow {
-  id: number;
-  ext_id: string;
-  prompt: string;
-  ground_truth: string;
-  output: string;
-  test_log: string;
-  passed: number | null;
-  failing_tests: string;
-  metadata: string;
-  content_hash: string;
 }
 
 interface EntryState {

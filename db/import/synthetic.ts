@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../shared/agreement/prng.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,18 +33,6 @@ export interface SyntheticSet {
   orphanIds: string[];
   /** Published stage/task/input of each entry as the codebook ids they should map to. */
   expected: Map<string, { stage: string; task: string; input: string }>;
-}
-
-/** mulberry32: small, fast, and the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // [spelling in the file, codebook id]: the release mixes labels and variants.
@@ -83,7 +72,7 @@ export function writeDeepBenchLike(dir: string, opts: SyntheticOptions = {}): Sy
   const nSwapped = opts.swapped ?? 66;
   const emptyShare = opts.emptyTaskShare ?? 0.6;
   const nOrphans = opts.orphans ?? 0;
-  const rand = seededRandom(opts.seed ?? 1);
+  const rand = mulberry32(opts.seed ?? 1);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const dlbenchDir = join(dir, 'dlbench');
   const taxonomyDir = join(dir, 'taxonomy-data');
