@@ -61,8 +61,10 @@ export function CellEntries({ cell, table, codebook, onOpen, onClose }: Props) {
             {cell.entries.map((e) => (
               <li key={e.entryId}>
                 <button className="cell-entry" data-testid="cell-entry" data-entry-id={e.entryId} onClick={() => onOpen(e.entryId)}>
-                  <span className="mono">{e.entryId}</span>
-                  {e.parts.length > 0 && <span className="muted small">{e.parts.map(partLabel).join(', ')}</span>}
+                  <span className="cell-entry-text">
+                    <span className="mono">{e.entryId}</span>
+                    {e.parts.length > 0 && <span className="muted small">{e.parts.map(partLabel).join(' · ')}</span>}
+                  </span>
                   <span className="cell-entry-go">↗</span>
                 </button>
               </li>
