@@ -1,8 +1,12 @@
 import { create } from 'zustand';
+import { createAdjudicationSlice } from './adjudication-slice.ts';
+import { createAgreementSlice } from './agreement-slice.ts';
 import { createEntrySlice } from './entry-slice.ts';
+import { createExportSlice } from './export-slice.ts';
 import { createImportSlice } from './import-slice.ts';
 import { createQueueSlice } from './queue-slice.ts';
 import { createSessionSlice } from './session-slice.ts';
+import { createTeamSlice } from './team-slice.ts';
 import type { AppState } from './types.ts';
 import { createUiSlice } from './ui-slice.ts';
 
@@ -13,6 +17,10 @@ export const useApp = create<AppState>()((...a) => ({
   ...createEntrySlice(...a),
   ...createImportSlice(...a),
   ...createUiSlice(...a),
+  ...createAdjudicationSlice(...a),
+  ...createExportSlice(...a),
+  ...createAgreementSlice(...a),
+  ...createTeamSlice(...a),
 }));
 
 export type { AppState };
