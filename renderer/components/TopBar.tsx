@@ -14,7 +14,7 @@ export function TopBar() {
       <div className="brand">
         <span className="brand-mark">◆</span> Concord
       </div>
-      <div className="topbar-project" data-testid="project-name">
+      <div className="topbar-project" data-testid="project-name" title={info?.name}>
         {info?.name}
       </div>
       <ViewTabs />
@@ -24,7 +24,7 @@ export function TopBar() {
         </div>
       )}
       {info && (
-        <div className="topbar-meta muted">
+        <div className="topbar-meta muted is-optional">
           {info.counts.entries} entries · {info.counts.failingEntries} failing
         </div>
       )}

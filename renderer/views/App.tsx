@@ -40,7 +40,8 @@ export function App() {
     <div className="app" data-testid="app" data-view={view} data-annotator={me ?? ''}>
       <TopBar />
       <Current />
-      {!me && !importOpen && entries > 0 && <WhoAmI />}
+      {/* Labelling and deciding are done as someone; the lead's overview views are not. */}
+      {!me && !importOpen && entries > 0 && (view === 'label' || view === 'adjudicate') && <WhoAmI />}
       {importOpen && <ImportDialog />}
       <NoticeBar />
     </div>
