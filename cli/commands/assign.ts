@@ -1,10 +1,12 @@
 import { openDatabase } from '../../db/database.ts';
 import { existsSync } from 'node:fs';
-import { assignmentProgress, autoAssign, type AnnotatorProgress } from '../../db/assignments.ts';
+import { assignmentProgress, autoAssign, setAssignments, type AnnotatorProgress } from '../../db/assignments.ts';
 import { badInput } from '../../shared/errors.ts';
 import { intFlag, parseFlags, printJson, requireFlag, UsageError, type Command } from '../command.ts';
 
-const usage = 'concord assign --db <file> [--per-entry 3] [--annotators a,b,c] [--progress] [--json]';
+const usage =
+  'concord assign --db <file> [--per-entry 3] [--annotators a,b,c] [--progress] [--json]\n' +
+  '       concord assign --db <file> --entry <id> [--entry <id>...] --annotators a,b   (by hand: exactly these annotators)';
 
 export function formatProgress(rows: AnnotatorProgress[]): string {
   const w = Math.max(9, ...rows.map((r) => r.annotator.length));
@@ -14,13 +16,15 @@ export function formatProgress(rows: AnnotatorProgress[]): string {
 
 export default {
   name: 'assign',
-  summary: 'Assign entries to annotators, balanced and deterministic (keeps existing assignments); --progress only reports.',
+  summary: 'Assign entries to annotators: balanced and deterministic (keeps existing assignments), or by hand with --entry; --progress only reports.',
   usage,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       db: { type: 'string' },
       'per-entry': { type: 'string' },
       annotators: { type: 'string' },
+      // Repeated rather than comma-joined: Deep-Bench ids contain commas.
+      entry: { type: 'string', multiple: true },
       progress: { type: 'boolean' },
       json: { type: 'boolean' },
     });
@@ -35,6 +39,13 @@ export default {
         const progress = assignmentProgress(db);
         if (values.json) printJson(io, { progress });
         else io.stdout(`${formatProgress(progress)}\n`);
+        return 0;
+      }
+      if (values.entry?.length) {
+        if (!annotators) throw new UsageError('--entry needs --annotators (who labels these entries)');
+        const set = setAssignments(db, { entryIds: values.entry, annotators });
+        if (values.json) printJson(io, { assignments: set });
+        else io.stdout(set.map((a) => `${a.entryId}: ${a.annotators.join(', ')}`).join('\n') + '\n');
         return 0;
       }
       const r = autoAssign(db, { perEntry, annotators });

@@ -120,3 +120,25 @@ describe('concord assign, pack and backup', () => {
     expect(existsSync(join(dir, 'z.pack'))).toBe(false);
   });
 });
+
+describe('concord assign by hand', () => {
+  it('gives the named entries (ids with commas too) exactly the named annotators, and their queues follow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-assign-hand-'));
+    const lead = join(dir, 'lead.db');
+    makeProject(lead, { entries: ['a1', 'classes-x_fit, 107', 'c3'], annotators: ['ana', 'ben', 'cai'] }).close();
+    const r = await run(assign, ['--db', lead, '--entry', 'classes-x_fit, 107', '--entry', 'c3', '--annotators', 'ben,ana', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).assignments).toEqual([
+      { entryId: 'classes-x_fit, 107', annotators: ['ana', 'ben'] },
+      { entryId: 'c3', annotators: ['ana', 'ben'] },
+    ]);
+    const s = createService(openDatabase(lead));
+    expect(s['entries.list']({ annotator: 'ben' }).map((e) => e.id)).toEqual(['c3', 'classes-x_fit, 107']);
+    expect(s['entries.list']({ annotator: 'cai' }).map((e) => e.id)).toHaveLength(3);
+    s.close();
+    expect((await run(assign, ['--db', lead, '--entry', 'c3'])).code).toBe(1);
+    const unknown = await run(assign, ['--db', lead, '--entry', 'zz', '--annotators', 'ana']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown entry "zz"');
+  });
+});
