@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alphaOfMatrix } from '../shared/agreement/alpha.ts';
+import { cellKey } from '../shared/agreement/types.ts';
 import { deepBenchCodebook } from '../shared/codebook/deep-bench.ts';
 import { agreementReport } from './agreement.ts';
 import { openDatabase, now, type Db } from './database.ts';
@@ -107,6 +108,20 @@ describe('agreementReport', () => {
     const current = agreementReport(db, { bootstrap: 0, dimension: 'task', codebookVersion: '1.0.0' });
     expect(current.dimensions[0].measures[0].figure.units).toBe(0);
     expect(current.selection.codebookVersions).toEqual(['1.0.0']);
+  });
+
+  it('names the entries behind each coincidence cell, on the same labels as the figures', () => {
+    const table = agreementReport(db, { bootstrap: 0, dimension: 'stage' }).dimensions[0].measures[0].coincidence;
+    const at = (a: string, b: string) => table.cellUnits![cellKey(table.values.findIndex((v) => v.id === a), table.values.findIndex((v) => v.id === b))];
+    expect(at('inference', 'training')).toEqual([{ entry: 'e2' }, { entry: 'e4' }]);
+    expect(at('training', 'training')).toEqual([{ entry: 'e1' }]);
+    expect(at('evaluation-metrics', 'evaluation-metrics')).toEqual([{ entry: 'e5' }]);
+    // The older codebook version's label pairs with nothing once that version is left out.
+    const task = (codebookVersion?: string) => agreementReport(db, { bootstrap: 0, dimension: 'task', codebookVersion }).dimensions[0].measures[0].coincidence.cellUnits;
+    expect(Object.values(task()!)).toEqual([[{ entry: 'e3' }]]);
+    expect(task('1.0.0')).toEqual({});
+    // Asked without them (as the exports and the CLI ask), the matrices carry counts only.
+    expect(JSON.stringify(agreementReport(db, { bootstrap: 0, cellUnits: false }))).not.toContain('cellUnits');
   });
 
   it('is reproducible with a seed', () => {

@@ -15,6 +15,8 @@ export interface AgreementQuery {
   annotators?: string[];
   /** Only labels recorded under this codebook version (default: all). */
   codebookVersion?: string;
+  /** List the units behind each coincidence cell (default true; exports and the CLI leave them out). */
+  cellUnits?: boolean;
 }
 
 export type { DbAgreementReport } from '../shared/agreement/report.ts';
@@ -88,7 +90,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
     labels.push({ entryId: r.entryId, annotator: r.annotator, dimension: r.dimension, value, passed: r.passed === null ? null : r.passed === 1 });
   }
 
-  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension });
+  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
   return {
     ...report,
     selection: {

@@ -164,6 +164,8 @@ export default {
         includeDrafts: values.drafts ?? false,
         annotators,
         codebookVersion: values['codebook-version'],
+        // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
+        cellUnits: false,
       });
       const { name, measure } = primaryOf(report);
       if (values.json) {

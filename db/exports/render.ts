@@ -160,7 +160,13 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       return { shape: 'folder', folderName: 'dlbench', files };
     }
     case 'agreement': {
-      const report = agreementReport(db, { includeDrafts: args.includeDrafts, bootstrap: args.bootstrap, seed: args.seed });
+      const report = agreementReport(db, {
+        includeDrafts: args.includeDrafts,
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+        // Figures and counts only: which entries stand behind a cell is for the Agreement view.
+        cellUnits: false,
+      });
       if (format === 'json') return file('agreement', format, formatJson(report));
       return file('agreement', format, tablesAs(format, agreementTables(report)));
     }

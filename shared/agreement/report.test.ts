@@ -3,8 +3,10 @@ import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import type { LabelValue } from '../codebook/values.ts';
 import { alphaOfMatrix } from './alpha.ts';
 import { mulberry32 } from './prng.ts';
-import { buildAgreementReport, type AgreementLabel } from './report.ts';
+import type { Codebook } from '../codebook/schema.ts';
+import { buildAgreementReport, type AgreementLabel, type AgreementReport } from './report.ts';
 import type { RatingCell } from './ratings.ts';
+import { cellKey, type CellUnit, type CoincidenceTable } from './types.ts';
 
 const cb = deepBenchCodebook;
 const dim = (id: string) => cb.dimensions.find((d) => d.id === id)!;
@@ -151,5 +153,187 @@ describe('buildAgreementReport', () => {
     expect(r.pooled!.figure.undefinedReason).toMatch(/pairable/);
     expect(r.pooled!.figure.interval).toMatchObject({ defined: 0, low: null });
     expect(r.crossCheck.agree).toBe(true);
+  });
+});
+
+describe('the units behind each coincidence cell', () => {
+  const value = (id: string) => ({ id, label: id.toUpperCase(), definition: id });
+  const tiny: Codebook = {
+    id: 'tiny',
+    version: '1',
+    name: 'Tiny',
+    description: 'One dimension of each kind the report lists cells for.',
+    dimensions: [
+      { id: 'color', label: 'Color', kind: 'single', definition: 'd', values: [value('red'), value('blue')] },
+      { id: 'tags', label: 'Tags', kind: 'multi', definition: 'd', values: [value('a'), value('b')] },
+      {
+        id: 'bug',
+        label: 'Bug',
+        kind: 'tree',
+        definition: 'd',
+        appliesWhen: { passed: false },
+        values: [{ ...value('x'), children: [value('x1'), value('x2')] }, value('y')],
+      },
+      { id: 'check', label: 'Check', kind: 'checklist', definition: 'd', values: [value('p'), value('q')] },
+    ],
+  };
+  const passed: Record<string, boolean> = { e1: false, e2: false, e3: true, e10: false };
+  const given: [string, string, string, LabelValue][] = [
+    // color: e1 two reds and a blue, e2 two blues, e10 red and blue, e3 one label (not pairable).
+    ['e1', 'ann', 'color', 'red'],
+    ['e1', 'bob', 'color', 'red'],
+    ['e1', 'cat', 'color', 'blue'],
+    ['e2', 'ann', 'color', 'blue'],
+    ['e2', 'bob', 'color', 'blue'],
+    ['e10', 'ann', 'color', 'red'],
+    ['e10', 'cat', 'color', 'blue'],
+    ['e3', 'ann', 'color', 'red'],
+    // tags: the same set in two orders is one value.
+    ['e1', 'ann', 'tags', ['a']],
+    ['e1', 'bob', 'tags', ['a', 'b']],
+    ['e1', 'cat', 'tags', ['b', 'a']],
+    ['e2', 'ann', 'tags', ['b']],
+    ['e2', 'bob', 'tags', ['b']],
+    // bug: applies to failing entries only, so e3's labels are not units.
+    ['e1', 'ann', 'bug', ['x::x1']],
+    ['e1', 'bob', 'bug', ['x::x2']],
+    ['e1', 'cat', 'bug', ['y']],
+    ['e2', 'ann', 'bug', ['x']],
+    ['e2', 'bob', 'bug', ['x::x1', 'y']],
+    ['e10', 'bob', 'bug', ['y']],
+    ['e10', 'cat', 'bug', ['y']],
+    ['e3', 'ann', 'bug', ['x']],
+    ['e3', 'bob', 'bug', ['y']],
+    // check: an item left out reads as not ticked.
+    ['e1', 'ann', 'check', { p: true, q: false }],
+    ['e1', 'bob', 'check', { p: true, q: true }],
+    ['e2', 'ann', 'check', { p: false, q: false }],
+    ['e2', 'bob', 'check', { p: false }],
+    ['e2', 'cat', 'check', { p: true, q: false }],
+    ['e3', 'ann', 'check', { p: true }],
+  ];
+  const labels: AgreementLabel[] = given.map(([entryId, annotator, dimension, value]) => ({ entryId, annotator, dimension, value, passed: passed[entryId] }));
+  const report = buildAgreementReport(tiny, labels, { bootstrap: 0 });
+  const d = (id: string) => report.dimensions.find((x) => x.id === id)!;
+  const measureOf = (dim: string, id: string) => d(dim).measures.find((m) => m.id === id)!.coincidence;
+  const valueOf = (dim: string, id: string) => d(dim).perValue.find((v) => v.valueId === id)!.coincidence;
+
+  /** The cells by the values they pair ("a ~ b", the two in alphabetical order; sets sorted), each unit as "entry" or "entry/part". */
+  function byValue(t: CoincidenceTable): Record<string, string[]> {
+    const name = (c: number) => t.values[c].id.split('|').sort().join('|');
+    const out: Record<string, string[]> = {};
+    for (const [key, units] of Object.entries(t.cellUnits!)) {
+      const [c, k] = key.split(',').map(Number);
+      expect(c, key).toBeLessThanOrEqual(k);
+      out[[name(c), name(k)].sort().join(' ~ ')] = units.map((u) => (u.part === undefined ? u.entry : `${u.entry}/${u.part}`));
+    }
+    return out;
+  }
+
+  it('lists the entries behind each cell of a single-choice dimension, in natural order, one key per symmetric cell', () => {
+    const t = measureOf('color', 'nominal');
+    expect(t.values.map((v) => v.id)).toEqual(['red', 'blue']);
+    expect(t.counts).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(t.cellUnits).toEqual({ '0,0': [{ entry: 'e1' }], '0,1': [{ entry: 'e1' }, { entry: 'e10' }], '1,1': [{ entry: 'e2' }] });
+    expect(cellKey(1, 0)).toBe('0,1');
+  });
+
+  it('lists them for sets (MASI, Jaccard) and for the tree at type and subtype level', () => {
+    const tags = { 'a ~ a|b': ['e1'], 'a|b ~ a|b': ['e1'], 'b ~ b': ['e2'] };
+    expect(byValue(measureOf('tags', 'masi'))).toEqual(tags);
+    expect(byValue(measureOf('tags', 'jaccard'))).toEqual(tags);
+    expect(byValue(measureOf('bug', 'masi-type'))).toEqual({ 'x ~ x': ['e1'], 'x ~ y': ['e1'], 'x ~ x|y': ['e2'], 'y ~ y': ['e10'] });
+    expect(byValue(measureOf('bug', 'masi-subtype'))).toEqual({
+      'x::x1 ~ x::x2': ['e1'],
+      'x::x1 ~ y': ['e1'],
+      'x::x2 ~ y': ['e1'],
+      'x ~ x::x1|y': ['e2'],
+      'y ~ y': ['e10'],
+    });
+  });
+
+  it('lists them for the presence of a tree value: a type holds when any of its paths does, a subtype only as itself', () => {
+    expect(byValue(valueOf('bug', 'x'))).toEqual({ 'absent ~ absent': ['e10'], 'absent ~ present': ['e1'], 'present ~ present': ['e1', 'e2'] });
+    expect(byValue(valueOf('bug', 'x::x1'))).toEqual({ 'absent ~ absent': ['e1', 'e10'], 'absent ~ present': ['e1', 'e2'] });
+    expect(byValue(valueOf('bug', 'y'))).toEqual({ 'absent ~ absent': ['e1'], 'absent ~ present': ['e1', 'e2'], 'present ~ present': ['e10'] });
+  });
+
+  it('lists entries per checklist item, and entry x item units (with the item as part) for the whole checklist', () => {
+    expect(byValue(valueOf('check', 'p'))).toEqual({ 'absent ~ absent': ['e2'], 'absent ~ present': ['e2'], 'present ~ present': ['e1'] });
+    expect(byValue(valueOf('check', 'q'))).toEqual({ 'absent ~ absent': ['e2'], 'absent ~ present': ['e1'] });
+    expect(byValue(measureOf('check', 'items'))).toEqual({ 'absent ~ absent': ['e2/p', 'e2/q'], 'absent ~ present': ['e1/q', 'e2/p'], 'present ~ present': ['e1/p'] });
+  });
+
+  it('lists entry x dimension units for the pooled figures, by entry', () => {
+    const pooled = {
+      'color:red ~ color:red': ['e1/color'],
+      'color:blue ~ color:red': ['e1/color', 'e10/color'],
+      'color:blue ~ color:blue': ['e2/color'],
+      'tags:a ~ tags:a|tags:b': ['e1/tags'],
+      'tags:a|tags:b ~ tags:a|tags:b': ['e1/tags'],
+      'tags:b ~ tags:b': ['e2/tags'],
+      'bug:x::x1 ~ bug:x::x2': ['e1/bug'],
+      'bug:x::x1 ~ bug:y': ['e1/bug'],
+      'bug:x::x2 ~ bug:y': ['e1/bug'],
+      'bug:x ~ bug:x::x1|bug:y': ['e2/bug'],
+      'bug:y ~ bug:y': ['e10/bug'],
+    };
+    expect(report.pooled!.dimensions).toEqual(['color', 'tags', 'bug']);
+    expect(byValue(report.pooled!.coincidence)).toEqual(pooled);
+    expect(byValue(report.pooledNominal!.coincidence)).toEqual(pooled);
+  });
+
+  /** Every coincidence table of a report, with the number of pairable units of its figure. */
+  function tablesOf(r: AgreementReport): [string, CoincidenceTable, number][] {
+    const out: [string, CoincidenceTable, number][] = [];
+    if (r.pooled) out.push(['pooled masi', r.pooled.coincidence, r.pooled.figure.units]);
+    if (r.pooledNominal) out.push(['pooled nominal', r.pooledNominal.coincidence, r.pooledNominal.figure.units]);
+    for (const dim of r.dimensions) {
+      for (const m of dim.measures) out.push([`${dim.id} ${m.id}`, m.coincidence, m.figure.units]);
+      for (const v of dim.perValue) out.push([`${dim.id} ${v.valueId}`, v.coincidence, v.figure.units]);
+    }
+    return out;
+  }
+  const unitId = (u: CellUnit) => `${u.entry}/${u.part ?? ''}`;
+
+  it('has a list for exactly the cells with a count, and every pairable unit behind at least one cell', () => {
+    const big = buildAgreementReport(cb, study(3), { bootstrap: 0 });
+    const all = [...tablesOf(report), ...tablesOf(big)];
+    expect(all.length).toBeGreaterThan(40);
+    for (const [name, t, units] of all) {
+      const positive = t.counts.flatMap((row, c) => row.flatMap((x, k) => (k >= c && x > 0 ? [cellKey(c, k)] : [])));
+      expect(Object.keys(t.cellUnits!).sort(), name).toEqual(positive.sort());
+      const listed = new Set<string>();
+      for (const list of Object.values(t.cellUnits!)) {
+        const ids = list.map(unitId);
+        expect(new Set(ids).size, name).toBe(ids.length);
+        ids.forEach((id) => listed.add(id));
+      }
+      expect(listed.size, name).toBe(units);
+    }
+  });
+
+  it('with two raters, has counts that are the lengths of the lists (twice on the diagonal)', () => {
+    const two = buildAgreementReport(cb, study(4), { bootstrap: 0, annotators: ['ann', 'cat'] });
+    let cells = 0;
+    for (const [name, t] of tablesOf(two))
+      t.counts.forEach((row, c) =>
+        row.forEach((x, k) => {
+          const n = t.cellUnits![cellKey(c, k)]?.length ?? 0;
+          expect(x, `${name} ${c},${k}`).toBe(c === k ? 2 * n : n);
+          cells += n > 0 ? 1 : 0;
+        }),
+      );
+    expect(cells).toBeGreaterThan(100);
+  });
+
+  it('leaves the lists out when asked to, and changes no figure', () => {
+    const without = buildAgreementReport(tiny, labels, { bootstrap: 0, cellUnits: false });
+    expect(JSON.stringify(without)).not.toContain('cellUnits');
+    const strip = (r: AgreementReport) => JSON.stringify(r, (k, v) => (k === 'cellUnits' ? undefined : v));
+    expect(strip(without)).toBe(strip(report));
   });
 });

@@ -5,7 +5,7 @@ import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts'
 import { CROSS_CHECK_PACKAGE, CROSS_CHECK_TOLERANCE, figuresAgree, packageNominalAlpha } from './cross-check.ts';
 import { pairwiseAgreement, type PairAgreement } from './pairwise.ts';
 import { codeRatingMatrix, type CodedRatings, type RatingCell } from './ratings.ts';
-import type { AlphaInterval, AlphaResult, CoincidenceTable } from './types.ts';
+import { cellKey, type AlphaInterval, type AlphaResult, type CellUnit, type CoincidenceTable } from './types.ts';
 
 /** One annotator's label on one entry, as the report reads it. */
 export interface AgreementLabel {
@@ -26,6 +26,8 @@ export interface AgreementOptions {
   annotators?: string[];
   /** Only this dimension id; the pooled figures are then left out. */
   dimension?: string;
+  /** List the units behind each coincidence cell (`CoincidenceTable.cellUnits`; default true). */
+  cellUnits?: boolean;
 }
 
 /** An alpha with its bootstrap interval and, for nominal figures, the package's answer. */
@@ -149,7 +151,15 @@ class FigureMaker {
   constructor(
     private readonly resamples: number,
     private readonly seed: number,
+    private readonly withCellUnits: boolean,
   ) {}
+
+  /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
+  private table(data: CodedRatings, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
+    const table = coincidenceTable(buildCoincidence(data), values);
+    if (this.withCellUnits) table.cellUnits = cellUnitsOf(data, units);
+    return table;
+  }
 
   figure(name: string, data: CodedRatings): Figure {
     const result = alphaFromCoincidence(buildCoincidence(data), data.level, data.values);
@@ -177,31 +187,92 @@ class FigureMaker {
     return fig;
   }
 
-  measure(name: string, id: string, description: string, data: CodedRatings, raters: string[], labelOf: (key: string) => string): Measure {
+  measure(
+    name: string,
+    id: string,
+    description: string,
+    data: CodedRatings,
+    units: readonly CellUnit[],
+    raters: string[],
+    labelOf: (key: string) => string,
+  ): Measure {
     return {
       id,
       description,
       figure: this.figure(`${name} ${id}`, data),
       pairwise: pairwiseAgreement(data, raters),
-      coincidence: coincidenceTable(
-        buildCoincidence(data),
+      coincidence: this.table(
+        data,
         data.values.keys.map((k) => ({ id: k, label: labelOf(k) })),
+        units,
       ),
     };
   }
 
-  perValue(name: string, valueId: string, label: string, kind: ValueFigure['kind'], data: CodedRatings): ValueFigure {
+  perValue(name: string, valueId: string, label: string, kind: ValueFigure['kind'], data: CodedRatings, units: readonly CellUnit[]): ValueFigure {
     return {
       valueId,
       label,
       kind,
       figure: this.figure(`${name} ${valueId}`, data),
-      coincidence: coincidenceTable(
-        buildCoincidence(data),
+      coincidence: this.table(
+        data,
         data.values.keys.map((k) => ({ id: k, label: k })),
+        units,
       ),
     };
   }
+}
+
+/**
+ * Which units stand behind each cell of the coincidence matrix of `data` (`units[u]` names unit
+ * u): a unit stands behind (c, k) when two different raters gave it c and k. A pass of its own,
+ * so that buildCoincidence stays the lean loop the bootstrap repeats.
+ */
+function cellUnitsOf(data: CodedRatings, units: readonly CellUnit[]): Record<string, CellUnit[]> {
+  if (units.length !== data.unitCount && data.raterCount > 0)
+    throw new Error(`cellUnitsOf: ${units.length} unit names for ${data.unitCount} units`);
+  const R = data.raterCount;
+  const codes = data.codes;
+  const byCell = new Map<string, number[]>();
+  const inUnit = new Set<string>();
+  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
+    inUnit.clear();
+    for (let r1 = 0; r1 < R; r1++) {
+      const c1 = codes[base + r1];
+      if (c1 < 0) continue;
+      for (let r2 = r1 + 1; r2 < R; r2++) {
+        const c2 = codes[base + r2];
+        if (c2 < 0) continue;
+        const key = cellKey(c1, c2);
+        if (inUnit.has(key)) continue;
+        inUnit.add(key);
+        const list = byCell.get(key);
+        if (list) list.push(u);
+        else byCell.set(key, [u]);
+      }
+    }
+  }
+  // Natural entry order, parts in the order of the data; per-dimension units are already so.
+  let rank: Int32Array | null = null;
+  for (let u = 1; u < units.length && !rank; u++)
+    if (compareIds(units[u - 1].entry, units[u].entry) > 0) {
+      const order = units.map((_, i) => i).sort((a, b) => compareIds(units[a].entry, units[b].entry) || a - b);
+      rank = new Int32Array(units.length);
+      order.forEach((unit, i) => (rank![unit] = i));
+    }
+  const cellOrder = (a: string, b: string) => {
+    const [ac, ak] = a.split(',').map(Number);
+    const [bc, bk] = b.split(',').map(Number);
+    return ac - bc || ak - bk;
+  };
+  const out: Record<string, CellUnit[]> = {};
+  for (const key of [...byCell.keys()].sort(cellOrder)) {
+    const list = byCell.get(key)!;
+    if (rank) list.sort((a, b) => rank![a] - rank![b]);
+    out[key] = list.map((u) => units[u]);
+  }
+  return out;
 }
 
 /** The cells of one dimension: units (entries where it applies) x raters. */
@@ -240,6 +311,7 @@ function labelOfValue(dim: Dimension): (id: string) => string {
 function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: string[], make: FigureMaker): DimensionReport {
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
   const { units, cells } = collectCells(dim, labels, raterIndex);
+  const entries: CellUnit[] = units.map((entry) => ({ entry }));
   const labelOf = labelOfValue(dim);
   const setLabel = (key: string) => key.split('|').map(labelOf).join(', ');
   const out: DimensionReport = { id: dim.id, label: dim.label, kind: dim.kind, units: units.length, primary: null, measures: [], perValue: [], ignored: [] };
@@ -248,7 +320,7 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
   switch (dim.kind) {
     case 'single': {
       const rows = cells.map((row) => row.map((v) => (typeof v === 'string' ? v : null)));
-      out.measures.push(make.measure(dim.id, 'nominal', 'nominal alpha over the values', orderValues(codeRatingMatrix(rows, 'nominal'), ids), raters, labelOf));
+      out.measures.push(make.measure(dim.id, 'nominal', 'nominal alpha over the values', orderValues(codeRatingMatrix(rows, 'nominal'), ids), entries, raters, labelOf));
       out.primary = 'nominal';
       break;
     }
@@ -265,14 +337,14 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
       );
       if (unknown) out.ignored.push({ count: unknown, reason: 'value not on the codebook scale, so it has no rank' });
       const data = orderValues(codeRatingMatrix(rows, 'ordinal'), ids.map((_, i) => String(i)));
-      out.measures.push(make.measure(dim.id, 'ordinal', 'ordinal alpha, in codebook order', data, raters, (k) => labelOf(ids[Number(k)])));
+      out.measures.push(make.measure(dim.id, 'ordinal', 'ordinal alpha, in codebook order', data, entries, raters, (k) => labelOf(ids[Number(k)])));
       out.primary = 'ordinal';
       break;
     }
     case 'multi': {
       const rows = cells.map((row) => row.map((v) => asList(v) ?? null));
       for (const level of ['masi', 'jaccard'] as const)
-        out.measures.push(make.measure(dim.id, level, `${level === 'masi' ? 'MASI' : 'Jaccard'} alpha over the sets`, codeRatingMatrix(rows, level), raters, setLabel));
+        out.measures.push(make.measure(dim.id, level, `${level === 'masi' ? 'MASI' : 'Jaccard'} alpha over the sets`, codeRatingMatrix(rows, level), entries, raters, setLabel));
       out.primary = 'masi';
       break;
     }
@@ -280,17 +352,17 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
       const paths = cells.map((row) => row.map((v) => asList(v)));
       const typeRows = paths.map((row) => row.map((p) => (p ? [...new Set(p.map(typeOf))] : null)));
       const pathRows = paths.map((row) => row.map((p) => p ?? null));
-      out.measures.push(make.measure(dim.id, 'masi-type', 'MASI alpha over the sets of types', codeRatingMatrix(typeRows, 'masi'), raters, setLabel));
-      out.measures.push(make.measure(dim.id, 'masi-subtype', 'MASI alpha over the sets of type::subtype paths', codeRatingMatrix(pathRows, 'masi'), raters, setLabel));
+      out.measures.push(make.measure(dim.id, 'masi-type', 'MASI alpha over the sets of types', codeRatingMatrix(typeRows, 'masi'), entries, raters, setLabel));
+      out.measures.push(make.measure(dim.id, 'masi-subtype', 'MASI alpha over the sets of type::subtype paths', codeRatingMatrix(pathRows, 'masi'), entries, raters, setLabel));
       out.primary = 'masi-type';
       // Every type and subtype of the codebook, then any the labels use that it does not know.
       const seen = new Set(paths.flat().flatMap((p) => p ?? []));
       const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((t) => !ids.includes(t))];
       for (const t of types)
-        out.perValue.push(make.perValue(dim.id, t, labelOf(t), 'type', presence(cells, (v) => (asList(v) ?? []).some((p) => typeOf(p) === t))));
+        out.perValue.push(make.perValue(dim.id, t, labelOf(t), 'type', presence(cells, (v) => (asList(v) ?? []).some((p) => typeOf(p) === t)), entries));
       const subtypes = dim.values.flatMap((t) => (t.children ?? []).map((s) => `${t.id}${TREE_SEPARATOR}${s.id}`));
       for (const p of [...seen]) if (p.includes(TREE_SEPARATOR) && !subtypes.includes(p)) subtypes.push(p);
-      for (const p of subtypes) out.perValue.push(make.perValue(dim.id, p, labelOf(p), 'subtype', presence(cells, (v) => (asList(v) ?? []).includes(p))));
+      for (const p of subtypes) out.perValue.push(make.perValue(dim.id, p, labelOf(p), 'subtype', presence(cells, (v) => (asList(v) ?? []).includes(p)), entries));
       break;
     }
     case 'checklist': {
@@ -298,14 +370,23 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
         const rows = cells.map((row) =>
           row.map((v): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item.id] === true ? 'present' : 'absent') : null)),
         );
-        out.perValue.push(make.perValue(dim.id, item.id, item.label, 'item', orderValues(codeRatingMatrix(rows, 'nominal'), ['absent', 'present'])));
+        out.perValue.push(make.perValue(dim.id, item.id, item.label, 'item', orderValues(codeRatingMatrix(rows, 'nominal'), ['absent', 'present']), entries));
       }
       // One figure for the whole checklist: every entry x item is a unit.
       const itemRows: RatingCell[][] = cells.map((row) =>
         dim.values.flatMap((item) => row.map((v): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item.id] === true ? 'present' : 'absent') : null))),
       );
+      const entryItems: CellUnit[] = dim.values.flatMap((item) => units.map((entry) => ({ entry, part: item.id })));
       out.measures.push(
-        make.measure(dim.id, 'items', 'nominal alpha over every entry x item (the item holds or not)', orderValues(codeRatingMatrix(itemRows, 'nominal'), ['absent', 'present']), raters, (k) => k),
+        make.measure(
+          dim.id,
+          'items',
+          'nominal alpha over every entry x item (the item holds or not)',
+          orderValues(codeRatingMatrix(itemRows, 'nominal'), ['absent', 'present']),
+          entryItems,
+          raters,
+          (k) => k,
+        ),
       );
       out.primary = 'items';
       out.note = 'a checklist is measured item by item (binary nominal alpha: the item holds or not) and over all items at once';
@@ -329,8 +410,10 @@ function reportPooled(
   const setRows: RatingCell[][] = raters.map(() => []);
   const exactRows: RatingCell[][] = raters.map(() => []);
   const labelOfQualified = new Map<string, string>();
+  const pooledUnits: CellUnit[] = [];
   for (const dim of pooledDims) {
     const { units, cells } = collectCells(dim, labels, raterIndex);
+    for (const entry of units) pooledUnits.push({ entry, part: dim.id });
     const labelOf = labelOfValue(dim);
     for (let r = 0; r < raters.length; r++)
       for (let u = 0; u < units.length; u++) {
@@ -353,11 +436,27 @@ function reportPooled(
       .join(', ');
   return {
     pooled: {
-      ...make.measure('pooled', 'masi', 'MASI alpha, one unit per entry and categorical dimension (nominal for one-value dimensions)', codeRatingMatrix(setRows, 'masi'), raters, label),
+      ...make.measure(
+        'pooled',
+        'masi',
+        'MASI alpha, one unit per entry and categorical dimension (nominal for one-value dimensions)',
+        codeRatingMatrix(setRows, 'masi'),
+        pooledUnits,
+        raters,
+        label,
+      ),
       dimensions: names,
     },
     pooledNominal: {
-      ...make.measure('pooled', 'nominal', 'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match', codeRatingMatrix(exactRows, 'nominal'), raters, label),
+      ...make.measure(
+        'pooled',
+        'nominal',
+        'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match',
+        codeRatingMatrix(exactRows, 'nominal'),
+        pooledUnits,
+        raters,
+        label,
+      ),
       dimensions: names,
     },
   };
@@ -387,7 +486,7 @@ export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[
   const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
   const wanted = new Set(raters);
   const used = labels.filter((l) => wanted.has(l.annotator));
-  const make = new FigureMaker(resamples, seed);
+  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   const dimensions = dims.map((d) => reportDimension(d, used, raters, make));
   const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, used, raters, make);

@@ -49,9 +49,30 @@ export interface AlphaInterval {
   probabilityBelow: { '0.800': number | null; '0.667': number | null };
 }
 
+/** A unit of reliability data: an entry, or an entry and a part when an entry has several units. */
+export interface CellUnit {
+  /** The entry's id as people know it (ext_id). */
+  entry: string;
+  /** The dimension (pooled figures) or checklist item (the checklist's `items` measure) the unit stands for. */
+  part?: string;
+}
+
 /** Coincidence matrix with the values it is indexed by, in order. */
 export interface CoincidenceTable {
   values: { id: string; label: string }[];
   /** counts[c][k] = o_ck. */
   counts: number[][];
+  /**
+   * The units behind each cell, keyed by `cellKey(c, k)` ("c,k" with c <= k: the matrix is
+   * symmetric, so one list serves both (c, k) and (k, c)). A unit stands behind (c, k) when two
+   * different raters gave it c and k (for c = k: both gave c). Only non-empty cells have a key;
+   * units are in natural entry order. The agreement report fills it; exports, the CLI and tables
+   * built from bare matrices leave it out.
+   */
+  cellUnits?: Record<string, CellUnit[]>;
+}
+
+/** The key of cell (c, k) and (k, c) in `CoincidenceTable.cellUnits`. */
+export function cellKey(c: number, k: number): string {
+  return c <= k ? `${c},${k}` : `${k},${c}`;
 }
