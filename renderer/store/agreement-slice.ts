@@ -1,5 +1,5 @@
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
-import { codeUnits, normalizeValueId, unitsBehindCell, type MeasureRef, type RaterRows } from '../views/agreement/cell-entries.ts';
+import type { MeasureRef } from '../views/agreement/cell-entries.ts';
 import { keepRef, pick, refKey } from '../views/agreement/select.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
@@ -14,19 +14,11 @@ export interface AgreementQuery {
   seed: number | null;
 }
 
-/** One entry behind a coincidence cell; `parts` names the dimensions or items when an entry has several units. */
-export interface CellEntry {
-  entryId: string;
-  parts: string[];
-}
-
+/** The coincidence cell whose entries are listed: (row, col) of the matrix of figure `ref` (its refKey). */
 export interface AgreementCell {
   ref: string;
   row: number;
   col: number;
-  status: 'loading' | 'ready' | 'failed';
-  entries: CellEntry[];
-  error?: string;
 }
 
 export interface AgreementSlice {
@@ -40,25 +32,20 @@ export interface AgreementSlice {
   loadAgreement(): Promise<void>;
   setAgreementQuery(patch: Partial<AgreementQuery>): Promise<void>;
   selectAgreementFigure(ref: MeasureRef): void;
-  /** Lists the entries behind cell (row, col) of the selected figure's coincidence matrix. */
-  openAgreementCell(row: number, col: number): Promise<void>;
+  /** Lists the entries behind cell (row, col) of the selected figure's coincidence matrix (the report names them). */
+  openAgreementCell(row: number, col: number): void;
   closeAgreementCell(): void;
   /** Switches to the Label view on this entry. */
   openEntryInLabel(entryId: string): Promise<void>;
 }
 
 let reportSeq = 0;
-let cellSeq = 0;
-/** Every rater's queue, fetched once per report: the units behind a cell are rebuilt from them. */
-let rowsCache: { report: DbAgreementReport; rows: Promise<RaterRows> } | null = null;
 
-function raterRows(report: DbAgreementReport): Promise<RaterRows> {
-  if (rowsCache?.report !== report) {
-    const rows = Promise.all(report.raters.map((annotator) => api().call('entries.list', { annotator })));
-    rowsCache = { report, rows };
-    rows.catch(() => rowsCache?.rows === rows && (rowsCache = null));
-  }
-  return rowsCache.rows;
+/** Whether the figure `ref` of the report has a matrix with cell (row, col). */
+function hasCell(report: DbAgreementReport, ref: MeasureRef, row: number, col: number): boolean {
+  const picked = pick(report, ref);
+  const table = picked ? (picked.kind === 'measure' ? picked.measure.coincidence : picked.value.coincidence) : null;
+  return !!table && row >= 0 && col >= 0 && row < table.values.length && col < table.values.length;
 }
 
 export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
@@ -83,9 +70,9 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
       if (seq !== reportSeq) return;
       const ref = keepRef(report, get().agreementRef);
       const cell = get().agreementCell;
-      set({ agreementReport: report, agreementLoading: false, agreementRef: ref, agreementCell: null });
-      // The cell the lead was looking at, recomputed on the new figures.
-      if (cell && ref && cell.ref === refKey(ref)) await get().openAgreementCell(cell.row, cell.col);
+      // The cell the lead was looking at stays open, now listing the entries of the new figures.
+      const keep = cell && ref && cell.ref === refKey(ref) && hasCell(report, ref, cell.row, cell.col);
+      set({ agreementReport: report, agreementLoading: false, agreementRef: ref, agreementCell: keep ? cell : null });
     } catch (e) {
       if (seq === reportSeq) set({ agreementLoading: false, agreementError: describeError(e) });
     }
@@ -101,34 +88,10 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
     set({ agreementRef: ref, agreementCell: null });
   },
 
-  async openAgreementCell(row, col) {
-    const { agreementReport: report, agreementRef: ref, codebook } = get();
-    if (!report || !ref || !codebook) return;
-    const picked = pick(report, ref);
-    if (!picked) return;
-    const table = picked.kind === 'measure' ? picked.measure.coincidence : picked.value.coincidence;
-    const a = table.values[row]?.id;
-    const b = table.values[col]?.id;
-    if (a === undefined || b === undefined) return;
-    const key = refKey(ref);
-    const seq = ++cellSeq;
-    set({ agreementCell: { ref: key, row, col, status: 'loading', entries: [] } });
-    try {
-      const rows = await raterRows(report);
-      if (seq !== cellSeq) return;
-      const units = codeUnits(codebook, ref, rows, { includeDrafts: report.selection.includeDrafts });
-      const dim = ref.scope === 'pooled' ? undefined : codebook.dimensions.find((d) => d.id === ref.dimension);
-      const behind = unitsBehindCell(units, normalizeValueId(ref, a, dim), normalizeValueId(ref, b, dim));
-      const byEntry = new Map<string, CellEntry>();
-      for (const u of behind) {
-        const e = byEntry.get(u.entryId) ?? { entryId: u.entryId, parts: [] };
-        if (u.part !== undefined) e.parts.push(u.part);
-        byEntry.set(u.entryId, e);
-      }
-      set({ agreementCell: { ref: key, row, col, status: 'ready', entries: [...byEntry.values()] } });
-    } catch (e) {
-      if (seq === cellSeq) set({ agreementCell: { ref: key, row, col, status: 'failed', entries: [], error: describeError(e) } });
-    }
+  openAgreementCell(row, col) {
+    const { agreementReport: report, agreementRef: ref } = get();
+    if (!report || !ref || !hasCell(report, ref, row, col)) return;
+    set({ agreementCell: { ref: refKey(ref), row, col } });
   },
 
   closeAgreementCell: () => set({ agreementCell: null }),

@@ -116,22 +116,37 @@ describe('agreement view', () => {
         expect(await page.getByTestId('pairwise-cell').count()).toBe(6);
         const cell = page.locator('[data-testid=coincidence-cell].is-off.has-count').first();
         await cell.click();
-        const panel = page.locator('[data-testid=cell-entries][data-status=ready]');
+        const panel = page.locator('[data-testid=cell-entries]');
         await panel.waitFor();
         const ids = await page.getByTestId('cell-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry-id')!));
         expect(ids.length).toBeGreaterThan(0);
 
-        // Independently, from each annotator's own queue: in each listed entry two annotators gave those two type sets.
+        // Independently, from each annotator's own pack (every label and submission, assigned or not) and
+        // from which entries failed (the lead has no assignments, so the lead's queue is every entry):
+        // the listed entries are exactly those where two annotators submitted those two type sets.
         const a = (await panel.getAttribute('data-a'))!.split('|').sort().join('|');
         const b = (await panel.getAttribute('data-b'))!.split('|').sort().join('|');
-        const queues = await Promise.all(cli.annotators.map((n) => callApi(server.url, 'entries.list', { annotator: n })));
-        const typesOf = (labels: Record<string, unknown>) =>
-          Array.isArray(labels.bug) ? [...new Set((labels.bug as string[]).map((p) => p.split('::')[0]))].sort().join('|') : null;
-        for (const id of ids) {
-          const sets = queues.map((q) => q.find((r) => r.id === id)).map((r) => (r && r.status === 'submitted' ? typesOf(r.labels) : null));
-          expect(sets, id).toContain(a);
-          expect(sets, id).toContain(b);
-        }
+        expect(a).not.toBe(b);
+        const failing = (await callApi(server.url, 'entries.list', { annotator: 'lead' })).filter((r) => r.passed === false).map((r) => r.id);
+        const typeSets = await Promise.all(
+          cli.annotators.map(async (n) => {
+            const pack = JSON.parse((await callApi(server.url, 'packs.export', { annotator: n })).text) as {
+              labels: { entry: string; dimension: string; value: unknown }[];
+              submissions: { entry: string; status: string }[];
+            };
+            const submitted = new Set(pack.submissions.filter((x) => x.status === 'submitted').map((x) => x.entry));
+            const sets = new Map<string, string>();
+            for (const l of pack.labels)
+              if (l.dimension === 'bug' && submitted.has(l.entry) && Array.isArray(l.value) && l.value.length > 0)
+                sets.set(l.entry, [...new Set((l.value as string[]).map((p) => p.split('::')[0]))].sort().join('|'));
+            return sets;
+          }),
+        );
+        const expected = failing.filter((id) => {
+          const sets = typeSets.map((m) => m.get(id));
+          return sets.includes(a) && sets.includes(b);
+        });
+        expect([...ids].sort()).toEqual(expected.sort());
         // The panel shows ids only: none of the annotators' values.
         expect(await page.getByTestId('cell-entry').first().textContent()).not.toContain(':');
 

@@ -87,9 +87,9 @@ export function AgreementView() {
                 <div className="ag-detail">
                   <div className="ag-detail-col ag-detail-main">
                     <div className="ag-subhead">Coincidence matrix</div>
-                    <CoincidenceHeatmap table={table} active={activeCell} onCell={(r, c) => void openCell(r, c)} />
+                    <CoincidenceHeatmap table={table} active={activeCell} onCell={openCell} />
                     <div className="ag-subhead">Top confusions</div>
-                    <TopConfusions table={table} limit={CONFUSIONS_SHOWN} onCell={(r, c) => void openCell(r, c)} />
+                    <TopConfusions table={table} limit={CONFUSIONS_SHOWN} onCell={openCell} />
                   </div>
                   <div className="ag-detail-col ag-detail-side">
                     {picked.kind === 'measure' && (

@@ -1,6 +1,7 @@
 import type { Codebook } from '../../../shared/codebook/schema.ts';
 import type { CoincidenceTable } from '../../../shared/agreement/types.ts';
 import type { AgreementCell } from '../../store/agreement-slice.ts';
+import { entriesBehindCell } from './cell-entries.ts';
 import { formatCount } from './format.ts';
 
 interface Props {
@@ -22,6 +23,7 @@ export function CellEntries({ cell, table, codebook, onOpen, onClose }: Props) {
   const a = table.values[cell.row];
   const b = table.values[cell.col];
   const count = table.counts[cell.row]?.[cell.col] ?? 0;
+  const entries = entriesBehindCell(table, cell.row, cell.col);
   const partLabel = (id: string) => {
     for (const d of codebook?.dimensions ?? []) {
       if (d.id === id) return d.label;
@@ -31,7 +33,7 @@ export function CellEntries({ cell, table, codebook, onOpen, onClose }: Props) {
     return id;
   };
   return (
-    <div className="cell-entries" data-testid="cell-entries" data-status={cell.status} data-row={cell.row} data-col={cell.col} data-a={a?.id} data-b={b?.id}>
+    <div className="cell-entries" data-testid="cell-entries" data-row={cell.row} data-col={cell.col} data-a={a?.id} data-b={b?.id}>
       <div className="cell-entries-head">
         <div className="grow">
           <div className="small muted">{cell.row === cell.col ? 'Raters agreed on' : 'Raters paired'}</div>
@@ -50,15 +52,14 @@ export function CellEntries({ cell, table, codebook, onOpen, onClose }: Props) {
           ×
         </button>
       </div>
-      {cell.status === 'loading' && <div className="muted small pad">Finding the entries…</div>}
-      {cell.status === 'failed' && <div className="callout callout-error">{cell.error}</div>}
-      {cell.status === 'ready' && (
+      {entries === null && <div className="callout callout-error small">This report does not list the entries behind its cells.</div>}
+      {entries && (
         <>
           <div className="small muted pad">
-            {cell.entries.length} entr{cell.entries.length === 1 ? 'y' : 'ies'} · open one in the Label view
+            {entries.length} entr{entries.length === 1 ? 'y' : 'ies'} · open one in the Label view
           </div>
           <ul className="cell-entry-list">
-            {cell.entries.map((e) => (
+            {entries.map((e) => (
               <li key={e.entryId}>
                 <button className="cell-entry" data-testid="cell-entry" data-entry-id={e.entryId} onClick={() => onOpen(e.entryId)}>
                   <span className="cell-entry-text">
@@ -70,11 +71,7 @@ export function CellEntries({ cell, table, codebook, onOpen, onClose }: Props) {
               </li>
             ))}
           </ul>
-          {cell.entries.length === 0 && (
-            <div className="callout callout-error small">
-              No entry found behind this cell: the labels changed since the figures were computed. Recompute to refresh.
-            </div>
-          )}
+          {entries.length === 0 && <div className="muted small pad">No entry stands behind this cell: no two raters paired these values.</div>}
         </>
       )}
     </div>
