@@ -4,7 +4,8 @@ import { exportKinds, formatsOf, type ExportFile } from '../../../shared/tables/
 import { matrixDimensions } from '../../../shared/tables/reliability-matrix.ts';
 import { exportBlocker, exportRequest } from '../../store/export-slice.ts';
 import { useApp } from '../../store/index.ts';
-import { downloadable, fileBytes, formatSize, saveBytes, svgDataUrl } from './download.ts';
+import { formatBytes, saveBytes } from '../../lib/files.ts';
+import { downloadable, fileBytes, svgDataUrl } from './download.ts';
 import { formatTitle, kindInfo } from './kinds.ts';
 
 /** Exports: choose what and in which format, see it, download it. */
@@ -143,7 +144,7 @@ function ExportPreview() {
                 {save.fileName}
               </span>
               <span className="muted small">
-                {formatSize(save.bytes.length)}
+                {formatBytes(save.bytes.length)}
                 {result?.shape === 'folder' && ` · ${result.files.length} files`}
               </span>
             </>
@@ -199,7 +200,7 @@ function FilePreview({ file }: { file: ExportFile }) {
   if (file.encoding === 'base64')
     return (
       <div className="splash muted" data-testid="export-binary">
-        {file.fileName} is a spreadsheet ({formatSize(fileBytes(file).length)}): download it to open in Excel, LibreOffice or Numbers.
+        {file.fileName} is a spreadsheet ({formatBytes(fileBytes(file).length)}): download it to open in Excel, LibreOffice or Numbers.
       </div>
     );
   if (src)

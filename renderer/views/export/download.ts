@@ -19,30 +19,10 @@ export function downloadable(result: ExportResult): { fileName: string; mimeType
   return { fileName: `${result.folderName}.zip`, mimeType: 'application/zip', bytes: new Uint8Array(zip) };
 }
 
-/** Saves bytes through the browser's download (Blob + <a download>), in the app and in browser mode alike. */
-export function saveBytes(fileName: string, mimeType: string, bytes: Uint8Array<ArrayBuffer>): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // The download has its own reference by now; free ours on the next turn.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 /** A data: URL for an SVG preview (the CSP allows data: images, not inline script). */
 export function svgDataUrl(svg: string): string {
   const bytes = new TextEncoder().encode(svg);
   let bin = '';
   for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
   return `data:image/svg+xml;base64,${btoa(bin)}`;
-}
-
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

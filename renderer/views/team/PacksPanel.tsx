@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
-import { downloadText, readFiles } from './download.ts';
+import { readFiles, saveText } from '../../lib/files.ts';
 
 /** Annotation packs: an annotator's work out as one file, and packs from the team merged in. */
 export function PacksPanel() {
@@ -44,7 +44,7 @@ export function PacksPanel() {
           disabled={!chosen || busy !== null}
           onClick={async () => {
             const pack = await exportPack(chosen);
-            if (pack) downloadText(pack.text, pack.fileName);
+            if (pack) saveText(pack.text, pack.fileName);
           }}
         >
           {busy === 'export' ? 'Exporting…' : 'Download pack'}
