@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -107,5 +107,26 @@ describe('team work through the service', () => {
     expect(s['backups.list']({}).map((b) => b.name)).toContain(r.safety!.name);
     s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'task', value: 'general' });
     expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
+describe('starter files through the service', () => {
+  it('hands over a starter database for one annotator as bytes, with only their entries and labels', async () => {
+    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    s['labels.set']({ annotator: 'ben', entryId: 'e1', dimension: 'stage', value: 'inference' });
+    s['assignments.set']({ entryIds: ['e1', 'e3'], annotators: ['ana'] });
+    s['assignments.set']({ entryIds: ['e2'], annotators: ['ben'] });
+    const starter = s['packs.starter']({ annotator: 'ana' });
+    expect(starter).toMatchObject({ fileName: 'ana.concord.db', entries: 2, labels: 1 });
+    const file = join(mkdtempSync(join(tmpdir(), 'concord-starter-')), starter.fileName);
+    writeFileSync(file, Buffer.from(starter.base64, 'base64'));
+    const ana = await openProject(file);
+    expect(ana['project.annotators']({}).map((a) => a.name)).toEqual(['ana']);
+    expect(ana['entries.list']({ annotator: 'ana' }).map((e) => [e.id, e.labels])).toEqual([
+      ['e1', { stage: 'training' }],
+      ['e3', {}],
+    ]);
+    ana.close();
+    expect(() => s['packs.starter']({ annotator: 'nobody' })).toThrow(/unknown annotator/);
   });
 });

@@ -1,5 +1,8 @@
 import type { EntryRow } from './entry-row.ts';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SyncApiHandlers } from '../shared/api.ts';
 import {
   canonicalLabelValue,
@@ -31,7 +34,7 @@ import { agreementReport } from './agreement.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
-import { exportPack, importPacks } from './packs/index.ts';
+import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
 
@@ -75,7 +78,13 @@ function labelHolds(value: LabelValue, wanted: string): boolean {
   return value[wanted] === true;
 }
 
-export function createService(db: Db): Service {
+export interface ServiceOptions {
+  /** The better_sqlite3.node the host runs with (Electron's own build), for the extra connections backups and starter files open. */
+  nativeBinding?: string;
+}
+
+export function createService(db: Db, opts: ServiceOptions = {}): Service {
+  const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
   let codebook = readCodebook(db);
 
@@ -307,13 +316,25 @@ export function createService(db: Db): Service {
     'assignments.progress': (args) => assignmentProgress(db, args),
 
     'packs.export': (args) => exportPack(db, args),
+    'packs.starter': ({ annotator }) => {
+      // Written to a scratch folder, handed over as bytes (browser mode downloads them), then removed.
+      const dir = mkdtempSync(join(tmpdir(), 'concord-starter-'));
+      try {
+        const file = join(dir, 'starter.db');
+        const r = writeStarter(db, { annotator, out: file }, native);
+        const name = r.annotator.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'annotator';
+        return { fileName: `${name}.concord.db`, base64: readFileSync(file).toString('base64'), entries: r.entries, labels: r.labels };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
     'packs.import': ({ packs }) => importPacks(db, packs),
     'backups.list': () => listBackups(db.name),
     'backups.create': () => backupDatabase(db, 'manual'),
     'backups.restore': async ({ name }) => {
       // The backup API writes through the live file's journal, so this connection stays valid;
       // only what the service caches from the database must be read again.
-      const result = await restoreBackup(db.name, name);
+      const result = await restoreBackup(db.name, name, native);
       codebook = readCodebook(db);
       return result;
     },

@@ -15,6 +15,7 @@ import type {
   PackExport,
   PackImportSummary,
   RestoreResult,
+  StarterFile,
   EntryForAnnotator,
   EntrySummary,
   ImportJob,
@@ -90,6 +91,8 @@ export const api = {
 
   /** One annotator's labels, notes and submissions as a deterministic pack file. */
   'packs.export': method<PackExport>()(z.object({ annotator: annotatorName })),
+  /** A starter project file for one annotator (their entries, no one else's labels), as base64 bytes. */
+  'packs.starter': method<StarterFile>()(z.object({ annotator: annotatorName })),
   /** Merges packs (newer label wins), after a backup; all packs are checked before anything is written. */
   'packs.import': method<PackImportSummary>()(
     z.object({ packs: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(50_000_000) })).min(1).max(100) }),

@@ -190,3 +190,12 @@ export interface PackImportSummary {
   changed: boolean;
   backup: BackupInfo | null;
 }
+
+/** A starter file made for one annotator, ready to save. */
+export interface StarterFile {
+  fileName: string;
+  /** The SQLite database's bytes, base64-encoded. */
+  base64: string;
+  entries: number;
+  labels: number;
+}
