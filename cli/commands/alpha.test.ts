@@ -5,27 +5,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, now } from '../../db/database.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import { mulberry32 } from '../../shared/agreement/prng.ts';
-import { reportError } from '../command.ts';
+import { runCommand } from '../testing.ts';
 import alpha from './alpha.ts';
+
+const run = (...argv: string[]) => runCommand(alpha, argv);
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'concord-cli-alpha-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) };
-  let code: number;
-  try {
-    code = await alpha.run(argv, io);
-  } catch (e) {
-    code = reportError(e, io, alpha.usage);
-  }
-  return { code, stdout, stderr };
-}
 
 // Wikipedia's example: alpha (nominal) = 0.691358..., (interval) = 0.810844...
 const wikipedia = [

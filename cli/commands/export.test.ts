@@ -5,7 +5,7 @@ import { freshProject } from '../../db/exports/testing.ts';
 import { goldenDir } from '../../db/exports/golden.ts';
 import { runImport } from '../../db/import/index.ts';
 import { table6Dir } from '../../fixtures/table6/generate.ts';
-import { reportError, type CliIO, type Command } from '../command.ts';
+import { runCommand as run } from '../testing.ts';
 import decide from './decide.ts';
 import exportCommand from './export.ts';
 
@@ -23,25 +23,11 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-/** Runs a command the way `concord` does (errors become exit statuses), capturing its output. */
-async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t) };
-  let code: number;
-  try {
-    code = await cmd.run(argv, io);
-  } catch (e) {
-    code = reportError(e, io, cmd.usage);
-  }
-  return { code, out, err };
-}
-
 describe('concord export', () => {
   it('prints a text format on stdout, the same bytes as the golden file', async () => {
     const r = await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'md']);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(readFileSync(join(goldenDir, 'table6/bug-distribution.md'), 'utf8'));
+    expect(r.stdout).toBe(readFileSync(join(goldenDir, 'table6/bug-distribution.md'), 'utf8'));
   });
 
   it('writes --out files, and the same data gives the same bytes twice', async () => {
@@ -68,8 +54,8 @@ describe('concord export', () => {
   it('calls a format the kind does not offer a usage error naming the formats it offers', async () => {
     const r = await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'svg']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('bug-distribution is exported as csv, md, tex, json, not "svg"');
-    expect((await run(exportCommand, ['labels', '--db', dbFile])).err).toContain('choose a format for labels: csv, json, xlsx');
+    expect(r.stderr).toContain('bug-distribution is exported as csv, md, tex, json, not "svg"');
+    expect((await run(exportCommand, ['labels', '--db', dbFile])).stderr).toContain('choose a format for labels: csv, json, xlsx');
     expect((await run(exportCommand, ['tables', '--db', dbFile, '--format', 'csv'])).code).toBe(1);
     expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'csv', '--bogus'])).code).toBe(1);
     expect((await run(exportCommand, ['labels', '--format', 'csv'])).code).toBe(1);
@@ -88,11 +74,11 @@ describe('concord decide', () => {
   it('accepts majorities (none here: everyone agrees), shows the status, and has nothing to undo', async () => {
     const a = await run(decide, ['--db', dbFile, '--accept-majorities', '--by', 'lead', '--json']);
     expect(a.code).toBe(0);
-    expect(JSON.parse(a.out)).toEqual({ accepted: 0, decisions: [] });
+    expect(JSON.parse(a.stdout)).toEqual({ accepted: 0, decisions: [] });
     const s = await run(decide, ['--db', dbFile, '--status', '--json']);
-    const bug = JSON.parse(s.out).dimensions.find((d: { dimension: string }) => d.dimension === 'bug');
+    const bug = JSON.parse(s.stdout).dimensions.find((d: { dimension: string }) => d.dimension === 'bug');
     expect(bug.counts).toMatchObject({ agreed: 325, majority: 0, 'needs-decision': 0 });
-    expect((await run(decide, ['--db', dbFile, '--undo'])).out).toBe('nothing to undo\n');
+    expect((await run(decide, ['--db', dbFile, '--undo'])).stdout).toBe('nothing to undo\n');
     expect((await run(decide, ['--db', dbFile])).code).toBe(1);
   });
 });

@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.ts';
 import { writeDeepBenchLike } from '../../db/import/synthetic.ts';
 import { dumpTables } from '../../db/import/testing.ts';
-import { reportError } from '../command.ts';
+import { runCommand } from '../testing.ts';
 import { commands } from './index.ts';
 import importCommand from './import.ts';
+
+const run = (...argv: string[]) => runCommand(importCommand, argv);
 
 const samples = fileURLToPath(new URL('../../fixtures/samples', import.meta.url));
 let dir: string;
@@ -18,20 +20,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'concord-cli-import-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs the command the way `concord` does, catching its errors into an exit status. */
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) };
-  let code: number;
-  try {
-    code = await importCommand.run(argv, io);
-  } catch (e) {
-    code = reportError(e, io, importCommand.usage);
-  }
-  return { code, stdout, stderr };
-}
 
 const snapshot = (file: string) => {
   const db = openDatabase(file);

@@ -5,24 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpAll, makeProject } from '../../db/packs/testing.ts';
 import { createService } from '../../db/service.ts';
-import { reportError, type Command } from '../command.ts';
+import { runCommand as run } from '../testing.ts';
 import assign from './assign.ts';
 import backup from './backup.ts';
 import pack from './pack.ts';
-
-/** Runs a command as cli/main.ts does: its exit status, stdout and stderr. */
-async function run(cmd: Command, argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) };
-  let code: number;
-  try {
-    code = await cmd.run(argv, io);
-  } catch (e) {
-    code = reportError(e, io, cmd.usage);
-  }
-  return { code, stdout, stderr };
-}
 
 const dump = (file: string) => {
   const db = openDatabase(file);
