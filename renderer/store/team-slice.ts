@@ -1,4 +1,4 @@
-import type { AnnotatorProgress, AutoAssignResult, BackupInfo, PackExport, PackImportSummary, RestoreResult } from '../../shared/types.ts';
+import type { AnnotatorProgress, AutoAssignResult, BackupInfo, EntryAssignment, PackExport, PackImportSummary, RestoreResult, StarterFile } from '../../shared/types.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
 import type { Slice } from './types.ts';
@@ -6,20 +6,36 @@ import type { Slice } from './types.ts';
 /** A finished action of the Team view: what it did, or why it was refused. */
 export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
 
+/** What is kept of a downloaded starter file: for whom, and what is in it (not its bytes). */
+export interface StarterSummary {
+  annotator: string;
+  fileName: string;
+  entries: number;
+  labels: number;
+}
+
 export interface TeamSlice {
   teamProgress: AnnotatorProgress[] | null;
   teamBackups: BackupInfo[] | null;
   teamLoading: boolean;
   teamError: string | null;
-  /** The action under way ("assign", "export", "import", "backup", "restore"), one at a time. */
+  /** The action under way ("assign", "assign-set", "starter:<name>", "export", "import", "backup", "restore"), one at a time. */
   teamBusy: string | null;
   assignOutcome: Outcome<AutoAssignResult> | null;
+  /** The last assignment by hand: the entries' assignees now, or why nothing was changed. */
+  assignSetOutcome: Outcome<EntryAssignment[]> | null;
+  /** The last starter file, with the annotator it was asked for (also on a refusal). */
+  starterOutcome: (Outcome<StarterSummary> & { annotator: string }) | null;
   packExportOutcome: Outcome<PackExport> | null;
   packImportOutcome: Outcome<PackImportSummary> | null;
   backupOutcome: Outcome<BackupInfo> | null;
   restoreOutcome: Outcome<RestoreResult> | null;
   loadTeam(): Promise<void>;
   autoAssign(perEntry: number, annotators: string[]): Promise<void>;
+  /** Makes `annotators` exactly the assignees of each entry (none: unassigns them); all or nothing. */
+  assignByHand(entryIds: string[], annotators: string[]): Promise<void>;
+  /** A starter project file for one annotator, for the view to save; null when it was refused. */
+  makeStarter(annotator: string): Promise<StarterFile | null>;
   /** The pack's text and suggested name, for the view to save; null when it was refused. */
   exportPack(annotator: string): Promise<PackExport | null>;
   importPacks(packs: { name: string; text: string }[]): Promise<void>;
@@ -57,6 +73,8 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
     teamError: null,
     teamBusy: null,
     assignOutcome: null,
+    assignSetOutcome: null,
+    starterOutcome: null,
     packExportOutcome: null,
     packImportOutcome: null,
     backupOutcome: null,
@@ -79,6 +97,28 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
         set({ teamProgress: r.progress });
         if (r.annotatorsCreated.length) await get().refreshProject();
         await get().loadQueue();
+      }
+    },
+
+    async assignByHand(entryIds, annotators) {
+      const r = await act('assign-set', 'assignSetOutcome', () => api().call('assignments.set', { entryIds, annotators }));
+      if (r) {
+        // Queues changed: the progress table, and the Label view's queue if it is someone's here.
+        await get().loadTeam();
+        await get().loadQueue();
+      }
+    },
+
+    async makeStarter(annotator) {
+      set({ teamBusy: `starter:${annotator}`, starterOutcome: null });
+      try {
+        const file = await api().call('packs.starter', { annotator });
+        const { fileName, entries, labels } = file;
+        set({ teamBusy: null, starterOutcome: { annotator, ok: true, result: { annotator, fileName, entries, labels } } });
+        return file;
+      } catch (e) {
+        set({ teamBusy: null, starterOutcome: { annotator, ok: false, error: describeError(e) } });
+        return null;
       }
     },
 

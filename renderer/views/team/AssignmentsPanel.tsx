@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
+import { ManualAssign } from './ManualAssign.tsx';
 
 /** The design's default: each entry labelled by three annotators (DESIGN.md §1). */
 const DEFAULT_PER_ENTRY = 3;
@@ -76,6 +77,7 @@ export function AssignmentsPanel() {
           if (valid) void autoAssign(n, chosen);
         }}
       >
+        <div className="team-sub">Automatically</div>
         <div className="row gap">
           <span>Assign each entry to</span>
           <input className="input input-sm mono team-num" data-testid="assign-per-entry" inputMode="numeric" value={perEntry} onChange={(e) => setPerEntry(e.target.value)} />
@@ -110,6 +112,7 @@ export function AssignmentsPanel() {
           </div>
         )}
       </form>
+      <ManualAssign />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
 import { readFiles, saveText } from '../../lib/files.ts';
+import { StarterFiles } from './StarterFiles.tsx';
 
 /** Annotation packs: an annotator's work out as one file, and packs from the team merged in. */
 export function PacksPanel() {
@@ -28,6 +29,9 @@ export function PacksPanel() {
         <h3>Annotation packs</h3>
         <span className="muted small">bring work done offline together, in any order, any number of times</span>
       </div>
+
+      <div className="team-sub">Starter files</div>
+      <StarterFiles />
 
       <div className="team-sub">Export</div>
       <div className="row gap">
