@@ -12,6 +12,8 @@ export interface AgreementQuery {
   annotators: string[] | null;
   bootstrap: number | null;
   seed: number | null;
+  /** null: labels made under any codebook version. */
+  codebookVersion: string | null;
 }
 
 /** The coincidence cell whose entries are listed: (row, col) of the matrix of figure `ref` (its refKey). */
@@ -26,6 +28,11 @@ export interface AgreementSlice {
   agreementLoading: boolean;
   agreementError: string | null;
   agreementQuery: AgreementQuery;
+  /**
+   * The codebook versions labels were made under, to choose from: a report limited to one version
+   * names only that one, so the list is taken from the unlimited reports and kept across limited ones.
+   */
+  agreementVersions: string[];
   /** The figure whose pairwise table and coincidence matrix are shown. */
   agreementRef: MeasureRef | null;
   agreementCell: AgreementCell | null;
@@ -52,7 +59,8 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
   agreementReport: null,
   agreementLoading: false,
   agreementError: null,
-  agreementQuery: { includeDrafts: false, annotators: null, bootstrap: null, seed: null },
+  agreementQuery: { includeDrafts: false, annotators: null, bootstrap: null, seed: null, codebookVersion: null },
+  agreementVersions: [],
   agreementRef: null,
   agreementCell: null,
 
@@ -66,13 +74,16 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
         ...(q.annotators ? { annotators: q.annotators } : {}),
         ...(q.bootstrap !== null ? { bootstrap: q.bootstrap } : {}),
         ...(q.seed !== null ? { seed: q.seed } : {}),
+        ...(q.codebookVersion !== null ? { codebookVersion: q.codebookVersion } : {}),
       });
       if (seq !== reportSeq) return;
       const ref = keepRef(report, get().agreementRef);
       const cell = get().agreementCell;
       // The cell the lead was looking at stays open, now listing the entries of the new figures.
       const keep = cell && ref && cell.ref === refKey(ref) && hasCell(report, ref, cell.row, cell.col);
-      set({ agreementReport: report, agreementLoading: false, agreementRef: ref, agreementCell: keep ? cell : null });
+      const seen = report.selection.codebookVersions;
+      const versions = q.codebookVersion === null ? seen : [...new Set([...get().agreementVersions, ...seen])].sort();
+      set({ agreementReport: report, agreementLoading: false, agreementRef: ref, agreementCell: keep ? cell : null, agreementVersions: versions });
     } catch (e) {
       if (seq === reportSeq) set({ agreementLoading: false, agreementError: describeError(e) });
     }

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
@@ -166,6 +168,61 @@ describe('agreement view', () => {
         await expectRowMatches(page, '[data-testid=dimension-row][data-dimension=stage][data-measure=nominal]', two.dimensions.find((d) => d.id === 'stage')!.measures[0].figure);
 
         await page.screenshot({ path: join(server.dir, 'agreement.png') });
+        expect(watch.pageErrors).toEqual([]);
+        expect(watch.consoleErrors).toEqual([]);
+        expect(watch.failedRequests).toEqual([]);
+      } finally {
+        await context.close();
+        await server.stop();
+      }
+    },
+  );
+
+  it.skipIf(!existsSync(join(demoFixtures, 'dlbench')))(
+    'limits the figures to the labels of one codebook version, as the CLI does, and back to all versions',
+    async () => {
+      const server = await startConcord({ demo: true });
+      const context = await newContext(browser);
+      const { page, watch } = await openPage(context);
+      try {
+        // The demo labels all under 1.0.0; say the labels of half the entries were made under an earlier codebook.
+        const db = new Database(server.dbPath);
+        try {
+          db.prepare("UPDATE label SET codebook_version = '0.9.0' WHERE entry_id IN (SELECT id FROM entry WHERE ext_id < 'm')").run();
+        } finally {
+          db.close();
+        }
+        const all = await cliAlpha(server.dbPath);
+        const old = await cliAlpha(server.dbPath, '--codebook-version', '0.9.0');
+        expect(all.selection.codebookVersions).toEqual(['0.9.0', '1.0.0']);
+        expect(old.selection.labels).toBeLessThan(all.selection.labels);
+        expect(old.alpha).not.toBe(all.alpha);
+
+        await page.goto(server.url);
+        await page.getByTestId('view-tab-agreement').click();
+        await waitReport(page);
+        const select = page.getByTestId('agreement-codebook-version');
+        const options = () => select.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+        expect(await select.inputValue()).toBe('');
+        expect(await options()).toEqual(['', '0.9.0', '1.0.0']);
+        expect(Number(await page.getByTestId('pooled-figure').getAttribute('data-alpha'))).toBe(all.alpha);
+        expect(await page.getByTestId('agreement-selection').textContent()).toContain('labels from versions 0.9.0, 1.0.0');
+
+        await select.selectOption('0.9.0');
+        await expect.poll(() => page.getByTestId('pooled-figure').getAttribute('data-alpha')).toBe(String(old.alpha));
+        await waitReport(page);
+        expect(await page.getByTestId('agreement-selection').textContent()).toContain(`${old.selection.labels} submitted labels`);
+        expect(await page.getByTestId('agreement-version-note').textContent()).toContain('version 0.9.0 only');
+        await expectRowMatches(page, '[data-testid=dimension-row][data-dimension=stage][data-measure=nominal]', old.dimensions.find((d) => d.id === 'stage')!.measures[0].figure);
+        // The report now names one version; the choice of versions stays.
+        expect(await options()).toEqual(['', '0.9.0', '1.0.0']);
+        // KEEP_E2E=1 keeps a screenshot of the limited report for a look (the server's folder goes with it).
+        if (process.env.KEEP_E2E) await page.screenshot({ path: join(tmpdir(), 'concord-agreement-version.png') });
+
+        await select.selectOption('');
+        await expect.poll(() => page.getByTestId('pooled-figure').getAttribute('data-alpha')).toBe(String(all.alpha));
+        await waitReport(page);
+        expect(await page.getByTestId('agreement-version-note').count()).toBe(0);
         expect(watch.pageErrors).toEqual([]);
         expect(watch.consoleErrors).toEqual([]);
         expect(watch.failedRequests).toEqual([]);

@@ -29,9 +29,10 @@ function NumberField({ label, value, min, testId, onCommit }: { label: string; v
 
 /** What the figures are computed on: which annotators, drafts or not, how many bootstrap resamples and which seed. */
 export function AgreementControls() {
-  const { annotators, report, query, loading, setQuery, load } = useApp(
+  const { annotators, report, query, versions, loading, setQuery, load } = useApp(
     useShallow((s) => ({
       annotators: s.annotators,
+      versions: s.agreementVersions,
       report: s.agreementReport,
       query: s.agreementQuery,
       loading: s.agreementLoading,
@@ -67,6 +68,26 @@ export function AgreementControls() {
           Include drafts
         </label>
         <div className="muted small">{query.includeDrafts ? 'Submitted and draft labels count.' : 'Only submitted entries count.'}</div>
+        <label className="field ag-version">
+          <span>Codebook version</span>
+          <select
+            className="select select-sm"
+            data-testid="agreement-codebook-version"
+            value={query.codebookVersion ?? ''}
+            onChange={(e) => void setQuery({ codebookVersion: e.target.value || null })}
+          >
+            <option value="">All versions{versions.length > 1 ? ` (${versions.length})` : ''}</option>
+            {[...new Set([...versions, ...(query.codebookVersion ? [query.codebookVersion] : [])])].map((v) => (
+              <option key={v} value={v}>
+                {v}
+                {report && v === report.codebook.version ? ' (current)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="muted small">
+          {query.codebookVersion ? `Only labels made under version ${query.codebookVersion}.` : 'Labels made under any version of the codebook.'}
+        </div>
       </div>
       {report && (
         <div className="ag-controls-group">
@@ -91,6 +112,7 @@ export function AgreementControls() {
           </div>
           <div className="muted">
             Codebook {report.codebook.id} {report.codebook.version}
+            {sel.codebookVersion !== null && <span data-testid="agreement-version-note"> · labels of version {sel.codebookVersion} only</span>}
             {sel.codebookVersions.length > 1 && <span className="ag-warn"> · labels from versions {sel.codebookVersions.join(', ')}</span>}
           </div>
           <div className="muted">Annotators' own labels, never adjudicated decisions.</div>
