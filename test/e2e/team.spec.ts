@@ -100,6 +100,7 @@ describe('team view', () => {
           'unknown entry "no such entry, 1"',
         );
         expect((await progressOf('ana')).assigned).toBe(anaBefore.assigned);
+        await page.screenshot({ path: join(dir, 'team-refused.png') });
 
         await hand.getByTestId('assign-ids').fill(`${comma}\n  ${plain}  \n\n`);
         expect(await hand.getByTestId('assign-hand-run').textContent()).toBe('Assign 2');
