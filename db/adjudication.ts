@@ -49,6 +49,8 @@ export interface Study {
   /** entry row id -> dimension -> each annotator's value (annotators in `annotators` order). */
   labels: Map<number, Map<string, AnnotatorValue[]>>;
   decisions: Map<number, Map<string, Decision>>;
+  /** entry row id -> dimensions whose decision predates a change to a counted label (see `staleDecisions`). */
+  stale: Map<number, Set<string>>;
 }
 
 export function compareIds(a: string, b: string): number {
@@ -96,7 +98,85 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
     decisions.set(r.entry_id, byDim);
     byDim.set(r.dimension, toDecision(r));
   }
-  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions };
+  const stale = decisions.size ? staleDecisions(db, decisions, new Set(annotators), opts) : new Map<number, Set<string>>();
+  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale };
+}
+
+/**
+ * The decisions that labels overtook: a counted annotator's label on that entry and dimension
+ * changed after the decision was recorded. "After" is read from the event log, in the order of
+ * the writes, not from the label's own time: a pack merged today may carry a label its annotator
+ * made last week on a laptop, and the decision made in between never saw it. The decision is
+ * placed at the `decision.set` event that wrote it (an undo that restores an older decision puts
+ * back that older one, with its place). Every label change is logged, whoever wrote it (the app,
+ * an undo, a pack merge, an import); a decision without its event (written by another tool) is
+ * compared by time instead: a counted label updated after `decided_at`.
+ *
+ * Counted, as in consensus: role `annotator`, and submitted on that entry unless drafts count.
+ * A label that changed and changed back still makes the decision stale: someone should look.
+ */
+function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, voters: Set<string>, opts: StudyOptions): Map<number, Set<string>> {
+  const extIds = new Map((db.prepare('SELECT id, ext_id FROM entry WHERE id IN (SELECT entry_id FROM decision)').all() as { id: number; ext_id: string }[]).map((r) => [r.ext_id, r.id]));
+  const submitted = new Set(
+    (db.prepare("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
+      (r) => `${r.entry_id}\u0000${r.name}`,
+    ),
+  );
+  const counts = (entryRowId: number, who: string) => voters.has(who) && (opts.includeDrafts || submitted.has(`${entryRowId}\u0000${who}`));
+  const key = (entryRowId: number, dimension: string) => `${entryRowId}\u0000${dimension}`;
+
+  // Where each decision was written: the last decision.set event that recorded exactly it.
+  const placed = new Map<string, number>();
+  // The last label change per entry, dimension and labeller. Imports log as "import" and name the
+  // annotator inside the value; every other writer logs as the annotator.
+  const changed = new Map<string, { who: string; id: number }[]>();
+  const rows = db
+    .prepare(
+      `SELECT entry_ext_id AS e, dimension AS d, kind,
+              CASE WHEN kind = 'decision.set' THEN json_extract(after, '$.decidedAt')
+                   ELSE COALESCE(json_extract(after, '$.annotator'), json_extract(before, '$.annotator'), actor) END AS tag,
+              MAX(id) AS id
+       FROM event
+       WHERE kind IN ('decision.set', 'label.set', 'label.undo') AND entry_ext_id IS NOT NULL AND dimension IS NOT NULL
+         AND entry_ext_id IN (SELECT e.ext_id FROM decision d JOIN entry e ON e.id = d.entry_id)
+       GROUP BY e, d, kind, tag`,
+    )
+    .all() as { e: string; d: string; kind: string; tag: string | null; id: number }[];
+  for (const r of rows) {
+    const rowId = extIds.get(r.e);
+    if (rowId === undefined || r.tag === null) continue;
+    const decision = decisions.get(rowId)?.get(r.d);
+    if (!decision) continue;
+    const k = key(rowId, r.d);
+    if (r.kind === 'decision.set') {
+      if (r.tag === decision.decidedAt) placed.set(k, Math.max(placed.get(k) ?? 0, r.id));
+    } else if (counts(rowId, r.tag)) {
+      const list = changed.get(k) ?? [];
+      changed.set(k, list);
+      list.push({ who: r.tag, id: r.id });
+    }
+  }
+
+  const labelTimes = db.prepare(
+    `SELECT l.updated_at AS at, a.name FROM label l JOIN annotator a ON a.id = l.annotator_id WHERE l.entry_id = ? AND l.dimension = ?
+     UNION ALL
+     SELECT c.cleared_at AS at, a.name FROM label_clear c JOIN annotator a ON a.id = c.annotator_id WHERE c.entry_id = ? AND c.dimension = ?`,
+  );
+  const out = new Map<number, Set<string>>();
+  for (const [rowId, byDim] of decisions)
+    for (const [dimension, decision] of byDim) {
+      const k = key(rowId, dimension);
+      const at = placed.get(k);
+      const isStale =
+        at !== undefined
+          ? (changed.get(k) ?? []).some((c) => c.id > at)
+          : (labelTimes.all(rowId, dimension, rowId, dimension) as { at: string; name: string }[]).some((l) => counts(rowId, l.name) && l.at > decision.decidedAt);
+      if (!isStale) continue;
+      const set = out.get(rowId) ?? new Set<string>();
+      out.set(rowId, set);
+      set.add(dimension);
+    }
+  return out;
 }
 
 interface DecisionRow {
@@ -122,7 +202,8 @@ export function consensusDimensions(codebook: Codebook, entry: { passed: boolean
 export function entryConsensus(study: Study, entry: StudyEntry): DimensionConsensus[] {
   const labels = study.labels.get(entry.rowId);
   const decisions = study.decisions.get(entry.rowId);
-  return consensusDimensions(study.codebook, entry).map((d) => consensusOf(d, labels?.get(d.id) ?? [], decisions?.get(d.id) ?? null));
+  const stale = study.stale.get(entry.rowId);
+  return consensusDimensions(study.codebook, entry).map((d) => consensusOf(d, labels?.get(d.id) ?? [], decisions?.get(d.id) ?? null, stale?.has(d.id) ?? false));
 }
 
 /** The final value of every entry on every dimension (decision, else unanimous value), null without one. */
@@ -155,11 +236,15 @@ export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] 
 export function adjudicationSummary(db: Db, opts: StudyOptions = {}): AdjudicationSummary {
   const study = readStudy(db, opts);
   const zero = (): Record<ConsensusStatus, number> => ({ agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 });
-  const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero() }]));
+  const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero(), stale: 0 }]));
   let openEntries = 0;
   for (const e of study.entries) {
     const cs = entryConsensus(study, e);
-    for (const c of cs) byDim.get(c.dimension)!.counts[c.status]++;
+    for (const c of cs) {
+      const d = byDim.get(c.dimension)!;
+      d.counts[c.status]++;
+      if (c.stale) d.stale++;
+    }
     if (queueItem(e.id, cs)) openEntries++;
   }
   return { dimensions: [...byDim.values()], openEntries };

@@ -1,5 +1,5 @@
 import { findDimension, type LabelValue } from '../../shared/codebook/values.ts';
-import { overridesMajority, type QueueItem } from '../../shared/consensus/consensus.ts';
+import { overridesMajority, valueKey, type DimensionConsensus, type QueueItem } from '../../shared/consensus/consensus.ts';
 import type { AdjudicationEntry, AdjudicationSummary } from '../../shared/consensus/results.ts';
 import { candidatesOf, cycleChoice, initialChoice, nextOpenDimension, stepDimension, applyHotkey } from '../views/adjudication/choices.ts';
 import { api } from './client.ts';
@@ -194,7 +194,8 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
         set({ adjError: { dimension: dimId, message: `No majority on ${c.label}: choose a value first (← → or the codebook keys).` } });
         return false;
       }
-      const rationale = adjRationales[dimId]?.trim() || undefined;
+      // Confirming a decision as it stands (a stale one, looked at again) keeps its rationale unless a new one is given.
+      const rationale = adjRationales[dimId]?.trim() || (keepsRationale(c, value) ? c.decision!.rationale! : undefined);
       // The service refuses this too; asking here first keeps the refusal instant and off the wire.
       if (!rationale && overridesMajority(c, value)) {
         const what = c.labelStatus === 'agreed' ? 'the unanimous value' : 'the majority';
@@ -304,4 +305,9 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
 export function needsRationale(e: AdjudicationEntry | null, dimension: string, choice: LabelValue | null | undefined): boolean {
   const c = e?.dimensions.find((d) => d.dimension === dimension);
   return !!c && choice !== null && choice !== undefined && overridesMajority(c, choice);
+}
+
+/** Whether deciding `choice` again confirms the recorded decision, whose rationale then carries over. */
+export function keepsRationale(c: DimensionConsensus, choice: LabelValue | null | undefined): boolean {
+  return !!c.decision?.rationale && choice !== null && choice !== undefined && valueKey(choice) === valueKey(c.decision.value);
 }

@@ -24,6 +24,8 @@ export interface ExportSlice {
   exportError: string | null;
   /** Values still waiting for a decision (majority or split): they leave a final value empty. */
   exportUndecided: number | null;
+  /** Of those, decided values whose labels changed since the decision (their final value is the old decision). */
+  exportStale: number | null;
   setExportKind(kind: ExportKind): void;
   setExportFormat(format: ExportFormat): void;
   setExportOptions(patch: Partial<ExportOptions>): void;
@@ -67,6 +69,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportBusy: false,
   exportError: null,
   exportUndecided: null,
+  exportStale: null,
 
   setExportKind(kind) {
     const offered = formatsOf[kind];
@@ -104,8 +107,9 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
         api().call('adjudication.summary', { includeDrafts: s.exportOptions.includeDrafts || undefined }),
       ]);
       if (seq !== renderSeq) return;
-      const undecided = summary.dimensions.reduce((n, d) => n + d.counts.majority + d.counts['needs-decision'], 0);
-      set({ exportResult: result, exportResultFor: key, exportBusy: false, exportUndecided: undecided });
+      const stale = summary.dimensions.reduce((n, d) => n + (d.stale ?? 0), 0);
+      const undecided = summary.dimensions.reduce((n, d) => n + d.counts.majority + d.counts['needs-decision'], 0) + stale;
+      set({ exportResult: result, exportResultFor: key, exportBusy: false, exportUndecided: undecided, exportStale: stale });
     } catch (e) {
       if (seq !== renderSeq) return;
       set({ exportResult: null, exportResultFor: null, exportError: describeError(e), exportBusy: false });

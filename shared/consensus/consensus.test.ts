@@ -103,6 +103,22 @@ describe('the queue', () => {
   });
 });
 
+describe('a stale decision', () => {
+  it('stays decided and final but is open again, with its reason; without a decision nothing is stale', () => {
+    const decision: Decision = { value: 'training', method: 'majority', decidedBy: 'lead', rationale: null, decidedAt: 't' };
+    const c = consensusOf(stage, vals('training', 'inference', 'inference'), decision, true);
+    expect(c).toMatchObject({ status: 'decided', stale: true, final: 'training', labelStatus: 'majority' });
+    expect(queueItem('e', [c])).toEqual({
+      entryId: 'e',
+      open: [{ dimension: 'stage', status: 'decided', support: 2 / 3, stale: true, reason: 'labels changed since the decision' }],
+      needsDecision: 0,
+      split: 1 - 2 / 3,
+    });
+    expect(consensusOf(stage, vals('training', 'training'), null, true).stale).toBe(false);
+    expect(queueItem('e', [consensusOf(stage, vals('training', 'inference', 'inference'), decision)])).toBeNull();
+  });
+});
+
 describe('properties', () => {
   const stageIds = stage.values.map((v) => v.id);
   it('a proposal exists exactly when a strict majority shares it, and unanimity is always final', () => {

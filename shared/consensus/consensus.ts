@@ -45,6 +45,12 @@ export interface DimensionConsensus {
   decision: Decision | null;
   /** The decision's value, else the unanimous value, else null (a majority counts once accepted). */
   final: LabelValue | null;
+  /**
+   * A decision is recorded, but a counted annotator's label on this entry and dimension changed
+   * after it (an edit, an undo, a merged pack): the decision stands until someone decides again,
+   * and until then it counts as open.
+   */
+  stale: boolean;
 }
 
 /** Equal values have equal JSON because canonical values list ids in codebook order. */
@@ -83,9 +89,10 @@ function proposeChecklist(values: Record<string, boolean>[]): Record<string, boo
 
 /**
  * Consensus of one dimension. `values` are the annotators' labels (empty values are ignored: an
- * empty set is no label); `decision` is the recorded decision, if any.
+ * empty set is no label); `decision` is the recorded decision, if any; `stale` says that labels
+ * changed after that decision (the database layer knows; it means nothing without a decision).
  */
-export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: Decision | null = null): DimensionConsensus {
+export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: Decision | null = null, stale = false): DimensionConsensus {
   const present = values.filter((v) => !isEmptyValue(v.value));
   const n = present.length;
   let labelStatus: DimensionConsensus['labelStatus'];
@@ -128,6 +135,7 @@ export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: 
     values,
     decision,
     final,
+    stale: decision !== null && stale,
   };
 }
 
@@ -135,6 +143,14 @@ export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: 
 export function isOpen(status: ConsensusStatus): boolean {
   return status === 'majority' || status === 'needs-decision';
 }
+
+/** Whether a dimension waits for someone: an open disagreement, or a stale decision to look at again. */
+export function needsAttention(c: Pick<DimensionConsensus, 'status' | 'stale'>): boolean {
+  return isOpen(c.status) || c.stale;
+}
+
+/** Why a stale decision is listed again (the queue and the grid say it in these words). */
+export const STALE_REASON = 'labels changed since the decision';
 
 /** Whether deciding `value` overrides what a majority (or everyone) chose, which needs a rationale. */
 export function overridesMajority(c: DimensionConsensus, value: LabelValue): boolean {
@@ -153,7 +169,8 @@ export function methodFor(c: DimensionConsensus, value: LabelValue): DecisionMet
 
 export interface QueueItem {
   entryId: string;
-  open: { dimension: string; status: ConsensusStatus; support: number }[];
+  /** Open dimensions; `stale`: decided, but labels changed since the decision (see STALE_REASON). */
+  open: { dimension: string; status: ConsensusStatus; support: number; stale: boolean; reason: string | null }[];
   needsDecision: number;
   /** Sum over open dimensions of the share of annotators who did not choose the proposal. */
   split: number;
@@ -170,7 +187,7 @@ export function orderQueue(items: QueueItem[]): QueueItem[] {
 }
 
 export function queueItem(entryId: string, dims: DimensionConsensus[]): QueueItem | null {
-  const open = dims.filter((d) => isOpen(d.status)).map((d) => ({ dimension: d.dimension, status: d.status, support: d.support }));
+  const open = dims.filter(needsAttention).map((d) => ({ dimension: d.dimension, status: d.status, support: d.support, stale: d.stale, reason: d.stale ? STALE_REASON : null }));
   if (!open.length) return null;
   return {
     entryId,

@@ -6,8 +6,9 @@ import type { ConsensusStatus, DimensionConsensus } from './consensus.ts';
 /** Results of the adjudication methods (implemented in db/adjudication.ts). */
 
 export interface AdjudicationSummary {
-  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number> }[];
-  /** Entries with at least one open disagreement. */
+  /** `stale`: decided values (counted under `decided` too) whose labels changed since the decision. */
+  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number>; stale: number }[];
+  /** Entries with at least one open disagreement or stale decision. */
   openEntries: number;
 }
 

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { findDimension } from '../../../shared/codebook/values.ts';
+import { STALE_REASON } from '../../../shared/consensus/consensus.ts';
 import { VirtualList } from '../../components/VirtualList.tsx';
 import { useApp } from '../../store/index.ts';
 import { StatusSummary } from './StatusSummary.tsx';
@@ -69,22 +70,33 @@ export function AdjudicationQueue() {
               onClick={() => void select(item.entryId)}
               title={item.entryId}
             >
-              <span className={`adj-dot ${item.needsDecision ? 'adj-dot-split' : 'adj-dot-majority'}`} />
+              <span className={`adj-dot ${item.needsDecision ? 'adj-dot-split' : item.open.every((o) => o.stale) ? 'adj-dot-stale' : 'adj-dot-majority'}`} />
               <span className="queue-row-main">
                 <span className="queue-row-id mono">{item.entryId}</span>
                 <span className="queue-row-sub muted">
                   {item.open.map((o, i) => (
-                    <span key={o.dimension} className={o.status === 'needs-decision' ? 'adj-open-split' : ''}>
+                    <span
+                      key={o.dimension}
+                      className={o.stale ? 'adj-open-stale' : o.status === 'needs-decision' ? 'adj-open-split' : ''}
+                      title={o.stale ? `${label(o.dimension)}: ${o.reason ?? STALE_REASON}` : undefined}
+                    >
                       {i > 0 && ' · '}
                       {label(o.dimension)}
+                      {o.stale && ' (changed)'}
                     </span>
                   ))}
                 </span>
               </span>
-              {item.needsDecision > 0 && (
+              {item.needsDecision > 0 ? (
                 <span className="adj-split-count" title="Dimensions with no majority">
                   {item.needsDecision} split
                 </span>
+              ) : (
+                item.open.some((o) => o.stale) && (
+                  <span className="adj-stale-badge" data-testid="adj-queue-stale" title={`Decided, but ${STALE_REASON}`}>
+                    stale
+                  </span>
+                )
               )}
             </button>
           )}

@@ -2,9 +2,9 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Dimension } from '../../../shared/codebook/schema.ts';
 import { describeValue, findDimension, isEmptyValue, type LabelValue } from '../../../shared/codebook/values.ts';
-import { valueKey, type ConsensusStatus } from '../../../shared/consensus/consensus.ts';
+import { STALE_REASON, valueKey, type ConsensusStatus } from '../../../shared/consensus/consensus.ts';
 import type { AdjudicationEntry } from '../../../shared/consensus/results.ts';
-import { needsRationale } from '../../store/adjudication-slice.ts';
+import { keepsRationale, needsRationale } from '../../store/adjudication-slice.ts';
 import { useApp } from '../../store/index.ts';
 import { candidatesOf, shownInGrid } from './choices.ts';
 
@@ -36,6 +36,15 @@ function StatusCell({ c }: { c: GridDimension }) {
         {STATUS_TEXT[c.status]}
         {c.status === 'majority' && ` ${votes}/${n}`}
       </span>
+      {c.stale && (
+        <span
+          className="adj-stale-badge"
+          data-testid={`adj-stale-${c.dimension}`}
+          title="An annotator's label changed after this decision was recorded. The decision still stands; decide again (Enter) to confirm or change it."
+        >
+          {STALE_REASON}
+        </span>
+      )}
       {c.decision && (
         <div className="adj-decided small muted">
           {c.decision.method === 'adjudicated' ? 'adjudicated' : `${c.decision.method} accepted`}
@@ -60,7 +69,8 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
   );
   const input = useRef<HTMLInputElement>(null);
   const override = needsRationale(entry, c.dimension, choice);
-  const changed = c.decision ? choice !== null && valueKey(choice) !== valueKey(c.decision.value) : true;
+  // A stale decision is decided again even unchanged, so its rationale can be looked at too.
+  const changed = c.decision && !c.stale ? choice !== null && valueKey(choice) !== valueKey(c.decision.value) : true;
   // The rationale takes the keyboard the moment the choice overrides a majority.
   useEffect(() => {
     if (override && focused && changed) input.current?.focus();
@@ -120,7 +130,11 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
             className="input input-sm grow"
             data-testid="adj-rationale"
             data-dimension={c.dimension}
-            placeholder={`Why override the ${c.labelStatus === 'agreed' ? 'unanimous value' : 'majority'}? (required)`}
+            placeholder={
+              keepsRationale(c, choice)
+                ? `Enter keeps “${c.decision!.rationale}”, or say why anew`
+                : `Why override the ${c.labelStatus === 'agreed' ? 'unanimous value' : 'majority'}? (required)`
+            }
             value={rationale}
             onChange={(e) => setRationale(c.dimension, e.target.value)}
             onKeyDown={(e) => {
@@ -196,9 +210,10 @@ export function DecisionGrid() {
               <tr
                 key={c.dimension}
                 ref={focused ? focusedRow : undefined}
-                className={`adj-row ${focused ? 'is-focused' : ''}`}
+                className={`adj-row ${focused ? 'is-focused' : ''} ${c.stale ? 'is-stale' : ''}`}
                 data-testid={`adj-row-${c.dimension}`}
                 data-status={c.status}
+                data-stale={c.stale}
                 data-focused={focused}
                 onClick={() => focusAdj(c.dimension)}
               >

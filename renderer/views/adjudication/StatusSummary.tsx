@@ -13,6 +13,8 @@ const COLUMNS: { status: ConsensusStatus; title: string; short: string }[] = [
 export function StatusSummary() {
   const { summary } = useApp(useShallow((s) => ({ summary: s.adjSummary })));
   if (!summary) return <div className="adj-summary muted small pad">Loading…</div>;
+  // Stale decisions are counted under Decided too; the column shows only while there are any.
+  const anyStale = summary.dimensions.some((d) => d.stale > 0);
   return (
     <div className="adj-summary" data-testid="adj-summary">
       <table className="adj-summary-table">
@@ -24,6 +26,11 @@ export function StatusSummary() {
                 {c.short}
               </th>
             ))}
+            {anyStale && (
+              <th title="Decided, but labels changed since the decision: look again" className="adj-sum-stale">
+                Stale
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -35,6 +42,11 @@ export function StatusSummary() {
                   {d.counts[c.status]}
                 </td>
               ))}
+              {anyStale && (
+                <td data-status="stale" className={d.stale ? 'adj-sum-stale' : 'adj-sum-zero'}>
+                  {d.stale}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

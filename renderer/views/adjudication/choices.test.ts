@@ -78,4 +78,12 @@ describe('adjudication choices', () => {
     expect(dims.map((d) => shownInGrid(d, true))).toEqual([false, true, true, false]);
     expect(dims.every((d) => shownInGrid(d, false))).toBe(true);
   });
+
+  it('visits a stale decision as an open dimension, and shows it in a meeting', () => {
+    const stale = consensusOf(dim('stage'), votes('training', 'training', 'training'), decision('inference'), true);
+    const fresh = consensusOf(dim('task'), votes('general', 'general', 'general'), decision('general'));
+    expect(nextOpenDimension([fresh, stale])).toBe('stage');
+    expect(nextOpenDimension([fresh, { ...stale, stale: false }])).toBeNull();
+    expect(shownInGrid(stale, true)).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Dimension } from '../../../shared/codebook/schema.ts';
 import { isEmptyValue, TREE_SEPARATOR, type LabelValue } from '../../../shared/codebook/values.ts';
-import { isOpen, valueKey, type DimensionConsensus } from '../../../shared/consensus/consensus.ts';
+import { needsAttention, valueKey, type DimensionConsensus } from '../../../shared/consensus/consensus.ts';
 
 /**
  * What the decider can pick on one dimension, and where the keyboard goes next. Pure, so the
@@ -74,9 +74,9 @@ export function stepDimension(dims: DimensionConsensus[], from: string | null, d
   return ids[(at + delta + ids.length) % ids.length];
 }
 
-/** The first open dimension after `from` (wrapping), or the first open one; null when all are settled. */
+/** The first open (or stale) dimension after `from` (wrapping), or the first open one; null when all are settled. */
 export function nextOpenDimension(dims: DimensionConsensus[], from: string | null = null): string | null {
-  const open = dims.filter((d) => isOpen(d.status)).map((d) => d.dimension);
+  const open = dims.filter(needsAttention).map((d) => d.dimension);
   if (!open.length) return null;
   const order = dims.map((d) => d.dimension);
   const at = from === null ? -1 : order.indexOf(from);

@@ -24,9 +24,10 @@ export function Export() {
 }
 
 function ExportForm() {
-  const { kind, format, options, codebook, setKind, setFormat, setOptions, undecided, setView } = useApp(
+  const { kind, format, options, codebook, setKind, setFormat, setOptions, undecided, stale, setView } = useApp(
     useShallow((s) => ({
       undecided: s.exportUndecided,
+      stale: s.exportStale ?? 0,
       setView: s.setView,
       kind: s.exportKind,
       format: s.exportFormat,
@@ -43,7 +44,14 @@ function ExportForm() {
       {!!undecided && (
         <section className="export-section">
           <div className="callout export-pending" data-testid="export-undecided">
-            {undecided} value{undecided === 1 ? '' : 's'} still wait{undecided === 1 ? 's' : ''} for a decision; until then their final value is empty.{' '}
+            {undecided} value{undecided === 1 ? '' : 's'} still wait{undecided === 1 ? 's' : ''} for a decision
+            {stale > 0 && (
+              <span data-testid="export-stale">
+                {' '}
+                ({stale === undecided ? (stale === 1 ? 'it was' : 'all were') : `${stale} of them`} decided before labels changed, and keep{stale === 1 ? 's' : ''} that decision until decided again)
+              </span>
+            )}
+            {stale < undecided ? '; until then their final value is empty.' : '.'}{' '}
             <button className="link-button" onClick={() => setView('adjudicate')}>
               Adjudicate…
             </button>
