@@ -29,7 +29,7 @@ import type {
   SubmissionStatus,
 } from '../shared/types.ts';
 import { now, schemaVersion, type Db } from './database.ts';
-import { appendEvent } from './events.ts';
+import { appendEvent, listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
@@ -338,6 +338,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       codebook = readCodebook(db);
       return result;
     },
+
+    'events.list': (args) => listEvents(db, args),
 
     ...consensusHandlers(db),
 

@@ -51,6 +51,30 @@ export const entryFilterSchema = z.object({
 });
 export type EntryFilter = z.infer<typeof entryFilterSchema>;
 
+/** One entry of the event log (the audit trail), as `events.list` returns it. */
+export interface EventRecord {
+  id: number;
+  /** ISO 8601 UTC. */
+  at: string;
+  actor: string;
+  /** `label.set`, `label.undo`, `decision.set`, `pack.merge`, ... */
+  kind: string;
+  entryId: string | null;
+  dimension: string | null;
+  /** What the write replaced and what it wrote, as logged (parsed JSON; null when none). */
+  before: unknown;
+  after: unknown;
+  /** The event this one undoes. */
+  reverts: number | null;
+}
+
+export interface EventPage {
+  /** Newest first. */
+  events: EventRecord[];
+  /** Pass as `before` for the next, older page; null when there is none. */
+  nextBefore: number | null;
+}
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -101,6 +125,21 @@ export const api = {
   'backups.create': method<BackupInfo>()(z.object({})),
   /** Puts a backup back in place (the current state is backed up first). */
   'backups.restore': method<RestoreResult>()(z.object({ name: z.string().min(1).max(255) })),
+
+  /**
+   * The event log, newest first, a page at a time (`before`: the previous page's `nextBefore`).
+   * `kind` is a kind or a family (`label` for label.set and label.undo); `entrySearch` matches part of an id.
+   */
+  'events.list': method<EventPage>()(
+    z.object({
+      entryId: entryId.optional(),
+      entrySearch: z.string().max(200).optional(),
+      actor: z.string().max(80).optional(),
+      kind: z.string().max(100).optional(),
+      before: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+  ),
 
   /** Entries with open disagreements, most split first. */
   'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue),
