@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { createActivitySlice } from './activity-slice.ts';
 import { createAdjudicationSlice } from './adjudication-slice.ts';
 import { createAgreementSlice } from './agreement-slice.ts';
 import { createEntrySlice } from './entry-slice.ts';
@@ -21,6 +22,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createExportSlice(...a),
   ...createAgreementSlice(...a),
   ...createTeamSlice(...a),
+  ...createActivitySlice(...a),
 }));
 
 export type { AppState };

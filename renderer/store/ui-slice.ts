@@ -7,7 +7,7 @@ export interface Notice {
 }
 
 /** The screens of the app; `renderer/views/registry.ts` maps each to its component. */
-export type ViewId = 'label' | 'agreement' | 'adjudicate' | 'export' | 'team';
+export type ViewId = 'label' | 'agreement' | 'adjudicate' | 'export' | 'team' | 'activity';
 
 export interface UiSlice {
   view: ViewId;

@@ -5,6 +5,7 @@ import { Adjudication } from './adjudication/Adjudication.tsx';
 import { Export } from './export/Export.tsx';
 import { AgreementView } from './agreement/AgreementView.tsx';
 import { TeamView } from './team/TeamView.tsx';
+import { ActivityView } from './activity/ActivityView.tsx';
 
 /** The app's screens, in tab order. Each view is a component that fills the area under the top bar. */
 export interface ViewDef {
@@ -19,4 +20,5 @@ export const views: ViewDef[] = [
   { id: 'adjudicate', title: 'Adjudicate', Component: Adjudication },
   { id: 'export', title: 'Export', Component: Export },
   { id: 'team', title: 'Team', Component: TeamView },
+  { id: 'activity', title: 'Activity', Component: ActivityView },
 ];
