@@ -8,6 +8,7 @@ export function WhoAmI() {
     useShallow((s) => ({ annotators: s.annotators, chooseAnnotator: s.chooseAnnotator, addAnnotator: s.addAnnotator, projectName: s.info?.name })),
   );
   const [name, setName] = useState('');
+  const [lead, setLead] = useState(false);
   const people = annotators.filter((a) => a.role !== 'reference');
   return (
     <div className="overlay overlay-below-bar" data-testid="whoami">
@@ -32,7 +33,7 @@ export function WhoAmI() {
           className="row gap"
           onSubmit={(e) => {
             e.preventDefault();
-            if (name.trim()) void addAnnotator(name.trim());
+            if (name.trim()) void addAnnotator(name.trim(), lead ? 'adjudicator' : 'annotator');
           }}
         >
           <input
@@ -44,9 +45,16 @@ export function WhoAmI() {
             onChange={(e) => setName(e.target.value)}
           />
           <button className="btn btn-primary" data-testid="whoami-add" type="submit" disabled={!name.trim()}>
-            Start labelling
+            {lead ? 'Start as lead' : 'Start labelling'}
           </button>
         </form>
+        <label className="check whoami-lead">
+          <input type="checkbox" data-testid="whoami-lead" checked={lead} onChange={(e) => setLead(e.target.checked)} />
+          <span>
+            I lead this study (adjudicator): I see agreement, everyone’s labels for adjudication, exports and the team’s work. My own labels
+            never count in agreement.
+          </span>
+        </label>
       </div>
     </div>
   );

@@ -17,7 +17,8 @@ export interface SessionSlice {
   boot(): Promise<void>;
   refreshProject(): Promise<void>;
   chooseAnnotator(name: string): Promise<void>;
-  addAnnotator(name: string): Promise<void>;
+  /** Adds someone to the project; an adjudicator leads the study and sees everyone's labels. */
+  addAnnotator(name: string, role?: 'annotator' | 'adjudicator'): Promise<void>;
 }
 
 /** Turns any thrown error into the one line the UI shows. */
@@ -81,9 +82,9 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => ({
     await get().loadQueue();
   },
 
-  async addAnnotator(name) {
+  async addAnnotator(name, role) {
     try {
-      const added = await api().call('project.addAnnotator', { name });
+      const added = await api().call('project.addAnnotator', { name, role });
       await get().refreshProject();
       await get().chooseAnnotator(added.name);
     } catch (e) {
@@ -91,3 +92,8 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => ({
     }
   },
 });
+
+/** Whether the chosen person leads the study: only an adjudicator sees the views that show everyone's labels. */
+export function isLead(s: { me: string | null; annotators: Annotator[] }): boolean {
+  return s.annotators.some((a) => a.name === s.me && a.role === 'adjudicator');
+}

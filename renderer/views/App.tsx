@@ -5,11 +5,12 @@ import { NoticeBar } from '../components/NoticeBar.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import { WhoAmI } from '../components/WhoAmI.tsx';
 import { useApp } from '../store/index.ts';
-import { views } from './registry.ts';
+import { isLead } from '../store/session-slice.ts';
+import { viewsFor } from './registry.ts';
 
 /** Opens the project, then shows the top bar and the chosen view. */
 export function App() {
-  const { phase, fatal, me, importOpen, boot, entries, view } = useApp(
+  const { phase, fatal, me, importOpen, boot, entries, view, lead } = useApp(
     useShallow((s) => ({
       phase: s.phase,
       fatal: s.fatal,
@@ -18,6 +19,7 @@ export function App() {
       boot: s.boot,
       entries: s.info?.counts.entries ?? 0,
       view: s.view,
+      lead: isLead(s),
     })),
   );
   useEffect(() => {
@@ -35,13 +37,16 @@ export function App() {
       </div>
     );
 
-  const Current = (views.find((v) => v.id === view) ?? views[0]).Component;
+  // A view the person may not open (an annotator, or nobody chosen yet) falls back to labelling.
+  const allowed = viewsFor(lead);
+  const shown = allowed.find((v) => v.id === view) ?? allowed[0];
+  const Current = shown.Component;
   return (
-    <div className="app" data-testid="app" data-view={view} data-annotator={me ?? ''}>
+    <div className="app" data-testid="app" data-view={shown.id} data-annotator={me ?? ''}>
       <TopBar />
       <Current />
       {/* Labelling and deciding are done as someone; the lead's overview views are not. */}
-      {!me && !importOpen && entries > 0 && (view === 'label' || view === 'adjudicate') && <WhoAmI />}
+      {!me && !importOpen && entries > 0 && (shown.id === 'label' || shown.id === 'adjudicate') && <WhoAmI />}
       {importOpen && <ImportDialog />}
       <NoticeBar />
     </div>

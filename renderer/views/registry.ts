@@ -12,13 +12,20 @@ export interface ViewDef {
   id: ViewId;
   title: string;
   Component: ComponentType;
+  /** Shows everyone's labels (or their traces), so only an adjudicator sees it: labelling stays blind. */
+  lead?: boolean;
 }
 
 export const views: ViewDef[] = [
   { id: 'label', title: 'Label', Component: Workspace },
-  { id: 'agreement', title: 'Agreement', Component: AgreementView },
-  { id: 'adjudicate', title: 'Adjudicate', Component: Adjudication },
-  { id: 'export', title: 'Export', Component: Export },
+  { lead: true, id: 'agreement', title: 'Agreement', Component: AgreementView },
+  { lead: true, id: 'adjudicate', title: 'Adjudicate', Component: Adjudication },
+  { lead: true, id: 'export', title: 'Export', Component: Export },
   { id: 'team', title: 'Team', Component: TeamView },
-  { id: 'activity', title: 'Activity', Component: ActivityView },
+  { lead: true, id: 'activity', title: 'Activity', Component: ActivityView },
 ];
+
+/** The views a person may open: everyone labels; the lead's views need the adjudicator role. */
+export function viewsFor(lead: boolean): ViewDef[] {
+  return views.filter((v) => lead || !v.lead);
+}

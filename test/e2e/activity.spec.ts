@@ -31,6 +31,8 @@ describe('activity log and stale decisions in browser mode', () => {
     const ctx = await newContext(browser);
     const { page, watch } = await openPage(ctx);
     try {
+      // The lead, an adjudicator, decides; ana labels (blind: she sees only the Label and Team tabs).
+      await callApi(server.url, 'project.addAnnotator', { name: 'lena', role: 'adjudicator' });
       // An entry ana labelled (and submitted) whose stage the lead has decided.
       const mine = await callApi(server.url, 'entries.list', { annotator: 'ana', filter: { status: 'submitted' } });
       const target = mine.find((e) => typeof e.labels.stage === 'string')!;
@@ -53,7 +55,14 @@ describe('activity log and stale decisions in browser mode', () => {
       await page.locator('[data-testid=save-state][data-pending="0"]').waitFor();
       await expect.poll(async () => (await callApi(server.url, 'entries.get', { annotator: 'ana', id: target.id })).labels.stage).toBe(next.id);
 
-      // The Activity tab: that change at the top, with who and what, in codebook words.
+      // An annotator sees only the Label tab: the lead's views would show everyone's labels.
+      expect(await page.getByTestId('view-tab-activity').count()).toBe(0);
+      expect(await page.getByTestId('view-tab-adjudicate').count()).toBe(0);
+
+      // The lead (an adjudicator) opens the Activity tab: that change at the top, with who and what, in codebook words.
+      await page.evaluate(() => localStorage.setItem('concord.annotator', 'lena'));
+      await page.reload();
+      await page.locator('[data-testid=app][data-annotator=lena]').waitFor();
       await page.getByTestId('view-tab-activity').click();
       await page.locator('[data-testid=activity-view][data-ready=true]').waitFor();
       const top = rows(page).first();
@@ -97,7 +106,7 @@ describe('activity log and stale decisions in browser mode', () => {
       await expect.poll(() => page.getByTestId('adj-row-stage').getAttribute('data-stale')).toBe('false');
       expect(await page.getByTestId('adj-stale-stage').count()).toBe(0);
       const after = await callApi(server.url, 'adjudication.entry', { entryId: target.id });
-      expect(after.dimensions.find((d) => d.dimension === 'stage')!).toMatchObject({ stale: false, decision: { value: old, rationale: 'agreed in the meeting', decidedBy: 'ana' } });
+      expect(after.dimensions.find((d) => d.dimension === 'stage')!).toMatchObject({ stale: false, decision: { value: old, rationale: 'agreed in the meeting', decidedBy: 'lena' } });
 
       expect(watch.consoleErrors).toEqual([]);
       expect(watch.pageErrors).toEqual([]);

@@ -87,6 +87,7 @@ describe('adjudication and export in browser mode', () => {
       await page.goto(server.url);
       // The lead says who decides; decisions are recorded under this name.
       await page.getByTestId('whoami-name').fill('lena');
+      await page.getByTestId('whoami-lead').check();
       await page.getByTestId('whoami-add').click();
       await page.locator('[data-testid=app][data-annotator=lena]').waitFor();
 

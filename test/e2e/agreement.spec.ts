@@ -198,6 +198,9 @@ describe('agreement view', () => {
         expect(old.selection.labels).toBeLessThan(all.selection.labels);
         expect(old.alpha).not.toBe(all.alpha);
 
+        // The Agreement view is the lead's (an adjudicator's): annotators label blind.
+        await callApi(server.url, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+        await page.addInitScript(() => localStorage.setItem('concord.annotator', 'lead'));
         await page.goto(server.url);
         await page.getByTestId('view-tab-agreement').click();
         await waitReport(page);

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
 import { readFiles, saveText } from '../../lib/files.ts';
+import { isLead } from '../../store/session-slice.ts';
 import { StarterFiles } from './StarterFiles.tsx';
 
 /** Annotation packs: an annotator's work out as one file, and packs from the team merged in. */
@@ -17,7 +18,9 @@ export function PacksPanel() {
     })),
   );
   const me = useApp((s) => s.me);
-  const people = annotators.filter((a) => a.role !== 'reference').map((a) => a.name);
+  const lead = useApp(isLead);
+  // An annotator exports only their own work; the lead any annotator's (and merges them).
+  const people = lead ? annotators.filter((a) => a.role !== 'reference').map((a) => a.name) : me ? [me] : [];
   const [who, setWho] = useState<string>('');
   const chosen = who || (me && people.includes(me) ? me : people[0]) || '';
   const fileInput = useRef<HTMLInputElement>(null);
@@ -26,12 +29,20 @@ export function PacksPanel() {
   return (
     <section className="team-card" data-testid="packs">
       <div className="team-card-head">
-        <h3>Annotation packs</h3>
-        <span className="muted small">bring work done offline together, in any order, any number of times</span>
+        <h3>{lead ? 'Annotation packs' : 'Your annotation pack'}</h3>
+        <span className="muted small">
+          {lead
+            ? 'bring work done offline together, in any order, any number of times'
+            : 'one file with your labels, notes and submissions: send it to the lead of the study, as often as you like'}
+        </span>
       </div>
 
-      <div className="team-sub">Starter files</div>
-      <StarterFiles />
+      {lead && (
+        <>
+          <div className="team-sub">Starter files</div>
+          <StarterFiles />
+        </>
+      )}
 
       <div className="team-sub">Export</div>
       <div className="row gap">
@@ -62,6 +73,8 @@ export function PacksPanel() {
         </div>
       )}
 
+      {lead && (
+        <>
       <div className="team-sub">Import</div>
       <div className="row gap">
         <input
@@ -97,6 +110,8 @@ export function PacksPanel() {
         </div>
       )}
       {imported?.ok && <MergeSummary summary={imported.result} />}
+        </>
+      )}
     </section>
   );
 }

@@ -1,12 +1,14 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
+import { isLead } from '../../store/session-slice.ts';
 import { AssignmentsPanel } from './AssignmentsPanel.tsx';
 import { BackupsPanel } from './BackupsPanel.tsx';
 import { PacksPanel } from './PacksPanel.tsx';
 
 /** The lead's desk for the team: who labels what, packs in and out, backups. */
 export function TeamView() {
+  const lead = useApp(isLead);
   const { load, error, loading, progress } = useApp(
     useShallow((s) => ({ load: s.loadTeam, error: s.teamError, loading: s.teamLoading, progress: s.teamProgress })),
   );
@@ -20,10 +22,11 @@ export function TeamView() {
           {error}
         </div>
       )}
+      {/* An annotator comes here only to save their pack; assignments, merges and backups are the lead's. */}
       <div className="team-grid">
-        <AssignmentsPanel />
+        {lead && <AssignmentsPanel />}
         <PacksPanel />
-        <BackupsPanel />
+        {lead && <BackupsPanel />}
       </div>
     </main>
   );
