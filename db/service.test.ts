@@ -23,6 +23,7 @@ beforeEach(async () => {
   addEntry(s, 'e3', false, 'recsys');
   s['project.addAnnotator']({ name: 'ana' });
   s['project.addAnnotator']({ name: 'ben' });
+  s['project.addAnnotator']({ name: 'lead', role: 'adjudicator' });
 });
 
 describe('labels', () => {
@@ -32,7 +33,7 @@ describe('labels', () => {
     expect(r.status).toBe('draft');
     const events = s.db.prepare("SELECT actor, kind, entry_ext_id, dimension, before, after FROM event WHERE kind = 'label.set'").all();
     expect(events).toEqual([{ actor: 'ana', kind: 'label.set', entry_ext_id: 'e1', dimension: 'stage', before: 'null', after: '"training"' }]);
-    expect(s['project.info']({}).counts).toMatchObject({ entries: 3, failingEntries: 2, annotators: 2, labels: 1 });
+    expect(s['project.info']({}).counts).toMatchObject({ entries: 3, failingEntries: 2, annotators: 3, labels: 1 });
   });
 
   it('is blind: another annotator never receives the label', () => {
@@ -92,19 +93,19 @@ describe('labels', () => {
 describe('team work through the service', () => {
   it('shows an annotator only the entries assigned to them, once there are assignments', () => {
     expect(s['entries.list']({ annotator: 'ana' }).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
-    s['assignments.set']({ entryIds: ['e1', 'e3'], annotators: ['ana'] });
+    s['assignments.set']({ as: 'lead', entryIds: ['e1', 'e3'], annotators: ['ana'] });
     expect(s['entries.list']({ annotator: 'ana' }).map((e) => e.id)).toEqual(['e1', 'e3']);
     expect(s['entries.list']({ annotator: 'ben' }).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
   });
 
   it('restores a backup while the service stays open, and keeps answering', async () => {
     s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
-    const backup = s['backups.create']({});
+    const backup = s['backups.create']({ as: 'lead' });
     s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });
-    const r = await s['backups.restore']({ name: backup.name });
+    const r = await s['backups.restore']({ as: 'lead', name: backup.name });
     expect(r.restored.name).toBe(backup.name);
     expect(s['entries.get']({ annotator: 'ana', id: 'e1' }).labels.stage).toBe('training');
-    expect(s['backups.list']({}).map((b) => b.name)).toContain(r.safety!.name);
+    expect(s['backups.list']({ as: 'lead' }).map((b) => b.name)).toContain(r.safety!.name);
     s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'task', value: 'general' });
     expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -114,9 +115,9 @@ describe('starter files through the service', () => {
   it('hands over a starter database for one annotator as bytes, with only their entries and labels', async () => {
     s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     s['labels.set']({ annotator: 'ben', entryId: 'e1', dimension: 'stage', value: 'inference' });
-    s['assignments.set']({ entryIds: ['e1', 'e3'], annotators: ['ana'] });
-    s['assignments.set']({ entryIds: ['e2'], annotators: ['ben'] });
-    const starter = s['packs.starter']({ annotator: 'ana' });
+    s['assignments.set']({ as: 'lead', entryIds: ['e1', 'e3'], annotators: ['ana'] });
+    s['assignments.set']({ as: 'lead', entryIds: ['e2'], annotators: ['ben'] });
+    const starter = s['packs.starter']({ as: 'lead', annotator: 'ana' });
     expect(starter).toMatchObject({ fileName: 'ana.concord.db', entries: 2, labels: 1 });
     const file = join(mkdtempSync(join(tmpdir(), 'concord-starter-')), starter.fileName);
     writeFileSync(file, Buffer.from(starter.base64, 'base64'));
@@ -127,6 +128,31 @@ describe('starter files through the service', () => {
       ['e3', {}],
     ]);
     ana.close();
-    expect(() => s['packs.starter']({ annotator: 'nobody' })).toThrow(/unknown annotator/);
+    expect(() => s['packs.starter']({ as: 'lead', annotator: 'nobody' })).toThrow(/unknown annotator/);
+  });
+});
+
+describe('blind by default, in the service', () => {
+  it("answers the lead's methods only for an adjudicator", async () => {
+    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    s['labels.setStatus']({ annotator: 'ana', entryId: 'e1', status: 'submitted' });
+    const refused = [
+      () => s['adjudication.entry']({ as: 'ben', entryId: 'e1' }),
+      () => s['adjudication.queue']({ as: 'ben' }),
+      () => s['events.list']({ as: 'ben' }),
+      () => s['exports.render']({ as: 'ben', kind: 'labels', format: 'csv', perAnnotator: true }),
+      () => s['agreement.report']({ as: 'ben' }),
+      () => s['packs.export']({ as: 'ben', annotator: 'ana' }),
+      () => s['packs.starter']({ as: 'ben', annotator: 'ana' }),
+      () => s['backups.list']({ as: 'ben' }),
+      () => s['assignments.auto']({ as: 'ben' }),
+      () => s['adjudication.entry']({ as: 'nobody', entryId: 'e1' }),
+    ];
+    for (const call of refused) expect(call).toThrow(/for the lead of the study/);
+    // The lead sees everyone's values; an annotator still exports their own pack.
+    const grid = s['adjudication.entry']({ as: 'lead', entryId: 'e1' });
+    expect(JSON.stringify(grid)).toContain('training');
+    expect(s['packs.export']({ as: 'ana', annotator: 'ana' }).text).toContain('training');
+    expect(s['packs.export']({ as: 'ben', annotator: 'ben' }).text).not.toContain('training');
   });
 });

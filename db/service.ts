@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SyncApiHandlers } from '../shared/api.ts';
+import { leadMethods, type SyncApiHandlers } from '../shared/api.ts';
 import {
   canonicalLabelValue,
   dimensionApplies,
@@ -350,6 +350,27 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       if (!job) throw new ConcordError('not-found', `no import job ${jobId}`, { field: 'jobId' });
       return { ...job };
     },
+  };
+
+  /** The lead's methods answer only an adjudicator: that is what keeps labelling blind. */
+  function requireLead(name: string, method: string): void {
+    const a = q.annotator.get(name) as { role: AnnotatorRole } | undefined;
+    if (a?.role !== 'adjudicator')
+      throw new ConcordError('forbidden', `${method} is for the lead of the study (an adjudicator); "${name}" sees only their own labels`, { field: 'as' });
+  }
+  const gated = handlers as unknown as Record<string, (args: { as: string; annotator?: string }) => unknown>;
+  for (const m of leadMethods) {
+    const inner = gated[m];
+    gated[m] = (args) => {
+      requireLead(args.as, m);
+      return inner(args);
+    };
+  }
+  const exportOwnPack = gated['packs.export'];
+  gated['packs.export'] = (args) => {
+    // Annotators export their own pack; only the lead exports someone else's.
+    if (args.as.toLowerCase() !== args.annotator?.toLowerCase()) requireLead(args.as, 'exporting another annotator\'s pack');
+    return exportOwnPack(args);
   };
 
   return Object.assign(handlers, { close: () => db.close(), db });

@@ -75,6 +75,12 @@ export interface EventPage {
   nextBefore: number | null;
 }
 
+/**
+ * The lead's methods show everyone's labels (or change the whole project), so they name who is
+ * asking; the service answers them only for an adjudicator. Labelling stays blind.
+ */
+const asLead = { as: annotatorName };
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -105,26 +111,26 @@ export const api = {
 
   /** Balanced, deterministic assignment of each entry to `perEntry` annotators (existing ones kept). */
   'assignments.auto': method<AutoAssignResult>()(
-    z.object({ perEntry: z.number().int().min(1).max(50).optional(), annotators: z.array(annotatorName).min(1).max(200).optional() }),
+    z.object({ ...asLead, perEntry: z.number().int().min(1).max(50).optional(), annotators: z.array(annotatorName).min(1).max(200).optional() }),
   ),
   /** Assigns these entries, by hand, to exactly these annotators. */
-  'assignments.set': method<EntryAssignment[]>()(z.object({ entryIds: z.array(entryId).min(1).max(100_000), annotators: z.array(annotatorName).max(200) })),
+  'assignments.set': method<EntryAssignment[]>()(z.object({ ...asLead, entryIds: z.array(entryId).min(1).max(100_000), annotators: z.array(annotatorName).max(200) })),
   'assignments.list': method<EntryAssignment[]>()(z.object({})),
   /** Assigned, to do, draft and submitted per annotator (the lead's overview). */
   'assignments.progress': method<AnnotatorProgress[]>()(z.object({ annotator: annotatorName.optional() })),
 
   /** One annotator's labels, notes and submissions as a deterministic pack file. */
-  'packs.export': method<PackExport>()(z.object({ annotator: annotatorName })),
+  'packs.export': method<PackExport>()(z.object({ as: annotatorName, annotator: annotatorName })),
   /** A starter project file for one annotator (their entries, no one else's labels), as base64 bytes. */
-  'packs.starter': method<StarterFile>()(z.object({ annotator: annotatorName })),
+  'packs.starter': method<StarterFile>()(z.object({ ...asLead, annotator: annotatorName })),
   /** Merges packs (newer label wins), after a backup; all packs are checked before anything is written. */
   'packs.import': method<PackImportSummary>()(
-    z.object({ packs: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(50_000_000) })).min(1).max(100) }),
+    z.object({ ...asLead, packs: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(50_000_000) })).min(1).max(100) }),
   ),
-  'backups.list': method<BackupInfo[]>()(z.object({})),
-  'backups.create': method<BackupInfo>()(z.object({})),
+  'backups.list': method<BackupInfo[]>()(z.object(asLead)),
+  'backups.create': method<BackupInfo>()(z.object(asLead)),
   /** Puts a backup back in place (the current state is backed up first). */
-  'backups.restore': method<RestoreResult>()(z.object({ name: z.string().min(1).max(255) })),
+  'backups.restore': method<RestoreResult>()(z.object({ ...asLead, name: z.string().min(1).max(255) })),
 
   /**
    * The event log, newest first, a page at a time (`before`: the previous page's `nextBefore`).
@@ -132,6 +138,7 @@ export const api = {
    */
   'events.list': method<EventPage>()(
     z.object({
+      ...asLead,
       entryId: entryId.optional(),
       entrySearch: z.string().max(200).optional(),
       actor: z.string().max(80).optional(),
@@ -142,21 +149,22 @@ export const api = {
   ),
 
   /** Entries with open disagreements, most split first. */
-  'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue),
-  'adjudication.summary': method<AdjudicationSummary>()(adjudicationArgs.summary),
+  'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue.extend(asLead)),
+  'adjudication.summary': method<AdjudicationSummary>()(adjudicationArgs.summary.extend(asLead)),
   /** Every annotator's value per dimension (names can be hidden), the proposal and the status. */
-  'adjudication.entry': method<AdjudicationEntry>()(adjudicationArgs.entry),
+  'adjudication.entry': method<AdjudicationEntry>()(adjudicationArgs.entry.extend(asLead)),
   /** Records a final value (null removes the decision); overriding a majority needs a rationale. */
-  'adjudication.decide': method<DimensionConsensus>()(adjudicationArgs.decide),
-  'adjudication.acceptMajorities': method<AcceptMajoritiesResult>()(adjudicationArgs.acceptMajorities),
-  'adjudication.undo': method<UndoResult | null>()(adjudicationArgs.undo),
+  'adjudication.decide': method<DimensionConsensus>()(adjudicationArgs.decide.extend(asLead)),
+  'adjudication.acceptMajorities': method<AcceptMajoritiesResult>()(adjudicationArgs.acceptMajorities.extend(asLead)),
+  'adjudication.undo': method<UndoResult | null>()(adjudicationArgs.undo.extend(asLead)),
 
   /** One export as bytes to save or download (deterministic: same data, same bytes). */
-  'exports.render': method<ExportResult>()(exportArgs.render),
+  'exports.render': method<ExportResult>()(exportArgs.render.extend(asLead)),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(
     z.object({
+      ...asLead,
       dimension: dimensionId.optional(),
       bootstrap: z.number().int().min(0).max(100_000).optional(),
       seed: z.number().int().optional(),
@@ -168,6 +176,26 @@ export const api = {
 } as const;
 
 export type Api = typeof api;
+
+/** Methods only an adjudicator may call (`as` names them); `packs.export` also lets annotators export their own. */
+export const leadMethods = [
+  'assignments.auto',
+  'assignments.set',
+  'packs.starter',
+  'packs.import',
+  'backups.list',
+  'backups.create',
+  'backups.restore',
+  'events.list',
+  'adjudication.queue',
+  'adjudication.summary',
+  'adjudication.entry',
+  'adjudication.decide',
+  'adjudication.acceptMajorities',
+  'adjudication.undo',
+  'exports.render',
+  'agreement.report',
+] as const satisfies readonly MethodName[];
 export type MethodName = keyof Api;
 export type ArgsOf<M extends MethodName> = z.input<Api[M]['args']>;
 export type ResultOf<M extends MethodName> = Api[M]['result'];

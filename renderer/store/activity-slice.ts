@@ -53,7 +53,7 @@ export const createActivitySlice: Slice<ActivitySlice> = (set, get) => ({
     const seq = ++activitySeq;
     set({ activityLoading: true, activityError: null });
     try {
-      const page = await api().call('events.list', request(get().activityFilters));
+      const page = await api().call('events.list', { ...request(get().activityFilters), as: get().me ?? '' });
       if (seq !== activitySeq) return;
       set({ activityEvents: page.events, activityNext: page.nextBefore, activityLoading: false });
     } catch (e) {
@@ -68,7 +68,7 @@ export const createActivitySlice: Slice<ActivitySlice> = (set, get) => ({
     const seq = ++activitySeq;
     set({ activityLoading: true, activityError: null });
     try {
-      const page = await api().call('events.list', request(activityFilters, activityNext));
+      const page = await api().call('events.list', { ...request(activityFilters, activityNext), as: get().me ?? '' });
       if (seq !== activitySeq) return;
       set((s) => ({ activityEvents: [...s.activityEvents, ...page.events], activityNext: page.nextBefore, activityLoading: false }));
     } catch (e) {

@@ -63,7 +63,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
   /** Fetches one entry; keeps choices the decider already made on it unless told to start over. */
   async function fetchEntry(id: string, opts: { reset?: string[] | 'all'; focus?: string | null } = {}): Promise<void> {
     const seq = ++entrySeq;
-    const e = await api().call('adjudication.entry', { entryId: id, hideNames: get().adjHideNames });
+    const e = await api().call('adjudication.entry', { as: get().me ?? '', entryId: id, hideNames: get().adjHideNames });
     if (seq !== entrySeq) return;
     const same = get().adjEntry?.entry.id === id;
     const old = get().adjChoices;
@@ -89,7 +89,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
   }
 
   async function refreshLists(): Promise<QueueItem[]> {
-    const [queue, summary] = await Promise.all([api().call('adjudication.queue', {}), api().call('adjudication.summary', {})]);
+    const [queue, summary] = await Promise.all([api().call('adjudication.queue', { as: get().me ?? '' }), api().call('adjudication.summary', { as: get().me ?? '' })]);
     set((s) => ({ adjQueue: queue, adjSummary: summary, adjSeen: union(s.adjSeen, queue.map((q) => q.entryId)) }));
     return queue;
   }
@@ -204,7 +204,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       }
       set({ adjBusy: true });
       try {
-        await api().call('adjudication.decide', { entryId: adjEntry.entry.id, dimension: dimId, value, rationale, decidedBy: me });
+        await api().call('adjudication.decide', { as: get().me ?? '', entryId: adjEntry.entry.id, dimension: dimId, value, rationale, decidedBy: me });
       } catch (e) {
         set({ adjBusy: false, adjError: { dimension: dimId, message: describeError(e) } });
         return false;
@@ -241,7 +241,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       }
       set({ adjBusy: true });
       try {
-        const r = await api().call('adjudication.acceptMajorities', { decidedBy: me });
+        const r = await api().call('adjudication.acceptMajorities', { as: get().me ?? '', decidedBy: me });
         get().notify(r.accepted ? `Accepted ${r.accepted} majorit${r.accepted === 1 ? 'y' : 'ies'}. Undo reverses the whole batch.` : 'No open majority to accept.');
         const queue = await refreshLists();
         const sel = get().adjSelectedId;
@@ -264,7 +264,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       if (!me || get().adjBusy) return;
       set({ adjBusy: true });
       try {
-        const r = await api().call('adjudication.undo', { actor: me });
+        const r = await api().call('adjudication.undo', { as: get().me ?? '', actor: me });
         if (!r) {
           get().notify('Nothing to undo.');
           return;

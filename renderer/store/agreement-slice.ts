@@ -70,6 +70,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
     set({ agreementLoading: true, agreementError: null });
     try {
       const report = await api().call('agreement.report', {
+        as: get().me ?? '',
         includeDrafts: q.includeDrafts,
         ...(q.annotators ? { annotators: q.annotators } : {}),
         ...(q.bootstrap !== null ? { bootstrap: q.bootstrap } : {}),

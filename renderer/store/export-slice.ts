@@ -103,8 +103,8 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     set({ exportBusy: true, exportError: null });
     try {
       const [result, summary] = await Promise.all([
-        api().call('exports.render', req),
-        api().call('adjudication.summary', { includeDrafts: s.exportOptions.includeDrafts || undefined }),
+        api().call('exports.render', { ...req, as: get().me ?? '' }),
+        api().call('adjudication.summary', { as: get().me ?? '', includeDrafts: s.exportOptions.includeDrafts || undefined }),
       ]);
       if (seq !== renderSeq) return;
       const stale = summary.dimensions.reduce((n, d) => n + (d.stale ?? 0), 0);

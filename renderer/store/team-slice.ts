@@ -1,6 +1,6 @@
 import type { AnnotatorProgress, AutoAssignResult, BackupInfo, EntryAssignment, PackExport, PackImportSummary, RestoreResult, StarterFile } from '../../shared/types.ts';
 import { api } from './client.ts';
-import { describeError } from './session-slice.ts';
+import { describeError, isLead } from './session-slice.ts';
 import type { Slice } from './types.ts';
 
 /** A finished action of the Team view: what it did, or why it was refused. */
@@ -84,7 +84,11 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
       const seq = ++loadSeq;
       set({ teamLoading: true, teamError: null });
       try {
-        const [progress, backups] = await Promise.all([api().call('assignments.progress', {}), api().call('backups.list', {})]);
+        // Backups are the lead's; an annotator's Team view has no use for them (and may not list them).
+        const [progress, backups] = await Promise.all([
+          api().call('assignments.progress', {}),
+          isLead(get()) ? api().call('backups.list', { as: get().me ?? '' }) : Promise.resolve([]),
+        ]);
         if (seq === loadSeq) set({ teamProgress: progress, teamBackups: backups, teamLoading: false });
       } catch (e) {
         if (seq === loadSeq) set({ teamLoading: false, teamError: describeError(e) });
@@ -92,7 +96,7 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
     },
 
     async autoAssign(perEntry, annotators) {
-      const r = await act('assign', 'assignOutcome', () => api().call('assignments.auto', { perEntry, annotators }));
+      const r = await act('assign', 'assignOutcome', () => api().call('assignments.auto', { as: get().me ?? '', perEntry, annotators }));
       if (r) {
         set({ teamProgress: r.progress });
         if (r.annotatorsCreated.length) await get().refreshProject();
@@ -101,7 +105,7 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
     },
 
     async assignByHand(entryIds, annotators) {
-      const r = await act('assign-set', 'assignSetOutcome', () => api().call('assignments.set', { entryIds, annotators }));
+      const r = await act('assign-set', 'assignSetOutcome', () => api().call('assignments.set', { as: get().me ?? '', entryIds, annotators }));
       if (r) {
         // Queues changed: the progress table, and the Label view's queue if it is someone's here.
         await get().loadTeam();
@@ -112,7 +116,7 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
     async makeStarter(annotator) {
       set({ teamBusy: `starter:${annotator}`, starterOutcome: null });
       try {
-        const file = await api().call('packs.starter', { annotator });
+        const file = await api().call('packs.starter', { as: get().me ?? '', annotator });
         const { fileName, entries, labels } = file;
         set({ teamBusy: null, starterOutcome: { annotator, ok: true, result: { annotator, fileName, entries, labels } } });
         return file;
@@ -122,20 +126,20 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
       }
     },
 
-    exportPack: (annotator) => act('export', 'packExportOutcome', () => api().call('packs.export', { annotator })),
+    exportPack: (annotator) => act('export', 'packExportOutcome', () => api().call('packs.export', { as: get().me ?? '', annotator })),
 
     async importPacks(packs) {
-      const r = await act('import', 'packImportOutcome', () => api().call('packs.import', { packs }));
+      const r = await act('import', 'packImportOutcome', () => api().call('packs.import', { as: get().me ?? '', packs }));
       if (r) await reloadProject();
     },
 
     async createBackup() {
-      const r = await act('backup', 'backupOutcome', () => api().call('backups.create', {}));
+      const r = await act('backup', 'backupOutcome', () => api().call('backups.create', { as: get().me ?? '' }));
       if (r) await get().loadTeam();
     },
 
     async restoreBackup(name) {
-      const r = await act('restore', 'restoreOutcome', () => api().call('backups.restore', { name }));
+      const r = await act('restore', 'restoreOutcome', () => api().call('backups.restore', { as: get().me ?? '', name }));
       if (r) await reloadProject();
     },
   };

@@ -38,8 +38,8 @@ describe('activity log and stale decisions in browser mode', () => {
       const target = mine.find((e) => typeof e.labels.stage === 'string')!;
       expect(target).toBeTruthy();
       const old = target.labels.stage as string;
-      await callApi(server.url, 'adjudication.decide', { entryId: target.id, dimension: 'stage', value: old, rationale: 'agreed in the meeting', decidedBy: 'lena' });
-      const fresh = await callApi(server.url, 'adjudication.entry', { entryId: target.id });
+      await callApi(server.url, 'adjudication.decide', { as: 'lena', entryId: target.id, dimension: 'stage', value: old, rationale: 'agreed in the meeting', decidedBy: 'lena' });
+      const fresh = await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: target.id });
       expect(fresh.dimensions.find((d) => d.dimension === 'stage')!.stale).toBe(false);
 
       // ana changes her stage label with a codebook hotkey.
@@ -97,7 +97,7 @@ describe('activity log and stale decisions in browser mode', () => {
       expect(await page.getByTestId('adj-stale-stage').textContent()).toBe('labels changed since the decision');
       expect(await page.getByTestId('adj-row-stage').getAttribute('data-stale')).toBe('true');
       await page.locator(`[data-testid=adj-queue-row][data-entry-id="${target.id}"] [data-testid=adj-queue-stale]`).waitFor();
-      const queued = await callApi(server.url, 'adjudication.queue', {});
+      const queued = await callApi(server.url, 'adjudication.queue', { as: 'lena' });
       expect(queued.find((q) => q.entryId === target.id)!.open).toContainEqual(expect.objectContaining({ dimension: 'stage', stale: true, reason: 'labels changed since the decision' }));
 
       // Deciding again clears it: the stale row has the keyboard; Enter confirms the decision as it stands.
@@ -105,7 +105,7 @@ describe('activity log and stale decisions in browser mode', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => page.getByTestId('adj-row-stage').getAttribute('data-stale')).toBe('false');
       expect(await page.getByTestId('adj-stale-stage').count()).toBe(0);
-      const after = await callApi(server.url, 'adjudication.entry', { entryId: target.id });
+      const after = await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: target.id });
       expect(after.dimensions.find((d) => d.dimension === 'stage')!).toMatchObject({ stale: false, decision: { value: old, rationale: 'agreed in the meeting', decidedBy: 'lena' } });
 
       expect(watch.consoleErrors).toEqual([]);

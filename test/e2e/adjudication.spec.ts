@@ -91,10 +91,10 @@ describe('adjudication and export in browser mode', () => {
       await page.getByTestId('whoami-add').click();
       await page.locator('[data-testid=app][data-annotator=lena]').waitFor();
 
-      const before = await callApi(server.url, 'adjudication.summary', {});
+      const before = await callApi(server.url, 'adjudication.summary', { as: 'lena' });
       const majorities = before.dimensions.reduce((n, d) => n + d.counts.majority, 0);
       const splits = before.dimensions.reduce((n, d) => n + d.counts['needs-decision'], 0);
-      const queue = await callApi(server.url, 'adjudication.queue', {});
+      const queue = await callApi(server.url, 'adjudication.queue', { as: 'lena' });
       const splitEntries = queue.filter((q) => q.needsDecision > 0).length;
       expect(majorities).toBeGreaterThan(0);
       expect(splits).toBeGreaterThan(0);
@@ -116,7 +116,7 @@ describe('adjudication and export in browser mode', () => {
       await page.getByTestId('adj-accept-majorities').click();
       await page.getByTestId('adj-accept-confirm').click();
       await expect.poll(() => page.getByTestId('adj-left').getAttribute('data-left')).toBe(String(splitEntries));
-      const accepted = await callApi(server.url, 'adjudication.summary', {});
+      const accepted = await callApi(server.url, 'adjudication.summary', { as: 'lena' });
       for (const d of accepted.dimensions) expect(d.counts.majority).toBe(0);
       expect(accepted.dimensions.reduce((n, d) => n + d.counts.decided, 0)).toBe(majorities);
 
@@ -129,7 +129,7 @@ describe('adjudication and export in browser mode', () => {
       // Override an accepted majority on the first entry: refused without a rationale, accepted with one.
       const first = await focusState(page);
       expect(first.status).toBe('needs-decision');
-      const grid = await callApi(server.url, 'adjudication.entry', { entryId: first.entryId });
+      const grid = await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: first.entryId });
       const majorityDim = grid.dimensions.find((d) => d.labelStatus === 'majority')!;
       expect(majorityDim).toBeTruthy();
       for (let i = 0; i < grid.dimensions.length && (await focusState(page)).dimension !== majorityDim.dimension; i++) await page.keyboard.press('ArrowDown');
@@ -141,14 +141,14 @@ describe('adjudication and export in browser mode', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => page.getByTestId('adj-error').textContent()).toMatch(/needs a rationale/);
       await waitIdle(page);
-      const refused = await callApi(server.url, 'adjudication.entry', { entryId: first.entryId });
+      const refused = await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: first.entryId });
       expect(refused.dimensions.find((d) => d.dimension === majorityDim.dimension)!.decision!.method).toBe('majority');
       await page.keyboard.type('The output fails on the shape check, as the minority said');
       await page.keyboard.press('Enter');
       // Focus moves on to the split that is still open.
       await page.locator('[data-testid=adjudication][data-busy=false] tr[data-focused=true][data-status=needs-decision]').waitFor();
       await expect
-        .poll(async () => (await callApi(server.url, 'adjudication.entry', { entryId: first.entryId })).dimensions.find((d) => d.dimension === majorityDim.dimension)!.decision)
+        .poll(async () => (await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: first.entryId })).dimensions.find((d) => d.dimension === majorityDim.dimension)!.decision)
         .toMatchObject({ method: 'adjudicated', decidedBy: 'lena', rationale: 'The output fails on the shape check, as the minority said' });
 
       // Walk every split with the keyboard: → picks a candidate, Enter decides, the grid moves on.
@@ -164,7 +164,7 @@ describe('adjudication and export in browser mode', () => {
       }
       expect(decided).toBe(splits);
       await expect.poll(() => page.getByTestId('adj-meeting-left').textContent()).toBe(`0 of ${splitEntries} left`);
-      expect(await callApi(server.url, 'adjudication.queue', {})).toEqual([]);
+      expect(await callApi(server.url, 'adjudication.queue', { as: 'lena' })).toEqual([]);
 
       // Undo the last decision (Ctrl+Z: u is a codebook hotkey here) and decide it again.
       const last = await focusState(page);
@@ -173,7 +173,7 @@ describe('adjudication and export in browser mode', () => {
       await waitIdle(page);
       const reopened = await focusState(page);
       expect(reopened).toMatchObject({ entryId: last.entryId, status: 'needs-decision' });
-      expect(await callApi(server.url, 'adjudication.queue', {})).toHaveLength(1);
+      expect(await callApi(server.url, 'adjudication.queue', { as: 'lena' })).toHaveLength(1);
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Enter');
       await expect.poll(() => meetingLeft(page)).toBe(0);
@@ -186,7 +186,7 @@ describe('adjudication and export in browser mode', () => {
       expect(events['decision.accept-majorities']).toBe(1);
       expect(events['decision.set']).toBe(majorities + 1 + splits + 1);
       expect(events['decision.undo']).toBe(1);
-      const done = await callApi(server.url, 'adjudication.summary', {});
+      const done = await callApi(server.url, 'adjudication.summary', { as: 'lena' });
       for (const d of done.dimensions) expect(d.counts['needs-decision'] + d.counts.majority).toBe(0);
 
       // Export: labels as CSV and the bug distribution as Markdown, downloaded, equal to the CLI's bytes.

@@ -132,7 +132,7 @@ describe('agreement view', () => {
         const failing = (await callApi(server.url, 'entries.list', { annotator: 'lead' })).filter((r) => r.passed === false).map((r) => r.id);
         const typeSets = await Promise.all(
           cli.annotators.map(async (n) => {
-            const pack = JSON.parse((await callApi(server.url, 'packs.export', { annotator: n })).text) as {
+            const pack = JSON.parse((await callApi(server.url, 'packs.export', { as: 'lead', annotator: n })).text) as {
               labels: { entry: string; dimension: string; value: unknown }[];
               submissions: { entry: string; status: string }[];
             };
