@@ -147,6 +147,28 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     return true;
   }
 
+  /** One annotator's note on an entry, or its submission status: written and logged when it changes. */
+  const ownRecords = {
+    note: { column: 'text', empty: '', kind: 'note.set', read: q.noteOf },
+    submission: { column: 'status', empty: 'todo', kind: 'submission.set', read: q.statusOf },
+  } as const;
+  function writeOwn(table: keyof typeof ownRecords, annotator: string, entryId: string, value: string): EntryForAnnotator {
+    const a = labellerRow(annotator);
+    const entry = entryRow(entryId);
+    const { column, empty, kind, read } = ownRecords[table];
+    db.transaction(() => {
+      const before = (read.get(entry.id, a.id) as Record<string, string> | undefined)?.[column] ?? empty;
+      if (before === value) return;
+      const at = now();
+      db.prepare(
+        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
+      ).run(entry.id, a.id, value, at);
+      appendEvent(db, { actor: a.name, kind, entryId: entry.ext_id, before, after: value, at });
+    })();
+    return forAnnotator(entry, a.id);
+  }
+
   const handlers: SyncApiHandlers = {
     'project.info': (): ProjectInfo => {
       const row = db.prepare('SELECT name FROM project WHERE id = 1').get() as { name: string };
@@ -261,37 +283,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       })();
     },
 
-    'labels.setNote': ({ annotator, entryId, text }) => {
-      const a = labellerRow(annotator);
-      const entry = entryRow(entryId);
-      db.transaction(() => {
-        const before = (q.noteOf.get(entry.id, a.id) as { text: string } | undefined)?.text ?? '';
-        if (before === text) return;
-        const at = now();
-        db.prepare(
-          `INSERT INTO note (entry_id, annotator_id, text, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (entry_id, annotator_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-        ).run(entry.id, a.id, text, at);
-        appendEvent(db, { actor: a.name, kind: 'note.set', entryId: entry.ext_id, before, after: text, at });
-      })();
-      return forAnnotator(entry, a.id);
-    },
+    'labels.setNote': ({ annotator, entryId, text }) => writeOwn('note', annotator, entryId, text),
 
-    'labels.setStatus': ({ annotator, entryId, status }) => {
-      const a = labellerRow(annotator);
-      const entry = entryRow(entryId);
-      db.transaction(() => {
-        const before = (q.statusOf.get(entry.id, a.id) as { status: SubmissionStatus } | undefined)?.status ?? 'todo';
-        if (before === status) return;
-        const at = now();
-        db.prepare(
-          `INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (entry_id, annotator_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-        ).run(entry.id, a.id, status, at);
-        appendEvent(db, { actor: a.name, kind: 'submission.set', entryId: entry.ext_id, before, after: status, at });
-      })();
-      return forAnnotator(entry, a.id);
-    },
+    'labels.setStatus': ({ annotator, entryId, status }) => writeOwn('submission', annotator, entryId, status),
 
     'imports.start': ({ path, format }): ImportJob => {
       const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
