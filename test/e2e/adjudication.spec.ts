@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../helpers/api.ts';
-import { launchChromium, newContext, openPage, type PageWatch } from '../helpers/browser.ts';
-import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
+import { expectCleanPage, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 
 // The done-when: adjudicate the demo project in browser mode, through to an export whose
 // bytes match what the CLI writes from the same database. Every wait is on something the user
@@ -23,14 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-function expectCleanPage(watch: PageWatch, server: ConcordServer): void {
-  const foreign = watch.requests.filter((u) => !u.startsWith(server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
-  expect(foreign).toEqual([]);
-  expect(watch.failedRequests).toEqual([]);
-  expect(watch.consoleErrors).toEqual([]);
-  expect(watch.pageErrors).toEqual([]);
-}
 
 /** The independent path: the CLI renders the same export from the same file. */
 function cliExport(dbPath: string, kind: string, format: string): Buffer {
@@ -214,7 +206,7 @@ describe('adjudication and export in browser mode', () => {
       // An open status is followed by an empty method; a decided one names its method and decider.
       expect(csv).toContain(',decided,adjudicated,lena,');
       expect(csv).not.toMatch(/,(majority|needs-decision),,/);
-      expectCleanPage(watch, server);
+      expectCleanPage(watch, server.origin);
     } finally {
       await ctx.close();
       await server.stop();

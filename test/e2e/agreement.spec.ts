@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAgreementReport, Figure } from '../../shared/agreement/report.ts';
 import { callApi } from '../helpers/api.ts';
-import { launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { demoFixtures } from '../helpers/fixtures.ts';
 
@@ -67,8 +67,7 @@ describe('agreement view', () => {
       const { page, watch } = await openPage(context);
       try {
         // The lead looks on as an adjudicator, whose own labels (none) never enter agreement.
-        await callApi(server.url, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-        await page.addInitScript(() => localStorage.setItem('concord.annotator', 'lead'));
+        await joinAsLead(page, server.url);
         const cli = await cliAlpha(server.dbPath);
 
         await page.goto(server.url);
@@ -199,8 +198,7 @@ describe('agreement view', () => {
         expect(old.alpha).not.toBe(all.alpha);
 
         // The Agreement view is the lead's (an adjudicator's): annotators label blind.
-        await callApi(server.url, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-        await page.addInitScript(() => localStorage.setItem('concord.annotator', 'lead'));
+        await joinAsLead(page, server.url);
         await page.goto(server.url);
         await page.getByTestId('view-tab-agreement').click();
         await waitReport(page);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../helpers/api.ts';
-import { launchChromium, newContext, openPage, type PageWatch } from '../helpers/browser.ts';
-import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
+import { expectCleanPage, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { demoFixtures, importSample } from '../helpers/fixtures.ts';
 
 // Browser mode end to end: `concord serve` on a temporary database, Chromium driving the built
@@ -22,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Nothing left the loopback server, nothing failed, no CSP violation or crash. */
-function expectCleanPage(watch: PageWatch, server: ConcordServer): void {
-  const foreign = watch.requests.filter((u) => !u.startsWith(server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
-  expect(foreign).toEqual([]);
-  expect(watch.requests.every((u) => u.startsWith('data:') || u.startsWith('blob:') || new URL(u).hostname === '127.0.0.1')).toBe(true);
-  expect(watch.failedRequests).toEqual([]);
-  expect(watch.consoleErrors).toEqual([]);
-  expect(watch.pageErrors).toEqual([]);
-}
 
 async function waitSaved(page: Page): Promise<void> {
   await page.locator('[data-testid=save-state][data-pending="0"]').waitFor();
@@ -151,7 +141,7 @@ describe('labeling workspace in browser mode', () => {
       expect(bobs.every((r) => Object.keys(r.labels).length === 0)).toBe(true);
 
       await page.screenshot({ path: join(server.dir, 'labeling.png') });
-      expectCleanPage(watch, server);
+      expectCleanPage(watch, server.origin);
     } finally {
       await context.close();
       await server.stop();
@@ -202,7 +192,7 @@ describe('labeling workspace in browser mode', () => {
       // The demo's annotators have labelled these entries; dana sees none of it.
       expect(await page.locator('[data-testid=label-panel] [aria-pressed=true]').count()).toBe(0);
       await page.locator('[data-testid=pane-ground-truth] .monaco-editor').waitFor();
-      expectCleanPage(watch, server);
+      expectCleanPage(watch, server.origin);
     } finally {
       await context.close();
       await server.stop();

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
 import { callApi } from '../helpers/api.ts';
-import { launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { importSample } from '../helpers/fixtures.ts';
 
@@ -114,8 +114,7 @@ describe('annotation packs end to end', () => {
     const context = await newContext(browser);
     const { page, watch } = await openPage(context);
     try {
-      await callApi(server.url, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-      await page.addInitScript(() => localStorage.setItem('concord.annotator', 'lead'));
+      await joinAsLead(page, server.url);
       const labelsBefore = (await callApi(server.url, 'project.info', {})).counts.labels;
       await page.goto(server.url);
       await page.getByTestId('view-tab-team').click();

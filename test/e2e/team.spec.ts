@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnnotatorProgress, ProjectInfo } from '../../shared/types.ts';
 import { callApi } from '../helpers/api.ts';
-import { launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { demoFixtures } from '../helpers/fixtures.ts';
 
@@ -59,8 +59,7 @@ describe('team view', () => {
       const context = await newContext(browser);
       const { page, watch } = await openPage(context);
       try {
-        await callApi(server.url, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-        await page.addInitScript(() => localStorage.setItem('concord.annotator', 'lead'));
+        await joinAsLead(page, server.url);
         const progressOf = async (name: string) => (await callApi(server.url, 'assignments.progress', {})).find((p) => p.annotator === name)!;
         const anaBefore = await progressOf('ana');
         expect(anaBefore.assigned).toBeGreaterThan(2);

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { expect } from 'vitest';
+import { callApi } from './api.ts';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Chromium from the system (never a downloaded one); CHROMIUM_PATH overrides. */
@@ -42,4 +44,20 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // Workers count too: a request from a Monaco worker to a CDN must show up in the watch.
   return context;
+}
+
+/** Nothing left the loopback server, nothing failed, no CSP violation or crash. */
+export function expectCleanPage(watch: PageWatch, origin: string): void {
+  const foreign = watch.requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  expect(foreign).toEqual([]);
+  expect(watch.requests.every((u) => u.startsWith('data:') || u.startsWith('blob:') || new URL(u).hostname === '127.0.0.1')).toBe(true);
+  expect(watch.failedRequests).toEqual([]);
+  expect(watch.consoleErrors).toEqual([]);
+  expect(watch.pageErrors).toEqual([]);
+}
+
+/** The study's lead: an adjudicator the page opens as (the lead's views answer no one else). */
+export async function joinAsLead(page: Page, serverUrl: string, name = 'lead'): Promise<void> {
+  await callApi(serverUrl, 'project.addAnnotator', { name, role: 'adjudicator' });
+  await page.addInitScript((who) => localStorage.setItem('concord.annotator', who), name);
 }
