@@ -241,30 +241,24 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
         appendEvent(db, { actor: s.key.annotator, kind: 'label.set', entryId: s.key.entry, dimension: s.key.dimension, before, after, at });
       }
     }
-    const upsertNote = db.prepare(
-      `INSERT INTO note (entry_id, annotator_id, text, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (entry_id, annotator_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-    );
-    for (const s of noteChanges) {
-      const { eid, aid } = ids(s.key);
-      upsertNote.run(eid, aid, s.best!.payload, s.best!.at);
-      if (s.current?.payload === s.best!.payload) summary.retimed++;
-      else {
-        summary.notesSet++;
-        appendEvent(db, { actor: s.key.annotator, kind: 'note.set', entryId: s.key.entry, before: s.current?.payload ?? '', after: s.best!.payload, at });
-      }
-    }
-    const upsertSubmission = db.prepare(
-      `INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (entry_id, annotator_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-    );
-    for (const s of subChanges) {
-      const { eid, aid } = ids(s.key);
-      upsertSubmission.run(eid, aid, s.best!.payload, s.best!.at);
-      if (s.current?.payload === s.best!.payload) summary.retimed++;
-      else {
-        summary.submissionsSet++;
-        appendEvent(db, { actor: s.key.annotator, kind: 'submission.set', entryId: s.key.entry, before: s.current?.payload ?? 'todo', after: s.best!.payload, at });
+    // Notes and submission statuses merge alike: one text per entry and annotator, newest wins.
+    const records = [
+      { changes: noteChanges, table: 'note', column: 'text', kind: 'note.set', empty: '', counter: 'notesSet' },
+      { changes: subChanges, table: 'submission', column: 'status', kind: 'submission.set', empty: 'todo', counter: 'submissionsSet' },
+    ] as const;
+    for (const { changes, table, column, kind, empty, counter } of records) {
+      const upsert = db.prepare(
+        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
+      );
+      for (const s of changes) {
+        const { eid, aid } = ids(s.key);
+        upsert.run(eid, aid, s.best!.payload, s.best!.at);
+        if (s.current?.payload === s.best!.payload) summary.retimed++;
+        else {
+          summary[counter]++;
+          appendEvent(db, { actor: s.key.annotator, kind, entryId: s.key.entry, before: s.current?.payload ?? empty, after: s.best!.payload, at });
+        }
       }
     }
     for (const p of summary.packs)
