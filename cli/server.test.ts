@@ -58,6 +58,7 @@ describe('browser-mode server', () => {
   });
 
   it('answers 401 without the valid token, whatever the method name', async () => {
+    // outside-ok: a hostile method name, sent as data
     for (const name of ['project.annotators', 'no.such.method', '../../etc/passwd', '']) {
       expect((await send(`/api/${name}`, { body: '{}' })).status).toBe(401);
       expect((await send(`/api/${name}`, { headers: { 'x-concord-token': 'wrong' }, body: '{}' })).status).toBe(401);

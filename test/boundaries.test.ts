@@ -26,7 +26,7 @@ function importsOf(file: string): string[] {
 
 function topFolder(file: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null;
-  return relative(root, resolve(root, file, '..', spec)).split(/[\\/]/)[0];
+  return relative(root, resolve(root, file, '..', spec)).split(/[\\/]/)[0];  // outside-ok: resolves an import specifier from its file
 }
 
 const rules: Record<string, { folders: string[]; forbid: RegExp[] }> = {

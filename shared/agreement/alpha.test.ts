@@ -10,7 +10,7 @@ interface Case {
   expected_alpha: number | null;
   data: RatingCell[][];
 }
-const cases: Case[] = JSON.parse(readFileSync(new URL('../../../shared/reference/kalpha-cases.json', import.meta.url), 'utf8')).cases;
+const cases: Case[] = JSON.parse(readFileSync(new URL('../../fixtures/reference/kalpha-cases.json', import.meta.url), 'utf8')).cases;
 
 describe('published reference cases', () => {
   it('has cases to check', () => expect(cases.length).toBeGreaterThan(10));

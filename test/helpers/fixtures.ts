@@ -1,16 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { repoRoot } from './concord-server.ts';
 
-/**
- * A Deep-Bench folder of the given format to import: the demo fixtures in the repository when
- * they are there, otherwise the format samples in the shared folder beside the clone (as CI has it).
- */
+/** A Deep-Bench folder of the given format to import: the demo fixtures in the repository. */
 export function importSample(format: 'dlbench' | 'taxonomy-data'): string {
-  const candidates = [join(repoRoot, 'fixtures', 'demo', format), resolve(repoRoot, '..', 'shared', 'formats', 'samples', format)];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no ${format} sample to import; looked in ${candidates.join(', ')}`);
-  return found;
+  const dir = join(repoRoot, 'fixtures', 'demo', format);
+  if (!existsSync(dir)) throw new Error(`no ${format} sample to import: ${dir} is missing`);
+  return dir;
 }
 
 export const demoFixtures = join(repoRoot, 'fixtures', 'demo');
