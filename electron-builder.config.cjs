@@ -26,6 +26,8 @@ module.exports = {
     '!**/*.map',
     // better-sqlite3's Node build and sources: the Electron build ships in resources/native.
     '!node_modules/better-sqlite3/{build,deps,src,benchmark,docs}/**',
+    // Runtime packages of the CLI and browser mode that esbuild already bundles into main.cjs.
+    '!node_modules/{zod,tsx,diff,krippendorff,esbuild,@esbuild,get-tsconfig,resolve-pkg-maps}{,/**}',
   ],
   extraResources: [
     { from: 'fixtures/demo', to: 'fixtures/demo', filter: ['**/*'] },
