@@ -1,7 +1,24 @@
 // electron-builder configuration for `npm run dist` (scripts/dist.mjs builds the app and the
 // Electron copy of better-sqlite3 first). Linux AppImage + deb, macOS dmg, Windows nsis.
 const { existsSync } = require('node:fs');
+const path = require('node:path');
 const { nativeTarget } = require('./scripts/native-target.cjs');
+
+/** The fuse settings of the packaged app (the test reads them back from a packed binary). */
+function electronFuses(FuseVersion, FuseV1Options, resetAdHocDarwinSignature) {
+  return {
+    version: FuseVersion.V1,
+    resetAdHocDarwinSignature,
+    strictlyRequireAllFuses: false,
+    [FuseV1Options.RunAsNode]: false,
+    [FuseV1Options.EnableCookieEncryption]: true,
+    [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+    [FuseV1Options.EnableNodeCliInspectArguments]: false,
+    [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+    [FuseV1Options.OnlyLoadAppFromAsar]: true,
+    [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+  };
+}
 
 // A native module cannot be cross-compiled: the package is built for the machine it is made on.
 const native = nativeTarget(__dirname);
@@ -50,6 +67,19 @@ module.exports = {
       );
     if (!existsSync(native.file))
       throw new Error(`${native.file} is missing: run "npm run dist" (it builds better-sqlite3 for Electron first).`);
+  },
+  // Electron Fuses, flipped in the packaged binary (electron-builder 25 has no option for them):
+  // no running as plain Node, no NODE_OPTIONS or --inspect, cookies encrypted, the app loaded only
+  // from app.asar and checked against its hash where Electron supports it (macOS, Windows), no
+  // extra privileges for file:// (the renderer comes from concord://).
+  async afterPack(context) {
+    const { flipFuses, FuseVersion, FuseV1Options } = require('@electron/fuses');
+    const name = context.packager.appInfo.productFilename;
+    const exe = {
+      darwin: path.join(context.appOutDir, `${name}.app`),
+      win32: path.join(context.appOutDir, `${name}.exe`),
+    }[context.electronPlatformName] ?? path.join(context.appOutDir, context.packager.executableName);
+    await flipFuses(exe, electronFuses(FuseVersion, FuseV1Options, context.electronPlatformName === 'darwin' && builderArch[context.arch] === 'arm64'));
   },
   linux: {
     target: ['AppImage', 'deb'],

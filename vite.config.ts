@@ -1,13 +1,25 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { META_CONTENT_SECURITY_POLICY } from './shared/csp.ts';
+
+/** Writes the app's one CSP (shared/csp.ts) into index.html's <meta> tag. */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'concord-csp',
+    transformIndexHtml: (html) => {
+      if (!html.includes('%CONCORD_CSP%')) throw new Error('renderer/index.html lost its %CONCORD_CSP% placeholder');
+      return html.replace('%CONCORD_CSP%', META_CONTENT_SECURITY_POLICY);
+    },
+  };
+}
 
 // The renderer is one static bundle: `concord serve` serves it over loopback HTTP and Electron
-// loads it from file://, so paths are relative (`base: './'`) and nothing comes from a network.
+// from its own concord:// protocol, so paths are relative (`base: './'`) and nothing comes from a network.
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   build: {
     outDir: fileURLToPath(new URL('./build/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -2,9 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isMethodName, parseArgs, type ApiHandlers } from '../shared/api.ts';
 import { TOKEN_HEADER } from '../shared/bridge.ts';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
+import { mimeTypeOf, staticFileOf } from '../shared/static-files.ts';
 import { serializeError, type ErrorCode } from '../shared/errors.ts';
 
 /**
@@ -31,22 +33,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-
-const mimeTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-};
+// One policy for every host (shared/csp.ts).
+export { CONTENT_SECURITY_POLICY };
 
 const statusOf: Record<ErrorCode, number> = { 'bad-input': 400, usage: 400, 'not-found': 404, conflict: 409, forbidden: 403, internal: 500 };
 
@@ -122,12 +110,12 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'usage', 'method not allowed');
-    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
-    const file = join(root, rel);
-    if (file !== root && !file.startsWith(root + sep)) return fail(res, 404, 'not-found', 'not found');
+    const rel = staticFileOf(pathname);
+    if (rel === null) return fail(res, 404, 'not-found', 'not found');
+    const file = join(root, ...rel.split('/'));
     if (!existsSync(file) || !statSync(file).isFile()) return fail(res, 404, 'not-found', 'not found');
     res.writeHead(200, {
-      'content-type': mimeTypes[extname(file)] ?? 'application/octet-stream',
+      'content-type': mimeTypeOf(file),
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron } from '../scripts/build.mjs';
 
@@ -41,7 +40,9 @@ const app = Object.assign(new EventEmitter(), {
   quit() {}, exit(code) { console.log(JSON.stringify({ exit: code })); process.exit(0); },
 });
 const session = { defaultSession: { webRequest: { onHeadersReceived() {} }, setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } };
-const electron = { app, session, BrowserWindow, ipcMain: { handle: (c, f) => handlers.set(c, f), removeHandler() {} },
+const schemes = new Map();
+const protocol = { registerSchemesAsPrivileged(list) { schemes.set('privileged', list); }, handle(scheme, fn) { schemes.set(scheme, fn); } };
+const electron = { app, session, protocol, BrowserWindow, ipcMain: { handle: (c, f) => handlers.set(c, f), removeHandler() {} },
   dialog: { showErrorBox: (t, m) => console.log(JSON.stringify({ errorBox: m })) }, Menu: { buildFromTemplate: (t) => t, setApplicationMenu() {} } };
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'electron' ? electron : load.call(this, request, ...rest); };
@@ -57,6 +58,8 @@ setTimeout(async () => {
     added: await call('project.addAnnotator', url, { name: 'Ada' }),
     bad: await call('project.addAnnotator', url, { name: '' }),
     foreign: await call('project.info', 'https://example.com/', {}),
+    privileged: schemes.get('privileged'),
+    traversal: schemes.has('concord') ? (await schemes.get('concord')({ url: 'concord://app/%2e%2e/%2e%2e/package.json' })).status : null,
   };
   console.log(JSON.stringify(out));
   app.emit('will-quit');
@@ -79,7 +82,9 @@ describe('bundled main process (Node, stand-in electron)', () => {
     const { r, out } = runMain(['--db', db]);
     expect(r.stderr).toBe('');
     expect(existsSync(db)).toBe(true);
-    expect(out.url).toBe(pathToFileURL(path.join(root, 'build', 'renderer', 'index.html')).href);
+    expect(out.url).toBe('concord://app/index.html');
+    expect(out.privileged).toEqual([{ scheme: 'concord', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+    expect(out.traversal).toBe(404);
     expect(out.preload).toBe(path.join(root, 'build', 'electron', 'preload.cjs'));
     expect(out.info.ok).toBe(true);
     expect(out.added).toMatchObject({ ok: true, result: { name: 'Ada' } });
@@ -87,8 +92,7 @@ describe('bundled main process (Node, stand-in electron)', () => {
     expect(out.foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
-  // Runs once the demo fixtures exist (skipped, and reported as skipped, until then).
-  it.skipIf(!existsSync(path.join(root, 'fixtures', 'demo')))('first run: creates concord.db in userData with the demo project', () => {
+  it('first run: creates concord.db in userData with the demo project', () => {
     const userData = path.join(dir, 'first-run');
     const { r, out } = runMain([], userData);
     expect(r.stderr).toBe('');

@@ -63,12 +63,15 @@ describe('electron-builder configuration', () => {
     else await expect(config.beforePack(ctx)).rejects.toThrow(/npm run dist/);
   });
 
-  it('packs only the compiled app and better-sqlite3\'s JavaScript (electron-builder --dir, fake Electron)', async () => {
+  it('packs only the compiled app and better-sqlite3\'s JavaScript, and sets the Electron fuses (electron-builder --dir, fake Electron)', async () => {
     // A real electron-builder run up to the unpacked app. The Electron binary cannot be fetched
     // here, so electronDist is a stand-in folder; the native module is a placeholder file.
     await buildElectron(path.join(root, 'build', 'electron'));
     const dist = temp('concord-fake-electron-');
-    writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\n');
+    // A stand-in binary with Electron's fuse wire (sentinel, version 1, 8 fuses, all at the
+    // defaults of a stock Electron: run-as-node, NODE_OPTIONS, --inspect and file:// privileges on).
+    const { SENTINEL } = require('@electron/fuses/dist/constants.js');
+    writeFileSync(path.join(dist, 'electron'), Buffer.concat([Buffer.from(`#!/bin/sh\n# ${SENTINEL}`), Buffer.from([1, 8]), Buffer.from('10110001'), Buffer.from('\n')]));
     chmodSync(path.join(dist, 'electron'), 0o755);
     writeFileSync(path.join(dist, 'electron.exe'), '');
     mkdirSync(path.join(dist, 'resources'));
@@ -94,6 +97,17 @@ describe('electron-builder configuration', () => {
         beforePack: undefined,
       },
     });
+    // The fuses as the packaged binary has them now (48 = off, 49 = on).
+    const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses');
+    const wire = await getCurrentFuseWire(path.join(out, 'linux-unpacked', 'concord'));
+    const on = (o: number) => wire[o] === 49;
+    expect(on(FuseV1Options.RunAsNode)).toBe(false);
+    expect(on(FuseV1Options.EnableCookieEncryption)).toBe(true);
+    expect(on(FuseV1Options.EnableNodeOptionsEnvironmentVariable)).toBe(false);
+    expect(on(FuseV1Options.EnableNodeCliInspectArguments)).toBe(false);
+    expect(on(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe(true);
+    expect(on(FuseV1Options.OnlyLoadAppFromAsar)).toBe(true);
+    expect(on(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe(false);
     const resources = path.join(out, 'linux-unpacked', 'resources');
     expect(readFileSync(path.join(resources, 'native', 'better_sqlite3.node'), 'utf8')).toBe('placeholder');
     expect(existsSync(path.join(resources, 'fixtures', 'demo', 'entries.jsonl'))).toBe(true);

@@ -4,12 +4,19 @@
 // an explanation that no longer matches a finding. The scanner lives in its own folder with its
 // own lockfile: it brings TypeScript 4.2 and ESLint 7, which must not meet the app's own.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judge, readFindings } from '../.ci/electronegativity/judge.mjs';
 import { buildElectron } from './build.mjs';
+
+/** Loads a dependency-free TypeScript module (esbuild strips the types). */
+async function importTs(file) {
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: [file], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'error' });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const toolDir = path.join(root, '.ci', 'electronegativity');
@@ -39,7 +46,9 @@ try {
     renameSync(path.join(app, `${name}.cjs`), path.join(app, `${name}.js`));
     rmSync(path.join(app, `${name}.cjs.map`), { force: true });
   }
-  copyFileSync(path.join(root, 'renderer', 'index.html'), path.join(app, 'index.html'));
+  // index.html as the build writes it: with the app's CSP in place of its placeholder.
+  const { META_CONTENT_SECURITY_POLICY } = await importTs(path.join(root, 'shared', 'csp.ts'));
+  writeFileSync(path.join(app, 'index.html'), readFileSync(path.join(root, 'renderer', 'index.html'), 'utf8').replace('%CONCORD_CSP%', META_CONTENT_SECURITY_POLICY));
 
   const report = path.join(work, 'report.csv');
   // -e: the Electron we ship, not a guess; AvailableSecurityFixesGlobalCheck is left out because

@@ -1,16 +1,15 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => {
-  const { fakeElectron } = await import('./fake-electron.ts');
+  const { fakeElectron } = await import('../../test/helpers/fake-electron.ts');
   const e = fakeElectron();
   return { default: e, ...e };
 });
 
 import { methodNames, type ApiHandlers } from '../../shared/api.ts';
 import { startApp, type OpenProject, type Service } from './app.ts';
-import { fakeElectron, FakeBrowserWindow, ipcEvent, type FakeElectron } from './fake-electron.ts';
+import { fakeElectron, FakeBrowserWindow, ipcEvent, type FakeElectron } from '../../test/helpers/fake-electron.ts';
 
 function fakeService(): Service {
   const s = Object.fromEntries(methodNames.map((m) => [m, vi.fn(() => ({ method: m }))])) as unknown as ApiHandlers;
@@ -60,8 +59,22 @@ describe('startApp', () => {
     expect(win.options.title).toBe('Concord');
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(win.options.webPreferences.preload).toBe(path.join('/repo', 'build', 'electron', 'preload.cjs'));
-    expect(win.loadURL).toHaveBeenCalledWith(pathToFileURL('/repo/build/renderer/index.html').href);
+    expect(win.loadURL).toHaveBeenCalledWith('concord://app/index.html');
     expect(e.Menu.setApplicationMenu).toHaveBeenCalled();
+  });
+
+  it('serves the built renderer on concord://app, registered before the window loads it', async () => {
+    start();
+    await e.becomeReady();
+    expect(e.protocol.handle).toHaveBeenCalledWith('concord', expect.any(Function));
+    expect(e.protocol.handle.mock.invocationCallOrder[0]).toBeLessThan(FakeBrowserWindow.instances[0].loadURL.mock.invocationCallOrder[0]);
+  });
+
+  it('with a dev server URL, serves nothing on concord:// and loads the dev server', async () => {
+    start({ env: { CONCORD_RENDERER_URL: 'http://localhost:5173/' } });
+    await e.becomeReady();
+    expect(e.protocol.handle).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances[0].loadURL).toHaveBeenCalledWith('http://localhost:5173/');
   });
 
   it('answers IPC from the window it loaded with the service', async () => {

@@ -6,6 +6,7 @@ import { formatError } from '../../shared/errors.ts';
 import { bindIpc, dialogPicker } from './ipc.ts';
 import { resolveLaunch, trustedSender, type Launch } from './launch.ts';
 import { menuTemplate } from './menu.ts';
+import { serveRenderer } from './protocol.ts';
 import { createMainWindow } from './window.ts';
 
 /** What db/project.ts provides: the API on one SQLite file. */
@@ -16,7 +17,7 @@ export type OpenProject = (
 ) => Promise<Service>;
 
 export interface AppDeps {
-  electron: Pick<typeof electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'dialog' | 'Menu'>;
+  electron: Pick<typeof electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'dialog' | 'Menu' | 'protocol'>;
   openProject: OpenProject;
   argv: string[];
   env: Record<string, string | undefined>;
@@ -32,7 +33,7 @@ export interface AppDeps {
  * stays a list of steps.
  */
 export function startApp(d: AppDeps): void {
-  const { app, BrowserWindow, ipcMain, dialog, Menu } = d.electron;
+  const { app, BrowserWindow, ipcMain, dialog, Menu, protocol } = d.electron;
   // Before anything reads userData: dev (package name "concord") and packaged builds share a folder.
   app.setName('Concord');
   // Two instances writing one database would fight over it; the second one focuses the first.
@@ -98,6 +99,7 @@ export function startApp(d: AppDeps): void {
 
   void app.whenReady().then(async () => {
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(d.platform, !app.isPackaged)));
+    if (launch.trusted.kind === 'app') serveRenderer(protocol, launch.rendererDir);
     try {
       // Open before showing anything: a database we cannot open gets a dialog, not a broken window.
       await service();

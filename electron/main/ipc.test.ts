@@ -2,9 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { methodNames, type ApiHandlers } from '../../shared/api.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { bindIpc, callMethod, dialogPicker } from './ipc.ts';
-import { fakeElectron, ipcEvent } from './fake-electron.ts';
+import { fakeElectron, ipcEvent } from '../../test/helpers/fake-electron.ts';
 
-const OURS = 'file:///app/build/renderer/index.html';
+const OURS = 'concord://app/index.html';
 
 function setup(service: Partial<ApiHandlers> = {}) {
   const e = fakeElectron();

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dbArgument, resolveLaunch, trustedSender, type LaunchInput } from './launch.ts';
 
@@ -21,7 +20,10 @@ describe('resolveLaunch', () => {
     expect(l.createDbDir).toBe(true);
     expect(l.demoDir).toBe(path.join('/repo', 'fixtures', 'demo'));
     expect(l.nativeBinding).toBe('/repo/.electron-native/x/better_sqlite3.node');
-    expect(l.rendererUrl).toBe(pathToFileURL(path.join('/repo', 'build', 'renderer', 'index.html')).href);
+    // Our own scheme, never file:// (whose pages share one opaque origin and extra privileges).
+    expect(l.rendererUrl).toBe('concord://app/index.html');
+    expect(l.rendererDir).toBe(path.join('/repo', 'build', 'renderer'));
+    expect(l.trusted).toEqual({ kind: 'app', scheme: 'concord', host: 'app' });
     expect(l.preload).toBe(path.join('/repo', 'build', 'electron', 'preload.cjs'));
   });
 
@@ -33,7 +35,8 @@ describe('resolveLaunch', () => {
     const l = resolveLaunch({ ...base, isPackaged: true, appPath: '/opt/app/resources/app.asar', env: { CONCORD_RENDERER_URL: 'http://localhost:5173' } });
     expect(l.nativeBinding).toBe(path.join('/opt/electron/resources', 'native', 'better_sqlite3.node'));
     expect(l.demoDir).toBe(path.join('/opt/electron/resources', 'fixtures', 'demo'));
-    expect(l.rendererUrl).toMatch(/^file:.*app\.asar\/build\/renderer\/index\.html$/);
+    expect(l.rendererUrl).toBe('concord://app/index.html');
+    expect(l.rendererDir).toBe(path.join('/opt/app/resources/app.asar', 'build', 'renderer'));
   });
 
   it('--db names the database, which starts without the demo', () => {
@@ -54,19 +57,21 @@ describe('resolveLaunch', () => {
 });
 
 describe('trustedSender', () => {
-  const ours = pathToFileURL('/repo/build/renderer/index.html').href;
-  const file = trustedSender({ kind: 'file', url: ours });
-  it('accepts our index.html with any hash or query', () => {
-    expect(file(ours)).toBe(true);
-    expect(file(`${ours}#/label/42`)).toBe(true);
-    expect(file(`${ours}?x=1`)).toBe(true);
+  const ours = trustedSender({ kind: 'app', scheme: 'concord', host: 'app' });
+  it('accepts pages of concord://app with any route, hash or query', () => {
+    expect(ours('concord://app/index.html')).toBe(true);
+    expect(ours('concord://app/index.html#/label/42')).toBe(true);
+    expect(ours('concord://app/index.html?x=1')).toBe(true);
   });
-  it('refuses other local files, web pages, garbage and missing frames', () => {
-    expect(file(pathToFileURL('/tmp/evil.html').href)).toBe(false);
-    expect(file(pathToFileURL('/repo/build/renderer/index.html.evil').href)).toBe(false);
-    expect(file('https://example.com/')).toBe(false);
-    expect(file('not a url')).toBe(false);
-    expect(file(undefined)).toBe(false);
+  it('refuses local files, other hosts of our scheme, web pages, garbage and missing frames', () => {
+    expect(ours('file:///repo/build/renderer/index.html')).toBe(false);
+    expect(ours('concord://evil/index.html')).toBe(false);
+    expect(ours('concord://app.evil/index.html')).toBe(false);
+    expect(ours('concord://user@app/index.html')).toBe(false);
+    expect(ours('https://app/index.html')).toBe(false);
+    expect(ours('https://example.com/')).toBe(false);
+    expect(ours('not a url')).toBe(false);
+    expect(ours(undefined)).toBe(false);
   });
   it('with a dev server, compares origins', () => {
     const dev = trustedSender({ kind: 'origin', origin: 'http://localhost:5173' });

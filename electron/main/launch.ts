@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConcordError } from '../../shared/errors.ts';
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './protocol.ts';
 
 /**
  * Where things are for this run: the database, the renderer, the demo fixtures and the Electron
@@ -31,12 +31,15 @@ export interface Launch {
   nativeBinding?: string;
   /** What the window loads. */
   rendererUrl: string;
+  /** The built renderer, served on concord://app (unused with a dev server URL). */
+  rendererDir: string;
   /** The only page allowed to call the API (see trustedSender). */
   trusted: TrustedRenderer;
   preload: string;
 }
 
-export type TrustedRenderer = { kind: 'file'; url: string } | { kind: 'origin'; origin: string };
+/** Our own scheme and host (concord://app), or a dev server's origin. */
+export type TrustedRenderer = { kind: 'app'; scheme: string; host: string } | { kind: 'origin'; origin: string };
 
 /** `--db <file>` or `--db=<file>`; anything else on the command line is Electron's or Chromium's. */
 export function dbArgument(argv: string[]): string | undefined {
@@ -68,8 +71,8 @@ export function resolveLaunch(input: LaunchInput): Launch {
     rendererUrl = u.href;
     trusted = { kind: 'origin', origin: u.origin };
   } else {
-    rendererUrl = pathToFileURL(path.join(buildDir, 'renderer', 'index.html')).href;
-    trusted = { kind: 'file', url: rendererUrl };
+    rendererUrl = APP_INDEX_URL;
+    trusted = { kind: 'app', scheme: APP_SCHEME, host: APP_HOST };
   }
   const nativeBinding = input.isPackaged
     ? path.join(input.resourcesPath, 'native', 'better_sqlite3.node')
@@ -81,14 +84,15 @@ export function resolveLaunch(input: LaunchInput): Launch {
     demoDir: input.isPackaged ? path.join(input.resourcesPath, 'fixtures', 'demo') : path.join(input.appPath, 'fixtures', 'demo'),
     nativeBinding,
     rendererUrl,
+    rendererDir: path.join(buildDir, 'renderer'),
     trusted,
     preload: path.join(buildDir, 'electron', 'preload.cjs'),
   };
 }
 
 /**
- * Whether an IPC sender is our renderer: the exact index.html file (query and hash aside) for
- * file://, since every local file shares the opaque "null" origin; the dev server's origin otherwise.
+ * Whether an IPC sender is our renderer: a page of concord://app (a custom scheme's URL has an
+ * opaque origin, so scheme and host are compared), or the dev server's origin.
  */
 export function trustedSender(trusted: TrustedRenderer): (frameUrl: string | undefined) => boolean {
   return (frameUrl) => {
@@ -100,8 +104,6 @@ export function trustedSender(trusted: TrustedRenderer): (frameUrl: string | und
       return false;
     }
     if (trusted.kind === 'origin') return u.origin === trusted.origin;
-    u.hash = '';
-    u.search = '';
-    return u.href === trusted.url;
+    return u.protocol === `${trusted.scheme}:` && u.host === trusted.host && !u.username && !u.password && !u.port;
   };
 }

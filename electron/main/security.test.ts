@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => {
-  const { fakeElectron } = await import('./fake-electron.ts');
+  const { fakeElectron } = await import('../../test/helpers/fake-electron.ts');
   const e = fakeElectron();
   return { default: e, ...e };
 });
 
 import electron from 'electron';
-import { FakeWebContents, type FakeElectron } from './fake-electron.ts';
+import { FakeWebContents, type FakeElectron } from '../../test/helpers/fake-electron.ts';
 import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security.ts';
 
 const fake = electron as unknown as FakeElectron;
@@ -23,10 +23,16 @@ describe('security (imported for its side effect)', () => {
     expect(fake.app.enableSandbox).toHaveBeenCalledTimes(1);
   });
 
-  it('blocks navigation, redirects, <webview> and window.open in every web contents', () => {
+  it('registers concord:// as a standard, secure scheme before the app is ready', () => {
+    expect(fake.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'concord', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    ]);
+  });
+
+  it('blocks navigation (of the page and of subframes), redirects, <webview> and window.open in every web contents', () => {
     const contents = new FakeWebContents();
     fake.app.emit('web-contents-created', {}, contents);
-    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+    for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview']) {
       const ev = preventable();
       contents.emit(name, ev, 'https://example.com/');
       expect(ev.preventDefault, name).toHaveBeenCalled();
@@ -54,15 +60,18 @@ describe('security (imported for its side effect)', () => {
     expect(checkHandler(null, 'media', 'file://', {})).toBe(false);
   });
 
-  it('sends the same CSP as the renderer\'s <meta> tag', () => {
+  it('sends the CSP that the built renderer\'s <meta> tag and browser mode carry, with the directives a meta tag cannot', async () => {
+    const { META_CONTENT_SECURITY_POLICY } = await import('../../shared/csp.ts');
+    const { CONTENT_SECURITY_POLICY: browserMode } = await import('../../cli/server.ts');
+    expect(browserMode).toBe(CONTENT_SECURITY_POLICY);
+    expect(META_CONTENT_SECURITY_POLICY).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
     const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
-    const meta = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/);
-    expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
+    expect(html).toMatch(/http-equiv="Content-Security-Policy"\s+content="%CONCORD_CSP%"/);
   });
 
-  it('has a CSP that allows only our own scripts and connections', () => {
+  it('has a CSP that allows only our own scripts and connections, no plugins, no base or form targets, no framing', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:; img-src 'self' data:; connect-src 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
   });
 

@@ -1,5 +1,7 @@
 import electron from 'electron';
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
+import { registerAppScheme } from './protocol.ts';
 
 /**
  * The security posture of the desktop host, in one place. Importing this module (for its side
@@ -7,16 +9,8 @@ import type { Session, WebContents, WebPreferences } from 'electron';
  * the default session; the exported pieces are what the side effect uses, so tests can check them.
  */
 
-/** Same policy as the renderer's <meta> CSP; sent as a header too so it holds even without the tag. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "worker-src 'self' blob:",
-  "font-src 'self' data:",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-].join('; ');
+/** The app's one CSP (shared/csp.ts): sent as a header too, so it holds even without the <meta> tag. */
+export { CONTENT_SECURITY_POLICY };
 
 /** webPreferences for every window we create; the preload is the only bridge to main. */
 export function secureWebPreferences(preload: string): WebPreferences {
@@ -34,9 +28,10 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** No navigation, no new windows, no <webview>: the app is one page that never leaves itself. */
+/** No navigation (of the page or of any frame in it), no new windows, no <webview>: the app is one page that never leaves itself. */
 export function hardenWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -55,9 +50,10 @@ export function hardenSession(session: Session): void {
   session.setPermissionCheckHandler(() => false);
 }
 
-/** The side effect: must run before app 'ready' (enableSandbox has to). */
-export function installSecurity(e: Pick<typeof electron, 'app' | 'session'>): void {
+/** The side effect: must run before app 'ready' (enableSandbox and the scheme registration have to). */
+export function installSecurity(e: Pick<typeof electron, 'app' | 'session' | 'protocol'>): void {
   e.app.enableSandbox();
+  registerAppScheme(e.protocol);
   e.app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   void e.app.whenReady().then(() => hardenSession(e.session.defaultSession));
 }

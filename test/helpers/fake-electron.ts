@@ -64,6 +64,15 @@ export function fakeElectron() {
   const session = { defaultSession: fakeSession() };
   const dialog = { showOpenDialog: vi.fn(), showErrorBox: vi.fn() };
   const Menu = { buildFromTemplate: vi.fn((t: unknown) => ({ template: t })), setApplicationMenu: vi.fn() };
+  const schemeHandlers = new Map<string, (request: { url: string }) => Promise<Response> | Response>();
+  const protocol = {
+    schemeHandlers,
+    registerSchemesAsPrivileged: vi.fn(),
+    handle: vi.fn((scheme: string, fn: (request: { url: string }) => Promise<Response> | Response) => {
+      if (schemeHandlers.has(scheme)) throw new Error(`second handler for ${scheme}://`);
+      schemeHandlers.set(scheme, fn);
+    }),
+  };
   FakeBrowserWindow.instances = [];
   return {
     app,
@@ -71,6 +80,7 @@ export function fakeElectron() {
     session,
     dialog,
     Menu,
+    protocol,
     BrowserWindow: FakeBrowserWindow,
     /** Resolves app.whenReady() and lets the promise callbacks run. */
     async becomeReady() {
