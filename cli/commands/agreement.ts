@@ -74,7 +74,7 @@ function perCategoryRows(table: CoefficientTable): string[][] {
 function humanReport(file: string, t: CoefficientTable): string {
   const out: string[] = [];
   out.push(
-    `Agreement on ${file}: ${t.raters.length} raters, ${t.units} rated units (${t.pairable} with two or more ratings), ${t.categories.length} categories, ${t.level}${t.level === 'ordinal' ? ` (${t.weights} weights)` : ''}`,
+    `Agreement on ${file}: ${t.raters.length} raters, ${t.units} rated units (${t.pairable} with two or more ratings), ${t.categories.length} ${t.categories.length === 1 ? 'category' : 'categories'}, ${t.level}${t.level === 'ordinal' ? ` (${t.weights} weights)` : ''}`,
   );
   out.push(`Bootstrap: ${t.bootstrap.resamples} resamples over units, seed ${t.bootstrap.seed}`);
   out.push('', ...alignedTable(coefficientRows(t.coefficients)));

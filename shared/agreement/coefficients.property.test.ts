@@ -70,9 +70,11 @@ function textbook(matrixIn: Cell[][], q: number, W: number[][]) {
   const undefinedAll: Plain = { value: null, pa: null, pe: null, se: null };
 
   const variance = (terms: number[], center: number) => sum(terms.map((t) => (t - center) ** 2)) / (n * (n - 1));
-  const chanceCorrected = (pe: number, peI: ((i: number) => number) | null): Plain => {
+  // AC and Brennan-Prediger need two categories or more; the others are undefined when chance agreement is 1.
+  const chanceCorrected = (pe: number, peI: ((i: number) => number) | null, fromCategoryCount = false): Plain => {
     if (pa === null) return undefinedAll;
-    if (q < 2 || pe >= 1 - 1e-12) return { value: null, pa, pe: q < 2 ? null : pe, se: null };
+    if (fromCategoryCount && q < 2) return { value: null, pa, pe: null, se: null };
+    if (pe >= 1 - 1e-12) return { value: null, pa, pe, se: null };
     const k = (pa - pe) / (1 - pe);
     const terms = matrix.map((_, i) => {
       const ki = ((n / n2) * (paI[i] - pe * (two[i] ? 1 : 0))) / (1 - pe);
@@ -92,10 +94,10 @@ function textbook(matrixIn: Cell[][], q: number, W: number[][]) {
 
   // Gwet's AC1/AC2: pe = Tw / (q (q - 1)) sum_k pi_k (1 - pi_k).
   const factor = Tw / (q * (q - 1));
-  const gwet = chanceCorrected(factor * sum(pi.map((p) => p * (1 - p))), (i) => (factor * sum(rik[i].map((c, k) => c * (1 - pi[k])))) / ri[i]);
+  const gwet = chanceCorrected(factor * sum(pi.map((p) => p * (1 - p))), (i) => (factor * sum(rik[i].map((c, k) => c * (1 - pi[k])))) / ri[i], true);
 
   // Brennan-Prediger: pe = Tw / q^2, no chance term per unit.
-  const bp = chanceCorrected(Tw / (q * q), null);
+  const bp = chanceCorrected(Tw / (q * q), null, true);
 
   // Conger's kappa over the raters who rated anything.
   const raters = Array.from({ length: R }, (_, g) => g).filter((g) => matrix.some((row) => row[g] !== null));

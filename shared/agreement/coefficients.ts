@@ -58,8 +58,7 @@ export interface CoefficientEstimates {
 
 export const REASONS = {
   nothingPairable: 'nothing is pairable: no unit has ratings from two or more raters',
-  oneCategory:
-    'only one category: chance agreement needs the number of categories the raters could choose from, and one category leaves nothing to chance',
+  oneCategory: 'only one category: this coefficient takes chance agreement from the number of categories, and one leaves nothing to chance',
   chanceIsOne: 'every rating is the same category: chance agreement is 1, so agreement cannot be told from chance',
   noSharedUnit: 'the two raters rated no unit in common',
   noPairDefined: "no pair of raters has a defined Cohen's kappa",
@@ -222,15 +221,16 @@ export function estimateCoefficients(prep: PreparedRatings, options: { draw?: In
   const conger = congerChance(prep, byRater, ratersActive);
 
   const percent: Estimate = { value: pa, pa, pe: null, se: null, units: n2 };
-  const chanceCorrected = (pe: number): Estimate => {
-    if (q < 2) return undefinedEstimate(REASONS.oneCategory, n, pa, null);
+  // AC1/AC2 and Brennan-Prediger take chance from the number of categories, which one category cannot give.
+  const chanceCorrected = (pe: number, fromCategoryCount: boolean): Estimate => {
+    if (fromCategoryCount && q < 2) return undefinedEstimate(REASONS.oneCategory, n, pa, null);
     if (pe >= 1 - CHANCE_TOLERANCE) return undefinedEstimate(REASONS.chanceIsOne, n, pa, pe);
     return { value: kappa(pa, pe), pa, pe, se: null, units: n };
   };
-  const fleiss = chanceCorrected(peFleiss);
-  const congerEst = chanceCorrected(conger.pe);
-  const gwet = chanceCorrected(peGwet);
-  const bp = chanceCorrected(peBP);
+  const fleiss = chanceCorrected(peFleiss, false);
+  const congerEst = chanceCorrected(conger.pe, false);
+  const gwet = chanceCorrected(peGwet, true);
+  const bp = chanceCorrected(peBP, true);
 
   if (withVariance && n >= 2) {
     // Each unit's linearised term; see irrCAC's *.raw functions.
@@ -415,10 +415,6 @@ function cohenPairs(prep: PreparedRatings, draw: Int32Array, withVariance: boole
           rowWeighted[k] = sr;
           colWeighted[k] = sc;
         }
-      if (q < 2) {
-        out.push({ ...undefinedEstimate(REASONS.oneCategory, n, pa), raters });
-        continue;
-      }
       if (pe >= 1 - CHANCE_TOLERANCE) {
         out.push({ ...undefinedEstimate(REASONS.chanceIsOne, n, pa, pe), raters });
         continue;
