@@ -307,4 +307,3 @@ export function contractKeys(set: CoefficientSet) {
   };
 }
 
-export { DEFAULT_RESAMPLES, DEFAULT_SEED };
