@@ -156,6 +156,17 @@ describe('concord agreement --matrix', () => {
     expect((await run('--matrix', join(dir, 'missing.csv'), '--level', 'nominal')).code).toBe(2);
   });
 
+  it('refuses, before computing, a matrix too large for the resamples asked, and says which flag to lower', async () => {
+    const file = join(dir, 'big.csv');
+    const units = 20000;
+    const row = (g: number) => `r${g},${Array.from({ length: units }, (_, u) => ((u * 7 + g) % 5) + 1).join(',')}`;
+    writeFileSync(file, [`rater,${Array.from({ length: units }, (_, u) => `u${u}`).join(',')}`, ...[0, 1, 2, 3, 4, 5].map(row)].join('\n'));
+    const r = await run('--matrix', file, '--level', 'nominal', '--json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/too much for 1000 resamples; use --bootstrap \d+ or fewer/);
+  });
+
   it('exits 1 on usage errors', async () => {
     expect((await run('--matrix', raw4raters)).code).toBe(1);
     expect((await run('--matrix', raw4raters, '--level', 'interval')).code).toBe(1);

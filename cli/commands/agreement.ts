@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../shared/agreement/bootstrap.ts';
 import {
-  coefficientsOfMatrix,
+  coefficientTable,
+  coefficientWork,
   contractKeys,
   type Coefficient,
   type CoefficientLevel,
@@ -9,6 +10,7 @@ import {
   type CoefficientTable,
 } from '../../shared/agreement/coefficient-table.ts';
 import { parseReliabilityCsv } from '../../shared/agreement/matrix-csv.ts';
+import { codeRatingMatrix } from '../../shared/agreement/ratings.ts';
 import { isWeightScheme, type WeightScheme } from '../../shared/agreement/weights.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { intFlag, parseFlags, printJson, UsageError, type CliIO, type Command } from '../command.ts';
@@ -23,6 +25,9 @@ const options = {
   seed: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** Unit-steps one run may take (about five seconds on a laptop core); past it the command says which flag to lower. */
+const WORK_BUDGET = 5e8;
 
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '—' : x.toFixed(digits));
 
@@ -105,7 +110,19 @@ export default {
     const file = values.matrix;
     if (!existsSync(file)) throw new ConcordError('bad-input', `${file}: no such file`, { file });
     const matrix = parseReliabilityCsv(readFileSync(file, 'utf8'), level, file);
-    const table = coefficientsOfMatrix(matrix.rows, matrix.raters, level, { bootstrap: resamples, seed, weights });
+    const data = codeRatingMatrix(matrix.rows, level);
+    const work = coefficientWork(data, resamples);
+    if (work > WORK_BUDGET) {
+      const fits = Math.floor(WORK_BUDGET / coefficientWork(data, 0)) - 1;
+      throw new ConcordError(
+        'bad-input',
+        fits >= 1
+          ? `${matrix.raters.length} raters x ${matrix.units.length} units x ${data.values.keys.length} categories is too much for ${resamples} resamples; use --bootstrap ${Math.min(fits, resamples)} or fewer`
+          : `${matrix.raters.length} raters x ${matrix.units.length} units x ${data.values.keys.length} categories is more than this command computes in reasonable time`,
+        { file },
+      );
+    }
+    const table = coefficientTable(data, matrix.raters, { bootstrap: resamples, seed, weights });
     if (values.json) {
       printJson(io, {
         file,

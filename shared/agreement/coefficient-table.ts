@@ -236,6 +236,17 @@ function coefficientSet(data: CodedRatings, raters: string[], weights: WeightSch
   };
 }
 
+/**
+ * Roughly how many unit-steps `coefficientTable` takes: every figure (the table and, unless off,
+ * one per category) is estimated on the sample and on each resample, over the units, the raters
+ * and the pairs of raters. Lets a caller refuse a matrix before it takes minutes.
+ */
+export function coefficientWork(data: CodedRatings, resamples: number, perCategory = true): number {
+  const R = data.raterCount;
+  const figures = 1 + (perCategory ? data.values.keys.length : 0);
+  return figures * (1 + resamples) * Math.max(1, data.unitCount) * (R + (R * (R - 1)) / 2);
+}
+
 /** Recodes coded data as one category (code 1) against all the others (code 0). */
 export function oneVersusRest(data: CodedRatings, code: number): CodedRatings {
   const codes = data.codes.map((c) => (c < 0 ? -1 : c === code ? 1 : 0));

@@ -365,52 +365,64 @@ function congerChance(prep: PreparedRatings, byRater: Float64Array, active: numb
  */
 function cohenPairs(prep: PreparedRatings, draw: Int32Array, withVariance: boolean): PairEstimate[] {
   const { q, R, w, codes } = prep;
+  const P = (R * (R - 1)) / 2;
+  // One pass over the units fills every pair's margins (pairs in the order a < b).
+  const count = new Float64Array(P);
+  const agree = new Float64Array(P);
+  const rowShare = new Float64Array(P * q);
+  const colShare = new Float64Array(P * q);
+  for (let j = 0; j < draw.length; j++) {
+    const base = draw[j] * R;
+    let p = 0;
+    for (let a = 0; a < R; a++) {
+      const x = codes[base + a];
+      if (x < 0) {
+        p += R - 1 - a;
+        continue;
+      }
+      for (let b = a + 1; b < R; b++, p++) {
+        const y = codes[base + b];
+        if (y < 0) continue;
+        count[p]++;
+        agree[p] += w[x * q + y];
+        rowShare[p * q + x]++;
+        colShare[p * q + y]++;
+      }
+    }
+  }
   const out: PairEstimate[] = [];
-  const rowShare = new Float64Array(q);
-  const colShare = new Float64Array(q);
   const rowWeighted = new Float64Array(q);
   const colWeighted = new Float64Array(q);
-  for (let a = 0; a < R; a++)
-    for (let b = a + 1; b < R; b++) {
-      rowShare.fill(0);
-      colShare.fill(0);
-      let n = 0;
-      let agree = 0;
-      for (let j = 0; j < draw.length; j++) {
-        const i = draw[j];
-        const x = codes[i * R + a];
-        const y = codes[i * R + b];
-        if (x < 0 || y < 0) continue;
-        n++;
-        agree += w[x * q + y];
-        rowShare[x]++;
-        colShare[y]++;
-      }
+  for (let a = 0, p = 0; a < R; a++)
+    for (let b = a + 1; b < R; b++, p++) {
       const raters: [number, number] = [a, b];
+      const n = count[p];
       if (n === 0) {
         out.push({ ...undefinedEstimate(REASONS.noSharedUnit, 0), raters });
         continue;
       }
-      const pa = agree / n;
-      let pe = 0;
+      const pa = agree[p] / n;
+      const row = rowShare.subarray(p * q, p * q + q);
+      const col = colShare.subarray(p * q, p * q + q);
       for (let k = 0; k < q; k++) {
-        rowShare[k] /= n;
-        colShare[k] /= n;
+        row[k] /= n;
+        col[k] /= n;
       }
+      let pe = 0;
       if (prep.identity)
         for (let k = 0; k < q; k++) {
-          pe += rowShare[k] * colShare[k];
-          rowWeighted[k] = colShare[k];
-          colWeighted[k] = rowShare[k];
+          pe += row[k] * col[k];
+          rowWeighted[k] = col[k];
+          colWeighted[k] = row[k];
         }
       else
         for (let k = 0; k < q; k++) {
           let sr = 0;
           let sc = 0;
           for (let l = 0; l < q; l++) {
-            pe += w[k * q + l] * rowShare[k] * colShare[l];
-            sr += w[k * q + l] * colShare[l];
-            sc += w[l * q + k] * rowShare[l];
+            pe += w[k * q + l] * row[k] * col[l];
+            sr += w[k * q + l] * col[l];
+            sc += w[l * q + k] * row[l];
           }
           rowWeighted[k] = sr;
           colWeighted[k] = sc;
