@@ -156,6 +156,28 @@ describe('concord agreement --matrix', () => {
     expect((await run('--matrix', join(dir, 'missing.csv'), '--level', 'nominal')).code).toBe(2);
   });
 
+  it('reads the matrix the way alpha --matrix does: BOM, CRLF, quoted cells, and refuses what it cannot read', async () => {
+    const ok = join(dir, 'bom.csv');
+    writeFileSync(ok, '\ufeffrater,u1,"u,2",u3\r\nann,"Inference, training",Evaluation,\r\nben,"Inference, training",Evaluation,Evaluation\r\n');
+    const out = JSON.parse((await run('--matrix', ok, '--level', 'nominal', '--json', '--bootstrap', '0')).stdout);
+    expect(out).toMatchObject({ raters: ['ann', 'ben'], units: 3, pairable: 2, categories: ['Inference, training', 'Evaluation'] });
+    expect(out.percent.value).toBe(1);
+    for (const [name, text, where] of [
+      ['dup.csv', 'rater,u1\nann,a\nann,b\n', /line 3.*rater "ann" has two rows/],
+      ['empty.csv', '', /line 1.*empty/],
+      ['header.csv', 'coder,u1\nann,a\n', /line 1.*must start with "rater"/],
+      ['quote.csv', 'rater,u1\nann,"a\n', /never closed/],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = await run('--matrix', file, '--level', 'nominal', '--json');
+      expect(r.code, name).toBe(2);
+      expect(r.stdout, name).toBe('');
+      expect(r.stderr, name).toContain(file);
+      expect(r.stderr, name).toMatch(where);
+    }
+  });
+
   it('refuses, before computing, a matrix too large for the resamples asked, and says which flag to lower', async () => {
     const file = join(dir, 'big.csv');
     const units = 20000;

@@ -5,7 +5,7 @@
  *   percent agreement (pa), Fleiss' kappa, Conger's kappa, Gwet's AC1 / AC2, Brennan-Prediger,
  *   Cohen's kappa for each pair of raters, and the standard error of nominal Krippendorff's alpha.
  *
- * Every formula follows Gwet, K. L. (2014), Handbook of Inter-Rater Reliability, 4th ed. (ch. 2-5),
+ * Every formula follows Gwet, K. L. (2014), Handbook of Inter-Rater Reliability, 4th ed.,
  * as the irrCAC R package computes it (`R/agree.coeff3.raw.r`: pa.coeff.raw, fleiss.kappa.raw,
  * conger.kappa.raw, gwet.ac1.raw, bp.coeff.raw, krippen.alpha.raw; `R/agree.coeff2.r`: kappa2.table;
  * github.com/kgwet/irrCAC). In particular missing ratings are handled as irrCAC does:
@@ -233,7 +233,7 @@ export function estimateCoefficients(prep: PreparedRatings, options: { draw?: In
   const bp = chanceCorrected(peBP, true);
 
   if (withVariance && n >= 2) {
-    // Each unit's linearised term; see irrCAC's *.raw functions.
+    // Each unit's linearised term, as irrCAC's *.raw functions compute it.
     const scale = n / n2;
     const piW = new Float64Array(q);
     for (let k = 0; k < q; k++) {
@@ -243,6 +243,15 @@ export function estimateCoefficients(prep: PreparedRatings, options: { draw?: In
     }
     const sums = { percent: 0, fleiss: 0, conger: 0, gwet: 0, bp: 0 };
     const congerTerm = congerEst.value !== null ? conger.unitTerm(n) : null;
+    // (kappa*_i - kappa)^2 with kappa_i = (n/n2)(pa_i - pe [r_i >= 2]) / (1 - pe) and
+    // kappa*_i = kappa_i - 2 (1 - kappa)(pe_i - pe) / (1 - pe) (no pe_i for Brennan-Prediger).
+    const term = (est: Estimate, paI: number, pairable: number, peI: number | null) => {
+      const pe = est.pe!;
+      const k = est.value!;
+      const unit = (scale * (paI - pe * pairable)) / (1 - pe);
+      const x = peI === null ? unit : unit - (2 * (1 - k) * (peI - pe)) / (1 - pe);
+      return (x - k) ** 2;
+    };
     for (let j = 0; j < n; j++) {
       const i = draw[j];
       const m = ratings[i];
@@ -258,18 +267,11 @@ export function estimateCoefficients(prep: PreparedRatings, options: { draw?: In
       }
       fleissI /= m;
       gwetI = (acFactor * gwetI) / m;
-      const term = (est: Estimate, peI: number | null) => {
-        const pe = est.pe!;
-        const k = est.value!;
-        const unit = (scale * (paI - pe * pair)) / (1 - pe);
-        const x = peI === null ? unit : unit - (2 * (1 - k) * (peI - pe)) / (1 - pe);
-        return (x - k) ** 2;
-      };
       sums.percent += (scale * paI - pa) ** 2;
-      if (fleiss.value !== null) sums.fleiss += term(fleiss, fleissI);
-      if (gwet.value !== null) sums.gwet += term(gwet, gwetI);
-      if (bp.value !== null) sums.bp += term(bp, null);
-      if (congerTerm) sums.conger += term(congerEst, congerTerm(i));
+      if (fleiss.value !== null) sums.fleiss += term(fleiss, paI, pair, fleissI);
+      if (gwet.value !== null) sums.gwet += term(gwet, paI, pair, gwetI);
+      if (bp.value !== null) sums.bp += term(bp, paI, pair, null);
+      if (congerTerm) sums.conger += term(congerEst, paI, pair, congerTerm(i));
     }
     const se = (s: number) => Math.sqrt(s / (n * (n - 1)));
     percent.se = se(sums.percent);
@@ -293,10 +295,9 @@ export function estimateCoefficients(prep: PreparedRatings, options: { draw?: In
   };
 }
 
-
 /**
  * Conger's chance agreement pe = sum_kl w_kl (pbar_k pbar_l - s2_kl / r), from each rater's own
- * category shares p_gk = n_gk / n_g (Conger 1980; Gwet 2014, sec. 2.5) over the r raters who rated
+ * category shares p_gk = n_gk / n_g (Conger 1980; Gwet 2014) over the r raters who rated
  * anything, s2_kl their covariance across raters. `unitTerm(n)` gives each unit's chance term for
  * irrCAC's variance, pe_i = sum_g lambda_ig / (r (r - 1)).
  */
@@ -360,7 +361,7 @@ function congerChance(prep: PreparedRatings, byRater: Float64Array, active: numb
 
 /**
  * Cohen's kappa for every pair of raters on the units both rated, weighted as given, with the
- * standard error of irrCAC's kappa2.table (Gwet 2014, sec. 2.3; Fleiss, Cohen & Everitt 1969):
+ * standard error of irrCAC's kappa2.table (Gwet 2014; Fleiss, Cohen & Everitt 1969):
  * var = (sum_kl p_kl (w_kl - (1 - k)(pbar_.k + pbar_l.))^2 - (pa - 2 (1 - k) pe)^2) / (n (1 - pe)^2).
  */
 function cohenPairs(prep: PreparedRatings, draw: Int32Array, withVariance: boolean): PairEstimate[] {
@@ -465,7 +466,7 @@ function meanOfPairs(pairs: PairEstimate[]): Estimate {
 }
 
 /**
- * Gwet's standard error of Krippendorff's alpha (Gwet 2014, sec. 4.4; irrCAC krippen.alpha.raw),
+ * Gwet's standard error of Krippendorff's alpha (Gwet 2014; irrCAC krippen.alpha.raw),
  * on the units with two or more ratings, for the weights given (identity: nominal alpha). Returns
  * the alpha of Gwet's formulation too (with its pa and pe), which equals Krippendorff's for the same
  * weights, so a test can hold the two together. `df` is the rated units minus one, as irrCAC takes it.

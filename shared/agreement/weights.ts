@@ -1,6 +1,6 @@
 /**
  * Agreement weights between categories, as irrCAC defines them (Gwet 2014, Handbook of Inter-Rater
- * Reliability, 4th ed., ch. 3; irrCAC `R/weights.gen.r`): w[k][l] = 1 for identical categories and
+ * Reliability, 4th ed.; irrCAC `R/weights.gen.r`): w[k][l] = 1 for identical categories and
  * less for categories further apart. Identity weights give the unweighted coefficients.
  */
 
