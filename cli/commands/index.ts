@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import agreement from './agreement.ts';
 import alpha from './alpha.ts';
 import assign from './assign.ts';
 import backup from './backup.ts';
@@ -11,4 +12,4 @@ import pack from './pack.ts';
 import serve from './serve.ts';
 
 /** Every `concord` command, in the order `concord --help` lists them. */
-export const commands: Command[] = [importCommand, info, assign, alpha, decide, exportCommand, pack, backup, serve, bench];
+export const commands: Command[] = [importCommand, info, assign, alpha, agreement, decide, exportCommand, pack, backup, serve, bench];

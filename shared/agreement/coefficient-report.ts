@@ -1,0 +1,286 @@
+/**
+ * Every agreement coefficient of a team on a codebook, pooled and per dimension, from the same
+ * labels `buildAgreementReport` takes and on the same units as its alphas: a unit is an entry and
+ * a dimension (where the dimension applies and someone labelled it), or an entry, a dimension and a
+ * value for the per-category figures.
+ *
+ * The coefficients compare one category per rating, so sets are read as follows (and each
+ * dimension's `treatment` says so):
+ * - single: the value; ordinal: the value, weighted by its distance on the codebook scale;
+ * - multi: the set as a whole, two sets agreeing only when equal (each distinct set is a category);
+ *   per value: present or absent;
+ * - tree: the set of types as a whole (the level of the primary alpha); per type and per
+ *   type::subtype: present or absent;
+ * - checklist: every entry x item is a unit that holds or not; per item: holds or not;
+ * - pooled: one unit per entry and categorical dimension, sets compared by exact match of their
+ *   full values (the units and values of the report's pooled nominal alpha).
+ */
+import { TREE_SEPARATOR, dimensionApplies, isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import type { Codebook, Dimension } from '../codebook/schema.ts';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
+import { coefficientTable, type CategoryCoefficients, type CoefficientTable } from './coefficient-table.ts';
+import type { CodedRatings } from './ratings.ts';
+import type { AgreementLabel } from './report.ts';
+import type { WeightScheme } from './weights.ts';
+
+export interface CoefficientReportOptions {
+  /** Bootstrap resamples per figure (default 1,000; 0 for none). */
+  bootstrap?: number;
+  seed?: number;
+  /** Only these annotators, in this order (default: everyone in the labels, by name). */
+  annotators?: string[];
+  /** Only this dimension id; the pooled figures are then left out. */
+  dimension?: string;
+  /** Weights for ordinal dimensions (default irrCAC's ordinal weights). */
+  weights?: WeightScheme;
+}
+
+export interface DimensionCoefficients {
+  id: string;
+  label: string;
+  kind: Dimension['kind'];
+  /** Entries where the dimension applies that carry at least one label. */
+  units: number;
+  /** How the coefficients read this kind of dimension. */
+  treatment: string;
+  /** Null for free text. */
+  table: CoefficientTable | null;
+  /** Labels left out, and why. */
+  ignored: { count: number; reason: string }[];
+}
+
+export interface CoefficientReport {
+  codebook: { id: string; version: string };
+  raters: string[];
+  bootstrap: { resamples: number; seed: number };
+  /** Null when one dimension was asked for. */
+  pooled: (CoefficientTable & { dimensions: string[]; treatment: string }) | null;
+  dimensions: DimensionCoefficients[];
+}
+
+const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
+
+/** Natural order of entry ids ("e2" before "e10"); the same order the alpha report puts units in. */
+export function compareIds(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * The cells of one dimension: the entries where it applies that someone labelled, x raters.
+ * The same units the alpha report builds (report.ts collects them the same way).
+ */
+function dimensionCells(dim: Dimension, labels: AgreementLabel[], raters: string[]): { units: string[]; cells: (LabelValue | undefined)[][] } {
+  const raterIndex = new Map(raters.map((r, i) => [r, i]));
+  const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator) && dimensionApplies(dim, { passed: l.passed }));
+  const units = [...new Set(own.map((l) => l.entryId))].sort(compareIds);
+  const unitIndex = new Map(units.map((u, i) => [u, i]));
+  const cells = raters.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
+  for (const l of own) if (!isEmptyValue(l.value)) cells[raterIndex.get(l.annotator)!][unitIndex.get(l.entryId)!] = l.value;
+  return { units, cells };
+}
+
+/**
+ * Codes rows of category keys (null = missing) over a fixed category list: the known categories
+ * first, in order, then any other key in order of first use. Unit-major, as CodedRatings wants.
+ */
+function codeCategories(rows: (string | null)[][], known: string[], level: 'nominal' | 'ordinal'): CodedRatings {
+  const keys = [...known];
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const R = rows.length;
+  const U = R ? rows[0].length : 0;
+  const codes = new Int32Array(U * R).fill(-1);
+  for (let u = 0; u < U; u++)
+    for (let r = 0; r < R; r++) {
+      const key = rows[r][u];
+      if (key === null) continue;
+      let code = index.get(key);
+      if (code === undefined) {
+        code = keys.length;
+        index.set(key, code);
+        keys.push(key);
+      }
+      codes[u * R + r] = code;
+    }
+  const values: CodedRatings['values'] = { keys };
+  if (level === 'ordinal') values.numbers = Float64Array.from(keys, (_, i) => i + 1);
+  return { level, unitCount: U, raterCount: R, codes, values };
+}
+
+const asList = (v: LabelValue | undefined): string[] | undefined => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined);
+const typeOf = (path: string) => path.split(TREE_SEPARATOR)[0];
+const SET_JOIN = '|';
+
+function labelOfValue(dim: Dimension): (id: string) => string {
+  const labels = new Map<string, string>();
+  for (const t of dim.values) {
+    labels.set(t.id, t.label);
+    for (const s of t.children ?? []) labels.set(`${t.id}${TREE_SEPARATOR}${s.id}`, `${t.label} › ${s.label}`);
+  }
+  return (id) => labels.get(id) ?? id;
+}
+
+/** A set as one category key, its members in codebook order (then by id), so equal sets read alike. */
+function setKey(ids: string[], order: Map<string, number>): string {
+  return [...new Set(ids)].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0)).join(SET_JOIN);
+}
+
+/** Present/absent per value: the binary data of one value of a set-valued dimension. */
+function presence(cells: (LabelValue | undefined)[][], has: (v: LabelValue) => boolean): CodedRatings {
+  return codeCategories(
+    cells.map((row) => row.map((v) => (v === undefined ? null : has(v) ? 'present' : 'absent'))),
+    ['absent', 'present'],
+    'nominal',
+  );
+}
+
+interface Maker {
+  raters: string[];
+  resamples: number;
+  seed: number;
+  weights?: WeightScheme;
+}
+
+function table(make: Maker, data: CodedRatings, labelOf: (k: string) => string, perCategory: boolean): CoefficientTable {
+  return coefficientTable(data, make.raters, { bootstrap: make.resamples, seed: make.seed, weights: make.weights, labelOf, perCategory });
+}
+
+function valueFigure(make: Maker, id: string, label: string, kind: CategoryCoefficients['kind'], data: CodedRatings): CategoryCoefficients {
+  return { id, label, kind, coefficients: table(make, data, (k) => k, false).coefficients };
+}
+
+function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker): DimensionCoefficients {
+  const { units, cells } = dimensionCells(dim, labels, make.raters);
+  const labelOf = labelOfValue(dim);
+  const ids = dim.values.map((v) => v.id);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const base = { id: dim.id, label: dim.label, kind: dim.kind, units: units.length, ignored: [] as DimensionCoefficients['ignored'] };
+  switch (dim.kind) {
+    case 'single': {
+      const rows = cells.map((row) => row.map((v) => (typeof v === 'string' ? v : null)));
+      return { ...base, treatment: 'one value per entry; per category: that value against the others', table: table(make, codeCategories(rows, ids, 'nominal'), labelOf, true) };
+    }
+    case 'ordinal': {
+      let unknown = 0;
+      const rows = cells.map((row) =>
+        row.map((v) => {
+          if (v === undefined) return null;
+          if (typeof v === 'string' && order.has(v)) return v;
+          unknown++;
+          return null;
+        }),
+      );
+      if (unknown) base.ignored.push({ count: unknown, reason: 'value not on the codebook scale, so it has no rank' });
+      const data = codeCategories(rows, ids, 'ordinal');
+      return {
+        ...base,
+        treatment: 'one value per entry on the codebook scale, weighted by distance; per category: that value against the others',
+        table: table(make, data, labelOf, true),
+      };
+    }
+    case 'multi': {
+      const rows = cells.map((row) => row.map((v) => (asList(v) ? setKey(asList(v)!, order) : null)));
+      const t = table(make, codeCategories(rows, [], 'nominal'), (k) => k.split(SET_JOIN).map(labelOf).join(', '), false);
+      const seen = new Set(cells.flat().flatMap((v) => asList(v) ?? []));
+      const values = [...ids, ...[...seen].filter((v) => !order.has(v)).sort()];
+      t.perCategory = values.map((v) => valueFigure(make, v, labelOf(v), 'value', presence(cells, (x) => (asList(x) ?? []).includes(v))));
+      return {
+        ...base,
+        treatment: 'the set of values as a whole: two sets agree only when equal, each distinct set is a category; per value: present or absent',
+        table: t,
+      };
+    }
+    case 'tree': {
+      const rows = cells.map((row) => row.map((v) => (asList(v) ? setKey(asList(v)!.map(typeOf), order) : null)));
+      const t = table(make, codeCategories(rows, [], 'nominal'), (k) => k.split(SET_JOIN).map(labelOf).join(', '), false);
+      const seen = new Set(cells.flat().flatMap((v) => asList(v) ?? []));
+      const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((x) => !order.has(x))];
+      const subtypes = dim.values.flatMap((x) => (x.children ?? []).map((s) => `${x.id}${TREE_SEPARATOR}${s.id}`));
+      for (const p of seen) if (p.includes(TREE_SEPARATOR) && !subtypes.includes(p)) subtypes.push(p);
+      t.perCategory = [
+        ...types.map((x) => valueFigure(make, x, labelOf(x), 'type', presence(cells, (v) => (asList(v) ?? []).some((p) => typeOf(p) === x)))),
+        ...subtypes.map((p) => valueFigure(make, p, labelOf(p), 'subtype', presence(cells, (v) => (asList(v) ?? []).includes(p)))),
+      ];
+      return {
+        ...base,
+        treatment: 'the set of types as a whole: two sets agree only when equal, each distinct set is a category; per type and per type::subtype: present or absent',
+        table: t,
+      };
+    }
+    case 'checklist': {
+      const holds = (v: LabelValue | undefined, item: string): string | null =>
+        v && typeof v === 'object' && !Array.isArray(v) ? (v[item] === true ? 'present' : 'absent') : null;
+      const rows = cells.map((row) => dim.values.flatMap((item) => row.map((v) => holds(v, item.id))));
+      const t = table(make, codeCategories(rows, ['absent', 'present'], 'nominal'), (k) => k, false);
+      t.perCategory = dim.values.map((item) =>
+        valueFigure(make, item.id, item.label, 'item', codeCategories(cells.map((row) => row.map((v) => holds(v, item.id))), ['absent', 'present'], 'nominal')),
+      );
+      return { ...base, treatment: 'every entry x item is a unit that holds or not; per item: holds or not', table: t };
+    }
+    case 'text':
+      return { ...base, treatment: 'free text has no categories, so no coefficients', table: null };
+  }
+}
+
+function reportPooled(dims: Dimension[], labels: AgreementLabel[], make: Maker): CoefficientReport['pooled'] {
+  const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
+  const rows: (string | null)[][] = make.raters.map(() => []);
+  const known: string[] = [];
+  const labelOfKey = new Map<string, string>();
+  for (const dim of pooledDims) {
+    const { units, cells } = dimensionCells(dim, labels, make.raters);
+    const labelOf = labelOfValue(dim);
+    if (dim.kind === 'single' || dim.kind === 'ordinal')
+      for (const v of dim.values) {
+        known.push(`${dim.id}:${v.id}`);
+        labelOfKey.set(`${dim.id}:${v.id}`, `${dim.label}: ${v.label}`);
+      }
+    for (let r = 0; r < make.raters.length; r++)
+      for (let u = 0; u < units.length; u++) {
+        const list = asList(cells[r][u]);
+        // Qualified and sorted, exactly as the alpha report's pooled nominal figure reads them.
+        const key = list ? list.map((id) => `${dim.id}:${id}`).sort().join(SET_JOIN) : null;
+        if (list && key) labelOfKey.set(key, key.split(SET_JOIN).map((q) => `${dim.label}: ${labelOf(q.slice(dim.id.length + 1))}`).join(', '));
+        rows[r].push(key);
+      }
+  }
+  const t = table(make, codeCategories(rows, known, 'nominal'), (k) => labelOfKey.get(k) ?? k, false);
+  return {
+    ...t,
+    dimensions: pooledDims.map((d) => d.id),
+    treatment:
+      'one unit per entry and categorical dimension; each value is qualified by its dimension, and sets (multi, tree) are compared by exact match of their full values',
+  };
+}
+
+/**
+ * Every coefficient of part 1, with intervals, pooled over the categorical dimensions and per
+ * dimension, with per-category figures. Pure: the caller picks which labels count.
+ */
+export function buildCoefficientReport(codebook: Codebook, labels: AgreementLabel[], options: CoefficientReportOptions = {}): CoefficientReport {
+  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
+  const wanted = new Set(raters);
+  const used = labels.filter((l) => wanted.has(l.annotator));
+  const make: Maker = { raters, resamples, seed, weights: options.weights };
+  const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
+  return {
+    codebook: { id: codebook.id, version: codebook.version },
+    raters,
+    bootstrap: { resamples, seed },
+    pooled: options.dimension ? null : reportPooled(codebook.dimensions, used, make),
+    dimensions: dims.map((d) => reportDimension(d, used, make)),
+  };
+}
