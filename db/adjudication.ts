@@ -246,6 +246,7 @@ export function adjudicationSummary(db: Db, opts: StudyOptions = {}): Adjudicati
   const zero = (): Record<ConsensusStatus, number> => ({ agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 });
   const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero(), stale: 0, conflicts: 0 }]));
   let openEntries = 0;
+  let openConflicts = 0;
   for (const e of study.entries) {
     const cs = entryConsensus(study, e);
     for (const c of cs) {
@@ -254,9 +255,11 @@ export function adjudicationSummary(db: Db, opts: StudyOptions = {}): Adjudicati
       if (c.stale) d.stale++;
       if (c.conflict) d.conflicts++;
     }
-    if (queueItem(e.id, cs)) openEntries++;
+    const item = queueItem(e.id, cs);
+    if (item) openEntries++;
+    if (item?.conflicts) openConflicts++;
   }
-  return { dimensions: [...byDim.values()], openEntries };
+  return { dimensions: [...byDim.values()], openEntries, openConflicts };
 }
 
 export interface AdjudicationEntryOptions extends StudyOptions {

@@ -13,6 +13,8 @@ export interface AdjudicationSummary {
   dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number>; stale: number; conflicts: number }[];
   /** Entries with at least one open disagreement or stale decision. */
   openEntries: number;
+  /** Entries with an open conflict (what the queue's "conflicts" filter lists). */
+  openConflicts: number;
 }
 
 export interface AdjudicationEntry {
