@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcordError } from '../shared/errors.ts';
 import { acceptMajorities, adjudicationEntry, adjudicationQueue, adjudicationSummary, decide } from './adjudication.ts';
 import { agreementReport } from './agreement.ts';
+import { renderExport } from './exports/render.ts';
 import { runImport } from './import/index.ts';
 import { exportPack } from './packs/export.ts';
 import { importPacks } from './packs/merge.ts';
@@ -78,6 +79,9 @@ describe('importing labels that conflict with the results', () => {
     // Both entries are units, and both are pairable (two annotators each).
     expect(bug.units).toBe(2);
     expect(bug.measures[0].figure).toMatchObject({ units: 2, values: 4 });
+    // The reliability matrix behind it holds the same units, so alpha can be recomputed from it.
+    const matrix = renderExport(s.db, { kind: 'reliability-matrix', format: 'csv', dimension: 'bug' });
+    expect(matrix.shape === 'file' && matrix.file.content.split('\n')[0]).toBe(`rater,${PASSING},${FAILING}`);
   });
 });
 
