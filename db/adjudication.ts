@@ -11,6 +11,7 @@ import {
   type DecisionMethod,
   type DimensionConsensus,
   type QueueItem,
+  conflictReason,
 } from '../shared/consensus/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import type { Entry } from '../shared/types.ts';
@@ -193,17 +194,22 @@ function toDecision(r: DecisionRow): Decision {
   return { value: JSON.parse(r.value), method: r.method, decidedBy: r.decided_by, rationale: r.rationale, decidedAt: r.decided_at };
 }
 
-/** The dimensions that apply to an entry and can carry consensus (text revisions are not voted on). */
-export function consensusDimensions(codebook: Codebook, entry: { passed: boolean | null }): Dimension[] {
-  return codebook.dimensions.filter((d) => d.kind !== 'text' && dimensionApplies(d, entry));
-}
-
-/** Consensus of one entry on every dimension that applies to it. */
+/**
+ * Consensus of one entry on every dimension that applies to it, and on any dimension that does
+ * not apply but carries labels all the same: a conflict (a bug label on an output that passed).
+ */
 export function entryConsensus(study: Study, entry: StudyEntry): DimensionConsensus[] {
   const labels = study.labels.get(entry.rowId);
   const decisions = study.decisions.get(entry.rowId);
   const stale = study.stale.get(entry.rowId);
-  return consensusDimensions(study.codebook, entry).map((d) => consensusOf(d, labels?.get(d.id) ?? [], decisions?.get(d.id) ?? null, stale?.has(d.id) ?? false));
+  return study.codebook.dimensions
+    .filter((d) => d.kind !== 'text')
+    .flatMap((d) => {
+      const values = labels?.get(d.id) ?? [];
+      const applies = dimensionApplies(d, entry);
+      if (!applies && !values.some((v) => !isEmptyValue(v.value))) return [];
+      return [consensusOf(d, values, decisions?.get(d.id) ?? null, stale?.has(d.id) ?? false, applies ? null : conflictReason(d, entry.passed))];
+    });
 }
 
 /** The final value of every entry on every dimension (decision, else unanimous value), null without one. */
@@ -216,6 +222,8 @@ export function finalValues(study: Study): Map<string, Map<string, DimensionCons
 export interface QueueOptions extends StudyOptions {
   /** Only disagreements on this dimension. */
   dimension?: string;
+  /** Only entries with an open conflict (labels on a dimension that does not apply). */
+  conflicts?: boolean;
 }
 
 /** Entries with open disagreements (majority or needs-decision), most split first. */
@@ -226,7 +234,7 @@ export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] 
   for (const e of study.entries) {
     const dims = entryConsensus(study, e).filter((c) => opts.dimension === undefined || c.dimension === opts.dimension);
     const item = queueItem(e.id, dims);
-    if (item) items.push(item);
+    if (item && (!opts.conflicts || item.conflicts > 0)) items.push(item);
   }
   return orderQueue(items);
 }
@@ -236,18 +244,22 @@ export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] 
 export function adjudicationSummary(db: Db, opts: StudyOptions = {}): AdjudicationSummary {
   const study = readStudy(db, opts);
   const zero = (): Record<ConsensusStatus, number> => ({ agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 });
-  const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero(), stale: 0 }]));
+  const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero(), stale: 0, conflicts: 0 }]));
   let openEntries = 0;
+  let openConflicts = 0;
   for (const e of study.entries) {
     const cs = entryConsensus(study, e);
     for (const c of cs) {
       const d = byDim.get(c.dimension)!;
       d.counts[c.status]++;
       if (c.stale) d.stale++;
+      if (c.conflict) d.conflicts++;
     }
-    if (queueItem(e.id, cs)) openEntries++;
+    const item = queueItem(e.id, cs);
+    if (item) openEntries++;
+    if (item?.conflicts) openConflicts++;
   }
-  return { dimensions: [...byDim.values()], openEntries };
+  return { dimensions: [...byDim.values()], openEntries, openConflicts };
 }
 
 export interface AdjudicationEntryOptions extends StudyOptions {
@@ -353,9 +365,10 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
     const dim = dimensionOf(study.codebook, args.dimension);
     const e = study.entries.find((x) => x.id === args.entryId);
     if (!e) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
-    if (dim.kind === 'text' || !dimensionApplies(dim, e))
+    // A dimension that does not apply takes a decision only to settle a conflict (labels on it all the same).
+    const current = entryConsensus(study, e).find((c) => c.dimension === dim.id);
+    if (dim.kind === 'text' || !current)
       throw badInput(`${dim.label} ${dim.kind === 'text' ? 'is free text and takes no decision' : (dim.appliesNote ?? 'does not apply to this entry')}`, { field: 'dimension' });
-    const current = entryConsensus(study, e).find((c) => c.dimension === dim.id)!;
     const before = readDecision(db, e.rowId, dim.id);
     let after: DecisionState | null = null;
     if (args.value !== null && args.value !== undefined) {
@@ -370,7 +383,7 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
       writeDecision(db, e.rowId, dim.id, after);
       appendEvent(db, { actor: decidedBy, kind: 'decision.set', entryId: e.id, dimension: dim.id, before, after, at: after?.decidedAt });
     }
-    return consensusOf(dim, current.values, after);
+    return consensusOf(dim, current.values, after, false, current.conflict);
   })();
 }
 
@@ -395,7 +408,8 @@ export function acceptMajorities(db: Db, args: AcceptMajoritiesArgs): AcceptMajo
     const todo: { entry: StudyEntry; c: DimensionConsensus }[] = [];
     for (const e of study.entries)
       for (const c of entryConsensus(study, e))
-        if (c.status === 'majority' && (args.dimension === undefined || c.dimension === args.dimension)) todo.push({ entry: e, c });
+        // A conflict is the lead's to look at, never settled in bulk.
+        if (c.status === 'majority' && !c.conflict && (args.dimension === undefined || c.dimension === args.dimension)) todo.push({ entry: e, c });
     const result: AcceptMajoritiesResult = { accepted: todo.length, decisions: todo.map(({ entry, c }) => ({ entryId: entry.id, dimension: c.dimension, value: c.proposal! })) };
     if (!todo.length) return result;
     const at = now();

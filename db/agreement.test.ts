@@ -44,7 +44,7 @@ function seed() {
       submission.run(ids[e], who[p], people[p][0] === 'cat' && e === 4 ? 'draft' : 'submitted', t);
     }),
   );
-  // Bug labels: on a failing entry, and a stray one on a passing entry that must not count.
+  // Bug labels: on a failing entry, and one on a passing entry (a conflict: it counts, as the annotator's label).
   label.run(ids[0], who[0], 'bug', JSON.stringify(['misinterpretation']), '1.0.0', t);
   label.run(ids[0], who[1], 'bug', JSON.stringify(['misinterpretation', 'syntax-error']), '1.0.0', t);
   label.run(ids[1], who[0], 'bug', JSON.stringify(['syntax-error']), '1.0.0', t);
@@ -95,10 +95,16 @@ describe('agreementReport', () => {
     expect(r.dimensions[0].measures[0].figure.alpha).toBeCloseTo(alphaOfMatrix(stageMatrix([0, 3]), 'nominal').alpha!, 12);
   });
 
-  it('applies the bug tree to failing entries only', () => {
+  it('counts a bug label on a passing entry too: a conflict is still the annotator\'s label', () => {
     const bug = agreementReport(db, { bootstrap: 0, dimension: 'bug' }).dimensions[0];
-    expect(bug.units).toBe(1);
+    expect(bug.units).toBe(2);
+    // Only ann labelled the passing entry, so it pairs with nothing: 1 pairable unit, 2 values.
     expect(bug.measures[0].figure).toMatchObject({ units: 1, values: 2 });
+    const bob = db.prepare("SELECT id FROM annotator WHERE name = 'bob'").get() as { id: number };
+    const passing = db.prepare('SELECT id FROM entry WHERE passed = 1 ORDER BY id LIMIT 1').get() as { id: number };
+    db.prepare("INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, 'bug', ?, '1.0.0', 't')").run(passing.id, bob.id, JSON.stringify(['syntax-error']));
+    const again = agreementReport(db, { bootstrap: 0, dimension: 'bug' }).dimensions[0];
+    expect(again.measures[0].figure).toMatchObject({ units: 2, values: 4 });
   });
 
   it('filters by codebook version', () => {

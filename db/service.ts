@@ -16,6 +16,7 @@ import {
   type LabelValue,
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
+import { conflictReason } from '../shared/consensus/consensus.ts';
 import type {
   Annotator,
   AnnotatorRole,
@@ -257,7 +258,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const canonical = value === null || value === undefined ? null : canonicalLabelValue(dim, value);
       const stored = canonical === null || isEmptyValue(canonical) ? null : canonical;
       if (stored !== null && !dimensionApplies(dim, { passed: entry.passed === null ? null : entry.passed === 1 }))
-        throw badInput(`${dim.label} ${dim.appliesNote ?? 'does not apply to this entry'}`, { field: 'dimension' });
+        throw badInput(conflictReason(dim, entry.passed === null ? null : entry.passed === 1), { field: 'dimension' });
       db.transaction(() => writeLabel(entry, a, dim, stored, 'label.set'))();
       return forAnnotator(entry, a.id);
     },

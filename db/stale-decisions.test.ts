@@ -60,7 +60,7 @@ describe('a stale decision', () => {
     expect(c).toMatchObject({ status: 'decided', stale: true, final: 'training', labelStatus: 'agreed' });
     expect(c.decision).toMatchObject({ value: 'training', decidedBy: 'lena' });
     expect(adjudicationQueue(s.db)).toEqual([
-      { entryId: 'e1', open: [{ dimension: 'stage', status: 'decided', support: 1, stale: true, reason: STALE_REASON }], needsDecision: 0, split: 0 },
+      { entryId: 'e1', open: [{ dimension: 'stage', status: 'decided', support: 1, stale: true, conflict: false, reason: STALE_REASON }], needsDecision: 0, conflicts: 0, split: 0 },
     ]);
     expect(STALE_REASON).toBe('labels changed since the decision');
     expect(summaryOf().openEntries).toBe(1);

@@ -83,6 +83,45 @@ export interface ImportWarning {
   line?: number;
   field?: string;
   message: string;
+  /** What kind of warning it is; warnings of one kind are shown as one line (`ImportSummary.groups`). */
+  kind?: string;
+  /** The published value a warning is about (an unplaced value), as written in the file. */
+  value?: string;
+}
+
+/** One line of an import summary: every warning of one kind, counted. */
+export interface ImportWarningGroup {
+  kind: string;
+  count: number;
+  /** The whole line, e.g. "289 entries have no published task: imported as General". */
+  message: string;
+}
+
+/** A published value the codebook could not place, listed once with the files that hold it. */
+export interface UnplacedValue {
+  /** The head field it sat in: stage, task or data. */
+  field: string;
+  value: string;
+  count: number;
+  /** Entry file names, in import order. */
+  files: string[];
+  /** Where each entry keeps it, e.g. metadata.publishedTask. */
+  metadataKey: string;
+}
+
+/**
+ * A label on a dimension that does not apply to its entry (a bug on an output that passed):
+ * imported, counted as the annotator's label, and listed for the lead to resolve.
+ */
+export interface ImportConflict {
+  entryId: string;
+  annotator: string;
+  dimension: string;
+  value: LabelValue;
+  /** Why it conflicts, in words: "Bug applies only to failing outputs; the entry's output passed". */
+  reason: string;
+  file: string;
+  line?: number;
 }
 
 export interface ImportSummary {
@@ -94,7 +133,14 @@ export interface ImportSummary {
   labels: number;
   annotatorsCreated: number;
   modelResults: number;
+  /** Every warning, one per file and problem (what `--json` prints in full). */
   warnings: ImportWarning[];
+  /** The warnings as people read them: one line per kind, with a count. */
+  groups: ImportWarningGroup[];
+  /** Published values left unplaced (kept in each entry's metadata). */
+  unplaced: UnplacedValue[];
+  /** Labels that conflict with their entry's result; imported, for the lead to resolve. */
+  conflicts: ImportConflict[];
 }
 
 export interface ImportProgress {

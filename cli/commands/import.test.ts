@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.ts';
 import { writeDeepBenchLike } from '../../db/import/synthetic.ts';
 import { dumpTables } from '../../db/import/testing.ts';
+import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import { runCommand } from '../testing.ts';
 import { commands } from './index.ts';
 import importCommand from './import.ts';
@@ -37,8 +38,10 @@ describe('concord import', () => {
     const a = await run(set.dlbenchDir, '--db', db, '--json');
     expect(a.code).toBe(0);
     const s1 = JSON.parse(a.stdout);
-    expect(s1).toMatchObject({ format: 'dlbench', entriesCreated: 520, entriesUpdated: 0, labels: 1560, annotatorsCreated: 1 });
-    expect(s1.warnings.length).toBeGreaterThanOrEqual(66);
+    // Every stage; every task but the 3 "Prediction"; every input type but the 58 stage-in-data entries'.
+    expect(s1).toMatchObject({ format: 'dlbench', entriesCreated: 520, entriesUpdated: 0, labels: 520 + 517 + 462, annotatorsCreated: 1 });
+    expect(s1.warnings).toHaveLength(66 + 58 + 289 + 3);
+    expect(s1.unplaced).toMatchObject([{ field: 'task', value: 'Prediction', count: 3 }]);
     expect(a.stderr).toMatch(/read 520\/520 files \(100%\)/);
     const b = await run(set.taxonomyDir, '--db', db, '--json', '--format', 'taxonomy-data');
     expect(b.code).toBe(0);
@@ -49,11 +52,72 @@ describe('concord import', () => {
     expect(tables.entry.filter((e) => e.passed === 0)).toHaveLength(325);
   });
 
-  it('prints a readable summary and the warnings without --json', async () => {
+  it('prints a readable summary and the warnings, one line per kind, without --json', async () => {
     const r = await run(join(samples, 'dlbench'), '--db', join(dir, 'p.db'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/entries created {2}3/);
-    expect(r.stderr).toMatch(/warning: .*classes-tinynet_init, 7\.txt, line 1, field "stage": stage and data are swapped/);
+    expect(r.stderr).toMatch(/^warning: 1 entry has stage and data swapped: imported as input type and stage$/m);
+    expect(r.stderr).toMatch(/^warning: 2 entries have no published task: imported as General$/m);
+  });
+
+  it('groups the warnings of the full release: a line per kind with its count, the file-by-file list with --json', async () => {
+    const set = writeDeepBenchLike(join(dir, 'set'), { seed: 3 });
+    const r = await run(set.dlbenchDir, '--db', join(dir, 'p.db'));
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    // In the order each kind first appears in the (sorted) files.
+    expect(warnings).toEqual([
+      'warning: 289 entries have no published task: imported as General',
+      'warning: 58 entries have the stage in the data field: imported as stage',
+      'warning: 66 entries have stage and data swapped: imported as input type and stage',
+      expect.stringMatching(/^warning: 3 values not placed: task "Prediction" \(3 files: [^,]+\.txt, [^,]+\.txt, [^,]+\.txt\); kept in the entries' metadata \(publishedTask\)$/),
+    ]);
+    expect(r.stderr).toMatch(/every warning, file by file, is in the --json summary/);
+    expect(r.stderr).toMatch(/--map task:Prediction=<value id>/);
+    expect(r.stdout).toMatch(/warnings {9}416/);
+  });
+
+  it('places a value the codebook cannot with --map, and refuses a bad map as a usage error', async () => {
+    const set = writeDeepBenchLike(join(dir, 'set'), { entries: 120, results: 0, swapped: 5, seed: 5 });
+    const db = join(dir, 'p.db');
+    const bad = await run(set.dlbenchDir, '--db', db, '--map', 'task:Prediction=forecasting-ish');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/task has no value "forecasting-ish"/);
+    expect(existsSync(db)).toBe(false);
+    const dim = await run(set.dlbenchDir, '--db', db, '--map', 'mood:Prediction=happy');
+    expect(dim.code).toBe(1);
+    expect(dim.stderr).toMatch(/"mood" is not a published dimension \(one of: stage, task, input\)/);
+    const shape = await run(set.dlbenchDir, '--db', db, '--map', 'Prediction');
+    expect(shape.code).toBe(1);
+    expect(shape.stderr).toMatch(/<dimension>:<published value>=<value id>/);
+    const other = await run(join(samples, 'annotations.csv'), '--db', db, '--map', 'task:Prediction=regression');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/--map reads published values of Deep-Bench entry files/);
+
+    const ok = await run(set.dlbenchDir, '--db', db, '--json', '--map', 'task:Prediction=time-series-prediction', '--map', 'stage:Deployment=inference');
+    expect(ok.code).toBe(0);
+    const s = JSON.parse(ok.stdout);
+    expect(s.unplaced).toEqual([]);
+    expect(s.groups.map((g: { kind: string }) => g.kind)).not.toContain('unplaced-value');
+    const tables = snapshot(db) as { label: { dimension: string; value: string }[] };
+    const meant = [...set.expected.values()].filter((e) => e.task === 'time-series-prediction').length;
+    expect(set.predictionIds.length).toBe(3);
+    expect(tables.label.filter((l) => l.dimension === 'task' && l.value === '"time-series-prediction"')).toHaveLength(meant + 3);
+  });
+
+  it('places a value through an alias in the codebook file of a new project', async () => {
+    const set = writeDeepBenchLike(join(dir, 'set'), { entries: 120, results: 0, swapped: 5, seed: 5 });
+    const codebook = structuredClone(deepBenchCodebook);
+    const task = codebook.dimensions.find((d) => d.id === 'task')!;
+    task.values.find((v) => v.id === 'time-series-prediction')!.aliases!.push('Prediction');
+    const file = join(dir, 'our-codebook.json');
+    writeFileSync(file, JSON.stringify(codebook));
+    const r = await run(set.dlbenchDir, '--db', join(dir, 'p.db'), '--codebook', file, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).unplaced).toEqual([]);
+    const tables = snapshot(join(dir, 'p.db')) as { label: { dimension: string; value: string }[] };
+    const meant = [...set.expected.values()].filter((e) => e.task === 'time-series-prediction').length;
+    expect(tables.label.filter((l) => l.dimension === 'task' && l.value === '"time-series-prediction"')).toHaveLength(meant + 3);
   });
 
   it('exits 2 on bad input, names file, line and field, and writes nothing', async () => {

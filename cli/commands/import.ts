@@ -1,13 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { openDatabase, type Db } from '../../db/database.ts';
-import { runImport } from '../../db/import/index.ts';
+import { parseMapSpec, runImport } from '../../db/import/index.ts';
 import { loadCodebook } from '../../db/codebook-file.ts';
 import { ensureProject, readCodebook } from '../../db/service.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 
-const usage = `concord import <path> --db <file> [--format ${importFormats.join("|")}] [--codebook <id|file.json>] [--json]`;
+const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--json]`;
 
 /** Reports reading progress on stderr every tenth of the way, so a long import shows it is alive. */
 function progressPrinter(io: CliIO): (p: ImportProgress) => void {
@@ -35,16 +35,25 @@ function describe(s: ImportSummary): string {
   ];
   if (s.format === 'results' || s.modelResults) lines.push(`  model results    ${s.modelResults}`);
   lines.push(`  warnings         ${s.warnings.length}`);
+  if (s.conflicts.length) {
+    lines.push(`  conflicts        ${s.conflicts.length} (labels on a dimension that does not apply to the entry; resolve them in Adjudicate, filter "conflicts")`);
+    for (const c of s.conflicts.slice(0, CONFLICTS_SHOWN)) lines.push(`    ${c.entryId}  ${c.annotator}  ${c.dimension}: ${c.reason}`);
+    if (s.conflicts.length > CONFLICTS_SHOWN) lines.push(`    ... and ${s.conflicts.length - CONFLICTS_SHOWN} more (see --json)`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
-/** Warnings go to stderr, the first ones in full; the rest are in the --json summary. */
-function printWarnings(io: CliIO, s: ImportSummary, limit = 20): void {
-  for (const w of s.warnings.slice(0, limit)) {
-    const place = [w.file, w.line !== undefined ? `line ${w.line}` : '', w.field ? `field "${w.field}"` : ''].filter(Boolean).join(', ');
-    io.stderr(`warning: ${place}: ${w.message}\n`);
-  }
-  if (s.warnings.length > limit) io.stderr(`warning: ... and ${s.warnings.length - limit} more (see --json)\n`);
+const CONFLICTS_SHOWN = 10;
+
+/**
+ * Warnings go to stderr one line per kind, with a count (never a line per empty field); the
+ * full list, file by file, is in the --json summary.
+ */
+function printWarnings(io: CliIO, s: ImportSummary): void {
+  for (const g of s.groups) io.stderr(`warning: ${g.message}\n`);
+  if (s.groups.some((g) => g.count > 1)) io.stderr('concord: every warning, file by file, is in the --json summary\n');
+  if (s.unplaced.length)
+    io.stderr(`concord: to place a value, import again with --map <dimension>:<published value>=<value id>, e.g. --map ${s.unplaced[0].field === 'data' ? 'input' : s.unplaced[0].field}:${s.unplaced[0].value}=<value id>\n`);
 }
 
 export default {
@@ -52,11 +61,23 @@ export default {
   summary: 'Import Deep-Bench entries, Taxonomy-Data results, JSONL/CSV entries, annotations or model results (all or nothing).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, format: { type: 'string' }, codebook: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseFlags(
+      argv,
+      { db: { type: 'string' }, format: { type: 'string' }, codebook: { type: 'string' }, map: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+      true,
+    );
     const file = requireFlag(values.db, '--db');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'import takes one path' : 'missing <path> to import');
     const format = values.format as ImportFormat | undefined;
     if (format !== undefined && !importFormats.includes(format)) throw new UsageError(`unknown --format "${format}" (known: ${importFormats.join(', ')})`);
+    // Checked against the project's codebook once it is open; a bad map is a usage error (exit 1).
+    const maps = (values.map ?? []).map((spec) => {
+      try {
+        return parseMapSpec(spec);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    });
 
     const isNew = !existsSync(file);
     let db: Db | undefined;
@@ -67,7 +88,7 @@ export default {
       const current = readCodebook(db);
       if (values.codebook !== undefined && current.id !== codebook.id)
         throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
-      const summary = await runImport(db, positionals[0], { format, actor: 'cli', onProgress: progressPrinter(io) });
+      const summary = await runImport(db, positionals[0], { format, maps, actor: 'cli', onProgress: progressPrinter(io) });
       if (values.json) printJson(io, summary);
       else io.stdout(describe(summary));
       printWarnings(io, summary);

@@ -84,7 +84,8 @@ function reliabilityInputs(study: Study, dimension?: string): ReliabilityInput[]
     dimension: dim,
     annotators: study.annotators,
     units: study.entries
-      .filter((e) => !dim.appliesWhen || e.passed === dim.appliesWhen.passed)
+      // Where the dimension applies, and wherever it is labelled all the same (a conflict counts in alpha too).
+      .filter((e) => !dim.appliesWhen || e.passed === dim.appliesWhen.passed || !!study.labels.get(e.rowId)?.get(dim.id)?.length)
       .map((e) => ({ id: e.id, values: study.labels.get(e.rowId)?.get(dim.id) ?? [] })),
   }));
 }

@@ -104,7 +104,8 @@ describe('the demo project', () => {
       'classes-visionkitTinyConvNet__init__, 9.txt',
     ]);
     expect(s.warnings).toContainEqual(expect.objectContaining({ field: 'data', message: expect.stringContaining('"Audio"') }));
-    expect(s.warnings.some((w) => /^\d+ entries with empty task imported as General$/.test(w.message))).toBe(true);
+    expect(s.unplaced).toEqual([{ field: 'data', value: 'Audio', count: 1, files: ['audiokit_resample8.txt'], metadataKey: 'publishedData' }]);
+    expect(s.groups.map((g) => g.message)).toContainEqual(expect.stringMatching(/^\d+ entries have no published task: imported as General$/));
     // Once the swaps are undone, every published stage is the stage we meant.
     const published = new Map(labelRows([PUBLISHED_ANNOTATOR]).filter((r) => r.dimension === 'stage').map((r) => [r.entry, JSON.parse(r.value)]));
     expect(published.size).toBe(33);

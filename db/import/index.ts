@@ -6,20 +6,23 @@ import type { Codebook } from '../../shared/codebook/schema.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
-import { parseDlbenchEntry, PUBLISHED_ANNOTATOR } from './dlbench.ts';
+import { parseDlbenchEntry, PUBLISHED_ANNOTATOR, resolveMaps, type PublishedMap } from './dlbench.ts';
 import { checkField, readTextFile } from './guards.ts';
 import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan } from './plan.ts';
 import { isCsvFile, parseAnnotations, parseGenericEntries, parseModelResults, readRows } from './rows.ts';
 import { parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
 
 export { contentHash } from './plan.ts';
-export { PUBLISHED_ANNOTATOR } from './dlbench.ts';
+export { PUBLISHED_ANNOTATOR, parseMapSpec, type PublishedMap } from './dlbench.ts';
+import { warningKinds } from './warnings.ts';
 
 export interface ImportOptions {
   format?: ImportFormat;
   /** Recorded as the actor of every event the import writes. */
   actor?: string;
   onProgress?: (p: ImportProgress) => void;
+  /** A team's readings of published values the codebook cannot place (Deep-Bench entry files only). */
+  maps?: PublishedMap[];
 }
 
 type Progress = (p: ImportProgress) => void;
@@ -93,27 +96,24 @@ function looksLikeDlbench(text: string): boolean {
 /** Lets the event loop breathe during long reads (the UI keeps painting its progress bar). */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function readDlbench(path: string, codebook: Codebook, progress: Progress): Promise<ImportPlan> {
+async function readDlbench(path: string, codebook: Codebook, progress: Progress, maps: PublishedMap[]): Promise<ImportPlan> {
   const plan = emptyPlan('dlbench', path);
   const dir = await isDirectory(path);
   const files = dir ? await listFiles(path, /\.txt$/i) : [basename(path)];
   const root = dir ? path : join(path, '..');
   if (!files.length) throw badInput('no .txt entry files in this folder', { file: path });
   plan.annotators.set(PUBLISHED_ANNOTATOR, 'reference');
-  let emptyTasks = 0;
   for (const [k, name] of files.entries()) {
     const file = join(root, name);
     const text = await readTextFile(file);
     checkField(text, { file, field: 'entry file' });
-    const e = parseDlbenchEntry(text, file, name, codebook);
+    const e = parseDlbenchEntry(text, file, name, codebook, maps);
     plan.entries.push({ extId: e.extId, fields: e.fields, source: { file, line: 1 } });
     plan.labels.push(...e.labels);
     plan.warnings.push(...e.warnings);
-    if (e.emptyTask) emptyTasks++;
     progress({ phase: 'reading', done: k + 1, total: files.length });
     if (k % 50 === 49) await breathe();
   }
-  if (emptyTasks) plan.warnings.push({ file: path, field: 'task', message: `${emptyTasks} entries with empty task imported as General` });
   plan.files = files.length;
   return plan;
 }
@@ -137,7 +137,7 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
         extId: job.id,
         fields: {},
         source: { file: job.file },
-        warnIfMissing: `no entry "${job.id}" in the project yet; created from the Taxonomy-Data files alone (no prompt)`,
+        warnIfMissing: { kind: warningKinds.noEntry, message: `no entry "${job.id}" in the project yet; created from the Taxonomy-Data files alone (no prompt)` },
       };
       byId.set(job.id, patch);
     }
@@ -156,7 +156,7 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
     if (k % 50 === 49) await breathe();
   }
   for (const p of byId.values()) {
-    if (p.fields.passed === undefined) plan.warnings.push({ file: p.source.file, message: `no Result file for "${p.extId}": pass/fail unknown` });
+    if (p.fields.passed === undefined) plan.warnings.push({ file: p.source.file, kind: warningKinds.noResult, message: `no Result file for "${p.extId}": pass/fail unknown` });
   }
   plan.entries = [...byId.values()];
   plan.files = jobs.length;
@@ -183,9 +183,10 @@ async function readRowFile(path: string, format: ImportFormat, codebook: Codeboo
 }
 
 /** Phase 1: reads and checks every file; writes nothing. */
-export async function readPlan(path: string, format: ImportFormat, codebook: Codebook, progress: Progress = () => {}): Promise<ImportPlan> {
+export async function readPlan(path: string, format: ImportFormat, codebook: Codebook, progress: Progress = () => {}, maps: PublishedMap[] = []): Promise<ImportPlan> {
   if (!importFormats.includes(format)) throw new ConcordError('usage', `unknown format "${format}" (known: ${importFormats.join(', ')})`);
-  if (format === 'dlbench') return readDlbench(path, codebook, progress);
+  if (maps.length && format !== 'dlbench') throw new ConcordError('usage', `--map reads published values of Deep-Bench entry files (--format dlbench), not ${format}`);
+  if (format === 'dlbench') return readDlbench(path, codebook, progress, resolveMaps(maps, codebook));
   if (format === 'taxonomy-data') return readTaxonomy(path, progress);
   return readRowFile(path, format, codebook, progress);
 }
@@ -207,7 +208,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
   try {
     const codebook = projectCodebook(db);
     const format = opts.format ?? (await detectFormat(path));
-    const plan = await readPlan(path, format, codebook, progress);
+    const plan = await readPlan(path, format, codebook, progress, opts.maps);
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
     progress({ phase: 'writing', done: 0, total });
     const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'))();

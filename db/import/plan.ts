@@ -1,7 +1,9 @@
 import type { EntryRow } from '../entry-row.ts';
 import { createHash } from 'node:crypto';
 import type { Codebook } from '../../shared/codebook/schema.ts';
-import { dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
+import { dimensionApplies, findDimension, isEmptyValue, type LabelValue } from '../../shared/codebook/values.ts';
+import { conflictReason } from '../../shared/consensus/consensus.ts';
+import { groupWarnings, unplacedValues, warningKinds } from './warnings.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportWarning } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
@@ -31,7 +33,7 @@ export interface EntryPatch {
   fields: EntryFields;
   source: Source;
   /** Warn when the entry does not exist yet (a result with no entry file, say). */
-  warnIfMissing?: string;
+  warnIfMissing?: { kind: string; message: string };
 }
 
 export interface PlannedLabel {
@@ -140,8 +142,10 @@ function diff(a: EntryState, b: EntryState): { before: Partial<EntryState>; afte
 
 /**
  * Writes a plan. Call it inside a transaction: it throws a located bad-input error when the plan
- * does not fit the database (an unknown entry, a bug label on a passing output), and the caller's
- * transaction then rolls everything back.
+ * does not fit the database (an unknown entry), and the caller's transaction then rolls
+ * everything back. A label on a dimension that does not apply to its entry (a bug on an output
+ * that passed) is not refused: real labels and real results disagree, and the lead must see that.
+ * It is written, warned about and listed in `conflicts`; adjudication lists it as a conflict.
  */
 export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: string): ImportSummary {
   const summary: ImportSummary = {
@@ -154,6 +158,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     annotatorsCreated: 0,
     modelResults: 0,
     warnings: [...plan.warnings],
+    groups: [],
+    unplaced: [],
+    conflicts: [],
   };
   const at = now();
   const getEntry = db.prepare('SELECT * FROM entry WHERE ext_id = ?');
@@ -186,7 +193,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
       appendEvent(db, { actor, kind: 'entry.create', entryId: p.extId, before: null, after: state, at });
       created.add(p.extId);
       summary.entriesCreated++;
-      if (p.warnIfMissing) summary.warnings.push({ ...p.source, message: p.warnIfMissing });
+      if (p.warnIfMissing) summary.warnings.push({ ...p.source, ...p.warnIfMissing });
       continue;
     }
     const before = stateOf(row);
@@ -240,11 +247,16 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     const entry = needEntry(l.extId, l.source);
     const dim = findDimension(codebook, l.dimension);
     if (!dim) throw new ConcordError('internal', `planned label for unknown dimension ${l.dimension}`);
-    if (!dimensionApplies(dim, entry))
-      throw badInput(
-        `${dim.label} does not apply to entry "${l.extId}" (${dim.appliesNote ?? 'its condition does not hold'}; the entry's output ${entry.passed ? 'passed' : 'failed'})`,
-        { ...l.source, field: l.source.field ?? 'dimension' },
-      );
+    if (!dimensionApplies(dim, entry) && !isEmptyValue(l.value)) {
+      const reason = conflictReason(dim, entry.passed);
+      summary.conflicts.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, value: l.value, reason, file: l.source.file, line: l.source.line });
+      summary.warnings.push({
+        ...l.source,
+        field: l.source.field ?? 'dimension',
+        kind: warningKinds.conflict,
+        message: `${l.annotator}'s ${dim.label} label on "${l.extId}" conflicts with the entry's result (${reason}); imported, and listed as a conflict`,
+      });
+    }
     const annotatorId = annotatorIds.get(l.annotator);
     if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
     touched.set(`${entry.id}/${annotatorId}`, { entryId: entry.id, annotatorId, extId: l.extId, annotator: l.annotator });
@@ -310,5 +322,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     appendEvent(db, { actor, kind: 'model-result.set', entryId: r.extId, before, after, at });
     summary.modelResults++;
   }
+  summary.groups = groupWarnings(summary.warnings);
+  summary.unplaced = unplacedValues(summary.warnings);
   return summary;
 }

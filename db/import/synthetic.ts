@@ -4,9 +4,12 @@ import { join } from 'node:path';
 
 /**
  * Writes a Deep-Bench-like data set: a folder of entry files (format 1) and a Taxonomy-Data
- * folder (format 2) with the quirks of the real release (names with spaces and commas, swapped
- * stage/data, empty tasks, alias spellings). Deterministic for a seed, so tests can count on it.
- * The content is filler in the right shape, not real code.
+ * folder (format 2) with the quirks of the real release: names with spaces and commas, stage and
+ * data swapped, the stage in `data:` with `stage:` empty, empty tasks, alias spellings and typos
+ * (`Classificatoin`, `classififcation`, `Table`), values in any case, the short task name
+ * `Prediction`, and prompts whose docstring documents arguments named `ground_truth:`, `repo:`
+ * and `function:`. Deterministic for a seed, so tests can count on it. The content is filler in
+ * the right shape, not real code.
  */
 export interface SyntheticOptions {
   entries?: number;
@@ -15,8 +18,14 @@ export interface SyntheticOptions {
   failing?: number;
   /** Class entries whose stage and data are swapped. */
   swapped?: number;
-  /** Share of entries with an empty task. */
+  /** Share of entries with an empty task (289 of 520 in the release). */
   emptyTaskShare?: number;
+  /** Entries with `stage:` empty and the stage in `data:` (about 58 in the release). */
+  stageInData?: number;
+  /** Entries whose task is the short name `Prediction`, which the codebook does not place. */
+  prediction?: number;
+  /** Entries whose prompt has a docstring documenting `ground_truth:`, `repo:` and `function:`. */
+  docstrings?: number;
   /** Result ids with no entry file (the real release has 2). */
   orphans?: number;
   seed?: number;
@@ -30,9 +39,16 @@ export interface SyntheticSet {
   failingIds: string[];
   swappedIds: string[];
   emptyTaskIds: string[];
+  stageInDataIds: string[];
+  predictionIds: string[];
+  docstringIds: string[];
   orphanIds: string[];
-  /** Published stage/task/input of each entry as the codebook ids they should map to. */
-  expected: Map<string, { stage: string; task: string; input: string }>;
+  /**
+   * Published stage/task/input of each entry as the codebook ids they should map to; a dimension
+   * is absent when the file does not give it (the input of a stage-in-data entry, the task
+   * `Prediction`).
+   */
+  expected: Map<string, { stage?: string; task?: string; input?: string }>;
 }
 
 // [spelling in the file, codebook id]: the release mixes labels and variants.
@@ -47,6 +63,7 @@ const stages: [string, string][] = [
 const tasks: [string, string][] = [
   ['Classification', 'classification'],
   ['classififcation', 'classification'],
+  ['Classificatoin', 'classification'],
   ['Regression', 'regression'],
   ['Object Detection', 'object-detection'],
   ['Image Segmentation', 'image-segmentation'],
@@ -70,7 +87,7 @@ export function writeDeepBenchLike(dir: string, opts: SyntheticOptions = {}): Sy
   const nResults = opts.results ?? 490;
   const nFailing = opts.failing ?? 325;
   const nSwapped = opts.swapped ?? 66;
-  const emptyShare = opts.emptyTaskShare ?? 0.6;
+  const emptyShare = opts.emptyTaskShare ?? 289 / 520;
   const nOrphans = opts.orphans ?? 0;
   const rand = mulberry32(opts.seed ?? 1);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
@@ -81,10 +98,32 @@ export function writeDeepBenchLike(dir: string, opts: SyntheticOptions = {}): Sy
   const ids: string[] = [];
   const swappedIds: string[] = [];
   const emptyTaskIds: string[] = [];
-  const expected = new Map<string, { stage: string; task: string; input: string }>();
+  const stageInDataIds: string[] = [];
+  const predictionIds: string[] = [];
+  const docstringIds: string[] = [];
+  const expected = new Map<string, { stage?: string; task?: string; input?: string }>();
   const fnOf = new Map<string, string>();
   // Every third entry is a method, named the way the release names them: "classes-<repo><fn>, <n>".
   const classEntries = Math.max(nSwapped, Math.floor(n / 3));
+  // The next entries take the other head quirks, in turn; what does not fit is left out.
+  const nStageInData = Math.min(opts.stageInData ?? 58, Math.max(0, n - classEntries));
+  const nPrediction = Math.min(opts.prediction ?? 3, Math.max(0, n - classEntries - nStageInData));
+  const isPrediction = (i: number) => i >= classEntries + nStageInData && i < classEntries + nStageInData + nPrediction;
+  const nDocstrings = Math.min(opts.docstrings ?? 12, n);
+  const docEvery = nDocstrings ? Math.floor(n / nDocstrings) : Infinity;
+  // Which entries have an empty task: an exact number, a seeded choice among those not given `Prediction`.
+  const emptyTask = new Set(
+    Array.from({ length: n }, (_, i) => ({ i, k: rand() }))
+      .filter((x) => !isPrediction(x.i))
+      .sort((a, b) => a.k - b.k)
+      .slice(0, Math.round(n * emptyShare))
+      .map((x) => x.i),
+  );
+  // The release writes a value in capitals or in lower case now and then.
+  const anyCase = (s: string) => {
+    const r = rand();
+    return r < 0.05 ? s.toUpperCase() : r < 0.1 ? s.toLowerCase() : s;
+  };
   for (let i = 0; i < n; i++) {
     const repo = pick(repos);
     const fn = `${pick(verbs)}_${pick(nouns)}`;
@@ -94,22 +133,42 @@ export function writeDeepBenchLike(dir: string, opts: SyntheticOptions = {}): Sy
     fnOf.set(id, fn);
     const stage = pick(stages);
     const input = pick(inputs);
-    const emptyTask = rand() < emptyShare;
-    const task = emptyTask ? (['', 'general'] as [string, string]) : pick(tasks);
-    if (emptyTask) emptyTaskIds.push(id);
+    const task: [string, string | undefined] = isPrediction(i) ? ['Prediction', undefined] : emptyTask.has(i) ? ['', 'general'] : pick(tasks);
+    if (emptyTask.has(i)) emptyTaskIds.push(id);
+    if (isPrediction(i)) predictionIds.push(id);
     const swap = isClass && swappedIds.length < nSwapped;
     if (swap) swappedIds.push(id);
-    expected.set(id, { stage: stage[1], task: task[1], input: input[1] });
+    const stageInData = !isClass && i < classEntries + nStageInData;
+    if (stageInData) stageInDataIds.push(id);
+    const docstring = i % docEvery === docEvery - 1 && docstringIds.length < nDocstrings;
+    if (docstring) docstringIds.push(id);
+    // A stage-in-data entry gives no input type; `Prediction` gives no task the codebook knows.
+    expected.set(id, { stage: stage[1], ...(task[1] ? { task: task[1] } : {}), ...(stageInData ? {} : { input: input[1] }) });
     const cls = `${repo.replace(/[^a-zA-Z]/g, '')}Module`;
+    const [stageField, dataField] = swap ? [input[0], stage[0]] : stageInData ? ['', stage[0]] : [stage[0], input[0]];
     const lines = [
-      `stage: ${swap ? input[0] : stage[0]}`,
-      `task: ${task[0]}`,
-      `data: ${swap ? stage[0] : input[0]}`,
+      `stage: ${anyCase(stageField)}`,
+      `task: ${anyCase(task[0])}`,
+      `data: ${anyCase(dataField)}`,
       '',
       'prompt:',
       `Write a Python function \`${fn}\` for the ${repo} project.`,
       `The input is a torch.Tensor of shape (B, C, H, W); return a tensor of the same dtype.`,
       `data: note that this line belongs to the prompt.`,
+      ...(docstring
+        ? [
+            '',
+            `def ${fn}(prediction, ground_truth, repo=None, function=None):`,
+            '    """Compares a prediction with its reference.',
+            '',
+            '    Args:',
+            '        prediction: the model output.',
+            '        ground_truth: the expected tensor, of the same shape.',
+            `        repo: the repository name (default "${repo}").`,
+            '        function: an optional callable applied to both first.',
+            '    """',
+          ]
+        : []),
       '',
       ` ground Truth:${repo}/${fn.split('_')[1]}.py`,
       '',
@@ -174,5 +233,5 @@ export function writeDeepBenchLike(dir: string, opts: SyntheticOptions = {}): Sy
     ];
     writeFileSync(join(taxonomyDir, 'Result', `${file}.txt`), `${result.join('\n')}\n`);
   }
-  return { dlbenchDir, taxonomyDir, ids, resultIds, failingIds, swappedIds, emptyTaskIds, orphanIds, expected };
+  return { dlbenchDir, taxonomyDir, ids, resultIds, failingIds, swappedIds, emptyTaskIds, stageInDataIds, predictionIds, docstringIds, orphanIds, expected };
 }

@@ -1,4 +1,5 @@
-import { canonicalLabelValue, isEmptyValue, type Codebook, type LabelValue } from '../../shared/codebook/index.ts';
+import { canonicalLabelValue, dimensionApplies, isEmptyValue, type Codebook, type LabelValue } from '../../shared/codebook/index.ts';
+import { conflictReason } from '../../shared/consensus/consensus.ts';
 import { badInput } from '../../shared/errors.ts';
 import { backupDatabase, type BackupInfo } from '../backup.ts';
 import { now, type Db } from '../database.ts';
@@ -50,6 +51,7 @@ const labelRegister = (at: string, value: LabelValue | null, codebookVersion: st
 interface EntryInfo {
   id: number;
   hash: string;
+  passed: boolean | null;
 }
 
 function listSome(xs: string[], max = 8): string {
@@ -98,6 +100,29 @@ function canonicalLabels(pack: Pack, name: string, codebook: Codebook): Register
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /**
+ * A pack may not bring a new label on a dimension that does not apply to its entry (a bug on an
+ * output that passed), as the label panel may not. One already here (imported by the lead, or
+ * made before a result flipped the entry) travels back unchanged: it is a conflict to resolve.
+ */
+function refuseNewConflicts(
+  changes: { key: { annotator: string; entry: string; dimension?: string }; current?: Register<LabelPayload>; best?: Register<LabelPayload>; from?: string }[],
+  codebook: Codebook,
+  entries: Map<string, EntryInfo>,
+): void {
+  for (const s of changes) {
+    const value = s.best?.payload.value ?? null;
+    if (value === null || stableJson(value) === stableJson(s.current?.payload.value ?? null)) continue;
+    const dim = codebook.dimensions.find((d) => d.id === s.key.dimension)!;
+    const entry = entries.get(s.key.entry)!;
+    if (dimensionApplies(dim, entry)) continue;
+    throw badInput(
+      `pack refused, nothing was changed: it gives ${s.key.annotator} a new ${dim.label} label on entry "${s.key.entry}", and ${conflictReason(dim, entry.passed)}. Clear that label in the pack's project (or ask the lead to import it from a file, where it is listed as a conflict)`,
+      { file: s.from, field: 'labels' },
+    );
+  }
+}
+
+/**
  * `packs.import`: checks every pack, then merges them all in one transaction, after backing the
  * database up. A refused pack refuses the whole import; a pack already merged changes nothing.
  */
@@ -106,8 +131,8 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   const project = projectIdentity(db);
   const codebook = readCodebook(db);
   const entries = new Map<string, EntryInfo>();
-  for (const r of db.prepare('SELECT id, ext_id, content_hash FROM entry').all() as { id: number; ext_id: string; content_hash: string }[])
-    entries.set(r.ext_id, { id: r.id, hash: r.content_hash });
+  for (const r of db.prepare('SELECT id, ext_id, content_hash, passed FROM entry').all() as { id: number; ext_id: string; content_hash: string; passed: number | null }[])
+    entries.set(r.ext_id, { id: r.id, hash: r.content_hash, passed: r.passed === null ? null : r.passed === 1 });
 
   const packs = sources.map((s) => {
     const pack = parsePack(s.text, s.name);
@@ -137,7 +162,7 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   };
   const annotatorId = (name: string) => knownAnnotators.get(asciiLower(name))?.id;
   type Key = { annotator: string; entry: string; dimension?: string };
-  const labelPlan = new Map<string, { key: Key; current?: Register<LabelPayload>; best?: Register<LabelPayload> }>();
+  const labelPlan = new Map<string, { key: Key; current?: Register<LabelPayload>; best?: Register<LabelPayload>; from?: string }>();
   const notePlan = new Map<string, { key: Key; current?: Register<string>; best?: Register<string> }>();
   const subPlan = new Map<string, { key: Key; current?: Register<string>; best?: Register<string> }>();
 
@@ -152,7 +177,7 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
     }
     return s;
   };
-  for (const { pack, labels } of packs) {
+  for (const { source, pack, labels } of packs) {
     const annotator = annotatorName(pack.annotator);
     pack.labels.forEach((l, i) => {
       const s = slot(labelPlan, { annotator, entry: l.entry, dimension: l.dimension }, (eid, aid) => {
@@ -161,7 +186,10 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
         const gone = q.cleared.get(eid, aid, l.dimension) as { cv: string; at: string } | undefined;
         return gone ? labelRegister(canonicalTime(gone.at), null, gone.cv) : undefined;
       });
-      if (wins(labels[i], s.best)) s.best = labels[i];
+      if (wins(labels[i], s.best)) {
+        s.best = labels[i];
+        s.from = source.name;
+      }
     });
     for (const n of pack.notes) {
       const s = slot(notePlan, { annotator, entry: n.entry }, (eid, aid) => {
@@ -186,6 +214,7 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   const labelChanges = changes(labelPlan);
   const noteChanges = changes(notePlan);
   const subChanges = changes(subPlan);
+  refuseNewConflicts(labelChanges, codebook, entries);
 
   const summary: PackImportSummary = {
     packs: packs.map(({ source, pack }) => ({

@@ -108,13 +108,21 @@ export function ImportDialog() {
             <div className="callout callout-ok" data-testid="import-summary">
               Imported from {job.summary.files} file{job.summary.files === 1 ? '' : 's'}: {job.summary.entriesCreated} new entries, {job.summary.entriesUpdated}{' '}
               updated, {job.summary.labels} labels.
-              {job.summary.warnings.length > 0 && (
-                <ul className="warnings">
-                  {job.summary.warnings.slice(0, 20).map((w, i) => (
-                    <li key={i}>{formatError({ message: w.message, where: w })}</li>
+              {/* One line per kind of warning, with its count: the same lines `concord import` prints. */}
+              {job.summary.groups.length > 0 && (
+                <ul className="warnings" data-testid="import-warnings">
+                  {job.summary.groups.map((g) => (
+                    <li key={`${g.kind}:${g.message}`} data-kind={g.kind} data-count={g.count}>
+                      {g.message}
+                    </li>
                   ))}
-                  {job.summary.warnings.length > 20 && <li>… and {job.summary.warnings.length - 20} more</li>}
                 </ul>
+              )}
+              {job.summary.conflicts.length > 0 && (
+                <p className="small" data-testid="import-conflicts">
+                  {job.summary.conflicts.length} label{job.summary.conflicts.length === 1 ? '' : 's'} disagree with the test results; the Adjudicate view lists
+                  them under Conflicts.
+                </p>
               )}
             </div>
           )}

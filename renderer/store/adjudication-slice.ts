@@ -32,6 +32,8 @@ export interface AdjudicationSlice {
   adjSeen: string[];
   adjConfirmAccept: boolean;
   adjBusy: boolean;
+  /** The queue lists only entries with an open conflict (labels where a dimension does not apply). */
+  adjConflictsOnly: boolean;
 
   loadAdjudication(): Promise<void>;
   selectAdjEntry(id: string, focus?: string | null): Promise<void>;
@@ -50,6 +52,7 @@ export interface AdjudicationSlice {
   undoAdj(): Promise<void>;
   setHideNames(hide: boolean): Promise<void>;
   setMeeting(on: boolean): void;
+  setAdjConflictsOnly(on: boolean): Promise<void>;
 }
 
 let entrySeq = 0;
@@ -89,7 +92,10 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
   }
 
   async function refreshLists(): Promise<QueueItem[]> {
-    const [queue, summary] = await Promise.all([api().call('adjudication.queue', { as: get().me ?? '' }), api().call('adjudication.summary', { as: get().me ?? '' })]);
+    const [queue, summary] = await Promise.all([
+      api().call('adjudication.queue', { as: get().me ?? '', ...(get().adjConflictsOnly ? { conflicts: true } : {}) }),
+      api().call('adjudication.summary', { as: get().me ?? '' }),
+    ]);
     set((s) => ({ adjQueue: queue, adjSummary: summary, adjSeen: union(s.adjSeen, queue.map((q) => q.entryId)) }));
     return queue;
   }
@@ -109,6 +115,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     adjSeen: [],
     adjConfirmAccept: false,
     adjBusy: false,
+    adjConflictsOnly: false,
 
     async loadAdjudication() {
       set({ adjLoading: true });
@@ -292,6 +299,20 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       set({ adjHideNames: hide });
       const sel = get().adjSelectedId;
       if (sel) await get().selectAdjEntry(sel, get().adjFocus);
+    },
+
+    async setAdjConflictsOnly(on) {
+      set({ adjConflictsOnly: on, adjLoading: true });
+      try {
+        // Turning the filter on goes to the first conflict unless the open entry is one.
+        const queue = await refreshLists();
+        const sel = get().adjSelectedId;
+        if (queue.length && !queue.some((q) => q.entryId === sel)) await fetchEntry(queue[0].entryId);
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      } finally {
+        set({ adjLoading: false });
+      }
     },
 
     setMeeting(on) {

@@ -32,7 +32,7 @@ function study(seed: number, entries = 60) {
       if (!passed) push('bug', rand() < 0.7 ? bug : rand() < 0.5 ? [...bug, pick(bugTypes).id] : [pick(bugTypes).id]);
       push('prompt-review', Object.fromEntries(items.map((i) => [i, rand() < 0.5])));
     }
-    // A stray bug label on a passing entry: the bug tree does not apply there.
+    // A bug label on a passing entry: a conflict, and still the annotator's label (unpaired here).
     if (passed) labels.push({ entryId, annotator: 'ann', dimension: 'bug', value: ['syntax-error'], passed });
   }
   return labels;
@@ -64,16 +64,17 @@ describe('buildAgreementReport', () => {
     expect(stage.measures[0].coincidence.values[0].label).toBe('Pre/Post Processing');
   });
 
-  it('measures the bug tree on failing entries only, at type and subtype level and per value', () => {
+  it('measures the bug tree wherever it is labelled, at type and subtype level and per value', () => {
     const bug = report.dimensions.find((d) => d.id === 'bug')!;
-    expect(bug.units).toBe(new Set(labels.filter((l) => l.dimension === 'bug' && failing(l)).map((l) => l.entryId)).size);
-    const typeSets = matrixOf(labels, 'bug', raters, (v) => [...new Set((v as string[]).map((p) => p.split('::')[0]))], failing);
+    expect(bug.units).toBe(new Set(labels.filter((l) => l.dimension === 'bug').map((l) => l.entryId)).size);
+    expect(bug.units).toBeGreaterThan(new Set(labels.filter((l) => l.dimension === 'bug' && failing(l)).map((l) => l.entryId)).size);
+    const typeSets = matrixOf(labels, 'bug', raters, (v) => [...new Set((v as string[]).map((p) => p.split('::')[0]))]);
     expect(bug.measures.find((m) => m.id === 'masi-type')!.figure.alpha).toBeCloseTo(alphaOfMatrix(typeSets, 'masi').alpha!, 12);
-    const paths = matrixOf(labels, 'bug', raters, (v) => v as string[], failing);
+    const paths = matrixOf(labels, 'bug', raters, (v) => v as string[]);
     expect(bug.measures.find((m) => m.id === 'masi-subtype')!.figure.alpha).toBeCloseTo(alphaOfMatrix(paths, 'masi').alpha!, 12);
     // Presence of one type: a rater who left the entry unlabelled is missing, not "absent".
     const mis = bug.perValue.find((v) => v.valueId === 'misinterpretation')!;
-    const presence = matrixOf(labels, 'bug', raters, (v) => ((v as string[]).some((p) => p.startsWith('misinterpretation')) ? 1 : 0), failing);
+    const presence = matrixOf(labels, 'bug', raters, (v) => ((v as string[]).some((p) => p.startsWith('misinterpretation')) ? 1 : 0));
     const expected = alphaOfMatrix(presence, 'nominal');
     expect(mis.figure.alpha).toBeCloseTo(expected.alpha!, 12);
     expect(mis.figure.values).toBe(expected.values);
@@ -99,7 +100,7 @@ describe('buildAgreementReport', () => {
   it('pools the categorical dimensions, one unit per entry and dimension', () => {
     expect(report.pooled!.dimensions).toEqual(['stage', 'task', 'input', 'bug']);
     const stage = matrixOf(labels, 'stage', raters, (v) => [`stage:${v}`]);
-    const bug = matrixOf(labels, 'bug', raters, (v) => (v as string[]).map((p) => `bug:${p}`), failing);
+    const bug = matrixOf(labels, 'bug', raters, (v) => (v as string[]).map((p) => `bug:${p}`));
     const stacked = raters.map((_, r) => [...stage[r], ...bug[r]]);
     expect(report.pooled!.figure.alpha).toBeCloseTo(alphaOfMatrix(stacked, 'masi').alpha!, 12);
     expect(report.pooled!.figure.units).toBe(alphaOfMatrix(stage, 'masi').units + alphaOfMatrix(bug, 'masi').units);
@@ -194,7 +195,7 @@ describe('the units behind each coincidence cell', () => {
     ['e1', 'cat', 'tags', ['b', 'a']],
     ['e2', 'ann', 'tags', ['b']],
     ['e2', 'bob', 'tags', ['b']],
-    // bug: applies to failing entries only, so e3's labels are not units.
+    // bug: e3 passed, so its bug labels are a conflict; they count all the same.
     ['e1', 'ann', 'bug', ['x::x1']],
     ['e1', 'bob', 'bug', ['x::x2']],
     ['e1', 'cat', 'bug', ['y']],
@@ -245,20 +246,21 @@ describe('the units behind each coincidence cell', () => {
     const tags = { 'a ~ a|b': ['e1'], 'a|b ~ a|b': ['e1'], 'b ~ b': ['e2'] };
     expect(byValue(measureOf('tags', 'masi'))).toEqual(tags);
     expect(byValue(measureOf('tags', 'jaccard'))).toEqual(tags);
-    expect(byValue(measureOf('bug', 'masi-type'))).toEqual({ 'x ~ x': ['e1'], 'x ~ y': ['e1'], 'x ~ x|y': ['e2'], 'y ~ y': ['e10'] });
+    expect(byValue(measureOf('bug', 'masi-type'))).toEqual({ 'x ~ x': ['e1'], 'x ~ y': ['e1', 'e3'], 'x ~ x|y': ['e2'], 'y ~ y': ['e10'] });
     expect(byValue(measureOf('bug', 'masi-subtype'))).toEqual({
       'x::x1 ~ x::x2': ['e1'],
       'x::x1 ~ y': ['e1'],
       'x::x2 ~ y': ['e1'],
       'x ~ x::x1|y': ['e2'],
+      'x ~ y': ['e3'],
       'y ~ y': ['e10'],
     });
   });
 
   it('lists them for the presence of a tree value: a type holds when any of its paths does, a subtype only as itself', () => {
-    expect(byValue(valueOf('bug', 'x'))).toEqual({ 'absent ~ absent': ['e10'], 'absent ~ present': ['e1'], 'present ~ present': ['e1', 'e2'] });
-    expect(byValue(valueOf('bug', 'x::x1'))).toEqual({ 'absent ~ absent': ['e1', 'e10'], 'absent ~ present': ['e1', 'e2'] });
-    expect(byValue(valueOf('bug', 'y'))).toEqual({ 'absent ~ absent': ['e1'], 'absent ~ present': ['e1', 'e2'], 'present ~ present': ['e10'] });
+    expect(byValue(valueOf('bug', 'x'))).toEqual({ 'absent ~ absent': ['e10'], 'absent ~ present': ['e1', 'e3'], 'present ~ present': ['e1', 'e2'] });
+    expect(byValue(valueOf('bug', 'x::x1'))).toEqual({ 'absent ~ absent': ['e1', 'e3', 'e10'], 'absent ~ present': ['e1', 'e2'] });
+    expect(byValue(valueOf('bug', 'y'))).toEqual({ 'absent ~ absent': ['e1'], 'absent ~ present': ['e1', 'e2', 'e3'], 'present ~ present': ['e10'] });
   });
 
   it('lists entries per checklist item, and entry x item units (with the item as part) for the whole checklist', () => {
@@ -279,6 +281,7 @@ describe('the units behind each coincidence cell', () => {
       'bug:x::x1 ~ bug:y': ['e1/bug'],
       'bug:x::x2 ~ bug:y': ['e1/bug'],
       'bug:x ~ bug:x::x1|bug:y': ['e2/bug'],
+      'bug:x ~ bug:y': ['e3/bug'],
       'bug:y ~ bug:y': ['e10/bug'],
     };
     expect(report.pooled!.dimensions).toEqual(['color', 'tags', 'bug']);

@@ -1,4 +1,4 @@
-import { TREE_SEPARATOR, dimensionApplies, isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import { TREE_SEPARATOR, isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { buildCoincidence, alphaFromCoincidence, coincidenceTable } from './alpha.ts';
 import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
@@ -14,7 +14,11 @@ export interface AgreementLabel {
   annotator: string;
   dimension: string;
   value: LabelValue;
-  /** Whether the entry's output passed; decides where conditional dimensions apply. */
+  /**
+   * Whether the entry's output passed. A label counts wherever it sits: one on a dimension that
+   * does not apply (a bug on an output that passed) is a conflict for the lead to resolve, and
+   * still the annotator's label.
+   */
   passed: boolean | null;
 }
 
@@ -59,7 +63,7 @@ export interface DimensionReport {
   id: string;
   label: string;
   kind: Dimension['kind'];
-  /** Entries where the dimension applies that carry at least one label. */
+  /** Entries that carry at least one label on the dimension. */
   units: number;
   /** The measure that stands for the dimension; null when it has none (text). */
   primary: string | null;
@@ -275,7 +279,7 @@ function cellUnitsOf(data: CodedRatings, units: readonly CellUnit[]): Record<str
   return out;
 }
 
-/** The cells of one dimension: units (entries where it applies) x raters. */
+/** The cells of one dimension: units (entries with a label on it) x raters. */
 interface DimensionCells {
   units: string[];
   /** cells[r][u]: the rater's value, or undefined when missing (no label, or an empty set). */
@@ -283,7 +287,7 @@ interface DimensionCells {
 }
 
 function collectCells(dim: Dimension, labels: AgreementLabel[], raterIndex: Map<string, number>): DimensionCells {
-  const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator) && dimensionApplies(dim, { passed: l.passed }));
+  const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator));
   const units = [...new Set(own.map((l) => l.entryId))].sort(compareIds);
   const unitIndex = new Map(units.map((u, i) => [u, i]));
   const cells = [...raterIndex.keys()].map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));

@@ -43,7 +43,9 @@ export const deepBenchCodebook: Codebook = {
         }),
         v('Inference', 'Uses a trained model to produce predictions without updating it: predict, generate, decode at run time.', {
           hotkey: '4',
-          aliases: ['predict', 'prediction', 'serving', 'inferencing'],
+          // Not "prediction": the release uses it as a short task name (time series or regression?),
+          // so reading it as a stage would be a guess; an unplaced value is reported instead.
+          aliases: ['predict', 'serving', 'inferencing'],
           examples: ['beam search', 'batched prediction', 'non-maximum suppression at test time'],
         }),
         v('Evaluation & Metrics', 'Measures how good predictions are: metrics, scores, validation routines, reports.', {
@@ -61,7 +63,7 @@ export const deepBenchCodebook: Codebook = {
       values: [
         v('Classification', 'Assigns inputs to discrete classes (binary, multi-class or multi-label).', {
           hotkey: 'q',
-          aliases: ['classififcation', 'classifcation', 'classify', 'classifier'],
+          aliases: ['classififcation', 'Classificatoin', 'classifcation', 'classify', 'classifier'],
         }),
         v('Regression', 'Predicts continuous quantities.', { hotkey: 'w', aliases: ['regressor'] }),
         v('Object Detection', 'Finds and localises objects, usually as bounding boxes with classes.', {

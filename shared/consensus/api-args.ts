@@ -15,8 +15,8 @@ const person = z
   .regex(/^[^\u0000-\u001f]+$/, 'names cannot contain control characters');
 
 export const adjudicationArgs = {
-  /** Entries with open disagreements, most split first. */
-  queue: z.object({ dimension: dimensionId.optional(), includeDrafts: z.boolean().optional() }),
+  /** Entries with open disagreements, most split first; `conflicts`: only those with an open conflict. */
+  queue: z.object({ dimension: dimensionId.optional(), includeDrafts: z.boolean().optional(), conflicts: z.boolean().optional() }),
   /** Counts per dimension and status: the meeting's progress. */
   summary: z.object({ includeDrafts: z.boolean().optional() }),
   /** One entry as the grid shows it: annotators x dimensions, proposal and status. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../codebook/index.ts';
 import type { Dimension } from '../codebook/schema.ts';
-import { consensusOf, methodFor, orderQueue, overridesMajority, queueItem, type AnnotatorValue, type Decision } from './consensus.ts';
+import { conflictReason, consensusOf, methodFor, orderQueue, overridesMajority, queueItem, type AnnotatorValue, type Decision } from './consensus.ts';
 
 const dim = (id: string): Dimension => deepBenchCodebook.dimensions.find((d) => d.id === id)!;
 const stage = dim('stage');
@@ -110,12 +110,34 @@ describe('a stale decision', () => {
     expect(c).toMatchObject({ status: 'decided', stale: true, final: 'training', labelStatus: 'majority' });
     expect(queueItem('e', [c])).toEqual({
       entryId: 'e',
-      open: [{ dimension: 'stage', status: 'decided', support: 2 / 3, stale: true, reason: 'labels changed since the decision' }],
+      open: [{ dimension: 'stage', status: 'decided', support: 2 / 3, stale: true, conflict: false, reason: 'labels changed since the decision' }],
       needsDecision: 0,
+      conflicts: 0,
       split: 1 - 2 / 3,
     });
     expect(consensusOf(stage, vals('training', 'training'), null, true).stale).toBe(false);
     expect(queueItem('e', [consensusOf(stage, vals('training', 'inference', 'inference'), decision)])).toBeNull();
+  });
+});
+
+describe('a conflict', () => {
+  it('says why in words, for a passing output and for one without a result', () => {
+    expect(conflictReason(bug, true)).toBe("Bug applies only to failing outputs; the entry's output passed");
+    expect(conflictReason(bug, null)).toBe('Bug applies only to failing outputs; the entry has no test result yet');
+  });
+
+  it('is open even when the annotators agree, until a decision settles it', () => {
+    const why = conflictReason(bug, true);
+    const agreed = consensusOf(bug, [{ annotator: 'a', value: ['syntax-error'] }, { annotator: 'b', value: ['syntax-error'] }], null, false, why);
+    expect(agreed).toMatchObject({ status: 'agreed', conflict: why });
+    expect(queueItem('e', [agreed])).toMatchObject({ conflicts: 1, open: [{ dimension: 'bug', conflict: true, reason: why }] });
+    const single = consensusOf(bug, [{ annotator: 'a', value: ['syntax-error'] }], null, false, why);
+    expect(queueItem('e', [single])?.conflicts).toBe(1);
+    const decision: Decision = { value: [], method: 'adjudicated', decidedBy: 'lead', rationale: 'it passes', decidedAt: 't' };
+    const decided = consensusOf(bug, [{ annotator: 'a', value: ['syntax-error'] }], decision, false, why);
+    expect(decided.conflict).toBe(why);
+    expect(queueItem('e', [decided])).toBeNull();
+    expect(queueItem('e', [consensusOf(bug, [{ annotator: 'a', value: ['syntax-error'] }])])).toBeNull();
   });
 });
 

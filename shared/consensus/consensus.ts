@@ -51,6 +51,19 @@ export interface DimensionConsensus {
    * and until then it counts as open.
    */
   stale: boolean;
+  /**
+   * Labels sit on a dimension that does not apply to the entry (a bug on an output that passed):
+   * real labels and real results disagree. Computed from the data, so a result imported later
+   * that flips the entry raises (or settles) it. Open until the lead records a decision.
+   * Null without a conflict; otherwise why, in words (see `conflictReason`).
+   */
+  conflict: string | null;
+}
+
+/** Why labels on a dimension that does not apply conflict with the entry, in words. */
+export function conflictReason(dim: Pick<Dimension, 'label' | 'appliesNote'>, passed: boolean | null): string {
+  const result = passed === null ? 'the entry has no test result yet' : `the entry's output ${passed ? 'passed' : 'failed'}`;
+  return `${dim.label} ${dim.appliesNote ?? 'does not apply to this entry'}; ${result}`;
 }
 
 /** Equal values have equal JSON because canonical values list ids in codebook order. */
@@ -92,7 +105,7 @@ function proposeChecklist(values: Record<string, boolean>[]): Record<string, boo
  * empty set is no label); `decision` is the recorded decision, if any; `stale` says that labels
  * changed after that decision (the database layer knows; it means nothing without a decision).
  */
-export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: Decision | null = null, stale = false): DimensionConsensus {
+export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: Decision | null = null, stale = false, conflict: string | null = null): DimensionConsensus {
   const present = values.filter((v) => !isEmptyValue(v.value));
   const n = present.length;
   let labelStatus: DimensionConsensus['labelStatus'];
@@ -136,6 +149,7 @@ export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: 
     decision,
     final,
     stale: decision !== null && stale,
+    conflict,
   };
 }
 
@@ -144,9 +158,14 @@ export function isOpen(status: ConsensusStatus): boolean {
   return status === 'majority' || status === 'needs-decision';
 }
 
-/** Whether a dimension waits for someone: an open disagreement, or a stale decision to look at again. */
-export function needsAttention(c: Pick<DimensionConsensus, 'status' | 'stale'>): boolean {
-  return isOpen(c.status) || c.stale;
+/** Whether a dimension waits for someone: an open disagreement, a stale decision to look at again, or an undecided conflict. */
+export function needsAttention(c: Pick<DimensionConsensus, 'status' | 'stale'> & { conflict?: string | null }): boolean {
+  return isOpen(c.status) || c.stale || openConflict(c);
+}
+
+/** A conflict nobody has decided yet. */
+export function openConflict(c: Pick<DimensionConsensus, 'status'> & { conflict?: string | null }): boolean {
+  return !!c.conflict && c.status !== 'decided';
 }
 
 /** Why a stale decision is listed again (the queue and the grid say it in these words). */
@@ -169,9 +188,14 @@ export function methodFor(c: DimensionConsensus, value: LabelValue): DecisionMet
 
 export interface QueueItem {
   entryId: string;
-  /** Open dimensions; `stale`: decided, but labels changed since the decision (see STALE_REASON). */
-  open: { dimension: string; status: ConsensusStatus; support: number; stale: boolean; reason: string | null }[];
+  /**
+   * Open dimensions; `stale`: decided, but labels changed since the decision (see STALE_REASON);
+   * `conflict`: labelled where the dimension does not apply (see DimensionConsensus.conflict).
+   */
+  open: { dimension: string; status: ConsensusStatus; support: number; stale: boolean; conflict: boolean; reason: string | null }[];
   needsDecision: number;
+  /** Open dimensions that are conflicts. */
+  conflicts: number;
   /** Sum over open dimensions of the share of annotators who did not choose the proposal. */
   split: number;
 }
@@ -187,12 +211,16 @@ export function orderQueue(items: QueueItem[]): QueueItem[] {
 }
 
 export function queueItem(entryId: string, dims: DimensionConsensus[]): QueueItem | null {
-  const open = dims.filter(needsAttention).map((d) => ({ dimension: d.dimension, status: d.status, support: d.support, stale: d.stale, reason: d.stale ? STALE_REASON : null }));
+  const open = dims.filter(needsAttention).map((d) => {
+    const conflict = openConflict(d);
+    return { dimension: d.dimension, status: d.status, support: d.support, stale: d.stale, conflict, reason: d.stale ? STALE_REASON : conflict ? d.conflict : null };
+  });
   if (!open.length) return null;
   return {
     entryId,
     open,
     needsDecision: open.filter((o) => o.status === 'needs-decision').length,
+    conflicts: open.filter((o) => o.conflict).length,
     split: open.reduce((s, o) => s + (1 - o.support), 0),
   };
 }

@@ -6,10 +6,15 @@ import type { ConsensusStatus, DimensionConsensus } from './consensus.ts';
 /** Results of the adjudication methods (implemented in db/adjudication.ts). */
 
 export interface AdjudicationSummary {
-  /** `stale`: decided values (counted under `decided` too) whose labels changed since the decision. */
-  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number>; stale: number }[];
+  /**
+   * `stale`: decided values (counted under `decided` too) whose labels changed since the decision.
+   * `conflicts`: entries labelled on this dimension where it does not apply (decided or not).
+   */
+  dimensions: { dimension: string; label: string; counts: Record<ConsensusStatus, number>; stale: number; conflicts: number }[];
   /** Entries with at least one open disagreement or stale decision. */
   openEntries: number;
+  /** Entries with an open conflict (what the queue's "conflicts" filter lists). */
+  openConflicts: number;
 }
 
 export interface AdjudicationEntry {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -69,6 +69,64 @@ function eventCounts(dbPath: string): Record<string, number> {
     db.close();
   }
 }
+
+describe('conflicts between labels and results', () => {
+  it('imports bug labels on a passing output with a grouped warning, then shows them under the Conflicts filter with a badge, until decided', async () => {
+    const server = await startConcord({ demo: true });
+    const ctx = await newContext(browser);
+    const { page, watch } = await openPage(ctx);
+    try {
+      // A spreadsheet of bug labels: the demo's recsyslab_bpr_loss20 passed its tests.
+      const entry = 'recsyslab_bpr_loss20';
+      const csv = join(server.dir, 'published-bugs.csv');
+      writeFileSync(csv, `entry_id,annotator,dimension,value\n${entry},ana,bug,Operation/Calculation Error\n${entry},ben,bug,Operation/Calculation Error\n`);
+      await page.goto(server.url);
+      await page.getByTestId('whoami-name').fill('lena');
+      await page.getByTestId('whoami-lead').check();
+      await page.getByTestId('whoami-add').click();
+      await page.locator('[data-testid=app][data-annotator=lena]').waitFor();
+
+      await page.getByTestId('import-open').click();
+      await page.getByTestId('import-path').fill(csv);
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('import-summary').waitFor();
+      const warning = page.locator('[data-testid=import-warnings] li[data-kind=label-conflicts-with-result]');
+      await expect.poll(() => warning.textContent()).toMatch(/^2 labels conflict with the entry's test result/);
+      expect(await page.locator('[data-testid=import-warnings] li').count()).toBe(1);
+      expect(await page.getByTestId('import-conflicts').textContent()).toMatch(/^2 labels disagree with the test results/);
+      await page.getByTestId('import-close').click();
+
+      await page.getByTestId('view-tab-adjudicate').click();
+      await page.getByTestId('adj-grid').waitFor();
+      await expect.poll(() => page.getByTestId('adj-filter-conflicts').textContent()).toBe('Conflicts 1');
+      await page.getByTestId('adj-filter-conflicts').click();
+      await expect.poll(() => page.getByTestId('adj-left').getAttribute('data-left')).toBe('1');
+      await expect.poll(() => page.getByTestId('adj-grid').getAttribute('data-entry-id')).toBe(entry);
+      expect(await page.locator(`[data-testid=adj-queue-row][data-entry-id="${entry}"] [data-testid=adj-queue-conflict]`).count()).toBe(1);
+      const badge = page.getByTestId('adj-conflict-bug');
+      await badge.waitFor();
+      expect(await badge.getAttribute('title')).toMatch(/Bug applies only to failing outputs; the entry's output passed/);
+      expect(await page.getByTestId('adj-row-bug').getAttribute('data-conflict')).toBe('true');
+      if (process.env.CONCORD_SCREENSHOTS) await page.screenshot({ path: join(process.env.CONCORD_SCREENSHOTS, 'adjudicate-conflict.png') });
+
+      // The lead settles it: no bug, the result is right; overriding the agreed value needs a rationale.
+      await page.getByTestId('adj-row-bug').click();
+      await page.locator('[data-testid=adj-cand-bug][data-value="[]"]').click();
+      await page.getByTestId('adj-rationale').fill('Their run failed; here the output passes every test');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('adj-left').getAttribute('data-left')).toBe('0');
+      await expect.poll(() => page.getByTestId('adj-queue-empty').textContent()).toMatch(/No open conflicts/);
+      const decided = await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: entry });
+      expect(decided.dimensions.find((d) => d.dimension === 'bug')).toMatchObject({ status: 'decided', final: [], conflict: expect.stringMatching(/passed/) });
+      await page.getByTestId('adj-filter-all').click();
+      await expect.poll(() => page.getByTestId('adj-left').getAttribute('data-left').then(Number)).toBeGreaterThan(0);
+      expectCleanPage(watch, server.origin);
+    } finally {
+      await ctx.close();
+      await server.stop();
+    }
+  });
+});
 
 describe('adjudication and export in browser mode', () => {
   it('accepts the majorities, decides every split with the keyboard, undoes and redoes, and downloads exports equal to the CLI', async () => {

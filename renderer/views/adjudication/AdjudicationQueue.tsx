@@ -9,9 +9,11 @@ const ROW_HEIGHT = 46;
 
 /** The open disagreements, most split first, under the meeting's progress and the bulk action. */
 export function AdjudicationQueue() {
-  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView } = useApp(
+  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly } = useApp(
     useShallow((s) => ({
       setView: s.setView,
+      conflictsOnly: s.adjConflictsOnly,
+      setConflictsOnly: s.setAdjConflictsOnly,
       queue: s.adjQueue,
       selectedId: s.adjSelectedId,
       select: s.selectAdjEntry,
@@ -25,6 +27,7 @@ export function AdjudicationQueue() {
   const majorities = summary?.dimensions.reduce((n, d) => n + d.counts.majority, 0) ?? 0;
   const active = queue.findIndex((q) => q.entryId === selectedId);
   const label = (id: string) => (codebook && findDimension(codebook, id)?.label) ?? id;
+  const conflicts = summary?.openConflicts ?? 0;
   return (
     <aside className="queue adj-side" data-testid="adj-queue">
       <StatusSummary />
@@ -39,9 +42,25 @@ export function AdjudicationQueue() {
           Accept all majorities{majorities ? ` (${majorities})` : ''}
         </button>
       </div>
+      {(conflicts > 0 || conflictsOnly) && (
+        <div className="adj-filter" role="group" aria-label="Which open entries to list">
+          <button className={`btn btn-sm ${conflictsOnly ? '' : 'is-on'}`} data-testid="adj-filter-all" aria-pressed={!conflictsOnly} onClick={() => void setConflictsOnly(false)}>
+            All open
+          </button>
+          <button
+            className={`btn btn-sm ${conflictsOnly ? 'is-on' : ''}`}
+            data-testid="adj-filter-conflicts"
+            aria-pressed={conflictsOnly}
+            onClick={() => void setConflictsOnly(true)}
+            title="Entries labelled on a dimension that does not apply to them, such as a bug on an output that passed: the labels and the test result disagree"
+          >
+            Conflicts <span className="adj-conflict-count">{conflicts}</span>
+          </button>
+        </div>
+      )}
       <div className="queue-count muted small">
         <span data-testid="adj-left" data-left={queue.length}>
-          {loading && !queue.length ? 'Loading…' : `${queue.length} entr${queue.length === 1 ? 'y' : 'ies'} left`}
+          {loading && !queue.length ? 'Loading…' : `${queue.length} ${conflictsOnly ? 'with a conflict' : `entr${queue.length === 1 ? 'y' : 'ies'} left`}`}
         </span>
         <span className="kbd-hint">
           <kbd>j</kbd>
@@ -50,7 +69,7 @@ export function AdjudicationQueue() {
       </div>
       {queue.length === 0 && !loading ? (
         <div className="empty muted stack" data-testid="adj-queue-empty">
-          <span>No open disagreements: every value is agreed or decided.</span>
+          <span>{conflictsOnly ? 'No open conflicts: every one is decided.' : 'No open disagreements: every value is agreed or decided.'}</span>
           <button className="btn btn-sm" data-testid="adj-to-export" onClick={() => setView('export')}>
             Export the labels…
           </button>
@@ -77,8 +96,8 @@ export function AdjudicationQueue() {
                   {item.open.map((o, i) => (
                     <span
                       key={o.dimension}
-                      className={o.stale ? 'adj-open-stale' : o.status === 'needs-decision' ? 'adj-open-split' : ''}
-                      title={o.stale ? `${label(o.dimension)}: ${o.reason ?? STALE_REASON}` : undefined}
+                      className={o.conflict ? 'adj-open-conflict' : o.stale ? 'adj-open-stale' : o.status === 'needs-decision' ? 'adj-open-split' : ''}
+                      title={o.stale || o.conflict ? `${label(o.dimension)}: ${o.reason ?? STALE_REASON}` : undefined}
                     >
                       {i > 0 && ' · '}
                       {label(o.dimension)}
@@ -87,7 +106,11 @@ export function AdjudicationQueue() {
                   ))}
                 </span>
               </span>
-              {item.needsDecision > 0 ? (
+              {item.conflicts > 0 ? (
+                <span className="adj-conflict-badge" data-testid="adj-queue-conflict" title={item.open.find((o) => o.conflict)?.reason ?? undefined}>
+                  conflict
+                </span>
+              ) : item.needsDecision > 0 ? (
                 <span className="adj-split-count" title="Dimensions with no majority">
                   {item.needsDecision} split
                 </span>

@@ -36,6 +36,15 @@ function StatusCell({ c }: { c: GridDimension }) {
         {STATUS_TEXT[c.status]}
         {c.status === 'majority' && ` ${votes}/${n}`}
       </span>
+      {c.conflict && (
+        <span
+          className="adj-conflict-badge"
+          data-testid={`adj-conflict-${c.dimension}`}
+          title={`${c.conflict}. The labels and the test result disagree: decide the final value (none, if the result is right), with a rationale.`}
+        >
+          conflicts with the result
+        </span>
+      )}
       {c.stale && (
         <span
           className="adj-stale-badge"
@@ -92,10 +101,20 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
             data-value={x.key}
             aria-pressed={x.key === chosenKey}
             onClick={() => choose(c.dimension, x.value)}
-            title={x.voters.length ? `Chosen by ${x.voters.join(', ')}` : x.isProposal ? 'What a majority chose, element by element' : 'Not chosen by any annotator'}
+            title={
+              x.voters.length
+                ? `Chosen by ${x.voters.join(', ')}`
+                : x.isProposal
+                  ? 'What a majority chose, element by element'
+                  : isEmptyValue(x.value) && c.conflict
+                    ? `No value: ${c.conflict}`
+                    : 'Not chosen by any annotator'
+            }
           >
-            <span className="adj-cand-text">{showValue(dim, x.value)}</span>
-            <span className="adj-cand-votes">{x.isProposal ? (c.labelStatus === 'agreed' ? 'all' : 'majority') : x.voters.length ? `${x.voters.length}×` : 'other'}</span>
+            <span className="adj-cand-text">{isEmptyValue(x.value) ? 'none' : showValue(dim, x.value)}</span>
+            <span className="adj-cand-votes">
+              {x.isProposal ? (c.labelStatus === 'agreed' ? 'all' : 'majority') : x.voters.length ? `${x.voters.length}×` : isEmptyValue(x.value) && c.conflict ? 'result' : 'other'}
+            </span>
           </button>
         ))}
         {others.length > 0 && (
@@ -210,10 +229,11 @@ export function DecisionGrid() {
               <tr
                 key={c.dimension}
                 ref={focused ? focusedRow : undefined}
-                className={`adj-row ${focused ? 'is-focused' : ''} ${c.stale ? 'is-stale' : ''}`}
+                className={`adj-row ${focused ? 'is-focused' : ''} ${c.stale ? 'is-stale' : ''} ${c.conflict ? 'is-conflict' : ''}`}
                 data-testid={`adj-row-${c.dimension}`}
                 data-status={c.status}
                 data-stale={c.stale}
+                data-conflict={!!c.conflict}
                 data-focused={focused}
                 onClick={() => focusAdj(c.dimension)}
               >

@@ -29,6 +29,18 @@ describe('adjudication choices', () => {
     expect(cycleChoice(cands, cands[2].value, 1)).toBe(cands[0].value);
   });
 
+  it('offers "none" on a conflict (a bug labelled on an output that passed), and only there', () => {
+    const bug = dim('bug');
+    const why = "Bug applies only to failing outputs; the entry's output passed";
+    const conflict = consensusOf(bug, votes(['syntax-error'], ['syntax-error']), null, false, why);
+    expect(candidatesOf(conflict).map((x) => [x.value, x.voters])).toEqual([
+      [['syntax-error'], ['ana', 'ben']],
+      [[], []],
+    ]);
+    expect(candidatesOf(consensusOf(bug, votes(['syntax-error'], ['syntax-error']))).map((x) => x.value)).toEqual([['syntax-error']]);
+    expect(nextOpenDimension([conflict])).toBe('bug');
+  });
+
   it('adds a set majority no annotator gave whole, and a decided value from the codebook', () => {
     const bug = dim('bug');
     const a = 'wrong-attribute::incorrect-api-usage';

@@ -37,6 +37,8 @@ export function candidatesOf(c: DimensionConsensus, extra?: LabelValue | null): 
   };
   add(c.proposal);
   add(c.decision?.value);
+  // A conflict (labels where the dimension does not apply) may be settled as "none": the result is right.
+  if (c.conflict && c.values.some((v) => Array.isArray(v.value))) add([]);
   add(extra);
   if (c.proposal !== null) {
     const key = valueKey(c.proposal);
