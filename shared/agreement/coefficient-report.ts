@@ -1,7 +1,7 @@
 /**
  * Every agreement coefficient of a team on a codebook, pooled and per dimension, from the same
  * labels `buildAgreementReport` takes and on the same units as its alphas: a unit is an entry and
- * a dimension (where the dimension applies and someone labelled it), or an entry, a dimension and a
+ * a dimension (where someone labelled it: a label on a dimension that does not apply is a conflict, and counts), or an entry, a dimension and a
  * value for the per-category figures.
  *
  * The coefficients compare one category per rating, so sets are read as follows (and each
@@ -15,12 +15,12 @@
  * - pooled: one unit per entry and categorical dimension, sets compared by exact match of their
  *   full values (the units and values of the report's pooled nominal alpha).
  */
-import { TREE_SEPARATOR, dimensionApplies, isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import { TREE_SEPARATOR, isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { coefficientTable, type CategoryCoefficients, type CoefficientTable } from './coefficient-table.ts';
 import type { CodedRatings } from './ratings.ts';
-import type { AgreementLabel } from './report.ts';
+import { collectCells, compareIds, type AgreementLabel } from './report.ts';
 import type { WeightScheme } from './weights.ts';
 
 export interface CoefficientReportOptions {
@@ -39,7 +39,7 @@ export interface DimensionCoefficients {
   id: string;
   label: string;
   kind: Dimension['kind'];
-  /** Entries where the dimension applies that carry at least one label. */
+  /** Entries that carry at least one label on the dimension. */
   units: number;
   /** How the coefficients read this kind of dimension. */
   treatment: string;
@@ -60,35 +60,10 @@ export interface CoefficientReport {
 
 const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
 
-/** Natural order of entry ids ("e2" before "e10"); the same order the alpha report puts units in. */
-export function compareIds(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    return x < y ? -1 : 1;
-  }
-  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
-}
 
-/**
- * The cells of one dimension: the entries where it applies that someone labelled, x raters.
- * The same units the alpha report builds (report.ts collects them the same way).
- */
+/** The cells of one dimension: the same units the alpha report builds (report.ts's collectCells). */
 function dimensionCells(dim: Dimension, labels: AgreementLabel[], raters: string[]): { units: string[]; cells: (LabelValue | undefined)[][] } {
-  const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator) && dimensionApplies(dim, { passed: l.passed }));
-  const units = [...new Set(own.map((l) => l.entryId))].sort(compareIds);
-  const unitIndex = new Map(units.map((u, i) => [u, i]));
-  const cells = raters.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
-  for (const l of own) if (!isEmptyValue(l.value)) cells[raterIndex.get(l.annotator)!][unitIndex.get(l.entryId)!] = l.value;
-  return { units, cells };
+  return collectCells(dim, labels, new Map(raters.map((r, i) => [r, i])));
 }
 
 /**

@@ -106,7 +106,7 @@ const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', '
 const CROSS_CHECK_BUDGET = 5e7;
 
 /** Natural order of entry ids, so "e2" comes before "e10" and the unit order never depends on locale. */
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   const re = /(\d+)|(\D+)/g;
   const pa = a.match(re) ?? [];
   const pb = b.match(re) ?? [];
@@ -286,7 +286,8 @@ interface DimensionCells {
   cells: (LabelValue | undefined)[][];
 }
 
-function collectCells(dim: Dimension, labels: AgreementLabel[], raterIndex: Map<string, number>): DimensionCells {
+/** Shared with the coefficient report, so every figure stands on the same units. */
+export function collectCells(dim: Dimension, labels: AgreementLabel[], raterIndex: Map<string, number>): DimensionCells {
   const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator));
   const units = [...new Set(own.map((l) => l.entryId))].sort(compareIds);
   const unitIndex = new Map(units.map((u, i) => [u, i]));
