@@ -8,6 +8,7 @@ import { table6Dir } from '../../fixtures/table6/generate.ts';
 import { runCommand as run } from '../testing.ts';
 import decide from './decide.ts';
 import exportCommand from './export.ts';
+import { exportKinds, formatsOf } from '../../shared/tables/export-kinds.ts';
 
 let dir: string;
 let dbFile: string;
@@ -39,6 +40,14 @@ describe('concord export', () => {
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(join(goldenDir, 'table6/bug-distribution.tex'), 'utf8'));
   });
 
+  it('says in its usage which formats each kind has, dlbench\'s txt included', async () => {
+    for (const k of exportKinds) expect(exportCommand.usage).toMatch(new RegExp(`${k}\\s+${formatsOf[k].join(', ')}\n`));
+    const folder = join(dir, 'release-txt');
+    const r = await run(exportCommand, ['dlbench', '--db', dbFile, '--format', 'txt', '--out', folder]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(folder)).toHaveLength(337);
+  });
+
   it('writes an XLSX workbook and a dlbench folder, both only with --out', async () => {
     const x = join(dir, 'labels.xlsx');
     expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'xlsx', '--out', x, '--per-annotator'])).code).toBe(0);
@@ -52,10 +61,14 @@ describe('concord export', () => {
   });
 
   it('calls a format the kind does not offer a usage error naming the formats it offers', async () => {
-    const r = await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'svg']);
+    const r = await run(exportCommand, ['dlbench', '--db', dbFile, '--format', 'svg', '--out', join(dir, 'never')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('bug-distribution is exported as csv, md, tex, json, not "svg"');
-    expect((await run(exportCommand, ['labels', '--db', dbFile])).stderr).toContain('choose a format for labels: csv, json, xlsx');
+    expect(r.stderr).toContain('dlbench is exported as txt, not "svg" (it is a folder of Deep-Bench entry files, one .txt per entry)');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    expect((await run(exportCommand, ['reliability-matrix', '--db', dbFile, '--format', 'md'])).stderr).toContain('reliability-matrix is exported as csv, json, xlsx, not "md"');
+    expect((await run(exportCommand, ['labels', '--db', dbFile])).stderr).toContain('choose a format for labels: csv, md, json, xlsx');
+    // --annotator belongs to the category distribution.
+    expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'csv', '--annotator', 'ana'])).code).toBe(1);
     expect((await run(exportCommand, ['tables', '--db', dbFile, '--format', 'csv'])).code).toBe(1);
     expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'csv', '--bogus'])).code).toBe(1);
     expect((await run(exportCommand, ['labels', '--format', 'csv'])).code).toBe(1);
