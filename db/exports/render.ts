@@ -85,8 +85,20 @@ function countedAnnotator(db: Db, name: string): { id: number; name: string; rol
   throw badInput(`no annotator "${name}" in this project (${known.length ? `annotators: ${known.join(', ')}` : 'it has no annotators yet'})`, { field: 'annotator' });
 }
 
+/** What a category distribution counts: the final labels, or the labels of the annotator asked for (and the file's name says whose). */
+function countedLabels(db: Db, study: Study, args: ExportArgs): { entries: FinalEntry[]; counted: CountedLabels; name: string } {
+  if (args.annotator === undefined) return { entries: finalEntries(db, study), counted: { kind: 'final' }, name: 'category-distribution' };
+  const who = countedAnnotator(db, args.annotator);
+  const labels = labelsOf(db, who.id, !!args.includeDrafts);
+  return {
+    entries: study.entries.map((e) => ({ id: e.id, passed: e.passed, finals: Object.fromEntries(labels.get(e.rowId) ?? []) })),
+    counted: { kind: 'annotator', annotator: who.name, role: who.role },
+    name: `category-distribution-${who.name.replace(/[^A-Za-z0-9._-]+/g, '_')}`,
+  };
+}
+
 /** The name under which each entry's own output is counted in pass@1 when its metadata names no model. */
-export const ENTRY_OUTPUTS = 'Entry outputs';
+const ENTRY_OUTPUTS = 'Entry outputs';
 const OWN_OUTPUTS = "each entry's own output and whether it passed its tests (Taxonomy-Data's Result files, or the passed column of an entries file)";
 
 /**
@@ -110,7 +122,6 @@ function passResults(db: Db, study: Study): { results: ModelResult[]; sources: R
   }
   return { results: [...imported, ...own], sources };
 }
-
 
 function tablesAs(format: ExportFormat, tables: Table[]): string | Uint8Array {
   switch (format) {
@@ -176,17 +187,7 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       return file('bug-distribution', format, tablesAs(format, bugDistributionTables(d, dim.label)));
     }
     case 'category-distribution': {
-      let entries: FinalEntry[];
-      let counted: CountedLabels = { kind: 'final' };
-      let name = 'category-distribution';
-      if (args.annotator === undefined) entries = finalEntries(db, study);
-      else {
-        const who = countedAnnotator(db, args.annotator);
-        const labels = labelsOf(db, who.id, !!args.includeDrafts);
-        entries = study.entries.map((e) => ({ id: e.id, passed: e.passed, finals: Object.fromEntries(labels.get(e.rowId) ?? []) }));
-        counted = { kind: 'annotator', annotator: who.name, role: who.role };
-        name = `category-distribution-${who.name.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
-      }
+      const { entries, counted, name } = countedLabels(db, study, args);
       const d = buildCategoryDistribution(cb, entries, counted);
       if (format === 'json') return file(name, format, formatJson(d));
       if (format === 'svg') return file(name, format, formatBarChartsSvg(categoryDistributionCharts(d), categoryDistributionHeading(d)));

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function cliExport(dbPath: string, args: string[]): Buffer {
-  return execFileSync(process.execPath, [join(repoRoot, 'cli', 'concord.js'), 'export', ...args, '--db', dbPath], { cwd: repoRoot });
+  return execFileSync(process.execPath, [join(repoRoot, 'cli', 'concord.js'), 'export', ...args, '--db', dbPath], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 describe('the Export view', () => {
