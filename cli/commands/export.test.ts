@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFig8Release } from '../../db/exports/fig8-release.ts';
 import { freshProject } from '../../db/exports/testing.ts';
 import { goldenDir } from '../../db/exports/golden.ts';
 import { runImport } from '../../db/import/index.ts';
@@ -8,10 +9,12 @@ import { table6Dir } from '../../fixtures/table6/generate.ts';
 import { runCommand as run } from '../testing.ts';
 import decide from './decide.ts';
 import exportCommand from './export.ts';
+import { exportKinds, formatsOf } from '../../shared/tables/export-kinds.ts';
 
 let dir: string;
 let dbFile: string;
 let cleanup: () => void;
+const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
   const p = freshProject();
@@ -21,7 +24,10 @@ beforeAll(async () => {
   await runImport(p.db, join(table6Dir, 'annotations.csv'), { format: 'annotations' });
   p.db.close();
 });
-afterAll(() => cleanup());
+afterAll(() => {
+  cleanup();
+  cleanups.forEach((c) => c());
+});
 
 describe('concord export', () => {
   it('prints a text format on stdout, the same bytes as the golden file', async () => {
@@ -39,6 +45,14 @@ describe('concord export', () => {
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(join(goldenDir, 'table6/bug-distribution.tex'), 'utf8'));
   });
 
+  it('says in its usage which formats each kind has, dlbench\'s txt included', async () => {
+    for (const k of exportKinds) expect(exportCommand.usage).toMatch(new RegExp(`${k}\\s+${formatsOf[k].join(', ')}\n`));
+    const folder = join(dir, 'release-txt');
+    const r = await run(exportCommand, ['dlbench', '--db', dbFile, '--format', 'txt', '--out', folder]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(folder)).toHaveLength(337);
+  });
+
   it('writes an XLSX workbook and a dlbench folder, both only with --out', async () => {
     const x = join(dir, 'labels.xlsx');
     expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'xlsx', '--out', x, '--per-annotator'])).code).toBe(0);
@@ -52,10 +66,14 @@ describe('concord export', () => {
   });
 
   it('calls a format the kind does not offer a usage error naming the formats it offers', async () => {
-    const r = await run(exportCommand, ['bug-distribution', '--db', dbFile, '--format', 'svg']);
+    const r = await run(exportCommand, ['dlbench', '--db', dbFile, '--format', 'svg', '--out', join(dir, 'never')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('bug-distribution is exported as csv, md, tex, json, not "svg"');
-    expect((await run(exportCommand, ['labels', '--db', dbFile])).stderr).toContain('choose a format for labels: csv, json, xlsx');
+    expect(r.stderr).toContain('dlbench is exported as txt, not "svg" (it is a folder of Deep-Bench entry files, one .txt per entry)');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    expect((await run(exportCommand, ['reliability-matrix', '--db', dbFile, '--format', 'md'])).stderr).toContain('reliability-matrix is exported as csv, json, xlsx, not "md"');
+    expect((await run(exportCommand, ['labels', '--db', dbFile])).stderr).toContain('choose a format for labels: csv, md, json, xlsx');
+    // --annotator belongs to the category distribution.
+    expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'csv', '--annotator', 'ana'])).code).toBe(1);
     expect((await run(exportCommand, ['tables', '--db', dbFile, '--format', 'csv'])).code).toBe(1);
     expect((await run(exportCommand, ['labels', '--db', dbFile, '--format', 'csv', '--bogus'])).code).toBe(1);
     expect((await run(exportCommand, ['labels', '--format', 'csv'])).code).toBe(1);
@@ -67,6 +85,46 @@ describe('concord export', () => {
     expect(r.code).toBe(2);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+  });
+});
+
+describe('concord export, on a Deep-Bench release', () => {
+  let releaseDb: string;
+  let release: string;
+  beforeAll(async () => {
+    const p = freshProject();
+    cleanups.push(p.cleanup);
+    releaseDb = join(p.dir, 'project.db');
+    release = join(p.dir, 'release');
+    writeFig8Release(release);
+    await runImport(p.db, release, { format: 'dlbench' });
+    p.db.close();
+  });
+
+  it('category-distribution --annotator deepbench-published prints the published distribution', async () => {
+    const r = await run(exportCommand, ['category-distribution', '--db', releaseDb, '--format', 'csv', '--annotator', 'deepbench-published']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Entries per stage (deepbench-published)\nStage,Entries,Share (%)\nPre/Post Processing,210,40.4\nModel Construction,119,22.9\n');
+    expect(r.stdout).toContain('General,328,63.1\n');
+    expect(r.stdout).toContain('Image,238,45.8\n');
+  });
+
+  it('refuses an unknown annotator with exit 2, naming it, and writes nothing', async () => {
+    const out = join(dir, 'never-published.csv');
+    const r = await run(exportCommand, ['category-distribution', '--db', releaseDb, '--format', 'csv', '--annotator', 'deepbench-publshed', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no annotator "deepbench-publshed" in this project (annotators: deepbench-published)');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('dlbench says where the values came from', async () => {
+    const out = join(dir, 'fig8-release');
+    const r = await run(exportCommand, ['dlbench', '--db', releaseDb, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `wrote 520 entry files to ${out}\n  520 entry files: stage 0 final, 520 published, 0 empty; task 0 final, 520 published, 0 empty; data 0 final, 520 published, 0 empty.\n`,
+    );
+    expect(readdirSync(out).sort()).toEqual(readdirSync(release).sort());
   });
 });
 

@@ -3,13 +3,18 @@ import { dirname, join } from 'node:path';
 import { openDatabase } from '../../db/database.ts';
 import { renderExport, type ExportFile } from '../../db/exports/render.ts';
 import { ConcordError } from '../../shared/errors.ts';
-import { checkExport, exportKinds } from '../../shared/tables/export-kinds.ts';
+import { checkExport, exportKinds, formatsOf } from '../../shared/tables/export-kinds.ts';
 import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
 
 const usage = [
-  'concord export <kind> --db <file> --format csv|md|tex|json|xlsx|svg [--out <file>] [--per-annotator]',
+  'concord export <kind> --db <file> --format <format> [--out <file>] [--per-annotator] [--annotator <name>]',
   '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>]',
-  `  kind: ${exportKinds.join(' | ')}  (dlbench writes a folder: --out <folder>)`,
+  '  kinds and their formats:',
+  ...exportKinds.map((k) => `    ${k.padEnd(22)} ${formatsOf[k].join(', ')}`),
+  '  dlbench writes a folder of Deep-Bench entry files (.txt) to --out <folder>; its format, txt, may be left out.',
+  '  --annotator <name>     category-distribution: count that annotator\'s labels (deepbench-published: the published ones)',
+  '  --per-annotator        labels: each annotator\'s own value beside the final one',
+  '  --dimension <id>       reliability-matrix: one dimension (CSV holds one)',
 ].join('\n');
 
 const options = {
@@ -18,6 +23,7 @@ const options = {
   out: { type: 'string' },
   'per-annotator': { type: 'boolean' },
   dimension: { type: 'string' },
+  annotator: { type: 'string' },
   drafts: { type: 'boolean' },
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
@@ -57,6 +63,7 @@ export default {
         format,
         perAnnotator: values['per-annotator'],
         dimension: values.dimension,
+        annotator: values.annotator,
         includeDrafts: values.drafts,
         bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
         seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
@@ -67,6 +74,7 @@ export default {
         mkdirSync(dir, { recursive: true });
         for (const f of result.files) writeAtomically(join(dir, f.fileName), bytesOf(f));
         io.stderr(`wrote ${result.files.length} entry files to ${dir}\n`);
+        for (const note of result.notes) io.stderr(`  ${note}\n`);
         return 0;
       }
       if (values.out) {

@@ -1,39 +1,112 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { table6Dir } from '../../fixtures/table6/generate.ts';
+import { formatsOf, exportKinds } from '../../shared/tables/export-kinds.ts';
 import { formatLatex } from '../../shared/tables/formats.ts';
+import type { Db } from '../database.ts';
+import { runImport, seedDemo } from '../import/index.ts';
+import { renderExport } from './render.ts';
+import { addModelResult, freshProject } from './testing.ts';
 
 /**
- * The LaTeX exports must compile in a paper that loads only booktabs. CI installs pdflatex
- * (Debian's texlive-latex-recommended); elsewhere the check runs where pdflatex is present.
+ * The LaTeX exports go into a paper as they are: each one compiles in a plain
+ * `\documentclass{article}` that loads the packages its first line names, and fits the text
+ * width (no "Overfull \hbox" in the log). CI installs pdflatex (Debian's texlive-latex-base and
+ * -recommended); elsewhere the check runs where pdflatex is present.
  */
 const hasPdflatex = spawnSync('pdflatex', ['--version']).status === 0;
 const golden = fileURLToPath(new URL('../../fixtures/golden', import.meta.url));
 
-function compile(body: string): { ok: boolean; log: string } {
+/** The packages a Concord .tex export asks for on its first line. */
+function packagesOf(tex: string): string {
+  const m = /^% Concord export\. In the preamble: \\usepackage\{([a-z,]+)\}\n/.exec(tex);
+  if (!m) throw new Error(`no package line at the top of:\n${tex.slice(0, 200)}`);
+  return m[1];
+}
+
+interface Compiled {
+  ok: boolean;
+  /** Errors (lines starting with "!"). */
+  errors: string;
+  /** Overfull and underfull box warnings, and floats too large for the page. */
+  boxes: string[];
+}
+
+function compile(body: string, packages = 'booktabs'): Compiled {
   const dir = mkdtempSync(join(tmpdir(), 'concord-tex-'));
-  writeFileSync(join(dir, 'paper.tex'), `\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n${body}\n\\end{document}\n`);
   try {
-    execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'paper.tex'], { cwd: dir, stdio: 'pipe', timeout: 60_000 });
-    return { ok: true, log: '' };
-  } catch {
-    return { ok: false, log: readFileSync(join(dir, 'paper.log'), 'utf8').split('\n').filter((l) => l.startsWith('!')).join('\n') };
+    writeFileSync(join(dir, 'paper.tex'), `\\documentclass{article}\n\\usepackage{${packages}}\n\\begin{document}\n${body}\n\\end{document}\n`);
+    let ok = true;
+    try {
+      execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'paper.tex'], { cwd: dir, stdio: 'pipe', timeout: 60_000 });
+    } catch {
+      ok = false;
+    }
+    const log = readFileSync(join(dir, 'paper.log'), 'utf8');
+    const lines = log.split('\n');
+    return {
+      ok,
+      errors: lines.filter((l) => l.startsWith('!')).join('\n'),
+      boxes: lines.filter((l) => /^Overfull \\hbox|Float too large/.test(l) || /^LaTeX Warning: Float too large/.test(l)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-describe.runIf(hasPdflatex || process.env.CI)('LaTeX exports compile with booktabs', () => {
+function expectFits(name: string, tex: string): void {
+  const r = compile(tex, packagesOf(tex));
+  expect({ name, errors: r.errors, boxes: r.boxes }).toEqual({ name, errors: '', boxes: [] });
+  expect(r.ok).toBe(true);
+}
+
+describe.runIf(hasPdflatex || process.env.CI)('LaTeX exports compile in a plain article and fit its text width', () => {
   const files = readdirSync(golden, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tex'));
 
   it('finds the golden LaTeX exports', () => expect(files.length).toBeGreaterThanOrEqual(5));
 
-  it('every golden .tex export compiles with pdflatex', () => {
-    const body = files.map((f) => readFileSync(join(golden, f), 'utf8')).join('\n\\clearpage\n');
-    const r = compile(body);
-    expect(r.log).toBe('');
-    expect(r.ok).toBe(true);
+  for (const f of files) it(`golden ${f} compiles with no overfull box`, () => expectFits(f, readFileSync(join(golden, f), 'utf8')));
+
+  describe('every kind offered in LaTeX, on projects of real size and shape', () => {
+    let demo: Db;
+    let table6: Db;
+    const cleanups: (() => void)[] = [];
+    beforeAll(async () => {
+      const a = freshProject();
+      cleanups.push(a.cleanup);
+      demo = a.db;
+      await seedDemo(demo);
+      // The paper's four models, names as long as they come.
+      const ids = (demo.prepare('SELECT ext_id FROM entry ORDER BY ext_id').all() as { ext_id: string }[]).map((r) => r.ext_id);
+      ids.forEach((id, i) => {
+        addModelResult(demo, id, 'GPT-4o (2024-08-06)', i % 3 === 0);
+        addModelResult(demo, id, 'Claude 3.5 Sonnet', i % 4 === 0);
+        addModelResult(demo, id, 'Llama 3.1 70B Instruct', i % 5 === 0);
+        addModelResult(demo, id, 'Mistral 7B Instruct v0.3', i % 7 === 0);
+      });
+      const b = freshProject();
+      cleanups.push(b.cleanup);
+      table6 = b.db;
+      await runImport(table6, join(table6Dir, 'entries.jsonl'), { format: 'jsonl' });
+      await runImport(table6, join(table6Dir, 'annotations.csv'), { format: 'annotations' });
+    });
+    afterAll(() => cleanups.forEach((c) => c()));
+
+    const texKinds = exportKinds.filter((k) => formatsOf[k].includes('tex'));
+    it('covers every kind that offers LaTeX', () => expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1']));
+
+    for (const kind of texKinds)
+      for (const project of ['demo', 'table6'] as const)
+        it(`${kind} of the ${project} project`, () => {
+          const db = project === 'demo' ? demo : table6;
+          const r = renderExport(db, { kind, format: 'tex', bootstrap: 50, seed: 1 });
+          if (r.shape !== 'file') throw new Error('expected one file');
+          expectFits(`${kind} (${project})`, r.file.content);
+        });
   });
 
   it('user text with every LaTeX special character compiles once escaped (and would not unescaped)', () => {
@@ -41,7 +114,12 @@ describe.runIf(hasPdflatex || process.env.CI)('LaTeX exports compile with bookta
     const tex = formatLatex([
       { id: 'nasty', title: nasty, columns: [{ key: 'm', label: 'Model' }, { key: 'n', label: 'n', align: 'right' }], rows: [{ cells: { m: nasty, n: 3 } }] },
     ]);
-    expect(compile(tex)).toEqual({ ok: true, log: '' });
+    expect(compile(tex, packagesOf(tex))).toEqual({ ok: true, errors: '', boxes: [] });
     expect(compile(`\\begin{tabular}{l}\\toprule ${nasty} \\\\ \\bottomrule\\end{tabular}`).ok).toBe(false);
+  });
+
+  it('the check itself sees a table that runs off the page', () => {
+    const wide = `\\begin{tabular}{l}\\toprule ${'A long unbreakable value '.repeat(8)} \\\\ \\bottomrule\\end{tabular}`;
+    expect(compile(wide).boxes.some((b) => b.startsWith('Overfull \\hbox'))).toBe(true);
   });
 });

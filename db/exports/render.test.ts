@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../import/index.ts';
-import { acceptMajorities, decide } from '../adjudication.ts';
 import type { Db } from '../database.ts';
 import { checkGolden } from './golden.ts';
+import { exportFormats, exportKinds, formatsOf, mimeTypes } from '../../shared/tables/export-kinds.ts';
 import { renderExport, type ExportArgs } from './render.ts';
-import { addAnnotator, addEntry, addLabel, addModelResult, freshProject } from './testing.ts';
+import { buildSmallProject, freshProject } from './testing.ts';
 import { readStudy } from '../adjudication.ts';
 
 /**
@@ -19,58 +19,9 @@ let db: Db;
 let dir: string;
 let cleanup: () => void;
 
-const meta = (fn: string) => ({ repo: 'kornia', function: fn, groundTruthPath: `kornia/${fn}.py`, testCases: `tests/test_${fn}.py::test_${fn}` });
-
 beforeAll(() => {
   ({ db, dir, cleanup } = freshProject());
-  addEntry(db, 'rotate, 7', false, { ...meta('rotate'), class: 'Rotator' }, 'Rotate points.\nKeep the batch axis.');
-  addEntry(db, 'hit_rate', false, meta('hit_rate'), 'Compute hit rate at k.');
-  addEntry(db, '=cmd|calc', false, meta('cmd'), 'A prompt.');
-  addEntry(db, 'normalise', true, meta('normalise'), 'Normalise a batch.');
-  addEntry(db, 'split/3', true, meta('split'), 'Split a tensor.');
-  addAnnotator(db, 'deepbench-published', 'reference');
-  const L = (e: string, d: string, a: unknown, b: unknown, c: unknown) => {
-    for (const [who, v] of [['ana', a], ['ben', b], ['cai', c]] as const) if (v !== null) addLabel(db, e, who, d, v as never);
-  };
-  L('rotate, 7', 'stage', 'pre-post-processing', 'pre-post-processing', 'pre-post-processing');
-  L('rotate, 7', 'task', 'general', 'general', 'object-detection');
-  L('rotate, 7', 'input', 'image', 'image', 'image');
-  L('rotate, 7', 'bug', ['wrong-input-type::tensor-shape-mismatch'], ['wrong-input-type::tensor-shape-mismatch', 'missing-corner-case::not-dl-related'], ['wrong-input-type::tensor-shape-mismatch']);
-  L('hit_rate', 'stage', 'evaluation-metrics', 'evaluation-metrics', 'evaluation-metrics');
-  L('hit_rate', 'task', 'recommendation', 'recommendation', 'recommendation');
-  L('hit_rate', 'input', 'structured-array', 'others', 'text');
-  L('hit_rate', 'bug', ['operation-calculation-error::incorrect-algebraic-calculations'], ['syntax-error'], ['misinterpretation::not-dl-related']);
-  L('=cmd|calc', 'stage', 'training', 'inference', 'model-construction');
-  L('=cmd|calc', 'task', 'classification', 'classification', null);
-  L('=cmd|calc', 'input', 'text', 'text', 'text');
-  L('=cmd|calc', 'bug', ['incomplete-generation'], ['incomplete-generation'], ['incomplete-generation']);
-  L('normalise', 'stage', 'pre-post-processing', 'pre-post-processing', 'training');
-  L('normalise', 'task', 'general', 'general', 'general');
-  L('normalise', 'input', 'image', 'image', 'image');
-  L('split/3', 'stage', 'inference', 'inference', 'inference');
-  L('split/3', 'task', 'general', 'general', 'general');
-  L('split/3', 'input', 'structured-array', 'structured-array', 'structured-array');
-  // Must not count: the published labels and a draft.
-  addLabel(db, 'hit_rate', 'deepbench-published', 'input', 'image');
-  addLabel(db, 'split/3', 'dee', 'stage', 'training', 'draft');
-
-  acceptMajorities(db, { decidedBy: 'lead', dimension: 'stage' });
-  decide(db, { entryId: 'rotate, 7', dimension: 'task', value: 'object-detection', decidedBy: 'lead', rationale: 'boxes & 50% of "it" =per the tests_' });
-  decide(db, { entryId: 'rotate, 7', dimension: 'bug', value: ['wrong-input-type::tensor-shape-mismatch'], decidedBy: 'lead' });
-  decide(db, { entryId: 'hit_rate', dimension: 'input', value: 'structured-array', decidedBy: 'ana' });
-  decide(db, { entryId: '=cmd|calc', dimension: 'stage', value: 'training', decidedBy: 'lead' });
-  // hit_rate's bug stays an open 1-1-1 split: no final value, not counted.
-
-  for (const [e, gpt, mistral] of [
-    ['rotate, 7', false, false],
-    ['hit_rate', true, false],
-    ['=cmd|calc', false, false],
-    ['normalise', true, true],
-    ['split/3', true, false],
-  ] as const) {
-    addModelResult(db, e, 'GPT-4o', gpt);
-    addModelResult(db, e, 'Mistral 7B', mistral);
-  }
+  buildSmallProject(db);
 });
 afterAll(() => cleanup());
 
@@ -84,15 +35,18 @@ const cases: [string, ExportArgs][] = [
   ['labels.csv', { kind: 'labels', format: 'csv' }],
   ['labels-per-annotator.csv', { kind: 'labels', format: 'csv', perAnnotator: true }],
   ['labels.json', { kind: 'labels', format: 'json', perAnnotator: true }],
+  ['labels.md', { kind: 'labels', format: 'md' }],
   ['bug-distribution.csv', { kind: 'bug-distribution', format: 'csv' }],
   ['bug-distribution.md', { kind: 'bug-distribution', format: 'md' }],
   ['bug-distribution.tex', { kind: 'bug-distribution', format: 'tex' }],
   ['bug-distribution.json', { kind: 'bug-distribution', format: 'json' }],
+  ['bug-distribution.svg', { kind: 'bug-distribution', format: 'svg' }],
   ['category-distribution.csv', { kind: 'category-distribution', format: 'csv' }],
   ['category-distribution.md', { kind: 'category-distribution', format: 'md' }],
   ['category-distribution.tex', { kind: 'category-distribution', format: 'tex' }],
   ['category-distribution.json', { kind: 'category-distribution', format: 'json' }],
   ['category-distribution.svg', { kind: 'category-distribution', format: 'svg' }],
+  ['category-distribution-published.csv', { kind: 'category-distribution', format: 'csv', annotator: 'deepbench-published' }],
   ['pass-at-1.csv', { kind: 'pass-at-1', format: 'csv' }],
   ['pass-at-1.md', { kind: 'pass-at-1', format: 'md' }],
   ['pass-at-1.tex', { kind: 'pass-at-1', format: 'tex' }],
@@ -100,6 +54,7 @@ const cases: [string, ExportArgs][] = [
   ['reliability-matrix-stage.csv', { kind: 'reliability-matrix', format: 'csv', dimension: 'stage' }],
   ['reliability-matrix-bug.csv', { kind: 'reliability-matrix', format: 'csv', dimension: 'bug' }],
   ['reliability-matrix.json', { kind: 'reliability-matrix', format: 'json' }],
+  ['agreement.csv', { kind: 'agreement', format: 'csv', bootstrap: 200, seed: 7 }],
   ['agreement.md', { kind: 'agreement', format: 'md', bootstrap: 200, seed: 7 }],
   ['agreement.tex', { kind: 'agreement', format: 'tex', bootstrap: 200, seed: 7 }],
   ['agreement.json', { kind: 'agreement', format: 'json', bootstrap: 200, seed: 7 }],
@@ -147,11 +102,33 @@ describe('what the exports say', () => {
   });
 
   it('refuses a format a kind does not offer, naming the ones it does', () => {
-    expect(() => renderExport(db, { kind: 'bug-distribution', format: 'xlsx' })).toThrow(/csv, md, tex, json/);
-    expect(() => renderExport(db, { kind: 'labels' })).toThrow(/choose a format for labels: csv, json, xlsx/);
+    expect(() => renderExport(db, { kind: 'dlbench', format: 'svg' })).toThrow('dlbench is exported as txt, not "svg" (it is a folder of Deep-Bench entry files, one .txt per entry)');
+    expect(() => renderExport(db, { kind: 'reliability-matrix', format: 'tex' })).toThrow(/reliability-matrix is exported as csv, json, xlsx, not "tex"/);
+    expect(() => renderExport(db, { kind: 'labels', format: 'tex' })).toThrow(/labels is exported as csv, md, json, xlsx, not "tex"/);
+    expect(() => renderExport(db, { kind: 'pass-at-1', format: 'svg' })).toThrow(/csv, md, tex, json, xlsx, not "svg"/);
+    expect(() => renderExport(db, { kind: 'labels' })).toThrow(/choose a format for labels: csv, md, json, xlsx/);
     expect(() => renderExport(db, { kind: 'nope', format: 'csv' })).toThrow(/unknown export/);
     expect(() => renderExport(db, { kind: 'reliability-matrix', format: 'csv' })).toThrow(/--dimension/);
     expect(() => renderExport(db, { kind: 'reliability-matrix', format: 'csv', dimension: 'prompt-review' })).toThrow(/no reliability matrix/);
+  });
+
+  it('renders every kind in every format it offers, and refuses every other with the list of what it offers', () => {
+    for (const kind of exportKinds)
+      for (const format of exportFormats) {
+        const args = { kind, format, dimension: kind === 'reliability-matrix' ? 'stage' : undefined };
+        if (!formatsOf[kind].includes(format)) {
+          expect(() => renderExport(db, args)).toThrow(`${kind} is exported as ${formatsOf[kind].join(', ')}, not "${format}"`);
+          continue;
+        }
+        const r = renderExport(db, args);
+        const files = r.shape === 'file' ? [r.file] : r.files;
+        expect(files.length).toBeGreaterThan(0);
+        for (const f of files) {
+          expect(f.fileName.endsWith(`.${format}`)).toBe(true);
+          expect(f.mimeType).toBe(mimeTypes[format]);
+          expect(f.content.length).toBeGreaterThan(0);
+        }
+      }
   });
 
   it('escapes LaTeX specials in every table', () => {

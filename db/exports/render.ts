@@ -1,7 +1,14 @@
 import { ConcordError, badInput } from '../../shared/errors.ts';
 import { agreementTables } from '../../shared/tables/agreement.ts';
-import { buildBugDistribution, bugDimension, bugDistributionTables } from '../../shared/tables/bug-distribution.ts';
-import { buildCategoryDistribution, categoryDistributionCharts, categoryDistributionTables } from '../../shared/tables/category-distribution.ts';
+import type { LabelValue } from '../../shared/codebook/values.ts';
+import { buildBugDistribution, bugDimension, bugDistributionCharts, bugDistributionTables } from '../../shared/tables/bug-distribution.ts';
+import {
+  buildCategoryDistribution,
+  categoryDistributionCharts,
+  categoryDistributionHeading,
+  categoryDistributionTables,
+  type CountedLabels,
+} from '../../shared/tables/category-distribution.ts';
 import { checkExport, mimeTypes, type ExportFile, type ExportFormat, type ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { FinalEntry } from '../../shared/tables/final.ts';
 import { formatCsv, formatJson, formatLatex, formatMarkdown } from '../../shared/tables/formats.ts';
@@ -14,7 +21,8 @@ import { writeXlsx } from '../../shared/tables/xlsx.ts';
 import { entryConsensus, readStudy, type Study } from '../adjudication.ts';
 import { agreementReport } from '../agreement.ts';
 import type { Db } from '../database.ts';
-import { dlbenchEntryText, entryFileName } from './dlbench.ts';
+import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
+import { dlbenchRelease } from './dlbench.ts';
 
 export type { ExportFile, ExportResult };
 
@@ -34,20 +42,85 @@ export interface ExportArgs {
   /** agreement: bootstrap resamples and seed (the report's defaults otherwise). */
   bootstrap?: number;
   seed?: number;
+  /** category-distribution: count this annotator's labels (any role) instead of the final ones. */
+  annotator?: string;
 }
 
-function finalEntries(study: Study): FinalEntry[] {
+/** Each entry's final values and the labels published with the release (the reference annotator's). */
+function finalEntries(db: Db, study: Study): FinalEntry[] {
+  const published = labelsOf(db, PUBLISHED_ANNOTATOR, true);
   return study.entries.map((e) => ({
     id: e.id,
     passed: e.passed,
     finals: Object.fromEntries(entryConsensus(study, e).map((c) => [c.dimension, c.final])),
+    published: Object.fromEntries(published.get(e.rowId) ?? []),
   }));
 }
 
-function modelResults(db: Db): ModelResult[] {
-  return (
+/** One annotator's labels: entry row id -> dimension -> value; submitted work only, unless drafts count. */
+function labelsOf(db: Db, annotatorId: number | string, includeDrafts: boolean): Map<number, Map<string, LabelValue>> {
+  const rows = db
+    .prepare(
+      `SELECT l.entry_id, l.dimension, l.value FROM label l
+       JOIN annotator a ON a.id = l.annotator_id
+       LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+       WHERE ${typeof annotatorId === 'number' ? 'a.id = ?' : 'a.name = ?'}
+         AND (? OR a.role = 'reference' OR s.status = 'submitted')`,
+    )
+    .all(annotatorId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string }[];
+  const out = new Map<number, Map<string, LabelValue>>();
+  for (const r of rows) {
+    const byDim = out.get(r.entry_id) ?? new Map<string, LabelValue>();
+    out.set(r.entry_id, byDim);
+    byDim.set(r.dimension, JSON.parse(r.value) as LabelValue);
+  }
+  return out;
+}
+
+/** The annotator a distribution counts, found by name whatever its case; unknown names are refused, naming who there is. */
+function countedAnnotator(db: Db, name: string): { id: number; name: string; role: string } {
+  const row = db.prepare('SELECT id, name, role FROM annotator WHERE name = ? COLLATE NOCASE').get(name) as { id: number; name: string; role: string } | undefined;
+  if (row) return row;
+  const known = (db.prepare('SELECT name FROM annotator ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  throw badInput(`no annotator "${name}" in this project (${known.length ? `annotators: ${known.join(', ')}` : 'it has no annotators yet'})`, { field: 'annotator' });
+}
+
+/** What a category distribution counts: the final labels, or the labels of the annotator asked for (and the file's name says whose). */
+function countedLabels(db: Db, study: Study, args: ExportArgs): { entries: FinalEntry[]; counted: CountedLabels; name: string } {
+  if (args.annotator === undefined) return { entries: finalEntries(db, study), counted: { kind: 'final' }, name: 'category-distribution' };
+  const who = countedAnnotator(db, args.annotator);
+  const labels = labelsOf(db, who.id, !!args.includeDrafts);
+  return {
+    entries: study.entries.map((e) => ({ id: e.id, passed: e.passed, finals: Object.fromEntries(labels.get(e.rowId) ?? []) })),
+    counted: { kind: 'annotator', annotator: who.name, role: who.role },
+    name: `category-distribution-${who.name.replace(/[^A-Za-z0-9._-]+/g, '_')}`,
+  };
+}
+
+/** The name under which each entry's own output is counted in pass@1 when its metadata names no model. */
+const ENTRY_OUTPUTS = 'Entry outputs';
+const OWN_OUTPUTS = "each entry's own output and whether it passed its tests (Taxonomy-Data's Result files, or the passed column of an entries file)";
+
+/**
+ * Results pass@1 is computed from: model results (import format 5), and each entry's own output
+ * with its pass/fail (from Taxonomy-Data's Result files, or an entries file's `passed`), under
+ * the model its metadata names or else as "Entry outputs".
+ */
+function passResults(db: Db, study: Study): { results: ModelResult[]; sources: Record<string, string> } {
+  const imported = (
     db.prepare('SELECT e.ext_id, r.model, r.passed FROM model_result r JOIN entry e ON e.id = r.entry_id').all() as { ext_id: string; model: string; passed: number }[]
   ).map((r) => ({ entryId: r.ext_id, model: r.model, passed: r.passed === 1 }));
+  const sources: Record<string, string> = {};
+  for (const r of imported) sources[r.model] = 'model results imported with --format results';
+  const own: ModelResult[] = [];
+  for (const e of study.entries) {
+    if (e.passed === null) continue;
+    const named = e.metadata.model?.trim() || ENTRY_OUTPUTS;
+    const model = named in sources && sources[named] !== OWN_OUTPUTS ? `${named} (entry outputs)` : named;
+    sources[model] = OWN_OUTPUTS;
+    own.push({ entryId: e.id, model, passed: e.passed });
+  }
+  return { results: [...imported, ...own], sources };
 }
 
 function tablesAs(format: ExportFormat, tables: Table[]): string | Uint8Array {
@@ -92,6 +165,8 @@ function reliabilityInputs(study: Study, dimension?: string): ReliabilityInput[]
 
 export function renderExport(db: Db, args: ExportArgs): ExportResult {
   const { kind, format } = checkExport(args.kind, args.format);
+  if (args.annotator !== undefined && kind !== 'category-distribution')
+    throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
   const study = readStudy(db, { includeDrafts: args.includeDrafts });
   const cb = study.codebook;
 
@@ -107,24 +182,33 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
     }
     case 'bug-distribution': {
       const dim = bugDimension(cb);
-      const d = buildBugDistribution(cb, finalEntries(study), dim.id);
+      const d = buildBugDistribution(cb, finalEntries(db, study), dim.id);
       if (format === 'json') return file('bug-distribution', format, formatJson(d));
+      if (format === 'svg') return file('bug-distribution', format, formatBarChartsSvg(bugDistributionCharts(d, dim.label), `Distribution of ${dim.label.toLowerCase()}s`));
       return file('bug-distribution', format, tablesAs(format, bugDistributionTables(d, dim.label)));
     }
     case 'category-distribution': {
-      const d = buildCategoryDistribution(cb, finalEntries(study));
-      if (format === 'json') return file('category-distribution', format, formatJson(d));
-      if (format === 'svg') return file('category-distribution', format, formatBarChartsSvg(categoryDistributionCharts(d), 'Entries per category'));
-      return file('category-distribution', format, tablesAs(format, categoryDistributionTables(d)));
+      const { entries, counted, name } = countedLabels(db, study, args);
+      const d = buildCategoryDistribution(cb, entries, counted);
+      if (format === 'json') return file(name, format, formatJson(d));
+      if (format === 'svg') return file(name, format, formatBarChartsSvg(categoryDistributionCharts(d), categoryDistributionHeading(d)));
+      return file(name, format, tablesAs(format, categoryDistributionTables(d)));
     }
     case 'pass-at-1': {
-      const results = modelResults(db);
-      if (!results.length) throw badInput('no model results in this project: import them first (concord import <file> --format results)', { field: 'kind' });
-      const p = buildPassAt1(cb, finalEntries(study), results);
+      const { results, sources } = passResults(db, study);
+      if (!results.length)
+        throw badInput('no results to compute pass@1 from: import Taxonomy-Data (its Result files say which outputs pass) or model results (concord import <file> --format results)', {
+          field: 'kind',
+        });
+      const p = buildPassAt1({ codebook: cb, entries: finalEntries(db, study), results, sources, publishedBy: PUBLISHED_ANNOTATOR });
       if (format === 'json') return file('pass-at-1', format, formatJson(p));
-      return file('pass-at-1', format, tablesAs(format, passAt1Tables(p)));
+      return file('pass-at-1', format, tablesAs(format, passAt1Tables(p, PUBLISHED_ANNOTATOR)));
     }
     case 'reliability-matrix': {
+      if (format === 'xlsx') {
+        const inputs = reliabilityInputs(study, args.dimension);
+        return file(args.dimension ? `reliability-matrix-${args.dimension}` : 'reliability-matrix', format, writeXlsx(inputs.map(reliabilityTable)));
+      }
       if (format === 'csv') {
         const dims = matrixDimensions(cb.dimensions).map((d) => d.id);
         if (args.dimension === undefined)
@@ -151,14 +235,8 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       return file(args.dimension ? `reliability-matrix-${args.dimension}` : 'reliability-matrix', format, formatJson(json));
     }
     case 'dlbench': {
-      const finals = new Map(finalEntries(study).map((f) => [f.id, f]));
-      const files = study.entries.map((e) => ({
-        fileName: entryFileName(e.id),
-        mimeType: mimeTypes.txt,
-        content: dlbenchEntryText(cb, e, finals.get(e.id)!),
-        encoding: 'utf8' as const,
-      }));
-      return { shape: 'folder', folderName: 'dlbench', files };
+      const release = dlbenchRelease(cb, study.entries, new Map(finalEntries(db, study).map((f) => [f.id, f])));
+      return { shape: 'folder', folderName: 'dlbench', ...release };
     }
     case 'agreement': {
       const report = agreementReport(db, {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { AnnotatorRole } from '../../shared/types.ts';
+import { acceptMajorities, decide } from '../adjudication.ts';
 import { openDatabase, type Db } from '../database.ts';
 
 /** Test support for consensus and exports: a fresh Deep-Bench project and direct writes into it. */
@@ -54,4 +55,62 @@ export function addLabel(db: Db, entryId: string, annotator: string, dimension: 
 export function addModelResult(db: Db, entryId: string, model: string, passed: boolean): void {
   const e = db.prepare('SELECT id FROM entry WHERE ext_id = ?').get(entryId) as { id: number };
   db.prepare('INSERT OR REPLACE INTO model_result (entry_id, model, passed) VALUES (?, ?, ?)').run(e.id, model, passed ? 1 : 0);
+}
+
+const meta = (fn: string) => ({ repo: 'kornia', function: fn, groundTruthPath: `kornia/${fn}.py`, testCases: `tests/test_${fn}.py::test_${fn}` });
+
+/**
+ * The small project of the golden exports: each consensus status and the awkward inputs a real
+ * study brings (ids with commas and slashes, a cell that looks like a formula, LaTeX specials in a
+ * rationale, a reference annotator and a draft that must not count), with two models' results.
+ */
+export function buildSmallProject(db: Db): void {
+  addEntry(db, 'rotate, 7', false, { ...meta('rotate'), class: 'Rotator' }, 'Rotate points.\nKeep the batch axis.');
+  addEntry(db, 'hit_rate', false, meta('hit_rate'), 'Compute hit rate at k.');
+  addEntry(db, '=cmd|calc', false, meta('cmd'), 'A prompt.');
+  addEntry(db, 'normalise', true, meta('normalise'), 'Normalise a batch.');
+  addEntry(db, 'split/3', true, meta('split'), 'Split a tensor.');
+  addAnnotator(db, 'deepbench-published', 'reference');
+  const L = (e: string, d: string, a: unknown, b: unknown, c: unknown) => {
+    for (const [who, v] of [['ana', a], ['ben', b], ['cai', c]] as const) if (v !== null) addLabel(db, e, who, d, v as never);
+  };
+  L('rotate, 7', 'stage', 'pre-post-processing', 'pre-post-processing', 'pre-post-processing');
+  L('rotate, 7', 'task', 'general', 'general', 'object-detection');
+  L('rotate, 7', 'input', 'image', 'image', 'image');
+  L('rotate, 7', 'bug', ['wrong-input-type::tensor-shape-mismatch'], ['wrong-input-type::tensor-shape-mismatch', 'missing-corner-case::not-dl-related'], ['wrong-input-type::tensor-shape-mismatch']);
+  L('hit_rate', 'stage', 'evaluation-metrics', 'evaluation-metrics', 'evaluation-metrics');
+  L('hit_rate', 'task', 'recommendation', 'recommendation', 'recommendation');
+  L('hit_rate', 'input', 'structured-array', 'others', 'text');
+  L('hit_rate', 'bug', ['operation-calculation-error::incorrect-algebraic-calculations'], ['syntax-error'], ['misinterpretation::not-dl-related']);
+  L('=cmd|calc', 'stage', 'training', 'inference', 'model-construction');
+  L('=cmd|calc', 'task', 'classification', 'classification', null);
+  L('=cmd|calc', 'input', 'text', 'text', 'text');
+  L('=cmd|calc', 'bug', ['incomplete-generation'], ['incomplete-generation'], ['incomplete-generation']);
+  L('normalise', 'stage', 'pre-post-processing', 'pre-post-processing', 'training');
+  L('normalise', 'task', 'general', 'general', 'general');
+  L('normalise', 'input', 'image', 'image', 'image');
+  L('split/3', 'stage', 'inference', 'inference', 'inference');
+  L('split/3', 'task', 'general', 'general', 'general');
+  L('split/3', 'input', 'structured-array', 'structured-array', 'structured-array');
+  // Must not count: the published labels and a draft.
+  addLabel(db, 'hit_rate', 'deepbench-published', 'input', 'image');
+  addLabel(db, 'split/3', 'dee', 'stage', 'training', 'draft');
+
+  acceptMajorities(db, { decidedBy: 'lead', dimension: 'stage' });
+  decide(db, { entryId: 'rotate, 7', dimension: 'task', value: 'object-detection', decidedBy: 'lead', rationale: 'boxes & 50% of "it" =per the tests_' });
+  decide(db, { entryId: 'rotate, 7', dimension: 'bug', value: ['wrong-input-type::tensor-shape-mismatch'], decidedBy: 'lead' });
+  decide(db, { entryId: 'hit_rate', dimension: 'input', value: 'structured-array', decidedBy: 'ana' });
+  decide(db, { entryId: '=cmd|calc', dimension: 'stage', value: 'training', decidedBy: 'lead' });
+  // hit_rate's bug stays an open 1-1-1 split: no final value, not counted.
+
+  for (const [e, gpt, mistral] of [
+    ['rotate, 7', false, false],
+    ['hit_rate', true, false],
+    ['=cmd|calc', false, false],
+    ['normalise', true, true],
+    ['split/3', true, false],
+  ] as const) {
+    addModelResult(db, e, 'GPT-4o', gpt);
+    addModelResult(db, e, 'Mistral 7B', mistral);
+  }
 }

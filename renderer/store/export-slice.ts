@@ -11,6 +11,8 @@ export interface ExportOptions {
   dimension: string | null;
   /** Count draft labels too; by default only submitted work counts. */
   includeDrafts: boolean;
+  /** category-distribution: count this annotator's labels (the published reference too); null counts the final labels. */
+  annotator: string | null;
 }
 
 export interface ExportSlice {
@@ -40,6 +42,7 @@ export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
     format: s.exportFormat,
     ...(s.exportKind === 'labels' && o.perAnnotator ? { perAnnotator: true } : {}),
     ...(s.exportKind === 'reliability-matrix' && o.dimension ? { dimension: o.dimension } : {}),
+    ...(s.exportKind === 'category-distribution' && o.annotator ? { annotator: o.annotator } : {}),
     ...(o.includeDrafts ? { includeDrafts: true } : {}),
   };
 }
@@ -63,7 +66,7 @@ function withMatrixDimension(s: AppState, kind: ExportKind, format: ExportFormat
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportKind: 'labels',
   exportFormat: formatsOf.labels[0],
-  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false },
+  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null },
   exportResult: null,
   exportResultFor: null,
   exportBusy: false,

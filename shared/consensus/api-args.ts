@@ -46,5 +46,7 @@ export const exportArgs = {
     includeDrafts: z.boolean().optional(),
     bootstrap: z.number().int().min(0).max(100_000).optional(),
     seed: z.number().int().optional(),
+    /** category-distribution: count this annotator's labels (any role, the published reference too) instead of the final ones. */
+    annotator: z.string().trim().min(1).max(80).optional(),
   }),
 };

@@ -1,5 +1,5 @@
 import type { AgreementReport, Figure, Measure } from '../agreement/report.ts';
-import type { Table, TableRow } from './table.ts';
+import type { Column, Table, TableRow } from './table.ts';
 
 /**
  * The agreement report (built by shared/agreement) as paper tables: alpha per dimension and
@@ -7,9 +7,9 @@ import type { Table, TableRow } from './table.ts';
  * the taxonomy. Coincidence matrices stay in the JSON form.
  */
 
-/** Alpha to three decimals; "undefined" (never 0, 1 or NaN) when it has no value. */
-export function formatAlpha(a: number | null): string {
-  return a === null ? 'undefined' : a.toFixed(3);
+/** Alpha as a cell: the number (printed with three decimals), or "undefined" (never 0, 1 or NaN) when it has no value. */
+function alphaCell(a: number | null): number | string {
+  return a === null ? 'undefined' : a;
 }
 
 function interval(f: Figure): string {
@@ -18,14 +18,26 @@ function interval(f: Figure): string {
   return `[${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`;
 }
 
+/** The interval's bounds as cells: one column for people ("[0.712, 0.881]"), two numbers for programs. */
+function intervalCells(f: Figure): { ci: string; low: number | null; high: number | null } {
+  return { ci: interval(f), low: f.interval?.low ?? null, high: f.interval?.high ?? null };
+}
+
+const alphaColumns = [
+  { key: 'alpha', label: 'Alpha', align: 'right', decimals: 3 },
+  { key: 'ci', label: '95% CI', align: 'right', only: 'print' },
+  { key: 'low', label: 'CI low', align: 'right', decimals: 3, only: 'data' },
+  { key: 'high', label: 'CI high', align: 'right', decimals: 3, only: 'data' },
+] as const satisfies Column[];
+
 function measureRow(group: string, dimension: string, m: Measure): TableRow {
   return {
     group,
     cells: {
       dimension,
       measure: m.description,
-      alpha: formatAlpha(m.figure.alpha),
-      ci: interval(m.figure),
+      alpha: alphaCell(m.figure.alpha),
+      ...intervalCells(m.figure),
       units: m.figure.units,
       values: m.figure.values,
     },
@@ -55,10 +67,10 @@ export function agreementTables(r: AgreementReport): Table[] {
     columns: [
       { key: 'dimension', label: 'Dimension', perGroup: true },
       { key: 'measure', label: 'Measure' },
-      { key: 'alpha', label: 'Alpha', align: 'right' },
-      { key: 'ci', label: '95% CI', align: 'right' },
+      ...alphaColumns,
       { key: 'units', label: 'Units', align: 'right' },
-      { key: 'values', label: 'Values', align: 'right' },
+      // How many values were paired: for a program checking the figure, not for the page.
+      { key: 'values', label: 'Values', align: 'right', only: 'data' },
     ],
     rows,
     notes,
@@ -75,8 +87,8 @@ export function agreementTables(r: AgreementReport): Table[] {
           dimension: d.label,
           pair: `${p.raters[0]} / ${p.raters[1]}`,
           units: p.units,
-          percent: p.percentAgreement === null ? '' : p.percentAgreement.toFixed(1),
-          alpha: formatAlpha(p.result.alpha),
+          percent: p.percentAgreement,
+          alpha: alphaCell(p.result.alpha),
         },
       });
   }
@@ -87,30 +99,20 @@ export function agreementTables(r: AgreementReport): Table[] {
       { key: 'dimension', label: 'Dimension', perGroup: true },
       { key: 'pair', label: 'Annotators' },
       { key: 'units', label: 'Shared units', align: 'right' },
-      { key: 'percent', label: 'Agreement (%)', align: 'right' },
-      { key: 'alpha', label: 'Alpha', align: 'right' },
+      { key: 'percent', label: 'Agreement (%)', align: 'right', decimals: 1 },
+      { key: 'alpha', label: 'Alpha', align: 'right', decimals: 3 },
     ],
     rows: pairRows,
   };
 
-  const valueRows: TableRow[] = r.dimensions.flatMap((d) =>
-    d.perValue.map((v) => ({
-      group: d.id,
-      cells: { dimension: d.label, value: v.label, kind: v.kind, alpha: formatAlpha(v.figure.alpha), ci: interval(v.figure), units: v.figure.units },
-    })),
-  );
-  const perValue: Table = {
-    id: 'agreement-per-value',
-    title: 'Agreement per value (binary alpha: present or absent)',
-    columns: [
-      { key: 'dimension', label: 'Dimension', perGroup: true },
-      { key: 'value', label: 'Value' },
-      { key: 'kind', label: 'Level' },
-      { key: 'alpha', label: 'Alpha', align: 'right' },
-      { key: 'ci', label: '95% CI', align: 'right' },
-      { key: 'units', label: 'Units', align: 'right' },
-    ],
-    rows: valueRows,
-  };
-  return [main, ...(pairRows.length ? [pairs] : []), ...(valueRows.length ? [perValue] : [])];
+  // A table per dimension (the bug taxonomy's types and subtypes, a checklist's items): narrow enough for a page.
+  const perValue: Table[] = r.dimensions
+    .filter((d) => d.perValue.length)
+    .map((d) => ({
+      id: `agreement-per-value-${d.id}`,
+      title: `Agreement per value of ${d.label.toLowerCase()} (binary alpha: present or absent)`,
+      columns: [{ key: 'value', label: 'Value' }, { key: 'kind', label: 'Level' }, ...alphaColumns, { key: 'units', label: 'Units', align: 'right' }],
+      rows: d.perValue.map((v) => ({ cells: { value: v.label, kind: v.kind, alpha: alphaCell(v.figure.alpha), ...intervalCells(v.figure), units: v.figure.units } })),
+    }));
+  return [main, ...(pairRows.length ? [pairs] : []), ...perValue];
 }

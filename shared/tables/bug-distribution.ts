@@ -2,7 +2,8 @@ import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 import { badInput } from '../errors.ts';
 import { categoryDimensions, type FinalEntry } from './final.ts';
-import type { Table, TableRow } from './table.ts';
+import type { BarChart } from './svg.ts';
+import { percent, type Table, type TableRow } from './table.ts';
 
 export interface BugSubtypeCount {
   /** Subtype id; null for the bare type (a type without subtypes, or one labelled without a subtype). */
@@ -143,4 +144,14 @@ export function bugDistributionTables(d: BugDistribution, dimensionLabel = 'Bug'
     ],
   }));
   return [main, ...crossTables];
+}
+
+/** The type totals as one bar chart (a figure beside Table 6), types in codebook order. */
+export function bugDistributionCharts(d: BugDistribution, dimensionLabel = 'Bug'): BarChart[] {
+  return [
+    {
+      title: `${dimensionLabel} types (${d.total} occurrences in ${d.entries} failing entries)`,
+      bars: d.types.map((t) => ({ label: t.label, value: t.total, note: d.total ? `${t.total} (${percent(t.total, d.total)}%)` : String(t.total) })),
+    },
+  ];
 }

@@ -1,15 +1,21 @@
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import type { FinalEntry } from './final.ts';
 import type { BarChart } from './svg.ts';
-import { percent, type Table } from './table.ts';
+import { percent, percentValue, type Table } from './table.ts';
+
+/** Whose labels a distribution counts: the final ones (the default), or one annotator's. */
+export type CountedLabels = { kind: 'final' } | { kind: 'annotator'; annotator: string; role: string };
 
 /** Counts and shares of entries per category value (the paper's Figure 8). */
 export interface CategoryDistribution {
+  /** Present when one annotator's labels are counted instead of the final ones. */
+  annotator?: { name: string; role: string };
   dimensions: {
     id: string;
     label: string;
-    /** Entries with a final value on this dimension (the base of the shares). */
+    /** Entries with a counted value on this dimension (the base of the shares). */
     entries: number;
+    /** Entries without one (no final value yet, or no label from the annotator). */
     entriesWithoutFinal: number;
     values: { id: string; label: string; count: number; share: string }[];
   }[];
@@ -20,8 +26,10 @@ export function distributionDimensions(codebook: Codebook): Dimension[] {
   return codebook.dimensions.filter((d) => (d.kind === 'single' || d.kind === 'ordinal' || d.kind === 'multi') && !d.appliesWhen);
 }
 
-export function buildCategoryDistribution(codebook: Codebook, entries: FinalEntry[]): CategoryDistribution {
+/** `entries[].finals` holds the values to count: the final ones, or the annotator's labels (see `counted`). */
+export function buildCategoryDistribution(codebook: Codebook, entries: FinalEntry[], counted: CountedLabels = { kind: 'final' }): CategoryDistribution {
   return {
+    ...(counted.kind === 'annotator' ? { annotator: { name: counted.annotator, role: counted.role } } : {}),
     dimensions: distributionDimensions(codebook).map((d) => {
       const counts = new Map<string, number>();
       let withFinal = 0;
@@ -43,22 +51,31 @@ export function buildCategoryDistribution(codebook: Codebook, entries: FinalEntr
   };
 }
 
+/** Whose labels, in words: "the labels of deepbench-published (the reference annotator, ...)". */
+function whose(annotator: { name: string; role: string }): string {
+  const role = annotator.role === 'reference' ? 'the reference annotator, whose labels are the published ones' : `an ${annotator.role}`;
+  return `the labels of ${annotator.name} (${role})`;
+}
+
 export function categoryDistributionTables(c: CategoryDistribution): Table[] {
   return c.dimensions.map((d) => {
-    const notes = d.entriesWithoutFinal ? [`${d.entriesWithoutFinal} entries have no final ${d.label.toLowerCase()} yet and are not counted.`] : undefined;
+    const missing = c.annotator
+      ? `${d.entriesWithoutFinal} entries have no ${d.label.toLowerCase()} label from ${c.annotator.name} and are not counted.`
+      : `${d.entriesWithoutFinal} entries have no final ${d.label.toLowerCase()} yet and are not counted.`;
+    const notes = [...(c.annotator ? [`Counts ${whose(c.annotator)}.`] : []), ...(d.entriesWithoutFinal ? [missing] : [])];
     return {
       id: `${d.id}-distribution`,
-      title: `Entries per ${d.label.toLowerCase()}`,
+      title: c.annotator ? `Entries per ${d.label.toLowerCase()} (${c.annotator.name})` : `Entries per ${d.label.toLowerCase()}`,
       columns: [
         { key: 'value', label: d.label },
         { key: 'count', label: 'Entries', align: 'right' },
-        { key: 'share', label: 'Share (%)', align: 'right' },
+        { key: 'share', label: 'Share (%)', align: 'right', decimals: 1 },
       ],
       rows: [
-        ...d.values.map((v) => ({ cells: { value: v.label, count: v.count, share: v.share } })),
-        { total: true, cells: { value: 'Total', count: d.entries, share: d.entries ? '100.0' : '' } },
+        ...d.values.map((v) => ({ cells: { value: v.label, count: v.count, share: percentValue(v.count, d.entries) } })),
+        { total: true, cells: { value: 'Total', count: d.entries, share: d.entries ? 100 : null } },
       ],
-      notes,
+      notes: notes.length ? notes : undefined,
     };
   });
 }
@@ -68,4 +85,9 @@ export function categoryDistributionCharts(c: CategoryDistribution): BarChart[] 
     title: `${d.label} (${d.entries} entries)`,
     bars: d.values.map((v) => ({ label: v.label, value: v.count, note: v.share ? `${v.count} (${v.share}%)` : String(v.count) })),
   }));
+}
+
+/** The heading of the bar charts. */
+export function categoryDistributionHeading(c: CategoryDistribution): string {
+  return c.annotator ? `Entries per category: labels of ${c.annotator.name}` : 'Entries per category';
 }

@@ -7,15 +7,30 @@ export type ExportKind = (typeof exportKinds)[number];
 export const exportFormats = ['csv', 'md', 'tex', 'json', 'xlsx', 'svg', 'txt'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
+/**
+ * The formats each kind is offered in: every tabular kind in every format that fits it. The
+ * README's table of kinds and formats is checked against this (shared/tables/export-kinds.test.ts).
+ */
 export const formatsOf: Record<ExportKind, readonly ExportFormat[]> = {
-  labels: ['csv', 'json', 'xlsx'],
-  'bug-distribution': ['csv', 'md', 'tex', 'json'],
-  'category-distribution': ['csv', 'md', 'tex', 'json', 'svg'],
-  agreement: ['md', 'tex', 'json'],
-  'pass-at-1': ['csv', 'md', 'tex', 'json'],
-  'reliability-matrix': ['csv', 'json'],
-  // A folder of Deep-Bench entry files (format 1).
+  labels: ['csv', 'md', 'json', 'xlsx'],
+  'bug-distribution': ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
+  'category-distribution': ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
+  agreement: ['csv', 'md', 'tex', 'json', 'xlsx'],
+  'pass-at-1': ['csv', 'md', 'tex', 'json', 'xlsx'],
+  'reliability-matrix': ['csv', 'json', 'xlsx'],
+  // A folder of Deep-Bench entry files (format 1), one .txt per entry: its only format, and the default.
   dlbench: ['txt'],
+};
+
+/** Why a kind is not offered in the formats it lacks, for the refusal. */
+const whyNot: Record<ExportKind, string> = {
+  labels: 'a row per entry and five columns per dimension is a dataset, not a table for a page or a chart',
+  'bug-distribution': '',
+  'category-distribution': '',
+  agreement: 'figures with intervals are a table, not a bar chart',
+  'pass-at-1': 'rates per model and category are a table, not a bar chart',
+  'reliability-matrix': 'a column per unit is for programs (R, Python), not for a page',
+  dlbench: 'it is a folder of Deep-Bench entry files, one .txt per entry',
 };
 
 export const mimeTypes: Record<ExportFormat, string> = {
@@ -41,8 +56,10 @@ export function checkExport(kind: string, format: string | undefined): { kind: E
     if (offered.length === 1) return { kind, format: offered[0] };
     throw new ConcordError('usage', `choose a format for ${kind}: ${offered.join(', ')}`, { field: 'format' });
   }
-  if (!(offered as readonly string[]).includes(format))
-    throw new ConcordError('usage', `${kind} is exported as ${offered.join(', ')}, not "${format}"`, { field: 'format' });
+  if (!(offered as readonly string[]).includes(format)) {
+    const why = whyNot[kind] ? ` (${whyNot[kind]})` : '';
+    throw new ConcordError('usage', `${kind} is exported as ${offered.join(', ')}, not "${format}"${why}`, { field: 'format' });
+  }
   return { kind, format: format as ExportFormat };
 }
 
@@ -54,5 +71,19 @@ export interface ExportFile {
   encoding: 'utf8' | 'base64';
 }
 
-/** One file, or a folder of files (dlbench). */
-export type ExportResult = { shape: 'file'; file: ExportFile } | { shape: 'folder'; folderName: string; files: ExportFile[] };
+/** What a Deep-Bench release holds, and where each value came from (see db/exports/dlbench.ts). */
+export interface DlbenchSummary {
+  /** Entry files written. */
+  written: number;
+  /** Entries left out, each with the reason (an entry without a prompt cannot be read back). */
+  skipped: { id: string; reason: string }[];
+  /** Per dimension written (stage, task, data): how many values are the team's final, the published, or empty. */
+  sources: { dimension: string; field: string; final: number; published: number; empty: number }[];
+  /** Entries whose id is not a usable file name, written under an encoded name (the id read back is that name). */
+  renamed: { id: string; fileName: string }[];
+}
+
+/** One file, or a folder of files (dlbench) with a summary of what it holds. */
+export type ExportResult =
+  | { shape: 'file'; file: ExportFile }
+  | { shape: 'folder'; folderName: string; files: ExportFile[]; summary: DlbenchSummary; notes: string[] };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseReliabilityCsv } from '../agreement/matrix-csv.ts';
-import { csvCell, escapeFormula, escapeLatex, formatCsv, formatLatex, formatMarkdown } from './formats.ts';
+import { csvCell, escapeFormula, escapeLatex, formatCsv, formatLatex, formatMarkdown, markdownCell } from './formats.ts';
 import { formatBarChartsSvg } from './svg.ts';
 import { percent, type Table } from './table.ts';
 import { writeXlsx } from './xlsx.ts';
@@ -64,6 +64,17 @@ describe('CSV', () => {
 });
 
 describe('Markdown and LaTeX', () => {
+  it('shows HTML in a Markdown cell as text, and Markdown marks as themselves', () => {
+    expect(markdownCell('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(markdownCell('<img src=x onerror=alert(1)>')).toBe('&lt;img src=x onerror=alert(1)&gt;');
+    expect(markdownCell('&lt;b&gt; & co')).toBe('&amp;lt;b&amp;gt; & co');
+    expect(markdownCell('[click](javascript:alert(1))')).toBe('[click\\](javascript:alert(1))');
+    expect(markdownCell('*bold* `code` ~~gone~~ a|b')).toBe('\\*bold\\* \\`code\\` \\~\\~gone\\~\\~ a\\|b');
+    expect(markdownCell('entry_id _x_ __init__')).toBe('entry_id \\_x\\_ \\_\\_init\\_\\_');
+    const md = formatMarkdown([{ ...table, title: '<b>T</b>', rows: [{ cells: { a: '<script>x</script>', b: '', n: 1 } }], notes: ['<i>n</i>'] }]);
+    expect(md).not.toMatch(/<(script|b|i)>/);
+  });
+
   it('prints group cells once and escapes pipes', () => {
     const md = formatMarkdown([{ ...table, rows: [...table.rows, { cells: { a: 'a|b', b: '', n: 0 } }] }]);
     expect(md).toContain('| x | one | 1 |\n|  | two | 2 |\n| y |');
@@ -140,9 +151,9 @@ describe('ZIP and XLSX', () => {
     );
   });
 
-  it('writes the same bytes twice and a workbook with a sheet per table', () => {
-    const a = writeXlsx([table, { ...table, id: 'demo' }]);
-    expect(Buffer.compare(Buffer.from(a), Buffer.from(writeXlsx([table, { ...table, id: 'demo' }])))).toBe(0);
+  it('writes the same bytes twice and a workbook with a sheet per table, text in the shared strings', () => {
+    const a = writeXlsx([table, { ...table, id: 'demo', notes: ['a note'] }]);
+    expect(Buffer.compare(Buffer.from(a), Buffer.from(writeXlsx([table, { ...table, id: 'demo', notes: ['a note'] }])))).toBe(0);
     const files = readZip(a);
     expect([...files.keys()]).toEqual([
       '[Content_Types].xml',
@@ -150,13 +161,29 @@ describe('ZIP and XLSX', () => {
       'xl/workbook.xml',
       'xl/_rels/workbook.xml.rels',
       'xl/styles.xml',
+      'xl/sharedStrings.xml',
       'xl/worksheets/sheet1.xml',
       'xl/worksheets/sheet2.xml',
+      'xl/worksheets/sheet3.xml',
     ]);
-    expect(files.get('xl/workbook.xml')).toContain('<sheet name="demo" sheetId="1" r:id="rId1"/><sheet name="demo-2" sheetId="2" r:id="rId2"/>');
+    expect(files.get('xl/workbook.xml')).toContain('<sheet name="demo" sheetId="1" r:id="rId1"/><sheet name="demo-2" sheetId="2" r:id="rId2"/><sheet name="notes" sheetId="3" r:id="rId3"/>');
     const sheet = files.get('xl/worksheets/sheet1.xml')!;
-    expect(sheet).toContain('<c r="C2"><v>1</v></c>');
-    expect(sheet).toContain('<t xml:space="preserve">=SUM(A1)</t>');
+    expect(sheet).toMatch(/<c r="C2" s="\d+"><v>1<\/v><\/c>/);
+    // A formula-looking text is a shared string: a reader shows it, never runs it.
+    expect(files.get('xl/sharedStrings.xml')).toContain('<t xml:space="preserve">=SUM(A1)</t>');
+    expect(sheet).not.toContain('<f>');
+  });
+
+  it('has the default "Normal" cell style readers expect, a bold shaded header and bold totals', () => {
+    const files = readZip(writeXlsx([table]));
+    const styles = files.get('xl/styles.xml')!;
+    expect(styles).toContain('<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>');
+    const xfs = [...styles.matchAll(/<xf numFmtId="(\d+)" fontId="(\d+)" fillId="(\d+)" borderId="(\d+)" xfId="0"/g)].map((m) => m.slice(1).map(Number));
+    const sheet = files.get('xl/worksheets/sheet1.xml')!;
+    const styleOf = (ref: string) => xfs[Number(new RegExp(`<c r="${ref}" s="(\\d+)"`).exec(sheet)![1])];
+    expect(styleOf('A1')).toEqual([0, 1, 2, 1]); // bold, shaded, ruled below
+    expect(styleOf('B2')).toEqual([0, 0, 0, 0]);
+    expect(styleOf('A5')).toEqual([0, 1, 0, 2]); // the total: bold, ruled above
   });
 
   it('ends with a central directory that lists every entry', () => {

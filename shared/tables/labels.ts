@@ -1,7 +1,7 @@
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 import type { ConsensusStatus, DecisionMethod, DimensionConsensus } from '../consensus/consensus.ts';
-import type { Column, Table } from './table.ts';
+import type { Cell, Column, Table } from './table.ts';
 
 /**
  * The labels export (a dataset release): per entry and dimension the final value, how it was
@@ -58,7 +58,7 @@ export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
     if (perAnnotator) for (const a of input.annotators) columns.push({ key: `${d.id}@${a}`, label: `${d.id}:${a}` });
   }
   const rows = input.entries.map((e) => {
-    const cells: Record<string, string> = { entry: e.id, passed: e.passed === null ? '' : String(e.passed) };
+    const cells: Record<string, Cell> = { entry: e.id, passed: e.passed };
     const byDim = new Map(e.consensus.map((c) => [c.dimension, c]));
     for (const d of dims) {
       const c = byDim.get(d.id);

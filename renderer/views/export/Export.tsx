@@ -24,8 +24,9 @@ export function Export() {
 }
 
 function ExportForm() {
-  const { kind, format, options, codebook, setKind, setFormat, setOptions, undecided, stale, setView } = useApp(
+  const { kind, format, options, codebook, annotators, setKind, setFormat, setOptions, undecided, stale, setView } = useApp(
     useShallow((s) => ({
+      annotators: s.annotators,
       undecided: s.exportUndecided,
       stale: s.exportStale ?? 0,
       setView: s.setView,
@@ -51,7 +52,7 @@ function ExportForm() {
                 ({stale === undecided ? (stale === 1 ? 'it was' : 'all were') : `${stale} of them`} decided before labels changed, and keep{stale === 1 ? 's' : ''} that decision until decided again)
               </span>
             )}
-            {stale < undecided ? '; until then their final value is empty.' : '.'}{' '}
+            {stale < undecided ? (kind === 'dlbench' ? '; until then the release carries the published value, where there is one.' : '; until then their final value is empty.') : '.'}{' '}
             <button className="link-button" onClick={() => setView('adjudicate')}>
               Adjudicate…
             </button>
@@ -92,6 +93,25 @@ function ExportForm() {
           <label className="check small">
             <input type="checkbox" data-testid="export-per-annotator" checked={options.perAnnotator} onChange={(e) => setOptions({ perAnnotator: e.target.checked })} />
             Each annotator’s own value beside the final one
+          </label>
+        )}
+        {kind === 'category-distribution' && (
+          <label className="field">
+            <span>Count</span>
+            <select
+              className="select select-sm"
+              data-testid="export-annotator"
+              value={options.annotator ?? ''}
+              onChange={(e) => setOptions({ annotator: e.target.value || null })}
+            >
+              <option value="">Final labels (agreed or decided)</option>
+              {annotators.map((a) => (
+                <option key={a.name} value={a.name}>
+                  {a.name}
+                  {a.role === 'reference' ? ' (published labels)' : a.role === 'adjudicator' ? ' (lead)' : ''}
+                </option>
+              ))}
+            </select>
           </label>
         )}
         {kind === 'reliability-matrix' && (
@@ -173,6 +193,13 @@ function ExportPreview() {
       {s.error && !blocker && (
         <div className="callout callout-error export-error" role="alert" data-testid="export-error">
           {s.error}
+        </div>
+      )}
+      {result?.shape === 'folder' && result.notes.length > 0 && (
+        <div className="callout export-notes" data-testid="export-notes">
+          {result.notes.map((n) => (
+            <p key={n}>{n}</p>
+          ))}
         </div>
       )}
       {result?.shape === 'folder' && shown && (

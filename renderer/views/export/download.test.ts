@@ -32,7 +32,8 @@ describe('export downloads', () => {
 
   it('turns a folder of files into one ZIP named after the folder, each file inside it', () => {
     const files = ['a.txt', 'b, 10.txt'].map((fileName, i) => ({ fileName, mimeType: 'text/plain', content: `entry ${i}\n`, encoding: 'utf8' as const }));
-    const save = downloadable({ shape: 'folder', folderName: 'dlbench', files });
+    const summary = { written: 2, skipped: [], sources: [], renamed: [] };
+    const save = downloadable({ shape: 'folder', folderName: 'dlbench', files, summary, notes: [] });
     expect(save.fileName).toBe('dlbench.zip');
     expect(save.mimeType).toBe('application/zip');
     expect(unzipStored(save.bytes)).toEqual([

@@ -1,0 +1,81 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { repoRoot, startConcord } from '../helpers/concord-server.ts';
+
+// The Export view on the demo project: the published distribution of the release (one
+// annotator's labels), a workbook, and a Deep-Bench release that says where its values came
+// from, each equal to what the CLI writes from the same database.
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(repoRoot, 'build', 'renderer', 'index.html')))
+    throw new Error('build the renderer first: `npm run test:e2e` does, or `node scripts/build.mjs renderer`');
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+function cliExport(dbPath: string, args: string[]): Buffer {
+  return execFileSync(process.execPath, [join(repoRoot, 'cli', 'concord.js'), 'export', ...args, '--db', dbPath], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('the Export view', () => {
+  it('counts the published labels, downloads a workbook and a release, each as the CLI writes it', async () => {
+    const server = await startConcord({ demo: true });
+    const ctx = await newContext(browser);
+    try {
+      const { page, watch } = await openPage(ctx);
+      await joinAsLead(page, server.url);
+      await page.goto(server.url);
+      await page.getByTestId('view-tab-export').click();
+
+      // The category distribution of the published labels.
+      await page.getByTestId('export-kind-category-distribution').click();
+      await page.getByTestId('export-format-md').click();
+      await page.getByTestId('export-annotator').selectOption('deepbench-published');
+      await page.locator('[data-testid=export-preview][data-ready=true][data-format=md]').waitFor();
+      await expect.poll(() => page.getByTestId('export-file-name').textContent()).toBe('category-distribution-deepbench-published.md');
+      const published = cliExport(server.dbPath, ['category-distribution', '--format', 'md', '--annotator', 'deepbench-published']).toString('utf8');
+      await expect.poll(() => page.getByTestId('export-text').textContent()).toBe(published);
+      expect(published).toContain('Counts the labels of deepbench-published');
+      // Back to the final labels: a different table.
+      await page.getByTestId('export-annotator').selectOption('');
+      await expect.poll(() => page.getByTestId('export-file-name').textContent()).toBe('category-distribution.md');
+      await expect.poll(() => page.getByTestId('export-text').textContent()).toBe(cliExport(server.dbPath, ['category-distribution', '--format', 'md']).toString('utf8'));
+
+      // A workbook, downloaded, byte for byte the CLI's.
+      await page.getByTestId('export-kind-pass-at-1').click();
+      await page.getByTestId('export-format-xlsx').click();
+      await page.locator('[data-testid=export-preview][data-ready=true][data-format=xlsx]').waitFor();
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+      expect(xlsx.suggestedFilename()).toBe('pass-at-1.xlsx');
+      const saved = join(server.dir, 'pass-at-1.xlsx');
+      await xlsx.saveAs(saved);
+      const cliFile = join(server.dir, 'cli.xlsx');
+      cliExport(server.dbPath, ['pass-at-1', '--format', 'xlsx', '--out', cliFile]);
+      expect(readFileSync(saved).equals(readFileSync(cliFile))).toBe(true);
+
+      // The release says where its values came from.
+      await page.getByTestId('export-kind-dlbench').click();
+      await page.locator('[data-testid=export-preview][data-ready=true][data-format=txt]').waitFor();
+      const cli = spawnSync(process.execPath, [join(repoRoot, 'cli', 'concord.js'), 'export', 'dlbench', '--db', server.dbPath, '--out', join(server.dir, 'release')], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+      const notes = cli.stderr.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());
+      expect(notes[0]).toMatch(/^33 entry files: stage \d+ final, \d+ published, 0 empty;/);
+      await expect.poll(() => page.locator('[data-testid=export-notes] p').allTextContents()).toEqual(notes);
+      expectCleanPage(watch, server.origin);
+    } finally {
+      await ctx.close();
+      await server.stop();
+    }
+  });
+});
