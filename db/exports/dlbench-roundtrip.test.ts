@@ -109,11 +109,15 @@ describe('export dlbench, then import it into a fresh project', () => {
     expect(r.summary.sources).toEqual([
       { dimension: 'stage', field: 'stage', final: 0, published: published('stage'), empty: 33 - published('stage') },
       { dimension: 'task', field: 'task', final: 0, published: 33, empty: 0 },
-      { dimension: 'input', field: 'data', final: 0, published: published('input'), empty: 33 - published('input') },
+      { dimension: 'input', field: 'data', final: 0, published: published('input') + 1, empty: 33 - published('input') - 1 },
     ]);
-    // The one unmapped published value (data: Audio) is written empty, never invented.
-    expect(r.summary.sources[2].empty).toBe(1);
-    expect(r.notes[0]).toBe(`33 entry files: stage 0 final, ${published('stage')} published, ${33 - published('stage')} empty; task 0 final, 33 published, 0 empty; data 0 final, ${published('input')} published, 1 empty.`);
+    // The one unplaced published value (data: Audio) goes back as the release wrote it: never
+    // emptied (which would lose it) and never turned into a value of the codebook.
+    expect(r.summary.sources[2].empty).toBe(0);
+    const audio = r.files.find((f) => f.fileName === 'audiokit_resample8.txt')!;
+    expect(audio.content).toMatch(/^data: Audio$/m);
+    expect(audio.content).not.toMatch(/publishedData/);
+    expect(r.notes[0]).toBe(`33 entry files: stage 0 final, ${published('stage')} published, ${33 - published('stage')} empty; task 0 final, 33 published, 0 empty; data 0 final, ${published('input') + 1} published, 0 empty.`);
   });
 
   it('carries the team\'s final value where there is one and keeps the published value elsewhere', async () => {

@@ -2,6 +2,7 @@ import type { Codebook } from '../../shared/codebook/schema.ts';
 import { mimeTypes, type DlbenchSummary, type ExportFile } from '../../shared/tables/export-kinds.ts';
 import { settledValue, type FinalEntry } from '../../shared/tables/final.ts';
 import type { StudyEntry } from '../adjudication.ts';
+import { publishedKey } from '../import/warnings.ts';
 
 /**
  * Deep-Bench entry files (format 1): a release of the benchmark carrying, for stage, task and
@@ -37,12 +38,12 @@ function labelOf(codebook: Codebook, dimension: string, value: unknown): string 
 }
 
 /** Further metadata (keys the release adds now and then) as `key:value` lines the importer keeps under the same key. */
-function extraLines(metadata: Record<string, string | undefined>): { lines: string[]; dropped: string[] } {
+function extraLines(metadata: Record<string, string | undefined>, inHead: Set<string>): { lines: string[]; dropped: string[] } {
   const lines: string[] = [];
   const dropped: string[] = [];
   for (const key of Object.keys(metadata).sort()) {
     const value = metadata[key];
-    if (tailMetadata.has(key) || value === undefined || value === '') continue;
+    if (tailMetadata.has(key) || inHead.has(key) || value === undefined || value === '') continue;
     const writable = /^[A-Za-z][A-Za-z_]*$/.test(key) && !reservedFields.has(key.toLowerCase().replace(/_/g, ''));
     if (writable) lines.push(` ${key}:${value}`, '');
     else dropped.push(key);
@@ -61,12 +62,22 @@ export interface DlbenchEntryText {
 export function dlbenchEntryText(codebook: Codebook, entry: StudyEntry, settled: FinalEntry): DlbenchEntryText {
   const m = entry.metadata;
   const sources: Record<string, 'final' | 'published' | 'none'> = {};
+  // A published value the codebook could not place (kept by the importer as metadata publishedTask
+  // etc.) goes back into its head field where the team has no value, else into a line of its own.
+  const inHead = new Set<string>();
   const head = headFields.map(([field, dimension]) => {
     const s = settledValue(settled, dimension);
+    const unplaced = m[publishedKey(field)];
+    if (s.source === 'none' && unplaced) {
+      // Written as the release wrote it, so a reimport lists it as unplaced again (never as General).
+      sources[field] = 'published';
+      inHead.add(publishedKey(field));
+      return `${field}: ${unplaced}`;
+    }
     sources[field] = s.source;
     return `${field}: ${labelOf(codebook, dimension, s.value)}`;
   });
-  const extras = extraLines(m);
+  const extras = extraLines(m, inHead);
   const lines = [
     ...head,
     '',
