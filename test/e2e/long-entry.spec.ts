@@ -131,6 +131,7 @@ describe('the label view on real code at 1440 x 900', () => {
       // Read the prompt once, fold it and the queue away, and drag the border towards the output.
       await page.locator('[data-testid=pane-prompt] [data-testid=pane-fold]').click();
       await page.getByTestId('pane-prompt-folded').waitFor();
+      await shot(page, 'label-prompt-folded.png');
       await page.getByTestId('queue-fold').click();
       await page.getByTestId('queue-unfold').waitFor();
       const handle = (await page.getByTestId('split-groundTruth').boundingBox())!;
@@ -237,6 +238,7 @@ describe('the label view on real code at 1440 x 900', () => {
       await lead.locator('[data-testid=agreement-view][data-ready=true]').waitFor();
       expect(await lead.getByTestId('pairwise-cell').count()).toBe(6 * 5);
       expect(await left.isChecked()).toBe(true);
+      await shot(lead, 'agreement-top.png');
 
       // The grid lies inside the view: its box is within the main column and the window, a team of
       // six fits whole, and a larger one would scroll inside that box rather than be cut off.
@@ -253,6 +255,14 @@ describe('the label view on real code at 1440 x 900', () => {
       // Every name is there in full, on hover at least.
       expect(await lead.locator('[data-testid=pairwise-heatmap] th.hm-col').evaluateAll((els) => els.map((e) => e.getAttribute('title')))).toEqual(withFrank.annotators);
       await shot(lead, 'agreement.png');
+
+      // One dimension's detail: its matrix, its confusions and its pairwise grid, one above the other.
+      await lead.locator('[data-testid=dimension-row][data-dimension=stage][data-measure=nominal]').click();
+      const detail = lead.locator('[data-testid=figure-detail][data-ref="dim/stage/nominal"]');
+      await detail.waitFor();
+      expect(await detail.getByTestId('pairwise-cell').count()).toBe(6 * 5);
+      await detail.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(lead, 'agreement-stage.png');
       expectCleanPage(watch, server.origin);
     } finally {
       await context.close();

@@ -45,7 +45,11 @@ export function PairwiseHeatmap({ raters, pairs, thresholds }: { raters: string[
                     data-alpha={alpha ?? ''}
                   >
                     <div className="pw-alpha">{alpha === null ? 'undefined' : formatAlpha(alpha)}</div>
-                    <div className="pw-sub">{alpha === null ? shortReason(p.result.undefinedReason) : `${formatPercent(p.percentAgreement)} · ${p.units} u`}</div>
+                    {alpha === null ? (
+                        <div className="pw-sub pw-reason">{shortReason(p.result.undefinedReason)}</div>
+                      ) : (
+                        <div className="pw-sub">{`${formatPercent(p.percentAgreement)} · ${p.units} u`}</div>
+                      )}
                   </td>
                 );
               })}
