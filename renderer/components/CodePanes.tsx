@@ -165,8 +165,10 @@ export function CodePanes({ entry: shown, fontSize }: CodePanesProps = {}) {
 
 /** The three panes side by side: each can be folded to a strip, and the borders between open ones dragged. */
 function SidePanes({ entry, fontSize }: { entry: Entry; fontSize?: number }) {
-  const { layout, setLayout } = useApp(useShallow((s) => ({ layout: s.layout, setLayout: s.setLayout })));
+  const { layout, setLayout, me, loadLayoutOf } = useApp(useShallow((s) => ({ layout: s.layout, setLayout: s.setLayout, me: s.me, loadLayoutOf: s.loadLayoutOf })));
   const box = useRef<HTMLDivElement>(null);
+  // The Adjudicate view shows these panes too, in its viewer's layout.
+  useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
   const text: Record<CodePaneId, string> = { prompt: entry.prompt, groundTruth: entry.groundTruth, output: entry.output };
   const open = CODE_PANES.filter((id) => !layout.collapsed[id]);
   /** The border after `left` moves it against the next open pane, from their widths when the drag began. */
