@@ -127,3 +127,31 @@ describe('bulk acceptance and undo', () => {
     expect(undoDecision(db, { actor: 'someone-else' })).toBeNull();
   });
 });
+
+describe('once entries are assigned', () => {
+  function assign(entryId: string, ...names: string[]): void {
+    for (const name of names)
+      db.prepare('INSERT INTO assignment (entry_id, annotator_id) SELECT e.id, a.id FROM entry e, annotator a WHERE e.ext_id = ? AND a.name = ?').run(entryId, name);
+  }
+  const stageOf = (entryId: string) => adjudicationEntry(db, { entryId }).dimensions.find((d) => d.dimension === 'stage')!;
+
+  it('lets a label on an entry not assigned to its annotator neither vote nor open the entry', () => {
+    // Without assignments, eve (who only typed her name) turns e3's unanimous value into a majority.
+    addLabel(db, 'e3', 'eve', 'stage', 'training');
+    expect(stageOf('e3').status).toBe('majority');
+    // cai is not assigned e1: her "inference" no longer makes it a 2-1 majority.
+    assign('e1', 'ana', 'ben');
+    for (const e of ['e2', 'e3', 'e4']) assign(e, 'ana', 'ben', 'cai');
+
+    expect(stageOf('e3')).toMatchObject({ status: 'agreed', proposal: 'inference' });
+    expect(adjudicationEntry(db, { entryId: 'e3' }).annotators).toEqual(['ana', 'ben', 'cai']);
+    expect(stageOf('e1')).toMatchObject({ status: 'agreed', values: [{ annotator: 'ana', value: 'training' }, { annotator: 'ben', value: 'training' }] });
+    expect(adjudicationEntry(db, { entryId: 'e1' }).annotators).toEqual(['ana', 'ben']);
+    expect(adjudicationQueue(db).map((q) => q.entryId)).toEqual(['e2']);
+    expect(adjudicationSummary(db).openEntries).toBe(1);
+    expect(acceptMajorities(db, { decidedBy: 'lead' }).accepted).toBe(0);
+    expect(readStudy(db).annotators).toEqual(['ana', 'ben', 'cai']);
+    // Hidden names keep the letter each person has everywhere, whoever an entry's raters are.
+    expect(adjudicationEntry(db, { entryId: 'e1', hideNames: true }).annotators).toEqual(['Annotator A', 'Annotator B']);
+  });
+});

@@ -17,6 +17,7 @@ import { ConcordError, badInput } from '../shared/errors.ts';
 import type { Entry } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from '../shared/consensus/results.ts';
+import { raterRule, type RaterRule } from './assignments.ts';
 import { appendEvent } from './events.ts';
 import { readCodebook } from './service.ts';
 
@@ -45,13 +46,15 @@ export interface Study {
   codebook: Codebook;
   /** By external id, in code-point order (the same on every machine). */
   entries: StudyEntry[];
-  /** Role-`annotator` annotators with at least one counted label, sorted case-insensitively. */
+  /** Annotators with at least one counted label (see `raterRule`), sorted case-insensitively. */
   annotators: string[];
   /** entry row id -> dimension -> each annotator's value (annotators in `annotators` order). */
   labels: Map<number, Map<string, AnnotatorValue[]>>;
   decisions: Map<number, Map<string, Decision>>;
   /** entry row id -> dimensions whose decision predates a change to a counted label (see `staleDecisions`). */
   stale: Map<number, Set<string>>;
+  /** Who counts on which entry. */
+  raters: RaterRule;
 }
 
 export function compareIds(a: string, b: string): number {
@@ -72,15 +75,19 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
   const annotators = (db.prepare("SELECT name FROM annotator WHERE role = 'annotator'").all() as { name: string }[]).map((r) => r.name).sort(compareNames);
   const rank = new Map(annotators.map((n, i) => [n, i]));
 
-  // Only role 'annotator' counts: reference labels (the published ones) and adjudicators do not vote.
-  const rows = db
-    .prepare(
-      `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
-       JOIN annotator a ON a.id = l.annotator_id AND a.role = 'annotator'
-       LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-       WHERE ? OR s.status = 'submitted'`,
-    )
-    .all(opts.includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+  // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
+  // once the project assigns entries, only on the entries assigned to them.
+  const rule = raterRule(db);
+  const rows = (
+    db
+      .prepare(
+        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
+         JOIN annotator a ON a.id = l.annotator_id
+         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+         WHERE ? OR s.status = 'submitted'`,
+      )
+      .all(opts.includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[]
+  ).filter((r) => rule.counts(r.entry_id, r.name));
   const labels = new Map<number, Map<string, AnnotatorValue[]>>();
   for (const r of rows) {
     const byDim = labels.get(r.entry_id) ?? new Map<string, AnnotatorValue[]>();
@@ -99,8 +106,8 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
     decisions.set(r.entry_id, byDim);
     byDim.set(r.dimension, toDecision(r));
   }
-  const stale = decisions.size ? staleDecisions(db, decisions, new Set(annotators), opts) : new Map<number, Set<string>>();
-  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale };
+  const stale = decisions.size ? staleDecisions(db, decisions, rule, opts) : new Map<number, Set<string>>();
+  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
 }
 
 /**
@@ -113,17 +120,18 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
  * an undo, a pack merge, an import); a decision without its event (written by another tool) is
  * compared by time instead: a counted label updated after `decided_at`.
  *
- * Counted, as in consensus: role `annotator`, and submitted on that entry unless drafts count.
+ * Counted, as in consensus: a rater on that entry (`raterRule`), and submitted on that entry
+ * unless drafts count. Someone who labels an entry not assigned to them never reopens it.
  * A label that changed and changed back still makes the decision stale: someone should look.
  */
-function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, voters: Set<string>, opts: StudyOptions): Map<number, Set<string>> {
+function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions): Map<number, Set<string>> {
   const extIds = new Map((db.prepare('SELECT id, ext_id FROM entry WHERE id IN (SELECT entry_id FROM decision)').all() as { id: number; ext_id: string }[]).map((r) => [r.ext_id, r.id]));
   const submitted = new Set(
     (db.prepare("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
       (r) => `${r.entry_id}\u0000${r.name}`,
     ),
   );
-  const counts = (entryRowId: number, who: string) => voters.has(who) && (opts.includeDrafts || submitted.has(`${entryRowId}\u0000${who}`));
+  const counts = (entryRowId: number, who: string) => rule.counts(entryRowId, who) && (opts.includeDrafts || submitted.has(`${entryRowId}\u0000${who}`));
   const key = (entryRowId: number, dimension: string) => `${entryRowId}\u0000${dimension}`;
 
   // Where each decision was written: the last decision.set event that recorded exactly it.
@@ -299,9 +307,11 @@ export function adjudicationEntry(db: Db, opts: AdjudicationEntryOptions): Adjud
     contentHash: String(row.content_hash),
   };
   const dims = new Map(study.codebook.dimensions.map((d) => [d.id, d]));
+  // The entry's raters: once entries are assigned, only its assignees, never someone who labelled it unasked.
+  const raters = study.annotators.filter((n) => !study.raters.byAssignment || study.raters.counts(e.rowId, n));
   return {
     entry,
-    annotators: study.annotators.map((n) => alias.get(n)!),
+    annotators: raters.map((n) => alias.get(n)!),
     dimensions: entryConsensus(study, e).map((c) => ({
       ...c,
       values: c.values.map((v) => ({ ...v, annotator: alias.get(v.annotator) ?? v.annotator })),

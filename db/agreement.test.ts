@@ -141,4 +141,59 @@ describe('agreementReport', () => {
     expect(() => agreementReport(db, { dimension: 'mood' })).toThrow(/unknown dimension "mood"/);
     expect(() => agreementReport(db, { annotators: ['zed'] })).toThrow(/unknown annotator "zed"/);
   });
+
+  describe('once the project assigns entries', () => {
+    /** ann and bob have every entry, cat only e1 and e2; eve, who typed her name, has none and labels e1. */
+    function assign() {
+      const id = (table: string, col: string, v: string) => (db.prepare(`SELECT id FROM ${table} WHERE ${col} = ?`).get(v) as { id: number }).id;
+      const put = db.prepare('INSERT INTO assignment (entry_id, annotator_id) VALUES (?, ?)');
+      for (const e of Object.keys(stage)) for (const a of ['ann', 'bob']) put.run(id('entry', 'ext_id', e), id('annotator', 'name', a));
+      for (const e of ['e1', 'e2']) put.run(id('entry', 'ext_id', e), id('annotator', 'name', 'cat'));
+      const eve = Number(db.prepare("INSERT INTO annotator (name, role, created_at) VALUES ('eve', 'annotator', ?)").run(now()).lastInsertRowid);
+      db.prepare("INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, 'stage', ?, '1.0.0', ?)").run(id('entry', 'ext_id', 'e1'), eve, JSON.stringify('inference'), now());
+      db.prepare("INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'submitted', ?)").run(id('entry', 'ext_id', 'e1'), eve, now());
+    }
+    /** cat's stage labels on the entries assigned to her only. */
+    const catAssigned = (m: (string | null)[][]) => m.map((row, p) => (p === 2 ? row.map((v, e) => (e < 2 ? v : null)) : row));
+
+    it('counts an annotator only on the entries assigned to them, and lists who was left out', () => {
+      assign();
+      const r = agreementReport(db, { bootstrap: 0, dimension: 'stage' });
+      expect(r.raters).toEqual(['ann', 'bob', 'cat']);
+      const expected = alphaOfMatrix(catAssigned(stageMatrix([0, 1, 2])), 'nominal');
+      expect(r.dimensions[0].measures[0].figure.alpha).toBeCloseTo(expected.alpha!, 12);
+      expect(r.dimensions[0].measures[0].figure.values).toBe(expected.values);
+      expect(r.selection.byAssignment).toBe(true);
+      // cat's submitted e3 (e4 she left empty, e5 is a draft); eve's e1.
+      expect(r.selection.unassigned).toEqual([
+        { annotator: 'cat', labels: 1, entries: 1, included: false },
+        { annotator: 'eve', labels: 1, entries: 1, included: false },
+      ]);
+      // Drafts counted, cat's draft on e5 is left out too.
+      expect(agreementReport(db, { bootstrap: 0, dimension: 'stage', includeDrafts: true }).selection.unassigned[0]).toEqual({ annotator: 'cat', labels: 2, entries: 2, included: false });
+    });
+
+    it('counts them everywhere when the lead includes them', () => {
+      assign();
+      const r = agreementReport(db, { bootstrap: 0, dimension: 'stage', includeUnassigned: ['CAT', 'eve'] });
+      expect(r.raters).toEqual(['ann', 'bob', 'cat', 'eve']);
+      const m = [...stageMatrix([0, 1, 2]), Object.keys(stage).map((e) => (e === 'e1' ? 'inference' : null))];
+      expect(r.dimensions[0].measures[0].figure.alpha).toBeCloseTo(alphaOfMatrix(m, 'nominal').alpha!, 12);
+      expect(r.selection.unassigned.map((u) => [u.annotator, u.included])).toEqual([
+        ['cat', true],
+        ['eve', true],
+      ]);
+      // Naming cat among the raters is not including her: she still counts where assigned only.
+      const named = agreementReport(db, { bootstrap: 0, dimension: 'stage', annotators: ['ann', 'bob', 'cat'] });
+      expect(named.dimensions[0].measures[0].figure.alpha).toBeCloseTo(alphaOfMatrix(catAssigned(stageMatrix([0, 1, 2])), 'nominal').alpha!, 12);
+      expect(() => agreementReport(db, { includeUnassigned: ['zed'] })).toThrow(/unknown annotator "zed"/);
+    });
+
+    it('still takes the reference labels, which nobody is assigned, when they are named', () => {
+      assign();
+      const r = agreementReport(db, { bootstrap: 0, annotators: ['ann', 'ref'], dimension: 'stage' });
+      expect(r.dimensions[0].measures[0].figure.alpha).toBeCloseTo(alphaOfMatrix(stageMatrix([0, 3]), 'nominal').alpha!, 12);
+      expect(r.selection.unassigned).toEqual([]);
+    });
+  });
 });

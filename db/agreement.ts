@@ -2,6 +2,7 @@ import { parseCodebook } from '../shared/codebook/index.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
 import { buildAgreementReport, type AgreementLabel, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
+import { raterRule } from './assignments.ts';
 import type { Db } from './database.ts';
 
 export interface AgreementQuery {
@@ -13,6 +14,11 @@ export interface AgreementQuery {
   includeDrafts?: boolean;
   /** Only these annotators, any role (default: everyone with role 'annotator'). */
   annotators?: string[];
+  /**
+   * Also count these annotators' labels on entries not assigned to them (once the project assigns
+   * entries, only an entry's assignees count on it by default).
+   */
+  includeUnassigned?: string[];
   /** Only labels recorded under this codebook version (default: all). */
   codebookVersion?: string;
   /** List the units behind each coincidence cell (default true; exports and the CLI leave them out). */
@@ -22,6 +28,7 @@ export interface AgreementQuery {
 export type { DbAgreementReport } from '../shared/agreement/report.ts';
 
 interface LabelRow {
+  entryRowId: number;
   entryId: string;
   passed: number | null;
   annotator: string;
@@ -34,8 +41,10 @@ interface LabelRow {
 
 /**
  * Agreement among the annotators' own labels: submitted ones (drafts on request), never the
- * adjudicated decisions. Reference labels (a published dataset) and adjudicators' labels count
- * only when named in `annotators`.
+ * adjudicated decisions. Who counts on an entry is `raterRule`'s answer: once the project
+ * assigns entries, an annotator's labels count only on the entries assigned to them, and the
+ * report lists the labels it left out. Reference labels (a published dataset) and adjudicators'
+ * labels count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreementReport {
   const project = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
@@ -49,20 +58,25 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
     dimension = dim.id;
   }
 
-  let annotators: string[] | undefined;
-  if (query.annotators) {
-    const find = db.prepare('SELECT name FROM annotator WHERE name = ?');
-    annotators = query.annotators.map((name) => {
-      const row = find.get(name.trim()) as { name: string } | undefined;
-      if (!row) throw badInput(`unknown annotator "${name}"`, { field: 'annotators' });
-      return row.name;
+  const known = db.prepare('SELECT name, role FROM annotator WHERE name = ?');
+  const resolve = (names: string[], field: string) => {
+    const rows = names.map((name) => {
+      const row = known.get(name.trim()) as { name: string; role: string } | undefined;
+      if (!row) throw badInput(`unknown annotator "${name}"`, { field });
+      return row;
     });
-    annotators = [...new Set(annotators)];
-  }
+    return rows.filter((r, i) => rows.findIndex((x) => x.name === r.name) === i);
+  };
+  const named = query.annotators ? resolve(query.annotators, 'annotators') : undefined;
+  const annotators = named?.map((a) => a.name);
+  // Naming a lead or the reference labels is the lead's choice to count them; an annotator named
+  // in `annotators` still counts only where assigned, unless also in `includeUnassigned`.
+  const include = [...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []), ...(named ?? []).filter((a) => a.role !== 'annotator')];
+  const rule = raterRule(db, { include: include.map((a) => a.name) });
 
   const rows = db
     .prepare(
-      `SELECT e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
+      `SELECT e.id AS entryRowId, e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
               l.value AS value, l.codebook_version AS version, s.status AS status
          FROM label l
          JOIN entry e ON e.id = l.entry_id
@@ -72,14 +86,24 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
     )
     .all() as LabelRow[];
 
-  const named = annotators ? new Set(annotators) : undefined;
+  const selected = annotators ? new Set(annotators) : undefined;
   const versions = new Set<string>();
   const labels: AgreementLabel[] = [];
+  // Annotators' labels on entries not assigned to them: left out, or counted because the lead said so.
+  const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
   for (const r of rows) {
-    if (named ? !named.has(r.annotator) : r.role !== 'annotator') continue;
+    if (selected ? !selected.has(r.annotator) : r.role !== 'annotator') continue;
     if (r.status !== 'submitted' && !query.includeDrafts) continue;
     if (query.codebookVersion !== undefined && r.version !== query.codebookVersion) continue;
     if (dimension !== undefined && r.dimension !== dimension) continue;
+    const standing = rule.standing(r.entryRowId, r.annotator);
+    if (r.role === 'annotator' && (standing === 'not-assigned' || standing === 'included')) {
+      const u = unassigned.get(r.annotator) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };
+      unassigned.set(r.annotator, u);
+      u.labels++;
+      u.entries.add(r.entryRowId);
+    }
+    if (!rule.counts(r.entryRowId, r.annotator)) continue;
     let value: LabelValue;
     try {
       value = JSON.parse(r.value) as LabelValue;
@@ -99,6 +123,10 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
       annotators: report.raters,
       labels: labels.length,
       codebookVersions: [...versions].sort(),
+      byAssignment: rule.byAssignment,
+      unassigned: [...unassigned]
+        .map(([annotator, u]) => ({ annotator, labels: u.labels, entries: u.entries.size, included: u.included }))
+        .sort((a, b) => (a.annotator < b.annotator ? -1 : a.annotator > b.annotator ? 1 : 0)),
     },
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, setAssignments } from './assignments.ts';
+import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { makeProject } from './packs/testing.ts';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `annotator-${String.fromCharCode(97 + i)}`);
@@ -89,5 +89,36 @@ describe('queues and progress', () => {
     ]);
     expect(assignmentProgress(s.db, { annotator: 'ben' })).toHaveLength(1);
     expect(() => assignmentProgress(s.db, { annotator: 'zed' })).toThrow(/unknown annotator/);
+  });
+});
+
+describe('who counts as a rater', () => {
+  it('is everyone with the annotator role until the project assigns entries, then only an entry\'s assignees', () => {
+    const s = makeProject(':memory:', { entries: ['e1', 'e2'], annotators: ['ana', 'ben', 'eve'] });
+    s['project.addAnnotator']({ name: 'lena', role: 'adjudicator' });
+    const row = (id: string) => (s.db.prepare('SELECT id FROM entry WHERE ext_id = ?').get(id) as { id: number }).id;
+    const [e1, e2] = [row('e1'), row('e2')];
+
+    const open = raterRule(s.db);
+    expect(open.byAssignment).toBe(false);
+    expect([open.standing(e1, 'ana'), open.standing(e1, 'eve'), open.standing(e1, 'lena')]).toEqual(['no-assignments', 'no-assignments', 'not-a-rater']);
+
+    setAssignments(s.db, { entryIds: ['e1'], annotators: ['ana', 'ben'] });
+    setAssignments(s.db, { entryIds: ['e2'], annotators: ['ben'] });
+    const rule = raterRule(s.db);
+    expect(rule.byAssignment).toBe(true);
+    expect([rule.standing(e1, 'ana'), rule.standing(e2, 'ana'), rule.standing(e2, 'ben'), rule.standing(e1, 'eve')]).toEqual(['assigned', 'not-assigned', 'assigned', 'not-assigned']);
+    expect([rule.counts(e1, 'ana'), rule.counts(e2, 'ana'), rule.counts(e1, 'eve'), rule.counts(e1, 'lena')]).toEqual([true, false, false, false]);
+
+    // The lead can count someone anyway, on every entry they labelled.
+    const incl = raterRule(s.db, { include: ['eve', 'lena'] });
+    expect([incl.standing(e1, 'eve'), incl.standing(e2, 'eve'), incl.standing(e1, 'ana'), incl.standing(e2, 'ana'), incl.standing(e1, 'lena')]).toEqual([
+      'included',
+      'included',
+      'assigned',
+      'not-assigned',
+      'included',
+    ]);
+    s.close();
   });
 });

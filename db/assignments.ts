@@ -1,8 +1,8 @@
 import { badInput } from '../shared/errors.ts';
 import { now, type Db } from './database.ts';
 import { appendEvent } from './events.ts';
-import type { AutoAssignResult, AnnotatorProgress, EntryAssignment } from '../shared/types.ts';
-export type { AutoAssignResult, AnnotatorProgress, EntryAssignment };
+import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
+export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
 
 
 /**
@@ -190,4 +190,41 @@ export function assignmentProgress(db: Db, args: { annotator?: string } = {}): A
       return { annotator: r.name, role: r.role, assigned: r.assigned, queue, draft: r.draft, submitted: r.submitted, todo: queue - r.draft - r.submitted };
     })
     .sort((a, b) => byName(a.annotator, b.annotator));
+}
+
+/** Who counts as a rater on which entry: the one rule agreement, consensus and stale decisions read. */
+export interface RaterRule {
+  /** The project assigns entries; then an annotator counts only on the entries assigned to them. */
+  readonly byAssignment: boolean;
+  /** Why `annotator`'s labels on the entry (row id) count, or why not. */
+  standing(entryRowId: number, annotator: string): RaterStanding;
+  /** Whether `annotator`'s labels on the entry (row id) count. */
+  counts(entryRowId: number, annotator: string): boolean;
+}
+
+const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments', 'included']);
+
+/**
+ * The rule: an annotator of role `annotator` counts on every entry while the project assigns
+ * none; once it assigns entries, only on the entries assigned to them. Anyone can say who they
+ * are and label, and that alone must not make them a rater or reopen an adjudicated entry.
+ * Leads and reference labels never count. `include` names people the lead counts anyway, on
+ * every entry they labelled (agreement's explicit choice; consensus never includes anyone).
+ */
+export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): RaterRule {
+  const roles = new Map((db.prepare('SELECT name, role FROM annotator').all() as { name: string; role: string }[]).map((r) => [r.name, r.role]));
+  const pairs = new Set(
+    (db.prepare('SELECT s.entry_id, a.name FROM assignment s JOIN annotator a ON a.id = s.annotator_id').all() as { entry_id: number; name: string }[]).map(
+      (r) => `${r.entry_id}\u0000${r.name}`,
+    ),
+  );
+  const include = new Set(opts.include ?? []);
+  const byAssignment = pairs.size > 0;
+  const standing = (entryRowId: number, annotator: string): RaterStanding => {
+    if (roles.get(annotator) !== 'annotator') return include.has(annotator) ? 'included' : 'not-a-rater';
+    if (!byAssignment) return 'no-assignments';
+    if (pairs.has(`${entryRowId}\u0000${annotator}`)) return 'assigned';
+    return include.has(annotator) ? 'included' : 'not-assigned';
+  };
+  return { byAssignment, standing, counts: (entryRowId, annotator) => COUNTED.has(standing(entryRowId, annotator)) };
 }

@@ -32,7 +32,7 @@ import type {
 import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent, listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
-import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, setAssignments } from './assignments.ts';
+import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
@@ -123,12 +123,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     return d;
   }
 
-  function forAnnotator(entry: EntryRow, annotatorId: number): EntryForAnnotator {
+  function forAnnotator(entry: EntryRow, annotatorId: number, annotatorName: string): EntryForAnnotator {
     const labels: Record<string, LabelValue> = {};
     for (const r of q.labelsOf.all(entry.id, annotatorId) as { dimension: string; value: string }[]) labels[r.dimension] = JSON.parse(r.value);
     const note = (q.noteOf.get(entry.id, annotatorId) as { text: string } | undefined)?.text ?? '';
     const status = ((q.statusOf.get(entry.id, annotatorId) as { status: SubmissionStatus } | undefined)?.status ?? 'todo') as SubmissionStatus;
-    return { entry: toEntry(entry), labels, note, status };
+    return { entry: toEntry(entry), labels, note, status, standing: raterRule(db).standing(entry.id, annotatorName) };
   }
 
   /** Writes one label (or clears it) and logs it; returns false when nothing changed. */
@@ -167,7 +167,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       ).run(entry.id, a.id, value, at);
       appendEvent(db, { actor: a.name, kind, entryId: entry.ext_id, before, after: value, at });
     })();
-    return forAnnotator(entry, a.id);
+    return forAnnotator(entry, a.id, a.name);
   }
 
   const handlers: SyncApiHandlers = {
@@ -249,7 +249,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       return out;
     },
 
-    'entries.get': ({ annotator, id }) => forAnnotator(entryRow(id), annotatorRow(annotator).id),
+    'entries.get': ({ annotator, id }) => {
+      const a = annotatorRow(annotator);
+      return forAnnotator(entryRow(id), a.id, a.name);
+    },
 
     'labels.set': ({ annotator, entryId, dimension: dimId, value }) => {
       const a = labellerRow(annotator);
@@ -260,7 +263,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       if (stored !== null && !dimensionApplies(dim, { passed: entry.passed === null ? null : entry.passed === 1 }))
         throw badInput(conflictReason(dim, entry.passed === null ? null : entry.passed === 1), { field: 'dimension' });
       db.transaction(() => writeLabel(entry, a, dim, stored, 'label.set'))();
-      return forAnnotator(entry, a.id);
+      return forAnnotator(entry, a.id, a.name);
     },
 
     'labels.undo': ({ annotator }): LabelChange | null => {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALE_REASON } from '../shared/consensus/consensus.ts';
 import { adjudicationEntry, adjudicationQueue, adjudicationSummary, decide, undoDecision } from './adjudication.ts';
+import { agreementReport } from './agreement.ts';
+import { setAssignments } from './assignments.ts';
 import { exportPack } from './packs/export.ts';
 import type { Pack } from './packs/format.ts';
 import { importPacks } from './packs/merge.ts';
@@ -146,5 +148,38 @@ describe('a stale decision', () => {
     expect(stageOf('e1').stale).toBe(true);
     s.db.prepare("UPDATE decision SET decided_at = '2999-01-01T00:00:00.000Z'").run();
     expect(stageOf('e1').stale).toBe(false);
+  });
+
+  it('once entries are assigned, is not reopened by someone labelling an entry not assigned to them, in the app or by pack', () => {
+    setAssignments(s.db, { entryIds: ['e1', 'e2'], annotators: ['ana', 'ben', 'cai'] });
+    decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'lena' });
+    // eve says who she is and labels e1 in the app: her label is kept, and told it does not count.
+    s['project.addAnnotator']({ name: 'eve' });
+    label('eve', 'e1', 'inference');
+    submit('eve', 'e1');
+    expect(s['entries.get']({ annotator: 'eve', id: 'e1' }).standing).toBe('not-assigned');
+    expect(s['entries.get']({ annotator: 'ana', id: 'e1' }).standing).toBe('assigned');
+    expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: false });
+
+    // fay's pack, from a project copy where she labelled both entries, merges the same way.
+    const laptop = makeProject(':memory:', { entries: ['e1', 'e2'], annotators: ['fay'] });
+    for (const e of ['e1', 'e2']) {
+      laptop['labels.set']({ annotator: 'fay', entryId: e, dimension: 'stage', value: 'evaluation-metrics' });
+      laptop['labels.setStatus']({ annotator: 'fay', entryId: e, status: 'submitted' });
+    }
+    expect(importPacks(s.db, [{ name: 'fay.pack', text: exportPack(laptop.db, { annotator: 'fay' }).text }])).toMatchObject({ labelsSet: 2, annotatorsCreated: ['fay'] });
+    laptop.close();
+    expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: false });
+    expect(stageOf('e2')).toMatchObject({ status: 'agreed', final: 'inference' });
+    expect(adjudicationEntry(s.db, { entryId: 'e1' }).annotators).toEqual(['ana', 'ben', 'cai']);
+    expect(adjudicationQueue(s.db)).toEqual([]);
+    expect(agreementReport(s.db, { bootstrap: 0 }).selection.unassigned.map((u) => [u.annotator, u.labels])).toEqual([
+      ['eve', 1],
+      ['fay', 2],
+    ]);
+
+    // An assignee's change still reopens it.
+    label('cai', 'e1', 'training');
+    expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: true });
   });
 });

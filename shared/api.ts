@@ -170,6 +170,8 @@ export const api = {
       seed: z.number().int().optional(),
       includeDrafts: z.boolean().optional(),
       annotators: z.array(annotatorName).max(100).optional(),
+      /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
+      includeUnassigned: z.array(annotatorName).max(100).optional(),
       codebookVersion: z.string().max(50).optional(),
     }),
   ),

@@ -46,12 +46,24 @@ export interface Entry {
   contentHash: string;
 }
 
+/**
+ * Whether an annotator's labels on an entry count in agreement and adjudication, and why:
+ * - `assigned`: the entry is assigned to them;
+ * - `no-assignments`: the project assigns no entries, so every annotator counts everywhere;
+ * - `included`: not assigned, but the lead chose to count them (agreement only);
+ * - `not-assigned`: the project assigns entries, and not this one to them;
+ * - `not-a-rater`: a lead (adjudicator) or imported reference labels.
+ */
+export type RaterStanding = 'assigned' | 'no-assignments' | 'included' | 'not-assigned' | 'not-a-rater';
+
 /** An entry with what one annotator has recorded on it. */
 export interface EntryForAnnotator {
   entry: Entry;
   labels: Record<string, LabelValue>;
   note: string;
   status: SubmissionStatus;
+  /** Whether this annotator's labels on this entry count (the label view says so when they do not). */
+  standing: RaterStanding;
 }
 
 export interface ProjectCounts {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, now } from '../../db/database.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
+import { alphaOfMatrix } from '../../shared/agreement/alpha.ts';
 import { mulberry32 } from '../../shared/agreement/prng.ts';
 import { runCommand } from '../testing.ts';
 import alpha from './alpha.ts';
@@ -147,3 +148,123 @@ describe('concord alpha --db', () => {
     expect((await run('--db', file, '--seed', 'abc')).code).toBe(1);
   });
 });
+
+/** Four failing entries; ann and bob are assigned all of them, cat e1 and e2; eve, never assigned, labels e1. */
+function makeAssignedProject(file: string) {
+  const db = openDatabase(file);
+  const t = now();
+  db.prepare('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run('p', JSON.stringify(deepBenchCodebook), t);
+  const person = (n: string) => Number(db.prepare("INSERT INTO annotator (name, role, created_at) VALUES (?, 'annotator', ?)").run(n, t).lastInsertRowid);
+  const [ann, bob, cat, eve] = ['ann', 'bob', 'cat', 'eve'].map(person);
+  const stages: Record<string, [number, string][]> = {
+    e1: [[ann, 'training'], [bob, 'training'], [cat, 'inference'], [eve, 'inference']],
+    e2: [[ann, 'inference'], [bob, 'inference'], [cat, 'inference']],
+    e3: [[ann, 'training'], [bob, 'model-construction'], [cat, 'training']],
+    e4: [[ann, 'evaluation-metrics'], [bob, 'evaluation-metrics']],
+  };
+  for (const [ext, labels] of Object.entries(stages)) {
+    const id = Number(db.prepare('INSERT INTO entry (ext_id, passed, created_at, updated_at) VALUES (?, 0, ?, ?)').run(ext, t, t).lastInsertRowid);
+    for (const who of [ann, bob]) db.prepare('INSERT INTO assignment VALUES (?, ?)').run(id, who);
+    if (ext === 'e1' || ext === 'e2') db.prepare('INSERT INTO assignment VALUES (?, ?)').run(id, cat);
+    for (const [who, v] of labels) {
+      db.prepare('INSERT INTO label VALUES (?, ?, ?, ?, ?, ?)').run(id, who, 'stage', JSON.stringify(v), '1.0.0', t);
+      db.prepare("INSERT INTO submission VALUES (?, ?, 'submitted', ?)").run(id, who, t);
+    }
+  }
+  db.close();
+}
+
+describe('concord alpha --db, as text', () => {
+  it('prints aligned tables: the figure, then each pair, with the assignment rule said once', async () => {
+    const file = join(dir, 'a.db');
+    makeAssignedProject(file);
+    const r = await run('--db', file, '--dimension', 'stage', '--bootstrap', '0');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'Agreement of ann, bob, cat on 10 submitted labels',
+        'Codebook deep-bench 1.0.0; bootstrap: 0 resamples, seed 1',
+        'A measure marked * stands for its dimension.',
+        'Each annotator counts on the entries assigned to them.',
+        '',
+        'Stage (stage, single, 4 entries)',
+        '  measure    alpha  95% CI  P(α<.800)  P(α<.667)  units  values  raters',
+        '  nominal *  0.486  —               —          —      4      10       3',
+        '',
+        '  pair       alpha  agreement  units',
+        '  ann / bob  0.696      75.0%      4',
+        '  ann / cat  0.000      50.0%      2',
+        '  bob / cat  0.000      50.0%      2',
+        '',
+        'Cross-check: 1 nominal figures recomputed with krippendorff@0.1.0: all agree (tolerance 1e-9).',
+        '',
+      ].join('\n'),
+    );
+    // The figures are those of the assigned labels alone: cat's e3 and eve's e1 are not in them.
+    const matrix = [
+      ['training', 'inference', 'training', 'evaluation-metrics'],
+      ['training', 'inference', 'model-construction', 'evaluation-metrics'],
+      ['inference', 'inference', null, null],
+    ];
+    expect(alphaOfMatrix(matrix, 'nominal').alpha!.toFixed(3)).toBe('0.486');
+    expect(alphaOfMatrix(matrix.slice(0, 2), 'nominal').alpha!.toFixed(3)).toBe('0.696');
+    // Who was left out goes to stderr, with the flag that counts them.
+    expect(r.stderr).toBe(
+      [
+        'concord: 2 annotators labelled entries not assigned to them; those labels are left out:',
+        '  annotator  labels  entries',
+        '  cat             1        1',
+        '  eve             1        1',
+        'Count them with --include-unassigned cat,eve',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('counts the left-out annotators with --include-unassigned, in text and JSON alike', async () => {
+    const file = join(dir, 'a.db');
+    makeAssignedProject(file);
+    const r = await run('--db', file, '--dimension', 'stage', '--bootstrap', '0', '--include-unassigned', 'cat,eve');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Agreement of ann, bob, cat, eve on 12 submitted labels');
+    expect(r.stdout).toContain('Each annotator counts on the entries assigned to them; cat, eve also where not assigned.');
+    const json = JSON.parse((await run('--db', file, '--dimension', 'stage', '--bootstrap', '0', '--include-unassigned', 'cat,eve', '--json')).stdout);
+    expect(json.annotators).toEqual(['ann', 'bob', 'cat', 'eve']);
+    expect(json.selection.unassigned).toEqual([
+      { annotator: 'cat', labels: 1, entries: 1, included: true },
+      { annotator: 'eve', labels: 1, entries: 1, included: true },
+    ]);
+    // JSON on stdout stays one object; the note goes to stderr.
+    const left = await run('--db', file, '--bootstrap', '0', '--json');
+    expect(JSON.parse(left.stdout).selection.unassigned.map((u: { included: boolean }) => u.included)).toEqual([false, false]);
+    expect(left.stderr).toContain('--include-unassigned cat,eve');
+    expect((await run('--db', file, '--include-unassigned', 'zed')).code).toBe(2);
+    expect((await run('--db', file, '--include-unassigned', ',')).code).toBe(1);
+  });
+
+  it('names every value whole, once, and says why an alpha is undefined once per table', async () => {
+    const file = join(dir, 'p.db');
+    makeProject(file);
+    const r = await run('--db', file, '--dimension', 'bug', '--bootstrap', '0');
+    const lines = r.stdout.split('\n');
+    const head = lines.findIndex((l) => /^ {2}kind +value +alpha/.test(l));
+    expect(head).toBeGreaterThan(0);
+    // The value column's cells, continuation lines (blank kind) joined back to their row.
+    const at = lines[head].indexOf('value');
+    const names: string[] = [];
+    for (const l of lines.slice(head + 1)) {
+      if (!l.startsWith('  ') || l.startsWith('  [')) break;
+      const cell = l.slice(at, at + 46).trim();
+      if (l.slice(2, at).trim() === '') names[names.length - 1] += ` ${cell}`;
+      else names.push(cell);
+    }
+    const bug = deepBenchCodebook.dimensions.find((d) => d.id === 'bug')!;
+    const all = bug.values.flatMap((t) => [t.label, ...(t.children ?? []).map((c) => `${t.label} › ${c.label}`)]);
+    expect(names.length).toBeGreaterThan(20);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(all, name).toContain(name);
+    const reasons = r.stdout.match(/the expected disagreement is 0/g) ?? [];
+    expect(reasons.length).toBeLessThanOrEqual(1);
+  });
+});
+

@@ -5,15 +5,16 @@ import { computeAlpha, buildCoincidence, coincidenceTable } from '../../shared/a
 import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../shared/agreement/bootstrap.ts';
 import { CROSS_CHECK_PACKAGE, figuresAgree, packageNominalAlpha } from '../../shared/agreement/cross-check.ts';
 import { parseReliabilityCsv } from '../../shared/agreement/matrix-csv.ts';
-import { pairwiseAgreement } from '../../shared/agreement/pairwise.ts';
+import { pairwiseAgreement, type PairAgreement } from '../../shared/agreement/pairwise.ts';
 import { codeRatingMatrix } from '../../shared/agreement/ratings.ts';
-import type { Figure, Measure } from '../../shared/agreement/report.ts';
+import type { Measure } from '../../shared/agreement/report.ts';
 import { isLevel, levels, type AlphaInterval, type AlphaResult } from '../../shared/agreement/types.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { intFlag, parseFlags, printJson, UsageError, type CliIO, type Command } from '../command.ts';
+import { TableNotes, textTable, type Column } from '../text-table.ts';
 
 const usage = [
-  'concord alpha --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--codebook-version <v>] [--json]',
+  'concord alpha --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--include-unassigned a,b] [--codebook-version <v>] [--json]',
   '       concord alpha --matrix <file.csv> --level nominal|ordinal|interval|ratio|masi|jaccard [--bootstrap <n>] [--seed <s>] [--json]',
 ].join('\n');
 
@@ -26,6 +27,7 @@ const options = {
   seed: { type: 'string' },
   drafts: { type: 'boolean' },
   annotators: { type: 'string' },
+  'include-unassigned': { type: 'string' },
   'codebook-version': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -46,14 +48,33 @@ function headline(r: AlphaResult) {
   };
 }
 
-function describeFigure(r: AlphaResult & { interval?: AlphaInterval | null }): string {
-  const a = r.alpha === null ? `undefined (${r.undefinedReason})` : fmt(r.alpha);
-  const iv = r.interval && r.interval.low !== null ? `  95% CI [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : '';
-  const q =
-    r.interval && r.interval.probabilityBelow['0.800'] !== null
-      ? `  P(α<.800)=${fmt(r.interval.probabilityBelow['0.800'])} P(α<.667)=${fmt(r.interval.probabilityBelow['0.667'])}`
-      : '';
-  return `${a}${iv}${q}  (${r.units} units, ${r.values} values, ${r.raters} raters)`;
+/** The columns every figure shows, the alpha first; undefined alphas carry a note with their reason. */
+const figureColumns: Column[] = [
+  { header: 'alpha', align: 'right' },
+  { header: '95% CI' },
+  { header: 'P(α<.800)', align: 'right' },
+  { header: 'P(α<.667)', align: 'right' },
+  { header: 'units', align: 'right' },
+  { header: 'values', align: 'right' },
+];
+
+function figureCells(r: AlphaResult & { interval?: AlphaInterval | null }, notes: TableNotes): string[] {
+  const iv = r.interval;
+  return [
+    r.alpha === null ? `undefined ${notes.mark(`undefined: ${r.undefinedReason}`)}` : fmt(r.alpha),
+    iv && iv.low !== null ? `[${fmt(iv.low)}, ${fmt(iv.high)}]` : '—',
+    fmt(iv?.probabilityBelow['0.800']),
+    fmt(iv?.probabilityBelow['0.667']),
+    String(r.units),
+    String(r.values),
+  ];
+}
+
+const pairColumns: Column[] = [{ header: 'pair' }, { header: 'alpha', align: 'right' }, { header: 'agreement', align: 'right' }, { header: 'units', align: 'right' }];
+
+function pairCells(p: PairAgreement, notes: TableNotes): string[] {
+  const a = p.result.alpha === null ? `undefined ${notes.mark(`undefined: ${p.result.undefinedReason}`)}` : fmt(p.result.alpha);
+  return [p.raters.join(' / '), a, p.percentAgreement === null ? '—' : `${fmt(p.percentAgreement, 1)}%`, String(p.units)];
 }
 
 function seedFlag(value: string | undefined): number {
@@ -89,10 +110,13 @@ function runMatrix(file: string, levelName: string | undefined, values: { bootst
       coincidence: coincidenceTable(buildCoincidence(data), data.values.keys.map((k) => ({ id: k, label: k }))),
     });
   } else {
-    const lines = [`${levelName} alpha  ${describeFigure({ ...result, interval })}`];
-    if (crossCheck) lines.push(`cross-check  ${crossCheck.package} gives ${fmt(crossCheck.theirs, 6)}: ${crossCheck.agree ? 'agrees' : 'DISAGREES'}`);
-    for (const p of pairwise) lines.push(`  ${p.raters.join(' / ')}: alpha ${fmt(p.result.alpha)}, ${fmt(p.percentAgreement, 1)}% agreement on ${p.units} units`);
-    io.stdout(`${lines.join('\n')}\n`);
+    const notes = new TableNotes();
+    let out = `${levelName} alpha of ${matrix.raters.length} raters on ${matrix.units.length} units (${file})\n\n`;
+    out += textTable([{ header: 'level' }, ...figureColumns, { header: 'raters', align: 'right' }], [[levelName, ...figureCells({ ...result, interval }, notes), String(result.raters)]]);
+    out += `\n${textTable(pairColumns, pairwise.map((p) => pairCells(p, notes)))}`;
+    out += notes.toString();
+    if (crossCheck) out += `\nCross-check: ${crossCheck.package} gives ${fmt(crossCheck.theirs, 6)}: ${crossCheck.agree ? 'agrees' : 'DISAGREES'}.\n`;
+    io.stdout(out);
   }
   return 0;
 }
@@ -106,34 +130,61 @@ function primaryOf(report: DbAgreementReport): { name: string; measure: Measure 
 }
 
 function humanReport(report: DbAgreementReport): string {
-  const row = (name: string, f: Figure) => `  ${name.padEnd(34)} ${describeFigure(f)}`;
-  const out: string[] = [];
   const s = report.selection;
-  out.push(
-    `Agreement of ${report.raters.join(', ') || 'nobody'} on ${s.labels} ${s.includeDrafts ? 'submitted and draft' : 'submitted'} labels (codebook ${report.codebook.id} ${report.codebook.version}; ${report.bootstrap.resamples} resamples, seed ${report.bootstrap.seed})`,
-  );
-  if (report.pooled) {
-    out.push('', 'Pooled over ' + report.pooled.dimensions.join(', '));
-    out.push(row('masi (the single figure)', report.pooled.figure));
-    out.push(row('nominal (sets by exact match)', report.pooledNominal!.figure));
+  const included = s.unassigned.filter((u) => u.included);
+  let out = `Agreement of ${report.raters.join(', ') || 'nobody'} on ${s.labels} ${s.includeDrafts ? 'submitted and draft' : 'submitted'} labels\n`;
+  out += `Codebook ${report.codebook.id} ${report.codebook.version}; bootstrap: ${report.bootstrap.resamples} resamples, seed ${report.bootstrap.seed}\n`;
+  out += 'A measure marked * stands for its dimension.\n';
+  if (s.byAssignment)
+    out += `Each annotator counts on the entries assigned to them${included.length ? `; ${included.map((u) => u.annotator).join(', ')} also where not assigned` : ''}.\n`;
+
+  if (report.pooled && report.pooledNominal) {
+    const notes = new TableNotes();
+    out += `\nPooled over ${report.pooled.dimensions.join(', ')}\n`;
+    out += textTable(
+      [{ header: 'measure' }, ...figureColumns, { header: 'raters', align: 'right' }],
+      [
+        ['masi (the figure to report)', ...figureCells(report.pooled.figure, notes), String(report.pooled.figure.raters)],
+        ['nominal (sets by exact match)', ...figureCells(report.pooledNominal.figure, notes), String(report.pooledNominal.figure.raters)],
+      ],
+    );
+    out += notes.toString();
   }
   for (const d of report.dimensions) {
-    out.push('', `${d.label} (${d.id}, ${d.kind}, ${d.units} entries)`);
-    for (const m of d.measures) {
-      out.push(row(m.id + (m.id === d.primary ? ' *' : ''), m.figure));
-      for (const p of m.pairwise)
-        out.push(`      ${p.raters.join(' / ').padEnd(30)} alpha ${fmt(p.result.alpha)}, ${fmt(p.percentAgreement, 1)}% agreement on ${p.units} units`);
+    const notes = new TableNotes();
+    out += `\n${d.label} (${d.id}, ${d.kind}, ${d.units} entries)\n`;
+    if (d.measures.length) {
+      out += textTable(
+        [{ header: 'measure' }, ...figureColumns, { header: 'raters', align: 'right' }],
+        d.measures.map((m) => [m.id + (m.id === d.primary ? ' *' : ''), ...figureCells(m.figure, notes), String(m.figure.raters)]),
+      );
+      const pairs = d.measures.flatMap((m) => m.pairwise.map((p) => [...(d.measures.length > 1 ? [m.id] : []), ...pairCells(p, notes)]));
+      if (pairs.length) out += `\n${textTable([...(d.measures.length > 1 ? [{ header: 'measure' }] : []), ...pairColumns], pairs)}`;
     }
-    for (const v of d.perValue) out.push(row(`${v.kind} ${v.label}`.slice(0, 34), v.figure));
-    for (const i of d.ignored) out.push(`  ignored ${i.count} labels: ${i.reason}`);
-    if (d.note) out.push(`  (${d.note})`);
+    if (d.perValue.length)
+      out += `\n${textTable(
+        [{ header: 'kind' }, { header: 'value', maxWidth: 46 }, ...figureColumns],
+        d.perValue.map((v) => [v.kind, v.label, ...figureCells(v.figure, notes)]),
+      )}`;
+    for (const i of d.ignored) notes.mark(`ignored ${i.count} labels: ${i.reason}`);
+    if (d.note) notes.mark(d.note);
+    out += notes.toString();
   }
   const c = report.crossCheck;
-  out.push(
-    '',
-    `Cross-check: ${c.checked} nominal figures recomputed with ${c.package}${c.skipped ? ` (${c.skipped} too large, skipped)` : ''}: ${c.agree ? 'all agree' : `${c.disagreements.length} DISAGREE`} (tolerance ${c.tolerance}).`,
+  out += `\nCross-check: ${c.checked} nominal figures recomputed with ${c.package}${c.skipped ? ` (${c.skipped} too large, skipped)` : ''}: ${c.agree ? 'all agree' : `${c.disagreements.length} DISAGREE`} (tolerance ${c.tolerance}).\n`;
+  return out;
+}
+
+/** Who labelled entries not assigned to them and was left out, on stderr: the figures do not show them. */
+function leftOutNote(report: DbAgreementReport): string {
+  const left = report.selection.unassigned.filter((u) => !u.included);
+  if (!left.length) return '';
+  const people = left.length === 1 ? '1 annotator' : `${left.length} annotators`;
+  return (
+    `concord: ${people} labelled entries not assigned to them; those labels are left out:\n` +
+    textTable([{ header: 'annotator' }, { header: 'labels', align: 'right' }, { header: 'entries', align: 'right' }], left.map((u) => [u.annotator, String(u.labels), String(u.entries)])) +
+    `Count them with --include-unassigned ${left.map((u) => u.annotator).join(',')}\n`
   );
-  return `${out.join('\n')}\n`;
 }
 
 export default {
@@ -144,7 +195,7 @@ export default {
     const { values } = parseFlags(argv, options);
     if (values.db !== undefined && values.matrix !== undefined) throw new UsageError('give --db or --matrix, not both');
     if (values.matrix !== undefined) {
-      for (const flag of ['dimension', 'drafts', 'annotators', 'codebook-version'] as const)
+      for (const flag of ['dimension', 'drafts', 'annotators', 'include-unassigned', 'codebook-version'] as const)
         if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --db only`);
       return runMatrix(values.matrix, values.level, values, io);
     }
@@ -154,6 +205,8 @@ export default {
     const seed = seedFlag(values.seed);
     const annotators = values.annotators?.split(',').map((a) => a.trim()).filter(Boolean);
     if (annotators && annotators.length < 2) throw new UsageError('--annotators names at least two annotators, separated by commas');
+    const includeUnassigned = values['include-unassigned']?.split(',').map((a) => a.trim()).filter(Boolean);
+    if (includeUnassigned && !includeUnassigned.length) throw new UsageError('--include-unassigned names annotators, separated by commas');
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`, { file: values.db });
     const db = openDatabase(values.db);
     try {
@@ -163,6 +216,7 @@ export default {
         seed,
         includeDrafts: values.drafts ?? false,
         annotators,
+        includeUnassigned,
         codebookVersion: values['codebook-version'],
         // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
         cellUnits: false,
@@ -172,6 +226,7 @@ export default {
         const { raters: annotatorNames, ...rest } = report;
         printJson(io, { ...headline(measure.figure), interval: measure.figure.interval, figure: name, annotators: annotatorNames, ...rest });
       } else io.stdout(humanReport(report));
+      io.stderr(leftOutNote(report));
       return 0;
     } finally {
       db.close();

@@ -1,10 +1,28 @@
 import { existsSync } from 'node:fs';
-import { acceptMajorities, adjudicationSummary, undoDecision } from '../../db/adjudication.ts';
+import { acceptMajorities, adjudicationSummary, undoDecision, type AdjudicationSummary } from '../../db/adjudication.ts';
+import { raterRule } from '../../db/assignments.ts';
 import { openDatabase } from '../../db/database.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { parseFlags, printJson, UsageError, type Command } from '../command.ts';
+import { textTable, wrapText } from '../text-table.ts';
 
 const usage = 'concord decide --db <file> (--accept-majorities [--dimension <id>] | --undo | --status) [--by <name>] [--drafts] [--json]';
+
+/** Where each dimension stands, as a table with the statuses explained once, under it. */
+function statusTable(s: AdjudicationSummary, byAssignment: boolean): string {
+  const cols = ['agreed', 'majority', 'needs-decision', 'decided', 'stale', 'single', 'unlabelled'] as const;
+  const table = textTable(
+    [{ header: 'dimension' }, ...cols.map((c) => ({ header: c, align: 'right' as const }))],
+    s.dimensions.map((d) => [d.dimension, ...cols.map((c) => String(c === 'stale' ? d.stale : d.counts[c]))]),
+    { indent: 0 },
+  );
+  const legend =
+    'Entries per dimension. agreed: every counted label the same; majority: a proposal most labels back; ' +
+    'needs-decision: no majority; decided: a decision is recorded (stale: of those, labels changed since); ' +
+    'single: one label only; unlabelled: none.' +
+    (byAssignment ? ' Only the annotators assigned to an entry count on it.' : '');
+  return `${table}\n${s.openEntries} ${s.openEntries === 1 ? 'entry' : 'entries'} with open disagreements or stale decisions\n\n${wrapText(legend, 100, '').join('\n')}\n`;
+}
 
 const options = {
   db: { type: 'string' },
@@ -46,14 +64,7 @@ export default {
         case 'status': {
           const s = adjudicationSummary(db, { includeDrafts: values.drafts });
           if (values.json) printJson(io, s);
-          else {
-            const cols = ['agreed', 'majority', 'needs-decision', 'decided', 'single', 'unlabelled'] as const;
-            const w = Math.max(9, ...s.dimensions.map((d) => d.dimension.length));
-            const lines = [`${'dimension'.padEnd(w)}  ${cols.map((c) => c.padStart(14)).join('')}`];
-            for (const d of s.dimensions) lines.push(`${d.dimension.padEnd(w)}  ${cols.map((c) => String(d.counts[c]).padStart(14)).join('')}`);
-            lines.push('', `${s.openEntries} entries with open disagreements`, '');
-            io.stdout(lines.join('\n'));
-          }
+          else io.stdout(statusTable(s, raterRule(db).byAssignment));
           return 0;
         }
       }

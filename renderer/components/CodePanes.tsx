@@ -1,10 +1,12 @@
 import { DiffEditor, Editor } from '@monaco-editor/react';
-import { useMemo } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MONACO_THEME, monaco } from '../monaco/setup.ts';
 import { summarizeChanges } from '../lib/change-summary.ts';
 import type { Entry } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
+import { CODE_PANES, resizePanes, toggleCodePane, type CodePaneId } from './pane-layout.ts';
+import { SplitHandle } from './SplitHandle.tsx';
 
 const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   readOnly: true,
@@ -23,23 +25,65 @@ const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   stickyScroll: { enabled: false },
 };
 
-function CodePane({ title, value, language, testId, wrap, fontSize }: { title: string; value: string; language: string; testId: string; wrap?: boolean; fontSize?: number }) {
+const TITLES: Record<CodePaneId, string> = { prompt: 'Prompt', groundTruth: 'Ground truth', output: 'LLM output' };
+const TEST_IDS: Record<CodePaneId, string> = { prompt: 'pane-prompt', groundTruth: 'pane-ground-truth', output: 'pane-output' };
+
+interface CodePaneProps {
+  id: CodePaneId;
+  value: string;
+  language: string;
+  /** Prose (the prompt): no line numbers. */
+  prose?: boolean;
+  fontSize?: number;
+  weight: number;
+  /** Folding is refused for the last open pane. */
+  canFold: boolean;
+  onFold(): void;
+}
+
+/** Below this width, wrapped lines start at the margin: kept at a deep indent they would be a column of a few letters. */
+const SAME_INDENT_MIN_WIDTH = 520;
+
+function CodePane({ id, value, language, prose, fontSize, weight, canFold, onFold }: CodePaneProps) {
+  const box = useRef<HTMLElement>(null);
+  const [wide, setWide] = useState(true);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const watch = new ResizeObserver(() => setWide(el.getBoundingClientRect().width >= SAME_INDENT_MIN_WIDTH));
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, []);
   return (
-    <section className="code-pane" data-testid={testId}>
+    <section className="code-pane" data-testid={TEST_IDS[id]} style={{ flexGrow: weight }} ref={box}>
       <header className="pane-title">
-        {title}
+        {TITLES[id]}
         <span className="muted small">{value ? `${value.split('\n').length} lines` : 'empty'}</span>
+        <span className="grow" />
+        <button className="pane-fold" data-testid="pane-fold" disabled={!canFold} onClick={onFold} title={canFold ? `Fold the ${TITLES[id].toLowerCase()} away` : 'One pane stays open'} aria-label={`Fold ${TITLES[id]}`}>
+          ‹
+        </button>
       </header>
       <div className="pane-body">
         <Editor
           value={value}
           language={language}
           theme={MONACO_THEME}
-          options={{ ...baseOptions, ...sized(fontSize), wordWrap: 'on', wrappingIndent: 'same', lineNumbers: wrap ? 'off' : 'on' }}
+          options={{ ...baseOptions, ...sized(fontSize), wordWrap: 'on', wrappingIndent: wide ? 'same' : 'none', lineNumbers: prose ? 'off' : 'on' }}
           loading={<div className="muted small pad">Loading editor…</div>}
         />
       </div>
     </section>
+  );
+}
+
+/** A folded pane: a narrow strip with its name, which opens it again. */
+function FoldedPane({ id, lines, onOpen }: { id: CodePaneId; lines: number; onOpen(): void }) {
+  return (
+    <button className="pane-strip" data-testid={`${TEST_IDS[id]}-folded`} onClick={onOpen} title={`Show the ${TITLES[id].toLowerCase()} (${lines} lines)`}>
+      <span className="pane-strip-mark">›</span>
+      <span className="pane-strip-title">{TITLES[id]}</span>
+    </button>
   );
 }
 
@@ -113,12 +157,48 @@ export function CodePanes({ entry: shown, fontSize }: CodePanesProps = {}) {
           </section>
         </div>
       ) : (
-        <div className="panes" data-testid="code-panes">
-          <CodePane title="Prompt" value={entry.prompt} language="plaintext" testId="pane-prompt" wrap fontSize={fontSize} />
-          <CodePane title="Ground truth" value={entry.groundTruth} language="python" testId="pane-ground-truth" fontSize={fontSize} />
-          <CodePane title="LLM output" value={entry.output} language="python" testId="pane-output" fontSize={fontSize} />
-        </div>
+        <SidePanes entry={entry} fontSize={fontSize} />
       )}
+    </div>
+  );
+}
+
+/** The three panes side by side: each can be folded to a strip, and the borders between open ones dragged. */
+function SidePanes({ entry, fontSize }: { entry: Entry; fontSize?: number }) {
+  const { layout, setLayout, me, loadLayoutOf } = useApp(useShallow((s) => ({ layout: s.layout, setLayout: s.setLayout, me: s.me, loadLayoutOf: s.loadLayoutOf })));
+  const box = useRef<HTMLDivElement>(null);
+  // The Adjudicate view shows these panes too, in its viewer's layout.
+  useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
+  const text: Record<CodePaneId, string> = { prompt: entry.prompt, groundTruth: entry.groundTruth, output: entry.output };
+  const open = CODE_PANES.filter((id) => !layout.collapsed[id]);
+  /** The border after `left` moves it against the next open pane, from their widths when the drag began. */
+  const begin = (left: CodePaneId, right: CodePaneId) => {
+    const width = (id: CodePaneId) => box.current?.querySelector<HTMLElement>(`[data-testid=${TEST_IDS[id]}]`)?.getBoundingClientRect().width ?? 0;
+    const start = { left: width(left), right: width(right) };
+    const from = useApp.getState().layout;
+    return (delta: number) => setLayout(resizePanes(from, left, right, start, delta));
+  };
+  return (
+    <div className="panes" data-testid="code-panes" ref={box}>
+      {CODE_PANES.map((id) => {
+        if (layout.collapsed[id]) return <FoldedPane key={id} id={id} lines={text[id] ? text[id].split('\n').length : 0} onOpen={() => setLayout((l) => toggleCodePane(l, id))} />;
+        const next = open[open.indexOf(id) + 1];
+        return (
+          <Fragment key={id}>
+            <CodePane
+              id={id}
+              value={text[id]}
+              language={id === 'prompt' ? 'plaintext' : 'python'}
+              prose={id === 'prompt'}
+              fontSize={fontSize}
+              weight={layout.paneWeights[id]}
+              canFold={open.length > 1}
+              onFold={() => setLayout((l) => toggleCodePane(l, id))}
+            />
+            {next && <SplitHandle axis="x" label={`Resize ${TITLES[id].toLowerCase()} and ${TITLES[next].toLowerCase()}`} testId={`split-${id}`} begin={() => begin(id, next)} />}
+          </Fragment>
+        );
+      })}
     </div>
   );
 }

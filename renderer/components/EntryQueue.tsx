@@ -16,8 +16,8 @@ function labelledCount(codebook: Codebook | null, row: EntrySummary): [number, n
   return [dims.filter((d) => isLabelled(d, row.labels[d.id])).length, dims.length];
 }
 
-/** The annotator's queue: filters on top, a virtualized list of entries below. */
-export function EntryQueue() {
+/** The annotator's queue: filters on top, a virtualized list of entries below; `onFold` folds it to a strip. */
+export function EntryQueue({ onFold }: { onFold?: () => void } = {}) {
   const { rows, selectedId, select, codebook, loading } = useApp(
     useShallow((s) => ({ rows: s.rows, selectedId: s.selectedId, select: s.select, codebook: s.codebook, loading: s.queueLoading })),
   );
@@ -30,6 +30,11 @@ export function EntryQueue() {
         <span className="kbd-hint">
           <kbd>j</kbd>
           <kbd>k</kbd> move
+          {onFold && (
+            <button className="pane-fold" data-testid="queue-fold" onClick={onFold} title="Fold the queue away (j and k still move)" aria-label="Fold the queue">
+              ‹
+            </button>
+          )}
         </span>
       </div>
       {rows.length === 0 && !loading ? (

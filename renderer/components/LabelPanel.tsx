@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Dimension } from '../../shared/codebook/schema.ts';
 import { describeValue, dimensionApplies, TREE_SEPARATOR, type LabelValue } from '../../shared/codebook/values.ts';
+import type { RaterStanding } from '../../shared/types.ts';
 import { isSelected } from '../lib/label-edit.ts';
 import { useApp } from '../store/index.ts';
 import { BugTreePicker } from './BugTreePicker.tsx';
@@ -33,6 +34,7 @@ export function LabelPanel() {
           <input type="checkbox" data-testid="show-definitions" checked={showDefs} onChange={(e) => setShowDefs(e.target.checked)} /> definitions
         </label>
       </div>
+      <StandingNotice standing={current.standing} />
       <div className="panel-scroll" ref={scroller}>
         {codebook.dimensions.map((dim) => (
           <DimensionField
@@ -65,6 +67,22 @@ export function LabelPanel() {
         </div>
       </div>
     </aside>
+  );
+}
+
+/** Says so when this person's labels on this entry will not count: labelling is open to anyone who names themselves. */
+function StandingNotice({ standing }: { standing: RaterStanding }) {
+  const text =
+    standing === 'not-assigned'
+      ? 'You are not assigned to this entry. Your labels are kept, but they count in agreement and adjudication only if the lead includes you.'
+      : standing === 'not-a-rater'
+        ? 'You lead this study: labels you make here are not counted among the annotators’ in agreement or adjudication.'
+        : null;
+  if (!text) return null;
+  return (
+    <div className="standing-notice" role="note" data-testid="standing-notice" data-standing={standing}>
+      {text}
+    </div>
   );
 }
 

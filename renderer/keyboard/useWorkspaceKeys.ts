@@ -7,6 +7,8 @@ import { buildHotkeys, NAVIGATION_KEYS } from './hotkeys.ts';
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.closest('.monaco-editor')) return false;
+  // A focused pane border takes the arrow keys to move itself.
+  if (target.getAttribute('role') === 'separator') return true;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 

@@ -10,6 +10,8 @@ export interface AgreementQuery {
   includeDrafts: boolean;
   /** null: the service's default set (everyone with the annotator role). */
   annotators: string[] | null;
+  /** Annotators also counted on entries not assigned to them (the lead adds them back). */
+  includeUnassigned: string[];
   bootstrap: number | null;
   seed: number | null;
   /** null: labels made under any codebook version. */
@@ -59,7 +61,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
   agreementReport: null,
   agreementLoading: false,
   agreementError: null,
-  agreementQuery: { includeDrafts: false, annotators: null, bootstrap: null, seed: null, codebookVersion: null },
+  agreementQuery: { includeDrafts: false, annotators: null, includeUnassigned: [], bootstrap: null, seed: null, codebookVersion: null },
   agreementVersions: [],
   agreementRef: null,
   agreementCell: null,
@@ -73,6 +75,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
         as: get().me ?? '',
         includeDrafts: q.includeDrafts,
         ...(q.annotators ? { annotators: q.annotators } : {}),
+        ...(q.includeUnassigned.length ? { includeUnassigned: q.includeUnassigned } : {}),
         ...(q.bootstrap !== null ? { bootstrap: q.bootstrap } : {}),
         ...(q.seed !== null ? { seed: q.seed } : {}),
         ...(q.codebookVersion !== null ? { codebookVersion: q.codebookVersion } : {}),

@@ -1,3 +1,4 @@
+import { loadLayout, saveLayout, type PaneLayout } from '../components/pane-layout.ts';
 import type { Slice } from './types.ts';
 
 export interface Notice {
@@ -25,11 +26,18 @@ export interface UiSlice {
   focusDimension(dimension: string | null): void;
   notify(text: string, tone?: Notice['tone']): void;
   dismissNotice(): void;
+  /** The workspace layout of `layoutOwner` (the person it was loaded for). */
+  layout: PaneLayout;
+  layoutOwner: string | null;
+  /** Loads this person's layout (from this browser), unless it is the one shown. */
+  loadLayoutOf(person: string | null): void;
+  /** Changes the layout and remembers it for its owner. */
+  setLayout(next: PaneLayout | ((current: PaneLayout) => PaneLayout)): void;
 }
 
 let noticeSeq = 0;
 
-export const createUiSlice: Slice<UiSlice> = (set) => ({
+export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   view: 'label',
   setView: (view) => set({ view }),
   diffMode: false,
@@ -44,4 +52,14 @@ export const createUiSlice: Slice<UiSlice> = (set) => ({
   focusDimension: (dimension) => set({ focusedDimension: dimension }),
   notify: (text, tone = 'info') => set({ notice: { id: ++noticeSeq, text, tone } }),
   dismissNotice: () => set({ notice: null }),
+  layout: loadLayout(null),
+  layoutOwner: null,
+  loadLayoutOf: (person) => {
+    if (get().layoutOwner !== person) set({ layout: loadLayout(person), layoutOwner: person });
+  },
+  setLayout: (next) => {
+    const layout = typeof next === 'function' ? next(get().layout) : next;
+    set({ layout });
+    saveLayout(get().layoutOwner, layout);
+  },
 });

@@ -1,17 +1,33 @@
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CodePanes } from '../components/CodePanes.tsx';
 import { EntryQueue } from '../components/EntryQueue.tsx';
 import { LabelPanel } from '../components/LabelPanel.tsx';
+import { clamp, LIMITS } from '../components/pane-layout.ts';
+import { SplitHandle } from '../components/SplitHandle.tsx';
 import { TestLog } from '../components/TestLog.tsx';
 import { useWorkspaceKeys } from '../keyboard/useWorkspaceKeys.ts';
 import { useApp } from '../store/index.ts';
 
-/** The labelling workspace: queue on the left, code and log in the centre, labels on the right. */
+/**
+ * The labelling workspace: queue on the left, code and log in the centre, labels on the right.
+ * The borders between them move, the queue folds to a strip, and each person's layout is kept.
+ */
 export function Workspace() {
-  const { me, entries, setImportOpen } = useApp(
-    useShallow((s) => ({ me: s.me, entries: s.info?.counts.entries ?? 0, setImportOpen: s.setImportOpen })),
+  const { me, entries, rows, setImportOpen, layout, setLayout, loadLayoutOf } = useApp(
+    useShallow((s) => ({
+      me: s.me,
+      entries: s.info?.counts.entries ?? 0,
+      rows: s.rows.length,
+      setImportOpen: s.setImportOpen,
+      layout: s.layout,
+      setLayout: s.setLayout,
+      loadLayoutOf: s.loadLayoutOf,
+    })),
   );
+  const center = useRef<HTMLDivElement>(null);
   useWorkspaceKeys(true);
+  useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
 
   if (entries === 0)
     return (
@@ -22,14 +38,43 @@ export function Workspace() {
         </button>
       </div>
     );
+
+  /** A drag that sets one size from its value when the drag began. */
+  const dragging = <K extends 'queueWidth' | 'panelWidth'>(key: K, sign: 1 | -1, limits: { min: number; max: number }) => () => {
+    const from = useApp.getState().layout;
+    return (delta: number) => setLayout({ ...from, [key]: clamp(from[key] + sign * delta, limits.min, limits.max) });
+  };
+  const resizeLog = () => {
+    const from = useApp.getState().layout;
+    const height = center.current?.getBoundingClientRect().height ?? 1;
+    return (delta: number) => setLayout({ ...from, logShare: clamp(from.logShare - delta / height, LIMITS.log.min, LIMITS.log.max) });
+  };
+  const queue = layout.queueCollapsed ? '32px' : `${layout.queueWidth}px`;
+  const log = layout.logCollapsed ? 'auto' : `${(layout.logShare * 100).toFixed(2)}%`;
   return (
-    <main className="body" data-testid="workspace" data-annotator={me ?? ''}>
-      <EntryQueue />
-      <div className="center">
+    <main className="body" data-testid="workspace" data-annotator={me ?? ''} style={{ gridTemplateColumns: `${queue} minmax(0, 1fr) ${layout.panelWidth}px` }}>
+      {layout.queueCollapsed ? (
+        <button className="queue-strip" data-testid="queue-unfold" onClick={() => setLayout({ ...layout, queueCollapsed: false })} title="Show the queue">
+          <span className="pane-strip-mark">›</span>
+          <span className="pane-strip-title">Queue · {rows}</span>
+        </button>
+      ) : (
+        <div className="with-handle">
+          <EntryQueue onFold={() => setLayout({ ...layout, queueCollapsed: true })} />
+          <SplitHandle axis="x" label="Resize the queue" testId="split-queue" begin={dragging('queueWidth', 1, LIMITS.queue)} />
+        </div>
+      )}
+      <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}` }}>
         <CodePanes />
-        <TestLog />
+        <div className="with-handle-y">
+          {!layout.logCollapsed && <SplitHandle axis="y" label="Resize the test log" testId="split-log" begin={resizeLog} />}
+          <TestLog />
+        </div>
       </div>
-      <LabelPanel />
+      <div className="with-handle">
+        <SplitHandle axis="x" label="Resize the label panel" testId="split-panel" begin={dragging('panelWidth', -1, LIMITS.panel)} />
+        <LabelPanel />
+      </div>
     </main>
   );
 }

@@ -481,6 +481,13 @@ export interface DbAgreementReport extends AgreementReport {
     labels: number;
     /** Codebook versions among the labels used. */
     codebookVersions: string[];
+    /** The project assigns entries: an annotator counts only on the entries assigned to them. */
+    byAssignment: boolean;
+    /**
+     * Annotators with labels on entries not assigned to them: left out of the figures, unless the
+     * lead included them (`included`). Counted with the selection's other limits (drafts, version).
+     */
+    unassigned: { annotator: string; labels: number; entries: number; included: boolean }[];
   };
 }
 

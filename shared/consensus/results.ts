@@ -19,7 +19,7 @@ export interface AdjudicationSummary {
 
 export interface AdjudicationEntry {
   entry: Entry;
-  /** Column order of the grid: every role-`annotator` annotator (names hidden when asked). */
+  /** Column order of the grid: the entry's raters (its assignees once entries are assigned; names hidden when asked). */
   annotators: string[];
   dimensions: (DimensionConsensus & { label: string; kind: Dimension['kind'] })[];
 }

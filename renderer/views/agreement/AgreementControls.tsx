@@ -48,6 +48,12 @@ export function AgreementControls() {
   };
   const c = report?.crossCheck;
   const sel = report?.selection;
+  const include = (name: string, on: boolean) => {
+    const next = on ? [...query.includeUnassigned, name] : query.includeUnassigned.filter((n) => n !== name);
+    // Someone counted again takes part as a rater, even where the lead chose the raters by hand.
+    const raters = query.annotators && on && !query.annotators.includes(name) ? annotators.map((a) => a.name).filter((n) => n === name || query.annotators!.includes(n)) : query.annotators;
+    void setQuery({ includeUnassigned: next, annotators: raters });
+  };
   return (
     <aside className="ag-controls" data-testid="agreement-controls">
       <div className="ag-controls-group">
@@ -61,6 +67,24 @@ export function AgreementControls() {
         ))}
         {chosen.length < 2 && <div className="ag-warn small">Agreement needs two annotators or more.</div>}
       </div>
+      {sel && sel.unassigned.length > 0 && (
+        <div className="ag-controls-group" data-testid="agreement-unassigned">
+          <div className="ag-controls-title">Labels on unassigned entries</div>
+          <div className="muted small">
+            Only each entry's assignees count. These people labelled entries not assigned to them; tick someone to count those labels too.
+          </div>
+          {sel.unassigned.map((u) => (
+            <label key={u.annotator} className="check ag-annotator ag-unassigned" title={`${u.labels} label${u.labels === 1 ? '' : 's'} on ${u.entries} entr${u.entries === 1 ? 'y' : 'ies'} not assigned to ${u.annotator}`}>
+              <input type="checkbox" data-testid="agreement-include-unassigned" data-name={u.annotator} checked={query.includeUnassigned.includes(u.annotator)} onChange={(e) => include(u.annotator, e.target.checked)} />
+              <span className="grow">{u.annotator}</span>
+              <span className={`small ${u.included ? 'muted' : 'ag-warn'}`} data-testid="agreement-unassigned-count">
+                {u.labels} label{u.labels === 1 ? '' : 's'} · {u.entries} entr{u.entries === 1 ? 'y' : 'ies'}
+                {u.included ? ', counted' : ', left out'}
+              </span>
+            </label>
+          ))}
+        </div>
+      )}
       <div className="ag-controls-group">
         <div className="ag-controls-title">Labels</div>
         <label className="check">
@@ -115,7 +139,7 @@ export function AgreementControls() {
             {sel.codebookVersion !== null && <span data-testid="agreement-version-note"> · labels of version {sel.codebookVersion} only</span>}
             {sel.codebookVersions.length > 1 && <span className="ag-warn"> · labels from versions {sel.codebookVersions.join(', ')}</span>}
           </div>
-          <div className="muted">Annotators' own labels, never adjudicated decisions.</div>
+          <div className="muted">Annotators' own labels, never adjudicated decisions{sel.byAssignment ? ', each on the entries assigned to them' : ''}.</div>
         </div>
       )}
       {c && (

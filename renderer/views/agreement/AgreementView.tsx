@@ -92,16 +92,17 @@ export function AgreementView() {
                     <TopConfusions table={table} limit={CONFUSIONS_SHOWN} onCell={openCell} />
                   </div>
                   <div className="ag-detail-col ag-detail-side">
-                    {picked.kind === 'measure' && (
-                      <>
-                        <div className="ag-subhead">Pairwise</div>
-                        <PairwiseHeatmap raters={report.raters} pairs={picked.measure.pairwise} thresholds={thresholds} />
-                        <div className="muted small">Each pair on the units both labelled; percent of identical values.</div>
-                      </>
-                    )}
                     <div className="ag-subhead">Entries behind a cell</div>
                     <CellEntries cell={activeCell} table={table} codebook={codebook} onOpen={(id) => void openEntry(id)} onClose={closeCell} />
                   </div>
+                  {picked.kind === 'measure' && (
+                    // The whole width: a team of six or more needs it; beyond that the grid scrolls in its own box.
+                    <div className="ag-detail-col ag-detail-wide">
+                      <div className="ag-subhead">Pairwise</div>
+                      <PairwiseHeatmap raters={report.raters} pairs={picked.measure.pairwise} thresholds={thresholds} />
+                      <div className="muted small">Each pair on the units both labelled; percent of identical values.</div>
+                    </div>
+                  )}
                 </div>
               </section>
             )}
