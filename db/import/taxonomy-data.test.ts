@@ -25,6 +25,11 @@ describe('Taxonomy-Data result files', () => {
     expect(nodeIdOf('FAILED t/a.py::T::x[1-2] - AssertionError: no')).toBe('t/a.py::T::x[1-2]');
     expect(nodeIdOf('t/a.py::x FAILED [ 50%]')).toBe('t/a.py::x');
     expect(nodeIdOf('ERROR t/a.py')).toBe('t/a.py');
+    // A parametrized id keeps its whole bracket, spaces and nested brackets included.
+    const id = 't/a.py::test_full[shape=(1, 2, 97)-roi=[64, 32]-cpu]';
+    expect(nodeIdOf(`FAILED ${id} - AssertionError: not close`)).toBe(id);
+    expect(nodeIdOf(`${id} FAILED [ 42%]`)).toBe(id);
+    expect(parseResultFile(`output file:\nx.json\nfunction:\nf\nError Cases:\n\nPass or Failed: 0\n\nRelated Failed Test Cases:\nset()\n\nAll Test Cases On Generated code:\nFAILED ${id} - AssertionError: no\n`, 'r.txt').failingTests).toEqual([id]);
   });
 
   it('reads set literals with both quotes, escapes and set()', () => {

@@ -111,10 +111,13 @@ export function parseFailedSet(text: string, file: string, line: number): string
   return unique(items.map(nodeIdOf).filter(Boolean));
 }
 
-/** `FAILED a.py::T::t - Err...`, `a.py::T::t FAILED [ 50%]` and `a.py::T::t` all name `a.py::T::t`. */
+/**
+ * `FAILED a.py::T::t - Err...`, `a.py::T::t FAILED [ 50%]` and `a.py::T::t` all name `a.py::T::t`.
+ * A parametrized id keeps its whole bracket, spaces included: `a.py::t[shape=(1, 2)-cpu]`.
+ */
 export function nodeIdOf(item: string): string {
-  const m = /(\S+?\.py(?:::[^\s]+)+)/.exec(item);
-  if (m) return m[1];
+  const m = /(\S+?\.py(?:::[^\s[]+)+)/.exec(item);
+  if (m) return m[1] + paramsAt(item, m.index + m[1].length);
   return item
     .replace(/^\s*(FAILED|ERROR)\s+/, '')
     .replace(/\s+-\s.*$/s, '')
@@ -122,9 +125,20 @@ export function nodeIdOf(item: string): string {
     .trim();
 }
 
+/** The `[...]` of a parametrized test starting at `at` (brackets may nest), or ''. */
+function paramsAt(s: string, at: number): string {
+  if (s[at] !== '[') return '';
+  let depth = 0;
+  for (let i = at; i < s.length; i++) {
+    if (s[i] === '[') depth++;
+    else if (s[i] === ']' && --depth === 0) return s.slice(at, i + 1);
+  }
+  return '';
+}
+
 function failedFromLog(log: string): string[] {
   const ids: string[] = [];
-  for (const m of log.matchAll(/^(?:FAILED|ERROR) (\S+::\S+)/gm)) ids.push(m[1]);
+  for (const m of log.matchAll(/^(?:FAILED|ERROR) (\S+::.*)$/gm)) ids.push(nodeIdOf(m[1]));
   return unique(ids);
 }
 
