@@ -1,6 +1,8 @@
 // The one CSV reader: every CSV the app reads (entries, annotations, model results, reliability
-// matrices) goes through csv-parse with the options below. It uses csv-parse's browser build,
-// which carries its own Buffer, so this module runs in every host without Node.
+// matrices) goes through csv-parse with the options and checks of `csvReading`. `parseCsv` runs
+// them on csv-parse's browser build, which carries its own Buffer, so this module runs in every
+// host without Node; db/import/csv.ts runs the same reading on csv-parse's Node build (whole
+// texts, and streams).
 import { parse, type Options } from 'csv-parse/browser/esm/sync';
 import { badInput } from './errors.ts';
 import { fieldTooLongMessage, MAX_FIELD_CHARS, megabytes } from './limits.ts';
