@@ -22,6 +22,6 @@ describe('npm install on a fresh machine', () => {
   });
 
   it('declares what the CLI and browser mode load at run time as dependencies', () => {
-    for (const name of ['better-sqlite3', 'krippendorff', 'zod', 'tsx', 'diff']) expect(pkg.dependencies[name], name).toBeDefined();
+    for (const name of ['better-sqlite3', 'krippendorff', 'zod', 'tsx', 'diff', 'csv-parse']) expect(pkg.dependencies[name], name).toBeDefined();
   });
 });

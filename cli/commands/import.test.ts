@@ -150,8 +150,8 @@ describe('concord import', () => {
     expect(r.stderr).toMatch(/unknown --format "xml"/);
   });
 
-  // Runs the real binary once the command is registered in cli/commands/index.ts.
-  it.runIf(commands.some((c) => c.name === 'import'))('runs as `node cli/concord.js import`', async () => {
+  it('runs as `node cli/concord.js import`', async () => {
+    expect(commands.map((c) => c.name), 'import is not registered in cli/commands/index.ts').toContain('import');
     const exec = promisify(execFile);
     const db = join(dir, 'p.db');
     const { stdout } = await exec(process.execPath, ['cli/concord.js', 'import', join(samples, 'dlbench'), '--db', db, '--json']);

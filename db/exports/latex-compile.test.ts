@@ -15,8 +15,8 @@ import { addModelResult, freshProject } from './testing.ts';
 /**
  * The LaTeX exports go into a paper as they are: each one compiles in a plain
  * `\documentclass{article}` that loads the packages its first line names, and fits the text
- * width (no "Overfull \hbox" in the log). CI installs pdflatex (Debian's texlive-latex-base and
- * -recommended); elsewhere the check runs where pdflatex is present.
+ * width (no "Overfull \hbox" in the log). They need pdflatex (Debian's texlive-latex-base and
+ * -recommended, which .ci/run installs): without it they fail, saying so, rather than pass unchecked.
  */
 const hasPdflatex = spawnSync('pdflatex', ['--version']).status === 0;
 const golden = fileURLToPath(new URL('../../fixtures/golden', import.meta.url));
@@ -64,7 +64,11 @@ function expectFits(name: string, tex: string): void {
   expect(r.ok).toBe(true);
 }
 
-describe.runIf(hasPdflatex || process.env.CI)('LaTeX exports compile in a plain article and fit its text width', () => {
+describe('LaTeX exports compile in a plain article and fit its text width', () => {
+  beforeAll(() => {
+    if (!hasPdflatex) throw new Error('pdflatex is missing: apt-get install texlive-latex-base texlive-latex-recommended (as .ci/run does)');
+  });
+
   const files = readdirSync(golden, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tex'));
 
   it('finds the golden LaTeX exports', () => expect(files.length).toBeGreaterThanOrEqual(5));

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportKinds, formatsOf } from '../../shared/tables/export-kinds.ts';
+import { writeXlsx } from '../../shared/tables/xlsx.ts';
 import type { Db } from '../database.ts';
 import { renderExport, type ExportArgs } from './render.ts';
 import { buildSmallProject, freshProject } from './testing.ts';
@@ -117,6 +118,27 @@ describe('XLSX exports, read back with exceljs', () => {
         for (const row of cells) for (const c of row) expect(c.formula).toBeUndefined();
       });
     });
+
+  it('holds text with characters XML cannot hold: they are dropped, and the workbook still opens', async () => {
+    const hostile = 'a\u0000b\u0001c\u000bd\u000ce\u001bf\ud800g\uffffh & <i> "j" \'k\'';
+    const bytes = writeXlsx([
+      {
+        id: `sheet\u0007${hostile}`.slice(0, 20),
+        title: hostile,
+        columns: [{ key: 'text', label: `label ${hostile}` }],
+        rows: [{ cells: { text: hostile } }],
+        notes: [hostile],
+      },
+    ]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    const clean = 'abcdefgh & <i> "j" \'k\'';
+    const [sheet, notes] = wb.worksheets;
+    expect(sheet.getCell('A1').value).toBe(`label ${clean}`);
+    expect(sheet.getCell('A2').value).toBe(clean);
+    expect(notes.name).toBe('notes');
+    expect(JSON.stringify(notes.getSheetValues())).toContain(JSON.stringify(clean).slice(1, -1));
+  });
 
   it('labels: passed is a boolean, and a formula-looking id is text', async () => {
     const sheet = (await workbook({ kind: 'labels' })).worksheets[0];

@@ -1,91 +1,44 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse as parseCsvStreaming } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { csvReading, type CsvRow, type CsvTable } from '../../shared/csv.ts';
 import { badInput } from '../../shared/errors.ts';
 
-/** One CSV record keyed by header, with the line it starts on (quoted cells may span lines). */
-export interface CsvRow {
-  line: number;
-  cells: Record<string, string>;
-}
+export type { CsvRow, CsvTable };
 
-export interface CsvTable {
-  header: string[];
-  rows: CsvRow[];
+// The importer reads CSV with csv-parse's Node build (native Buffers: twice the speed and a third
+// of the memory of the pure build shared/csv.ts uses), with the options and checks of the one
+// reader, `csvReading`: the same rows and the same refusals.
+
+/** A CSV text already in memory. */
+export function parseCsvText(text: string, file: string): CsvTable {
+  const reading = csvReading(file);
+  let rows: CsvRow[];
+  try {
+    rows = parseCsvSync(text, reading.options) as unknown as CsvRow[];
+  } catch (e) {
+    throw reading.error(e);
+  }
+  return reading.table(rows);
 }
 
 /**
- * Reads RFC 4180 CSV: quoted cells with doubled quotes and embedded newlines, CRLF or LF, an
- * optional BOM. The first record is the header; blank lines are skipped. A row with more cells
- * than the header, or an unterminated quote, is an error naming the line.
+ * A CSV byte stream (a file, as `createReadStream(file)`), through csv-parse's stream API: the
+ * parser holds one row at a time, so a cell that never ends is refused once its row passes
+ * MAX_ROW_BYTES, without reading the rest. The file's encoding is not checked here.
  */
-export function parseCsv(text: string, file: string): CsvTable {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let recordLine = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let i = 0;
-  const endRecord = () => {
-    cells.push(cell);
-    // A blank line is one empty cell: skip it rather than read a row of empties.
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
-    cells = [];
-    cell = '';
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      if (c === '\n') line++;
-      cell += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && cell === '') {
-      quoted = true;
-      quoteLine = line;
-      i++;
-    } else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      recordLine = line;
-    } else {
-      cell += c;
-      i++;
-    }
+export async function parseCsvStream(source: Readable | Iterable<Buffer | string> | AsyncIterable<Buffer | string>, file: string): Promise<CsvTable> {
+  const reading = csvReading(file);
+  const rows: CsvRow[] = [];
+  try {
+    await pipeline(source instanceof Readable ? source : Readable.from(source), parseCsvStreaming(reading.options), async (records: AsyncIterable<CsvRow>) => {
+      for await (const row of records) rows.push(row);
+    });
+  } catch (e) {
+    throw reading.error(e);
   }
-  if (quoted) throw badInput('a quoted cell is never closed', { file, line: quoteLine });
-  if (cell !== '' || cells.length) endRecord();
-  if (!records.length) throw badInput('the file is empty (a header row is expected)', { file, line: 1 });
-  const header = records[0].cells.map((h) => h.trim());
-  const seen = new Set<string>();
-  for (const h of header) {
-    if (seen.has(h)) throw badInput(`column "${h}" appears twice in the header`, { file, line: records[0].line, field: h });
-    seen.add(h);
-  }
-  const rows = records.slice(1).map((r) => {
-    if (r.cells.length > header.length)
-      throw badInput(`${r.cells.length} cells but the header has ${header.length} columns`, { file, line: r.line });
-    const out: Record<string, string> = {};
-    header.forEach((h, k) => (out[h] = r.cells[k] ?? ''));
-    return { line: r.line, cells: out };
-  });
-  return { header, rows };
+  return reading.table(rows);
 }
 
 /** One JSON object per non-blank line; the line number travels with it. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { badInput } from '../../shared/errors.ts';
+import { fieldTooLongMessage, MAX_FIELD_CHARS } from '../../shared/limits.ts';
 
 /**
  * What every imported file passes before its format is read: text that would otherwise be
@@ -7,8 +8,6 @@ import { badInput } from '../../shared/errors.ts';
  * field, nesting that overflows the stack) is refused with the file, line and field.
  */
 
-/** Largest text one field may hold: far above a real test log, far below what strains memory. */
-export const MAX_FIELD_CHARS = 8 * 1024 * 1024;
 /** Deepest nesting of a JSON value kept as metadata. */
 export const MAX_DEPTH = 64;
 
@@ -53,8 +52,6 @@ export async function readTextFile(file: string): Promise<string> {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-const megabytes = (chars: number) => `${(chars / (1024 * 1024)).toFixed(1)} MB`;
-
 /** Nesting depth of a JSON value, without recursion (a hostile value must not overflow the stack). */
 function depthOf(value: unknown, limit: number): number {
   let max = 0;
@@ -72,14 +69,14 @@ function depthOf(value: unknown, limit: number): number {
 /** One imported field: not over the size limit, no NUL characters, not nested beyond reason. */
 export function checkField(value: unknown, where: { file: string; line?: number; field: string }): void {
   if (typeof value === 'string') {
-    if (value.length > MAX_FIELD_CHARS) throw badInput(`is ${megabytes(value.length)}; a field may hold at most ${megabytes(MAX_FIELD_CHARS)}`, where);
+    if (value.length > MAX_FIELD_CHARS) throw badInput(fieldTooLongMessage(value.length), where);
     if (value.includes('\u0000')) throw badInput('contains a NUL character', where);
     return;
   }
   if (value !== null && typeof value === 'object') {
     if (depthOf(value, MAX_DEPTH) > MAX_DEPTH) throw badInput(`is nested deeper than ${MAX_DEPTH} levels`, where);
     const size = JSON.stringify(value).length;
-    if (size > MAX_FIELD_CHARS) throw badInput(`is ${megabytes(size)}; a field may hold at most ${megabytes(MAX_FIELD_CHARS)}`, where);
+    if (size > MAX_FIELD_CHARS) throw badInput(fieldTooLongMessage(size), where);
     if (JSON.stringify(value).includes('\\u0000')) throw badInput('contains a NUL character', where);
   }
 }

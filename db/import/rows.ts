@@ -2,7 +2,7 @@ import type { Codebook } from '../../shared/codebook/schema.ts';
 import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { EntryMetadata } from '../../shared/types.ts';
-import { parseCsv, parseJsonl } from './csv.ts';
+import { parseCsvText, parseJsonl } from './csv.ts';
 import { checkEntryId, checkField, checkName } from './guards.ts';
 import type { EntryPatch, PlannedLabel, PlannedModelResult, PlannedNote } from './plan.ts';
 
@@ -23,7 +23,7 @@ export function readRows(text: string, file: string): { columns: string[]; rows:
     return rows;
   };
   if (isCsvFile(file)) {
-    const t = parseCsv(text, file);
+    const t = parseCsvText(text, file);
     return { columns: t.header, rows: checked(t.rows) };
   }
   const rows = checked(parseJsonl(text, file).map((r) => ({ line: r.line, cells: r.value })));

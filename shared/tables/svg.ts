@@ -1,3 +1,5 @@
+import { escapeXml } from '../xml.ts';
+
 /**
  * Horizontal bar charts as one standalone SVG (the paper's Figure 8 style): a panel per chart,
  * a bar per value in codebook order, the count and share printed beside each bar. Coordinates are
@@ -6,10 +8,6 @@
 export interface BarChart {
   title: string;
   bars: { label: string; value: number; note?: string }[];
-}
-
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
 }
 
 const BAR_MAX = 360;

@@ -1,3 +1,4 @@
+import { escapeXml } from '../xml.ts';
 import { cellText, columnsFor, type Cell, type Column, type Table } from './table.ts';
 import { writeZip } from './zip.ts';
 
@@ -10,13 +11,6 @@ import { writeZip } from './zip.ts';
  * expect (openpyxl, for one, warns without it). Text is never a formula: a shared string is not
  * evaluated, so no escaping is needed; characters XML cannot hold are dropped.
  */
-
-function xml(s: string): string {
-  // XML 1.0 allows tab, LF, CR and everything from U+0020 except lone surrogates and U+FFFE/FFFF.
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
-}
 
 /** Excel's limit on the text of one cell. */
 const MAX_CELL_TEXT = 32767;
@@ -89,7 +83,7 @@ class Styles {
   }
 
   xml(): string {
-    const formats = [...this.numFmts].map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${xml(code)}"/>`).join('');
+    const formats = [...this.numFmts].map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${escapeXml(code)}"/>`).join('');
     const xf = ({ role, numFmt }: { role: Role; numFmt: number }) => {
       const font = role === 'body' ? 0 : 1;
       const fill = role === 'header' ? 2 : 0;
@@ -199,7 +193,7 @@ export function writeXlsx(tables: Table[]): Uint8Array {
       text:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
         '<bookViews><workbookView activeTab="0"/></bookViews><sheets>' +
-        names.map((nm, i) => `<sheet name="${xml(nm)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+        names.map((nm, i) => `<sheet name="${escapeXml(nm)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
         '</sheets></workbook>',
     },
     {
@@ -217,7 +211,7 @@ export function writeXlsx(tables: Table[]): Uint8Array {
       text:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
         `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.count}" uniqueCount="${strings.list.length}">` +
-        strings.list.map((s) => `<si><t xml:space="preserve">${xml(s)}</t></si>`).join('') +
+        strings.list.map((s) => `<si><t xml:space="preserve">${escapeXml(s)}</t></si>`).join('') +
         '</sst>',
     },
     ...sheetFiles,

@@ -201,6 +201,17 @@ describe('adjudication and export in browser mode', () => {
         .poll(async () => (await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: first.entryId })).dimensions.find((d) => d.dimension === majorityDim.dimension)!.decision)
         .toMatchObject({ method: 'adjudicated', decidedBy: 'lena', rationale: 'The output fails on the shape check, as the minority said' });
 
+      // A focused pane border keeps its arrow keys: the border moves, the candidate chosen stays.
+      const chosen = () => page.evaluate(() => document.querySelector('[data-testid=adj-grid] tr[data-focused=true] [aria-pressed=true]')?.getAttribute('data-value') ?? null);
+      const chosenBefore = await chosen();
+      const border = page.getByTestId('adjudication').locator('[role=separator]').first();
+      await border.focus();
+      const borderAt = (await border.boundingBox())!.x;
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(async () => (await border.boundingBox())!.x).toBeLessThan(borderAt);
+      expect(await chosen()).toBe(chosenBefore);
+      await border.blur();
+
       // Walk every split with the keyboard: → picks a candidate, Enter decides, the grid moves on.
       let decided = 0;
       while ((await meetingLeft(page)) > 0) {

@@ -59,9 +59,10 @@ async function expectRowMatches(page: Page, selector: string, f: Figure): Promis
 }
 
 describe('agreement view', () => {
-  it.skipIf(!existsSync(join(demoFixtures, 'dlbench')))(
+  it(
     'shows the pooled alpha and per-dimension figures the CLI computes, lists the entries behind a coincidence cell and opens one',
     async () => {
+      expect(existsSync(join(demoFixtures, 'dlbench')), 'the demo project (fixtures/demo/dlbench) is missing').toBe(true);
       const server = await startConcord({ demo: true });
       const context = await newContext(browser);
       const { page, watch } = await openPage(context);
@@ -177,9 +178,10 @@ describe('agreement view', () => {
     },
   );
 
-  it.skipIf(!existsSync(join(demoFixtures, 'dlbench')))(
+  it(
     'limits the figures to the labels of one codebook version, as the CLI does, and back to all versions',
     async () => {
+      expect(existsSync(join(demoFixtures, 'dlbench')), 'the demo project (fixtures/demo/dlbench) is missing').toBe(true);
       const server = await startConcord({ demo: true });
       const context = await newContext(browser);
       const { page, watch } = await openPage(context);

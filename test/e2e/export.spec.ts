@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { formatBarChartsSvg } from '../../shared/tables/svg.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 
 // The Export view on the demo project: the published distribution of the release (one
@@ -76,6 +77,24 @@ describe('the Export view', () => {
     } finally {
       await ctx.close();
       await server.stop();
+    }
+  });
+
+  it('draws a chart whose labels hold characters XML cannot hold: they are dropped, and the browser still opens the SVG', async () => {
+    const hostile = 'Pre\u0000/Post\u0008 \u000bProcessing\u001b[31m \ud800& <Training> "x" \'y\'\uffff';
+    const svg = formatBarChartsSvg([{ title: hostile, bars: [{ label: hostile, value: 3 }] }], hostile);
+    const ctx = await newContext(browser);
+    try {
+      const page = await ctx.newPage();
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return { error: doc.querySelector('parsererror')?.textContent ?? null, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent) };
+      }, svg);
+      expect(parsed.error).toBeNull();
+      const clean = 'Pre/Post Processing[31m & <Training> "x" \'y\'';
+      expect(parsed.texts.slice(0, 3)).toEqual([clean, clean, clean]);
+    } finally {
+      await ctx.close();
     }
   });
 });

@@ -72,6 +72,10 @@ describe('labeling workspace in browser mode', () => {
       await expect.poll(() => page.getByTestId('change-summary').textContent()).toMatch(/\+\d+ −\d+/);
       expect(await page.locator('[data-testid=test-log] [data-kind=fail]').count()).toBeGreaterThan(0);
 
+      // A clicked checkbox keeps the focus but not the keyboard: the hotkeys below still label.
+      await page.getByTestId('log-wrap').click();
+      expect(await page.getByTestId('log-wrap').evaluate((el) => el === document.activeElement)).toBe(true);
+
       // Label with the codebook's hotkeys: stage 2, task q, input a, checklist z and x, then undo x.
       for (const key of ['2', 'q', 'a', 'z', 'x']) await page.keyboard.press(key);
       await waitSaved(page);
@@ -177,7 +181,8 @@ describe('labeling workspace in browser mode', () => {
     }
   });
 
-  it.skipIf(!existsSync(join(demoFixtures, 'dlbench')))('opens the demo project on a first run, blind to the demo annotators', async () => {
+  it('opens the demo project on a first run, blind to the demo annotators', async () => {
+    expect(existsSync(join(demoFixtures, 'dlbench')), 'the demo project (fixtures/demo/dlbench) is missing').toBe(true);
     const server = await startConcord({ demo: true });
     const context = await newContext(browser);
     const { page, watch } = await openPage(context);

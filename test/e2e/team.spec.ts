@@ -52,9 +52,10 @@ async function downloadStarter(page: Page, name: string, as: string): Promise<{ 
 }
 
 describe('team view', () => {
-  it.skipIf(!existsSync(join(demoFixtures, 'dlbench')))(
+  it(
     'downloads a starter file that opens on its own with one annotator and their entries, and assigns entries by hand',
     async () => {
+      expect(existsSync(join(demoFixtures, 'dlbench')), 'the demo project (fixtures/demo/dlbench) is missing').toBe(true);
       const server = await startConcord({ demo: true });
       const context = await newContext(browser);
       const { page, watch } = await openPage(context);

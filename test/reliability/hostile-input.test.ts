@@ -124,12 +124,9 @@ describe('the hostile corpus', () => {
   });
 });
 
-/** A case whose refusal depends on a source file not yet in the repository waits for it (the title says so). */
-const waiting = (c: HostileCase) => c.needs !== undefined && !existsSync(join(repoRoot, c.needs));
-
 describe('each hostile file is refused: exit 2, file and problem named, database unchanged', () => {
   for (const c of manifest.refused) {
-    it.skipIf(waiting(c))(`${c.command} ${c.file}: ${c.about}${waiting(c) ? ` (waits for ${c.needs})` : ''}`, async () => {
+    it(`${c.command} ${c.file}: ${c.about}`, async () => {
       const db = freshCopy(c, 'in');
       const r = await concord(argvOf(c, db));
       expect(r.code, r.stderr).toBe(2);
@@ -163,9 +160,7 @@ function spawnConcord(argv: string[]): Promise<{ code: number | null; stderr: st
 }
 
 describe('the same refusals from the concord process', () => {
-  const picks = ['jsonl/truncated.jsonl', 'csv/latin1.csv', 'huge-field.jsonl', 'annotations/unknown-value.csv', 'dlbench-no-prompt/entry one.txt'].filter(
-    (p) => !waiting(manifest.refused.find((c) => c.file === p)!),
-  );
+  const picks = ['jsonl/truncated.jsonl', 'csv/latin1.csv', 'huge-field.jsonl', 'annotations/unknown-value.csv', 'dlbench-no-prompt/entry one.txt'];
   it(`exits 2 with the in-process message for ${picks.join(', ')}`, async () => {
     const cases = picks.map((p) => manifest.refused.find((c) => c.file === p)!);
     const results = await Promise.all(

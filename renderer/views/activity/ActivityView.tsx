@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { EventRecord } from '../../../shared/api.ts';
 import type { Codebook } from '../../../shared/codebook/schema.ts';
 import { findDimension } from '../../../shared/codebook/values.ts';
+import { formatTime } from '../../lib/format-time.ts';
 import { useApp } from '../../store/index.ts';
 import { describeChange, KIND_FAMILIES, kindText } from './describe-event.ts';
 
@@ -155,14 +156,6 @@ function ActivityTable({ events }: { events: EventRecord[] }) {
   );
 }
 
-/** An ISO time as the reader's local date and time, to the second. */
-function localTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (x: number) => String(x).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
 function EventRow({ e, codebook }: { e: EventRecord; codebook: Codebook | null }) {
   const open = useApp((s) => s.openActivityEntry);
   const change = describeChange(e, codebook);
@@ -170,7 +163,7 @@ function EventRow({ e, codebook }: { e: EventRecord; codebook: Codebook | null }
   return (
     <tr className="activity-row" data-testid="activity-row" data-event-id={e.id} data-kind={e.kind} data-actor={e.actor} data-entry-id={e.entryId ?? ''}>
       <td className="activity-time mono small" title={`${e.at} (event ${e.id})`}>
-        {localTime(e.at)}
+        {formatTime(e.at)}
       </td>
       <td className="activity-actor" data-testid="activity-actor">
         {e.actor}

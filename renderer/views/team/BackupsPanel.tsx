@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
 import { formatBytes } from '../../lib/files.ts';
-import { formatTime } from './format-time.ts';
+import { formatTime } from '../../lib/format-time.ts';
 
 /** Backups beside the project file: taken before every merge and restore, or by hand; any can be put back. */
 export function BackupsPanel() {
