@@ -1,8 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { openDatabase, type Db } from '../../db/database.ts';
-import { parseMapSpec, runImport } from '../../db/import/index.ts';
+import { parseMapSpec, projectCodebook, runImport } from '../../db/import/index.ts';
 import { loadCodebook } from '../../db/codebook-file.ts';
-import { ensureProject, readCodebook } from '../../db/service.ts';
+import { ensureProject } from '../../db/service.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
@@ -85,7 +85,7 @@ export default {
       const codebook = loadCodebook(values.codebook ?? 'deep-bench');
       db = openDatabase(file);
       ensureProject(db, `${codebook.name} study`, codebook);
-      const current = readCodebook(db);
+      const current = projectCodebook(db);
       if (values.codebook !== undefined && current.id !== codebook.id)
         throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
       const summary = await runImport(db, positionals[0], { format, maps, actor: 'cli', onProgress: progressPrinter(io) });
