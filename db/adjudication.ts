@@ -316,6 +316,17 @@ function writeDecision(store: Store, entryRowId: number, dimension: string, d: D
 }
 
 /**
+ * The time of a new decision: now, or a millisecond after the decision it replaces when the clock
+ * has not moved on since. The log places a decision by its time (see `staleDecisions`), so two
+ * decisions of the same entry and dimension never share one.
+ */
+function laterThan(previous: string | undefined): string {
+  const at = now();
+  if (previous === undefined || at > previous) return at;
+  return new Date(Date.parse(previous) + 1).toISOString();
+}
+
+/**
  * Records the final value of one entry on one dimension. Deciding against a majority (or against
  * a unanimous value) needs a rationale. One transaction, one event.
  */
@@ -340,7 +351,7 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
       if (overridesMajority(current, value) && !rationale)
         throw badInput(`overriding the ${current.labelStatus === 'agreed' ? 'unanimous value' : 'majority'} of ${dim.label} needs a rationale`, { field: 'rationale' });
       if (isEmptyValue(value) && dim.kind !== 'multi' && dim.kind !== 'tree') throw badInput(`${dim.label} needs a value`, { field: 'value' });
-      after = { value, method: methodFor(current, value), decidedBy, rationale, decidedAt: now() };
+      after = { value, method: methodFor(current, value), decidedBy, rationale, decidedAt: laterThan(before?.decidedAt) };
     }
     if (JSON.stringify(before) !== JSON.stringify(after)) {
       writeDecision(store, e.rowId, dim.id, after);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leadMethods, type SyncApiHandlers } from '../shared/api.ts';
+import type { SyncApiHandlers } from '../shared/api.ts';
+import { openDoor, type ApiDoor } from '../shared/door.ts';
 import {
   canonicalLabelValue,
   dimensionApplies,
@@ -15,7 +16,7 @@ import {
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, LabelChange, ProjectInfo } from '../shared/types.ts';
+import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
 import { now, schemaVersion, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
 import { listEvents } from './events.ts';
@@ -28,8 +29,11 @@ import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
 
-/** The API contract implemented on one SQLite database. Hosts add nothing but transport. */
-export type Service = SyncApiHandlers & { close(): void; readonly db: Db };
+/**
+ * The API contract implemented on one SQLite database, behind its one door (shared/door.ts):
+ * `service.call(method, args, caller)`. Hosts add nothing but transport.
+ */
+export type Service = ApiDoor & { close(): void; readonly db: Db };
 
 /** Creates the project row on a fresh database; an existing project is left as it is. */
 export function ensureProject(db: Db, name: string, codebook: Codebook): void {
@@ -51,6 +55,8 @@ function labelHolds(value: LabelValue, wanted: string): boolean {
 export interface ServiceOptions {
   /** The better_sqlite3.node the host runs with (Electron's own build), for the extra connections backups and starter files open. */
   nativeBinding?: string;
+  /** Told how an `imports.run` is getting on (the command line prints it). */
+  onImportProgress?: (p: ImportProgress) => void;
 }
 
 export function createService(db: Db, opts: ServiceOptions = {}): Service {
@@ -221,7 +227,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         const file = join(dir, 'starter.db');
         const r = writeStarter(db, { annotator, out: file }, native);
         const name = r.annotator.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'annotator';
-        return { fileName: `${name}.concord.db`, base64: readFileSync(file).toString('base64'), entries: r.entries, labels: r.labels };
+        return { annotator: r.annotator, fileName: `${name}.concord.db`, base64: readFileSync(file).toString('base64'), entries: r.entries, labels: r.labels };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -243,6 +249,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.report': (query) => agreementReport(db, query),
 
+    'imports.run': async ({ as, path, format, maps }) => {
+      const summary = await runImport(db, path, { format, maps, actor: as, onProgress: opts.onImportProgress });
+      codebook = store.project.codebook();
+      return summary;
+    },
+
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);
       if (!job) throw new ConcordError('not-found', `no import job ${jobId}`, { field: 'jobId' });
@@ -250,28 +262,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     },
   };
 
-  /** The lead's methods answer only an adjudicator: that is what keeps labelling blind. */
-  function requireLead(name: string, method: string): void {
-    const a = store.annotators.byName(name);
-    if (a?.role !== 'adjudicator')
-      throw new ConcordError('forbidden', `${method} is for the lead of the study (an adjudicator); "${name}" sees only their own labels`, { field: 'as' });
-  }
-  const gated = handlers as unknown as Record<string, (args: { as: string; annotator?: string }) => unknown>;
-  for (const m of leadMethods) {
-    const inner = gated[m];
-    gated[m] = (args) => {
-      requireLead(args.as, m);
-      return inner(args);
-    };
-  }
-  const exportOwnPack = gated['packs.export'];
-  gated['packs.export'] = (args) => {
-    // Annotators export their own pack; only the lead exports someone else's.
-    if (args.as.toLowerCase() !== args.annotator?.toLowerCase()) requireLead(args.as, 'exporting another annotator\'s pack');
-    return exportOwnPack(args);
-  };
-
-  return Object.assign(handlers, { close: () => db.close(), db });
+  const door = openDoor(handlers, (name) => store.annotators.byName(name)?.role);
+  return { call: door.call, close: () => db.close(), db };
 }
 
 export { findDimension };
