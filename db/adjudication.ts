@@ -14,6 +14,7 @@ import {
   conflictReason,
 } from '../shared/consensus/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
+import { compareIds } from '../shared/ids.ts';
 import type { Entry } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from '../shared/consensus/results.ts';
@@ -43,7 +44,7 @@ export interface StudyEntry {
 /** Everything consensus and the exports read, loaded once, in a stable order. */
 export interface Study {
   codebook: Codebook;
-  /** By external id, in code-point order (the same on every machine). */
+  /** By external id, in the natural order of ids (shared/ids.ts). */
   entries: StudyEntry[];
   /** Annotators with at least one counted label (see `raterRule`), sorted case-insensitively. */
   annotators: string[];
@@ -56,12 +57,11 @@ export interface Study {
   raters: RaterRule;
 }
 
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Names: case-insensitively, then by code point. */
 function compareNames(a: string, b: string): number {
-  return compareIds(a.toLowerCase(), b.toLowerCase()) || compareIds(a, b);
+  return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
 }
 
 export function readStudy(db: Db, opts: StudyOptions = {}): Study {

@@ -1,4 +1,5 @@
 import { badInput } from '../shared/errors.ts';
+import { compareIds } from '../shared/ids.ts';
 import { now, type Db } from './database.ts';
 import { openStore, type AnnotatorRow } from './data/index.ts';
 import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
@@ -47,7 +48,7 @@ function checkNames(db: Db, names: string[], field: string): { known: Map<string
 }
 
 /**
- * Balanced, deterministic assignment. Entries in ext-id order each get annotators until they have
+ * Balanced, deterministic assignment. Entries in id order (natural: e2 before e10) each get annotators until they have
  * `perEntry` of the chosen ones, taking the least loaded first (ties by name). From no assignments
  * this is round-robin: every entry gets `perEntry` distinct annotators and loads differ by at
  * most one. Existing assignments are kept (work already started is never taken away), so running
@@ -139,7 +140,7 @@ export function setAssignments(db: Db, args: { entryIds: string[]; annotators: s
   return rows.map((e) => ({ entryId: e.id, annotators: namesOf(e.rowId) }));
 }
 
-/** Every entry with its assignees, in ext-id order. */
+/** Every entry with its assignees, in the natural order of ids. */
 export function listAssignments(db: Db): EntryAssignment[] {
   const out = new Map<string, string[]>();
   for (const r of openStore(db).assignments.byEntry()) {
@@ -147,7 +148,7 @@ export function listAssignments(db: Db): EntryAssignment[] {
     if (r.name !== null) list.push(r.name);
     out.set(r.ext_id, list);
   }
-  return [...out].map(([entryId, annotators]) => ({ entryId, annotators: annotators.sort(byName) }));
+  return [...out].sort(([a], [b]) => compareIds(a, b)).map(([entryId, annotators]) => ({ entryId, annotators: annotators.sort(byName) }));
 }
 
 /** The entries an annotator is to label, or null when the annotator has no assignments (all). */

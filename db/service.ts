@@ -15,6 +15,7 @@ import {
   type LabelValue,
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
+import { compareIds } from '../shared/ids.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
 import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
 import { now, schemaVersion, type Db } from './database.ts';
@@ -131,7 +132,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'entries.list': ({ annotator, filter }): EntrySummary[] => {
       const a = annotatorRow(annotator);
-      const rows = store.entries.queue(a.id);
+      const rows = store.entries.queue(a.id).sort((x, y) => compareIds(x.ext_id, y.ext_id));
       const labelsByEntry = new Map<number, Record<string, LabelValue>>();
       for (const r of store.labels.ofAnnotator(a.id)) {
         const m = labelsByEntry.get(r.entry_id) ?? {};

@@ -34,9 +34,9 @@ export function assignmentTable(db: Db) {
     namesOn(entryRowId: number): string[] {
       return (sql('SELECT a.name FROM assignment s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id = ?').all(entryRowId) as { name: string }[]).map((r) => r.name);
     },
-    /** Every entry with each of its assignees (null for none), in code-point order of ids. */
+    /** Every entry with each of its assignees (null for none), in no particular order. */
     byEntry(): { ext_id: string; name: string | null }[] {
-      return sql('SELECT e.ext_id, a.name FROM entry e LEFT JOIN assignment s ON s.entry_id = e.id LEFT JOIN annotator a ON a.id = s.annotator_id ORDER BY e.ext_id').all() as {
+      return sql('SELECT e.ext_id, a.name FROM entry e LEFT JOIN assignment s ON s.entry_id = e.id LEFT JOIN annotator a ON a.id = s.annotator_id').all() as {
         ext_id: string;
         name: string | null;
       }[];

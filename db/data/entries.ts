@@ -1,3 +1,4 @@
+import { compareIds } from '../../shared/ids.ts';
 import type { Entry } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { statementsOf } from './statements.ts';
@@ -70,9 +71,9 @@ export function entryTable(db: Db) {
       const r = sql('SELECT id, ext_id, passed FROM entry WHERE ext_id = ?').get(extId) as { id: number; ext_id: string; passed: 0 | 1 | null } | undefined;
       return r && refOf(r);
     },
-    /** Summary: every entry, in code-point order of ids. */
+    /** Summary: every entry, in the natural order of ids. */
     refs(): EntryRef[] {
-      return (sql('SELECT id, ext_id, passed FROM entry ORDER BY ext_id').all() as { id: number; ext_id: string; passed: 0 | 1 | null }[]).map(refOf);
+      return (sql('SELECT id, ext_id, passed FROM entry').all() as { id: number; ext_id: string; passed: 0 | 1 | null }[]).map(refOf).sort((a, b) => compareIds(a.id, b.id));
     },
     /** Summary: every entry with its content hash (what packs check their entries against). */
     hashes(): (EntryRef & { hash: string })[] {
@@ -81,13 +82,12 @@ export function entryTable(db: Db) {
         hash: r.content_hash,
       }));
     },
-    /** Summary: one annotator's queue, with that annotator's submission status, in code-point order of ids. */
+    /** Summary: every entry with one annotator's submission status (their queue, in no particular order). */
     queue(annotatorId: number) {
       return sql(
         `SELECT e.id, e.ext_id, e.passed, json_extract(e.metadata, '$.repo') AS repo, json_extract(e.metadata, '$.function') AS fn,
                 s.status
-         FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = ?
-         ORDER BY e.ext_id`,
+         FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = ?`,
       ).all(annotatorId) as { id: number; ext_id: string; passed: 0 | 1 | null; repo: string | null; fn: string | null; status: 'draft' | 'submitted' | null }[];
     },
     /** What consensus and the exports read of every entry: summary columns, metadata and the prompt (Deep-Bench releases carry it). */
@@ -104,9 +104,9 @@ export function entryTable(db: Db) {
     row(extId: string): EntryRow | undefined {
       return sql('SELECT * FROM entry WHERE ext_id = ?').get(extId) as EntryRow | undefined;
     },
-    /** Full texts: every row, in code-point order of ids (a starter file copies them). */
+    /** Full texts: every row, in the natural order of ids (a starter file copies them). */
     rows(): EntryRow[] {
-      return sql('SELECT * FROM entry ORDER BY ext_id').all() as EntryRow[];
+      return (sql('SELECT * FROM entry').all() as EntryRow[]).sort((a, b) => compareIds(a.ext_id, b.ext_id));
     },
     /** Copies a row from another project file as it is (a starter file); returns the new row id. */
     insertCopy(row: EntryRow): number {

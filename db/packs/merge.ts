@@ -1,6 +1,7 @@
 import { canonicalLabelValue, dimensionApplies, isEmptyValue, type Codebook, type LabelValue } from '../../shared/codebook/index.ts';
 import { conflictReason } from '../../shared/consensus/consensus.ts';
 import { badInput } from '../../shared/errors.ts';
+import { compareIds } from '../../shared/ids.ts';
 import { backupDatabase } from '../backup.ts';
 import { now, type Db } from '../database.ts';
 import { openStore } from '../data/index.ts';
@@ -44,7 +45,7 @@ function checkPack(pack: Pack, name: string, project: { uid: string; name: strin
   if (cb) problems.push(cb);
   const unknown: string[] = [];
   const changed: string[] = [];
-  for (const id of Object.keys(pack.entries.contentHashes).sort(compareText)) {
+  for (const id of Object.keys(pack.entries.contentHashes).sort(compareIds)) {
     const e = entries.get(id);
     if (!e) unknown.push(id);
     else if (e.hash !== pack.entries.contentHashes[id]) changed.push(id);
