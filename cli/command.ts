@@ -11,6 +11,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** More for `concord <command> --help`, after the summary (who the command acts as, say). */
+  help?: string;
   /** Returns the exit status: 0 success, 1 usage error, 2 bad input (nothing written). */
   run(argv: string[], io: CliIO): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { reportError, type CliIO, type Command } from './command.ts';
 import { commands } from './commands/index.ts';
+import { wrapText } from './text-table.ts';
 
 const stdio: CliIO = {
   stdout: (t) => void process.stdout.write(t),
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return 1;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`usage: ${command.usage}\n\n${command.summary}\n`);
+    io.stdout(`usage: ${command.usage}\n\n${command.summary}\n${command.help ? `\n${wrapText(command.help, 100, '').join('\n')}\n` : ''}`);
     return 0;
   }
   try {

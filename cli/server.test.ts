@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiHandlers } from '../shared/api.ts';
+import type { SyncApiHandlers } from '../shared/api.ts';
+import { openDoor } from '../shared/door.ts';
 import { badInput } from '../shared/errors.ts';
 import { startServer, type RunningServer } from './server.ts';
 
@@ -24,8 +25,8 @@ beforeAll(async () => {
     'project.addAnnotator': () => {
       throw badInput('nope', { field: 'name' });
     },
-  } as unknown as ApiHandlers;
-  srv = await startServer({ handlers, staticDir, maxBody: 1000 });
+  } as unknown as SyncApiHandlers;
+  srv = await startServer({ service: openDoor(handlers, () => undefined), staticDir, maxBody: 1000 });
 });
 afterAll(() => srv.close());
 

@@ -3,9 +3,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { isMethodName, parseArgs, type ApiHandlers } from '../shared/api.ts';
+import { isMethodName } from '../shared/api.ts';
 import { TOKEN_HEADER } from '../shared/bridge.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
+import { callerOfRequest, type ApiDoor, type DoorArgs } from '../shared/door.ts';
 import { mimeTypeOf, staticFileOf } from '../shared/static-files.ts';
 import { serializeError, type ErrorCode } from '../shared/errors.ts';
 
@@ -15,7 +16,8 @@ import { serializeError, type ErrorCode } from '../shared/errors.ts';
  * rebinding) and a browser's Origin must be ours (against cross-site requests).
  */
 export interface ServeOptions {
-  handlers: ApiHandlers;
+  /** The service's door; each request names who asks (its `as`), as the app always has. */
+  service: ApiDoor;
   /** Folder of the built renderer (index.html and assets). */
   staticDir: string;
   host?: string;
@@ -99,8 +101,7 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
       return fail(res, 400, 'bad-input', 'request body is not JSON');
     }
     try {
-      const args = parseArgs(name, raw);
-      const result = await (opts.handlers[name] as (a: unknown) => unknown)(args);
+      const result = await opts.service.call(name, raw as DoorArgs<typeof name>, callerOfRequest(raw));
       sendJson(res, 200, { result: result ?? null });
     } catch (e) {
       const err = serializeError(e);

@@ -14,12 +14,12 @@ import {
   conflictReason,
 } from '../shared/consensus/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
+import { compareIds } from '../shared/ids.ts';
 import type { Entry } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from '../shared/consensus/results.ts';
 import { raterRule, type RaterRule } from './assignments.ts';
-import { appendEvent } from './events.ts';
-import { readCodebook } from './service.ts';
+import { openStore, type DecisionRow, type EventRow, type Store } from './data/index.ts';
 
 export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult };
 
@@ -44,7 +44,7 @@ export interface StudyEntry {
 /** Everything consensus and the exports read, loaded once, in a stable order. */
 export interface Study {
   codebook: Codebook;
-  /** By external id, in code-point order (the same on every machine). */
+  /** By external id, in the natural order of ids (shared/ids.ts). */
   entries: StudyEntry[];
   /** Annotators with at least one counted label (see `raterRule`), sorted case-insensitively. */
   annotators: string[];
@@ -57,37 +57,27 @@ export interface Study {
   raters: RaterRule;
 }
 
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Names: case-insensitively, then by code point. */
 function compareNames(a: string, b: string): number {
-  return compareIds(a.toLowerCase(), b.toLowerCase()) || compareIds(a, b);
+  return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
 }
 
 export function readStudy(db: Db, opts: StudyOptions = {}): Study {
-  const codebook = readCodebook(db);
-  const entries = (
-    db.prepare('SELECT id, ext_id, passed, prompt, metadata FROM entry').all() as { id: number; ext_id: string; passed: 0 | 1 | null; prompt: string; metadata: string }[]
-  )
-    .map((r) => ({ rowId: r.id, id: r.ext_id, passed: r.passed === null ? null : r.passed === 1, prompt: r.prompt, metadata: JSON.parse(r.metadata) }))
+  const store = openStore(db);
+  const codebook = store.project.codebook();
+  const entries: StudyEntry[] = store.entries
+    .forStudy()
+    .map((r) => ({ rowId: r.rowId, id: r.id, passed: r.passed, prompt: r.prompt, metadata: r.metadata }))
     .sort((a, b) => compareIds(a.id, b.id));
-  const annotators = (db.prepare("SELECT name FROM annotator WHERE role = 'annotator'").all() as { name: string }[]).map((r) => r.name).sort(compareNames);
+  const annotators = store.annotators.namesWithRole('annotator').sort(compareNames);
   const rank = new Map(annotators.map((n, i) => [n, i]));
 
   // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
   // once the project assigns entries, only on the entries assigned to them.
   const rule = raterRule(db);
-  const rows = (
-    db
-      .prepare(
-        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
-         JOIN annotator a ON a.id = l.annotator_id
-         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-         WHERE ? OR s.status = 'submitted'`,
-      )
-      .all(opts.includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[]
-  ).filter((r) => rule.counts(r.entry_id, r.name));
+  const rows = store.labels.forStudy(!!opts.includeDrafts).filter((r) => rule.counts(r.entry_id, r.name));
   const labels = new Map<number, Map<string, AnnotatorValue[]>>();
   for (const r of rows) {
     const byDim = labels.get(r.entry_id) ?? new Map<string, AnnotatorValue[]>();
@@ -101,12 +91,12 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
   const counted = new Set(rows.map((r) => r.name));
 
   const decisions = new Map<number, Map<string, Decision>>();
-  for (const r of db.prepare('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision').all() as DecisionRow[]) {
+  for (const r of store.decisions.all()) {
     const byDim = decisions.get(r.entry_id) ?? new Map<string, Decision>();
     decisions.set(r.entry_id, byDim);
     byDim.set(r.dimension, toDecision(r));
   }
-  const stale = decisions.size ? staleDecisions(db, decisions, rule, opts) : new Map<number, Set<string>>();
+  const stale = decisions.size ? staleDecisions(store, decisions, rule, opts) : new Map<number, Set<string>>();
   return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
 }
 
@@ -124,13 +114,9 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
  * unless drafts count. Someone who labels an entry not assigned to them never reopens it.
  * A label that changed and changed back still makes the decision stale: someone should look.
  */
-function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions): Map<number, Set<string>> {
-  const extIds = new Map((db.prepare('SELECT id, ext_id FROM entry WHERE id IN (SELECT entry_id FROM decision)').all() as { id: number; ext_id: string }[]).map((r) => [r.ext_id, r.id]));
-  const submitted = new Set(
-    (db.prepare("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
-      (r) => `${r.entry_id}\u0000${r.name}`,
-    ),
-  );
+function staleDecisions(store: Store, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions): Map<number, Set<string>> {
+  const extIds = store.decisions.decidedEntries();
+  const submitted = store.labels.submittedPairs();
   const counts = (entryRowId: number, who: string) => rule.counts(entryRowId, who) && (opts.includeDrafts || submitted.has(`${entryRowId}\u0000${who}`));
   const key = (entryRowId: number, dimension: string) => `${entryRowId}\u0000${dimension}`;
 
@@ -139,18 +125,7 @@ function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, r
   // The last label change per entry, dimension and labeller. Imports log as "import" and name the
   // annotator inside the value; every other writer logs as the annotator.
   const changed = new Map<string, { who: string; id: number }[]>();
-  const rows = db
-    .prepare(
-      `SELECT entry_ext_id AS e, dimension AS d, kind,
-              CASE WHEN kind = 'decision.set' THEN json_extract(after, '$.decidedAt')
-                   ELSE COALESCE(json_extract(after, '$.annotator'), json_extract(before, '$.annotator'), actor) END AS tag,
-              MAX(id) AS id
-       FROM event
-       WHERE kind IN ('decision.set', 'label.set', 'label.undo') AND entry_ext_id IS NOT NULL AND dimension IS NOT NULL
-         AND entry_ext_id IN (SELECT e.ext_id FROM decision d JOIN entry e ON e.id = d.entry_id)
-       GROUP BY e, d, kind, tag`,
-    )
-    .all() as { e: string; d: string; kind: string; tag: string | null; id: number }[];
+  const rows = store.events.lastChangesOnDecidedEntries();
   for (const r of rows) {
     const rowId = extIds.get(r.e);
     if (rowId === undefined || r.tag === null) continue;
@@ -166,11 +141,6 @@ function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, r
     }
   }
 
-  const labelTimes = db.prepare(
-    `SELECT l.updated_at AS at, a.name FROM label l JOIN annotator a ON a.id = l.annotator_id WHERE l.entry_id = ? AND l.dimension = ?
-     UNION ALL
-     SELECT c.cleared_at AS at, a.name FROM label_clear c JOIN annotator a ON a.id = c.annotator_id WHERE c.entry_id = ? AND c.dimension = ?`,
-  );
   const out = new Map<number, Set<string>>();
   for (const [rowId, byDim] of decisions)
     for (const [dimension, decision] of byDim) {
@@ -179,23 +149,13 @@ function staleDecisions(db: Db, decisions: Map<number, Map<string, Decision>>, r
       const isStale =
         at !== undefined
           ? (changed.get(k) ?? []).some((c) => c.id > at)
-          : (labelTimes.all(rowId, dimension, rowId, dimension) as { at: string; name: string }[]).some((l) => counts(rowId, l.name) && l.at > decision.decidedAt);
+          : store.labels.timesOn(rowId, dimension).some((l) => counts(rowId, l.name) && l.at > decision.decidedAt);
       if (!isStale) continue;
       const set = out.get(rowId) ?? new Set<string>();
       out.set(rowId, set);
       set.add(dimension);
     }
   return out;
-}
-
-interface DecisionRow {
-  entry_id: number;
-  dimension: string;
-  value: string;
-  method: DecisionMethod;
-  decided_by: string | null;
-  rationale: string | null;
-  decided_at: string;
 }
 
 function toDecision(r: DecisionRow): Decision {
@@ -294,18 +254,8 @@ export function adjudicationEntry(db: Db, opts: AdjudicationEntryOptions): Adjud
   const e = study.entries.find((x) => x.id === opts.entryId);
   if (!e) throw new ConcordError('not-found', `unknown entry "${opts.entryId}"`, { field: 'entryId' });
   const alias = new Map(study.annotators.map((n, i) => [n, opts.hideNames ? pseudonym(i) : n]));
-  const row = db.prepare('SELECT * FROM entry WHERE id = ?').get(e.rowId) as Record<string, string | number | null>;
-  const entry: Entry = {
-    id: e.id,
-    prompt: String(row.prompt),
-    groundTruth: String(row.ground_truth),
-    output: String(row.output),
-    testLog: String(row.test_log),
-    passed: e.passed,
-    failingTests: JSON.parse(String(row.failing_tests)),
-    metadata: e.metadata,
-    contentHash: String(row.content_hash),
-  };
+  // The stored metadata as consensus read it (readStudy), with the entry's full texts.
+  const entry: Entry = { ...openStore(db).entries.entry(e.rowId), metadata: e.metadata };
   const dims = new Map(study.codebook.dimensions.map((d) => [d.id, d]));
   // The entry's raters: once entries are assigned, only its assignees, never someone who labelled it unasked.
   const raters = study.annotators.filter((n) => !study.raters.byAssignment || study.raters.counts(e.rowId, n));
@@ -346,21 +296,34 @@ interface DecisionState {
   decidedAt: string;
 }
 
-function readDecision(db: Db, entryRowId: number, dimension: string): DecisionState | null {
-  const r = db.prepare('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id = ? AND dimension = ?').get(entryRowId, dimension) as
-    | DecisionRow
-    | undefined;
+function readDecision(store: Store, entryRowId: number, dimension: string): DecisionState | null {
+  const r = store.decisions.get(entryRowId, dimension);
   return r ? toDecision(r) : null;
 }
 
-function writeDecision(db: Db, entryRowId: number, dimension: string, d: DecisionState | null): void {
-  if (d === null) db.prepare('DELETE FROM decision WHERE entry_id = ? AND dimension = ?').run(entryRowId, dimension);
+function writeDecision(store: Store, entryRowId: number, dimension: string, d: DecisionState | null): void {
+  if (d === null) store.decisions.delete(entryRowId, dimension);
   else
-    db.prepare(
-      `INSERT INTO decision (entry_id, dimension, value, method, decided_by, rationale, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (entry_id, dimension) DO UPDATE SET value = excluded.value, method = excluded.method, decided_by = excluded.decided_by,
-         rationale = excluded.rationale, decided_at = excluded.decided_at`,
-    ).run(entryRowId, dimension, JSON.stringify(d.value), d.method, d.decidedBy, d.rationale, d.decidedAt);
+    store.decisions.upsert({
+      entry_id: entryRowId,
+      dimension,
+      value: JSON.stringify(d.value),
+      method: d.method,
+      decided_by: d.decidedBy,
+      rationale: d.rationale,
+      decided_at: d.decidedAt,
+    });
+}
+
+/**
+ * The time of a new decision: now, or a millisecond after the decision it replaces when the clock
+ * has not moved on since. The log places a decision by its time (see `staleDecisions`), so two
+ * decisions of the same entry and dimension never share one.
+ */
+function laterThan(previous: string | undefined): string {
+  const at = now();
+  if (previous === undefined || at > previous) return at;
+  return new Date(Date.parse(previous) + 1).toISOString();
 }
 
 /**
@@ -370,7 +333,8 @@ function writeDecision(db: Db, entryRowId: number, dimension: string, d: Decisio
 export function decide(db: Db, args: DecideArgs): DimensionConsensus {
   const decidedBy = args.decidedBy.trim();
   if (!decidedBy) throw badInput('a decision needs the name of who decided', { field: 'decidedBy' });
-  return db.transaction(() => {
+  const store = openStore(db);
+  return store.transaction(() => {
     const study = readStudy(db, args);
     const dim = dimensionOf(study.codebook, args.dimension);
     const e = study.entries.find((x) => x.id === args.entryId);
@@ -379,7 +343,7 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
     const current = entryConsensus(study, e).find((c) => c.dimension === dim.id);
     if (dim.kind === 'text' || !current)
       throw badInput(`${dim.label} ${dim.kind === 'text' ? 'is free text and takes no decision' : (dim.appliesNote ?? 'does not apply to this entry')}`, { field: 'dimension' });
-    const before = readDecision(db, e.rowId, dim.id);
+    const before = readDecision(store, e.rowId, dim.id);
     let after: DecisionState | null = null;
     if (args.value !== null && args.value !== undefined) {
       const value = canonicalLabelValue(dim, args.value);
@@ -387,14 +351,14 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
       if (overridesMajority(current, value) && !rationale)
         throw badInput(`overriding the ${current.labelStatus === 'agreed' ? 'unanimous value' : 'majority'} of ${dim.label} needs a rationale`, { field: 'rationale' });
       if (isEmptyValue(value) && dim.kind !== 'multi' && dim.kind !== 'tree') throw badInput(`${dim.label} needs a value`, { field: 'value' });
-      after = { value, method: methodFor(current, value), decidedBy, rationale, decidedAt: now() };
+      after = { value, method: methodFor(current, value), decidedBy, rationale, decidedAt: laterThan(before?.decidedAt) };
     }
     if (JSON.stringify(before) !== JSON.stringify(after)) {
-      writeDecision(db, e.rowId, dim.id, after);
-      appendEvent(db, { actor: decidedBy, kind: 'decision.set', entryId: e.id, dimension: dim.id, before, after, at: after?.decidedAt });
+      writeDecision(store, e.rowId, dim.id, after);
+      store.events.append({ actor: decidedBy, kind: 'decision.set', entryId: e.id, dimension: dim.id, before, after, at: after?.decidedAt });
     }
     return consensusOf(dim, current.values, after, false, current.conflict);
-  })();
+  });
 }
 
 export interface AcceptMajoritiesArgs extends StudyOptions {
@@ -412,7 +376,8 @@ export interface AcceptMajoritiesArgs extends StudyOptions {
 export function acceptMajorities(db: Db, args: AcceptMajoritiesArgs): AcceptMajoritiesResult {
   const decidedBy = args.decidedBy.trim();
   if (!decidedBy) throw badInput('a decision needs the name of who decided', { field: 'decidedBy' });
-  return db.transaction(() => {
+  const store = openStore(db);
+  return store.transaction(() => {
     const study = readStudy(db, args);
     if (args.dimension !== undefined) dimensionOf(study.codebook, args.dimension);
     const todo: { entry: StudyEntry; c: DimensionConsensus }[] = [];
@@ -423,14 +388,14 @@ export function acceptMajorities(db: Db, args: AcceptMajoritiesArgs): AcceptMajo
     const result: AcceptMajoritiesResult = { accepted: todo.length, decisions: todo.map(({ entry, c }) => ({ entryId: entry.id, dimension: c.dimension, value: c.proposal! })) };
     if (!todo.length) return result;
     const at = now();
-    const batch = appendEvent(db, { actor: decidedBy, kind: 'decision.accept-majorities', dimension: args.dimension ?? null, after: { accepted: todo.length }, at });
+    const batch = store.events.append({ actor: decidedBy, kind: 'decision.accept-majorities', dimension: args.dimension ?? null, after: { accepted: todo.length }, at });
     for (const { entry, c } of todo) {
       const after: DecisionState = { value: c.proposal!, method: 'majority', decidedBy, rationale: null, decidedAt: at };
-      writeDecision(db, entry.rowId, c.dimension, after);
-      appendEvent(db, { actor: decidedBy, kind: 'decision.set', entryId: entry.id, dimension: c.dimension, before: null, after: { ...after, batch }, at });
+      writeDecision(store, entry.rowId, c.dimension, after);
+      store.events.append({ actor: decidedBy, kind: 'decision.set', entryId: entry.id, dimension: c.dimension, before: null, after: { ...after, batch }, at });
     }
     return result;
-  })();
+  });
 }
 
 
@@ -440,44 +405,24 @@ export function acceptMajorities(db: Db, args: AcceptMajoritiesArgs): AcceptMajo
  * nothing to undo. The undo itself is logged; the log is never rewritten.
  */
 export function undoDecision(db: Db, opts: { actor?: string } = {}): UndoResult | null {
-  return db.transaction(() => {
-    const undone = `id NOT IN (SELECT reverts FROM event WHERE kind = 'decision.undo' AND reverts IS NOT NULL)`;
-    const last = db
-      .prepare(
-        `SELECT id, kind, actor, entry_ext_id, dimension, before, after FROM event
-         WHERE kind IN ('decision.set', 'decision.accept-majorities') AND (? IS NULL OR actor = ?) AND ${undone}
-         ORDER BY id DESC LIMIT 1`,
-      )
-      .get(opts.actor ?? null, opts.actor ?? null) as EventRow | undefined;
+  const store = openStore(db);
+  return store.transaction(() => {
+    const last = store.events.lastDecisionAction(opts.actor ?? null);
     if (!last) return null;
     const batchId = last.kind === 'decision.accept-majorities' ? last.id : (JSON.parse(last.after ?? 'null') as { batch?: number } | null)?.batch;
-    const events =
-      batchId !== undefined
-        ? (db.prepare(`SELECT id, kind, actor, entry_ext_id, dimension, before, after FROM event WHERE kind = 'decision.set' AND json_extract(after, '$.batch') = ? AND ${undone} ORDER BY id DESC`).all(batchId) as EventRow[])
-        : [last];
+    const events: EventRow[] = batchId !== undefined ? store.events.batchDecisions(batchId) : [last];
     const at = now();
     const restored: UndoResult['restored'] = [];
-    const entryRow = db.prepare('SELECT id FROM entry WHERE ext_id = ?');
     for (const ev of events) {
-      const row = entryRow.get(ev.entry_ext_id) as { id: number } | undefined;
+      const row = store.entries.ref(ev.entry_ext_id!);
       if (!row) continue; // the entry was deleted since; nothing to restore
       const before = JSON.parse(ev.before ?? 'null') as DecisionState | null;
-      const current = readDecision(db, row.id, ev.dimension!);
-      writeDecision(db, row.id, ev.dimension!, before);
-      appendEvent(db, { actor: opts.actor ?? ev.actor, kind: 'decision.undo', entryId: ev.entry_ext_id, dimension: ev.dimension, before: current, after: before, reverts: ev.id, at });
+      const current = readDecision(store, row.rowId, ev.dimension!);
+      writeDecision(store, row.rowId, ev.dimension!, before);
+      store.events.append({ actor: opts.actor ?? ev.actor, kind: 'decision.undo', entryId: ev.entry_ext_id, dimension: ev.dimension, before: current, after: before, reverts: ev.id, at });
       restored.push({ entryId: ev.entry_ext_id!, dimension: ev.dimension!, value: before?.value ?? null });
     }
-    if (batchId !== undefined) appendEvent(db, { actor: opts.actor ?? last.actor, kind: 'decision.undo', before: null, after: { undone: events.length }, reverts: batchId, at });
+    if (batchId !== undefined) store.events.append({ actor: opts.actor ?? last.actor, kind: 'decision.undo', before: null, after: { undone: events.length }, reverts: batchId, at });
     return { restored };
-  })();
-}
-
-interface EventRow {
-  id: number;
-  kind: string;
-  actor: string;
-  entry_ext_id: string | null;
-  dimension: string | null;
-  before: string | null;
-  after: string | null;
+  });
 }

@@ -1,9 +1,9 @@
-import { parseCodebook } from '../shared/codebook/index.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
 import { buildAgreementReport, type AgreementLabel, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
 import { raterRule } from './assignments.ts';
 import type { Db } from './database.ts';
+import { openStore } from './data/index.ts';
 
 export interface AgreementQuery {
   /** One dimension (id or label); the pooled figures are left out. */
@@ -27,18 +27,6 @@ export interface AgreementQuery {
 
 export type { DbAgreementReport } from '../shared/agreement/report.ts';
 
-interface LabelRow {
-  entryRowId: number;
-  entryId: string;
-  passed: number | null;
-  annotator: string;
-  role: string;
-  dimension: string;
-  value: string;
-  version: string;
-  status: string | null;
-}
-
 /**
  * Agreement among the annotators' own labels: submitted ones (drafts on request), never the
  * adjudicated decisions. Who counts on an entry is `raterRule`'s answer: once the project
@@ -47,9 +35,9 @@ interface LabelRow {
  * labels count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreementReport {
-  const project = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
-  if (!project) throw badInput('this database has no project yet; import entries first');
-  const codebook = parseCodebook(JSON.parse(project.codebook_json), 'project codebook');
+  const store = openStore(db);
+  const codebook = store.project.codebookIfAny();
+  if (!codebook) throw badInput('this database has no project yet; import entries first');
 
   let dimension: string | undefined;
   if (query.dimension !== undefined) {
@@ -58,10 +46,9 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
     dimension = dim.id;
   }
 
-  const known = db.prepare('SELECT name, role FROM annotator WHERE name = ?');
   const resolve = (names: string[], field: string) => {
     const rows = names.map((name) => {
-      const row = known.get(name.trim()) as { name: string; role: string } | undefined;
+      const row = store.annotators.byName(name.trim());
       if (!row) throw badInput(`unknown annotator "${name}"`, { field });
       return row;
     });
@@ -74,17 +61,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
   const include = [...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []), ...(named ?? []).filter((a) => a.role !== 'annotator')];
   const rule = raterRule(db, { include: include.map((a) => a.name) });
 
-  const rows = db
-    .prepare(
-      `SELECT e.id AS entryRowId, e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
-              l.value AS value, l.codebook_version AS version, s.status AS status
-         FROM label l
-         JOIN entry e ON e.id = l.entry_id
-         JOIN annotator a ON a.id = l.annotator_id
-         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-        ORDER BY e.id, a.name, l.dimension`,
-    )
-    .all() as LabelRow[];
+  const rows = store.labels.forAgreement();
 
   const selected = annotators ? new Set(annotators) : undefined;
   const versions = new Set<string>();

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { makeProject } from './packs/testing.ts';
+import { appCall } from '../test/helpers/service.ts';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `annotator-${String.fromCharCode(97 + i)}`);
 const entries = (n: number) => Array.from({ length: n }, (_, i) => `entry-${String(i).padStart(3, '0')}`);
@@ -78,11 +79,11 @@ describe('queues and progress', () => {
   it('counts submitted, draft and todo over each queue', () => {
     const s = makeProject(':memory:', { entries: ['e1', 'e2', 'e3'], annotators: ['ana', 'ben'] });
     setAssignments(s.db, { entryIds: ['e1', 'e2'], annotators: ['ana'] });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
-    s['labels.setStatus']({ annotator: 'ana', entryId: 'e2', status: 'submitted' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.setStatus', { annotator: 'ana', entryId: 'e2', status: 'submitted' });
     // Work outside the queue does not count toward it.
-    s['labels.set']({ annotator: 'ana', entryId: 'e3', dimension: 'stage', value: 'training' });
-    s['labels.set']({ annotator: 'ben', entryId: 'e3', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e3', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e3', dimension: 'stage', value: 'training' });
     expect(assignmentProgress(s.db)).toEqual([
       { annotator: 'ana', role: 'annotator', assigned: 2, queue: 2, draft: 1, submitted: 1, todo: 0 },
       { annotator: 'ben', role: 'annotator', assigned: 0, queue: 3, draft: 1, submitted: 0, todo: 2 },
@@ -95,7 +96,7 @@ describe('queues and progress', () => {
 describe('who counts as a rater', () => {
   it('is everyone with the annotator role until the project assigns entries, then only an entry\'s assignees', () => {
     const s = makeProject(':memory:', { entries: ['e1', 'e2'], annotators: ['ana', 'ben', 'eve'] });
-    s['project.addAnnotator']({ name: 'lena', role: 'adjudicator' });
+    appCall(s, 'project.addAnnotator', { name: 'lena', role: 'adjudicator' });
     const row = (id: string) => (s.db.prepare('SELECT id FROM entry WHERE ext_id = ?').get(id) as { id: number }).id;
     const [e1, e2] = [row('e1'), row('e2')];
 

@@ -1,6 +1,7 @@
 import { badInput } from '../shared/errors.ts';
+import { compareIds } from '../shared/ids.ts';
 import { now, type Db } from './database.ts';
-import { appendEvent } from './events.ts';
+import { openStore, type AnnotatorRow } from './data/index.ts';
 import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
 export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
 
@@ -23,14 +24,14 @@ const byName = (a: string, b: string) => {
   return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 };
 
-function annotatorsByName(db: Db): Map<string, { id: number; name: string; role: string }> {
-  const out = new Map<string, { id: number; name: string; role: string }>();
-  for (const r of db.prepare('SELECT id, name, role FROM annotator').all() as { id: number; name: string; role: string }[]) out.set(r.name.toLowerCase(), r);
+function annotatorsByName(db: Db): Map<string, AnnotatorRow> {
+  const out = new Map<string, AnnotatorRow>();
+  for (const r of openStore(db).annotators.all()) out.set(r.name.toLowerCase(), r);
   return out;
 }
 
 /** Checks a list of names: no blanks, no repeats, no reference annotators. */
-function checkNames(db: Db, names: string[], field: string): { known: Map<string, { id: number; name: string; role: string }>; missing: string[] } {
+function checkNames(db: Db, names: string[], field: string): { known: Map<string, AnnotatorRow>; missing: string[] } {
   const known = annotatorsByName(db);
   const seen = new Set<string>();
   const missing: string[] = [];
@@ -47,17 +48,17 @@ function checkNames(db: Db, names: string[], field: string): { known: Map<string
 }
 
 /**
- * Balanced, deterministic assignment. Entries in ext-id order each get annotators until they have
+ * Balanced, deterministic assignment. Entries in id order (natural: e2 before e10) each get annotators until they have
  * `perEntry` of the chosen ones, taking the least loaded first (ties by name). From no assignments
  * this is round-robin: every entry gets `perEntry` distinct annotators and loads differ by at
  * most one. Existing assignments are kept (work already started is never taken away), so running
  * it again, or after adding entries, only fills the gaps.
  */
 export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult {
+  const store = openStore(db);
   const perEntry = args.perEntry ?? 3;
   if (!Number.isInteger(perEntry) || perEntry < 1) throw badInput(`annotators per entry must be a whole number from 1, not ${perEntry}`, { field: 'perEntry' });
-  const requested =
-    args.annotators ?? (db.prepare("SELECT name FROM annotator WHERE role = 'annotator'").all() as { name: string }[]).map((r) => r.name);
+  const requested = args.annotators ?? store.annotators.namesWithRole('annotator');
   const { known, missing } = checkNames(db, requested, 'annotators');
   const chosen = requested.map((n) => n.trim()).sort(byName);
   if (chosen.length < perEntry)
@@ -65,20 +66,19 @@ export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult 
       `${perEntry} annotators per entry need at least ${perEntry} annotators; ${chosen.length ? `there ${chosen.length === 1 ? 'is' : 'are'} only ${chosen.length} (${chosen.join(', ')})` : 'this project has none (pass --annotators a,b,c)'}`,
       { field: 'annotators' },
     );
-  const entries = db.prepare('SELECT id, ext_id FROM entry ORDER BY ext_id').all() as { id: number; ext_id: string }[];
+  const entries = store.entries.refs();
   if (!entries.length) throw badInput('this project has no entries to assign; import entries first');
 
-  return db.transaction(() => {
+  return store.transaction(() => {
     const at = now();
     for (const name of missing) {
-      const r = db.prepare("INSERT INTO annotator (name, role, created_at) VALUES (?, 'annotator', ?)").run(name, at);
-      known.set(name.toLowerCase(), { id: Number(r.lastInsertRowid), name, role: 'annotator' });
-      appendEvent(db, { actor: 'lead', kind: 'annotator.create', after: { name, role: 'annotator' }, at });
+      known.set(name.toLowerCase(), { id: store.annotators.insert(name, 'annotator', at), name, role: 'annotator' });
+      store.events.append({ actor: 'lead', kind: 'annotator.create', after: { name, role: 'annotator' }, at });
     }
     const people = chosen.map((n) => known.get(n.toLowerCase())!);
     const mine = new Set(people.map((p) => p.id));
     const current = new Map<number, Set<number>>();
-    for (const r of db.prepare('SELECT entry_id, annotator_id FROM assignment').all() as { entry_id: number; annotator_id: number }[]) {
+    for (const r of store.assignments.pairs()) {
       if (!mine.has(r.annotator_id)) continue;
       const s = current.get(r.entry_id) ?? new Set<number>();
       s.add(r.annotator_id);
@@ -86,11 +86,10 @@ export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult 
     }
     const load = new Map(people.map((p) => [p.id, 0]));
     for (const s of current.values()) for (const a of s) load.set(a, load.get(a)! + 1);
-    const insert = db.prepare('INSERT INTO assignment (entry_id, annotator_id) VALUES (?, ?)');
     let added = 0;
     let covered = 0;
     for (const e of entries) {
-      const have = current.get(e.id) ?? new Set<number>();
+      const have = current.get(e.rowId) ?? new Set<number>();
       if (have.size >= perEntry) {
         covered++;
         continue;
@@ -98,12 +97,12 @@ export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult 
       // Stable sort keeps name order among equal loads.
       const pick = people.filter((p) => !have.has(p.id)).sort((a, b) => load.get(a.id)! - load.get(b.id)!).slice(0, perEntry - have.size);
       for (const p of pick) {
-        insert.run(e.id, p.id);
+        store.assignments.insert(e.rowId, p.id);
         load.set(p.id, load.get(p.id)! + 1);
         added++;
       }
     }
-    appendEvent(db, { actor: 'lead', kind: 'assignment.auto', after: { perEntry, annotators: people.map((p) => p.name), added }, at });
+    store.events.append({ actor: 'lead', kind: 'assignment.auto', after: { perEntry, annotators: people.map((p) => p.name), added }, at });
     return {
       perEntry,
       annotators: people.map((p) => p.name),
@@ -112,77 +111,57 @@ export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult 
       entriesAlreadyCovered: covered,
       progress: assignmentProgress(db),
     };
-  })();
+  });
 }
 
 /** By hand: makes `annotators` exactly the assignees of each listed entry. */
 export function setAssignments(db: Db, args: { entryIds: string[]; annotators: string[] }): EntryAssignment[] {
+  const store = openStore(db);
   const { known, missing } = checkNames(db, args.annotators, 'annotators');
   if (missing.length) throw badInput(`unknown annotator${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; add them first`, { field: 'annotators' });
   const people = args.annotators.map((n) => known.get(n.trim().toLowerCase())!);
-  const entryOf = db.prepare('SELECT id, ext_id FROM entry WHERE ext_id = ?');
   const rows = args.entryIds.map((id) => {
-    const e = entryOf.get(id) as { id: number; ext_id: string } | undefined;
+    const e = store.entries.ref(id);
     if (!e) throw badInput(`unknown entry "${id}"`, { field: 'entryIds' });
     return e;
   });
-  db.transaction(() => {
+  const namesOf = (entryRowId: number) => store.assignments.namesOn(entryRowId).sort(byName);
+  store.transaction(() => {
     const at = now();
     for (const e of rows) {
-      const before = namesOf(db, e.id);
+      const before = namesOf(e.rowId);
       const after = people.map((p) => p.name).sort(byName);
       if (before.join('\n') === after.join('\n')) continue;
-      db.prepare('DELETE FROM assignment WHERE entry_id = ?').run(e.id);
-      for (const p of people) db.prepare('INSERT INTO assignment (entry_id, annotator_id) VALUES (?, ?)').run(e.id, p.id);
-      appendEvent(db, { actor: 'lead', kind: 'assignment.set', entryId: e.ext_id, before, after, at });
+      store.assignments.clearEntry(e.rowId);
+      for (const p of people) store.assignments.insert(e.rowId, p.id);
+      store.events.append({ actor: 'lead', kind: 'assignment.set', entryId: e.id, before, after, at });
     }
-  })();
-  return rows.map((e) => ({ entryId: e.ext_id, annotators: namesOf(db, e.id) }));
+  });
+  return rows.map((e) => ({ entryId: e.id, annotators: namesOf(e.rowId) }));
 }
 
-function namesOf(db: Db, entryId: number): string[] {
-  return (db.prepare('SELECT a.name FROM assignment s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id = ?').all(entryId) as { name: string }[])
-    .map((r) => r.name)
-    .sort(byName);
-}
-
-/** Every entry with its assignees, in ext-id order. */
+/** Every entry with its assignees, in the natural order of ids. */
 export function listAssignments(db: Db): EntryAssignment[] {
   const out = new Map<string, string[]>();
-  for (const r of db
-    .prepare('SELECT e.ext_id, a.name FROM entry e LEFT JOIN assignment s ON s.entry_id = e.id LEFT JOIN annotator a ON a.id = s.annotator_id ORDER BY e.ext_id')
-    .all() as { ext_id: string; name: string | null }[]) {
+  for (const r of openStore(db).assignments.byEntry()) {
     const list = out.get(r.ext_id) ?? [];
     if (r.name !== null) list.push(r.name);
     out.set(r.ext_id, list);
   }
-  return [...out].map(([entryId, annotators]) => ({ entryId, annotators: annotators.sort(byName) }));
+  return [...out].sort(([a], [b]) => compareIds(a, b)).map(([entryId, annotators]) => ({ entryId, annotators: annotators.sort(byName) }));
 }
 
 /** The entries an annotator is to label, or null when the annotator has no assignments (all). */
 export function assignedEntryIds(db: Db, annotatorName: string): Set<string> | null {
-  const rows = db
-    .prepare('SELECT e.ext_id FROM assignment s JOIN entry e ON e.id = s.entry_id JOIN annotator a ON a.id = s.annotator_id WHERE a.name = ?')
-    .all(annotatorName) as { ext_id: string }[];
-  return rows.length ? new Set(rows.map((r) => r.ext_id)) : null;
+  const ids = openStore(db).assignments.entriesOf(annotatorName);
+  return ids.length ? new Set(ids) : null;
 }
 
 /** Progress of every annotator over their own queue: what the lead watches. */
 export function assignmentProgress(db: Db, args: { annotator?: string } = {}): AnnotatorProgress[] {
-  const total = (db.prepare('SELECT COUNT(*) AS n FROM entry').get() as { n: number }).n;
-  const rows = db
-    .prepare(
-      `SELECT a.name, a.role,
-         (SELECT COUNT(*) FROM assignment s WHERE s.annotator_id = a.id) AS assigned,
-         (SELECT COUNT(*) FROM submission u WHERE u.annotator_id = a.id AND u.status = 'draft'
-            AND (NOT EXISTS (SELECT 1 FROM assignment s WHERE s.annotator_id = a.id)
-                 OR EXISTS (SELECT 1 FROM assignment s WHERE s.annotator_id = a.id AND s.entry_id = u.entry_id))) AS draft,
-         (SELECT COUNT(*) FROM submission u WHERE u.annotator_id = a.id AND u.status = 'submitted'
-            AND (NOT EXISTS (SELECT 1 FROM assignment s WHERE s.annotator_id = a.id)
-                 OR EXISTS (SELECT 1 FROM assignment s WHERE s.annotator_id = a.id AND s.entry_id = u.entry_id))) AS submitted
-       FROM annotator a WHERE (? IS NULL OR a.name = ?)`,
-    )
-    .all(args.annotator ?? null, args.annotator ?? null) as { name: string; role: string; assigned: number; draft: number; submitted: number }[];
+  const store = openStore(db);
+  const total = store.entries.count();
+  const rows = store.assignments.progress(args.annotator ?? null);
   if (args.annotator !== undefined && !rows.length) throw badInput(`unknown annotator "${args.annotator}"`, { field: 'annotator' });
   return rows
     .map((r) => {
@@ -212,12 +191,9 @@ const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments
  * every entry they labelled (agreement's explicit choice; consensus never includes anyone).
  */
 export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): RaterRule {
-  const roles = new Map((db.prepare('SELECT name, role FROM annotator').all() as { name: string; role: string }[]).map((r) => [r.name, r.role]));
-  const pairs = new Set(
-    (db.prepare('SELECT s.entry_id, a.name FROM assignment s JOIN annotator a ON a.id = s.annotator_id').all() as { entry_id: number; name: string }[]).map(
-      (r) => `${r.entry_id}\u0000${r.name}`,
-    ),
-  );
+  const store = openStore(db);
+  const roles = new Map(store.annotators.all().map((r) => [r.name, r.role]));
+  const pairs = store.assignments.pairsByName();
   const include = new Set(opts.include ?? []);
   const byAssignment = pairs.size > 0;
   const standing = (entryRowId: number, annotator: string): RaterStanding => {

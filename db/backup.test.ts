@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { backupDatabase, backupDir, listBackups, restoreBackup } from './backup.ts';
 import { makeProject } from './packs/testing.ts';
 import { createService } from './service.ts';
+import { appCall } from '../test/helpers/service.ts';
 
 const labelsOf = (file: string) => {
   const db = openDatabase(file);
@@ -35,10 +36,10 @@ describe('backups', () => {
   it('restore brings back the state of the backup, keeping the current one as a backup first', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'concord-bk-')), 'p.db');
     let s = makeProject(file, { entries: ['e1'], annotators: ['ana'] });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     const taken = backupDatabase(s.db, 'pack-import');
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'task', value: 'regression' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'task', value: 'regression' });
     s.close();
 
     const r = await restoreBackup(file, taken.name);
@@ -52,14 +53,14 @@ describe('backups', () => {
       { dimension: 'task', value: '"regression"' },
     ]);
     s = createService(openDatabase(file));
-    expect((await s['entries.get']({ annotator: 'ana', id: 'e1' })).labels).toEqual({ stage: 'inference', task: 'regression' });
+    expect((await appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' })).labels).toEqual({ stage: 'inference', task: 'regression' });
     s.close();
   });
 
   it('restore refuses an unknown or damaged backup and changes nothing', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'concord-bk-')), 'p.db');
     const s = makeProject(file, { entries: ['e1'], annotators: ['ana'] });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     backupDatabase(s.db, 'manual');
     s.close();
     await expect(restoreBackup(file, '../p.db')).rejects.toThrow(/no backup named/);

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import type { Db } from './database.ts';
+import { isWholeProject, vacuumInto } from './data/backups.ts';
 import type { BackupInfo, RestoreResult } from '../shared/types.ts';
 export type { BackupInfo, RestoreResult };
 
@@ -42,7 +43,7 @@ function freshPath(dbFile: string, reason: string): { dir: string; name: string 
 export function backupDatabase(db: Db, reason: string): BackupInfo {
   if (db.memory) throw new ConcordError('internal', 'an in-memory database cannot be backed up');
   const { dir, name } = freshPath(db.name, reason);
-  db.prepare('VACUUM INTO ?').run(join(dir, name));
+  vacuumInto(db, join(dir, name));
   return infoOf(dir, name)!;
 }
 
@@ -78,15 +79,7 @@ export async function restoreBackup(dbFile: string, name: string, opts: { native
     throw damaged();
   }
   try {
-    let whole = false;
-    try {
-      whole =
-        src.pragma('quick_check', { simple: true }) === 'ok' &&
-        src.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'project'").get() !== undefined;
-    } catch {
-      whole = false;
-    }
-    if (!whole) throw damaged();
+    if (!isWholeProject(src)) throw damaged();
     const safety = backupLive(dbFile, native);
     await src.backup(dbFile);
     return { restored, safety };

@@ -12,6 +12,7 @@ import { exportPack } from './packs/export.ts';
 import { importPacks } from './packs/merge.ts';
 import { dumpAll, makeProject } from './packs/testing.ts';
 import type { Service } from './service.ts';
+import { appCall } from '../test/helpers/service.ts';
 
 /**
  * Part 8 of issue 14: labels the lead imports may disagree with the results (a bug on an output
@@ -34,7 +35,7 @@ beforeEach(async () => {
   // The samples' Taxonomy-Data holds a result for one entry only; the lead's results say this one passed.
   writeFileSync(join(dir, 'passed.jsonl'), `${JSON.stringify({ id: PASSING, passed: true })}\n`);
   await runImport(s.db, join(dir, 'passed.jsonl'));
-  s['project.addAnnotator']({ name: 'lead', role: 'adjudicator' });
+  appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
 });
 afterEach(() => s.close());
 
@@ -128,10 +129,10 @@ describe('conflicts in adjudication', () => {
 
 describe('a new conflicting label is still refused', () => {
   it('by the label panel (labels.set), with the reason', async () => {
-    s['project.addAnnotator']({ name: 'ana' });
+    appCall(s, 'project.addAnnotator', { name: 'ana' });
     let err: unknown;
     try {
-      s['labels.set']({ annotator: 'ana', entryId: PASSING, dimension: 'bug', value: ['syntax-error'] });
+      appCall(s, 'labels.set', { annotator: 'ana', entryId: PASSING, dimension: 'bug', value: ['syntax-error'] });
     } catch (e) {
       err = e;
     }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConcordError } from '../shared/errors.ts';
+import { migrationLog } from './data/schema.ts';
 import { migrations as builtInMigrations } from './migrations/index.ts';
 
 export type Db = Database.Database;
@@ -41,13 +42,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 
 /** Refuses a database whose recorded migrations are unknown here or were edited; reads only. */
 function checkApplied(db: Db, migrations: { version: number; name: string; sql: string }[], file: string): { version: number }[] {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'").get() !== undefined;
-  if (!hasTable) return [];
-  const applied = db.prepare('SELECT version, name, checksum FROM schema_migration ORDER BY version').all() as {
-    version: number;
-    name: string;
-    checksum: string;
-  }[];
+  const log = migrationLog(db);
+  if (!log.exists()) return [];
+  const applied = log.applied();
   const known = new Map(migrations.map((m) => [m.version, m]));
   for (const row of applied) {
     const m = known.get(row.version);
@@ -63,28 +60,21 @@ function checkApplied(db: Db, migrations: { version: number; name: string; sql: 
 }
 
 export function migrate(db: Db, migrations: { version: number; name: string; sql: string }[], file = 'database'): number {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migration (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  migrationLog(db).create();
   const applied = checkApplied(db, migrations, file);
   const done = new Set(applied.map((r) => r.version));
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
-        m.version,
-        m.name,
-        checksum(m.sql),
-        new Date().toISOString(),
-      );
+      migrationLog(db).record({ version: m.version, name: m.name, checksum: checksum(m.sql) }, new Date().toISOString());
     })();
   }
   return schemaVersion(db);
 }
 
 export function schemaVersion(db: Db): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migration').get() as { v: number | null };
-  return row.v ?? 0;
+  return migrationLog(db).version();
 }
 
 /** Current time as stored everywhere: ISO 8601 UTC with milliseconds. */

@@ -2,11 +2,9 @@ import { existsSync } from 'node:fs';
 import { deepBenchCodebook, type Codebook } from '../shared/codebook/index.ts';
 import { openDatabase } from './database.ts';
 import { seedDemo } from './import/index.ts';
-import { createService, ensureProject, type Service } from './service.ts';
+import { createService, ensureProject, type Service, type ServiceOptions } from './service.ts';
 
-export interface OpenProjectOptions {
-  /** better_sqlite3.node built for the running runtime (Electron passes its own build). */
-  nativeBinding?: string;
+export interface OpenProjectOptions extends ServiceOptions {
   /** Fill a database that did not exist yet with the demo project from fixtures/. */
   seedDemo?: boolean;
   /** Where the demo fixtures are (the packaged app keeps them outside the source tree). */
@@ -28,7 +26,7 @@ export async function openProject(file: string, opts: OpenProjectOptions = {}): 
     const codebook = opts.seedDemo ? deepBenchCodebook : (opts.codebook ?? deepBenchCodebook);
     ensureProject(db, opts.name ?? (opts.seedDemo && isNew ? 'Demo: Deep-Bench sample' : `${codebook.name} study`), codebook);
     if (isNew && opts.seedDemo) await seedDemo(db, opts.demoDir);
-    return createService(db, { nativeBinding: opts.nativeBinding });
+    return createService(db, { nativeBinding: opts.nativeBinding, onImportProgress: opts.onImportProgress });
   } catch (e) {
     db.close();
     throw e;

@@ -1,75 +1,49 @@
-import type { EntryRow } from './entry-row.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leadMethods, type SyncApiHandlers } from '../shared/api.ts';
+import type { SyncApiHandlers } from '../shared/api.ts';
+import { openDoor, type ApiDoor } from '../shared/door.ts';
 import {
   canonicalLabelValue,
   dimensionApplies,
   findDimension,
   isEmptyValue,
-  parseCodebook,
   TREE_SEPARATOR,
   type Codebook,
   type Dimension,
   type LabelValue,
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
+import { compareIds } from '../shared/ids.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type {
-  Annotator,
-  AnnotatorRole,
-  Entry,
-  EntryForAnnotator,
-  EntrySummary,
-  ImportFormat,
-  ImportJob,
-  LabelChange,
-  ProjectInfo,
-  SubmissionStatus,
-} from '../shared/types.ts';
+import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
 import { now, schemaVersion, type Db } from './database.ts';
-import { appendEvent, listEvents } from './events.ts';
+import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
+import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
+import { labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
 
-/** The API contract implemented on one SQLite database. Hosts add nothing but transport. */
-export type Service = SyncApiHandlers & { close(): void; readonly db: Db };
+/**
+ * The API contract implemented on one SQLite database, behind its one door (shared/door.ts):
+ * `service.call(method, args, caller)`. Hosts add nothing but transport.
+ */
+export type Service = ApiDoor & { close(): void; readonly db: Db };
 
 /** Creates the project row on a fresh database; an existing project is left as it is. */
 export function ensureProject(db: Db, name: string, codebook: Codebook): void {
-  const exists = db.prepare('SELECT 1 FROM project WHERE id = 1').get();
-  if (exists) return;
-  db.transaction(() => {
-    db.prepare('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run(name, JSON.stringify(codebook), now());
-    appendEvent(db, { actor: 'system', kind: 'project.create', after: { name, codebook: `${codebook.id}@${codebook.version}` } });
-  })();
-}
-
-export function readCodebook(db: Db): Codebook {
-  const row = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
-  if (!row) throw new ConcordError('not-found', 'this database holds no Concord project');
-  return parseCodebook(JSON.parse(row.codebook_json), 'project codebook');
-}
-
-function toEntry(r: EntryRow): Entry {
-  return {
-    id: r.ext_id,
-    prompt: r.prompt,
-    groundTruth: r.ground_truth,
-    output: r.output,
-    testLog: r.test_log,
-    passed: r.passed === null ? null : r.passed === 1,
-    failingTests: JSON.parse(r.failing_tests),
-    metadata: JSON.parse(r.metadata),
-    contentHash: r.content_hash,
-  };
+  const store = openStore(db);
+  if (store.project.exists()) return;
+  store.transaction(() => {
+    store.project.insert({ name, codebookJson: JSON.stringify(codebook), createdAt: now() });
+    store.events.append({ actor: 'system', kind: 'project.create', after: { name, codebook: `${codebook.id}@${codebook.version}` } });
+  });
 }
 
 /** Whether a label value holds `wanted` (an id, or a tree type that matches its subtypes too). */
@@ -82,39 +56,26 @@ function labelHolds(value: LabelValue, wanted: string): boolean {
 export interface ServiceOptions {
   /** The better_sqlite3.node the host runs with (Electron's own build), for the extra connections backups and starter files open. */
   nativeBinding?: string;
+  /** Told how an `imports.run` is getting on (the command line prints it). */
+  onImportProgress?: (p: ImportProgress) => void;
 }
 
 export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
-  let codebook = readCodebook(db);
-
-  const q = {
-    annotator: db.prepare('SELECT id, name, role FROM annotator WHERE name = ?'),
-    entry: db.prepare('SELECT * FROM entry WHERE ext_id = ?'),
-    labelsOf: db.prepare('SELECT dimension, value FROM label WHERE entry_id = ? AND annotator_id = ?'),
-    label: db.prepare('SELECT value FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?'),
-    noteOf: db.prepare('SELECT text FROM note WHERE entry_id = ? AND annotator_id = ?'),
-    statusOf: db.prepare('SELECT status FROM submission WHERE entry_id = ? AND annotator_id = ?'),
-  };
+  const store = openStore(db);
+  let codebook = store.project.codebook();
 
   function annotatorRow(name: string): { id: number; name: string; role: AnnotatorRole } {
-    const row = q.annotator.get(name) as { id: number; name: string; role: AnnotatorRole } | undefined;
+    const row = store.annotators.byName(name);
     if (!row) throw new ConcordError('not-found', `unknown annotator "${name}": add yourself first`, { field: 'annotator' });
     return row;
   }
 
-  /** An annotator who labels through the app (reference labels come only from imports). */
-  function labellerRow(name: string) {
-    const a = annotatorRow(name);
-    if (a.role === 'reference') throw new ConcordError('forbidden', `"${name}" holds imported reference labels and cannot label in the app`, { field: 'annotator' });
-    return a;
-  }
-
-  function entryRow(extId: string): EntryRow {
-    const row = q.entry.get(extId) as EntryRow | undefined;
-    if (!row) throw new ConcordError('not-found', `unknown entry "${extId}"`, { field: 'entryId' });
-    return row;
+  function entryRef(extId: string): EntryRef {
+    const ref = store.entries.ref(extId);
+    if (!ref) throw new ConcordError('not-found', `unknown entry "${extId}"`, { field: 'entryId' });
+    return ref;
   }
 
   function dimension(id: string): Dimension {
@@ -123,66 +84,32 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     return d;
   }
 
-  function forAnnotator(entry: EntryRow, annotatorId: number, annotatorName: string): EntryForAnnotator {
+  function forAnnotator(entry: EntryRef, annotatorId: number, annotatorName: string): EntryForAnnotator {
     const labels: Record<string, LabelValue> = {};
-    for (const r of q.labelsOf.all(entry.id, annotatorId) as { dimension: string; value: string }[]) labels[r.dimension] = JSON.parse(r.value);
-    const note = (q.noteOf.get(entry.id, annotatorId) as { text: string } | undefined)?.text ?? '';
-    const status = ((q.statusOf.get(entry.id, annotatorId) as { status: SubmissionStatus } | undefined)?.status ?? 'todo') as SubmissionStatus;
-    return { entry: toEntry(entry), labels, note, status, standing: raterRule(db).standing(entry.id, annotatorName) };
+    for (const r of store.labels.ofEntry(entry.rowId, annotatorId)) labels[r.dimension] = JSON.parse(r.value);
+    const note = store.labels.own('note', entry.rowId, annotatorId)?.value ?? '';
+    const status = (store.labels.own('submission', entry.rowId, annotatorId)?.value ?? 'todo') as EntryForAnnotator['status'];
+    return { entry: store.entries.entry(entry.rowId), labels, note, status, standing: raterRule(db).standing(entry.rowId, annotatorName) };
   }
 
-  /** Writes one label (or clears it) and logs it; returns false when nothing changed. */
-  function writeLabel(entry: EntryRow, annotator: { id: number; name: string }, dim: Dimension, value: LabelValue | null, kind: string, reverts?: number): boolean {
-    const beforeRow = q.label.get(entry.id, annotator.id, dim.id) as { value: string } | undefined;
-    const before = beforeRow ? (JSON.parse(beforeRow.value) as LabelValue) : null;
-    if (JSON.stringify(before) === JSON.stringify(value)) return false;
-    const at = now();
-    if (value === null) db.prepare('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').run(entry.id, annotator.id, dim.id);
-    else
-      db.prepare(
-        `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
-      ).run(entry.id, annotator.id, dim.id, JSON.stringify(value), codebook.version, at);
-    db.prepare(`INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'draft', ?) ON CONFLICT DO NOTHING`).run(entry.id, annotator.id, at);
-    appendEvent(db, { actor: annotator.name, kind, entryId: entry.ext_id, dimension: dim.id, before, after: value, reverts, at });
-    return true;
-  }
-
-  /** One annotator's note on an entry, or its submission status: written and logged when it changes. */
-  const ownRecords = {
-    note: { column: 'text', empty: '', kind: 'note.set', read: q.noteOf },
-    submission: { column: 'status', empty: 'todo', kind: 'submission.set', read: q.statusOf },
-  } as const;
-  function writeOwn(table: keyof typeof ownRecords, annotator: string, entryId: string, value: string): EntryForAnnotator {
-    const a = labellerRow(annotator);
-    const entry = entryRow(entryId);
-    const { column, empty, kind, read } = ownRecords[table];
-    db.transaction(() => {
-      const before = (read.get(entry.id, a.id) as Record<string, string> | undefined)?.[column] ?? empty;
-      if (before === value) return;
-      const at = now();
-      db.prepare(
-        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
-      ).run(entry.id, a.id, value, at);
-      appendEvent(db, { actor: a.name, kind, entryId: entry.ext_id, before, after: value, at });
-    })();
+  function writeOwn(table: OwnRecord, annotator: string, entryId: string, value: string): EntryForAnnotator {
+    const a = labellerNamed(store, annotator);
+    const entry = entryRef(entryId);
+    store.transaction(() => setOwnRecord(store, table, entry, a, value));
     return forAnnotator(entry, a.id, a.name);
   }
 
   const handlers: SyncApiHandlers = {
     'project.info': (): ProjectInfo => {
-      const row = db.prepare('SELECT name FROM project WHERE id = 1').get() as { name: string };
-      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       return {
-        name: row.name,
+        name: store.project.name()!,
         codebook: { id: codebook.id, version: codebook.version, name: codebook.name },
         counts: {
-          entries: count('SELECT COUNT(*) AS n FROM entry'),
-          failingEntries: count('SELECT COUNT(*) AS n FROM entry WHERE passed = 0'),
-          annotators: count('SELECT COUNT(*) AS n FROM annotator'),
-          labels: count('SELECT COUNT(*) AS n FROM label'),
-          decisions: count('SELECT COUNT(*) AS n FROM decision'),
+          entries: store.entries.count(),
+          failingEntries: store.entries.countFailing(),
+          annotators: store.annotators.count(),
+          labels: store.labels.count(),
+          decisions: store.decisions.count(),
         },
         schemaVersion: schemaVersion(db),
       };
@@ -190,35 +117,24 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'project.codebook': () => codebook,
 
-    'project.annotators': (): Annotator[] => db.prepare('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[],
+    'project.annotators': (): Annotator[] => store.annotators.listed(),
 
     'project.addAnnotator': ({ name, role }): Annotator => {
-      const existing = q.annotator.get(name) as Annotator | undefined;
+      const existing = store.annotators.byName(name);
       if (existing) return { name: existing.name, role: existing.role };
       const r = role ?? 'annotator';
-      db.transaction(() => {
-        db.prepare('INSERT INTO annotator (name, role, created_at) VALUES (?, ?, ?)').run(name, r, now());
-        appendEvent(db, { actor: name, kind: 'annotator.create', after: { name, role: r } });
-      })();
+      store.transaction(() => {
+        store.annotators.insert(name, r, now());
+        store.events.append({ actor: name, kind: 'annotator.create', after: { name, role: r } });
+      });
       return { name, role: r };
     },
 
     'entries.list': ({ annotator, filter }): EntrySummary[] => {
       const a = annotatorRow(annotator);
-      const rows = db
-        .prepare(
-          `SELECT e.id, e.ext_id, e.passed, json_extract(e.metadata, '$.repo') AS repo, json_extract(e.metadata, '$.function') AS fn,
-                  s.status
-           FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = ?
-           ORDER BY e.ext_id`,
-        )
-        .all(a.id) as { id: number; ext_id: string; passed: 0 | 1 | null; repo: string | null; fn: string | null; status: SubmissionStatus | null }[];
+      const rows = store.entries.queue(a.id).sort((x, y) => compareIds(x.ext_id, y.ext_id));
       const labelsByEntry = new Map<number, Record<string, LabelValue>>();
-      for (const r of db.prepare('SELECT entry_id, dimension, value FROM label WHERE annotator_id = ?').all(a.id) as {
-        entry_id: number;
-        dimension: string;
-        value: string;
-      }[]) {
+      for (const r of store.labels.ofAnnotator(a.id)) {
         const m = labelsByEntry.get(r.entry_id) ?? {};
         m[r.dimension] = JSON.parse(r.value);
         labelsByEntry.set(r.entry_id, m);
@@ -251,40 +167,31 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'entries.get': ({ annotator, id }) => {
       const a = annotatorRow(annotator);
-      return forAnnotator(entryRow(id), a.id, a.name);
+      return forAnnotator(entryRef(id), a.id, a.name);
     },
 
     'labels.set': ({ annotator, entryId, dimension: dimId, value }) => {
-      const a = labellerRow(annotator);
-      const entry = entryRow(entryId);
+      const a = labellerNamed(store, annotator);
+      const entry = entryRef(entryId);
       const dim = dimension(dimId);
       const canonical = value === null || value === undefined ? null : canonicalLabelValue(dim, value);
       const stored = canonical === null || isEmptyValue(canonical) ? null : canonical;
-      if (stored !== null && !dimensionApplies(dim, { passed: entry.passed === null ? null : entry.passed === 1 }))
-        throw badInput(conflictReason(dim, entry.passed === null ? null : entry.passed === 1), { field: 'dimension' });
-      db.transaction(() => writeLabel(entry, a, dim, stored, 'label.set'))();
+      if (stored !== null && !dimensionApplies(dim, entry)) throw badInput(conflictReason(dim, entry.passed), { field: 'dimension' });
+      store.transaction(() => setOwnLabel(store, { entry, annotator: a, dimension: dim.id, value: stored, codebookVersion: codebook.version }));
       return forAnnotator(entry, a.id, a.name);
     },
 
     'labels.undo': ({ annotator }): LabelChange | null => {
-      const a = labellerRow(annotator);
-      return db.transaction(() => {
-        const last = db
-          .prepare(
-            `SELECT id, entry_ext_id, dimension, before FROM event
-             WHERE actor = ? AND kind = 'label.set'
-               AND id NOT IN (SELECT reverts FROM event WHERE kind = 'label.undo' AND reverts IS NOT NULL)
-             ORDER BY id DESC LIMIT 1`,
-          )
-          .get(a.name) as { id: number; entry_ext_id: string; dimension: string; before: string | null } | undefined;
+      const a = labellerNamed(store, annotator);
+      return store.transaction(() => {
+        const last = store.events.lastLabelChange(a.name);
         if (!last) return null;
-        const entry = entryRow(last.entry_ext_id);
+        const entry = entryRef(last.entry_ext_id);
         const dim = dimension(last.dimension);
         const before = last.before === null ? null : (JSON.parse(last.before) as LabelValue | null);
-        if (!writeLabel(entry, a, dim, before, 'label.undo', last.id))
-          appendEvent(db, { actor: a.name, kind: 'label.undo', entryId: entry.ext_id, dimension: dim.id, before, after: before, reverts: last.id });
-        return { entryId: entry.ext_id, dimension: dim.id, value: before };
-      })();
+        setOwnLabel(store, { entry, annotator: a, dimension: dim.id, value: before, codebookVersion: codebook.version, reverts: last.id });
+        return { entryId: entry.id, dimension: dim.id, value: before };
+      });
     },
 
     'labels.setNote': ({ annotator, entryId, text }) => writeOwn('note', annotator, entryId, text),
@@ -298,7 +205,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         .then((summary) => {
           job.summary = summary;
           job.progress = { ...job.progress, phase: 'done' };
-          codebook = readCodebook(db);
+          codebook = store.project.codebook();
         })
         .catch((e: unknown) => {
           const where = e instanceof ConcordError ? e.where : undefined;
@@ -321,7 +228,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         const file = join(dir, 'starter.db');
         const r = writeStarter(db, { annotator, out: file }, native);
         const name = r.annotator.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'annotator';
-        return { fileName: `${name}.concord.db`, base64: readFileSync(file).toString('base64'), entries: r.entries, labels: r.labels };
+        return { annotator: r.annotator, fileName: `${name}.concord.db`, base64: readFileSync(file).toString('base64'), entries: r.entries, labels: r.labels };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -333,7 +240,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       // The backup API writes through the live file's journal, so this connection stays valid;
       // only what the service caches from the database must be read again.
       const result = await restoreBackup(db.name, name, native);
-      codebook = readCodebook(db);
+      codebook = store.project.codebook();
       return result;
     },
 
@@ -343,6 +250,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.report': (query) => agreementReport(db, query),
 
+    'imports.run': async ({ as, path, format, maps }) => {
+      const summary = await runImport(db, path, { format, maps, actor: as, onProgress: opts.onImportProgress });
+      codebook = store.project.codebook();
+      return summary;
+    },
+
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);
       if (!job) throw new ConcordError('not-found', `no import job ${jobId}`, { field: 'jobId' });
@@ -350,28 +263,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     },
   };
 
-  /** The lead's methods answer only an adjudicator: that is what keeps labelling blind. */
-  function requireLead(name: string, method: string): void {
-    const a = q.annotator.get(name) as { role: AnnotatorRole } | undefined;
-    if (a?.role !== 'adjudicator')
-      throw new ConcordError('forbidden', `${method} is for the lead of the study (an adjudicator); "${name}" sees only their own labels`, { field: 'as' });
-  }
-  const gated = handlers as unknown as Record<string, (args: { as: string; annotator?: string }) => unknown>;
-  for (const m of leadMethods) {
-    const inner = gated[m];
-    gated[m] = (args) => {
-      requireLead(args.as, m);
-      return inner(args);
-    };
-  }
-  const exportOwnPack = gated['packs.export'];
-  gated['packs.export'] = (args) => {
-    // Annotators export their own pack; only the lead exports someone else's.
-    if (args.as.toLowerCase() !== args.annotator?.toLowerCase()) requireLead(args.as, 'exporting another annotator\'s pack');
-    return exportOwnPack(args);
-  };
-
-  return Object.assign(handlers, { close: () => db.close(), db });
+  const door = openDoor(handlers, (name) => store.annotators.byName(name)?.role);
+  return { call: door.call, close: () => db.close(), db };
 }
 
 export { findDimension };

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { STALE_REASON } from '../shared/consensus/consensus.ts';
 import { adjudicationEntry, adjudicationQueue, adjudicationSummary, decide, undoDecision } from './adjudication.ts';
 import { agreementReport } from './agreement.ts';
@@ -8,6 +8,7 @@ import type { Pack } from './packs/format.ts';
 import { importPacks } from './packs/merge.ts';
 import { makeProject } from './packs/testing.ts';
 import type { Service } from './service.ts';
+import { appCall } from '../test/helpers/service.ts';
 
 /**
  * A decision is stale when a counted annotator's label on its entry and dimension changed after
@@ -17,11 +18,11 @@ import type { Service } from './service.ts';
 let s: Service;
 
 function label(annotator: string, entryId: string, value: unknown, dimension = 'stage'): void {
-  s['labels.set']({ annotator, entryId, dimension, value });
+  appCall(s, 'labels.set', { annotator, entryId, dimension, value });
 }
 
 function submit(annotator: string, entryId: string): void {
-  s['labels.setStatus']({ annotator, entryId, status: 'submitted' });
+  appCall(s, 'labels.setStatus', { annotator, entryId, status: 'submitted' });
 }
 
 const stageOf = (entryId: string, includeDrafts = false) => adjudicationEntry(s.db, { entryId, includeDrafts }).dimensions.find((d) => d.dimension === 'stage')!;
@@ -82,15 +83,15 @@ describe('a stale decision', () => {
     expect(stageOf('e2').stale).toBe(true);
     decide(s.db, { entryId: 'e2', dimension: 'stage', value: 'inference', decidedBy: 'lena' });
     expect(stageOf('e2').stale).toBe(false);
-    s['labels.undo']({ annotator: 'ben' });
+    appCall(s, 'labels.undo', { annotator: 'ben' });
     expect(stageOf('e2').stale).toBe(true);
   });
 
   it('is stale when a pack merged after the decision changes a label, even one its annotator made before the decision', () => {
     // cai labelled e1 differently on a laptop, long ago; the pack only arrives after the meeting.
     const laptop = makeProject(':memory:', { entries: ['e1', 'e2'], annotators: ['cai'] });
-    laptop['labels.set']({ annotator: 'cai', entryId: 'e1', dimension: 'stage', value: 'evaluation-metrics' });
-    laptop['labels.setStatus']({ annotator: 'cai', entryId: 'e1', status: 'submitted' });
+    appCall(laptop, 'labels.set', { annotator: 'cai', entryId: 'e1', dimension: 'stage', value: 'evaluation-metrics' });
+    appCall(laptop, 'labels.setStatus', { annotator: 'cai', entryId: 'e1', status: 'submitted' });
     const pack = JSON.parse(exportPack(laptop.db, { annotator: 'cai' }).text) as Pack;
     laptop.close();
 
@@ -118,7 +119,7 @@ describe('a stale decision', () => {
   });
 
   it('ignores labels that do not count: drafts (unless drafts count), other dimensions and other entries', () => {
-    s['project.addAnnotator']({ name: 'dee' });
+    appCall(s, 'project.addAnnotator', { name: 'dee' });
     decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'lena' });
     label('dee', 'e1', 'inference'); // a draft
     label('ana', 'e1', 'classification', 'task'); // another dimension
@@ -140,6 +141,20 @@ describe('a stale decision', () => {
     expect(stageOf('e1')).toMatchObject({ status: 'agreed', stale: false, decision: null });
   });
 
+  it('tells an older decision from the one that replaced it within the same millisecond', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2025-03-01T10:00:00.000Z') });
+    try {
+      decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'lena' });
+      label('cai', 'e1', 'training');
+      const again = decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', rationale: 'looked again', decidedBy: 'lena' });
+      expect(again.decision?.decidedAt).toBe('2025-03-01T10:00:00.001Z');
+      undoDecision(s.db, { actor: 'lena' });
+      expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: true });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('falls back to the label times for a decision the log does not know', () => {
     s.db
       .prepare("INSERT INTO decision (entry_id, dimension, value, method, decided_by, rationale, decided_at) VALUES (1, 'stage', '\"training\"', 'majority', 'script', NULL, ?)")
@@ -154,18 +169,18 @@ describe('a stale decision', () => {
     setAssignments(s.db, { entryIds: ['e1', 'e2'], annotators: ['ana', 'ben', 'cai'] });
     decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'lena' });
     // eve says who she is and labels e1 in the app: her label is kept, and told it does not count.
-    s['project.addAnnotator']({ name: 'eve' });
+    appCall(s, 'project.addAnnotator', { name: 'eve' });
     label('eve', 'e1', 'inference');
     submit('eve', 'e1');
-    expect(s['entries.get']({ annotator: 'eve', id: 'e1' }).standing).toBe('not-assigned');
-    expect(s['entries.get']({ annotator: 'ana', id: 'e1' }).standing).toBe('assigned');
+    expect(appCall(s, 'entries.get', { annotator: 'eve', id: 'e1' }).standing).toBe('not-assigned');
+    expect(appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' }).standing).toBe('assigned');
     expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: false });
 
     // fay's pack, from a project copy where she labelled both entries, merges the same way.
     const laptop = makeProject(':memory:', { entries: ['e1', 'e2'], annotators: ['fay'] });
     for (const e of ['e1', 'e2']) {
-      laptop['labels.set']({ annotator: 'fay', entryId: e, dimension: 'stage', value: 'evaluation-metrics' });
-      laptop['labels.setStatus']({ annotator: 'fay', entryId: e, status: 'submitted' });
+      appCall(laptop, 'labels.set', { annotator: 'fay', entryId: e, dimension: 'stage', value: 'evaluation-metrics' });
+      appCall(laptop, 'labels.setStatus', { annotator: 'fay', entryId: e, status: 'submitted' });
     }
     expect(importPacks(s.db, [{ name: 'fay.pack', text: exportPack(laptop.db, { annotator: 'fay' }).text }])).toMatchObject({ labelsSet: 2, annotatorsCreated: ['fay'] });
     laptop.close();

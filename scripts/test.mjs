@@ -1,4 +1,4 @@
-// `npm test`: typecheck, unit and integration tests, then browser-mode end-to-end tests.
+// `npm test`: typecheck, lint (layering and import cycles), unit and integration tests, then browser-mode end-to-end tests.
 // Ends with one line of totals over both vitest runs, which says so when a test file failed to
 // run or a step never ran; the exit status is non-zero whenever anything failed.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const vitest = (reports, name, extra = []) => ['vitest', 'run', ...extra, '--rep
 export function defaultSteps(reports) {
   return [
     ['typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+    ['lint: layering and import cycles', 'npx', ['eslint', '.']],
     ['unit and integration tests', 'npx', vitest(reports, 'unit'), 'unit'],
     ['build the renderer', 'node', ['scripts/build.mjs', 'renderer']],
     ['end-to-end tests (browser mode, Chromium)', 'npx', vitest(reports, 'e2e', ['--config', 'vitest.e2e.config.ts']), 'e2e'],

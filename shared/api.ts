@@ -19,6 +19,7 @@ import type {
   EntryForAnnotator,
   EntrySummary,
   ImportJob,
+  ImportSummary,
   LabelChange,
   ProjectInfo,
   SubmissionStatus,
@@ -77,7 +78,7 @@ export interface EventPage {
 
 /**
  * The lead's methods show everyone's labels (or change the whole project), so they name who is
- * asking; the service answers them only for an adjudicator. Labelling stays blind.
+ * asking; the door (shared/door.ts) answers them only for an adjudicator. Labelling stays blind.
  */
 const asLead = { as: annotatorName };
 
@@ -108,6 +109,22 @@ export const api = {
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
   'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional() })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
+  /**
+   * Imports a file or folder on this machine and answers with the summary once it is written
+   * (the command line's import; `as` is recorded as the actor). `maps` place published values the
+   * codebook cannot (Deep-Bench entry files only).
+   */
+  'imports.run': method<ImportSummary>()(
+    z.object({
+      ...asLead,
+      path: z.string().min(1).max(4096),
+      format: z.enum(importFormats).optional(),
+      maps: z
+        .array(z.object({ dimension: z.string().min(1).max(100), published: z.string().min(1).max(1000), value: z.string().min(1).max(200) }))
+        .max(1000)
+        .optional(),
+    }),
+  ),
 
   /** Balanced, deterministic assignment of each entry to `perEntry` annotators (existing ones kept). */
   'assignments.auto': method<AutoAssignResult>()(
@@ -173,31 +190,14 @@ export const api = {
       /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
       includeUnassigned: z.array(annotatorName).max(100).optional(),
       codebookVersion: z.string().max(50).optional(),
+      /** List the units behind each coincidence cell (default true; the command line leaves them out). */
+      cellUnits: z.boolean().optional(),
     }),
   ),
 } as const;
 
 export type Api = typeof api;
 
-/** Methods only an adjudicator may call (`as` names them); `packs.export` also lets annotators export their own. */
-export const leadMethods = [
-  'assignments.auto',
-  'assignments.set',
-  'packs.starter',
-  'packs.import',
-  'backups.list',
-  'backups.create',
-  'backups.restore',
-  'events.list',
-  'adjudication.queue',
-  'adjudication.summary',
-  'adjudication.entry',
-  'adjudication.decide',
-  'adjudication.acceptMajorities',
-  'adjudication.undo',
-  'exports.render',
-  'agreement.report',
-] as const satisfies readonly MethodName[];
 export type MethodName = keyof Api;
 export type ArgsOf<M extends MethodName> = z.input<Api[M]['args']>;
 export type ResultOf<M extends MethodName> = Api[M]['result'];
@@ -208,13 +208,10 @@ export interface ApiClient {
   call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
 }
 
-/** An implementation of every method, as the hosts expose it. */
-export type ApiHandlers = { [M in MethodName]: (args: z.output<Api[M]['args']>) => ResultOf<M> | Promise<ResultOf<M>> };
+/** Methods that wait on I/O outside one transaction (SQLite's backup API, reading files to import). */
+export type AsyncMethodName = 'backups.restore' | 'imports.run';
 
-/** Methods that wait on I/O outside one transaction (SQLite's backup API). */
-export type AsyncMethodName = 'backups.restore';
-
-/** The service's own implementation: every other method answers synchronously (one SQLite transaction). */
+/** The service's implementation, behind the door: every other method answers synchronously (one SQLite transaction). */
 export type SyncApiHandlers = { [M in Exclude<MethodName, AsyncMethodName>]: (args: z.output<Api[M]['args']>) => ResultOf<M> } & {
   [M in AsyncMethodName]: (args: z.output<Api[M]['args']>) => Promise<ResultOf<M>>;
 };

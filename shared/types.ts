@@ -251,6 +251,8 @@ export interface PackImportSummary {
 
 /** A starter file made for one annotator, ready to save. */
 export interface StarterFile {
+  /** The annotator as the project spells their name. */
+  annotator: string;
   fileName: string;
   /** The SQLite database's bytes, base64-encoded. */
   base64: string;

@@ -1,20 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { agreementReport, type DbAgreementReport } from '../../db/agreement.ts';
-import { openDatabase } from '../../db/database.ts';
 import { computeAlpha, buildCoincidence, coincidenceTable } from '../../shared/agreement/alpha.ts';
 import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../shared/agreement/bootstrap.ts';
 import { CROSS_CHECK_PACKAGE, figuresAgree, packageNominalAlpha } from '../../shared/agreement/cross-check.ts';
 import { parseReliabilityCsv } from '../../shared/agreement/matrix-csv.ts';
 import { pairwiseAgreement, type PairAgreement } from '../../shared/agreement/pairwise.ts';
 import { codeRatingMatrix } from '../../shared/agreement/ratings.ts';
-import type { Measure } from '../../shared/agreement/report.ts';
+import type { DbAgreementReport, Measure } from '../../shared/agreement/report.ts';
 import { isLevel, levels, type AlphaInterval, type AlphaResult } from '../../shared/agreement/types.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { intFlag, parseFlags, printJson, UsageError, type CliIO, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 import { TableNotes, textTable, type Column } from '../text-table.ts';
 
 const usage = [
-  'concord alpha --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--include-unassigned a,b] [--codebook-version <v>] [--json]',
+  'concord alpha --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--include-unassigned a,b] [--codebook-version <v>] [--as <name>] [--json]',
   '       concord alpha --matrix <file.csv> --level nominal|ordinal|interval|ratio|masi|jaccard [--bootstrap <n>] [--seed <s>] [--json]',
 ].join('\n');
 
@@ -30,6 +29,7 @@ const options = {
   'include-unassigned': { type: 'string' },
   'codebook-version': { type: 'string' },
   json: { type: 'boolean' },
+  ...asOption,
 } as const;
 
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '—' : x.toFixed(digits));
@@ -191,11 +191,12 @@ export default {
   name: 'alpha',
   summary: "Krippendorff's alpha of a project (per dimension, per value, pooled, pairwise) or of a reliability matrix CSV.",
   usage,
+  help: `${AS_HELP} --matrix reads a file and needs no project.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, options);
     if (values.db !== undefined && values.matrix !== undefined) throw new UsageError('give --db or --matrix, not both');
     if (values.matrix !== undefined) {
-      for (const flag of ['dimension', 'drafts', 'annotators', 'include-unassigned', 'codebook-version'] as const)
+      for (const flag of ['dimension', 'drafts', 'annotators', 'include-unassigned', 'codebook-version', 'as'] as const)
         if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --db only`);
       return runMatrix(values.matrix, values.level, values, io);
     }
@@ -207,20 +208,24 @@ export default {
     if (annotators && annotators.length < 2) throw new UsageError('--annotators names at least two annotators, separated by commas');
     const includeUnassigned = values['include-unassigned']?.split(',').map((a) => a.trim()).filter(Boolean);
     if (includeUnassigned && !includeUnassigned.length) throw new UsageError('--include-unassigned names annotators, separated by commas');
+    const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`, { file: values.db });
-    const db = openDatabase(values.db);
-    try {
-      const report = agreementReport(db, {
-        dimension: values.dimension,
-        bootstrap,
-        seed,
-        includeDrafts: values.drafts ?? false,
-        annotators,
-        includeUnassigned,
-        codebookVersion: values['codebook-version'],
-        // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
-        cellUnits: false,
-      });
+    return withService(values.db, (service) => {
+      const report = service.call(
+        'agreement.report',
+        {
+          dimension: values.dimension,
+          bootstrap,
+          seed,
+          includeDrafts: values.drafts ?? false,
+          annotators,
+          includeUnassigned,
+          codebookVersion: values['codebook-version'],
+          // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
+          cellUnits: false,
+        },
+        caller,
+      );
       const { name, measure } = primaryOf(report);
       if (values.json) {
         const { raters: annotatorNames, ...rest } = report;
@@ -228,8 +233,6 @@ export default {
       } else io.stdout(humanReport(report));
       io.stderr(leftOutNote(report));
       return 0;
-    } finally {
-      db.close();
-    }
+    });
   },
 } satisfies Command;

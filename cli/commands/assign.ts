@@ -1,12 +1,12 @@
-import { openDatabase } from '../../db/database.ts';
 import { existsSync } from 'node:fs';
-import { assignmentProgress, autoAssign, setAssignments, type AnnotatorProgress } from '../../db/assignments.ts';
 import { badInput } from '../../shared/errors.ts';
+import type { AnnotatorProgress } from '../../shared/types.ts';
 import { intFlag, parseFlags, printJson, requireFlag, UsageError, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 
 const usage =
-  'concord assign --db <file> [--per-entry 3] [--annotators a,b,c] [--progress] [--json]\n' +
-  '       concord assign --db <file> --entry <id> [--entry <id>...] --annotators a,b   (by hand: exactly these annotators)';
+  'concord assign --db <file> [--per-entry 3] [--annotators a,b,c] [--progress] [--as <name>] [--json]\n' +
+  '       concord assign --db <file> --entry <id> [--entry <id>...] --annotators a,b [--as <name>]   (by hand: exactly these annotators)';
 
 export function formatProgress(rows: AnnotatorProgress[]): string {
   const w = Math.max(9, ...rows.map((r) => r.annotator.length));
@@ -18,6 +18,7 @@ export default {
   name: 'assign',
   summary: 'Assign entries to annotators: balanced and deterministic (keeps existing assignments), or by hand with --entry; --progress only reports.',
   usage,
+  help: AS_HELP,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       db: { type: 'string' },
@@ -27,28 +28,29 @@ export default {
       entry: { type: 'string', multiple: true },
       progress: { type: 'boolean' },
       json: { type: 'boolean' },
+      ...asOption,
     });
     const file = requireFlag(values.db, '--db');
     const perEntry = intFlag(values['per-entry'], '--per-entry', 3);
     if (perEntry < 1) throw new UsageError('--per-entry takes a whole number from 1');
     const annotators = values.annotators?.split(',').map((s) => s.trim());
+    const caller = callerOf(values.as);
     if (!existsSync(file)) throw badInput(`${file}: no such project file`);
-    const db = openDatabase(file);
-    try {
+    return withService(file, (service) => {
       if (values.progress) {
-        const progress = assignmentProgress(db);
+        const progress = service.call('assignments.progress', {}, caller);
         if (values.json) printJson(io, { progress });
         else io.stdout(`${formatProgress(progress)}\n`);
         return 0;
       }
       if (values.entry?.length) {
         if (!annotators) throw new UsageError('--entry needs --annotators (who labels these entries)');
-        const set = setAssignments(db, { entryIds: values.entry, annotators });
+        const set = service.call('assignments.set', { entryIds: values.entry, annotators }, caller);
         if (values.json) printJson(io, { assignments: set });
         else io.stdout(set.map((a) => `${a.entryId}: ${a.annotators.join(', ')}`).join('\n') + '\n');
         return 0;
       }
-      const r = autoAssign(db, { perEntry, annotators });
+      const r = service.call('assignments.auto', { perEntry, annotators }, caller);
       if (values.json) printJson(io, r);
       else
         io.stdout(
@@ -57,8 +59,6 @@ export default {
             `\n${formatProgress(r.progress)}\n`,
         );
       return 0;
-    } finally {
-      db.close();
-    }
+    });
   },
 } satisfies Command;

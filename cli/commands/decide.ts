@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { acceptMajorities, adjudicationSummary, undoDecision, type AdjudicationSummary } from '../../db/adjudication.ts';
-import { raterRule } from '../../db/assignments.ts';
-import { openDatabase } from '../../db/database.ts';
+import type { AdjudicationSummary } from '../../shared/consensus/results.ts';
+import { FILE_OWNER_ACTOR } from '../../shared/door.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { parseFlags, printJson, UsageError, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 import { textTable, wrapText } from '../text-table.ts';
 
-const usage = 'concord decide --db <file> (--accept-majorities [--dimension <id>] | --undo | --status) [--by <name>] [--drafts] [--json]';
+const usage = 'concord decide --db <file> (--accept-majorities [--dimension <id>] | --undo | --status) [--as <name>] [--by <name>] [--drafts] [--json]';
 
 /** Where each dimension stands, as a table with the statuses explained once, under it. */
 function statusTable(s: AdjudicationSummary, byAssignment: boolean): string {
@@ -33,43 +33,48 @@ const options = {
   by: { type: 'string' },
   drafts: { type: 'boolean' },
   json: { type: 'boolean' },
+  ...asOption,
 } as const;
 
 export default {
   name: 'decide',
   summary: 'Bulk adjudication: accept every majority proposal as the decision, undo the last decision, or show what is still open.',
   usage,
+  help: `${AS_HELP} --by <name> is the name a decision records (by default the --as name, else "${FILE_OWNER_ACTOR}"); with --undo, only that person's decisions are undone.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, options);
     const actions = (['accept-majorities', 'undo', 'status'] as const).filter((a) => values[a]);
     if (actions.length !== 1) throw new UsageError('choose one of --accept-majorities, --undo, --status');
     if (!values.db) throw new UsageError('missing --db');
+    const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
-    const db = openDatabase(values.db);
-    try {
-      const decidedBy = values.by ?? 'cli';
+    return withService(values.db, (service) => {
+      const by = values.by ?? values.as;
+      const decidedBy = by ?? FILE_OWNER_ACTOR;
       switch (actions[0]) {
         case 'accept-majorities': {
-          const r = acceptMajorities(db, { decidedBy, dimension: values.dimension, includeDrafts: values.drafts });
+          const r = service.call('adjudication.acceptMajorities', { decidedBy, dimension: values.dimension, includeDrafts: values.drafts }, caller);
           if (values.json) printJson(io, r);
           else io.stdout(`accepted ${r.accepted} majority proposal${r.accepted === 1 ? '' : 's'} as decisions (by ${decidedBy})\n`);
           return 0;
         }
         case 'undo': {
-          const r = undoDecision(db, values.by ? { actor: values.by } : {});
+          const r = service.call('adjudication.undo', by ? { actor: by } : {}, caller);
           if (values.json) printJson(io, r ?? { restored: [] });
           else io.stdout(r ? `undid ${r.restored.length} decision${r.restored.length === 1 ? '' : 's'}\n` : 'nothing to undo\n');
           return 0;
         }
         case 'status': {
-          const s = adjudicationSummary(db, { includeDrafts: values.drafts });
+          const s = service.call('adjudication.summary', { includeDrafts: values.drafts }, caller);
           if (values.json) printJson(io, s);
-          else io.stdout(statusTable(s, raterRule(db).byAssignment));
+          else {
+            // Once the project assigns entries, only an entry's assignees count on it.
+            const byAssignment = service.call('assignments.progress', {}, caller).some((p) => p.assigned > 0);
+            io.stdout(statusTable(s, byAssignment));
+          }
           return 0;
         }
       }
-    } finally {
-      db.close();
-    }
+    });
   },
 } satisfies Command;

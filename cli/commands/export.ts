@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openDatabase } from '../../db/database.ts';
-import { renderExport, type ExportFile } from '../../db/exports/render.ts';
 import { ConcordError } from '../../shared/errors.ts';
-import { checkExport, exportKinds, formatsOf } from '../../shared/tables/export-kinds.ts';
+import { checkExport, exportKinds, formatsOf, type ExportFile } from '../../shared/tables/export-kinds.ts';
 import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 
 const usage = [
-  'concord export <kind> --db <file> --format <format> [--out <file>] [--per-annotator] [--annotator <name>]',
+  'concord export <kind> --db <file> --format <format> [--out <file>] [--per-annotator] [--annotator <name>] [--as <name>]',
   '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>]',
   '  kinds and their formats:',
   ...exportKinds.map((k) => `    ${k.padEnd(22)} ${formatsOf[k].join(', ')}`),
@@ -27,6 +26,7 @@ const options = {
   drafts: { type: 'boolean' },
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
+  ...asOption,
 } as const;
 
 function bytesOf(f: ExportFile): Buffer {
@@ -44,30 +44,36 @@ export default {
   name: 'export',
   summary: 'Final labels, bug and category distributions, agreement, pass@1, reliability matrices and Deep-Bench entry files.',
   usage,
+  help: AS_HELP,
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, options, true);
     const [kind, ...extra] = positionals;
     if (!kind) throw new UsageError(`which export? (${exportKinds.join(', ')})`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
     // Kind and format are checked before the database is opened: a usage error touches nothing.
-    const { format } = checkExport(kind, values.format);
+    const checked = checkExport(kind, values.format);
+    const { format } = checked;
     if (!values.db) throw new UsageError('missing --db');
     if (kind === 'dlbench' && !values.out) throw new UsageError('dlbench writes a folder of entry files: give it with --out <folder>');
     if (format === 'xlsx' && !values.out) throw new UsageError('xlsx is a binary file: give it with --out <file>');
+    const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
 
-    const db = openDatabase(values.db);
-    try {
-      const result = renderExport(db, {
-        kind,
-        format,
+    return withService(values.db, (service) => {
+      const result = service.call(
+        'exports.render',
+        {
+          kind: checked.kind,
+          format,
         perAnnotator: values['per-annotator'],
         dimension: values.dimension,
         annotator: values.annotator,
         includeDrafts: values.drafts,
-        bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
-        seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
-      });
+          bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
+          seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
+        },
+        caller,
+      );
       if (result.shape === 'folder') {
         const dir = values.out!;
         if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConcordError('bad-input', `${dir} exists and is not a folder`);
@@ -82,8 +88,6 @@ export default {
         io.stderr(`wrote ${values.out}\n`);
       } else io.stdout(result.file.content);
       return 0;
-    } finally {
-      db.close();
-    }
+    });
   },
 } satisfies Command;

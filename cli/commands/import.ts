@@ -1,13 +1,14 @@
 import { existsSync, rmSync } from 'node:fs';
-import { openDatabase, type Db } from '../../db/database.ts';
-import { parseMapSpec, runImport } from '../../db/import/index.ts';
 import { loadCodebook } from '../../db/codebook-file.ts';
-import { ensureProject, readCodebook } from '../../db/service.ts';
+import { parseMapSpec } from '../../db/import/index.ts';
+import { openProject } from '../../db/project.ts';
+import type { Service } from '../../db/service.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf } from '../project.ts';
 
-const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--json]`;
+const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--as <name>] [--json]`;
 
 /** Reports reading progress on stderr every tenth of the way, so a long import shows it is alive. */
 function progressPrinter(io: CliIO): (p: ImportProgress) => void {
@@ -60,10 +61,11 @@ export default {
   name: 'import',
   summary: 'Import Deep-Bench entries, Taxonomy-Data results, JSONL/CSV entries, annotations or model results (all or nothing).',
   usage,
+  help: `${AS_HELP} A new file becomes a project with the codebook --codebook names (Deep-Bench by default).`,
   async run(argv, io) {
     const { values, positionals } = parseFlags(
       argv,
-      { db: { type: 'string' }, format: { type: 'string' }, codebook: { type: 'string' }, map: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+      { db: { type: 'string' }, format: { type: 'string' }, codebook: { type: 'string' }, map: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...asOption },
       true,
     );
     const file = requireFlag(values.db, '--db');
@@ -79,30 +81,32 @@ export default {
       }
     });
 
+    const caller = callerOf(values.as);
+
     const isNew = !existsSync(file);
-    let db: Db | undefined;
+    let service: Service | undefined;
     try {
       const codebook = loadCodebook(values.codebook ?? 'deep-bench');
-      db = openDatabase(file);
-      ensureProject(db, `${codebook.name} study`, codebook);
-      const current = readCodebook(db);
+      // A new file becomes a project with that codebook; an existing one keeps its own.
+      service = await openProject(file, { codebook, name: `${codebook.name} study`, onImportProgress: progressPrinter(io) });
+      const current = service.call('project.codebook', {}, caller);
       if (values.codebook !== undefined && current.id !== codebook.id)
         throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
-      const summary = await runImport(db, positionals[0], { format, maps, actor: 'cli', onProgress: progressPrinter(io) });
+      const summary = await service.call('imports.run', { path: positionals[0], format, maps }, caller);
       if (values.json) printJson(io, summary);
       else io.stdout(describe(summary));
       printWarnings(io, summary);
       return 0;
     } catch (e) {
       // A refused import into a file we just created leaves no empty project behind.
-      if (isNew && db) {
-        db.close();
-        db = undefined;
+      if (isNew) {
+        service?.close();
+        service = undefined;
         for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
       }
       throw e;
     } finally {
-      db?.close();
+      service?.close();
     }
   },
 } satisfies Command;

@@ -1,22 +1,22 @@
 import { existsSync } from 'node:fs';
-import { openDatabase } from '../../db/database.ts';
-import { createService } from '../../db/service.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { parseFlags, printJson, requireFlag, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 
-const usage = 'concord info --db <file> [--json]';
+const usage = 'concord info --db <file> [--as <name>] [--json]';
 
 export default {
   name: 'info',
   summary: 'Counts of a project: entries, failing entries, annotators, labels, decisions, and its codebook.',
   usage,
+  help: AS_HELP,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' }, ...asOption });
     const file = requireFlag(values.db, '--db');
+    const caller = callerOf(values.as);
     if (!existsSync(file)) throw new ConcordError('bad-input', `${file}: no such project file`);
-    const service = createService(openDatabase(file));
-    try {
-      const info = service['project.info']({});
+    return withService(file, (service) => {
+      const info = service.call('project.info', {}, caller);
       if (values.json) printJson(io, info);
       else {
         const c = info.counts;
@@ -33,8 +33,6 @@ export default {
         );
       }
       return 0;
-    } finally {
-      service.close();
-    }
+    });
   },
 } satisfies Command;

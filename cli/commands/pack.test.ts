@@ -9,6 +9,7 @@ import { runCommand as run } from '../testing.ts';
 import assign from './assign.ts';
 import backup from './backup.ts';
 import pack from './pack.ts';
+import { appCall } from '../../test/helpers/service.ts';
 
 const dump = (file: string) => {
   const db = openDatabase(file);
@@ -36,8 +37,8 @@ describe('concord assign, pack and backup', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ annotator: who, entries: 4 });
       const s = createService(openDatabase(join(dir, `${who}.db`)));
-      s['labels.set']({ annotator: who, entryId: 'e1', dimension: 'stage', value: who === 'ana' ? 'training' : 'inference' });
-      s['labels.setStatus']({ annotator: who, entryId: 'e1', status: 'submitted' });
+      appCall(s, 'labels.set', { annotator: who, entryId: 'e1', dimension: 'stage', value: who === 'ana' ? 'training' : 'inference' });
+      appCall(s, 'labels.setStatus', { annotator: who, entryId: 'e1', status: 'submitted' });
       s.close();
       const e = await run(pack, ['export', '--db', join(dir, `${who}.db`), '--annotator', who, '--out', join(dir, `${who}.pack`)]);
       expect(e.code).toBe(0);
@@ -80,7 +81,7 @@ describe('concord assign, pack and backup', () => {
     const dir = mkdtempSync(join(tmpdir(), 'concord-cli-'));
     const mine = join(dir, 'mine.db');
     const s = makeProject(mine, { entries: ['e1'], annotators: ['ana'], uid: 'mine' });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     s.close();
     await run(pack, ['export', '--db', mine, '--annotator', 'ana', '--out', join(dir, 'ana.pack')]);
     const theirs = join(dir, 'theirs.db');
@@ -119,8 +120,8 @@ describe('concord assign by hand', () => {
       { entryId: 'c3', annotators: ['ana', 'ben'] },
     ]);
     const s = createService(openDatabase(lead));
-    expect(s['entries.list']({ annotator: 'ben' }).map((e) => e.id)).toEqual(['c3', 'classes-x_fit, 107']);
-    expect(s['entries.list']({ annotator: 'cai' }).map((e) => e.id)).toHaveLength(3);
+    expect(appCall(s, 'entries.list', { annotator: 'ben' }).map((e) => e.id)).toEqual(['c3', 'classes-x_fit, 107']);
+    expect(appCall(s, 'entries.list', { annotator: 'cai' }).map((e) => e.id)).toHaveLength(3);
     s.close();
     expect((await run(assign, ['--db', lead, '--entry', 'c3'])).code).toBe(1);
     const unknown = await run(assign, ['--db', lead, '--entry', 'zz', '--annotators', 'ana']);

@@ -23,7 +23,7 @@ export default {
     // The default project (no --db) starts as the demo, so a first run has something to label.
     const codebook = values.codebook === undefined ? undefined : loadCodebook(values.codebook);
     const service = await openProject(file, { seedDemo: values.demo || values.db === undefined, codebook });
-    const running = await startServer({ handlers: service, staticDir: rendererDir, host, port });
+    const running = await startServer({ service, staticDir: rendererDir, host, port });
     if (host !== '127.0.0.1' && host !== 'localhost')
       io.stderr(`concord: warning: serving on ${host}, reachable from other machines; anyone with the URL's token can read and change this project\n`);
     io.stderr(`concord: project ${file}\nconcord: open this URL in a browser (Ctrl+C stops):\n`);

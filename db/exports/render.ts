@@ -21,6 +21,7 @@ import { writeXlsx } from '../../shared/tables/xlsx.ts';
 import { entryConsensus, readStudy, type Study } from '../adjudication.ts';
 import { agreementReport } from '../agreement.ts';
 import type { Db } from '../database.ts';
+import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
 import { dlbenchRelease } from './dlbench.ts';
 
@@ -48,7 +49,8 @@ export interface ExportArgs {
 
 /** Each entry's final values and the labels published with the release (the reference annotator's). */
 function finalEntries(db: Db, study: Study): FinalEntry[] {
-  const published = labelsOf(db, PUBLISHED_ANNOTATOR, true);
+  const reference = openStore(db).annotators.byName(PUBLISHED_ANNOTATOR);
+  const published = reference ? labelsOf(db, reference.id, true) : new Map<number, Map<string, LabelValue>>();
   return study.entries.map((e) => ({
     id: e.id,
     passed: e.passed,
@@ -58,16 +60,8 @@ function finalEntries(db: Db, study: Study): FinalEntry[] {
 }
 
 /** One annotator's labels: entry row id -> dimension -> value; submitted work only, unless drafts count. */
-function labelsOf(db: Db, annotatorId: number | string, includeDrafts: boolean): Map<number, Map<string, LabelValue>> {
-  const rows = db
-    .prepare(
-      `SELECT l.entry_id, l.dimension, l.value FROM label l
-       JOIN annotator a ON a.id = l.annotator_id
-       LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-       WHERE ${typeof annotatorId === 'number' ? 'a.id = ?' : 'a.name = ?'}
-         AND (? OR a.role = 'reference' OR s.status = 'submitted')`,
-    )
-    .all(annotatorId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string }[];
+function labelsOf(db: Db, annotatorId: number, includeDrafts: boolean): Map<number, Map<string, LabelValue>> {
+  const rows = openStore(db).labels.finishedOf(annotatorId, includeDrafts);
   const out = new Map<number, Map<string, LabelValue>>();
   for (const r of rows) {
     const byDim = out.get(r.entry_id) ?? new Map<string, LabelValue>();
@@ -78,10 +72,11 @@ function labelsOf(db: Db, annotatorId: number | string, includeDrafts: boolean):
 }
 
 /** The annotator a distribution counts, found by name whatever its case; unknown names are refused, naming who there is. */
-function countedAnnotator(db: Db, name: string): { id: number; name: string; role: string } {
-  const row = db.prepare('SELECT id, name, role FROM annotator WHERE name = ? COLLATE NOCASE').get(name) as { id: number; name: string; role: string } | undefined;
+function countedAnnotator(db: Db, name: string): AnnotatorRow {
+  const store = openStore(db);
+  const row = store.annotators.byName(name);
   if (row) return row;
-  const known = (db.prepare('SELECT name FROM annotator ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  const known = store.annotators.names();
   throw badInput(`no annotator "${name}" in this project (${known.length ? `annotators: ${known.join(', ')}` : 'it has no annotators yet'})`, { field: 'annotator' });
 }
 
@@ -107,9 +102,7 @@ const OWN_OUTPUTS = "each entry's own output and whether it passed its tests (Ta
  * the model its metadata names or else as "Entry outputs".
  */
 function passResults(db: Db, study: Study): { results: ModelResult[]; sources: Record<string, string> } {
-  const imported = (
-    db.prepare('SELECT e.ext_id, r.model, r.passed FROM model_result r JOIN entry e ON e.id = r.entry_id').all() as { ext_id: string; model: string; passed: number }[]
-  ).map((r) => ({ entryId: r.ext_id, model: r.model, passed: r.passed === 1 }));
+  const imported: ModelResult[] = openStore(db).modelResults.all();
   const sources: Record<string, string> = {};
   for (const r of imported) sources[r.model] = 'model results imported with --format results';
   const own: ModelResult[] = [];

@@ -1,11 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCodebook } from '../../shared/codebook/index.ts';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
+import { openStore } from '../data/index.ts';
 import { parseDlbenchEntry, PUBLISHED_ANNOTATOR, resolveMaps, type PublishedMap } from './dlbench.ts';
 import { checkField, readTextFile } from './guards.ts';
 import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan } from './plan.ts';
@@ -193,9 +193,9 @@ export async function readPlan(path: string, format: ImportFormat, codebook: Cod
 
 /** The project's codebook, as stored with it. */
 export function projectCodebook(db: Db): Codebook {
-  const row = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
-  if (!row) throw new ConcordError('not-found', 'this database has no project yet; create one before importing');
-  return parseCodebook(JSON.parse(row.codebook_json), 'project codebook');
+  const codebook = openStore(db).project.codebookIfAny();
+  if (!codebook) throw new ConcordError('not-found', 'this database has no project yet; create one before importing');
+  return codebook;
 }
 
 /**

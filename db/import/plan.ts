@@ -1,4 +1,3 @@
-import type { EntryRow } from '../entry-row.ts';
 import { createHash } from 'node:crypto';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { dimensionApplies, findDimension, isEmptyValue, type LabelValue } from '../../shared/codebook/values.ts';
@@ -6,9 +5,9 @@ import { conflictReason } from '../../shared/consensus/consensus.ts';
 import { groupWarnings, unplacedValues, warningKinds } from './warnings.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportWarning } from '../../shared/types.ts';
-import type { Db } from '../database.ts';
-import { now } from '../database.ts';
-import { appendEvent } from '../events.ts';
+import { now, type Db } from '../database.ts';
+import { openStore, type EntryColumns, type EntryRef, type EntryRow } from '../data/index.ts';
+import { importLabel, importOwnRecord } from '../labels.ts';
 
 /** Where a planned change came from, so a refusal in the writing phase can still name it. */
 export interface Source {
@@ -162,17 +161,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     unplaced: [],
     conflicts: [],
   };
+  const store = openStore(db);
   const at = now();
-  const getEntry = db.prepare('SELECT * FROM entry WHERE ext_id = ?');
-  const insertEntry = db.prepare(
-    `INSERT INTO entry (ext_id, prompt, ground_truth, output, test_log, passed, failing_tests, metadata, content_hash, created_at, updated_at)
-     VALUES (@extId, @prompt, @groundTruth, @output, @testLog, @passed, @failingTests, @metadata, @hash, @at, @at)`,
-  );
-  const updateEntry = db.prepare(
-    `UPDATE entry SET prompt = @prompt, ground_truth = @groundTruth, output = @output, test_log = @testLog, passed = @passed,
-     failing_tests = @failingTests, metadata = @metadata, content_hash = @hash, updated_at = @at WHERE id = @id`,
-  );
-  const rowParams = (s: EntryState) => ({
+  const columns = (s: EntryState): EntryColumns => ({
     prompt: s.prompt,
     groundTruth: s.groundTruth,
     output: s.output,
@@ -181,16 +172,15 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     failingTests: JSON.stringify(s.failingTests),
     metadata: JSON.stringify(s.metadata),
     hash: contentHash(s.prompt, s.groundTruth, s.output),
-    at,
   });
 
   const created = new Set<string>();
   for (const p of plan.entries) {
-    const row = getEntry.get(p.extId) as EntryRow | undefined;
+    const row = store.entries.row(p.extId);
     if (!row) {
       const state = merge(blank, p.fields);
-      insertEntry.run({ extId: p.extId, ...rowParams(state) });
-      appendEvent(db, { actor, kind: 'entry.create', entryId: p.extId, before: null, after: state, at });
+      store.entries.insert(p.extId, columns(state), at);
+      store.events.append({ actor, kind: 'entry.create', entryId: p.extId, before: null, after: state, at });
       created.add(p.extId);
       summary.entriesCreated++;
       if (p.warnIfMissing) summary.warnings.push({ ...p.source, ...p.warnIfMissing });
@@ -200,49 +190,39 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     const after = merge(before, p.fields);
     const d = diff(before, after);
     if (!d) continue;
-    updateEntry.run({ id: row.id, ...rowParams(after) });
-    appendEvent(db, { actor, kind: 'entry.update', entryId: p.extId, before: d.before, after: d.after, at });
+    store.entries.update(row.id, columns(after), at);
+    store.events.append({ actor, kind: 'entry.update', entryId: p.extId, before: d.before, after: d.after, at });
     // An entry created earlier in this same import is still "created", not also "updated".
     if (!created.has(p.extId)) summary.entriesUpdated++;
   }
 
   const annotatorIds = new Map<string, number>();
   const roles = new Map<string, AnnotatorRole>();
-  const getAnnotator = db.prepare('SELECT id, name, role FROM annotator WHERE name = ? COLLATE NOCASE');
-  const insertAnnotator = db.prepare('INSERT INTO annotator (name, role, created_at) VALUES (?, ?, ?)');
   for (const [name, role] of plan.annotators) {
-    const row = getAnnotator.get(name) as { id: number; role: AnnotatorRole } | undefined;
+    const row = store.annotators.byName(name);
     if (row) {
       annotatorIds.set(name, row.id);
       roles.set(name, row.role);
       continue;
     }
-    const r = insertAnnotator.run(name, role, at);
-    annotatorIds.set(name, Number(r.lastInsertRowid));
+    annotatorIds.set(name, store.annotators.insert(name, role, at));
     roles.set(name, role);
-    appendEvent(db, { actor, kind: 'annotator.create', before: null, after: { name, role }, at });
+    store.events.append({ actor, kind: 'annotator.create', before: null, after: { name, role }, at });
     summary.annotatorsCreated++;
   }
 
-  const entryCache = new Map<string, { id: number; passed: boolean | null }>();
+  const entryCache = new Map<string, EntryRef>();
   const needEntry = (extId: string, source: Source) => {
     let e = entryCache.get(extId);
     if (!e) {
-      const row = db.prepare('SELECT id, passed FROM entry WHERE ext_id = ?').get(extId) as { id: number; passed: number | null } | undefined;
-      if (!row) throw badInput(`no entry with id "${extId}" in this project (import the entries first)`, { ...source, field: source.field ?? 'entry_id' });
-      e = { id: row.id, passed: row.passed === null ? null : row.passed === 1 };
+      e = store.entries.ref(extId);
+      if (!e) throw badInput(`no entry with id "${extId}" in this project (import the entries first)`, { ...source, field: source.field ?? 'entry_id' });
       entryCache.set(extId, e);
     }
     return e;
   };
 
-  const getLabel = db.prepare('SELECT value FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?');
-  const upsertLabel = db.prepare(
-    `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value,
-       codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
-  );
-  const touched = new Map<string, { entryId: number; annotatorId: number; extId: string; annotator: string }>();
+  const touched = new Map<string, { entry: EntryRef; annotatorId: number; annotator: string }>();
   for (const l of plan.labels) {
     const entry = needEntry(l.extId, l.source);
     const dim = findDimension(codebook, l.dimension);
@@ -259,67 +239,32 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     }
     const annotatorId = annotatorIds.get(l.annotator);
     if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
-    touched.set(`${entry.id}/${annotatorId}`, { entryId: entry.id, annotatorId, extId: l.extId, annotator: l.annotator });
-    const json = JSON.stringify(l.value);
-    const old = getLabel.get(entry.id, annotatorId, dim.id) as { value: string } | undefined;
-    if (old?.value === json) continue;
-    upsertLabel.run(entry.id, annotatorId, dim.id, json, codebook.version, l.updatedAt ?? at);
-    appendEvent(db, {
-      actor,
-      kind: 'label.set',
-      entryId: l.extId,
-      dimension: dim.id,
-      before: old ? { annotator: l.annotator, value: JSON.parse(old.value) } : null,
-      after: { annotator: l.annotator, value: l.value },
-      at,
-    });
-    summary.labels++;
+    touched.set(`${entry.rowId}/${annotatorId}`, { entry, annotatorId, annotator: l.annotator });
+    const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at };
+    if (importLabel(store, { ...write, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt })) summary.labels++;
   }
 
-  const getNote = db.prepare('SELECT text FROM note WHERE entry_id = ? AND annotator_id = ?');
-  const upsertNote = db.prepare(
-    `INSERT INTO note (entry_id, annotator_id, text, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (entry_id, annotator_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-  );
   for (const n of plan.notes) {
     const entry = needEntry(n.extId, n.source);
-    const annotatorId = annotatorIds.get(n.annotator)!;
-    const old = getNote.get(entry.id, annotatorId) as { text: string } | undefined;
-    if (old?.text === n.text) continue;
-    upsertNote.run(entry.id, annotatorId, n.text, at);
-    appendEvent(db, { actor, kind: 'note.set', entryId: n.extId, before: old ? { annotator: n.annotator, text: old.text } : null, after: { annotator: n.annotator, text: n.text }, at });
+    importOwnRecord(store, 'note', { entry, annotator: { id: annotatorIds.get(n.annotator)!, name: n.annotator }, actor, at, value: n.text });
   }
 
   // Imported labels are finished work: submitted, and the annotator is assigned to the entry.
-  const getSubmission = db.prepare('SELECT status FROM submission WHERE entry_id = ? AND annotator_id = ?');
-  const upsertSubmission = db.prepare(
-    `INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'submitted', ?)
-     ON CONFLICT (entry_id, annotator_id) DO UPDATE SET status = 'submitted', updated_at = excluded.updated_at`,
-  );
-  const assign = db.prepare('INSERT OR IGNORE INTO assignment (entry_id, annotator_id) VALUES (?, ?)');
   for (const t of touched.values()) {
     // Only people who label get an assignment; reference and adjudicator labels are not a queue.
-    if (roles.get(t.annotator) === 'annotator' && assign.run(t.entryId, t.annotatorId).changes)
-      appendEvent(db, { actor, kind: 'assignment.create', entryId: t.extId, before: null, after: { annotator: t.annotator }, at });
-    const old = getSubmission.get(t.entryId, t.annotatorId) as { status: string } | undefined;
-    if (old?.status === 'submitted') continue;
-    upsertSubmission.run(t.entryId, t.annotatorId, at);
-    appendEvent(db, { actor, kind: 'submission.set', entryId: t.extId, before: old ? { annotator: t.annotator, status: old.status } : null, after: { annotator: t.annotator, status: 'submitted' }, at });
+    if (roles.get(t.annotator) === 'annotator' && store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
+      store.events.append({ actor, kind: 'assignment.create', entryId: t.entry.id, before: null, after: { annotator: t.annotator }, at });
+    importOwnRecord(store, 'submission', { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' });
   }
 
-  const getResult = db.prepare('SELECT passed, tests_passed, tests_total FROM model_result WHERE entry_id = ? AND model = ?');
-  const upsertResult = db.prepare(
-    `INSERT INTO model_result (entry_id, model, passed, tests_passed, tests_total) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (entry_id, model) DO UPDATE SET passed = excluded.passed, tests_passed = excluded.tests_passed, tests_total = excluded.tests_total`,
-  );
   for (const r of plan.modelResults) {
     const entry = needEntry(r.extId, r.source);
-    const old = getResult.get(entry.id, r.model) as { passed: number; tests_passed: number | null; tests_total: number | null } | undefined;
+    const old = store.modelResults.get(entry.rowId, r.model);
     const after = { model: r.model, passed: r.passed, testsPassed: r.testsPassed, testsTotal: r.testsTotal };
     if (old && old.passed === (r.passed ? 1 : 0) && old.tests_passed === r.testsPassed && old.tests_total === r.testsTotal) continue;
-    upsertResult.run(entry.id, r.model, r.passed ? 1 : 0, r.testsPassed, r.testsTotal);
+    store.modelResults.upsert(entry.rowId, r.model, r.passed, r.testsPassed, r.testsTotal);
     const before = old ? { model: r.model, passed: old.passed === 1, testsPassed: old.tests_passed, testsTotal: old.tests_total } : null;
-    appendEvent(db, { actor, kind: 'model-result.set', entryId: r.extId, before, after, at });
+    store.events.append({ actor, kind: 'model-result.set', entryId: r.extId, before, after, at });
     summary.modelResults++;
   }
   summary.groups = groupWarnings(summary.warnings);

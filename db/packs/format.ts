@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { LabelValue } from '../../shared/codebook/index.ts';
 import { badInput } from '../../shared/errors.ts';
+import { compareIds } from '../../shared/ids.ts';
 
 /**
  * The annotation pack (formats section 7): one annotator's labels, notes and submissions with
@@ -98,10 +99,10 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-/** The pack's bytes: records sorted by entry then dimension, keys sorted, two-space indent. */
+/** The pack's bytes: records sorted by entry (natural order of ids) then dimension, keys sorted, two-space indent. */
 export function serializePack(pack: Pack): string {
   const byEntry = <T extends { entry: string }>(xs: T[], more: (x: T) => string = () => '') =>
-    [...xs].sort((a, b) => compareText(a.entry, b.entry) || compareText(more(a), more(b)));
+    [...xs].sort((a, b) => compareIds(a.entry, b.entry) || compareText(more(a), more(b)));
   const sorted: Pack = {
     ...pack,
     labels: byEntry(pack.labels, (l) => l.dimension),

@@ -6,6 +6,7 @@ import { exportPack } from './export.ts';
 import { compareText, entriesFingerprint, stableJson, type Pack } from './format.ts';
 import { importPacks, type PackSource } from './merge.ts';
 import { dumpAll, dumpWork, makeProject } from './testing.ts';
+import { appCall } from '../../test/helpers/service.ts';
 
 /** Merge properties on random packs: idempotent, independent of order, nothing lost. */
 
@@ -148,9 +149,9 @@ describe('merging packs', () => {
 describe('a cleared label', () => {
   it('does not come back when an older pack that still has it is merged later', () => {
     const s = makeProject(':memory:', { entries: ['e1'], annotators: ['ana'] });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     const old = exportPack(s.db, { annotator: 'ana' }).text;
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: null });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: null });
     const cleared = exportPack(s.db, { annotator: 'ana' }).text;
     expect(JSON.parse(cleared).labels).toEqual([expect.objectContaining({ entry: 'e1', dimension: 'stage', value: null })]);
 
@@ -162,7 +163,7 @@ describe('a cleared label', () => {
       db.close();
     }
     // Setting it again after the clear wins over the tombstone.
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });
     const db = freshDb();
     importPacks(db, [{ name: 'c', text: cleared }, { name: 'n', text: exportPack(s.db, { annotator: 'ana' }).text }]);
     expect(db.prepare('SELECT value FROM label').all()).toEqual([{ value: '"inference"' }]);
@@ -171,14 +172,14 @@ describe('a cleared label', () => {
 
   it('keeps the newer of a local label and a packed one, and logs what it replaced', async () => {
     const s = makeProject(':memory:', { entries: ['e1'], annotators: ['ana'] });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     const pack = JSON.parse(exportPack(s.db, { annotator: 'ana' }).text) as Pack;
     const newer = { ...pack, labels: pack.labels.map((l) => ({ ...l, value: 'inference', updatedAt: '2999-01-01T00:00:00.000Z' })) };
     const older = { ...pack, labels: pack.labels.map((l) => ({ ...l, value: 'evaluation-metrics', updatedAt: '2000-01-01T00:00:00.000Z' })) };
     expect(importPacks(s.db, [{ name: 'older', text: JSON.stringify(older) }]).changed).toBe(false);
     const r = importPacks(s.db, [{ name: 'newer', text: JSON.stringify(newer) }]);
     expect(r).toMatchObject({ labelsSet: 1, changed: true, backup: null });
-    expect((await s['entries.get']({ annotator: 'ana', id: 'e1' })).labels).toEqual({ stage: 'inference' });
+    expect((await appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' })).labels).toEqual({ stage: 'inference' });
     const ev = s.db.prepare("SELECT actor, kind, before, after FROM event WHERE kind IN ('label.set', 'pack.merge') ORDER BY id DESC LIMIT 2").all();
     expect(ev).toEqual([
       { actor: 'ana', kind: 'pack.merge', before: null, after: expect.stringContaining('"pack":"newer"') },

@@ -1,11 +1,12 @@
 import { canonicalLabelValue, dimensionApplies, isEmptyValue, type Codebook, type LabelValue } from '../../shared/codebook/index.ts';
 import { conflictReason } from '../../shared/consensus/consensus.ts';
 import { badInput } from '../../shared/errors.ts';
-import { backupDatabase, type BackupInfo } from '../backup.ts';
+import { compareIds } from '../../shared/ids.ts';
+import { backupDatabase } from '../backup.ts';
 import { now, type Db } from '../database.ts';
-import { appendEvent } from '../events.ts';
-import { readCodebook } from '../service.ts';
-import { canonicalTime, codebookMismatch, compareText, parsePack, stableJson, type Pack } from './format.ts';
+import { openStore } from '../data/index.ts';
+import { labelRegister, mergeLabel, mergeOwnRecord, sameRegister, storedLabel, storedOwn, wins, type LabelPayload, type Register } from '../labels.ts';
+import { codebookMismatch, compareText, parsePack, stableJson, type Pack } from './format.ts';
 import { projectIdentity } from './schema.ts';
 import type { PackImportSummary } from '../../shared/types.ts';
 export type { PackImportSummary };
@@ -13,10 +14,9 @@ export type { PackImportSummary };
 
 /**
  * Merging packs. Each (entry, annotator, dimension) label, each note and each submission is a
- * register that keeps the greatest (time, payload) it has seen: the newer write wins, a tie on
- * time goes to the greater payload JSON, and a cleared label is a payload like any other. Taking
- * a maximum is idempotent, commutative and associative, so packs merged in any order, any number
- * of times, leave the same tables.
+ * register (db/labels.ts) that keeps the greatest (time, payload) it has seen: the newer write
+ * wins, a tie on time goes to the greater payload JSON, and a cleared label is a payload like any
+ * other. Packs merged in any order, any number of times, leave the same tables.
  */
 export interface PackSource {
   /** The pack's text. */
@@ -24,29 +24,6 @@ export interface PackSource {
   /** Its file name, for messages. */
   name: string;
 }
-
-interface Register<P> {
-  at: string;
-  payload: P;
-  /** Total order on payloads for ties on time. */
-  rank: string;
-}
-
-function wins<P>(a: Register<P>, b: Register<P> | undefined): boolean {
-  if (!b) return true;
-  return (compareText(a.at, b.at) || compareText(a.rank, b.rank)) > 0;
-}
-
-function same<P>(a: Register<P> | undefined, b: Register<P> | undefined): boolean {
-  return !!a && !!b && a.at === b.at && a.rank === b.rank;
-}
-
-type LabelPayload = { value: LabelValue | null; codebookVersion: string };
-const labelRegister = (at: string, value: LabelValue | null, codebookVersion: string): Register<LabelPayload> => ({
-  at,
-  payload: { value, codebookVersion },
-  rank: stableJson([value, codebookVersion]),
-});
 
 interface EntryInfo {
   id: number;
@@ -68,7 +45,7 @@ function checkPack(pack: Pack, name: string, project: { uid: string; name: strin
   if (cb) problems.push(cb);
   const unknown: string[] = [];
   const changed: string[] = [];
-  for (const id of Object.keys(pack.entries.contentHashes).sort(compareText)) {
+  for (const id of Object.keys(pack.entries.contentHashes).sort(compareIds)) {
     const e = entries.get(id);
     if (!e) unknown.push(id);
     else if (e.hash !== pack.entries.contentHashes[id]) changed.push(id);
@@ -128,11 +105,11 @@ function refuseNewConflicts(
  */
 export function importPacks(db: Db, sources: PackSource[], opts: { backup?: boolean } = {}): PackImportSummary {
   if (!sources.length) throw badInput('no pack to import');
+  const store = openStore(db);
   const project = projectIdentity(db);
-  const codebook = readCodebook(db);
+  const codebook = store.project.codebook();
   const entries = new Map<string, EntryInfo>();
-  for (const r of db.prepare('SELECT id, ext_id, content_hash, passed FROM entry').all() as { id: number; ext_id: string; content_hash: string; passed: number | null }[])
-    entries.set(r.ext_id, { id: r.id, hash: r.content_hash, passed: r.passed === null ? null : r.passed === 1 });
+  for (const r of store.entries.hashes()) entries.set(r.id, { id: r.rowId, hash: r.hash, passed: r.passed });
 
   const packs = sources.map((s) => {
     const pack = parsePack(s.text, s.name);
@@ -143,7 +120,7 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   // Annotators: the database's spelling when it knows the name (case-insensitive, as SQLite's
   // NOCASE), else the smallest spelling among the packs, so the order of packs cannot matter.
   const knownAnnotators = new Map<string, { id: number; name: string }>();
-  for (const r of db.prepare('SELECT id, name FROM annotator').all() as { id: number; name: string }[]) knownAnnotators.set(asciiLower(r.name), r);
+  for (const r of store.annotators.all()) knownAnnotators.set(asciiLower(r.name), { id: r.id, name: r.name });
   const newAnnotators = new Map<string, string>();
   for (const { pack } of packs) {
     const k = asciiLower(pack.annotator);
@@ -154,12 +131,6 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   const annotatorName = (raw: string) => knownAnnotators.get(asciiLower(raw))?.name ?? newAnnotators.get(asciiLower(raw))!;
 
   // Current state of every register a pack touches, then the greatest of all.
-  const q = {
-    label: db.prepare('SELECT value, codebook_version AS cv, updated_at AS at FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?'),
-    cleared: db.prepare('SELECT codebook_version AS cv, cleared_at AS at FROM label_clear WHERE entry_id = ? AND annotator_id = ? AND dimension = ?'),
-    note: db.prepare('SELECT text, updated_at AS at FROM note WHERE entry_id = ? AND annotator_id = ?'),
-    submission: db.prepare('SELECT status, updated_at AS at FROM submission WHERE entry_id = ? AND annotator_id = ?'),
-  };
   const annotatorId = (name: string) => knownAnnotators.get(asciiLower(name))?.id;
   type Key = { annotator: string; entry: string; dimension?: string };
   const labelPlan = new Map<string, { key: Key; current?: Register<LabelPayload>; best?: Register<LabelPayload>; from?: string }>();
@@ -180,37 +151,26 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   for (const { source, pack, labels } of packs) {
     const annotator = annotatorName(pack.annotator);
     pack.labels.forEach((l, i) => {
-      const s = slot(labelPlan, { annotator, entry: l.entry, dimension: l.dimension }, (eid, aid) => {
-        const row = q.label.get(eid, aid, l.dimension) as { value: string; cv: string; at: string } | undefined;
-        if (row) return labelRegister(canonicalTime(row.at), JSON.parse(row.value) as LabelValue, row.cv);
-        const gone = q.cleared.get(eid, aid, l.dimension) as { cv: string; at: string } | undefined;
-        return gone ? labelRegister(canonicalTime(gone.at), null, gone.cv) : undefined;
-      });
+      const s = slot(labelPlan, { annotator, entry: l.entry, dimension: l.dimension }, (eid, aid) => storedLabel(store, eid, aid, l.dimension));
       if (wins(labels[i], s.best)) {
         s.best = labels[i];
         s.from = source.name;
       }
     });
     for (const n of pack.notes) {
-      const s = slot(notePlan, { annotator, entry: n.entry }, (eid, aid) => {
-        const row = q.note.get(eid, aid) as { text: string; at: string } | undefined;
-        return row ? { at: canonicalTime(row.at), payload: row.text, rank: row.text } : undefined;
-      });
+      const s = slot(notePlan, { annotator, entry: n.entry }, (eid, aid) => storedOwn(store, 'note', eid, aid));
       const r = { at: n.updatedAt, payload: n.text, rank: n.text };
       if (wins(r, s.best)) s.best = r;
     }
     for (const sub of pack.submissions) {
-      const s = slot(subPlan, { annotator, entry: sub.entry }, (eid, aid) => {
-        const row = q.submission.get(eid, aid) as { status: string; at: string } | undefined;
-        return row ? { at: canonicalTime(row.at), payload: row.status, rank: row.status } : undefined;
-      });
+      const s = slot(subPlan, { annotator, entry: sub.entry }, (eid, aid) => storedOwn(store, 'submission', eid, aid));
       const r = { at: sub.updatedAt, payload: sub.status, rank: sub.status };
       if (wins(r, s.best)) s.best = r;
     }
   }
 
   const changes = <T extends { current?: Register<unknown>; best?: Register<unknown> }>(plan: Map<string, T>) =>
-    [...plan.values()].filter((s) => !same(s.best, s.current));
+    [...plan.values()].filter((s) => !sameRegister(s.best, s.current));
   const labelChanges = changes(labelPlan);
   const noteChanges = changes(notePlan);
   const subChanges = changes(subPlan);
@@ -239,64 +199,36 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
 
   if (opts.backup !== false && !db.memory) summary.backup = backupDatabase(db, 'pack-import');
 
-  db.transaction(() => {
+  store.transaction(() => {
     const at = now();
     for (const name of summary.annotatorsCreated) {
-      const r = db.prepare("INSERT INTO annotator (name, role, created_at) VALUES (?, 'annotator', ?)").run(name, at);
-      knownAnnotators.set(asciiLower(name), { id: Number(r.lastInsertRowid), name });
-      appendEvent(db, { actor: name, kind: 'annotator.create', after: { name, role: 'annotator' }, at });
+      knownAnnotators.set(asciiLower(name), { id: store.annotators.insert(name, 'annotator', at), name });
+      store.events.append({ actor: name, kind: 'annotator.create', after: { name, role: 'annotator' }, at });
     }
-    const ids = (k: Key) => ({ eid: entries.get(k.entry)!.id, aid: annotatorId(k.annotator)! });
-    const upsertLabel = db.prepare(
-      `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
-    );
-    const deleteLabel = db.prepare('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?');
-    // The delete trigger stamps the tombstone with the merge time; the pack's time replaces it.
-    const putTombstone = db.prepare('INSERT OR REPLACE INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at) VALUES (?, ?, ?, ?, ?)');
+    const target = (k: Key) => ({ entry: { rowId: entries.get(k.entry)!.id, id: k.entry }, annotator: { id: annotatorId(k.annotator)!, name: k.annotator }, at });
     for (const s of labelChanges) {
-      const { eid, aid } = ids(s.key);
-      const best = s.best!;
-      const before = s.current?.payload.value ?? null;
-      const after = best.payload.value;
-      if (after === null) {
-        deleteLabel.run(eid, aid, s.key.dimension);
-        putTombstone.run(eid, aid, s.key.dimension, best.payload.codebookVersion, best.at);
-      } else upsertLabel.run(eid, aid, s.key.dimension, JSON.stringify(after), best.payload.codebookVersion, best.at);
-      if (stableJson(before) === stableJson(after)) summary.retimed++;
-      else {
-        if (after === null) summary.labelsCleared++;
-        else summary.labelsSet++;
-        appendEvent(db, { actor: s.key.annotator, kind: 'label.set', entryId: s.key.entry, dimension: s.key.dimension, before, after, at });
-      }
+      const outcome = mergeLabel(store, { ...target(s.key), dimension: s.key.dimension!, current: s.current, best: s.best! });
+      if (outcome === 'retimed') summary.retimed++;
+      else if (outcome === 'cleared') summary.labelsCleared++;
+      else summary.labelsSet++;
     }
     // Notes and submission statuses merge alike: one text per entry and annotator, newest wins.
     const records = [
-      { changes: noteChanges, table: 'note', column: 'text', kind: 'note.set', empty: '', counter: 'notesSet' },
-      { changes: subChanges, table: 'submission', column: 'status', kind: 'submission.set', empty: 'todo', counter: 'submissionsSet' },
+      { changes: noteChanges, table: 'note', counter: 'notesSet' },
+      { changes: subChanges, table: 'submission', counter: 'submissionsSet' },
     ] as const;
-    for (const { changes, table, column, kind, empty, counter } of records) {
-      const upsert = db.prepare(
-        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
-      );
+    for (const { changes, table, counter } of records)
       for (const s of changes) {
-        const { eid, aid } = ids(s.key);
-        upsert.run(eid, aid, s.best!.payload, s.best!.at);
-        if (s.current?.payload === s.best!.payload) summary.retimed++;
-        else {
-          summary[counter]++;
-          appendEvent(db, { actor: s.key.annotator, kind, entryId: s.key.entry, before: s.current?.payload ?? empty, after: s.best!.payload, at });
-        }
+        if (mergeOwnRecord(store, table, { ...target(s.key), current: s.current, best: s.best! }) === 'retimed') summary.retimed++;
+        else summary[counter]++;
       }
-    }
     for (const p of summary.packs)
-      appendEvent(db, {
+      store.events.append({
         actor: p.annotator,
         kind: 'pack.merge',
         after: { pack: p.name, labels: p.labels, notes: p.notes, submissions: p.submissions, backup: summary.backup?.name ?? null },
         at,
       });
-  })();
+  });
   return summary;
 }

@@ -8,6 +8,7 @@ import { exportPack } from './export.ts';
 import { entriesFingerprint, type Pack } from './format.ts';
 import { importPacks, type PackSource } from './merge.ts';
 import { addEntry, dumpAll, makeProject } from './testing.ts';
+import { appCall } from '../../test/helpers/service.ts';
 
 /** Every way a pack is refused: exit 2 in the CLI, a message saying what differs, nothing changed. */
 
@@ -16,9 +17,9 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'concord-refuse-'));
   const s = makeProject(join(dir, 'ana.db'), { entries: ['e1', 'e2', 'e3'], annotators: ['ana'] });
-  s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
-  s['labels.set']({ annotator: 'ana', entryId: 'e2', dimension: 'bug', value: ['misinterpretation'] });
-  s['labels.set']({ annotator: 'ana', entryId: 'e3', dimension: 'task', value: 'regression' });
+  appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+  appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'bug', value: ['misinterpretation'] });
+  appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e3', dimension: 'task', value: 'regression' });
   good = exportPack(s.db, { annotator: 'ana' }).text;
   s.close();
 });
@@ -27,7 +28,7 @@ let n = 0;
 /** A lead database that already holds some work, so "unchanged" means something. */
 function target(opts: { uid?: string; entries?: string[] } = {}) {
   const s = makeProject(join(dir, `target-${n++}.db`), { entries: opts.entries ?? ['e1', 'e2', 'e3'], annotators: ['ben'], uid: opts.uid });
-  s['labels.set']({ annotator: 'ben', entryId: opts.entries?.[0] ?? 'e1', dimension: 'stage', value: 'inference' });
+  appCall(s, 'labels.set', { annotator: 'ben', entryId: opts.entries?.[0] ?? 'e1', dimension: 'stage', value: 'inference' });
   return s;
 }
 

@@ -11,6 +11,7 @@ import { exportPack } from './export.ts';
 import { importPacks } from './merge.ts';
 import { writeStarter } from './starter.ts';
 import { dumpAll, dumpWork, makeProject } from './testing.ts';
+import { appCall } from '../../test/helpers/service.ts';
 
 /**
  * The offline round trip, at service level: the lead assigns and hands out starter files, two
@@ -31,21 +32,21 @@ describe('two annotators label offline and are merged', () => {
       expect(r.entries).toBe(6);
       starters[who] = createService(openDatabase(join(dir, `${who}.db`)));
       // Blind: a starter holds no one else.
-      expect(starters[who]['project.annotators']({})).toEqual([{ name: who, role: 'annotator' }]);
+      expect(appCall(starters[who], 'project.annotators', {})).toEqual([{ name: who, role: 'annotator' }]);
       expect(assignedEntryIds(starters[who].db, who)?.size).toBe(6);
     }
     lead.close();
 
     const stages = ['training', 'inference', 'evaluation-metrics', 'model-construction', 'training', 'inference'];
     entries.forEach((e, i) => {
-      starters.ana['labels.set']({ annotator: 'ana', entryId: e, dimension: 'stage', value: stages[i] });
+      appCall(starters.ana, 'labels.set', { annotator: 'ana', entryId: e, dimension: 'stage', value: stages[i] });
       // Ben disagrees on the last entry only.
-      starters.ben['labels.set']({ annotator: 'ben', entryId: e, dimension: 'stage', value: i === 5 ? 'training' : stages[i] });
-      starters.ana['labels.setStatus']({ annotator: 'ana', entryId: e, status: 'submitted' });
+      appCall(starters.ben, 'labels.set', { annotator: 'ben', entryId: e, dimension: 'stage', value: i === 5 ? 'training' : stages[i] });
+      appCall(starters.ana, 'labels.setStatus', { annotator: 'ana', entryId: e, status: 'submitted' });
     });
-    starters.ana['labels.set']({ annotator: 'ana', entryId: 'e01', dimension: 'task', value: 'classification' });
-    starters.ana['labels.set']({ annotator: 'ana', entryId: 'e01', dimension: 'task', value: null });
-    starters.ben['labels.setNote']({ annotator: 'ben', entryId: 'e02', text: 'unsure about the stage' });
+    appCall(starters.ana, 'labels.set', { annotator: 'ana', entryId: 'e01', dimension: 'task', value: 'classification' });
+    appCall(starters.ana, 'labels.set', { annotator: 'ana', entryId: 'e01', dimension: 'task', value: null });
+    appCall(starters.ben, 'labels.setNote', { annotator: 'ben', entryId: 'e02', text: 'unsure about the stage' });
 
     const packs = Object.fromEntries(
       Object.entries(starters).map(([who, s]) => {

@@ -12,6 +12,7 @@ import { importPacks } from './merge.ts';
 import { projectIdentity } from './schema.ts';
 import { writeStarter } from './starter.ts';
 import { makeProject } from './testing.ts';
+import { appCall } from '../../test/helpers/service.ts';
 
 describe('starter files', () => {
   it('carry the project, the codebook, the assigned entries and only that annotator', async () => {
@@ -19,19 +20,19 @@ describe('starter files', () => {
     const lead = makeProject(join(dir, 'lead.db'), { entries: ['e1', 'e2', 'e3'], annotators: ['ana', 'ben'], uid: 'lead-uid' });
     setAssignments(lead.db, { entryIds: ['e1', 'e2'], annotators: ['ana', 'ben'] });
     setAssignments(lead.db, { entryIds: ['e3'], annotators: ['ben'] });
-    lead['labels.set']({ annotator: 'ben', entryId: 'e1', dimension: 'stage', value: 'training' });
-    lead['labels.setNote']({ annotator: 'ben', entryId: 'e1', text: 'ben only' });
-    lead['labels.set']({ annotator: 'ana', entryId: 'e2', dimension: 'task', value: 'regression' });
-    lead['labels.set']({ annotator: 'ana', entryId: 'e2', dimension: 'stage', value: 'training' });
-    lead['labels.set']({ annotator: 'ana', entryId: 'e2', dimension: 'stage', value: null });
+    appCall(lead, 'labels.set', { annotator: 'ben', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(lead, 'labels.setNote', { annotator: 'ben', entryId: 'e1', text: 'ben only' });
+    appCall(lead, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'task', value: 'regression' });
+    appCall(lead, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'stage', value: 'training' });
+    appCall(lead, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'stage', value: null });
 
     const out = join(dir, 'ana.db');
     expect(writeStarter(lead.db, { annotator: 'ana', out })).toEqual({ file: out, annotator: 'ana', entries: 2, labels: 1 });
     const s = createService(openDatabase(out));
     expect(projectIdentity(s.db)).toEqual({ uid: 'lead-uid', name: 'Deep-Bench study' });
-    expect(s['project.codebook']({})).toEqual(deepBenchCodebook);
-    expect((await s['entries.list']({ annotator: 'ana' })).map((e) => e.id)).toEqual(['e1', 'e2']);
-    expect(s['project.annotators']({})).toEqual([{ name: 'ana', role: 'annotator' }]);
+    expect(appCall(s, 'project.codebook', {})).toEqual(deepBenchCodebook);
+    expect((await appCall(s, 'entries.list', { annotator: 'ana' })).map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect(appCall(s, 'project.annotators', {})).toEqual([{ name: 'ana', role: 'annotator' }]);
     const text = JSON.stringify(s.db.prepare('SELECT * FROM event').all()) + JSON.stringify(s.db.prepare('SELECT * FROM note').all());
     expect(text).not.toContain('ben');
     // Ana's own work, her cleared label included, goes out and comes back unchanged.
@@ -73,16 +74,16 @@ describe('migration 002-packs', () => {
 
     const s = createService(again);
     s.db.prepare("INSERT INTO entry (ext_id, created_at, updated_at) VALUES ('e1', 'x', 'x')").run();
-    s['project.addAnnotator']({ name: 'ana' });
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'project.addAnnotator', { name: 'ana' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     const t0 = new Date().toISOString();
-    s['labels.set']({ annotator: 'ana', entryId: 'e1', dimension: 'stage', value: null });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: null });
     const tomb = s.db.prepare('SELECT dimension, codebook_version, cleared_at FROM label_clear').get() as { cleared_at: string };
     expect(tomb).toMatchObject({ dimension: 'stage', codebook_version: '1.0.0' });
     expect(tomb.cleared_at >= t0.slice(0, 19)).toBe(true);
     expect(tomb.cleared_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     // Undo puts the label back and removes the tombstone; deleting the entry leaves nothing behind.
-    s['labels.undo']({ annotator: 'ana' });
+    appCall(s, 'labels.undo', { annotator: 'ana' });
     expect(s.db.prepare('SELECT COUNT(*) AS n FROM label_clear').get()).toEqual({ n: 0 });
     s.db.prepare("DELETE FROM entry WHERE ext_id = 'e1'").run();
     expect(s.db.prepare('SELECT (SELECT COUNT(*) FROM label) + (SELECT COUNT(*) FROM label_clear) AS n').get()).toEqual({ n: 0 });

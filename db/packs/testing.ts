@@ -1,6 +1,7 @@
 import { openDatabase } from '../database.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import type { Db } from '../database.ts';
+import { FILE_OWNER } from '../../shared/door.ts';
 import { contentHash, createService, ensureProject, type Service } from '../service.ts';
 
 /** Test helpers: a project with the pack schema, a fixed uid and a few entries. */
@@ -19,7 +20,7 @@ export function makeProject(file: string, opts: { entries?: string[]; annotators
   db.prepare('UPDATE project SET uid = ?').run(opts.uid ?? TEST_UID);
   for (const e of opts.entries ?? []) addEntry(db, e);
   const s = createService(db);
-  for (const a of opts.annotators ?? []) s['project.addAnnotator']({ name: a });
+  for (const a of opts.annotators ?? []) s.call('project.addAnnotator', { name: a }, FILE_OWNER);
   return s;
 }
 

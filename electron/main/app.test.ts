@@ -7,13 +7,14 @@ vi.mock('electron', async () => {
   return { default: e, ...e };
 });
 
-import { methodNames, type ApiHandlers } from '../../shared/api.ts';
+import { methodNames, type SyncApiHandlers } from '../../shared/api.ts';
+import { openDoor } from '../../shared/door.ts';
 import { startApp, type OpenProject, type Service } from './app.ts';
 import { fakeElectron, FakeBrowserWindow, ipcEvent, type FakeElectron } from '../../test/helpers/fake-electron.ts';
 
 function fakeService(): Service {
-  const s = Object.fromEntries(methodNames.map((m) => [m, vi.fn(() => ({ method: m }))])) as unknown as ApiHandlers;
-  return Object.assign(s, { close: vi.fn() });
+  const handlers = Object.fromEntries(methodNames.map((m) => [m, vi.fn(() => ({ method: m }))])) as unknown as SyncApiHandlers;
+  return Object.assign(openDoor(handlers, () => 'adjudicator'), { close: vi.fn() });
 }
 
 let e: FakeElectron;

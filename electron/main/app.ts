@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type electron from 'electron';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
-import type { ApiHandlers } from '../../shared/api.ts';
+import type { ApiDoor } from '../../shared/door.ts';
 import { formatError } from '../../shared/errors.ts';
 import { bindIpc, dialogPicker } from './ipc.ts';
 import { resolveLaunch, trustedSender, type Launch } from './launch.ts';
@@ -10,7 +10,7 @@ import { serveRenderer } from './protocol.ts';
 import { createMainWindow } from './window.ts';
 
 /** What db/project.ts provides: the API on one SQLite file. */
-export type Service = ApiHandlers & { close(): void };
+export type Service = ApiDoor & { close(): void };
 export type OpenProject = (
   file: string,
   opts?: { nativeBinding?: string; seedDemo?: boolean; demoDir?: string },

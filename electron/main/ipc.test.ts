@@ -1,14 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
-import { methodNames, type ApiHandlers } from '../../shared/api.ts';
+import { methodNames, type SyncApiHandlers } from '../../shared/api.ts';
+import { openDoor } from '../../shared/door.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { bindIpc, callMethod, dialogPicker } from './ipc.ts';
 import { fakeElectron, ipcEvent } from '../../test/helpers/fake-electron.ts';
 
 const OURS = 'concord://app/index.html';
 
-function setup(service: Partial<ApiHandlers> = {}) {
+/** The real door around stand-in handlers (nobody here is a lead). */
+const doorOf = (handlers: Partial<SyncApiHandlers>) => openDoor(handlers as SyncApiHandlers, () => undefined);
+
+function setup(service: Partial<SyncApiHandlers> = {}) {
   const e = fakeElectron();
-  const openService = vi.fn(async () => service as ApiHandlers);
+  const openService = vi.fn(async () => doorOf(service));
   const pickPath = vi.fn(async () => '/picked');
   const unbind = bindIpc({ ipcMain: e.ipcMain, service: openService, isTrustedSender: (url) => url === OURS, pickPath });
   const send = (channel: string, url: string | null, arg: unknown) => {
@@ -63,7 +67,7 @@ describe('IPC binding', () => {
 
   it('carries the code and location of a service error', async () => {
     const err = new ConcordError('not-found', 'no entry "x"', { field: 'id' });
-    const r = await callMethod(async () => ({ 'entries.get': () => { throw err; } }) as unknown as ApiHandlers, 'entries.get', { annotator: 'Ada', id: 'x' });
+    const r = await callMethod(async () => doorOf({ 'entries.get': () => { throw err; } }), 'entries.get', { annotator: 'Ada', id: 'x' });
     expect(r).toEqual({ ok: false, error: { code: 'not-found', message: 'no entry "x"', where: { field: 'id' } } });
   });
 

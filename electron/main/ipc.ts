@@ -1,6 +1,7 @@
 import type { Dialog, IpcMain, IpcMainInvokeEvent, OpenDialogOptions, WebContents, BrowserWindow as BrowserWindowType } from 'electron';
-import { methodNames, parseArgs, type ApiHandlers, type MethodName } from '../../shared/api.ts';
+import { methodNames, parseArgs, type MethodName } from '../../shared/api.ts';
 import type { Envelope } from '../../shared/bridge.ts';
+import { callerOfRequest, type ApiDoor, type DoorArgs } from '../../shared/door.ts';
 import { ConcordError, serializeError } from '../../shared/errors.ts';
 import { PICK_PATH_CHANNEL, channelFor } from '../channels.ts';
 
@@ -15,8 +16,8 @@ export type SenderCheck = (frameUrl: string | undefined) => boolean;
 
 export interface IpcDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  /** The project service; a promise because the database opens while the window loads. */
-  service: () => Promise<ApiHandlers>;
+  /** The project service's door; a promise because the database opens while the window loads. */
+  service: () => Promise<ApiDoor>;
   isTrustedSender: SenderCheck;
   /** Shows the native open dialog for the window that asked; resolves to the chosen path or null. */
   pickPath: (event: IpcMainInvokeEvent, options: PickPathOptions) => Promise<string | null>;
@@ -27,13 +28,15 @@ export interface PickPathOptions {
   title?: string;
 }
 
-/** Calls one method: validates the raw arguments first, so the service only sees checked input. */
-export async function callMethod(service: () => Promise<ApiHandlers>, method: MethodName, raw: unknown): Promise<Envelope<unknown>> {
+/**
+ * Calls one method through the service's door, as the request names its caller (`as`). The
+ * arguments are checked here first too, so a malformed message never opens the database.
+ */
+export async function callMethod(service: () => Promise<ApiDoor>, method: MethodName, raw: unknown): Promise<Envelope<unknown>> {
   try {
-    const args = parseArgs(method, raw);
-    const handlers = await service();
-    const handler = handlers[method] as (a: typeof args) => unknown;
-    return { ok: true, result: await handler.call(handlers, args) };
+    parseArgs(method, raw);
+    const door = await service();
+    return { ok: true, result: await door.call(method, raw as DoorArgs<typeof method>, callerOfRequest(raw)) };
   } catch (e) {
     return { ok: false, error: serializeError(e) };
   }

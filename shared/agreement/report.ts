@@ -6,6 +6,10 @@ import { CROSS_CHECK_PACKAGE, CROSS_CHECK_TOLERANCE, figuresAgree, packageNomina
 import { pairwiseAgreement, type PairAgreement } from './pairwise.ts';
 import { codeRatingMatrix, type CodedRatings, type RatingCell } from './ratings.ts';
 import { cellKey, type AlphaInterval, type AlphaResult, type CellUnit, type CoincidenceTable } from './types.ts';
+import { compareIds } from '../ids.ts';
+
+/** Entry ids in their one natural order (shared/ids.ts). */
+export { compareIds };
 
 /** One annotator's label on one entry, as the report reads it. */
 export interface AgreementLabel {
@@ -104,23 +108,6 @@ export interface AgreementReport {
 const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
 /** The package is O(values^2 x units x raters^2); beyond this many steps it would stall the report. */
 const CROSS_CHECK_BUDGET = 5e7;
-
-/** Natural order of entry ids, so "e2" comes before "e10" and the unit order never depends on locale. */
-export function compareIds(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    return x < y ? -1 : 1;
-  }
-  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
-}
 
 /** Puts the codes of known values first, in the given order, and adds the known values nobody used. */
 function orderValues(data: CodedRatings, order: string[]): CodedRatings {

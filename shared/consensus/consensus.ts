@@ -1,5 +1,6 @@
 import type { Dimension } from '../codebook/schema.ts';
 import { canonicalLabelValue, isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import { compareIds } from '../ids.ts';
 
 /**
  * Consensus of one entry on one dimension, from the annotators' own labels. Pure: the database
@@ -206,7 +207,7 @@ export interface QueueItem {
  */
 export function orderQueue(items: QueueItem[]): QueueItem[] {
   return [...items].sort(
-    (a, b) => b.needsDecision - a.needsDecision || b.split - a.split || b.open.length - a.open.length || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0),
+    (a, b) => b.needsDecision - a.needsDecision || b.split - a.split || b.open.length - a.open.length || compareIds(a.entryId, b.entryId),
   );
 }
 

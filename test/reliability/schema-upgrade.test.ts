@@ -9,6 +9,7 @@ import { main } from '../../cli/main.ts';
 import { openDatabase, schemaVersion } from '../../db/database.ts';
 import { migrations } from '../../db/migrations/index.ts';
 import { createService } from '../../db/service.ts';
+import { FILE_OWNER } from '../../shared/door.ts';
 import { repoRoot } from '../helpers/concord-server.ts';
 
 // A project made by the first released schema (fixtures/schema/v1.db, migration 001 only) opens
@@ -85,7 +86,7 @@ describe('a database from the first released schema', () => {
     const db = openDatabase(file);
     try {
       expect(schemaVersion(db)).toBe(Math.max(...migrations.map((m) => m.version)));
-      const info = createService(db)['project.info']({});
+      const info = createService(db).call('project.info', {}, FILE_OWNER);
       expect(info.counts.entries).toBe(before.entry.length);
       expect(info.counts.labels).toBe(before.label.length);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -1,0 +1,59 @@
+import type { Db } from '../database.ts';
+import { annotatorTable } from './annotators.ts';
+import { assignmentTable } from './assignments.ts';
+import { decisionTable } from './decisions.ts';
+import { entryTable } from './entries.ts';
+import { eventLog } from './events.ts';
+import { labelTable } from './labels.ts';
+import { modelResultTable } from './model-results.ts';
+import { projectTable } from './project.ts';
+
+/**
+ * The data layer: one module per table or aggregate, the only code that holds SQL (with
+ * db/database.ts's migrations). A store is built once per connection and kept with it, and each
+ * module's statements are prepared once per connection (statements.ts).
+ */
+export interface Store {
+  readonly db: Db;
+  readonly project: ReturnType<typeof projectTable>;
+  readonly entries: ReturnType<typeof entryTable>;
+  readonly annotators: ReturnType<typeof annotatorTable>;
+  readonly labels: ReturnType<typeof labelTable>;
+  readonly decisions: ReturnType<typeof decisionTable>;
+  readonly events: ReturnType<typeof eventLog>;
+  readonly assignments: ReturnType<typeof assignmentTable>;
+  readonly modelResults: ReturnType<typeof modelResultTable>;
+  /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result. */
+  transaction<T>(fn: () => T): T;
+}
+
+const stores = new WeakMap<Db, Store>();
+
+export function openStore(db: Db): Store {
+  let store = stores.get(db);
+  if (!store) {
+    store = {
+      db,
+      project: projectTable(db),
+      entries: entryTable(db),
+      annotators: annotatorTable(db),
+      labels: labelTable(db),
+      decisions: decisionTable(db),
+      events: eventLog(db),
+      assignments: assignmentTable(db),
+      modelResults: modelResultTable(db),
+      transaction: (fn) => db.transaction(fn)(),
+    };
+    stores.set(db, store);
+  }
+  return store;
+}
+
+export type { AnnotatorRow } from './annotators.ts';
+export type { DecisionRow } from './decisions.ts';
+export type { EntryColumns, EntryRef, EntryRow } from './entries.ts';
+export { toEntry } from './entries.ts';
+export type { EventInput, EventRow, ListEventsOptions } from './events.ts';
+export { DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE } from './events.ts';
+export type { OwnRecord, OwnRows, StoredLabel } from './labels.ts';
+export type { ProjectIdentity, ProjectRow } from './project.ts';

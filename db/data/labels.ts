@@ -1,0 +1,213 @@
+import type { Db } from '../database.ts';
+import { statementsOf } from './statements.ts';
+
+/**
+ * Labels with their notes and submissions: the `label` table, its tombstones (`label_clear`, a
+ * label someone cleared, kept by triggers so it cannot come back in a merge), `note` and
+ * `submission`. Plain reads and writes; the rules about which write happens, which one wins and
+ * what the event log records are db/labels.ts's.
+ */
+
+/** A label as stored: its value as JSON, when it was last written and under which codebook version. */
+export interface StoredLabel {
+  value: string;
+  codebookVersion: string;
+  updatedAt: string;
+}
+
+/** Rows of one annotator as stored, to copy them into a starter file. */
+export interface OwnRows {
+  labels: { entry_id: number; dimension: string; value: string; codebook_version: string; updated_at: string }[];
+  cleared: { entry_id: number; dimension: string; codebook_version: string; cleared_at: string }[];
+  notes: { entry_id: number; text: string; updated_at: string }[];
+  submissions: { entry_id: number; status: string; updated_at: string }[];
+}
+
+/** An own record of an annotator on an entry: the note, or the submission status. */
+export type OwnRecord = 'note' | 'submission';
+const ownColumn = { note: 'text', submission: 'status' } as const;
+
+export function labelTable(db: Db) {
+  const sql = statementsOf(db);
+  return {
+    get(entryRowId: number, annotatorId: number, dimension: string): StoredLabel | undefined {
+      return sql('SELECT value, codebook_version AS codebookVersion, updated_at AS updatedAt FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').get(
+        entryRowId,
+        annotatorId,
+        dimension,
+      ) as StoredLabel | undefined;
+    },
+    upsert(entryRowId: number, annotatorId: number, dimension: string, valueJson: string, codebookVersion: string, at: string): void {
+      sql(
+        `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
+      ).run(entryRowId, annotatorId, dimension, valueJson, codebookVersion, at);
+    },
+    /** Deletes a label; the delete trigger leaves a tombstone stamped with the current time. */
+    delete(entryRowId: number, annotatorId: number, dimension: string): void {
+      sql('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').run(entryRowId, annotatorId, dimension);
+    },
+    /** The tombstone of a cleared label, if any. */
+    cleared(entryRowId: number, annotatorId: number, dimension: string): { codebookVersion: string; clearedAt: string } | undefined {
+      return sql('SELECT codebook_version AS codebookVersion, cleared_at AS clearedAt FROM label_clear WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').get(
+        entryRowId,
+        annotatorId,
+        dimension,
+      ) as { codebookVersion: string; clearedAt: string } | undefined;
+    },
+    /** Sets a tombstone's version and time (a merge keeps the time the pack says the label was cleared). */
+    putCleared(entryRowId: number, annotatorId: number, dimension: string, codebookVersion: string, clearedAt: string): void {
+      sql('INSERT OR REPLACE INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at) VALUES (?, ?, ?, ?, ?)').run(
+        entryRowId,
+        annotatorId,
+        dimension,
+        codebookVersion,
+        clearedAt,
+      );
+    },
+    /** One annotator's labels on one entry. */
+    ofEntry(entryRowId: number, annotatorId: number): { dimension: string; value: string }[] {
+      return sql('SELECT dimension, value FROM label WHERE entry_id = ? AND annotator_id = ?').all(entryRowId, annotatorId) as { dimension: string; value: string }[];
+    },
+    /** One annotator's labels on every entry. */
+    ofAnnotator(annotatorId: number): { entry_id: number; dimension: string; value: string }[] {
+      return sql('SELECT entry_id, dimension, value FROM label WHERE annotator_id = ?').all(annotatorId) as { entry_id: number; dimension: string; value: string }[];
+    },
+    /**
+     * One annotator's labels that count as finished work: submitted, or any when drafts count;
+     * a reference annotator's labels (a published release) are finished as they are.
+     */
+    finishedOf(annotatorId: number, includeDrafts: boolean): { entry_id: number; dimension: string; value: string }[] {
+      return sql(
+        `SELECT l.entry_id, l.dimension, l.value FROM label l
+         JOIN annotator a ON a.id = l.annotator_id
+         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+         WHERE a.id = ? AND (? OR a.role = 'reference' OR s.status = 'submitted')`,
+      ).all(annotatorId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string }[];
+    },
+    /** Every annotator's labels with the annotator's name: submitted ones, or all when drafts count. */
+    forStudy(includeDrafts: boolean): { entry_id: number; dimension: string; value: string; name: string }[] {
+      return sql(
+        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
+         JOIN annotator a ON a.id = l.annotator_id
+         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+         WHERE ? OR s.status = 'submitted'`,
+      ).all(includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+    },
+    /** Every label with its entry, annotator, version and submission status: what agreement selects from. */
+    forAgreement() {
+      return sql(
+        `SELECT e.id AS entryRowId, e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
+                l.value AS value, l.codebook_version AS version, s.status AS status
+           FROM label l
+           JOIN entry e ON e.id = l.entry_id
+           JOIN annotator a ON a.id = l.annotator_id
+           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+          ORDER BY e.id, a.name, l.dimension`,
+      ).all() as {
+        entryRowId: number;
+        entryId: string;
+        passed: number | null;
+        annotator: string;
+        role: string;
+        dimension: string;
+        value: string;
+        version: string;
+        status: string | null;
+      }[];
+    },
+    /** When each annotator last wrote or cleared the label of an entry on a dimension. */
+    timesOn(entryRowId: number, dimension: string): { at: string; name: string }[] {
+      return sql(
+        `SELECT l.updated_at AS at, a.name FROM label l JOIN annotator a ON a.id = l.annotator_id WHERE l.entry_id = ? AND l.dimension = ?
+         UNION ALL
+         SELECT c.cleared_at AS at, a.name FROM label_clear c JOIN annotator a ON a.id = c.annotator_id WHERE c.entry_id = ? AND c.dimension = ?`,
+      ).all(entryRowId, dimension, entryRowId, dimension) as { at: string; name: string }[];
+    },
+    /** One annotator's labels and tombstones with their entries' ids and content hashes (a pack). */
+    packLabels(annotatorId: number) {
+      return sql(
+        `SELECT e.ext_id, e.content_hash, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv
+         FROM label l JOIN entry e ON e.id = l.entry_id WHERE l.annotator_id = ?
+         UNION ALL
+         SELECT e.ext_id, e.content_hash, c.dimension, NULL, c.cleared_at, c.codebook_version
+         FROM label_clear c JOIN entry e ON e.id = c.entry_id WHERE c.annotator_id = ?`,
+      ).all(annotatorId, annotatorId) as { ext_id: string; content_hash: string; dimension: string; value: string | null; at: string; cv: string }[];
+    },
+    packNotes(annotatorId: number) {
+      return sql('SELECT e.ext_id, e.content_hash, n.text, n.updated_at AS at FROM note n JOIN entry e ON e.id = n.entry_id WHERE n.annotator_id = ?').all(annotatorId) as {
+        ext_id: string;
+        content_hash: string;
+        text: string;
+        at: string;
+      }[];
+    },
+    packSubmissions(annotatorId: number) {
+      return sql('SELECT e.ext_id, e.content_hash, s.status, s.updated_at AS at FROM submission s JOIN entry e ON e.id = s.entry_id WHERE s.annotator_id = ?').all(
+        annotatorId,
+      ) as { ext_id: string; content_hash: string; status: 'draft' | 'submitted'; at: string }[];
+    },
+    count(): number {
+      return (sql('SELECT COUNT(*) AS n FROM label').get() as { n: number }).n;
+    },
+
+    /** An annotator's note (text) or submission status on an entry, with its time. */
+    own(table: OwnRecord, entryRowId: number, annotatorId: number): { value: string; at: string } | undefined {
+      return sql(`SELECT ${ownColumn[table]} AS value, updated_at AS at FROM ${table} WHERE entry_id = ? AND annotator_id = ?`).get(entryRowId, annotatorId) as
+        | { value: string; at: string }
+        | undefined;
+    },
+    putOwn(table: OwnRecord, entryRowId: number, annotatorId: number, value: string, at: string): void {
+      const column = ownColumn[table];
+      sql(
+        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
+      ).run(entryRowId, annotatorId, value, at);
+    },
+    /** Marks an entry started (a draft) for its annotator, unless it already has a status. */
+    startDraft(entryRowId: number, annotatorId: number, at: string): void {
+      sql(`INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'draft', ?) ON CONFLICT DO NOTHING`).run(entryRowId, annotatorId, at);
+    },
+    /** Who submitted which entry: "entry row id NUL annotator name". */
+    submittedPairs(): Set<string> {
+      return new Set(
+        (sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
+          (r) => `${r.entry_id}\u0000${r.name}`,
+        ),
+      );
+    },
+
+    /** Everything of one annotator, as stored (a starter file copies it). */
+    ownRows(annotatorId: number): OwnRows {
+      return {
+        labels: sql('SELECT * FROM label WHERE annotator_id = ?').all(annotatorId) as OwnRows['labels'],
+        cleared: sql('SELECT * FROM label_clear WHERE annotator_id = ?').all(annotatorId) as OwnRows['cleared'],
+        notes: sql('SELECT * FROM note WHERE annotator_id = ?').all(annotatorId) as OwnRows['notes'],
+        submissions: sql('SELECT * FROM submission WHERE annotator_id = ?').all(annotatorId) as OwnRows['submissions'],
+      };
+    },
+    /** Writes rows copied from another project file, as they are, for one annotator and re-numbered entries. */
+    insertCopies(rows: OwnRows, annotatorId: number, entryRowId: (sourceRowId: number) => number): void {
+      for (const l of rows.labels)
+        sql('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          entryRowId(l.entry_id),
+          annotatorId,
+          l.dimension,
+          l.value,
+          l.codebook_version,
+          l.updated_at,
+        );
+      for (const c of rows.cleared)
+        sql('INSERT INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at) VALUES (?, ?, ?, ?, ?)').run(
+          entryRowId(c.entry_id),
+          annotatorId,
+          c.dimension,
+          c.codebook_version,
+          c.cleared_at,
+        );
+      for (const n of rows.notes) sql('INSERT INTO note (entry_id, annotator_id, text, updated_at) VALUES (?, ?, ?, ?)').run(entryRowId(n.entry_id), annotatorId, n.text, n.updated_at);
+      for (const s of rows.submissions)
+        sql('INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)').run(entryRowId(s.entry_id), annotatorId, s.status, s.updated_at);
+    },
+  };
+}
