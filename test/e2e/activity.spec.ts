@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import { callApi } from '../helpers/api.ts';
-import { launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { launchChromium, newContext, openPage, reloadWhenIdle } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 
 // The Activity tab shows the event log; a label changed after a decision makes that decision
@@ -61,7 +61,7 @@ describe('activity log and stale decisions in browser mode', () => {
 
       // The lead (an adjudicator) opens the Activity tab: that change at the top, with who and what, in codebook words.
       await page.evaluate(() => localStorage.setItem('concord.annotator', 'lena'));
-      await page.reload();
+      await reloadWhenIdle(page);
       await page.locator('[data-testid=app][data-annotator=lena]').waitFor();
       await page.getByTestId('view-tab-activity').click();
       await page.locator('[data-testid=activity-view][data-ready=true]').waitFor();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../helpers/api.ts';
-import { expectCleanPage, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { expectCleanPage, launchChromium, newContext, openPage, reloadWhenIdle } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { demoFixtures, importSample } from '../helpers/fixtures.ts';
 
@@ -117,7 +117,7 @@ describe('labeling workspace in browser mode', () => {
       expect(stored.labels.bug).toEqual(['misinterpretation::shape-and-dimension-mismatch', 'wrong-input-type::type-mismatch-problem']);
 
       // Reload: still alice, labels still there.
-      await page.reload();
+      await reloadWhenIdle(page);
       await page.locator('[data-testid=workspace][data-annotator=alice]').waitFor();
       await openEntry(page, entryId);
       await expectLabels();

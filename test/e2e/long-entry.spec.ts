@@ -7,7 +7,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
 import { callApi } from '../helpers/api.ts';
-import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage, reloadWhenIdle } from '../helpers/browser.ts';
 import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
 
 // The label and agreement views on code of a real size, at 1440 x 900: a 141-line ground truth,
@@ -161,7 +161,7 @@ describe('the label view on real code at 1440 x 900', () => {
       await page.getByTestId('log-wrap').check();
 
       // The layout is ana's: it survives a reload (whichever entry opens first)...
-      await page.reload();
+      await reloadWhenIdle(page);
       await page.getByTestId('pane-prompt-folded').waitFor();
       await page.getByTestId('queue-unfold').waitFor();
       expect(Math.abs((await widthOf(gt)) - wide)).toBeLessThan(2);

@@ -61,3 +61,12 @@ export async function joinAsLead(page: Page, serverUrl: string, name = 'lead'): 
   await callApi(serverUrl, 'project.addAnnotator', { name, role: 'adjudicator' });
   await page.addInitScript((who) => localStorage.setItem('concord.annotator', who), name);
 }
+
+/**
+ * Reloads once the page has no request in flight: a reload cancels what is still loading, and
+ * the browser reports each cancelled request as failed (ERR_ABORTED), which is the test's doing.
+ */
+export async function reloadWhenIdle(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.reload();
+}
