@@ -1,8 +1,9 @@
-import { parseCodebook } from '../shared/codebook/index.ts';
+import { parseCodebook, type Codebook } from '../shared/codebook/index.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
 import { buildAgreementReport, type AgreementLabel, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
 import { raterRule } from './assignments.ts';
+import { annotatorKinds } from './data/annotator-kinds.ts';
 import type { Db } from './database.ts';
 
 export interface AgreementQuery {
@@ -36,7 +37,20 @@ interface LabelRow {
   dimension: string;
   value: string;
   version: string;
+  updatedAt: string;
   status: string | null;
+}
+
+/** The labels agreement counts, chosen once for every figure computed on them (alpha, coefficients, drift, coders). */
+export interface AgreementSelection {
+  codebook: Codebook;
+  /** The dimension asked for, resolved to its id. */
+  dimension?: string;
+  /** The annotators named, in the order given (default: undefined, every counted annotator). */
+  annotators?: string[];
+  labels: AgreementLabel[];
+  /** What DbAgreementReport['selection'] says, less the raters (the report names them). */
+  selection: Omit<DbAgreementReport['selection'], 'annotators'>;
 }
 
 /**
@@ -47,6 +61,16 @@ interface LabelRow {
  * labels count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreementReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
+  return { ...report, selection: { ...selection, annotators: report.raters } };
+}
+
+/**
+ * The labels agreement counts (see `agreementReport`), with each label's time and codebook
+ * version. Naming a lead, the reference labels or a machine coder in `annotators` counts them.
+ */
+export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): AgreementSelection {
   const project = db.prepare('SELECT codebook_json FROM project WHERE id = 1').get() as { codebook_json: string } | undefined;
   if (!project) throw badInput('this database has no project yet; import entries first');
   const codebook = parseCodebook(JSON.parse(project.codebook_json), 'project codebook');
@@ -69,15 +93,19 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
   };
   const named = query.annotators ? resolve(query.annotators, 'annotators') : undefined;
   const annotators = named?.map((a) => a.name);
-  // Naming a lead or the reference labels is the lead's choice to count them; an annotator named
-  // in `annotators` still counts only where assigned, unless also in `includeUnassigned`.
-  const include = [...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []), ...(named ?? []).filter((a) => a.role !== 'annotator')];
+  // Naming a lead, the reference labels or a machine coder is the lead's choice to count them; an
+  // annotator named in `annotators` still counts only where assigned, unless also in `includeUnassigned`.
+  const machines = new Set(annotatorKinds(db).machines());
+  const include = [
+    ...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []),
+    ...(named ?? []).filter((a) => a.role !== 'annotator' || machines.has(a.name)),
+  ];
   const rule = raterRule(db, { include: include.map((a) => a.name) });
 
   const rows = db
     .prepare(
       `SELECT e.id AS entryRowId, e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
-              l.value AS value, l.codebook_version AS version, s.status AS status
+              l.value AS value, l.codebook_version AS version, l.updated_at AS updatedAt, s.status AS status
          FROM label l
          JOIN entry e ON e.id = l.entry_id
          JOIN annotator a ON a.id = l.annotator_id
@@ -97,7 +125,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
     if (query.codebookVersion !== undefined && r.version !== query.codebookVersion) continue;
     if (dimension !== undefined && r.dimension !== dimension) continue;
     const standing = rule.standing(r.entryRowId, r.annotator);
-    if (r.role === 'annotator' && (standing === 'not-assigned' || standing === 'included')) {
+    if (r.role === 'annotator' && !machines.has(r.annotator) && (standing === 'not-assigned' || standing === 'included')) {
       const u = unassigned.get(r.annotator) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };
       unassigned.set(r.annotator, u);
       u.labels++;
@@ -111,16 +139,25 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
       throw badInput(`the stored label of ${r.annotator} on ${r.entryId} is not JSON`, { field: r.dimension });
     }
     versions.add(r.version);
-    labels.push({ entryId: r.entryId, annotator: r.annotator, dimension: r.dimension, value, passed: r.passed === null ? null : r.passed === 1 });
+    labels.push({
+      entryId: r.entryId,
+      annotator: r.annotator,
+      dimension: r.dimension,
+      value,
+      passed: r.passed === null ? null : r.passed === 1,
+      time: r.updatedAt,
+      codebookVersion: r.version,
+    });
   }
 
-  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
   return {
-    ...report,
+    codebook,
+    dimension,
+    annotators,
+    labels,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
-      annotators: report.raters,
       labels: labels.length,
       codebookVersions: [...versions].sort(),
       byAssignment: rule.byAssignment,

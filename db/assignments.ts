@@ -1,6 +1,7 @@
 import { badInput } from '../shared/errors.ts';
 import { now, type Db } from './database.ts';
 import { appendEvent } from './events.ts';
+import { annotatorKinds } from './data/annotator-kinds.ts';
 import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
 export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
 
@@ -56,8 +57,10 @@ function checkNames(db: Db, names: string[], field: string): { known: Map<string
 export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult {
   const perEntry = args.perEntry ?? 3;
   if (!Number.isInteger(perEntry) || perEntry < 1) throw badInput(`annotators per entry must be a whole number from 1, not ${perEntry}`, { field: 'perEntry' });
+  // Machine coders label nothing in the app: they are assigned only when named.
+  const machines = new Set(annotatorKinds(db).machines());
   const requested =
-    args.annotators ?? (db.prepare("SELECT name FROM annotator WHERE role = 'annotator'").all() as { name: string }[]).map((r) => r.name);
+    args.annotators ?? (db.prepare("SELECT name FROM annotator WHERE role = 'annotator'").all() as { name: string }[]).map((r) => r.name).filter((n) => !machines.has(n));
   const { known, missing } = checkNames(db, requested, 'annotators');
   const chosen = requested.map((n) => n.trim()).sort(byName);
   if (chosen.length < perEntry)
@@ -208,11 +211,13 @@ const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments
  * The rule: an annotator of role `annotator` counts on every entry while the project assigns
  * none; once it assigns entries, only on the entries assigned to them. Anyone can say who they
  * are and label, and that alone must not make them a rater or reopen an adjudicated entry.
- * Leads and reference labels never count. `include` names people the lead counts anyway, on
- * every entry they labelled (agreement's explicit choice; consensus never includes anyone).
+ * Leads, reference labels and machine coders never count. `include` names people (or machine
+ * coders) the lead counts anyway, on every entry they labelled (agreement's explicit choice;
+ * consensus never includes anyone).
  */
 export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): RaterRule {
   const roles = new Map((db.prepare('SELECT name, role FROM annotator').all() as { name: string; role: string }[]).map((r) => [r.name, r.role]));
+  const machines = new Set(annotatorKinds(db).machines());
   const pairs = new Set(
     (db.prepare('SELECT s.entry_id, a.name FROM assignment s JOIN annotator a ON a.id = s.annotator_id').all() as { entry_id: number; name: string }[]).map(
       (r) => `${r.entry_id}\u0000${r.name}`,
@@ -221,7 +226,7 @@ export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): Ra
   const include = new Set(opts.include ?? []);
   const byAssignment = pairs.size > 0;
   const standing = (entryRowId: number, annotator: string): RaterStanding => {
-    if (roles.get(annotator) !== 'annotator') return include.has(annotator) ? 'included' : 'not-a-rater';
+    if (roles.get(annotator) !== 'annotator' || machines.has(annotator)) return include.has(annotator) ? 'included' : 'not-a-rater';
     if (!byAssignment) return 'no-assignments';
     if (pairs.has(`${entryRowId}\u0000${annotator}`)) return 'assigned';
     return include.has(annotator) ? 'included' : 'not-assigned';

@@ -32,6 +32,7 @@ import type {
 import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent, listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
+import { annotatorKinds } from './data/annotator-kinds.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
@@ -190,7 +191,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'project.codebook': () => codebook,
 
-    'project.annotators': (): Annotator[] => db.prepare('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[],
+    'project.annotators': (): Annotator[] => {
+      const kinds = annotatorKinds(db).kinds();
+      return (db.prepare('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[]).map((a) => ({ ...a, kind: kinds.get(a.name) ?? 'human' }));
+    },
 
     'project.addAnnotator': ({ name, role }): Annotator => {
       const existing = q.annotator.get(name) as Annotator | undefined;

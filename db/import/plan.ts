@@ -9,6 +9,7 @@ import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportW
 import type { Db } from '../database.ts';
 import { now } from '../database.ts';
 import { appendEvent } from '../events.ts';
+import { annotatorKinds } from '../data/annotator-kinds.ts';
 
 /** Where a planned change came from, so a refusal in the writing phase can still name it. */
 export interface Source {
@@ -73,10 +74,12 @@ export interface ImportPlan {
   notes: PlannedNote[];
   modelResults: PlannedModelResult[];
   warnings: ImportWarning[];
+  /** Annotators of the file that are machine coders (`--machine`): kind `machine`, no assignments. */
+  machines: Set<string>;
 }
 
 export function emptyPlan(format: ImportFormat, path: string): ImportPlan {
-  return { format, path, files: 0, entries: [], annotators: new Map(), labels: [], notes: [], modelResults: [], warnings: [] };
+  return { format, path, files: 0, entries: [], annotators: new Map(), labels: [], notes: [], modelResults: [], warnings: [], machines: new Set() };
 }
 
 /** Identifies an entry's content for packs and change detection; NUL keeps the fields apart. */
@@ -210,9 +213,17 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   const roles = new Map<string, AnnotatorRole>();
   const getAnnotator = db.prepare('SELECT id, name, role FROM annotator WHERE name = ? COLLATE NOCASE');
   const insertAnnotator = db.prepare('INSERT INTO annotator (name, role, created_at) VALUES (?, ?, ?)');
+  const kinds = annotatorKinds(db);
   for (const [name, role] of plan.annotators) {
+    const machine = plan.machines.has(name);
     const row = getAnnotator.get(name) as { id: number; role: AnnotatorRole } | undefined;
     if (row) {
+      // A person's labels never become a machine's, nor the other way round.
+      const kind = kinds.byName(name)!.kind;
+      if (machine && kind !== 'machine')
+        throw badInput(`"${name}" is a person in this project (${row.role}); a machine coder needs a name of its own`, { file: plan.path, field: 'annotator' });
+      if (!machine && kind === 'machine')
+        throw badInput(`"${name}" is a machine coder in this project: import its labels with --machine ${name}`, { file: plan.path, field: 'annotator' });
       annotatorIds.set(name, row.id);
       roles.set(name, row.role);
       continue;
@@ -220,7 +231,8 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     const r = insertAnnotator.run(name, role, at);
     annotatorIds.set(name, Number(r.lastInsertRowid));
     roles.set(name, role);
-    appendEvent(db, { actor, kind: 'annotator.create', before: null, after: { name, role }, at });
+    if (machine) kinds.setKind(Number(r.lastInsertRowid), 'machine');
+    appendEvent(db, { actor, kind: 'annotator.create', before: null, after: machine ? { name, role, kind: 'machine' } : { name, role }, at });
     summary.annotatorsCreated++;
   }
 
@@ -298,8 +310,8 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   );
   const assign = db.prepare('INSERT OR IGNORE INTO assignment (entry_id, annotator_id) VALUES (?, ?)');
   for (const t of touched.values()) {
-    // Only people who label get an assignment; reference and adjudicator labels are not a queue.
-    if (roles.get(t.annotator) === 'annotator' && assign.run(t.entryId, t.annotatorId).changes)
+    // Only people who label get an assignment; reference, adjudicator and machine labels are not a queue.
+    if (roles.get(t.annotator) === 'annotator' && !plan.machines.has(t.annotator) && assign.run(t.entryId, t.annotatorId).changes)
       appendEvent(db, { actor, kind: 'assignment.create', entryId: t.extId, before: null, after: { annotator: t.annotator }, at });
     const old = getSubmission.get(t.entryId, t.annotatorId) as { status: string } | undefined;
     if (old?.status === 'submitted') continue;
@@ -322,6 +334,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     appendEvent(db, { actor, kind: 'model-result.set', entryId: r.extId, before, after, at });
     summary.modelResults++;
   }
+  if (plan.machines.size) summary.machines = [...plan.machines];
   summary.groups = groupWarnings(summary.warnings);
   summary.unplaced = unplacedValues(summary.warnings);
   return summary;
