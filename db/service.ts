@@ -32,6 +32,7 @@ import type {
 import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent, listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
+import { coefficientReport } from './agreement-figures.ts';
 import { annotatorKinds } from './data/annotator-kinds.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
@@ -346,6 +347,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     ...consensusHandlers(db),
 
     'agreement.report': (query) => agreementReport(db, query),
+    'agreement.coefficients': (query) => coefficientReport(db, query),
 
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DbAgreementReport } from './agreement/report.ts';
+import type { DbCoefficientReport } from './agreement/coefficient-report.ts';
 import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
 import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from './consensus/results.ts';
@@ -80,6 +81,22 @@ export interface EventPage {
  * asking; the service answers them only for an adjudicator. Labelling stays blind.
  */
 const asLead = { as: annotatorName };
+
+/**
+ * Which labels the agreement figures count, and how they are resampled: the same arguments for
+ * the alpha report and every figure beside it, so they always stand on the same labels.
+ */
+const agreementSelection = {
+  ...asLead,
+  dimension: dimensionId.optional(),
+  bootstrap: z.number().int().min(0).max(100_000).optional(),
+  seed: z.number().int().optional(),
+  includeDrafts: z.boolean().optional(),
+  annotators: z.array(annotatorName).max(100).optional(),
+  /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
+  includeUnassigned: z.array(annotatorName).max(100).optional(),
+  codebookVersion: z.string().max(50).optional(),
+};
 
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
@@ -162,19 +179,13 @@ export const api = {
   'exports.render': method<ExportResult>()(exportArgs.render.extend(asLead)),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
-  'agreement.report': method<DbAgreementReport>()(
-    z.object({
-      ...asLead,
-      dimension: dimensionId.optional(),
-      bootstrap: z.number().int().min(0).max(100_000).optional(),
-      seed: z.number().int().optional(),
-      includeDrafts: z.boolean().optional(),
-      annotators: z.array(annotatorName).max(100).optional(),
-      /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
-      includeUnassigned: z.array(annotatorName).max(100).optional(),
-      codebookVersion: z.string().max(50).optional(),
-    }),
-  ),
+  'agreement.report': method<DbAgreementReport>()(z.object(agreementSelection)),
+  /**
+   * Every chance-corrected coefficient (percent, Cohen, Fleiss, Conger, Gwet's AC1/AC2,
+   * Brennan-Prediger, alpha) with its 95% interval, pooled and per dimension, on the labels the
+   * alpha report counts. Its own call: resampling every figure takes seconds.
+   */
+  'agreement.coefficients': method<DbCoefficientReport>()(z.object({ ...agreementSelection, weights: z.enum(['ordinal', 'quadratic', 'linear']).optional() })),
 } as const;
 
 export type Api = typeof api;
@@ -197,6 +208,7 @@ export const leadMethods = [
   'adjudication.undo',
   'exports.render',
   'agreement.report',
+  'agreement.coefficients',
 ] as const satisfies readonly MethodName[];
 export type MethodName = keyof Api;
 export type ArgsOf<M extends MethodName> = z.input<Api[M]['args']>;
