@@ -1,6 +1,13 @@
 import { buildCoefficientReport, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
+import { buildCoderReport, type DbCoderReport } from '../shared/agreement/coders.ts';
+import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
+import { buildMachineReport, type DbMachineReport } from '../shared/agreement/machines.ts';
 import type { WeightScheme } from '../shared/agreement/weights.ts';
+import type { LabelValue } from '../shared/codebook/values.ts';
+import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
+import { finalValues, readStudy } from './adjudication.ts';
 import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { annotatorKinds } from './data/annotator-kinds.ts';
 import type { Db } from './database.ts';
 
 /**
@@ -19,5 +26,50 @@ export interface CoefficientQuery extends AgreementQuery {
 export function coefficientReport(db: Db, query: CoefficientQuery = {}): DbCoefficientReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
   const report = buildCoefficientReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
+  return { ...report, selection: { ...selection, annotators: report.raters } };
+}
+
+/** Entry id -> dimension -> a value read from each dimension's consensus. */
+function consensusValues(db: Db, includeDrafts: boolean, pick: (c: DimensionConsensus) => LabelValue | null): Map<string, Map<string, LabelValue | null>> {
+  const out = new Map<string, Map<string, LabelValue | null>>();
+  for (const [entry, byDim] of finalValues(readStudy(db, { includeDrafts }))) out.set(entry, new Map([...byDim].map(([dim, c]) => [dim, pick(c)])));
+  return out;
+}
+
+/** Each annotator the agreement figures count, against the final labels and the majority of the others. */
+export function coderReport(db: Db, query: AgreementQuery = {}): DbCoderReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const finals = consensusValues(db, query.includeDrafts ?? false, (c) => c.final);
+  const report = buildCoderReport(codebook, labels, finals, { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed });
+  return { ...report, selection: { ...selection, annotators: report.raters } };
+}
+
+/** The human consensus of an entry and dimension: the decision, else what a strict majority (or everyone) chose. */
+export function humanConsensus(c: DimensionConsensus): LabelValue | null {
+  if (c.decision) return c.decision.value;
+  return c.labelStatus === 'agreed' || c.labelStatus === 'majority' ? c.proposal : null;
+}
+
+/** Every machine coder against the human consensus, with each person against the others beside them. */
+export function machineReport(db: Db, query: AgreementQuery = {}): DbMachineReport {
+  const machines = annotatorKinds(db).machines();
+  // The people the lead chose (machines named among them are compared as machines), or everyone.
+  const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
+  const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined });
+  const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }).labels : [];
+  const humanLabels = people.labels.filter((l) => !machines.includes(l.annotator));
+  const consensus = consensusValues(db, query.includeDrafts ?? false, humanConsensus);
+  const report = buildMachineReport(people.codebook, models, humanLabels, consensus, { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed });
+  return { ...report, selection: { ...people.selection, annotators: report.humans } };
+}
+
+export interface DriftQuery extends AgreementQuery {
+  by: DriftBy;
+}
+
+/** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
+export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const report = buildDrift(codebook, labels, { by: query.by, dimension, annotators, bootstrap: query.bootstrap, seed: query.seed });
   return { ...report, selection: { ...selection, annotators: report.raters } };
 }

@@ -32,7 +32,7 @@ import type {
 import { now, schemaVersion, type Db } from './database.ts';
 import { appendEvent, listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
-import { coefficientReport } from './agreement-figures.ts';
+import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
 import { annotatorKinds } from './data/annotator-kinds.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
@@ -348,6 +348,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.report': (query) => agreementReport(db, query),
     'agreement.coefficients': (query) => coefficientReport(db, query),
+    'agreement.coders': (query) => coderReport(db, query),
+    'agreement.drift': (query) => driftReport(db, query),
+    'agreement.machines': (query) => machineReport(db, query),
 
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);

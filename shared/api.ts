@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { DbAgreementReport } from './agreement/report.ts';
 import type { DbCoefficientReport } from './agreement/coefficient-report.ts';
+import type { DbCoderReport } from './agreement/coders.ts';
+import type { DbDriftReport } from './agreement/drift.ts';
+import type { DbMachineReport } from './agreement/machines.ts';
 import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
 import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from './consensus/results.ts';
@@ -186,6 +189,12 @@ export const api = {
    * alpha report counts. Its own call: resampling every figure takes seconds.
    */
   'agreement.coefficients': method<DbCoefficientReport>()(z.object({ ...agreementSelection, weights: z.enum(['ordinal', 'quadratic', 'linear']).optional() })),
+  /** Each annotator against the final labels and against the majority of the others: confusion matrices, precision, recall, kappa. */
+  'agreement.coders': method<DbCoderReport>()(z.object(agreementSelection)),
+  /** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
+  'agreement.drift': method<DbDriftReport>()(z.object({ ...agreementSelection, by: z.enum(['week', 'batch']) })),
+  /** Every machine coder against the human consensus, each person against the others beside them. */
+  'agreement.machines': method<DbMachineReport>()(z.object(agreementSelection)),
 } as const;
 
 export type Api = typeof api;
@@ -209,6 +218,9 @@ export const leadMethods = [
   'exports.render',
   'agreement.report',
   'agreement.coefficients',
+  'agreement.coders',
+  'agreement.drift',
+  'agreement.machines',
 ] as const satisfies readonly MethodName[];
 export type MethodName = keyof Api;
 export type ArgsOf<M extends MethodName> = z.input<Api[M]['args']>;
