@@ -9,6 +9,7 @@ import { finalValues, readStudy } from './adjudication.ts';
 import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import { annotatorKinds } from './data/annotator-kinds.ts';
 import type { Db } from './database.ts';
+import { provenanceOf } from './provenance.ts';
 
 /**
  * The figures beyond alpha, on the same labels the alpha report counts (`selectAgreementLabels`):
@@ -26,7 +27,7 @@ export interface CoefficientQuery extends AgreementQuery {
 export function coefficientReport(db: Db, query: CoefficientQuery = {}): DbCoefficientReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
   const report = buildCoefficientReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
-  return { ...report, selection: { ...selection, annotators: report.raters } };
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
 }
 
 /** Entry id -> dimension -> a value read from each dimension's consensus. */
@@ -71,5 +72,5 @@ export interface DriftQuery extends AgreementQuery {
 export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
   const report = buildDrift(codebook, labels, { by: query.by, dimension, annotators, bootstrap: query.bootstrap, seed: query.seed });
-  return { ...report, selection: { ...selection, annotators: report.raters } };
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'drift', labels) };
 }

@@ -63,7 +63,8 @@ export interface AgreementSelection {
 export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreementReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
   const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
-  return { ...report, selection: { ...selection, annotators: report.raters } };
+  const { includeDrafts, codebookVersion, ...rest } = selection;
+  return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };
 }
 
 /**

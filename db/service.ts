@@ -194,7 +194,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'project.annotators': (): Annotator[] => {
       const kinds = annotatorKinds(db).kinds();
-      return (db.prepare('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[]).map((a) => ({ ...a, kind: kinds.get(a.name) ?? 'human' }));
+      // A machine coder says so; a person is a person by default.
+      return (db.prepare('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[]).map((a) => (kinds.get(a.name) === 'machine' ? { ...a, kind: 'machine' } : a));
     },
 
     'project.addAnnotator': ({ name, role }): Annotator => {

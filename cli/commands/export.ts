@@ -8,13 +8,17 @@ import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
 
 const usage = [
   'concord export <kind> --db <file> --format <format> [--out <file>] [--per-annotator] [--annotator <name>]',
-  '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>]',
+  '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>] [--by week|batch]',
   '  kinds and their formats:',
   ...exportKinds.map((k) => `    ${k.padEnd(22)} ${formatsOf[k].join(', ')}`),
   '  dlbench writes a folder of Deep-Bench entry files (.txt) to --out <folder>; its format, txt, may be left out.',
   '  --annotator <name>     category-distribution: count that annotator\'s labels (deepbench-published: the published ones)',
   '  --per-annotator        labels: each annotator\'s own value beside the final one',
-  '  --dimension <id>       reliability-matrix: one dimension (CSV holds one)',
+  '  --dimension <id>       reliability-matrix: one dimension (CSV holds one); coefficients, drift, machine-coders, r-script: one dimension',
+  '  --by week|batch        drift: per week of labelling time (default) or per batch of 50 entries',
+  '  k-alpha writes a folder (--out <folder>): one K-Alpha calculator file per dimension, codes.csv and README.txt.',
+  '  ratings-long, ratings-wide and every analysis CSV start with one provenance line (app version, SHA-256 of the labels):',
+  '  read them with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).',
 ].join('\n');
 
 const options = {
@@ -27,6 +31,7 @@ const options = {
   drafts: { type: 'boolean' },
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
+  by: { type: 'string' },
 } as const;
 
 function bytesOf(f: ExportFile): Buffer {
@@ -53,6 +58,8 @@ export default {
     const { format } = checkExport(kind, values.format);
     if (!values.db) throw new UsageError('missing --db');
     if (kind === 'dlbench' && !values.out) throw new UsageError('dlbench writes a folder of entry files: give it with --out <folder>');
+    if (kind === 'k-alpha' && !values.out) throw new UsageError('k-alpha writes a folder of files (one per dimension): give it with --out <folder>');
+    if (values.by !== undefined && values.by !== 'week' && values.by !== 'batch') throw new UsageError(`--by is week or batch, not "${values.by}"`);
     if (format === 'xlsx' && !values.out) throw new UsageError('xlsx is a binary file: give it with --out <file>');
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
 
@@ -67,13 +74,14 @@ export default {
         includeDrafts: values.drafts,
         bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
         seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
+        by: values.by as 'week' | 'batch' | undefined,
       });
-      if (result.shape === 'folder') {
+      if (result.shape === 'folder' || result.shape === 'files') {
         const dir = values.out!;
         if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConcordError('bad-input', `${dir} exists and is not a folder`);
         mkdirSync(dir, { recursive: true });
         for (const f of result.files) writeAtomically(join(dir, f.fileName), bytesOf(f));
-        io.stderr(`wrote ${result.files.length} entry files to ${dir}\n`);
+        io.stderr(`wrote ${result.files.length} ${result.shape === 'folder' ? 'entry files' : 'files'} to ${dir}\n`);
         for (const note of result.notes) io.stderr(`  ${note}\n`);
         return 0;
       }

@@ -23,6 +23,7 @@ import { coefficientTable, type CategoryCoefficients, type CoefficientTable } fr
 import type { CodedRatings } from './ratings.ts';
 import { collectCells, compareIds, type AgreementLabel, type DbAgreementReport } from './report.ts';
 import type { WeightScheme } from './weights.ts';
+import type { Provenance } from '../tables/provenance.ts';
 
 export interface CoefficientReportOptions {
   /** Bootstrap resamples per figure (default 1,000; 0 for none). */
@@ -235,4 +236,6 @@ export function buildCoefficientReport(codebook: Codebook, labels: AgreementLabe
 /** The coefficient report of a project, with what it was computed on (as the alpha report says it). */
 export interface DbCoefficientReport extends CoefficientReport {
   selection: DbAgreementReport['selection'];
+  /** The app's version and a hash of the labels (the exports carry the same). */
+  provenance: Provenance;
 }

@@ -11,6 +11,7 @@
  */
 import type { Codebook } from '../codebook/schema.ts';
 import { badInput } from '../errors.ts';
+import type { Provenance } from '../tables/provenance.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { buildAgreementReport, compareIds, type AgreementLabel, type DbAgreementReport, type Figure } from './report.ts';
 
@@ -159,4 +160,6 @@ export function buildDrift(codebook: Codebook, labels: AgreementLabel[], options
 /** The drift of a project, with what it was computed on. */
 export interface DbDriftReport extends DriftReport {
   selection: DbAgreementReport['selection'];
+  /** The app's version and a hash of the labels (the exports carry the same). */
+  provenance: Provenance;
 }
