@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../shared/codebook/index.ts';
 import { parseLabelValue } from '../shared/codebook/values.ts';
 import { finalValues, readStudy } from './adjudication.ts';
-import { coderReport, driftReport, machineReport } from './agreement-figures.ts';
+import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
 import { runImport, seedDemo } from './import/index.ts';
 import { makeProjectDb } from './import/testing.ts';
 import { createService } from './service.ts';
@@ -29,6 +29,21 @@ describe('the figures beyond alpha, on the database', () => {
     expect(() => s['agreement.drift']({ as: 'ana', by: 'week', bootstrap: 0 })).toThrow(/for the lead of the study/);
     expect(s['agreement.drift']({ as: 'lead', by: 'week', bootstrap: 0 }).groups.length).toBe(3);
     expect(s['agreement.coefficients']({ as: 'lead', bootstrap: 0 }).raters).toEqual(['ana', 'ben', 'cai']);
+  });
+
+  it('refuse, before computing, more resamples than fit in reasonable time, and say how many fit', () => {
+    const budget = 5e6;
+    let message = '';
+    try {
+      coefficientReport(project.db, { bootstrap: 1000 }, budget);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/too much to resample 1000 times/);
+    const fits = Number(/ask for (\d+) resamples or fewer, or one dimension/.exec(message)?.[1]);
+    expect(fits).toBeGreaterThan(0);
+    expect(fits).toBeLessThan(1000);
+    expect(coefficientReport(project.db, { bootstrap: fits }, budget).bootstrap.resamples).toBe(fits);
   });
 
   it('compare each coder with the final labels the adjudication view shows', () => {

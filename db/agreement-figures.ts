@@ -1,4 +1,6 @@
-import { buildCoefficientReport, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
+import { DEFAULT_RESAMPLES } from '../shared/agreement/bootstrap.ts';
+import { buildCoefficientReport, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
+import { badInput } from '../shared/errors.ts';
 import { buildCoderReport, type DbCoderReport } from '../shared/agreement/coders.ts';
 import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
 import { buildMachineReport, type DbMachineReport } from '../shared/agreement/machines.ts';
@@ -23,9 +25,24 @@ export interface CoefficientQuery extends AgreementQuery {
   weights?: WeightScheme;
 }
 
-/** Every coefficient of part 1 of issue 12, pooled and per dimension, with intervals and per-category figures. */
-export function coefficientReport(db: Db, query: CoefficientQuery = {}): DbCoefficientReport {
+/**
+ * Unit-steps a coefficient report may take (`coefficientReportWork`): about a minute on a laptop
+ * core. Deep-Bench's 520 entries with 1,000 resamples take a thirtieth of it.
+ */
+export const COEFFICIENT_WORK_BUDGET = 4e9;
+
+/** Every coefficient, pooled and per dimension, with intervals and per-category figures. */
+export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension };
+  if (coefficientReportWork(codebook, labels, options) > budget) {
+    const perResample = coefficientReportWork(codebook, labels, { ...options, bootstrap: 0 });
+    const fits = Math.max(0, Math.floor(budget / perResample) - 1);
+    throw badInput(
+      `${selection.labels} labels x every coefficient per category is too much to resample ${query.bootstrap ?? DEFAULT_RESAMPLES} times; ask for ${fits} resamples or fewer${dimension ? '' : ', or one dimension'}`,
+      { field: 'bootstrap' },
+    );
+  }
   const report = buildCoefficientReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
 }

@@ -239,3 +239,31 @@ export interface DbCoefficientReport extends CoefficientReport {
   /** The app's version and a hash of the labels (the exports carry the same). */
   provenance: Provenance;
 }
+
+/**
+ * Roughly how many unit-steps `buildCoefficientReport` takes (as `coefficientWork` counts them
+ * for one table): every figure, per category included, on the sample and on each resample. Lets
+ * a caller refuse a request that would take minutes, and say which number of resamples fits.
+ */
+export function coefficientReportWork(codebook: Codebook, labels: AgreementLabel[], options: CoefficientReportOptions = {}): number {
+  const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))];
+  const R = raters.length;
+  const wanted = new Set(raters);
+  const pairs = R + (R * (R - 1)) / 2;
+  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
+  const units = new Map<string, Set<string>>();
+  for (const l of labels) if (wanted.has(l.annotator)) (units.get(l.dimension) ?? units.set(l.dimension, new Set()).get(l.dimension)!).add(l.entryId);
+  let work = 0;
+  let pooledUnits = 0;
+  for (const dim of codebook.dimensions) {
+    if (options.dimension && dim.id !== options.dimension) continue;
+    const n = units.get(dim.id)?.size ?? 0;
+    const subtypes = dim.values.reduce((k, v) => k + (v.children?.length ?? 0), 0);
+    const figures = dim.kind === 'text' ? 0 : 1 + dim.values.length + (dim.kind === 'tree' ? subtypes : 0);
+    const perUnit = dim.kind === 'checklist' ? Math.max(1, dim.values.length) : 1;
+    work += figures * (1 + resamples) * Math.max(1, n * perUnit) * pairs;
+    if (POOLED_KINDS.has(dim.kind)) pooledUnits += n;
+  }
+  if (!options.dimension) work += (1 + resamples) * Math.max(1, pooledUnits) * pairs;
+  return work;
+}

@@ -65,7 +65,8 @@ describe('the figures beside alpha', () => {
   it('shows every coefficient with its interval, pooled and per dimension, equal to `concord agreement --json`', async () => {
     const out = JSON.parse(await cli('agreement', '--db', server.dbPath, '--json'));
     await openTab('coefficients');
-    const scopes: [string, Record<string, Json>][] = [['pooled', out], ...out.dimensions.filter((d: { level?: string }) => d.level).map((d: { id: string }) => [d.id, d] as [string, Record<string, Json>])];
+    const dims = (out.dimensions as (Record<string, Json> & { id: string; level?: string })[]).filter((d) => d.level);
+    const scopes: [string, Record<string, Json>][] = [['pooled', out], ...dims.map((d): [string, Record<string, Json>] => [d.id, d])];
     expect(scopes.map(([s]) => s)).toEqual(['pooled', 'stage', 'task', 'input', 'bug', 'prompt-review']);
     let compared = 0;
     for (const [scope, figures] of scopes)
