@@ -53,7 +53,8 @@ function CoderCard({ dim, c, active, onCell, scale }: { dim: string; c: Comparis
       </div>
       {c.kappa.value === null && c.kappa.reason && <div className="ag-undefined-reason small">κ undefined: {c.kappa.reason}</div>}
       {used.length > 0 ? (
-        <div className="coder-body">
+        // Many categories (sets of bug types): the matrix takes the card's width, the scores go under it.
+        <div className={`coder-body ${used.length > 7 ? 'is-stacked' : ''}`}>
           <div className="hm-scroll coder-matrix">
             <table className="heatmap">
               <thead>
