@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import pkg from '../package.json' with { type: 'json' };
 import type { AgreementLabel } from '../shared/agreement/report.ts';
 import type { Codebook } from '../shared/codebook/schema.ts';
 import { hashedLabels, labelsDigestText, type Provenance } from '../shared/tables/provenance.ts';
+import { APP_VERSION } from '../shared/version.ts';
 
-/** The app's version, as package.json gives it. */
-export const APP_VERSION: string = pkg.version;
+export { APP_VERSION };
 
 /** What an export or a figure was computed on: the app's version and a SHA-256 of the labels (see shared/tables/provenance.ts). */
 export function provenanceOf(codebook: Codebook, kind: string, people: AgreementLabel[], machines: AgreementLabel[] = []): Provenance {
