@@ -16,7 +16,7 @@ const usage = [
   '  --per-annotator        labels: each annotator\'s own value beside the final one',
   '  --dimension <id>       reliability-matrix: one dimension (CSV holds one); coefficients, drift, machine-coders, r-script: one dimension',
   '  --by week|batch        drift: per week of labelling time (default) or per batch of 50 entries',
-  '  k-alpha writes a folder (--out <folder>): one K-Alpha calculator file per dimension, codes.csv and README.txt.',
+  '  k-alpha writes a folder (--out <folder>): one K-Alpha calculator file per dimension and codes.csv naming the codes.',
   '  ratings-long, ratings-wide and every analysis CSV start with one provenance line (app version, SHA-256 of the labels):',
   '  read them with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).',
 ].join('\n');
@@ -47,7 +47,7 @@ function writeAtomically(file: string, data: Buffer): void {
 
 export default {
   name: 'export',
-  summary: 'Final labels, bug and category distributions, agreement, pass@1, reliability matrices and Deep-Bench entry files.',
+  summary: 'Final labels, bug and category distributions, agreement and its coefficients, drift, machine coders, pass@1, reliability matrices, analysis files (long, wide, K-Alpha, R) and Deep-Bench entry files.',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, options, true);
