@@ -101,7 +101,7 @@ export function agreementRScript({ codebook, report, longFile, provenance }: RSc
       blocks.push(
         `# ${d.label} (checklist): ${d.treatment}.`,
         `rows <- people[people${$('dimension')} == ${rString(dim.id)}, ]`,
-        `items <- do.call(rbind, lapply(seq_len(nrow(rows)), function(i) { parts <- values_of(rows${$('value')}[i]); data.frame(unit = paste(rows${$('entry')}[i], sub("=.*$", "", parts), sep = "\\t"), annotator = rows${$('annotator')}[i], key = ifelse(sub("^.*=", "", parts) == "1", "present", "absent")) }))`,
+        `items <- do.call(rbind, lapply(seq_len(nrow(rows)), function(i) { parts <- values_of(rows${$('value')}[i]); data.frame(unit = paste(rows${$('entry')}[i], sub("=.*$", "", parts), sep = "\\t"), annotator = rows${$('annotator')}[i], key = ifelse(sub("^.*=", "", parts) == "1", "present", "absent"), stringsAsFactors = FALSE) }))`,
         `m <- ratings_matrix(items$unit, items$annotator, items$key)`,
         `compare(${rString(d.label)}, m, c("absent", "present"), "nominal", ${appValues(d.table.coefficients)})`,
         '',
@@ -141,6 +141,7 @@ export function agreementRScript({ codebook, report, longFile, provenance }: RSc
     'weights_of <- function(name, categ) switch(name, unweighted = identity.weights(categ), ordinal = ordinal.weights(categ), quadratic = quadratic.weights(categ), linear = linear.weights(categ))',
     '# Cohen\'s kappa of every pair on the entries both rated (irrCAC kappa2.table), and their mean.',
     'cohen_mean <- function(m, categ, w) {',
+    '  if (ncol(m) < 2) return(NA_real_)',
     '  k <- combn(ncol(m), 2, function(p) {',
     '    both <- m[!is.na(m[, p[1]]) & !is.na(m[, p[2]]), p, drop = FALSE]',
     '    if (nrow(both) == 0) return(NA_real_)',
