@@ -22,6 +22,7 @@ import { now, schemaVersion, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
+import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
@@ -249,9 +250,13 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     ...consensusHandlers(db),
 
     'agreement.report': (query) => agreementReport(db, query),
+    'agreement.coefficients': (query) => coefficientReport(db, query),
+    'agreement.coders': (query) => coderReport(db, query),
+    'agreement.drift': (query) => driftReport(db, query),
+    'agreement.machines': (query) => machineReport(db, query),
 
-    'imports.run': async ({ as, path, format, maps }) => {
-      const summary = await runImport(db, path, { format, maps, actor: as, onProgress: opts.onImportProgress });
+    'imports.run': async ({ as, path, format, maps, machines }) => {
+      const summary = await runImport(db, path, { format, maps, machines, actor: as, onProgress: opts.onImportProgress });
       codebook = store.project.codebook();
       return summary;
     },

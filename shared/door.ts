@@ -70,6 +70,10 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.undo': 'lead',
   'exports.render': 'lead',
   'agreement.report': 'lead',
+  'agreement.coefficients': 'lead',
+  'agreement.coders': 'lead',
+  'agreement.drift': 'lead',
+  'agreement.machines': 'lead',
 };
 
 /** A request from the app (Electron, browser mode) names who asks in its `as` argument; nothing more is known of them. */

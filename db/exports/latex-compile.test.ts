@@ -101,7 +101,8 @@ describe('LaTeX exports compile in a plain article and fit its text width', () =
     afterAll(() => cleanups.forEach((c) => c()));
 
     const texKinds = exportKinds.filter((k) => formatsOf[k].includes('tex'));
-    it('covers every kind that offers LaTeX', () => expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1']));
+    it('covers every kind that offers LaTeX', () =>
+      expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'coefficients', 'drift', 'machine-coders']));
 
     for (const kind of texKinds)
       for (const project of ['demo', 'table6'] as const)

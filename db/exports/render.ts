@@ -23,6 +23,7 @@ import { agreementReport } from '../agreement.ts';
 import type { Db } from '../database.ts';
 import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
+import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
 
 export type { ExportFile, ExportResult };
@@ -45,6 +46,8 @@ export interface ExportArgs {
   seed?: number;
   /** category-distribution: count this annotator's labels (any role) instead of the final ones. */
   annotator?: string;
+  /** drift: per week of labelling time (default) or per batch of 50 entries. */
+  by?: 'week' | 'batch';
 }
 
 /** Each entry's final values and the labels published with the release (the reference annotator's). */
@@ -160,6 +163,8 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   const { kind, format } = checkExport(args.kind, args.format);
   if (args.annotator !== undefined && kind !== 'category-distribution')
     throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
+  if (args.by !== undefined && kind !== 'drift') throw new ConcordError('usage', `--by groups the drift export only, not ${kind}`, { field: 'by' });
+  if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, args, tablesAs);
   const study = readStudy(db, { includeDrafts: args.includeDrafts });
   const cb = study.codebook;
 

@@ -13,6 +13,8 @@ export interface ExportOptions {
   includeDrafts: boolean;
   /** category-distribution: count this annotator's labels (the published reference too); null counts the final labels. */
   annotator: string | null;
+  /** drift: per week of labelling time or per batch of 50 entries. */
+  by: 'week' | 'batch';
 }
 
 export interface ExportSlice {
@@ -34,6 +36,9 @@ export interface ExportSlice {
   renderCurrentExport(): Promise<void>;
 }
 
+/** Figure exports that take one dimension, or all of them (the pooled figure). */
+export const dimensionKinds: ReadonlySet<ExportKind> = new Set(['coefficients', 'drift', 'machine-coders', 'r-script']);
+
 /** The request the current choices make; also the key that says whether a result is current. */
 export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat' | 'exportOptions'>) {
   const o = s.exportOptions;
@@ -41,7 +46,8 @@ export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
     kind: s.exportKind,
     format: s.exportFormat,
     ...(s.exportKind === 'labels' && o.perAnnotator ? { perAnnotator: true } : {}),
-    ...(s.exportKind === 'reliability-matrix' && o.dimension ? { dimension: o.dimension } : {}),
+    ...((s.exportKind === 'reliability-matrix' || dimensionKinds.has(s.exportKind)) && o.dimension ? { dimension: o.dimension } : {}),
+    ...(s.exportKind === 'drift' ? { by: o.by } : {}),
     ...(s.exportKind === 'category-distribution' && o.annotator ? { annotator: o.annotator } : {}),
     ...(o.includeDrafts ? { includeDrafts: true } : {}),
   };
@@ -66,7 +72,7 @@ function withMatrixDimension(s: AppState, kind: ExportKind, format: ExportFormat
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportKind: 'labels',
   exportFormat: formatsOf.labels[0],
-  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null },
+  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null, by: 'week' },
   exportResult: null,
   exportResultFor: null,
   exportBusy: false,
