@@ -25,7 +25,7 @@ import { agreementReport } from './agreement.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
-import { labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
+import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
@@ -122,6 +122,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'project.addAnnotator': ({ name, role }): Annotator => {
       const existing = store.annotators.byName(name);
       if (existing) return { name: existing.name, role: existing.role };
+      admitAnnotatorName(store, name);
       const r = role ?? 'annotator';
       store.transaction(() => {
         store.annotators.insert(name, r, now());
@@ -198,10 +199,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'labels.setStatus': ({ annotator, entryId, status }) => writeOwn('submission', annotator, entryId, status),
 
-    'imports.start': ({ path, format }): ImportJob => {
+    'imports.start': ({ path, format, newVersion }): ImportJob => {
       const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
       jobs.set(job.jobId, job);
-      runImport(db, path, { format: format as ImportFormat | undefined, actor: 'import', onProgress: (p) => (job.progress = p) })
+      runImport(db, path, { format: format as ImportFormat | undefined, newVersion, actor: 'import', onProgress: (p) => (job.progress = p) })
         .then((summary) => {
           job.summary = summary;
           job.progress = { ...job.progress, phase: 'done' };
@@ -233,7 +234,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    'packs.import': ({ packs }) => importPacks(db, packs),
+    'packs.import': ({ as, packs, trustUnsigned }) => importPacks(db, packs, { trustUnsigned, actor: as }),
     'backups.list': () => listBackups(db.name),
     'backups.create': () => backupDatabase(db, 'manual'),
     'backups.restore': async ({ name }) => {
@@ -250,8 +251,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.report': (query) => agreementReport(db, query),
 
-    'imports.run': async ({ as, path, format, maps }) => {
-      const summary = await runImport(db, path, { format, maps, actor: as, onProgress: opts.onImportProgress });
+    'imports.run': async ({ as, path, format, maps, newVersion }) => {
+      const summary = await runImport(db, path, { format, maps, newVersion, actor: as, onProgress: opts.onImportProgress });
       codebook = store.project.codebook();
       return summary;
     },

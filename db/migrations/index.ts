@@ -1,8 +1,11 @@
 import initial from './001-initial.ts';
 import packs from './002-packs.ts';
+import trust from './004-trust.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-packs', sql: packs },
+  // 003 is issue 12's (agreement: machine coders).
+  { version: 4, name: '004-trust', sql: trust },
 ];
