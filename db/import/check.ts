@@ -58,10 +58,31 @@ export function checkPlan(db: Db, plan: ImportPlan, opts: CheckOptions = {}): { 
       { file: plan.path, field: 'content' },
     );
 
-  // Labels, notes and results on entries already here change what the project says about them.
-  const existing = (extId: string) => store.entries.ref(extId) !== undefined;
-  touches ||= plan.labels.some((l) => existing(l.extId)) || plan.notes.some((n) => existing(n.extId)) || plan.modelResults.some((r) => existing(r.extId));
-  return { touchesExisting: touches };
+  return { touchesExisting: touches || changesWorkOnExistingEntries(store, plan) };
+}
+
+/** Whether the plan's labels, notes or model results differ from what entries already here hold. */
+function changesWorkOnExistingEntries(store: Store, plan: ImportPlan): boolean {
+  const entry = (extId: string) => store.entries.ref(extId);
+  const annotator = (name: string) => store.annotators.byName(name);
+  for (const l of plan.labels) {
+    const e = entry(l.extId);
+    if (!e) continue;
+    const a = annotator(l.annotator);
+    if (!a || store.labels.get(e.rowId, a.id, l.dimension)?.value !== JSON.stringify(l.value)) return true;
+  }
+  for (const n of plan.notes) {
+    const e = entry(n.extId);
+    const a = annotator(n.annotator);
+    if (e && (!a || store.labels.own('note', e.rowId, a.id)?.value !== n.text)) return true;
+  }
+  for (const r of plan.modelResults) {
+    const e = entry(r.extId);
+    if (!e) continue;
+    const old = store.modelResults.get(e.rowId, r.model);
+    if (!old || old.passed !== (r.passed ? 1 : 0) || old.tests_passed !== r.testsPassed || old.tests_total !== r.testsTotal) return true;
+  }
+  return false;
 }
 
 /**

@@ -187,20 +187,35 @@ export async function readTextFile(file: string, limits: ReadLimits = { maxBytes
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The first line of a file (without its line break), read no further than `maxBytes`: enough to tell its format. */
-export async function readFirstLine(file: string, opts: { skipBlank?: boolean; maxBytes?: number } = {}): Promise<string> {
-  const max = opts.maxBytes ?? 1024 * 1024;
-  let text = '';
+/**
+ * The first line of a file (or with `skipBlank`, the first that is not blank), without its line
+ * break: enough to tell its format. Read as bytes until a line break, so a line that never ends
+ * is refused once MAX_ROW_BYTES of it are read, as the row readers refuse it.
+ */
+export async function readFirstLine(file: string, opts: { skipBlank?: boolean } = {}): Promise<string> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 1;
+  const decode = (parts: Buffer[]) => {
+    const text = Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+    return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
   for await (const chunk of checkedChunks(file, { maxBytes: MAX_ROWS_FILE_BYTES })) {
-    text += chunk.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const lines = text.split(/\r?\n/);
-    const found = opts.skipBlank ? lines.slice(0, -1).find((l) => l.trim()) : lines.length > 1 ? lines[0] : undefined;
-    if (found !== undefined) return found;
-    if (text.length > max) throw badInput(`its first line is longer than ${megabytes(max)}: this is not a file Concord reads by its columns`, { file, line: 1 });
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      const text = decode([...pending, chunk.subarray(start, nl)]);
+      if (!opts.skipBlank || text.trim()) return text;
+      pending = [];
+      pendingBytes = 0;
+      line++;
+      start = nl + 1;
+    }
+    pendingBytes += chunk.length - start;
+    if (pendingBytes > MAX_ROW_BYTES)
+      throw badInput(`the line is longer than ${megabytes(MAX_ROW_BYTES)}: a line holds at most ${megabytes(MAX_ROW_BYTES)} (a field at most ${megabytes(MAX_FIELD_CHARS)})`, { file, line });
+    if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
   }
-  const lines = text.split(/\r?\n/);
-  return (opts.skipBlank ? lines.find((l) => l.trim()) : lines[0]) ?? '';
+  return decode(pending);
 }
 
 /** Nesting depth of a JSON value, and whether a string in it holds half a surrogate pair; without recursion. */
