@@ -18,7 +18,7 @@ import { ConcordError, badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
 import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
-import { now, schemaVersion, type Db } from './database.ts';
+import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
@@ -265,7 +265,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   };
 
   const door = openDoor(handlers, (name) => store.annotators.byName(name)?.role);
-  return { call: door.call, close: () => db.close(), db };
+  // A full disk, a read-only or busy file, damage found mid-way: one sentence naming the file, whichever host asks.
+  const call: ApiDoor['call'] = (method, args, caller) => withDatabaseErrorsExplained(db.name, () => door.call(method, args, caller));
+  return { call, close: () => db.close(), db };
 }
 
 export { findDimension };

@@ -219,6 +219,10 @@ export interface BackupInfo {
   time: string;
   size: number;
   reason: string;
+  /** `damaged`: empty, cut short, interrupted while taken, or not a database; it cannot be restored. */
+  status: 'ok' | 'damaged';
+  /** What is wrong with a damaged backup, in words. */
+  problem?: string;
 }
 
 export interface RestoreResult {

@@ -25,8 +25,8 @@ function writeAtomically(file: string, data: string | Buffer): void {
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
-    const problem = (e as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : fileProblem(e);
-    if (problem) throw badInput(`cannot write the file: ${problem}; nothing was written`, { file });
+    const problem = fileProblem(e, 'write');
+    if (problem) throw badInput(`the file ${problem}; nothing was written`, { file });
     throw e;
   }
 }

@@ -40,13 +40,17 @@ function kindOf(st: Stats): string {
 }
 
 /** A file system error as a message the user can act on (the file is named by the caller). */
-export function fileProblem(e: unknown): string | null {
+export function fileProblem(e: unknown, doing: 'read' | 'write' = 'read'): string | null {
   switch ((e as NodeJS.ErrnoException | null)?.code) {
     case 'ENOENT':
-      return 'does not exist';
+      return doing === 'read' ? 'does not exist' : 'is in a folder that does not exist';
     case 'EACCES':
     case 'EPERM':
-      return 'cannot be read: permission denied';
+      return `cannot be ${doing === 'read' ? 'read' : 'written'}: permission denied`;
+    case 'EROFS':
+      return 'is on a read-only disk';
+    case 'ENOSPC':
+      return 'cannot be written: the disk is full';
     case 'ENOTDIR':
       return 'is not reachable: part of its path is not a folder';
     case 'ELOOP':
