@@ -69,7 +69,7 @@ export function BackupsPanel() {
               <td className="num small">{formatBytes(b.size)}</td>
               <td className="team-actions">
                 {b.status === 'damaged' ? (
-                  <span className="callout callout-error small team-backup-bad" data-testid="backup-damaged" title={b.problem}>
+                  <span className="team-backup-bad small" data-testid="backup-damaged" title={`Damaged: ${b.problem ?? 'cannot be restored'}`}>
                     Damaged: {b.problem ?? 'cannot be restored'}
                   </span>
                 ) : confirming === b.name ? (

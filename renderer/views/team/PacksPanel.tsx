@@ -133,6 +133,7 @@ function MergeSummary({ summary: s }: { summary: import('../../../shared/types.t
             Merged: {s.labelsSet} labels set, {s.labelsCleared} cleared, {s.notesSet} notes, {s.submissionsSet} submissions, {s.retimed} retimed.
             {s.annotatorsCreated.length > 0 && ` New annotators: ${s.annotatorsCreated.join(', ')}.`}
             {s.flagged > 0 && ` ${s.flagged} ${s.flagged === 1 ? 'label was' : 'labels were'} made on an earlier version of ${s.flagged === 1 ? 'its entry' : 'their entries'}: flagged for review.`}
+            {s.packs.some((p) => !p.signed) && ' Unsigned packs were merged on your word; the Activity log records it.'}
             {s.backup && (
               <>
                 {' '}
@@ -161,7 +162,9 @@ function MergeSummary({ summary: s }: { summary: import('../../../shared/types.t
             <tr key={p.name} data-testid="merged-pack" data-annotator={p.annotator}>
               <td className="mono small team-file">{p.name}</td>
               <td>{p.annotator}</td>
-              <td data-testid="merged-pack-signed">{p.signed ? 'yes' : <span className="ag-warn">no: merged on your word</span>}</td>
+              <td data-testid="merged-pack-signed" title={p.signed ? "signed with this annotator's key" : 'not signed: merged on your word'}>
+                {p.signed ? 'yes' : <span className="ag-warn">no</span>}
+              </td>
               <td className="num">{p.entries}</td>
               <td className="num">{p.labels}</td>
               <td className="num">{p.notes}</td>
