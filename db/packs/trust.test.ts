@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reportError, type CliIO } from '../../cli/command.ts';
 import packCommand from '../../cli/commands/pack.ts';
+import { main } from '../../cli/main.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { FILE_OWNER } from '../../shared/door.ts';
 import { openDatabase } from '../database.ts';
@@ -193,6 +194,27 @@ describe('concord pack import', () => {
     const code = await packCommand.run(['import', file, '--db', lead.db.name], c.io).catch((e) => reportError(e, c.io));
     expect(`${c.out()}${c.err()}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(code === 0 ? c.out() : c.err()).toContain('\\u{1B}');
+  });
+});
+
+describe('concord alpha', () => {
+  it('never prints a name raw either', async () => {
+    for (const [who, v] of [
+      ['ana', 'training'],
+      ['ben', 'inference'],
+    ])
+      for (const e of ['e1', 'e2', 'e3']) {
+        appCall(lead, 'labels.set', { annotator: who, entryId: e, dimension: 'stage', value: v });
+        appCall(lead, 'labels.setStatus', { annotator: who, entryId: e, status: 'submitted' });
+      }
+    lead.db.prepare("UPDATE annotator SET name = 'ben\u001b[31m\u202e' WHERE name = 'ben'").run();
+    const file = lead.db.name;
+    lead.close();
+    let out = '';
+    const code = await main(['alpha', '--db', file], { stdout: (t) => void (out += t), stderr: (t) => void (out += t) });
+    expect(code, out).toBe(0);
+    expect(out).toContain('ben\\u{1B}[31m\\u{202E}');
+    expect(out).not.toMatch(/[\u001b\u202e]/);
   });
 });
 
