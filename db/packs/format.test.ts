@@ -52,6 +52,11 @@ describe('pack text', () => {
     expect(read.pack.signature).toBeUndefined();
   });
 
+  it('refuses a text that holds half a surrogate pair, naming the field', () => {
+    const p = pack({ notes: [{ entry: 'e1', text: 'ok \ud800 not', updatedAt: '2024-01-02T00:00:00.000Z', clock: 1 }] });
+    expect(() => parsePack(JSON.stringify(p), 'p.json')).toThrow(expect.objectContaining({ message: expect.stringMatching(/surrogate/), where: { file: 'p.json', field: 'notes.0.text' } }));
+  });
+
   it('refuses a version 2 pack without a signature or a clock', () => {
     const { signature: _s, ...unsignedV2 } = pack();
     expect(() => parsePack(JSON.stringify(unsignedV2), 'p.json')).toThrow(/damaged pack/);

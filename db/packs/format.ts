@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LabelValue } from '../../shared/codebook/index.ts';
 import { badInput } from '../../shared/errors.ts';
 import { compareIds } from '../../shared/ids.ts';
+import { hasLoneSurrogate } from '../../shared/names.ts';
 
 /**
  * The annotation pack (formats section 7): one annotator's labels, notes and submissions with
@@ -190,6 +191,8 @@ export function parsePack(textIn: string, file: string): ReadPack {
     throw badInput(`damaged pack: ${issue.message}`, { file, field: issue.path.join('.') });
   }
   const pack: Pack = unsigned ? fromVersion1(r.data as z.infer<typeof packSchemaV1>) : (r.data as Pack);
+  const broken = pathToLoneSurrogate(pack);
+  if (broken) throw badInput('damaged pack: a text holds half of a UTF-16 surrogate pair, which is not text', { file, field: broken });
   if (entriesFingerprint(pack.entries.contentHashes) !== pack.entries.fingerprint)
     throw badInput('damaged pack: the entries fingerprint does not match the entries it lists (was the file edited by hand?)', {
       file,
@@ -209,6 +212,23 @@ export function parsePack(textIn: string, file: string): ReadPack {
   checkRecords('notes', pack.notes);
   checkRecords('submissions', pack.submissions);
   return { pack, unsigned };
+}
+
+/** The field of the first string (or key) in a value that holds half a surrogate pair, or null; without recursion. */
+function pathToLoneSurrogate(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (hasLoneSurrogate(v)) return path;
+    } else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (hasLoneSurrogate(k)) return at;
+        stack.push([x, at]);
+      }
+  }
+  return null;
 }
 
 /** A version 1 pack in version 2's shape, its clocks taken from its times, with no signature. */
