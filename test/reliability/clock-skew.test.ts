@@ -26,7 +26,17 @@ function concord(...args: string[]): { status: number; stdout: string; stderr: s
 /** Runs `concord serve` on `db` (under `faketime <offset>` when given), sets one label through its API, and stops it. */
 async function labelInApp(db: string, value: string, offset?: string): Promise<void> {
   const argv = [concordJs, 'serve', '--db', db, '--port', '0'];
-  const child = offset ? spawn('faketime', ['-f', offset, process.execPath, ...argv], { cwd: repoRoot }) : spawn(process.execPath, argv, { cwd: repoRoot });
+  // Its own process group: faketime runs node as its child, and both must stop.
+  const child = offset
+    ? spawn('faketime', ['-f', offset, process.execPath, ...argv], { cwd: repoRoot, detached: true })
+    : spawn(process.execPath, argv, { cwd: repoRoot, detached: true });
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, s);
+    } catch {
+      // gone already
+    }
+  };
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   try {
@@ -43,9 +53,15 @@ async function labelInApp(db: string, value: string, offset?: string): Promise<v
     await callApi(url, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value });
   } finally {
     await new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      const kill = setTimeout(() => signal('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        // The group, in case faketime's child outlives it.
+        signal('SIGKILL');
+        done();
+      });
+      signal('SIGTERM');
     });
   }
 }
