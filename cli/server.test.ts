@@ -78,6 +78,60 @@ describe('browser-mode server', () => {
     expect((await send('/api/project.annotators', { headers: auth(), body: JSON.stringify({ pad: 'x'.repeat(2000) }) })).status).toBe(413);
   });
 
+  it('answers 413 to a chunked body that passes the limit while it is sent, not a reset connection', async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: srv.port, path: '/api/project.annotators', method: 'POST', headers: { host: `127.0.0.1:${srv.port}`, ...auth(), 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      // 200 chunks of 500 bytes, 100 times the limit, written while the server answers.
+      let sent = 0;
+      const more = () => {
+        while (sent < 200) {
+          sent++;
+          if (!req.write('x'.repeat(500))) return void req.once('drain', more);
+        }
+        req.end();
+      };
+      more();
+    });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body).error.message).toMatch(/request body over 1000 bytes/);
+  });
+
+  it('answers 400, not 500, to a value nested a million deep, and to a string that is half a surrogate pair', async () => {
+    const deep = `{"value":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    const big = await startServer({ service: openDoor({ 'project.annotators': () => [] } as unknown as SyncApiHandlers, () => undefined), staticDir: join(tmpdir()), maxBody: 4_000_000 });
+    try {
+      const call = (body: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request(
+            { host: '127.0.0.1', port: big.port, path: '/api/project.annotators', method: 'POST', headers: { host: `127.0.0.1:${big.port}`, 'x-concord-token': big.token } },
+            (res) => {
+              let text = '';
+              res.on('data', (c) => (text += c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      const r = await call(deep);
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body).error.message).toBe('the request is nested deeper than 64 levels');
+      const s = await call('{"name":"ana\\ud800"}');
+      expect(s.status).toBe(400);
+      expect(JSON.parse(s.body).error.message).toMatch(/half of a UTF-16 surrogate pair/);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('reports bad input with its code and field, and unknown methods as 404', async () => {
     const r = await send('/api/project.addAnnotator', { headers: auth(), body: '{"name":"x"}' });
     expect(r.status).toBe(400);

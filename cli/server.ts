@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
 import { callerOfRequest, type ApiDoor, type DoorArgs } from '../shared/door.ts';
 import { mimeTypeOf, staticFileOf } from '../shared/static-files.ts';
 import { serializeError, type ErrorCode } from '../shared/errors.ts';
+import { hasLoneSurrogate } from '../shared/names.ts';
 
 /**
  * Browser mode: the built renderer and `POST /api/<method>` on a loopback address. Every API call
@@ -38,7 +39,7 @@ export interface RunningServer {
 // One policy for every host (shared/csp.ts).
 export { CONTENT_SECURITY_POLICY };
 
-const statusOf: Record<ErrorCode, number> = { 'bad-input': 400, usage: 400, 'not-found': 404, conflict: 409, forbidden: 403, internal: 500 };
+const statusOf: Record<ErrorCode, number> = { 'bad-input': 400, usage: 400, 'not-found': 404, conflict: 409, forbidden: 403, internal: 500, unavailable: 503 };
 
 function sameToken(given: string | undefined, token: string): boolean {
   if (!given) return false;
@@ -57,25 +58,65 @@ function fail(res: ServerResponse, status: number, code: ErrorCode, message: str
   sendJson(res, status, { error: { code, message } });
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/** How long a refused upload may go on being read (and thrown away) after the 413 is sent, before the connection is closed. */
+const DRAIN_MS = 5000;
+
+/**
+ * A request's body, or 'too-large' as soon as it passes `limit` (by its Content-Length, or while
+ * a chunked body is read). A refused body is read on and thrown away, not kept, so that the client
+ * (still sending) gets the 413 instead of a reset connection; after DRAIN_MS the connection closes.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolvePromise, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
+    const refuse = () => {
+      req.removeAllListeners('data');
       req.resume();
-      return resolvePromise('too-large');
-    }
+      res.setHeader('connection', 'close');
+      const close = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+      close.unref();
+      req.once('end', () => clearTimeout(close));
+      resolvePromise('too-large');
+    };
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return refuse();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.destroy();
-        resolvePromise('too-large');
-      } else chunks.push(c);
+      if (size > limit) refuse();
+      else chunks.push(c);
     });
     req.on('end', () => resolvePromise(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Deepest nesting a request may have: far beyond any real argument, far below what overflows a stack. */
+const MAX_REQUEST_DEPTH = 64;
+
+/**
+ * Why a parsed request cannot be handled, or null: nested deeper than MAX_REQUEST_DEPTH (walked
+ * without recursion: JSON.parse reads a million levels, and stringifying them again would
+ * overflow the stack), or a string that holds half a surrogate pair (not text, cannot be stored).
+ */
+function requestProblem(value: unknown): string | null {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (hasLoneSurrogate(v)) return 'a string in the request holds half of a UTF-16 surrogate pair, which is not text';
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_REQUEST_DEPTH) return `the request is nested deeper than ${MAX_REQUEST_DEPTH} levels`;
+    if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
+    else
+      for (const [k, x] of Object.entries(v)) {
+        stack.push([k, depth + 1]);
+        stack.push([x, depth + 1]);
+      }
+  }
+  return null;
 }
 
 export function startServer(opts: ServeOptions): Promise<RunningServer> {
@@ -91,7 +132,7 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
     const given = req.headers[TOKEN_HEADER];
     if (!sameToken(Array.isArray(given) ? given[0] : given, token)) return fail(res, 401, 'forbidden', 'missing or wrong token: open the URL that `concord serve` printed');
     if (req.method !== 'POST') return fail(res, 405, 'usage', 'API calls are POST requests');
-    const body = await readBody(req, maxBody);
+    const body = await readBody(req, res, maxBody);
     if (body === 'too-large') return fail(res, 413, 'bad-input', `request body over ${maxBody} bytes`);
     if (!isMethodName(name)) return fail(res, 404, 'not-found', `no API method "${name}"`);
     let raw: unknown;
@@ -100,6 +141,8 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
     } catch {
       return fail(res, 400, 'bad-input', 'request body is not JSON');
     }
+    const problem = requestProblem(raw);
+    if (problem) return fail(res, 400, 'bad-input', problem);
     try {
       const result = await opts.service.call(name, raw as DoorArgs<typeof name>, callerOfRequest(raw));
       sendJson(res, 200, { result: result ?? null });
@@ -165,4 +208,53 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
       });
     });
   });
+}
+
+/** Another process that says it serves the same project file. */
+export interface OtherServer {
+  pid: number;
+  port: number;
+}
+
+/**
+ * Marks `dbFile` as served by this process (a small file beside it, `<file>.serving`), and says
+ * which other `concord serve` still running has it open, if any: two servers on one project both
+ * write safely (SQLite's locks), but each page shows the other's changes only after a reload, and
+ * two people may be working in two places without knowing it. Best effort: a folder that cannot
+ * be written gets no mark.
+ */
+export function claimServing(dbFile: string, port: number): { other: OtherServer | null; release(): void } {
+  const mark = `${dbFile}.serving`;
+  let other: OtherServer | null = null;
+  try {
+    const seen = JSON.parse(readFileSync(mark, 'utf8')) as Partial<OtherServer>;
+    if (typeof seen.pid === 'number' && seen.pid !== process.pid && isRunning(seen.pid)) other = { pid: seen.pid, port: Number(seen.port) };
+  } catch {
+    // no mark, or an unreadable one: no one else
+  }
+  try {
+    writeFileSync(mark, `${JSON.stringify({ pid: process.pid, port })}\n`);
+  } catch {
+    // a folder that cannot be written: nothing to mark
+  }
+  return {
+    other,
+    release() {
+      try {
+        if ((JSON.parse(readFileSync(mark, 'utf8')) as Partial<OtherServer>).pid === process.pid) rmSync(mark, { force: true });
+      } catch {
+        // gone already
+      }
+    },
+  };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

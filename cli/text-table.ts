@@ -3,6 +3,8 @@
  * into each other, and long text wrapped inside its column rather than cut (two names that share
  * their first 30 characters must not print the same). Numbers are right-aligned.
  */
+import { printable } from '../shared/names.ts';
+
 export interface Column {
   header: string;
   align?: 'left' | 'right';
@@ -51,11 +53,15 @@ export function wrapText(text: string, max: number, hang = HANG): string[] {
   return lines;
 }
 
-/** The table as text, one line per row (more where a cell wraps), ending with a newline. */
+/**
+ * The table as text, one line per row (more where a cell wraps), ending with a newline. Cells go
+ * to a terminal: a name with a control or hidden character (an older project may hold one) is
+ * printed with it escaped, never raw.
+ */
 export function textTable(columns: Column[], rows: string[][], opts: TableOptions = {}): string {
   const indent = ' '.repeat(opts.indent ?? 2);
   const gap = ' '.repeat(opts.gap ?? 2);
-  const cells = rows.map((row) => columns.map((c, i) => (c.maxWidth ? wrapText(row[i] ?? '', c.maxWidth) : [row[i] ?? ''])));
+  const cells = rows.map((row) => columns.map((c, i) => (c.maxWidth ? wrapText(printable(row[i] ?? ''), c.maxWidth) : [printable(row[i] ?? '')])));
   const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((row) => Math.max(...row[i].map(width)))));
   const pad = (s: string, i: number) => {
     const fill = ' '.repeat(widths[i] - width(s));

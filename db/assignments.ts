@@ -1,6 +1,7 @@
 import { badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import { now, type Db } from './database.ts';
+import { admitAnnotatorName } from './labels.ts';
 import { openStore, type AnnotatorRow } from './data/index.ts';
 import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
 export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
@@ -73,7 +74,8 @@ export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult 
 
   return store.transaction(() => {
     const at = now();
-    for (const name of missing) {
+    for (const [k, name] of missing.entries()) {
+      admitAnnotatorName(store, name, { field: 'annotators' }, missing.slice(0, k));
       known.set(name.toLowerCase(), { id: store.annotators.insert(name, 'annotator', at), name, role: 'annotator' });
       store.events.append({ actor: 'lead', kind: 'annotator.create', after: { name, role: 'annotator' }, at });
     }

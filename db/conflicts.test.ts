@@ -10,7 +10,8 @@ import { renderExport } from './exports/render.ts';
 import { runImport } from './import/index.ts';
 import { exportPack } from './packs/export.ts';
 import { importPacks } from './packs/merge.ts';
-import { dumpAll, makeProject } from './packs/testing.ts';
+import type { Pack } from './packs/format.ts';
+import { dumpAll, makeProject, signedIn } from './packs/testing.ts';
 import type { Service } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 
@@ -120,7 +121,8 @@ describe('conflicts in adjudication', () => {
     expect(adjudicationQueue(s.db, { conflicts: true }).map((q) => q.entryId)).toEqual([PASSING]);
     // Taxonomy-Data (or any result) flips the failing entry to passed: its bug labels become a conflict.
     writeFileSync(join(dir, 'flip.jsonl'), `${JSON.stringify({ id: FAILING, passed: true })}\n${JSON.stringify({ id: PASSING, passed: false })}\n`);
-    await runImport(s.db, join(dir, 'flip.jsonl'));
+    // A flipped result is a change of content: kept as a new version of each entry.
+    await runImport(s.db, join(dir, 'flip.jsonl'), { newVersion: true });
     expect(adjudicationQueue(s.db, { conflicts: true }).map((q) => q.entryId)).toEqual([FAILING]);
     const reason = adjudicationQueue(s.db, { conflicts: true })[0].open[0].reason;
     expect(reason).toBe(WHY);
@@ -146,14 +148,15 @@ describe('a new conflicting label is still refused', () => {
     const same = exportPack(s.db, { annotator: 'ana' }).text;
     expect(importPacks(s.db, [{ name: 'ana.pack.json', text: same }], { backup: false }).changed).toBe(false);
     // A pack with a new bug label on the passing entry (written before the result came in, say).
-    const pack = JSON.parse(same) as { labels: { entry: string; dimension: string; value: unknown; updatedAt: string }[] };
+    const pack = JSON.parse(same) as { labels: { entry: string; dimension: string; value: unknown; updatedAt: string; clock: number }[] };
     const conflict = pack.labels.find((l) => l.entry === PASSING && l.dimension === 'bug')!;
     conflict.value = ['syntax-error'];
     conflict.updatedAt = '2099-01-01T00:00:00.000Z';
+    conflict.clock += 1;
     const before = dumpAll(s.db);
     let err: unknown;
     try {
-      importPacks(s.db, [{ name: 'ana-old.pack.json', text: JSON.stringify(pack) }], { backup: false });
+      importPacks(s.db, [{ name: 'ana-old.pack.json', text: signedIn(s.db, pack as unknown as Pack) }], { backup: false });
     } catch (e) {
       err = e;
     }
@@ -163,6 +166,6 @@ describe('a new conflicting label is still refused', () => {
     expect(dumpAll(s.db)).toBe(before);
     // Clearing the conflicting label is not refused.
     conflict.value = null;
-    expect(importPacks(s.db, [{ name: 'ana-cleared.pack.json', text: JSON.stringify(pack) }], { backup: false }).labelsCleared).toBe(1);
+    expect(importPacks(s.db, [{ name: 'ana-cleared.pack.json', text: signedIn(s.db, pack as unknown as Pack) }], { backup: false }).labelsCleared).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConcordError } from '../shared/errors.ts';
+import { latestGoodBackup } from './backup.ts';
 import { migrationLog } from './data/schema.ts';
 import { migrations as builtInMigrations } from './migrations/index.ts';
 
@@ -17,26 +19,100 @@ export function checksum(sql: string): string {
   return createHash('sha256').update(sql).digest('hex');
 }
 
+/** How long a write waits for another program's write to finish before it gives up. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
- * Opens (or creates) a project database: WAL, foreign keys, a busy timeout, then migrations.
- * Refuses a database whose recorded migrations were edited or come from a newer Concord,
- * before writing anything to it.
+ * Opens (or creates) a project database: a busy timeout, an integrity check of an existing file,
+ * then WAL, foreign keys and migrations. Refuses a damaged database (pointing to its latest good
+ * backup) and one whose recorded migrations were edited or come from a newer Concord, before
+ * writing anything to it. Whatever the disk or SQLite refuses comes out as one sentence that
+ * names the file and says what to do (`explainDatabaseError`).
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const existed = file !== ':memory:' && existsSync(file);
+  let db: Db;
+  try {
+    db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  } catch (e) {
+    throw explainDatabaseError(e, file, opts.nativeBinding);
+  }
   try {
     // Before anything that writes, the journal mode included: a refused database keeps every byte.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (existed) checkIntegrity(db, file, opts.nativeBinding);
     checkApplied(db, opts.migrations ?? builtInMigrations, file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     // FULL: a label acknowledged to the user survives power loss, not only a crash.
     db.pragma('synchronous = FULL');
     migrate(db, opts.migrations ?? builtInMigrations, file);
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw explainDatabaseError(e, file, opts.nativeBinding);
+  }
+}
+
+/**
+ * SQLite's quick check (every page, record and free list; not the indexes against their tables):
+ * a damaged project is refused at once, instead of being read and exported in part.
+ */
+function checkIntegrity(db: Db, file: string, nativeBinding?: string): void {
+  const result = db.pragma('quick_check(1)', { simple: true });
+  if (result !== 'ok') throw damaged(file, String(result).replace(/\*\*\* in database \w+ \*\*\*\s*/, '').replace(/\s*\n\s*/g, '; '), nativeBinding);
+}
+
+/** What to do with a damaged project file: restore its latest good backup, if it has one. */
+function damaged(file: string, why: string, nativeBinding?: string): ConcordError {
+  const good = latestGoodBackup(file, nativeBinding ? { nativeBinding } : {});
+  const todo = good
+    ? `restore its latest good backup (${good.time}) with: concord backup restore ${good.name} --db ${file}`
+    : 'no good backup of it was found (concord backup list); a copy made before the damage is what can bring it back';
+  return new ConcordError('unavailable', `the project file is damaged (SQLite: ${why}); nothing was read from it. To go on, ${todo}`, { file });
+}
+
+const errorCode = (e: unknown): string => String((e as { code?: unknown } | null)?.code ?? '');
+
+/**
+ * An error from SQLite or the file system about a project file, as one sentence that names the
+ * file and says what to do (a ConcordError of code `unavailable`: exit status 2, HTTP 503);
+ * anything else unchanged. SQLite rolls back the statement or transaction that failed, so
+ * nothing was changed.
+ */
+export function explainDatabaseError(e: unknown, file: string, nativeBinding?: string): unknown {
+  if (e instanceof ConcordError) return e;
+  const code = errorCode(e);
+  const unavailable = (message: string) => new ConcordError('unavailable', message, { file });
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' && /disk|full|space/i.test(String((e as Error).message)))
+    return unavailable('the disk is full, so the change could not be written. Nothing was changed; free some space and try again');
+  if (code === 'SQLITE_READONLY_DIRECTORY')
+    return unavailable('the folder of this project file cannot be written, and SQLite keeps its journal beside the file. Nothing was changed; make the folder writable, or copy the project into a folder you can write');
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+    return unavailable('the project file is read-only (the file, or the disk it is on). Nothing was changed; make it writable (chmod u+w), or copy the project somewhere you can write');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return unavailable(
+      'the project file is busy: another program (another concord?) is writing to it. Nothing was changed; try again when it has finished',
+    );
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return damaged(file, (e as Error).message, nativeBinding);
+  if (code.startsWith('SQLITE_CANTOPEN'))
+    return unavailable('the project file cannot be opened: check that the path is right and that its folder exists and can be written');
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO')
+    return unavailable(`the disk reported an error while reading or writing (${code}). Nothing was changed; check the disk, then try again`);
+  return e;
+}
+
+/**
+ * Runs `fn` (sync or async) on an open project, its SQLite and file errors explained
+ * (`explainDatabaseError`): what the service's door does for every call, whichever host asks.
+ */
+export function withDatabaseErrorsExplained<T>(file: string, fn: () => T): T {
+  try {
+    const result = fn();
+    if (result instanceof Promise) return result.catch((e: unknown) => Promise.reject(explainDatabaseError(e, file))) as T;
+    return result;
+  } catch (e) {
+    throw explainDatabaseError(e, file);
   }
 }
 

@@ -44,7 +44,7 @@ describe('the order of entries', () => {
 
   it('is natural in packs, which stay byte for byte deterministic', () => {
     const text = call<{ text: string }>('packs.export', { annotator: 'ana' }).text;
-    expect(parsePack(text, 'ana.pack').labels.map((l) => l.entry)).toEqual(NATURAL);
+    expect(parsePack(text, 'ana.pack').pack.labels.map((l) => l.entry)).toEqual(NATURAL);
     expect(call<{ text: string }>('packs.export', { annotator: 'ana' }).text).toBe(text);
   });
 

@@ -1,5 +1,6 @@
 import type { LabelValue } from '../shared/codebook/index.ts';
-import { ConcordError } from '../shared/errors.ts';
+import { ConcordError, type ErrorLocation } from '../shared/errors.ts';
+import { howTheyDiffer, lookalikeOf, nameProblem, printable } from '../shared/names.ts';
 import { now } from './database.ts';
 import type { AnnotatorRow, EntryRef, OwnRecord, Store } from './data/index.ts';
 import { canonicalTime, compareText, stableJson } from './packs/format.ts';
@@ -10,8 +11,21 @@ import { canonicalTime, compareText, stableJson } from './packs/format.ts';
  * records. Every writer comes here: the app (the service), imports, and pack merges. Starter files
  * copy rows as they are (db/packs/starter.ts) and decide nothing.
  *
- * Today's rule: the app and imports write whenever the value differs; a merge keeps, per label,
- * the newer write (its time), a tie going to the greater payload.
+ * Which write wins is decided by a logical clock, never by a machine's wall clock: each annotator
+ * has a counter (a Lamport clock) that every write of theirs moves on by one, and that a merge
+ * moves up to the greatest clock it brings in. So a change an annotator makes after another one
+ * (in the same file, or after merging it) always has the greater clock, whatever the machines'
+ * clocks say; a laptop a year ahead changes the times shown, not the order. Two writes with the
+ * same clock (made apart, on two copies) are ordered by their payload, then their time: an
+ * arbitrary but fixed order, so merges stay idempotent and independent of order.
+ *
+ * - The app writes whenever the value differs (a label made on content that has since changed is
+ *   written again even when its value is the same: the annotator has reviewed it).
+ * - An import brings rows without clocks, made at an unknown time: they count as older than
+ *   anything an annotator did in Concord. An import fills what is missing and replaces what an
+ *   earlier import wrote, and keeps (and reports) every label, tombstone, note or status the
+ *   annotator made.
+ * - A merge keeps, per label, note and status, the greatest (clock, payload, time) seen.
  */
 
 /** Who is writing: the event log names them, and what they may do depends on it. */
@@ -28,50 +42,78 @@ export function labellerNamed(store: Store, name: string): AnnotatorRow {
   return a;
 }
 
+/**
+ * The name of an annotator about to be created (`name` is in NFC): refused when it hides what it
+ * says (a control, right-to-left or zero-width character) or looks like someone already here or
+ * among `alsoNew` (Unicode confusables, case), naming them, so one person cannot become two raters.
+ */
+export function admitAnnotatorName(store: Store, name: string, where: ErrorLocation = { field: 'name' }, alsoNew: string[] = []): void {
+  const problem = nameProblem(name);
+  if (problem) throw new ConcordError('bad-input', `the annotator name "${printable(name)}" ${problem}`, where);
+  const like = lookalikeOf(name, [...store.annotators.names(), ...alsoNew]);
+  if (like)
+    throw new ConcordError(
+      'bad-input',
+      `the annotator name "${printable(name)}" looks like "${printable(like)}", who is already an annotator (they differ ${howTheyDiffer(name, like)}); use "${printable(like)}" or a name that cannot be taken for it`,
+      where,
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Which write wins (merges)
 
 /**
- * One label, note or submission status as a register: the greatest (time, payload) seen wins.
- * Taking a maximum is idempotent, commutative and associative, so packs merged in any order, any
- * number of times, leave the same tables.
+ * One label, note or submission status as a register: the greatest (clock, payload, time) seen
+ * wins. Taking a maximum is idempotent, commutative and associative, so packs merged in any
+ * order, any number of times, leave the same tables.
  */
 export interface Register<P> {
+  /** The logical clock of the write. */
+  clock: number;
+  /** When it was written, by the writer's machine: shown to people, and the last tie-break. */
   at: string;
   payload: P;
-  /** Total order on payloads for ties on time. */
+  /** Total order on payloads for ties on clock. */
   rank: string;
 }
 
-/** Whether `a` beats `b` (anything beats nothing): the newer time, then the greater payload. */
+/** Whether `a` beats `b` (anything beats nothing): the greater clock, then payload, then time. */
 export function wins<P>(a: Register<P>, b: Register<P> | undefined): boolean {
   if (!b) return true;
-  return (compareText(a.at, b.at) || compareText(a.rank, b.rank)) > 0;
+  return (Math.sign(a.clock - b.clock) || compareText(a.rank, b.rank) || compareText(a.at, b.at)) > 0;
 }
 
 export function sameRegister<P>(a: Register<P> | undefined, b: Register<P> | undefined): boolean {
-  return !!a && !!b && a.at === b.at && a.rank === b.rank;
+  return !!a && !!b && a.clock === b.clock && a.rank === b.rank && a.at === b.at;
 }
 
-/** A label's payload: the value (null: cleared) and the codebook version it was made under. */
-export type LabelPayload = { value: LabelValue | null; codebookVersion: string };
+/**
+ * A label's payload: the value (null: cleared), the codebook version it was made under, and the
+ * content hash of the entry it was made on ('' for a cleared label).
+ */
+export type LabelPayload = { value: LabelValue | null; codebookVersion: string; madeOn: string };
 
-export function labelRegister(at: string, value: LabelValue | null, codebookVersion: string): Register<LabelPayload> {
-  return { at, payload: { value, codebookVersion }, rank: stableJson([value, codebookVersion]) };
+export function labelRegister(clock: number, at: string, value: LabelValue | null, codebookVersion: string, madeOn: string): Register<LabelPayload> {
+  const on = value === null ? '' : madeOn;
+  return { clock, at, payload: { value, codebookVersion, madeOn: on }, rank: stableJson([value, codebookVersion, on]) };
+}
+
+export function ownRegister(clock: number, at: string, value: string): Register<string> {
+  return { clock, at, payload: value, rank: value };
 }
 
 /** A label as this database holds it: the label, else its tombstone, else nothing. */
 export function storedLabel(store: Store, entryRowId: number, annotatorId: number, dimension: string): Register<LabelPayload> | undefined {
   const row = store.labels.get(entryRowId, annotatorId, dimension);
-  if (row) return labelRegister(canonicalTime(row.updatedAt), JSON.parse(row.value) as LabelValue, row.codebookVersion);
+  if (row) return labelRegister(row.clock, canonicalTime(row.updatedAt), JSON.parse(row.value) as LabelValue, row.codebookVersion, row.madeOn);
   const gone = store.labels.cleared(entryRowId, annotatorId, dimension);
-  return gone ? labelRegister(canonicalTime(gone.clearedAt), null, gone.codebookVersion) : undefined;
+  return gone ? labelRegister(gone.clock, canonicalTime(gone.clearedAt), null, gone.codebookVersion, '') : undefined;
 }
 
 /** A note (text) or submission status as this database holds it. */
 export function storedOwn(store: Store, table: OwnRecord, entryRowId: number, annotatorId: number): Register<string> | undefined {
   const row = store.labels.own(table, entryRowId, annotatorId);
-  return row ? { at: canonicalTime(row.at), payload: row.value, rank: row.value } : undefined;
+  return row ? ownRegister(row.clock, canonicalTime(row.at), row.value) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -81,6 +123,7 @@ export function storedOwn(store: Store, table: OwnRecord, entryRowId: number, an
  * The app: an annotator sets (or, with null, clears) their own label now; with `reverts`, an undo
  * puts back the value that event replaced. Starts the entry as a draft. Returns false when the
  * value is already there (an undo is logged all the same, so the next undo goes further back).
+ * The same value on a label made on the entry's earlier content is written again, as reviewed.
  */
 export function setOwnLabel(
   store: Store,
@@ -89,16 +132,23 @@ export function setOwnLabel(
   const kind = w.reverts === undefined ? 'label.set' : 'label.undo';
   const stored = store.labels.get(w.entry.rowId, w.annotator.id, w.dimension);
   const before = stored ? (JSON.parse(stored.value) as LabelValue) : null;
-  if (JSON.stringify(before) === JSON.stringify(w.value)) {
+  const reviewed = stored !== undefined && w.value !== null && store.entryVersions.isEarlier(w.entry.rowId, stored.madeOn);
+  if (JSON.stringify(before) === JSON.stringify(w.value) && !reviewed) {
     if (w.reverts !== undefined)
       store.events.append({ actor: w.annotator.name, kind, entryId: w.entry.id, dimension: w.dimension, before: w.value, after: w.value, reverts: w.reverts });
     return false;
   }
   const at = now();
-  if (w.value === null) store.labels.delete(w.entry.rowId, w.annotator.id, w.dimension);
-  else store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, JSON.stringify(w.value), w.codebookVersion, at);
-  store.labels.startDraft(w.entry.rowId, w.annotator.id, at);
-  store.events.append({ actor: w.annotator.name, kind, entryId: w.entry.id, dimension: w.dimension, before, after: w.value, reverts: w.reverts, at });
+  const clock = store.labels.tick(w.annotator.id);
+  if (w.value === null) {
+    store.labels.delete(w.entry.rowId, w.annotator.id, w.dimension);
+    store.labels.putCleared(w.entry.rowId, w.annotator.id, w.dimension, w.codebookVersion, at, clock);
+  } else
+    store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, { valueJson: JSON.stringify(w.value), codebookVersion: w.codebookVersion, at, clock, imported: false, madeOn: null });
+  store.labels.startDraft(w.entry.rowId, w.annotator.id, at, clock);
+  if (JSON.stringify(before) === JSON.stringify(w.value))
+    store.events.append({ actor: w.annotator.name, kind: 'label.review', entryId: w.entry.id, dimension: w.dimension, before, after: w.value, at });
+  else store.events.append({ actor: w.annotator.name, kind, entryId: w.entry.id, dimension: w.dimension, before, after: w.value, reverts: w.reverts, at });
   return true;
 }
 
@@ -107,7 +157,7 @@ export function setOwnRecord(store: Store, table: OwnRecord, entry: EntryRef, an
   const before = store.labels.own(table, entry.rowId, annotator.id)?.value ?? OWN[table].empty;
   if (before === value) return false;
   const at = now();
-  store.labels.putOwn(table, entry.rowId, annotator.id, value, at);
+  store.labels.putOwn(table, entry.rowId, annotator.id, { value, at, clock: store.labels.tick(annotator.id), imported: false });
   store.events.append({ actor: annotator.name, kind: OWN[table].kind, entryId: entry.id, before, after: value, at });
   return true;
 }
@@ -126,14 +176,42 @@ export interface ImportWrite {
 }
 
 /**
- * An import writes the label the file holds, at the file's time when it gives one (else the
- * import's). Returns false when the value is already there.
+ * What an import did with one row: wrote it, found it already there, or kept what the project
+ * holds because the annotator made it in Concord (a label, or a cleared label), which is newer
+ * than any file.
  */
-export function importLabel(store: Store, w: ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string }): boolean {
+export type ImportOutcome = { outcome: 'set' } | { outcome: 'same' } | { outcome: 'kept'; kept: LabelValue | null };
+
+/**
+ * An import writes the label the file holds (at the file's time when it gives one, else the
+ * import's), unless the annotator's own label or tombstone is there: that is kept.
+ */
+export function importLabel(store: Store, w: ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string }): ImportOutcome {
   const json = JSON.stringify(w.value);
   const old = store.labels.get(w.entry.rowId, w.annotator.id, w.dimension);
-  if (old?.value === json) return false;
-  store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, json, w.codebookVersion, w.updatedAt ?? w.at);
+  if (old?.value === json) {
+    // The same value from a file with the entry's new content: now made on that content.
+    if (old.imported && store.entryVersions.isEarlier(w.entry.rowId, old.madeOn))
+      store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, {
+        valueJson: json,
+        codebookVersion: old.codebookVersion,
+        at: old.updatedAt,
+        clock: store.labels.tick(w.annotator.id),
+        imported: true,
+        madeOn: null,
+      });
+    return { outcome: 'same' };
+  }
+  if (old && !old.imported) return { outcome: 'kept', kept: JSON.parse(old.value) as LabelValue };
+  if (!old && store.labels.cleared(w.entry.rowId, w.annotator.id, w.dimension)) return { outcome: 'kept', kept: null };
+  store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, {
+    valueJson: json,
+    codebookVersion: w.codebookVersion,
+    at: w.updatedAt ?? w.at,
+    clock: store.labels.tick(w.annotator.id),
+    imported: true,
+    madeOn: null,
+  });
   store.events.append({
     actor: w.actor,
     kind: 'label.set',
@@ -143,14 +221,18 @@ export function importLabel(store: Store, w: ImportWrite & { dimension: string; 
     after: { annotator: w.annotator.name, value: w.value },
     at: w.at,
   });
-  return true;
+  return { outcome: 'set' };
 }
 
-/** An import writes a note, or marks the entry submitted (imported labels are finished work). Returns false when already so. */
+/**
+ * An import writes a note, or marks the entry submitted (imported labels are finished work).
+ * Returns false when already so, or when the annotator wrote their own note or status in Concord
+ * (that is kept).
+ */
 export function importOwnRecord(store: Store, table: OwnRecord, w: ImportWrite & { value: string }): boolean {
   const old = store.labels.own(table, w.entry.rowId, w.annotator.id);
-  if (old?.value === w.value) return false;
-  store.labels.putOwn(table, w.entry.rowId, w.annotator.id, w.value, w.at);
+  if (old?.value === w.value || (old && !old.imported)) return false;
+  store.labels.putOwn(table, w.entry.rowId, w.annotator.id, { value: w.value, at: w.at, clock: store.labels.tick(w.annotator.id), imported: true });
   const field = OWN[table].field;
   store.events.append({
     actor: w.actor,
@@ -172,25 +254,35 @@ export interface MergeTarget {
 }
 
 /**
- * A merge writes the winning register of a label, with its own time (a cleared label leaves a
- * tombstone of that time). `retimed`: the value was already there, only its time moved on.
+ * A merge writes the winning register of a label, with its own clock and time (a cleared label
+ * leaves a tombstone of that clock and time), and moves the annotator's clock up to it.
+ * `retimed`: the value was already there, only its clock moved on.
  */
 export function mergeLabel(store: Store, t: MergeTarget & { dimension: string; current?: Register<LabelPayload>; best: Register<LabelPayload> }): 'set' | 'cleared' | 'retimed' {
   const before = t.current?.payload.value ?? null;
   const after = t.best.payload.value;
   if (after === null) {
     store.labels.delete(t.entry.rowId, t.annotator.id, t.dimension);
-    // The delete trigger stamps the tombstone with the merge time; the pack's time replaces it.
-    store.labels.putCleared(t.entry.rowId, t.annotator.id, t.dimension, t.best.payload.codebookVersion, t.best.at);
-  } else store.labels.upsert(t.entry.rowId, t.annotator.id, t.dimension, JSON.stringify(after), t.best.payload.codebookVersion, t.best.at);
+    store.labels.putCleared(t.entry.rowId, t.annotator.id, t.dimension, t.best.payload.codebookVersion, t.best.at, t.best.clock);
+  } else
+    store.labels.upsert(t.entry.rowId, t.annotator.id, t.dimension, {
+      valueJson: JSON.stringify(after),
+      codebookVersion: t.best.payload.codebookVersion,
+      at: t.best.at,
+      clock: t.best.clock,
+      imported: false,
+      madeOn: t.best.payload.madeOn,
+    });
+  store.labels.observe(t.annotator.id, t.best.clock);
   if (stableJson(before) === stableJson(after)) return 'retimed';
   store.events.append({ actor: t.annotator.name, kind: 'label.set', entryId: t.entry.id, dimension: t.dimension, before, after, at: t.at });
   return after === null ? 'cleared' : 'set';
 }
 
-/** A merge writes the winning note or status, with its own time. */
+/** A merge writes the winning note or status, with its own clock and time. */
 export function mergeOwnRecord(store: Store, table: OwnRecord, t: MergeTarget & { current?: Register<string>; best: Register<string> }): 'set' | 'retimed' {
-  store.labels.putOwn(table, t.entry.rowId, t.annotator.id, t.best.payload, t.best.at);
+  store.labels.putOwn(table, t.entry.rowId, t.annotator.id, { value: t.best.payload, at: t.best.at, clock: t.best.clock, imported: false });
+  store.labels.observe(t.annotator.id, t.best.clock);
   if (t.current?.payload === t.best.payload) return 'retimed';
   store.events.append({ actor: t.annotator.name, kind: OWN[table].kind, entryId: t.entry.id, before: t.current?.payload ?? OWN[table].empty, after: t.best.payload, at: t.at });
   return 'set';

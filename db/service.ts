@@ -18,7 +18,7 @@ import { ConcordError, badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
 import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
-import { now, schemaVersion, type Db } from './database.ts';
+import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
@@ -26,7 +26,7 @@ import { coderReport, coefficientReport, driftReport, machineReport } from './ag
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
-import { labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
+import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
 export { contentHash } from './import/index.ts';
@@ -123,6 +123,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'project.addAnnotator': ({ name, role }): Annotator => {
       const existing = store.annotators.byName(name);
       if (existing) return { name: existing.name, role: existing.role };
+      admitAnnotatorName(store, name);
       const r = role ?? 'annotator';
       store.transaction(() => {
         store.annotators.insert(name, r, now());
@@ -199,10 +200,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'labels.setStatus': ({ annotator, entryId, status }) => writeOwn('submission', annotator, entryId, status),
 
-    'imports.start': ({ path, format }): ImportJob => {
+    'imports.start': ({ path, format, newVersion }): ImportJob => {
       const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
       jobs.set(job.jobId, job);
-      runImport(db, path, { format: format as ImportFormat | undefined, actor: 'import', onProgress: (p) => (job.progress = p) })
+      runImport(db, path, { format: format as ImportFormat | undefined, newVersion, actor: 'import', onProgress: (p) => (job.progress = p) })
         .then((summary) => {
           job.summary = summary;
           job.progress = { ...job.progress, phase: 'done' };
@@ -234,7 +235,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    'packs.import': ({ packs }) => importPacks(db, packs),
+    'packs.import': ({ as, packs, trustUnsigned }) => importPacks(db, packs, { trustUnsigned, actor: as }),
     'backups.list': () => listBackups(db.name),
     'backups.create': () => backupDatabase(db, 'manual'),
     'backups.restore': async ({ name }) => {
@@ -255,8 +256,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.drift': (query) => driftReport(db, query),
     'agreement.machines': (query) => machineReport(db, query),
 
-    'imports.run': async ({ as, path, format, maps, machines }) => {
-      const summary = await runImport(db, path, { format, maps, machines, actor: as, onProgress: opts.onImportProgress });
+    'imports.run': async ({ as, path, format, maps, machines, newVersion }) => {
+      const summary = await runImport(db, path, { format, maps, machines, newVersion, actor: as, onProgress: opts.onImportProgress });
       codebook = store.project.codebook();
       return summary;
     },
@@ -269,7 +270,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   };
 
   const door = openDoor(handlers, (name) => store.annotators.byName(name)?.role);
-  return { call: door.call, close: () => db.close(), db };
+  // A full disk, a read-only or busy file, damage found mid-way: one sentence naming the file, whichever host asks.
+  const call: ApiDoor['call'] = (method, args, caller) => withDatabaseErrorsExplained(db.name, () => door.call(method, args, caller));
+  return { call, close: () => db.close(), db };
 }
 
 export { findDimension };

@@ -6,7 +6,7 @@ import { setAssignments } from './assignments.ts';
 import { exportPack } from './packs/export.ts';
 import type { Pack } from './packs/format.ts';
 import { importPacks } from './packs/merge.ts';
-import { makeProject } from './packs/testing.ts';
+import { giveTestKey, makeProject, signedText } from './packs/testing.ts';
 import type { Service } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 
@@ -97,11 +97,15 @@ describe('a stale decision', () => {
 
     decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'lena' });
     const decidedAt = stageOf('e1').decision!.decidedAt;
-    // The main database's own label of cai is older still, so the pack's label wins the merge.
+    // The main database's own label of cai is older still (by its clock), so the pack's label wins the merge.
     s.db.prepare("UPDATE label SET updated_at = '1999-01-01T00:00:00.000Z' WHERE annotator_id = (SELECT id FROM annotator WHERE name = 'cai')").run();
     const early = '2000-01-01T00:00:00.000Z';
-    const old: Pack = { ...pack, labels: pack.labels.map((l) => ({ ...l, updatedAt: early })), submissions: pack.submissions.map((x) => ({ ...x, updatedAt: early })) };
-    expect(importPacks(s.db, [{ name: 'cai.pack', text: JSON.stringify(old) }])).toMatchObject({ labelsSet: 1 });
+    const old: Pack = {
+      ...pack,
+      labels: pack.labels.map((l) => ({ ...l, updatedAt: early, clock: l.clock + 10 })),
+      submissions: pack.submissions.map((x) => ({ ...x, updatedAt: early })),
+    };
+    expect(importPacks(s.db, [{ name: 'cai.pack', text: signedText(old) }])).toMatchObject({ labelsSet: 1 });
 
     const c = stageOf('e1');
     expect(c.values.find((v) => v.annotator === 'cai')!.value).toBe('evaluation-metrics');
@@ -114,7 +118,7 @@ describe('a stale decision', () => {
 
     // A merge that changes nothing (the same pack again) does not make a fresh decision stale.
     decide(s.db, { entryId: 'e1', dimension: 'stage', value: 'training', decidedBy: 'lena' });
-    importPacks(s.db, [{ name: 'cai.pack', text: JSON.stringify(old) }]);
+    importPacks(s.db, [{ name: 'cai.pack', text: signedText(old) }]);
     expect(stageOf('e1').stale).toBe(false);
   });
 
@@ -176,13 +180,15 @@ describe('a stale decision', () => {
     expect(appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' }).standing).toBe('assigned');
     expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: false });
 
-    // fay's pack, from a project copy where she labelled both entries, merges the same way.
+    // fay's pack, from her own copy of the project where she labelled both entries, merges the same way.
+    appCall(s, 'project.addAnnotator', { name: 'fay' });
+    giveTestKey(s.db, 'fay');
     const laptop = makeProject(':memory:', { entries: ['e1', 'e2'], annotators: ['fay'] });
     for (const e of ['e1', 'e2']) {
       appCall(laptop, 'labels.set', { annotator: 'fay', entryId: e, dimension: 'stage', value: 'evaluation-metrics' });
       appCall(laptop, 'labels.setStatus', { annotator: 'fay', entryId: e, status: 'submitted' });
     }
-    expect(importPacks(s.db, [{ name: 'fay.pack', text: exportPack(laptop.db, { annotator: 'fay' }).text }])).toMatchObject({ labelsSet: 2, annotatorsCreated: ['fay'] });
+    expect(importPacks(s.db, [{ name: 'fay.pack', text: exportPack(laptop.db, { annotator: 'fay' }).text }])).toMatchObject({ labelsSet: 2, annotatorsCreated: [] });
     laptop.close();
     expect(stageOf('e1')).toMatchObject({ status: 'decided', stale: false });
     expect(stageOf('e2')).toMatchObject({ status: 'agreed', final: 'inference' });

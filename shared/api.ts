@@ -39,6 +39,8 @@ import { ConcordError } from './errors.ts';
 
 const annotatorName = z
   .string()
+  // One spelling of a name: "é" typed as one character or as e + accent is the same person.
+  .normalize('NFC')
   .trim()
   .min(1, 'an annotator needs a name')
   .max(80)
@@ -127,7 +129,7 @@ export const api = {
   'labels.setStatus': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, status: z.enum(['draft', 'submitted']) })),
 
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
-  'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional() })),
+  'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional(), newVersion: z.boolean().optional() })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
   /**
    * Imports a file or folder on this machine and answers with the summary once it is written
@@ -139,6 +141,8 @@ export const api = {
       ...asLead,
       path: z.string().min(1).max(4096),
       format: z.enum(importFormats).optional(),
+      /** Keep an entry whose content changed as a new version (its labels flagged for review) instead of refusing the import. */
+      newVersion: z.boolean().optional(),
       maps: z
         .array(z.object({ dimension: z.string().min(1).max(100), published: z.string().min(1).max(1000), value: z.string().min(1).max(200) }))
         .max(1000)
@@ -162,9 +166,17 @@ export const api = {
   'packs.export': method<PackExport>()(z.object({ as: annotatorName, annotator: annotatorName })),
   /** A starter project file for one annotator (their entries, no one else's labels), as base64 bytes. */
   'packs.starter': method<StarterFile>()(z.object({ ...asLead, annotator: annotatorName })),
-  /** Merges packs (newer label wins), after a backup; all packs are checked before anything is written. */
+  /**
+   * Merges packs (the later label by its logical clock wins), after a backup; all packs are checked
+   * before anything is written, signatures included. `trustUnsigned` merges version 1 packs (made
+   * before packs were signed) on the caller's word, which the event log records.
+   */
   'packs.import': method<PackImportSummary>()(
-    z.object({ ...asLead, packs: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(50_000_000) })).min(1).max(100) }),
+    z.object({
+      ...asLead,
+      packs: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(50_000_000) })).min(1).max(100),
+      trustUnsigned: z.boolean().optional(),
+    }),
   ),
   'backups.list': method<BackupInfo[]>()(z.object(asLead)),
   'backups.create': method<BackupInfo>()(z.object(asLead)),

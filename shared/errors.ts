@@ -2,7 +2,11 @@
  * Errors that cross a host boundary. `code` decides the CLI exit status and the HTTP status;
  * `where` points the user at the offending file, line and field.
  */
-export type ErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'usage' | 'internal' | 'forbidden';
+/**
+ * `unavailable`: the project file or its disk cannot do what was asked now (full, read-only,
+ * busy, damaged); the message says what to do, and nothing was changed.
+ */
+export type ErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'usage' | 'internal' | 'forbidden' | 'unavailable';
 
 export interface ErrorLocation {
   file?: string;

@@ -142,6 +142,30 @@ export interface ImportConflict {
   line?: number;
 }
 
+/** An imported label that was not written: the annotator's own label (or clearing) in Concord is newer than any file. */
+export interface ImportKept {
+  entryId: string;
+  annotator: string;
+  dimension: string;
+  /** What the project keeps (null: the annotator cleared the label). */
+  kept: LabelValue | null;
+  /** What the file said. */
+  file: LabelValue;
+  source: string;
+  line?: number;
+}
+
+/** An entry whose content an import replaced, keeping the earlier content as a version (`--new-version`). */
+export interface ImportNewVersion {
+  entryId: string;
+  /** The entry's version number now (the first import is version 1). */
+  version: number;
+  /** The fields that changed: prompt, groundTruth, output, passed. */
+  fields: string[];
+  /** Labels made on the earlier content: flagged for review. */
+  flagged: number;
+}
+
 export interface ImportSummary {
   format: ImportFormat;
   path: string;
@@ -161,6 +185,12 @@ export interface ImportSummary {
   conflicts: ImportConflict[];
   /** The machine coders whose labels this import carried (`--machine`); absent when none. */
   machines?: string[];
+  /** Labels the file held that were not written, the project's newer ones kept. */
+  kept: ImportKept[];
+  /** Entries whose content changed, recorded as new versions (only with `newVersion`). */
+  newVersions: ImportNewVersion[];
+  /** The backup taken first: an import that changes anything about an entry already here is backed up. */
+  backup: BackupInfo | null;
 }
 
 export interface ImportProgress {
@@ -197,6 +227,10 @@ export interface BackupInfo {
   time: string;
   size: number;
   reason: string;
+  /** `damaged`: empty, cut short, interrupted while taken, or not a database; it cannot be restored. */
+  status: 'ok' | 'damaged';
+  /** What is wrong with a damaged backup, in words. */
+  problem?: string;
 }
 
 export interface RestoreResult {
@@ -242,7 +276,8 @@ export interface PackExport {
 }
 
 export interface PackImportSummary {
-  packs: { name: string; annotator: string; entries: number; labels: number; notes: number; submissions: number }[];
+  /** `signed`: false for a version 1 pack merged on the lead's word (--trust-unsigned). */
+  packs: { name: string; annotator: string; signed: boolean; entries: number; labels: number; notes: number; submissions: number }[];
   /** Labels given a new value. */
   labelsSet: number;
   /** Labels removed because a newer pack cleared them. */
@@ -255,6 +290,8 @@ export interface PackImportSummary {
   /** False when every pack was already merged: nothing was written, no backup was taken. */
   changed: boolean;
   backup: BackupInfo | null;
+  /** Labels merged that were made on an earlier version of their entry's content: flagged for review. */
+  flagged: number;
 }
 
 /** A starter file made for one annotator, ready to save. */

@@ -102,9 +102,9 @@ function makeProject(file: string) {
     const truth = stages[Math.floor(rand() * stages.length)];
     for (const p of people) {
       const v = rand() < 0.8 ? truth : stages[Math.floor(rand() * stages.length)];
-      db.prepare('INSERT INTO label VALUES (?, ?, ?, ?, ?, ?)').run(id, p, 'stage', JSON.stringify(v), '1.0.0', t);
-      if (e % 3 !== 0) db.prepare('INSERT INTO label VALUES (?, ?, ?, ?, ?, ?)').run(id, p, 'bug', JSON.stringify([rand() < 0.7 ? 'misinterpretation' : 'syntax-error']), '1.0.0', t);
-      db.prepare("INSERT INTO submission VALUES (?, ?, 'submitted', ?)").run(id, p, t);
+      db.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, p, 'stage', JSON.stringify(v), '1.0.0', t);
+      if (e % 3 !== 0) db.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, p, 'bug', JSON.stringify([rand() < 0.7 ? 'misinterpretation' : 'syntax-error']), '1.0.0', t);
+      db.prepare("INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'submitted', ?)").run(id, p, t);
     }
   }
   db.close();
@@ -167,8 +167,8 @@ function makeAssignedProject(file: string) {
     for (const who of [ann, bob]) db.prepare('INSERT INTO assignment VALUES (?, ?)').run(id, who);
     if (ext === 'e1' || ext === 'e2') db.prepare('INSERT INTO assignment VALUES (?, ?)').run(id, cat);
     for (const [who, v] of labels) {
-      db.prepare('INSERT INTO label VALUES (?, ?, ?, ?, ?, ?)').run(id, who, 'stage', JSON.stringify(v), '1.0.0', t);
-      db.prepare("INSERT INTO submission VALUES (?, ?, 'submitted', ?)").run(id, who, t);
+      db.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, who, 'stage', JSON.stringify(v), '1.0.0', t);
+      db.prepare("INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'submitted', ?)").run(id, who, t);
     }
   }
   db.close();

@@ -1,3 +1,4 @@
+import { printable } from '../../shared/names.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { BATCH_SIZE, driftGroupings, type DbDriftReport, type DriftBy } from '../../shared/agreement/drift.ts';
 import { computeAlpha, buildCoincidence, coincidenceTable } from '../../shared/agreement/alpha.ts';
@@ -136,11 +137,11 @@ function primaryOf(report: DbAgreementReport): { name: string; measure: Measure 
 function humanReport(report: DbAgreementReport): string {
   const s = report.selection;
   const included = s.unassigned.filter((u) => u.included);
-  let out = `Agreement of ${report.raters.join(', ') || 'nobody'} on ${s.labels} ${s.includeDrafts ? 'submitted and draft' : 'submitted'} labels\n`;
+  let out = `Agreement of ${report.raters.map(printable).join(', ') || 'nobody'} on ${s.labels} ${s.includeDrafts ? 'submitted and draft' : 'submitted'} labels\n`;
   out += `Codebook ${report.codebook.id} ${report.codebook.version}; bootstrap: ${report.bootstrap.resamples} resamples, seed ${report.bootstrap.seed}\n`;
   out += 'A measure marked * stands for its dimension.\n';
   if (s.byAssignment)
-    out += `Each annotator counts on the entries assigned to them${included.length ? `; ${included.map((u) => u.annotator).join(', ')} also where not assigned` : ''}.\n`;
+    out += `Each annotator counts on the entries assigned to them${included.length ? `; ${included.map((u) => printable(u.annotator)).join(', ')} also where not assigned` : ''}.\n`;
 
   if (report.pooled && report.pooledNominal) {
     const notes = new TableNotes();
@@ -220,7 +221,7 @@ function leftOutNote(report: DbAgreementReport): string {
   return (
     `concord: ${people} labelled entries not assigned to them; those labels are left out:\n` +
     textTable([{ header: 'annotator' }, { header: 'labels', align: 'right' }, { header: 'entries', align: 'right' }], left.map((u) => [u.annotator, String(u.labels), String(u.entries)])) +
-    `Count them with --include-unassigned ${left.map((u) => u.annotator).join(',')}\n`
+    `Count them with --include-unassigned ${left.map((u) => printable(u.annotator)).join(',')}\n`
   );
 }
 

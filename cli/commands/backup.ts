@@ -29,9 +29,9 @@ async function throughService<T>(file: string, caller: Caller, io: CliIO, viaSer
 
 export default {
   name: 'backup',
-  summary: 'List, take or restore backups of a project (one is taken before every pack import and every restore).',
+  summary: 'List, take or restore backups of a project (one is taken before every pack import, every import that changes entries already there, and every restore).',
   usage,
-  help: `${AS_HELP} Backups are the lead's: a project file too damaged to open can still be listed and restored by its owner.`,
+  help: `${AS_HELP} Backups are the lead's: a project file too damaged to open can still be listed and restored by its owner. Every backup is checked after it is written; the list marks one that is empty, cut short or not a database as DAMAGED, and such a backup is never restored.`,
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' }, ...asOption }, true);
     const [sub, name, ...extra] = positionals;
@@ -46,7 +46,12 @@ export default {
     if (sub === 'list') {
       const backups = await throughService(file, caller, io, (s) => s.call('backups.list', {}, caller), () => listBackups(file));
       if (values.json) printJson(io, { backups });
-      else io.stdout(backups.length ? `${backups.map((b) => `${b.name}  ${b.time}  ${b.reason}  ${b.size} bytes`).join('\n')}\n` : 'no backups yet\n');
+      else
+        io.stdout(
+          backups.length
+            ? `${backups.map((b) => `${b.name}  ${b.time}  ${b.reason}  ${b.size} bytes  ${b.status === 'ok' ? 'ok' : `DAMAGED: ${b.problem ?? 'cannot be restored'}`}`).join('\n')}\n`
+            : 'no backups yet\n',
+        );
       return 0;
     }
     if (sub === 'create') {

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileProblem } from '../../db/import/guards.ts';
 import { dirname, join } from 'node:path';
 import { ConcordError } from '../../shared/errors.ts';
 import { checkExport, exportKinds, formatsOf, type ExportFile } from '../../shared/tables/export-kinds.ts';
@@ -38,12 +39,26 @@ function bytesOf(f: ExportFile): Buffer {
   return f.encoding === 'base64' ? Buffer.from(f.content, 'base64') : Buffer.from(f.content, 'utf8');
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half an export. */
+/**
+ * Writes through a temporary file and a rename, so a reader never sees half an export; a write
+ * that fails (a full disk, a folder that cannot be written, a name too long) leaves no temporary
+ * file and says what happened.
+ */
 function writeAtomically(file: string, data: Buffer): void {
   const tmp = join(dirname(file), `.${process.pid}.concord-export.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const problem = fileProblem(e, 'write');
+    if (problem) throw new ConcordError('bad-input', `the file ${problem}; nothing was written`, { file });
+    throw e;
+  }
 }
+
+/** Most bytes a file name may have on the file systems Concord runs on. */
+const MAX_FILE_NAME_BYTES = 255;
 
 export default {
   name: 'export',
@@ -85,7 +100,24 @@ export default {
       if (result.shape === 'folder' || result.shape === 'files') {
         const dir = values.out!;
         if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConcordError('bad-input', `${dir} exists and is not a folder`);
-        mkdirSync(dir, { recursive: true });
+        // Checked before anything is written: a release is written whole or not at all.
+        const tooLong = result.files.filter((f) => Buffer.byteLength(f.fileName) > MAX_FILE_NAME_BYTES);
+        if (tooLong.length)
+          throw new ConcordError(
+            'bad-input',
+            `${tooLong.length} entry id${tooLong.length === 1 ? ' is' : 's are'} too long to be a file name (at most ${MAX_FILE_NAME_BYTES} bytes): ${tooLong
+              .slice(0, 3)
+              .map((f) => `"${f.fileName.slice(0, 40)}..." (${Buffer.byteLength(f.fileName)} bytes)`)
+              .join(', ')}; nothing was written. Give ${tooLong.length === 1 ? 'that entry a shorter id' : 'those entries shorter ids'} (ids hold at most 200 characters) and export again`,
+            { file: dir },
+          );
+        try {
+          mkdirSync(dir, { recursive: true });
+        } catch (e) {
+          const problem = fileProblem(e, 'write');
+          if (problem) throw new ConcordError('bad-input', `the folder ${problem}`, { file: dir });
+          throw e;
+        }
         for (const f of result.files) writeAtomically(join(dir, f.fileName), bytesOf(f));
         io.stderr(`wrote ${result.files.length} ${result.shape === 'folder' ? 'entry files' : 'files'} to ${dir}\n`);
         for (const note of result.notes) io.stderr(`  ${note}\n`);

@@ -8,9 +8,11 @@ import { importFormats, type ImportFormat, type ImportProgress, type ImportSumma
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 import { AS_HELP, asOption, callerOf } from '../project.ts';
 
-const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--as <name>] [--json]
+const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--new-version] [--as <name>] [--json]
   --machine <name>   the annotations file holds a model's labels: its annotator column names this machine coder
-                     (repeat for several); machine coders stay out of agreement, consensus and adjudication unless named`;
+                     (repeat for several); machine coders stay out of agreement, consensus and adjudication unless named
+  --new-version      an entry whose content differs from the one here is kept as a new version, its labels flagged for review
+                     (without it such an import is refused)`;
 
 /** Reports reading progress on stderr every tenth of the way, so a long import shows it is alive. */
 function progressPrinter(io: CliIO): (p: ImportProgress) => void {
@@ -38,6 +40,9 @@ function describe(s: ImportSummary): string {
   ];
   if (s.machines?.length) lines.push(`  machine coders   ${s.machines.join(', ')} (left out of agreement, consensus and adjudication unless named)`);
   if (s.format === 'results' || s.modelResults) lines.push(`  model results    ${s.modelResults}`);
+  if (s.kept.length) lines.push(`  labels kept      ${s.kept.length} (the annotator's own label in Concord is newer than the file's; see the warning)`);
+  for (const v of s.newVersions) lines.push(`  new version      ${v.entryId}: version ${v.version} (${v.fields.join(', ')} changed); ${v.flagged} label${v.flagged === 1 ? '' : 's'} flagged for review`);
+  if (s.backup) lines.push(`  backup taken first: ${s.backup.name}`);
   lines.push(`  warnings         ${s.warnings.length}`);
   if (s.conflicts.length) {
     lines.push(`  conflicts        ${s.conflicts.length} (labels on a dimension that does not apply to the entry; resolve them in Adjudicate, filter "conflicts")`);
@@ -64,7 +69,7 @@ export default {
   name: 'import',
   summary: 'Import Deep-Bench entries, Taxonomy-Data results, JSONL/CSV entries, annotations or model results (all or nothing).',
   usage,
-  help: `${AS_HELP} A new file becomes a project with the codebook --codebook names (Deep-Bench by default).`,
+  help: `${AS_HELP} A new file becomes a project with the codebook --codebook names (Deep-Bench by default). An entry already in the project whose content (prompt, ground truth, output, passed) differs in the file is refused, naming what differs; --new-version keeps the file's content as a new version of the entry, and labels made on the earlier content are flagged for review. An annotator's own label (made in Concord, or cleared there) is never replaced by a file's; the summary says which were kept. An import that changes anything about an entry already in the project is backed up first.`,
   async run(argv, io) {
     const { values, positionals } = parseFlags(
       argv,
@@ -74,6 +79,7 @@ export default {
         codebook: { type: 'string' },
         map: { type: 'string', multiple: true },
         machine: { type: 'string', multiple: true },
+        'new-version': { type: 'boolean' },
         json: { type: 'boolean' },
         ...asOption,
       },
@@ -106,7 +112,7 @@ export default {
       const current = service.call('project.codebook', {}, caller);
       if (values.codebook !== undefined && current.id !== codebook.id)
         throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
-      const summary = await service.call('imports.run', { path: positionals[0], format, maps, machines }, caller);
+      const summary = await service.call('imports.run', { path: positionals[0], format, maps, machines, newVersion: values['new-version'] }, caller);
       if (values.json) printJson(io, summary);
       else io.stdout(describe(summary));
       printWarnings(io, summary);

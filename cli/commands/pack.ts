@@ -1,12 +1,15 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { fileProblem, readTextFile } from '../../db/import/guards.ts';
+import { MAX_PACK_BYTES } from '../../db/packs/format.ts';
 import { badInput } from '../../shared/errors.ts';
+import { printable } from '../../shared/names.ts';
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 
 const usage = [
   'concord pack export --db <file> --annotator <name> --out <file> [--as <name>] [--json]',
-  '       concord pack import <file>... --db <file> [--as <name>] [--json]',
+  '       concord pack import <file>... --db <file> [--trust-unsigned] [--as <name>] [--json]',
   '       concord pack starter --db <file> --annotator <name> --out <file> [--as <name>] [--json]',
 ].join('\n');
 
@@ -14,11 +17,18 @@ function requireProject(file: string): void {
   if (!existsSync(file)) throw badInput(`${file}: no such project file`);
 }
 
-/** Writes beside the target and renames, so a reader never sees half a pack. */
+/** Writes beside the target and renames, so a reader never sees half a pack; a failed write leaves nothing behind. */
 function writeAtomically(file: string, data: string | Buffer): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const problem = fileProblem(e, 'write');
+    if (problem) throw badInput(`the file ${problem}; nothing was written`, { file });
+    throw e;
+  }
 }
 
 const fileFlags = { db: { type: 'string' }, annotator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...asOption } as const;
@@ -41,24 +51,26 @@ async function runExport(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function runImport(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' }, ...asOption }, true);
+  const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' }, 'trust-unsigned': { type: 'boolean' }, ...asOption }, true);
   const file = requireFlag(values.db, '--db');
   if (!positionals.length) throw new UsageError('name at least one pack file');
   const caller = callerOf(values.as);
-  const packs = positionals.map((p) => {
-    if (!existsSync(p)) throw badInput(`${p}: no such pack file`, { file: p });
-    return { name: basename(p), text: readFileSync(p, 'utf8') };
-  });
+  const packs: { name: string; text: string }[] = [];
+  // Only regular files, refused by their size before they are read, read as checked UTF-8.
+  for (const p of positionals) packs.push({ name: basename(p), text: await readTextFile(p, { maxBytes: MAX_PACK_BYTES, what: 'a pack' }) });
   requireProject(file);
   return withService(file, (service) => {
-    const s = service.call('packs.import', { packs }, caller);
+    const s = service.call('packs.import', { packs, trustUnsigned: values['trust-unsigned'] }, caller);
     if (values.json) printJson(io, s);
     else {
-      const lines = s.packs.map((p) => `  ${p.name}: ${p.annotator}, ${p.labels} labels, ${p.notes} notes, ${p.submissions} submissions`);
+      const lines = s.packs.map(
+        (p) => `  ${printable(p.name)}: ${printable(p.annotator)}, ${p.labels} labels, ${p.notes} notes, ${p.submissions} submissions${p.signed ? '' : ' (unsigned, trusted on your word: the event log says so)'}`,
+      );
       lines.push(
         s.changed
-          ? `merged: ${s.labelsSet} labels set, ${s.labelsCleared} cleared, ${s.notesSet} notes, ${s.submissionsSet} submissions, ${s.retimed} newer times` +
-              (s.annotatorsCreated.length ? `; new annotators: ${s.annotatorsCreated.join(', ')}` : '') +
+          ? `merged: ${s.labelsSet} labels set, ${s.labelsCleared} cleared, ${s.notesSet} notes, ${s.submissionsSet} submissions, ${s.retimed} newer clocks` +
+              (s.annotatorsCreated.length ? `; new annotators: ${s.annotatorsCreated.map(printable).join(', ')}` : '') +
+              (s.flagged ? `\n${s.flagged} label${s.flagged === 1 ? ' was' : 's were'} made on an earlier version of ${s.flagged === 1 ? 'its entry' : 'their entries'}: flagged for review` : '') +
               (s.backup ? `\nbackup taken first: ${s.backup.name}` : '')
           : 'nothing new: these packs were already merged',
       );
@@ -90,7 +102,7 @@ export default {
   name: 'pack',
   summary: 'Annotation packs: starter files for annotators, export their work, merge it back (any order, any number of times).',
   usage,
-  help: `${AS_HELP} An annotator may export their own pack (--as <their name>).`,
+  help: `${AS_HELP} An annotator may export their own pack (--as <their name>). A pack is signed with the secret its annotator's starter file carries; one that names someone else, the lead or the published reference, or that was edited, is refused. Packs from a Concord before signing are merged only with --trust-unsigned, which the event log records. Of two versions of a label, the one written later by its annotator's own logical clock wins, whatever the machines' clocks said.`,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === 'export') return runExport(rest, io);

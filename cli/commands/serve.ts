@@ -4,7 +4,7 @@ import { loadCodebook } from '../../db/codebook-file.ts';
 import { openProject } from '../../db/project.ts';
 import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
 import { defaultDbPath, rendererDir } from '../paths.ts';
-import { startServer } from '../server.ts';
+import { claimServing, startServer } from '../server.ts';
 
 const usage = 'concord serve [--db <file>] [--port <n>] [--host <address>] [--demo] [--codebook <id|file.json>]';
 
@@ -26,11 +26,17 @@ export default {
     const running = await startServer({ service, staticDir: rendererDir, host, port });
     if (host !== '127.0.0.1' && host !== 'localhost')
       io.stderr(`concord: warning: serving on ${host}, reachable from other machines; anyone with the URL's token can read and change this project\n`);
+    const serving = file === ':memory:' ? null : claimServing(file, running.port);
+    if (serving?.other)
+      io.stderr(
+        `concord: warning: another concord serve (process ${serving.other.pid}, port ${serving.other.port}) has ${file} open too; both save safely, but each page shows the other's changes only after a reload. Stop one of them unless you mean to run both\n`,
+      );
     io.stderr(`concord: project ${file}\nconcord: open this URL in a browser (Ctrl+C stops):\n`);
     io.stdout(`${running.url}\n`);
     await new Promise<void>((resolveStop) => {
       const stop = () => {
         running.close().then(() => {
+          serving?.release();
           service.close();
           resolveStop();
         });

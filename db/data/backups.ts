@@ -14,6 +14,30 @@ export function vacuumInto(db: Database.Database, file: string): void {
   statementsOf(db)('VACUUM INTO ?').run(file);
 }
 
+/**
+ * Whether the database file `file` is an undamaged Concord project, checked through `db`'s own
+ * connection (ATTACH, so no second copy of SQLite is loaded: Electron keeps its own build).
+ * Call it outside a transaction.
+ */
+export function isWholeProjectFile(db: Database.Database, file: string): boolean {
+  const sql = statementsOf(db);
+  try {
+    sql("ATTACH DATABASE ? AS backup_check").run(file);
+  } catch {
+    return false;
+  }
+  try {
+    return (
+      db.pragma('backup_check.quick_check', { simple: true }) === 'ok' &&
+      sql("SELECT 1 FROM backup_check.sqlite_master WHERE type = 'table' AND name = 'project'").get() !== undefined
+    );
+  } catch {
+    return false;
+  } finally {
+    sql('DETACH DATABASE backup_check').run();
+  }
+}
+
 /** Whether a connection holds an undamaged database with a Concord project table. */
 export function isWholeProject(db: Database.Database): boolean {
   try {

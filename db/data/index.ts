@@ -3,7 +3,9 @@ import { annotatorTable } from './annotators.ts';
 import { assignmentTable } from './assignments.ts';
 import { decisionTable } from './decisions.ts';
 import { entryTable } from './entries.ts';
+import { entryVersionTable } from './entry-versions.ts';
 import { eventLog } from './events.ts';
+import { keyTable } from './keys.ts';
 import { labelTable } from './labels.ts';
 import { modelResultTable } from './model-results.ts';
 import { projectTable } from './project.ts';
@@ -17,8 +19,10 @@ export interface Store {
   readonly db: Db;
   readonly project: ReturnType<typeof projectTable>;
   readonly entries: ReturnType<typeof entryTable>;
+  readonly entryVersions: ReturnType<typeof entryVersionTable>;
   readonly annotators: ReturnType<typeof annotatorTable>;
   readonly labels: ReturnType<typeof labelTable>;
+  readonly keys: ReturnType<typeof keyTable>;
   readonly decisions: ReturnType<typeof decisionTable>;
   readonly events: ReturnType<typeof eventLog>;
   readonly assignments: ReturnType<typeof assignmentTable>;
@@ -36,8 +40,10 @@ export function openStore(db: Db): Store {
       db,
       project: projectTable(db),
       entries: entryTable(db),
+      entryVersions: entryVersionTable(db),
       annotators: annotatorTable(db),
       labels: labelTable(db),
+      keys: keyTable(db),
       decisions: decisionTable(db),
       events: eventLog(db),
       assignments: assignmentTable(db),
@@ -55,5 +61,6 @@ export type { EntryColumns, EntryRef, EntryRow } from './entries.ts';
 export { toEntry } from './entries.ts';
 export type { EventInput, EventRow, ListEventsOptions } from './events.ts';
 export { DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE } from './events.ts';
-export type { OwnRecord, OwnRows, StoredLabel } from './labels.ts';
+export type { ContentRecord } from './entry-versions.ts';
+export type { LabelWrite, OwnRecord, OwnRows, StoredLabel, StoredOwn } from './labels.ts';
 export type { ProjectIdentity, ProjectRow } from './project.ts';

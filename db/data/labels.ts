@@ -8,19 +8,45 @@ import { statementsOf } from './statements.ts';
  * what the event log records are db/labels.ts's.
  */
 
-/** A label as stored: its value as JSON, when it was last written and under which codebook version. */
+/**
+ * A label as stored: its value as JSON, when it was last written (wall time, for people), its
+ * logical clock (what decides which write wins), under which codebook version, whether an import
+ * wrote it, and the content hash of the entry as it was when the label was made.
+ */
 export interface StoredLabel {
   value: string;
   codebookVersion: string;
   updatedAt: string;
+  clock: number;
+  imported: boolean;
+  madeOn: string;
+}
+
+/** A label write: everything a row holds but its keys. */
+export interface LabelWrite {
+  valueJson: string;
+  codebookVersion: string;
+  at: string;
+  clock: number;
+  imported: boolean;
+  /** The content hash the label was made on; null: the entry's content as it is now. */
+  madeOn: string | null;
+}
+
+/** A note or submission status as stored. */
+export interface StoredOwn {
+  value: string;
+  at: string;
+  clock: number;
+  imported: boolean;
 }
 
 /** Rows of one annotator as stored, to copy them into a starter file. */
 export interface OwnRows {
-  labels: { entry_id: number; dimension: string; value: string; codebook_version: string; updated_at: string }[];
-  cleared: { entry_id: number; dimension: string; codebook_version: string; cleared_at: string }[];
-  notes: { entry_id: number; text: string; updated_at: string }[];
-  submissions: { entry_id: number; status: string; updated_at: string }[];
+  labels: { entry_id: number; dimension: string; value: string; codebook_version: string; updated_at: string; clock: number; imported: number; content_hash: string }[];
+  cleared: { entry_id: number; dimension: string; codebook_version: string; cleared_at: string; clock: number }[];
+  notes: { entry_id: number; text: string; updated_at: string; clock: number; imported: number }[];
+  submissions: { entry_id: number; status: string; updated_at: string; clock: number; imported: number }[];
 }
 
 /** An own record of an annotator on an entry: the note, or the submission status. */
@@ -31,38 +57,40 @@ export function labelTable(db: Db) {
   const sql = statementsOf(db);
   return {
     get(entryRowId: number, annotatorId: number, dimension: string): StoredLabel | undefined {
-      return sql('SELECT value, codebook_version AS codebookVersion, updated_at AS updatedAt FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').get(
-        entryRowId,
-        annotatorId,
-        dimension,
-      ) as StoredLabel | undefined;
+      const r = sql(
+        `SELECT value, codebook_version AS codebookVersion, updated_at AS updatedAt, clock, imported, content_hash AS madeOn
+         FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?`,
+      ).get(entryRowId, annotatorId, dimension) as (Omit<StoredLabel, 'imported'> & { imported: number }) | undefined;
+      return r && { ...r, imported: r.imported === 1 };
     },
-    upsert(entryRowId: number, annotatorId: number, dimension: string, valueJson: string, codebookVersion: string, at: string): void {
+    /** Writes a label; `madeOn` null: made on the entry's content as it is now. */
+    upsert(entryRowId: number, annotatorId: number, dimension: string, w: LabelWrite): void {
       sql(
-        `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
-      ).run(entryRowId, annotatorId, dimension, valueJson, codebookVersion, at);
+        `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash)
+         VALUES (@entry, @annotator, @dimension, @value, @cbv, @at, @clock, @imported, COALESCE(@madeOn, (SELECT content_hash FROM entry WHERE id = @entry)))
+         ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version,
+           updated_at = excluded.updated_at, clock = excluded.clock, imported = excluded.imported, content_hash = excluded.content_hash`,
+      ).run({ entry: entryRowId, annotator: annotatorId, dimension, value: w.valueJson, cbv: w.codebookVersion, at: w.at, clock: w.clock, imported: w.imported ? 1 : 0, madeOn: w.madeOn });
     },
     /** Deletes a label; the delete trigger leaves a tombstone stamped with the current time. */
     delete(entryRowId: number, annotatorId: number, dimension: string): void {
       sql('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').run(entryRowId, annotatorId, dimension);
     },
     /** The tombstone of a cleared label, if any. */
-    cleared(entryRowId: number, annotatorId: number, dimension: string): { codebookVersion: string; clearedAt: string } | undefined {
-      return sql('SELECT codebook_version AS codebookVersion, cleared_at AS clearedAt FROM label_clear WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').get(
-        entryRowId,
-        annotatorId,
-        dimension,
-      ) as { codebookVersion: string; clearedAt: string } | undefined;
+    cleared(entryRowId: number, annotatorId: number, dimension: string): { codebookVersion: string; clearedAt: string; clock: number } | undefined {
+      return sql(
+        'SELECT codebook_version AS codebookVersion, cleared_at AS clearedAt, clock FROM label_clear WHERE entry_id = ? AND annotator_id = ? AND dimension = ?',
+      ).get(entryRowId, annotatorId, dimension) as { codebookVersion: string; clearedAt: string; clock: number } | undefined;
     },
-    /** Sets a tombstone's version and time (a merge keeps the time the pack says the label was cleared). */
-    putCleared(entryRowId: number, annotatorId: number, dimension: string, codebookVersion: string, clearedAt: string): void {
-      sql('INSERT OR REPLACE INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at) VALUES (?, ?, ?, ?, ?)').run(
+    /** Sets a tombstone's version, time and clock (those of the write that cleared the label). */
+    putCleared(entryRowId: number, annotatorId: number, dimension: string, codebookVersion: string, clearedAt: string, clock: number): void {
+      sql('INSERT OR REPLACE INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at, clock) VALUES (?, ?, ?, ?, ?, ?)').run(
         entryRowId,
         annotatorId,
         dimension,
         codebookVersion,
         clearedAt,
+        clock,
       );
     },
     /** One annotator's labels on one entry. */
@@ -128,46 +156,64 @@ export function labelTable(db: Db) {
     /** One annotator's labels and tombstones with their entries' ids and content hashes (a pack). */
     packLabels(annotatorId: number) {
       return sql(
-        `SELECT e.ext_id, e.content_hash, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv
+        `SELECT e.ext_id, e.content_hash, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv, l.clock, l.content_hash AS made_on
          FROM label l JOIN entry e ON e.id = l.entry_id WHERE l.annotator_id = ?
          UNION ALL
-         SELECT e.ext_id, e.content_hash, c.dimension, NULL, c.cleared_at, c.codebook_version
+         SELECT e.ext_id, e.content_hash, c.dimension, NULL, c.cleared_at, c.codebook_version, c.clock, e.content_hash
          FROM label_clear c JOIN entry e ON e.id = c.entry_id WHERE c.annotator_id = ?`,
-      ).all(annotatorId, annotatorId) as { ext_id: string; content_hash: string; dimension: string; value: string | null; at: string; cv: string }[];
+      ).all(annotatorId, annotatorId) as { ext_id: string; content_hash: string; dimension: string; value: string | null; at: string; cv: string; clock: number; made_on: string }[];
     },
     packNotes(annotatorId: number) {
-      return sql('SELECT e.ext_id, e.content_hash, n.text, n.updated_at AS at FROM note n JOIN entry e ON e.id = n.entry_id WHERE n.annotator_id = ?').all(annotatorId) as {
-        ext_id: string;
-        content_hash: string;
-        text: string;
-        at: string;
-      }[];
+      return sql('SELECT e.ext_id, e.content_hash, n.text, n.updated_at AS at, n.clock FROM note n JOIN entry e ON e.id = n.entry_id WHERE n.annotator_id = ?').all(
+        annotatorId,
+      ) as { ext_id: string; content_hash: string; text: string; at: string; clock: number }[];
     },
     packSubmissions(annotatorId: number) {
-      return sql('SELECT e.ext_id, e.content_hash, s.status, s.updated_at AS at FROM submission s JOIN entry e ON e.id = s.entry_id WHERE s.annotator_id = ?').all(
+      return sql('SELECT e.ext_id, e.content_hash, s.status, s.updated_at AS at, s.clock FROM submission s JOIN entry e ON e.id = s.entry_id WHERE s.annotator_id = ?').all(
         annotatorId,
-      ) as { ext_id: string; content_hash: string; status: 'draft' | 'submitted'; at: string }[];
+      ) as { ext_id: string; content_hash: string; status: 'draft' | 'submitted'; at: string; clock: number }[];
     },
     count(): number {
       return (sql('SELECT COUNT(*) AS n FROM label').get() as { n: number }).n;
     },
 
     /** An annotator's note (text) or submission status on an entry, with its time. */
-    own(table: OwnRecord, entryRowId: number, annotatorId: number): { value: string; at: string } | undefined {
-      return sql(`SELECT ${ownColumn[table]} AS value, updated_at AS at FROM ${table} WHERE entry_id = ? AND annotator_id = ?`).get(entryRowId, annotatorId) as
-        | { value: string; at: string }
+    own(table: OwnRecord, entryRowId: number, annotatorId: number): StoredOwn | undefined {
+      const r = sql(`SELECT ${ownColumn[table]} AS value, updated_at AS at, clock, imported FROM ${table} WHERE entry_id = ? AND annotator_id = ?`).get(entryRowId, annotatorId) as
+        | (Omit<StoredOwn, 'imported'> & { imported: number })
         | undefined;
+      return r && { ...r, imported: r.imported === 1 };
     },
-    putOwn(table: OwnRecord, entryRowId: number, annotatorId: number, value: string, at: string): void {
+    putOwn(table: OwnRecord, entryRowId: number, annotatorId: number, w: { value: string; at: string; clock: number; imported: boolean }): void {
       const column = ownColumn[table];
       sql(
-        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
-      ).run(entryRowId, annotatorId, value, at);
+        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at, clock, imported) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at, clock = excluded.clock, imported = excluded.imported`,
+      ).run(entryRowId, annotatorId, w.value, w.at, w.clock, w.imported ? 1 : 0);
     },
     /** Marks an entry started (a draft) for its annotator, unless it already has a status. */
-    startDraft(entryRowId: number, annotatorId: number, at: string): void {
-      sql(`INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, 'draft', ?) ON CONFLICT DO NOTHING`).run(entryRowId, annotatorId, at);
+    startDraft(entryRowId: number, annotatorId: number, at: string, clock: number): void {
+      sql(`INSERT INTO submission (entry_id, annotator_id, status, updated_at, clock) VALUES (?, ?, 'draft', ?, ?) ON CONFLICT DO NOTHING`).run(entryRowId, annotatorId, at, clock);
+    },
+
+    /**
+     * The annotator's logical clock moved on by one: the clock of a write made now. Greater than
+     * every clock this database holds for the annotator (see `observe`).
+     */
+    tick(annotatorId: number): number {
+      return (
+        sql('INSERT INTO annotator_clock (annotator_id, clock) VALUES (?, 1) ON CONFLICT (annotator_id) DO UPDATE SET clock = clock + 1 RETURNING clock').get(annotatorId) as {
+          clock: number;
+        }
+      ).clock;
+    },
+    /** A write of clock `clock` came in (a merge): the annotator's clock is at least that from now on. */
+    observe(annotatorId: number, clock: number): void {
+      sql('INSERT INTO annotator_clock (annotator_id, clock) VALUES (?, ?) ON CONFLICT (annotator_id) DO UPDATE SET clock = MAX(clock, excluded.clock)').run(annotatorId, clock);
+    },
+    /** The annotator's clock (0 before their first write). */
+    clockOf(annotatorId: number): number {
+      return (sql('SELECT clock FROM annotator_clock WHERE annotator_id = ?').get(annotatorId) as { clock: number } | undefined)?.clock ?? 0;
     },
     /** Who submitted which entry: "entry row id NUL annotator name". */
     submittedPairs(): Set<string> {
@@ -190,25 +236,44 @@ export function labelTable(db: Db) {
     /** Writes rows copied from another project file, as they are, for one annotator and re-numbered entries. */
     insertCopies(rows: OwnRows, annotatorId: number, entryRowId: (sourceRowId: number) => number): void {
       for (const l of rows.labels)
-        sql('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        sql('INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
           entryRowId(l.entry_id),
           annotatorId,
           l.dimension,
           l.value,
           l.codebook_version,
           l.updated_at,
+          l.clock,
+          l.imported,
+          l.content_hash,
         );
       for (const c of rows.cleared)
-        sql('INSERT INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at) VALUES (?, ?, ?, ?, ?)').run(
+        sql('INSERT INTO label_clear (entry_id, annotator_id, dimension, codebook_version, cleared_at, clock) VALUES (?, ?, ?, ?, ?, ?)').run(
           entryRowId(c.entry_id),
           annotatorId,
           c.dimension,
           c.codebook_version,
           c.cleared_at,
+          c.clock,
         );
-      for (const n of rows.notes) sql('INSERT INTO note (entry_id, annotator_id, text, updated_at) VALUES (?, ?, ?, ?)').run(entryRowId(n.entry_id), annotatorId, n.text, n.updated_at);
+      for (const n of rows.notes)
+        sql('INSERT INTO note (entry_id, annotator_id, text, updated_at, clock, imported) VALUES (?, ?, ?, ?, ?, ?)').run(
+          entryRowId(n.entry_id),
+          annotatorId,
+          n.text,
+          n.updated_at,
+          n.clock,
+          n.imported,
+        );
       for (const s of rows.submissions)
-        sql('INSERT INTO submission (entry_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)').run(entryRowId(s.entry_id), annotatorId, s.status, s.updated_at);
+        sql('INSERT INTO submission (entry_id, annotator_id, status, updated_at, clock, imported) VALUES (?, ?, ?, ?, ?, ?)').run(
+          entryRowId(s.entry_id),
+          annotatorId,
+          s.status,
+          s.updated_at,
+          s.clock,
+          s.imported,
+        );
     },
   };
 }

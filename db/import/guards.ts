@@ -1,20 +1,91 @@
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { constants, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { MAX_ROW_BYTES } from '../../shared/csv.ts';
 import { badInput } from '../../shared/errors.ts';
-import { fieldTooLongMessage, MAX_FIELD_CHARS } from '../../shared/limits.ts';
+import { fieldTooLongMessage, MAX_FIELD_CHARS, megabytes } from '../../shared/limits.ts';
+import { hasLoneSurrogate, nameProblem, printable } from '../../shared/names.ts';
 
 /**
- * What every imported file passes before its format is read: text that would otherwise be
- * mangled in silence (another encoding, NUL bytes) or that could exhaust the app (a 50 MB
- * field, nesting that overflows the stack) is refused with the file, line and field.
+ * What every file a user gives passes before its format is read, and while it is read: only
+ * regular files (a device such as /dev/zero, a FIFO or a socket is refused before it is opened
+ * for good), a size limit checked before reading and again while reading, and text that would
+ * otherwise be mangled in silence (another encoding, NUL bytes, broken UTF-8) or that could
+ * exhaust the app (a 50 MB field, nesting that overflows the stack) refused with the file, line
+ * and field. Files are read in chunks, each checked as it arrives, so a refusal comes as soon as
+ * the problem is read, with little memory.
  */
 
 /** Deepest nesting of a JSON value kept as metadata. */
 export const MAX_DEPTH = 64;
 
-function lineOf(buf: Buffer, offset: number): number {
-  let line = 1;
-  for (let i = buf.indexOf(0x0a); i !== -1 && i < offset; i = buf.indexOf(0x0a, i + 1)) line++;
-  return line;
+/** Most a CSV or JSONL file may hold: it is streamed, row by row. */
+export const MAX_ROWS_FILE_BYTES = 512 * 1024 * 1024;
+
+/** Most a file read whole may hold (an entry file, a code file, a test log, a pack's head): a few fields' worth. */
+export const MAX_WHOLE_FILE_BYTES = MAX_ROW_BYTES;
+
+/** Longest entry id: it names files in exports, and a person reads it. */
+export const MAX_ID_CHARS = 200;
+
+/** How big a piece of a file is read at a time. */
+const CHUNK_BYTES = 1024 * 1024;
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device, not a file';
+  if (st.isFIFO()) return 'a named pipe (FIFO), not a file';
+  if (st.isSocket()) return 'a socket, not a file';
+  return 'not a regular file';
+}
+
+/** A file system error as a message the user can act on (the file is named by the caller). */
+export function fileProblem(e: unknown, doing: 'read' | 'write' = 'read'): string | null {
+  switch ((e as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOENT':
+      return doing === 'read' ? 'does not exist' : 'is in a folder that does not exist';
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot be ${doing === 'read' ? 'read' : 'written'}: permission denied`;
+    case 'EROFS':
+      return 'is on a read-only disk';
+    case 'ENOSPC':
+      return 'cannot be written: the disk is full';
+    case 'ENOTDIR':
+      return 'is not reachable: part of its path is not a folder';
+    case 'ELOOP':
+      return 'is a symbolic link that leads back to itself';
+    case 'ENAMETOOLONG':
+      return 'has a name too long for the file system';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'EIO':
+      return 'cannot be read: the disk reported an input/output error';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Opens a file to read, only if it is a regular file. Opening does not wait (a FIFO with no
+ * writer would block an ordinary open forever), and the check is made on what was opened, not on
+ * the path, so nothing can be swapped in between.
+ */
+export async function openRegularFile(file: string): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const problem = fileProblem(e);
+    if (problem) throw badInput(`the file ${problem}`, { file });
+    throw e;
+  }
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    throw badInput(`is ${kindOf(st)}: only regular files are read`, { file });
+  }
+  return { handle, size: st.size };
 }
 
 /** The first byte that is not part of valid UTF-8, or -1. Valid UTF-8 survives a round trip unchanged. */
@@ -35,63 +106,178 @@ function firstInvalidUtf8(buf: Buffer): number {
   return -1;
 }
 
-/** A file's text, read as UTF-8 (a BOM is dropped); other encodings and binary files are refused. */
-export async function readTextFile(file: string): Promise<string> {
-  const buf = await readFile(file);
-  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))
-    throw badInput('the file is UTF-16 text; save it as UTF-8 and import it again', { file, line: 1 });
-  const nul = buf.indexOf(0);
-  if (nul !== -1) throw badInput('the file contains a NUL byte (is it a binary file?)', { file, line: lineOf(buf, nul) });
-  const bad = firstInvalidUtf8(buf);
-  if (bad !== -1)
-    throw badInput(`the file is not UTF-8 text (byte 0x${buf[bad].toString(16).toUpperCase()}; Latin-1 or Windows-1252?); save it as UTF-8 and import it again`, {
-      file,
-      line: lineOf(buf, bad),
-    });
-  const text = buf.toString('utf8');
+/** Line breaks in `buf` before `end`. */
+function newlines(buf: Buffer, end = buf.length): number {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i !== -1 && i < end; i = buf.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** Where the last, possibly unfinished, UTF-8 sequence of `buf` starts, when it is unfinished. */
+function unfinishedTail(buf: Buffer): number {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const b = buf[buf.length - back];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? buf.length - back : buf.length;
+  }
+  return buf.length;
+}
+
+export interface ReadLimits {
+  /** Most bytes the file may hold. */
+  maxBytes: number;
+  /** What the file is, for the message about its size ("a pack", "an entry file"). */
+  what?: string;
+}
+
+function tooBig(size: number, limits: ReadLimits, file: string) {
+  return badInput(`is ${size > limits.maxBytes ? 'over ' : ''}${megabytes(size)}; ${limits.what ?? 'a file'} may hold at most ${megabytes(limits.maxBytes)}`, { file });
+}
+
+/**
+ * A file's bytes, chunk by chunk, each checked before it is handed on: a regular file of at most
+ * `maxBytes` (refused by its size before reading, and again if it grows while read), UTF-8 (a
+ * UTF-16 byte-order mark, a NUL byte or a byte that is not UTF-8 is refused with its line). Every
+ * chunk ends on a whole character. The file is closed when the reader stops, early or not.
+ */
+export async function* checkedChunks(file: string, limits: ReadLimits): AsyncGenerator<Buffer> {
+  const { handle, size } = await openRegularFile(file);
+  try {
+    if (size > limits.maxBytes) throw tooBig(size, limits, file);
+    let total = 0;
+    let lines = 0;
+    let carry: Buffer = Buffer.alloc(0);
+    let first = true;
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > limits.maxBytes) throw tooBig(total, limits, file);
+      let chunk = Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
+      if (first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)))
+        throw badInput('the file is UTF-16 text; save it as UTF-8 and import it again', { file, line: 1 });
+      first = false;
+      const nul = chunk.indexOf(0);
+      if (nul !== -1) throw badInput('the file contains a NUL byte (is it a binary file?)', { file, line: lines + newlines(chunk, nul) + 1 });
+      const end = unfinishedTail(chunk);
+      carry = Buffer.from(chunk.subarray(end));
+      chunk = chunk.subarray(0, end);
+      if (!isUtf8(chunk)) throw notUtf8(chunk, firstInvalidUtf8(chunk), lines, file);
+      lines += newlines(chunk);
+      yield chunk;
+    }
+    // A sequence cut off by the end of the file.
+    if (carry.length) throw notUtf8(carry, 0, lines, file);
+  } finally {
+    await handle.close();
+  }
+}
+
+function notUtf8(chunk: Buffer, at: number, linesBefore: number, file: string) {
+  const offset = at === -1 ? 0 : at;
+  return badInput(`the file is not UTF-8 text (byte 0x${chunk[offset].toString(16).toUpperCase()}; Latin-1 or Windows-1252?); save it as UTF-8 and import it again`, {
+    file,
+    line: linesBefore + newlines(chunk, offset) + 1,
+  });
+}
+
+/** A file's text, read as checked UTF-8 (a BOM is dropped), of at most `maxBytes`. */
+export async function readTextFile(file: string, limits: ReadLimits = { maxBytes: MAX_WHOLE_FILE_BYTES }): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of checkedChunks(file, limits)) parts.push(chunk);
+  const text = Buffer.concat(parts).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Nesting depth of a JSON value, without recursion (a hostile value must not overflow the stack). */
-function depthOf(value: unknown, limit: number): number {
+/**
+ * The first line of a file (or with `skipBlank`, the first that is not blank), without its line
+ * break: enough to tell its format. Read as bytes until a line break, so a line that never ends
+ * is refused once MAX_ROW_BYTES of it are read, as the row readers refuse it.
+ */
+export async function readFirstLine(file: string, opts: { skipBlank?: boolean } = {}): Promise<string> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 1;
+  const decode = (parts: Buffer[]) => {
+    const text = Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+    return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  for await (const chunk of checkedChunks(file, { maxBytes: MAX_ROWS_FILE_BYTES })) {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      const text = decode([...pending, chunk.subarray(start, nl)]);
+      if (!opts.skipBlank || text.trim()) return text;
+      pending = [];
+      pendingBytes = 0;
+      line++;
+      start = nl + 1;
+    }
+    pendingBytes += chunk.length - start;
+    if (pendingBytes > MAX_ROW_BYTES)
+      throw badInput(`the line is longer than ${megabytes(MAX_ROW_BYTES)}: a line holds at most ${megabytes(MAX_ROW_BYTES)} (a field at most ${megabytes(MAX_FIELD_CHARS)})`, { file, line });
+    if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
+  }
+  return decode(pending);
+}
+
+/** Nesting depth of a JSON value, and whether a string in it holds half a surrogate pair; without recursion. */
+function walkJson(value: unknown, limit: number): { depth: number; loneSurrogate: boolean } {
   let max = 0;
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [v, d] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (hasLoneSurrogate(v)) return { depth: max, loneSurrogate: true };
+      continue;
+    }
     if (v === null || typeof v !== 'object') continue;
     if (d + 1 > max) max = d + 1;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+    if (max > limit) return { depth: max, loneSurrogate: false };
+    if (Array.isArray(v)) for (const child of v) stack.push([child, d + 1]);
+    else
+      for (const [k, child] of Object.entries(v)) {
+        stack.push([k, d + 1]);
+        stack.push([child, d + 1]);
+      }
   }
-  return max;
+  return { depth: max, loneSurrogate: false };
 }
 
-/** One imported field: not over the size limit, no NUL characters, not nested beyond reason. */
+const LONE_SURROGATE_MESSAGE = 'holds half of a UTF-16 surrogate pair (a "\\uD800"-style escape with no partner), which is not text; fix the value';
+
+/** One imported field: not over the size limit, no NUL characters, no half surrogate pairs, not nested beyond reason. */
 export function checkField(value: unknown, where: { file: string; line?: number; field: string }): void {
   if (typeof value === 'string') {
     if (value.length > MAX_FIELD_CHARS) throw badInput(fieldTooLongMessage(value.length), where);
     if (value.includes('\u0000')) throw badInput('contains a NUL character', where);
+    if (hasLoneSurrogate(value)) throw badInput(LONE_SURROGATE_MESSAGE, where);
     return;
   }
   if (value !== null && typeof value === 'object') {
-    if (depthOf(value, MAX_DEPTH) > MAX_DEPTH) throw badInput(`is nested deeper than ${MAX_DEPTH} levels`, where);
-    const size = JSON.stringify(value).length;
-    if (size > MAX_FIELD_CHARS) throw badInput(fieldTooLongMessage(size), where);
-    if (JSON.stringify(value).includes('\\u0000')) throw badInput('contains a NUL character', where);
+    const walked = walkJson(value, MAX_DEPTH);
+    if (walked.depth > MAX_DEPTH) throw badInput(`is nested deeper than ${MAX_DEPTH} levels`, where);
+    if (walked.loneSurrogate) throw badInput(LONE_SURROGATE_MESSAGE, where);
+    const json = JSON.stringify(value);
+    if (json.length > MAX_FIELD_CHARS) throw badInput(fieldTooLongMessage(json.length), where);
+    if (json.includes('\\u0000')) throw badInput('contains a NUL character', where);
   }
 }
 
-// C0 and C1 controls, DEL: they rewrite a terminal (escape sequences) or hide text in a listing.
-const control = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** A name shown in lists and terminals (an entry id, an annotator): no control characters. */
+/** A name shown in lists and terminals (an annotator): nothing that hides what it says. */
 export function checkName(name: string, what: string, where: { file: string; line?: number; field: string }): void {
-  const c = control.exec(name);
-  if (c) throw badInput(`${what} contains a control character (U+${c[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`, where);
+  const problem = nameProblem(name);
+  if (problem) throw badInput(`${what} "${printable(name)}" ${problem}`, where);
 }
 
-/** An entry id: a name, and no ".." path segment (ids become file names in exports). */
+/**
+ * An entry id: a name (no control, right-to-left or zero-width character, no half surrogate pair),
+ * at most MAX_ID_CHARS long, and no ".." path segment (ids become file names in exports).
+ */
 export function checkEntryId(id: string, where: { file: string; line?: number; field: string }): void {
-  checkName(id, `id "${id.replace(new RegExp(control.source, 'g'), '?')}"`, where);
+  if (id.length > MAX_ID_CHARS)
+    throw badInput(`an id of ${id.length} characters ("${printable(id.slice(0, 40))}..."); an id holds at most ${MAX_ID_CHARS}: shorten it`, where);
+  checkName(id, 'the id', where);
   if (/(^|[\\/])\.\.([\\/]|$)/.test(id)) throw badInput(`id "${id}" has a ".." path segment; an id names an entry, not a file`, where);
 }

@@ -199,13 +199,17 @@ describe('idempotence', () => {
     expect(dumpTables(db)).toEqual(before);
   });
 
-  it('a changed file updates its entry and logs what changed', async () => {
+  it('a changed file is refused, naming what differs; with newVersion it updates its entry, keeps the earlier content and logs what changed', async () => {
     const dir = join(t.dir, 'one');
     cpSync(join(samples, 'dlbench'), dir, { recursive: true });
     await runImport(db, dir);
     writeFileSync(join(dir, 'recsys_hit_rate17.txt'), 'stage: Inference\ntask: Recommendation\ndata: Table\n\nprompt:\nNew prompt.\n\n repo:recsys\n');
-    const s = await runImport(db, dir);
-    expect(s).toMatchObject({ entriesCreated: 0, entriesUpdated: 1, labels: 1 });
+    const before = dumpTables(db);
+    await expect(runImport(db, dir)).rejects.toThrow(/"recsys_hit_rate17" \(.*recsys_hit_rate17\.txt, line 1\): prompt \(212 characters here, 11 in the file\).*--new-version/);
+    expect(dumpTables(db)).toEqual(before);
+    const s = await runImport(db, dir, { newVersion: true });
+    expect(s).toMatchObject({ entriesCreated: 0, entriesUpdated: 1, labels: 1, newVersions: [{ entryId: 'recsys_hit_rate17', version: 2, fields: ['prompt'], flagged: 0 }] });
+    expect(db.prepare('SELECT version FROM entry_version ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
     expect(entry('recsys_hit_rate17').prompt).toBe('New prompt.');
     const ev = db.prepare("SELECT before, after FROM event WHERE kind = 'entry.update'").get() as { before: string; after: string };
     expect(Object.keys(JSON.parse(ev.after)).sort()).toEqual(['metadata', 'prompt']);
@@ -284,7 +288,8 @@ describe('generic entries and model results', () => {
     expect(entry('b').passed).toBe(1);
     const csv = join(t.dir, 'e.csv');
     writeFileSync(csv, 'id,prompt,repo,passed\na,"multi\nline, ""quoted""",r,\n');
-    const s2 = await runImport(db, csv);
+    await expectRefused(runImport(db, csv), { field: 'content' });
+    const s2 = await runImport(db, csv, { newVersion: true });
     expect(s2).toMatchObject({ format: 'csv', entriesCreated: 0, entriesUpdated: 1 });
     expect(entry('a').prompt).toBe('multi\nline, "quoted"');
     expect(entry('a').passed).toBe(0); // a blank cell changes nothing

@@ -1,15 +1,17 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
-import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary } from '../../shared/types.ts';
+import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary, type ImportWarning } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { openStore } from '../data/index.ts';
 import { parseDlbenchEntry, PUBLISHED_ANNOTATOR, resolveMaps, type PublishedMap } from './dlbench.ts';
-import { checkField, readTextFile } from './guards.ts';
+import { checkField, fileProblem, MAX_WHOLE_FILE_BYTES, readFirstLine, readTextFile } from './guards.ts';
+import { backupDatabase } from '../backup.ts';
+import { checkPlan } from './check.ts';
 import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan } from './plan.ts';
-import { isCsvFile, parseAnnotations, parseGenericEntries, parseModelResults, readRows } from './rows.ts';
+import { isCsvFile, parseAnnotations, parseGenericEntries, parseModelResults, readRowFile as readRowTable, readRows } from './rows.ts';
 import { parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
 
 export { contentHash } from './plan.ts';
@@ -25,6 +27,10 @@ export interface ImportOptions {
   maps?: PublishedMap[];
   /** The file's annotators are these machine coders (annotations only): every name in it must be one of them. */
   machines?: string[];
+  /** Keep an entry whose content changed as a new version, its labels flagged for review (else the import is refused). */
+  newVersion?: boolean;
+  /** Back up first when the import changes an entry already here (the default, for a database in a file). */
+  backup?: boolean;
 }
 
 type Progress = (p: ImportProgress) => void;
@@ -34,8 +40,8 @@ const taxonomyFolders = ['Original', 'Generated', 'Result'] as const;
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
-  } catch {
-    throw badInput(`${path} does not exist or cannot be read`, { file: path });
+  } catch (e) {
+    throw badInput(`${path} ${fileProblem(e) ?? 'does not exist or cannot be read'}`, { file: path });
   }
 }
 
@@ -50,13 +56,35 @@ async function taxonomyDirs(dir: string): Promise<Partial<Record<(typeof taxonom
   return out;
 }
 
-async function listFiles(dir: string, ext: RegExp): Promise<string[]> {
+/**
+ * The files of a folder an import reads: regular files with the extension, in plain code-point
+ * order (the same order on every OS). A symbolic link, or anything else that is not a regular
+ * file (a FIFO, a device), is not read, and `skipped` is told, so the summary says so.
+ */
+async function listFiles(dir: string, ext: RegExp, skipped?: (w: ImportWarning) => void): Promise<string[]> {
   const names = await readdir(dir, { withFileTypes: true });
-  // Plain code-point order, so the same folder always imports in the same order on every OS.
-  return names
-    .filter((d) => d.isFile() && !d.name.startsWith('.') && ext.test(d.name))
-    .map((d) => d.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: string[] = [];
+  for (const d of names) {
+    if (d.name.startsWith('.') || !ext.test(d.name)) continue;
+    if (d.isFile()) out.push(d.name);
+    else if (!d.isDirectory()) {
+      const file = join(dir, d.name);
+      const what = d.isSymbolicLink()
+        ? `a symbolic link${await linkTarget(file)}; copy the file itself into the folder to import it`
+        : 'not a regular file (a pipe, socket or device)';
+      skipped?.({ file, kind: warningKinds.notRead, message: `not read: ${d.name} is ${what}` });
+    }
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function linkTarget(file: string): Promise<string> {
+  try {
+    const st = await stat(file);
+    return st.isFile() ? ' to a file' : ' to something that is not a file';
+  } catch {
+    return ' to nothing (broken)';
+  }
 }
 
 /**
@@ -69,17 +97,19 @@ export async function detectFormat(path: string): Promise<ImportFormat> {
     const tax = await taxonomyDirs(path);
     if (Object.keys(tax).length) return 'taxonomy-data';
     const txt = await listFiles(path, /\.txt$/i);
-    if (txt.length && looksLikeDlbench(await readTextFile(join(path, txt[0])))) return 'dlbench';
+    if (txt.length && looksLikeDlbench(await readTextFile(join(path, txt[0]), { maxBytes: MAX_WHOLE_FILE_BYTES, what: 'an entry file' }))) return 'dlbench';
     throw badInput('cannot tell the format of this folder (expected Deep-Bench .txt entry files or Original/Generated/Result folders); pass --format', {
       file: path,
     });
   }
-  const content = await readTextFile(path);
-  if (/\.txt$/i.test(path) && looksLikeDlbench(content)) return 'dlbench';
-  if (!/\.(csv|jsonl|ndjson)$/i.test(path))
+  if (/\.txt$/i.test(path) && looksLikeDlbench(await readTextFile(path, { maxBytes: MAX_WHOLE_FILE_BYTES, what: 'an entry file' }))) return 'dlbench';
+  if (!/\.(csv|jsonl|ndjson)$/i.test(path)) {
+    // Read it all the same: a device, a FIFO or a file in another encoding is refused for what it is.
+    await readFirstLine(path);
     throw badInput('cannot tell the format of this file (expected .csv, .jsonl or a Deep-Bench .txt entry); pass --format', { file: path });
+  }
   // Only the header (or first object) decides; a bad row later is the importer's to report.
-  const head = isCsvFile(path) ? content.split(/\r?\n/, 1)[0] : (content.split(/\r?\n/).find((l) => l.trim()) ?? '');
+  const head = await readFirstLine(path, { skipBlank: !isCsvFile(path) });
   const { columns } = readRows(head, path);
   const has = (...cols: string[]) => cols.every((c) => columns.includes(c));
   if (has('entry_id', 'annotator', 'dimension', 'value')) return 'annotations';
@@ -101,13 +131,13 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 async function readDlbench(path: string, codebook: Codebook, progress: Progress, maps: PublishedMap[]): Promise<ImportPlan> {
   const plan = emptyPlan('dlbench', path);
   const dir = await isDirectory(path);
-  const files = dir ? await listFiles(path, /\.txt$/i) : [basename(path)];
+  const files = dir ? await listFiles(path, /\.txt$/i, (w) => plan.warnings.push(w)) : [basename(path)];
   const root = dir ? path : join(path, '..');
   if (!files.length) throw badInput('no .txt entry files in this folder', { file: path });
   plan.annotators.set(PUBLISHED_ANNOTATOR, 'reference');
   for (const [k, name] of files.entries()) {
     const file = join(root, name);
-    const text = await readTextFile(file);
+    const text = await readTextFile(file, { maxBytes: MAX_WHOLE_FILE_BYTES, what: 'an entry file' });
     checkField(text, { file, field: 'entry file' });
     const e = parseDlbenchEntry(text, file, name, codebook, maps);
     plan.entries.push({ extId: e.extId, fields: e.fields, source: { file, line: 1 } });
@@ -128,7 +158,8 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
   for (const kind of taxonomyFolders) {
     const dir = dirs[kind];
     if (!dir) continue;
-    for (const name of await listFiles(dir, kind === 'Result' ? /\.txt$/i : /\.py$/i)) jobs.push({ kind, file: join(dir, name), id: taxonomyIdOf(name) });
+    for (const name of await listFiles(dir, kind === 'Result' ? /\.txt$/i : /\.py$/i, (w) => plan.warnings.push(w)))
+      jobs.push({ kind, file: join(dir, name), id: taxonomyIdOf(name) });
   }
   if (!jobs.length) throw badInput('the Original, Generated and Result folders hold no files', { file: path });
   const byId = new Map<string, EntryPatch>();
@@ -143,7 +174,7 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
       };
       byId.set(job.id, patch);
     }
-    const content = await readTextFile(job.file);
+    const content = await readTextFile(job.file, { maxBytes: MAX_WHOLE_FILE_BYTES, what: `a ${job.kind} file` });
     checkField(content, { file: job.file, field: job.kind });
     if (job.kind === 'Original') patch.fields.groundTruth = content;
     else if (job.kind === 'Generated') patch.fields.output = content;
@@ -188,18 +219,18 @@ function markMachines(plan: ImportPlan, machines: string[]): void {
 
 async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
-  const content = await readTextFile(path);
+  const table = await readRowTable(path);
   const plan = emptyPlan(format, path);
   plan.files = 1;
   if (format === 'annotations') {
-    const a = parseAnnotations(content, path, codebook);
+    const a = parseAnnotations(table, path, codebook);
     for (const name of a.annotators) plan.annotators.set(name, 'annotator');
     plan.labels = a.labels;
     plan.notes = a.notes;
   } else if (format === 'results') {
-    plan.modelResults = parseModelResults(content, path);
+    plan.modelResults = parseModelResults(table, path);
   } else {
-    plan.entries = parseGenericEntries(content, path);
+    plan.entries = parseGenericEntries(table, path);
   }
   progress({ phase: 'reading', done: 1, total: 1 });
   return plan;
@@ -233,8 +264,10 @@ export function projectCodebook(db: Db): Codebook {
 
 /**
  * Imports a file or folder into the project, all or nothing. Phase 1 reads and checks every file
- * (async, with progress); phase 2 writes the plan in one transaction, with an event per change.
- * A bad file throws a ConcordError naming file, line and field, and the database is unchanged.
+ * (async, with progress, each file streamed with its limits), then checks the plan against the
+ * project (check.ts); an import that changes an entry already here is backed up; phase 2 writes
+ * the plan in one transaction, with an event per change. A bad file throws a ConcordError naming
+ * file, line and field, and the database is unchanged.
  */
 export async function runImport(db: Db, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   const progress: Progress = opts.onProgress ?? (() => {});
@@ -242,9 +275,12 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
     const codebook = projectCodebook(db);
     const format = opts.format ?? (await detectFormat(path));
     const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines);
+    const { touchesExisting } = checkPlan(db, plan, { newVersion: opts.newVersion });
+    const backup = touchesExisting && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
     progress({ phase: 'writing', done: 0, total });
     const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'))();
+    summary.backup = backup;
     progress({ phase: 'done', done: total, total });
     return summary;
   } catch (e) {
@@ -269,6 +305,7 @@ export async function seedDemo(db: Db, dir: string = demoDir()): Promise<void> {
     await readPlan(join(dir, 'taxonomy-data'), 'taxonomy-data', codebook),
     await readPlan(join(dir, 'annotations.csv'), 'annotations', codebook),
   ];
+  for (const plan of plans) checkPlan(db, plan);
   db.transaction(() => {
     for (const plan of plans) applyPlan(db, plan, codebook, 'demo');
   })();

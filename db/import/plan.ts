@@ -8,6 +8,7 @@ import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportW
 import { now, type Db } from '../database.ts';
 import { openStore, type EntryColumns, type EntryRef, type EntryRow } from '../data/index.ts';
 import { importLabel, importOwnRecord } from '../labels.ts';
+import { recordContentChange } from './versions.ts';
 
 /** Where a planned change came from, so a refusal in the writing phase can still name it. */
 export interface Source {
@@ -62,6 +63,8 @@ export interface PlannedModelResult {
 
 /** Everything one import will write, built without touching the database. */
 export interface ImportPlan {
+  /** Entries whose content changes and is to be kept as a new version (set by the check, with `newVersion`). */
+  newVersions?: Set<string>;
   format: ImportFormat;
   path: string;
   files: number;
@@ -85,7 +88,7 @@ export function contentHash(prompt: string, groundTruth: string, output: string)
   return createHash('sha256').update(`${prompt}\0${groundTruth}\0${output}`).digest('hex');
 }
 
-interface EntryState {
+export interface EntryState {
   prompt: string;
   groundTruth: string;
   output: string;
@@ -95,7 +98,7 @@ interface EntryState {
   metadata: EntryMetadata;
 }
 
-function stateOf(row: EntryRow): EntryState {
+export function stateOf(row: EntryRow): EntryState {
   return {
     prompt: row.prompt,
     groundTruth: row.ground_truth,
@@ -114,7 +117,7 @@ function sortedMetadata(m: EntryMetadata): EntryMetadata {
   return out;
 }
 
-function merge(state: EntryState, f: EntryFields): EntryState {
+export function merge(state: EntryState, f: EntryFields): EntryState {
   return {
     prompt: f.prompt ?? state.prompt,
     groundTruth: f.groundTruth ?? state.groundTruth,
@@ -162,6 +165,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     groups: [],
     unplaced: [],
     conflicts: [],
+    kept: [],
+    newVersions: [],
+    backup: null,
   };
   const store = openStore(db);
   const at = now();
@@ -194,6 +200,12 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     if (!d) continue;
     store.entries.update(row.id, columns(after), at);
     store.events.append({ actor, kind: 'entry.update', entryId: p.extId, before: d.before, after: d.after, at });
+    const replaced = plan.newVersions?.has(p.extId) === true;
+    const afterHash = columns(after).hash;
+    if (replaced || afterHash !== row.content_hash) {
+      const version = recordContentChange(store, { row, before, after, afterHash, replaced, actor, at });
+      if (version) summary.newVersions.push(version);
+    }
     // An entry created earlier in this same import is still "created", not also "updated".
     if (!created.has(p.extId)) summary.entriesUpdated++;
   }
@@ -252,8 +264,21 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
     touched.set(`${entry.rowId}/${annotatorId}`, { entry, annotatorId, annotator: l.annotator });
     const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at };
-    if (importLabel(store, { ...write, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt })) summary.labels++;
+    const r = importLabel(store, { ...write, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt });
+    if (r.outcome === 'set') summary.labels++;
+    else if (r.outcome === 'kept') {
+      summary.kept.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, kept: r.kept, file: l.value, source: l.source.file, line: l.source.line });
+      summary.warnings.push({
+        ...l.source,
+        field: l.source.field ?? 'value',
+        kind: warningKinds.kept,
+        message: `${l.annotator}'s ${dim.label} on "${l.extId}" stays ${r.kept === null ? 'cleared' : JSON.stringify(r.kept)}, not ${JSON.stringify(l.value)}`,
+      });
+    }
   }
+
+  // Labels still made on an entry's earlier content, once the file's own labels are written.
+  for (const v of summary.newVersions) v.flagged = store.entryVersions.flaggedOn(store.entries.ref(v.entryId)!.rowId);
 
   for (const n of plan.notes) {
     const entry = needEntry(n.extId, n.source);

@@ -1,9 +1,10 @@
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
+import { normalizeName } from '../../shared/names.ts';
 import type { EntryMetadata } from '../../shared/types.ts';
-import { parseCsvText, parseJsonl } from './csv.ts';
-import { checkEntryId, checkField, checkName } from './guards.ts';
+import { parseCsvStream, parseCsvText, parseJsonl, parseJsonlStream } from './csv.ts';
+import { checkedChunks, checkEntryId, checkField, checkName, MAX_ROWS_FILE_BYTES } from './guards.ts';
 import type { EntryPatch, PlannedLabel, PlannedModelResult, PlannedNote } from './plan.ts';
 
 /** A row from CSV or JSONL: cells as read (strings in CSV, any JSON in JSONL) and its line. */
@@ -16,19 +17,40 @@ export function isCsvFile(file: string): boolean {
   return /\.csv$/i.test(file);
 }
 
-/** CSV (by extension) or JSONL rows; the column names are what the CSV header declares. */
-export function readRows(text: string, file: string): { columns: string[]; rows: Row[] } {
-  const checked = (rows: Row[]) => {
-    for (const row of rows) for (const [field, value] of Object.entries(row.cells)) checkField(value, { file, line: row.line, field });
-    return rows;
-  };
+/** Rows and the columns they have (what the CSV header declares; every key met in JSONL). */
+export interface RowTable {
+  columns: string[];
+  rows: Row[];
+}
+
+function checkedRows(rows: Row[], file: string): Row[] {
+  for (const row of rows) for (const [field, value] of Object.entries(row.cells)) checkField(value, { file, line: row.line, field });
+  return rows;
+}
+
+const jsonlTable = (rows: Row[]): RowTable => ({ columns: [...new Set(rows.flatMap((r) => Object.keys(r.cells)))], rows });
+
+/** CSV (by extension) or JSONL rows from a text in memory. */
+export function readRows(text: string, file: string): RowTable {
   if (isCsvFile(file)) {
     const t = parseCsvText(text, file);
-    return { columns: t.header, rows: checked(t.rows) };
+    return { columns: t.header, rows: checkedRows(t.rows, file) };
   }
-  const rows = checked(parseJsonl(text, file).map((r) => ({ line: r.line, cells: r.value })));
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r.cells)))];
-  return { columns, rows };
+  return jsonlTable(checkedRows(parseJsonl(text, file).map((r) => ({ line: r.line, cells: r.value })), file));
+}
+
+/**
+ * CSV (by extension) or JSONL rows from a file, streamed: the file's bytes are checked as they
+ * are read (guards.ts) and parsed a row at a time, so a cell or line that never ends, or a file
+ * too big, is refused once the limit is read, not after the whole file is in memory.
+ */
+export async function readRowFile(file: string): Promise<RowTable> {
+  const chunks = checkedChunks(file, { maxBytes: MAX_ROWS_FILE_BYTES, what: 'a CSV or JSONL file' });
+  if (isCsvFile(file)) {
+    const t = await parseCsvStream(chunks, file);
+    return { columns: t.header, rows: checkedRows(t.rows, file) };
+  }
+  return jsonlTable(checkedRows((await parseJsonlStream(chunks, file)).map((r) => ({ line: r.line, cells: r.value })), file));
 }
 
 /** A cell with nothing in it: absent, null, or an empty CSV cell. */
@@ -72,8 +94,7 @@ const entryColumns: Record<string, string> = {
 const metadataNames: Record<string, string> = { source_file: 'sourceFile', ground_truth_path: 'groundTruthPath', test_cases: 'testCases' };
 
 /** Format 3: one entry a row; unknown columns are kept as metadata. Blank cells change nothing. */
-export function parseGenericEntries(content: string, file: string): EntryPatch[] {
-  const { columns, rows } = readRows(content, file);
+export function parseGenericEntries({ columns, rows }: RowTable, file: string): EntryPatch[] {
   if (!columns.includes('id')) throw badInput('an "id" column is required', { file, line: 1, field: 'id' });
   const seen = new Map<string, number>();
   return rows.map((row) => {
@@ -108,8 +129,7 @@ export interface AnnotationRows {
  * values are errors (unlike published data, these are a team's own labels); entries are checked
  * against the database when the plan is applied.
  */
-export function parseAnnotations(content: string, file: string, codebook: Codebook): AnnotationRows {
-  const { columns, rows } = readRows(content, file);
+export function parseAnnotations({ columns, rows }: RowTable, file: string, codebook: Codebook): AnnotationRows {
   for (const col of ['entry_id', 'annotator', 'dimension', 'value'])
     if (!columns.includes(col)) throw badInput(`a "${col}" column is required`, { file, line: 1, field: col });
   const labels: PlannedLabel[] = [];
@@ -118,7 +138,8 @@ export function parseAnnotations(content: string, file: string, codebook: Codebo
   const seen = new Map<string, number>();
   for (const row of rows) {
     const extId = required(row, 'entry_id', file);
-    const annotator = required(row, 'annotator', file);
+    // One spelling per person: "é" typed as one character or as e + accent is one name.
+    const annotator = normalizeName(required(row, 'annotator', file));
     checkName(annotator, 'the annotator name', { file, line: row.line, field: 'annotator' });
     const dimRaw = required(row, 'dimension', file);
     const dim = findDimension(codebook, dimRaw);
@@ -159,8 +180,7 @@ export function parseAnnotations(content: string, file: string, codebook: Codebo
 }
 
 /** Format 5: `entry_id, model, passed[, tests_passed, tests_total]`, for pass@1 per category. */
-export function parseModelResults(content: string, file: string): PlannedModelResult[] {
-  const { columns, rows } = readRows(content, file);
+export function parseModelResults({ columns, rows }: RowTable, file: string): PlannedModelResult[] {
   for (const col of ['entry_id', 'model', 'passed'])
     if (!columns.includes(col)) throw badInput(`a "${col}" column is required`, { file, line: 1, field: col });
   const seen = new Map<string, number>();

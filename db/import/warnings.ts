@@ -20,6 +20,12 @@ export const warningKinds = {
   noEntry: 'result-without-entry',
   noResult: 'entry-without-result',
   conflict: 'label-conflicts-with-result',
+  /** A file in the folder that was not read: a symbolic link, a pipe, a device. */
+  notRead: 'not-read',
+  /** An import row kept out: the annotator's own label (made in Concord) is newer than any file. */
+  kept: 'label-kept',
+  /** Two entry ids that differ only in case (Foo and foo). */
+  caseTwins: 'ids-differ-in-case',
 } as const;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -81,6 +87,12 @@ function groupLine(kind: string, list: ImportWarning[]): string {
       return `${plural(n, 'result has', 'results have')} no entry file: created from the Taxonomy-Data files alone, without a prompt`;
     case warningKinds.noResult:
       return `${entries} no Result file: pass/fail unknown`;
+    case warningKinds.notRead:
+      return `${plural(n, 'file was', 'files were')} not read (symbolic links, pipes or devices): ${someFiles(list.map((w) => basename(w.file)))}; copy the files themselves into the folder to import them`;
+    case warningKinds.kept:
+      return `${plural(n, 'label was', 'labels were')} kept as the project has ${n === 1 ? 'it' : 'them'}: the annotator made or cleared ${n === 1 ? 'it' : 'them'} in Concord, which is newer than any file (${someFiles(list.map((w) => w.message), 2)})`;
+    case warningKinds.caseTwins:
+      return `${plural(n, 'entry id differs', 'entry ids differ')} from another only in upper and lower case (${someFiles(list.map((w) => w.message), 2)}); imported as separate entries`;
     case warningKinds.conflict:
       return `${plural(n, 'label conflicts', 'labels conflict')} with the entry's test result (e.g. a bug on an output that passed): imported, and listed as conflicts for the lead to resolve`;
   }

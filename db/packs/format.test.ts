@@ -5,18 +5,19 @@ const pack = (over: Partial<Pack> = {}): Pack => {
   const contentHashes = { e2: 'h2', e1: 'h1' };
   return {
     format: 'concord-pack',
-    formatVersion: 1,
+    formatVersion: 2,
     project: { uid: 'u', name: 'P' },
     annotator: 'ana',
     codebook: { id: 'deep-bench', version: '1.0.0' },
     entries: { fingerprint: entriesFingerprint(contentHashes), contentHashes },
     labels: [
-      { entry: 'e2', dimension: 'stage', value: 'training', updatedAt: '2024-01-01T00:00:00.000Z', codebookVersion: '1.0.0' },
-      { entry: 'e1', dimension: 'task', value: null, updatedAt: '2024-01-02T00:00:00.000Z', codebookVersion: '1.0.0' },
-      { entry: 'e1', dimension: 'prompt-review', value: { b: true, a: false }, updatedAt: '2024-01-02T00:00:00.000Z', codebookVersion: '1.0.0' },
+      { entry: 'e2', dimension: 'stage', value: 'training', updatedAt: '2024-01-01T00:00:00.000Z', clock: 3, codebookVersion: '1.0.0' },
+      { entry: 'e1', dimension: 'task', value: null, updatedAt: '2024-01-02T00:00:00.000Z', clock: 1, codebookVersion: '1.0.0' },
+      { entry: 'e1', dimension: 'prompt-review', value: { b: true, a: false }, updatedAt: '2024-01-02T00:00:00.000Z', clock: 2, codebookVersion: '1.0.0' },
     ],
     notes: [],
-    submissions: [{ entry: 'e1', status: 'draft', updatedAt: '2024-01-02T00:00:00.000Z' }],
+    submissions: [{ entry: 'e1', status: 'draft', updatedAt: '2024-01-02T00:00:00.000Z', clock: 2 }],
+    signature: { algorithm: 'HMAC-SHA256', value: 'ab'.repeat(32) },
     ...over,
   };
 };
@@ -33,7 +34,35 @@ describe('pack text', () => {
     expect(text.indexOf('"prompt-review"')).toBeLessThan(text.indexOf('"task"'));
     expect(text.indexOf('"task"')).toBeLessThan(text.indexOf('"stage"'));
     expect(text.endsWith('}\n')).toBe(true);
-    expect(parsePack(text, 'p.json')).toEqual(JSON.parse(text));
+    expect(parsePack(text, 'p.json')).toEqual({ pack: JSON.parse(text), unsigned: false });
+  });
+
+  it('reads a version 1 pack (before clocks and signatures) with its times as clocks, as unsigned', () => {
+    const { signature: _s, ...v2 } = pack();
+    const v1 = {
+      ...v2,
+      formatVersion: 1,
+      labels: v2.labels.map(({ clock: _c, ...l }) => l),
+      submissions: v2.submissions.map(({ clock: _c, ...x }) => x),
+    };
+    const read = parsePack(JSON.stringify(v1), 'old.json');
+    expect(read.unsigned).toBe(true);
+    expect(read.pack.formatVersion).toBe(2);
+    expect(read.pack.labels.map((l) => l.clock)).toEqual([Date.parse('2024-01-01T00:00:00.000Z'), Date.parse('2024-01-02T00:00:00.000Z'), Date.parse('2024-01-02T00:00:00.000Z')]);
+    expect(read.pack.signature).toBeUndefined();
+  });
+
+  it('refuses a text that holds half a surrogate pair, naming the field', () => {
+    const p = pack({ notes: [{ entry: 'e1', text: 'ok \ud800 not', updatedAt: '2024-01-02T00:00:00.000Z', clock: 1 }] });
+    expect(() => parsePack(JSON.stringify(p), 'p.json')).toThrow(expect.objectContaining({ message: expect.stringMatching(/surrogate/), where: { file: 'p.json', field: 'notes.0.text' } }));
+  });
+
+  it('refuses a version 2 pack without a signature or a clock', () => {
+    const { signature: _s, ...unsignedV2 } = pack();
+    expect(() => parsePack(JSON.stringify(unsignedV2), 'p.json')).toThrow(/damaged pack/);
+    const noClock = pack();
+    delete (noClock.labels[0] as { clock?: number }).clock;
+    expect(() => parsePack(JSON.stringify(noClock), 'p.json')).toThrow(/damaged pack/);
   });
 
   it('fingerprints the entries independently of their order', () => {

@@ -3,13 +3,25 @@ import { z } from 'zod';
 import type { LabelValue } from '../../shared/codebook/index.ts';
 import { badInput } from '../../shared/errors.ts';
 import { compareIds } from '../../shared/ids.ts';
+import { hasLoneSurrogate } from '../../shared/names.ts';
 
 /**
  * The annotation pack (formats section 7): one annotator's labels, notes and submissions with
- * their times, self-describing and deterministic (same data, same bytes).
+ * their times and logical clocks, self-describing and deterministic (same data, same bytes), and
+ * signed with the annotator's secret (db/packs/sign.ts).
+ *
+ * Version 2 (this one) adds a logical clock to every record, the content a label was made on when
+ * it is not the entry's content in the pack, and the signature. Version 1 packs (no clocks, not
+ * signed) are still read, and merged only when the lead says to trust them.
  */
 export const PACK_FORMAT = 'concord-pack';
-export const PACK_FORMAT_VERSION = 1;
+export const PACK_FORMAT_VERSION = 2;
+
+/** The largest pack read (about 50 times a 520-entry pack), checked before the file is read. */
+export const MAX_PACK_BYTES = 50_000_000;
+
+/** A clock no honest annotator reaches (one write a millisecond for 8,900 years); keeps sums exact. */
+export const MAX_CLOCK = 2 ** 48;
 
 export interface PackLabel {
   entry: string;
@@ -17,17 +29,28 @@ export interface PackLabel {
   /** null: the label was cleared at `updatedAt` (a tombstone, so it cannot come back in a merge). */
   value: LabelValue | null;
   updatedAt: string;
+  /** The logical clock of the write (db/labels.ts): what decides which write wins. */
+  clock: number;
   codebookVersion: string;
+  /** The entry's content hash the label was made on, when it is not the one in `entries` (an earlier version). */
+  madeOn?: string;
 }
 export interface PackNote {
   entry: string;
   text: string;
   updatedAt: string;
+  clock: number;
 }
 export interface PackSubmission {
   entry: string;
   status: 'draft' | 'submitted';
   updatedAt: string;
+  clock: number;
+}
+/** HMAC-SHA256 with the annotator's secret over the pack's canonical bytes without this field. */
+export interface PackSignature {
+  algorithm: 'HMAC-SHA256';
+  value: string;
 }
 export interface Pack {
   format: typeof PACK_FORMAT;
@@ -40,6 +63,14 @@ export interface Pack {
   labels: PackLabel[];
   notes: PackNote[];
   submissions: PackSubmission[];
+  signature?: PackSignature;
+}
+
+/** A pack as read: in version 2's shape whatever its version (a version 1 pack's clocks come from its times). */
+export interface ReadPack {
+  pack: Pack;
+  /** Version 1: written before packs were signed. */
+  unsigned: boolean;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -56,20 +87,41 @@ export function canonicalTime(s: string): string {
 }
 
 const time = z.string().regex(ISO_TIME, 'a time is written as YYYY-MM-DDTHH:MM:SS.sssZ');
+const clock = z.number().int().min(0).max(MAX_CLOCK);
 const text = z.string().min(1).max(1000);
 const labelValue = z.union([z.string(), z.array(z.string()), z.record(z.string(), z.boolean())]).nullable();
+const hash = z.string().max(200);
 
-const packSchema = z.strictObject({
+const head = {
   format: z.literal(PACK_FORMAT),
-  formatVersion: z.literal(PACK_FORMAT_VERSION),
   project: z.strictObject({ uid: text, name: z.string().max(1000) }),
   annotator: z.string().trim().min(1).max(80),
   codebook: z.strictObject({ id: text, version: text }),
-  entries: z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), contentHashes: z.record(text, z.string().max(200)) }),
+  entries: z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), contentHashes: z.record(text, hash) }),
+};
+
+const packSchemaV2 = z.strictObject({
+  ...head,
+  formatVersion: z.literal(2),
+  labels: z.array(z.strictObject({ entry: text, dimension: z.string().min(1).max(100), value: labelValue, updatedAt: time, clock, codebookVersion: text, madeOn: hash.optional() })),
+  notes: z.array(z.strictObject({ entry: text, text: z.string().max(100_000), updatedAt: time, clock })),
+  submissions: z.array(z.strictObject({ entry: text, status: z.enum(['draft', 'submitted']), updatedAt: time, clock })),
+  signature: z.strictObject({ algorithm: z.literal('HMAC-SHA256'), value: z.string().regex(/^[0-9a-f]{64}$/, 'a signature is 64 hex digits') }),
+});
+
+const packSchemaV1 = z.strictObject({
+  ...head,
+  formatVersion: z.literal(1),
   labels: z.array(z.strictObject({ entry: text, dimension: z.string().min(1).max(100), value: labelValue, updatedAt: time, codebookVersion: text })),
   notes: z.array(z.strictObject({ entry: text, text: z.string().max(100_000), updatedAt: time })),
   submissions: z.array(z.strictObject({ entry: text, status: z.enum(['draft', 'submitted']), updatedAt: time })),
 });
+
+/**
+ * A version 1 record's clock: its time in milliseconds, as migration 004 gave every row written
+ * before clocks existed, so an old pack meets an upgraded project in the order the old rule gave.
+ */
+export const clockOfTime = (t: string): number => Date.parse(t);
 
 /** sha256 over the sorted (ext id, content hash) pairs; JSON keeps odd ids unambiguous. */
 export function entriesFingerprint(contentHashes: Record<string, string>): string {
@@ -115,8 +167,9 @@ export function serializePack(pack: Pack): string {
 /**
  * Reads a pack's text and checks that it is whole: the format, every field, the fingerprint,
  * and that each record refers to a listed entry at most once. Says which file and field is wrong.
+ * The signature is checked against the project's keys when the pack is merged (db/packs/sign.ts).
  */
-export function parsePack(textIn: string, file: string): Pack {
+export function parsePack(textIn: string, file: string): ReadPack {
   let json: unknown;
   try {
     json = JSON.parse(textIn);
@@ -131,12 +184,15 @@ export function parsePack(textIn: string, file: string): Pack {
       file,
       field: 'formatVersion',
     });
-  const r = packSchema.safeParse(json);
+  const unsigned = head.formatVersion === 1;
+  const r = (unsigned ? packSchemaV1 : packSchemaV2).safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
     throw badInput(`damaged pack: ${issue.message}`, { file, field: issue.path.join('.') });
   }
-  const pack = r.data as Pack;
+  const pack: Pack = unsigned ? fromVersion1(r.data as z.infer<typeof packSchemaV1>) : (r.data as Pack);
+  const broken = pathToLoneSurrogate(pack);
+  if (broken) throw badInput('damaged pack: a text holds half of a UTF-16 surrogate pair, which is not text', { file, field: broken });
   if (entriesFingerprint(pack.entries.contentHashes) !== pack.entries.fingerprint)
     throw badInput('damaged pack: the entries fingerprint does not match the entries it lists (was the file edited by hand?)', {
       file,
@@ -155,7 +211,35 @@ export function parsePack(textIn: string, file: string): Pack {
   checkRecords('labels', pack.labels);
   checkRecords('notes', pack.notes);
   checkRecords('submissions', pack.submissions);
-  return pack;
+  return { pack, unsigned };
+}
+
+/** The field of the first string (or key) in a value that holds half a surrogate pair, or null; without recursion. */
+function pathToLoneSurrogate(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (hasLoneSurrogate(v)) return path;
+    } else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (hasLoneSurrogate(k)) return at;
+        stack.push([x, at]);
+      }
+  }
+  return null;
+}
+
+/** A version 1 pack in version 2's shape, its clocks taken from its times, with no signature. */
+function fromVersion1(p: z.infer<typeof packSchemaV1>): Pack {
+  return {
+    ...p,
+    formatVersion: PACK_FORMAT_VERSION,
+    labels: p.labels.map((l) => ({ ...l, clock: clockOfTime(l.updatedAt) })),
+    notes: p.notes.map((n) => ({ ...n, clock: clockOfTime(n.updatedAt) })),
+    submissions: p.submissions.map((s) => ({ ...s, clock: clockOfTime(s.updatedAt) })),
+  };
 }
 
 /** Leading number of a version ("1.2.0" -> 1); null when the version is not numbered. */

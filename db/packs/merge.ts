@@ -2,21 +2,26 @@ import { canonicalLabelValue, dimensionApplies, isEmptyValue, type Codebook, typ
 import { conflictReason } from '../../shared/consensus/consensus.ts';
 import { badInput } from '../../shared/errors.ts';
 import { compareIds } from '../../shared/ids.ts';
+import { howTheyDiffer, lookalikeOf, nameProblem, normalizeName, printable } from '../../shared/names.ts';
 import { backupDatabase } from '../backup.ts';
 import { now, type Db } from '../database.ts';
-import { openStore } from '../data/index.ts';
-import { labelRegister, mergeLabel, mergeOwnRecord, sameRegister, storedLabel, storedOwn, wins, type LabelPayload, type Register } from '../labels.ts';
+import { openStore, type Store } from '../data/index.ts';
+import { labelRegister, mergeLabel, mergeOwnRecord, ownRegister, sameRegister, storedLabel, storedOwn, wins, type LabelPayload, type Register } from '../labels.ts';
 import { codebookMismatch, compareText, parsePack, stableJson, type Pack } from './format.ts';
 import { projectIdentity } from './schema.ts';
+import { signedWith } from './sign.ts';
 import type { PackImportSummary } from '../../shared/types.ts';
 export type { PackImportSummary };
 
-
 /**
  * Merging packs. Each (entry, annotator, dimension) label, each note and each submission is a
- * register (db/labels.ts) that keeps the greatest (time, payload) it has seen: the newer write
- * wins, a tie on time goes to the greater payload JSON, and a cleared label is a payload like any
- * other. Packs merged in any order, any number of times, leave the same tables.
+ * register (db/labels.ts) that keeps the greatest (clock, payload, time) it has seen: the later
+ * write by the logical clock wins, whatever the machines' clocks said, and a cleared label is a
+ * payload like any other. Packs merged in any order, any number of times, leave the same tables.
+ *
+ * A pack speaks for one annotator only if it is signed with that annotator's secret (db/packs/
+ * sign.ts): a pack that names someone else, the lead or the published reference, or whose content
+ * was edited, is refused. A version 1 pack (before signing) merges only when the lead trusts it.
  */
 export interface PackSource {
   /** The pack's text. */
@@ -25,16 +30,29 @@ export interface PackSource {
   name: string;
 }
 
+export interface ImportPacksOptions {
+  /** Take a backup before writing (the default, for a database in a file). */
+  backup?: boolean;
+  /** Merge version 1 packs, which are not signed: the lead vouches for them, and the event log says so. */
+  trustUnsigned?: boolean;
+  /** Who merges, for the event log. */
+  actor?: string;
+}
+
 interface EntryInfo {
   id: number;
   hash: string;
   passed: boolean | null;
+  /** Content hashes the entry has had (recorded versions): a pack made on one still merges, flagged if it is an earlier version. */
+  earlier: Set<string>;
 }
 
 function listSome(xs: string[], max = 8): string {
   const shown = xs.slice(0, max).map((x) => `"${x}"`).join(', ');
   return xs.length > max ? `${shown} and ${xs.length - max} more` : shown;
 }
+
+const refused = (message: string, file: string, field?: string) => badInput(`pack refused, nothing was changed: ${message}`, { file, ...(field ? { field } : {}) });
 
 /** Everything that keeps a pack out of this project, in one message; nothing is written. */
 function checkPack(pack: Pack, name: string, project: { uid: string; name: string }, codebook: Codebook, entries: Map<string, EntryInfo>): void {
@@ -47,22 +65,27 @@ function checkPack(pack: Pack, name: string, project: { uid: string; name: strin
   const changed: string[] = [];
   for (const id of Object.keys(pack.entries.contentHashes).sort(compareIds)) {
     const e = entries.get(id);
+    const hash = pack.entries.contentHashes[id];
     if (!e) unknown.push(id);
-    else if (e.hash !== pack.entries.contentHashes[id]) changed.push(id);
+    else if (e.hash !== hash && !e.earlier.has(hash)) changed.push(id);
   }
   const entries_ = (k: number) => `${k} ${k === 1 ? 'entry' : 'entries'}`;
   if (unknown.length) problems.push(`it refers to ${entries_(unknown.length)} this project does not have: ${listSome(unknown)}`);
   if (changed.length) problems.push(`the content of ${entries_(changed.length)} differs here (prompt, ground truth or output changed): ${listSome(changed)}`);
-  if (problems.length) throw badInput(`pack refused, nothing was changed: ${problems.join('; ')}`, { file: name });
+  if (problems.length) throw refused(problems.join('; '), name);
 }
 
-/** The pack's labels in this codebook's canonical form; a value the codebook does not know is refused. */
+/**
+ * The pack's labels as registers, in this codebook's canonical form, each with the content it was
+ * made on; a value the codebook does not know is refused.
+ */
 function canonicalLabels(pack: Pack, name: string, codebook: Codebook): Register<LabelPayload>[] {
   return pack.labels.map((l, i) => {
     const dim = codebook.dimensions.find((d) => d.id === l.dimension);
     const where = { file: name, field: `labels.${i}` };
     if (!dim) throw badInput(`entry "${l.entry}": unknown dimension "${l.dimension}" (this codebook has ${codebook.dimensions.map((d) => d.id).join(', ')})`, where);
-    if (l.value === null) return labelRegister(l.updatedAt, null, l.codebookVersion);
+    const madeOn = l.madeOn ?? pack.entries.contentHashes[l.entry];
+    if (l.value === null) return labelRegister(l.clock, l.updatedAt, null, l.codebookVersion, madeOn);
     let value: LabelValue;
     try {
       value = canonicalLabelValue(dim, l.value);
@@ -70,8 +93,59 @@ function canonicalLabels(pack: Pack, name: string, codebook: Codebook): Register
       throw badInput(`entry "${l.entry}": ${(e as Error).message}`, { ...where, field: `labels.${i}.value` });
     }
     if (isEmptyValue(value)) throw badInput(`entry "${l.entry}": empty value for ${dim.id} (a cleared label is written as null)`, { ...where, field: `labels.${i}.value` });
-    return labelRegister(l.updatedAt, value, l.codebookVersion);
+    return labelRegister(l.clock, l.updatedAt, value, l.codebookVersion, madeOn);
   });
+}
+
+/** Who a pack speaks for: an annotator of this project, or (an unsigned pack the lead trusts) a new one. */
+type Speaker = { known: { id: number; name: string }; signed: boolean } | { newName: string };
+
+/**
+ * Checks that a pack may speak for the annotator it names: a name that shows what it says, not a
+ * lookalike of someone else's, not the published reference, and a signature made with that
+ * annotator's secret over exactly this content. Says what is wrong and what to do.
+ */
+function speakerOf(store: Store, pack: Pack, unsigned: boolean, name: string, trustUnsigned: boolean): Speaker {
+  const claimed = normalizeName(pack.annotator);
+  const shown = printable(claimed);
+  const problem = nameProblem(claimed);
+  if (problem) throw refused(`its annotator name "${shown}" ${problem}`, name, 'annotator');
+  const unsignedMessage = `it is an unsigned pack (format version 1, from a Concord before packs were signed), so anyone could have written it for "${shown}". If you know it comes from ${shown}'s own starter file, import it with --trust-unsigned (the event log records that you did)`;
+  const row = store.annotators.byName(claimed);
+  if (row) {
+    if (row.role === 'reference') throw refused(`it claims the labels of "${row.name}", the published reference labels; those come only from the release's files, never from a pack`, name, 'annotator');
+    if (unsigned) {
+      if (!trustUnsigned) throw refused(unsignedMessage, name, 'formatVersion');
+      return { known: { id: row.id, name: row.name }, signed: false };
+    }
+    // A pack whose only change is the name it gives: signed by another annotator for their own name.
+    const others = store.annotators.all().filter((a) => a.id !== row.id);
+    const signer = others.find((a) => {
+      const secret = store.keys.secretOf(a.id);
+      return secret !== undefined && signedWith({ ...pack, annotator: a.name }, secret);
+    });
+    if (signer)
+      throw refused(`it names ${row.name} but is signed with ${signer.name}'s key: it was edited to speak for someone else. Ask ${row.name} for their own pack`, name, 'annotator');
+    const secret = store.keys.secretOf(row.id);
+    if (secret === undefined)
+      throw refused(
+        `this project holds no pack key for ${row.name}, so no pack can speak for them: a key is made with their starter file (concord pack starter --annotator ${row.name}), and their packs come from that file`,
+        name,
+        'signature',
+      );
+    if (!signedWith(pack, secret))
+      throw refused(
+        `its signature does not match its content: the pack was changed after ${row.name}'s file exported it, or was not made from ${row.name}'s starter file for this project. Ask ${row.name} to export it again`,
+        name,
+        'signature',
+      );
+    return { known: { id: row.id, name: row.name }, signed: true };
+  }
+  const like = lookalikeOf(claimed, store.annotators.names());
+  if (like) throw refused(`it names "${shown}", who is not an annotator here but looks like "${like}" (they differ ${howTheyDiffer(claimed, like)})`, name, 'annotator');
+  if (!unsigned) throw refused(`"${shown}" is not an annotator of this project: a signed pack comes from a starter file made here`, name, 'annotator');
+  if (!trustUnsigned) throw refused(unsignedMessage, name, 'formatVersion');
+  return { newName: claimed };
 }
 
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -100,35 +174,44 @@ function refuseNewConflicts(
 }
 
 /**
- * `packs.import`: checks every pack, then merges them all in one transaction, after backing the
- * database up. A refused pack refuses the whole import; a pack already merged changes nothing.
+ * `packs.import`: checks every pack (whole, for this project, signed by the annotator it names),
+ * then merges them all in one transaction, after backing the database up. A refused pack refuses
+ * the whole import; a pack already merged changes nothing.
  */
-export function importPacks(db: Db, sources: PackSource[], opts: { backup?: boolean } = {}): PackImportSummary {
+export function importPacks(db: Db, sources: PackSource[], opts: ImportPacksOptions = {}): PackImportSummary {
   if (!sources.length) throw badInput('no pack to import');
   const store = openStore(db);
   const project = projectIdentity(db);
   const codebook = store.project.codebook();
+  const earlier = store.entryVersions.knownHashes();
   const entries = new Map<string, EntryInfo>();
-  for (const r of store.entries.hashes()) entries.set(r.id, { id: r.rowId, hash: r.hash, passed: r.passed });
+  for (const r of store.entries.hashes()) entries.set(r.id, { id: r.rowId, hash: r.hash, passed: r.passed, earlier: earlier.get(r.id) ?? new Set() });
 
   const packs = sources.map((s) => {
-    const pack = parsePack(s.text, s.name);
+    const { pack, unsigned } = parsePack(s.text, s.name);
     checkPack(pack, s.name, project, codebook, entries);
-    return { source: s, pack, labels: canonicalLabels(pack, s.name, codebook) };
+    const labels = canonicalLabels(pack, s.name, codebook);
+    return { source: s, pack, unsigned, labels, speaker: speakerOf(store, pack, unsigned, s.name, opts.trustUnsigned === true) };
   });
 
-  // Annotators: the database's spelling when it knows the name (case-insensitive, as SQLite's
-  // NOCASE), else the smallest spelling among the packs, so the order of packs cannot matter.
+  // Annotators: the database's row for a known one; an annotator new to the project (only from a
+  // trusted unsigned pack) under the smallest spelling among the packs (case-insensitive, as
+  // SQLite's NOCASE), so the order of packs cannot matter; two new lookalikes are refused.
   const knownAnnotators = new Map<string, { id: number; name: string }>();
   for (const r of store.annotators.all()) knownAnnotators.set(asciiLower(r.name), { id: r.id, name: r.name });
   const newAnnotators = new Map<string, string>();
-  for (const { pack } of packs) {
-    const k = asciiLower(pack.annotator);
-    if (knownAnnotators.has(k)) continue;
+  for (const { speaker } of packs) {
+    if (!('newName' in speaker)) continue;
+    const k = asciiLower(speaker.newName);
     const prev = newAnnotators.get(k);
-    if (prev === undefined || compareText(pack.annotator, prev) < 0) newAnnotators.set(k, pack.annotator);
+    if (prev === undefined || compareText(speaker.newName, prev) < 0) newAnnotators.set(k, speaker.newName);
   }
-  const annotatorName = (raw: string) => knownAnnotators.get(asciiLower(raw))?.name ?? newAnnotators.get(asciiLower(raw))!;
+  for (const { speaker, source } of packs) {
+    if (!('newName' in speaker)) continue;
+    const like = lookalikeOf(speaker.newName, [...newAnnotators.values()].filter((n) => asciiLower(n) !== asciiLower(speaker.newName)));
+    if (like) throw refused(`it names "${printable(speaker.newName)}", and another pack names "${printable(like)}": they look alike (${howTheyDiffer(speaker.newName, like)}); merge one of them`, source.name, 'annotator');
+  }
+  const annotatorName = (speaker: Speaker) => ('known' in speaker ? speaker.known.name : newAnnotators.get(asciiLower(speaker.newName))!);
 
   // Current state of every register a pack touches, then the greatest of all.
   const annotatorId = (name: string) => knownAnnotators.get(asciiLower(name))?.id;
@@ -148,8 +231,8 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
     }
     return s;
   };
-  for (const { source, pack, labels } of packs) {
-    const annotator = annotatorName(pack.annotator);
+  for (const { source, pack, labels, speaker } of packs) {
+    const annotator = annotatorName(speaker);
     pack.labels.forEach((l, i) => {
       const s = slot(labelPlan, { annotator, entry: l.entry, dimension: l.dimension }, (eid, aid) => storedLabel(store, eid, aid, l.dimension));
       if (wins(labels[i], s.best)) {
@@ -159,12 +242,12 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
     });
     for (const n of pack.notes) {
       const s = slot(notePlan, { annotator, entry: n.entry }, (eid, aid) => storedOwn(store, 'note', eid, aid));
-      const r = { at: n.updatedAt, payload: n.text, rank: n.text };
+      const r = ownRegister(n.clock, n.updatedAt, n.text);
       if (wins(r, s.best)) s.best = r;
     }
     for (const sub of pack.submissions) {
       const s = slot(subPlan, { annotator, entry: sub.entry }, (eid, aid) => storedOwn(store, 'submission', eid, aid));
-      const r = { at: sub.updatedAt, payload: sub.status, rank: sub.status };
+      const r = ownRegister(sub.clock, sub.updatedAt, sub.status);
       if (wins(r, s.best)) s.best = r;
     }
   }
@@ -177,9 +260,10 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
   refuseNewConflicts(labelChanges, codebook, entries);
 
   const summary: PackImportSummary = {
-    packs: packs.map(({ source, pack }) => ({
+    packs: packs.map(({ source, pack, speaker, unsigned }) => ({
       name: source.name,
-      annotator: annotatorName(pack.annotator),
+      annotator: annotatorName(speaker),
+      signed: !unsigned,
       entries: Object.keys(pack.entries.contentHashes).length,
       labels: pack.labels.length,
       notes: pack.notes.length,
@@ -194,6 +278,8 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
     // A pack from an annotator new to this project adds the annotator, even with nothing in it.
     changed: labelChanges.length + noteChanges.length + subChanges.length + newAnnotators.size > 0,
     backup: null,
+    // Labels that land on content the entry no longer has: made on an earlier version, flagged for review.
+    flagged: labelChanges.filter((s) => s.best!.payload.value !== null && store.entryVersions.isEarlier(entries.get(s.key.entry)!.id, s.best!.payload.madeOn)).length,
   };
   if (!summary.changed) return summary;
 
@@ -226,7 +312,15 @@ export function importPacks(db: Db, sources: PackSource[], opts: { backup?: bool
       store.events.append({
         actor: p.annotator,
         kind: 'pack.merge',
-        after: { pack: p.name, labels: p.labels, notes: p.notes, submissions: p.submissions, backup: summary.backup?.name ?? null },
+        after: {
+          pack: p.name,
+          labels: p.labels,
+          notes: p.notes,
+          submissions: p.submissions,
+          backup: summary.backup?.name ?? null,
+          // An unsigned pack is merged on the word of whoever merged it: the log keeps who that was.
+          ...(p.signed ? {} : { signed: false, trustedBy: opts.actor ?? 'cli' }),
+        },
         at,
       });
   });

@@ -7,7 +7,7 @@ import { backupDir } from '../backup.ts';
 import { exportPack } from './export.ts';
 import { entriesFingerprint, type Pack } from './format.ts';
 import { importPacks, type PackSource } from './merge.ts';
-import { addEntry, dumpAll, makeProject } from './testing.ts';
+import { addEntry, dumpAll, makeProject, signedText } from './testing.ts';
 import { appCall } from '../../test/helpers/service.ts';
 
 /** Every way a pack is refused: exit 2 in the CLI, a message saying what differs, nothing changed. */
@@ -27,15 +27,16 @@ beforeAll(() => {
 let n = 0;
 /** A lead database that already holds some work, so "unchanged" means something. */
 function target(opts: { uid?: string; entries?: string[] } = {}) {
-  const s = makeProject(join(dir, `target-${n++}.db`), { entries: opts.entries ?? ['e1', 'e2', 'e3'], annotators: ['ben'], uid: opts.uid });
+  const s = makeProject(join(dir, `target-${n++}.db`), { entries: opts.entries ?? ['e1', 'e2', 'e3'], annotators: ['ana', 'ben'], uid: opts.uid });
   appCall(s, 'labels.set', { annotator: 'ben', entryId: opts.entries?.[0] ?? 'e1', dimension: 'stage', value: 'inference' });
   return s;
 }
 
+/** The good pack changed by `f` and signed again, as ana's own file would have written it (signatures: trust.test.ts). */
 const edit = (f: (p: Pack) => void): string => {
   const p = JSON.parse(good) as Pack;
   f(p);
-  return JSON.stringify(p);
+  return signedText(p);
 };
 
 function expectRefused(db: ReturnType<typeof target>['db'], sources: PackSource[], message: RegExp, field?: string) {
@@ -85,7 +86,7 @@ describe('a pack is refused, naming what differs, and nothing changes', () => {
     const t = target();
     expectRefused(t.db, [{ name: 'p', text: '{"labels": [' }], /not a Concord pack: the file is not JSON/);
     expectRefused(t.db, [{ name: 'p', text: '{"format": "something-else"}' }], /not a Concord pack/, 'format');
-    expectRefused(t.db, [{ name: 'p', text: edit((p) => ((p as { formatVersion: number }).formatVersion = 2)) }], /newer Concord/, 'formatVersion');
+    expectRefused(t.db, [{ name: 'p', text: edit((p) => ((p as { formatVersion: number }).formatVersion = 3)) }], /newer Concord/, 'formatVersion');
     expectRefused(t.db, [{ name: 'p', text: edit((p) => (p.labels[0].updatedAt = 'yesterday')) }], /damaged pack/, 'labels.0.updatedAt');
     expectRefused(t.db, [{ name: 'p', text: edit((p) => (p.entries.contentHashes.e1 = 'edited')) }], /fingerprint does not match/, 'entries.fingerprint');
     expectRefused(

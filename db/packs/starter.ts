@@ -4,6 +4,7 @@ import { assignedEntryIds } from '../assignments.ts';
 import { now, openDatabase, type Db, type OpenOptions } from '../database.ts';
 import { openStore } from '../data/index.ts';
 import { findAnnotator } from './export.ts';
+import { secretFor } from './sign.ts';
 
 export interface StarterResult {
   file: string;
@@ -17,7 +18,9 @@ export interface StarterResult {
  * Writes a starter file for one annotator: a Concord project database with the project (same
  * uid, so its packs come back to this project), the codebook, the annotator's entries and that
  * annotator's own work, and nothing of anyone else's (no other annotators, labels, notes,
- * decisions or event history). An existing file is never overwritten: it may hold labels.
+ * decisions or event history). It carries the annotator's pack secret, so the packs it makes are
+ * signed as theirs, and their logical clock, so their next write wins over everything copied.
+ * An existing file is never overwritten: it may hold labels.
  */
 export function writeStarter(src: Db, args: { annotator: string; out: string }, opts: OpenOptions = {}): StarterResult {
   const a = findAnnotator(src, args.annotator);
@@ -29,6 +32,9 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
   if (!assigned && source.assignments.any()) throw badInput(`"${a.name}" has no assigned entries; assign some first (concord assign)`, { field: 'annotator' });
 
   const project = source.project.row();
+  // The annotator's pack secret: made here if need be, and copied into their file and nowhere else.
+  const secret = source.transaction(() => secretFor(source, a.id));
+  const clock = source.labels.clockOf(a.id);
   const entries = source.entries.rows().filter((e) => !assigned || assigned.has(e.ext_id));
   const srcIds = new Set(entries.map((e) => e.id));
   const all = source.labels.ownRows(a.id);
@@ -55,6 +61,8 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
       for (const e of entries) newId.set(e.id, store.entries.insertCopy(e));
       if (assigned) for (const id of newId.values()) store.assignments.insert(id, aid);
       store.labels.insertCopies(own, aid, (id) => newId.get(id)!);
+      store.keys.put(aid, secret, at);
+      store.labels.observe(aid, clock);
       store.events.append({ actor: 'system', kind: 'project.create', after: { name: project.name, uid: project.uid, starterFor: a.name }, at });
       store.events.append({ actor: a.name, kind: 'pack.starter', after: { annotator: a.name, entries: entries.length, labels: own.labels.length }, at });
     });

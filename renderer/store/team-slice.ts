@@ -38,7 +38,8 @@ export interface TeamSlice {
   makeStarter(annotator: string): Promise<StarterFile | null>;
   /** The pack's text and suggested name, for the view to save; null when it was refused. */
   exportPack(annotator: string): Promise<PackExport | null>;
-  importPacks(packs: { name: string; text: string }[]): Promise<void>;
+  /** `trustUnsigned`: merge version 1 packs (made before packs were signed) on the lead's word, which the event log records. */
+  importPacks(packs: { name: string; text: string }[], trustUnsigned?: boolean): Promise<void>;
   createBackup(): Promise<void>;
   restoreBackup(name: string): Promise<void>;
 }
@@ -128,8 +129,8 @@ export const createTeamSlice: Slice<TeamSlice> = (set, get) => {
 
     exportPack: (annotator) => act('export', 'packExportOutcome', () => api().call('packs.export', { as: get().me ?? '', annotator })),
 
-    async importPacks(packs) {
-      const r = await act('import', 'packImportOutcome', () => api().call('packs.import', { as: get().me ?? '', packs }));
+    async importPacks(packs, trustUnsigned) {
+      const r = await act('import', 'packImportOutcome', () => api().call('packs.import', { as: get().me ?? '', packs, ...(trustUnsigned ? { trustUnsigned } : {}) }));
       if (r) await reloadProject();
     },
 

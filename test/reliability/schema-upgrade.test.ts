@@ -123,6 +123,39 @@ describe('a database from the first released schema', () => {
     }
   });
 
+  it('takes migration 004 (trust): clocks in the order the old times gave, labels made on their entry, reference labels as imported, counters above every clock', () => {
+    const file = copyOfV1('trust.db');
+    const before = v1Content(file);
+    const raw = new Database(file, { readonly: true });
+    const labelsBefore = raw.prepare('SELECT entry_id, annotator_id, dimension, updated_at FROM label').all() as { entry_id: number; annotator_id: number; dimension: string; updated_at: string }[];
+    raw.close();
+    const startedAt = Date.now();
+    const db = openDatabase(file);
+    try {
+      const rows = db
+        .prepare('SELECT l.entry_id, l.annotator_id, l.dimension, l.updated_at, l.clock, l.imported, l.content_hash, e.content_hash AS entry_hash, a.role FROM label l JOIN entry e ON e.id = l.entry_id JOIN annotator a ON a.id = l.annotator_id')
+        .all() as { updated_at: string; clock: number; imported: number; content_hash: string; entry_hash: string; role: string; annotator_id: number }[];
+      expect(rows).toHaveLength(labelsBefore.length);
+      for (const r of rows) {
+        // The time in milliseconds: every copy of a project upgraded alike, so old packs and new meet in the old order.
+        expect(r.clock).toBe(Date.parse(r.updated_at));
+        expect(r.content_hash).toBe(r.entry_hash);
+        expect(r.imported).toBe(r.role === 'reference' ? 1 : 0);
+      }
+      const counters = db.prepare('SELECT annotator_id, clock FROM annotator_clock').all() as { annotator_id: number; clock: number }[];
+      expect(counters).toHaveLength(before.annotator.length);
+      for (const c of counters) {
+        expect(c.clock).toBeGreaterThanOrEqual(Math.max(0, ...rows.filter((r) => r.annotator_id === c.annotator_id).map((r) => r.clock)));
+        // Above the upgrade's own time: a pack written before it can never beat a write made after it.
+        expect(c.clock).toBeGreaterThanOrEqual(startedAt - 1000);
+      }
+      expect(db.prepare('SELECT COUNT(*) AS n FROM annotator_key').get()).toEqual({ n: 0 });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+
   it('is read by `concord info` after the upgrade, with the same counts', async () => {
     const file = copyOfV1('info.db');
     const before = v1Content(file);

@@ -4,7 +4,11 @@ import { useApp } from '../../store/index.ts';
 import { formatBytes } from '../../lib/files.ts';
 import { formatTime } from '../../lib/format-time.ts';
 
-/** Backups beside the project file: taken before every merge and restore, or by hand; any can be put back. */
+/**
+ * Backups beside the project file: taken before every merge, every import that changes entries
+ * already there and every restore, or by hand; each is checked when written, and one that is not
+ * whole (interrupted, cut short) is shown as damaged and cannot be put back.
+ */
 export function BackupsPanel() {
   const { backups, busy, created, restored, createBackup, restoreBackup } = useApp(
     useShallow((s) => ({
@@ -56,7 +60,7 @@ export function BackupsPanel() {
         </thead>
         <tbody>
           {(backups ?? []).map((b) => (
-            <tr key={b.name} data-testid="backup-row" data-name={b.name}>
+            <tr key={b.name} data-testid="backup-row" data-name={b.name} data-status={b.status}>
               <td className="mono small">{formatTime(b.time)}</td>
               <td>{b.reason}</td>
               <td className="mono small team-file" title={b.name}>
@@ -64,7 +68,11 @@ export function BackupsPanel() {
               </td>
               <td className="num small">{formatBytes(b.size)}</td>
               <td className="team-actions">
-                {confirming === b.name ? (
+                {b.status === 'damaged' ? (
+                  <span className="team-backup-bad small" data-testid="backup-damaged" title={`Damaged: ${b.problem ?? 'cannot be restored'}`}>
+                    Damaged: {b.problem ?? 'cannot be restored'}
+                  </span>
+                ) : confirming === b.name ? (
                   <span className="row gap" data-testid="restore-confirm">
                     <span className="ag-warn small">Replace the project with this backup? The current state is backed up first.</span>
                     <button
@@ -93,7 +101,7 @@ export function BackupsPanel() {
           {backups && backups.length === 0 && (
             <tr>
               <td colSpan={5} className="muted">
-                No backups yet. One is taken before every pack merge and every restore.
+                No backups yet. One is taken before every pack merge, every import that changes entries already here, and every restore.
               </td>
             </tr>
           )}

@@ -25,6 +25,7 @@ export function PacksPanel() {
   const chosen = who || (me && people.includes(me) ? me : people[0]) || '';
   const fileInput = useRef<HTMLInputElement>(null);
   const [readError, setReadError] = useState<string | null>(null);
+  const [trustUnsigned, setTrustUnsigned] = useState(false);
 
   return (
     <section className="team-card" data-testid="packs">
@@ -90,7 +91,7 @@ export function PacksPanel() {
             setReadError(null);
             try {
               const packs = await readFiles(files);
-              await importPacks(packs);
+              await importPacks(packs, trustUnsigned);
             } catch (err) {
               setReadError(`Could not read the files: ${String(err)}`);
             } finally {
@@ -101,12 +102,19 @@ export function PacksPanel() {
         <button className="btn btn-sm" data-testid="pack-import" disabled={busy !== null} onClick={() => fileInput.current?.click()}>
           {busy === 'import' ? 'Merging…' : 'Merge packs…'}
         </button>
-        <span className="muted small">Newer labels win; a backup is taken first; every pack is checked before anything is written.</span>
+        <span className="muted small">
+          Each annotator&apos;s later change wins, whatever their computer&apos;s clock said; a backup is taken first; every pack is checked, its signature included, before
+          anything is written.
+        </span>
       </div>
+      <label className="row gap small team-trust" title="Packs from a Concord before packs were signed carry no signature: anyone could have written them. Merge them only if you know where they come from; the Activity log records that you did.">
+        <input type="checkbox" data-testid="pack-trust-unsigned" checked={trustUnsigned} onChange={(e) => setTrustUnsigned(e.target.checked)} />
+        Also merge unsigned packs (made before packs were signed): I know where they come from
+      </label>
       {readError && <div className="callout callout-error">{readError}</div>}
       {imported?.ok === false && (
         <div className="callout callout-error" data-testid="pack-import-error">
-          Nothing was merged. {imported.error}
+          <strong>Nothing was merged.</strong> {imported.error}
         </div>
       )}
       {imported?.ok && <MergeSummary summary={imported.result} />}
@@ -124,6 +132,8 @@ function MergeSummary({ summary: s }: { summary: import('../../../shared/types.t
           <>
             Merged: {s.labelsSet} labels set, {s.labelsCleared} cleared, {s.notesSet} notes, {s.submissionsSet} submissions, {s.retimed} retimed.
             {s.annotatorsCreated.length > 0 && ` New annotators: ${s.annotatorsCreated.join(', ')}.`}
+            {s.flagged > 0 && ` ${s.flagged} ${s.flagged === 1 ? 'label was' : 'labels were'} made on an earlier version of ${s.flagged === 1 ? 'its entry' : 'their entries'}: flagged for review.`}
+            {s.packs.some((p) => !p.signed) && ' Unsigned packs were merged on your word; the Activity log records it.'}
             {s.backup && (
               <>
                 {' '}
@@ -140,6 +150,7 @@ function MergeSummary({ summary: s }: { summary: import('../../../shared/types.t
           <tr>
             <th>Pack</th>
             <th>Annotator</th>
+            <th>Signed</th>
             <th className="num">Entries</th>
             <th className="num">Labels</th>
             <th className="num">Notes</th>
@@ -151,6 +162,9 @@ function MergeSummary({ summary: s }: { summary: import('../../../shared/types.t
             <tr key={p.name} data-testid="merged-pack" data-annotator={p.annotator}>
               <td className="mono small team-file">{p.name}</td>
               <td>{p.annotator}</td>
+              <td data-testid="merged-pack-signed" title={p.signed ? "signed with this annotator's key" : 'not signed: merged on your word'}>
+                {p.signed ? 'yes' : <span className="ag-warn">no</span>}
+              </td>
               <td className="num">{p.entries}</td>
               <td className="num">{p.labels}</td>
               <td className="num">{p.notes}</td>
