@@ -1,8 +1,10 @@
 import initial from './001-initial.ts';
 import packs from './002-packs.ts';
+import study from './006-study.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-packs', sql: packs },
+  { version: 6, name: '006-study', sql: study },
 ];
