@@ -229,7 +229,7 @@ export function agreementGroups(db: Db, opts: { by: 'round' | 'version'; bootstr
   if (opts.by === 'round')
     return store.rounds.all().map((r) => {
       const entries = new Set(store.rounds.entryIds(r.id));
-      return group(agreementReport(db, { ...base, entries }), r.name, r.closed_at ? `closed ${r.closed_at.slice(0, 10)}` : 'open', entries.size);
+      return group(agreementReport(db, { ...base, entries }), r.name, r.closed_at ? 'closed' : 'open', entries.size);
     });
   const order = store.codebookHistory.versionOrder();
   const versions = [...new Set(store.labels.forAgreement().map((r) => r.version))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b));

@@ -14,6 +14,9 @@ const usage = [
   '  --annotator <name>     category-distribution: count that annotator\'s labels (deepbench-published: the published ones)',
   '  --per-annotator        labels: each annotator\'s own value beside the final one',
   '  --dimension <id>       reliability-matrix: one dimension (CSV holds one)',
+  '  --revised-prompts      dlbench: the team\'s final rewrite of each prompt, where there is one',
+  '  --by round|version     rounds: alpha per calibration round (default) or per codebook version',
+  '  --round <name>         gold, disagreements: only the entries of one calibration round',
 ].join('\n');
 
 const options = {
@@ -26,6 +29,9 @@ const options = {
   drafts: { type: 'boolean' },
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
+  'revised-prompts': { type: 'boolean' },
+  by: { type: 'string' },
+  round: { type: 'string' },
   ...asOption,
 } as const;
 
@@ -56,6 +62,7 @@ export default {
     if (!values.db) throw new UsageError('missing --db');
     if (kind === 'dlbench' && !values.out) throw new UsageError('dlbench writes a folder of entry files: give it with --out <folder>');
     if (format === 'xlsx' && !values.out) throw new UsageError('xlsx is a binary file: give it with --out <file>');
+    if (values.by !== undefined && values.by !== 'round' && values.by !== 'version') throw new UsageError(`--by takes round or version, not "${values.by}"`);
     const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
 
@@ -71,6 +78,9 @@ export default {
         includeDrafts: values.drafts,
           bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
           seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
+          revisedPrompts: values['revised-prompts'],
+          by: values.by as 'round' | 'version' | undefined,
+          round: values.round,
         },
         caller,
       );

@@ -13,6 +13,10 @@ export interface ExportOptions {
   includeDrafts: boolean;
   /** category-distribution: count this annotator's labels (the published reference too); null counts the final labels. */
   annotator: string | null;
+  /** dlbench: the team's final rewrite of each prompt where there is one. */
+  revisedPrompts: boolean;
+  /** rounds: alpha per calibration round or per codebook version. */
+  by: 'round' | 'version';
 }
 
 export interface ExportSlice {
@@ -43,6 +47,8 @@ export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
     ...(s.exportKind === 'labels' && o.perAnnotator ? { perAnnotator: true } : {}),
     ...(s.exportKind === 'reliability-matrix' && o.dimension ? { dimension: o.dimension } : {}),
     ...(s.exportKind === 'category-distribution' && o.annotator ? { annotator: o.annotator } : {}),
+    ...(s.exportKind === 'dlbench' && o.revisedPrompts ? { revisedPrompts: true } : {}),
+    ...(s.exportKind === 'rounds' && o.by === 'version' ? { by: 'version' as const } : {}),
     ...(o.includeDrafts ? { includeDrafts: true } : {}),
   };
 }
@@ -66,7 +72,7 @@ function withMatrixDimension(s: AppState, kind: ExportKind, format: ExportFormat
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportKind: 'labels',
   exportFormat: formatsOf.labels[0],
-  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null },
+  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null, revisedPrompts: false, by: 'round' },
   exportResult: null,
   exportResultFor: null,
   exportBusy: false,

@@ -1,7 +1,19 @@
 import { ConcordError } from '../errors.ts';
 
 /** What `concord export` and the export dialog offer, and in which formats. */
-export const exportKinds = ['labels', 'bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'reliability-matrix', 'dlbench'] as const;
+export const exportKinds = [
+  'labels',
+  'bug-distribution',
+  'category-distribution',
+  'agreement',
+  'pass-at-1',
+  'reliability-matrix',
+  'dlbench',
+  'codebook',
+  'rounds',
+  'gold',
+  'disagreements',
+] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
 export const exportFormats = ['csv', 'md', 'tex', 'json', 'xlsx', 'svg', 'txt'] as const;
@@ -20,6 +32,11 @@ export const formatsOf: Record<ExportKind, readonly ExportFormat[]> = {
   'reliability-matrix': ['csv', 'json', 'xlsx'],
   // A folder of Deep-Bench entry files (format 1), one .txt per entry: its only format, and the default.
   dlbench: ['txt'],
+  // The codebook as a paper's appendix: a document, or the codebook's own JSON.
+  codebook: ['md', 'tex', 'json'],
+  rounds: ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
+  gold: ['csv', 'md', 'tex', 'json', 'xlsx'],
+  disagreements: ['csv', 'md', 'tex', 'json', 'xlsx'],
 };
 
 /** Why a kind is not offered in the formats it lacks, for the refusal. */
@@ -31,6 +48,10 @@ const whyNot: Record<ExportKind, string> = {
   'pass-at-1': 'rates per model and category are a table, not a bar chart',
   'reliability-matrix': 'a column per unit is for programs (R, Python), not for a page',
   dlbench: 'it is a folder of Deep-Bench entry files, one .txt per entry',
+  codebook: 'a codebook is printed as a document for an appendix, or kept as its JSON; it is no table or chart',
+  rounds: '',
+  gold: 'accuracy per annotator is a table, not a chart',
+  disagreements: 'counts of reasons per dimension are a table, not a chart',
 };
 
 export const mimeTypes: Record<ExportFormat, string> = {

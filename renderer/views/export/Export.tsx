@@ -132,6 +132,21 @@ function ExportForm() {
             </select>
           </label>
         )}
+        {kind === 'dlbench' && (
+          <label className="check small">
+            <input type="checkbox" data-testid="export-revised-prompts" checked={options.revisedPrompts} onChange={(e) => setOptions({ revisedPrompts: e.target.checked })} />
+            The team’s final rewrite of each prompt, where there is one
+          </label>
+        )}
+        {kind === 'rounds' && (
+          <label className="field">
+            <span>Group by</span>
+            <select className="select select-sm" data-testid="export-by" value={options.by} onChange={(e) => setOptions({ by: e.target.value as 'round' | 'version' })}>
+              <option value="round">Calibration round</option>
+              <option value="version">Codebook version</option>
+            </select>
+          </label>
+        )}
         <label className="check small">
           <input type="checkbox" data-testid="export-include-drafts" checked={options.includeDrafts} onChange={(e) => setOptions({ includeDrafts: e.target.checked })} />
           Count draft labels too (by default only submitted work)

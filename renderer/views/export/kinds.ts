@@ -12,6 +12,10 @@ export const kindInfo: Record<ExportKind, { title: string; about: string }> = {
   'pass-at-1': { title: 'Pass@1', about: 'Share of entries each model passes, overall and per category, from model results and the entries’ own test results.' },
   'reliability-matrix': { title: 'Reliability matrix', about: 'Raters × units, to recompute alpha in R or Python.' },
   dlbench: { title: 'Deep-Bench release', about: 'A folder of Deep-Bench entry files carrying the final labels, and the published ones where there is none.' },
+  codebook: { title: 'Codebook', about: 'Every dimension and value with its definition, when to use it and examples: an appendix for the paper.' },
+  rounds: { title: 'Alpha per round', about: 'Krippendorff’s alpha per calibration round (or codebook version), as a table or a trend chart.' },
+  gold: { title: 'Gold accuracy', about: 'Each annotator’s accuracy on the entries whose answer is known.' },
+  disagreements: { title: 'Why we disagreed', about: 'The reasons chosen in adjudication (definition unclear, missed evidence, codebook gap, slip), counted per dimension.' },
 };
 
 export const formatTitle: Record<ExportFormat, string> = {
