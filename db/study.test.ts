@@ -80,7 +80,7 @@ describe('calibration rounds', () => {
 
     const closed = appCall(s, 'rounds.close', { ...lead, name: 'pilot' });
     expect(closed.closedBy).toBe('lead');
-    expect(appCall(s, 'agreement.groups', { ...lead, by: 'round', bootstrap: 0 })[0].detail).toMatch(/^closed /);
+    expect(appCall(s, 'agreement.groups', { ...lead, by: 'round', bootstrap: 0 })[0].detail).toBe('closed');
     // The adjudication queue of the round: only its open entry.
     expect(appCall(s, 'adjudication.queue', { ...lead, round: 'pilot' }).map((q) => q.entryId)).toEqual(['e4']);
     // Followed by a codebook change.
@@ -190,6 +190,20 @@ describe('prompt rewrites', () => {
     const r = appCall(s, 'adjudication.decideRevision', { ...lead, entryId: 'e1', dimension: 'prompt-revision', text: merged, decidedBy: 'lead' });
     expect(r.final).toMatchObject({ text: merged, decidedBy: 'lead', method: 'adjudicated' });
     expect(() => appCall(s, 'adjudication.decideRevision', { ...lead, entryId: 'e1', dimension: 'stage', text: 'x', decidedBy: 'lead' })).toThrow(/not a dimension that rewrites/);
+    // The labels export carries the final rewrite; a Deep-Bench release writes it only when asked.
+    const labels = appCall(s, 'exports.render', { ...lead, kind: 'labels', format: 'json' });
+    if (labels.shape !== 'file') throw new Error('expected a file');
+    expect(JSON.parse(labels.file.content).entries[0].dimensions['prompt-revision']).toMatchObject({ value: merged, method: 'adjudicated', decidedBy: 'lead' });
+    const promptOf = (revisedPrompts: boolean) => {
+      const r = appCall(s, 'exports.render', { ...lead, kind: 'dlbench', revisedPrompts });
+      if (r.shape !== 'folder') throw new Error('expected a folder');
+      return { text: r.files.find((f) => f.fileName === 'e1.txt')!.content, notes: r.notes };
+    };
+    expect(promptOf(false).text).toContain('prompt:\nWrite e1.\nReturn the sum.\n');
+    expect(promptOf(true).text).toContain(`prompt:\n${merged}\n`);
+    expect(promptOf(true).notes.at(-1)).toBe("1 prompts are the team's final rewrites; the others are the original prompts.");
+    expect(() => appCall(s, 'exports.render', { ...lead, kind: 'labels', format: 'csv', revisedPrompts: true })).toThrow(/for a Deep-Bench release/);
+
     appCall(s, 'adjudication.undo', { ...lead });
     expect(appCall(s, 'adjudication.discussion', { ...lead, entryId: 'e1' }).revisions[0].final).toBeNull();
   });
