@@ -1,0 +1,88 @@
+import { callApi } from './test/helpers/api.ts';
+import { joinAsLead, launchChromium, newContext, openPage } from './test/helpers/browser.ts';
+import { startConcord } from './test/helpers/concord-server.ts';
+
+const out = process.argv[2] ?? '/tmp/shots';
+const server = await startConcord({ demo: true });
+const browser = await launchChromium();
+try {
+  const ctx = await newContext(browser);
+  const { page, watch } = await openPage(ctx);
+  await joinAsLead(page, server.url);
+  const annotators = await callApi(server.url, 'project.annotators', {});
+  const names = annotators.filter((a) => a.role === 'annotator').map((a) => a.name);
+  const entries = await callApi(server.url, 'entries.list', { annotator: names[0] });
+  // Comments, a rewrite of the prompt, a round.
+  await callApi(server.url, 'comments.add', { annotator: names[0], entryId: entries[0].id, text: 'Is a padding helper "Pre/Post Processing" or "Model Construction"? The definition does not say.' });
+  await callApi(server.url, 'comments.add', { annotator: names[1], entryId: entries[0].id, text: 'The failing test checks the dtype, so I went with Wrong Input Type.' });
+  const prompt = (await callApi(server.url, 'entries.get', { annotator: names[0], id: entries[0].id })).entry.prompt;
+  await callApi(server.url, 'labels.set', { annotator: names[0], entryId: entries[0].id, dimension: 'prompt-revision', value: prompt + '\nThe input is a float32 tensor of shape (B, C, H, W); return the same shape.' });
+  await callApi(server.url, 'labels.set', { annotator: names[1], entryId: entries[0].id, dimension: 'prompt-revision', value: prompt.replace(/\.$/, '') + ' using PyTorch only.' });
+  for (const n of names.slice(0, 2)) await callApi(server.url, 'labels.setStatus', { annotator: n, entryId: entries[0].id, status: 'submitted' });
+  await callApi(server.url, 'rounds.create', { as: 'lead', name: 'Pilot', sample: { size: 12, seed: 1 } });
+  await callApi(server.url, 'rounds.close', { as: 'lead', name: 'Pilot' });
+  await callApi(server.url, 'rounds.create', { as: 'lead', name: 'Round 2', sample: { size: 12, seed: 2 } });
+  const cb = await callApi(server.url, 'project.codebook', {});
+  const stage = cb.dimensions.find((d) => d.id === 'stage')!;
+  stage.values.find((v) => v.id === 'inference')!.definition = 'Uses a trained model to produce predictions without updating it, **serving code included**.';
+  stage.values.find((v) => v.id === 'inference')!.useWhen = 'The function runs a model forward *to answer a request*: `predict`, `generate`, beam search.';
+  stage.values.find((v) => v.id === 'inference')!.doNotUseWhen = 'The forward pass is part of a training step (that is **Training**).';
+  await callApi(server.url, 'codebook.publish', { as: 'lead', codebook: cb as never, round: 'Pilot', note: 'After the pilot: inference includes serving.' });
+
+  await page.goto(server.url);
+  await page.getByTestId('view-tab-codebook').click();
+  await page.getByTestId('codebook-view').waitFor();
+  await page.getByTestId('cb-dim-stage').click();
+  await page.getByTestId('cb-value-inference').click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${out}/codebook-edit.png` });
+  await page.getByTestId('cb-value-label').fill('Inference and serving');
+  await page.getByTestId('cb-split').click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${out}/codebook-split.png` });
+  await page.getByTestId('cb-publish-open').click();
+  await page.locator('[data-testid=cb-publish][data-ready=true]').waitFor();
+  await page.screenshot({ path: `${out}/codebook-publish.png` });
+  await page.keyboard.press('Escape');
+  await page.getByText('Keep editing').click();
+  await page.getByTestId('cb-tab-history').click();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${out}/codebook-history.png` });
+  await page.getByTestId('cb-tab-review').click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${out}/codebook-review.png` });
+  await page.getByTestId('cb-discard').click();
+  await page.getByTestId('view-tab-rounds').click();
+  await page.locator('[data-testid=rounds-view][data-ready=true]').waitFor();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${out}/rounds.png` });
+  await page.getByTestId('view-tab-adjudicate').click();
+  await page.getByTestId('adj-queue-row').first().waitFor();
+  await page.locator(`[data-testid=adj-queue-row][data-entry-id="${entries[0].id}"]`).click().catch(() => {});
+  await page.locator('[data-testid=adj-discussion][data-ready=true]').waitFor();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${out}/adjudicate-discussion.png` });
+  // The label view as an annotator.
+  const ctx2 = await newContext(browser);
+  const p2 = await ctx2.newPage();
+  await p2.addInitScript((n) => localStorage.setItem('concord.annotator', n), names[0]);
+  await p2.goto(server.url);
+  await p2.getByTestId('queue-search').fill(entries[0].id);
+  await p2.locator(`[data-testid=label-panel][data-entry-id="${entries[0].id}"]`).waitFor();
+  await p2.waitForTimeout(800);
+  await p2.getByTestId('dimension-prompt-revision').scrollIntoViewIfNeeded();
+  await p2.screenshot({ path: `${out}/label-revision.png` });
+  await p2.getByTestId('comments-section').scrollIntoViewIfNeeded();
+  await p2.waitForTimeout(300);
+  await p2.screenshot({ path: `${out}/label-comments.png` });
+  await p2.getByTestId('queue-search').fill('');
+  await p2.getByTestId('filter-status').selectOption('review');
+  await p2.waitForTimeout(800);
+  await p2.getByTestId('show-definitions').check();
+  await p2.waitForTimeout(300);
+  await p2.screenshot({ path: `${out}/label-review.png` });
+  console.log(JSON.stringify({ console: watch.consoleErrors, page: watch.pageErrors, failed: watch.failedRequests }));
+} finally {
+  await browser.close();
+  await server.stop();
+}
