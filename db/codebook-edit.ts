@@ -312,7 +312,16 @@ export function codebookAt(db: Db, ref: { revision?: number; version?: string } 
 export function diffHistory(db: Db, from: { revision?: number; version?: string }, to: { revision?: number; version?: string }): CodebookChange[] {
   const a = codebookAt(db, from);
   const b = codebookAt(db, to);
-  // Where labels went is remembered in the retired list of the later codebook.
+  // Where labels went is remembered in the retired list of the later codebook; which values were
+  // split, in the changes recorded by the revisions in between.
   const remap: Remap[] = (b.retired ?? []).filter((r) => r.value !== undefined && r.into !== undefined).map((r) => ({ dimension: r.dimension, from: r.value!, to: r.into ?? null }));
-  return diffCodebooks(a, b, { remap });
+  const store = openStore(db);
+  const at = (ref: { revision?: number; version?: string }) => ref.revision ?? store.codebookHistory.lastOf(ref.version!)!.revision;
+  const [lo, hi] = [at(from), at(to)].sort((x, y) => x - y);
+  const splits: Split[] = store.codebookHistory
+    .all()
+    .filter((r) => r.revision > lo && r.revision <= hi)
+    .flatMap((r) => (JSON.parse(r.changes_json) as CodebookChange[]).filter((c) => c.kind === 'value-split' && c.parts && c.dimension && c.value))
+    .map((c) => ({ dimension: c.dimension!, value: c.value!, into: c.parts! }));
+  return diffCodebooks(a, b, { remap, splits });
 }

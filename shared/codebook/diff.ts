@@ -50,6 +50,8 @@ export interface CodebookChange {
   text: string;
   /** Where the labels of a retired, merged or split value go (null: removed). */
   into?: string | null;
+  /** What a split value became. */
+  parts?: string[];
 }
 
 /** Where the labels of a value that leaves the codebook go: another value's path, or null to remove it from them. */
@@ -132,7 +134,7 @@ export function diffCodebooks(before: Codebook, after: Codebook, opts: DiffOptio
       if (split) {
         declared.add(path);
         split.into.forEach((p) => declared.add(p));
-        push({ kind: 'value-split', dimension: b.id, value: path, into: to, meaning: true, text: `${v.label} split into ${split.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}${to ? `; its labels go to ${newPaths.get(to)?.label ?? to}` : ''}` });
+        push({ kind: 'value-split', dimension: b.id, value: path, into: to, parts: split.into, meaning: true, text: `${v.label} split into ${split.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}${to ? `; its labels go to ${newPaths.get(to)?.label ?? to}` : ''}` });
       } else if (to !== null && oldPaths.has(to))
         push({ kind: 'value-merged', dimension: b.id, value: path, into: to, meaning: true, text: `${v.label} merged into ${newPaths.get(to)?.label ?? to}` });
       else if (to !== null)
@@ -144,7 +146,7 @@ export function diffCodebooks(before: Codebook, after: Codebook, opts: DiffOptio
       if (s.dimension === b.id && newPaths.has(s.value) && oldPaths.has(s.value)) {
         s.into.forEach((p) => declared.add(p));
         declared.add(s.value);
-        push({ kind: 'value-split', dimension: b.id, value: s.value, into: s.value, meaning: true, text: `${oldPaths.get(s.value)!.label} split into ${s.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}` });
+        push({ kind: 'value-split', dimension: b.id, value: s.value, into: s.value, parts: s.into, meaning: true, text: `${oldPaths.get(s.value)!.label} split into ${s.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}` });
       }
     for (const [path, v] of newPaths) {
       if (oldPaths.has(path)) continue;
