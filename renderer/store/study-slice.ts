@@ -39,6 +39,8 @@ export interface StudySlice {
 
   rounds: RoundInfo[];
   roundGroups: AgreementGroup[] | null;
+  /** The Rounds view is asking for fresh figures. */
+  roundsLoading: boolean;
   goldAcc: GoldAccuracy | null;
 
   /** The signed-in person's comments and re-review items on the entry they are labelling. */
@@ -109,6 +111,7 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     versionGroups: null,
     rounds: [],
     roundGroups: null,
+    roundsLoading: false,
     goldAcc: null,
     myComments: null,
     myReviews: [],
@@ -191,6 +194,8 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
       }
     },
     async loadVersionGroups() {
+      // Labels change between visits: never show the figures of an earlier one as current.
+      set({ versionGroups: null });
       try {
         set({ versionGroups: await api().call('agreement.groups', { ...lead(), by: 'version', bootstrap: 200 }) });
       } catch (e) {
@@ -199,6 +204,7 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     },
 
     async loadRounds() {
+      set({ roundsLoading: true });
       try {
         const [rounds, groups, acc] = await Promise.all([
           api().call('rounds.list', {}),
@@ -208,6 +214,8 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
         set({ rounds, roundGroups: groups, goldAcc: acc });
       } catch (e) {
         fail(e);
+      } finally {
+        set({ roundsLoading: false });
       }
     },
     async createRound(args) {

@@ -12,13 +12,15 @@ import '../codebook/codebook.css';
  * accuracy on the gold answers.
  */
 export function RoundsView() {
-  const { rounds, groups, acc, load } = useApp(useShallow((s) => ({ rounds: s.rounds, groups: s.roundGroups, acc: s.goldAcc, load: s.loadRounds })));
+  const { rounds, groups, acc, load, loading } = useApp(
+    useShallow((s) => ({ rounds: s.rounds, groups: s.roundGroups, acc: s.goldAcc, load: s.loadRounds, loading: s.roundsLoading })),
+  );
   useEffect(() => {
     void load();
   }, [load]);
   const chart = useMemo(() => (groups && groups.length ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(formatTrendSvg(groups, 'Krippendorff’s alpha across calibration rounds'))}` : null), [groups]);
   return (
-    <main className="rounds-view" data-testid="rounds-view" data-ready={groups !== null}>
+    <main className="rounds-view" data-testid="rounds-view" data-ready={groups !== null && !loading}>
       <aside className="rounds-side">
         <h3>Calibration rounds</h3>
         <ol className="rounds-list">
