@@ -47,6 +47,24 @@ export function commentTable(db: Db) {
     insert(entryRowId: number, annotatorId: number, text: string, at: string): number {
       return Number(sql('INSERT INTO comment (entry_id, annotator_id, text, created_at) VALUES (?, ?, ?, ?)').run(entryRowId, annotatorId, text, at).lastInsertRowid);
     },
+    /** A comment as a pack names it: its author, entry, time and text. */
+    find(entryRowId: number, annotatorId: number, createdAt: string, text: string): { id: number; deleted_at: string | null } | undefined {
+      return sql('SELECT id, deleted_at FROM comment WHERE entry_id = ? AND annotator_id = ? AND created_at = ? AND text = ?').get(entryRowId, annotatorId, createdAt, text) as
+        | { id: number; deleted_at: string | null }
+        | undefined;
+    },
+    /** Writes a comment as it is (a pack merge or a starter file copies one), deleted or not. */
+    insertCopy(entryRowId: number, annotatorId: number, text: string, createdAt: string, deletedAt: string | null): number {
+      return Number(
+        sql('INSERT INTO comment (entry_id, annotator_id, text, created_at, deleted_at) VALUES (?, ?, ?, ?, ?)').run(entryRowId, annotatorId, text, createdAt, deletedAt).lastInsertRowid,
+      );
+    },
+    /** Every comment of one author, deleted ones too, with its entry's id and content hash (a pack, a starter file). */
+    packComments(annotatorId: number): { entry_id: number; ext_id: string; content_hash: string; text: string; created_at: string; deleted_at: string | null }[] {
+      return sql(
+        'SELECT c.entry_id, e.ext_id, e.content_hash, c.text, c.created_at, c.deleted_at FROM comment c JOIN entry e ON e.id = c.entry_id WHERE c.annotator_id = ? ORDER BY c.id',
+      ).all(annotatorId) as { entry_id: number; ext_id: string; content_hash: string; text: string; created_at: string; deleted_at: string | null }[];
+    },
     markDeleted(id: number, at: string): void {
       sql('UPDATE comment SET deleted_at = ? WHERE id = ?').run(at, id);
     },

@@ -38,6 +38,12 @@ export function buildPack(db: Db, annotatorName: string): Pack {
   }));
   const notes = store.labels.packNotes(a.id).map((r) => ({ entry: ref(r.ext_id, r.content_hash), text: r.text, updatedAt: canonicalTime(r.at) }));
   const submissions = store.labels.packSubmissions(a.id).map((r) => ({ entry: ref(r.ext_id, r.content_hash), status: r.status, updatedAt: canonicalTime(r.at) }));
+  const comments = store.comments.packComments(a.id).map((r) => ({
+    entry: ref(r.ext_id, r.content_hash),
+    text: r.text,
+    createdAt: canonicalTime(r.created_at),
+    deletedAt: r.deleted_at === null ? null : canonicalTime(r.deleted_at),
+  }));
   return {
     format: PACK_FORMAT,
     formatVersion: PACK_FORMAT_VERSION,
@@ -48,6 +54,7 @@ export function buildPack(db: Db, annotatorName: string): Pack {
     labels,
     notes,
     submissions,
+    ...(comments.length ? { comments } : {}),
   };
 }
 

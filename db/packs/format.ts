@@ -29,6 +29,13 @@ export interface PackSubmission {
   status: 'draft' | 'submitted';
   updatedAt: string;
 }
+/** A comment on an entry, written while labelling: kept whole; a deletion travels as its time. */
+export interface PackComment {
+  entry: string;
+  text: string;
+  createdAt: string;
+  deletedAt: string | null;
+}
 export interface Pack {
   format: typeof PACK_FORMAT;
   formatVersion: typeof PACK_FORMAT_VERSION;
@@ -40,6 +47,8 @@ export interface Pack {
   labels: PackLabel[];
   notes: PackNote[];
   submissions: PackSubmission[];
+  /** The annotator's comments (left out when there are none, so older packs read the same). */
+  comments?: PackComment[];
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -69,6 +78,7 @@ const packSchema = z.strictObject({
   labels: z.array(z.strictObject({ entry: text, dimension: z.string().min(1).max(100), value: labelValue, updatedAt: time, codebookVersion: text })),
   notes: z.array(z.strictObject({ entry: text, text: z.string().max(100_000), updatedAt: time })),
   submissions: z.array(z.strictObject({ entry: text, status: z.enum(['draft', 'submitted']), updatedAt: time })),
+  comments: z.array(z.strictObject({ entry: text, text: z.string().min(1).max(10_000), createdAt: time, deletedAt: time.nullable() })).optional(),
 });
 
 /** sha256 over the sorted (ext id, content hash) pairs; JSON keeps odd ids unambiguous. */
@@ -108,7 +118,9 @@ export function serializePack(pack: Pack): string {
     labels: byEntry(pack.labels, (l) => l.dimension),
     notes: byEntry(pack.notes),
     submissions: byEntry(pack.submissions),
+    ...(pack.comments?.length ? { comments: byEntry(pack.comments, (c) => `${c.createdAt}\u0000${c.text}`) } : {}),
   };
+  if (!pack.comments?.length) delete sorted.comments;
   return `${stableJson(sorted, 2)}\n`;
 }
 
@@ -155,6 +167,10 @@ export function parsePack(textIn: string, file: string): Pack {
   checkRecords('labels', pack.labels);
   checkRecords('notes', pack.notes);
   checkRecords('submissions', pack.submissions);
+  (pack.comments ?? []).forEach((c, i) => {
+    if (!Object.prototype.hasOwnProperty.call(pack.entries.contentHashes, c.entry))
+      throw badInput(`damaged pack: entry "${c.entry}" is not among the pack's entries`, { file, field: `comments.${i}.entry` });
+  });
   return pack;
 }
 

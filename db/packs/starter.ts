@@ -55,6 +55,8 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
       for (const e of entries) newId.set(e.id, store.entries.insertCopy(e));
       if (assigned) for (const id of newId.values()) store.assignments.insert(id, aid);
       store.labels.insertCopies(own, aid, (id) => newId.get(id)!);
+      // Their comments come along too, so a thread begun in the lead's file continues offline.
+      for (const c of source.comments.packComments(a.id)) if (newId.has(c.entry_id)) store.comments.insertCopy(newId.get(c.entry_id)!, aid, c.text, c.created_at, c.deleted_at);
       store.events.append({ actor: 'system', kind: 'project.create', after: { name: project.name, uid: project.uid, starterFor: a.name }, at });
       store.events.append({ actor: a.name, kind: 'pack.starter', after: { annotator: a.name, entries: entries.length, labels: own.labels.length }, at });
     });
