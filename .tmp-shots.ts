@@ -40,6 +40,12 @@ try {
   await page.getByTestId('cb-split').click();
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${out}/codebook-split.png` });
+  await page.getByTestId('cb-split').click();
+  await page.getByTestId('cb-dim-task').click();
+  await page.getByTestId('cb-value-general').click();
+  await page.getByTestId('cb-retire').click();
+  await page.getByTestId('cb-value-regression').click();
+  await page.getByTestId('cb-value-definition').fill('Predicts continuous quantities (prices, durations, coordinates).');
   await page.getByTestId('cb-publish-open').click();
   await page.locator('[data-testid=cb-publish][data-ready=true]').waitFor();
   await page.screenshot({ path: `${out}/codebook-publish.png` });

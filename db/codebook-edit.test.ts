@@ -159,7 +159,7 @@ describe('a change of meaning makes a new version and lists the labels it touche
       splits: [{ dimension: 'stage', value: 'inference', into: ['batch-inference', 'online-inference'] }],
     });
     expect(r.revision.changes.map((c) => c.kind)).toEqual(['value-split']);
-    expect(r.revision.changes[0].text).toBe('Inference split into Batch inference, Online inference; its labels go to Batch inference');
+    expect(r.revision.changes[0].text).toBe('Stage › Inference split into Batch inference, Online inference; its labels go to Batch inference');
     expect(appCall(s, 'entries.get', { annotator: 'ana', id: 'e2' }).labels.stage).toBe('batch-inference');
     expect(appCall(s, 'reviews.list', { annotator: 'ana' })[0].reason).toContain('split');
   });

@@ -173,7 +173,7 @@ export function previewCodebook(db: Db, args: PublishArgs): CodebookPreview {
     newVersion: p.after.version !== p.before.version,
     changes: p.changes,
     needsDestination: p.needs,
-    reviews: p.problems.length ? 0 : reviewCount(store, p),
+    reviews: reviewCount(store, p),
     problems: p.problems,
   };
 }

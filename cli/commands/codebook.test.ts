@@ -86,7 +86,7 @@ describe('concord codebook', () => {
     const ok = await run('import', file, '--db', db, '--map', 'stage:inference=training', '--note', 'after the pilot');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('published version 2.0.0 (a new version: the meaning changed)');
-    expect(ok.stdout).toContain('* Inference merged into Training');
+    expect(ok.stdout).toContain('* Stage › Inference merged into Training');
     const history = JSON.parse((await run('list', '--db', db, '--json')).stdout).history;
     expect(history.map((h: { version: string }) => h.version)).toEqual(['1.0.0', '2.0.0']);
 

@@ -126,6 +126,7 @@ export function diffCodebooks(before: Codebook, after: Codebook, opts: DiffOptio
     const oldPaths = valuePaths(a);
     const newPaths = valuePaths(b);
     const declared = new Set<string>();
+    const named = (v: CodebookValue) => `${b.label} › ${v.label}`;
     for (const [path, v] of oldPaths) {
       if (newPaths.has(path)) continue;
       const r = remapOf(b.id, path);
@@ -134,19 +135,19 @@ export function diffCodebooks(before: Codebook, after: Codebook, opts: DiffOptio
       if (split) {
         declared.add(path);
         split.into.forEach((p) => declared.add(p));
-        push({ kind: 'value-split', dimension: b.id, value: path, into: to, parts: split.into, meaning: true, text: `${v.label} split into ${split.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}${to ? `; its labels go to ${newPaths.get(to)?.label ?? to}` : ''}` });
+        push({ kind: 'value-split', dimension: b.id, value: path, into: to, parts: split.into, meaning: true, text: `${named(v)} split into ${split.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}${to ? `; its labels go to ${newPaths.get(to)?.label ?? to}` : ''}` });
       } else if (to !== null && oldPaths.has(to))
-        push({ kind: 'value-merged', dimension: b.id, value: path, into: to, meaning: true, text: `${v.label} merged into ${newPaths.get(to)?.label ?? to}` });
+        push({ kind: 'value-merged', dimension: b.id, value: path, into: to, meaning: true, text: `${named(v)} merged into ${newPaths.get(to)?.label ?? to}` });
       else if (to !== null)
-        push({ kind: 'value-split', dimension: b.id, value: path, into: to, meaning: true, text: `${v.label} replaced by ${newPaths.get(to)?.label ?? to}; its labels go there` });
-      else push({ kind: 'value-retired', dimension: b.id, value: path, into: null, meaning: true, text: `${v.label} retired${r ? '; removed from its labels' : ''}` });
+        push({ kind: 'value-split', dimension: b.id, value: path, into: to, meaning: true, text: `${named(v)} replaced by ${newPaths.get(to)?.label ?? to}; its labels go there` });
+      else push({ kind: 'value-retired', dimension: b.id, value: path, into: null, meaning: true, text: `${named(v)} retired${r ? '; removed from its labels' : ''}` });
     }
     // A split that keeps its value's id: the value narrowed, new siblings took the rest.
     for (const s of opts.splits ?? [])
       if (s.dimension === b.id && newPaths.has(s.value) && oldPaths.has(s.value)) {
         s.into.forEach((p) => declared.add(p));
         declared.add(s.value);
-        push({ kind: 'value-split', dimension: b.id, value: s.value, into: s.value, parts: s.into, meaning: true, text: `${oldPaths.get(s.value)!.label} split into ${s.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}` });
+        push({ kind: 'value-split', dimension: b.id, value: s.value, into: s.value, parts: s.into, meaning: true, text: `${named(oldPaths.get(s.value)!)} split into ${s.into.map((p) => newPaths.get(p)?.label ?? p).join(', ')}` });
       }
     for (const [path, v] of newPaths) {
       if (oldPaths.has(path)) continue;
