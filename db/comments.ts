@@ -104,7 +104,7 @@ export function entryDiscussion(db: Db, args: { entryId: string; hideNames?: boo
   // The same letters as the adjudication grid: the study's annotators in its order.
   const alias = new Map(study.annotators.map((n, i) => [n, args.hideNames ? pseudonym(i) : n]));
   const name = (n: string) => (args.hideNames ? (alias.get(n) ?? (store.annotators.byName(n)?.role === 'adjudicator' ? n : 'Another annotator')) : n);
-  const revisions: RevisionProposals[] = revisionsOf(db, entry.id).map((r) => ({
+  const revisions: RevisionProposals[] = revisionsOf(db, entry.id, study).map((r) => ({
     ...r,
     proposals: r.proposals.map((p) => ({ ...p, annotator: name(p.annotator) })),
     final: r.final && { ...r.final, decidedBy: r.final.decidedBy === null ? null : name(r.final.decidedBy) },

@@ -31,8 +31,7 @@ export function textConsensus(study: Study, entry: StudyEntry): DimensionConsens
 }
 
 /** The rewrites of one entry per revising dimension, with its original text and the final rewrite. */
-export function revisionsOf(db: Db, entryId: string): RevisionProposals[] {
-  const study = readStudy(db);
+export function revisionsOf(db: Db, entryId: string, study: Study = readStudy(db)): RevisionProposals[] {
   const entry = study.entries.find((e) => e.id === entryId);
   if (!entry) throw new ConcordError('not-found', `unknown entry "${entryId}"`, { field: 'entryId' });
   return revisingDimensions(study).map((d) => {
