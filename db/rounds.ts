@@ -120,10 +120,10 @@ export function listGold(db: Db): GoldAnswer[] {
 
 /**
  * Marks an entry as gold: the known value per dimension, given (ids, as labels.set takes them; null
- * removes that dimension's answer), or taken from the entry's final values (decisions and agreed
- * values) with `fromFinal`.
+ * removes that dimension's answer), taken from the entry's final values (decisions and agreed
+ * values) with `fromFinal`, or from one person's labels on it (the lead's own) with `fromLabelsOf`.
  */
-export function setGold(db: Db, args: { as: string; entryId: string; values?: Record<string, unknown>; fromFinal?: boolean }): GoldAnswer[] {
+export function setGold(db: Db, args: { as: string; entryId: string; values?: Record<string, unknown>; fromFinal?: boolean; fromLabelsOf?: string }): GoldAnswer[] {
   const store = openStore(db);
   const entry = store.entries.ref(args.entryId);
   if (!entry) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
@@ -133,6 +133,13 @@ export function setGold(db: Db, args: { as: string; entryId: string; values?: Re
     const finals = finalValues(readStudy(db)).get(entry.id) ?? new Map();
     for (const [dimension, c] of finals) if (c.final !== null && !isEmptyValue(c.final)) values.set(dimension, c.final);
     if (!values.size) throw badInput(`${entry.id} has no final values yet (agreed or decided) to take as its gold answer`, { field: 'fromFinal' });
+  }
+  if (args.fromLabelsOf !== undefined) {
+    const who = store.annotators.byName(args.fromLabelsOf);
+    if (!who) throw new ConcordError('not-found', `unknown annotator "${args.fromLabelsOf}"`, { field: 'fromLabelsOf' });
+    for (const r of store.labels.ofEntry(entry.rowId, who.id))
+      if (codebook.dimensions.some((d) => d.id === r.dimension && d.kind !== 'text')) values.set(r.dimension, JSON.parse(r.value) as LabelValue);
+    if (!values.size) throw badInput(`${who.name} has no labels on ${entry.id} to take as its gold answer`, { field: 'fromLabelsOf' });
   }
   for (const [dimension, raw] of Object.entries(args.values ?? {})) {
     const dim = codebook.dimensions.find((d) => d.id === dimension);

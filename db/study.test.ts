@@ -134,6 +134,13 @@ describe('gold answers', () => {
     expect(appCall(s, 'gold.set', { ...lead, entryId: 'e1', fromFinal: true }).map((g) => [g.dimension, g.value])).toEqual([['stage', 'training']]);
     expect(() => appCall(s, 'gold.set', { ...lead, entryId: 'e2', fromFinal: true })).toThrow(/no final values/);
   });
+
+  it('takes the lead’s own labels on an entry as its gold answer', () => {
+    appCall(s, 'labels.set', { annotator: 'lead', entryId: 'e3', dimension: 'stage', value: 'inference' });
+    appCall(s, 'labels.set', { annotator: 'lead', entryId: 'e3', dimension: 'prompt-revision', value: 'A rewrite is no gold answer.' });
+    expect(appCall(s, 'gold.set', { ...lead, entryId: 'e3', fromLabelsOf: 'lead' }).map((g) => [g.dimension, g.value])).toEqual([['stage', 'inference']]);
+    expect(() => appCall(s, 'gold.set', { ...lead, entryId: 'e4', fromLabelsOf: 'lead' })).toThrow(/has no labels on e4/);
+  });
 });
 
 describe('comments', () => {

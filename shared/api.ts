@@ -284,8 +284,17 @@ export const api = {
   /** Closes a round, or (open) opens it again. */
   'rounds.close': method<RoundInfo>()(z.object({ ...asLead, name: roundName, open: z.boolean().optional() })),
   'gold.list': method<GoldAnswer[]>()(z.object(asLead)),
-  /** The known answer of an entry per dimension (null removes one), or its final values (`fromFinal`). */
-  'gold.set': method<GoldAnswer[]>()(z.object({ ...asLead, entryId, values: z.record(z.string(), z.unknown()).optional(), fromFinal: z.boolean().optional() })),
+  /** The known answer of an entry per dimension (null removes one), its final values (`fromFinal`), or one person's labels. */
+  'gold.set': method<GoldAnswer[]>()(
+    z.object({
+      ...asLead,
+      entryId,
+      values: z.record(z.string(), z.unknown()).optional(),
+      fromFinal: z.boolean().optional(),
+      /** Take these labels of the entry as its known answers (the lead labels a gold entry in the Label view). */
+      fromLabelsOf: annotatorName.optional(),
+    }),
+  ),
   /** Each annotator's accuracy on the gold answers (of one round, if named). */
   'gold.accuracy': method<GoldAccuracy>()(z.object({ ...asLead, round: roundName.optional(), includeDrafts: z.boolean().optional() })),
 

@@ -7,6 +7,7 @@ import { appliesIfNote, describeValue, dimensionApplies, TREE_SEPARATOR, type La
 import type { RaterStanding, ReviewItem } from '../../shared/types.ts';
 import { isSelected } from '../lib/label-edit.ts';
 import { useApp } from '../store/index.ts';
+import { isLead } from '../store/session-slice.ts';
 import { BugTreePicker } from './BugTreePicker.tsx';
 import { CommentThread } from './CommentThread.tsx';
 import { Markdown } from './Markdown.tsx';
@@ -52,7 +53,7 @@ export function LabelPanel() {
           <input type="checkbox" data-testid="show-definitions" checked={showDefs} onChange={(e) => setShowDefs(e.target.checked)} /> definitions
         </label>
       </div>
-      <StandingNotice standing={current.standing} />
+      <StandingNotice standing={current.standing} entryId={current.entry.id} />
       <div className="panel-scroll" ref={scroller}>
         {codebook.dimensions.map((dim) => (
           <DimensionField
@@ -94,7 +95,9 @@ export function LabelPanel() {
 }
 
 /** Says so when this person's labels on this entry will not count: labelling is open to anyone who names themselves. */
-function StandingNotice({ standing }: { standing: RaterStanding }) {
+function StandingNotice({ standing, entryId }: { standing: RaterStanding; entryId: string }) {
+  const markGold = useApp((s) => s.markGoldFromMine);
+  const lead = useApp((s) => isLead(s));
   const text =
     standing === 'not-assigned'
       ? 'You are not assigned to this entry. Your labels are kept, but they count in agreement and adjudication only if the lead includes you.'
@@ -105,6 +108,13 @@ function StandingNotice({ standing }: { standing: RaterStanding }) {
   return (
     <div className="standing-notice" role="note" data-testid="standing-notice" data-standing={standing}>
       {text}
+      {standing === 'not-a-rater' && lead && (
+        <div className="standing-action">
+          <button className="btn btn-sm" data-testid="gold-from-mine" onClick={() => void markGold(entryId)} title="Each annotator's labels on this entry are then counted right or wrong against yours">
+            Use my labels as this entry’s gold answer
+          </button>
+        </div>
+      )}
     </div>
   );
 }

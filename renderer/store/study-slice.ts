@@ -75,6 +75,8 @@ export interface StudySlice {
   setReason(dimension: string, reason: EntryDiscussion['reasons'][number]['reason'] | null): Promise<void>;
   decideRevision(dimension: string, text: string | null): Promise<void>;
   markGold(): Promise<void>;
+  /** The lead's own labels on an entry become its gold answer. */
+  markGoldFromMine(entryId: string): Promise<void>;
   addLeadComment(text: string): Promise<void>;
 }
 
@@ -322,6 +324,16 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
         const gold = await api().call('gold.set', { ...lead(), entryId: d.entryId, fromFinal: true });
         set({ discussion: { ...d, gold } });
         get().notify(`${d.entryId} is a gold entry: its final values are its known answers.`);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async markGoldFromMine(entryId) {
+      const me = get().me;
+      if (!me) return;
+      try {
+        const gold = await api().call('gold.set', { ...lead(), entryId, fromLabelsOf: me });
+        get().notify(`${entryId} is a gold entry: ${gold.length} known answer${gold.length === 1 ? '' : 's'} from your labels.`);
       } catch (e) {
         fail(e);
       }
