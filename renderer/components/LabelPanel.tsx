@@ -16,7 +16,7 @@ import { RevisionDiff } from './RevisionDiff.tsx';
 
 /** The label panel, generated from the codebook: one field per dimension, whatever its kind. */
 export function LabelPanel() {
-  const { codebook, current, submit, reopen, focused, reviews, loadMine } = useApp(
+  const { codebook, current, submit, reopen, focused, reviews, me, loadComments, loadReviews } = useApp(
     useShallow((s) => ({
       codebook: s.codebook,
       current: s.current,
@@ -24,7 +24,9 @@ export function LabelPanel() {
       reopen: s.reopen,
       focused: s.focusedDimension,
       reviews: s.myReviews,
-      loadMine: s.loadMine,
+      me: s.me,
+      loadComments: s.loadMyComments,
+      loadReviews: s.loadMyReviews,
     })),
   );
   const [showDefs, setShowDefs] = useState(false);
@@ -35,11 +37,20 @@ export function LabelPanel() {
     if (scroller.current) scroller.current.scrollTop = 0;
     useApp.getState().focusDimension(null);
   }, [entryId]);
-  // This person's comments and re-review items: again when a label changes (relabelling closes an item).
-  const labelsKey = current ? JSON.stringify(current.labels) : '';
+  // This person's comments on the entry; their re-review items once, and again when a label
+  // changes on an entry that has one (relabelling closes it).
   useEffect(() => {
-    if (entryId) void loadMine(entryId);
-  }, [entryId, labelsKey, loadMine]);
+    if (entryId) void loadComments(entryId);
+  }, [entryId, loadComments]);
+  useEffect(() => {
+    void loadReviews();
+  }, [me, loadReviews]);
+  const labelsKey = current ? JSON.stringify(current.labels) : '';
+  const reviewed = reviews.some((r) => r.entryId === entryId);
+  useEffect(() => {
+    if (reviewed) void loadReviews();
+    // Only a change of labels asks again, not the list it answers.
+  }, [labelsKey]);
   if (!codebook || !current) return <aside className="label-panel" data-testid="label-panel" />;
   return (
     <aside className="label-panel" data-testid="label-panel" data-entry-id={current.entry.id}>

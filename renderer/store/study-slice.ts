@@ -66,7 +66,10 @@ export interface StudySlice {
   /** Opens the adjudication queue of one round. */
   discussRound(name: string): Promise<void>;
 
-  loadMine(entryId: string): Promise<void>;
+  /** This person's comments on one entry. */
+  loadMyComments(entryId: string): Promise<void>;
+  /** This person's labels listed for re-review (all entries: few, and they change only with labels or the codebook). */
+  loadMyReviews(): Promise<void>;
   addComment(entryId: string, text: string): Promise<boolean>;
   deleteComment(id: number): Promise<void>;
   confirmReview(entryId: string, dimension: string): Promise<void>;
@@ -244,12 +247,22 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
       get().setView('adjudicate');
     },
 
-    async loadMine(entryId) {
+    async loadMyComments(entryId) {
       const me = get().me;
       if (!me) return;
       try {
-        const [comments, reviews] = await Promise.all([api().call('comments.list', { annotator: me, entryId }), api().call('reviews.list', { annotator: me })]);
-        if (get().me === me) set({ myComments: { entryId, comments }, myReviews: reviews });
+        const comments = await api().call('comments.list', { annotator: me, entryId });
+        if (get().me === me) set({ myComments: { entryId, comments } });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async loadMyReviews() {
+      const me = get().me;
+      if (!me) return;
+      try {
+        const reviews = await api().call('reviews.list', { annotator: me });
+        if (get().me === me) set({ myReviews: reviews });
       } catch (e) {
         fail(e);
       }

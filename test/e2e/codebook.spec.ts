@@ -183,7 +183,7 @@ describe('the codebook editor', () => {
         // The round's meeting: its queue in Adjudicate.
         await page.locator('[data-testid=round-card][data-round=Pilot] [data-testid=round-discuss]').click();
         await page.getByTestId('adj-queue').waitFor();
-        expect(await page.getByTestId('adj-round').inputValue()).toBe('Pilot');
+        await expect.poll(() => page.getByTestId('adj-round').inputValue()).toBe('Pilot');
         const queued = await callApi(server.url, 'adjudication.queue', { as: 'lead', round: 'Pilot' });
         await expect.poll(() => page.getByTestId('adj-left').getAttribute('data-left')).toBe(String(queued.length));
         const pilotEntries = new Set((await callApi(server.url, 'entries.list', { annotator: others[0], filter: { round: 'Pilot' } })).map((e) => e.id));

@@ -48,6 +48,7 @@ export function AdjudicationQueue() {
         <div className="adj-round-filter">
           <select className="select select-sm grow" data-testid="adj-round" value={round ?? ''} onChange={(e) => (e.currentTarget.blur(), void setRound(e.target.value || null))}>
             <option value="">Every entry</option>
+            {round && !rounds.some((r) => r.name === round) && <option value={round}>Round: {round}</option>}
             {rounds.map((r) => (
               <option key={r.name} value={r.name}>
                 Round: {r.name} ({r.entries}
