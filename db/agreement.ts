@@ -1,3 +1,4 @@
+import type { Codebook } from '../shared/codebook/index.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
 import { buildAgreementReport, type AgreementLabel, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
@@ -29,6 +30,18 @@ export interface AgreementQuery {
 
 export type { DbAgreementReport } from '../shared/agreement/report.ts';
 
+/** The labels agreement counts, chosen once for every figure computed on them (alpha, coefficients, drift, coders). */
+export interface AgreementSelection {
+  codebook: Codebook;
+  /** The dimension asked for, resolved to its id. */
+  dimension?: string;
+  /** The annotators named, in the order given (default: undefined, every counted annotator). */
+  annotators?: string[];
+  labels: AgreementLabel[];
+  /** What DbAgreementReport['selection'] says, less the raters (the report names them). */
+  selection: Omit<DbAgreementReport['selection'], 'annotators'>;
+}
+
 /**
  * Agreement among the annotators' own labels: submitted ones (drafts on request), never the
  * adjudicated decisions. Who counts on an entry is `raterRule`'s answer: once the project
@@ -37,6 +50,17 @@ export type { DbAgreementReport } from '../shared/agreement/report.ts';
  * labels count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreementReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
+  const { includeDrafts, codebookVersion, ...rest } = selection;
+  return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };
+}
+
+/**
+ * The labels agreement counts (see `agreementReport`), with each label's time and codebook
+ * version. Naming a lead, the reference labels or a machine coder in `annotators` counts them.
+ */
+export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): AgreementSelection {
   const store = openStore(db);
   const codebook = store.project.codebookIfAny();
   if (!codebook) throw badInput('this database has no project yet; import entries first');
@@ -58,9 +82,13 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
   };
   const named = query.annotators ? resolve(query.annotators, 'annotators') : undefined;
   const annotators = named?.map((a) => a.name);
-  // Naming a lead or the reference labels is the lead's choice to count them; an annotator named
-  // in `annotators` still counts only where assigned, unless also in `includeUnassigned`.
-  const include = [...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []), ...(named ?? []).filter((a) => a.role !== 'annotator')];
+  // Naming a lead, the reference labels or a machine coder is the lead's choice to count them; an
+  // annotator named in `annotators` still counts only where assigned, unless also in `includeUnassigned`.
+  const machines = new Set(store.annotators.machines());
+  const include = [
+    ...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []),
+    ...(named ?? []).filter((a) => a.role !== 'annotator' || machines.has(a.name)),
+  ];
   const rule = raterRule(db, { include: include.map((a) => a.name) });
 
   const rows = store.labels.forAgreement();
@@ -77,7 +105,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
     if (dimension !== undefined && r.dimension !== dimension) continue;
     if (query.entries && !query.entries.has(r.entryId)) continue;
     const standing = rule.standing(r.entryRowId, r.annotator);
-    if (r.role === 'annotator' && (standing === 'not-assigned' || standing === 'included')) {
+    if (r.role === 'annotator' && !machines.has(r.annotator) && (standing === 'not-assigned' || standing === 'included')) {
       const u = unassigned.get(r.annotator) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };
       unassigned.set(r.annotator, u);
       u.labels++;
@@ -91,16 +119,25 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
       throw badInput(`the stored label of ${r.annotator} on ${r.entryId} is not JSON`, { field: r.dimension });
     }
     versions.add(r.version);
-    labels.push({ entryId: r.entryId, annotator: r.annotator, dimension: r.dimension, value, passed: r.passed === null ? null : r.passed === 1 });
+    labels.push({
+      entryId: r.entryId,
+      annotator: r.annotator,
+      dimension: r.dimension,
+      value,
+      passed: r.passed === null ? null : r.passed === 1,
+      time: r.updatedAt,
+      codebookVersion: r.version,
+    });
   }
 
-  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
   return {
-    ...report,
+    codebook,
+    dimension,
+    annotators,
+    labels,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
-      annotators: report.raters,
       labels: labels.length,
       codebookVersions: [...versions].sort(),
       byAssignment: rule.byAssignment,

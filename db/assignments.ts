@@ -58,7 +58,9 @@ export function autoAssign(db: Db, args: AutoAssignArgs = {}): AutoAssignResult 
   const store = openStore(db);
   const perEntry = args.perEntry ?? 3;
   if (!Number.isInteger(perEntry) || perEntry < 1) throw badInput(`annotators per entry must be a whole number from 1, not ${perEntry}`, { field: 'perEntry' });
-  const requested = args.annotators ?? store.annotators.namesWithRole('annotator');
+  // Machine coders label nothing in the app: they are assigned only when named.
+  const machines = new Set(store.annotators.machines());
+  const requested = args.annotators ?? store.annotators.namesWithRole('annotator').filter((n) => !machines.has(n));
   const { known, missing } = checkNames(db, requested, 'annotators');
   const chosen = requested.map((n) => n.trim()).sort(byName);
   if (chosen.length < perEntry)
@@ -187,17 +189,19 @@ const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments
  * The rule: an annotator of role `annotator` counts on every entry while the project assigns
  * none; once it assigns entries, only on the entries assigned to them. Anyone can say who they
  * are and label, and that alone must not make them a rater or reopen an adjudicated entry.
- * Leads and reference labels never count. `include` names people the lead counts anyway, on
- * every entry they labelled (agreement's explicit choice; consensus never includes anyone).
+ * Leads, reference labels and machine coders never count. `include` names people (or machine
+ * coders) the lead counts anyway, on every entry they labelled (agreement's explicit choice;
+ * consensus never includes anyone).
  */
 export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): RaterRule {
   const store = openStore(db);
   const roles = new Map(store.annotators.all().map((r) => [r.name, r.role]));
   const pairs = store.assignments.pairsByName();
+  const machines = new Set(store.annotators.machines());
   const include = new Set(opts.include ?? []);
   const byAssignment = pairs.size > 0;
   const standing = (entryRowId: number, annotator: string): RaterStanding => {
-    if (roles.get(annotator) !== 'annotator') return include.has(annotator) ? 'included' : 'not-a-rater';
+    if (roles.get(annotator) !== 'annotator' || machines.has(annotator)) return include.has(annotator) ? 'included' : 'not-a-rater';
     if (!byAssignment) return 'no-assignments';
     if (pairs.has(`${entryRowId}\u0000${annotator}`)) return 'assigned';
     return include.has(annotator) ? 'included' : 'not-assigned';

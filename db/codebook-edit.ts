@@ -208,6 +208,7 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
     };
 
     // Labels, decisions and gold answers move off the values that left, as the lead said.
+    const kinds = store.annotators.kinds();
     for (const r of store.labels.forAgreement()) {
       const value = JSON.parse(r.value) as LabelValue;
       const m = p.mappings.get(r.dimension);
@@ -219,7 +220,8 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
         remapLabel(store, { entry: { rowId: r.entryRowId, id: r.entryId }, annotator, dimension: r.dimension, before: value, value: next, codebookVersion: r.version, actor: args.as, at });
         moved.labels++;
       }
-      if (!newVersion || annotator.role === 'reference') continue;
+      // A published reference and a machine coder cannot label again: nothing to ask them.
+      if (!newVersion || annotator.role === 'reference' || kinds.get(annotator.name) === 'machine') continue;
       const reason = reasonOf(r.dimension, value) ?? (next !== undefined ? `its value left the codebook in version ${version}` : null);
       if (reason) {
         store.reviews.put(r.entryRowId, annotator.id, r.dimension, version, reason, at);

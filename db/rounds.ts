@@ -172,8 +172,10 @@ export function goldAccuracy(db: Db, opts: { includeDrafts?: boolean; round?: st
   const finished = new Set<string>();
   const values = new Map<string, string>();
   const annotators = new Set<string>();
+  // People only: a machine coder is measured against the consensus elsewhere (agreement.machines).
+  const kinds = store.annotators.kinds();
   for (const r of rows) {
-    if (r.role !== 'annotator') continue;
+    if (r.role !== 'annotator' || kinds.get(r.annotator) === 'machine') continue;
     annotators.add(r.annotator);
     if (r.status === 'submitted' || (opts.includeDrafts && r.status === 'draft')) finished.add(`${r.entryRowId}\u0000${r.annotator}`);
     values.set(`${r.entryRowId}\u0000${r.annotator}\u0000${r.dimension}`, r.value);

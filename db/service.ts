@@ -23,6 +23,7 @@ import { now, schemaVersion, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
+import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
@@ -34,6 +35,7 @@ import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodeboo
 import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
 import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
+import { renderExport } from './exports/render.ts';
 import { agreementGroups, closeRound, createRound, goldAccuracy, listGold, listRounds, roundEntries, setGold } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
@@ -264,6 +266,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     ...consensusHandlers(db),
 
+    'agreement.coefficients': (query) => coefficientReport(db, query),
+    'agreement.coders': (query) => coderReport(db, query),
+    'agreement.drift': (query) => driftReport(db, query),
+    'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),
     'agreement.groups': (args) => agreementGroups(db, args),
 
@@ -273,6 +279,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const inRound = roundEntries(db, round);
       return queue.filter((q) => inRound.has(q.entryId));
     },
+    // The export's `by` also groups alpha per round or per version (rounds), beside drift's week or batch.
+    'exports.render': (args) => renderExport(db, args),
     'adjudication.discussion': (args) => entryDiscussion(db, args),
     'adjudication.setReason': (args) => setReason(db, args),
     'adjudication.decideRevision': (args) => decideRevision(db, args),
@@ -303,8 +311,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'comments.add': (args) => addComment(db, args),
     'comments.delete': (args) => deleteComment(db, args),
 
-    'imports.run': async ({ as, path, format, maps }) => {
-      const summary = await runImport(db, path, { format, maps, actor: as, onProgress: opts.onImportProgress });
+    'imports.run': async ({ as, path, format, maps, machines }) => {
+      const summary = await runImport(db, path, { format, maps, machines, actor: as, onProgress: opts.onImportProgress });
       codebook = store.project.codebook();
       return summary;
     },

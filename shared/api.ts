@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { DbAgreementReport } from './agreement/report.ts';
+import type { DbCoefficientReport } from './agreement/coefficient-report.ts';
+import type { DbCoderReport } from './agreement/coders.ts';
+import type { DbDriftReport } from './agreement/drift.ts';
+import type { DbMachineReport } from './agreement/machines.ts';
 import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
 import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from './consensus/results.ts';
@@ -113,6 +117,22 @@ const codebookDraft = {
   round: roundName.optional(),
 };
 
+/**
+ * Which labels the agreement figures count, and how they are resampled: the same arguments for
+ * the alpha report and every figure beside it, so they always stand on the same labels.
+ */
+const agreementSelection = {
+  ...asLead,
+  dimension: dimensionId.optional(),
+  bootstrap: z.number().int().min(0).max(100_000).optional(),
+  seed: z.number().int().optional(),
+  includeDrafts: z.boolean().optional(),
+  annotators: z.array(annotatorName).max(100).optional(),
+  /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
+  includeUnassigned: z.array(annotatorName).max(100).optional(),
+  codebookVersion: z.string().max(50).optional(),
+};
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -154,6 +174,8 @@ export const api = {
         .array(z.object({ dimension: z.string().min(1).max(100), published: z.string().min(1).max(1000), value: z.string().min(1).max(200) }))
         .max(1000)
         .optional(),
+      /** The annotations file holds these machine coders' labels (a model's), not people's. */
+      machines: z.array(annotatorName).max(100).optional(),
     }),
   ),
 
@@ -212,8 +234,8 @@ export const api = {
       ...asLead,
       /** dlbench: write each entry's final revised prompt where there is one, instead of the original. */
       revisedPrompts: z.boolean().optional(),
-      /** rounds: group by calibration round (default) or codebook version. */
-      by: z.enum(['round', 'version']).optional(),
+      /** drift: per week (default) or per batch of 50 entries; rounds: per calibration round (default) or per codebook version. */
+      by: z.enum(['week', 'batch', 'round', 'version']).optional(),
       /** gold, disagreements: only the entries of this round. */
       round: roundName.optional(),
     }),
@@ -222,21 +244,25 @@ export const api = {
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(
     z.object({
-      ...asLead,
-      dimension: dimensionId.optional(),
-      bootstrap: z.number().int().min(0).max(100_000).optional(),
-      seed: z.number().int().optional(),
-      includeDrafts: z.boolean().optional(),
-      annotators: z.array(annotatorName).max(100).optional(),
-      /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
-      includeUnassigned: z.array(annotatorName).max(100).optional(),
-      codebookVersion: z.string().max(50).optional(),
+      ...agreementSelection,
       /** Only the entries of this calibration round. */
       round: roundName.optional(),
       /** List the units behind each coincidence cell (default true; the command line leaves them out). */
       cellUnits: z.boolean().optional(),
     }),
   ),
+  /**
+   * Every chance-corrected coefficient (percent, Cohen, Fleiss, Conger, Gwet's AC1/AC2,
+   * Brennan-Prediger, alpha) with its 95% interval, pooled and per dimension, on the labels the
+   * alpha report counts. Its own call: resampling every figure takes seconds.
+   */
+  'agreement.coefficients': method<DbCoefficientReport>()(z.object({ ...agreementSelection, weights: z.enum(['ordinal', 'quadratic', 'linear']).optional() })),
+  /** Each annotator against the final labels and against the majority of the others: confusion matrices, precision, recall, kappa. */
+  'agreement.coders': method<DbCoderReport>()(z.object(agreementSelection)),
+  /** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
+  'agreement.drift': method<DbDriftReport>()(z.object({ ...agreementSelection, by: z.enum(['week', 'batch']) })),
+  /** Every machine coder against the human consensus, each person against the others beside them. */
+  'agreement.machines': method<DbMachineReport>()(z.object(agreementSelection)),
   /** Alpha per calibration round, or per codebook version: the trend across rounds. */
   'agreement.groups': method<AgreementGroup[]>()(
     z.object({

@@ -70,6 +70,10 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.undo': 'lead',
   'exports.render': 'lead',
   'agreement.report': 'lead',
+  'agreement.coefficients': 'lead',
+  'agreement.coders': 'lead',
+  'agreement.drift': 'lead',
+  'agreement.machines': 'lead',
   'agreement.groups': 'lead',
   // The codebook is the team's shared instrument: anyone reads it and its history; only the lead changes it.
   'codebook.history': 'anyone',

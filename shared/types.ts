@@ -6,9 +6,14 @@ import type { LabelValue } from './codebook/values.ts';
 
 export type AnnotatorRole = 'annotator' | 'adjudicator' | 'reference';
 
+/** A person, or a model whose labels were imported (`concord import --machine <name>`). */
+export type AnnotatorKind = 'human' | 'machine';
+
 export interface Annotator {
   name: string;
   role: AnnotatorRole;
+  /** Machine coders stay out of the human figures unless the lead names them (absent: human). */
+  kind?: AnnotatorKind;
 }
 
 export type SubmissionStatus = 'todo' | 'draft' | 'submitted';
@@ -53,7 +58,8 @@ export interface Entry {
  * - `no-assignments`: the project assigns no entries, so every annotator counts everywhere;
  * - `included`: not assigned, but the lead chose to count them (agreement only);
  * - `not-assigned`: the project assigns entries, and not this one to them;
- * - `not-a-rater`: a lead (adjudicator) or imported reference labels.
+ * - `not-a-rater`: a lead (adjudicator), imported reference labels, or a machine coder (its labels
+ *   count in agreement only when the lead names it).
  */
 export type RaterStanding = 'assigned' | 'no-assignments' | 'included' | 'not-assigned' | 'not-a-rater';
 
@@ -154,6 +160,8 @@ export interface ImportSummary {
   unplaced: UnplacedValue[];
   /** Labels that conflict with their entry's result; imported, for the lead to resolve. */
   conflicts: ImportConflict[];
+  /** The machine coders whose labels this import carried (`--machine`); absent when none. */
+  machines?: string[];
 }
 
 export interface ImportProgress {

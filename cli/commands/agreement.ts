@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../shared/agreement/bootstrap.ts';
+import type { DbCoefficientReport, DimensionCoefficients } from '../../shared/agreement/coefficient-report.ts';
 import {
   coefficientTable,
   coefficientWork,
@@ -14,16 +15,30 @@ import { codeRatingMatrix } from '../../shared/agreement/ratings.ts';
 import { isWeightScheme, type WeightScheme } from '../../shared/agreement/weights.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { intFlag, parseFlags, printJson, UsageError, type CliIO, type Command } from '../command.ts';
+import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 
-const usage = 'concord agreement --matrix <file.csv> --level nominal|ordinal [--weights ordinal|quadratic|linear] [--bootstrap <n>] [--seed <s>] [--json]';
+const usage = [
+  'concord agreement --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--include-unassigned a,b] [--codebook-version <v>] [--weights ordinal|quadratic|linear] [--as <name>] [--json]',
+  '       concord agreement --matrix <file.csv> --level nominal|ordinal [--weights ordinal|quadratic|linear] [--bootstrap <n>] [--seed <s>] [--json]',
+  '  --db: pooled over the categorical dimensions and per dimension, on the labels `concord alpha` counts;',
+  '        with --json the top-level keys (percent, cohen, fleiss, conger, gwet_ac1, brennan_prediger, alpha) are the pooled',
+  '        figures, or the one dimension\'s with --dimension (gwet_ac2 for an ordinal one)',
+].join('\n');
 
 const options = {
+  db: { type: 'string' },
+  dimension: { type: 'string' },
+  drafts: { type: 'boolean' },
+  annotators: { type: 'string' },
+  'include-unassigned': { type: 'string' },
+  'codebook-version': { type: 'string' },
   matrix: { type: 'string' },
   level: { type: 'string' },
   weights: { type: 'string' },
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  ...asOption,
 } as const;
 
 /** Unit-steps one run may take (about five seconds on a laptop core); past it the command says which flag to lower. */
@@ -76,6 +91,119 @@ function perCategoryRows(table: CoefficientTable): string[][] {
   return rows;
 }
 
+/** One table under the CLI contract's keys (DESIGN.md §9), with what it rests on. */
+function tableJson(table: CoefficientTable) {
+  return {
+    level: table.level,
+    weights: table.weights,
+    raters: table.raters,
+    categories: table.categories.map((c) => c.id),
+    units: table.units,
+    pairable: table.pairable,
+    bootstrap: table.bootstrap,
+    ...contractKeys(table.coefficients),
+    perCategory: table.perCategory.map((c) => ({ category: c.id, ...(c.kind === 'category' ? {} : { kind: c.kind }), ...contractKeys(c.coefficients) })),
+    notes: table.notes,
+  };
+}
+
+function seedFlag(value: string | undefined): number {
+  const seed = intFlag(value, '--seed', DEFAULT_SEED);
+  if (seed > 0xffffffff) throw new UsageError('--seed takes a whole number below 2^32');
+  return seed;
+}
+
+function weightsFlag(value: string | undefined): Exclude<WeightScheme, 'identity'> | undefined {
+  if (value === undefined) return undefined;
+  if (!isWeightScheme(value) || value === 'identity') throw new UsageError(`--weights is ordinal, quadratic or linear, not "${value}"`);
+  return value;
+}
+
+const names = (value: string | undefined, flag: string): string[] | undefined => {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean);
+  if (!list.length) throw new UsageError(`${flag} names annotators, separated by commas`);
+  return list;
+};
+
+/**
+ * The coefficients of a project. JSON: the headline figures (pooled, or the one dimension asked
+ * for) under the contract's keys at the top, then `pooled` and every dimension in full.
+ */
+function runDb(file: string, values: Record<string, string | boolean | undefined>, io: CliIO): Promise<number> {
+  if (file === '') throw new UsageError('missing --db');
+  if (values.level !== undefined) throw new UsageError('--level applies to --matrix only; with --db each dimension has its own level');
+  const annotators = names(values.annotators as string | undefined, '--annotators');
+  if (annotators && annotators.length < 2) throw new UsageError('--annotators names at least two annotators, separated by commas');
+  const query = {
+    dimension: values.dimension as string | undefined,
+    bootstrap: intFlag(values.bootstrap as string | undefined, '--bootstrap', DEFAULT_RESAMPLES),
+    seed: seedFlag(values.seed as string | undefined),
+    includeDrafts: (values.drafts as boolean | undefined) ?? false,
+    annotators,
+    includeUnassigned: names(values['include-unassigned'] as string | undefined, '--include-unassigned'),
+    codebookVersion: values['codebook-version'] as string | undefined,
+    weights: weightsFlag(values.weights as string | undefined),
+  };
+  if (!existsSync(file)) throw new ConcordError('bad-input', `${file}: no such project file`, { file });
+  return withService(file, (service) => {
+    const report = service.call('agreement.coefficients', query, callerOf(values.as as string | undefined));
+    const head = headlineOf(report);
+    if (values.json)
+      printJson(io, {
+        file,
+        codebook: report.codebook,
+        raters: report.raters,
+        bootstrap: report.bootstrap,
+        figure: head.name,
+        level: head.table.level,
+        units: head.table.units,
+        pairable: head.table.pairable,
+        ...contractKeys(head.table.coefficients),
+        pooled: report.pooled && { dimensions: report.pooled.dimensions, treatment: report.pooled.treatment, ...tableJson(report.pooled) },
+        dimensions: report.dimensions.map(dimensionJson),
+        selection: report.selection,
+      });
+    else io.stdout(humanDbReport(file, report));
+    return 0;
+  });
+}
+
+function dimensionJson(d: DimensionCoefficients) {
+  const base = { id: d.id, label: d.label, kind: d.kind, entries: d.units, treatment: d.treatment, ignored: d.ignored };
+  return d.table ? { ...base, ...tableJson(d.table) } : { ...base, reason: d.treatment };
+}
+
+/** The figures the top-level keys carry: pooled, or the one dimension asked for. */
+function headlineOf(report: DbCoefficientReport): { name: string; table: CoefficientTable } {
+  if (report.pooled) return { name: 'pooled', table: report.pooled };
+  const d = report.dimensions[0];
+  if (!d.table) throw new UsageError(`${d.id} is free text: it has no coefficients`);
+  return { name: d.id, table: d.table };
+}
+
+function humanDbReport(file: string, r: DbCoefficientReport): string {
+  const s = r.selection;
+  const out: string[] = [];
+  out.push(`Agreement coefficients of ${r.raters.join(', ') || 'nobody'} on ${s.labels} ${s.includeDrafts ? 'submitted and draft' : 'submitted'} labels (${file})`);
+  out.push(`Codebook ${r.codebook.id} ${r.codebook.version}; bootstrap: ${r.bootstrap.resamples} resamples over units, seed ${r.bootstrap.seed}`);
+  const section = (title: string, t: CoefficientTable, treatment: string) => {
+    out.push('', `${title}: ${t.units} rated units (${t.pairable} with two or more ratings), ${t.categories.length} categories, ${t.level}${t.level === 'ordinal' ? ` (${t.weights} weights)` : ''}`);
+    out.push(`  read as ${treatment}`);
+    out.push(...alignedTable(coefficientRows(t.coefficients)));
+    if (t.perCategory.length) out.push('', 'Per category, one against the rest (value [95% CI]):', ...alignedTable(perCategoryRows(t)));
+  };
+  if (r.pooled) section(`Pooled over ${r.pooled.dimensions.join(', ')}`, r.pooled, r.pooled.treatment);
+  for (const d of r.dimensions) {
+    if (d.table) section(`${d.label} (${d.id}, ${d.kind})`, d.table, d.treatment);
+    else out.push('', `${d.label} (${d.id}, ${d.kind}): ${d.treatment}`);
+    for (const i of d.ignored) out.push(`  ${i.count} labels left out: ${i.reason}`);
+  }
+  const notes = r.pooled?.notes ?? r.dimensions.find((d) => d.table)?.table?.notes ?? [];
+  out.push('', ...notes.map((n) => `* ${n}`));
+  return `${out.join('\n')}\n`;
+}
+
 function humanReport(file: string, t: CoefficientTable): string {
   const out: string[] = [];
   out.push(
@@ -90,23 +218,23 @@ function humanReport(file: string, t: CoefficientTable): string {
 
 export default {
   name: 'agreement',
-  summary: "Every agreement coefficient with its 95% interval (percent, Cohen, Fleiss, Conger, Gwet's AC1/AC2, Brennan-Prediger, alpha) of a reliability matrix CSV.",
+  summary: "Every agreement coefficient with its 95% interval (percent, Cohen, Fleiss, Conger, Gwet's AC1/AC2, Brennan-Prediger, alpha) of a project or a reliability matrix CSV.",
   usage,
+  help: `${AS_HELP} --matrix reads a file and needs no project.`,
   async run(argv, io) {
     const { values } = parseFlags(argv, options);
-    if (values.matrix === undefined || values.matrix === '') throw new UsageError('missing --matrix');
+    if (values.db !== undefined && values.matrix !== undefined) throw new UsageError('give --db or --matrix, not both');
+    if (values.db !== undefined) return runDb(values.db, values, io);
+    if (values.matrix === undefined || values.matrix === '') throw new UsageError('missing --db or --matrix');
+    for (const flag of ['dimension', 'drafts', 'annotators', 'include-unassigned', 'codebook-version', 'as'] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --db only`);
     if (!values.level) throw new UsageError('--matrix needs --level');
     if (values.level !== 'nominal' && values.level !== 'ordinal') throw new UsageError(`--level is nominal or ordinal, not "${values.level}"`);
     const level: CoefficientLevel = values.level;
-    let weights: WeightScheme | undefined;
-    if (values.weights !== undefined) {
-      if (level !== 'ordinal') throw new UsageError('--weights applies to --level ordinal; nominal coefficients are unweighted');
-      if (!isWeightScheme(values.weights) || values.weights === 'identity') throw new UsageError(`--weights is ordinal, quadratic or linear, not "${values.weights}"`);
-      weights = values.weights;
-    }
+    if (values.weights !== undefined && level !== 'ordinal') throw new UsageError('--weights applies to --level ordinal; nominal coefficients are unweighted');
+    const weights = weightsFlag(values.weights);
     const resamples = intFlag(values.bootstrap, '--bootstrap', DEFAULT_RESAMPLES);
-    const seed = intFlag(values.seed, '--seed', DEFAULT_SEED);
-    if (seed > 0xffffffff) throw new UsageError('--seed takes a whole number below 2^32');
+    const seed = seedFlag(values.seed);
     const file = values.matrix;
     if (!existsSync(file)) throw new ConcordError('bad-input', `${file}: no such file`, { file });
     const matrix = parseReliabilityCsv(readFileSync(file, 'utf8'), level, file);
@@ -123,21 +251,8 @@ export default {
       );
     }
     const table = coefficientTable(data, matrix.raters, { bootstrap: resamples, seed, weights });
-    if (values.json) {
-      printJson(io, {
-        file,
-        level: table.level,
-        weights: table.weights,
-        raters: table.raters,
-        categories: table.categories.map((c) => c.id),
-        units: table.units,
-        pairable: table.pairable,
-        bootstrap: table.bootstrap,
-        ...contractKeys(table.coefficients),
-        perCategory: table.perCategory.map((c) => ({ category: c.id, ...contractKeys(c.coefficients) })),
-        notes: table.notes,
-      });
-    } else io.stdout(humanReport(file, table));
+    if (values.json) printJson(io, { file, ...tableJson(table) });
+    else io.stdout(humanReport(file, table));
     return 0;
   },
 } satisfies Command;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { BATCH_SIZE, driftGroupings, type DbDriftReport, type DriftBy } from '../../shared/agreement/drift.ts';
 import { computeAlpha, buildCoincidence, coincidenceTable } from '../../shared/agreement/alpha.ts';
 import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../shared/agreement/bootstrap.ts';
 import { CROSS_CHECK_PACKAGE, figuresAgree, packageNominalAlpha } from '../../shared/agreement/cross-check.ts';
@@ -13,8 +14,10 @@ import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 import { TableNotes, textTable, type Column } from '../text-table.ts';
 
 const usage = [
-  'concord alpha --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--include-unassigned a,b] [--codebook-version <v>] [--as <name>] [--json]',
+  'concord alpha --db <file> [--dimension <id>] [--bootstrap <n>] [--seed <s>] [--drafts] [--annotators a,b,c] [--include-unassigned a,b] [--codebook-version <v>] [--by week|batch] [--as <name>] [--json]',
   '       concord alpha --matrix <file.csv> --level nominal|ordinal|interval|ratio|masi|jaccard [--bootstrap <n>] [--seed <s>] [--json]',
+  `  --by week|batch  the figure (pooled, or the dimension's) per week of labelling time or per batch of ${BATCH_SIZE} entries as they were finished;`,
+  "                   time is when the annotator's machine recorded their last label on the entry: it groups, and orders nothing",
 ].join('\n');
 
 const options = {
@@ -28,6 +31,7 @@ const options = {
   annotators: { type: 'string' },
   'include-unassigned': { type: 'string' },
   'codebook-version': { type: 'string' },
+  by: { type: 'string' },
   json: { type: 'boolean' },
   ...asOption,
 } as const;
@@ -175,6 +179,39 @@ function humanReport(report: DbAgreementReport): string {
   return out;
 }
 
+/** `alpha --by --json`: the overall figure's headline first (as every `alpha --json`), then each group's. */
+function driftJson(d: DbDriftReport) {
+  return {
+    ...headline(d.overall),
+    interval: d.overall.interval,
+    figure: d.figure.scope === 'pooled' ? 'pooled' : `${d.figure.scope} ${d.figure.measure}`,
+    description: d.figure.description,
+    by: d.by,
+    ...(d.by === 'batch' ? { batchSize: d.batchSize } : {}),
+    time: d.time,
+    undated: d.undated,
+    groups: d.groups.map((g) => ({ key: g.key, label: g.label, from: g.from, to: g.to, entries: g.entries, ...headline(g.figure), interval: g.figure.interval })),
+    annotators: d.raters,
+    bootstrap: d.bootstrap,
+    selection: d.selection,
+  };
+}
+
+function humanDrift(d: DbDriftReport): string {
+  const notes = new TableNotes();
+  const what = d.figure.scope === 'pooled' ? 'pooled alpha' : `${d.figure.scope} ${d.figure.measure} alpha`;
+  let out = `${what} of ${d.raters.join(', ') || 'nobody'} per ${d.by === 'week' ? 'week of labelling time' : `batch of ${d.batchSize} entries, in the order they were finished`}\n`;
+  out += `Bootstrap: ${d.bootstrap.resamples} resamples, seed ${d.bootstrap.seed}\n\n`;
+  out += textTable(
+    [{ header: d.by === 'week' ? 'week' : 'batch' }, { header: 'entries', align: 'right' }, ...figureColumns],
+    [...d.groups.map((g) => [g.label, String(g.entries), ...figureCells(g.figure, notes)]), ['all entries', String(d.groups.reduce((n, g) => n + g.entries, 0)), ...figureCells(d.overall, notes)]],
+  );
+  out += notes.toString();
+  if (d.undated) out += `\n${d.undated} entr${d.undated === 1 ? 'y carries' : 'ies carry'} no time and ${d.undated === 1 ? 'is' : 'are'} left out of the groups (not of "all entries").\n`;
+  out += `\n${d.time}\n`;
+  return out;
+}
+
 /** Who labelled entries not assigned to them and was left out, on stderr: the figures do not show them. */
 function leftOutNote(report: DbAgreementReport): string {
   const left = report.selection.unassigned.filter((u) => !u.included);
@@ -196,7 +233,7 @@ export default {
     const { values } = parseFlags(argv, options);
     if (values.db !== undefined && values.matrix !== undefined) throw new UsageError('give --db or --matrix, not both');
     if (values.matrix !== undefined) {
-      for (const flag of ['dimension', 'drafts', 'annotators', 'include-unassigned', 'codebook-version', 'as'] as const)
+      for (const flag of ['dimension', 'drafts', 'annotators', 'include-unassigned', 'codebook-version', 'by', 'as'] as const)
         if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --db only`);
       return runMatrix(values.matrix, values.level, values, io);
     }
@@ -208,12 +245,11 @@ export default {
     if (annotators && annotators.length < 2) throw new UsageError('--annotators names at least two annotators, separated by commas');
     const includeUnassigned = values['include-unassigned']?.split(',').map((a) => a.trim()).filter(Boolean);
     if (includeUnassigned && !includeUnassigned.length) throw new UsageError('--include-unassigned names annotators, separated by commas');
+    if (values.by !== undefined && !(driftGroupings as readonly string[]).includes(values.by)) throw new UsageError(`--by is week or batch, not "${values.by}"`);
     const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`, { file: values.db });
     return withService(values.db, (service) => {
-      const report = service.call(
-        'agreement.report',
-        {
+      const selection = {
           dimension: values.dimension,
           bootstrap,
           seed,
@@ -221,11 +257,15 @@ export default {
           annotators,
           includeUnassigned,
           codebookVersion: values['codebook-version'],
-          // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
-          cellUnits: false,
-        },
-        caller,
-      );
+      };
+      if (values.by !== undefined) {
+        const drift = service.call('agreement.drift', { ...selection, by: values.by as DriftBy }, caller);
+        if (values.json) printJson(io, driftJson(drift));
+        else io.stdout(humanDrift(drift));
+        return 0;
+      }
+      // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
+      const report = service.call('agreement.report', { ...selection, cellUnits: false }, caller);
       const { name, measure } = primaryOf(report);
       if (values.json) {
         const { raters: annotatorNames, ...rest } = report;

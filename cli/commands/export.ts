@@ -7,15 +7,19 @@ import { AS_HELP, asOption, callerOf, withService } from '../project.ts';
 
 const usage = [
   'concord export <kind> --db <file> --format <format> [--out <file>] [--per-annotator] [--annotator <name>] [--as <name>]',
-  '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>]',
+  '       [--dimension <id>] [--drafts] [--bootstrap <n>] [--seed <s>] [--by week|batch]',
   '  kinds and their formats:',
   ...exportKinds.map((k) => `    ${k.padEnd(22)} ${formatsOf[k].join(', ')}`),
   '  dlbench writes a folder of Deep-Bench entry files (.txt) to --out <folder>; its format, txt, may be left out.',
   '  --annotator <name>     category-distribution: count that annotator\'s labels (deepbench-published: the published ones)',
   '  --per-annotator        labels: each annotator\'s own value beside the final one',
-  '  --dimension <id>       reliability-matrix: one dimension (CSV holds one)',
-  '  --revised-prompts      dlbench: the team\'s final rewrite of each prompt, where there is one',
+  '  --dimension <id>       reliability-matrix: one dimension (CSV holds one); coefficients, drift, machine-coders, r-script: one dimension',
+  '  --by week|batch        drift: per week of labelling time (default) or per batch of 50 entries',
   '  --by round|version     rounds: alpha per calibration round (default) or per codebook version',
+  '  k-alpha writes a folder (--out <folder>): one K-Alpha calculator file per dimension and codes.csv naming the codes.',
+  '  ratings-long, ratings-wide and every analysis CSV start with one provenance line (app version, SHA-256 of the labels):',
+  '  read them with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).',
+  '  --revised-prompts      dlbench: the team\'s final rewrite of each prompt, where there is one',
   '  --round <name>         gold, disagreements: only the entries of one calibration round',
 ].join('\n');
 
@@ -48,7 +52,7 @@ function writeAtomically(file: string, data: Buffer): void {
 
 export default {
   name: 'export',
-  summary: 'Final labels, bug and category distributions, agreement, pass@1, reliability matrices and Deep-Bench entry files.',
+  summary: 'Final labels, bug and category distributions, agreement and its coefficients, drift, machine coders, pass@1, reliability matrices, analysis files (long, wide, K-Alpha, R) and Deep-Bench entry files.',
   usage,
   help: AS_HELP,
   async run(argv, io) {
@@ -61,8 +65,10 @@ export default {
     const { format } = checked;
     if (!values.db) throw new UsageError('missing --db');
     if (kind === 'dlbench' && !values.out) throw new UsageError('dlbench writes a folder of entry files: give it with --out <folder>');
+    if (kind === 'k-alpha' && !values.out) throw new UsageError('k-alpha writes a folder of files (one per dimension): give it with --out <folder>');
+    if (values.by !== undefined && !['week', 'batch', 'round', 'version'].includes(values.by))
+      throw new UsageError(`--by is week or batch (drift), round or version (rounds), not "${values.by}"`);
     if (format === 'xlsx' && !values.out) throw new UsageError('xlsx is a binary file: give it with --out <file>');
-    if (values.by !== undefined && values.by !== 'round' && values.by !== 'version') throw new UsageError(`--by takes round or version, not "${values.by}"`);
     const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
 
@@ -79,17 +85,17 @@ export default {
           bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
           seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
           revisedPrompts: values['revised-prompts'],
-          by: values.by as 'round' | 'version' | undefined,
+          by: values.by as 'week' | 'batch' | 'round' | 'version' | undefined,
           round: values.round,
         },
         caller,
       );
-      if (result.shape === 'folder') {
+      if (result.shape === 'folder' || result.shape === 'files') {
         const dir = values.out!;
         if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConcordError('bad-input', `${dir} exists and is not a folder`);
         mkdirSync(dir, { recursive: true });
         for (const f of result.files) writeAtomically(join(dir, f.fileName), bytesOf(f));
-        io.stderr(`wrote ${result.files.length} entry files to ${dir}\n`);
+        io.stderr(`wrote ${result.files.length} ${result.shape === 'folder' ? 'entry files' : 'files'} to ${dir}\n`);
         for (const note of result.notes) io.stderr(`  ${note}\n`);
         return 0;
       }

@@ -8,7 +8,9 @@ import { importFormats, type ImportFormat, type ImportProgress, type ImportSumma
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 import { AS_HELP, asOption, callerOf } from '../project.ts';
 
-const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--as <name>] [--json]`;
+const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--as <name>] [--json]
+  --machine <name>   the annotations file holds a model's labels: its annotator column names this machine coder
+                     (repeat for several); machine coders stay out of agreement, consensus and adjudication unless named`;
 
 /** Reports reading progress on stderr every tenth of the way, so a long import shows it is alive. */
 function progressPrinter(io: CliIO): (p: ImportProgress) => void {
@@ -34,6 +36,7 @@ function describe(s: ImportSummary): string {
     `  labels           ${s.labels}`,
     `  annotators added ${s.annotatorsCreated}`,
   ];
+  if (s.machines?.length) lines.push(`  machine coders   ${s.machines.join(', ')} (left out of agreement, consensus and adjudication unless named)`);
   if (s.format === 'results' || s.modelResults) lines.push(`  model results    ${s.modelResults}`);
   lines.push(`  warnings         ${s.warnings.length}`);
   if (s.conflicts.length) {
@@ -65,13 +68,24 @@ export default {
   async run(argv, io) {
     const { values, positionals } = parseFlags(
       argv,
-      { db: { type: 'string' }, format: { type: 'string' }, codebook: { type: 'string' }, map: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...asOption },
+      {
+        db: { type: 'string' },
+        format: { type: 'string' },
+        codebook: { type: 'string' },
+        map: { type: 'string', multiple: true },
+        machine: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        ...asOption,
+      },
       true,
     );
     const file = requireFlag(values.db, '--db');
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'import takes one path' : 'missing <path> to import');
     const format = values.format as ImportFormat | undefined;
     if (format !== undefined && !importFormats.includes(format)) throw new UsageError(`unknown --format "${format}" (known: ${importFormats.join(', ')})`);
+    const machines = (values.machine ?? []).map((m) => m.trim());
+    if (machines.some((m) => !m)) throw new UsageError('--machine takes the name of a machine coder');
+    if (machines.length && format !== undefined && format !== 'annotations') throw new UsageError(`--machine names the machine coders of an annotations file (--format annotations), not ${format}`);
     // Checked against the project's codebook once it is open; a bad map is a usage error (exit 1).
     const maps = (values.map ?? []).map((spec) => {
       try {
@@ -92,7 +106,7 @@ export default {
       const current = service.call('project.codebook', {}, caller);
       if (values.codebook !== undefined && current.id !== codebook.id)
         throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
-      const summary = await service.call('imports.run', { path: positionals[0], format, maps }, caller);
+      const summary = await service.call('imports.run', { path: positionals[0], format, maps, machines }, caller);
       if (values.json) printJson(io, summary);
       else io.stdout(describe(summary));
       printWarnings(io, summary);

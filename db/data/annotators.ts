@@ -1,4 +1,4 @@
-import type { Annotator, AnnotatorRole } from '../../shared/types.ts';
+import type { Annotator, AnnotatorKind, AnnotatorRole } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { statementsOf } from './statements.ts';
 
@@ -20,9 +20,25 @@ export function annotatorTable(db: Db) {
     all(): AnnotatorRow[] {
       return sql('SELECT id, name, role FROM annotator').all() as AnnotatorRow[];
     },
-    /** As the app lists them: by role, then name whatever its case. */
+    /** As the app lists them: by role, then name whatever its case; a machine coder says so (a person is a person by default). */
     listed(): Annotator[] {
-      return sql('SELECT name, role FROM annotator ORDER BY role, name COLLATE NOCASE').all() as Annotator[];
+      return (sql('SELECT name, role, kind FROM annotator ORDER BY role, name COLLATE NOCASE').all() as (Annotator & { kind: AnnotatorKind })[]).map(({ kind, ...a }) =>
+        kind === 'machine' ? { ...a, kind } : a,
+      );
+    },
+    /** Names of the machine coders (migration 003's `kind`), by name. */
+    machines(): string[] {
+      return (sql("SELECT name FROM annotator WHERE kind = 'machine' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    },
+    /** Every annotator's kind, by exact name. */
+    kinds(): Map<string, AnnotatorKind> {
+      return new Map((sql('SELECT name, kind FROM annotator').all() as { name: string; kind: AnnotatorKind }[]).map((r) => [r.name, r.kind]));
+    },
+    withKind(name: string): (AnnotatorRow & { kind: AnnotatorKind }) | undefined {
+      return sql('SELECT id, name, role, kind FROM annotator WHERE name = ? COLLATE NOCASE').get(name) as (AnnotatorRow & { kind: AnnotatorKind }) | undefined;
+    },
+    setKind(id: number, kind: AnnotatorKind): void {
+      sql('UPDATE annotator SET kind = ? WHERE id = ?').run(kind, id);
     },
     /** Every name, in code-point order (for messages that say who there is). */
     names(): string[] {

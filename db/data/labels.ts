@@ -98,13 +98,14 @@ export function labelTable(db: Db) {
     forAgreement() {
       return sql(
         `SELECT e.id AS entryRowId, e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
-                l.value AS value, l.codebook_version AS version, s.status AS status
+                l.value AS value, l.codebook_version AS version, l.updated_at AS updatedAt, s.status AS status
            FROM label l
            JOIN entry e ON e.id = l.entry_id
            JOIN annotator a ON a.id = l.annotator_id
            LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
           ORDER BY e.id, a.name, l.dimension`,
       ).all() as {
+        updatedAt: string;
         entryRowId: number;
         entryId: string;
         passed: number | null;

@@ -108,7 +108,7 @@ describe('LaTeX exports compile in a plain article and fit its text width', () =
 
     const texKinds = exportKinds.filter((k) => formatsOf[k].includes('tex'));
     it('covers every kind that offers LaTeX', () =>
-      expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'codebook', 'rounds', 'gold', 'disagreements']));
+      expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'coefficients', 'drift', 'machine-coders', 'codebook', 'rounds', 'gold', 'disagreements']));
 
     for (const kind of texKinds)
       for (const project of ['demo', 'table6'] as const)

@@ -23,6 +23,7 @@ import { agreementReport } from '../agreement.ts';
 import type { Db } from '../database.ts';
 import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
+import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
 import { codebookLatex, codebookMarkdown } from '../../shared/tables/codebook.ts';
 import { disagreementsTable, goldTable, roundsTable, type ReasonCount } from '../../shared/tables/study.ts';
@@ -53,8 +54,8 @@ export interface ExportArgs {
   annotator?: string;
   /** dlbench: each entry's final rewrite of its prompt, where there is one, instead of the original. */
   revisedPrompts?: boolean;
-  /** rounds: alpha per calibration round (default) or per codebook version. */
-  by?: 'round' | 'version';
+  /** drift: per week of labelling time (default) or per batch of 50 entries; rounds: per calibration round (default) or per codebook version. */
+  by?: 'week' | 'batch' | 'round' | 'version';
   /** gold, disagreements: only the entries of this round. */
   round?: string;
 }
@@ -173,9 +174,11 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   if (args.annotator !== undefined && kind !== 'category-distribution')
     throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
   if (args.revisedPrompts && kind !== 'dlbench') throw new ConcordError('usage', `--revised-prompts is for a Deep-Bench release (dlbench), not ${kind}`, { field: 'revisedPrompts' });
-  if (args.by !== undefined && kind !== 'rounds') throw new ConcordError('usage', `--by groups the rounds export, not ${kind}`, { field: 'by' });
+  if ((args.by === 'week' || args.by === 'batch') && kind !== 'drift') throw new ConcordError('usage', `--by groups the drift export only, not ${kind}`, { field: 'by' });
+  if ((args.by === 'round' || args.by === 'version') && kind !== 'rounds') throw new ConcordError('usage', `--by ${args.by} groups the rounds export only, not ${kind}`, { field: 'by' });
   if (args.round !== undefined && kind !== 'gold' && kind !== 'disagreements')
     throw new ConcordError('usage', `--round narrows the gold and disagreements exports, not ${kind}`, { field: 'round' });
+  if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   const study = readStudy(db, { includeDrafts: args.includeDrafts });
   const cb = study.codebook;
 
@@ -274,7 +277,7 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       return file(`codebook-${cb.id}`, format, formatJson(cb));
     }
     case 'rounds': {
-      const by = args.by ?? 'round';
+      const by = args.by === 'version' ? 'version' : 'round';
       const groups = agreementGroups(db, { by, bootstrap: args.bootstrap, seed: args.seed, includeDrafts: args.includeDrafts });
       if (!groups.length) throw badInput(by === 'round' ? 'this project has no calibration rounds yet' : 'this project has no labels yet', { field: 'kind' });
       const name = by === 'round' ? 'alpha-per-round' : 'alpha-per-version';

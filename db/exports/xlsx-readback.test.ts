@@ -53,9 +53,9 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-/** The CSV export as its tables (several are separated by an empty line, each after its title). */
+/** The CSV export as its tables (several are separated by an empty line, each after its title); an analysis export's provenance line (`# Concord ...`) is not a table. */
 function csvTables(text: string): string[][][] {
-  const records = parseCsv(text);
+  const records = parseCsv(text.replace(/^# Concord [^\n]*\n/, ''));
   const tables: string[][][] = [[]];
   for (const r of records) {
     if (r.length === 1 && r[0] === '') tables.push([]);
@@ -94,10 +94,11 @@ function column(sheet: ExcelJS.Worksheet, label: string): unknown[] {
 
 const xlsxKinds: [string, ExportArgs][] = exportKinds
   .filter((k) => formatsOf[k].includes('xlsx'))
-  .map((kind) => [kind, { kind, ...(kind === 'agreement' || kind === 'rounds' ? { bootstrap: 100, seed: 3 } : {}), ...(kind === 'labels' ? { perAnnotator: true } : {}) }]);
+  .map((kind) => [kind, { kind, ...(['agreement', 'coefficients', 'drift', 'machine-coders', 'rounds'].includes(kind) ? { bootstrap: 100, seed: 3 } : {}), ...(kind === 'labels' ? { perAnnotator: true } : {}) }]);
 
 describe('XLSX exports, read back with exceljs', () => {
-  it('are offered for every tabular kind', () => expect(xlsxKinds.map(([k]) => k)).toEqual(['labels', 'bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'reliability-matrix', 'rounds', 'gold', 'disagreements']));
+  it('are offered for every tabular kind', () =>
+    expect(xlsxKinds.map(([k]) => k)).toEqual(['labels', 'bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'reliability-matrix', 'coefficients', 'drift', 'machine-coders', 'rounds', 'gold', 'disagreements']));
 
   for (const [kind, args] of xlsxKinds)
     it(`${kind}: every cell equals the CSV's, typed, with a bold header`, async () => {

@@ -23,6 +23,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** A team's readings of published values the codebook cannot place (Deep-Bench entry files only). */
   maps?: PublishedMap[];
+  /** The file's annotators are these machine coders (annotations only): every name in it must be one of them. */
+  machines?: string[];
 }
 
 type Progress = (p: ImportProgress) => void;
@@ -163,6 +165,27 @@ async function readTaxonomy(path: string, progress: Progress): Promise<ImportPla
   return plan;
 }
 
+/**
+ * Marks the annotators of an annotations file as the machine coders named with --machine: each
+ * name in the file must be one of them, and each of them must be in the file (a typo refuses the
+ * import rather than importing a model's labels as a person's).
+ */
+function markMachines(plan: ImportPlan, machines: string[]): void {
+  if (!machines.length) return;
+  const named = new Map(machines.map((m) => [m.trim().toLowerCase(), m.trim()]));
+  for (const name of plan.annotators.keys()) {
+    if (!named.has(name.toLowerCase()))
+      throw badInput(`annotator "${name}" is not one of the machine coders named (--machine ${machines.join(', --machine ')}); with --machine every annotator of the file must be a machine`, {
+        file: plan.path,
+        field: 'annotator',
+      });
+    plan.machines.add(name);
+  }
+  const inFile = new Set([...plan.annotators.keys()].map((n) => n.toLowerCase()));
+  const absent = [...named.values()].filter((m) => !inFile.has(m.toLowerCase()));
+  if (absent.length) throw badInput(`no labels of ${absent.map((m) => `"${m}"`).join(', ')} in this file (its annotators: ${[...plan.annotators.keys()].join(', ') || 'none'})`, { file: plan.path, field: 'annotator' });
+}
+
 async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
   const content = await readTextFile(path);
@@ -183,12 +206,22 @@ async function readRowFile(path: string, format: ImportFormat, codebook: Codeboo
 }
 
 /** Phase 1: reads and checks every file; writes nothing. */
-export async function readPlan(path: string, format: ImportFormat, codebook: Codebook, progress: Progress = () => {}, maps: PublishedMap[] = []): Promise<ImportPlan> {
+export async function readPlan(
+  path: string,
+  format: ImportFormat,
+  codebook: Codebook,
+  progress: Progress = () => {},
+  maps: PublishedMap[] = [],
+  machines: string[] = [],
+): Promise<ImportPlan> {
   if (!importFormats.includes(format)) throw new ConcordError('usage', `unknown format "${format}" (known: ${importFormats.join(', ')})`);
   if (maps.length && format !== 'dlbench') throw new ConcordError('usage', `--map reads published values of Deep-Bench entry files (--format dlbench), not ${format}`);
+  if (machines.length && format !== 'annotations') throw new ConcordError('usage', `--machine names the machine coders of an annotations file (--format annotations), not ${format}`);
   if (format === 'dlbench') return readDlbench(path, codebook, progress, resolveMaps(maps, codebook));
   if (format === 'taxonomy-data') return readTaxonomy(path, progress);
-  return readRowFile(path, format, codebook, progress);
+  const plan = await readRowFile(path, format, codebook, progress);
+  markMachines(plan, machines);
+  return plan;
 }
 
 /** The project's codebook, as stored with it. */
@@ -208,7 +241,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
   try {
     const codebook = projectCodebook(db);
     const format = opts.format ?? (await detectFormat(path));
-    const plan = await readPlan(path, format, codebook, progress, opts.maps);
+    const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines);
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
     progress({ phase: 'writing', done: 0, total });
     const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'))();

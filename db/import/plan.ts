@@ -72,10 +72,12 @@ export interface ImportPlan {
   notes: PlannedNote[];
   modelResults: PlannedModelResult[];
   warnings: ImportWarning[];
+  /** Annotators of the file that are machine coders (`--machine`): kind `machine`, no assignments. */
+  machines: Set<string>;
 }
 
 export function emptyPlan(format: ImportFormat, path: string): ImportPlan {
-  return { format, path, files: 0, entries: [], annotators: new Map(), labels: [], notes: [], modelResults: [], warnings: [] };
+  return { format, path, files: 0, entries: [], annotators: new Map(), labels: [], notes: [], modelResults: [], warnings: [], machines: new Set() };
 }
 
 /** Identifies an entry's content for packs and change detection; NUL keeps the fields apart. */
@@ -199,15 +201,24 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   const annotatorIds = new Map<string, number>();
   const roles = new Map<string, AnnotatorRole>();
   for (const [name, role] of plan.annotators) {
-    const row = store.annotators.byName(name);
+    const machine = plan.machines.has(name);
+    const row = store.annotators.withKind(name);
     if (row) {
+      // A person's labels never become a machine's, nor the other way round.
+      const kind = row.kind;
+      if (machine && kind !== 'machine')
+        throw badInput(`"${name}" is a person in this project (${row.role}); a machine coder needs a name of its own`, { file: plan.path, field: 'annotator' });
+      if (!machine && kind === 'machine')
+        throw badInput(`"${name}" is a machine coder in this project: import its labels with --machine ${name}`, { file: plan.path, field: 'annotator' });
       annotatorIds.set(name, row.id);
       roles.set(name, row.role);
       continue;
     }
     annotatorIds.set(name, store.annotators.insert(name, role, at));
     roles.set(name, role);
-    store.events.append({ actor, kind: 'annotator.create', before: null, after: { name, role }, at });
+    const id = annotatorIds.get(name)!;
+    if (machine) store.annotators.setKind(id, 'machine');
+    store.events.append({ actor, kind: 'annotator.create', before: null, after: machine ? { name, role, kind: 'machine' } : { name, role }, at });
     summary.annotatorsCreated++;
   }
 
@@ -251,8 +262,8 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
 
   // Imported labels are finished work: submitted, and the annotator is assigned to the entry.
   for (const t of touched.values()) {
-    // Only people who label get an assignment; reference and adjudicator labels are not a queue.
-    if (roles.get(t.annotator) === 'annotator' && store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
+    // Only people who label get an assignment; reference, adjudicator and machine labels are not a queue.
+    if (roles.get(t.annotator) === 'annotator' && !plan.machines.has(t.annotator) && store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
       store.events.append({ actor, kind: 'assignment.create', entryId: t.entry.id, before: null, after: { annotator: t.annotator }, at });
     importOwnRecord(store, 'submission', { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' });
   }
@@ -267,6 +278,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     store.events.append({ actor, kind: 'model-result.set', entryId: r.extId, before, after, at });
     summary.modelResults++;
   }
+  if (plan.machines.size) summary.machines = [...plan.machines];
   summary.groups = groupWarnings(summary.warnings);
   summary.unplaced = unplacedValues(summary.warnings);
   return summary;

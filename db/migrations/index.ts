@@ -1,10 +1,12 @@
 import initial from './001-initial.ts';
 import packs from './002-packs.ts';
+import machineCoders from './003-machine-coders.ts';
 import study from './006-study.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-packs', sql: packs },
+  { version: 3, name: '003-machine-coders', sql: machineCoders },
   { version: 6, name: '006-study', sql: study },
 ];

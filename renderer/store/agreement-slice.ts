@@ -1,4 +1,9 @@
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
+import type { DbCoefficientReport } from '../../shared/agreement/coefficient-report.ts';
+import type { DbCoderReport, Reference } from '../../shared/agreement/coders.ts';
+import type { DbDriftReport, DriftBy } from '../../shared/agreement/drift.ts';
+import type { DbMachineReport } from '../../shared/agreement/machines.ts';
+import type { CoefficientKey } from '../views/agreement/coefficients.ts';
 import type { MeasureRef } from '../views/agreement/cell-entries.ts';
 import { keepRef, pick, refKey } from '../views/agreement/select.ts';
 import { api } from './client.ts';
@@ -25,7 +30,57 @@ export interface AgreementCell {
   col: number;
 }
 
+/** The Agreement view's tabs: alpha (the primary figure) and the figures beside it, each loaded when opened. */
+export type AgreementTab = 'alpha' | 'coefficients' | 'coders' | 'drift' | 'machines';
+export type FigureTab = Exclude<AgreementTab, 'alpha'>;
+
+/** A figure report loaded for one request (`key`), or loading, or failed. */
+export interface LoadedFigures<T> {
+  data: T | null;
+  loading: boolean;
+  error: string | null;
+  /** The request the data answers, so a stale answer is never shown as current. */
+  key: string | null;
+}
+
+interface FigureReports {
+  coefficients: LoadedFigures<DbCoefficientReport>;
+  coders: LoadedFigures<DbCoderReport>;
+  drift: LoadedFigures<DbDriftReport>;
+  machines: LoadedFigures<DbMachineReport>;
+}
+
+/** A cell of a coder's confusion matrix whose entries are listed. */
+export interface CoderCell {
+  dimension: string;
+  coder: string;
+  reference: Reference;
+  row: number;
+  col: number;
+}
+
 export interface AgreementSlice {
+  agreementTab: AgreementTab;
+  agreementFigures: FigureReports;
+  /** The coefficient the Coefficients tab shows bars of (alpha, the primary, first). */
+  agreementCoefficient: CoefficientKey;
+  agreementDriftBy: DriftBy;
+  /** null: the pooled figure. */
+  agreementDriftDimension: string | null;
+  /** The dimension the Coders tab shows; null: the first categorical one. */
+  agreementCoderDimension: string | null;
+  agreementCoderReference: 'final' | 'others';
+  agreementCoderCell: CoderCell | null;
+  setAgreementTab(tab: AgreementTab): void;
+  /** Loads the figures of the open tab (or of `tab`) for the current query, unless they are loaded. */
+  loadAgreementFigures(tab?: FigureTab, force?: boolean): Promise<void>;
+  setAgreementCoefficient(key: CoefficientKey): void;
+  setAgreementDrift(patch: { by?: DriftBy; dimension?: string | null }): void;
+  setAgreementCoderView(patch: { dimension?: string; reference?: 'final' | 'others' }): void;
+  openCoderCell(cell: CoderCell | null): void;
+  /** Switches to the Adjudicate view on this entry (everyone's values side by side). */
+  openEntryInAdjudicate(entryId: string): Promise<void>;
+
   agreementReport: DbAgreementReport | null;
   agreementLoading: boolean;
   agreementError: string | null;
@@ -49,6 +104,21 @@ export interface AgreementSlice {
 }
 
 let reportSeq = 0;
+const figureSeq: Record<FigureTab, number> = { coefficients: 0, coders: 0, drift: 0, machines: 0 };
+const emptyFigures = <T>(): LoadedFigures<T> => ({ data: null, loading: false, error: null, key: null });
+
+/** The selection arguments every agreement method takes, from the lead's query. */
+function selectionArgs(q: AgreementQuery, me: string | null) {
+  return {
+    as: me ?? '',
+    includeDrafts: q.includeDrafts,
+    ...(q.annotators ? { annotators: q.annotators } : {}),
+    ...(q.includeUnassigned.length ? { includeUnassigned: q.includeUnassigned } : {}),
+    ...(q.bootstrap !== null ? { bootstrap: q.bootstrap } : {}),
+    ...(q.seed !== null ? { seed: q.seed } : {}),
+    ...(q.codebookVersion !== null ? { codebookVersion: q.codebookVersion } : {}),
+  };
+}
 
 /** Whether the figure `ref` of the report has a matrix with cell (row, col). */
 function hasCell(report: DbAgreementReport, ref: MeasureRef, row: number, col: number): boolean {
@@ -65,21 +135,23 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
   agreementVersions: [],
   agreementRef: null,
   agreementCell: null,
+  agreementTab: 'alpha',
+  agreementFigures: { coefficients: emptyFigures(), coders: emptyFigures(), drift: emptyFigures(), machines: emptyFigures() },
+  agreementCoefficient: 'alpha',
+  agreementDriftBy: 'week',
+  agreementDriftDimension: null,
+  agreementCoderDimension: null,
+  agreementCoderReference: 'others',
+  agreementCoderCell: null,
 
   async loadAgreement() {
     const q = get().agreementQuery;
     const seq = ++reportSeq;
     set({ agreementLoading: true, agreementError: null });
+    // The open tab's figures are asked for beside the alpha report, on the same labels.
+    if (get().agreementTab !== 'alpha') void get().loadAgreementFigures(undefined, true);
     try {
-      const report = await api().call('agreement.report', {
-        as: get().me ?? '',
-        includeDrafts: q.includeDrafts,
-        ...(q.annotators ? { annotators: q.annotators } : {}),
-        ...(q.includeUnassigned.length ? { includeUnassigned: q.includeUnassigned } : {}),
-        ...(q.bootstrap !== null ? { bootstrap: q.bootstrap } : {}),
-        ...(q.seed !== null ? { seed: q.seed } : {}),
-        ...(q.codebookVersion !== null ? { codebookVersion: q.codebookVersion } : {}),
-      });
+      const report = await api().call('agreement.report', selectionArgs(q, get().me));
       if (seq !== reportSeq) return;
       const ref = keepRef(report, get().agreementRef);
       const cell = get().agreementCell;
@@ -115,4 +187,64 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
     get().setView('label');
     await get().select(entryId);
   },
+
+  setAgreementTab(tab) {
+    set({ agreementTab: tab });
+    if (tab !== 'alpha') void get().loadAgreementFigures(tab);
+  },
+
+  async loadAgreementFigures(which, force = false) {
+    const tab = which ?? get().agreementTab;
+    if (tab === 'alpha') return;
+    const s = get();
+    const base = selectionArgs(s.agreementQuery, s.me);
+    const args = tab === 'drift' ? { ...base, by: s.agreementDriftBy, ...(s.agreementDriftDimension ? { dimension: s.agreementDriftDimension } : {}) } : base;
+    const key = JSON.stringify([tab, args]);
+    const current = s.agreementFigures[tab];
+    if (!force && current.key === key && (current.data || current.loading)) return;
+    const seq = ++figureSeq[tab];
+    const patch = (p: Partial<LoadedFigures<unknown>>) => set((st) => ({ agreementFigures: { ...st.agreementFigures, [tab]: { ...st.agreementFigures[tab], ...p } } }));
+    patch({ loading: true, error: null, key });
+    try {
+      const method = tab === 'coefficients' ? 'agreement.coefficients' : tab === 'coders' ? 'agreement.coders' : tab === 'drift' ? 'agreement.drift' : 'agreement.machines';
+      const data = await api().call(method, args as never);
+      if (seq !== figureSeq[tab]) return;
+      patch({ data, loading: false });
+      if (tab === 'coders') {
+        const cell = get().agreementCoderCell;
+        // A listed cell stays open only while the new matrices still have it.
+        if (cell && !coderCellExists(data as DbCoderReport, cell)) set({ agreementCoderCell: null });
+      }
+    } catch (e) {
+      if (seq === figureSeq[tab]) patch({ loading: false, error: describeError(e) });
+    }
+  },
+
+  setAgreementCoefficient: (key) => set({ agreementCoefficient: key }),
+
+  setAgreementDrift(patch) {
+    set((s) => ({ agreementDriftBy: patch.by ?? s.agreementDriftBy, agreementDriftDimension: patch.dimension !== undefined ? patch.dimension : s.agreementDriftDimension }));
+    void get().loadAgreementFigures('drift');
+  },
+
+  setAgreementCoderView(patch) {
+    set((s) => ({
+      agreementCoderDimension: patch.dimension ?? s.agreementCoderDimension,
+      agreementCoderReference: patch.reference ?? s.agreementCoderReference,
+      agreementCoderCell: null,
+    }));
+  },
+
+  openCoderCell: (cell) => set({ agreementCoderCell: cell }),
+
+  async openEntryInAdjudicate(entryId) {
+    // The entry is fetched first, so the Adjudicate view opens on it rather than on its queue's head.
+    await get().selectAdjEntry(entryId);
+    if (get().adjSelectedId === entryId) get().setView('adjudicate');
+  },
 });
+
+function coderCellExists(report: DbCoderReport, cell: CoderCell): boolean {
+  const c = report.dimensions.find((d) => d.id === cell.dimension)?.comparisons.find((x) => x.coder === cell.coder && x.reference === cell.reference);
+  return !!c && cell.row < c.categories.length && cell.col < c.categories.length && (c.counts[cell.row]?.[cell.col] ?? 0) > 0;
+}

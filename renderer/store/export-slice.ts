@@ -15,8 +15,10 @@ export interface ExportOptions {
   annotator: string | null;
   /** dlbench: the team's final rewrite of each prompt where there is one. */
   revisedPrompts: boolean;
+  /** drift: per week of labelling time or per batch of 50 entries. */
+  by: 'week' | 'batch';
   /** rounds: alpha per calibration round or per codebook version. */
-  by: 'round' | 'version';
+  roundsBy: 'round' | 'version';
 }
 
 export interface ExportSlice {
@@ -38,6 +40,9 @@ export interface ExportSlice {
   renderCurrentExport(): Promise<void>;
 }
 
+/** Figure exports that take one dimension, or all of them (the pooled figure). */
+export const dimensionKinds: ReadonlySet<ExportKind> = new Set(['coefficients', 'drift', 'machine-coders', 'r-script']);
+
 /** The request the current choices make; also the key that says whether a result is current. */
 export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat' | 'exportOptions'>) {
   const o = s.exportOptions;
@@ -45,10 +50,11 @@ export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
     kind: s.exportKind,
     format: s.exportFormat,
     ...(s.exportKind === 'labels' && o.perAnnotator ? { perAnnotator: true } : {}),
-    ...(s.exportKind === 'reliability-matrix' && o.dimension ? { dimension: o.dimension } : {}),
+    ...((s.exportKind === 'reliability-matrix' || dimensionKinds.has(s.exportKind)) && o.dimension ? { dimension: o.dimension } : {}),
+    ...(s.exportKind === 'drift' ? { by: o.by } : {}),
     ...(s.exportKind === 'category-distribution' && o.annotator ? { annotator: o.annotator } : {}),
     ...(s.exportKind === 'dlbench' && o.revisedPrompts ? { revisedPrompts: true } : {}),
-    ...(s.exportKind === 'rounds' && o.by === 'version' ? { by: 'version' as const } : {}),
+    ...(s.exportKind === 'rounds' && o.roundsBy === 'version' ? { by: 'version' as const } : {}),
     ...(o.includeDrafts ? { includeDrafts: true } : {}),
   };
 }
@@ -72,7 +78,7 @@ function withMatrixDimension(s: AppState, kind: ExportKind, format: ExportFormat
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportKind: 'labels',
   exportFormat: formatsOf.labels[0],
-  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null, revisedPrompts: false, by: 'round' },
+  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null, by: 'week', revisedPrompts: false, roundsBy: 'round' },
   exportResult: null,
   exportResultFor: null,
   exportBusy: false,

@@ -15,13 +15,15 @@
  * - pooled: one unit per entry and categorical dimension, sets compared by exact match of their
  *   full values (the units and values of the report's pooled nominal alpha).
  */
-import { TREE_SEPARATOR, isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
+import { asList, categoryReading, labelOfValue, SET_JOIN, typeOf, type CategoryReading } from './categories.ts';
 import { coefficientTable, type CategoryCoefficients, type CoefficientTable } from './coefficient-table.ts';
 import type { CodedRatings } from './ratings.ts';
-import { collectCells, compareIds, type AgreementLabel } from './report.ts';
+import { collectCells, compareIds, type AgreementLabel, type DbAgreementReport } from './report.ts';
 import type { WeightScheme } from './weights.ts';
+import type { Provenance } from '../tables/provenance.ts';
 
 export interface CoefficientReportOptions {
   /** Bootstrap resamples per figure (default 1,000; 0 for none). */
@@ -70,7 +72,7 @@ function dimensionCells(dim: Dimension, labels: AgreementLabel[], raters: string
  * Codes rows of category keys (null = missing) over a fixed category list: the known categories
  * first, in order, then any other key in order of first use. Unit-major, as CodedRatings wants.
  */
-function codeCategories(rows: (string | null)[][], known: string[], level: 'nominal' | 'ordinal'): CodedRatings {
+export function codeCategories(rows: (string | null)[][], known: string[], level: 'nominal' | 'ordinal'): CodedRatings {
   const keys = [...known];
   const index = new Map(keys.map((k, i) => [k, i]));
   const R = rows.length;
@@ -93,22 +95,18 @@ function codeCategories(rows: (string | null)[][], known: string[], level: 'nomi
   return { level, unitCount: U, raterCount: R, codes, values };
 }
 
-const asList = (v: LabelValue | undefined): string[] | undefined => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined);
-const typeOf = (path: string) => path.split(TREE_SEPARATOR)[0];
-const SET_JOIN = '|';
-
-function labelOfValue(dim: Dimension): (id: string) => string {
-  const labels = new Map<string, string>();
-  for (const t of dim.values) {
-    labels.set(t.id, t.label);
-    for (const s of t.children ?? []) labels.set(`${t.id}${TREE_SEPARATOR}${s.id}`, `${t.label} › ${s.label}`);
-  }
-  return (id) => labels.get(id) ?? id;
-}
-
-/** A set as one category key, its members in codebook order (then by id), so equal sets read alike. */
-function setKey(ids: string[], order: Map<string, number>): string {
-  return [...new Set(ids)].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0)).join(SET_JOIN);
+/** The rows of category keys of a dimension's cells, and how many values had no category (off an ordinal scale). */
+export function categoryRows(reading: CategoryReading, cells: (LabelValue | undefined)[][]): { rows: (string | null)[][]; offScale: number } {
+  let offScale = 0;
+  const rows = cells.map((row) =>
+    row.map((v) => {
+      if (v === undefined) return null;
+      const k = reading.key(v);
+      if (k === null) offScale++;
+      return k;
+    }),
+  );
+  return { rows, offScale };
 }
 
 /** Present/absent per value: the binary data of one value of a set-valued dimension. */
@@ -141,44 +139,23 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker):
   const ids = dim.values.map((v) => v.id);
   const order = new Map(ids.map((id, i) => [id, i]));
   const base = { id: dim.id, label: dim.label, kind: dim.kind, units: units.length, ignored: [] as DimensionCoefficients['ignored'] };
+  const reading = categoryReading(dim);
   switch (dim.kind) {
-    case 'single': {
-      const rows = cells.map((row) => row.map((v) => (typeof v === 'string' ? v : null)));
-      return { ...base, treatment: 'one value per entry; per category: that value against the others', table: table(make, codeCategories(rows, ids, 'nominal'), labelOf, true) };
-    }
+    case 'single':
     case 'ordinal': {
-      let unknown = 0;
-      const rows = cells.map((row) =>
-        row.map((v) => {
-          if (v === undefined) return null;
-          if (typeof v === 'string' && order.has(v)) return v;
-          unknown++;
-          return null;
-        }),
-      );
-      if (unknown) base.ignored.push({ count: unknown, reason: 'value not on the codebook scale, so it has no rank' });
-      const data = codeCategories(rows, ids, 'ordinal');
-      return {
-        ...base,
-        treatment: 'one value per entry on the codebook scale, weighted by distance; per category: that value against the others',
-        table: table(make, data, labelOf, true),
-      };
+      const { rows, offScale } = categoryRows(reading!, cells);
+      if (offScale) base.ignored.push({ count: offScale, reason: 'value not on the codebook scale, so it has no rank' });
+      return { ...base, treatment: reading!.treatment, table: table(make, codeCategories(rows, reading!.known, reading!.level), labelOf, true) };
     }
     case 'multi': {
-      const rows = cells.map((row) => row.map((v) => (asList(v) ? setKey(asList(v)!, order) : null)));
-      const t = table(make, codeCategories(rows, [], 'nominal'), (k) => k.split(SET_JOIN).map(labelOf).join(', '), false);
+      const t = table(make, codeCategories(categoryRows(reading!, cells).rows, [], 'nominal'), reading!.label, false);
       const seen = new Set(cells.flat().flatMap((v) => asList(v) ?? []));
       const values = [...ids, ...[...seen].filter((v) => !order.has(v)).sort()];
       t.perCategory = values.map((v) => valueFigure(make, v, labelOf(v), 'value', presence(cells, (x) => (asList(x) ?? []).includes(v))));
-      return {
-        ...base,
-        treatment: 'the set of values as a whole: two sets agree only when equal, each distinct set is a category; per value: present or absent',
-        table: t,
-      };
+      return { ...base, treatment: reading!.treatment, table: t };
     }
     case 'tree': {
-      const rows = cells.map((row) => row.map((v) => (asList(v) ? setKey(asList(v)!.map(typeOf), order) : null)));
-      const t = table(make, codeCategories(rows, [], 'nominal'), (k) => k.split(SET_JOIN).map(labelOf).join(', '), false);
+      const t = table(make, codeCategories(categoryRows(reading!, cells).rows, [], 'nominal'), reading!.label, false);
       const seen = new Set(cells.flat().flatMap((v) => asList(v) ?? []));
       const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((x) => !order.has(x))];
       const subtypes = dim.values.flatMap((x) => (x.children ?? []).map((s) => `${x.id}${TREE_SEPARATOR}${s.id}`));
@@ -187,11 +164,7 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker):
         ...types.map((x) => valueFigure(make, x, labelOf(x), 'type', presence(cells, (v) => (asList(v) ?? []).some((p) => typeOf(p) === x)))),
         ...subtypes.map((p) => valueFigure(make, p, labelOf(p), 'subtype', presence(cells, (v) => (asList(v) ?? []).includes(p)))),
       ];
-      return {
-        ...base,
-        treatment: 'the set of types as a whole: two sets agree only when equal, each distinct set is a category; per type and per type::subtype: present or absent',
-        table: t,
-      };
+      return { ...base, treatment: reading!.treatment, table: t };
     }
     case 'checklist': {
       const holds = (v: LabelValue | undefined, item: string): string | null =>
@@ -258,4 +231,39 @@ export function buildCoefficientReport(codebook: Codebook, labels: AgreementLabe
     pooled: options.dimension ? null : reportPooled(codebook.dimensions, used, make),
     dimensions: dims.map((d) => reportDimension(d, used, make)),
   };
+}
+
+/** The coefficient report of a project, with what it was computed on (as the alpha report says it). */
+export interface DbCoefficientReport extends CoefficientReport {
+  selection: DbAgreementReport['selection'];
+  /** The app's version and a hash of the labels (the exports carry the same). */
+  provenance: Provenance;
+}
+
+/**
+ * Roughly how many unit-steps `buildCoefficientReport` takes (as `coefficientWork` counts them
+ * for one table): every figure, per category included, on the sample and on each resample. Lets
+ * a caller refuse a request that would take minutes, and say which number of resamples fits.
+ */
+export function coefficientReportWork(codebook: Codebook, labels: AgreementLabel[], options: CoefficientReportOptions = {}): number {
+  const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))];
+  const R = raters.length;
+  const wanted = new Set(raters);
+  const pairs = R + (R * (R - 1)) / 2;
+  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
+  const units = new Map<string, Set<string>>();
+  for (const l of labels) if (wanted.has(l.annotator)) (units.get(l.dimension) ?? units.set(l.dimension, new Set()).get(l.dimension)!).add(l.entryId);
+  let work = 0;
+  let pooledUnits = 0;
+  for (const dim of codebook.dimensions) {
+    if (options.dimension && dim.id !== options.dimension) continue;
+    const n = units.get(dim.id)?.size ?? 0;
+    const subtypes = dim.values.reduce((k, v) => k + (v.children?.length ?? 0), 0);
+    const figures = dim.kind === 'text' ? 0 : 1 + dim.values.length + (dim.kind === 'tree' ? subtypes : 0);
+    const perUnit = dim.kind === 'checklist' ? Math.max(1, dim.values.length) : 1;
+    work += figures * (1 + resamples) * Math.max(1, n * perUnit) * pairs;
+    if (POOLED_KINDS.has(dim.kind)) pooledUnits += n;
+  }
+  if (!options.dimension) work += (1 + resamples) * Math.max(1, pooledUnits) * pairs;
+  return work;
 }

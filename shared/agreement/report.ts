@@ -24,6 +24,10 @@ export interface AgreementLabel {
    * still the annotator's label.
    */
   passed: boolean | null;
+  /** When the label was last written, as the labeller's machine recorded it (ISO 8601); drift groups by it. */
+  time?: string;
+  /** The codebook version the label was made under. */
+  codebookVersion?: string;
 }
 
 export interface AgreementOptions {
@@ -36,6 +40,11 @@ export interface AgreementOptions {
   dimension?: string;
   /** List the units behind each coincidence cell (`CoincidenceTable.cellUnits`; default true). */
   cellUnits?: boolean;
+  /**
+   * Only the figure that stands for each dimension (and the pooled MASI figure): no secondary
+   * measures, no per-value figures, no pooled nominal figure. Drift computes one figure per week.
+   */
+  primaryOnly?: boolean;
 }
 
 /** An alpha with its bootstrap interval and, for nominal figures, the package's answer. */
@@ -143,6 +152,8 @@ class FigureMaker {
     private readonly resamples: number,
     private readonly seed: number,
     private readonly withCellUnits: boolean,
+    /** Only the figures that stand for their dimension (AgreementOptions.primaryOnly). */
+    readonly primaryOnly = false,
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
@@ -335,7 +346,7 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
     }
     case 'multi': {
       const rows = cells.map((row) => row.map((v) => asList(v) ?? null));
-      for (const level of ['masi', 'jaccard'] as const)
+      for (const level of make.primaryOnly ? (['masi'] as const) : (['masi', 'jaccard'] as const))
         out.measures.push(make.measure(dim.id, level, `${level === 'masi' ? 'MASI' : 'Jaccard'} alpha over the sets`, codeRatingMatrix(rows, level), entries, raters, setLabel));
       out.primary = 'masi';
       break;
@@ -345,8 +356,9 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
       const typeRows = paths.map((row) => row.map((p) => (p ? [...new Set(p.map(typeOf))] : null)));
       const pathRows = paths.map((row) => row.map((p) => p ?? null));
       out.measures.push(make.measure(dim.id, 'masi-type', 'MASI alpha over the sets of types', codeRatingMatrix(typeRows, 'masi'), entries, raters, setLabel));
-      out.measures.push(make.measure(dim.id, 'masi-subtype', 'MASI alpha over the sets of type::subtype paths', codeRatingMatrix(pathRows, 'masi'), entries, raters, setLabel));
       out.primary = 'masi-type';
+      if (make.primaryOnly) break;
+      out.measures.push(make.measure(dim.id, 'masi-subtype', 'MASI alpha over the sets of type::subtype paths', codeRatingMatrix(pathRows, 'masi'), entries, raters, setLabel));
       // Every type and subtype of the codebook, then any the labels use that it does not know.
       const seen = new Set(paths.flat().flatMap((p) => p ?? []));
       const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((t) => !ids.includes(t))];
@@ -358,7 +370,7 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
       break;
     }
     case 'checklist': {
-      for (const item of dim.values) {
+      for (const item of make.primaryOnly ? [] : dim.values) {
         const rows = cells.map((row) =>
           row.map((v): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item.id] === true ? 'present' : 'absent') : null)),
         );
@@ -439,18 +451,20 @@ function reportPooled(
       ),
       dimensions: names,
     },
-    pooledNominal: {
-      ...make.measure(
-        'pooled',
-        'nominal',
-        'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match',
-        codeRatingMatrix(exactRows, 'nominal'),
-        pooledUnits,
-        raters,
-        label,
-      ),
-      dimensions: names,
-    },
+    pooledNominal: make.primaryOnly
+      ? null
+      : {
+          ...make.measure(
+            'pooled',
+            'nominal',
+            'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match',
+            codeRatingMatrix(exactRows, 'nominal'),
+            pooledUnits,
+            raters,
+            label,
+          ),
+          dimensions: names,
+        },
   };
 }
 
@@ -485,7 +499,7 @@ export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[
   const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
   const wanted = new Set(raters);
   const used = labels.filter((l) => wanted.has(l.annotator));
-  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true);
+  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.primaryOnly ?? false);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   const dimensions = dims.map((d) => reportDimension(d, used, raters, make));
   const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, used, raters, make);

@@ -48,5 +48,7 @@ export const exportArgs = {
     seed: z.number().int().optional(),
     /** category-distribution: count this annotator's labels (any role, the published reference too) instead of the final ones. */
     annotator: z.string().trim().min(1).max(80).optional(),
+    /** drift: per week of labelling time (default) or per batch of 50 entries. */
+    by: z.enum(['week', 'batch']).optional(),
   }),
 };

@@ -9,6 +9,13 @@ export const exportKinds = [
   'pass-at-1',
   'reliability-matrix',
   'dlbench',
+  'coefficients',
+  'drift',
+  'machine-coders',
+  'ratings-long',
+  'ratings-wide',
+  'k-alpha',
+  'r-script',
   'codebook',
   'rounds',
   'gold',
@@ -16,7 +23,7 @@ export const exportKinds = [
 ] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
-export const exportFormats = ['csv', 'md', 'tex', 'json', 'xlsx', 'svg', 'txt'] as const;
+export const exportFormats = ['csv', 'md', 'tex', 'json', 'xlsx', 'svg', 'txt', 'r'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
 /**
@@ -32,6 +39,14 @@ export const formatsOf: Record<ExportKind, readonly ExportFormat[]> = {
   'reliability-matrix': ['csv', 'json', 'xlsx'],
   // A folder of Deep-Bench entry files (format 1), one .txt per entry: its only format, and the default.
   dlbench: ['txt'],
+  coefficients: ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
+  drift: ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
+  'machine-coders': ['csv', 'md', 'tex', 'json', 'xlsx'],
+  // Analysis files: for pandas and R (a provenance line first), the K-Alpha calculator, and R itself.
+  'ratings-long': ['csv', 'json'],
+  'ratings-wide': ['csv'],
+  'k-alpha': ['csv'],
+  'r-script': ['r'],
   // The codebook as a paper's appendix: a document, or the codebook's own JSON.
   codebook: ['md', 'tex', 'json'],
   rounds: ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
@@ -48,6 +63,13 @@ const whyNot: Record<ExportKind, string> = {
   'pass-at-1': 'rates per model and category are a table, not a bar chart',
   'reliability-matrix': 'a column per unit is for programs (R, Python), not for a page',
   dlbench: 'it is a folder of Deep-Bench entry files, one .txt per entry',
+  coefficients: '',
+  drift: '',
+  'machine-coders': 'a table of coders against the consensus is a table, not a chart',
+  'ratings-long': 'one row per label is data for programs, not a page',
+  'ratings-wide': 'one column per annotator is data for programs, not a page',
+  'k-alpha': "it is the K-Alpha calculator's numeric CSV, a file per dimension",
+  'r-script': 'it is an R script',
   codebook: 'a codebook is printed as a document for an appendix, or kept as its JSON; it is no table or chart',
   rounds: '',
   gold: 'accuracy per annotator is a table, not a chart',
@@ -62,6 +84,7 @@ export const mimeTypes: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   svg: 'image/svg+xml',
   txt: 'text/plain; charset=utf-8',
+  r: 'text/x-r; charset=utf-8',
 };
 
 export function isExportKind(s: string): s is ExportKind {
@@ -104,7 +127,11 @@ export interface DlbenchSummary {
   renamed: { id: string; fileName: string }[];
 }
 
-/** One file, or a folder of files (dlbench) with a summary of what it holds. */
+/**
+ * One file; a folder of Deep-Bench entry files with a summary of what it holds; or a folder of
+ * other files (the K-Alpha calculator's, one per dimension, with their codes).
+ */
 export type ExportResult =
   | { shape: 'file'; file: ExportFile }
-  | { shape: 'folder'; folderName: string; files: ExportFile[]; summary: DlbenchSummary; notes: string[] };
+  | { shape: 'folder'; folderName: string; files: ExportFile[]; summary: DlbenchSummary; notes: string[] }
+  | { shape: 'files'; folderName: string; files: ExportFile[]; notes: string[] };

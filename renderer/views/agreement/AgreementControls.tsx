@@ -62,7 +62,7 @@ export function AgreementControls() {
           <label key={a.name} className="check ag-annotator">
             <input type="checkbox" data-testid="agreement-annotator" data-name={a.name} checked={chosen.includes(a.name)} onChange={() => toggle(a.name)} />
             <span className="grow">{a.name}</span>
-            {a.role !== 'annotator' && <span className="muted small">{a.role}</span>}
+            {a.role !== 'annotator' ? <span className="muted small">{a.role}</span> : a.kind === 'machine' && <span className="muted small" title="A machine coder: counted only when ticked">machine</span>}
           </label>
         ))}
         {chosen.length < 2 && <div className="ag-warn small">Agreement needs two annotators or more.</div>}

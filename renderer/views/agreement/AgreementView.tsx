@@ -2,6 +2,13 @@ import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
 import { AgreementControls } from './AgreementControls.tsx';
+import { AgreementTabs } from './AgreementTabs.tsx';
+import { CodersPanel } from './CodersPanel.tsx';
+import { CoefficientsPanel } from './CoefficientsPanel.tsx';
+import { DriftPanel } from './DriftPanel.tsx';
+import { MachinesPanel } from './MachinesPanel.tsx';
+import type { FigureTab, LoadedFigures } from '../../store/agreement-slice.ts';
+import './figures.css';
 import { AgreementTable } from './AgreementTable.tsx';
 import { AlphaValue } from './AlphaValue.tsx';
 import { CellEntries } from './CellEntries.tsx';
@@ -22,7 +29,7 @@ const CONFUSIONS_SHOWN = 8;
  * Aggregate figures only: entries are listed by id, never with the annotators' values.
  */
 export function AgreementView() {
-  const { report, loading, error, ref, cell, codebook, load, selectFigure, openCell, closeCell, openEntry } = useApp(
+  const { report, loading, error, ref, cell, codebook, load, selectFigure, openCell, closeCell, openEntry, tab, setTab, figures } = useApp(
     useShallow((s) => ({
       report: s.agreementReport,
       loading: s.agreementLoading,
@@ -35,6 +42,9 @@ export function AgreementView() {
       openCell: s.openAgreementCell,
       closeCell: s.closeAgreementCell,
       openEntry: s.openEntryInLabel,
+      tab: s.agreementTab,
+      setTab: s.setAgreementTab,
+      figures: s.agreementFigures,
     })),
   );
   // Labels may have changed in another view (or another pack merged) since the last visit.
@@ -48,74 +58,138 @@ export function AgreementView() {
   const table = picked ? (picked.kind === 'measure' ? picked.measure.coincidence : picked.value.coincidence) : null;
   const activeCell = cell && ref && cell.ref === refKey(ref) ? cell : null;
 
-  return (
-    <main className="ag-view" data-testid="agreement-view" data-loading={loading} data-ready={!!report && !loading}>
-      <AgreementControls />
-      <div className={`ag-main ${loading && report ? 'is-stale' : ''}`}>
-        {error && (
-          <div className="callout callout-error" data-testid="agreement-error">
-            {error}
-          </div>
-        )}
-        {!report && !error && <div className="splash muted">Computing agreement…</div>}
-        {report && (
-          <>
-            <PooledFigure report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
-            <section className="ag-section">
+  const alphaTab = (
+    <div className={`ag-main ${loading && report ? 'is-stale' : ''}`}>
+      {error && (
+        <div className="callout callout-error" data-testid="agreement-error">
+          {error}
+        </div>
+      )}
+      {!report && !error && <div className="splash muted">Computing agreement…</div>}
+      {report && (
+        <>
+          <PooledFigure report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+          <section className="ag-section">
+            <div className="ag-section-head">
+              <h3>Per dimension</h3>
+              <span className="muted small">click a row for its pairwise agreement and coincidence matrix</span>
+            </div>
+            <div className="ag-table-wrap">
+              <AgreementTable report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+            </div>
+          </section>
+          {picked && table && (
+            <section className="ag-section" data-testid="figure-detail" data-ref={ref ? refKey(ref) : ''}>
               <div className="ag-section-head">
-                <h3>Per dimension</h3>
-                <span className="muted small">click a row for its pairwise agreement and coincidence matrix</span>
+                <h3>{picked.title}</h3>
+                <span className="muted small">
+                  α{' '}
+                  {picked.kind === 'measure' ? (
+                    <AlphaValue result={picked.measure.figure} thresholds={thresholds} full />
+                  ) : (
+                    <AlphaValue result={picked.value.figure} thresholds={thresholds} full />
+                  )}
+                  {picked.kind === 'measure' ? ` · ${picked.measure.description}` : ' · binary: present or absent'}
+                </span>
               </div>
-              <div className="ag-table-wrap">
-                <AgreementTable report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+              <div className="ag-detail">
+                <div className="ag-detail-col ag-detail-main">
+                  <div className="ag-subhead">Coincidence matrix</div>
+                  <CoincidenceHeatmap table={table} active={activeCell} onCell={openCell} />
+                  <div className="ag-subhead">Top confusions</div>
+                  <TopConfusions table={table} limit={CONFUSIONS_SHOWN} onCell={openCell} />
+                </div>
+                <div className="ag-detail-col ag-detail-side">
+                  <div className="ag-subhead">Entries behind a cell</div>
+                  <CellEntries cell={activeCell} table={table} codebook={codebook} onOpen={(id) => void openEntry(id)} onClose={closeCell} />
+                </div>
+                {picked.kind === 'measure' && (
+                  // The whole width: a team of six or more needs it; beyond that the grid scrolls in its own box.
+                  <div className="ag-detail-col ag-detail-wide">
+                    <div className="ag-subhead">Pairwise</div>
+                    <PairwiseHeatmap raters={report.raters} pairs={picked.measure.pairwise} thresholds={thresholds} />
+                    <div className="muted small">Each pair on the units both labelled; percent of identical values.</div>
+                  </div>
+                )}
               </div>
             </section>
-            {picked && table && (
-              <section className="ag-section" data-testid="figure-detail" data-ref={ref ? refKey(ref) : ''}>
-                <div className="ag-section-head">
-                  <h3>{picked.title}</h3>
-                  <span className="muted small">
-                    α{' '}
-                    {picked.kind === 'measure' ? (
-                      <AlphaValue result={picked.measure.figure} thresholds={thresholds} full />
-                    ) : (
-                      <AlphaValue result={picked.value.figure} thresholds={thresholds} full />
-                    )}
-                    {picked.kind === 'measure' ? ` · ${picked.measure.description}` : ' · binary: present or absent'}
-                  </span>
-                </div>
-                <div className="ag-detail">
-                  <div className="ag-detail-col ag-detail-main">
-                    <div className="ag-subhead">Coincidence matrix</div>
-                    <CoincidenceHeatmap table={table} active={activeCell} onCell={openCell} />
-                    <div className="ag-subhead">Top confusions</div>
-                    <TopConfusions table={table} limit={CONFUSIONS_SHOWN} onCell={openCell} />
-                  </div>
-                  <div className="ag-detail-col ag-detail-side">
-                    <div className="ag-subhead">Entries behind a cell</div>
-                    <CellEntries cell={activeCell} table={table} codebook={codebook} onOpen={(id) => void openEntry(id)} onClose={closeCell} />
-                  </div>
-                  {picked.kind === 'measure' && (
-                    // The whole width: a team of six or more needs it; beyond that the grid scrolls in its own box.
-                    <div className="ag-detail-col ag-detail-wide">
-                      <div className="ag-subhead">Pairwise</div>
-                      <PairwiseHeatmap raters={report.raters} pairs={picked.measure.pairwise} thresholds={thresholds} />
-                      <div className="muted small">Each pair on the units both labelled; percent of identical values.</div>
-                    </div>
-                  )}
-                </div>
-              </section>
-            )}
-            <PerValueAlphas report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
-            <div className="muted small ag-foot">
-              {report.bootstrap.resamples > 0
-                ? `Intervals: 2.5th and 97.5th percentiles of ${report.bootstrap.resamples} bootstrap resamples of units, seed ${report.bootstrap.seed}.`
-                : 'Computed without bootstrap: no intervals.'}{' '}
-              {thresholds.length > 0 && `Guides at ${thresholds.map((t) => formatAlpha(t)).join(' and ')}.`}
-            </div>
-          </>
-        )}
+          )}
+          <PerValueAlphas report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+          <div className="muted small ag-foot">
+            {report.bootstrap.resamples > 0
+              ? `Intervals: 2.5th and 97.5th percentiles of ${report.bootstrap.resamples} bootstrap resamples of units, seed ${report.bootstrap.seed}.`
+              : 'Computed without bootstrap: no intervals.'}{' '}
+            {thresholds.length > 0 && `Guides at ${thresholds.map((t) => formatAlpha(t)).join(' and ')}.`}
+          </div>
+        </>
+      )}
+    </div>
+  );
+  const busy = { alpha: loading, coefficients: figures.coefficients.loading, coders: figures.coders.loading, drift: figures.drift.loading, machines: figures.machines.loading };
+  return (
+    <main className="ag-view" data-testid="agreement-view" data-loading={loading} data-ready={!!report && !loading} data-tab={tab}>
+      <AgreementControls />
+      <div className="ag-column">
+        <AgreementTabs tab={tab} onTab={setTab} busy={busy} />
+        {tab === 'alpha' ? alphaTab : <FigureTabView tab={tab} loaded={figures[tab]} thresholds={thresholds} />}
       </div>
     </main>
+  );
+}
+
+const computing: Record<FigureTab, string> = {
+  coefficients: 'Computing every coefficient with its interval…',
+  coders: 'Comparing each coder with the consensus…',
+  drift: 'Following alpha over labelling time…',
+  machines: 'Holding the machine coders against the people…',
+};
+
+/** One of the figure tabs: asked for when opened, shown when it arrives, kept (dimmed) while a newer one computes. */
+function FigureTabView({ tab, loaded, thresholds }: { tab: FigureTab; loaded: LoadedFigures<unknown>; thresholds: number[] }) {
+  const s = useApp(
+    useShallow((st) => ({
+      coefficient: st.agreementCoefficient,
+      setCoefficient: st.setAgreementCoefficient,
+      driftBy: st.agreementDriftBy,
+      driftDimension: st.agreementDriftDimension,
+      setDrift: st.setAgreementDrift,
+      coderDimension: st.agreementCoderDimension,
+      coderReference: st.agreementCoderReference,
+      coderCell: st.agreementCoderCell,
+      setCoderView: st.setAgreementCoderView,
+      openCoderCell: st.openCoderCell,
+      openInAdjudicate: st.openEntryInAdjudicate,
+      codebook: st.codebook,
+      figures: st.agreementFigures,
+    })),
+  );
+  const f = s.figures;
+  return (
+    <div className={`ag-main ${loaded.loading && loaded.data ? 'is-stale' : ''}`} data-testid="figure-tab" data-tab={tab} data-ready={!!loaded.data && !loaded.loading}>
+      {loaded.error && (
+        <div className="callout callout-error" data-testid="figure-error">
+          {loaded.error}
+        </div>
+      )}
+      {!loaded.data && !loaded.error && <div className="splash muted">{computing[tab]}</div>}
+      {tab === 'coefficients' && f.coefficients.data && (
+        <CoefficientsPanel report={f.coefficients.data} selected={s.coefficient} onSelect={s.setCoefficient} thresholds={thresholds} />
+      )}
+      {tab === 'coders' && f.coders.data && (
+        <CodersPanel
+          report={f.coders.data}
+          dimension={s.coderDimension}
+          reference={s.coderReference}
+          cell={s.coderCell}
+          onView={s.setCoderView}
+          onCell={s.openCoderCell}
+          onOpenEntry={(id) => void s.openInAdjudicate(id)}
+        />
+      )}
+      {tab === 'drift' && f.drift.data && (
+        <DriftPanel report={f.drift.data} by={s.driftBy} dimension={s.driftDimension} codebook={s.codebook} thresholds={thresholds} onChange={s.setDrift} />
+      )}
+      {tab === 'machines' && f.machines.data && <MachinesPanel report={f.machines.data} onOpenEntry={(id) => void s.openInAdjudicate(id)} />}
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { exportKinds, formatsOf, type ExportFile } from '../../../shared/tables/export-kinds.ts';
 import { matrixDimensions } from '../../../shared/tables/reliability-matrix.ts';
-import { exportBlocker, exportRequest } from '../../store/export-slice.ts';
+import { dimensionKinds, exportBlocker, exportRequest } from '../../store/export-slice.ts';
 import { useApp } from '../../store/index.ts';
 import { formatBytes, saveBytes } from '../../lib/files.ts';
 import { downloadable, fileBytes, svgDataUrl } from './download.ts';
@@ -132,6 +132,39 @@ function ExportForm() {
             </select>
           </label>
         )}
+        {dimensionKinds.has(kind) && (
+          <label className="field">
+            <span>Dimension</span>
+            <select className="select select-sm" data-testid="export-figure-dimension" value={options.dimension ?? ''} onChange={(e) => setOptions({ dimension: e.target.value || null })}>
+              <option value="">{kind === 'drift' ? 'Pooled (all categorical dimensions)' : 'Every dimension, and pooled'}</option>
+              {(codebook?.dimensions ?? [])
+                .filter((d) => d.kind !== 'text' && (kind === 'drift' || kind === 'coefficients' || kind === 'r-script' || matrixDims.some((m) => m.id === d.id)))
+                .map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.label}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        {kind === 'drift' && (
+          <div className="segmented" role="radiogroup" aria-label="Group by">
+            {(['week', 'batch'] as const).map((b) => (
+              <button key={b} role="radio" aria-checked={options.by === b} className={options.by === b ? 'is-on' : ''} data-testid={`export-by-${b}`} onClick={() => setOptions({ by: b })}>
+                {b === 'week' ? 'Per week' : 'Per batch of 50'}
+              </button>
+            ))}
+          </div>
+        )}
+        {(kind === 'ratings-long' || kind === 'ratings-wide' || kind === 'k-alpha' || kind === 'r-script') && (
+          <div className="muted small" data-testid="export-analysis-note">
+            {kind === 'k-alpha'
+              ? 'A folder: one file per dimension for the K-Alpha calculator, and codes.csv naming each code.'
+              : kind === 'r-script'
+                ? 'Run it beside ratings-long.csv: Rscript concord-agreement.r ratings-long.csv (needs the irrCAC and irr packages).'
+                : 'The first line names the app version and a SHA-256 of the labels: read with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).'}
+          </div>
+        )}
         {kind === 'dlbench' && (
           <label className="check small">
             <input type="checkbox" data-testid="export-revised-prompts" checked={options.revisedPrompts} onChange={(e) => setOptions({ revisedPrompts: e.target.checked })} />
@@ -141,7 +174,7 @@ function ExportForm() {
         {kind === 'rounds' && (
           <label className="field">
             <span>Group by</span>
-            <select className="select select-sm" data-testid="export-by" value={options.by} onChange={(e) => setOptions({ by: e.target.value as 'round' | 'version' })}>
+            <select className="select select-sm" data-testid="export-by" value={options.roundsBy} onChange={(e) => setOptions({ roundsBy: e.target.value as 'round' | 'version' })}>
               <option value="round">Calibration round</option>
               <option value="version">Codebook version</option>
             </select>
@@ -172,6 +205,8 @@ function ExportPreview() {
   const current = s.resultFor === JSON.stringify(exportRequest(s));
   const result = current ? s.result : null;
   const files: ExportFile[] = result ? (result.shape === 'file' ? [result.file] : result.files) : [];
+  // Several files (a Deep-Bench release, the K-Alpha files): downloaded as one ZIP, browsed one by one.
+  const folder = result && result.shape !== 'file' ? result : null;
   const shown = files[Math.min(fileIndex, files.length - 1)] ?? null;
   useEffect(() => setFileIndex(0), [s.resultFor]);
   const save = useMemo(() => (result ? downloadable(result) : null), [result]);
@@ -188,7 +223,7 @@ function ExportPreview() {
               </span>
               <span className="muted small">
                 {formatBytes(save.bytes.length)}
-                {result?.shape === 'folder' && ` · ${result.files.length} files`}
+                {folder && ` · ${folder.files.length} files`}
               </span>
             </>
           ) : (
@@ -200,9 +235,9 @@ function ExportPreview() {
           data-testid="export-download"
           disabled={!save || s.busy}
           onClick={() => save && saveBytes(save.fileName, save.mimeType, save.bytes)}
-          title={result?.shape === 'folder' ? 'The whole folder as one ZIP' : undefined}
+          title={folder ? 'The whole folder as one ZIP' : undefined}
         >
-          Download{result?.shape === 'folder' ? ' .zip' : ''}
+          Download{folder ? ' .zip' : ''}
         </button>
       </header>
       {s.error && !blocker && (
@@ -210,20 +245,20 @@ function ExportPreview() {
           {s.error}
         </div>
       )}
-      {result?.shape === 'folder' && result.notes.length > 0 && (
+      {folder && folder.notes.length > 0 && (
         <div className="callout export-notes" data-testid="export-notes">
-          {result.notes.map((n) => (
+          {folder.notes.map((n) => (
             <p key={n}>{n}</p>
           ))}
         </div>
       )}
-      {result?.shape === 'folder' && shown && (
+      {folder && shown && (
         <div className="export-files" data-testid="export-files">
           <span className="muted small">Showing</span>
           <select className="select select-sm grow" data-testid="export-file-pick" value={files.indexOf(shown)} onChange={(e) => setFileIndex(Number(e.target.value))}>
             {files.map((f, i) => (
               <option key={f.fileName} value={i}>
-                {result.folderName}/{f.fileName}
+                {folder.folderName}/{f.fileName}
               </option>
             ))}
           </select>

@@ -1,0 +1,93 @@
+import { openStore } from './data/index.ts';
+import { DEFAULT_RESAMPLES } from '../shared/agreement/bootstrap.ts';
+import { buildCoefficientReport, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
+import { badInput } from '../shared/errors.ts';
+import { buildCoderReport, type DbCoderReport } from '../shared/agreement/coders.ts';
+import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
+import { buildMachineReport, type DbMachineReport } from '../shared/agreement/machines.ts';
+import type { WeightScheme } from '../shared/agreement/weights.ts';
+import type { LabelValue } from '../shared/codebook/values.ts';
+import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
+import { finalValues, readStudy } from './adjudication.ts';
+import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import type { Db } from './database.ts';
+import { provenanceOf } from './provenance.ts';
+
+/**
+ * The figures beyond alpha, on the same labels the alpha report counts (`selectAgreementLabels`):
+ * every chance-corrected coefficient with its interval, each coder against the consensus, drift
+ * over labelling time, machine coders against the team. Each is its own call, so the alpha report
+ * stays quick: these resample every figure and take seconds.
+ */
+
+export interface CoefficientQuery extends AgreementQuery {
+  /** Weights for ordinal dimensions (default irrCAC's ordinal weights). */
+  weights?: WeightScheme;
+}
+
+/**
+ * Unit-steps a coefficient report may take (`coefficientReportWork`): about a minute on a laptop
+ * core. Deep-Bench's 520 entries with 1,000 resamples take a thirtieth of it.
+ */
+export const COEFFICIENT_WORK_BUDGET = 4e9;
+
+/** Every coefficient, pooled and per dimension, with intervals and per-category figures. */
+export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension };
+  if (coefficientReportWork(codebook, labels, options) > budget) {
+    const perResample = coefficientReportWork(codebook, labels, { ...options, bootstrap: 0 });
+    const fits = Math.max(0, Math.floor(budget / perResample) - 1);
+    throw badInput(
+      `${selection.labels} labels x every coefficient per category is too much to resample ${query.bootstrap ?? DEFAULT_RESAMPLES} times; ask for ${fits} resamples or fewer${dimension ? '' : ', or one dimension'}`,
+      { field: 'bootstrap' },
+    );
+  }
+  const report = buildCoefficientReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
+}
+
+/** Entry id -> dimension -> a value read from each dimension's consensus. */
+function consensusValues(db: Db, includeDrafts: boolean, pick: (c: DimensionConsensus) => LabelValue | null): Map<string, Map<string, LabelValue | null>> {
+  const out = new Map<string, Map<string, LabelValue | null>>();
+  for (const [entry, byDim] of finalValues(readStudy(db, { includeDrafts }))) out.set(entry, new Map([...byDim].map(([dim, c]) => [dim, pick(c)])));
+  return out;
+}
+
+/** Each annotator the agreement figures count, against the final labels and the majority of the others. */
+export function coderReport(db: Db, query: AgreementQuery = {}): DbCoderReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const finals = consensusValues(db, query.includeDrafts ?? false, (c) => c.final);
+  const report = buildCoderReport(codebook, labels, finals, { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed });
+  return { ...report, selection: { ...selection, annotators: report.raters } };
+}
+
+/** The human consensus of an entry and dimension: the decision, else what a strict majority (or everyone) chose. */
+export function humanConsensus(c: DimensionConsensus): LabelValue | null {
+  if (c.decision) return c.decision.value;
+  return c.labelStatus === 'agreed' || c.labelStatus === 'majority' ? c.proposal : null;
+}
+
+/** Every machine coder against the human consensus, with each person against the others beside them. */
+export function machineReport(db: Db, query: AgreementQuery = {}): DbMachineReport {
+  const machines = openStore(db).annotators.machines();
+  // The people the lead chose (machines named among them are compared as machines), or everyone.
+  const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
+  const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined });
+  const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }).labels : [];
+  const humanLabels = people.labels.filter((l) => !machines.includes(l.annotator));
+  const consensus = consensusValues(db, query.includeDrafts ?? false, humanConsensus);
+  const report = buildMachineReport(people.codebook, models, humanLabels, consensus, { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed });
+  return { ...report, selection: { ...people.selection, annotators: report.humans } };
+}
+
+export interface DriftQuery extends AgreementQuery {
+  by: DriftBy;
+}
+
+/** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
+export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const report = buildDrift(codebook, labels, { by: query.by, dimension, annotators, bootstrap: query.bootstrap, seed: query.seed });
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'drift', labels) };
+}

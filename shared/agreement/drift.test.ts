@@ -1,0 +1,110 @@
+import { alpha as packageAlpha } from 'krippendorff';
+import { describe, expect, it } from 'vitest';
+import { deepBenchCodebook } from '../codebook/deep-bench.ts';
+import { buildDrift, entryTimes, isoWeek } from './drift.ts';
+import { mulberry32 } from './prng.ts';
+import type { AgreementLabel } from './report.ts';
+
+const stageIds = deepBenchCodebook.dimensions.find((d) => d.id === 'stage')!.values.map((v) => v.id);
+const raters = ['ana', 'ben', 'cai'];
+const DAY = 86_400_000;
+
+/**
+ * 130 entries over five weeks from Monday 2 March 2026, one rater a few hours after another;
+ * agreement improves week by week (a team that converges). Two entries carry no time.
+ */
+function study(): AgreementLabel[] {
+  const rand = mulberry32(5);
+  const start = Date.UTC(2026, 2, 2, 9);
+  const labels: AgreementLabel[] = [];
+  for (let e = 0; e < 130; e++) {
+    const at = start + Math.floor((e / 130) * 35 * DAY);
+    const truth = stageIds[Math.floor(rand() * stageIds.length)];
+    const care = 0.5 + (0.45 * e) / 130;
+    raters.forEach((annotator, i) => {
+      if (rand() < 0.1) return;
+      const value = rand() < care ? truth : stageIds[Math.floor(rand() * stageIds.length)];
+      const time = e >= 128 ? 'not a time' : new Date(at + i * 3 * 3_600_000).toISOString();
+      labels.push({ entryId: `e${e}`, annotator, dimension: 'stage', value, passed: false, time });
+    });
+  }
+  return labels;
+}
+
+/** Nominal alpha of the stage labels of some entries, by the krippendorff package (raters x units). */
+function packageStageAlpha(labels: AgreementLabel[], entries: Set<string>): number {
+  const units = [...entries];
+  const rows = raters.map((r) => units.map((u) => {
+    const v = labels.find((l) => l.annotator === r && l.entryId === u)?.value as string | undefined;
+    return v === undefined ? undefined : stageIds.indexOf(v);
+  }));
+  return packageAlpha(rows);
+}
+
+describe('drift', () => {
+  const labels = study();
+
+  it('numbers weeks as ISO 8601 does, in UTC', () => {
+    expect(isoWeek(new Date('2026-03-02T09:00:00Z'))).toMatchObject({ year: 2026, week: 10 });
+    expect(isoWeek(new Date('2026-03-08T23:59:59Z'))).toMatchObject({ year: 2026, week: 10 });
+    expect(isoWeek(new Date('2026-03-09T00:00:00Z'))).toMatchObject({ year: 2026, week: 11 });
+    expect(isoWeek(new Date('2024-12-31T12:00:00Z'))).toMatchObject({ year: 2025, week: 1 });
+    expect(isoWeek(new Date('2021-01-01T12:00:00Z'))).toMatchObject({ year: 2020, week: 53 });
+    expect(isoWeek(new Date('2026-01-01T00:00:00Z')).monday.toISOString()).toBe('2025-12-29T00:00:00.000Z');
+  });
+
+  it('dates an entry by its last rater, and counts the entries that carry no time', () => {
+    const { times, undated } = entryTimes(labels);
+    const e0 = labels.filter((l) => l.entryId === 'e0').map((l) => Date.parse(l.time!));
+    expect(times.get('e0')).toBe(Math.max(...e0));
+    expect([...undated].sort()).toEqual(['e128', 'e129']);
+  });
+
+  it('follows alpha week by week: each week the figure of its own entries, equal to the krippendorff package', () => {
+    const r = buildDrift(deepBenchCodebook, labels, { by: 'week', dimension: 'stage', bootstrap: 200, seed: 3 });
+    expect(r.figure).toMatchObject({ scope: 'stage', measure: 'nominal' });
+    expect(r.groups.map((g) => g.key)).toEqual(['2026-W10', '2026-W11', '2026-W12', '2026-W13', '2026-W14']);
+    expect(r.groups[0].label).toBe('2026-W10 (2 Mar – 8 Mar)');
+    expect(r.undated).toBe(2);
+    expect(r.groups.reduce((n, g) => n + g.entries, 0)).toBe(128);
+    const { times } = entryTimes(labels);
+    for (const g of r.groups) {
+      const inWeek = new Set([...times].filter(([, t]) => {
+        const w = isoWeek(new Date(t));
+        return `${w.year}-W${String(w.week).padStart(2, '0')}` === g.key;
+      }).map(([id]) => id));
+      expect(g.entries).toBe(inWeek.size);
+      expect(Math.abs(g.figure.alpha! - packageStageAlpha(labels, inWeek)), g.key).toBeLessThan(1e-9);
+      expect(g.figure.interval!.low!).toBeLessThanOrEqual(g.figure.alpha!);
+      expect(g.figure.interval!.high!).toBeGreaterThanOrEqual(g.figure.alpha!);
+      expect(Date.parse(g.from)).toBeLessThanOrEqual(Date.parse(g.to));
+    }
+    // The team converges: the last week agrees more than the first.
+    expect(r.groups[4].figure.alpha!).toBeGreaterThan(r.groups[0].figure.alpha!);
+    expect(r.time).toMatch(/annotator's machine recorded/);
+    expect(r.time).toMatch(/orders nothing in the data/);
+  });
+
+  it('cuts batches of 50 entries in the order they were finished, the last one shorter', () => {
+    const r = buildDrift(deepBenchCodebook, labels, { by: 'batch', dimension: 'stage', bootstrap: 0 });
+    expect(r.groups.map((g) => g.entries)).toEqual([50, 50, 28]);
+    expect(r.groups[2].label).toMatch(/^entries 101–128 \(/);
+    const { times } = entryTimes(labels);
+    const order = [...times].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    r.groups.forEach((g, i) => {
+      const ids = new Set(order.slice(i * 50, i * 50 + 50));
+      expect(Math.abs(g.figure.alpha! - packageStageAlpha(labels, ids))).toBeLessThan(1e-9);
+    });
+    expect(r.groups[0].figure.interval).toBeNull();
+  });
+
+  it('follows the pooled figure when no dimension is named, and says why a group has none', () => {
+    const few = labels.filter((l) => l.entryId === 'e0' || (l.entryId === 'e60' && l.annotator === 'ana'));
+    const r = buildDrift(deepBenchCodebook, few, { by: 'week', bootstrap: 0 });
+    expect(r.figure.scope).toBe('pooled');
+    const lonely = r.groups.find((g) => g.entries === 1 && g.figure.units === 0)!;
+    expect(lonely.figure.alpha).toBeNull();
+    expect(lonely.figure.undefinedReason).toMatch(/\w/);
+    expect(() => buildDrift(deepBenchCodebook, labels, { by: 'week', dimension: 'prompt-review', bootstrap: 0 })).not.toThrow();
+  });
+});
