@@ -96,6 +96,24 @@ describe('a change of meaning makes a new version and lists the labels it touche
     const row = s.db.prepare("SELECT l.value, l.codebook_version FROM label l JOIN annotator a ON a.id = l.annotator_id WHERE a.name = 'ben' AND l.dimension = 'stage'").get();
     expect(row).toEqual({ value: '"inference"', codebook_version: '2.0.0' });
     expect(events('label.confirm')).toHaveLength(1);
+
+  });
+
+  it('a starter file carries its annotator’s labels to look at again, so they find them offline', async () => {
+    const { writeStarter } = await import('./packs/starter.ts');
+    const { openDatabase } = await import('./database.ts');
+    const { createService } = await import('./service.ts');
+    const cb = draft();
+    stage(cb).values.find((v) => v.id === 'inference')!.definition = 'Runs a trained model, serving included.';
+    appCall(s, 'codebook.publish', { ...lead, codebook: cb });
+    const out = join(mkdtempSync(join(tmpdir(), 'concord-cb-starter-')), 'ana.db');
+    writeStarter(s.db, { annotator: 'ana', out });
+    const ana = createService(openDatabase(out));
+    expect(appCall(ana, 'reviews.list', { annotator: 'ana' }).map((r) => [r.entryId, r.dimension, r.version])).toEqual([['e2', 'stage', '2.0.0']]);
+    expect(appCall(ana, 'entries.list', { annotator: 'ana', filter: { review: true } }).map((e) => e.id)).toEqual(['e2']);
+    appCall(ana, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'stage', value: 'training' });
+    expect(appCall(ana, 'reviews.list', { annotator: 'ana' })).toEqual([]);
+    ana.close();
   });
 
   it('merging a value moves its labels and decisions, records where they went, and keeps its id from being reused', () => {
