@@ -237,7 +237,7 @@ export interface AdjudicationEntryOptions extends StudyOptions {
 }
 
 
-function pseudonym(i: number): string {
+export function pseudonym(i: number): string {
   // A..Z, then AA, AB...: enough for any team.
   let s = '';
   let n = i;
@@ -320,7 +320,7 @@ function writeDecision(store: Store, entryRowId: number, dimension: string, d: D
  * has not moved on since. The log places a decision by its time (see `staleDecisions`), so two
  * decisions of the same entry and dimension never share one.
  */
-function laterThan(previous: string | undefined): string {
+export function laterThan(previous: string | undefined): string {
   const at = now();
   if (previous === undefined || at > previous) return at;
   return new Date(Date.parse(previous) + 1).toISOString();

@@ -24,6 +24,8 @@ export interface AgreementQuery {
   codebookVersion?: string;
   /** List the units behind each coincidence cell (default true; exports and the CLI leave them out). */
   cellUnits?: boolean;
+  /** Only these entries (external ids): a calibration round's. */
+  entries?: ReadonlySet<string>;
 }
 
 export type { DbAgreementReport } from '../shared/agreement/report.ts';
@@ -101,6 +103,7 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): Agree
     if (r.status !== 'submitted' && !query.includeDrafts) continue;
     if (query.codebookVersion !== undefined && r.version !== query.codebookVersion) continue;
     if (dimension !== undefined && r.dimension !== dimension) continue;
+    if (query.entries && !query.entries.has(r.entryId)) continue;
     const standing = rule.standing(r.entryRowId, r.annotator);
     if (r.role === 'annotator' && !machines.has(r.annotator) && (standing === 'not-assigned' || standing === 'included')) {
       const u = unassigned.get(r.annotator) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };

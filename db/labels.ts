@@ -287,3 +287,72 @@ export function mergeOwnRecord(store: Store, table: OwnRecord, t: MergeTarget & 
   store.events.append({ actor: t.annotator.name, kind: OWN[table].kind, entryId: t.entry.id, before: t.current?.payload ?? OWN[table].empty, after: t.best.payload, at: t.at });
   return 'set';
 }
+
+// ---------------------------------------------------------------------------------------------
+// The codebook changes under labels (db/codebook-edit.ts, db/reviews.ts)
+
+/**
+ * The lead moves a label off a value that left the codebook (retired, merged, split): the label
+ * keeps the codebook version it was made under, so it reads as made under the older meaning and
+ * is listed for re-review. Null clears it. Logged as `label.remap` by the lead, naming the
+ * annotator inside the values (as imports do), so an annotator's undo never reverts it.
+ */
+export function remapLabel(
+  store: Store,
+  w: { entry: { rowId: number; id: string }; annotator: Labeller; dimension: string; before: LabelValue; value: LabelValue | null; codebookVersion: string; actor: string; at: string },
+): void {
+  // A write to the annotator's label like any other: it moves their clock on, so it wins over
+  // every earlier copy of the label when packs merge; where it came from and what it was made on stay.
+  const stored = store.labels.get(w.entry.rowId, w.annotator.id, w.dimension);
+  const clock = store.labels.tick(w.annotator.id);
+  if (w.value === null) {
+    store.labels.delete(w.entry.rowId, w.annotator.id, w.dimension);
+    store.labels.putCleared(w.entry.rowId, w.annotator.id, w.dimension, w.codebookVersion, w.at, clock);
+  } else
+    store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, {
+      valueJson: JSON.stringify(w.value),
+      codebookVersion: w.codebookVersion,
+      at: w.at,
+      clock,
+      imported: stored?.imported ?? false,
+      madeOn: stored?.madeOn ?? null,
+    });
+  store.events.append({
+    actor: w.actor,
+    kind: 'label.remap',
+    entryId: w.entry.id,
+    dimension: w.dimension,
+    before: { annotator: w.annotator.name, value: w.before },
+    after: { annotator: w.annotator.name, value: w.value },
+    at: w.at,
+  });
+}
+
+/**
+ * An annotator keeps a label as it is under the current codebook: it is written again with the
+ * current version (the value unchanged), so it no longer reads as made under an older meaning.
+ * Returns false when there is no label to keep.
+ */
+export function confirmLabel(store: Store, w: { entry: EntryRef; annotator: Labeller; dimension: string; codebookVersion: string }): boolean {
+  const stored = store.labels.get(w.entry.rowId, w.annotator.id, w.dimension);
+  if (!stored) return false;
+  const at = now();
+  store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, {
+    valueJson: stored.value,
+    codebookVersion: w.codebookVersion,
+    at,
+    clock: store.labels.tick(w.annotator.id),
+    imported: false,
+    madeOn: stored.madeOn,
+  });
+  store.events.append({
+    actor: w.annotator.name,
+    kind: 'label.confirm',
+    entryId: w.entry.id,
+    dimension: w.dimension,
+    before: { codebookVersion: stored.codebookVersion },
+    after: { codebookVersion: w.codebookVersion },
+    at,
+  });
+  return true;
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { SyncApiHandlers } from '../shared/api.ts';
 import { openDoor, type ApiDoor } from '../shared/door.ts';
 import {
+  appliesIfNote,
   canonicalLabelValue,
   dimensionApplies,
   findDimension,
@@ -29,6 +30,13 @@ import { consensusHandlers } from './exports/handlers.ts';
 import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
+import { adjudicationQueue } from './adjudication.ts';
+import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
+import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
+import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
+import { decideRevision } from './revisions.ts';
+import { renderExport } from './exports/render.ts';
+import { agreementGroups, closeRound, createRound, goldAccuracy, listGold, listRounds, roundEntries, setGold } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
 /**
@@ -144,6 +152,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const search = filter?.search?.trim().toLowerCase();
       // An annotator with assignments sees only those entries; without any, the whole project.
       const assigned = assignedEntryIds(db, a.name);
+      const toReview = filter?.review ? entriesToReview(db, a.id) : undefined;
+      const inRound = filter?.round ? roundEntries(db, filter.round) : undefined;
       const out: EntrySummary[] = [];
       for (const r of rows) {
         if (assigned && !assigned.has(r.ext_id)) continue;
@@ -162,6 +172,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
           if (v === undefined || !labelHolds(v, filter.label.value)) continue;
         }
         if (search && ![summary.id, summary.repo ?? '', summary.function ?? ''].some((s) => s.toLowerCase().includes(search))) continue;
+        if (toReview && !toReview.has(summary.id)) continue;
+        if (inRound && !inRound.has(summary.id)) continue;
         out.push(summary);
       }
       return out;
@@ -179,6 +191,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const canonical = value === null || value === undefined ? null : canonicalLabelValue(dim, value);
       const stored = canonical === null || isEmptyValue(canonical) ? null : canonical;
       if (stored !== null && !dimensionApplies(dim, entry)) throw badInput(conflictReason(dim, entry.passed), { field: 'dimension' });
+      if (stored !== null && dim.appliesIf) {
+        const own: Record<string, LabelValue> = {};
+        for (const r of store.labels.ofEntry(entry.rowId, a.id)) own[r.dimension] = JSON.parse(r.value);
+        if (!dimensionApplies(dim, entry, own)) throw badInput(`${dim.label} ${appliesIfNote(codebook, dim)}`, { field: 'dimension' });
+      }
       store.transaction(() => setOwnLabel(store, { entry, annotator: a, dimension: dim.id, value: stored, codebookVersion: codebook.version }));
       return forAnnotator(entry, a.id, a.name);
     },
@@ -250,11 +267,50 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     ...consensusHandlers(db),
 
-    'agreement.report': (query) => agreementReport(db, query),
     'agreement.coefficients': (query) => coefficientReport(db, query),
     'agreement.coders': (query) => coderReport(db, query),
     'agreement.drift': (query) => driftReport(db, query),
     'agreement.machines': (query) => machineReport(db, query),
+    'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),
+    'agreement.groups': (args) => agreementGroups(db, args),
+
+    'adjudication.queue': ({ round, ...args }) => {
+      const queue = adjudicationQueue(db, args);
+      if (round === undefined) return queue;
+      const inRound = roundEntries(db, round);
+      return queue.filter((q) => inRound.has(q.entryId));
+    },
+    // The export's `by` also groups alpha per round or per version (rounds), beside drift's week or batch.
+    'exports.render': (args) => renderExport(db, args),
+    'adjudication.discussion': (args) => entryDiscussion(db, args),
+    'adjudication.setReason': (args) => setReason(db, args),
+    'adjudication.decideRevision': (args) => decideRevision(db, args),
+
+    'codebook.history': () => codebookHistory(db),
+    'codebook.get': (ref) => codebookAt(db, ref),
+    'codebook.diff': ({ from, to }) => diffHistory(db, from, to),
+    'codebook.usage': () => codebookUsage(db),
+    'codebook.preview': (args) => previewCodebook(db, args),
+    'codebook.publish': (args) => {
+      const result = publishCodebook(db, args);
+      codebook = store.project.codebook();
+      return result;
+    },
+
+    'reviews.list': ({ annotator }) => reviewsOf(db, annotator),
+    'reviews.all': () => allReviews(db),
+    'labels.confirm': (args) => confirmReview(db, args),
+
+    'rounds.list': () => listRounds(db),
+    'rounds.create': (args) => createRound(db, args),
+    'rounds.close': (args) => closeRound(db, args),
+    'gold.list': () => listGold(db),
+    'gold.set': (args) => setGold(db, args),
+    'gold.accuracy': (args) => goldAccuracy(db, args),
+
+    'comments.list': (args) => ownComments(db, args),
+    'comments.add': (args) => addComment(db, args),
+    'comments.delete': (args) => deleteComment(db, args),
 
     'imports.run': async ({ as, path, format, maps, machines, newVersion }) => {
       const summary = await runImport(db, path, { format, maps, machines, newVersion, actor: as, onProgress: opts.onImportProgress });

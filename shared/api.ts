@@ -11,6 +11,18 @@ import type { ExportResult } from './tables/export-kinds.ts';
 import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
 import type {
+  AgreementGroup,
+  CodebookPreview,
+  CodebookPublishResult,
+  CodebookRevisionInfo,
+  CodebookUsage,
+  EntryComment,
+  EntryDiscussion,
+  GoldAccuracy,
+  GoldAnswer,
+  ReviewItem,
+  RevisionProposals,
+  RoundInfo,
   Annotator,
   AnnotatorProgress,
   AutoAssignResult,
@@ -28,7 +40,8 @@ import type {
   ProjectInfo,
   SubmissionStatus,
 } from './types.ts';
-import { importFormats } from './types.ts';
+import { disagreementReasons, importFormats } from './types.ts';
+import type { CodebookChange } from './codebook/diff.ts';
 import { ConcordError } from './errors.ts';
 
 /**
@@ -55,6 +68,10 @@ export const entryFilterSchema = z.object({
   label: z.object({ dimension: dimensionId, value: z.string().min(1) }).optional(),
   /** Case-insensitive substring of the id, repository or function name. */
   search: z.string().max(200).optional(),
+  /** Only entries with a label of this annotator listed for re-review (made under an older meaning). */
+  review: z.boolean().optional(),
+  /** Only the entries of this calibration round. */
+  round: z.string().min(1).max(100).optional(),
 });
 export type EntryFilter = z.infer<typeof entryFilterSchema>;
 
@@ -87,6 +104,20 @@ export interface EventPage {
  * asking; the door (shared/door.ts) answers them only for an adjudicator. Labelling stays blind.
  */
 const asLead = { as: annotatorName };
+
+const roundName = z.string().trim().min(1, 'a round needs a name').max(100);
+/** A codebook of the project's history: by revision number or by version (its last revision). */
+const codebookRef = z.object({ revision: z.number().int().min(1).optional(), version: z.string().min(1).max(50).optional() });
+const valuePath = z.string().min(1).max(300);
+/** What the codebook editor publishes: the draft, where the labels of values that leave go, declared splits, wording-only edits. */
+const codebookDraft = {
+  codebook: z.record(z.string(), z.unknown()),
+  remap: z.array(z.object({ dimension: dimensionId, from: valuePath, to: valuePath.nullable() })).max(10_000).optional(),
+  splits: z.array(z.object({ dimension: dimensionId, value: valuePath, into: z.array(valuePath).min(1).max(100) })).max(1000).optional(),
+  wordingOnly: z.array(z.string().max(500)).max(10_000).optional(),
+  note: z.string().max(10_000).optional(),
+  round: roundName.optional(),
+};
 
 /**
  * Which labels the agreement figures count, and how they are resampled: the same arguments for
@@ -199,8 +230,8 @@ export const api = {
     }),
   ),
 
-  /** Entries with open disagreements, most split first. */
-  'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue.extend(asLead)),
+  /** Entries with open disagreements, most split first (of one calibration round, if named). */
+  'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue.extend({ ...asLead, round: roundName.optional() })),
   'adjudication.summary': method<AdjudicationSummary>()(adjudicationArgs.summary.extend(asLead)),
   /** Every annotator's value per dimension (names can be hidden), the proposal and the status. */
   'adjudication.entry': method<AdjudicationEntry>()(adjudicationArgs.entry.extend(asLead)),
@@ -210,12 +241,24 @@ export const api = {
   'adjudication.undo': method<UndoResult | null>()(adjudicationArgs.undo.extend(asLead)),
 
   /** One export as bytes to save or download (deterministic: same data, same bytes). */
-  'exports.render': method<ExportResult>()(exportArgs.render.extend(asLead)),
+  'exports.render': method<ExportResult>()(
+    exportArgs.render.extend({
+      ...asLead,
+      /** dlbench: write each entry's final revised prompt where there is one, instead of the original. */
+      revisedPrompts: z.boolean().optional(),
+      /** drift: per week (default) or per batch of 50 entries; rounds: per calibration round (default) or per codebook version. */
+      by: z.enum(['week', 'batch', 'round', 'version']).optional(),
+      /** gold, disagreements: only the entries of this round. */
+      round: roundName.optional(),
+    }),
+  ),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(
     z.object({
       ...agreementSelection,
+      /** Only the entries of this calibration round. */
+      round: roundName.optional(),
       /** List the units behind each coincidence cell (default true; the command line leaves them out). */
       cellUnits: z.boolean().optional(),
     }),
@@ -232,6 +275,81 @@ export const api = {
   'agreement.drift': method<DbDriftReport>()(z.object({ ...agreementSelection, by: z.enum(['week', 'batch']) })),
   /** Every machine coder against the human consensus, each person against the others beside them. */
   'agreement.machines': method<DbMachineReport>()(z.object(agreementSelection)),
+  /** Alpha per calibration round, or per codebook version: the trend across rounds. */
+  'agreement.groups': method<AgreementGroup[]>()(
+    z.object({
+      ...asLead,
+      by: z.enum(['round', 'version']),
+      bootstrap: z.number().int().min(0).max(10_000).optional(),
+      seed: z.number().int().optional(),
+      includeDrafts: z.boolean().optional(),
+    }),
+  ),
+
+  /* The codebook: its history, the editor, what rests on each value. */
+  /** Every revision of the codebook, oldest first, with what changed. */
+  'codebook.history': method<CodebookRevisionInfo[]>()(z.object({})),
+  /** A codebook of the history (by revision or version); the one in use without either. */
+  'codebook.get': method<Codebook>()(codebookRef),
+  /** What changed between two codebooks of the history. */
+  'codebook.diff': method<CodebookChange[]>()(z.object({ from: codebookRef, to: codebookRef })),
+  /** How many labels, decisions and gold answers hold each value: what retiring it would move. */
+  'codebook.usage': method<CodebookUsage[]>()(z.object(asLead)),
+  /** What publishing a draft would do (changes, version, destinations needed), without doing it. */
+  'codebook.preview': method<CodebookPreview>()(z.object({ ...asLead, ...codebookDraft })),
+  /** Publishes a draft: a new version if meaning changed, labels moved where told and listed for re-review. */
+  'codebook.publish': method<CodebookPublishResult>()(z.object({ ...asLead, ...codebookDraft })),
+
+  /** One annotator's labels made under an older meaning, to look at again. */
+  'reviews.list': method<ReviewItem[]>()(z.object({ annotator: annotatorName })),
+  /** Everyone's labels listed for re-review (the lead's list). */
+  'reviews.all': method<ReviewItem[]>()(z.object(asLead)),
+  /** Keeps a label listed for re-review as it is under the current codebook. */
+  'labels.confirm': method<ReviewItem[]>()(z.object({ annotator: annotatorName, entryId, dimension: dimensionId })),
+
+  /* Calibration rounds and gold answers. */
+  'rounds.list': method<RoundInfo[]>()(z.object({})),
+  /** A round of the entries named, or of a seeded random sample of entries in no round yet (or of all). */
+  'rounds.create': method<RoundInfo>()(
+    z.object({
+      ...asLead,
+      name: roundName,
+      note: z.string().max(10_000).optional(),
+      entryIds: z.array(entryId).max(100_000).optional(),
+      sample: z.object({ size: z.number().int().min(1).max(100_000), seed: z.number().int().optional(), fromAll: z.boolean().optional() }).optional(),
+    }),
+  ),
+  /** Closes a round, or (open) opens it again. */
+  'rounds.close': method<RoundInfo>()(z.object({ ...asLead, name: roundName, open: z.boolean().optional() })),
+  'gold.list': method<GoldAnswer[]>()(z.object(asLead)),
+  /** The known answer of an entry per dimension (null removes one), its final values (`fromFinal`), or one person's labels. */
+  'gold.set': method<GoldAnswer[]>()(
+    z.object({
+      ...asLead,
+      entryId,
+      values: z.record(z.string(), z.unknown()).optional(),
+      fromFinal: z.boolean().optional(),
+      /** Take these labels of the entry as its known answers (the lead labels a gold entry in the Label view). */
+      fromLabelsOf: annotatorName.optional(),
+    }),
+  ),
+  /** Each annotator's accuracy on the gold answers (of one round, if named). */
+  'gold.accuracy': method<GoldAccuracy>()(z.object({ ...asLead, round: roundName.optional(), includeDrafts: z.boolean().optional() })),
+
+  /* Comments: each author's own while labelling; everyone's in adjudication. */
+  'comments.list': method<EntryComment[]>()(z.object({ annotator: annotatorName, entryId })),
+  'comments.add': method<EntryComment[]>()(z.object({ annotator: annotatorName, entryId, text: z.string().min(1).max(10_000) })),
+  'comments.delete': method<EntryComment[]>()(z.object({ annotator: annotatorName, id: z.number().int().min(1) })),
+  /** Everyone's comments on an entry, the reasons recorded, the rewrites and gold answers: beside the adjudication grid. */
+  'adjudication.discussion': method<EntryDiscussion>()(z.object({ ...asLead, entryId, hideNames: z.boolean().optional() })),
+  /** Why the annotators disagreed on a dimension ('' for the entry): definition unclear, missed evidence, codebook gap, slip. */
+  'adjudication.setReason': method<EntryDiscussion['reasons']>()(
+    z.object({ ...asLead, entryId, dimension: z.string().max(100), reason: z.enum(disagreementReasons).nullable() }),
+  ),
+  /** The final rewrite of an entry's text: one annotator's, or the adjudicator's own (null: none). */
+  'adjudication.decideRevision': method<RevisionProposals>()(
+    z.object({ ...asLead, entryId, dimension: dimensionId, text: z.string().max(1_000_000).nullable(), decidedBy: annotatorName }),
+  ),
 } as const;
 
 export type Api = typeof api;

@@ -74,6 +74,31 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'agreement.coders': 'lead',
   'agreement.drift': 'lead',
   'agreement.machines': 'lead',
+  'agreement.groups': 'lead',
+  // The codebook is the team's shared instrument: anyone reads it and its history; only the lead changes it.
+  'codebook.history': 'anyone',
+  'codebook.get': 'anyone',
+  'codebook.diff': 'anyone',
+  'codebook.usage': 'lead',
+  'codebook.preview': 'lead',
+  'codebook.publish': 'lead',
+  // Each annotator's own labels to look at again; the whole list shows everyone's.
+  'reviews.list': 'anyone',
+  'reviews.all': 'lead',
+  'labels.confirm': 'anyone',
+  'rounds.list': 'anyone',
+  'rounds.create': 'lead',
+  'rounds.close': 'lead',
+  'gold.list': 'lead',
+  'gold.set': 'lead',
+  'gold.accuracy': 'lead',
+  // A comment is its author's alone while labelling: these answer with the named author's comments only.
+  'comments.list': 'anyone',
+  'comments.add': 'anyone',
+  'comments.delete': 'anyone',
+  'adjudication.discussion': 'lead',
+  'adjudication.setReason': 'lead',
+  'adjudication.decideRevision': 'lead',
 };
 
 /** A request from the app (Electron, browser mode) names who asks in its `as` argument; nothing more is known of them. */

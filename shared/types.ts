@@ -1,3 +1,4 @@
+import type { CodebookChange } from './codebook/diff.ts';
 import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
 
@@ -303,4 +304,156 @@ export interface StarterFile {
   base64: string;
   entries: number;
   labels: number;
+}
+
+/* Any study: the codebook's history, re-review, calibration rounds, gold answers, comments. */
+
+/** One revision of the codebook: what changed, who changed it and whether it made a new version. */
+export interface CodebookRevisionInfo {
+  revision: number;
+  version: string;
+  /** The first revision of its version (a change of meaning), not a rewording within one. */
+  newVersion: boolean;
+  at: string;
+  by: string;
+  note: string;
+  /** The calibration round this change followed, when the lead said so. */
+  round: string | null;
+  changes: CodebookChange[];
+}
+
+/** How much rests on a value (or, with `value` null, a whole dimension): what retiring it would move. */
+export interface CodebookUsage {
+  dimension: string;
+  value: string | null;
+  labels: number;
+  decisions: number;
+  gold: number;
+}
+
+/** A value leaving the codebook that labels, decisions or gold answers hold: the lead says where they go. */
+export interface NeedsDestination {
+  dimension: string;
+  value: string;
+  label: string;
+  labels: number;
+  decisions: number;
+  gold: number;
+  /** The destination given, if any (null: removed from the labels). */
+  to?: string | null;
+}
+
+/** What publishing a codebook would do, without doing it. */
+export interface CodebookPreview {
+  /** The version it would have. */
+  version: string;
+  newVersion: boolean;
+  changes: CodebookChange[];
+  needsDestination: NeedsDestination[];
+  /** Labels that would be listed for re-review. */
+  reviews: number;
+  /** Why it cannot be published as it is (empty when it can). */
+  problems: string[];
+}
+
+export interface CodebookPublishResult {
+  revision: CodebookRevisionInfo;
+  moved: { labels: number; decisions: number; gold: number };
+  /** Labels listed for re-review. */
+  reviews: number;
+}
+
+/** A label made under an older meaning, to look at again. */
+export interface ReviewItem {
+  entryId: string;
+  annotator: string;
+  dimension: string;
+  /** The version whose change asks for it. */
+  version: string;
+  reason: string;
+  since: string;
+  /** The label as it is now (null: the change removed it). */
+  value: LabelValue | null;
+  labelVersion: string | null;
+}
+
+export interface RoundInfo {
+  name: string;
+  note: string;
+  createdBy: string;
+  createdAt: string;
+  closedBy: string | null;
+  closedAt: string | null;
+  entries: number;
+  /** Codebook revisions published after this round (its follow-up). */
+  followedBy: { revision: number; version: string }[];
+}
+
+export interface GoldAnswer {
+  entryId: string;
+  dimension: string;
+  value: LabelValue;
+  setBy: string;
+  setAt: string;
+}
+
+/** Each annotator's accuracy on the gold answers: exact agreement with the known value. */
+export interface GoldAccuracy {
+  goldEntries: number;
+  dimensions: { id: string; label: string; items: number }[];
+  annotators: {
+    annotator: string;
+    items: number;
+    correct: number;
+    accuracy: number | null;
+    byDimension: Record<string, { items: number; correct: number; accuracy: number | null }>;
+  }[];
+}
+
+/** Agreement of one group of labels: a calibration round, or a codebook version. */
+export interface AgreementGroup {
+  group: string;
+  /** round: closed or open; version: its first revision. */
+  detail: string;
+  entries: number;
+  labels: number;
+  pooled: { alpha: number | null; low: number | null; high: number | null; units: number } | null;
+  dimensions: { id: string; label: string; measure: string; alpha: number | null; low: number | null; high: number | null; units: number }[];
+}
+
+export const disagreementReasons = ['definition-unclear', 'missed-evidence', 'codebook-gap', 'slip'] as const;
+export type DisagreementReason = (typeof disagreementReasons)[number];
+export const disagreementReasonText: Record<DisagreementReason, string> = {
+  'definition-unclear': 'Definition unclear',
+  'missed-evidence': 'Missed evidence',
+  'codebook-gap': 'Codebook gap',
+  slip: 'Slip',
+};
+
+export interface EntryComment {
+  id: number;
+  entryId: string;
+  author: string;
+  text: string;
+  at: string;
+}
+
+/** A text dimension's rewrites of one entry (the prompt), and the final one if decided. */
+export interface RevisionProposals {
+  dimension: string;
+  label: string;
+  /** The text they rewrite, as the entry holds it. */
+  original: string;
+  proposals: { annotator: string; text: string }[];
+  final: { text: string; decidedBy: string | null; at: string; method: string } | null;
+}
+
+/** What the adjudicator sees beside the labels: everyone's comments, the reasons recorded, the rewrites. */
+export interface EntryDiscussion {
+  entryId: string;
+  comments: EntryComment[];
+  reasons: { dimension: string; reason: DisagreementReason; setBy: string }[];
+  revisions: RevisionProposals[];
+  gold: GoldAnswer[];
+  rounds: string[];
 }

@@ -67,7 +67,8 @@ export function deepBenchStudy(entries: number, seed: number): AgreementLabel[] 
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const labels: AgreementLabel[] = [];
-  const dims = deepBenchCodebook.dimensions;
+  // Free text (the prompt rewrite) has no alpha and no values to draw.
+  const dims = deepBenchCodebook.dimensions.filter((d) => d.kind !== 'text');
   for (let e = 0; e < entries; e++) {
     const passed = rand() < 0.19;
     const truth = dims.map((d) => {

@@ -16,9 +16,12 @@ const usage = [
   '  --per-annotator        labels: each annotator\'s own value beside the final one',
   '  --dimension <id>       reliability-matrix: one dimension (CSV holds one); coefficients, drift, machine-coders, r-script: one dimension',
   '  --by week|batch        drift: per week of labelling time (default) or per batch of 50 entries',
+  '  --by round|version     rounds: alpha per calibration round (default) or per codebook version',
   '  k-alpha writes a folder (--out <folder>): one K-Alpha calculator file per dimension and codes.csv naming the codes.',
   '  ratings-long, ratings-wide and every analysis CSV start with one provenance line (app version, SHA-256 of the labels):',
   '  read them with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).',
+  '  --revised-prompts      dlbench: the team\'s final rewrite of each prompt, where there is one',
+  '  --round <name>         gold, disagreements: only the entries of one calibration round',
 ].join('\n');
 
 const options = {
@@ -31,7 +34,9 @@ const options = {
   drafts: { type: 'boolean' },
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
+  'revised-prompts': { type: 'boolean' },
   by: { type: 'string' },
+  round: { type: 'string' },
   ...asOption,
 } as const;
 
@@ -76,7 +81,8 @@ export default {
     if (!values.db) throw new UsageError('missing --db');
     if (kind === 'dlbench' && !values.out) throw new UsageError('dlbench writes a folder of entry files: give it with --out <folder>');
     if (kind === 'k-alpha' && !values.out) throw new UsageError('k-alpha writes a folder of files (one per dimension): give it with --out <folder>');
-    if (values.by !== undefined && values.by !== 'week' && values.by !== 'batch') throw new UsageError(`--by is week or batch, not "${values.by}"`);
+    if (values.by !== undefined && !['week', 'batch', 'round', 'version'].includes(values.by))
+      throw new UsageError(`--by is week or batch (drift), round or version (rounds), not "${values.by}"`);
     if (format === 'xlsx' && !values.out) throw new UsageError('xlsx is a binary file: give it with --out <file>');
     const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
@@ -93,7 +99,9 @@ export default {
         includeDrafts: values.drafts,
           bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
           seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
-          by: values.by as 'week' | 'batch' | undefined,
+          revisedPrompts: values['revised-prompts'],
+          by: values.by as 'week' | 'batch' | 'round' | 'version' | undefined,
+          round: values.round,
         },
         caller,
       );

@@ -1,6 +1,8 @@
 import type { Db } from '../database.ts';
 import { annotatorTable } from './annotators.ts';
 import { assignmentTable } from './assignments.ts';
+import { codebookHistoryTable } from './codebook-history.ts';
+import { commentTable } from './comments.ts';
 import { decisionTable } from './decisions.ts';
 import { entryTable } from './entries.ts';
 import { entryVersionTable } from './entry-versions.ts';
@@ -9,6 +11,8 @@ import { keyTable } from './keys.ts';
 import { labelTable } from './labels.ts';
 import { modelResultTable } from './model-results.ts';
 import { projectTable } from './project.ts';
+import { reviewTable } from './reviews.ts';
+import { roundTable } from './rounds.ts';
 
 /**
  * The data layer: one module per table or aggregate, the only code that holds SQL (with
@@ -27,6 +31,10 @@ export interface Store {
   readonly events: ReturnType<typeof eventLog>;
   readonly assignments: ReturnType<typeof assignmentTable>;
   readonly modelResults: ReturnType<typeof modelResultTable>;
+  readonly codebookHistory: ReturnType<typeof codebookHistoryTable>;
+  readonly reviews: ReturnType<typeof reviewTable>;
+  readonly rounds: ReturnType<typeof roundTable>;
+  readonly comments: ReturnType<typeof commentTable>;
   /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result. */
   transaction<T>(fn: () => T): T;
 }
@@ -48,6 +56,10 @@ export function openStore(db: Db): Store {
       events: eventLog(db),
       assignments: assignmentTable(db),
       modelResults: modelResultTable(db),
+      codebookHistory: codebookHistoryTable(db),
+      reviews: reviewTable(db),
+      rounds: roundTable(db),
+      comments: commentTable(db),
       transaction: (fn) => db.transaction(fn)(),
     };
     stores.set(db, store);
@@ -64,3 +76,7 @@ export { DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE } from './events.ts';
 export type { ContentRecord } from './entry-versions.ts';
 export type { LabelWrite, OwnRecord, OwnRows, StoredLabel, StoredOwn } from './labels.ts';
 export type { ProjectIdentity, ProjectRow } from './project.ts';
+export type { RevisionRow } from './codebook-history.ts';
+export type { ReviewRow } from './reviews.ts';
+export type { GoldRow, RoundRow } from './rounds.ts';
+export type { CommentRow, ReasonRow } from './comments.ts';

@@ -44,6 +44,10 @@ export function projectTable(db: Db) {
       if (json === undefined) throw new ConcordError('not-found', 'this database holds no Concord project');
       return parseCodebook(JSON.parse(json), 'project codebook');
     },
+    /** Replaces the codebook (the codebook editor publishes; db/codebook-edit.ts records the revision). */
+    replaceCodebook(json: string): void {
+      sql('UPDATE project SET codebook_json = ? WHERE id = 1').run(json);
+    },
     identity(): ProjectIdentity {
       const hasUid = sql("SELECT 1 FROM pragma_table_info('project') WHERE name = 'uid'").get() !== undefined;
       if (!hasUid) throw new ConcordError('internal', 'this database lacks the pack schema (migration 002-packs); open it with openDatabase, which applies it');

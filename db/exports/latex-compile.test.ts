@@ -11,6 +11,7 @@ import type { Db } from '../database.ts';
 import { runImport, seedDemo } from '../import/index.ts';
 import { renderExport } from './render.ts';
 import { addModelResult, freshProject } from './testing.ts';
+import { createRound } from '../rounds.ts';
 
 /**
  * The LaTeX exports go into a paper as they are: each one compiles in a plain
@@ -97,12 +98,17 @@ describe('LaTeX exports compile in a plain article and fit its text width', () =
       table6 = b.db;
       await runImport(table6, join(table6Dir, 'entries.jsonl'), { format: 'jsonl' });
       await runImport(table6, join(table6Dir, 'annotations.csv'), { format: 'annotations' });
+      // Calibration rounds, so alpha per round has something to print.
+      for (const db of [demo, table6]) {
+        createRound(db, { as: 'lead', name: 'Pilot (first 20)', sample: { size: 20, seed: 3 } });
+        createRound(db, { as: 'lead', name: 'Round 2 after the codebook change', sample: { size: 10, seed: 4 } });
+      }
     });
     afterAll(() => cleanups.forEach((c) => c()));
 
     const texKinds = exportKinds.filter((k) => formatsOf[k].includes('tex'));
     it('covers every kind that offers LaTeX', () =>
-      expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'coefficients', 'drift', 'machine-coders']));
+      expect(texKinds).toEqual(['bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'coefficients', 'drift', 'machine-coders', 'codebook', 'rounds', 'gold', 'disagreements']));
 
     for (const kind of texKinds)
       for (const project of ['demo', 'table6'] as const)

@@ -58,6 +58,18 @@ const cases: [string, ExportArgs][] = [
   ['agreement.md', { kind: 'agreement', format: 'md', bootstrap: 200, seed: 7 }],
   ['agreement.tex', { kind: 'agreement', format: 'tex', bootstrap: 200, seed: 7 }],
   ['agreement.json', { kind: 'agreement', format: 'json', bootstrap: 200, seed: 7 }],
+  ['codebook.md', { kind: 'codebook', format: 'md' }],
+  ['codebook.tex', { kind: 'codebook', format: 'tex' }],
+  ['rounds.csv', { kind: 'rounds', format: 'csv', bootstrap: 200, seed: 7 }],
+  ['rounds.md', { kind: 'rounds', format: 'md', bootstrap: 200, seed: 7 }],
+  ['rounds.tex', { kind: 'rounds', format: 'tex', bootstrap: 200, seed: 7 }],
+  ['rounds.svg', { kind: 'rounds', format: 'svg', bootstrap: 200, seed: 7 }],
+  ['rounds-by-version.csv', { kind: 'rounds', format: 'csv', by: 'version', bootstrap: 200, seed: 7 }],
+  ['gold.csv', { kind: 'gold', format: 'csv' }],
+  ['gold.tex', { kind: 'gold', format: 'tex' }],
+  ['disagreements.csv', { kind: 'disagreements', format: 'csv' }],
+  ['disagreements.md', { kind: 'disagreements', format: 'md' }],
+  ['disagreements.tex', { kind: 'disagreements', format: 'tex' }],
 ];
 
 describe('golden exports of the small project', () => {

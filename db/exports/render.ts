@@ -25,6 +25,12 @@ import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
 import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
+import { codebookLatex, codebookMarkdown } from '../../shared/tables/codebook.ts';
+import { disagreementsTable, goldTable, roundsTable, type ReasonCount } from '../../shared/tables/study.ts';
+import { formatTrendSvg } from '../../shared/tables/trend-chart.ts';
+import { commentsByEntry, reasonsByEntry } from '../comments.ts';
+import { revisingDimensions, textConsensus } from '../revisions.ts';
+import { agreementGroups, goldAccuracy, roundEntries } from '../rounds.ts';
 
 export type { ExportFile, ExportResult };
 
@@ -46,8 +52,12 @@ export interface ExportArgs {
   seed?: number;
   /** category-distribution: count this annotator's labels (any role) instead of the final ones. */
   annotator?: string;
-  /** drift: per week of labelling time (default) or per batch of 50 entries. */
-  by?: 'week' | 'batch';
+  /** dlbench: each entry's final rewrite of its prompt, where there is one, instead of the original. */
+  revisedPrompts?: boolean;
+  /** drift: per week of labelling time (default) or per batch of 50 entries; rounds: per calibration round (default) or per codebook version. */
+  by?: 'week' | 'batch' | 'round' | 'version';
+  /** gold, disagreements: only the entries of this round. */
+  round?: string;
 }
 
 /** Each entry's final values and the labels published with the release (the reference annotator's). */
@@ -163,17 +173,29 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   const { kind, format } = checkExport(args.kind, args.format);
   if (args.annotator !== undefined && kind !== 'category-distribution')
     throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
-  if (args.by !== undefined && kind !== 'drift') throw new ConcordError('usage', `--by groups the drift export only, not ${kind}`, { field: 'by' });
-  if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, args, tablesAs);
+  if (args.revisedPrompts && kind !== 'dlbench') throw new ConcordError('usage', `--revised-prompts is for a Deep-Bench release (dlbench), not ${kind}`, { field: 'revisedPrompts' });
+  if ((args.by === 'week' || args.by === 'batch') && kind !== 'drift') throw new ConcordError('usage', `--by groups the drift export only, not ${kind}`, { field: 'by' });
+  if ((args.by === 'round' || args.by === 'version') && kind !== 'rounds') throw new ConcordError('usage', `--by ${args.by} groups the rounds export only, not ${kind}`, { field: 'by' });
+  if (args.round !== undefined && kind !== 'gold' && kind !== 'disagreements')
+    throw new ConcordError('usage', `--round narrows the gold and disagreements exports, not ${kind}`, { field: 'round' });
+  if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   const study = readStudy(db, { includeDrafts: args.includeDrafts });
   const cb = study.codebook;
 
   switch (kind) {
     case 'labels': {
+      const comments = commentsByEntry(db);
+      const reasons = reasonsByEntry(db);
       const input: LabelsInput = {
         codebook: cb,
         annotators: study.annotators,
-        entries: study.entries.map((e) => ({ id: e.id, passed: e.passed, consensus: entryConsensus(study, e) })),
+        entries: study.entries.map((e) => ({
+          id: e.id,
+          passed: e.passed,
+          consensus: [...entryConsensus(study, e), ...textConsensus(study, e)],
+          comments: comments.get(e.id),
+          reasons: Object.fromEntries(reasons.get(e.id) ?? []),
+        })),
       };
       if (format === 'json') return file('labels', format, formatJson(labelsJson(input, args.perAnnotator)));
       return file('labels', format, tablesAs(format, [labelsTable(input, args.perAnnotator)]));
@@ -233,8 +255,49 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       return file(args.dimension ? `reliability-matrix-${args.dimension}` : 'reliability-matrix', format, formatJson(json));
     }
     case 'dlbench': {
-      const release = dlbenchRelease(cb, study.entries, new Map(finalEntries(db, study).map((f) => [f.id, f])));
-      return { shape: 'folder', folderName: 'dlbench', ...release };
+      let entries = study.entries;
+      let revised = 0;
+      if (args.revisedPrompts) {
+        const dim = revisingDimensions(study).find((d) => d.revises === 'prompt');
+        if (!dim) throw badInput('this codebook has no dimension that rewrites the prompt (a text dimension with "revises": "prompt")', { field: 'revisedPrompts' });
+        entries = study.entries.map((e) => {
+          const final = textConsensus(study, e).find((c) => c.dimension === dim.id)?.final;
+          if (typeof final !== 'string' || !final.trim()) return e;
+          revised++;
+          return { ...e, prompt: final };
+        });
+      }
+      const release = dlbenchRelease(cb, entries, new Map(finalEntries(db, study).map((f) => [f.id, f])));
+      const notes = args.revisedPrompts ? [...release.notes, `${revised} prompts are the team's final rewrites; the others are the original prompts.`] : release.notes;
+      return { shape: 'folder', folderName: 'dlbench', ...release, notes };
+    }
+    case 'codebook': {
+      if (format === 'md') return file(`codebook-${cb.id}`, format, codebookMarkdown(cb));
+      if (format === 'tex') return file(`codebook-${cb.id}`, format, codebookLatex(cb));
+      return file(`codebook-${cb.id}`, format, formatJson(cb));
+    }
+    case 'rounds': {
+      const by = args.by === 'version' ? 'version' : 'round';
+      const groups = agreementGroups(db, { by, bootstrap: args.bootstrap, seed: args.seed, includeDrafts: args.includeDrafts });
+      if (!groups.length) throw badInput(by === 'round' ? 'this project has no calibration rounds yet' : 'this project has no labels yet', { field: 'kind' });
+      const name = by === 'round' ? 'alpha-per-round' : 'alpha-per-version';
+      if (format === 'json') return file(name, format, formatJson({ by, groups }));
+      if (format === 'svg') return file(name, format, formatTrendSvg(groups, by === 'round' ? "Krippendorff's alpha across calibration rounds" : "Krippendorff's alpha across codebook versions"));
+      return file(name, format, tablesAs(format, [roundsTable(groups, by)]));
+    }
+    case 'gold': {
+      const acc = goldAccuracy(db, { includeDrafts: args.includeDrafts, round: args.round });
+      if (format === 'json') return file('gold-accuracy', format, formatJson(acc));
+      return file('gold-accuracy', format, tablesAs(format, [goldTable(acc)]));
+    }
+    case 'disagreements': {
+      const inRound = args.round === undefined ? null : roundEntries(db, args.round);
+      const counts: ReasonCount[] = [...reasonsByEntry(db)]
+        .filter(([entryId]) => !inRound || inRound.has(entryId))
+        .flatMap(([entryId, m]) => [...m].map(([dimension, reason]) => ({ entryId, dimension, reason })));
+      const table = disagreementsTable(cb, counts);
+      if (format === 'json') return file('disagreement-reasons', format, formatJson({ reasons: counts, table: table.rows.map((r) => r.cells) }));
+      return file('disagreement-reasons', format, tablesAs(format, [table]));
     }
     case 'agreement': {
       const report = agreementReport(db, {

@@ -5,6 +5,9 @@ import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { AnnotatorRole } from '../../shared/types.ts';
 import { acceptMajorities, decide } from '../adjudication.ts';
+import { addComment, setReason } from '../comments.ts';
+import { decideRevision } from '../revisions.ts';
+import { closeRound, createRound, setGold } from '../rounds.ts';
 import { openDatabase, type Db } from '../database.ts';
 
 /** Test support for consensus and exports: a fresh Deep-Bench project and direct writes into it. */
@@ -102,6 +105,22 @@ export function buildSmallProject(db: Db): void {
   decide(db, { entryId: 'hit_rate', dimension: 'input', value: 'structured-array', decidedBy: 'ana' });
   decide(db, { entryId: '=cmd|calc', dimension: 'stage', value: 'training', decidedBy: 'lead' });
   // hit_rate's bug stays an open 1-1-1 split: no final value, not counted.
+
+  // A study that calibrates: prompt rewrites and the final one, comments (one looks like a
+  // formula, one holds HTML), reasons for disagreements, a closed pilot round and gold answers.
+  addLabel(db, 'hit_rate', 'ana', 'prompt-revision', 'Compute hit rate at k.\nReturn a float in [0, 1].');
+  addLabel(db, 'hit_rate', 'ben', 'prompt-revision', 'Compute the hit rate at k of ranked items.');
+  decideRevision(db, { entryId: 'hit_rate', dimension: 'prompt-revision', text: 'Compute the hit rate at k of ranked items.\nReturn a float in [0, 1].', decidedBy: 'lead' });
+  addComment(db, { annotator: 'ana', entryId: 'hit_rate', text: 'Is k inclusive? <b>unclear</b>' });
+  addComment(db, { annotator: 'ben', entryId: 'hit_rate', text: '=SUM(A1) "quoted", and a comma' });
+  setReason(db, { as: 'lead', entryId: 'hit_rate', dimension: 'input', reason: 'definition-unclear' });
+  setReason(db, { as: 'lead', entryId: 'hit_rate', dimension: '', reason: 'codebook-gap' });
+  setReason(db, { as: 'lead', entryId: '=cmd|calc', dimension: 'stage', reason: 'missed-evidence' });
+  createRound(db, { as: 'lead', name: 'pilot', entryIds: ['rotate, 7', 'hit_rate', '=cmd|calc'] });
+  closeRound(db, { as: 'lead', name: 'pilot' });
+  createRound(db, { as: 'lead', name: 'round 2', entryIds: ['normalise', 'split/3'] });
+  setGold(db, { as: 'lead', entryId: 'normalise', values: { stage: 'pre-post-processing', task: 'general' } });
+  setGold(db, { as: 'lead', entryId: 'split/3', values: { stage: 'inference' } });
 
   for (const [e, gpt, mistral] of [
     ['rotate, 7', false, false],

@@ -94,11 +94,11 @@ function column(sheet: ExcelJS.Worksheet, label: string): unknown[] {
 
 const xlsxKinds: [string, ExportArgs][] = exportKinds
   .filter((k) => formatsOf[k].includes('xlsx'))
-  .map((kind) => [kind, { kind, ...(['agreement', 'coefficients', 'drift', 'machine-coders'].includes(kind) ? { bootstrap: 100, seed: 3 } : {}), ...(kind === 'labels' ? { perAnnotator: true } : {}) }]);
+  .map((kind) => [kind, { kind, ...(['agreement', 'coefficients', 'drift', 'machine-coders', 'rounds'].includes(kind) ? { bootstrap: 100, seed: 3 } : {}), ...(kind === 'labels' ? { perAnnotator: true } : {}) }]);
 
 describe('XLSX exports, read back with exceljs', () => {
   it('are offered for every tabular kind', () =>
-    expect(xlsxKinds.map(([k]) => k)).toEqual(['labels', 'bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'reliability-matrix', 'coefficients', 'drift', 'machine-coders']));
+    expect(xlsxKinds.map(([k]) => k)).toEqual(['labels', 'bug-distribution', 'category-distribution', 'agreement', 'pass-at-1', 'reliability-matrix', 'coefficients', 'drift', 'machine-coders', 'rounds', 'gold', 'disagreements']));
 
   for (const [kind, args] of xlsxKinds)
     it(`${kind}: every cell equals the CSV's, typed, with a bold header`, async () => {

@@ -48,6 +48,12 @@ export function buildPack(db: Db, annotatorName: string): Pack {
   const submissions = store.labels
     .packSubmissions(a.id)
     .map((r) => ({ entry: ref(r.ext_id, r.content_hash), status: r.status, updatedAt: canonicalTime(r.at), clock: r.clock }));
+  const comments = store.comments.packComments(a.id).map((r) => ({
+    entry: ref(r.ext_id, r.content_hash),
+    text: r.text,
+    createdAt: canonicalTime(r.created_at),
+    deletedAt: r.deleted_at === null ? null : canonicalTime(r.deleted_at),
+  }));
   const pack: Pack = {
     format: PACK_FORMAT,
     formatVersion: PACK_FORMAT_VERSION,
@@ -58,6 +64,7 @@ export function buildPack(db: Db, annotatorName: string): Pack {
     labels,
     notes,
     submissions,
+    ...(comments.length ? { comments } : {}),
   };
   return sign(pack, store.transaction(() => secretFor(store, a.id)));
 }

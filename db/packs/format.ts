@@ -52,6 +52,13 @@ export interface PackSignature {
   algorithm: 'HMAC-SHA256';
   value: string;
 }
+/** A comment on an entry, written while labelling: kept whole; a deletion travels as its time. */
+export interface PackComment {
+  entry: string;
+  text: string;
+  createdAt: string;
+  deletedAt: string | null;
+}
 export interface Pack {
   format: typeof PACK_FORMAT;
   formatVersion: typeof PACK_FORMAT_VERSION;
@@ -64,6 +71,8 @@ export interface Pack {
   notes: PackNote[];
   submissions: PackSubmission[];
   signature?: PackSignature;
+  /** The annotator's comments (left out when there are none, so older packs read the same). */
+  comments?: PackComment[];
 }
 
 /** A pack as read: in version 2's shape whatever its version (a version 1 pack's clocks come from its times). */
@@ -106,6 +115,7 @@ const packSchemaV2 = z.strictObject({
   labels: z.array(z.strictObject({ entry: text, dimension: z.string().min(1).max(100), value: labelValue, updatedAt: time, clock, codebookVersion: text, madeOn: hash.optional() })),
   notes: z.array(z.strictObject({ entry: text, text: z.string().max(100_000), updatedAt: time, clock })),
   submissions: z.array(z.strictObject({ entry: text, status: z.enum(['draft', 'submitted']), updatedAt: time, clock })),
+  comments: z.array(z.strictObject({ entry: text, text: z.string().min(1).max(10_000), createdAt: time, deletedAt: time.nullable() })).optional(),
   signature: z.strictObject({ algorithm: z.literal('HMAC-SHA256'), value: z.string().regex(/^[0-9a-f]{64}$/, 'a signature is 64 hex digits') }),
 });
 
@@ -115,6 +125,7 @@ const packSchemaV1 = z.strictObject({
   labels: z.array(z.strictObject({ entry: text, dimension: z.string().min(1).max(100), value: labelValue, updatedAt: time, codebookVersion: text })),
   notes: z.array(z.strictObject({ entry: text, text: z.string().max(100_000), updatedAt: time })),
   submissions: z.array(z.strictObject({ entry: text, status: z.enum(['draft', 'submitted']), updatedAt: time })),
+  comments: z.array(z.strictObject({ entry: text, text: z.string().min(1).max(10_000), createdAt: time, deletedAt: time.nullable() })).optional(),
 });
 
 /**
@@ -160,7 +171,9 @@ export function serializePack(pack: Pack): string {
     labels: byEntry(pack.labels, (l) => l.dimension),
     notes: byEntry(pack.notes),
     submissions: byEntry(pack.submissions),
+    ...(pack.comments?.length ? { comments: byEntry(pack.comments, (c) => `${c.createdAt}\u0000${c.text}`) } : {}),
   };
+  if (!pack.comments?.length) delete sorted.comments;
   return `${stableJson(sorted, 2)}\n`;
 }
 
@@ -211,6 +224,10 @@ export function parsePack(textIn: string, file: string): ReadPack {
   checkRecords('labels', pack.labels);
   checkRecords('notes', pack.notes);
   checkRecords('submissions', pack.submissions);
+  (pack.comments ?? []).forEach((c, i) => {
+    if (!Object.prototype.hasOwnProperty.call(pack.entries.contentHashes, c.entry))
+      throw badInput(`damaged pack: entry "${c.entry}" is not among the pack's entries`, { file, field: `comments.${i}.entry` });
+  });
   return { pack, unsigned };
 }
 

@@ -257,6 +257,20 @@ export function importPacks(db: Db, sources: PackSource[], opts: ImportPacksOpti
   const labelChanges = changes(labelPlan);
   const noteChanges = changes(notePlan);
   const subChanges = changes(subPlan);
+  // Comments are kept whole: one not here yet is added; one deleted in a pack is deleted here too.
+  const commentPlan = new Map<string, { annotator: string; entry: string; text: string; createdAt: string; deletedAt: string | null; existing?: number }>();
+  for (const { pack, speaker } of packs)
+    for (const c of pack.comments ?? []) {
+      const annotator = annotatorName(speaker);
+      const k = JSON.stringify([asciiLower(annotator), c.entry, c.createdAt, c.text]);
+      const aid = annotatorId(annotator);
+      const here = aid === undefined ? undefined : store.comments.find(entries.get(c.entry)!.id, aid, c.createdAt, c.text);
+      const prev = commentPlan.get(k);
+      const deletedAt = [prev?.deletedAt ?? null, here?.deleted_at ?? null, c.deletedAt].filter((x): x is string => x !== null).sort(compareText)[0] ?? null;
+      commentPlan.set(k, { annotator, entry: c.entry, text: c.text, createdAt: c.createdAt, deletedAt, existing: here?.id });
+      if (here && here.deleted_at === deletedAt) commentPlan.delete(k);
+    }
+  const commentChanges = [...commentPlan.values()];
   refuseNewConflicts(labelChanges, codebook, entries);
 
   const summary: PackImportSummary = {
@@ -276,7 +290,7 @@ export function importPacks(db: Db, sources: PackSource[], opts: ImportPacksOpti
     retimed: 0,
     annotatorsCreated: [...newAnnotators.values()].sort(compareText),
     // A pack from an annotator new to this project adds the annotator, even with nothing in it.
-    changed: labelChanges.length + noteChanges.length + subChanges.length + newAnnotators.size > 0,
+    changed: labelChanges.length + noteChanges.length + subChanges.length + commentChanges.length + newAnnotators.size > 0,
     backup: null,
     // Labels that land on content the entry no longer has: made on an earlier version, flagged for review.
     flagged: labelChanges.filter((s) => s.best!.payload.value !== null && store.entryVersions.isEarlier(entries.get(s.key.entry)!.id, s.best!.payload.madeOn)).length,
@@ -308,6 +322,16 @@ export function importPacks(db: Db, sources: PackSource[], opts: ImportPacksOpti
         if (mergeOwnRecord(store, table, { ...target(s.key), current: s.current, best: s.best! }) === 'retimed') summary.retimed++;
         else summary[counter]++;
       }
+    for (const c of commentChanges) {
+      const t = target({ annotator: c.annotator, entry: c.entry });
+      if (c.existing === undefined) {
+        const id = store.comments.insertCopy(t.entry.rowId, t.annotator.id, c.text, c.createdAt, c.deletedAt);
+        store.events.append({ actor: c.annotator, kind: 'comment.add', entryId: c.entry, after: { id, text: c.text, createdAt: c.createdAt }, at });
+      } else {
+        store.comments.markDeleted(c.existing, c.deletedAt!);
+        store.events.append({ actor: c.annotator, kind: 'comment.delete', entryId: c.entry, before: { id: c.existing, text: c.text }, at });
+      }
+    }
     for (const p of summary.packs)
       store.events.append({
         actor: p.annotator,

@@ -63,6 +63,10 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
       store.labels.insertCopies(own, aid, (id) => newId.get(id)!);
       store.keys.put(aid, secret, at);
       store.labels.observe(aid, clock);
+      // Their comments come along too, so a thread begun in the lead's file continues offline.
+      for (const c of source.comments.packComments(a.id)) if (newId.has(c.entry_id)) store.comments.insertCopy(newId.get(c.entry_id)!, aid, c.text, c.created_at, c.deleted_at);
+      // And the labels they are to look at again after a change of meaning, so their queue's filter finds them offline.
+      for (const r of source.reviews.ofAnnotator(a.id)) if (newId.has(r.entry_id)) store.reviews.put(newId.get(r.entry_id)!, aid, r.dimension, r.version, r.reason, r.created_at);
       store.events.append({ actor: 'system', kind: 'project.create', after: { name: project.name, uid: project.uid, starterFor: a.name }, at });
       store.events.append({ actor: a.name, kind: 'pack.starter', after: { annotator: a.name, entries: entries.length, labels: own.labels.length }, at });
     });

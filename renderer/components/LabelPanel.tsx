@@ -1,17 +1,33 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Dimension } from '../../shared/codebook/schema.ts';
-import { describeValue, dimensionApplies, TREE_SEPARATOR, type LabelValue } from '../../shared/codebook/values.ts';
-import type { RaterStanding } from '../../shared/types.ts';
+import type { CodebookValue, Dimension } from '../../shared/codebook/schema.ts';
+import { markdownToPlain } from '../../shared/codebook/markdown.ts';
+import type { Codebook } from '../../shared/codebook/schema.ts';
+import { appliesIfNote, describeValue, dimensionApplies, TREE_SEPARATOR, type LabelValue } from '../../shared/codebook/values.ts';
+import type { RaterStanding, ReviewItem } from '../../shared/types.ts';
 import { isSelected } from '../lib/label-edit.ts';
 import { useApp } from '../store/index.ts';
+import { isLead } from '../store/session-slice.ts';
 import { BugTreePicker } from './BugTreePicker.tsx';
+import { CommentThread } from './CommentThread.tsx';
+import { Markdown } from './Markdown.tsx';
 import { NoteField } from './NoteField.tsx';
+import { RevisionDiff } from './RevisionDiff.tsx';
 
 /** The label panel, generated from the codebook: one field per dimension, whatever its kind. */
 export function LabelPanel() {
-  const { codebook, current, submit, reopen, focused } = useApp(
-    useShallow((s) => ({ codebook: s.codebook, current: s.current, submit: s.submit, reopen: s.reopen, focused: s.focusedDimension })),
+  const { codebook, current, submit, reopen, focused, reviews, me, loadComments, loadReviews } = useApp(
+    useShallow((s) => ({
+      codebook: s.codebook,
+      current: s.current,
+      submit: s.submit,
+      reopen: s.reopen,
+      focused: s.focusedDimension,
+      reviews: s.myReviews,
+      me: s.me,
+      loadComments: s.loadMyComments,
+      loadReviews: s.loadMyReviews,
+    })),
   );
   const [showDefs, setShowDefs] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
@@ -21,6 +37,20 @@ export function LabelPanel() {
     if (scroller.current) scroller.current.scrollTop = 0;
     useApp.getState().focusDimension(null);
   }, [entryId]);
+  // This person's comments on the entry; their re-review items once, and again when a label
+  // changes on an entry that has one (relabelling closes it).
+  useEffect(() => {
+    if (entryId) void loadComments(entryId);
+  }, [entryId, loadComments]);
+  useEffect(() => {
+    void loadReviews();
+  }, [me, loadReviews]);
+  const labelsKey = current ? JSON.stringify(current.labels) : '';
+  const reviewed = reviews.some((r) => r.entryId === entryId);
+  useEffect(() => {
+    if (reviewed) void loadReviews();
+    // Only a change of labels asks again, not the list it answers.
+  }, [labelsKey]);
   if (!codebook || !current) return <aside className="label-panel" data-testid="label-panel" />;
   return (
     <aside className="label-panel" data-testid="label-panel" data-entry-id={current.entry.id}>
@@ -34,20 +64,25 @@ export function LabelPanel() {
           <input type="checkbox" data-testid="show-definitions" checked={showDefs} onChange={(e) => setShowDefs(e.target.checked)} /> definitions
         </label>
       </div>
-      <StandingNotice standing={current.standing} />
+      <StandingNotice standing={current.standing} entryId={current.entry.id} />
       <div className="panel-scroll" ref={scroller}>
         {codebook.dimensions.map((dim) => (
           <DimensionField
             key={dim.id}
+            codebook={codebook}
             dim={dim}
             value={current.labels[dim.id]}
             entryId={current.entry.id}
-            applies={dimensionApplies(dim, current.entry)}
+            applies={dimensionApplies(dim, current.entry, current.labels)}
+            entryApplies={dimensionApplies(dim, current.entry)}
             showDefs={showDefs}
             focused={focused === dim.id}
+            review={reviews.find((r) => r.entryId === current.entry.id && r.dimension === dim.id)}
+            original={dim.revises === 'prompt' ? current.entry.prompt : undefined}
           />
         ))}
         <NoteField key={current.entry.id} entryId={current.entry.id} saved={current.note} />
+        <Comments entryId={current.entry.id} />
       </div>
       <div className="panel-foot">
         {current.status === 'submitted' ? (
@@ -71,7 +106,9 @@ export function LabelPanel() {
 }
 
 /** Says so when this person's labels on this entry will not count: labelling is open to anyone who names themselves. */
-function StandingNotice({ standing }: { standing: RaterStanding }) {
+function StandingNotice({ standing, entryId }: { standing: RaterStanding; entryId: string }) {
+  const markGold = useApp((s) => s.markGoldFromMine);
+  const lead = useApp((s) => isLead(s));
   const text =
     standing === 'not-assigned'
       ? 'You are not assigned to this entry. Your labels are kept, but they count in agreement and adjudication only if the lead includes you.'
@@ -82,11 +119,54 @@ function StandingNotice({ standing }: { standing: RaterStanding }) {
   return (
     <div className="standing-notice" role="note" data-testid="standing-notice" data-standing={standing}>
       {text}
+      {standing === 'not-a-rater' && lead && (
+        <div className="standing-action">
+          <button className="btn btn-sm" data-testid="gold-from-mine" onClick={() => void markGold(entryId)} title="Each annotator's labels on this entry are then counted right or wrong against yours">
+            Use my labels as this entry’s gold answer
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The writer's own comments on the entry: private until adjudication, where the lead reads them. */
+function Comments({ entryId }: { entryId: string }) {
+  const { mine, me, add, remove } = useApp(useShallow((s) => ({ mine: s.myComments, me: s.me, add: s.addComment, remove: s.deleteComment })));
+  const comments = mine?.entryId === entryId ? mine.comments : [];
+  return (
+    <section className="dimension" data-testid="comments-section">
+      <header className="dimension-head">
+        <span className="dimension-label">Comments</span>
+        <span className="muted small">yours alone until adjudication</span>
+      </header>
+      <CommentThread comments={comments} mine={me} onAdd={(t) => add(entryId, t)} onDelete={(id) => void remove(id)} hint="A question or doubt for the adjudication meeting (Ctrl+Enter adds it)" />
+    </section>
+  );
+}
+
+/** Says a label was made under an older meaning of the codebook, with the way to keep it. */
+function ReviewNotice({ review }: { review: ReviewItem }) {
+  const confirm = useApp((s) => s.confirmReview);
+  return (
+    <div className="review-notice small" role="note" data-testid={`review-notice-${review.dimension}`}>
+      <div>
+        <strong>Look again:</strong> {review.value === null ? 'your label was removed' : `labelled under version ${review.labelVersion}`}; {review.reason}.
+      </div>
+      <button className="btn btn-sm" data-testid={`review-keep-${review.dimension}`} onClick={() => void confirm(review.entryId, review.dimension)}>
+        {review.value === null ? 'Leave it empty' : 'Keep as it is'}
+      </button>
     </div>
   );
 }
 
 interface FieldProps {
+  codebook: Codebook;
+  review?: ReviewItem;
+  /** For a dimension that rewrites the prompt: the prompt, to show the rewrite as a diff against it. */
+  original?: string;
+  /** Whether what the entry says (its test result) lets the dimension apply; `applies` adds the annotator's own labels. */
+  entryApplies: boolean;
   dim: Dimension;
   value: LabelValue | undefined;
   entryId: string;
@@ -95,7 +175,8 @@ interface FieldProps {
   focused: boolean;
 }
 
-function DimensionField({ dim, value, entryId, applies, showDefs, focused }: FieldProps) {
+function DimensionField({ codebook, dim, value, entryId, applies, entryApplies, showDefs, focused, review, original }: FieldProps) {
+  const why = !entryApplies ? dim.appliesNote : appliesIfNote(codebook, dim);
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
@@ -113,16 +194,20 @@ function DimensionField({ dim, value, entryId, applies, showDefs, focused }: Fie
         {dim.hotkey && <kbd>{dim.hotkey}</kbd>}
         <span className="muted small">{dim.kind === 'tree' ? 'type › subtype, several' : dim.kind === 'multi' ? 'several' : dim.kind === 'checklist' ? 'tick all that hold' : ''}</span>
       </header>
-      {!applies && dim.appliesNote && (
+      {!applies && why && (
         <div className="applies-note small" data-testid={`applies-note-${dim.id}`}>
-          {dim.appliesNote.charAt(0).toUpperCase() + dim.appliesNote.slice(1)}.
+          {capital(why)}.
         </div>
       )}
-      {showDefs && <p className="dimension-def small muted">{dim.definition}</p>}
+      {review && <ReviewNotice review={review} />}
+      {showDefs && <Markdown source={dim.definition} className="dimension-def small muted" />}
       {dim.kind === 'tree' ? (
         <TreeField dim={dim} value={value} applies={applies} />
       ) : dim.kind === 'text' ? (
-        <TextField dim={dim} value={value} entryId={entryId} applies={applies} />
+        <>
+          <TextField dim={dim} value={value} entryId={entryId} applies={applies} original={original} />
+          {original !== undefined && typeof value === 'string' && value.trim() && <RevisionDiff original={original} revised={value} testId={`revision-diff-${dim.id}`} />}
+        </>
       ) : (
         <ValueList dim={dim} value={value} applies={applies} showDefs={showDefs} />
       )}
@@ -144,13 +229,13 @@ function ValueList({ dim, value, applies, showDefs }: { dim: Dimension; value: L
             data-testid={`value-${dim.id}-${v.id}`}
             aria-pressed={on}
             disabled={!applies}
-            title={v.definition + (v.examples?.length ? `\ne.g. ${v.examples.join('; ')}` : '')}
+            title={markdownToPlain(v.definition) + (v.examples?.length ? `\ne.g. ${v.examples.join('; ')}` : '')}
             onClick={() => void toggle(dim.id, v.id)}
           >
             <span className={`value-mark ${multiple ? 'mark-box' : 'mark-radio'}`} />
             <span className="value-text">
               <span className="value-label">{v.label}</span>
-              {showDefs && <span className="value-def">{v.definition}</span>}
+              {showDefs && <ValueDefinition value={v} />}
             </span>
             {v.hotkey && <kbd>{v.hotkey}</kbd>}
           </button>
@@ -195,7 +280,20 @@ function TreeField({ dim, value, applies }: { dim: Dimension; value: LabelValue 
   );
 }
 
-function TextField({ dim, value, entryId, applies }: { dim: Dimension; value: LabelValue | undefined; entryId: string; applies: boolean }) {
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A value's definition and when to use it, as the codebook writes them (Markdown, shown safely). */
+function ValueDefinition({ value }: { value: CodebookValue }) {
+  return (
+    <span className="value-def">
+      <Markdown source={value.definition} />
+      {value.useWhen && <Markdown source={`**Use when:** ${value.useWhen}`} />}
+      {value.doNotUseWhen && <Markdown source={`**Not when:** ${value.doNotUseWhen}`} />}
+    </span>
+  );
+}
+
+function TextField({ dim, value, entryId, applies, original }: { dim: Dimension; value: LabelValue | undefined; entryId: string; applies: boolean; original?: string }) {
   const setLabel = useApp((s) => s.setLabel);
   const saved = typeof value === 'string' ? value : '';
   const [text, setText] = useState(saved);
@@ -216,16 +314,23 @@ function TextField({ dim, value, entryId, applies }: { dim: Dimension; value: La
     void setLabel(dim.id, t === '' ? null : t, entryId);
   }
   return (
-    <textarea
-      className="input textarea"
-      data-testid={`text-${dim.id}`}
-      data-dimension={dim.id}
-      disabled={!applies}
-      value={text}
-      rows={3}
-      placeholder={dim.definition}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={flush}
-    />
+    <>
+      <textarea
+        className="input textarea"
+        data-testid={`text-${dim.id}`}
+        data-dimension={dim.id}
+        disabled={!applies}
+        value={text}
+        rows={original !== undefined ? 6 : 3}
+        placeholder={original !== undefined ? 'Your rewrite of the prompt, when it lacks what the tests need' : markdownToPlain(dim.definition)}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={flush}
+      />
+      {original !== undefined && !text && applies && (
+        <button className="btn btn-ghost btn-sm add-tree" data-testid={`text-start-${dim.id}`} onClick={() => setText(original)}>
+          Start from the original prompt
+        </button>
+      )}
+    </>
   );
 }

@@ -42,13 +42,20 @@ export function QueueFilters() {
         <select
           className="select select-sm grow"
           data-testid="filter-status"
-          value={filter.status ?? ''}
-          onChange={(e) => (e.currentTarget.blur(), void setFilter({ status: (e.target.value || undefined) as 'todo' | 'draft' | 'submitted' | undefined }))}
+          value={filter.review ? 'review' : (filter.status ?? '')}
+          onChange={(e) => {
+            e.currentTarget.blur();
+            const v = e.target.value;
+            // Labels made under an older meaning of the codebook, to look at again.
+            if (v === 'review') void setFilter({ status: undefined, review: true });
+            else void setFilter({ status: (v || undefined) as 'todo' | 'draft' | 'submitted' | undefined, review: undefined });
+          }}
         >
           <option value="">Any status</option>
           <option value="todo">To do</option>
           <option value="draft">Draft</option>
           <option value="submitted">Submitted</option>
+          <option value="review">Needs re-review</option>
         </select>
         <select
           className="select select-sm grow"

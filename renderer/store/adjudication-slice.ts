@@ -34,6 +34,8 @@ export interface AdjudicationSlice {
   adjBusy: boolean;
   /** The queue lists only entries with an open conflict (labels where a dimension does not apply). */
   adjConflictsOnly: boolean;
+  /** The queue lists only the entries of this calibration round (null: every entry). */
+  adjRound: string | null;
 
   loadAdjudication(): Promise<void>;
   selectAdjEntry(id: string, focus?: string | null): Promise<void>;
@@ -53,6 +55,7 @@ export interface AdjudicationSlice {
   setHideNames(hide: boolean): Promise<void>;
   setMeeting(on: boolean): void;
   setAdjConflictsOnly(on: boolean): Promise<void>;
+  setAdjRound(round: string | null): Promise<void>;
 }
 
 let entrySeq = 0;
@@ -93,7 +96,11 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
 
   async function refreshLists(): Promise<QueueItem[]> {
     const [queue, summary] = await Promise.all([
-      api().call('adjudication.queue', { as: get().me ?? '', ...(get().adjConflictsOnly ? { conflicts: true } : {}) }),
+      api().call('adjudication.queue', {
+        as: get().me ?? '',
+        ...(get().adjConflictsOnly ? { conflicts: true } : {}),
+        ...(get().adjRound ? { round: get().adjRound! } : {}),
+      }),
       api().call('adjudication.summary', { as: get().me ?? '' }),
     ]);
     set((s) => ({ adjQueue: queue, adjSummary: summary, adjSeen: union(s.adjSeen, queue.map((q) => q.entryId)) }));
@@ -116,6 +123,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     adjConfirmAccept: false,
     adjBusy: false,
     adjConflictsOnly: false,
+    adjRound: null,
 
     async loadAdjudication() {
       set({ adjLoading: true });
@@ -305,6 +313,19 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       set({ adjConflictsOnly: on, adjLoading: true });
       try {
         // Turning the filter on goes to the first conflict unless the open entry is one.
+        const queue = await refreshLists();
+        const sel = get().adjSelectedId;
+        if (queue.length && !queue.some((q) => q.entryId === sel)) await fetchEntry(queue[0].entryId);
+      } catch (e) {
+        get().notify(describeError(e), 'error');
+      } finally {
+        set({ adjLoading: false });
+      }
+    },
+
+    async setAdjRound(round) {
+      set({ adjRound: round, adjLoading: true });
+      try {
         const queue = await refreshLists();
         const sel = get().adjSelectedId;
         if (queue.length && !queue.some((q) => q.entryId === sel)) await fetchEntry(queue[0].entryId);

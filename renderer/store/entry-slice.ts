@@ -1,4 +1,4 @@
-import { dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
+import { appliesIfNote, dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
 import type { EntryForAnnotator } from '../../shared/types.ts';
 import { toggleValue } from '../lib/label-edit.ts';
 import { api } from './client.ts';
@@ -77,8 +77,9 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
         if (!me || !current || !codebook) return;
         const dim = findDimension(codebook, dimension);
         if (!dim) return;
-        if (!dimensionApplies(dim, current.entry)) {
-          get().notify(`${dim.label} ${dim.appliesNote ?? 'does not apply to this entry'}.`);
+        if (!dimensionApplies(dim, current.entry, current.labels)) {
+          const note = dimensionApplies(dim, current.entry) ? appliesIfNote(codebook, dim) : dim.appliesNote;
+          get().notify(`${dim.label} ${note ?? 'does not apply to this entry'}.`);
           return;
         }
         const value = toggleValue(dim, current.labels[dim.id], valueId);

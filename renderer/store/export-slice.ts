@@ -13,8 +13,12 @@ export interface ExportOptions {
   includeDrafts: boolean;
   /** category-distribution: count this annotator's labels (the published reference too); null counts the final labels. */
   annotator: string | null;
+  /** dlbench: the team's final rewrite of each prompt where there is one. */
+  revisedPrompts: boolean;
   /** drift: per week of labelling time or per batch of 50 entries. */
   by: 'week' | 'batch';
+  /** rounds: alpha per calibration round or per codebook version. */
+  roundsBy: 'round' | 'version';
 }
 
 export interface ExportSlice {
@@ -49,6 +53,8 @@ export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
     ...((s.exportKind === 'reliability-matrix' || dimensionKinds.has(s.exportKind)) && o.dimension ? { dimension: o.dimension } : {}),
     ...(s.exportKind === 'drift' ? { by: o.by } : {}),
     ...(s.exportKind === 'category-distribution' && o.annotator ? { annotator: o.annotator } : {}),
+    ...(s.exportKind === 'dlbench' && o.revisedPrompts ? { revisedPrompts: true } : {}),
+    ...(s.exportKind === 'rounds' && o.roundsBy === 'version' ? { by: 'version' as const } : {}),
     ...(o.includeDrafts ? { includeDrafts: true } : {}),
   };
 }
@@ -72,7 +78,7 @@ function withMatrixDimension(s: AppState, kind: ExportKind, format: ExportFormat
 export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportKind: 'labels',
   exportFormat: formatsOf.labels[0],
-  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null, by: 'week' },
+  exportOptions: { perAnnotator: false, dimension: null, includeDrafts: false, annotator: null, by: 'week', revisedPrompts: false, roundsBy: 'round' },
   exportResult: null,
   exportResultFor: null,
   exportBusy: false,

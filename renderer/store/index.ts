@@ -7,6 +7,7 @@ import { createExportSlice } from './export-slice.ts';
 import { createImportSlice } from './import-slice.ts';
 import { createQueueSlice } from './queue-slice.ts';
 import { createSessionSlice } from './session-slice.ts';
+import { createStudySlice } from './study-slice.ts';
 import { createTeamSlice } from './team-slice.ts';
 import type { AppState } from './types.ts';
 import { createUiSlice } from './ui-slice.ts';
@@ -23,6 +24,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createAgreementSlice(...a),
   ...createTeamSlice(...a),
   ...createActivitySlice(...a),
+  ...createStudySlice(...a),
 }));
 
 export type { AppState };

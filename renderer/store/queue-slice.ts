@@ -80,5 +80,6 @@ function cleanFilter(f: EntryFilter): EntryFilter | undefined {
   if (f.passed !== undefined) out.passed = f.passed;
   if (f.label?.dimension && f.label.value) out.label = f.label;
   if (f.search?.trim()) out.search = f.search.trim();
+  if (f.review) out.review = true;
   return Object.keys(out).length ? out : undefined;
 }

@@ -9,5 +9,5 @@ import type { ExportSlice } from './export-slice.ts';
 import type { AgreementSlice } from './agreement-slice.ts';
 import type { TeamSlice } from './team-slice.ts';
 
-export type AppState = SessionSlice & QueueSlice & EntrySlice & ImportSlice & UiSlice & AdjudicationSlice & ExportSlice & AgreementSlice & TeamSlice & import('./activity-slice.ts').ActivitySlice;
+export type AppState = SessionSlice & QueueSlice & EntrySlice & ImportSlice & UiSlice & AdjudicationSlice & ExportSlice & AgreementSlice & TeamSlice & import('./activity-slice.ts').ActivitySlice & import('./study-slice.ts').StudySlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

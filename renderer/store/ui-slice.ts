@@ -8,7 +8,7 @@ export interface Notice {
 }
 
 /** The screens of the app; `renderer/views/registry.ts` maps each to its component. */
-export type ViewId = 'label' | 'agreement' | 'adjudicate' | 'export' | 'team' | 'activity';
+export type ViewId = 'label' | 'agreement' | 'adjudicate' | 'export' | 'team' | 'activity' | 'codebook' | 'rounds';
 
 export interface UiSlice {
   view: ViewId;

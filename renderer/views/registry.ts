@@ -6,6 +6,8 @@ import { Export } from './export/Export.tsx';
 import { AgreementView } from './agreement/AgreementView.tsx';
 import { TeamView } from './team/TeamView.tsx';
 import { ActivityView } from './activity/ActivityView.tsx';
+import { CodebookView } from './codebook/CodebookView.tsx';
+import { RoundsView } from './rounds/RoundsView.tsx';
 
 /** The app's screens, in tab order. Each view is a component that fills the area under the top bar. */
 export interface ViewDef {
@@ -21,6 +23,8 @@ export const views: ViewDef[] = [
   { lead: true, id: 'agreement', title: 'Agreement', Component: AgreementView },
   { lead: true, id: 'adjudicate', title: 'Adjudicate', Component: Adjudication },
   { lead: true, id: 'export', title: 'Export', Component: Export },
+  { lead: true, id: 'codebook', title: 'Codebook', Component: CodebookView },
+  { lead: true, id: 'rounds', title: 'Rounds', Component: RoundsView },
   { id: 'team', title: 'Team', Component: TeamView },
   { lead: true, id: 'activity', title: 'Activity', Component: ActivityView },
 ];

@@ -91,3 +91,29 @@ describe('built-in codebooks', () => {
     expect(bug.appliesWhen).toEqual({ passed: false });
   });
 });
+
+describe('the reasoning-trace codebook', () => {
+  it('starts from what the study’s abstract names: three input kinds, a yes/no prediction, and the Computation Errors category', () => {
+    const cb = parseCodebook(builtInCodebooks['reasoning-trace']);
+    expect(cb.dimensions.map((d) => [d.id, d.kind])).toEqual([
+      ['input-kind', 'single'],
+      ['prediction-correct', 'single'],
+      ['inference-error', 'tree'],
+    ]);
+    expect(cb.dimensions[0].values.map((v) => v.label)).toEqual(['Regular', 'Edge', 'Invalid']);
+    expect(cb.dimensions[1].values.map((v) => v.id)).toEqual(['yes', 'no']);
+    // Only category names the abstract states; the team adds the rest in the editor.
+    expect(cb.dimensions[2].values.map((v) => v.label)).toEqual(['Computation Errors']);
+    expect(cb.dimensions[2].appliesIf).toEqual({ dimension: 'prediction-correct', values: ['no'] });
+    const err = cb.dimensions[2];
+    expect(dimensionApplies(err, { passed: null }, { 'prediction-correct': 'no' })).toBe(true);
+    expect(dimensionApplies(err, { passed: null }, { 'prediction-correct': 'yes' })).toBe(false);
+    expect(dimensionApplies(err, { passed: null }, {})).toBe(false);
+    // Without an annotator's labels, only what the entry says counts.
+    expect(dimensionApplies(err, { passed: null })).toBe(true);
+  });
+
+  it('Deep-Bench has a text dimension for a rewrite of the prompt', () => {
+    expect(dim('prompt-revision')).toMatchObject({ kind: 'text', revises: 'prompt', values: [] });
+  });
+});

@@ -194,5 +194,14 @@ export const deepBenchCodebook: Codebook = {
         v('Error handling and boundary conditions covered', 'The prompt says what happens on bad or edge input.', { hotkey: 'c' }),
       ],
     },
+    {
+      id: 'prompt-revision',
+      label: 'Prompt revision',
+      kind: 'text',
+      revises: 'prompt',
+      definition:
+        'When the prompt lacks something the tests depend on, rewrite it so that a careful developer could write the function from it alone. Start from the original; leave the field empty when the prompt is fine.',
+      values: [],
+    },
   ],
 };

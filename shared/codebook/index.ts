@@ -1,14 +1,19 @@
 import { badInput } from '../errors.ts';
 import { deepBenchCodebook } from './deep-bench.ts';
+import { reasoningTraceCodebook } from './reasoning-trace.ts';
 import { tambonCodebook } from './tambon.ts';
 import { codebookSchema, type Codebook } from './schema.ts';
 
 export * from './schema.ts';
 export * from './values.ts';
-export { deepBenchCodebook, tambonCodebook };
+export { deepBenchCodebook, reasoningTraceCodebook, tambonCodebook };
 
-/** Codebooks that ship with Concord, by id. */
-export const builtInCodebooks: Record<string, Codebook> = { [deepBenchCodebook.id]: deepBenchCodebook, [tambonCodebook.id]: tambonCodebook };
+/** Codebooks that ship with Concord, by id; the first is the default. */
+export const builtInCodebooks: Record<string, Codebook> = {
+  [deepBenchCodebook.id]: deepBenchCodebook,
+  [tambonCodebook.id]: tambonCodebook,
+  [reasoningTraceCodebook.id]: reasoningTraceCodebook,
+};
 
 /** Validates codebook JSON; the message names the first offending path. */
 export function parseCodebook(json: unknown, file = 'codebook'): Codebook {

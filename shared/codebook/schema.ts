@@ -17,6 +17,9 @@ export interface CodebookValue {
   examples?: string[];
   aliases?: string[];
   hotkey?: string;
+  /** When to choose this value, and when not to (Markdown, like the definition). */
+  useWhen?: string;
+  doNotUseWhen?: string;
   /** Second level of a `tree` dimension. */
   children?: CodebookValue[];
 }
@@ -29,6 +32,8 @@ const valueSchema: z.ZodType<CodebookValue> = z.lazy(() =>
     examples: z.array(z.string()).optional(),
     aliases: z.array(z.string()).optional(),
     hotkey: z.string().length(1).optional(),
+    useWhen: z.string().optional(),
+    doNotUseWhen: z.string().optional(),
     children: z.array(valueSchema).optional(),
   }),
 );
@@ -39,6 +44,35 @@ export const conditionSchema = z.object({
 });
 export type Condition = z.infer<typeof conditionSchema>;
 
+/**
+ * A condition on the annotator's own label of another dimension: the inference-error tree applies
+ * only when the annotator said the prediction was wrong. Checked against each annotator's own
+ * labels (labelling stays blind), so it never depends on anyone else's.
+ */
+export const labelConditionSchema = z.object({
+  dimension: id,
+  /** The dimension applies when the annotator's label there holds one of these value ids. */
+  values: z.array(id).min(1),
+});
+export type LabelCondition = z.infer<typeof labelConditionSchema>;
+
+/**
+ * A dimension or value that was in use and is no longer: its id stays taken, so an old label, a
+ * pack or an event that names it is never read as something else. `into` says where the labels
+ * that held it went when it was retired (null: removed).
+ */
+export const retiredSchema = z.object({
+  dimension: id,
+  /** The value's path (`type` or `type::subtype`); absent when the whole dimension was retired. */
+  value: z.string().min(1).optional(),
+  label: z.string().min(1),
+  definition: z.string(),
+  /** The last codebook version it belonged to. */
+  version: z.string().min(1),
+  into: z.string().nullable().optional(),
+});
+export type RetiredItem = z.infer<typeof retiredSchema>;
+
 export const dimensionSchema = z.object({
   id,
   label: z.string().min(1),
@@ -48,8 +82,12 @@ export const dimensionSchema = z.object({
   /** Key that focuses (or opens) this dimension in the label panel. */
   hotkey: z.string().length(1).optional(),
   appliesWhen: conditionSchema.optional(),
+  /** Applies only when the annotator's own label on another dimension holds one of some values. */
+  appliesIf: labelConditionSchema.optional(),
   /** Shown next to the dimension when `appliesWhen` holds, e.g. "applies only to failing outputs". */
   appliesNote: z.string().optional(),
+  /** A text dimension that proposes a rewrite of one of the entry's texts (the prompt): shown as a diff against it. */
+  revises: z.enum(['prompt']).optional(),
 });
 export type Dimension = z.infer<typeof dimensionSchema>;
 
@@ -60,6 +98,8 @@ export const codebookSchema = z
     name: z.string().min(1),
     description: z.string(),
     dimensions: z.array(dimensionSchema).min(1),
+    /** Ids once used and retired since: never used again for another meaning. */
+    retired: z.array(retiredSchema).optional(),
   })
   .superRefine((cb, ctx) => {
     const seenDims = new Set<string>();
@@ -96,6 +136,32 @@ export const codebookSchema = z
         });
       };
       checkLevel(dim.values, dim.id, ['dimensions', di, 'values']);
+      if (dim.revises && dim.kind !== 'text')
+        ctx.addIssue({ code: 'custom', path: ['dimensions', di, 'revises'], message: `only a text dimension proposes a rewrite (${dim.id} is ${dim.kind})` });
+      if (dim.appliesIf) {
+        const on = cb.dimensions.find((d) => d.id === dim.appliesIf!.dimension);
+        const where = ['dimensions', di, 'appliesIf'];
+        if (!on || on.id === dim.id) ctx.addIssue({ code: 'custom', path: where, message: `${dim.id} applies if a label of "${dim.appliesIf.dimension}", which is not another dimension of this codebook` });
+        else if (!['single', 'ordinal', 'multi'].includes(on.kind))
+          ctx.addIssue({ code: 'custom', path: where, message: `${dim.id} can depend on a dimension of single, ordinal or multi values, not on ${on.id} (${on.kind})` });
+        else if (on.appliesIf) ctx.addIssue({ code: 'custom', path: where, message: `${dim.id} depends on ${on.id}, which itself depends on ${on.appliesIf.dimension}: one step only` });
+        else
+          for (const v of dim.appliesIf.values)
+            if (!on.values.some((x) => x.id === v)) ctx.addIssue({ code: 'custom', path: where, message: `${dim.id} applies if ${on.id} is "${v}", which ${on.id} does not have` });
+      }
+    });
+    // A retired id stays taken: a new dimension or value may not take it for another meaning.
+    (cb.retired ?? []).forEach((r, ri) => {
+      const dim = cb.dimensions.find((d) => d.id === r.dimension);
+      if (r.value === undefined) {
+        if (dim) ctx.addIssue({ code: 'custom', path: ['retired', ri], message: `dimension id "${r.dimension}" was retired (it meant "${r.label}") and cannot be used again` });
+        return;
+      }
+      if (!dim) return;
+      const [type, sub] = r.value.split('::');
+      const t = dim.values.find((v) => v.id === type);
+      const taken = sub === undefined ? t : t?.children?.find((c) => c.id === sub);
+      if (taken) ctx.addIssue({ code: 'custom', path: ['retired', ri], message: `value id "${r.value}" of ${r.dimension} was retired (it meant "${r.label}") and cannot be used again` });
     });
   });
 export type Codebook = z.infer<typeof codebookSchema>;

@@ -23,10 +23,27 @@ export function matchValue(values: CodebookValue[], raw: string): CodebookValue 
   return values.find((v) => matchKey(v.id) === k || matchKey(v.label) === k || (v.aliases ?? []).some((a) => matchKey(a) === k));
 }
 
-/** Whether a dimension is to be labelled for an entry (the bug tree only for failing outputs). */
-export function dimensionApplies(dim: Dimension, entry: { passed: boolean | null }): boolean {
-  if (!dim.appliesWhen) return true;
-  return entry.passed === dim.appliesWhen.passed;
+/**
+ * Whether a dimension is to be labelled for an entry (the bug tree only for failing outputs).
+ * With `ownLabels` (one annotator's labels on the entry), a condition on another of their labels
+ * is checked too (`appliesIf`); without them, only what the entry itself says.
+ */
+export function dimensionApplies(dim: Dimension, entry: { passed: boolean | null }, ownLabels?: Record<string, LabelValue | undefined>): boolean {
+  if (dim.appliesWhen && entry.passed !== dim.appliesWhen.passed) return false;
+  if (dim.appliesIf && ownLabels) {
+    const v = ownLabels[dim.appliesIf.dimension];
+    const held = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+    return held.some((x) => dim.appliesIf!.values.includes(x));
+  }
+  return true;
+}
+
+/** Why a dimension does not apply to an annotator's entry, in words, for the label panel and refusals. */
+export function appliesIfNote(codebook: Codebook, dim: Dimension): string | null {
+  if (!dim.appliesIf) return null;
+  const on = codebook.dimensions.find((d) => d.id === dim.appliesIf!.dimension);
+  const values = dim.appliesIf.values.map((id) => on?.values.find((v) => v.id === id)?.label ?? id);
+  return `applies only when ${on?.label ?? dim.appliesIf.dimension} is ${values.join(' or ')}`;
 }
 
 function orderOf(values: CodebookValue[]): Map<string, number> {

@@ -16,6 +16,10 @@ export const exportKinds = [
   'ratings-wide',
   'k-alpha',
   'r-script',
+  'codebook',
+  'rounds',
+  'gold',
+  'disagreements',
 ] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
@@ -43,6 +47,11 @@ export const formatsOf: Record<ExportKind, readonly ExportFormat[]> = {
   'ratings-wide': ['csv'],
   'k-alpha': ['csv'],
   'r-script': ['r'],
+  // The codebook as a paper's appendix: a document, or the codebook's own JSON.
+  codebook: ['md', 'tex', 'json'],
+  rounds: ['csv', 'md', 'tex', 'json', 'xlsx', 'svg'],
+  gold: ['csv', 'md', 'tex', 'json', 'xlsx'],
+  disagreements: ['csv', 'md', 'tex', 'json', 'xlsx'],
 };
 
 /** Why a kind is not offered in the formats it lacks, for the refusal. */
@@ -61,6 +70,10 @@ const whyNot: Record<ExportKind, string> = {
   'ratings-wide': 'one column per annotator is data for programs, not a page',
   'k-alpha': "it is the K-Alpha calculator's numeric CSV, a file per dimension",
   'r-script': 'it is an R script',
+  codebook: 'a codebook is printed as a document for an appendix, or kept as its JSON; it is no table or chart',
+  rounds: '',
+  gold: 'accuracy per annotator is a table, not a chart',
+  disagreements: 'counts of reasons per dimension are a table, not a chart',
 };
 
 export const mimeTypes: Record<ExportFormat, string> = {

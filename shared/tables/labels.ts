@@ -10,7 +10,27 @@ import type { Cell, Column, Table } from './table.ts';
 export interface LabelsInput {
   codebook: Codebook;
   annotators: string[];
-  entries: { id: string; passed: boolean | null; consensus: DimensionConsensus[] }[];
+  entries: {
+    id: string;
+    passed: boolean | null;
+    /** Per dimension; a text dimension (a prompt rewrite) carries its final text as `final`. */
+    consensus: DimensionConsensus[];
+    /** The entry's comment thread, oldest first. */
+    comments?: { author: string; text: string }[];
+    /** Why the annotators disagreed, by dimension ('' for the entry as a whole). */
+    reasons?: Record<string, string>;
+  }[];
+}
+
+/** A thread as one cell: "author: text", comments apart by " | ". */
+function commentsCell(comments: { author: string; text: string }[] | undefined): string {
+  return (comments ?? []).map((c) => `${c.author}: ${c.text}`).join(' | ');
+}
+
+/** Reasons as one cell: "dimension: reason", in codebook order, the entry's own first. */
+function reasonsCell(reasons: Record<string, string> | undefined, order: string[]): string {
+  const keys = Object.keys(reasons ?? {}).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return keys.map((k) => (k === '' ? reasons![k] : `${k}: ${reasons![k]}`)).join('; ');
 }
 
 /** A value as people write it in import format 4: labels, `|` between set members, `Type::Subtype`. */
@@ -38,7 +58,7 @@ function methodOf(c: DimensionConsensus): DecisionMethod | '' {
 }
 
 function dimsOf(input: LabelsInput): Dimension[] {
-  return input.codebook.dimensions.filter((d) => d.kind !== 'text');
+  return input.codebook.dimensions;
 }
 
 export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
@@ -57,6 +77,8 @@ export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
     );
     if (perAnnotator) for (const a of input.annotators) columns.push({ key: `${d.id}@${a}`, label: `${d.id}:${a}` });
   }
+  columns.push({ key: 'reasons', label: 'disagreement_reasons' }, { key: 'comments', label: 'comments' });
+  const order = ['', ...dims.map((d) => d.id)];
   const rows = input.entries.map((e) => {
     const cells: Record<string, Cell> = { entry: e.id, passed: e.passed };
     const byDim = new Map(e.consensus.map((c) => [c.dimension, c]));
@@ -71,6 +93,8 @@ export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
       cells[`${d.id}/why`] = c.decision?.rationale ?? '';
       if (perAnnotator) for (const v of c.values) cells[`${d.id}@${v.annotator}`] = displayValue(d, v.value);
     }
+    cells.reasons = reasonsCell(e.reasons, order);
+    cells.comments = commentsCell(e.comments);
     return { cells };
   });
   return { id: 'labels', title: 'Final labels', columns, rows };
@@ -94,6 +118,9 @@ export interface LabelsJson {
         annotators?: Record<string, LabelValue>;
       }
     >;
+    /** Why the annotators disagreed, by dimension ('' for the entry as a whole). */
+    reasons: Record<string, string>;
+    comments: { author: string; text: string }[];
   }[];
 }
 
@@ -121,6 +148,8 @@ export function labelsJson(input: LabelsInput, perAnnotator = false): LabelsJson
             },
           ]),
       ),
+      reasons: e.reasons ?? {},
+      comments: e.comments ?? [],
     })),
   };
 }

@@ -32,3 +32,21 @@ describe('describing an event', () => {
     expect(shortJson({ nested: { deep: 1 } })).toBe('{"nested":{"deep":1}}');
   });
 });
+
+describe('events of a calibrating study', () => {
+  const ev = (kind: string, before: unknown, after: unknown, dimension: string | null = null) => ({ id: 1, at: '2025-01-01T00:00:00.000Z', actor: 'lead', kind, entryId: 'e1', dimension, before, after, reverts: null });
+  it('say what a codebook change did, with the moved label in codebook words', () => {
+    expect(kindText('codebook.publish')).toBe('published the codebook');
+    expect(describeChange(ev('codebook.publish', { version: '1.0.0' }, { version: '2.0.0', changes: ['a', 'b'], round: 'Pilot' }), null)).toEqual({
+      before: 'version 1.0.0',
+      after: 'version 2.0.0 (2 changes)',
+      note: 'after round Pilot',
+    });
+    expect(describeChange(ev('label.remap', { annotator: 'ana', value: 'inference' }, { annotator: 'ana', value: 'training' }, 'stage'), deepBenchCodebook)).toEqual({
+      before: 'Inference',
+      after: 'Training',
+      forWhom: 'ana',
+    });
+    expect(describeChange(ev('comment.add', null, { id: 3, text: 'why?' }), null)).toEqual({ before: null, after: 'why?' });
+  });
+});

@@ -20,6 +20,12 @@ export const KIND_FAMILIES: { kind: string; title: string }[] = [
   { kind: 'annotator', title: 'Annotators' },
   { kind: 'model-result', title: 'Model results' },
   { kind: 'project', title: 'Project' },
+  { kind: 'codebook', title: 'Codebook' },
+  { kind: 'review', title: 'Re-review' },
+  { kind: 'comment', title: 'Comments' },
+  { kind: 'reason', title: 'Why we disagreed' },
+  { kind: 'round', title: 'Rounds' },
+  { kind: 'gold', title: 'Gold answers' },
 ];
 
 const KIND_TEXT: Record<string, string> = {
@@ -40,6 +46,19 @@ const KIND_TEXT: Record<string, string> = {
   'annotator.create': 'added an annotator',
   'model-result.set': 'set a model result',
   'project.create': 'created the project',
+  'codebook.publish': 'published the codebook',
+  'label.remap': 'moved a label (codebook change)',
+  'label.confirm': 'kept a label under the new version',
+  'decision.remap': 'moved a decision (codebook change)',
+  'review.done': 'looked at a label again',
+  'comment.add': 'commented',
+  'comment.delete': 'deleted a comment',
+  'reason.set': 'said why they disagreed',
+  'round.create': 'made a round',
+  'round.close': 'closed a round',
+  'round.open': 'reopened a round',
+  'gold.set': 'set a gold answer',
+  'gold.remap': 'moved a gold answer (codebook change)',
 };
 
 export function kindText(kind: string): string {
@@ -93,7 +112,8 @@ function unwrapLabel(v: unknown): { value: unknown; annotator?: string } {
 export function describeChange(e: EventRecord, codebook: Codebook | null): EventChange {
   switch (e.kind) {
     case 'label.set':
-    case 'label.undo': {
+    case 'label.undo':
+    case 'label.remap': {
       const b = unwrapLabel(e.before);
       const a = unwrapLabel(e.after);
       const forWhom = a.annotator ?? b.annotator;
@@ -117,6 +137,17 @@ export function describeChange(e: EventRecord, codebook: Codebook | null): Event
       const pick = (v: unknown) => (isRecord(v) ? (v.status ?? v.text) : v);
       const forWhom = isRecord(e.after) && typeof e.after.annotator === 'string' && e.after.annotator !== e.actor ? e.after.annotator : undefined;
       return { before: shortJson(pick(e.before), 60), after: shortJson(pick(e.after), 60), ...(forWhom ? { forWhom } : {}) };
+    }
+    case 'codebook.publish': {
+      const b = isRecord(e.before) ? e.before : {};
+      const a = isRecord(e.after) ? e.after : {};
+      const changes = Array.isArray(a.changes) ? a.changes.length : 0;
+      return { before: `version ${String(b.version ?? '?')}`, after: `version ${String(a.version ?? '?')} (${changes} change${changes === 1 ? '' : 's'})`, ...(a.round ? { note: `after round ${String(a.round)}` } : {}) };
+    }
+    case 'comment.add':
+    case 'comment.delete': {
+      const text = (v: unknown) => (isRecord(v) && typeof v.text === 'string' ? v.text : null);
+      return { before: text(e.before) === null ? null : shortJson(text(e.before), 60), after: e.kind === 'comment.delete' ? 'deleted' : shortJson(text(e.after), 80) };
     }
     default:
       return { before: e.before === null || e.before === undefined ? null : shortJson(e.before, 60), after: shortJson(e.after) };

@@ -5,6 +5,7 @@ import { useApp } from '../../store/index.ts';
 import { AcceptMajoritiesDialog } from './AcceptMajoritiesDialog.tsx';
 import { AdjudicationQueue } from './AdjudicationQueue.tsx';
 import { DecisionGrid } from './DecisionGrid.tsx';
+import { DiscussionPanel } from './DiscussionPanel.tsx';
 import { freeKeys, useAdjudicationKeys } from './useAdjudicationKeys.ts';
 
 /** Editor type on the projector: large enough to read from the back of a meeting room. */
@@ -28,7 +29,7 @@ export function Adjudication() {
   }, [load]);
 
   return (
-    <main className={`adj ${meeting ? 'adj-meeting' : ''}`} data-testid="adjudication" data-meeting={meeting} data-busy={busy}>
+    <main className={`adj has-discussion ${meeting ? 'adj-meeting' : ''}`} data-testid="adjudication" data-meeting={meeting} data-busy={busy}>
       {!meeting && <AdjudicationQueue />}
       <div className="adj-main">
         {meeting ? <MeetingHeader /> : <AdjToolbar />}
@@ -46,6 +47,7 @@ export function Adjudication() {
           </div>
         )}
       </div>
+      {entry && <DiscussionPanel />}
       {confirmOpen && <AcceptMajoritiesDialog />}
     </main>
   );

@@ -1,4 +1,7 @@
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { RoundInfo } from '../../../shared/types.ts';
+import { api } from '../../store/client.ts';
 import { findDimension } from '../../../shared/codebook/values.ts';
 import { STALE_REASON } from '../../../shared/consensus/consensus.ts';
 import { VirtualList } from '../../components/VirtualList.tsx';
@@ -9,8 +12,10 @@ const ROW_HEIGHT = 46;
 
 /** The open disagreements, most split first, under the meeting's progress and the bulk action. */
 export function AdjudicationQueue() {
-  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly } = useApp(
+  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly, round, setRound } = useApp(
     useShallow((s) => ({
+      round: s.adjRound,
+      setRound: s.setAdjRound,
       setView: s.setView,
       conflictsOnly: s.adjConflictsOnly,
       setConflictsOnly: s.setAdjConflictsOnly,
@@ -28,9 +33,31 @@ export function AdjudicationQueue() {
   const active = queue.findIndex((q) => q.entryId === selectedId);
   const label = (id: string) => (codebook && findDimension(codebook, id)?.label) ?? id;
   const conflicts = summary?.openConflicts ?? 0;
+  // Calibration rounds: the queue of one round is the agenda of its meeting.
+  const [rounds, setRounds] = useState<RoundInfo[]>([]);
+  useEffect(() => {
+    api()
+      .call('rounds.list', {})
+      .then(setRounds)
+      .catch(() => setRounds([]));
+  }, []);
   return (
     <aside className="queue adj-side" data-testid="adj-queue">
       <StatusSummary />
+      {(rounds.length > 0 || round) && (
+        <div className="adj-round-filter">
+          <select className="select select-sm grow" data-testid="adj-round" value={round ?? ''} onChange={(e) => (e.currentTarget.blur(), void setRound(e.target.value || null))}>
+            <option value="">Every entry</option>
+            {round && !rounds.some((r) => r.name === round) && <option value={round}>Round: {round}</option>}
+            {rounds.map((r) => (
+              <option key={r.name} value={r.name}>
+                Round: {r.name} ({r.entries}
+                {r.closedAt ? ', closed' : ''})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div className="adj-bulk">
         <button
           className="btn btn-sm grow"

@@ -165,6 +165,21 @@ function ExportForm() {
                 : 'The first line names the app version and a SHA-256 of the labels: read with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).'}
           </div>
         )}
+        {kind === 'dlbench' && (
+          <label className="check small">
+            <input type="checkbox" data-testid="export-revised-prompts" checked={options.revisedPrompts} onChange={(e) => setOptions({ revisedPrompts: e.target.checked })} />
+            The team’s final rewrite of each prompt, where there is one
+          </label>
+        )}
+        {kind === 'rounds' && (
+          <label className="field">
+            <span>Group by</span>
+            <select className="select select-sm" data-testid="export-by" value={options.roundsBy} onChange={(e) => setOptions({ roundsBy: e.target.value as 'round' | 'version' })}>
+              <option value="round">Calibration round</option>
+              <option value="version">Codebook version</option>
+            </select>
+          </label>
+        )}
         <label className="check small">
           <input type="checkbox" data-testid="export-include-drafts" checked={options.includeDrafts} onChange={(e) => setOptions({ includeDrafts: e.target.checked })} />
           Count draft labels too (by default only submitted work)

@@ -22,6 +22,10 @@ export const kindInfo: Record<ExportKind, { title: string; about: string }> = {
   'ratings-wide': { title: 'Ratings, wide', about: 'One row per entry and dimension, one column per annotator, for pandas or R.' },
   'k-alpha': { title: 'K-Alpha calculator', about: 'The calculator’s numeric files, one per dimension, with a list of what each code means.' },
   'r-script': { title: 'R script', about: 'Recomputes every coefficient from the long ratings file with irrCAC and irr, beside the app’s figures.' },
+  codebook: { title: 'Codebook', about: 'Every dimension and value with its definition, when to use it and examples: an appendix for the paper.' },
+  rounds: { title: 'Alpha per round', about: 'Krippendorff’s alpha per calibration round (or codebook version), as a table or a trend chart.' },
+  gold: { title: 'Gold accuracy', about: 'Each annotator’s accuracy on the entries whose answer is known.' },
+  disagreements: { title: 'Why we disagreed', about: 'The reasons chosen in adjudication (definition unclear, missed evidence, codebook gap, slip), counted per dimension.' },
 };
 
 export const formatTitle: Record<ExportFormat, string> = {
