@@ -181,6 +181,17 @@ export interface RaterRule {
   counts(entryRowId: number, annotator: string): boolean;
 }
 
+/**
+ * `raterRule`'s standing of one annotator on one entry, read from that entry alone (the rule
+ * itself reads every assignment of the project, which is what whole-study work wants).
+ */
+export function raterStanding(db: Db, entryRowId: number, annotator: string): RaterStanding {
+  const store = openStore(db);
+  if (store.annotators.byName(annotator)?.role !== 'annotator') return 'not-a-rater';
+  if (!store.assignments.any()) return 'no-assignments';
+  return store.assignments.namesOn(entryRowId).includes(annotator) ? 'assigned' : 'not-assigned';
+}
+
 const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments', 'included']);
 
 /**
@@ -190,12 +201,13 @@ const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments
  * Leads and reference labels never count. `include` names people the lead counts anyway, on
  * every entry they labelled (agreement's explicit choice; consensus never includes anyone).
  */
-export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): RaterRule {
+export function raterRule(db: Db, opts: { include?: Iterable<string>; entry?: number } = {}): RaterRule {
   const store = openStore(db);
   const roles = new Map(store.annotators.all().map((r) => [r.name, r.role]));
-  const pairs = store.assignments.pairsByName();
+  // With `entry` (a row id), the rule reads that entry's assignments alone and answers for it only.
+  const pairs = opts.entry === undefined ? store.assignments.pairsByName() : new Set(store.assignments.namesOn(opts.entry).map((n) => `${opts.entry}\u0000${n}`));
   const include = new Set(opts.include ?? []);
-  const byAssignment = pairs.size > 0;
+  const byAssignment = opts.entry === undefined ? pairs.size > 0 : store.assignments.any();
   const standing = (entryRowId: number, annotator: string): RaterStanding => {
     if (roles.get(annotator) !== 'annotator') return include.has(annotator) ? 'included' : 'not-a-rater';
     if (!byAssignment) return 'no-assignments';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConcordError } from '../shared/errors.ts';
+import { naturalKey } from './data/natural-key.ts';
 import { migrationLog } from './data/schema.ts';
 import { migrations as builtInMigrations } from './migrations/index.ts';
 
@@ -32,12 +33,21 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     // FULL: a label acknowledged to the user survives power loss, not only a crash.
     db.pragma('synchronous = FULL');
+    registerFunctions(db);
     migrate(db, opts.migrations ?? builtInMigrations, file);
     return db;
   } catch (e) {
     db.close();
     throw e;
   }
+}
+
+/**
+ * SQL functions the migrations use (005 fills each entry's natural sort key). Only migrations call
+ * them, never a trigger or a column of the schema, so any SQLite can still read and write the file.
+ */
+export function registerFunctions(db: Db): void {
+  db.function('concord_natural_key', { deterministic: true }, (id: unknown) => naturalKey(String(id)));
 }
 
 /** Refuses a database whose recorded migrations are unknown here or were edited; reads only. */

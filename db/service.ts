@@ -2,27 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { openDoor, type ApiDoor } from '../shared/door.ts';
 import {
   canonicalLabelValue,
   dimensionApplies,
   findDimension,
   isEmptyValue,
-  TREE_SEPARATOR,
   type Codebook,
   type Dimension,
   type LabelValue,
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
-import { compareIds } from '../shared/ids.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
 import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
 import { now, schemaVersion, type Db } from './database.ts';
-import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
+import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
-import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
+import { forgetConsensus } from './adjudication.ts';
+import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
 import { labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
@@ -44,13 +43,6 @@ export function ensureProject(db: Db, name: string, codebook: Codebook): void {
     store.project.insert({ name, codebookJson: JSON.stringify(codebook), createdAt: now() });
     store.events.append({ actor: 'system', kind: 'project.create', after: { name, codebook: `${codebook.id}@${codebook.version}` } });
   });
-}
-
-/** Whether a label value holds `wanted` (an id, or a tree type that matches its subtypes too). */
-function labelHolds(value: LabelValue, wanted: string): boolean {
-  if (typeof value === 'string') return value === wanted;
-  if (Array.isArray(value)) return value.some((v) => v === wanted || v.startsWith(wanted + TREE_SEPARATOR));
-  return value[wanted] === true;
 }
 
 export interface ServiceOptions {
@@ -89,7 +81,38 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     for (const r of store.labels.ofEntry(entry.rowId, annotatorId)) labels[r.dimension] = JSON.parse(r.value);
     const note = store.labels.own('note', entry.rowId, annotatorId)?.value ?? '';
     const status = (store.labels.own('submission', entry.rowId, annotatorId)?.value ?? 'todo') as EntryForAnnotator['status'];
-    return { entry: store.entries.entry(entry.rowId), labels, note, status, standing: raterRule(db).standing(entry.rowId, annotatorName) };
+    return { entry: store.entries.entry(entry.rowId), labels, note, status, standing: raterStanding(db, entry.rowId, annotatorName) };
+  }
+
+  /** An annotator's queue as the data layer pages it: their assigned entries (all when they have none), filtered. */
+  function queueQuery(annotatorId: number, filter: EntryFilter | undefined): QueueQuery {
+    const search = filter?.search?.trim();
+    return {
+      annotatorId,
+      assignedOnly: store.assignments.anyOf(annotatorId),
+      status: filter?.status,
+      passed: filter?.passed,
+      label: filter?.label,
+      search: search || undefined,
+    };
+  }
+
+  /** Queue rows with the annotator's own labels. */
+  function summaries(annotatorId: number, rows: QueueRow[]): EntrySummary[] {
+    const labelsByEntry = new Map<number, Record<string, LabelValue>>();
+    for (const r of store.labels.ofAnnotatorOn(annotatorId, rows.map((x) => x.id))) {
+      const m = labelsByEntry.get(r.entry_id) ?? {};
+      m[r.dimension] = JSON.parse(r.value);
+      labelsByEntry.set(r.entry_id, m);
+    }
+    return rows.map((r) => ({
+      id: r.ext_id,
+      repo: r.repo,
+      function: r.fn,
+      passed: r.passed === null ? null : r.passed === 1,
+      status: r.status ?? 'todo',
+      labels: labelsByEntry.get(r.id) ?? {},
+    }));
   }
 
   function writeOwn(table: OwnRecord, annotator: string, entryId: string, value: string): EntryForAnnotator {
@@ -132,37 +155,16 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'entries.list': ({ annotator, filter }): EntrySummary[] => {
       const a = annotatorRow(annotator);
-      const rows = store.entries.queue(a.id).sort((x, y) => compareIds(x.ext_id, y.ext_id));
-      const labelsByEntry = new Map<number, Record<string, LabelValue>>();
-      for (const r of store.labels.ofAnnotator(a.id)) {
-        const m = labelsByEntry.get(r.entry_id) ?? {};
-        m[r.dimension] = JSON.parse(r.value);
-        labelsByEntry.set(r.entry_id, m);
-      }
-      const search = filter?.search?.trim().toLowerCase();
-      // An annotator with assignments sees only those entries; without any, the whole project.
-      const assigned = assignedEntryIds(db, a.name);
-      const out: EntrySummary[] = [];
-      for (const r of rows) {
-        if (assigned && !assigned.has(r.ext_id)) continue;
-        const summary: EntrySummary = {
-          id: r.ext_id,
-          repo: r.repo,
-          function: r.fn,
-          passed: r.passed === null ? null : r.passed === 1,
-          status: r.status ?? 'todo',
-          labels: labelsByEntry.get(r.id) ?? {},
-        };
-        if (filter?.status && summary.status !== filter.status) continue;
-        if (filter?.passed !== undefined && summary.passed !== filter.passed) continue;
-        if (filter?.label) {
-          const v = summary.labels[filter.label.dimension];
-          if (v === undefined || !labelHolds(v, filter.label.value)) continue;
-        }
-        if (search && ![summary.id, summary.repo ?? '', summary.function ?? ''].some((s) => s.toLowerCase().includes(search))) continue;
-        out.push(summary);
-      }
-      return out;
+      return summaries(a.id, store.entries.queuePage(queueQuery(a.id, filter), 0, -1));
+    },
+
+    'entries.page': ({ annotator, filter, offset, limit, around }): EntryPage => {
+      const a = annotatorRow(annotator);
+      const q = queueQuery(a.id, filter);
+      const size = limit ?? DEFAULT_QUEUE_PAGE;
+      const index = around === undefined ? -1 : store.entries.queueIndexOf(q, around);
+      const start = index >= 0 ? index - (index % size) : (offset ?? 0);
+      return { rows: summaries(a.id, store.entries.queuePage(q, start, size)), total: store.entries.queueCount(q), offset: start, index: index >= 0 ? index : null };
     },
 
     'entries.get': ({ annotator, id }) => {
@@ -240,6 +242,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       // The backup API writes through the live file's journal, so this connection stays valid;
       // only what the service caches from the database must be read again.
       const result = await restoreBackup(db.name, name, native);
+      forgetConsensus(db);
       codebook = store.project.codebook();
       return result;
     },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DbAgreementReport } from './agreement/report.ts';
 import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
 import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
-import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from './consensus/results.ts';
+import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult } from './consensus/results.ts';
 import type { ExportResult } from './tables/export-kinds.ts';
 import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
@@ -47,10 +47,25 @@ export const entryFilterSchema = z.object({
   passed: z.boolean().optional(),
   /** Entries whose own label on `dimension` contains `value` (an id, or a tree path). */
   label: z.object({ dimension: dimensionId, value: z.string().min(1) }).optional(),
-  /** Case-insensitive substring of the id, repository or function name. */
+  /** Case-insensitive substring of the id, repository or function name; or words that begin words of the entry's texts. */
   search: z.string().max(200).optional(),
 });
 export type EntryFilter = z.infer<typeof entryFilterSchema>;
+
+import { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE } from './consensus/api-args.ts';
+/** Entries per queue page when a call does not say, and the most one page holds (the adjudication queue pages alike). */
+export { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE };
+
+/** One page of an annotator's queue (`entries.page`). */
+export interface EntryPage {
+  rows: EntrySummary[];
+  /** Entries the whole filtered queue lists. */
+  total: number;
+  /** Position of the first row in the queue. */
+  offset: number;
+  /** Position of the entry asked for with `around` (null when the queue does not list it, or none was asked for). */
+  index: number | null;
+}
 
 /** One entry of the event log (the audit trail), as `events.list` returns it. */
 export interface EventRecord {
@@ -97,6 +112,19 @@ export const api = {
 
   /** The queue of one annotator, filtered. Only that annotator's labels are included. */
   'entries.list': method<EntrySummary[]>()(z.object({ annotator: annotatorName, filter: entryFilterSchema.optional() })),
+  /**
+   * One page of the queue of one annotator, filtered, in the natural order of ids: `offset` and
+   * `limit`, or the page holding the entry `around`. Only that annotator's labels are included.
+   */
+  'entries.page': method<EntryPage>()(
+    z.object({
+      annotator: annotatorName,
+      filter: entryFilterSchema.optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(MAX_QUEUE_PAGE).optional(),
+      around: entryId.optional(),
+    }),
+  ),
   'entries.get': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, id: entryId })),
 
   /** Sets (or, with null, clears) one label; one transaction, one event. */
@@ -167,6 +195,8 @@ export const api = {
 
   /** Entries with open disagreements, most split first. */
   'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue.extend(asLead)),
+  /** One page of that queue (or the page holding `around`), with the queue's length. */
+  'adjudication.queuePage': method<QueuePage>()(adjudicationArgs.queuePage.extend(asLead)),
   'adjudication.summary': method<AdjudicationSummary>()(adjudicationArgs.summary.extend(asLead)),
   /** Every annotator's value per dimension (names can be hidden), the proposal and the status. */
   'adjudication.entry': method<AdjudicationEntry>()(adjudicationArgs.entry.extend(asLead)),

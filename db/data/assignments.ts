@@ -20,6 +20,10 @@ export function assignmentTable(db: Db) {
     any(): boolean {
       return sql('SELECT 1 FROM assignment LIMIT 1').get() !== undefined;
     },
+    /** Whether an annotator has any assignment. */
+    anyOf(annotatorId: number): boolean {
+      return sql('SELECT 1 FROM assignment WHERE annotator_id = ? LIMIT 1').get(annotatorId) !== undefined;
+    },
     insert(entryRowId: number, annotatorId: number): void {
       sql('INSERT INTO assignment (entry_id, annotator_id) VALUES (?, ?)').run(entryRowId, annotatorId);
     },

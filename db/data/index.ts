@@ -51,8 +51,8 @@ export function openStore(db: Db): Store {
 
 export type { AnnotatorRow } from './annotators.ts';
 export type { DecisionRow } from './decisions.ts';
-export type { EntryColumns, EntryRef, EntryRow } from './entries.ts';
-export { toEntry } from './entries.ts';
+export type { EntryColumns, EntryRef, EntryRow, QueueQuery, QueueRow, TextField } from './entries.ts';
+export { fieldsOf, TEXT_FIELDS, toEntry } from './entries.ts';
 export type { EventInput, EventRow, ListEventsOptions } from './events.ts';
 export { DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE } from './events.ts';
 export type { OwnRecord, OwnRows, StoredLabel } from './labels.ts';

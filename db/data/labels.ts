@@ -69,6 +69,14 @@ export function labelTable(db: Db) {
     ofEntry(entryRowId: number, annotatorId: number): { dimension: string; value: string }[] {
       return sql('SELECT dimension, value FROM label WHERE entry_id = ? AND annotator_id = ?').all(entryRowId, annotatorId) as { dimension: string; value: string }[];
     },
+    /** One annotator's labels on these entries (row ids). */
+    ofAnnotatorOn(annotatorId: number, entryRowIds: number[]): { entry_id: number; dimension: string; value: string }[] {
+      if (!entryRowIds.length) return [];
+      return sql('SELECT entry_id, dimension, value FROM label WHERE annotator_id = ? AND entry_id IN (SELECT value FROM json_each(?))').all(
+        annotatorId,
+        JSON.stringify(entryRowIds),
+      ) as { entry_id: number; dimension: string; value: string }[];
+    },
     /** One annotator's labels on every entry. */
     ofAnnotator(annotatorId: number): { entry_id: number; dimension: string; value: string }[] {
       return sql('SELECT entry_id, dimension, value FROM label WHERE annotator_id = ?').all(annotatorId) as { entry_id: number; dimension: string; value: string }[];
@@ -93,6 +101,29 @@ export function labelTable(db: Db) {
          LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
          WHERE ? OR s.status = 'submitted'`,
       ).all(includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+    },
+    /** `forStudy` on one entry (row id). */
+    forStudyOn(entryRowId: number, includeDrafts: boolean): { entry_id: number; dimension: string; value: string; name: string }[] {
+      return sql(
+        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
+         JOIN annotator a ON a.id = l.annotator_id
+         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+         WHERE l.entry_id = ? AND (? OR s.status = 'submitted')`,
+      ).all(entryRowId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+    },
+    /**
+     * Annotators (role annotator) with at least one label that counts: submitted (or any, with
+     * drafts), and on an entry assigned to them once the project assigns entries.
+     */
+    countedAnnotators(includeDrafts: boolean, byAssignment: boolean): string[] {
+      return (
+        sql(
+          `SELECT a.name FROM annotator a WHERE a.role = 'annotator' AND EXISTS (
+             SELECT 1 FROM label l LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+             WHERE l.annotator_id = a.id AND (@drafts OR s.status = 'submitted')
+               AND (NOT @assigned OR EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = l.entry_id AND x.annotator_id = a.id)))`,
+        ).all({ drafts: includeDrafts ? 1 : 0, assigned: byAssignment ? 1 : 0 }) as { name: string }[]
+      ).map((r) => r.name);
     },
     /** Every label with its entry, annotator, version and submission status: what agreement selects from. */
     forAgreement() {
@@ -174,6 +205,18 @@ export function labelTable(db: Db) {
         (sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
           (r) => `${r.entry_id}\u0000${r.name}`,
         ),
+      );
+    },
+
+    /** `submittedPairs` on one entry (row id). */
+    submittedPairsOn(entryRowId: number): Set<string> {
+      return new Set(
+        (
+          sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id = ? AND s.status = 'submitted'").all(entryRowId) as {
+            entry_id: number;
+            name: string;
+          }[]
+        ).map((r) => `${r.entry_id}\u0000${r.name}`),
       );
     },
 

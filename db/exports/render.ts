@@ -160,7 +160,7 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   const { kind, format } = checkExport(args.kind, args.format);
   if (args.annotator !== undefined && kind !== 'category-distribution')
     throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
-  const study = readStudy(db, { includeDrafts: args.includeDrafts });
+  const study = readStudy(db, { includeDrafts: args.includeDrafts, prompts: kind === 'dlbench' });
   const cb = study.codebook;
 
   switch (kind) {

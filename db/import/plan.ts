@@ -6,7 +6,7 @@ import { groupWarnings, unplacedValues, warningKinds } from './warnings.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportWarning } from '../../shared/types.ts';
 import { now, type Db } from '../database.ts';
-import { openStore, type EntryColumns, type EntryRef, type EntryRow } from '../data/index.ts';
+import { openStore, TEXT_FIELDS, type EntryColumns, type EntryRef, type EntryRow, type TextField } from '../data/index.ts';
 import { importLabel, importOwnRecord } from '../labels.ts';
 
 /** Where a planned change came from, so a refusal in the writing phase can still name it. */
@@ -94,15 +94,26 @@ interface EntryState {
 }
 
 function stateOf(row: EntryRow): EntryState {
+  const text = (f: TextField) => row.fields[TEXT_FIELDS[f]] ?? '';
   return {
-    prompt: row.prompt,
-    groundTruth: row.ground_truth,
-    output: row.output,
-    testLog: row.test_log,
+    prompt: text('prompt'),
+    groundTruth: text('groundTruth'),
+    output: text('output'),
+    testLog: text('testLog'),
     passed: row.passed === null ? null : row.passed === 1,
     failingTests: JSON.parse(row.failing_tests) as string[],
     metadata: JSON.parse(row.metadata) as EntryMetadata,
   };
+}
+
+/**
+ * What the log records of a created entry: everything but its texts, which the entry holds (the
+ * log would store every text a second time); their lengths and the content hash say what they were.
+ */
+function creation(s: EntryState, hash: string) {
+  const lengths: Record<string, number> = {};
+  for (const [k, name] of Object.entries(TEXT_FIELDS)) if (s[k as TextField]) lengths[name] = s[k as TextField].length;
+  return { passed: s.passed, failingTests: s.failingTests, metadata: s.metadata, contentHash: hash, textLengths: lengths };
 }
 
 /** Metadata keys in a fixed order so equal metadata is equal JSON. */
@@ -164,10 +175,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   const store = openStore(db);
   const at = now();
   const columns = (s: EntryState): EntryColumns => ({
-    prompt: s.prompt,
-    groundTruth: s.groundTruth,
-    output: s.output,
-    testLog: s.testLog,
+    fields: { prompt: s.prompt, ground_truth: s.groundTruth, output: s.output, test_log: s.testLog },
     passed: s.passed === null ? null : s.passed ? 1 : 0,
     failingTests: JSON.stringify(s.failingTests),
     metadata: JSON.stringify(s.metadata),
@@ -179,8 +187,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     const row = store.entries.row(p.extId);
     if (!row) {
       const state = merge(blank, p.fields);
-      store.entries.insert(p.extId, columns(state), at);
-      store.events.append({ actor, kind: 'entry.create', entryId: p.extId, before: null, after: state, at });
+      const c = columns(state);
+      store.entries.insert(p.extId, c, at);
+      store.events.append({ actor, kind: 'entry.create', entryId: p.extId, before: null, after: creation(state, c.hash), at });
       created.add(p.extId);
       summary.entriesCreated++;
       if (p.warnIfMissing) summary.warnings.push({ ...p.source, ...p.warnIfMissing });
