@@ -1,7 +1,9 @@
-import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
-import { buildAgreementReport, type AgreementLabel, type DbAgreementReport } from '../shared/agreement/report.ts';
+import type { Dimension } from '../shared/codebook/schema.ts';
+import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
+import { compareIds } from '../shared/ids.ts';
+import { buildAgreementReportFrom, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
-import { raterRule } from './assignments.ts';
+import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
 import { openStore } from './data/index.ts';
 
@@ -21,8 +23,8 @@ export interface AgreementQuery {
   includeUnassigned?: string[];
   /** Only labels recorded under this codebook version (default: all). */
   codebookVersion?: string;
-  /** List the units behind each coincidence cell (default true; exports and the CLI leave them out). */
-  cellUnits?: boolean;
+  /** List the units behind each coincidence cell: every figure's (default), none, or one figure's (`figureKey`). */
+  cellUnits?: boolean | string;
 }
 
 export type { DbAgreementReport } from '../shared/agreement/report.ts';
@@ -34,7 +36,7 @@ export type { DbAgreementReport } from '../shared/agreement/report.ts';
  * report lists the labels it left out. Reference labels (a published dataset) and adjudicators'
  * labels count only when named in `annotators`.
  */
-export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreementReport {
+export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop'> = {}): DbAgreementReport {
   const store = openStore(db);
   const codebook = store.project.codebookIfAny();
   if (!codebook) throw badInput('this database has no project yet; import entries first');
@@ -59,48 +61,96 @@ export function agreementReport(db: Db, query: AgreementQuery = {}): DbAgreement
   // Naming a lead or the reference labels is the lead's choice to count them; an annotator named
   // in `annotators` still counts only where assigned, unless also in `includeUnassigned`.
   const include = [...(query.includeUnassigned ? resolve(query.includeUnassigned, 'includeUnassigned') : []), ...(named ?? []).filter((a) => a.role !== 'annotator')];
-  const rule = raterRule(db, { include: include.map((a) => a.name) });
+  // Who counts where is raterRule's answer (db/assignments.ts), read here from each label's row.
+  const included = new Set(include.map((a) => a.name));
+  const byAssignment = store.assignments.any();
 
-  const rows = store.labels.forAgreement();
+  // Who is who, and where each entry stands in the natural order of ids.
+  const people = new Map(store.annotators.all().map((a) => [a.id, a]));
+  const order = store.entries.inOrder();
+  const extIdOf = new Map(order.map(([rowId, extId]) => [rowId, extId]));
+  const rankOf = new Map(order.map(([rowId], i) => [rowId, i]));
 
   const selected = annotators ? new Set(annotators) : undefined;
   const versions = new Set<string>();
-  const labels: AgreementLabel[] = [];
+  // Each distinct stored value is parsed once and shared: the report tells values apart by identity.
+  const parsed = new Map<string, LabelValue>();
+  // The counted labels, per dimension: entry rank, rater name, value.
+  const byDimension = new Map<string, { ranks: number[]; raters: string[]; values: LabelValue[] }>();
+  let counted = 0;
   // Annotators' labels on entries not assigned to them: left out, or counted because the lead said so.
   const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
-  for (const r of rows) {
-    if (selected ? !selected.has(r.annotator) : r.role !== 'annotator') continue;
-    if (r.status !== 'submitted' && !query.includeDrafts) continue;
-    if (query.codebookVersion !== undefined && r.version !== query.codebookVersion) continue;
-    if (dimension !== undefined && r.dimension !== dimension) continue;
-    const standing = rule.standing(r.entryRowId, r.annotator);
-    if (r.role === 'annotator' && (standing === 'not-assigned' || standing === 'included')) {
-      const u = unassigned.get(r.annotator) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };
-      unassigned.set(r.annotator, u);
+  for (const [entryRowId, annotatorId, dim, json, version, assigned] of store.labels.forAgreementRows(!!query.includeDrafts)) {
+    const a = people.get(annotatorId)!;
+    if (selected ? !selected.has(a.name) : a.role !== 'annotator') continue;
+    if (query.codebookVersion !== undefined && version !== query.codebookVersion) continue;
+    if (dimension !== undefined && dim !== dimension) continue;
+    const standing = standingOf(a.role, byAssignment, assigned === 1, included.has(a.name));
+    if (a.role === 'annotator' && (standing === 'not-assigned' || standing === 'included')) {
+      const u = unassigned.get(a.name) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };
+      unassigned.set(a.name, u);
       u.labels++;
-      u.entries.add(r.entryRowId);
+      u.entries.add(entryRowId);
     }
-    if (!rule.counts(r.entryRowId, r.annotator)) continue;
-    let value: LabelValue;
-    try {
-      value = JSON.parse(r.value) as LabelValue;
-    } catch {
-      throw badInput(`the stored label of ${r.annotator} on ${r.entryId} is not JSON`, { field: r.dimension });
+    if (!countsAs(standing)) continue;
+    let value = parsed.get(json);
+    if (value === undefined) {
+      try {
+        value = JSON.parse(json) as LabelValue;
+      } catch {
+        throw badInput(`the stored label of ${a.name} on ${extIdOf.get(entryRowId)} is not JSON`, { field: dim });
+      }
+      parsed.set(json, value);
     }
-    versions.add(r.version);
-    labels.push({ entryId: r.entryId, annotator: r.annotator, dimension: r.dimension, value, passed: r.passed === null ? null : r.passed === 1 });
+    versions.add(version);
+    counted++;
+    let d = byDimension.get(dim);
+    if (!d) byDimension.set(dim, (d = { ranks: [], raters: [], values: [] }));
+    d.ranks.push(rankOf.get(entryRowId)!);
+    d.raters.push(a.name);
+    d.values.push(value);
   }
 
-  const report = buildAgreementReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, cellUnits: query.cellUnits });
+  // Raters: those named, else everyone with a counted label, in the natural order of names.
+  const raters = annotators ?? [...new Set([...byDimension.values()].flatMap((d) => [...new Set(d.raters)]))].sort(compareIds);
+  const raterIndex = new Map(raters.map((r, i) => [r, i]));
+  const empty = new Map<LabelValue, boolean>();
+  const isEmpty = (v: LabelValue) => {
+    let e = empty.get(v);
+    if (e === undefined) empty.set(v, (e = isEmptyValue(v)));
+    return e;
+  };
+  /** A dimension's units (entries with a counted label, in natural order) x raters, as `collectCells` gives them. */
+  const cellsOf = (dim: Dimension): DimensionCells => {
+    const d = byDimension.get(dim.id);
+    if (!d) return { units: [], cells: raters.map(() => []) };
+    // Units in natural order: mark the ranks that have a label, then read them in order.
+    const unitOf = new Int32Array(order.length).fill(-1);
+    for (const rank of d.ranks) unitOf[rank] = 0;
+    const units: string[] = [];
+    for (let rank = 0; rank < order.length; rank++) if (unitOf[rank] === 0) unitOf[rank] = units.push(order[rank][1]) - 1;
+    const cells = raters.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
+    for (let i = 0; i < d.ranks.length; i++) {
+      const r = raterIndex.get(d.raters[i]);
+      if (r !== undefined && !isEmpty(d.values[i])) cells[r][unitOf[d.ranks[i]]] = d.values[i];
+    }
+    return { units, cells };
+  };
+
+  const report = buildAgreementReportFrom(
+    codebook,
+    { raters, cellsOf },
+    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop },
+  );
   return {
     ...report,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
       annotators: report.raters,
-      labels: labels.length,
+      labels: counted,
       codebookVersions: [...versions].sort(),
-      byAssignment: rule.byAssignment,
+      byAssignment,
       unassigned: [...unassigned]
         .map(([annotator, u]) => ({ annotator, labels: u.labels, entries: u.entries.size, included: u.included }))
         .sort((a, b) => (a.annotator < b.annotator ? -1 : a.annotator > b.annotator ? 1 : 0)),

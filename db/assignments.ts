@@ -2,7 +2,7 @@ import { badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import { now, type Db } from './database.ts';
 import { openStore, type AnnotatorRow } from './data/index.ts';
-import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
+import type { AnnotatorRole, AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
 export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
 
 
@@ -192,6 +192,17 @@ export function raterStanding(db: Db, entryRowId: number, annotator: string): Ra
   return store.assignments.namesOn(entryRowId).includes(annotator) ? 'assigned' : 'not-assigned';
 }
 
+/** The rule itself, from what it depends on: the annotator's role, whether the project assigns entries, whether this entry is theirs, whether the lead counts them anyway. */
+export function standingOf(role: AnnotatorRole | undefined, byAssignment: boolean, assigned: boolean, included: boolean): RaterStanding {
+  if (role !== 'annotator') return included ? 'included' : 'not-a-rater';
+  if (!byAssignment) return 'no-assignments';
+  if (assigned) return 'assigned';
+  return included ? 'included' : 'not-assigned';
+}
+
+/** Whether labels of this standing count. */
+export const countsAs = (s: RaterStanding) => COUNTED.has(s);
+
 const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments', 'included']);
 
 /**
@@ -203,16 +214,21 @@ const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments
  */
 export function raterRule(db: Db, opts: { include?: Iterable<string>; entry?: number } = {}): RaterRule {
   const store = openStore(db);
-  const roles = new Map(store.annotators.all().map((r) => [r.name, r.role]));
-  // With `entry` (a row id), the rule reads that entry's assignments alone and answers for it only.
-  const pairs = opts.entry === undefined ? store.assignments.pairsByName() : new Set(store.assignments.namesOn(opts.entry).map((n) => `${opts.entry}\u0000${n}`));
-  const include = new Set(opts.include ?? []);
-  const byAssignment = opts.entry === undefined ? pairs.size > 0 : store.assignments.any();
-  const standing = (entryRowId: number, annotator: string): RaterStanding => {
-    if (roles.get(annotator) !== 'annotator') return include.has(annotator) ? 'included' : 'not-a-rater';
-    if (!byAssignment) return 'no-assignments';
-    if (pairs.has(`${entryRowId}\u0000${annotator}`)) return 'assigned';
-    return include.has(annotator) ? 'included' : 'not-assigned';
+  const people = store.annotators.all();
+  const roles = new Map(people.map((r) => [r.name, r.role]));
+  const nameOf = new Map(people.map((r) => [r.id, r.name]));
+  // Per annotator, the entries (row ids) assigned to them; with `entry`, that entry's alone.
+  const assigned = new Map<string, Set<number>>();
+  const add = (entryRowId: number, name: string) => {
+    let set = assigned.get(name);
+    if (!set) assigned.set(name, (set = new Set()));
+    set.add(entryRowId);
   };
+  if (opts.entry === undefined) for (const p of store.assignments.pairs()) add(p.entry_id, nameOf.get(p.annotator_id)!);
+  else for (const name of store.assignments.namesOn(opts.entry)) add(opts.entry, name);
+  const include = new Set(opts.include ?? []);
+  const byAssignment = opts.entry === undefined ? assigned.size > 0 : store.assignments.any();
+  const standing = (entryRowId: number, annotator: string): RaterStanding =>
+    standingOf(roles.get(annotator), byAssignment, !!assigned.get(annotator)?.has(entryRowId), include.has(annotator));
   return { byAssignment, standing, counts: (entryRowId, annotator) => COUNTED.has(standing(entryRowId, annotator)) };
 }

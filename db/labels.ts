@@ -125,14 +125,17 @@ export interface ImportWrite {
   at: string;
 }
 
-/**
- * An import writes the label the file holds, at the file's time when it gives one (else the
- * import's). Returns false when the value is already there.
- */
-export function importLabel(store: Store, w: ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string }): boolean {
+/** What an import's write did: nothing (the value was there), or a write with its event. */
+export type ImportOutcome = 'unchanged' | 'logged';
+
+/** An import writes the label the file holds, at the file's time when it gives one (else the import's). */
+export function importLabel(
+  store: Store,
+  w: ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string },
+): ImportOutcome {
   const json = JSON.stringify(w.value);
   const old = store.labels.get(w.entry.rowId, w.annotator.id, w.dimension);
-  if (old?.value === json) return false;
+  if (old?.value === json) return 'unchanged';
   store.labels.upsert(w.entry.rowId, w.annotator.id, w.dimension, json, w.codebookVersion, w.updatedAt ?? w.at);
   store.events.append({
     actor: w.actor,
@@ -143,13 +146,27 @@ export function importLabel(store: Store, w: ImportWrite & { dimension: string; 
     after: { annotator: w.annotator.name, value: w.value },
     at: w.at,
   });
-  return true;
+  return 'logged';
 }
 
-/** An import writes a note, or marks the entry submitted (imported labels are finished work). Returns false when already so. */
-export function importOwnRecord(store: Store, table: OwnRecord, w: ImportWrite & { value: string }): boolean {
+/**
+ * An import's labels for annotators who have none stored yet, on entries nobody has decided
+ * (nothing to compare with, nothing a decision could have overtaken): every one is
+ * written, many to a statement, and counted by the import's one event rather than logged each.
+ */
+export function importNewLabels(store: Store, writes: (ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string })[]): number {
+  return store.labels.upsertMany(writes.map((w) => [w.entry.rowId, w.annotator.id, w.dimension, JSON.stringify(w.value), w.codebookVersion, w.updatedAt ?? w.at]));
+}
+
+/** `importNewLabels` for submission statuses (or notes) of annotators who have none stored yet. */
+export function importNewOwnRecords(store: Store, table: OwnRecord, writes: (ImportWrite & { value: string })[]): number {
+  return store.labels.putOwnMany(table, writes.map((w) => [w.entry.rowId, w.annotator.id, w.value, w.at]));
+}
+
+/** An import writes a note, or marks the entry submitted (imported labels are finished work). */
+export function importOwnRecord(store: Store, table: OwnRecord, w: ImportWrite & { value: string }): ImportOutcome {
   const old = store.labels.own(table, w.entry.rowId, w.annotator.id);
-  if (old?.value === w.value) return false;
+  if (old?.value === w.value) return 'unchanged';
   store.labels.putOwn(table, w.entry.rowId, w.annotator.id, w.value, w.at);
   const field = OWN[table].field;
   store.events.append({
@@ -160,7 +177,7 @@ export function importOwnRecord(store: Store, table: OwnRecord, w: ImportWrite &
     after: { annotator: w.annotator.name, [field]: w.value },
     at: w.at,
   });
-  return true;
+  return 'logged';
 }
 
 /** Where a merge writes: the annotator's label, note or status on one entry (row ids), logged as the annotator. */

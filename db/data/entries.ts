@@ -6,7 +6,7 @@ import { statementsOf } from './statements.ts';
 /**
  * Entries: the `entry` table (ids, pass/fail, metadata, content hash, the natural sort key) and
  * their texts, kept apart as named fields in `entry_field` (migration 005), indexed for search
- * by `entry_text` (FTS5). Lists and statistics read the small rows; only what shows or copies an
+ * by `entry_text` (FTS5, written here: this module is the only writer of entry texts). Lists and statistics read the small rows; only what shows or copies an
  * entry reads its texts. Nothing outside this module touches these tables.
  */
 
@@ -121,19 +121,31 @@ export function entryTable(db: Db) {
     return out;
   };
   const withFields = (r: BareRow | undefined): EntryRow | undefined => r && { ...r, fields: fieldsOfRow(r.id) };
-  /** Writes the named texts of an entry: a changed text is replaced, an emptied one removed. */
-  const writeFields = (rowId: number, fields: Record<string, string>, replace: boolean) => {
-    if (replace)
-      for (const name of Object.keys(fieldsOfRow(rowId)))
-        if (!fields[name]) sql('DELETE FROM entry_field WHERE entry_id = ? AND name = ?').run(rowId, name);
-    for (const [name, text] of Object.entries(fields)) {
-      if (!text) continue;
-      sql('INSERT INTO entry_field (entry_id, name, text) VALUES (?, ?, ?) ON CONFLICT (entry_id, name) DO UPDATE SET text = excluded.text WHERE text <> excluded.text').run(
-        rowId,
-        name,
-        text,
-      );
+  /** Indexes an entry's texts for search (its words, all texts as one). */
+  const index = (rowId: number, fields: Record<string, string>) => {
+    const text = Object.values(fields).filter(Boolean).join('\n');
+    if (text) sql('INSERT INTO entry_text (rowid, text) VALUES (?, ?)').run(rowId, text);
+  };
+  /** The named texts of a new entry (empty ones are not stored), indexed. */
+  const insertFields = (rowId: number, fields: Record<string, string>) => {
+    for (const [name, text] of Object.entries(fields)) if (text) sql('INSERT INTO entry_field (entry_id, name, text) VALUES (?, ?, ?)').run(rowId, name, text);
+    index(rowId, fields);
+  };
+  /** Replaces the named texts of an entry: a changed text is rewritten, an emptied one removed, and the entry indexed again if any changed. */
+  const replaceFields = (rowId: number, fields: Record<string, string>) => {
+    const old = fieldsOfRow(rowId);
+    let changed = false;
+    for (const name of new Set([...Object.keys(old), ...Object.keys(fields)])) {
+      const text = fields[name] ?? '';
+      if ((old[name] ?? '') === text) continue;
+      changed = true;
+      if (!text) sql('DELETE FROM entry_field WHERE entry_id = ? AND name = ?').run(rowId, name);
+      else if (old[name] === undefined) sql('INSERT INTO entry_field (entry_id, name, text) VALUES (?, ?, ?)').run(rowId, name, text);
+      else sql('UPDATE entry_field SET text = ? WHERE entry_id = ? AND name = ?').run(text, rowId, name);
     }
+    if (!changed) return;
+    sql('DELETE FROM entry_text WHERE rowid = ?').run(rowId);
+    index(rowId, fields);
   };
 
   /** The WHERE clause and parameters of an annotator's queue. */
@@ -162,9 +174,8 @@ export function entryTable(db: Db) {
       params.like = `%${likeEscape(search)}%`;
       // Every word begins a word of some text of the entry (not necessarily the same text).
       const words = searchWords(search);
-      words.forEach((w, i) => (params[`w${i}`] = w));
-      const inTexts = words.map((_, i) => `e.id IN (SELECT f.entry_id FROM entry_field f WHERE f.id IN (SELECT rowid FROM entry_text WHERE entry_text MATCH @w${i}))`);
-      parts.push(`(${inSummary}${inTexts.length ? ` OR (${inTexts.join(' AND ')})` : ''})`);
+      if (words.length) params.words = words.join(' AND ');
+      parts.push(`(${inSummary}${words.length ? ' OR e.id IN (SELECT rowid FROM entry_text WHERE entry_text MATCH @words)' : ''})`);
     }
     return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   };
@@ -179,6 +190,10 @@ export function entryTable(db: Db) {
     /** Summary: every entry, in the natural order of ids. */
     refs(): EntryRef[] {
       return (sql('SELECT id, ext_id, passed FROM entry ORDER BY sort_key, ext_id').all() as { id: number; ext_id: string; passed: 0 | 1 | null }[]).map(refOf);
+    },
+    /** Summary: every entry's row id and external id, in the natural order of ids. */
+    inOrder(): [number, string][] {
+      return sql('SELECT id, ext_id FROM entry ORDER BY sort_key, ext_id').raw(true).all() as [number, string][];
     },
     /** Summary: every entry with its content hash (what packs check their entries against). */
     hashes(): (EntryRef & { hash: string })[] {
@@ -245,7 +260,7 @@ export function entryTable(db: Db) {
           `INSERT INTO entry (ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(row.ext_id, row.passed, row.failing_tests, row.metadata, row.content_hash, row.created_at, row.updated_at, naturalKey(row.ext_id)).lastInsertRowid,
       );
-      writeFields(id, row.fields, false);
+      insertFields(id, row.fields);
       return id;
     },
     /** A new entry; returns its row id. */
@@ -256,14 +271,14 @@ export function entryTable(db: Db) {
            VALUES (@extId, @passed, @failingTests, @metadata, @hash, @at, @at, @key)`,
         ).run({ extId, passed: c.passed, failingTests: c.failingTests, metadata: c.metadata, hash: c.hash, at, key: naturalKey(extId) }).lastInsertRowid,
       );
-      writeFields(id, c.fields, false);
+      insertFields(id, c.fields);
       return id;
     },
     update(rowId: number, c: EntryColumns, at: string): void {
       sql(
         `UPDATE entry SET passed = @passed, failing_tests = @failingTests, metadata = @metadata, content_hash = @hash, updated_at = @at WHERE id = @id`,
       ).run({ id: rowId, passed: c.passed, failingTests: c.failingTests, metadata: c.metadata, hash: c.hash, at });
-      writeFields(rowId, c.fields, true);
+      replaceFields(rowId, c.fields);
     },
     count(): number {
       return (sql('SELECT COUNT(*) AS n FROM entry').get() as { n: number }).n;

@@ -1,5 +1,5 @@
 import type { Db } from '../database.ts';
-import { statementsOf } from './statements.ts';
+import { insertRows, statementsOf } from './statements.ts';
 
 /**
  * Labels with their notes and submissions: the `label` table, its tombstones (`label_clear`, a
@@ -43,6 +43,16 @@ export function labelTable(db: Db) {
          ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at`,
       ).run(entryRowId, annotatorId, dimension, valueJson, codebookVersion, at);
     },
+    /** Many labels at once (an import's new ones): [entry row id, annotator id, dimension, value JSON, codebook version, time] each. */
+    upsertMany(rows: [number, number, string, string, string, string][]): number {
+      return insertRows(
+        sql,
+        'INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at)',
+        6,
+        rows,
+        'ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at',
+      );
+    },
     /** Deletes a label; the delete trigger leaves a tombstone stamped with the current time. */
     delete(entryRowId: number, annotatorId: number, dimension: string): void {
       sql('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').run(entryRowId, annotatorId, dimension);
@@ -68,6 +78,14 @@ export function labelTable(db: Db) {
     /** One annotator's labels on one entry. */
     ofEntry(entryRowId: number, annotatorId: number): { dimension: string; value: string }[] {
       return sql('SELECT dimension, value FROM label WHERE entry_id = ? AND annotator_id = ?').all(entryRowId, annotatorId) as { dimension: string; value: string }[];
+    },
+    /** Whether an annotator has any label. */
+    anyOf(annotatorId: number): boolean {
+      return sql('SELECT 1 FROM label WHERE annotator_id = ? LIMIT 1').get(annotatorId) !== undefined;
+    },
+    /** Whether an annotator has any note (or submission status). */
+    anyOwnOf(table: OwnRecord, annotatorId: number): boolean {
+      return sql(`SELECT 1 FROM ${table} WHERE annotator_id = ? LIMIT 1`).get(annotatorId) !== undefined;
     },
     /** One annotator's labels on these entries (row ids). */
     ofAnnotatorOn(annotatorId: number, entryRowIds: number[]): { entry_id: number; dimension: string; value: string }[] {
@@ -147,6 +165,22 @@ export function labelTable(db: Db) {
         status: string | null;
       }[];
     },
+    /**
+     * `forAgreement`, lean: one row per label as an array [entry row id, annotator id, dimension,
+     * value JSON, codebook version, whether the entry is assigned to the annotator], submitted
+     * ones only unless drafts count, in no particular order, read one at a time.
+     */
+    forAgreementRows(includeDrafts: boolean): IterableIterator<[number, number, string, string, string, 0 | 1]> {
+      return sql(
+        `SELECT l.entry_id, l.annotator_id, l.dimension, l.value, l.codebook_version, x.entry_id IS NOT NULL
+           FROM label l
+           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+           LEFT JOIN assignment x ON x.entry_id = l.entry_id AND x.annotator_id = l.annotator_id
+          WHERE ? OR s.status = 'submitted'`,
+      )
+        .raw(true)
+        .iterate(includeDrafts ? 1 : 0) as IterableIterator<[number, number, string, string, string, 0 | 1]>;
+    },
     /** When each annotator last wrote or cleared the label of an entry on a dimension. */
     timesOn(entryRowId: number, dimension: string): { at: string; name: string }[] {
       return sql(
@@ -194,6 +228,17 @@ export function labelTable(db: Db) {
         `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
       ).run(entryRowId, annotatorId, value, at);
+    },
+    /** Many notes or submission statuses at once: [entry row id, annotator id, value, time] each. */
+    putOwnMany(table: OwnRecord, rows: [number, number, string, string][]): number {
+      const column = ownColumn[table];
+      return insertRows(
+        sql,
+        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at)`,
+        4,
+        rows,
+        `ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
+      );
     },
     /** Marks an entry started (a draft) for its annotator, unless it already has a status. */
     startDraft(entryRowId: number, annotatorId: number, at: string): void {

@@ -7,7 +7,7 @@ import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportWarning } from '../../shared/types.ts';
 import { now, type Db } from '../database.ts';
 import { openStore, TEXT_FIELDS, type EntryColumns, type EntryRef, type EntryRow, type TextField } from '../data/index.ts';
-import { importLabel, importOwnRecord } from '../labels.ts';
+import { importLabel, importNewLabels, importNewOwnRecords, importOwnRecord } from '../labels.ts';
 
 /** Where a planned change came from, so a refusal in the writing phase can still name it. */
 export interface Source {
@@ -231,10 +231,28 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     return e;
   };
 
-  const touched = new Map<string, { entry: EntryRef; annotatorId: number; annotator: string }>();
+  // Labels new to the project, on entries nobody has decided yet, are written without an event
+  // each, many to a statement: the import's one `label.import` event counts them (at a million
+  // labels, an event each would double the project file). A label that replaces a value, or that
+  // lands on a decided entry (which it may make stale), keeps its own event.
+  const decided = store.decisions.decidedEntries();
+  const fresh = new Map<number, { labels: boolean; submissions: boolean }>();
+  for (const id of annotatorIds.values()) fresh.set(id, { labels: !store.labels.anyOf(id), submissions: !store.labels.anyOwnOf('submission', id) });
+  const dimensions = new Map(codebook.dimensions.map((d) => [d.id, d]));
+  const quiet = { labels: 0, submissions: 0, assignments: 0 };
+  type LabelWrite = Parameters<typeof importNewLabels>[1][number];
+  let batch: LabelWrite[] = [];
+  const flush = () => {
+    quiet.labels += batch.length;
+    importNewLabels(store, batch);
+    batch = [];
+  };
+
+  // Per entry and annotator (row ids packed into one number).
+  const touched = new Map<number, { entry: EntryRef; annotatorId: number; annotator: string }>();
   for (const l of plan.labels) {
     const entry = needEntry(l.extId, l.source);
-    const dim = findDimension(codebook, l.dimension);
+    const dim = dimensions.get(l.dimension) ?? findDimension(codebook, l.dimension);
     if (!dim) throw new ConcordError('internal', `planned label for unknown dimension ${l.dimension}`);
     if (!dimensionApplies(dim, entry) && !isEmptyValue(l.value)) {
       const reason = conflictReason(dim, entry.passed);
@@ -248,10 +266,16 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     }
     const annotatorId = annotatorIds.get(l.annotator);
     if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
-    touched.set(`${entry.rowId}/${annotatorId}`, { entry, annotatorId, annotator: l.annotator });
-    const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at };
-    if (importLabel(store, { ...write, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt })) summary.labels++;
+    const pair = entry.rowId * 2 ** 20 + annotatorId;
+    if (!touched.has(pair)) touched.set(pair, { entry, annotatorId, annotator: l.annotator });
+    const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt };
+    summary.labels++;
+    if (fresh.get(annotatorId)!.labels && !decided.has(entry.id)) {
+      batch.push(write);
+      if (batch.length >= 4096) flush();
+    } else if (importLabel(store, write) === 'unchanged') summary.labels--;
   }
+  flush();
 
   for (const n of plan.notes) {
     const entry = needEntry(n.extId, n.source);
@@ -259,12 +283,29 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   }
 
   // Imported labels are finished work: submitted, and the annotator is assigned to the entry.
+  const newAssignments: [number, number][] = [];
+  const newSubmissions: Parameters<typeof importNewOwnRecords>[2] = [];
   for (const t of touched.values()) {
+    const own = { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' };
+    const isQuiet = !decided.has(t.entry.id);
     // Only people who label get an assignment; reference and adjudicator labels are not a queue.
-    if (roles.get(t.annotator) === 'annotator' && store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
-      store.events.append({ actor, kind: 'assignment.create', entryId: t.entry.id, before: null, after: { annotator: t.annotator }, at });
-    importOwnRecord(store, 'submission', { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' });
+    if (roles.get(t.annotator) === 'annotator') {
+      if (isQuiet) newAssignments.push([t.entry.rowId, t.annotatorId]);
+      else if (store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
+        store.events.append({ actor, kind: 'assignment.create', entryId: t.entry.id, before: null, after: { annotator: t.annotator }, at });
+    }
+    if (isQuiet && fresh.get(t.annotatorId)!.submissions) newSubmissions.push(own);
+    else importOwnRecord(store, 'submission', own);
   }
+  quiet.assignments = store.assignments.insertManyIfAbsent(newAssignments);
+  quiet.submissions = importNewOwnRecords(store, 'submission', newSubmissions);
+  if (quiet.labels || quiet.assignments || quiet.submissions)
+    store.events.append({
+      actor,
+      kind: 'label.import',
+      after: { path: plan.path, format: plan.format, labels: quiet.labels, submitted: quiet.submissions, assigned: quiet.assignments, annotators: [...plan.annotators.keys()] },
+      at,
+    });
 
   for (const r of plan.modelResults) {
     const entry = needEntry(r.extId, r.source);

@@ -6,10 +6,12 @@
  * - `entry_field(entry_id, name, text)`: one row per non-empty text of an entry, by name. The
  *   Deep-Bench shape names them prompt, ground_truth, output and test_log; an entry may hold any
  *   other named texts (entries of any shape). An empty text has no row.
- * - `entry_text`: FTS5 over the fields, reading the text from entry_field (external content, so
- *   no text is stored twice) and kept in step by triggers. `detail=none`: it answers which
- *   fields hold a word (or a word's beginning), which is what search asks, at a tenth of the
- *   text's size.
+ * - `entry_text`: FTS5 over each entry's texts, one row per entry (rowid = the entry's id).
+ *   Contentless (the texts are in entry_field; the index holds only words), `detail=none` (it
+ *   answers which entries hold a word or a word's beginning, which is what search asks, at a tenth
+ *   of the texts' size), `contentless_delete` (an entry's words can be dropped by its id). The data
+ *   layer (db/data/entries.ts), the only writer of entry_field, indexes what it writes; a
+ *   trigger drops an entry's words with the entry.
  * - `entry.sort_key`: the natural order of ids (db/data/natural-key.ts), filled here by the
  *   function db/database.ts registers on every connection, and by the data layer on each insert.
  * - `entry.repo`, `entry.function_name`: read from the metadata, for the queue and its search.
@@ -23,16 +25,9 @@ CREATE TABLE entry_field (
   UNIQUE (entry_id, name)
 );
 
-CREATE VIRTUAL TABLE entry_text USING fts5(text, content = 'entry_field', content_rowid = 'id', detail = none);
-CREATE TRIGGER entry_field_indexed AFTER INSERT ON entry_field BEGIN
-  INSERT INTO entry_text (rowid, text) VALUES (NEW.id, NEW.text);
-END;
-CREATE TRIGGER entry_field_unindexed AFTER DELETE ON entry_field BEGIN
-  INSERT INTO entry_text (entry_text, rowid, text) VALUES ('delete', OLD.id, OLD.text);
-END;
-CREATE TRIGGER entry_field_reindexed AFTER UPDATE OF text ON entry_field BEGIN
-  INSERT INTO entry_text (entry_text, rowid, text) VALUES ('delete', OLD.id, OLD.text);
-  INSERT INTO entry_text (rowid, text) VALUES (NEW.id, NEW.text);
+CREATE VIRTUAL TABLE entry_text USING fts5(text, content = '', contentless_delete = 1, detail = none);
+CREATE TRIGGER entry_unindexed AFTER DELETE ON entry BEGIN
+  DELETE FROM entry_text WHERE rowid = OLD.id;
 END;
 
 INSERT INTO entry_field (entry_id, name, text)
@@ -41,6 +36,7 @@ INSERT INTO entry_field (entry_id, name, text)
   UNION ALL SELECT id, 'output', output FROM entry WHERE output <> ''
   UNION ALL SELECT id, 'test_log', test_log FROM entry WHERE test_log <> ''
   ORDER BY 1, 2;
+INSERT INTO entry_text (rowid, text) SELECT entry_id, group_concat(text, char(10)) FROM entry_field GROUP BY entry_id;
 ALTER TABLE entry DROP COLUMN prompt;
 ALTER TABLE entry DROP COLUMN ground_truth;
 ALTER TABLE entry DROP COLUMN output;
@@ -51,9 +47,8 @@ UPDATE entry SET sort_key = concord_natural_key(ext_id);
 ALTER TABLE entry ADD COLUMN repo TEXT GENERATED ALWAYS AS (json_extract(metadata, '$.repo')) VIRTUAL;
 ALTER TABLE entry ADD COLUMN function_name TEXT GENERATED ALWAYS AS (json_extract(metadata, '$.function')) VIRTUAL;
 CREATE INDEX entry_in_order ON entry (sort_key, ext_id);
+CREATE INDEX entry_by_result ON entry (passed);
 
--- An annotator's queue, progress and pack; one entry's events (staleness, the Activity view).
-CREATE INDEX assignment_by_annotator ON assignment (annotator_id, entry_id);
-CREATE INDEX submission_by_annotator ON submission (annotator_id, status);
+-- One entry's events: its decisions' staleness, the Activity view of an entry.
 CREATE INDEX event_by_entry ON event (entry_ext_id) WHERE entry_ext_id IS NOT NULL;
 `;
