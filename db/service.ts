@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PAGE, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, type AgreementJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
+import { cellKey } from '../shared/agreement/types.ts';
 import { openDoor, type ApiDoor } from '../shared/door.ts';
 import {
   canonicalLabelValue,
@@ -15,7 +17,8 @@ import {
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
+import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, ProjectInfo } from '../shared/types.ts';
+import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
 import { listEvents } from './events.ts';
@@ -50,11 +53,27 @@ export interface ServiceOptions {
   nativeBinding?: string;
   /** Told how an `imports.run` is getting on (the command line prints it). */
   onImportProgress?: (p: ImportProgress) => void;
+  /** Run imports and agreement jobs off the request thread, in workers (default: yes, for a project file). */
+  workers?: boolean;
+  /** Where the worker script is (a bundled host builds its own; db/jobs/runner.ts knows the default). */
+  workerUrl?: URL;
+}
+
+/** An import's progress as its worker tells it, in the import's own phases. */
+function importProgress(p: JobProgress, last: ImportProgress): ImportProgress {
+  if (p.phase === 'starting') return last;
+  return { phase: p.phase as ImportProgress['phase'], done: p.done, total: p.total };
 }
 
 export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
+  const agreementJobs = new Map<string, AgreementJob>();
+  /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
+  const workers = new Map<string, { running: RunningJob; sync: () => void }>();
+  const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
+  // A worker opens the project file itself; a database in memory has none to open.
+  const onFile = () => opts.workers !== false && db.name !== '' && db.name !== ':memory:' && existsSync(db.name);
   const store = openStore(db);
   let codebook = store.project.codebook();
 
@@ -202,19 +221,82 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'imports.start': ({ path, format }): ImportJob => {
       const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
+      const finish = (result: Promise<ImportSummary>) =>
+        result
+          .then((summary) => {
+            job.summary = summary;
+            job.progress = { ...job.progress, phase: 'done' };
+            codebook = store.project.codebook();
+          })
+          .catch((e: unknown) => {
+            const where = e instanceof ConcordError ? e.where : undefined;
+            job.error = { message: (e as Error).message, ...where };
+            job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+          });
+      if (onFile()) {
+        // Off the request thread: a worker reads, checks and writes on its own connection.
+        const running = runJob({ kind: 'import', args: { path, format: format as ImportFormat | undefined, actor: 'import' } }, worker);
+        job.jobId = running.id;
+        workers.set(running.id, { running, sync: () => (job.progress = importProgress(running.progress, job.progress)) });
+        void finish(running.done as Promise<ImportSummary>);
+      } else void finish(runImport(db, path, { format: format as ImportFormat | undefined, actor: 'import', onProgress: (p) => (job.progress = p) }));
       jobs.set(job.jobId, job);
-      runImport(db, path, { format: format as ImportFormat | undefined, actor: 'import', onProgress: (p) => (job.progress = p) })
-        .then((summary) => {
-          job.summary = summary;
-          job.progress = { ...job.progress, phase: 'done' };
-          codebook = store.project.codebook();
-        })
-        .catch((e: unknown) => {
-          const where = e instanceof ConcordError ? e.where : undefined;
-          job.error = { message: (e as Error).message, ...where };
-          job.progress = { ...job.progress, phase: 'failed' };
-        });
       return { ...job };
+    },
+
+    'jobs.cancel': ({ jobId }) => {
+      const w = workers.get(jobId);
+      if (!w) throw new ConcordError('not-found', `no job ${jobId}`, { field: 'jobId' });
+      const active = !['done', 'failed', 'cancelled'].includes(w.running.progress.phase);
+      if (active) w.running.cancel();
+      return { cancelled: active };
+    },
+
+    'agreement.start': (query): AgreementJob => {
+      const job: AgreementJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
+      const fail = (e: unknown) => {
+        job.error = { message: (e as Error).message };
+        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+      };
+      if (onFile()) {
+        const running = runJob({ kind: 'agreement', args: query }, worker);
+        job.jobId = running.id;
+        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as AgreementJob['progress']) }) });
+        running.done.then((report) => {
+          job.report = report as DbAgreementReport;
+          job.progress = { ...job.progress, phase: 'done' };
+        }, fail);
+      } else
+        setImmediate(() => {
+          try {
+            job.report = agreementReport(db, query, { onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) });
+            job.progress = { ...job.progress, phase: 'done' };
+          } catch (e) {
+            fail(e);
+          }
+        });
+      agreementJobs.set(job.jobId, job);
+      return { ...job };
+    },
+
+    'agreement.job': ({ jobId }): AgreementJob => {
+      const job = agreementJobs.get(jobId);
+      if (!job) throw new ConcordError('not-found', `no agreement job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
+      return { ...job };
+    },
+
+    'agreement.cell': ({ figure, row, col, ...query }) => {
+      // Only what the figure rests on: its dimension's labels (all of them for a pooled figure).
+      const report = agreementReport(db, { ...query, bootstrap: 0, dimension: figure.scope === 'pooled' ? undefined : figure.dimension, cellUnits: figureKey(figure) });
+      const table =
+        figure.scope === 'pooled'
+          ? (figure.measure === 'nominal' ? report.pooledNominal : report.pooled)?.coincidence
+          : figure.scope === 'dimension'
+            ? report.dimensions.find((d) => d.id === figure.dimension)?.measures.find((m) => m.id === figure.measure)?.coincidence
+            : report.dimensions.find((d) => d.id === figure.dimension)?.perValue.find((v) => v.valueId === figure.valueId)?.coincidence;
+      if (!table) throw new ConcordError('not-found', 'no such figure in this report', { field: 'figure' });
+      return table.cellUnits?.[cellKey(row, col)] ?? [];
     },
 
     'assignments.auto': (args) => autoAssign(db, args),
@@ -262,6 +344,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);
       if (!job) throw new ConcordError('not-found', `no import job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
       return { ...job };
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DbAgreementReport } from './agreement/report.ts';
+import type { CellUnit } from './agreement/types.ts';
 import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
 import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult } from './consensus/results.ts';
@@ -97,6 +98,30 @@ export interface EventPage {
  */
 const asLead = { as: annotatorName };
 
+/** What an agreement report is asked with. */
+const agreementArgs = z.object({
+  ...asLead,
+  dimension: dimensionId.optional(),
+  bootstrap: z.number().int().min(0).max(100_000).optional(),
+  seed: z.number().int().optional(),
+  includeDrafts: z.boolean().optional(),
+  annotators: z.array(annotatorName).max(100).optional(),
+  /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
+  includeUnassigned: z.array(annotatorName).max(100).optional(),
+  codebookVersion: z.string().max(50).optional(),
+  /** List the units behind each coincidence cell (default true; the command line leaves them out, and so does the app: it asks `agreement.cell`). */
+  cellUnits: z.boolean().optional(),
+});
+
+/** An agreement report being computed off the request thread. */
+export interface AgreementJob {
+  jobId: string;
+  /** `reading` the labels, then the `bootstrap` (done and total count resamples); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'reading' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  report?: DbAgreementReport;
+  error?: { message: string };
+}
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -137,6 +162,8 @@ export const api = {
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
   'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional() })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
+  /** Asks a job started here (an import, an agreement report) to stop; an import that is already writing finishes. */
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) })),
   /**
    * Imports a file or folder on this machine and answers with the summary once it is written
    * (the command line's import; `as` is recorded as the actor). `maps` place published values the
@@ -209,19 +236,23 @@ export const api = {
   'exports.render': method<ExportResult>()(exportArgs.render.extend(asLead)),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
-  'agreement.report': method<DbAgreementReport>()(
-    z.object({
-      ...asLead,
-      dimension: dimensionId.optional(),
-      bootstrap: z.number().int().min(0).max(100_000).optional(),
-      seed: z.number().int().optional(),
-      includeDrafts: z.boolean().optional(),
-      annotators: z.array(annotatorName).max(100).optional(),
-      /** Also count these annotators on entries not assigned to them (see `selection.unassigned`). */
-      includeUnassigned: z.array(annotatorName).max(100).optional(),
-      codebookVersion: z.string().max(50).optional(),
-      /** List the units behind each coincidence cell (default true; the command line leaves them out). */
-      cellUnits: z.boolean().optional(),
+  'agreement.report': method<DbAgreementReport>()(agreementArgs),
+  /**
+   * The same report computed off the request thread (the bootstrap of a large study takes
+   * seconds): answers at once with a job; poll `agreement.job`, stop it with `jobs.cancel`.
+   */
+  'agreement.start': method<AgreementJob>()(agreementArgs),
+  'agreement.job': method<AgreementJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
+  /** The entries behind one cell of one figure's coincidence matrix (the report leaves them out unless asked). */
+  'agreement.cell': method<CellUnit[]>()(
+    agreementArgs.extend({
+      figure: z.union([
+        z.object({ scope: z.literal('pooled'), measure: z.string().min(1).max(100) }),
+        z.object({ scope: z.literal('dimension'), dimension: dimensionId, measure: z.string().min(1).max(100) }),
+        z.object({ scope: z.literal('value'), dimension: dimensionId, valueId: z.string().min(1).max(1000) }),
+      ]),
+      row: z.number().int().min(0).max(100_000),
+      col: z.number().int().min(0).max(100_000),
     }),
   ),
 } as const;

@@ -51,6 +51,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'labels.setStatus': 'anyone',
   'imports.start': 'anyone',
   'imports.status': 'anyone',
+  'jobs.cancel': 'anyone',
   'imports.run': 'lead',
   'assignments.auto': 'lead',
   'assignments.set': 'lead',
@@ -72,6 +73,9 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.undo': 'lead',
   'exports.render': 'lead',
   'agreement.report': 'lead',
+  'agreement.start': 'lead',
+  'agreement.job': 'lead',
+  'agreement.cell': 'lead',
 };
 
 /** A request from the app (Electron, browser mode) names who asks in its `as` argument; nothing more is known of them. */

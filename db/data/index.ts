@@ -23,7 +23,7 @@ export interface Store {
   readonly events: ReturnType<typeof eventLog>;
   readonly assignments: ReturnType<typeof assignmentTable>;
   readonly modelResults: ReturnType<typeof modelResultTable>;
-  /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result. */
+  /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result; it waits for the write lock first. */
   transaction<T>(fn: () => T): T;
 }
 
@@ -42,7 +42,9 @@ export function openStore(db: Db): Store {
       events: eventLog(db),
       assignments: assignmentTable(db),
       modelResults: modelResultTable(db),
-      transaction: (fn) => db.transaction(fn)(),
+      // IMMEDIATE: a transaction takes the write lock before it reads, so a write by another
+      // connection (a worker's import) in between cannot leave it holding a stale snapshot.
+      transaction: (fn) => db.transaction(fn).immediate(),
     };
     stores.set(db, store);
   }

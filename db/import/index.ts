@@ -211,7 +211,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
     const plan = await readPlan(path, format, codebook, progress, opts.maps);
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
     progress({ phase: 'writing', done: 0, total });
-    const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'))();
+    const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import')).immediate();
     progress({ phase: 'done', done: total, total });
     return summary;
   } catch (e) {
@@ -238,5 +238,5 @@ export async function seedDemo(db: Db, dir: string = demoDir()): Promise<void> {
   ];
   db.transaction(() => {
     for (const plan of plans) applyPlan(db, plan, codebook, 'demo');
-  })();
+  }).immediate();
 }
