@@ -61,7 +61,8 @@ export interface ServiceOptions {
 
 /** An import's progress as its worker tells it, in the import's own phases. */
 function importProgress(p: JobProgress, last: ImportProgress): ImportProgress {
-  if (p.phase === 'starting') return last;
+  // The job ends when its result (or error) is in, not when the worker says it is done.
+  if (!['reading', 'writing'].includes(p.phase)) return last;
   return { phase: p.phase as ImportProgress['phase'], done: p.done, total: p.total };
 }
 
