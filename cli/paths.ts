@@ -3,8 +3,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository (or installed package) root, for the built renderer and the fixtures. */
-export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The repository (or installed package) root, for the built renderer and the fixtures: the folder
+ * above this module (cli/), or above the built command line (build/cli/concord.mjs).
+ */
+export const packageRoot = fileURLToPath(new URL(/\/build\/cli\/[^/]+$/.test(import.meta.url) ? '../..' : '..', import.meta.url));
 export const rendererDir = join(packageRoot, 'build', 'renderer');
 
 /** Where `npm run web` keeps its project when no --db is given: $CONCORD_HOME or ~/.concord. */
