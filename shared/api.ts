@@ -60,8 +60,9 @@ export { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE };
 /** One page of an annotator's queue (`entries.page`). */
 export interface EntryPage {
   rows: EntrySummary[];
-  /** Entries the whole filtered queue lists. */
+  /** Entries the whole filtered queue lists, and how many of them this annotator submitted. */
   total: number;
+  submitted: number;
   /** Position of the first row in the queue. */
   offset: number;
   /** Position of the entry asked for with `around` (null when the queue does not list it, or none was asked for). */
