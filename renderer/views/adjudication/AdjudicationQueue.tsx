@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { findDimension } from '../../../shared/codebook/values.ts';
 import { STALE_REASON } from '../../../shared/consensus/consensus.ts';
@@ -9,8 +10,10 @@ const ROW_HEIGHT = 46;
 
 /** The open disagreements, most split first, under the meeting's progress and the bulk action. */
 export function AdjudicationQueue() {
-  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly } = useApp(
+  const { queue, active, ensureRows, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly } = useApp(
     useShallow((s) => ({
+      active: s.adjSelectedIndex ?? -1,
+      ensureRows: s.ensureAdjRows,
       setView: s.setView,
       conflictsOnly: s.adjConflictsOnly,
       setConflictsOnly: s.setAdjConflictsOnly,
@@ -25,7 +28,8 @@ export function AdjudicationQueue() {
     })),
   );
   const majorities = summary?.dimensions.reduce((n, d) => n + d.counts.majority, 0) ?? 0;
-  const active = queue.findIndex((q) => q.entryId === selectedId);
+  // The list reads the pages of the rows it draws (the queue arrives a page at a time).
+  const onRange = useCallback((first: number, last: number) => void ensureRows(first, last), [ensureRows]);
   const label = (id: string) => (codebook && findDimension(codebook, id)?.label) ?? id;
   const conflicts = summary?.openConflicts ?? 0;
   return (
@@ -80,7 +84,13 @@ export function AdjudicationQueue() {
           items={queue}
           rowHeight={ROW_HEIGHT}
           activeIndex={active}
-          renderRow={(item) => (
+          onRange={onRange}
+          renderRow={(item) =>
+            !item ? (
+              <div className="queue-row is-pending muted small" data-testid="adj-queue-row-pending">
+                …
+              </div>
+            ) : (
             <button
               className={`queue-row ${item.entryId === selectedId ? 'is-selected' : ''}`}
               data-testid="adj-queue-row"
@@ -122,7 +132,8 @@ export function AdjudicationQueue() {
                 )
               )}
             </button>
-          )}
+            )
+          }
         />
       )}
     </aside>
