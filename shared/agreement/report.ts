@@ -43,6 +43,8 @@ export interface AgreementOptions {
   onProgress?: (done: number, total: number) => void;
   /** Asked between resamples: true stops the work (the report is not made; `Stopped` is thrown). */
   shouldStop?: () => boolean;
+  /** Shown each figure's coded data with its key (`figureKey`): what the bench times the bootstrap on. */
+  onFigureData?: (key: string, data: CodedRatings) => void;
 }
 
 /** Thrown by `buildAgreementReport` when `shouldStop` said to stop. */
@@ -183,6 +185,7 @@ class FigureMaker {
     private readonly resamples: number,
     private readonly seed: number,
     private readonly withCellUnits: boolean | string,
+    private readonly onFigureData?: (key: string, data: CodedRatings) => void,
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
@@ -249,6 +252,7 @@ class FigureMaker {
     raters: string[],
     labelOf: (key: string) => string,
   ): Measure {
+    this.onFigureData?.(key, data);
     return {
       id,
       description,
@@ -264,6 +268,7 @@ class FigureMaker {
   }
 
   perValue(name: string, valueId: string, label: string, kind: ValueFigure['kind'], data: CodedRatings, units: readonly CellUnit[]): ValueFigure {
+    this.onFigureData?.(figureKey({ scope: 'value', dimension: name, valueId }), data);
     return {
       valueId,
       label,
@@ -656,7 +661,7 @@ export function buildAgreementReportFrom(codebook: Codebook, input: AgreementInp
     if (!c) cache.set(dim.id, (c = input.cellsOf(dim)));
     return c;
   };
-  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true);
+  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   const dimensions = dims.map((d) => reportDimension(d, cellsOf(d), raters, make));
   const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, cellsOf, raters, make);
