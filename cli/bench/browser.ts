@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Service } from '../../db/service.ts';
 import { TOKEN_HEADER } from '../../shared/bridge.ts';
@@ -19,23 +20,41 @@ function chromiumPath(): string | null {
   return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p): p is string => !!p && existsSync(p)) ?? null;
 }
 
-/** In the page: a key press to the moment every pane shows its text (a MutationObserver sees the DOM change). */
+/**
+ * In the page: a key press to the moment every pane shows its text. A key listener on the window,
+ * installed before the app's own code, notes when the key arrives (the app may stop it going
+ * further); a MutationObserver sees the panes change. Armed by one evaluation before the key is
+ * pressed and read by another after, so the press can never arrive before the probe listens.
+ */
 const SWITCH_PROBE = `
-window.__concordSwitch = (selectors, expected) => new Promise((resolve) => {
-  let t0 = null;
-  const norm = (s) => s.replace(/\\u00a0/g, ' ');
-  const shows = () => selectors.every((sel, i) => { const el = document.querySelector(sel); return !!el && norm(el.textContent || '').includes(expected[i]); });
-  const done = () => { if (t0 !== null && shows()) { observer.disconnect(); resolve(performance.now() - t0); } };
-  const observer = new MutationObserver(done);
+window.__concordKeyAt = null;
+window.addEventListener('keydown', () => { window.__concordKeyAt = performance.now(); }, true);
+window.__concordShows = (selectors, expected) => selectors.every((sel, i) => { const el = document.querySelector(sel); return !!el && (el.textContent || '').replace(/\\u00a0/g, ' ').includes(expected[i]); });
+window.__concordArm = (selectors, expected) => { window.__concordKeyAt = null; window.__concordSwitch = new Promise((resolve) => {
+  const observer = new MutationObserver(() => {
+    const t0 = window.__concordKeyAt;
+    if (t0 !== null && window.__concordShows(selectors, expected)) { observer.disconnect(); resolve(performance.now() - t0); }
+  });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-  document.addEventListener('keydown', () => { t0 = performance.now(); queueMicrotask(done); }, { capture: true, once: true });
-});
+}); };
 `;
+
+type Probe = { __concordShows: (panes: string[], expected: string[]) => boolean; __concordArm: (panes: string[], expected: string[]) => void; __concordSwitch: Promise<number> };
+
+/** One key press of j, timed in the page to all panes showing their expected text. */
+async function timedSwitch(page: Page, panes: string[], expected: string[]): Promise<number> {
+  await page.evaluate(({ panes, expected }) => (window as unknown as Probe).__concordArm(panes, expected), { panes, expected });
+  await page.keyboard.press('j');
+  const shown = await page.evaluate(() => Promise.race([(window as unknown as Probe).__concordSwitch, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]));
+  if (shown !== null) return shown;
+  const showing = await page.evaluate((panes) => panes.map((sel) => (document.querySelector(sel)?.textContent ?? '').slice(0, 40)), panes);
+  throw new Error(`after j the panes did not show the next entry within 10 s (expected ${JSON.stringify(expected)}, showing ${JSON.stringify(showing)})`);
+}
 
 const PANES = ['[data-testid=pane-prompt] .view-lines', '[data-testid=pane-ground-truth] .view-lines', '[data-testid=pane-output] .view-lines'];
 
 /** The start of a text's first line, as the pane shows it. */
-const head = (text: string) => text.split('\n')[0].slice(0, 24);
+const head = (text: string) => text.split('\n')[0].slice(0, 40);
 
 export interface BrowserRun {
   server: RunningServer;
@@ -44,18 +63,21 @@ export interface BrowserRun {
 
 export async function browserFigures(
   projects: { n: number; service: Service }[],
-  opts: { say: (m: string) => void; presses: number; coldScale: number },
-): Promise<{ figures: Record<string, BenchFigure>; skipped?: string }> {
-  const chromium = chromiumPath();
-  if (!chromium) return { figures: {}, skipped: 'no Chromium found (apt-get install chromium, or set CHROMIUM_PATH): the browser figures were not measured' };
+  opts: { say: (m: string) => void; presses: number; labelWriteScale: number; chromiumPath?: string | null },
+): Promise<{ figures: Record<string, BenchFigure>; unmeasured: Record<string, string> }> {
+  const names = browserFigureNames(projects.map((p) => p.n), opts.labelWriteScale);
+  const none = (reason: string) => ({ figures: {}, unmeasured: Object.fromEntries(names.map((n) => [n, reason])) });
+  const chromium = opts.chromiumPath === undefined ? chromiumPath() : opts.chromiumPath;
+  if (!chromium) return none('no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     opts.say('building the renderer (node scripts/build.mjs renderer)');
     const r = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'build.mjs'), 'renderer'], { cwd: packageRoot, stdio: 'inherit' });
-    if (r.status !== 0) return { figures: {}, skipped: 'the renderer could not be built: the browser figures were not measured' };
+    if (r.status !== 0) return none('the renderer could not be built (node scripts/build.mjs renderer failed)');
   }
   const { chromium: pw } = await import('playwright-core');
   const browser = await pw.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'] });
   const figures: Record<string, BenchFigure> = {};
+  const unmeasured: Record<string, string> = {};
   try {
     // The peer of a switch: the same key press setting three panes' text with no app at all.
     const bare = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -64,9 +86,7 @@ export async function browserFigures(
     await bare.evaluate(() => document.addEventListener('keydown', () => ['a', 'b', 'c'].forEach((id, i) => (document.getElementById(id)!.textContent = `text ${i} ${performance.now()}`))));
     const floor: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const waiting = bare.evaluate(() => (window as unknown as { __concordSwitch: (s: string[], e: string[]) => Promise<number> }).__concordSwitch(['#a', '#b', '#c'], ['text 0', 'text 1', 'text 2']));
-      await bare.keyboard.press('j');
-      floor.push(await waiting);
+      floor.push(await timedSwitch(bare, ['#a', '#b', '#c'], ['text 0', 'text 1', 'text 2']));
     }
     await bare.close();
 
@@ -87,18 +107,14 @@ export async function browserFigures(
         opts.say(`${k}: opening the app in Chromium, then ${opts.presses} presses of j`);
         await page.goto(server.url);
         const shown = await page.waitForFunction(
-          ({ panes, want }) => {
-            const norm = (s: string) => s.replace(/\u00a0/g, ' ');
-            const ok = panes.every((sel, i) => norm(document.querySelector(sel)?.textContent ?? '').includes(want[i]));
-            return ok ? performance.now() : false;
-          },
+          // No named functions in here: the page has none of the helpers a compiler may add for them.
+          ({ panes, want }) => ((window as unknown as Probe).__concordShows(panes, want) ? performance.now() : false),
           { panes: PANES, want: expected(0) },
           { polling: 'raf', timeout: 120_000 },
         );
         const coldMs = (await shown.jsonValue()) as number;
         const domReady = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
-        if (p.n === opts.coldScale)
-          figures[`cold_start_ms_${k}`] = figure(
+        figures[`cold_start_ms_${k}`] = figure(
             {
               value: coldMs,
               unit: 'ms',
@@ -113,12 +129,7 @@ export async function browserFigures(
         const times: number[] = [];
         for (let i = 1; i <= opts.presses; i++) {
           await page.waitForTimeout(150);
-          const waiting = page.evaluate((want) => (window as unknown as { __concordSwitch: (s: string[], e: string[]) => Promise<number> }).__concordSwitch(want.panes, want.expected), {
-            panes: PANES,
-            expected: expected(i),
-          });
-          await page.keyboard.press('j');
-          times.push(await waiting);
+          times.push(await timedSwitch(page, PANES, expected(i)));
         }
         const warm = times.slice(3);
         const goal = p.n >= 100_000 ? 33 : 16;
@@ -138,27 +149,43 @@ export async function browserFigures(
         heaps.set(p.n, ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 2 ** 20);
         await context.close();
 
-        if (p.n === opts.coldScale) {
+        if (p.n === opts.labelWriteScale) {
           opts.say(`${k}: label writes over HTTP vs a raw single-row commit`);
           figures['label_write_p95_ms'] = await labelWrites(p.service, server, texts.map((t) => t.id));
         }
+      } catch (e) {
+        // One study's page failing leaves the others measured; its figures say why they are missing.
+        for (const name of browserFigureNames([p.n], opts.labelWriteScale)) if (!figures[name]) unmeasured[name] = `failed: ${(e as Error).message.split('\n')[0]}`;
       } finally {
         await server.close();
       }
     }
-    const big = Math.max(...heaps.keys());
-    const small = Math.min(...heaps.keys());
-    figures[`renderer_heap_mb_${scaleName(big)}`] = figure({
-      value: heaps.get(big)!,
-      unit: 'MB',
-      peer: `the same page on the ${scaleName(small)}-entry study`,
-      peer_value: heaps.get(small)!,
-      note: `the page's JavaScript heap after opening and ${opts.presses} entry switches (after a garbage collection)`,
-    });
+    const small = Math.min(...projects.map((p) => p.n));
+    for (const [n, heap] of heaps)
+      if (n !== small && heaps.has(small))
+        figures[`renderer_heap_mb_${scaleName(n)}`] = figure({
+          value: heap,
+          unit: 'MB',
+          peer: `the same page on the ${scaleName(small)}-entry study (MB)`,
+          peer_value: heaps.get(small)!,
+          note: `the page's JavaScript heap after opening and ${opts.presses} entry switches (after a garbage collection)`,
+        });
+      else if (n !== small) unmeasured[`renderer_heap_mb_${scaleName(n)}`] = `its peer, the page on the ${scaleName(small)}-entry study, failed`;
   } finally {
     await browser.close();
   }
-  return { figures };
+  return { figures, unmeasured };
+}
+
+/** The browser figures a run at these sizes gives (the smallest size is the heap's peer). */
+export function browserFigureNames(sizes: number[], labelWriteScale: number): string[] {
+  const small = Math.min(...sizes);
+  return sizes.flatMap((n) => [
+    `cold_start_ms_${scaleName(n)}`,
+    `entry_switch_p95_ms_${scaleName(n)}`,
+    ...(n !== small ? [`renderer_heap_mb_${scaleName(n)}`] : []),
+    ...(n === labelWriteScale ? ['label_write_p95_ms'] : []),
+  ]);
 }
 
 /** A label acknowledged over HTTP (browser mode's labels.set), against a raw better-sqlite3 commit of one row. */

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportError } from '../command.ts';
 import bench from '../commands/bench.ts';
+import { browserFigures } from './browser.ts';
 import { runBench, scalesOf } from './figures.ts';
+import { buildProject } from './project.ts';
+import { serviceFigures } from './service-figures.ts';
 
 // Timings are measured and printed, never asserted: only that every figure is there, on the app's
 // path, with a unit, a peer measured beside it and the machine's load recorded.
@@ -29,6 +35,8 @@ describe('bench', () => {
     ])
       expect(names).toContain(name);
     for (const [name, f] of Object.entries(r.figures)) {
+      // The shape `concord bench --json` gives: value, unit, peer, peer_value (goal, meets, note besides).
+      expect(Object.keys(f).filter((key) => !['goal', 'meets', 'note'].includes(key)).sort(), name).toEqual(['peer', 'peer_value', 'unit', 'value']);
       expect(Number.isFinite(f.value), name).toBe(true);
       expect(Number.isFinite(f.peer_value), name).toBe(true);
       expect(f.peer, name).toMatch(/\w/);
@@ -39,7 +47,35 @@ describe('bench', () => {
     expect(r.machine).toMatchObject({ node: process.version });
     expect(r.machine.load_average_start).toHaveLength(3);
     expect(r.machine.load_average_end).toHaveLength(3);
+    expect(r.unmeasured).toBeUndefined();
   }, 300_000);
+
+  it('names a figure it could not measure with the reason, never a number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-bench-test-'));
+    const p = await buildProject(dir, 200, () => {});
+    try {
+      // The whole report's bootstrap given no time at all: cancelled, and said so.
+      const service = await serviceFigures(p, { quick: true, say: () => {}, bootstrapLimitMs: 0 });
+      expect(service.figures.agreement_bootstrap_200_ms).toBeUndefined();
+      expect(service.unmeasured.agreement_bootstrap_200_ms).toMatch(/cancelled/);
+      expect(service.figures.agreement_report_200_ms.peer_value).toBeGreaterThan(0);
+      // No Chromium: every browser figure is listed with the reason, none given a value.
+      const browser = await browserFigures([p, { ...p, n: 1000 }], { say: () => {}, presses: 3, labelWriteScale: 1000, chromiumPath: null });
+      expect(browser.figures).toEqual({});
+      expect(Object.keys(browser.unmeasured).sort()).toEqual([
+        'cold_start_ms_1k',
+        'cold_start_ms_200',
+        'entry_switch_p95_ms_1k',
+        'entry_switch_p95_ms_200',
+        'label_write_p95_ms',
+        'renderer_heap_mb_1k',
+      ]);
+      for (const reason of Object.values(browser.unmeasured)) expect(reason).toMatch(/no Chromium found/);
+    } finally {
+      p.service.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('runs at 100,000 entries by default, at 1k, 10k and 100k with --scale, at 10k with --quick', () => {
     expect(scalesOf({})).toEqual([100_000]);

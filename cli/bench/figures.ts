@@ -6,7 +6,7 @@ import { writeDeepBenchLike } from '../../db/import/synthetic.ts';
 import { FILE_OWNER } from '../../shared/door.ts';
 import { browserFigures } from './browser.ts';
 import { cliPeakRss, cliStart } from './cli-figures.ts';
-import { describeMachine, figure, loadAverage, timed, type BenchFigure, type BenchResult } from './measure.ts';
+import { describeMachine, figure, loadAverage, scaleName, timed, type BenchFigure, type BenchResult } from './measure.ts';
 import { buildProject, fileBytes, openRaw, type BenchProject } from './project.ts';
 import { serviceFigures } from './service-figures.ts';
 
@@ -27,6 +27,8 @@ export interface BenchOptions {
   browser?: boolean;
   /** Measure the command line's start and memory (default true). */
   cli?: boolean;
+  /** How long the whole report's bootstrap may run before it is cancelled and reported unmeasured. */
+  bootstrapLimitMs?: number;
   progress?: (message: string) => void;
 }
 
@@ -39,6 +41,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const say = opts.progress ?? (() => {});
   const machine = describeMachine();
   const figures: Record<string, BenchFigure> = {};
+  const unmeasured: Record<string, string> = {};
+  const add = (r: { figures: Record<string, BenchFigure>; unmeasured: Record<string, string> }) => {
+    Object.assign(figures, r.figures);
+    Object.assign(unmeasured, r.unmeasured);
+  };
   const dir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
   const projects: BenchProject[] = [];
   try {
@@ -51,30 +58,28 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     for (const n of sizes) {
       const p = await buildProject(join(dir, String(n)), n, say);
       projects.push(p);
-      if (n !== 520 || opts.scales.includes(520)) Object.assign(figures, await serviceFigures(p, { quick: opts.quick, say }));
+      if (opts.scales.includes(n)) add(await serviceFigures(p, { quick: opts.quick, say, bootstrapLimitMs: opts.bootstrapLimitMs }));
     }
 
     const main = projects[projects.length - 1];
-    if (opts.browser !== false) {
-      const chosen = projects.filter((p) => p.n === 520 || p.n === main.n);
-      const r = await browserFigures(chosen, { say, presses: opts.quick ? 25 : 60, coldScale: main.n });
-      Object.assign(figures, r.figures);
-      if (r.skipped) say(`skipped: ${r.skipped}`);
-    }
+    if (opts.browser !== false) add(await browserFigures(projects, { say, presses: opts.quick ? 20 : 60, labelWriteScale: main.n }));
     if (opts.cli !== false) {
       say('the command line: start-up, as a new process');
       figures.cli_start_ms = cliStart(opts.quick ? 5 : 10);
       for (const p of projects) p.service.close();
-      figures[`cli_peak_rss_mb_${scaleNameOf(main.n)}`] = cliPeakRss(main.n, main.file, main.files, say);
+      for (const p of projects) if (opts.scales.includes(p.n)) figures[`cli_peak_rss_mb_${scaleName(p.n)}`] = cliPeakRss(p.n, p.file, p.files, say);
     }
   } finally {
     for (const p of projects) if (p.service.db.open) p.service.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { machine: { ...machine, load_average_end: loadAverage(), scales: opts.scales.join(', ') }, figures };
+  for (const [name, reason] of Object.entries(unmeasured)) say(`not measured: ${name}: ${reason}`);
+  return {
+    machine: { ...machine, load_average_end: loadAverage(), scales: opts.scales.join(', '), date: new Date().toISOString() },
+    figures,
+    ...(Object.keys(unmeasured).length ? { unmeasured } : {}),
+  };
 }
-
-const scaleNameOf = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
 /** A Deep-Bench release (entry files, then Taxonomy-Data) imported as `concord import` does, against a raw insert of the rows it made. */
 async function dlbenchImport(dir: string): Promise<BenchFigure> {

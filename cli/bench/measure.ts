@@ -23,6 +23,8 @@ export interface BenchFigure {
 export interface BenchResult {
   machine: Record<string, string | number | number[]>;
   figures: Record<string, BenchFigure>;
+  /** Figures this run could not measure, each with the reason (never a number in their place). */
+  unmeasured?: Record<string, string>;
 }
 
 export function describeMachine(): Record<string, string | number | number[]> {

@@ -33,11 +33,12 @@ export default {
         '',
       ];
       const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
-      const width = Math.max(...Object.keys(result.figures).map((k) => k.length));
+      const width = Math.max(...[...Object.keys(result.figures), ...Object.keys(result.unmeasured ?? {})].map((k) => k.length));
       for (const [name, f] of Object.entries(result.figures)) {
         const goal = f.goal ? `  goal ${f.goal}: ${f.meets ? 'met' : 'NOT met'}` : '';
         lines.push(`${name.padEnd(width)}  ${num(f.value).padStart(9)} ${f.unit.padEnd(12)} peer ${num(f.peer_value)} (${f.peer})${goal}`);
       }
+      for (const [name, reason] of Object.entries(result.unmeasured ?? {})) lines.push(`${name.padEnd(width)}  not measured: ${reason}`);
       io.stdout(`${lines.join('\n')}\n`);
     }
     return 0;
