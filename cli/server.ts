@@ -3,12 +3,12 @@ import { createReadStream, existsSync, readFileSync, rmSync, statSync, writeFile
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { isMethodName } from '../shared/api.ts';
+import { isMethodName, type MethodName } from '../shared/api.ts';
 import { TOKEN_HEADER } from '../shared/bridge.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
-import { callerOfRequest, type ApiDoor, type DoorArgs } from '../shared/door.ts';
+import { callerOfRequest, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
 import { mimeTypeOf, staticFileOf } from '../shared/static-files.ts';
-import { serializeError, type ErrorCode } from '../shared/errors.ts';
+import { ConcordError, serializeError, type ErrorCode } from '../shared/errors.ts';
 import { hasLoneSurrogate } from '../shared/names.ts';
 
 /**
@@ -119,6 +119,35 @@ function requestProblem(value: unknown): string | null {
   return null;
 }
 
+/** How long a request waits for the project file while another connection (a worker's import) writes to it. */
+export const BUSY_PATIENCE_MS = 120_000;
+const BUSY_PAUSE_MS = 20;
+
+/** SQLite's busy error, as thrown or as the door explained it (its cause kept). */
+const isBusy = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+  return e instanceof ConcordError && code === 'unavailable' && isBusy((e as { cause?: unknown }).cause);
+};
+
+/**
+ * Calls the door; a call that finds the file locked (a worker writing an import in one
+ * transaction) is tried again after a pause, on the event loop, so that every other request is
+ * answered meanwhile. A refused call wrote nothing (each method is one transaction), so trying it
+ * again is safe. The serving connection waits only briefly for the lock itself (`concord serve`).
+ */
+export async function callPatiently<M extends MethodName>(door: ApiDoor, name: M, args: DoorArgs<M>, caller: Caller): Promise<unknown> {
+  const giveUp = Date.now() + BUSY_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await door.call(name, args, caller);
+    } catch (e) {
+      if (!isBusy(e) || Date.now() > giveUp) throw e;
+      await new Promise((r) => setTimeout(r, BUSY_PAUSE_MS));
+    }
+  }
+}
+
 export function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
@@ -144,7 +173,7 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
     const problem = requestProblem(raw);
     if (problem) return fail(res, 400, 'bad-input', problem);
     try {
-      const result = await opts.service.call(name, raw as DoorArgs<typeof name>, callerOfRequest(raw));
+      const result = await callPatiently(opts.service, name, raw as DoorArgs<typeof name>, callerOfRequest(raw));
       sendJson(res, 200, { result: result ?? null });
     } catch (e) {
       const err = serializeError(e);

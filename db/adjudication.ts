@@ -17,11 +17,13 @@ import { ConcordError, badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import type { Entry } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
-import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from '../shared/consensus/results.ts';
+import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult } from '../shared/consensus/results.ts';
+import { DEFAULT_QUEUE_PAGE } from '../shared/consensus/api-args.ts';
 import { raterRule, type RaterRule } from './assignments.ts';
-import { openStore, type DecisionRow, type EventRow, type Store } from './data/index.ts';
+import { ConsensusIndex } from './consensus-index.ts';
+import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } from './data/index.ts';
 
-export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult };
+export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult };
 
 /**
  * Consensus and adjudication on the database: gathers the annotators' labels, says where they
@@ -31,14 +33,17 @@ export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, Un
 export interface StudyOptions {
   /** Count draft labels too; by default only entries an annotator submitted count. */
   includeDrafts?: boolean;
+  /** Read every entry's prompt too (`StudyEntry.prompt`). */
+  prompts?: boolean;
 }
 
 export interface StudyEntry {
   rowId: number;
   id: string;
   passed: boolean | null;
-  prompt: string;
   metadata: Record<string, string | undefined>;
+  /** Read only when asked for (`StudyOptions.prompts`): a release writes it. */
+  prompt?: string;
 }
 
 /** Everything consensus and the exports read, loaded once, in a stable order. */
@@ -64,20 +69,30 @@ function compareNames(a: string, b: string): number {
   return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
 }
 
-export function readStudy(db: Db, opts: StudyOptions = {}): Study {
+/**
+ * The study, whole; or, with `only` (an entry's row id), the part of it one entry's consensus
+ * needs, read through that entry's indexes: the same values, decisions and staleness for it as
+ * the whole study gives (`annotators` still names everyone with a counted label anywhere, so
+ * hidden names keep their letters from entry to entry).
+ */
+export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study {
   const store = openStore(db);
   const codebook = store.project.codebook();
-  const entries: StudyEntry[] = store.entries
-    .forStudy()
-    .map((r) => ({ rowId: r.rowId, id: r.id, passed: r.passed, prompt: r.prompt, metadata: r.metadata }))
-    .sort((a, b) => compareIds(a.id, b.id));
+  const one = only === undefined ? undefined : store.entries.studyEntry(only);
+  const entries: StudyEntry[] = only === undefined ? store.entries.forStudy() : one ? [one] : [];
+  if (opts.prompts) {
+    const prompts = store.entries.fieldOfAll(TEXT_FIELDS.prompt);
+    for (const e of entries) e.prompt = prompts.get(e.rowId) ?? '';
+  }
   const annotators = store.annotators.namesWithRole('annotator').sort(compareNames);
   const rank = new Map(annotators.map((n, i) => [n, i]));
 
   // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
   // once the project assigns entries, only on the entries assigned to them.
-  const rule = raterRule(db);
-  const rows = store.labels.forStudy(!!opts.includeDrafts).filter((r) => rule.counts(r.entry_id, r.name));
+  const rule = raterRule(db, only === undefined ? {} : { entry: only });
+  const rows = (only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts)).filter((r) =>
+    rule.counts(r.entry_id, r.name),
+  );
   const labels = new Map<number, Map<string, AnnotatorValue[]>>();
   for (const r of rows) {
     const byDim = labels.get(r.entry_id) ?? new Map<string, AnnotatorValue[]>();
@@ -88,15 +103,15 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
   }
   for (const byDim of labels.values()) for (const list of byDim.values()) list.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
   // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
-  const counted = new Set(rows.map((r) => r.name));
+  const counted = new Set(only === undefined ? rows.map((r) => r.name) : store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment));
 
   const decisions = new Map<number, Map<string, Decision>>();
-  for (const r of store.decisions.all()) {
+  for (const r of only === undefined ? store.decisions.all() : store.decisions.ofEntry(only)) {
     const byDim = decisions.get(r.entry_id) ?? new Map<string, Decision>();
     decisions.set(r.entry_id, byDim);
     byDim.set(r.dimension, toDecision(r));
   }
-  const stale = decisions.size ? staleDecisions(store, decisions, rule, opts) : new Map<number, Set<string>>();
+  const stale = decisions.size ? staleDecisions(store, decisions, rule, opts, one) : new Map<number, Set<string>>();
   return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
 }
 
@@ -113,10 +128,11 @@ export function readStudy(db: Db, opts: StudyOptions = {}): Study {
  * Counted, as in consensus: a rater on that entry (`raterRule`), and submitted on that entry
  * unless drafts count. Someone who labels an entry not assigned to them never reopens it.
  * A label that changed and changed back still makes the decision stale: someone should look.
+ * With `only`, the decisions are those of that one entry, and only its events are read.
  */
-function staleDecisions(store: Store, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions): Map<number, Set<string>> {
-  const extIds = store.decisions.decidedEntries();
-  const submitted = store.labels.submittedPairs();
+function staleDecisions(store: Store, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions, only?: StudyEntry): Map<number, Set<string>> {
+  const extIds = only ? store.decisions.decidedEntriesOn(only.rowId) : store.decisions.decidedEntries();
+  const submitted = only ? store.labels.submittedPairsOn(only.rowId) : store.labels.submittedPairs();
   const counts = (entryRowId: number, who: string) => rule.counts(entryRowId, who) && (opts.includeDrafts || submitted.has(`${entryRowId}\u0000${who}`));
   const key = (entryRowId: number, dimension: string) => `${entryRowId}\u0000${dimension}`;
 
@@ -125,7 +141,7 @@ function staleDecisions(store: Store, decisions: Map<number, Map<string, Decisio
   // The last label change per entry, dimension and labeller. Imports log as "import" and name the
   // annotator inside the value; every other writer logs as the annotator.
   const changed = new Map<string, { who: string; id: number }[]>();
-  const rows = store.events.lastChangesOnDecidedEntries();
+  const rows = only ? store.events.lastChangesOn(only.id) : store.events.lastChangesOnDecidedEntries();
   for (const r of rows) {
     const rowId = extIds.get(r.e);
     if (rowId === undefined || r.tag === null) continue;
@@ -194,40 +210,63 @@ export interface QueueOptions extends StudyOptions {
   conflicts?: boolean;
 }
 
-/** Entries with open disagreements (majority or needs-decision), most split first. */
-export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] {
-  const study = readStudy(db, opts);
-  if (opts.dimension !== undefined) dimensionOf(study.codebook, opts.dimension);
-  const items: QueueItem[] = [];
-  for (const e of study.entries) {
-    const dims = entryConsensus(study, e).filter((c) => opts.dimension === undefined || c.dimension === opts.dimension);
-    const item = queueItem(e.id, dims);
-    if (item && (!opts.conflicts || item.conflicts > 0)) items.push(item);
+const indexes = new WeakMap<Db, Map<boolean, ConsensusIndex>>();
+
+/**
+ * The consensus index of a connection (db/consensus-index.ts), brought up to date: what the queue
+ * and the summary read, so that a meeting's every click does not read the whole study again.
+ */
+export function consensusIndex(db: Db, opts: StudyOptions = {}): ConsensusIndex {
+  let byDrafts = indexes.get(db);
+  if (!byDrafts) indexes.set(db, (byDrafts = new Map()));
+  const drafts = !!opts.includeDrafts;
+  let index = byDrafts.get(drafts);
+  if (!index) {
+    index = new ConsensusIndex(
+      db,
+      {
+        all: () => {
+          const study = readStudy(db, { includeDrafts: drafts });
+          return study.entries.map((e) => ({ rowId: e.rowId, id: e.id, consensus: entryConsensus(study, e) }));
+        },
+        one: (rowId) => {
+          const study = readStudy(db, { includeDrafts: drafts }, rowId);
+          return study.entries.length ? entryConsensus(study, study.entries[0]) : undefined;
+        },
+      },
+      () => openStore(db).project.codebook().dimensions.filter((d) => d.kind !== 'text'),
+    );
+    byDrafts.set(drafts, index);
   }
-  return orderQueue(items);
+  index.sync();
+  return index;
 }
 
+/** Drops what the index knows of a connection's database (after a backup was put in its place). */
+export function forgetConsensus(db: Db): void {
+  indexes.delete(db);
+}
+
+/** Entries with open disagreements (majority or needs-decision), most split first. */
+export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] {
+  if (opts.dimension !== undefined) dimensionOf(openStore(db).project.codebook(), opts.dimension);
+  return consensusIndex(db, opts).queue(opts.dimension, !!opts.conflicts);
+}
+
+/** One page of the queue (`adjudicationQueue`), or the page that holds `around`. */
+export function adjudicationQueuePage(db: Db, opts: QueueOptions & { offset?: number; limit?: number; around?: string; only?: ReadonlySet<string> }): QueuePage {
+  const queue = adjudicationQueue(db, opts);
+  // A calibration round's meeting lists its own entries only.
+  const all = opts.only ? queue.filter((q) => opts.only!.has(q.entryId)) : queue;
+  const limit = opts.limit ?? DEFAULT_QUEUE_PAGE;
+  const index = opts.around === undefined ? -1 : all.findIndex((q) => q.entryId === opts.around);
+  const offset = index >= 0 ? index - (index % limit) : (opts.offset ?? 0);
+  return { items: all.slice(offset, offset + limit), total: all.length, offset, index: index >= 0 ? index : null };
+}
 
 /** How many entry-dimensions are in each status, per dimension: the meeting's progress bar. */
 export function adjudicationSummary(db: Db, opts: StudyOptions = {}): AdjudicationSummary {
-  const study = readStudy(db, opts);
-  const zero = (): Record<ConsensusStatus, number> => ({ agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 });
-  const byDim = new Map(study.codebook.dimensions.filter((d) => d.kind !== 'text').map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero(), stale: 0, conflicts: 0 }]));
-  let openEntries = 0;
-  let openConflicts = 0;
-  for (const e of study.entries) {
-    const cs = entryConsensus(study, e);
-    for (const c of cs) {
-      const d = byDim.get(c.dimension)!;
-      d.counts[c.status]++;
-      if (c.stale) d.stale++;
-      if (c.conflict) d.conflicts++;
-    }
-    const item = queueItem(e.id, cs);
-    if (item) openEntries++;
-    if (item?.conflicts) openConflicts++;
-  }
-  return { dimensions: [...byDim.values()], openEntries, openConflicts };
+  return consensusIndex(db, opts).summary();
 }
 
 export interface AdjudicationEntryOptions extends StudyOptions {
@@ -250,9 +289,10 @@ export function pseudonym(i: number): string {
 
 /** One entry as the adjudication grid shows it: annotators x dimensions, proposal and status per dimension. */
 export function adjudicationEntry(db: Db, opts: AdjudicationEntryOptions): AdjudicationEntry {
-  const study = readStudy(db, opts);
-  const e = study.entries.find((x) => x.id === opts.entryId);
-  if (!e) throw new ConcordError('not-found', `unknown entry "${opts.entryId}"`, { field: 'entryId' });
+  const ref = openStore(db).entries.ref(opts.entryId);
+  const study = readStudy(db, opts, ref?.rowId ?? -1);
+  const e = study.entries[0];
+  if (!ref || !e) throw new ConcordError('not-found', `unknown entry "${opts.entryId}"`, { field: 'entryId' });
   const alias = new Map(study.annotators.map((n, i) => [n, opts.hideNames ? pseudonym(i) : n]));
   // The stored metadata as consensus read it (readStudy), with the entry's full texts.
   const entry: Entry = { ...openStore(db).entries.entry(e.rowId), metadata: e.metadata };
@@ -335,10 +375,11 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
   if (!decidedBy) throw badInput('a decision needs the name of who decided', { field: 'decidedBy' });
   const store = openStore(db);
   return store.transaction(() => {
-    const study = readStudy(db, args);
+    const ref = store.entries.ref(args.entryId);
+    const study = readStudy(db, args, ref?.rowId ?? -1);
     const dim = dimensionOf(study.codebook, args.dimension);
-    const e = study.entries.find((x) => x.id === args.entryId);
-    if (!e) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
+    const e = study.entries[0];
+    if (!ref || !e) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
     // A dimension that does not apply takes a decision only to settle a conflict (labels on it all the same).
     const current = entryConsensus(study, e).find((c) => c.dimension === dim.id);
     if (dim.kind === 'text' || !current)

@@ -3,7 +3,7 @@ import { compareIds } from '../shared/ids.ts';
 import { now, type Db } from './database.ts';
 import { admitAnnotatorName } from './labels.ts';
 import { openStore, type AnnotatorRow } from './data/index.ts';
-import type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
+import type { AnnotatorRole, AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
 export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
 
 
@@ -185,6 +185,28 @@ export interface RaterRule {
   counts(entryRowId: number, annotator: string): boolean;
 }
 
+/**
+ * `raterRule`'s standing of one annotator on one entry, read from that entry alone (the rule
+ * itself reads every assignment of the project, which is what whole-study work wants).
+ */
+export function raterStanding(db: Db, entryRowId: number, annotator: string): RaterStanding {
+  const store = openStore(db);
+  if (store.annotators.byName(annotator)?.role !== 'annotator') return 'not-a-rater';
+  if (!store.assignments.any()) return 'no-assignments';
+  return store.assignments.namesOn(entryRowId).includes(annotator) ? 'assigned' : 'not-assigned';
+}
+
+/** The rule itself, from what it depends on: the annotator's role, whether the project assigns entries, whether this entry is theirs, whether the lead counts them anyway. */
+export function standingOf(role: AnnotatorRole | undefined, byAssignment: boolean, assigned: boolean, included: boolean, machine = false): RaterStanding {
+  if (role !== 'annotator' || machine) return included ? 'included' : 'not-a-rater';
+  if (!byAssignment) return 'no-assignments';
+  if (assigned) return 'assigned';
+  return included ? 'included' : 'not-assigned';
+}
+
+/** Whether labels of this standing count. */
+export const countsAs = (s: RaterStanding) => COUNTED.has(s);
+
 const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments', 'included']);
 
 /**
@@ -195,18 +217,24 @@ const COUNTED: ReadonlySet<RaterStanding> = new Set(['assigned', 'no-assignments
  * coders) the lead counts anyway, on every entry they labelled (agreement's explicit choice;
  * consensus never includes anyone).
  */
-export function raterRule(db: Db, opts: { include?: Iterable<string> } = {}): RaterRule {
+export function raterRule(db: Db, opts: { include?: Iterable<string>; entry?: number } = {}): RaterRule {
   const store = openStore(db);
-  const roles = new Map(store.annotators.all().map((r) => [r.name, r.role]));
-  const pairs = store.assignments.pairsByName();
-  const machines = new Set(store.annotators.machines());
-  const include = new Set(opts.include ?? []);
-  const byAssignment = pairs.size > 0;
-  const standing = (entryRowId: number, annotator: string): RaterStanding => {
-    if (roles.get(annotator) !== 'annotator' || machines.has(annotator)) return include.has(annotator) ? 'included' : 'not-a-rater';
-    if (!byAssignment) return 'no-assignments';
-    if (pairs.has(`${entryRowId}\u0000${annotator}`)) return 'assigned';
-    return include.has(annotator) ? 'included' : 'not-assigned';
+  const people = store.annotators.all();
+  const roles = new Map(people.map((r) => [r.name, r.role]));
+  const nameOf = new Map(people.map((r) => [r.id, r.name]));
+  // Per annotator, the entries (row ids) assigned to them; with `entry`, that entry's alone.
+  const assigned = new Map<string, Set<number>>();
+  const add = (entryRowId: number, name: string) => {
+    let set = assigned.get(name);
+    if (!set) assigned.set(name, (set = new Set()));
+    set.add(entryRowId);
   };
+  if (opts.entry === undefined) for (const p of store.assignments.pairs()) add(p.entry_id, nameOf.get(p.annotator_id)!);
+  else for (const name of store.assignments.namesOn(opts.entry)) add(opts.entry, name);
+  const include = new Set(opts.include ?? []);
+  const machines = new Set(store.annotators.machines());
+  const byAssignment = opts.entry === undefined ? assigned.size > 0 : store.assignments.any();
+  const standing = (entryRowId: number, annotator: string): RaterStanding =>
+    standingOf(roles.get(annotator), byAssignment, !!assigned.get(annotator)?.has(entryRowId), include.has(annotator), machines.has(annotator));
   return { byAssignment, standing, counts: (entryRowId, annotator) => COUNTED.has(standing(entryRowId, annotator)) };
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConcordError } from '../shared/errors.ts';
 import { latestGoodBackup } from './backup.ts';
+import { naturalKey } from './data/natural-key.ts';
 import { migrationLog } from './data/schema.ts';
 import { migrations as builtInMigrations } from './migrations/index.ts';
 
@@ -46,6 +47,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     // FULL: a label acknowledged to the user survives power loss, not only a crash.
     db.pragma('synchronous = FULL');
+    registerFunctions(db);
     migrate(db, opts.migrations ?? builtInMigrations, file);
     return db;
   } catch (e) {
@@ -91,8 +93,10 @@ export function explainDatabaseError(e: unknown, file: string, nativeBinding?: s
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
     return unavailable('the project file is read-only (the file, or the disk it is on). Nothing was changed; make it writable (chmod u+w), or copy the project somewhere you can write');
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-    return unavailable(
-      'the project file is busy: another program (another concord?) is writing to it. Nothing was changed; try again when it has finished',
+    // The cause stays on it: browser mode tries a busy write again (cli/server.ts, callPatiently).
+    return Object.assign(
+      unavailable('the project file is busy: another program (another concord?) is writing to it. Nothing was changed; try again when it has finished'),
+      { cause: e },
     );
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return damaged(file, (e as Error).message, nativeBinding);
   if (code.startsWith('SQLITE_CANTOPEN'))
@@ -114,6 +118,14 @@ export function withDatabaseErrorsExplained<T>(file: string, fn: () => T): T {
   } catch (e) {
     throw explainDatabaseError(e, file);
   }
+}
+
+/**
+ * SQL functions the migrations use (005 fills each entry's natural sort key). Only migrations call
+ * them, never a trigger or a column of the schema, so any SQLite can still read and write the file.
+ */
+export function registerFunctions(db: Db): void {
+  db.function('concord_natural_key', { deterministic: true }, (id: unknown) => naturalKey(String(id)));
 }
 
 /** Refuses a database whose recorded migrations are unknown here or were edited; reads only. */

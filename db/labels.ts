@@ -224,6 +224,42 @@ export function importLabel(store: Store, w: ImportWrite & { dimension: string; 
   return { outcome: 'set' };
 }
 
+/** The next clocks of each annotator, handed out one by one for a batch; `close` moves the stored counters past them. */
+function clockRun(store: Store) {
+  const last = new Map<number, number>();
+  return {
+    next(annotatorId: number): number {
+      const c = (last.get(annotatorId) ?? store.labels.clockOf(annotatorId)) + 1;
+      last.set(annotatorId, c);
+      return c;
+    },
+    close(): void {
+      for (const [id, c] of last) store.labels.observe(id, c);
+    },
+  };
+}
+
+/**
+ * An import's labels for annotators who have none stored yet (no label, no cleared label), on
+ * entries nobody has decided (nothing to keep, nothing a decision could have overtaken): every
+ * one is written as a file's label, each with its own clock, many to a statement, and counted by
+ * the import's one event rather than logged each.
+ */
+export function importNewLabels(store: Store, writes: (ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string })[]): number {
+  const clocks = clockRun(store);
+  const n = store.labels.insertImported(writes.map((w) => [w.entry.rowId, w.annotator.id, w.dimension, JSON.stringify(w.value), w.codebookVersion, w.updatedAt ?? w.at, clocks.next(w.annotator.id)]));
+  clocks.close();
+  return n;
+}
+
+/** `importNewLabels` for submission statuses (or notes) of annotators who have none stored yet. */
+export function importNewOwnRecords(store: Store, table: OwnRecord, writes: (ImportWrite & { value: string })[]): number {
+  const clocks = clockRun(store);
+  const n = store.labels.putOwnImported(table, writes.map((w) => [w.entry.rowId, w.annotator.id, w.value, w.at, clocks.next(w.annotator.id)]));
+  clocks.close();
+  return n;
+}
+
 /**
  * An import writes a note, or marks the entry submitted (imported labels are finished work).
  * Returns false when already so, or when the annotator wrote their own note or status in Concord

@@ -13,6 +13,11 @@ export interface OpenProjectOptions extends ServiceOptions {
   name?: string;
   /** Codebook of a project created now (default: Deep-Bench). */
   codebook?: Codebook;
+  /**
+   * How long this connection waits for the file's write lock (ms; default 5,000). A host that
+   * answers many requests waits briefly and tries again without blocking them (cli/server.ts).
+   */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -23,10 +28,11 @@ export async function openProject(file: string, opts: OpenProjectOptions = {}): 
   const isNew = file === ':memory:' || !existsSync(file);
   const db = openDatabase(file, { nativeBinding: opts.nativeBinding });
   try {
+    if (opts.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
     const codebook = opts.seedDemo ? deepBenchCodebook : (opts.codebook ?? deepBenchCodebook);
     ensureProject(db, opts.name ?? (opts.seedDemo && isNew ? 'Demo: Deep-Bench sample' : `${codebook.name} study`), codebook);
     if (isNew && opts.seedDemo) await seedDemo(db, opts.demoDir);
-    return createService(db, { nativeBinding: opts.nativeBinding, onImportProgress: opts.onImportProgress });
+    return createService(db, { nativeBinding: opts.nativeBinding, onImportProgress: opts.onImportProgress, workers: opts.workers, workerUrl: opts.workerUrl });
   } catch (e) {
     db.close();
     throw e;

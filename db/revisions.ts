@@ -31,7 +31,11 @@ export function textConsensus(study: Study, entry: StudyEntry): DimensionConsens
 }
 
 /** The rewrites of one entry per revising dimension, with its original text and the final rewrite. */
-export function revisionsOf(db: Db, entryId: string, study: Study = readStudy(db)): RevisionProposals[] {
+export function revisionsOf(db: Db, entryId: string, given?: Study): RevisionProposals[] {
+  const ref = openStore(db).entries.ref(entryId);
+  if (!ref) throw new ConcordError('not-found', `unknown entry "${entryId}"`, { field: 'entryId' });
+  // One entry's labels and decisions, and its prompt, unless the caller read the study already.
+  const study = given ?? readStudy(db, { prompts: true }, ref.rowId);
   const entry = study.entries.find((e) => e.id === entryId);
   if (!entry) throw new ConcordError('not-found', `unknown entry "${entryId}"`, { field: 'entryId' });
   return revisingDimensions(study).map((d) => {
@@ -39,7 +43,7 @@ export function revisionsOf(db: Db, entryId: string, study: Study = readStudy(db
     return {
       dimension: d.id,
       label: d.label,
-      original: entry.prompt,
+      original: entry.prompt ?? openStore(db).entries.entry(entry.rowId).prompt,
       proposals: (study.labels.get(entry.rowId)?.get(d.id) ?? [])
         .filter((v) => typeof v.value === 'string' && v.value.trim() !== '')
         .map((v) => ({ annotator: v.annotator, text: v.value as string })),
@@ -56,9 +60,10 @@ export function revisionsOf(db: Db, entryId: string, study: Study = readStudy(db
 export function decideRevision(db: Db, args: { entryId: string; dimension: string; text: string | null; decidedBy: string }): RevisionProposals {
   const store = openStore(db);
   return store.transaction(() => {
-    const study = readStudy(db);
-    const entry = study.entries.find((e) => e.id === args.entryId);
-    if (!entry) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
+    const ref = store.entries.ref(args.entryId);
+    if (!ref) throw new ConcordError('not-found', `unknown entry "${args.entryId}"`, { field: 'entryId' });
+    const study = readStudy(db, { prompts: true }, ref.rowId);
+    const entry = study.entries.find((e) => e.id === args.entryId)!;
     const dim = revisingDimensions(study).find((d) => d.id === args.dimension);
     if (!dim) throw badInput(`"${args.dimension}" is not a dimension that rewrites the entry's text`, { field: 'dimension' });
     const before = study.decisions.get(entry.rowId)?.get(dim.id) ?? null;

@@ -6,14 +6,21 @@ import { openProject } from './project.ts';
 import type { Service } from './service.ts';
 import { contentHash } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
+import { openStore } from './data/index.ts';
 
 function addEntry(s: Service, id: string, passed: boolean | null, repo = 'repo') {
   const t = new Date().toISOString();
-  s.db
-    .prepare(
-      'INSERT INTO entry (ext_id, prompt, ground_truth, output, test_log, passed, metadata, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(id, `prompt ${id}`, 'gt', 'out', 'log', passed === null ? null : passed ? 1 : 0, JSON.stringify({ repo, function: `fn_${id}` }), contentHash('p', 'g', 'o'), t, t);
+  openStore(s.db).entries.insert(
+    id,
+    {
+      fields: { prompt: `prompt ${id}`, ground_truth: 'gt', output: 'out', test_log: 'log' },
+      passed: passed === null ? null : passed ? 1 : 0,
+      failingTests: '[]',
+      metadata: JSON.stringify({ repo, function: `fn_${id}` }),
+      hash: contentHash('p', 'g', 'o'),
+    },
+    t,
+  );
 }
 
 let s: Service;

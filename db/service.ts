@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, type AgreementJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
+import { cellKey } from '../shared/agreement/types.ts';
 import { openDoor, type ApiDoor } from '../shared/door.ts';
 import {
   appliesIfNote,
@@ -10,27 +12,27 @@ import {
   dimensionApplies,
   findDimension,
   isEmptyValue,
-  TREE_SEPARATOR,
   type Codebook,
   type Dimension,
   type LabelValue,
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
-import { compareIds } from '../shared/ids.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, LabelChange, ProjectInfo } from '../shared/types.ts';
+import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, ProjectInfo } from '../shared/types.ts';
+import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
-import { openStore, type EntryRef, type OwnRecord } from './data/index.ts';
+import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
-import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
+import { forgetConsensus } from './adjudication.ts';
+import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
 import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
 import { runImport } from './import/index.ts';
-import { adjudicationQueue } from './adjudication.ts';
+import { adjudicationQueue, adjudicationQueuePage } from './adjudication.ts';
 import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
 import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
 import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
@@ -55,23 +57,33 @@ export function ensureProject(db: Db, name: string, codebook: Codebook): void {
   });
 }
 
-/** Whether a label value holds `wanted` (an id, or a tree type that matches its subtypes too). */
-function labelHolds(value: LabelValue, wanted: string): boolean {
-  if (typeof value === 'string') return value === wanted;
-  if (Array.isArray(value)) return value.some((v) => v === wanted || v.startsWith(wanted + TREE_SEPARATOR));
-  return value[wanted] === true;
-}
-
 export interface ServiceOptions {
   /** The better_sqlite3.node the host runs with (Electron's own build), for the extra connections backups and starter files open. */
   nativeBinding?: string;
   /** Told how an `imports.run` is getting on (the command line prints it). */
   onImportProgress?: (p: ImportProgress) => void;
+  /** Run imports and agreement jobs off the request thread, in workers (default: yes, for a project file). */
+  workers?: boolean;
+  /** Where the worker script is (a bundled host builds its own; db/jobs/runner.ts knows the default). */
+  workerUrl?: URL;
+}
+
+/** An import's progress as its worker tells it, in the import's own phases. */
+function importProgress(p: JobProgress, last: ImportProgress): ImportProgress {
+  // The job ends when its result (or error) is in, not when the worker says it is done.
+  if (!['reading', 'writing'].includes(p.phase)) return last;
+  return { phase: p.phase as ImportProgress['phase'], done: p.done, total: p.total };
 }
 
 export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
+  const agreementJobs = new Map<string, AgreementJob>();
+  /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
+  const workers = new Map<string, { running: RunningJob; sync: () => void }>();
+  const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
+  // A worker opens the project file itself; a database in memory has none to open.
+  const onFile = () => opts.workers !== false && db.name !== '' && db.name !== ':memory:' && existsSync(db.name);
   const store = openStore(db);
   let codebook = store.project.codebook();
 
@@ -98,7 +110,46 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     for (const r of store.labels.ofEntry(entry.rowId, annotatorId)) labels[r.dimension] = JSON.parse(r.value);
     const note = store.labels.own('note', entry.rowId, annotatorId)?.value ?? '';
     const status = (store.labels.own('submission', entry.rowId, annotatorId)?.value ?? 'todo') as EntryForAnnotator['status'];
-    return { entry: store.entries.entry(entry.rowId), labels, note, status, standing: raterRule(db).standing(entry.rowId, annotatorName) };
+    return { entry: store.entries.entry(entry.rowId), labels, note, status, standing: raterStanding(db, entry.rowId, annotatorName) };
+  }
+
+  /** An annotator's queue as the data layer pages it: their assigned entries (all when they have none), filtered. */
+  /** The entries the queue's round and re-review filters leave (external ids), or undefined when neither is set. */
+  function onlyEntries(annotatorId: number, filter: EntryFilter | undefined): string[] | undefined {
+    const sets = [filter?.review ? entriesToReview(db, annotatorId) : undefined, filter?.round ? roundEntries(db, filter.round) : undefined].filter((x) => x !== undefined);
+    if (!sets.length) return undefined;
+    return [...sets[0]].filter((id) => sets.every((set) => set.has(id)));
+  }
+
+  function queueQuery(annotatorId: number, filter: EntryFilter | undefined): QueueQuery {
+    const search = filter?.search?.trim();
+    return {
+      annotatorId,
+      assignedOnly: store.assignments.anyOf(annotatorId),
+      status: filter?.status,
+      passed: filter?.passed,
+      label: filter?.label,
+      search: search || undefined,
+      only: onlyEntries(annotatorId, filter),
+    };
+  }
+
+  /** Queue rows with the annotator's own labels. */
+  function summaries(annotatorId: number, rows: QueueRow[]): EntrySummary[] {
+    const labelsByEntry = new Map<number, Record<string, LabelValue>>();
+    for (const r of store.labels.ofAnnotatorOn(annotatorId, rows.map((x) => x.id))) {
+      const m = labelsByEntry.get(r.entry_id) ?? {};
+      m[r.dimension] = JSON.parse(r.value);
+      labelsByEntry.set(r.entry_id, m);
+    }
+    return rows.map((r) => ({
+      id: r.ext_id,
+      repo: r.repo,
+      function: r.fn,
+      passed: r.passed === null ? null : r.passed === 1,
+      status: r.status ?? 'todo',
+      labels: labelsByEntry.get(r.id) ?? {},
+    }));
   }
 
   function writeOwn(table: OwnRecord, annotator: string, entryId: string, value: string): EntryForAnnotator {
@@ -142,41 +193,22 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'entries.list': ({ annotator, filter }): EntrySummary[] => {
       const a = annotatorRow(annotator);
-      const rows = store.entries.queue(a.id).sort((x, y) => compareIds(x.ext_id, y.ext_id));
-      const labelsByEntry = new Map<number, Record<string, LabelValue>>();
-      for (const r of store.labels.ofAnnotator(a.id)) {
-        const m = labelsByEntry.get(r.entry_id) ?? {};
-        m[r.dimension] = JSON.parse(r.value);
-        labelsByEntry.set(r.entry_id, m);
-      }
-      const search = filter?.search?.trim().toLowerCase();
-      // An annotator with assignments sees only those entries; without any, the whole project.
-      const assigned = assignedEntryIds(db, a.name);
-      const toReview = filter?.review ? entriesToReview(db, a.id) : undefined;
-      const inRound = filter?.round ? roundEntries(db, filter.round) : undefined;
-      const out: EntrySummary[] = [];
-      for (const r of rows) {
-        if (assigned && !assigned.has(r.ext_id)) continue;
-        const summary: EntrySummary = {
-          id: r.ext_id,
-          repo: r.repo,
-          function: r.fn,
-          passed: r.passed === null ? null : r.passed === 1,
-          status: r.status ?? 'todo',
-          labels: labelsByEntry.get(r.id) ?? {},
-        };
-        if (filter?.status && summary.status !== filter.status) continue;
-        if (filter?.passed !== undefined && summary.passed !== filter.passed) continue;
-        if (filter?.label) {
-          const v = summary.labels[filter.label.dimension];
-          if (v === undefined || !labelHolds(v, filter.label.value)) continue;
-        }
-        if (search && ![summary.id, summary.repo ?? '', summary.function ?? ''].some((s) => s.toLowerCase().includes(search))) continue;
-        if (toReview && !toReview.has(summary.id)) continue;
-        if (inRound && !inRound.has(summary.id)) continue;
-        out.push(summary);
-      }
-      return out;
+      return summaries(a.id, store.entries.queuePage(queueQuery(a.id, filter), 0, -1));
+    },
+
+    'entries.page': ({ annotator, filter, offset, limit, around }): EntryPage => {
+      const a = annotatorRow(annotator);
+      const q = queueQuery(a.id, filter);
+      const size = limit ?? DEFAULT_QUEUE_PAGE;
+      const index = around === undefined ? -1 : store.entries.queueIndexOf(q, around);
+      const start = index >= 0 ? index - (index % size) : (offset ?? 0);
+      return {
+        rows: summaries(a.id, store.entries.queuePage(q, start, size)),
+        total: store.entries.queueCount(q),
+        submitted: q.status === 'submitted' ? store.entries.queueCount(q) : q.status ? 0 : store.entries.queueCount({ ...q, status: 'submitted' }),
+        offset: start,
+        index: index >= 0 ? index : null,
+      };
     },
 
     'entries.get': ({ annotator, id }) => {
@@ -219,19 +251,84 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'imports.start': ({ path, format, newVersion }): ImportJob => {
       const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
+      const finish = (result: Promise<ImportSummary>) =>
+        result
+          .then((summary) => {
+            job.summary = summary;
+            job.progress = { ...job.progress, phase: 'done' };
+            codebook = store.project.codebook();
+          })
+          .catch((e: unknown) => {
+            const where = e instanceof ConcordError ? e.where : undefined;
+            job.error = { message: (e as Error).message, ...where };
+            job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+          });
+      if (onFile()) {
+        // Off the request thread: a worker reads, checks and writes on its own connection.
+        const running = runJob({ kind: 'import', args: { path, format: format as ImportFormat | undefined, newVersion, actor: 'import' } }, worker);
+        job.jobId = running.id;
+        workers.set(running.id, { running, sync: () => (job.progress = importProgress(running.progress, job.progress)) });
+        void finish(running.done as Promise<ImportSummary>);
+      } else void finish(runImport(db, path, { format: format as ImportFormat | undefined, newVersion, actor: 'import', onProgress: (p) => (job.progress = p) }));
       jobs.set(job.jobId, job);
-      runImport(db, path, { format: format as ImportFormat | undefined, newVersion, actor: 'import', onProgress: (p) => (job.progress = p) })
-        .then((summary) => {
-          job.summary = summary;
-          job.progress = { ...job.progress, phase: 'done' };
-          codebook = store.project.codebook();
-        })
-        .catch((e: unknown) => {
-          const where = e instanceof ConcordError ? e.where : undefined;
-          job.error = { message: (e as Error).message, ...where };
-          job.progress = { ...job.progress, phase: 'failed' };
-        });
       return { ...job };
+    },
+
+    'jobs.cancel': ({ jobId }) => {
+      const w = workers.get(jobId);
+      if (!w) throw new ConcordError('not-found', `no job ${jobId}`, { field: 'jobId' });
+      const active = !['done', 'failed', 'cancelled'].includes(w.running.progress.phase);
+      if (active) w.running.cancel();
+      return { cancelled: active };
+    },
+
+    'agreement.start': ({ round, ...args }): AgreementJob => {
+      const query = { ...args, entries: round === undefined ? undefined : roundEntries(db, round) };
+      const job: AgreementJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
+      const fail = (e: unknown) => {
+        job.error = { message: (e as Error).message };
+        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+      };
+      if (onFile()) {
+        const running = runJob({ kind: 'agreement', args: query }, worker);
+        job.jobId = running.id;
+        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as AgreementJob['progress']) }) });
+        running.done.then((report) => {
+          job.report = report as DbAgreementReport;
+          job.progress = { ...job.progress, phase: 'done' };
+        }, fail);
+      } else
+        setImmediate(() => {
+          try {
+            job.report = agreementReport(db, query, { onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) });
+            job.progress = { ...job.progress, phase: 'done' };
+          } catch (e) {
+            fail(e);
+          }
+        });
+      agreementJobs.set(job.jobId, job);
+      return { ...job };
+    },
+
+    'agreement.job': ({ jobId }): AgreementJob => {
+      const job = agreementJobs.get(jobId);
+      if (!job) throw new ConcordError('not-found', `no agreement job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
+      return { ...job };
+    },
+
+    'agreement.cell': ({ figure, row, col, round, ...args }) => {
+      const query = { ...args, entries: round === undefined ? undefined : roundEntries(db, round) };
+      // Only what the figure rests on: its dimension's labels (all of them for a pooled figure).
+      const report = agreementReport(db, { ...query, bootstrap: 0, dimension: figure.scope === 'pooled' ? undefined : figure.dimension, cellUnits: figureKey(figure) });
+      const table =
+        figure.scope === 'pooled'
+          ? (figure.measure === 'nominal' ? report.pooledNominal : report.pooled)?.coincidence
+          : figure.scope === 'dimension'
+            ? report.dimensions.find((d) => d.id === figure.dimension)?.measures.find((m) => m.id === figure.measure)?.coincidence
+            : report.dimensions.find((d) => d.id === figure.dimension)?.perValue.find((v) => v.valueId === figure.valueId)?.coincidence;
+      if (!table) throw new ConcordError('not-found', 'no such figure in this report', { field: 'figure' });
+      return table.cellUnits?.[cellKey(row, col)] ?? [];
     },
 
     'assignments.auto': (args) => autoAssign(db, args),
@@ -259,6 +356,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       // The backup API writes through the live file's journal, so this connection stays valid;
       // only what the service caches from the database must be read again.
       const result = await restoreBackup(db.name, name, native);
+      forgetConsensus(db);
       codebook = store.project.codebook();
       return result;
     },
@@ -280,6 +378,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const inRound = roundEntries(db, round);
       return queue.filter((q) => inRound.has(q.entryId));
     },
+    'adjudication.queuePage': ({ round, ...args }) => adjudicationQueuePage(db, { ...args, only: round === undefined ? undefined : roundEntries(db, round) }),
     // The export's `by` also groups alpha per round or per version (rounds), beside drift's week or batch.
     'exports.render': (args) => renderExport(db, args),
     'adjudication.discussion': (args) => entryDiscussion(db, args),
@@ -321,6 +420,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);
       if (!job) throw new ConcordError('not-found', `no import job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
       return { ...job };
     },
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
+import { fieldsOf, openStore } from './data/index.ts';
 import { openProject } from './project.ts';
 import { contentHash, type Service } from './service.ts';
 
@@ -10,11 +11,11 @@ import { contentHash, type Service } from './service.ts';
 
 function addEntry(s: Service, id: string, passed: boolean | null) {
   const t = new Date().toISOString();
-  s.db
-    .prepare(
-      'INSERT INTO entry (ext_id, prompt, ground_truth, output, test_log, passed, metadata, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(id, `Write ${id}.\nReturn the sum.`, 'gt', 'out', 'log', passed === null ? null : passed ? 1 : 0, '{}', contentHash('p', id, 'o'), t, t);
+  openStore(s.db).entries.insert(
+    id,
+    { fields: fieldsOf({ prompt: `Write ${id}.\nReturn the sum.`, groundTruth: 'gt', output: 'out', testLog: 'log' }), passed: passed === null ? null : passed ? 1 : 0, failingTests: '[]', metadata: '{}', hash: contentHash('p', id, 'o') },
+    t,
+  );
 }
 
 let s: Service;

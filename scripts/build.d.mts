@@ -4,4 +4,7 @@ export function contractMethodNames(): Promise<string[]>;
 export function contractNamesPlugin(names: string[]): Plugin;
 export function buildElectron(outdir?: string): Promise<void>;
 export function buildRenderer(): Promise<void>;
-export function build(what?: 'renderer' | 'electron' | 'all'): Promise<void>;
+export function workerBuildOptions(outdir: string): BuildOptions;
+export function cliBuildOptions(outdir?: string): BuildOptions;
+export function buildCli(outdir?: string): Promise<void>;
+export function build(what?: 'renderer' | 'electron' | 'cli' | 'all'): Promise<void>;

@@ -1,6 +1,8 @@
-// `node scripts/build.mjs [renderer|electron|all]` (default all):
+// `node scripts/build.mjs [renderer|electron|cli|all]` (default all):
 //   renderer -> build/renderer (vite, config in vite.config.ts)
-//   electron -> build/electron/main.cjs and build/electron/preload.cjs (esbuild)
+//   electron -> build/electron/main.cjs, preload.cjs and job-worker.mjs (esbuild)
+//   cli      -> build/cli/concord.cjs and job-worker.mjs, with sources.json (esbuild; `npm install` runs it)
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -81,11 +83,80 @@ export function isMethodName(name) { return known.has(name); }
   };
 }
 
+/**
+ * The worker thread that runs imports and agreement reports off the request thread
+ * (db/jobs/worker.ts), bundled as `job-worker.mjs` beside the bundle that starts it: db/jobs/runner.ts
+ * looks for it next to itself once bundled. better-sqlite3 stays outside (native).
+ */
+export function workerBuildOptions(outdir) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: [path.join(root, 'db/jobs/worker.ts')],
+    outfile: path.join(outdir, 'job-worker.mjs'),
+    external: ['better-sqlite3'],
+    // Bundled CommonJS packages (csv-parse, zod...) may call require(); an ES module has none.
+    banner: { js: "import { createRequire as __concordRequire } from 'node:module'; const require = __concordRequire(import.meta.url);" },
+  };
+}
+
 export async function buildElectron(outdir) {
   const esbuild = await import('esbuild');
   const opts = electronBuildOptions(outdir);
   const names = await contractMethodNames();
-  await Promise.all([esbuild.build(opts.main), esbuild.build({ ...opts.preload, plugins: [contractNamesPlugin(names)] })]);
+  await Promise.all([
+    esbuild.build(opts.main),
+    esbuild.build({ ...opts.preload, plugins: [contractNamesPlugin(names)] }),
+    esbuild.build(workerBuildOptions(path.dirname(opts.main.outfile))),
+  ]);
+}
+
+/**
+ * The command line, built ahead of time so that it starts without compiling TypeScript:
+ * build/cli/concord.cjs (cli/main.ts and all it imports) and its job worker. CommonJS and minified,
+ * so that cli/concord.js can load it through V8's code cache (`concord.cjs.v8cache`, written on
+ * first use). `sources.json` lists every file the bundle was made from with its modification
+ * time; cli/concord.js runs the bundle only while every one of them is unchanged, and the sources
+ * themselves otherwise. The bundle sits two folders down, as the sources do (db/import/), so paths
+ * they take from their own place hold.
+ */
+export function cliBuildOptions(outdir = path.join(root, 'build', 'cli')) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: [path.join(root, 'cli/main.ts')],
+    outfile: path.join(outdir, 'concord.cjs'),
+    external: ['better-sqlite3', 'playwright-core', 'tsx', 'esbuild', 'vite'],
+    metafile: true,
+    // Modules find files from their own place (import.meta.url); in the bundle that is the bundle's.
+    define: { 'import.meta.url': '__concordImportMetaUrl' },
+    banner: { js: "const __concordImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+}
+
+export async function buildCli(outdir = path.join(root, 'build', 'cli')) {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    // An install without the development tools: `concord` runs from its TypeScript sources (tsx).
+    console.error('build: esbuild is not installed; the concord command will run from its sources');
+    return;
+  }
+  const [cli, worker] = await Promise.all([esbuild.build(cliBuildOptions(outdir)), esbuild.build({ ...workerBuildOptions(outdir), metafile: true })]);
+  const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs), 'package.json', 'package-lock.json'])].sort();
+  const files = Object.fromEntries(inputs.map((f) => [f, statSync(path.join(root, f)).mtimeMs]));
+  rmSync(path.join(outdir, 'concord.cjs.v8cache'), { force: true });
+  writeFileSync(path.join(outdir, 'sources.json'), `${JSON.stringify({ files }, null, 1)}\n`);
 }
 
 export async function buildRenderer() {
@@ -95,9 +166,10 @@ export async function buildRenderer() {
 }
 
 export async function build(what = 'all') {
-  if (!['renderer', 'electron', 'all'].includes(what)) throw new Error(`unknown build target "${what}" (renderer, electron or all)`);
-  if (what !== 'electron') await buildRenderer();
-  if (what !== 'renderer') await buildElectron();
+  if (!['renderer', 'electron', 'cli', 'all'].includes(what)) throw new Error(`unknown build target "${what}" (renderer, electron, cli or all)`);
+  if (what === 'renderer' || what === 'all') await buildRenderer();
+  if (what === 'electron' || what === 'all') await buildElectron();
+  if (what === 'cli' || what === 'all') await buildCli();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

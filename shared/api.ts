@@ -4,9 +4,10 @@ import type { DbCoefficientReport } from './agreement/coefficient-report.ts';
 import type { DbCoderReport } from './agreement/coders.ts';
 import type { DbDriftReport } from './agreement/drift.ts';
 import type { DbMachineReport } from './agreement/machines.ts';
+import type { CellUnit } from './agreement/types.ts';
 import { adjudicationArgs, exportArgs } from './consensus/api-args.ts';
 import type { DimensionConsensus, QueueItem } from './consensus/consensus.ts';
-import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, UndoResult } from './consensus/results.ts';
+import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult } from './consensus/results.ts';
 import type { ExportResult } from './tables/export-kinds.ts';
 import type { Codebook } from './codebook/schema.ts';
 import type { LabelValue } from './codebook/values.ts';
@@ -66,7 +67,7 @@ export const entryFilterSchema = z.object({
   passed: z.boolean().optional(),
   /** Entries whose own label on `dimension` contains `value` (an id, or a tree path). */
   label: z.object({ dimension: dimensionId, value: z.string().min(1) }).optional(),
-  /** Case-insensitive substring of the id, repository or function name. */
+  /** Case-insensitive substring of the id, repository or function name; or words that begin words of the entry's texts. */
   search: z.string().max(200).optional(),
   /** Only entries with a label of this annotator listed for re-review (made under an older meaning). */
   review: z.boolean().optional(),
@@ -74,6 +75,22 @@ export const entryFilterSchema = z.object({
   round: z.string().min(1).max(100).optional(),
 });
 export type EntryFilter = z.infer<typeof entryFilterSchema>;
+
+import { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE } from './consensus/api-args.ts';
+/** Entries per queue page when a call does not say, and the most one page holds (the adjudication queue pages alike). */
+export { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE };
+
+/** One page of an annotator's queue (`entries.page`). */
+export interface EntryPage {
+  rows: EntrySummary[];
+  /** Entries the whole filtered queue lists, and how many of them this annotator submitted. */
+  total: number;
+  submitted: number;
+  /** Position of the first row in the queue. */
+  offset: number;
+  /** Position of the entry asked for with `around` (null when the queue does not list it, or none was asked for). */
+  index: number | null;
+}
 
 /** One entry of the event log (the audit trail), as `events.list` returns it. */
 export interface EventRecord {
@@ -135,6 +152,24 @@ const agreementSelection = {
   codebookVersion: z.string().max(50).optional(),
 };
 
+/** What an agreement report is asked with: the selection, a calibration round's entries only, and whether to list each cell's units. */
+const agreementArgs = z.object({
+  ...agreementSelection,
+  /** Only the entries of this calibration round. */
+  round: roundName.optional(),
+  /** List the units behind each coincidence cell (default true; the command line leaves them out, and so does the app: it asks `agreement.cell`). */
+  cellUnits: z.boolean().optional(),
+});
+
+/** An agreement report being computed off the request thread. */
+export interface AgreementJob {
+  jobId: string;
+  /** `reading` the labels, then the `bootstrap` (done and total count resamples); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'reading' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  report?: DbAgreementReport;
+  error?: { message: string };
+}
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -150,6 +185,19 @@ export const api = {
 
   /** The queue of one annotator, filtered. Only that annotator's labels are included. */
   'entries.list': method<EntrySummary[]>()(z.object({ annotator: annotatorName, filter: entryFilterSchema.optional() })),
+  /**
+   * One page of the queue of one annotator, filtered, in the natural order of ids: `offset` and
+   * `limit`, or the page holding the entry `around`. Only that annotator's labels are included.
+   */
+  'entries.page': method<EntryPage>()(
+    z.object({
+      annotator: annotatorName,
+      filter: entryFilterSchema.optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(MAX_QUEUE_PAGE).optional(),
+      around: entryId.optional(),
+    }),
+  ),
   'entries.get': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, id: entryId })),
 
   /** Sets (or, with null, clears) one label; one transaction, one event. */
@@ -162,6 +210,8 @@ export const api = {
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
   'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional(), newVersion: z.boolean().optional() })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
+  /** Asks a job started here (an import, an agreement report) to stop; an import that is already writing finishes. */
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) })),
   /**
    * Imports a file or folder on this machine and answers with the summary once it is written
    * (the command line's import; `as` is recorded as the actor). `maps` place published values the
@@ -232,6 +282,8 @@ export const api = {
 
   /** Entries with open disagreements, most split first (of one calibration round, if named). */
   'adjudication.queue': method<QueueItem[]>()(adjudicationArgs.queue.extend({ ...asLead, round: roundName.optional() })),
+  /** One page of that queue (or the page holding `around`), with the queue's length (of one calibration round, if named). */
+  'adjudication.queuePage': method<QueuePage>()(adjudicationArgs.queuePage.extend({ ...asLead, round: roundName.optional() })),
   'adjudication.summary': method<AdjudicationSummary>()(adjudicationArgs.summary.extend(asLead)),
   /** Every annotator's value per dimension (names can be hidden), the proposal and the status. */
   'adjudication.entry': method<AdjudicationEntry>()(adjudicationArgs.entry.extend(asLead)),
@@ -254,13 +306,23 @@ export const api = {
   ),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
-  'agreement.report': method<DbAgreementReport>()(
-    z.object({
-      ...agreementSelection,
-      /** Only the entries of this calibration round. */
-      round: roundName.optional(),
-      /** List the units behind each coincidence cell (default true; the command line leaves them out). */
-      cellUnits: z.boolean().optional(),
+  'agreement.report': method<DbAgreementReport>()(agreementArgs),
+  /**
+   * The same report computed off the request thread (the bootstrap of a large study takes
+   * seconds): answers at once with a job; poll `agreement.job`, stop it with `jobs.cancel`.
+   */
+  'agreement.start': method<AgreementJob>()(agreementArgs),
+  'agreement.job': method<AgreementJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
+  /** The entries behind one cell of one figure's coincidence matrix (the report leaves them out unless asked). */
+  'agreement.cell': method<CellUnit[]>()(
+    agreementArgs.extend({
+      figure: z.union([
+        z.object({ scope: z.literal('pooled'), measure: z.string().min(1).max(100) }),
+        z.object({ scope: z.literal('dimension'), dimension: dimensionId, measure: z.string().min(1).max(100) }),
+        z.object({ scope: z.literal('value'), dimension: dimensionId, valueId: z.string().min(1).max(1000) }),
+      ]),
+      row: z.number().int().min(0).max(100_000),
+      col: z.number().int().min(0).max(100_000),
     }),
   ),
   /**

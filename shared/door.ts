@@ -43,6 +43,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'project.annotators': 'anyone',
   'project.addAnnotator': 'anyone',
   'entries.list': 'anyone',
+  'entries.page': 'anyone',
   'entries.get': 'anyone',
   'labels.set': 'anyone',
   'labels.undo': 'anyone',
@@ -50,6 +51,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'labels.setStatus': 'anyone',
   'imports.start': 'anyone',
   'imports.status': 'anyone',
+  'jobs.cancel': 'anyone',
   'imports.run': 'lead',
   'assignments.auto': 'lead',
   'assignments.set': 'lead',
@@ -63,6 +65,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'backups.restore': 'lead',
   'events.list': 'lead',
   'adjudication.queue': 'lead',
+  'adjudication.queuePage': 'lead',
   'adjudication.summary': 'lead',
   'adjudication.entry': 'lead',
   'adjudication.decide': 'lead',
@@ -99,6 +102,9 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.discussion': 'lead',
   'adjudication.setReason': 'lead',
   'adjudication.decideRevision': 'lead',
+  'agreement.start': 'lead',
+  'agreement.job': 'lead',
+  'agreement.cell': 'lead',
 };
 
 /** A request from the app (Electron, browser mode) names who asks in its `as` argument; nothing more is known of them. */

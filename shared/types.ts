@@ -195,7 +195,8 @@ export interface ImportSummary {
 }
 
 export interface ImportProgress {
-  phase: 'reading' | 'writing' | 'done' | 'failed';
+  /** `cancelled`: stopped while reading, when asked (`jobs.cancel`); nothing was written. */
+  phase: 'reading' | 'writing' | 'done' | 'failed' | 'cancelled';
   done: number;
   total: number;
 }

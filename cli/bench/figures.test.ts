@@ -1,38 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alphaOfMatrix } from '../../shared/agreement/alpha.ts';
-import { buildAgreementReport } from '../../shared/agreement/report.ts';
-import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import { reportError } from '../command.ts';
 import bench from '../commands/bench.ts';
-import { agreeingMatrix, deepBenchStudy, runBench } from './figures.ts';
+import { browserFigures } from './browser.ts';
+import { runBench, scalesOf } from './figures.ts';
+import { buildProject } from './project.ts';
+import { serviceFigures } from './service-figures.ts';
 
-// Timings are measured and printed, never asserted: only the shape and the agreement of values.
+// Timings are measured and printed, never asserted: only that every figure is there, on the app's
+// path, with a unit, a peer measured beside it and the machine's load recorded.
 describe('bench', () => {
-  it('reports every figure with a unit and a peer, our value matching the package', () => {
-    const r = runBench({ quick: false, units: 2000, bootstrapUnits: 60, resamples: 20 });
-    expect(Object.keys(r.figures)).toEqual([
-      'alpha_2k_nominal_ms',
-      'alpha_2k_speedup_vs_krippendorff',
-      'alpha_2k_abs_difference_vs_krippendorff',
-      'bootstrap_20x60_ms',
-      'alpha_2k_ordinal_ms',
-      'report_60_entries_ms',
-    ]);
-    for (const f of Object.values(r.figures)) {
-      expect(Number.isFinite(f.value)).toBe(true);
-      expect(Number.isFinite(f.peer_value)).toBe(true);
-      expect(f.unit).toMatch(/\w/);
-      expect(f.peer).toMatch(/\w/);
+  it('measures every service figure at each scale, each with its peer, and records the machine and its load', async () => {
+    const r = await runBench({ scales: [300], quick: true, browser: false, cli: false });
+    const names = Object.keys(r.figures);
+    for (const name of [
+      'import_dlbench_ms',
+      'import_300_ratio_vs_raw',
+      'labels_import_300_ratio_vs_raw',
+      'db_size_300_ratio_vs_raw',
+      'agreement_report_300_ms',
+      'agreement_report_300_bytes',
+      'agreement_bootstrap_300_ms',
+      'alpha_300_speedup_vs_krippendorff',
+      'bootstrap_1000x300_ms',
+      'adjudication_queue_first_300_ms',
+      'adjudication_open_300_ms',
+      'adjudication_decide_300_ms',
+      'adjudication_queue_300_ms',
+      'queue_search_300_ms',
+      'queue_page_300_ms',
+      'export_300_ratio_vs_json',
+    ])
+      expect(names).toContain(name);
+    for (const [name, f] of Object.entries(r.figures)) {
+      // The shape `concord bench --json` gives: value, unit, peer, peer_value (goal, meets, note besides).
+      expect(Object.keys(f).filter((key) => !['goal', 'meets', 'note'].includes(key)).sort(), name).toEqual(['peer', 'peer_value', 'unit', 'value']);
+      expect(Number.isFinite(f.value), name).toBe(true);
+      expect(Number.isFinite(f.peer_value), name).toBe(true);
+      expect(f.peer, name).toMatch(/\w/);
+      if (f.goal) expect(typeof f.meets, name).toBe('boolean');
     }
-    expect(r.figures.alpha_2k_abs_difference_vs_krippendorff.value).toBeLessThan(1e-12);
+    // The alpha figure agrees with the package on the app's own path.
+    expect(r.figures.alpha_300_speedup_vs_krippendorff.note).toMatch(/\|difference\| 0\.0e\+0|\|difference\| \d\.\de-1[3-9]/);
     expect(r.machine).toMatchObject({ node: process.version });
-  });
+    expect(r.machine.load_average_start).toHaveLength(3);
+    expect(r.machine.load_average_end).toHaveLength(3);
+    expect(r.unmeasured).toBeUndefined();
+  }, 300_000);
 
-  it('benchmarks on data where raters agree, so alpha is far from chance', () => {
-    expect(alphaOfMatrix(agreeingMatrix(3000, 3, 7, 1), 'nominal').alpha).toBeGreaterThan(0.5);
-    const report = buildAgreementReport(deepBenchCodebook, deepBenchStudy(100, 3), { bootstrap: 0 });
-    expect(report.pooled!.figure.alpha).toBeGreaterThan(0.5);
-    expect(report.crossCheck.agree).toBe(true);
+  it('names a figure it could not measure with the reason, never a number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-bench-test-'));
+    const p = await buildProject(dir, 200, () => {});
+    try {
+      // The whole report's bootstrap given no time at all: cancelled, and said so.
+      const service = await serviceFigures(p, { quick: true, say: () => {}, bootstrapLimitMs: 0 });
+      expect(service.figures.agreement_bootstrap_200_ms).toBeUndefined();
+      expect(service.unmeasured.agreement_bootstrap_200_ms).toMatch(/cancelled/);
+      expect(service.figures.agreement_report_200_ms.peer_value).toBeGreaterThan(0);
+      // No Chromium: every browser figure is listed with the reason, none given a value.
+      const browser = await browserFigures([p, { ...p, n: 1000 }], { say: () => {}, presses: 3, labelWriteScale: 1000, chromiumPath: null });
+      expect(browser.figures).toEqual({});
+      expect(Object.keys(browser.unmeasured).sort()).toEqual([
+        'cold_start_ms_1k',
+        'cold_start_ms_200',
+        'entry_switch_p95_ms_1k',
+        'entry_switch_p95_ms_200',
+        'label_write_p95_ms',
+        'renderer_heap_mb_1k',
+      ]);
+      for (const reason of Object.values(browser.unmeasured)) expect(reason).toMatch(/no Chromium found/);
+    } finally {
+      p.service.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('runs at 100,000 entries by default, at 1k, 10k and 100k with --scale, at 10k with --quick', () => {
+    expect(scalesOf({})).toEqual([100_000]);
+    expect(scalesOf({ scale: true })).toEqual([1000, 10_000, 100_000]);
+    expect(scalesOf({ quick: true })).toEqual([10_000]);
   });
 
   it('rejects unknown flags with exit status 1', async () => {

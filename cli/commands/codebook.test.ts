@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../db/project.ts';
+import { fieldsOf, openStore } from '../../db/data/index.ts';
 import { contentHash } from '../../db/service.ts';
 import { appCall } from '../../test/helpers/service.ts';
 import type { Codebook } from '../../shared/codebook/index.ts';
@@ -20,9 +21,7 @@ beforeEach(async () => {
   const s = await openProject(db);
   const t = new Date().toISOString();
   for (const id of ['e1', 'e2'])
-    s.db
-      .prepare('INSERT INTO entry (ext_id, prompt, passed, metadata, content_hash, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?, ?)')
-      .run(id, `prompt ${id}`, '{}', contentHash(id, '', ''), t, t);
+    openStore(s.db).entries.insert(id, { fields: fieldsOf({ prompt: `prompt ${id}`, groundTruth: '', output: '', testLog: '' }), passed: 0, failingTests: '[]', metadata: '{}', hash: contentHash(id, '', '') }, t);
   appCall(s, 'project.addAnnotator', { name: 'ana' });
   appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
   appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'inference' });

@@ -46,9 +46,9 @@ describe('concord import', () => {
     const b = await run(set.taxonomyDir, '--db', db, '--json', '--format', 'taxonomy-data');
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout)).toMatchObject({ format: 'taxonomy-data', entriesCreated: 0, entriesUpdated: 490 });
-    const tables = snapshot(db) as { entry: { output: string; passed: number | null }[] };
+    const tables = snapshot(db) as { entry: { passed: number | null }[]; entry_field: { name: string }[] };
     expect(tables.entry).toHaveLength(520);
-    expect(tables.entry.filter((e) => e.output !== '')).toHaveLength(490);
+    expect(tables.entry_field.filter((f) => f.name === 'output')).toHaveLength(490);
     expect(tables.entry.filter((e) => e.passed === 0)).toHaveLength(325);
   });
 

@@ -1,5 +1,5 @@
 import type { Db } from '../database.ts';
-import { statementsOf } from './statements.ts';
+import { insertRows, statementsOf } from './statements.ts';
 
 /** The `assignment` table: entry x annotator, who is to label what. */
 export function assignmentTable(db: Db) {
@@ -20,12 +20,20 @@ export function assignmentTable(db: Db) {
     any(): boolean {
       return sql('SELECT 1 FROM assignment LIMIT 1').get() !== undefined;
     },
+    /** Whether an annotator has any assignment. */
+    anyOf(annotatorId: number): boolean {
+      return sql('SELECT 1 FROM assignment WHERE annotator_id = ? LIMIT 1').get(annotatorId) !== undefined;
+    },
     insert(entryRowId: number, annotatorId: number): void {
       sql('INSERT INTO assignment (entry_id, annotator_id) VALUES (?, ?)').run(entryRowId, annotatorId);
     },
     /** Assigns unless already assigned; says whether it was new. */
     insertIfAbsent(entryRowId: number, annotatorId: number): boolean {
       return sql('INSERT OR IGNORE INTO assignment (entry_id, annotator_id) VALUES (?, ?)').run(entryRowId, annotatorId).changes > 0;
+    },
+    /** Assigns many [entry row id, annotator id] pairs, keeping existing ones; returns how many were new. */
+    insertManyIfAbsent(pairs: [number, number][]): number {
+      return insertRows(sql, 'INSERT OR IGNORE INTO assignment (entry_id, annotator_id)', 2, pairs);
     },
     clearEntry(entryRowId: number): void {
       sql('DELETE FROM assignment WHERE entry_id = ?').run(entryRowId);

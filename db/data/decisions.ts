@@ -20,6 +20,9 @@ export function decisionTable(db: Db) {
     all(): DecisionRow[] {
       return sql('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision').all() as DecisionRow[];
     },
+    ofEntry(entryRowId: number): DecisionRow[] {
+      return sql('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id = ?').all(entryRowId) as DecisionRow[];
+    },
     get(entryRowId: number, dimension: string): DecisionRow | undefined {
       return sql('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id = ? AND dimension = ?').get(entryRowId, dimension) as
         | DecisionRow
@@ -34,6 +37,12 @@ export function decisionTable(db: Db) {
     },
     delete(entryRowId: number, dimension: string): void {
       sql('DELETE FROM decision WHERE entry_id = ? AND dimension = ?').run(entryRowId, dimension);
+    },
+    /** `decidedEntries`, limited to one entry (row id). */
+    decidedEntriesOn(entryRowId: number): Map<string, number> {
+      return new Map(
+        (sql('SELECT id, ext_id FROM entry WHERE id = ? AND id IN (SELECT entry_id FROM decision)').all(entryRowId) as { id: number; ext_id: string }[]).map((r) => [r.ext_id, r.id]),
+      );
     },
     /** The entries that have a decision: external id -> row id. */
     decidedEntries(): Map<string, number> {

@@ -1,28 +1,31 @@
-import { compareIds } from '../../shared/ids.ts';
 import type { Entry } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
+import { naturalKey } from './natural-key.ts';
 import { statementsOf } from './statements.ts';
 
 /**
- * The `entry` table. Reads come in two sizes: summary columns (ids, pass/fail, metadata), which
- * lists and statistics use, and full texts (prompt, ground truth, output, test log), which only
- * what shows or copies one entry asks for. Nothing outside this module selects `*` from entry.
+ * Entries: the `entry` table (ids, pass/fail, metadata, content hash, the natural sort key) and
+ * their texts, kept apart as named fields in `entry_field` (migration 005), indexed for search
+ * by `entry_text` (FTS5, written here: this module is the only writer of entry texts). Lists and statistics read the small rows; only what shows or copies an
+ * entry reads its texts. Nothing outside this module touches these tables.
  */
 
-/** A row as stored, full texts included. */
+/** The texts of an entry the Deep-Bench shape names, as `Entry` calls them -> as stored. */
+export const TEXT_FIELDS = { prompt: 'prompt', groundTruth: 'ground_truth', output: 'output', testLog: 'test_log' } as const;
+export type TextField = keyof typeof TEXT_FIELDS;
+
+/** An entry's row as stored, with its named texts (an empty text has no field). */
 export interface EntryRow {
   id: number;
   ext_id: string;
-  prompt: string;
-  ground_truth: string;
-  output: string;
-  test_log: string;
   passed: 0 | 1 | null;
   failing_tests: string;
   metadata: string;
   content_hash: string;
   created_at: string;
   updated_at: string;
+  /** Named texts: prompt, ground_truth, output, test_log (and any other an entry holds). */
+  fields: Record<string, string>;
 }
 
 /** An entry by its two ids, and whether its output passed. */
@@ -32,27 +35,51 @@ export interface EntryRef {
   passed: boolean | null;
 }
 
-/** The columns an import writes (JSON already serialised, pass/fail as 0/1/null). */
+/** What an import writes (JSON already serialised, pass/fail as 0/1/null); texts by stored name. */
 export interface EntryColumns {
-  prompt: string;
-  groundTruth: string;
-  output: string;
-  testLog: string;
+  fields: Record<string, string>;
   passed: 0 | 1 | null;
   failingTests: string;
   metadata: string;
   hash: string;
 }
 
+/** One row of an annotator's queue, as the page query reads it. */
+export interface QueueRow {
+  id: number;
+  ext_id: string;
+  passed: 0 | 1 | null;
+  repo: string | null;
+  fn: string | null;
+  status: 'draft' | 'submitted' | null;
+}
+
+/** Which of an annotator's entries a queue page lists (all given parts must hold). */
+export interface QueueQuery {
+  annotatorId: number;
+  /** Only entries assigned to the annotator (they have assignments). */
+  assignedOnly: boolean;
+  status?: 'todo' | 'draft' | 'submitted';
+  passed?: boolean;
+  /** The annotator's own label on `dimension` holds `value` (see `labelHolds`). */
+  label?: { dimension: string; value: string };
+  /** Part of the id, repository or function name (any case), or words of the texts. */
+  search?: string;
+  /** Only these entries (external ids): a calibration round's, or those with labels to look at again. */
+  only?: string[];
+}
+
 const passedOf = (p: number | null): boolean | null => (p === null ? null : p === 1);
 
-export function toEntry(r: EntryRow): Entry {
+/** The entry as the app shows it: its row and its texts. */
+export function toEntry(r: Omit<EntryRow, 'id' | 'created_at' | 'updated_at'>): Entry {
+  const text = (f: TextField) => r.fields[TEXT_FIELDS[f]] ?? '';
   return {
     id: r.ext_id,
-    prompt: r.prompt,
-    groundTruth: r.ground_truth,
-    output: r.output,
-    testLog: r.test_log,
+    prompt: text('prompt'),
+    groundTruth: text('groundTruth'),
+    output: text('output'),
+    testLog: text('testLog'),
     passed: passedOf(r.passed),
     failingTests: JSON.parse(r.failing_tests),
     metadata: JSON.parse(r.metadata),
@@ -60,11 +87,106 @@ export function toEntry(r: EntryRow): Entry {
   };
 }
 
-const COPIED_COLUMNS = ['ext_id', 'prompt', 'ground_truth', 'output', 'test_log', 'passed', 'failing_tests', 'metadata', 'content_hash', 'created_at', 'updated_at'] as const;
+/** The texts of `Entry` as named fields (empty ones left out). */
+export function fieldsOf(e: Pick<Entry, TextField>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, name] of Object.entries(TEXT_FIELDS)) if (e[k as TextField]) out[name] = e[k as TextField];
+  return out;
+}
+
+/** Whether a stored label value (JSON) holds `wanted`: the id itself, a tree type with any of its subtypes, or a ticked checklist item. */
+export function labelHolds(valueJson: string, wanted: string): boolean {
+  const value = JSON.parse(valueJson) as unknown;
+  if (typeof value === 'string') return value === wanted;
+  if (Array.isArray(value)) return value.some((v) => v === wanted || (typeof v === 'string' && v.startsWith(`${wanted}::`)));
+  return !!value && typeof value === 'object' && (value as Record<string, unknown>)[wanted] === true;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The words of a search, each as an FTS5 query for words that begin so (at most 16). */
+export function searchWords(search: string): string[] {
+  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words)].slice(0, 16).map((w) => `"${w}"*`);
+}
+
+const ROW = 'id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at';
+type BareRow = Omit<EntryRow, 'fields'>;
 
 export function entryTable(db: Db) {
   const sql = statementsOf(db);
+  db.function('concord_label_holds', { deterministic: true }, (value: unknown, wanted: unknown) => (labelHolds(String(value), String(wanted)) ? 1 : 0));
   const refOf = (r: { id: number; ext_id: string; passed: 0 | 1 | null }): EntryRef => ({ rowId: r.id, id: r.ext_id, passed: passedOf(r.passed) });
+  const fieldsOfRow = (rowId: number): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const f of sql('SELECT name, text FROM entry_field WHERE entry_id = ?').all(rowId) as { name: string; text: string }[]) out[f.name] = f.text;
+    return out;
+  };
+  const withFields = (r: BareRow | undefined): EntryRow | undefined => r && { ...r, fields: fieldsOfRow(r.id) };
+  /** Indexes an entry's texts for search (its words, all texts as one). */
+  const index = (rowId: number, fields: Record<string, string>) => {
+    const text = Object.values(fields).filter(Boolean).join('\n');
+    if (text) sql('INSERT INTO entry_text (rowid, text) VALUES (?, ?)').run(rowId, text);
+  };
+  /** The named texts of a new entry (empty ones are not stored), indexed. */
+  const insertFields = (rowId: number, fields: Record<string, string>) => {
+    for (const [name, text] of Object.entries(fields)) if (text) sql('INSERT INTO entry_field (entry_id, name, text) VALUES (?, ?, ?)').run(rowId, name, text);
+    index(rowId, fields);
+  };
+  /** Replaces the named texts of an entry: a changed text is rewritten, an emptied one removed, and the entry indexed again if any changed. */
+  const replaceFields = (rowId: number, fields: Record<string, string>) => {
+    const old = fieldsOfRow(rowId);
+    let changed = false;
+    for (const name of new Set([...Object.keys(old), ...Object.keys(fields)])) {
+      const text = fields[name] ?? '';
+      if ((old[name] ?? '') === text) continue;
+      changed = true;
+      if (!text) sql('DELETE FROM entry_field WHERE entry_id = ? AND name = ?').run(rowId, name);
+      else if (old[name] === undefined) sql('INSERT INTO entry_field (entry_id, name, text) VALUES (?, ?, ?)').run(rowId, name, text);
+      else sql('UPDATE entry_field SET text = ? WHERE entry_id = ? AND name = ?').run(text, rowId, name);
+    }
+    if (!changed) return;
+    sql('DELETE FROM entry_text WHERE rowid = ?').run(rowId);
+    index(rowId, fields);
+  };
+
+  /** The WHERE clause and parameters of an annotator's queue. */
+  const queueWhere = (q: QueueQuery): { where: string; params: Record<string, unknown> } => {
+    const parts: string[] = [];
+    const params: Record<string, unknown> = { a: q.annotatorId };
+    if (q.assignedOnly) parts.push('EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)');
+    if (q.status === 'todo') parts.push('s.status IS NULL');
+    else if (q.status) {
+      parts.push('s.status = @status');
+      params.status = q.status;
+    }
+    if (q.passed !== undefined) {
+      parts.push('e.passed = @passed');
+      params.passed = q.passed ? 1 : 0;
+    }
+    if (q.label) {
+      parts.push('EXISTS (SELECT 1 FROM label l WHERE l.entry_id = e.id AND l.annotator_id = @a AND l.dimension = @dim AND concord_label_holds(l.value, @wanted))');
+      params.dim = q.label.dimension;
+      params.wanted = q.label.value;
+    }
+    if (q.only) {
+      parts.push('e.ext_id IN (SELECT value FROM json_each(@only))');
+      params.only = JSON.stringify(q.only);
+    }
+    const search = q.search?.trim();
+    if (search) {
+      const like = "LIKE @like ESCAPE '\\'";
+      const inSummary = `e.ext_id ${like} OR e.repo ${like} OR e.function_name ${like}`;
+      params.like = `%${likeEscape(search)}%`;
+      // Every word begins a word of some text of the entry (not necessarily the same text).
+      const words = searchWords(search);
+      if (words.length) params.words = words.join(' AND ');
+      parts.push(`(${inSummary}${words.length ? ' OR e.id IN (SELECT rowid FROM entry_text WHERE entry_text MATCH @words)' : ''})`);
+    }
+    return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  };
+  const FROM_QUEUE = 'FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = @a';
+
   return {
     /** Summary: one entry by its external id. */
     ref(extId: string): EntryRef | undefined {
@@ -73,7 +195,11 @@ export function entryTable(db: Db) {
     },
     /** Summary: every entry, in the natural order of ids. */
     refs(): EntryRef[] {
-      return (sql('SELECT id, ext_id, passed FROM entry').all() as { id: number; ext_id: string; passed: 0 | 1 | null }[]).map(refOf).sort((a, b) => compareIds(a.id, b.id));
+      return (sql('SELECT id, ext_id, passed FROM entry ORDER BY sort_key, ext_id').all() as { id: number; ext_id: string; passed: 0 | 1 | null }[]).map(refOf);
+    },
+    /** Summary: every entry's row id and external id, in the natural order of ids. */
+    inOrder(): [number, string][] {
+      return sql('SELECT id, ext_id FROM entry ORDER BY sort_key, ext_id').raw(true).all() as [number, string][];
     },
     /** Summary: every entry with its content hash (what packs check their entries against). */
     hashes(): (EntryRef & { hash: string })[] {
@@ -82,48 +208,83 @@ export function entryTable(db: Db) {
         hash: r.content_hash,
       }));
     },
-    /** Summary: every entry with one annotator's submission status (their queue, in no particular order). */
-    queue(annotatorId: number) {
+    /** Summary: one page of an annotator's queue, in the natural order of ids. */
+    queuePage(q: QueueQuery, offset: number, limit: number): QueueRow[] {
+      const { where, params } = queueWhere(q);
       return sql(
-        `SELECT e.id, e.ext_id, e.passed, json_extract(e.metadata, '$.repo') AS repo, json_extract(e.metadata, '$.function') AS fn,
-                s.status
-         FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = ?`,
-      ).all(annotatorId) as { id: number; ext_id: string; passed: 0 | 1 | null; repo: string | null; fn: string | null; status: 'draft' | 'submitted' | null }[];
+        `SELECT e.id, e.ext_id, e.passed, e.repo, e.function_name AS fn, s.status ${FROM_QUEUE} ${where} ORDER BY e.sort_key, e.ext_id LIMIT @limit OFFSET @offset`,
+      ).all({ ...params, limit, offset }) as QueueRow[];
     },
-    /** What consensus and the exports read of every entry: summary columns, metadata and the prompt (Deep-Bench releases carry it). */
-    forStudy(): (EntryRef & { prompt: string; metadata: Record<string, string | undefined> })[] {
-      return (
-        sql('SELECT id, ext_id, passed, prompt, metadata FROM entry').all() as { id: number; ext_id: string; passed: 0 | 1 | null; prompt: string; metadata: string }[]
-      ).map((r) => ({ ...refOf(r), prompt: r.prompt, metadata: JSON.parse(r.metadata) }));
+    /** How many entries an annotator's queue lists. */
+    queueCount(q: QueueQuery): number {
+      const { where, params } = queueWhere(q);
+      return (sql(`SELECT COUNT(*) AS n ${FROM_QUEUE} ${where}`).get(params) as { n: number }).n;
+    },
+    /** Where an entry sits in an annotator's queue (0-based), or -1 when the queue does not list it. */
+    queueIndexOf(q: QueueQuery, extId: string): number {
+      const row = sql('SELECT sort_key FROM entry WHERE ext_id = ?').get(extId) as { sort_key: string } | undefined;
+      if (!row) return -1;
+      const { where, params } = queueWhere(q);
+      const listed = sql(`SELECT 1 ${FROM_QUEUE} ${where ? `${where} AND` : 'WHERE'} e.ext_id = @id`).get({ ...params, id: extId });
+      if (!listed) return -1;
+      const before = `(e.sort_key, e.ext_id) < (@key, @id)`;
+      return (sql(`SELECT COUNT(*) AS n ${FROM_QUEUE} ${where ? `${where} AND` : 'WHERE'} ${before}`).get({ ...params, key: row.sort_key, id: extId }) as { n: number }).n;
+    },
+    /** What consensus and the exports read of every entry: summary columns and metadata, in the natural order of ids. */
+    forStudy(): (EntryRef & { metadata: Record<string, string | undefined> })[] {
+      return (sql('SELECT id, ext_id, passed, metadata FROM entry ORDER BY sort_key, ext_id').all() as { id: number; ext_id: string; passed: 0 | 1 | null; metadata: string }[]).map(
+        (r) => ({ ...refOf(r), metadata: JSON.parse(r.metadata) }),
+      );
+    },
+    /** What consensus reads of one entry: its summary columns and metadata. */
+    studyEntry(rowId: number): (EntryRef & { metadata: Record<string, string | undefined> }) | undefined {
+      const r = sql('SELECT id, ext_id, passed, metadata FROM entry WHERE id = ?').get(rowId) as { id: number; ext_id: string; passed: 0 | 1 | null; metadata: string } | undefined;
+      return r && { ...refOf(r), metadata: JSON.parse(r.metadata) };
+    },
+    /** One named text of every entry that has it: entry row id -> text (a release writes every prompt). */
+    fieldOfAll(name: string): Map<number, string> {
+      return new Map((sql('SELECT entry_id, text FROM entry_field WHERE name = ?').all(name) as { entry_id: number; text: string }[]).map((r) => [r.entry_id, r.text]));
     },
     /** Full texts: one entry as the app shows it. */
     entry(rowId: number): Entry {
-      return toEntry(sql('SELECT * FROM entry WHERE id = ?').get(rowId) as EntryRow);
+      return toEntry(withFields(sql(`SELECT ${ROW} FROM entry WHERE id = ?`).get(rowId) as BareRow)!);
     },
     /** Full texts: the stored row of one entry (an import compares it field by field). */
     row(extId: string): EntryRow | undefined {
-      return sql('SELECT * FROM entry WHERE ext_id = ?').get(extId) as EntryRow | undefined;
+      return withFields(sql(`SELECT ${ROW} FROM entry WHERE ext_id = ?`).get(extId) as BareRow | undefined);
     },
-    /** Full texts: every row, in the natural order of ids (a starter file copies them). */
-    rows(): EntryRow[] {
-      return (sql('SELECT * FROM entry').all() as EntryRow[]).sort((a, b) => compareIds(a.ext_id, b.ext_id));
+    /** Full texts: every row, in the natural order of ids, one at a time (a starter file copies them). */
+    *rows(): Generator<EntryRow> {
+      // Collected first: better-sqlite3 allows no other statement on the connection while one iterates.
+      const ids = (sql('SELECT id FROM entry ORDER BY sort_key, ext_id').all() as { id: number }[]).map((r) => r.id);
+      for (const id of ids) yield withFields(sql(`SELECT ${ROW} FROM entry WHERE id = ?`).get(id) as BareRow)!;
     },
     /** Copies a row from another project file as it is (a starter file); returns the new row id. */
     insertCopy(row: EntryRow): number {
-      const insert = sql(`INSERT INTO entry (${COPIED_COLUMNS.join(', ')}) VALUES (${COPIED_COLUMNS.map(() => '?').join(', ')})`);
-      return Number(insert.run(...COPIED_COLUMNS.map((c) => row[c])).lastInsertRowid);
+      const id = Number(
+        sql(
+          `INSERT INTO entry (ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(row.ext_id, row.passed, row.failing_tests, row.metadata, row.content_hash, row.created_at, row.updated_at, naturalKey(row.ext_id)).lastInsertRowid,
+      );
+      insertFields(id, row.fields);
+      return id;
     },
-    insert(extId: string, c: EntryColumns, at: string): void {
-      sql(
-        `INSERT INTO entry (ext_id, prompt, ground_truth, output, test_log, passed, failing_tests, metadata, content_hash, created_at, updated_at)
-         VALUES (@extId, @prompt, @groundTruth, @output, @testLog, @passed, @failingTests, @metadata, @hash, @at, @at)`,
-      ).run({ extId, ...c, at });
+    /** A new entry; returns its row id. */
+    insert(extId: string, c: EntryColumns, at: string): number {
+      const id = Number(
+        sql(
+          `INSERT INTO entry (ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at, sort_key)
+           VALUES (@extId, @passed, @failingTests, @metadata, @hash, @at, @at, @key)`,
+        ).run({ extId, passed: c.passed, failingTests: c.failingTests, metadata: c.metadata, hash: c.hash, at, key: naturalKey(extId) }).lastInsertRowid,
+      );
+      insertFields(id, c.fields);
+      return id;
     },
     update(rowId: number, c: EntryColumns, at: string): void {
       sql(
-        `UPDATE entry SET prompt = @prompt, ground_truth = @groundTruth, output = @output, test_log = @testLog, passed = @passed,
-         failing_tests = @failingTests, metadata = @metadata, content_hash = @hash, updated_at = @at WHERE id = @id`,
-      ).run({ id: rowId, ...c, at });
+        `UPDATE entry SET passed = @passed, failing_tests = @failingTests, metadata = @metadata, content_hash = @hash, updated_at = @at WHERE id = @id`,
+      ).run({ id: rowId, passed: c.passed, failingTests: c.failingTests, metadata: c.metadata, hash: c.hash, at });
+      replaceFields(rowId, c.fields);
     },
     count(): number {
       return (sql('SELECT COUNT(*) AS n FROM entry').get() as { n: number }).n;

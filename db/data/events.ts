@@ -151,15 +151,39 @@ export function eventLog(db: Db) {
      */
     lastChangesOnDecidedEntries(): { e: string; d: string; kind: string; tag: string | null; id: number }[] {
       return sql(
-        `SELECT entry_ext_id AS e, dimension AS d, kind,
-                CASE WHEN kind = 'decision.set' THEN json_extract(after, '$.decidedAt')
-                     ELSE COALESCE(json_extract(after, '$.annotator'), json_extract(before, '$.annotator'), actor) END AS tag,
-                MAX(id) AS id
-         FROM event
+        `SELECT ${LAST_CHANGE} FROM event
          WHERE kind IN ('decision.set', 'label.set', 'label.undo') AND entry_ext_id IS NOT NULL AND dimension IS NOT NULL
            AND entry_ext_id IN (SELECT e.ext_id FROM decision d JOIN entry e ON e.id = d.entry_id)
          GROUP BY e, d, kind, tag`,
       ).all() as { e: string; d: string; kind: string; tag: string | null; id: number }[];
     },
+    /** `lastChangesOnDecidedEntries` on one entry (its external id), read through the entry's index. */
+    lastChangesOn(extId: string): { e: string; d: string; kind: string; tag: string | null; id: number }[] {
+      return sql(
+        `SELECT ${LAST_CHANGE} FROM event
+         WHERE entry_ext_id = ? AND kind IN ('decision.set', 'label.set', 'label.undo') AND dimension IS NOT NULL
+         GROUP BY e, d, kind, tag`,
+      ).all(extId) as { e: string; d: string; kind: string; tag: string | null; id: number }[];
+    },
+
+    /** The newest event: where a reader of the log stands. */
+    newest(): { id: number; at: string; kind: string } | undefined {
+      return sql('SELECT id, at, kind FROM event ORDER BY id DESC LIMIT 1').get() as { id: number; at: string; kind: string } | undefined;
+    },
+    /** The event of this id, if the log holds it (a restored backup holds an older log). */
+    mark(id: number): { id: number; at: string; kind: string } | undefined {
+      return sql('SELECT id, at, kind FROM event WHERE id = ?').get(id) as { id: number; at: string; kind: string } | undefined;
+    },
+    /** What the log says changed after event `afterId`: the entries named, and the kinds of the events that name none. */
+    changedSince(afterId: number): { entries: string[]; unscoped: string[] } {
+      const rows = sql('SELECT DISTINCT entry_ext_id AS e, CASE WHEN entry_ext_id IS NULL THEN kind END AS k FROM event WHERE id > ?').all(afterId) as { e: string | null; k: string | null }[];
+      return { entries: rows.flatMap((r) => (r.e === null ? [] : [r.e])), unscoped: [...new Set(rows.flatMap((r) => (r.k === null ? [] : [r.k])))] };
+    },
   };
 }
+
+/** Per entry, dimension and kind: the decided time of a decision, the labeller of a label change; and the newest such event. */
+const LAST_CHANGE = `entry_ext_id AS e, dimension AS d, kind,
+                CASE WHEN kind = 'decision.set' THEN json_extract(after, '$.decidedAt')
+                     ELSE COALESCE(json_extract(after, '$.annotator'), json_extract(before, '$.annotator'), actor) END AS tag,
+                MAX(id) AS id`;

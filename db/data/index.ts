@@ -35,7 +35,7 @@ export interface Store {
   readonly reviews: ReturnType<typeof reviewTable>;
   readonly rounds: ReturnType<typeof roundTable>;
   readonly comments: ReturnType<typeof commentTable>;
-  /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result. */
+  /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result; it waits for the write lock first. */
   transaction<T>(fn: () => T): T;
 }
 
@@ -60,7 +60,9 @@ export function openStore(db: Db): Store {
       reviews: reviewTable(db),
       rounds: roundTable(db),
       comments: commentTable(db),
-      transaction: (fn) => db.transaction(fn)(),
+      // IMMEDIATE: a transaction takes the write lock before it reads, so a write by another
+      // connection (a worker's import) in between cannot leave it holding a stale snapshot.
+      transaction: (fn) => db.transaction(fn).immediate(),
     };
     stores.set(db, store);
   }
@@ -69,8 +71,8 @@ export function openStore(db: Db): Store {
 
 export type { AnnotatorRow } from './annotators.ts';
 export type { DecisionRow } from './decisions.ts';
-export type { EntryColumns, EntryRef, EntryRow } from './entries.ts';
-export { toEntry } from './entries.ts';
+export type { EntryColumns, EntryRef, EntryRow, QueueQuery, QueueRow, TextField } from './entries.ts';
+export { fieldsOf, TEXT_FIELDS, toEntry } from './entries.ts';
 export type { EventInput, EventRow, ListEventsOptions } from './events.ts';
 export { DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE } from './events.ts';
 export type { ContentRecord } from './entry-versions.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../database.ts';
-import { statementsOf } from './statements.ts';
+import { insertRows, statementsOf } from './statements.ts';
 
 /**
  * Labels with their notes and submissions: the `label` table, its tombstones (`label_clear`, a
@@ -72,6 +72,20 @@ export function labelTable(db: Db) {
            updated_at = excluded.updated_at, clock = excluded.clock, imported = excluded.imported, content_hash = excluded.content_hash`,
       ).run({ entry: entryRowId, annotator: annotatorId, dimension, value: w.valueJson, cbv: w.codebookVersion, at: w.at, clock: w.clock, imported: w.imported ? 1 : 0, madeOn: w.madeOn });
     },
+    /** Many labels at once (an import's new ones): [entry row id, annotator id, dimension, value JSON, codebook version, time] each. */
+    /**
+     * Many labels from a file at once: [entry row id, annotator id, dimension, value JSON, codebook
+     * version, time, clock] each; made on the entry's content as it is now.
+     */
+    insertImported(rows: [number, number, string, string, string, string, number][]): number {
+      return insertRows(
+        sql,
+        'INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash)',
+        '(?, ?, ?, ?, ?, ?, ?, 1, (SELECT content_hash FROM entry WHERE id = ?))',
+        rows.map((r) => [...r, r[0]]),
+        'ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at, clock = excluded.clock',
+      );
+    },
     /** Deletes a label; the delete trigger leaves a tombstone stamped with the current time. */
     delete(entryRowId: number, annotatorId: number, dimension: string): void {
       sql('DELETE FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').run(entryRowId, annotatorId, dimension);
@@ -96,6 +110,22 @@ export function labelTable(db: Db) {
     /** One annotator's labels on one entry. */
     ofEntry(entryRowId: number, annotatorId: number): { dimension: string; value: string }[] {
       return sql('SELECT dimension, value FROM label WHERE entry_id = ? AND annotator_id = ?').all(entryRowId, annotatorId) as { dimension: string; value: string }[];
+    },
+    /** Whether an annotator has any label, or a cleared one. */
+    anyOf(annotatorId: number): boolean {
+      return sql('SELECT 1 FROM label WHERE annotator_id = ? UNION ALL SELECT 1 FROM label_clear WHERE annotator_id = ? LIMIT 1').get(annotatorId, annotatorId) !== undefined;
+    },
+    /** Whether an annotator has any note (or submission status). */
+    anyOwnOf(table: OwnRecord, annotatorId: number): boolean {
+      return sql(`SELECT 1 FROM ${table} WHERE annotator_id = ? LIMIT 1`).get(annotatorId) !== undefined;
+    },
+    /** One annotator's labels on these entries (row ids). */
+    ofAnnotatorOn(annotatorId: number, entryRowIds: number[]): { entry_id: number; dimension: string; value: string }[] {
+      if (!entryRowIds.length) return [];
+      return sql('SELECT entry_id, dimension, value FROM label WHERE annotator_id = ? AND entry_id IN (SELECT value FROM json_each(?))').all(
+        annotatorId,
+        JSON.stringify(entryRowIds),
+      ) as { entry_id: number; dimension: string; value: string }[];
     },
     /** One annotator's labels on every entry. */
     ofAnnotator(annotatorId: number): { entry_id: number; dimension: string; value: string }[] {
@@ -122,6 +152,29 @@ export function labelTable(db: Db) {
          WHERE ? OR s.status = 'submitted'`,
       ).all(includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
     },
+    /** `forStudy` on one entry (row id). */
+    forStudyOn(entryRowId: number, includeDrafts: boolean): { entry_id: number; dimension: string; value: string; name: string }[] {
+      return sql(
+        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
+         JOIN annotator a ON a.id = l.annotator_id
+         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+         WHERE l.entry_id = ? AND (? OR s.status = 'submitted')`,
+      ).all(entryRowId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+    },
+    /**
+     * Annotators (role annotator) with at least one label that counts: submitted (or any, with
+     * drafts), and on an entry assigned to them once the project assigns entries.
+     */
+    countedAnnotators(includeDrafts: boolean, byAssignment: boolean): string[] {
+      return (
+        sql(
+          `SELECT a.name FROM annotator a WHERE a.role = 'annotator' AND EXISTS (
+             SELECT 1 FROM label l LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+             WHERE l.annotator_id = a.id AND (@drafts OR s.status = 'submitted')
+               AND (NOT @assigned OR EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = l.entry_id AND x.annotator_id = a.id)))`,
+        ).all({ drafts: includeDrafts ? 1 : 0, assigned: byAssignment ? 1 : 0 }) as { name: string }[]
+      ).map((r) => r.name);
+    },
     /** Every label with its entry, annotator, version and submission status: what agreement selects from. */
     forAgreement() {
       return sql(
@@ -144,6 +197,22 @@ export function labelTable(db: Db) {
         version: string;
         status: string | null;
       }[];
+    },
+    /**
+     * `forAgreement`, lean: one row per label as an array [entry row id, annotator id, dimension,
+     * value JSON, codebook version, whether the entry is assigned to the annotator, time], submitted
+     * ones only unless drafts count, in no particular order, read one at a time.
+     */
+    forAgreementRows(includeDrafts: boolean): IterableIterator<[number, number, string, string, string, 0 | 1, string]> {
+      return sql(
+        `SELECT l.entry_id, l.annotator_id, l.dimension, l.value, l.codebook_version, x.entry_id IS NOT NULL, l.updated_at
+           FROM label l
+           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+           LEFT JOIN assignment x ON x.entry_id = l.entry_id AND x.annotator_id = l.annotator_id
+          WHERE ? OR s.status = 'submitted'`,
+      )
+        .raw(true)
+        .iterate(includeDrafts ? 1 : 0) as IterableIterator<[number, number, string, string, string, 0 | 1, string]>;
     },
     /** When each annotator last wrote or cleared the label of an entry on a dimension. */
     timesOn(entryRowId: number, dimension: string): { at: string; name: string }[] {
@@ -191,6 +260,17 @@ export function labelTable(db: Db) {
          ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at, clock = excluded.clock, imported = excluded.imported`,
       ).run(entryRowId, annotatorId, w.value, w.at, w.clock, w.imported ? 1 : 0);
     },
+    /** Many notes or submission statuses from a file at once: [entry row id, annotator id, value, time, clock] each. */
+    putOwnImported(table: OwnRecord, rows: [number, number, string, string, number][]): number {
+      const column = ownColumn[table];
+      return insertRows(
+        sql,
+        `INSERT INTO ${table} (entry_id, annotator_id, ${column}, updated_at, clock, imported)`,
+        '(?, ?, ?, ?, ?, 1)',
+        rows,
+        `ON CONFLICT (entry_id, annotator_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at, clock = excluded.clock`,
+      );
+    },
     /** Marks an entry started (a draft) for its annotator, unless it already has a status. */
     startDraft(entryRowId: number, annotatorId: number, at: string, clock: number): void {
       sql(`INSERT INTO submission (entry_id, annotator_id, status, updated_at, clock) VALUES (?, ?, 'draft', ?, ?) ON CONFLICT DO NOTHING`).run(entryRowId, annotatorId, at, clock);
@@ -221,6 +301,18 @@ export function labelTable(db: Db) {
         (sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
           (r) => `${r.entry_id}\u0000${r.name}`,
         ),
+      );
+    },
+
+    /** `submittedPairs` on one entry (row id). */
+    submittedPairsOn(entryRowId: number): Set<string> {
+      return new Set(
+        (
+          sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id = ? AND s.status = 'submitted'").all(entryRowId) as {
+            entry_id: number;
+            name: string;
+          }[]
+        ).map((r) => `${r.entry_id}\u0000${r.name}`),
       );
     },
 

@@ -30,6 +30,10 @@ export function projectTable(db: Db) {
       if (p.uid === undefined) sql('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run(p.name, p.codebookJson, p.createdAt);
       else sql('INSERT INTO project (id, name, codebook_json, created_at, uid) VALUES (1, ?, ?, ?, ?)').run(p.name, p.codebookJson, p.createdAt, p.uid);
     },
+    /** The codebook as stored (JSON text), or undefined without a project: a cheap way to tell whether it changed. */
+    codebookJson(): string | undefined {
+      return codebookJson();
+    },
     name(): string | undefined {
       return (sql('SELECT name FROM project WHERE id = 1').get() as { name: string } | undefined)?.name;
     },

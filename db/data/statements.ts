@@ -28,3 +28,24 @@ export function statementsOf(db: Connection): (sql: string) => Statement {
     return s;
   };
 }
+
+/** Rows per statement when many rows go in at once: fewer calls into SQLite, within its 32,766 parameters. */
+export const BATCH_ROWS = 64;
+
+/**
+ * Runs `INSERT ... VALUES (row), (row), ...` for many rows, `BATCH_ROWS` to a statement (each
+ * statement prepared once): `head` is the statement up to VALUES, `row` the number of values in
+ * a row (or the row's own text, with a `?` per value), `tail` what follows the values (an ON
+ * CONFLICT clause). Returns how many rows were changed.
+ */
+export function insertRows(sql: (text: string) => Statement, head: string, row: number | string, rows: unknown[][], tail = ''): number {
+  const one = typeof row === 'string' ? row : `(${Array(row).fill('?').join(', ')})`;
+  const text = (n: number) => `${head} VALUES ${Array(n).fill(one).join(', ')} ${tail}`;
+  const full = rows.length >= BATCH_ROWS ? sql(text(BATCH_ROWS)) : null;
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+    const chunk = rows.slice(i, i + BATCH_ROWS);
+    changed += (chunk.length === BATCH_ROWS ? full! : sql(text(chunk.length))).run(...chunk.flat()).changes;
+  }
+  return changed;
+}

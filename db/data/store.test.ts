@@ -25,6 +25,8 @@ describe('the data layer', () => {
     const prepare = vi.spyOn(s.db, 'prepare');
     const round = (value: string) => {
       appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value });
+      // The first summary reads the whole study, the next only what changed (db/consensus-index.ts): both paths, each round.
+      appCall(s, 'adjudication.summary', { as: 'lena' });
       appCall(s, 'labels.setNote', { annotator: 'ana', entryId: 'e1', text: value });
       appCall(s, 'entries.list', { annotator: 'ana' });
       appCall(s, 'labels.undo', { annotator: 'ana' });

@@ -6,6 +6,7 @@ import type { Db } from '../database.ts';
 import { demoDir, runImport } from '../import/index.ts';
 import { renderExport } from './render.ts';
 import { freshProject } from './testing.ts';
+import { storedEntry } from '../import/testing.ts';
 
 /**
  * The Deep-Bench release round trip, through the public importer: import a release folder and
@@ -40,7 +41,8 @@ function exportRelease(db: Db, folder: string) {
 
 /** What a release carries, as a project holds it: entries with prompt and metadata, and the published labels. */
 function releaseOf(db: Db) {
-  const entries = (db.prepare('SELECT ext_id, prompt, metadata FROM entry ORDER BY ext_id').all() as { ext_id: string; prompt: string; metadata: string }[]).map((e) => ({
+  const ids = (db.prepare('SELECT ext_id FROM entry ORDER BY ext_id').all() as { ext_id: string }[]).map((r) => r.ext_id);
+  const entries = ids.map((id) => storedEntry(db, id)!).map((e) => ({
     id: e.ext_id,
     prompt: e.prompt,
     metadata: JSON.parse(e.metadata) as Record<string, string>,

@@ -82,7 +82,7 @@ export function dlbenchEntryText(codebook: Codebook, entry: StudyEntry, settled:
     ...head,
     '',
     'prompt:',
-    entry.prompt.replace(/\r\n?/g, '\n').replace(/\n+$/, ''),
+    (entry.prompt ?? '').replace(/\r\n?/g, '\n').replace(/\n+$/, ''),
     '',
     ` ground Truth:${m.groundTruthPath ?? ''}`,
     '',
@@ -111,7 +111,7 @@ export function dlbenchRelease(codebook: Codebook, entries: StudyEntry[], settle
   };
   const dropped = new Map<string, string[]>();
   for (const e of entries) {
-    if (!e.prompt.trim()) {
+    if (!e.prompt?.trim()) {
       summary.skipped.push({ id: e.id, reason: 'no prompt (an entry created from Taxonomy-Data alone has none); a Deep-Bench entry file needs one' });
       continue;
     }

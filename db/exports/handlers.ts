@@ -5,12 +5,14 @@ import {
   acceptMajorities,
   adjudicationEntry,
   adjudicationQueue,
+  adjudicationQueuePage,
   adjudicationSummary,
   decide,
   undoDecision,
   type AcceptMajoritiesResult,
   type AdjudicationEntry,
   type AdjudicationSummary,
+  type QueuePage,
   type UndoResult,
 } from '../adjudication.ts';
 import type { Db } from '../database.ts';
@@ -26,6 +28,7 @@ type Args<S extends z.ZodType> = z.output<S>;
 export function consensusHandlers(db: Db) {
   return {
     'adjudication.queue': (a: Args<typeof adjudicationArgs.queue>): QueueItem[] => adjudicationQueue(db, a),
+    'adjudication.queuePage': (a: Args<typeof adjudicationArgs.queuePage>): QueuePage => adjudicationQueuePage(db, a),
     'adjudication.summary': (a: Args<typeof adjudicationArgs.summary>): AdjudicationSummary => adjudicationSummary(db, a),
     'adjudication.entry': (a: Args<typeof adjudicationArgs.entry>): AdjudicationEntry => adjudicationEntry(db, a),
     'adjudication.decide': (a: Args<typeof adjudicationArgs.decide>): DimensionConsensus => decide(db, a),

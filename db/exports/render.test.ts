@@ -8,6 +8,7 @@ import { exportFormats, exportKinds, formatsOf, mimeTypes } from '../../shared/t
 import { renderExport, type ExportArgs } from './render.ts';
 import { buildSmallProject, freshProject } from './testing.ts';
 import { readStudy } from '../adjudication.ts';
+import { storedEntry } from '../import/testing.ts';
 
 /**
  * Every export kind and format on a small project that has each consensus status and the
@@ -167,7 +168,7 @@ describe('the dlbench release', () => {
       expect(row('rotate, 7', 'task')).toBe('"object-detection"');
       expect(row('rotate, 7', 'stage')).toBe('"pre-post-processing"');
       expect(row('hit_rate', 'input')).toBe('"structured-array"');
-      const prompt = other.db.prepare(`SELECT prompt FROM entry WHERE ext_id = 'rotate, 7'`).get() as { prompt: string };
+      const prompt = storedEntry(other.db, 'rotate, 7')!;
       expect(prompt.prompt).toContain('Rotate points.');
       expect(readStudy(other.db).annotators).toEqual([]);
     } finally {

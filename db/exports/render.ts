@@ -179,7 +179,7 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   if (args.round !== undefined && kind !== 'gold' && kind !== 'disagreements')
     throw new ConcordError('usage', `--round narrows the gold and disagreements exports, not ${kind}`, { field: 'round' });
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
-  const study = readStudy(db, { includeDrafts: args.includeDrafts });
+  const study = readStudy(db, { includeDrafts: args.includeDrafts, prompts: kind === 'dlbench' });
   const cb = study.codebook;
 
   switch (kind) {

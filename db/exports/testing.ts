@@ -9,6 +9,7 @@ import { addComment, setReason } from '../comments.ts';
 import { decideRevision } from '../revisions.ts';
 import { closeRound, createRound, setGold } from '../rounds.ts';
 import { openDatabase, type Db } from '../database.ts';
+import { openStore } from '../data/index.ts';
 
 /** Test support for consensus and exports: a fresh Deep-Bench project and direct writes into it. */
 export function freshProject(): { db: Db; dir: string; cleanup: () => void } {
@@ -28,10 +29,11 @@ export function freshProject(): { db: Db; dir: string; cleanup: () => void } {
 const T = '2025-01-01T00:00:00.000Z';
 
 export function addEntry(db: Db, id: string, passed: boolean | null, metadata: Record<string, string> = {}, prompt = ''): number {
-  const r = db
-    .prepare("INSERT INTO entry (ext_id, prompt, passed, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .run(id, prompt, passed === null ? null : passed ? 1 : 0, JSON.stringify(metadata), T, T);
-  return Number(r.lastInsertRowid);
+  return openStore(db).entries.insert(
+    id,
+    { fields: { prompt }, passed: passed === null ? null : passed ? 1 : 0, failingTests: '[]', metadata: JSON.stringify(metadata), hash: '' },
+    T,
+  );
 }
 
 export function addAnnotator(db: Db, name: string, role: AnnotatorRole = 'annotator'): number {

@@ -279,7 +279,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
     const backup = touchesExisting && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
     progress({ phase: 'writing', done: 0, total });
-    const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'))();
+    const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import')).immediate();
     summary.backup = backup;
     progress({ phase: 'done', done: total, total });
     return summary;
@@ -308,5 +308,5 @@ export async function seedDemo(db: Db, dir: string = demoDir()): Promise<void> {
   for (const plan of plans) checkPlan(db, plan);
   db.transaction(() => {
     for (const plan of plans) applyPlan(db, plan, codebook, 'demo');
-  })();
+  }).immediate();
 }

@@ -6,8 +6,8 @@ import { groupWarnings, unplacedValues, warningKinds } from './warnings.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import type { AnnotatorRole, EntryMetadata, ImportFormat, ImportSummary, ImportWarning } from '../../shared/types.ts';
 import { now, type Db } from '../database.ts';
-import { openStore, type EntryColumns, type EntryRef, type EntryRow } from '../data/index.ts';
-import { importLabel, importOwnRecord } from '../labels.ts';
+import { openStore, TEXT_FIELDS, type EntryColumns, type EntryRef, type EntryRow, type TextField } from '../data/index.ts';
+import { importLabel, importNewLabels, importNewOwnRecords, importOwnRecord } from '../labels.ts';
 import { recordContentChange } from './versions.ts';
 
 /** Where a planned change came from, so a refusal in the writing phase can still name it. */
@@ -99,15 +99,26 @@ export interface EntryState {
 }
 
 export function stateOf(row: EntryRow): EntryState {
+  const text = (f: TextField) => row.fields[TEXT_FIELDS[f]] ?? '';
   return {
-    prompt: row.prompt,
-    groundTruth: row.ground_truth,
-    output: row.output,
-    testLog: row.test_log,
+    prompt: text('prompt'),
+    groundTruth: text('groundTruth'),
+    output: text('output'),
+    testLog: text('testLog'),
     passed: row.passed === null ? null : row.passed === 1,
     failingTests: JSON.parse(row.failing_tests) as string[],
     metadata: JSON.parse(row.metadata) as EntryMetadata,
   };
+}
+
+/**
+ * What the log records of a created entry: everything but its texts, which the entry holds (the
+ * log would store every text a second time); their lengths and the content hash say what they were.
+ */
+function creation(s: EntryState, hash: string) {
+  const lengths: Record<string, number> = {};
+  for (const [k, name] of Object.entries(TEXT_FIELDS)) if (s[k as TextField]) lengths[name] = s[k as TextField].length;
+  return { passed: s.passed, failingTests: s.failingTests, metadata: s.metadata, contentHash: hash, textLengths: lengths };
 }
 
 /** Metadata keys in a fixed order so equal metadata is equal JSON. */
@@ -172,10 +183,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   const store = openStore(db);
   const at = now();
   const columns = (s: EntryState): EntryColumns => ({
-    prompt: s.prompt,
-    groundTruth: s.groundTruth,
-    output: s.output,
-    testLog: s.testLog,
+    fields: { prompt: s.prompt, ground_truth: s.groundTruth, output: s.output, test_log: s.testLog },
     passed: s.passed === null ? null : s.passed ? 1 : 0,
     failingTests: JSON.stringify(s.failingTests),
     metadata: JSON.stringify(s.metadata),
@@ -187,8 +195,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     const row = store.entries.row(p.extId);
     if (!row) {
       const state = merge(blank, p.fields);
-      store.entries.insert(p.extId, columns(state), at);
-      store.events.append({ actor, kind: 'entry.create', entryId: p.extId, before: null, after: state, at });
+      const c = columns(state);
+      store.entries.insert(p.extId, c, at);
+      store.events.append({ actor, kind: 'entry.create', entryId: p.extId, before: null, after: creation(state, c.hash), at });
       created.add(p.extId);
       summary.entriesCreated++;
       if (p.warnIfMissing) summary.warnings.push({ ...p.source, ...p.warnIfMissing });
@@ -245,10 +254,28 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     return e;
   };
 
-  const touched = new Map<string, { entry: EntryRef; annotatorId: number; annotator: string }>();
+  // Labels new to the project, on entries nobody has decided yet, are written without an event
+  // each, many to a statement: the import's one `label.import` event counts them (at a million
+  // labels, an event each would double the project file). A label that replaces a value, or that
+  // lands on a decided entry (which it may make stale), keeps its own event.
+  const decided = store.decisions.decidedEntries();
+  const fresh = new Map<number, { labels: boolean; submissions: boolean }>();
+  for (const id of annotatorIds.values()) fresh.set(id, { labels: !store.labels.anyOf(id), submissions: !store.labels.anyOwnOf('submission', id) });
+  const dimensions = new Map(codebook.dimensions.map((d) => [d.id, d]));
+  const quiet = { labels: 0, submissions: 0, assignments: 0 };
+  type LabelWrite = Parameters<typeof importNewLabels>[1][number];
+  let batch: LabelWrite[] = [];
+  const flush = () => {
+    quiet.labels += batch.length;
+    importNewLabels(store, batch);
+    batch = [];
+  };
+
+  // Per entry and annotator (row ids packed into one number).
+  const touched = new Map<number, { entry: EntryRef; annotatorId: number; annotator: string }>();
   for (const l of plan.labels) {
     const entry = needEntry(l.extId, l.source);
-    const dim = findDimension(codebook, l.dimension);
+    const dim = dimensions.get(l.dimension) ?? findDimension(codebook, l.dimension);
     if (!dim) throw new ConcordError('internal', `planned label for unknown dimension ${l.dimension}`);
     if (!dimensionApplies(dim, entry) && !isEmptyValue(l.value)) {
       const reason = conflictReason(dim, entry.passed);
@@ -262,9 +289,16 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     }
     const annotatorId = annotatorIds.get(l.annotator);
     if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
-    touched.set(`${entry.rowId}/${annotatorId}`, { entry, annotatorId, annotator: l.annotator });
-    const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at };
-    const r = importLabel(store, { ...write, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt });
+    const pair = entry.rowId * 2 ** 20 + annotatorId;
+    if (!touched.has(pair)) touched.set(pair, { entry, annotatorId, annotator: l.annotator });
+    const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt };
+    if (fresh.get(annotatorId)!.labels && !decided.has(entry.id)) {
+      summary.labels++;
+      batch.push(write);
+      if (batch.length >= 4096) flush();
+      continue;
+    }
+    const r = importLabel(store, write);
     if (r.outcome === 'set') summary.labels++;
     else if (r.outcome === 'kept') {
       summary.kept.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, kept: r.kept, file: l.value, source: l.source.file, line: l.source.line });
@@ -276,6 +310,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
       });
     }
   }
+  flush();
 
   // Labels still made on an entry's earlier content, once the file's own labels are written.
   for (const v of summary.newVersions) v.flagged = store.entryVersions.flaggedOn(store.entries.ref(v.entryId)!.rowId);
@@ -286,12 +321,29 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   }
 
   // Imported labels are finished work: submitted, and the annotator is assigned to the entry.
+  const newAssignments: [number, number][] = [];
+  const newSubmissions: Parameters<typeof importNewOwnRecords>[2] = [];
   for (const t of touched.values()) {
+    const own = { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' };
+    const isQuiet = !decided.has(t.entry.id);
     // Only people who label get an assignment; reference, adjudicator and machine labels are not a queue.
-    if (roles.get(t.annotator) === 'annotator' && !plan.machines.has(t.annotator) && store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
-      store.events.append({ actor, kind: 'assignment.create', entryId: t.entry.id, before: null, after: { annotator: t.annotator }, at });
-    importOwnRecord(store, 'submission', { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' });
+    if (roles.get(t.annotator) === 'annotator' && !plan.machines.has(t.annotator)) {
+      if (isQuiet) newAssignments.push([t.entry.rowId, t.annotatorId]);
+      else if (store.assignments.insertIfAbsent(t.entry.rowId, t.annotatorId))
+        store.events.append({ actor, kind: 'assignment.create', entryId: t.entry.id, before: null, after: { annotator: t.annotator }, at });
+    }
+    if (isQuiet && fresh.get(t.annotatorId)!.submissions) newSubmissions.push(own);
+    else importOwnRecord(store, 'submission', own);
   }
+  quiet.assignments = store.assignments.insertManyIfAbsent(newAssignments);
+  quiet.submissions = importNewOwnRecords(store, 'submission', newSubmissions);
+  if (quiet.labels || quiet.assignments || quiet.submissions)
+    store.events.append({
+      actor,
+      kind: 'label.import',
+      after: { path: plan.path, format: plan.format, labels: quiet.labels, submitted: quiet.submissions, assigned: quiet.assignments, annotators: [...plan.annotators.keys()] },
+      at,
+    });
 
   for (const r of plan.modelResults) {
     const entry = needEntry(r.extId, r.source);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcordError } from '../../shared/errors.ts';
 import type { Db } from '../database.ts';
 import { PUBLISHED_ANNOTATOR, runImport } from './index.ts';
-import { dumpTables, makeProjectDb } from './testing.ts';
+import { dumpTables, makeProjectDb, storedEntry } from './testing.ts';
 
 // fixtures/release-quirks: entry files we wrote in the release's shape, one quirk each (see its README).
 const quirks = fileURLToPath(new URL('../../fixtures/release-quirks', import.meta.url));
@@ -18,7 +18,7 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 const row = (id: string) => {
-  const r = db.prepare('SELECT prompt, metadata FROM entry WHERE ext_id = ?').get(id) as { prompt: string; metadata: string };
+  const r = storedEntry(db, id)!;
   return { prompt: r.prompt, metadata: JSON.parse(r.metadata) as Record<string, string> };
 };
 const published = (id: string) =>

@@ -133,7 +133,8 @@ describe('an entry whose content changed', () => {
   });
 
   it('filled in where it was empty is no change: no version, no flag, and older packs merge', async () => {
-    s.db.prepare("UPDATE entry SET output = '', content_hash = '' WHERE ext_id = 'e2'").run();
+    s.db.prepare("DELETE FROM entry_field WHERE name = 'output' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
+    s.db.prepare("UPDATE entry SET content_hash = '' WHERE ext_id = 'e2'").run();
     const r = await runImport(s.db, write('fill.jsonl', `${JSON.stringify({ id: 'e2', output: 'filled' })}\n`));
     expect(r).toMatchObject({ entriesUpdated: 1, newVersions: [] });
     expect(openStore(s.db).entryVersions.toReview()).toEqual([]);

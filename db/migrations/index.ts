@@ -2,6 +2,7 @@ import initial from './001-initial.ts';
 import packs from './002-packs.ts';
 import machineCoders from './003-machine-coders.ts';
 import trust from './004-trust.ts';
+import entryFields from './005-entry-fields.ts';
 import study from './006-study.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
@@ -10,5 +11,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 2, name: '002-packs', sql: packs },
   { version: 3, name: '003-machine-coders', sql: machineCoders },
   { version: 4, name: '004-trust', sql: trust },
+  { version: 5, name: '005-entry-fields', sql: entryFields },
   { version: 6, name: '006-study', sql: study },
 ];

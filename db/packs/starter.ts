@@ -35,8 +35,8 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
   // The annotator's pack secret: made here if need be, and copied into their file and nowhere else.
   const secret = source.transaction(() => secretFor(source, a.id));
   const clock = source.labels.clockOf(a.id);
-  const entries = source.entries.rows().filter((e) => !assigned || assigned.has(e.ext_id));
-  const srcIds = new Set(entries.map((e) => e.id));
+  const entries = source.entries.refs().filter((e) => !assigned || assigned.has(e.id));
+  const srcIds = new Set(entries.map((e) => e.rowId));
   const all = source.labels.ownRows(a.id);
   const onTheseEntries = <T extends { entry_id: number }>(rows: T[]) => rows.filter((r) => srcIds.has(r.entry_id));
   const own = {
@@ -58,7 +58,8 @@ export function writeStarter(src: Db, args: { annotator: string; out: string }, 
       store.project.insert({ name: project.name, codebookJson: project.codebookJson, createdAt: project.createdAt, uid: project.uid });
       const aid = store.annotators.insert(a.name, a.role, at);
       const newId = new Map<number, number>();
-      for (const e of entries) newId.set(e.id, store.entries.insertCopy(e));
+      // One entry's texts at a time, so a large project is copied in little memory.
+      for (const e of source.entries.rows()) if (srcIds.has(e.id)) newId.set(e.id, store.entries.insertCopy(e));
       if (assigned) for (const id of newId.values()) store.assignments.insert(id, aid);
       store.labels.insertCopies(own, aid, (id) => newId.get(id)!);
       store.keys.put(aid, secret, at);

@@ -38,9 +38,17 @@ export function giveTestKey(db: Db, name: string): void {
 
 export function addEntry(db: Db, id: string, passed: boolean | null = false, output = `out ${id}`): void {
   const t = '2024-01-01T00:00:00.000Z';
-  db.prepare(
-    'INSERT INTO entry (ext_id, prompt, ground_truth, output, test_log, passed, metadata, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(id, `prompt ${id}`, `gt ${id}`, output, 'log', passed === null ? null : passed ? 1 : 0, '{}', contentHash(`prompt ${id}`, `gt ${id}`, output), t, t);
+  openStore(db).entries.insert(
+    id,
+    {
+      fields: { prompt: `prompt ${id}`, ground_truth: `gt ${id}`, output, test_log: 'log' },
+      passed: passed === null ? null : passed ? 1 : 0,
+      failingTests: '[]',
+      metadata: '{}',
+      hash: contentHash(`prompt ${id}`, `gt ${id}`, output),
+    },
+    t,
+  );
 }
 
 /** A project; its annotators get the test secrets (`testSecret`), so packs signed with `signedText` merge into it. */

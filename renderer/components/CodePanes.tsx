@@ -1,7 +1,9 @@
-import { DiffEditor, Editor } from '@monaco-editor/react';
+import { DiffEditor } from '@monaco-editor/react';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MONACO_THEME, monaco } from '../monaco/setup.ts';
+import { modelKey } from '../monaco/models.ts';
+import { MonacoView } from '../monaco/MonacoView.tsx';
 import { summarizeChanges } from '../lib/change-summary.ts';
 import type { Entry } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
@@ -30,6 +32,9 @@ const TEST_IDS: Record<CodePaneId, string> = { prompt: 'pane-prompt', groundTrut
 
 interface CodePaneProps {
   id: CodePaneId;
+  /** The entry's id and content hash: with the pane, they name the text's Monaco model. */
+  entryId: string;
+  contentHash: string;
   value: string;
   language: string;
   /** Prose (the prompt): no line numbers. */
@@ -44,7 +49,7 @@ interface CodePaneProps {
 /** Below this width, wrapped lines start at the margin: kept at a deep indent they would be a column of a few letters. */
 const SAME_INDENT_MIN_WIDTH = 520;
 
-function CodePane({ id, value, language, prose, fontSize, weight, canFold, onFold }: CodePaneProps) {
+function CodePane({ id, entryId, contentHash, value, language, prose, fontSize, weight, canFold, onFold }: CodePaneProps) {
   const box = useRef<HTMLElement>(null);
   const [wide, setWide] = useState(true);
   useEffect(() => {
@@ -54,6 +59,11 @@ function CodePane({ id, value, language, prose, fontSize, weight, canFold, onFol
     watch.observe(el);
     return () => watch.disconnect();
   }, []);
+  // One options object per look, so the editor is not told its options again on every render.
+  const options = useMemo(
+    () => ({ ...baseOptions, ...sized(fontSize), wordWrap: 'on' as const, wrappingIndent: wide ? ('same' as const) : ('none' as const), lineNumbers: prose ? ('off' as const) : ('on' as const) }),
+    [fontSize, wide, prose],
+  );
   return (
     <section className="code-pane" data-testid={TEST_IDS[id]} style={{ flexGrow: weight }} ref={box}>
       <header className="pane-title">
@@ -65,13 +75,7 @@ function CodePane({ id, value, language, prose, fontSize, weight, canFold, onFol
         </button>
       </header>
       <div className="pane-body">
-        <Editor
-          value={value}
-          language={language}
-          theme={MONACO_THEME}
-          options={{ ...baseOptions, ...sized(fontSize), wordWrap: 'on', wrappingIndent: wide ? 'same' : 'none', lineNumbers: prose ? 'off' : 'on' }}
-          loading={<div className="muted small pad">Loading editor…</div>}
-        />
+        <MonacoView modelKey={modelKey(entryId, contentHash, id)} text={value} language={language} options={options} />
       </div>
     </section>
   );
@@ -187,6 +191,8 @@ function SidePanes({ entry, fontSize }: { entry: Entry; fontSize?: number }) {
           <Fragment key={id}>
             <CodePane
               id={id}
+              entryId={entry.id}
+              contentHash={entry.contentHash}
               value={text[id]}
               language={id === 'prompt' ? 'plaintext' : 'python'}
               prose={id === 'prompt'}

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { dimensionApplies } from '../../shared/codebook/values.ts';
@@ -18,10 +19,20 @@ function labelledCount(codebook: Codebook | null, row: EntrySummary): [number, n
 
 /** The annotator's queue: filters on top, a virtualized list of entries below; `onFold` folds it to a strip. */
 export function EntryQueue({ onFold }: { onFold?: () => void } = {}) {
-  const { rows, selectedId, select, codebook, loading } = useApp(
-    useShallow((s) => ({ rows: s.rows, selectedId: s.selectedId, select: s.select, codebook: s.codebook, loading: s.queueLoading })),
+  const { rows, selectedId, selectedIndex, select, codebook, loading, ensureRows } = useApp(
+    useShallow((s) => ({
+      rows: s.rows,
+      selectedId: s.selectedId,
+      selectedIndex: s.selectedIndex,
+      select: s.select,
+      codebook: s.codebook,
+      loading: s.queueLoading,
+      ensureRows: s.ensureRows,
+    })),
   );
-  const active = rows.findIndex((r) => r.id === selectedId);
+  const active = selectedIndex ?? -1;
+  // The list reads the pages of the rows it draws (the queue arrives a page at a time).
+  const onRange = useCallback((first: number, last: number) => void ensureRows(first, last), [ensureRows]);
   return (
     <aside className="queue" data-testid="queue">
       <QueueFilters />
@@ -47,7 +58,14 @@ export function EntryQueue({ onFold }: { onFold?: () => void } = {}) {
           items={rows}
           rowHeight={ROW_HEIGHT}
           activeIndex={active}
-          renderRow={(row) => {
+          onRange={onRange}
+          renderRow={(row, index) => {
+            if (!row)
+              return (
+                <div className="queue-row is-pending muted small" data-testid="queue-row-pending">
+                  …
+                </div>
+              );
             const [n, of] = labelledCount(codebook, row);
             return (
               <button
@@ -56,7 +74,7 @@ export function EntryQueue({ onFold }: { onFold?: () => void } = {}) {
                 data-entry-id={row.id}
                 data-status={row.status}
                 aria-selected={row.id === selectedId}
-                onClick={() => void select(row.id)}
+                onClick={() => void select(row.id, index)}
                 title={row.id}
               >
                 <span className={`status-dot status-${row.status}`} title={row.status} />

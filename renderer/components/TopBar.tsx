@@ -5,10 +5,9 @@ import { ViewTabs } from './ViewTabs.tsx';
 
 /** Project, codebook, who is labelling, and the way in for new data. */
 export function TopBar() {
-  const { info, pending, rows, setImportOpen } = useApp(
-    useShallow((s) => ({ info: s.info, pending: s.pendingWrites, rows: s.rows, setImportOpen: s.setImportOpen })),
+  const { info, pending, rows, submitted, setImportOpen } = useApp(
+    useShallow((s) => ({ info: s.info, pending: s.pendingWrites, rows: s.rows, submitted: s.queueSubmitted, setImportOpen: s.setImportOpen })),
   );
-  const submitted = rows.filter((r) => r.status === 'submitted').length;
   return (
     <header className="topbar" data-testid="topbar">
       <div className="brand">

@@ -7,12 +7,14 @@ interface Props<T> {
   activeIndex: number;
   renderRow: (item: T, index: number) => ReactNode;
   testId?: string;
+  /** Told which rows are drawn (a paged list reads the pages they are on). */
+  onRange?: (first: number, last: number) => void;
 }
 
 const OVERSCAN = 8;
 
 /** Renders only the rows in view (fixed row height), so a queue of thousands stays fast. */
-export function VirtualList<T>({ items, rowHeight, activeIndex, renderRow, testId }: Props<T>) {
+export function VirtualList<T>({ items, rowHeight, activeIndex, renderRow, testId, onRange }: Props<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -36,6 +38,7 @@ export function VirtualList<T>({ items, rowHeight, activeIndex, renderRow, testI
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+  useEffect(() => onRange?.(first, last - 1), [first, last, onRange]);
   const visible = [];
   for (let i = first; i < last; i++)
     visible.push(

@@ -1,6 +1,7 @@
 import { findDimension, type LabelValue } from '../../shared/codebook/values.ts';
 import { overridesMajority, valueKey, type DimensionConsensus, type QueueItem } from '../../shared/consensus/consensus.ts';
-import type { AdjudicationEntry, AdjudicationSummary } from '../../shared/consensus/results.ts';
+import { DEFAULT_QUEUE_PAGE } from '../../shared/api.ts';
+import type { AdjudicationEntry, AdjudicationSummary, QueuePage } from '../../shared/consensus/results.ts';
 import { candidatesOf, cycleChoice, initialChoice, nextOpenDimension, stepDimension, applyHotkey } from '../views/adjudication/choices.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
@@ -13,7 +14,13 @@ export interface AdjError {
 }
 
 export interface AdjudicationSlice {
-  adjQueue: QueueItem[];
+  /**
+   * The open entries, most split first, read a page at a time (`adjudication.queuePage`): as long
+   * as the whole queue, holding the pages read so far (the rest are holes).
+   */
+  adjQueue: (QueueItem | undefined)[];
+  /** Position of the selected entry in the queue (null when it is not open). */
+  adjSelectedIndex: number | null;
   adjSummary: AdjudicationSummary | null;
   adjEntry: AdjudicationEntry | null;
   adjSelectedId: string | null;
@@ -29,7 +36,9 @@ export interface AdjudicationSlice {
   /** Projector layout: one entry at a time, large type, high contrast. */
   adjMeeting: boolean;
   /** Entries seen open since the view (or the meeting) started: the "of N" in "12 of N left". */
-  adjSeen: string[];
+  adjSeen: number;
+  /** Entries settled by decisions since then. */
+  adjSettled: number;
   adjConfirmAccept: boolean;
   adjBusy: boolean;
   /** The queue lists only entries with an open conflict (labels where a dimension does not apply). */
@@ -38,6 +47,8 @@ export interface AdjudicationSlice {
   adjRound: string | null;
 
   loadAdjudication(): Promise<void>;
+  /** Reads the queue pages that hold positions `from` to `to`, unless read already. */
+  ensureAdjRows(from: number, to: number): Promise<void>;
   selectAdjEntry(id: string, focus?: string | null): Promise<void>;
   moveAdj(delta: 1 | -1): Promise<void>;
   focusAdj(dimension: string): void;
@@ -59,11 +70,10 @@ export interface AdjudicationSlice {
 }
 
 let entrySeq = 0;
-
-function union(a: string[], b: string[]): string[] {
-  const s = new Set(a);
-  return [...a, ...b.filter((x) => !s.has(x))];
-}
+let listSeq = 0;
+const PAGE = DEFAULT_QUEUE_PAGE;
+/** Pages being read for the current queue, so a page is asked for once. */
+let reading = new Map<number, Promise<void>>();
 
 export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
   /** Fetches one entry; keeps choices the decider already made on it unless told to start over. */
@@ -84,9 +94,11 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
         : same && opts.focus === undefined && get().adjFocus
           ? get().adjFocus
           : (nextOpenDimension(e.dimensions) ?? stepDimension(e.dimensions, null, 1, get().adjMeeting));
+    const index = get().adjQueue.findIndex((q) => q?.entryId === id);
     set({
       adjEntry: e,
       adjSelectedId: id,
+      adjSelectedIndex: index >= 0 ? index : null,
       adjChoices: choices,
       adjRationales: same ? get().adjRationales : {},
       adjFocus: focus,
@@ -94,21 +106,68 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     });
   }
 
-  async function refreshLists(): Promise<QueueItem[]> {
-    const [queue, summary] = await Promise.all([
-      api().call('adjudication.queue', {
-        as: get().me ?? '',
-        ...(get().adjConflictsOnly ? { conflicts: true } : {}),
-        ...(get().adjRound ? { round: get().adjRound! } : {}),
+  const queueArgs = () => ({
+    as: get().me ?? '',
+    ...(get().adjConflictsOnly ? { conflicts: true } : {}),
+    ...(get().adjRound ? { round: get().adjRound! } : {}),
+  });
+
+  /** Puts a page of the queue in place, if it was read for the queue shown. */
+  function place(page: QueuePage, seq: number): void {
+    if (seq !== listSeq) return;
+    set((s) => {
+      const queue = s.adjQueue.length === page.total ? s.adjQueue.slice() : new Array<QueueItem | undefined>(page.total);
+      page.items.forEach((q, i) => (queue[page.offset + i] = q));
+      const index = s.adjSelectedId ? queue.findIndex((q) => q?.entryId === s.adjSelectedId) : -1;
+      return { adjQueue: queue, adjSelectedIndex: index >= 0 ? index : null };
+    });
+  }
+
+  /**
+   * Reads the queue afresh (it changes with every decision) and the summary: the page that holds
+   * `around` (the selected entry), else the page at position `at`.
+   */
+  async function refreshLists(opts: { around?: string | null; at?: number } = {}): Promise<QueuePage> {
+    const seq = ++listSeq;
+    reading = new Map();
+    const [page, summary] = await Promise.all([
+      api().call('adjudication.queuePage', {
+        ...queueArgs(),
+        limit: PAGE,
+        ...(opts.around ? { around: opts.around } : {}),
+        ...(opts.at !== undefined ? { offset: Math.max(0, opts.at - (opts.at % PAGE)) } : {}),
       }),
       api().call('adjudication.summary', { as: get().me ?? '' }),
     ]);
-    set((s) => ({ adjQueue: queue, adjSummary: summary, adjSeen: union(s.adjSeen, queue.map((q) => q.entryId)) }));
-    return queue;
+    if (seq !== listSeq) return page;
+    reading.set(page.offset / PAGE, Promise.resolve());
+    set((s) => ({ adjQueue: new Array<QueueItem | undefined>(page.total), adjSummary: summary, adjSeen: Math.max(s.adjSeen, page.total + s.adjSettled) }));
+    place(page, seq);
+    return page;
   }
+
+  function readPage(n: number): Promise<void> {
+    let p = reading.get(n);
+    if (!p) {
+      const seq = listSeq;
+      p = api()
+        .call('adjudication.queuePage', { ...queueArgs(), offset: n * PAGE, limit: PAGE })
+        .then((page) => place(page, seq))
+        .catch((e) => {
+          reading.delete(n);
+          get().notify(describeError(e), 'error');
+        });
+      reading.set(n, p);
+    }
+    return p;
+  }
+
+  /** The item at a position of the page just read (or of the queue), if there is one. */
+  const itemAt = (page: QueuePage, i: number) => page.items[i - page.offset] ?? get().adjQueue[i];
 
   return {
     adjQueue: [],
+    adjSelectedIndex: null,
     adjSummary: null,
     adjEntry: null,
     adjSelectedId: null,
@@ -119,7 +178,8 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     adjError: null,
     adjHideNames: false,
     adjMeeting: false,
-    adjSeen: [],
+    adjSeen: 0,
+    adjSettled: 0,
     adjConfirmAccept: false,
     adjBusy: false,
     adjConflictsOnly: false,
@@ -128,17 +188,25 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     async loadAdjudication() {
       set({ adjLoading: true });
       try {
-        const queue = await refreshLists();
         const sel = get().adjSelectedId;
-        const keep = sel && (queue.some((q) => q.entryId === sel) || get().adjEntry?.entry.id === sel);
+        const page = await refreshLists({ around: sel });
+        const keep = sel && (page.index !== null || get().adjEntry?.entry.id === sel);
         if (keep) await fetchEntry(sel);
-        else if (queue.length) await fetchEntry(queue[0].entryId);
-        else set({ adjEntry: null, adjSelectedId: null, adjFocus: null });
+        else if (page.items.length) await fetchEntry(page.items[0].entryId);
+        else set({ adjEntry: null, adjSelectedId: null, adjSelectedIndex: null, adjFocus: null });
       } catch (e) {
         get().notify(describeError(e), 'error');
       } finally {
         set({ adjLoading: false });
       }
+    },
+
+    async ensureAdjRows(from, to) {
+      const { adjQueue } = get();
+      const wanted: Promise<void>[] = [];
+      for (let n = Math.floor(Math.max(0, from) / PAGE); n <= Math.floor(Math.min(adjQueue.length - 1, to) / PAGE); n++)
+        if (adjQueue[n * PAGE] === undefined || adjQueue[Math.min(adjQueue.length - 1, n * PAGE + PAGE - 1)] === undefined) wanted.push(readPage(n));
+      await Promise.all(wanted);
     },
 
     async selectAdjEntry(id, focus) {
@@ -150,11 +218,12 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     },
 
     async moveAdj(delta) {
-      const { adjQueue, adjSelectedId } = get();
+      const { adjQueue, adjSelectedIndex } = get();
       if (!adjQueue.length) return;
-      const at = adjQueue.findIndex((q) => q.entryId === adjSelectedId);
-      const next = at < 0 ? (delta > 0 ? 0 : adjQueue.length - 1) : Math.min(adjQueue.length - 1, Math.max(0, at + delta));
-      if (adjQueue[next].entryId !== adjSelectedId) await get().selectAdjEntry(adjQueue[next].entryId);
+      const next = adjSelectedIndex === null ? (delta > 0 ? 0 : adjQueue.length - 1) : Math.min(adjQueue.length - 1, Math.max(0, adjSelectedIndex + delta));
+      if (!get().adjQueue[next]) await get().ensureAdjRows(next, next);
+      const item = get().adjQueue[next];
+      if (item && item.entryId !== get().adjSelectedId) await get().selectAdjEntry(item.entryId);
     },
 
     focusAdj(dimension) {
@@ -225,19 +294,24 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
         return false;
       }
       try {
-        const before = get().adjQueue;
-        const queue = await refreshLists();
+        const at = get().adjSelectedIndex;
         const id = adjEntry.entry.id;
+        let page = await refreshLists({ around: id });
+        // The entry left the queue: the one that followed it now stands where it stood.
+        const settled = page.index === null && at !== null;
+        if (settled) {
+          set((s) => ({ adjSettled: s.adjSettled + 1 }));
+          page = await refreshLists({ at: Math.min(at, Math.max(0, page.total - 1)) });
+        }
         await fetchEntry(id, { reset: [dimId], focus: dimId });
         const now = get().adjEntry!;
         const nextDim = nextOpenDimension(now.dimensions, dimId);
         set((s) => ({ adjRationales: { ...s.adjRationales, [dimId]: '' } }));
         if (nextDim) set({ adjFocus: nextDim });
-        else if (queue.length) {
+        else if (page.total) {
           // The entry is settled: go on to the one that followed it, as the queue was ordered.
-          const at = before.findIndex((q) => q.entryId === id);
-          const following = before.slice(at + 1).find((q) => queue.some((x) => x.entryId === q.entryId));
-          await fetchEntry((following ?? queue[0]).entryId);
+          const following = settled ? itemAt(page, Math.min(at, page.total - 1)) : undefined;
+          await fetchEntry((following ?? page.items[0]).entryId);
         }
       } catch (e) {
         get().notify(describeError(e), 'error');
@@ -258,9 +332,9 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       try {
         const r = await api().call('adjudication.acceptMajorities', { as: get().me ?? '', decidedBy: me });
         get().notify(r.accepted ? `Accepted ${r.accepted} majorit${r.accepted === 1 ? 'y' : 'ies'}. Undo reverses the whole batch.` : 'No open majority to accept.');
-        const queue = await refreshLists();
         const sel = get().adjSelectedId;
-        const target = sel && queue.some((q) => q.entryId === sel) ? sel : queue[0]?.entryId;
+        const page = await refreshLists({ around: sel });
+        const target = sel && page.index !== null ? sel : page.items[0]?.entryId;
         if (target) await fetchEntry(target, { reset: 'all' });
         else if (sel) await fetchEntry(sel, { reset: 'all' });
       } catch (e) {
@@ -284,7 +358,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
           get().notify('Nothing to undo.');
           return;
         }
-        await refreshLists();
+        await refreshLists({ around: r.restored.length === 1 ? r.restored[0].entryId : get().adjSelectedId });
         const { codebook } = get();
         if (r.restored.length === 1) {
           const [one] = r.restored;
@@ -313,9 +387,9 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       set({ adjConflictsOnly: on, adjLoading: true });
       try {
         // Turning the filter on goes to the first conflict unless the open entry is one.
-        const queue = await refreshLists();
         const sel = get().adjSelectedId;
-        if (queue.length && !queue.some((q) => q.entryId === sel)) await fetchEntry(queue[0].entryId);
+        const page = await refreshLists({ around: sel });
+        if (page.items.length && page.index === null) await fetchEntry(page.items[0].entryId);
       } catch (e) {
         get().notify(describeError(e), 'error');
       } finally {
@@ -326,9 +400,9 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
     async setAdjRound(round) {
       set({ adjRound: round, adjLoading: true });
       try {
-        const queue = await refreshLists();
-        const sel = get().adjSelectedId;
-        if (queue.length && !queue.some((q) => q.entryId === sel)) await fetchEntry(queue[0].entryId);
+        // The open entry stays open if the round has it; else the round's first entry opens.
+        const page = await refreshLists({ around: get().adjSelectedId });
+        if (page.items.length && page.index === null) await fetchEntry(page.items[0].entryId);
       } catch (e) {
         get().notify(describeError(e), 'error');
       } finally {
@@ -338,7 +412,7 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
 
     setMeeting(on) {
       // A meeting counts from where it starts: "12 of 47 left" means 47 when it began.
-      set((s) => ({ adjMeeting: on, adjSeen: on ? s.adjQueue.map((q) => q.entryId) : s.adjSeen }));
+      set((s) => ({ adjMeeting: on, ...(on ? { adjSeen: s.adjQueue.length, adjSettled: 0 } : {}) }));
     },
   };
 };

@@ -5,6 +5,7 @@ import type { DbDriftReport, DriftBy } from '../../shared/agreement/drift.ts';
 import type { DbMachineReport } from '../../shared/agreement/machines.ts';
 import type { CoefficientKey } from '../views/agreement/coefficients.ts';
 import type { MeasureRef } from '../views/agreement/cell-entries.ts';
+import { cellKey } from '../../shared/agreement/types.ts';
 import { keepRef, pick, refKey } from '../views/agreement/select.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
@@ -93,7 +94,14 @@ export interface AgreementSlice {
   /** The figure whose pairwise table and coincidence matrix are shown. */
   agreementRef: MeasureRef | null;
   agreementCell: AgreementCell | null;
+  /** The bootstrap being computed off the request thread: resamples drawn of all; null when none runs. */
+  agreementProgress: { done: number; total: number } | null;
+  /** The last bootstrap was cancelled: the figures stand without intervals. */
+  agreementCancelled: boolean;
+  /** Figures first (no bootstrap), then, off the request thread, the same report with its intervals. */
   loadAgreement(): Promise<void>;
+  /** Stops the bootstrap being computed. */
+  cancelAgreement(): Promise<void>;
   setAgreementQuery(patch: Partial<AgreementQuery>): Promise<void>;
   selectAgreementFigure(ref: MeasureRef): void;
   /** Lists the entries behind cell (row, col) of the selected figure's coincidence matrix (the report names them). */
@@ -120,6 +128,23 @@ function selectionArgs(q: AgreementQuery, me: string | null) {
   };
 }
 
+let runningJob: string | null = null;
+/** How often the bootstrap job is asked how far it got. */
+const POLL_MS = 200;
+
+/** The matrix a figure reference points at, in a report. */
+function tableOf(report: DbAgreementReport, ref: MeasureRef) {
+  const picked = pick(report, ref);
+  return picked ? (picked.kind === 'measure' ? picked.measure.coincidence : picked.value.coincidence) : null;
+}
+
+/** The figure as `agreement.cell` names it. */
+function figureOf(ref: MeasureRef) {
+  if (ref.scope === 'pooled') return { scope: 'pooled' as const, measure: ref.measure };
+  if (ref.scope === 'dimension') return { scope: 'dimension' as const, dimension: ref.dimension, measure: ref.measure };
+  return { scope: 'value' as const, dimension: ref.dimension, valueId: ref.valueId };
+}
+
 /** Whether the figure `ref` of the report has a matrix with cell (row, col). */
 function hasCell(report: DbAgreementReport, ref: MeasureRef, row: number, col: number): boolean {
   const picked = pick(report, ref);
@@ -127,7 +152,31 @@ function hasCell(report: DbAgreementReport, ref: MeasureRef, row: number, col: n
   return !!table && row >= 0 && col >= 0 && row < table.values.length && col < table.values.length;
 }
 
-export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
+export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
+  /** Reads the entries behind a cell and puts them in the report's matrix, where the cell list reads them. */
+  async function fetchCell(report: DbAgreementReport, ref: MeasureRef, cell: AgreementCell): Promise<void> {
+    const table = tableOf(report, ref);
+    if (!table || table.cellUnits?.[cellKey(cell.row, cell.col)]) return;
+    const q = get().agreementQuery;
+    try {
+      const units = await api().call('agreement.cell', {
+        as: get().me ?? '',
+        includeDrafts: q.includeDrafts,
+        ...(q.annotators ? { annotators: q.annotators } : {}),
+        ...(q.includeUnassigned.length ? { includeUnassigned: q.includeUnassigned } : {}),
+        ...(q.codebookVersion !== null ? { codebookVersion: q.codebookVersion } : {}),
+        figure: figureOf(ref),
+        row: cell.row,
+        col: cell.col,
+      });
+      table.cellUnits = { ...table.cellUnits, [cellKey(cell.row, cell.col)]: units };
+      if (get().agreementReport === report) set({ agreementReport: { ...report } });
+    } catch (e) {
+      get().notify(describeError(e), 'error');
+    }
+  }
+
+  return {
   agreementReport: null,
   agreementLoading: false,
   agreementError: null,
@@ -143,26 +192,57 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
   agreementCoderDimension: null,
   agreementCoderReference: 'others',
   agreementCoderCell: null,
+  agreementProgress: null,
+  agreementCancelled: false,
 
   async loadAgreement() {
     const q = get().agreementQuery;
     const seq = ++reportSeq;
-    set({ agreementLoading: true, agreementError: null });
+    if (runningJob) void api().call('jobs.cancel', { jobId: runningJob }).catch(() => {});
+    runningJob = null;
+    set({ agreementLoading: true, agreementError: null, agreementProgress: null, agreementCancelled: false });
     // The open tab's figures are asked for beside the alpha report, on the same labels.
     if (get().agreementTab !== 'alpha') void get().loadAgreementFigures(undefined, true);
-    try {
-      const report = await api().call('agreement.report', selectionArgs(q, get().me));
-      if (seq !== reportSeq) return;
+    // The entries behind a cell are asked for when a cell is opened (agreement.cell).
+    const args = { ...selectionArgs(q, get().me), cellUnits: false };
+    /** Shows a report, keeping the figure and the cell the lead was looking at. */
+    const show = (report: DbAgreementReport) => {
       const ref = keepRef(report, get().agreementRef);
       const cell = get().agreementCell;
       // The cell the lead was looking at stays open, now listing the entries of the new figures.
       const keep = cell && ref && cell.ref === refKey(ref) && hasCell(report, ref, cell.row, cell.col);
       const seen = report.selection.codebookVersions;
       const versions = q.codebookVersion === null ? seen : [...new Set([...get().agreementVersions, ...seen])].sort();
-      set({ agreementReport: report, agreementLoading: false, agreementRef: ref, agreementCell: keep ? cell : null, agreementVersions: versions });
+      set({ agreementReport: report, agreementRef: ref, agreementCell: keep ? cell : null, agreementVersions: versions });
+      if (keep) void fetchCell(report, ref, cell);
+    };
+    try {
+      // The figures at once; their intervals (a bootstrap of every figure) take longer, off the request thread.
+      const figures = await api().call('agreement.report', { ...args, bootstrap: 0 });
+      if (seq !== reportSeq) return;
+      show(figures);
+      if (q.bootstrap === 0) return set({ agreementLoading: false });
+      let job = await api().call('agreement.start', { ...args, ...(q.bootstrap !== null ? { bootstrap: q.bootstrap } : {}) });
+      runningJob = job.jobId;
+      while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+        if (seq !== reportSeq) return;
+        set({ agreementProgress: job.progress.phase === 'bootstrap' ? { done: job.progress.done, total: job.progress.total } : { done: 0, total: 0 } });
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        job = await api().call('agreement.job', { as: args.as, jobId: job.jobId });
+      }
+      if (seq !== reportSeq) return;
+      runningJob = null;
+      if (job.report) show(job.report);
+      else if (job.progress.phase === 'failed') set({ agreementError: job.error?.message ?? 'the bootstrap failed' });
+      set({ agreementLoading: false, agreementProgress: null, agreementCancelled: job.progress.phase === 'cancelled' });
     } catch (e) {
-      if (seq === reportSeq) set({ agreementLoading: false, agreementError: describeError(e) });
+      if (seq === reportSeq) set({ agreementLoading: false, agreementProgress: null, agreementError: describeError(e) });
     }
+  },
+
+  async cancelAgreement() {
+    if (!runningJob) return;
+    await api().call('jobs.cancel', { jobId: runningJob });
   },
 
   async setAgreementQuery(patch) {
@@ -178,7 +258,9 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
   openAgreementCell(row, col) {
     const { agreementReport: report, agreementRef: ref } = get();
     if (!report || !ref || !hasCell(report, ref, row, col)) return;
-    set({ agreementCell: { ref: refKey(ref), row, col } });
+    const cell = { ref: refKey(ref), row, col };
+    set({ agreementCell: cell });
+    void fetchCell(report, ref, cell);
   },
 
   closeAgreementCell: () => set({ agreementCell: null }),
@@ -242,7 +324,8 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => ({
     await get().selectAdjEntry(entryId);
     if (get().adjSelectedId === entryId) get().setView('adjudicate');
   },
-});
+  };
+};
 
 function coderCellExists(report: DbCoderReport, cell: CoderCell): boolean {
   const c = report.dimensions.find((d) => d.id === cell.dimension)?.comparisons.find((x) => x.coder === cell.coder && x.reference === cell.reference);

@@ -10,7 +10,12 @@ export interface EntrySlice {
   entryLoading: boolean;
   /** Writes sent and not yet answered (the "saving…" indicator). */
   pendingWrites: number;
+  /** Shows an entry: at once when it was read ahead, then as the service has it now. */
   openEntry(id: string): Promise<void>;
+  /** Reads these entries ahead (the queue's neighbours of the selection), so that moving to them shows them at once. */
+  prefetchEntries(ids: string[]): void;
+  /** Forgets the entries read ahead (another annotator, another project). */
+  forgetEntries(): void;
   /** Sets one label (null clears it); the service's answer becomes what the screen shows. */
   setLabel(dimension: string, value: LabelValue | null, entryId?: string): Promise<void>;
   /** A hotkey or click on a value: toggles it against the latest saved state. */
@@ -25,6 +30,24 @@ export interface EntrySlice {
 }
 
 let openSeq = 0;
+
+/**
+ * Entries read for this annotator, by id, most recently used last: what `openEntry` shows at once.
+ * Each write's answer replaces its entry here; `version` counts them, so a read that started
+ * before a write never puts back what the write replaced.
+ */
+const KEEP_ENTRIES = 64;
+const cache = new Map<string, EntryForAnnotator>();
+const version = new Map<string, number>();
+const inFlight = new Map<string, Promise<EntryForAnnotator | null>>();
+function remember(e: EntryForAnnotator): void {
+  cache.delete(e.entry.id);
+  cache.set(e.entry.id, e);
+  for (const key of cache.keys()) {
+    if (cache.size <= KEEP_ENTRIES) break;
+    cache.delete(key);
+  }
+}
 // Writes run one after another, so a burst of hotkeys lands in order and each toggle is computed
 // from the state the previous write left on disk.
 let writeChain: Promise<unknown> = Promise.resolve();
@@ -37,7 +60,27 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
     return writeChain as Promise<void>;
   }
 
+  /** Reads an entry for `me`; null when it was written meanwhile (the write's answer is newer) or the person changed. */
+  function read(me: string, id: string): Promise<EntryForAnnotator | null> {
+    let p = inFlight.get(id);
+    if (!p) {
+      const seen = version.get(id) ?? 0;
+      p = api()
+        .call('entries.get', { annotator: me, id })
+        .then((e) => {
+          if (get().me !== me || (version.get(id) ?? 0) !== seen) return null;
+          remember(e);
+          return e;
+        })
+        .finally(() => inFlight.delete(id));
+      inFlight.set(id, p);
+    }
+    return p;
+  }
+
   function accept(result: EntryForAnnotator): void {
+    version.set(result.entry.id, (version.get(result.entry.id) ?? 0) + 1);
+    remember(result);
     get().syncRow(result);
     if (get().current?.entry.id === result.entry.id) set({ current: result });
   }
@@ -51,15 +94,31 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
       const me = get().me;
       if (!me) return;
       const seq = ++openSeq;
-      set({ entryLoading: true });
+      const known = cache.get(id);
+      // Read ahead: shown in this very task, then checked against the service below.
+      if (known) set({ current: known, entryLoading: false, bugPickerFor: null });
+      else set({ entryLoading: true });
       try {
-        const e = await api().call('entries.get', { annotator: me, id });
-        if (seq !== openSeq || get().me !== me) return;
-        set({ current: e, entryLoading: false, bugPickerFor: null });
+        const e = await read(me, id);
+        if (seq !== openSeq || get().me !== me || !e) return;
+        if (!known) set({ current: e, entryLoading: false, bugPickerFor: null });
+        else if (JSON.stringify(e) !== JSON.stringify(get().current)) set({ current: e });
       } catch (err) {
         if (seq === openSeq) set({ entryLoading: false });
         get().notify(describeError(err), 'error');
       }
+    },
+
+    prefetchEntries(ids) {
+      const me = get().me;
+      if (!me) return;
+      for (const id of ids) if (!cache.has(id)) read(me, id).catch(() => {});
+    },
+
+    forgetEntries() {
+      cache.clear();
+      inFlight.clear();
+      version.clear();
     },
 
     setLabel(dimension, value, entryId) {
@@ -126,14 +185,16 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
           return;
         }
         const e = await api().call('entries.get', { annotator: me, id: change.entryId });
-        get().syncRow(e);
+        accept(e);
         const dim = get().codebook ? findDimension(get().codebook!, change.dimension) : undefined;
         get().notify(`Undid ${dim?.label ?? change.dimension} on ${change.entryId}.`);
-        if (get().current?.entry.id === e.entry.id) set({ current: e });
-        else if (get().rows.some((r) => r.id === e.entry.id)) {
+        if (get().current?.entry.id !== e.entry.id) {
+          const at = get().rows.findIndex((r) => r?.id === e.entry.id);
           // Show the entry the undo touched, so the user sees what changed.
-          openSeq++;
-          set({ selectedId: e.entry.id, current: e });
+          if (at >= 0) {
+            openSeq++;
+            set({ selectedId: e.entry.id, selectedIndex: at, current: e });
+          }
         }
       });
     },

@@ -78,7 +78,8 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => ({
     if (get().me === name) return;
     rememberMe(name);
     // Everything on screen belonged to the previous annotator; drop it before loading.
-    set({ me: name, rows: [], current: null, selectedId: null });
+    get().forgetEntries();
+    set({ me: name, rows: [], queueSubmitted: 0, current: null, selectedId: null, selectedIndex: null });
     await get().loadQueue();
   },
 

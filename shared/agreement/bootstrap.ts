@@ -7,6 +7,8 @@ export interface BootstrapOptions {
   /** Number of resamples; 0 skips the bootstrap. */
   resamples: number;
   seed: number;
+  /** Told every few resamples how many are drawn (a long bootstrap shows progress, and may throw to stop). */
+  progress?: (done: number) => void;
 }
 
 export const DEFAULT_RESAMPLES = 1000;
@@ -74,6 +76,7 @@ export function bootstrapDistribution(data: CodedRatings, opts: BootstrapOptions
     const o = fixed ? undefined : new Float64Array(V * V);
 
     for (let b = 0; b < resamples; b++) {
+      if (opts.progress && b % 8 === 0) opts.progress(b);
       nc.fill(0);
       if (o) o.fill(0);
       let n = 0;

@@ -16,23 +16,25 @@ export interface PairAgreement {
 export function pairwiseAgreement(data: CodedRatings, raterNames: readonly string[]): PairAgreement[] {
   const R = data.raterCount;
   const out: PairAgreement[] = [];
+  const shared = new Int32Array(2 * data.unitCount);
   for (let a = 0; a < R; a++)
     for (let b = a + 1; b < R; b++) {
-      const shared: number[] = [];
+      let units = 0;
       let same = 0;
       for (let u = 0; u < data.unitCount; u++) {
         const ca = data.codes[u * R + a];
         const cb = data.codes[u * R + b];
         if (ca < 0 || cb < 0) continue;
-        shared.push(ca, cb);
+        shared[2 * units] = ca;
+        shared[2 * units + 1] = cb;
+        units++;
         if (ca === cb) same++;
       }
-      const units = shared.length / 2;
       out.push({
         raters: [raterNames[a] ?? `rater ${a + 1}`, raterNames[b] ?? `rater ${b + 1}`],
         units,
         percentAgreement: units ? (100 * same) / units : null,
-        result: computeAlpha({ ...data, unitCount: units, raterCount: 2, codes: Int32Array.from(shared) }),
+        result: computeAlpha({ ...data, unitCount: units, raterCount: 2, codes: shared.slice(0, 2 * units) }),
       });
     }
   return out;

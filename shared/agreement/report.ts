@@ -5,7 +5,7 @@ import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts'
 import { CROSS_CHECK_PACKAGE, CROSS_CHECK_TOLERANCE, figuresAgree, packageNominalAlpha } from './cross-check.ts';
 import { pairwiseAgreement, type PairAgreement } from './pairwise.ts';
 import { codeRatingMatrix, type CodedRatings, type RatingCell } from './ratings.ts';
-import { cellKey, type AlphaInterval, type AlphaResult, type CellUnit, type CoincidenceTable } from './types.ts';
+import { cellKey, type AlphaInterval, type AlphaResult, type CellUnit, type CoincidenceTable, type Level } from './types.ts';
 import { compareIds } from '../ids.ts';
 
 /** Entry ids in their one natural order (shared/ids.ts). */
@@ -38,19 +38,49 @@ export interface AgreementOptions {
   annotators?: string[];
   /** Only this dimension id; the pooled figures are then left out. */
   dimension?: string;
-  /** List the units behind each coincidence cell (`CoincidenceTable.cellUnits`; default true). */
-  cellUnits?: boolean;
+  /**
+   * List the units behind each coincidence cell (`CoincidenceTable.cellUnits`): true for every
+   * figure (the default), false for none, or only the figure with this key (`figureKey`).
+   */
+  cellUnits?: boolean | string;
   /**
    * Only the figure that stands for each dimension (and the pooled MASI figure): no secondary
    * measures, no per-value figures, no pooled nominal figure. Drift computes one figure per week.
    */
   primaryOnly?: boolean;
+  /** Told how the bootstrap is getting on: resamples drawn so far, of all figures. */
+  onProgress?: (done: number, total: number) => void;
+  /** Asked between resamples: true stops the work (the report is not made; `Stopped` is thrown). */
+  shouldStop?: () => boolean;
+  /** Shown each figure's coded data with its key (`figureKey`): what the bench times the bootstrap on. */
+  onFigureData?: (key: string, data: CodedRatings) => void;
+}
+
+/** Thrown by `buildAgreementReport` when `shouldStop` said to stop. */
+export class Stopped extends Error {
+  constructor() {
+    super('the agreement report was cancelled');
+  }
+}
+
+/**
+ * The key of one figure of the report, as `AgreementOptions.cellUnits` takes it: a measure of a
+ * dimension, a value's figure, or a pooled measure.
+ */
+export function figureKey(ref: { scope: 'pooled'; measure: string } | { scope: 'dimension'; dimension: string; measure: string } | { scope: 'value'; dimension: string; valueId: string }): string {
+  if (ref.scope === 'pooled') return `pooled\u0000${ref.measure}`;
+  if (ref.scope === 'dimension') return `dimension\u0000${ref.dimension}\u0000${ref.measure}`;
+  return `value\u0000${ref.dimension}\u0000${ref.valueId}`;
 }
 
 /** An alpha with its bootstrap interval and, for nominal figures, the package's answer. */
 export interface Figure extends AlphaResult {
   interval: AlphaInterval | null;
-  crossCheck?: { theirs: number | null; agree: boolean } | { skipped: string };
+  /**
+   * The package's answer, and whether ours is the same. On a large figure both are computed on its
+   * first `units` units only (`CROSS_CHECK_UNITS`): the package is far too slow for the whole.
+   */
+  crossCheck?: { theirs: number | null; agree: boolean; units?: number } | { skipped: string };
 }
 
 /** One way of measuring a dimension (e.g. MASI at type level), with its details. */
@@ -92,6 +122,9 @@ export interface CrossCheckSummary {
   tolerance: number;
   /** Nominal figures computed by both. */
   checked: number;
+  /** Of the checked, how many were checked on their first `sampleUnits` units only. */
+  sampled: number;
+  sampleUnits: number;
   skipped: number;
   agree: boolean;
   disagreements: { figure: string; ours: number | null; theirs: number | null }[];
@@ -117,6 +150,11 @@ export interface AgreementReport {
 const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
 /** The package is O(values^2 x units x raters^2); beyond this many steps it would stall the report. */
 const CROSS_CHECK_BUDGET = 5e7;
+/**
+ * A figure of more units is cross-checked on its first this many: the package takes about as
+ * long for 2,000 units as the whole report for 100,000, and a wrong implementation shows on any.
+ */
+export const CROSS_CHECK_UNITS = 2000;
 
 /** Puts the codes of known values first, in the given order, and adds the known values nobody used. */
 function orderValues(data: CodedRatings, order: string[]): CodedRatings {
@@ -144,53 +182,80 @@ class FigureMaker {
     package: CROSS_CHECK_PACKAGE,
     tolerance: CROSS_CHECK_TOLERANCE,
     checked: 0,
+    sampled: 0,
+    sampleUnits: CROSS_CHECK_UNITS,
     skipped: 0,
     agree: true,
     disagreements: [],
   };
+  /** Bootstraps to run once every figure is made, so that progress knows the whole. */
+  private readonly intervals: { figure: Figure; data: CodedRatings }[] = [];
   constructor(
     private readonly resamples: number,
     private readonly seed: number,
-    private readonly withCellUnits: boolean,
+    private readonly withCellUnits: boolean | string,
+    private readonly onFigureData?: (key: string, data: CodedRatings) => void,
     /** Only the figures that stand for their dimension (AgreementOptions.primaryOnly). */
     readonly primaryOnly = false,
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
-  private table(data: CodedRatings, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
+  private table(key: string, data: CodedRatings, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
     const table = coincidenceTable(buildCoincidence(data), values);
-    if (this.withCellUnits) table.cellUnits = cellUnitsOf(data, units);
+    if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, units);
     return table;
   }
 
   figure(name: string, data: CodedRatings): Figure {
     const result = alphaFromCoincidence(buildCoincidence(data), data.level, data.values);
-    const fig: Figure = {
-      ...result,
-      interval: this.resamples > 0 ? bootstrapAlpha(data, { resamples: this.resamples, seed: this.seed }) : null,
-    };
+    const fig: Figure = { ...result, interval: null };
+    if (this.resamples > 0) this.intervals.push({ figure: fig, data });
     if (data.level === 'nominal') {
-      const V = data.values.keys.length;
-      const cost = ((V * V) / 2) * data.unitCount * data.raterCount * data.raterCount;
+      const sample = data.unitCount > CROSS_CHECK_UNITS ? sliceUnits(data, CROSS_CHECK_UNITS) : data;
+      const V = sample.values.keys.length;
+      const cost = ((V * V) / 2) * sample.unitCount * sample.raterCount * sample.raterCount;
       if (cost > CROSS_CHECK_BUDGET) {
-        fig.crossCheck = { skipped: `too large for ${CROSS_CHECK_PACKAGE} (${V} distinct values x ${data.unitCount} units)` };
+        fig.crossCheck = { skipped: `too large for ${CROSS_CHECK_PACKAGE} (${V} distinct values x ${sample.unitCount} units)` };
         this.checks.skipped++;
       } else {
-        const theirs = packageNominalAlpha(data);
-        const agree = figuresAgree(result.alpha, theirs);
-        fig.crossCheck = { theirs, agree };
+        const ours = sample === data ? result.alpha : alphaFromCoincidence(buildCoincidence(sample), sample.level, sample.values).alpha;
+        const theirs = packageNominalAlpha(sample);
+        const agree = figuresAgree(ours, theirs);
+        fig.crossCheck = sample === data ? { theirs, agree } : { theirs, agree, units: sample.unitCount };
         this.checks.checked++;
+        if (sample !== data) this.checks.sampled++;
         if (!agree) {
           this.checks.agree = false;
-          this.checks.disagreements.push({ figure: name, ours: result.alpha, theirs });
+          this.checks.disagreements.push({ figure: name, ours, theirs });
         }
       }
     }
     return fig;
   }
 
+  /** Runs the bootstraps of every figure made, in order, telling how far it got; stops when asked. */
+  bootstrap(onProgress?: (done: number, total: number) => void, shouldStop?: () => boolean): void {
+    const total = this.intervals.length * this.resamples;
+    let done = 0;
+    onProgress?.(0, total);
+    for (const { figure, data } of this.intervals) {
+      const base = done;
+      figure.interval = bootstrapAlpha(data, {
+        resamples: this.resamples,
+        seed: this.seed,
+        progress: (k) => {
+          if (shouldStop?.()) throw new Stopped();
+          onProgress?.(base + k, total);
+        },
+      });
+      done += this.resamples;
+      onProgress?.(done, total);
+    }
+  }
+
   measure(
     name: string,
+    key: string,
     id: string,
     description: string,
     data: CodedRatings,
@@ -198,12 +263,14 @@ class FigureMaker {
     raters: string[],
     labelOf: (key: string) => string,
   ): Measure {
+    this.onFigureData?.(key, data);
     return {
       id,
       description,
       figure: this.figure(`${name} ${id}`, data),
       pairwise: pairwiseAgreement(data, raters),
       coincidence: this.table(
+        key,
         data,
         data.values.keys.map((k) => ({ id: k, label: labelOf(k) })),
         units,
@@ -212,18 +279,79 @@ class FigureMaker {
   }
 
   perValue(name: string, valueId: string, label: string, kind: ValueFigure['kind'], data: CodedRatings, units: readonly CellUnit[]): ValueFigure {
+    this.onFigureData?.(figureKey({ scope: 'value', dimension: name, valueId }), data);
     return {
       valueId,
       label,
       kind,
       figure: this.figure(`${name} ${valueId}`, data),
       coincidence: this.table(
+        figureKey({ scope: 'value', dimension: name, valueId }),
         data,
         data.values.keys.map((k) => ({ id: k, label: k })),
         units,
       ),
     };
   }
+}
+
+/** The first `n` units of coded data. */
+function sliceUnits(data: CodedRatings, n: number): CodedRatings {
+  return { ...data, unitCount: n, codes: data.codes.subarray(0, n * data.raterCount) };
+}
+
+/**
+ * `codeRatingMatrix(rows, level)` for rows[r][u] = f(cells[r][u]) (a missing cell stays missing),
+ * with `f` and the coding done once per distinct value rather than once per cell: the same codes,
+ * value table and code order (codes are given in order of first appearance, rater by rater), at
+ * a fraction of the work on a large study. Values are told apart by identity: the database reads
+ * each distinct stored value once, so equal values are one object.
+ */
+export function codeCells<T>(cells: readonly (readonly (T | undefined)[])[], level: Level, f: (v: T) => RatingCell): CodedRatings {
+  const R = cells.length;
+  const U = R ? cells[0].length : 0;
+  const { distinct, index } = distinctValues(cells);
+  // Coding the distinct values in order of first appearance gives each the code the whole matrix would.
+  const coded = codeRatingMatrix([distinct.map(f)], level);
+  const codes = new Int32Array(U * R);
+  for (let r = 0; r < R; r++)
+    for (let u = 0; u < U; u++) {
+      const d = index[r * U + u];
+      codes[u * R + r] = d < 0 ? -1 : coded.codes[d];
+    }
+  return { level, unitCount: U, raterCount: R, codes, values: coded.values };
+}
+
+/** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
+const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array }>();
+function distinctValues<T>(cells: readonly (readonly (T | undefined)[])[]): { distinct: T[]; index: Int32Array } {
+  const known = distinctOf.get(cells);
+  if (known) return known as { distinct: T[]; index: Int32Array };
+  const R = cells.length;
+  const U = R ? cells[0].length : 0;
+  const seen = new Map<T, number>();
+  const distinct: T[] = [];
+  const index = new Int32Array(R * U);
+  for (let r = 0; r < R; r++) {
+    const row = cells[r];
+    for (let u = 0; u < U; u++) {
+      const v = row[u];
+      if (v === undefined) {
+        index[r * U + u] = -1;
+        continue;
+      }
+      let d = seen.get(v);
+      if (d === undefined) {
+        d = distinct.length;
+        seen.set(v, d);
+        distinct.push(v);
+      }
+      index[r * U + u] = d;
+    }
+  }
+  const out = { distinct, index };
+  distinctOf.set(cells, out);
+  return out;
 }
 
 /**
@@ -278,10 +406,17 @@ function cellUnitsOf(data: CodedRatings, units: readonly CellUnit[]): Record<str
 }
 
 /** The cells of one dimension: units (entries with a label on it) x raters. */
-interface DimensionCells {
+export interface DimensionCells {
+  /** Entry ids, in their natural order. */
   units: string[];
   /** cells[r][u]: the rater's value, or undefined when missing (no label, or an empty set). */
   cells: (LabelValue | undefined)[][];
+}
+
+/** What the report is computed from: the raters, in order, and each dimension's cells. */
+export interface AgreementInput {
+  raters: string[];
+  cellsOf(dim: Dimension): DimensionCells;
 }
 
 /** Shared with the coefficient report, so every figure stands on the same units. */
@@ -298,9 +433,14 @@ const asList = (v: LabelValue | undefined): string[] | undefined => (Array.isArr
 const typeOf = (path: string) => path.split(TREE_SEPARATOR)[0];
 
 function presence(cells: (LabelValue | undefined)[][], has: (v: LabelValue) => boolean): CodedRatings {
-  const rows: RatingCell[][] = cells.map((row) => row.map((v) => (v === undefined ? null : has(v) ? 'present' : 'absent')));
-  return orderValues(codeRatingMatrix(rows, 'nominal'), ['absent', 'present']);
+  return orderValues(
+    codeCells(cells, 'nominal', (v) => (has(v) ? 'present' : 'absent')),
+    ['absent', 'present'],
+  );
 }
+
+/** A checklist's value: whether `item` is ticked (a value of another shape counts as missing). */
+const ticked = (item: string) => (v: LabelValue): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item] === true ? 'present' : 'absent') : null);
 
 function labelOfValue(dim: Dimension): (id: string) => string {
   const labels = new Map<string, string>();
@@ -311,58 +451,67 @@ function labelOfValue(dim: Dimension): (id: string) => string {
   return (id) => labels.get(id) ?? id;
 }
 
-function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: string[], make: FigureMaker): DimensionReport {
-  const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const { units, cells } = collectCells(dim, labels, raterIndex);
+function reportDimension(dim: Dimension, { units, cells }: DimensionCells, raters: string[], make: FigureMaker): DimensionReport {
   const entries: CellUnit[] = units.map((entry) => ({ entry }));
   const labelOf = labelOfValue(dim);
   const setLabel = (key: string) => key.split('|').map(labelOf).join(', ');
   const out: DimensionReport = { id: dim.id, label: dim.label, kind: dim.kind, units: units.length, primary: null, measures: [], perValue: [], ignored: [] };
   const ids = dim.values.map((v) => v.id);
+  const key = (measure: string) => figureKey({ scope: 'dimension', dimension: dim.id, measure });
 
   switch (dim.kind) {
     case 'single': {
-      const rows = cells.map((row) => row.map((v) => (typeof v === 'string' ? v : null)));
-      out.measures.push(make.measure(dim.id, 'nominal', 'nominal alpha over the values', orderValues(codeRatingMatrix(rows, 'nominal'), ids), entries, raters, labelOf));
+      const data = orderValues(
+        codeCells(cells, 'nominal', (v) => (typeof v === 'string' ? v : null)),
+        ids,
+      );
+      out.measures.push(make.measure(dim.id, key('nominal'), 'nominal', 'nominal alpha over the values', data, entries, raters, labelOf));
       out.primary = 'nominal';
       break;
     }
     case 'ordinal': {
       const rank = new Map(ids.map((id, i) => [id, i]));
       let unknown = 0;
-      const rows = cells.map((row) =>
-        row.map((v) => {
-          if (v === undefined) return null;
-          const r = typeof v === 'string' ? rank.get(v) : undefined;
-          if (r === undefined) unknown++;
-          return r ?? null;
-        }),
-      );
+      for (const row of cells) for (const v of row) if (v !== undefined && (typeof v !== 'string' || !rank.has(v))) unknown++;
       if (unknown) out.ignored.push({ count: unknown, reason: 'value not on the codebook scale, so it has no rank' });
-      const data = orderValues(codeRatingMatrix(rows, 'ordinal'), ids.map((_, i) => String(i)));
-      out.measures.push(make.measure(dim.id, 'ordinal', 'ordinal alpha, in codebook order', data, entries, raters, (k) => labelOf(ids[Number(k)])));
+      const data = orderValues(
+        codeCells(cells, 'ordinal', (v) => (typeof v === 'string' ? (rank.get(v) ?? null) : null)),
+        ids.map((_, i) => String(i)),
+      );
+      out.measures.push(make.measure(dim.id, key('ordinal'), 'ordinal', 'ordinal alpha, in codebook order', data, entries, raters, (k) => labelOf(ids[Number(k)])));
       out.primary = 'ordinal';
       break;
     }
     case 'multi': {
-      const rows = cells.map((row) => row.map((v) => asList(v) ?? null));
       for (const level of make.primaryOnly ? (['masi'] as const) : (['masi', 'jaccard'] as const))
-        out.measures.push(make.measure(dim.id, level, `${level === 'masi' ? 'MASI' : 'Jaccard'} alpha over the sets`, codeRatingMatrix(rows, level), entries, raters, setLabel));
+        out.measures.push(
+          make.measure(dim.id, key(level), level, `${level === 'masi' ? 'MASI' : 'Jaccard'} alpha over the sets`, codeCells(cells, level, (v) => asList(v) ?? null), entries, raters, setLabel),
+        );
       out.primary = 'masi';
       break;
     }
     case 'tree': {
-      const paths = cells.map((row) => row.map((v) => asList(v)));
-      const typeRows = paths.map((row) => row.map((p) => (p ? [...new Set(p.map(typeOf))] : null)));
-      const pathRows = paths.map((row) => row.map((p) => p ?? null));
-      out.measures.push(make.measure(dim.id, 'masi-type', 'MASI alpha over the sets of types', codeRatingMatrix(typeRows, 'masi'), entries, raters, setLabel));
+      const types = (v: LabelValue) => {
+        const p = asList(v);
+        return p ? [...new Set(p.map(typeOf))] : null;
+      };
+      out.measures.push(make.measure(dim.id, key('masi-type'), 'masi-type', 'MASI alpha over the sets of types', codeCells(cells, 'masi', types), entries, raters, setLabel));
       out.primary = 'masi-type';
       if (make.primaryOnly) break;
-      out.measures.push(make.measure(dim.id, 'masi-subtype', 'MASI alpha over the sets of type::subtype paths', codeRatingMatrix(pathRows, 'masi'), entries, raters, setLabel));
+      out.measures.push(
+        make.measure(dim.id, key('masi-subtype'), 'masi-subtype', 'MASI alpha over the sets of type::subtype paths', codeCells(cells, 'masi', (v) => asList(v) ?? null), entries, raters, setLabel),
+      );
       // Every type and subtype of the codebook, then any the labels use that it does not know.
-      const seen = new Set(paths.flat().flatMap((p) => p ?? []));
-      const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((t) => !ids.includes(t))];
-      for (const t of types)
+      const seen = new Set<string>();
+      const looked = new Set<LabelValue>();
+      for (const row of cells)
+        for (const v of row) {
+          if (v === undefined || looked.has(v)) continue;
+          looked.add(v);
+          for (const p of asList(v) ?? []) seen.add(p);
+        }
+      const typeIds = [...ids, ...[...new Set([...seen].map(typeOf))].filter((t) => !ids.includes(t))];
+      for (const t of typeIds)
         out.perValue.push(make.perValue(dim.id, t, labelOf(t), 'type', presence(cells, (v) => (asList(v) ?? []).some((p) => typeOf(p) === t)), entries));
       const subtypes = dim.values.flatMap((t) => (t.children ?? []).map((s) => `${t.id}${TREE_SEPARATOR}${s.id}`));
       for (const p of [...seen]) if (p.includes(TREE_SEPARATOR) && !subtypes.includes(p)) subtypes.push(p);
@@ -370,20 +519,26 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
       break;
     }
     case 'checklist': {
-      for (const item of make.primaryOnly ? [] : dim.values) {
-        const rows = cells.map((row) =>
-          row.map((v): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item.id] === true ? 'present' : 'absent') : null)),
-        );
-        out.perValue.push(make.perValue(dim.id, item.id, item.label, 'item', orderValues(codeRatingMatrix(rows, 'nominal'), ['absent', 'present']), entries));
-      }
+      for (const item of make.primaryOnly ? [] : dim.values)
+        out.perValue.push(make.perValue(dim.id, item.id, item.label, 'item', orderValues(codeCells(cells, 'nominal', ticked(item.id)), ['absent', 'present']), entries));
       // One figure for the whole checklist: every entry x item is a unit.
-      const itemRows: RatingCell[][] = cells.map((row) =>
-        dim.values.flatMap((item) => row.map((v): RatingCell => (v && typeof v === 'object' && !Array.isArray(v) ? (v[item.id] === true ? 'present' : 'absent') : null))),
+      const itemCells = cells.map((row) => dim.values.flatMap(() => row));
+      const itemOf = new Map<LabelValue, Map<string, RatingCell>>();
+      const itemRows: RatingCell[][] = itemCells.map((row) =>
+        row.map((v, j): RatingCell => {
+          if (v === undefined) return null;
+          const item = dim.values[Math.floor(j / units.length)].id;
+          let byItem = itemOf.get(v);
+          if (!byItem) itemOf.set(v, (byItem = new Map()));
+          if (!byItem.has(item)) byItem.set(item, ticked(item)(v));
+          return byItem.get(item)!;
+        }),
       );
       const entryItems: CellUnit[] = dim.values.flatMap((item) => units.map((entry) => ({ entry, part: item.id })));
       out.measures.push(
         make.measure(
           dim.id,
+          key('items'),
           'items',
           'nominal alpha over every entry x item (the item holds or not)',
           orderValues(codeRatingMatrix(itemRows, 'nominal'), ['absent', 'present']),
@@ -405,33 +560,39 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], raters: strin
 
 function reportPooled(
   dims: Dimension[],
-  labels: AgreementLabel[],
+  cellsOf: (dim: Dimension) => DimensionCells,
   raters: string[],
   make: FigureMaker,
 ): { pooled: AgreementReport['pooled']; pooledNominal: AgreementReport['pooledNominal'] } {
-  const raterIndex = new Map(raters.map((r, i) => [r, i]));
   const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
-  const setRows: RatingCell[][] = raters.map(() => []);
-  const exactRows: RatingCell[][] = raters.map(() => []);
   const labelOfQualified = new Map<string, string>();
   const pooledUnits: CellUnit[] = [];
+  // Every pooled dimension's cells side by side, each value wrapped with its dimension: the same
+  // stored value on two dimensions is two values (codeCells tells values apart by identity).
+  type Qualified = { value: LabelValue; set: string[] | null; exact?: string | null };
+  const pooledCells: (Qualified | undefined)[][] = raters.map(() => []);
   for (const dim of pooledDims) {
-    const { units, cells } = collectCells(dim, labels, raterIndex);
+    const { units, cells } = cellsOf(dim);
     for (const entry of units) pooledUnits.push({ entry, part: dim.id });
     const labelOf = labelOfValue(dim);
-    for (let r = 0; r < raters.length; r++)
-      for (let u = 0; u < units.length; u++) {
-        const list = asList(cells[r][u]);
-        const qualified = list?.map((id) => {
-          const q = `${dim.id}:${id}`;
-          labelOfQualified.set(q, `${dim.label}: ${labelOf(id)}`);
-          return q;
-        });
-        setRows[r].push(qualified ?? null);
-        // Sorted, so the same set always reads the same whatever order it was stored in.
-        exactRows[r].push(qualified ? [...qualified].sort().join('|') : null);
+    const wrapped = new Map<LabelValue, Qualified>();
+    const wrap = (v: LabelValue): Qualified => {
+      let q = wrapped.get(v);
+      if (!q) {
+        const set =
+          asList(v)?.map((id) => {
+            const key = `${dim.id}:${id}`;
+            labelOfQualified.set(key, `${dim.label}: ${labelOf(id)}`);
+            return key;
+          }) ?? null;
+        wrapped.set(v, (q = { value: v, set }));
       }
+      return q;
+    };
+    for (let r = 0; r < raters.length; r++) for (let u = 0; u < units.length; u++) pooledCells[r].push(cells[r][u] === undefined ? undefined : wrap(cells[r][u]!));
   }
+  // Sorted, so the same set always reads the same whatever order it was stored in.
+  const exact = (q: Qualified) => (q.exact !== undefined ? q.exact : (q.exact = q.set ? [...q.set].sort().join('|') : null));
   const names = pooledDims.map((d) => d.id);
   const label = (key: string) =>
     key
@@ -442,9 +603,10 @@ function reportPooled(
     pooled: {
       ...make.measure(
         'pooled',
+        figureKey({ scope: 'pooled', measure: 'masi' }),
         'masi',
         'MASI alpha, one unit per entry and categorical dimension (nominal for one-value dimensions)',
-        codeRatingMatrix(setRows, 'masi'),
+        codeCells(pooledCells, 'masi', (q) => q.set),
         pooledUnits,
         raters,
         label,
@@ -454,17 +616,18 @@ function reportPooled(
     pooledNominal: make.primaryOnly
       ? null
       : {
-          ...make.measure(
-            'pooled',
-            'nominal',
-            'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match',
-            codeRatingMatrix(exactRows, 'nominal'),
-            pooledUnits,
-            raters,
-            label,
-          ),
-          dimensions: names,
-        },
+      ...make.measure(
+        'pooled',
+        figureKey({ scope: 'pooled', measure: 'nominal' }),
+        'nominal',
+        'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match',
+        codeCells(pooledCells, 'nominal', exact),
+        pooledUnits,
+        raters,
+        label,
+      ),
+      dimensions: names,
+    },
   };
 }
 
@@ -494,15 +657,29 @@ export interface DbAgreementReport extends AgreementReport {
 
 
 export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[], options: AgreementOptions = {}): AgreementReport {
-  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
-  const seed = options.seed ?? DEFAULT_SEED;
   const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
   const wanted = new Set(raters);
   const used = labels.filter((l) => wanted.has(l.annotator));
-  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.primaryOnly ?? false);
+  const raterIndex = new Map(raters.map((r, i) => [r, i]));
+  return buildAgreementReportFrom(codebook, { raters, cellsOf: (dim) => collectCells(dim, used, raterIndex) }, options);
+}
+
+/** `buildAgreementReport` from cells already gathered (the database gathers them without a label object each). */
+export function buildAgreementReportFrom(codebook: Codebook, input: AgreementInput, options: AgreementOptions = {}): AgreementReport {
+  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const { raters } = input;
+  const cache = new Map<string, DimensionCells>();
+  const cellsOf = (dim: Dimension) => {
+    let c = cache.get(dim.id);
+    if (!c) cache.set(dim.id, (c = input.cellsOf(dim)));
+    return c;
+  };
+  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData, options.primaryOnly ?? false);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
-  const dimensions = dims.map((d) => reportDimension(d, used, raters, make));
-  const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, used, raters, make);
+  const dimensions = dims.map((d) => reportDimension(d, cellsOf(d), raters, make));
+  const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, cellsOf, raters, make);
+  make.bootstrap(options.onProgress, options.shouldStop);
   return {
     codebook: { id: codebook.id, version: codebook.version },
     raters,

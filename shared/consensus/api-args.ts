@@ -14,9 +14,17 @@ const person = z
   .max(80)
   .regex(/^[^\u0000-\u001f]+$/, 'names cannot contain control characters');
 
+/** Queue items per page when a call does not say, and the most one page holds. */
+export const DEFAULT_QUEUE_PAGE = 100;
+export const MAX_QUEUE_PAGE = 500;
+
+const queueArgs = z.object({ dimension: dimensionId.optional(), includeDrafts: z.boolean().optional(), conflicts: z.boolean().optional() });
+
 export const adjudicationArgs = {
   /** Entries with open disagreements, most split first; `conflicts`: only those with an open conflict. */
-  queue: z.object({ dimension: dimensionId.optional(), includeDrafts: z.boolean().optional(), conflicts: z.boolean().optional() }),
+  queue: queueArgs,
+  /** One page of the queue: `offset` and `limit`, or the page holding the entry `around`. */
+  queuePage: queueArgs.extend({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(MAX_QUEUE_PAGE).optional(), around: entryId.optional() }),
   /** Counts per dimension and status: the meeting's progress. */
   summary: z.object({ includeDrafts: z.boolean().optional() }),
   /** One entry as the grid shows it: annotators x dimensions, proposal and status. */

@@ -1,7 +1,7 @@
 import type { Dimension } from '../codebook/schema.ts';
 import type { LabelValue } from '../codebook/values.ts';
 import type { Entry } from '../types.ts';
-import type { ConsensusStatus, DimensionConsensus } from './consensus.ts';
+import type { ConsensusStatus, DimensionConsensus, QueueItem } from './consensus.ts';
 
 /** Results of the adjudication methods (implemented in db/adjudication.ts). */
 
@@ -32,4 +32,15 @@ export interface AcceptMajoritiesResult {
 export interface UndoResult {
   /** The decisions put back as they were (value null: no decision any more). */
   restored: { entryId: string; dimension: string; value: LabelValue | null }[];
+}
+
+/** One page of the adjudication queue (`adjudication.queuePage`). */
+export interface QueuePage {
+  items: QueueItem[];
+  /** Open entries the whole (filtered) queue lists. */
+  total: number;
+  /** Position of the first item in the queue. */
+  offset: number;
+  /** Position of the entry asked for with `around` (null when the queue does not list it, or none was asked for). */
+  index: number | null;
 }

@@ -50,12 +50,20 @@ function sameRowsIn(file: string, before: Record<string, string[]>): void {
     for (const [table, rows] of Object.entries(before)) {
       const cols = Object.keys(JSON.parse(rows[0] ?? '{}'));
       const select = cols.length ? cols.map((c) => `"${c}"`).join(', ') : '*';
-      const now = (db.prepare(`SELECT ${select} FROM "${table}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
+      const now = (db.prepare(`SELECT ${select} FROM ${source(db, table)}`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
       expect(now, `table ${table}`).toEqual(rows);
     }
   } finally {
     db.close();
   }
+}
+
+/** A table as the first schema had it: since migration 005, an entry's texts are named fields beside its row. */
+function source(db: Database.Database, table: string): string {
+  const moved = table === 'entry' && db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'entry_field'").get();
+  if (!moved) return `"${table}"`;
+  const text = (name: string) => `COALESCE((SELECT f.text FROM entry_field f WHERE f.entry_id = e.id AND f.name = '${name}'), '') AS ${name}`;
+  return `(SELECT e.*, ${['prompt', 'ground_truth', 'output', 'test_log'].map(text).join(', ')} FROM entry e)`;
 }
 
 function capture(): { io: CliIO; out: () => string; err: () => string } {

@@ -55,9 +55,10 @@ export function Adjudication() {
 
 /** Position in the queue, the names toggle, meeting mode and undo. */
 function AdjToolbar() {
-  const { queue, selectedId, hideNames, setHideNames, setMeeting, undo, busy, codebook } = useApp(
+  const { queue, at, selectedId, hideNames, setHideNames, setMeeting, undo, busy, codebook } = useApp(
     useShallow((s) => ({
       queue: s.adjQueue,
+      at: s.adjSelectedIndex ?? -1,
       selectedId: s.adjSelectedId,
       hideNames: s.adjHideNames,
       setHideNames: s.setHideNames,
@@ -67,7 +68,6 @@ function AdjToolbar() {
       codebook: s.codebook,
     })),
   );
-  const at = queue.findIndex((q) => q.entryId === selectedId);
   const free = freeKeys(codebook);
   return (
     <div className="adj-toolbar">
@@ -95,7 +95,7 @@ function MeetingHeader() {
   const { left, seen, entryId, hideNames, setHideNames, setMeeting } = useApp(
     useShallow((s) => ({
       left: s.adjQueue.length,
-      seen: s.adjSeen.length,
+      seen: s.adjSeen,
       entryId: s.adjEntry?.entry.id ?? null,
       hideNames: s.adjHideNames,
       setHideNames: s.setHideNames,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RoundInfo } from '../../../shared/types.ts';
 import { api } from '../../store/client.ts';
@@ -12,10 +12,12 @@ const ROW_HEIGHT = 46;
 
 /** The open disagreements, most split first, under the meeting's progress and the bulk action. */
 export function AdjudicationQueue() {
-  const { queue, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly, round, setRound } = useApp(
+  const { queue, active, ensureRows, selectedId, select, codebook, summary, loading, busy, confirm, setView, conflictsOnly, setConflictsOnly, round, setRound } = useApp(
     useShallow((s) => ({
       round: s.adjRound,
       setRound: s.setAdjRound,
+      active: s.adjSelectedIndex ?? -1,
+      ensureRows: s.ensureAdjRows,
       setView: s.setView,
       conflictsOnly: s.adjConflictsOnly,
       setConflictsOnly: s.setAdjConflictsOnly,
@@ -30,7 +32,8 @@ export function AdjudicationQueue() {
     })),
   );
   const majorities = summary?.dimensions.reduce((n, d) => n + d.counts.majority, 0) ?? 0;
-  const active = queue.findIndex((q) => q.entryId === selectedId);
+  // The list reads the pages of the rows it draws (the queue arrives a page at a time).
+  const onRange = useCallback((first: number, last: number) => void ensureRows(first, last), [ensureRows]);
   const label = (id: string) => (codebook && findDimension(codebook, id)?.label) ?? id;
   const conflicts = summary?.openConflicts ?? 0;
   // Calibration rounds: the queue of one round is the agenda of its meeting.
@@ -107,7 +110,13 @@ export function AdjudicationQueue() {
           items={queue}
           rowHeight={ROW_HEIGHT}
           activeIndex={active}
-          renderRow={(item) => (
+          onRange={onRange}
+          renderRow={(item) =>
+            !item ? (
+              <div className="queue-row is-pending muted small" data-testid="adj-queue-row-pending">
+                …
+              </div>
+            ) : (
             <button
               className={`queue-row ${item.entryId === selectedId ? 'is-selected' : ''}`}
               data-testid="adj-queue-row"
@@ -149,7 +158,8 @@ export function AdjudicationQueue() {
                 )
               )}
             </button>
-          )}
+            )
+          }
         />
       )}
     </aside>

@@ -29,8 +29,11 @@ const CONFUSIONS_SHOWN = 8;
  * Aggregate figures only: entries are listed by id, never with the annotators' values.
  */
 export function AgreementView() {
-  const { report, loading, error, ref, cell, codebook, load, selectFigure, openCell, closeCell, openEntry, tab, setTab, figures } = useApp(
+  const { report, loading, error, ref, cell, codebook, load, selectFigure, openCell, closeCell, openEntry, tab, setTab, figures, progress, cancelled, cancel } = useApp(
     useShallow((s) => ({
+      progress: s.agreementProgress,
+      cancelled: s.agreementCancelled,
+      cancel: s.cancelAgreement,
       report: s.agreementReport,
       loading: s.agreementLoading,
       error: s.agreementError,
@@ -115,7 +118,21 @@ export function AgreementView() {
             </section>
           )}
           <PerValueAlphas report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+          {progress && (
+            <div className="ag-progress small" data-testid="agreement-progress" data-done={progress.done} data-total={progress.total}>
+              <span className="muted">
+                Intervals: {progress.total ? `${Math.floor((100 * progress.done) / progress.total)}% of ${progress.total.toLocaleString('en')} bootstrap resamples` : 'starting the bootstrap'}…
+              </span>
+              <div className="progress ag-progress-bar">
+                <div className="progress-bar" style={{ width: `${progress.total ? (100 * progress.done) / progress.total : 0}%` }} />
+              </div>
+              <button className="btn btn-sm" data-testid="agreement-cancel" onClick={() => void cancel()}>
+                Cancel
+              </button>
+            </div>
+          )}
           <div className="muted small ag-foot">
+            {cancelled && 'Bootstrap cancelled: the figures stand without intervals. '}
             {report.bootstrap.resamples > 0
               ? `Intervals: 2.5th and 97.5th percentiles of ${report.bootstrap.resamples} bootstrap resamples of units, seed ${report.bootstrap.seed}.`
               : 'Computed without bootstrap: no intervals.'}{' '}

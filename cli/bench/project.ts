@@ -1,0 +1,157 @@
+import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openProject } from '../../db/project.ts';
+import type { Service } from '../../db/service.ts';
+import { FILE_OWNER } from '../../shared/door.ts';
+import type { ImportProgress } from '../../shared/types.ts';
+import { BENCH_ANNOTATORS, passedFlags, syntheticEntries, syntheticLabels } from './synthetic.ts';
+import { timed } from './measure.ts';
+
+/**
+ * A study of `n` entries for the bench, made the way a team makes one: entry and label files
+ * imported through the service's door (`imports.run`, as `concord import` does). Beside it, the
+ * peer: a raw better-sqlite3 database holding the same rows (an entry table with its texts, a
+ * label table), inserted with one prepared statement per row in one transaction, with the same
+ * journal and sync settings as a project.
+ */
+export interface BenchProject {
+  n: number;
+  file: string;
+  rawFile: string;
+  service: Service;
+  /** Whole imports (reading and writing) and their writing phases, ms. */
+  entriesImportMs: number;
+  entriesWriteMs: number;
+  labelsImportMs: number;
+  labelsWriteMs: number;
+  /** The raw peer's inserts, ms. */
+  rawEntriesMs: number;
+  rawLabelsMs: number;
+  bytes: number;
+  rawBytes: number;
+  labels: number;
+  files: { entries: string; labels: string };
+}
+
+/** Writes the study's entry and label files (JSON lines). */
+export async function writeStudyFiles(dir: string, n: number): Promise<{ entries: string; labels: string; labelCount: number }> {
+  mkdirSync(dir, { recursive: true });
+  const entries = join(dir, `entries-${n}.jsonl`);
+  const labels = join(dir, `labels-${n}.jsonl`);
+  const write = async (file: string, lines: Iterable<string>) => {
+    const out = createWriteStream(file);
+    for (const line of lines) if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+    await new Promise<void>((r) => out.end(() => r()));
+  };
+  await write(
+    entries,
+    (function* () {
+      for (const e of syntheticEntries(n)) yield `${JSON.stringify({ id: e.id, prompt: e.prompt, ground_truth: e.ground_truth, output: e.output, test_log: e.test_log, passed: e.passed, repo: e.repo, function: e.function })}\n`;
+    })(),
+  );
+  const passed = passedFlags(n);
+  let labelCount = 0;
+  await write(
+    labels,
+    (function* () {
+      for (const l of syntheticLabels(n, (i) => passed[i])) {
+        labelCount++;
+        yield `${JSON.stringify({ entry_id: l.entryId, annotator: l.annotator, dimension: l.dimension, value: l.value })}\n`;
+      }
+    })(),
+  );
+  return { entries, labels, labelCount };
+}
+
+const RAW_SCHEMA = `
+CREATE TABLE entry (id INTEGER PRIMARY KEY, ext_id TEXT NOT NULL UNIQUE, prompt TEXT, ground_truth TEXT, output TEXT, test_log TEXT, passed INTEGER, metadata TEXT);
+CREATE TABLE label (entry_id INTEGER NOT NULL, annotator_id INTEGER NOT NULL, dimension TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entry_id, annotator_id, dimension));
+`;
+
+export function openRaw(file: string): Database.Database {
+  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(RAW_SCHEMA);
+  return db;
+}
+
+/** A database file's size with its write-ahead log folded in. */
+export function fileBytes(db: Database.Database, file: string): number {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return statSync(file).size;
+}
+
+/** The raw peer's inserts of the same rows the files hold (parsed before the clock starts). */
+export function rawInsert(rawFile: string, files: { entries: string; labels: string }): { entriesMs: number; labelsMs: number; bytes: number } {
+  const raw = openRaw(rawFile);
+  const lines = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  let entries: Record<string, unknown>[] = lines(files.entries);
+  const insertEntry = raw.prepare('INSERT INTO entry (ext_id, prompt, ground_truth, output, test_log, passed, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  let t = performance.now();
+  raw.transaction(() => {
+    for (const e of entries) insertEntry.run(e.id, e.prompt, e.ground_truth, e.output, e.test_log, e.passed ? 1 : 0, JSON.stringify({ repo: e.repo, function: e.function }));
+  })();
+  const entriesMs = performance.now() - t;
+  const rowOf = new Map(entries.map((e, i) => [e.id as string, i + 1]));
+  entries = [];
+  const labels = lines(files.labels);
+  const annotatorId = new Map(BENCH_ANNOTATORS.map((a, i) => [a as string, i + 1]));
+  const insertLabel = raw.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, updated_at) VALUES (?, ?, ?, ?, ?)');
+  const at = new Date().toISOString();
+  t = performance.now();
+  raw.transaction(() => {
+    for (const l of labels) insertLabel.run(rowOf.get(l.entry_id as string), annotatorId.get(l.annotator as string), l.dimension, JSON.stringify(l.value), at);
+  })();
+  const labelsMs = performance.now() - t;
+  const bytes = fileBytes(raw, rawFile);
+  raw.close();
+  return { entriesMs, labelsMs, bytes };
+}
+
+/** Imports a file through the door, as `concord import` does, timing the whole and its writing phase. */
+async function importThroughDoor(service: Service, phases: { writing: number }, path: string, format: 'jsonl' | 'annotations'): Promise<{ ms: number; writeMs: number }> {
+  phases.writing = NaN;
+  const { ms } = await timed(() => service.call('imports.run', { path, format }, FILE_OWNER));
+  return { ms, writeMs: performance.now() - phases.writing };
+}
+
+export async function buildProject(dir: string, n: number, say: (m: string) => void): Promise<BenchProject> {
+  say(`${n} entries: writing the study's files`);
+  const files = await writeStudyFiles(dir, n);
+  const file = join(dir, `project-${n}.db`);
+  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+  const phases = { writing: NaN };
+  const onImportProgress = (p: ImportProgress) => {
+    if (p.phase === 'writing') phases.writing = performance.now();
+  };
+  const service = await openProject(file, { onImportProgress, name: `bench ${n}` });
+  say(`${n} entries: importing entries, then ${files.labelCount} labels, through the door (imports.run)`);
+  const entries = await importThroughDoor(service, phases, files.entries, 'jsonl');
+  const labels = await importThroughDoor(service, phases, files.labels, 'annotations');
+  say(`${n} entries: the raw peer inserts the same rows`);
+  const rawFile = join(dir, `raw-${n}.db`);
+  const raw = rawInsert(rawFile, files);
+  return {
+    n,
+    file,
+    rawFile,
+    service,
+    entriesImportMs: entries.ms,
+    entriesWriteMs: entries.writeMs,
+    labelsImportMs: labels.ms,
+    labelsWriteMs: labels.writeMs,
+    rawEntriesMs: raw.entriesMs,
+    rawLabelsMs: raw.labelsMs,
+    bytes: fileBytes(service.db, file),
+    rawBytes: raw.bytes,
+    labels: files.labelCount,
+    files,
+  };
+}

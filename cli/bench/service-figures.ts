@@ -1,0 +1,344 @@
+import { alpha as packageAlpha } from 'krippendorff';
+import { bootstrapAlpha } from '../../shared/agreement/bootstrap.ts';
+import { CROSS_CHECK_PACKAGE } from '../../shared/agreement/cross-check.ts';
+import { mulberry32 } from '../../shared/agreement/prng.ts';
+import { buildAgreementReportFrom, figureKey, type DimensionCells } from '../../shared/agreement/report.ts';
+import type { CodedRatings } from '../../shared/agreement/ratings.ts';
+import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
+import type { LabelValue } from '../../shared/codebook/values.ts';
+import type { Caller } from '../../shared/door.ts';
+import { openRaw } from './project.ts';
+import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
+import type { BenchProject } from './project.ts';
+
+/**
+ * Figures of the service at one scale, each on the path the app takes: a call through the
+ * service's door as browser mode and Electron make it (the lead named in the request), with its
+ * peer on the same rows in the same run.
+ */
+const LEAD: Caller = { kind: 'named', name: 'lead' };
+const ANNOTATOR: Caller = { kind: 'named', name: 'ana' };
+
+export interface ServiceFigureOptions {
+  quick: boolean;
+  say: (m: string) => void;
+  /** How long the whole report's bootstrap may run before it is cancelled (default 10 minutes). */
+  bootstrapLimitMs?: number;
+}
+
+/** The figures measured, and for each one that could not be, the reason. */
+export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions): Promise<{ figures: Record<string, BenchFigure>; unmeasured: Record<string, string> }> {
+  const k = scaleName(p.n);
+  const s = p.service;
+  const db = s.db;
+  const out: Record<string, BenchFigure> = {};
+  const unmeasured: Record<string, string> = {};
+  const few = p.n >= 100_000 ? 3 : 5;
+  s.call('project.addAnnotator', { name: 'lead', role: 'adjudicator' }, { kind: 'anonymous' });
+
+  out[`import_${k}_ratio_vs_raw`] = figure(
+    {
+      value: p.rawEntriesMs / p.entriesWriteMs,
+      unit: 'x raw speed',
+      peer: 'raw better-sqlite3 insert of the same entry rows, ms (the app: the import\'s writing phase)',
+      peer_value: p.rawEntriesMs,
+      goal: '>= 0.5',
+      note: `app writing phase ${Math.round(p.entriesWriteMs)} ms, whole import (reading and checking the file too) ${Math.round(p.entriesImportMs)} ms`,
+    },
+    { atLeast: 0.5 },
+  );
+  out[`labels_import_${k}_ratio_vs_raw`] = figure(
+    {
+      value: p.rawLabelsMs / p.labelsWriteMs,
+      unit: 'x raw speed',
+      peer: `raw better-sqlite3 insert of the same ${p.labels} label rows, ms (the app: the import's writing phase)`,
+      peer_value: p.rawLabelsMs,
+      goal: '>= 0.5',
+      note: `app writing phase ${Math.round(p.labelsWriteMs)} ms (labels, submissions, assignments, the import's event), whole import ${Math.round(p.labelsImportMs)} ms`,
+    },
+    { atLeast: 0.5 },
+  );
+  out[`db_size_${k}_ratio_vs_raw`] = figure(
+    {
+      value: p.bytes / p.rawBytes,
+      unit: 'x raw size',
+      peer: 'bytes of a raw better-sqlite3 database of the same entries and labels',
+      peer_value: p.rawBytes,
+      goal: '<= 1.3',
+      note: `project file ${p.bytes} bytes (texts as named fields, search index, natural order, submissions, assignments, event log)`,
+    },
+    { atMost: 1.3 },
+  );
+
+  // The agreement report as the Agreement view asks for it first: no bootstrap, no cell entries.
+  opts.say(`${k}: agreement report (no bootstrap) vs reading its label rows in SQL`);
+  const labelRows = db.prepare(
+    `SELECT l.entry_id, l.annotator_id, l.dimension, l.value FROM label l JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id WHERE s.status = 'submitted'`,
+  );
+  let reportBytes = 0;
+  let rowBytes = 0;
+  const report = await sideBySide(
+    () => (reportBytes = JSON.stringify(s.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD)).length),
+    () => (rowBytes = JSON.stringify(labelRows.all()).length),
+    { runs: few, warmup: 1 },
+  );
+  out[`agreement_report_${k}_ms`] = figure(
+    { value: median(report.ours), unit: 'ms', peer: 'SQL: the same submitted label rows, read', peer_value: median(report.peer), goal: p.n >= 100_000 ? '<= 2000' : undefined },
+    p.n >= 100_000 ? { atMost: 2000 } : undefined,
+  );
+  out[`agreement_report_${k}_bytes`] = figure(
+    { value: reportBytes, unit: 'bytes', peer: 'plain JSON.stringify of the label rows it rests on', peer_value: rowBytes, goal: p.n >= 100_000 ? '<= 2 MB' : undefined },
+    p.n >= 100_000 ? { atMost: 2 * 2 ** 20 } : undefined,
+  );
+
+  // The intervals: the whole report's bootstrap as the view computes it, in a worker, polled.
+  // A job that runs past its time is cancelled and said so, never given a number.
+  if (opts.quick && p.n > 1000) unmeasured[`agreement_bootstrap_${k}_ms`] = 'left out by --quick (it takes minutes at this size)';
+  else {
+    opts.say(`${k}: the report's bootstrap of 1,000 resamples per figure, in a worker (agreement.start), polled as the view does`);
+    const limitMs = opts.bootstrapLimitMs ?? 600_000;
+    const job = await timed(async () => {
+      const started = performance.now();
+      let j = s.call('agreement.start', { bootstrap: 1000, cellUnits: false }, LEAD);
+      while (!['done', 'failed', 'cancelled'].includes(j.progress.phase)) {
+        if (performance.now() - started > limitMs) {
+          s.call('jobs.cancel', { jobId: j.jobId }, LEAD);
+          return { ...j, overTime: true };
+        }
+        await new Promise((r) => setTimeout(r, 200));
+        j = s.call('agreement.job', { jobId: j.jobId }, LEAD);
+      }
+      return { ...j, overTime: false };
+    });
+    const name = `agreement_bootstrap_${k}_ms`;
+    if (job.value.overTime)
+      unmeasured[name] = `the job was still running after ${limitMs / 1000} s (${job.value.progress.done} of ${job.value.progress.total} done) and was cancelled`;
+    else if (job.value.progress.phase !== 'done') unmeasured[name] = `the job ended ${job.value.progress.phase}: ${job.value.error?.message ?? 'no message'}`;
+    else
+      out[name] = figure({
+        value: job.ms,
+        unit: 'ms',
+        peer: 'the same report without bootstrap (ms), on the request thread',
+        peer_value: median(report.ours),
+        note: `every figure's interval (${job.value.report?.dimensions.reduce((n, d) => n + d.measures.length + d.perValue.length, 2)} figures); labelling is answered meanwhile`,
+      });
+  }
+
+  // Alpha on the app's own path (`concord alpha --dimension stage`, the Agreement view's one
+  // dimension: agreement.report through the door, reading the labels and computing) against the
+  // package given the same labels read in SQL.
+  opts.say(`${k}: alpha of one dimension through the door vs SQL and ${CROSS_CHECK_PACKAGE}; the pooled bootstrap`);
+  let ours = 0;
+  let theirs = 0;
+  const alpha = await sideBySide(
+    () => (ours = s.call('agreement.report', { dimension: 'stage', bootstrap: 0, cellUnits: false }, LEAD).dimensions[0].measures[0].figure.alpha!),
+    () => {
+      const rows = dimensionCells(db, 'stage').cells.map((row) => row.map((v) => (typeof v === 'string' ? v : undefined)));
+      theirs = packageAlpha(rows);
+    },
+    { runs: opts.quick ? 3 : few, warmup: 1 },
+  );
+  // The computing alone, on cells already read: the report's code against the package's.
+  const cells = dimensionCells(db, 'stage');
+  const raters = cells.cells.map((_, r) => `r${r}`);
+  const packageRows = cells.cells.map((row) => row.map((v) => (typeof v === 'string' ? v : undefined)));
+  const computing = await sideBySide(
+    () => buildAgreementReportFrom(deepBenchCodebook, { raters, cellsOf: () => cells }, { dimension: 'stage', bootstrap: 0, cellUnits: false }),
+    () => packageAlpha(packageRows),
+    { runs: opts.quick ? 3 : few, warmup: 1 },
+  );
+  out[`alpha_${k}_speedup_vs_krippendorff`] = figure({
+    value: median(alpha.peer) / median(alpha.ours),
+    unit: 'x',
+    peer: `SQL: the same labels read, then ${CROSS_CHECK_PACKAGE} (ms)`,
+    peer_value: median(alpha.peer),
+    note: `the app: agreement.report for the stage dimension through the door, no bootstrap (reading every label row, coding, coincidence, pairwise, the cross-check sample), ${median(alpha.ours).toFixed(1)} ms; the computing alone on cells already read: the report's ${median(computing.ours).toFixed(1)} ms, the package's ${median(computing.peer).toFixed(1)} ms (${(median(computing.peer) / median(computing.ours)).toFixed(2)}x); |difference| ${Math.abs(ours - theirs).toExponential(1)}`,
+  });
+
+  const pooled = pooledData(db);
+  const resamples = 1000;
+  // Both sides warmed up alike (a few resamples each) before the clock.
+  const peerDraws = p.n >= 100_000 ? 2 : p.n >= 10_000 ? 5 : 20;
+  const rand = mulberry32(1);
+  const peerResample = () => {
+    const pick = Array.from({ length: pooled.rows[0].length }, () => Math.floor(rand() * pooled.rows[0].length));
+    packageAlpha(pooled.rows.map((row) => pick.map((u) => row[u])));
+  };
+  bootstrapAlpha(pooled.data, { resamples: 1, seed: 2 });
+  peerResample();
+  const boot = await timed(() => bootstrapAlpha(pooled.data, { resamples, seed: 1 }));
+  // The package recomputing alpha on each resample: measured on a few, multiplied to 1,000.
+  const peerBoot = await timed(() => {
+    for (let b = 0; b < peerDraws; b++) peerResample();
+  });
+  out[`bootstrap_1000x${k}_ms`] = figure(
+    {
+      value: boot.ms,
+      unit: 'ms',
+      peer: `${CROSS_CHECK_PACKAGE} recomputing alpha on each resample of the same units, measured on ${peerDraws} and multiplied to ${resamples}`,
+      peer_value: (peerBoot.ms / peerDraws) * resamples,
+      goal: p.n >= 100_000 ? '<= 10000' : undefined,
+      note: `the pooled MASI figure the report shows first: ${pooled.data.unitCount} units (entry x dimension) x ${pooled.data.raterCount} raters; the package on the same units, each set read as one value`,
+    },
+    p.n >= 100_000 ? { atMost: 10_000 } : undefined,
+  );
+
+  // Adjudication as a meeting uses it: open an entry, decide it, the queue and summary again.
+  opts.say(`${k}: adjudication: the first queue, then open and decide entries, each followed by the queue and summary`);
+  const cold = await timed(() => s.call('adjudication.queuePage', { limit: 100 }, LEAD));
+  const allLabels = db.prepare('SELECT entry_id, annotator_id, dimension, value FROM label');
+  const coldPeer = await timed(() => allLabels.all());
+  out[`adjudication_queue_first_${k}_ms`] = figure({
+    value: cold.ms,
+    unit: 'ms',
+    peer: 'SQL: every label row, read',
+    peer_value: coldPeer.ms,
+    note: 'the first queue a process answers reads the whole study into its consensus index; later ones read what changed',
+  });
+  const open = cold.value.items.slice(0, 40);
+  const entryRows = db.prepare('SELECT l.dimension, l.value, l.annotator_id FROM label l WHERE l.entry_id = (SELECT id FROM entry WHERE ext_id = ?)');
+  const opened = await sideBySide(
+    (i) => s.call('adjudication.entry', { entryId: open[i % open.length].entryId }, LEAD),
+    (i) => entryRows.all(open[i % open.length].entryId),
+    { runs: Math.min(20, open.length), warmup: 2 },
+  );
+  out[`adjudication_open_${k}_ms`] = figure(
+    { value: median(opened.ours), unit: 'ms', peer: "SQL: the entry's label rows, read", peer_value: median(opened.peer), goal: '<= 20' },
+    { atMost: 20 },
+  );
+  const raw = openRaw(`${p.rawFile}.decisions`);
+  raw.exec('CREATE TABLE decision (entry_id INTEGER, dimension TEXT, value TEXT, decided_at TEXT, PRIMARY KEY (entry_id, dimension)); CREATE TABLE event (id INTEGER PRIMARY KEY, at TEXT, kind TEXT, after TEXT)');
+  const insertDecision = raw.prepare('INSERT OR REPLACE INTO decision VALUES (?, ?, ?, ?)');
+  const insertEvent = raw.prepare('INSERT INTO event (at, kind, after) VALUES (?, ?, ?)');
+  const rawDecide = raw.transaction((i: number) => {
+    const at = new Date().toISOString();
+    insertDecision.run(i, 'stage', '"training"', at);
+    insertEvent.run(at, 'decision.set', '"training"');
+  });
+  const decisions = open.slice(0, Math.min(15, open.length));
+  const decideTimes: number[] = [];
+  const refresh: number[] = [];
+  const refreshPeer: number[] = [];
+  const decidePeer: number[] = [];
+  const pageRows = db.prepare('SELECT l.entry_id, l.dimension, l.value FROM label l WHERE l.entry_id IN (SELECT id FROM entry ORDER BY sort_key LIMIT 100)');
+  await sideBySide(
+    (i) => {
+      const item = decisions[i % decisions.length];
+      const dim = item.open[0].dimension;
+      const entry = s.call('adjudication.entry', { entryId: item.entryId }, LEAD);
+      const c = entry.dimensions.find((d) => d.dimension === dim)!;
+      const value = c.proposal ?? c.values[0].value;
+      const t = performance.now();
+      s.call('adjudication.decide', { entryId: item.entryId, dimension: dim, value, rationale: 'bench', decidedBy: 'lead' }, LEAD);
+      decideTimes.push(performance.now() - t);
+      const r = performance.now();
+      s.call('adjudication.queuePage', { around: item.entryId, limit: 100 }, LEAD);
+      s.call('adjudication.summary', {}, LEAD);
+      refresh.push(performance.now() - r);
+    },
+    (i) => {
+      const t = performance.now();
+      rawDecide(i + 1);
+      decidePeer.push(performance.now() - t);
+      const r = performance.now();
+      pageRows.all();
+      refreshPeer.push(performance.now() - r);
+    },
+    { runs: decisions.length - 2, warmup: 2 },
+  );
+  raw.close();
+  // The decide call alone: the grid had the entry open already (its opening is the figure above).
+  out[`adjudication_decide_${k}_ms`] = figure(
+    { value: median(decideTimes.slice(2)), unit: 'ms', peer: 'raw better-sqlite3: a decision row and an event row in one transaction', peer_value: median(decidePeer.slice(2)), goal: '<= 20' },
+    { atMost: 20 },
+  );
+  out[`adjudication_queue_${k}_ms`] = figure(
+    { value: median(refresh.slice(2)), unit: 'ms', peer: 'SQL: the label rows of the first 100 entries, read', peer_value: median(refreshPeer.slice(2)), goal: '<= 200', note: 'after a decision: one queue page and the summary' },
+    { atMost: 200 },
+  );
+
+  // The label queue: a page, and searches by id, repository, function and words of the texts.
+  opts.say(`${k}: the label queue: searches by id, repo, function and text vs a SQL LIKE on the id`);
+  const id = `e${Math.max(1, Math.floor(p.n * 0.42))}`;
+  const searches = [id, 'tensorkit', 'compute_batch', 'normalize the tensor'];
+  const like = db.prepare("SELECT id FROM entry WHERE ext_id LIKE ? ESCAPE '\\'");
+  const searched = await sideBySide(
+    (i) => s.call('entries.page', { annotator: 'ana', filter: { search: searches[i % searches.length] }, limit: 100 }, ANNOTATOR),
+    () => like.all(`%${id}%`),
+    { runs: searches.length * 3, warmup: searches.length },
+  );
+  out[`queue_search_${k}_ms`] = figure(
+    { value: median(searched.ours), unit: 'ms', peer: 'SQL: LIKE on the entry id', peer_value: median(searched.peer), goal: '<= 100', note: `searches: ${searches.map((x) => `"${x}"`).join(', ')}; p95 ${quantile(searched.ours, 0.95).toFixed(1)} ms` },
+    { atMost: 100 },
+  );
+  const firstPage = await sideBySide(
+    () => s.call('entries.page', { annotator: 'ana', limit: 100 }, ANNOTATOR),
+    () => db.prepare('SELECT id, ext_id, passed FROM entry ORDER BY sort_key LIMIT 100').all(),
+    { runs: 10, warmup: 2 },
+  );
+  out[`queue_page_${k}_ms`] = figure(
+    { value: median(firstPage.ours), unit: 'ms', peer: 'SQL: the first 100 entry rows in order', peer_value: median(firstPage.peer), goal: '<= 200' },
+    { atMost: 200 },
+  );
+
+  // An export of the labels, against plain JSON of the same rows.
+  opts.say(`${k}: export labels (json) vs JSON.stringify of the same rows`);
+  const exportRows = db.prepare('SELECT e.ext_id, a.name, l.dimension, l.value FROM label l JOIN entry e ON e.id = l.entry_id JOIN annotator a ON a.id = l.annotator_id');
+  const exported = await sideBySide(
+    () => s.call('exports.render', { kind: 'labels', format: 'json' }, LEAD),
+    () => JSON.stringify(exportRows.all()),
+    { runs: opts.quick ? 1 : p.n >= 100_000 ? 2 : 3, warmup: 1 },
+  );
+  out[`export_${k}_ratio_vs_json`] = figure({
+    value: median(exported.peer) / median(exported.ours),
+    unit: 'x json speed',
+    peer: 'plain JSON.stringify of the label rows read in SQL, ms',
+    peer_value: median(exported.peer),
+    note: `the export (final values per entry and dimension): ${median(exported.ours).toFixed(0)} ms`,
+  });
+  return { figures: out, unmeasured };
+}
+
+/** A dimension's cells as the report takes them, read straight from the database. */
+function dimensionCells(db: BenchProject['service']['db'], dimension: string): DimensionCells {
+  const rows = db
+    .prepare(
+      `SELECT e.ext_id, l.annotator_id, l.value FROM label l JOIN entry e ON e.id = l.entry_id
+       JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id AND s.status = 'submitted'
+       WHERE l.dimension = ? ORDER BY e.sort_key`,
+    )
+    .all(dimension) as { ext_id: string; annotator_id: number; value: string }[];
+  const units = [...new Set(rows.map((r) => r.ext_id))];
+  const unitOf = new Map(units.map((u, i) => [u, i]));
+  const raterIds = [...new Set(rows.map((r) => r.annotator_id))].sort((a, b) => a - b);
+  const parsed = new Map<string, LabelValue>();
+  const cells = raterIds.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
+  for (const r of rows) {
+    let v = parsed.get(r.value);
+    if (v === undefined) parsed.set(r.value, (v = JSON.parse(r.value) as LabelValue));
+    cells[raterIds.indexOf(r.annotator_id)][unitOf.get(r.ext_id)!] = v;
+  }
+  return { units, cells };
+}
+
+/**
+ * The pooled figure's coded data exactly as the report builds it (read through the report itself),
+ * and the same cells as the package takes them (each set written as one value, as nominal).
+ */
+function pooledData(db: BenchProject['service']['db']) {
+  const dims = deepBenchCodebook.dimensions.filter((d) => d.kind === 'single' || d.kind === 'tree');
+  const parts = new Map(dims.map((d) => [d.id, dimensionCells(db, d.id)]));
+  const R = parts.get(dims[0].id)!.cells.length;
+  const raters = Array.from({ length: R }, (_, r) => `r${r}`);
+  let data: CodedRatings | undefined;
+  buildAgreementReportFrom(
+    deepBenchCodebook,
+    { raters, cellsOf: (d) => parts.get(d.id) ?? { units: [], cells: raters.map(() => []) } },
+    { bootstrap: 0, cellUnits: false, onFigureData: (key, d) => key === figureKey({ scope: 'pooled', measure: 'masi' }) && (data = d) },
+  );
+  const rows: (string | undefined)[][] = raters.map(() => []);
+  for (const d of dims)
+    for (let r = 0; r < R; r++)
+      for (const v of parts.get(d.id)!.cells[r] ?? []) rows[r].push(v === undefined ? undefined : `${d.id}:${Array.isArray(v) ? [...v].sort().join('|') : String(v)}`);
+  return { data: data!, rows };
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appCall } from '../../test/helpers/service.ts';
+import type { AgreementJob } from '../../shared/api.ts';
+import type { ImportJob } from '../../shared/types.ts';
+import { callerOfRequest, FILE_OWNER } from '../../shared/door.ts';
+import { callPatiently } from '../../cli/server.ts';
+import { agreementReport } from '../agreement.ts';
+import { dumpTables } from '../import/testing.ts';
+import { writeDeepBenchLike } from '../import/synthetic.ts';
+import { openProject } from '../project.ts';
+import type { Service } from '../service.ts';
+
+// Imports and agreement reports started from the app run in a worker thread with its own
+// connection, so the thread that answers requests keeps answering; they say how far they got and
+// stop when asked.
+const dir = mkdtempSync(join(tmpdir(), 'concord-jobs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const until = async (check: () => boolean, what: string, ms = 60_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+const settled = (phase: string) => ['done', 'failed', 'cancelled'].includes(phase);
+
+describe('an import started from the app', () => {
+  let big: ReturnType<typeof writeDeepBenchLike>;
+  beforeAll(() => {
+    big = writeDeepBenchLike(join(dir, 'big'), { entries: 3000, results: 0, failing: 0, seed: 5 });
+  });
+
+  it('runs in a worker: labels are written while it reads, and it ends with the summary an import here gives', async () => {
+    // As browser mode holds it: the connection waits briefly for the lock, the server tries again (cli/server.ts).
+    const s = await openProject(join(dir, 'worker.db'), { seedDemo: true, busyTimeoutMs: 50 });
+    appCall(s, 'project.addAnnotator', { name: 'ana' });
+    const first = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
+    let job: ImportJob = appCall(s, 'imports.start', { path: big.dlbenchDir });
+    const phases = new Set<string>();
+    let writesWhileReading = 0;
+    while (!settled(job.progress.phase)) {
+      phases.add(job.progress.phase);
+      // The request thread answers label writes while the worker reads (and, once it writes, as soon as it is done).
+      const reading = job.progress.phase === 'reading';
+      await callPatiently(s, 'labels.set', { annotator: 'ana', entryId: first, dimension: 'stage', value: writesWhileReading % 2 ? 'training' : 'inference' }, callerOfRequest({}));
+      if (reading) writesWhileReading++;
+      await new Promise((r) => setTimeout(r, 2));
+      job = appCall(s, 'imports.status', { jobId: job.jobId });
+    }
+    expect(job.error).toBeUndefined();
+    expect(job.progress.phase).toBe('done');
+    expect(phases.has('reading')).toBe(true);
+    expect(writesWhileReading).toBeGreaterThan(3);
+    expect(job.summary).toMatchObject({ format: 'dlbench', entriesCreated: 3000 });
+    expect(appCall(s, 'project.info', {}).counts.entries).toBe(33 + 3000);
+    // The same import run here, on a copy of the project as it was, writes the same summary.
+    const here = await openProject(join(dir, 'here.db'), { seedDemo: true, workers: false });
+    const summary = await here.call('imports.run', { path: big.dlbenchDir }, FILE_OWNER);
+    expect({ ...job.summary, warnings: job.summary!.warnings.length }).toEqual({ ...summary, warnings: summary.warnings.length });
+    s.close();
+    here.close();
+  });
+
+  it('stops while it reads when cancelled, and writes nothing', async () => {
+    const s = await openProject(join(dir, 'cancel.db'), { seedDemo: true });
+    const before = dumpTables(s.db);
+    let job: ImportJob = appCall(s, 'imports.start', { path: big.dlbenchDir });
+    await until(() => (job = appCall(s, 'imports.status', { jobId: job.jobId })).progress.phase === 'reading' && job.progress.done > 0, 'the import to read');
+    expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: true });
+    await until(() => settled((job = appCall(s, 'imports.status', { jobId: job.jobId })).progress.phase), 'the import to stop');
+    expect(job.progress.phase).toBe('cancelled');
+    expect(job.summary).toBeUndefined();
+    expect(dumpTables(s.db)).toEqual(before);
+    expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: false });
+    s.close();
+  });
+});
+
+describe('an agreement report with its bootstrap', () => {
+  let s: Service;
+  beforeAll(async () => {
+    s = await openProject(join(dir, 'agreement.db'), { seedDemo: true });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+  });
+  afterAll(() => s.close());
+
+  it('is computed in a worker with its progress, and is the report asked for directly', async () => {
+    let job: AgreementJob = appCall(s, 'agreement.start', { as: 'lead', bootstrap: 200, seed: 4 });
+    const seen: AgreementJob['progress'][] = [];
+    while (!settled(job.progress.phase)) {
+      seen.push(job.progress);
+      await new Promise((r) => setTimeout(r, 5));
+      job = appCall(s, 'agreement.job', { as: 'lead', jobId: job.jobId });
+    }
+    expect(job.progress.phase).toBe('done');
+    const boot = seen.filter((p) => p.phase === 'bootstrap');
+    expect(boot.length).toBeGreaterThan(0);
+    expect(boot.every((p, i) => p.total > 0 && p.done <= p.total && (i === 0 || p.done >= boot[i - 1].done))).toBe(true);
+    expect(job.report).toEqual(agreementReport(s.db, { bootstrap: 200, seed: 4 }));
+  });
+
+  it('stops when cancelled, and only the lead may ask for it', async () => {
+    let job: AgreementJob = appCall(s, 'agreement.start', { as: 'lead', bootstrap: 100_000 });
+    await until(() => (job = appCall(s, 'agreement.job', { as: 'lead', jobId: job.jobId })).progress.phase === 'bootstrap', 'the bootstrap to start');
+    expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: true });
+    await until(() => settled((job = appCall(s, 'agreement.job', { as: 'lead', jobId: job.jobId })).progress.phase), 'the job to stop', 20_000);
+    expect(job.progress.phase).toBe('cancelled');
+    expect(job.report).toBeUndefined();
+    appCall(s, 'project.addAnnotator', { name: 'ana' });
+    expect(() => appCall(s, 'agreement.start', { as: 'ana' })).toThrow(/lead/);
+  });
+});

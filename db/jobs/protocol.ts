@@ -1,0 +1,29 @@
+import type { SerializedError } from '../../shared/errors.ts';
+import type { AgreementQuery } from '../agreement.ts';
+import type { ImportFormat } from '../../shared/types.ts';
+import type { PublishedMap } from '../import/index.ts';
+
+/**
+ * Work that runs off the request thread, in a worker with its own connection to the project file:
+ * an import (reading and checking every file, then writing), or an agreement report with its
+ * bootstrap. What the service hands a worker and what the worker says back.
+ */
+export type JobRequest =
+  | { kind: 'import'; args: { path: string; format?: ImportFormat; maps?: PublishedMap[]; newVersion?: boolean; actor: string } }
+  | { kind: 'agreement'; args: AgreementQuery };
+
+export interface JobProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+/** What a worker is started with. `stop` is shared memory: a 1 in its first slot asks the job to stop. */
+export interface JobStart {
+  request: JobRequest;
+  file: string;
+  nativeBinding?: string;
+  stop: SharedArrayBuffer;
+}
+
+export type JobMessage = { type: 'progress'; progress: JobProgress } | { type: 'result'; value: unknown } | { type: 'error'; error: SerializedError; cancelled?: boolean };

@@ -1,0 +1,48 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { serializeError } from '../../shared/errors.ts';
+import { Stopped } from '../../shared/agreement/report.ts';
+import { agreementReport } from '../agreement.ts';
+import { openDatabase } from '../database.ts';
+import { runImport } from '../import/index.ts';
+import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
+
+/**
+ * A worker thread's side of a job (db/jobs/runner.ts starts it): opens the project file on its own
+ * connection, runs the job, says how far it got, and stops when asked (between files while an
+ * import reads, between resamples of a bootstrap). An import that has begun writing finishes its
+ * transaction: all or nothing, as always.
+ */
+const start = workerData as JobStart;
+const stop = new Int32Array(start.stop);
+const shouldStop = () => Atomics.load(stop, 0) === 1;
+const post = (m: JobMessage) => parentPort!.postMessage(m);
+const progress = (p: JobProgress) => post({ type: 'progress', progress: p });
+
+async function run(): Promise<unknown> {
+  const db = openDatabase(start.file, start.nativeBinding ? { nativeBinding: start.nativeBinding } : {});
+  try {
+    const { request } = start;
+    if (request.kind === 'agreement') {
+      progress({ phase: 'reading', done: 0, total: 0 });
+      return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+    }
+    const { path, format, maps, newVersion, actor } = request.args;
+    return await runImport(db, path, {
+      format,
+      maps,
+      newVersion,
+      actor,
+      onProgress: (p) => {
+        if (p.phase === 'reading' && shouldStop()) throw new Stopped();
+        progress(p);
+      },
+    });
+  } finally {
+    db.close();
+  }
+}
+
+run().then(
+  (value) => post({ type: 'result', value }),
+  (e: unknown) => post({ type: 'error', error: serializeError(e), cancelled: e instanceof Stopped }),
+);
