@@ -42,6 +42,12 @@ describe('activity log and stale decisions in browser mode', () => {
       const fresh = await callApi(server.url, 'adjudication.entry', { as: 'lena', entryId: target.id });
       expect(fresh.dimensions.find((d) => d.dimension === 'stage')!.stale).toBe(false);
 
+      // A season of note-taking by ben: an import now logs its labels as one event, so the log needs
+      // more than two pages of its own for the Activity tab to page through.
+      const all = await callApi(server.url, 'entries.list', { annotator: 'ben' });
+      for (let i = 0; i < 130; i++)
+        await callApi(server.url, 'labels.setNote', { annotator: 'ben', entryId: all[i % all.length].id, text: `reading ${i}: check the tensor shapes again` });
+
       // ana changes her stage label with a codebook hotkey.
       const next = stage.values.find((v) => v.id !== old && v.hotkey)!;
       await page.goto(server.url);
@@ -73,7 +79,7 @@ describe('activity log and stale decisions in browser mode', () => {
       const oldLabel = stage.values.find((v) => v.id === old)!.label;
       expect(await top.getByTestId('activity-change').textContent()).toBe(`${oldLabel} → ${next.label}`);
 
-      // A page is 100 events; the demo's import logged more, so older ones load on demand.
+      // A page is 100 events; there are more, so older ones load on demand.
       expect(await rows(page).count()).toBe(100);
       await page.getByTestId('activity-more').click();
       await expect.poll(() => rows(page).count()).toBe(200);

@@ -120,6 +120,8 @@ describe('agreement view', () => {
         await cell.click();
         const panel = page.locator('[data-testid=cell-entries]');
         await panel.waitFor();
+        // The entries behind a cell are read when it is opened (agreement.cell).
+        await page.getByTestId('cell-entry').first().waitFor();
         const ids = await page.getByTestId('cell-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry-id')!));
         expect(ids.length).toBeGreaterThan(0);
 
