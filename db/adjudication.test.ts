@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from './database.ts';
 import { acceptMajorities, adjudicationEntry, adjudicationQueue, adjudicationSummary, decide, finalValues, readStudy, undoDecision } from './adjudication.ts';
-import { addAnnotator, addEntry, addLabel, freshProject } from './exports/testing.ts';
+import { addAnnotator, addEntry, addLabel, freshProject } from '../test/helpers/export-project.ts';
 
 let db: Db;
 let cleanup: () => void;

@@ -8,7 +8,7 @@ import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { raterRule } from './assignments.ts';
 import type { Db } from './database.ts';
 import { openStore } from './data/index.ts';
-import { freshProject } from './exports/testing.ts';
+import { freshProject } from '../test/helpers/export-project.ts';
 import { seedDemo } from './import/index.ts';
 
 /**

@@ -7,7 +7,7 @@ import { parseLabelValue } from '../shared/codebook/values.ts';
 import { finalValues, readStudy } from './adjudication.ts';
 import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
 import { runImport, seedDemo } from './import/index.ts';
-import { makeProjectDb } from './import/testing.ts';
+import { makeProjectDb } from '../test/helpers/import-project.ts';
 import { createService } from './service.ts';
 
 // The figures beyond alpha on the demo project with the two machine coders of fixtures/machine,

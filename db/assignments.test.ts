@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assignedEntryIds, assignmentProgress, autoAssign, listAssignments, raterRule, setAssignments } from './assignments.ts';
-import { makeProject } from './packs/testing.ts';
+import { makeProject } from '../test/helpers/pack-project.ts';
 import { appCall } from '../test/helpers/service.ts';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `annotator-${String.fromCharCode(97 + i)}`);

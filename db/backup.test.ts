@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase, backupDir, listBackups, restoreBackup } from './backup.ts';
-import { makeProject } from './packs/testing.ts';
+import { makeProject } from '../test/helpers/pack-project.ts';
 import { createService } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 

@@ -11,7 +11,7 @@ import { runImport } from './import/index.ts';
 import { exportPack } from './packs/export.ts';
 import { importPacks } from './packs/merge.ts';
 import type { Pack } from './packs/format.ts';
-import { dumpAll, makeProject, signedIn } from './packs/testing.ts';
+import { dumpAll, makeProject, signedIn } from '../test/helpers/pack-project.ts';
 import type { Service } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../shared/api.ts';
 import { decide } from './adjudication.ts';
 import { appendEvent, listEvents } from './events.ts';
-import { makeProject } from './packs/testing.ts';
+import { makeProject } from '../test/helpers/pack-project.ts';
 import type { Service } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FILE_OWNER } from '../shared/door.ts';
-import { addAnnotator, addEntry, addLabel, freshProject } from './exports/testing.ts';
+import { addAnnotator, addEntry, addLabel, freshProject } from '../test/helpers/export-project.ts';
 import { parsePack } from './packs/format.ts';
 import { createService, type Service } from './service.ts';
 

@@ -6,7 +6,7 @@ import { setAssignments } from './assignments.ts';
 import { exportPack } from './packs/export.ts';
 import type { Pack } from './packs/format.ts';
 import { importPacks } from './packs/merge.ts';
-import { giveTestKey, makeProject, signedText } from './packs/testing.ts';
+import { giveTestKey, makeProject, signedText } from '../test/helpers/pack-project.ts';
 import type { Service } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../db/import/index.ts';
-import { makeProjectDb } from '../../db/import/testing.ts';
+import { makeProjectDb } from '../../test/helpers/import-project.ts';
 import type { CoefficientSet } from '../../shared/agreement/coefficient-table.ts';
 import { compareSet, textbook, textbookWeights, type Cell } from '../../shared/agreement/textbook.testing.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import agreement from './agreement.ts';
 
 // `concord agreement --db` on the demo project, against the textbook formulas applied to the

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import agreement from './agreement.ts';
 import alpha from './alpha.ts';
 

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { alpha as packageAlpha } from 'krippendorff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../db/import/index.ts';
-import { makeProjectDb } from '../../db/import/testing.ts';
+import { makeProjectDb } from '../../test/helpers/import-project.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import alpha from './alpha.ts';
 
 // `concord alpha --by week|batch` on the demo project: each week's figure against the krippendorff

@@ -6,7 +6,7 @@ import { openDatabase, now } from '../../db/database.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import { alphaOfMatrix } from '../../shared/agreement/alpha.ts';
 import { mulberry32 } from '../../shared/agreement/prng.ts';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import alpha from './alpha.ts';
 
 const run = (...argv: string[]) => runCommand(alpha, argv);

@@ -7,7 +7,7 @@ import { fieldsOf, openStore } from '../../db/data/index.ts';
 import { contentHash } from '../../db/service.ts';
 import { appCall } from '../../test/helpers/service.ts';
 import type { Codebook } from '../../shared/codebook/index.ts';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import codebook from './codebook.ts';
 
 const run = (...argv: string[]) => runCommand(codebook, argv);

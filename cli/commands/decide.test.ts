@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide as decideOne } from '../../db/adjudication.ts';
-import { addEntry, addLabel, freshProject } from '../../db/exports/testing.ts';
+import { addEntry, addLabel, freshProject } from '../../test/helpers/export-project.ts';
 import type { Db } from '../../db/database.ts';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import decide from './decide.ts';
 import { join } from 'node:path';
 

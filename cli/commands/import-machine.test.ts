@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumpTables } from '../../db/import/testing.ts';
+import { dumpTables } from '../../test/helpers/import-project.ts';
 import { openDatabase } from '../../db/database.ts';
 import { seedDemo } from '../../db/import/index.ts';
-import { makeProjectDb } from '../../db/import/testing.ts';
-import { runCommand } from '../testing.ts';
+import { makeProjectDb } from '../../test/helpers/import-project.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import importCommand from './import.ts';
 
 // `concord import labels.jsonl --format annotations --machine gpt-4o [--machine ...]`.

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.ts';
 import { writeDeepBenchLike } from '../../db/import/synthetic.ts';
-import { dumpTables } from '../../db/import/testing.ts';
+import { dumpTables } from '../../test/helpers/import-project.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
-import { runCommand } from '../testing.ts';
+import { runCommand } from '../../test/helpers/cli.ts';
 import { commands } from './index.ts';
 import importCommand from './import.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { appCall } from '../../test/helpers/service.ts';
 import { openDatabase } from '../database.ts';
-import { addEntry } from '../exports/testing.ts';
+import { addEntry } from '../../test/helpers/export-project.ts';
 import { openProject } from '../project.ts';
 import { openStore } from './index.ts';
 

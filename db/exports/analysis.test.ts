@@ -9,7 +9,7 @@ import type { ExportFile, ExportResult } from '../../shared/tables/export-kinds.
 import { agreementReport } from '../agreement.ts';
 import { coefficientReport } from '../agreement-figures.ts';
 import { runImport, seedDemo } from '../import/index.ts';
-import { makeProjectDb } from '../import/testing.ts';
+import { makeProjectDb } from '../../test/helpers/import-project.ts';
 import { provenanceText } from '../../shared/tables/provenance.ts';
 import { APP_VERSION } from '../provenance.ts';
 import { renderExport } from './render.ts';

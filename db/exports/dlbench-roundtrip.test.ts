@@ -5,8 +5,8 @@ import { acceptMajorities } from '../adjudication.ts';
 import type { Db } from '../database.ts';
 import { demoDir, runImport } from '../import/index.ts';
 import { renderExport } from './render.ts';
-import { freshProject } from './testing.ts';
-import { storedEntry } from '../import/testing.ts';
+import { freshProject } from '../../test/helpers/export-project.ts';
+import { storedEntry } from '../../test/helpers/import-project.ts';
 
 /**
  * The Deep-Bench release round trip, through the public importer: import a release folder and

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adjudicationArgs, exportArgs } from '../../shared/consensus/api-args.ts';
 import type { Db } from '../database.ts';
 import { consensusHandlers } from './handlers.ts';
-import { addEntry, addLabel, freshProject } from './testing.ts';
+import { addEntry, addLabel, freshProject } from '../../test/helpers/export-project.ts';
 
 let db: Db;
 let cleanup: () => void;

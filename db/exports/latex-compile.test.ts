@@ -10,7 +10,7 @@ import { formatLatex } from '../../shared/tables/formats.ts';
 import type { Db } from '../database.ts';
 import { runImport, seedDemo } from '../import/index.ts';
 import { renderExport } from './render.ts';
-import { addModelResult, freshProject } from './testing.ts';
+import { addModelResult, freshProject } from '../../test/helpers/export-project.ts';
 import { createRound } from '../rounds.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { PassAt1 } from '../../shared/tables/pass-at-1.ts';
 import type { Db } from '../database.ts';
 import { runImport } from '../import/index.ts';
 import { renderExport } from './render.ts';
-import { freshProject } from './testing.ts';
+import { freshProject } from '../../test/helpers/export-project.ts';
 
 /**
  * pass@1 from what Taxonomy-Data brings in (each entry's output passed its tests or not), and

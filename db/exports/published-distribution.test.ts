@@ -5,7 +5,7 @@ import type { Db } from '../database.ts';
 import { runImport } from '../import/index.ts';
 import { fig8, writeFig8Release } from './fig8-release.ts';
 import { renderExport, type ExportArgs } from './render.ts';
-import { addLabel, freshProject } from './testing.ts';
+import { addLabel, freshProject } from '../../test/helpers/export-project.ts';
 
 /**
  * The published distribution of a release, out of the imported release: one annotator's labels

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../import/index.ts';
 import type { Db } from '../database.ts';
-import { checkGolden } from './golden.ts';
+import { checkGolden } from '../../test/helpers/golden.ts';
 import { exportFormats, exportKinds, formatsOf, mimeTypes } from '../../shared/tables/export-kinds.ts';
 import { renderExport, type ExportArgs } from './render.ts';
-import { buildSmallProject, freshProject } from './testing.ts';
+import { buildSmallProject, freshProject } from '../../test/helpers/export-project.ts';
 import { readStudy } from '../adjudication.ts';
-import { storedEntry } from '../import/testing.ts';
+import { storedEntry } from '../../test/helpers/import-project.ts';
 
 /**
  * Every export kind and format on a small project that has each consensus status and the

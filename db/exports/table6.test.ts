@@ -5,9 +5,9 @@ import { generateTable6, table6Dir } from '../../fixtures/table6/generate.ts';
 import type { BugDistribution } from '../../shared/tables/bug-distribution.ts';
 import type { Db } from '../database.ts';
 import { runImport } from '../import/index.ts';
-import { checkGolden } from './golden.ts';
+import { checkGolden } from '../../test/helpers/golden.ts';
 import { renderExport } from './render.ts';
-import { freshProject } from './testing.ts';
+import { freshProject } from '../../test/helpers/export-project.ts';
 
 /**
  * The acceptance test of the export issue: final labels that reproduce the Deep-Bench paper's

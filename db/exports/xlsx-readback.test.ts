@@ -4,7 +4,7 @@ import { exportKinds, formatsOf } from '../../shared/tables/export-kinds.ts';
 import { writeXlsx } from '../../shared/tables/xlsx.ts';
 import type { Db } from '../database.ts';
 import { renderExport, type ExportArgs } from './render.ts';
-import { buildSmallProject, freshProject } from './testing.ts';
+import { buildSmallProject, freshProject } from '../../test/helpers/export-project.ts';
 
 /**
  * Every XLSX export read back by an independent reader (exceljs): numbers are numbers, booleans

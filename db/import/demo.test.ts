@@ -6,7 +6,7 @@ import { writeDemo } from '../../fixtures/make-demo.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import type { Db } from '../database.ts';
 import { demoDir, PUBLISHED_ANNOTATOR, runImport, seedDemo } from './index.ts';
-import { dumpTables, makeProjectDb } from './testing.ts';
+import { dumpTables, makeProjectDb } from '../../test/helpers/import-project.ts';
 
 let t: ReturnType<typeof makeProjectDb>;
 let db: Db;

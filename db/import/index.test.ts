@@ -8,7 +8,7 @@ import type { Db } from '../database.ts';
 import { detectFormat, PUBLISHED_ANNOTATOR, runImport } from './index.ts';
 import { contentHash } from './plan.ts';
 import { writeDeepBenchLike } from './synthetic.ts';
-import { dumpTables, makeProjectDb, storedEntry } from './testing.ts';
+import { dumpTables, makeProjectDb, storedEntry } from '../../test/helpers/import-project.ts';
 
 const samples = fileURLToPath(new URL('../../fixtures/samples', import.meta.url));
 

@@ -9,7 +9,7 @@ import { agreementReport } from '../agreement.ts';
 import { autoAssign } from '../assignments.ts';
 import type { Db } from '../database.ts';
 import { runImport, seedDemo } from './index.ts';
-import { dumpTables, makeProjectDb } from './testing.ts';
+import { dumpTables, makeProjectDb } from '../../test/helpers/import-project.ts';
 
 // `concord import --format annotations --machine <name>`: a model's labels become an annotator of
 // kind machine, with no queue, outside agreement, consensus and adjudication unless named.

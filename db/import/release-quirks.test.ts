@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcordError } from '../../shared/errors.ts';
 import type { Db } from '../database.ts';
 import { PUBLISHED_ANNOTATOR, runImport } from './index.ts';
-import { dumpTables, makeProjectDb, storedEntry } from './testing.ts';
+import { dumpTables, makeProjectDb, storedEntry } from '../../test/helpers/import-project.ts';
 
 // fixtures/release-quirks: entry files we wrote in the release's shape, one quirk each (see its README).
 const quirks = fileURLToPath(new URL('../../fixtures/release-quirks', import.meta.url));

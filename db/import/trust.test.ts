@@ -9,7 +9,7 @@ import { importPacks } from '../packs/merge.ts';
 import { writeStarter } from '../packs/starter.ts';
 import { createService, type Service } from '../service.ts';
 import { openDatabase } from '../database.ts';
-import { dumpAll, makeProject } from '../packs/testing.ts';
+import { dumpAll, makeProject } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 import { runImport } from './index.ts';
 

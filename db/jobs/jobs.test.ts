@@ -8,7 +8,7 @@ import type { ImportJob } from '../../shared/types.ts';
 import { callerOfRequest, FILE_OWNER } from '../../shared/door.ts';
 import { callPatiently } from '../../cli/server.ts';
 import { agreementReport } from '../agreement.ts';
-import { dumpTables } from '../import/testing.ts';
+import { dumpTables } from '../../test/helpers/import-project.ts';
 import { writeDeepBenchLike } from '../import/synthetic.ts';
 import { openProject } from '../project.ts';
 import type { Service } from '../service.ts';

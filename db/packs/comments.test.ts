@@ -9,7 +9,7 @@ import { exportPack } from './export.ts';
 import { importPacks } from './merge.ts';
 import { parsePack } from './format.ts';
 import { writeStarter } from './starter.ts';
-import { dumpAll, makeProject } from './testing.ts';
+import { dumpAll, makeProject } from '../../test/helpers/pack-project.ts';
 
 /**
  * Comments written offline reach the lead: a starter file carries its annotator's comments, a

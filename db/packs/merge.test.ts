@@ -5,7 +5,7 @@ import type { Db } from '../database.ts';
 import { exportPack } from './export.ts';
 import { compareText, entriesFingerprint, stableJson, type Pack } from './format.ts';
 import { importPacks, type PackSource } from './merge.ts';
-import { dumpAll, dumpWork, makeProject, signedText } from './testing.ts';
+import { dumpAll, dumpWork, makeProject, signedText } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 
 /** Merge properties on random (signed) packs: idempotent, independent of order, nothing lost. */

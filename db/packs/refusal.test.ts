@@ -7,7 +7,7 @@ import { backupDir } from '../backup.ts';
 import { exportPack } from './export.ts';
 import { entriesFingerprint, type Pack } from './format.ts';
 import { importPacks, type PackSource } from './merge.ts';
-import { addEntry, dumpAll, makeProject, signedText } from './testing.ts';
+import { addEntry, dumpAll, makeProject, signedText } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 
 /** Every way a pack is refused: exit 2 in the CLI, a message saying what differs, nothing changed. */

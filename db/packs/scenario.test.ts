@@ -10,7 +10,7 @@ import { createService } from '../service.ts';
 import { exportPack } from './export.ts';
 import { importPacks } from './merge.ts';
 import { writeStarter } from './starter.ts';
-import { dumpAll, dumpWork, makeProject } from './testing.ts';
+import { dumpAll, dumpWork, makeProject } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 
 /**

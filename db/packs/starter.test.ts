@@ -11,7 +11,7 @@ import { exportPack } from './export.ts';
 import { importPacks } from './merge.ts';
 import { projectIdentity } from './schema.ts';
 import { writeStarter } from './starter.ts';
-import { makeProject } from './testing.ts';
+import { makeProject } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 
 describe('starter files', () => {

@@ -14,7 +14,7 @@ import { exportPack } from './export.ts';
 import type { Pack } from './format.ts';
 import { importPacks, type PackSource } from './merge.ts';
 import { writeStarter } from './starter.ts';
-import { dumpAll, makeProject, signedIn } from './testing.ts';
+import { dumpAll, makeProject, signedIn } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 
 /**

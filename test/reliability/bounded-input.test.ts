@@ -3,7 +3,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject } from '../../db/packs/testing.ts';
+import { makeProject } from '../helpers/pack-project.ts';
 import { repoRoot } from '../helpers/concord-server.ts';
 
 // No input makes Concord use unbounded memory or time: files are streamed with their limits

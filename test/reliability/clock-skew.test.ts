@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject } from '../../db/packs/testing.ts';
+import { makeProject } from '../helpers/pack-project.ts';
 import { callApi } from '../helpers/api.ts';
 import { repoRoot } from '../helpers/concord-server.ts';
 

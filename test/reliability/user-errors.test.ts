@@ -10,7 +10,7 @@ import { openDatabase } from '../../db/database.ts';
 import { createService } from '../../db/service.ts';
 import { exportPack } from '../../db/packs/export.ts';
 import type { Pack } from '../../db/packs/format.ts';
-import { dumpAll, makeProject, signedIn } from '../../db/packs/testing.ts';
+import { dumpAll, makeProject, signedIn } from '../helpers/pack-project.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { FILE_OWNER } from '../../shared/door.ts';
 import { repoRoot } from '../helpers/concord-server.ts';

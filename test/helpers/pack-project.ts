@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { openDatabase } from '../database.ts';
-import { openStore } from '../data/index.ts';
-import type { Pack } from './format.ts';
-import { sign } from './sign.ts';
+import { openDatabase } from '../../db/database.ts';
+import { openStore } from '../../db/data/index.ts';
+import type { Pack } from '../../db/packs/format.ts';
+import { sign } from '../../db/packs/sign.ts';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
-import type { Db } from '../database.ts';
+import type { Db } from '../../db/database.ts';
 import { FILE_OWNER } from '../../shared/door.ts';
-import { contentHash, createService, ensureProject, type Service } from '../service.ts';
+import { contentHash, createService, ensureProject, type Service } from '../../db/service.ts';
 
 /** Test helpers: a project with the pack schema, a fixed uid and a few entries. */
 export const TEST_UID = 'test-project-uid';

@@ -1,4 +1,4 @@
-import { reportError, type CliIO, type Command } from './command.ts';
+import { reportError, type CliIO, type Command } from '../../cli/command.ts';
 
 /** Runs one command as `concord` does (errors become exit statuses), capturing what it prints. */
 export async function runCommand(cmd: Command, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
-import { openDatabase, type Db } from '../database.ts';
-import { openStore, type EntryRow } from '../data/index.ts';
+import { openDatabase, type Db } from '../../db/database.ts';
+import { openStore, type EntryRow } from '../../db/data/index.ts';
 
 /** Test support: a fresh project database in a temporary folder, with the Deep-Bench codebook. */
 export function makeProjectDb(): { db: Db; dir: string; file: string; cleanup: () => void } {

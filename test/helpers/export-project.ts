@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { AnnotatorRole } from '../../shared/types.ts';
-import { acceptMajorities, decide } from '../adjudication.ts';
-import { addComment, setReason } from '../comments.ts';
-import { decideRevision } from '../revisions.ts';
-import { closeRound, createRound, setGold } from '../rounds.ts';
-import { openDatabase, type Db } from '../database.ts';
-import { openStore } from '../data/index.ts';
+import { acceptMajorities, decide } from '../../db/adjudication.ts';
+import { addComment, setReason } from '../../db/comments.ts';
+import { decideRevision } from '../../db/revisions.ts';
+import { closeRound, createRound, setGold } from '../../db/rounds.ts';
+import { openDatabase, type Db } from '../../db/database.ts';
+import { openStore } from '../../db/data/index.ts';
 
 /** Test support for consensus and exports: a fresh Deep-Bench project and direct writes into it. */
 export function freshProject(): { db: Db; dir: string; cleanup: () => void } {
