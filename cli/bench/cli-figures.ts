@@ -72,7 +72,6 @@ export function cliPeakRss(n: number, db: string, files: { entries: string; labe
     const commands: [string, string[]][] = [
       ['info', ['info', '--db', db, '--json']],
       ['alpha', ['alpha', '--db', db, '--bootstrap', '0', '--json']],
-      ['agreement', ['agreement', '--db', db, '--bootstrap', '0', '--json']],
       ['assign --progress', ['assign', '--db', db, '--progress', '--json']],
       ['decide --status', ['decide', '--db', db, '--status', '--json']],
       ['export labels', ['export', 'labels', '--db', db, '--format', 'csv', '--out', join(dir, 'labels.csv')]],
