@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint (layering and import cycles), unit and integration tests, then browser-mode end-to-end tests.
+// `npm test`: typecheck, lint (layering and import cycles), build the renderer, unit and integration tests, then browser-mode end-to-end tests.
 // Ends with one line of totals over both vitest runs, which says so when a test file failed to
 // run or a step never ran; the exit status is non-zero whenever anything failed.
 import { spawnSync } from 'node:child_process';
@@ -13,8 +13,9 @@ export function defaultSteps(reports) {
   return [
     ['typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
     ['lint: layering and import cycles', 'npx', ['eslint', '.']],
-    ['unit and integration tests', 'npx', vitest(reports, 'unit'), 'unit'],
+    // Built before the tests: some integration tests start `concord serve`, which serves the built app.
     ['build the renderer', 'node', ['scripts/build.mjs', 'renderer']],
+    ['unit and integration tests', 'npx', vitest(reports, 'unit'), 'unit'],
     ['end-to-end tests (browser mode, Chromium)', 'npx', vitest(reports, 'e2e', ['--config', 'vitest.e2e.config.ts']), 'e2e'],
   ];
 }

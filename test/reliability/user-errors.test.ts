@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportError, type CliIO } from '../../cli/command.ts';
@@ -155,6 +155,22 @@ describe('a read-only project', () => {
   const own = (path: string) => {
     if (asSomeoneElse.uid !== undefined) chownSync(path, asSomeoneElse.uid, asSomeoneElse.gid!);
   };
+  // nobody must reach the command line: a clone in a private folder (mktemp -d makes it 0700)
+  // gets the search bit for others on each folder above it, for these tests only.
+  const opened: [string, number][] = [];
+  beforeAll(() => {
+    if (asSomeoneElse.uid === undefined) return;
+    for (let d = repoRoot; d !== dirname(d); d = dirname(d)) {
+      const mode = statSync(d).mode & 0o7777;
+      if (!(mode & 0o001)) {
+        chmodSync(d, mode | 0o001);
+        opened.push([d, mode]);
+      }
+    }
+  });
+  afterAll(() => {
+    for (const [d, mode] of opened) chmodSync(d, mode);
+  });
 
   it('file: reading works, a write is refused with one line, nothing changed', () => {
     const file = project();
