@@ -171,6 +171,14 @@ describe('the user guide', () => {
     ]);
   });
 
+  it('the Deep-Bench example\'s label files are the demo\'s annotations, one file per annotator', () => {
+    const rows = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n');
+    const demo = rows(join(repoRoot, 'fixtures', 'demo', 'annotations.csv'));
+    const split = ['ana', 'ben', 'cai'].map((who) => rows(join(guideDir, 'examples', 'deep-bench', `${who}.csv`)));
+    for (const file of split) expect(file[0]).toBe(demo[0]);
+    expect(split.flatMap((file) => file.slice(1)).sort()).toEqual(demo.slice(1).sort());
+  });
+
   it('the Deep-Bench worked example runs as written: from import to the paper\'s tables', async () => {
     await runGuide('worked-example-deep-bench.md');
   }, 600_000);
