@@ -133,6 +133,7 @@ const KIND_TEXT: Record<Dimension['kind'], string> = {
   multi: 'several',
   tree: 'type › subtype',
   checklist: 'checklist',
+  lines: 'on lines',
   text: 'free text',
 };
 
