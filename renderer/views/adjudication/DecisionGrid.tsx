@@ -104,7 +104,9 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
             onClick={() => choose(c.dimension, x.value)}
             title={
               x.voters.length
-                ? `Chosen by ${x.voters.join(', ')}`
+                ? `Chosen by ${x.voters.join(', ')}${x.combined ? ` (also the ${x.combined} of everyone's lines)` : ''}`
+                : x.combined
+                  ? x.combined === 'union' ? 'Every line any annotator pinned' : 'Only the lines every annotator pinned'
                 : x.isProposal
                   ? 'What a majority chose, element by element'
                   : isEmptyValue(x.value) && c.conflict
@@ -114,7 +116,7 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
           >
             <span className="adj-cand-text">{isEmptyValue(x.value) ? 'none' : showValue(dim, x.value)}</span>
             <span className="adj-cand-votes">
-              {x.isProposal ? (c.labelStatus === 'agreed' ? 'all' : 'majority') : x.voters.length ? `${x.voters.length}×` : x.combined ? x.combined : isEmptyValue(x.value) && c.conflict ? 'result' : 'other'}
+              {x.isProposal ? (c.labelStatus === 'agreed' ? 'all' : 'majority') : x.voters.length ? `${x.voters.length}×${x.combined ? ` · ${x.combined}` : ''}` : x.combined ? x.combined : isEmptyValue(x.value) && c.conflict ? 'result' : 'other'}
             </span>
           </button>
         ))}
