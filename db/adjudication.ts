@@ -1,4 +1,5 @@
 import { canonicalLabelValue, dimensionApplies, isEmptyValue, type Codebook, type Dimension, type LabelValue } from '../shared/codebook/index.ts';
+import { checkPinnedLines } from './lines.ts';
 import {
   consensusOf,
   methodFor,
@@ -388,10 +389,11 @@ export function decide(db: Db, args: DecideArgs): DimensionConsensus {
     let after: DecisionState | null = null;
     if (args.value !== null && args.value !== undefined) {
       const value = canonicalLabelValue(dim, args.value);
+      checkPinnedLines(store, dim, e.rowId, value);
       const rationale = args.rationale?.trim() || null;
       if (overridesMajority(current, value) && !rationale)
         throw badInput(`overriding the ${current.labelStatus === 'agreed' ? 'unanimous value' : 'majority'} of ${dim.label} needs a rationale`, { field: 'rationale' });
-      if (isEmptyValue(value) && dim.kind !== 'multi' && dim.kind !== 'tree') throw badInput(`${dim.label} needs a value`, { field: 'value' });
+      if (isEmptyValue(value) && dim.kind !== 'multi' && dim.kind !== 'tree' && dim.kind !== 'lines') throw badInput(`${dim.label} needs a value`, { field: 'value' });
       after = { value, method: methodFor(current, value), decidedBy, rationale, decidedAt: laterThan(before?.decidedAt) };
     }
     if (JSON.stringify(before) !== JSON.stringify(after)) {

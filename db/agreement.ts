@@ -1,5 +1,6 @@
 import type { Codebook } from '../shared/codebook/index.ts';
 import type { Dimension } from '../shared/codebook/schema.ts';
+import { pinnedText } from '../shared/codebook/lines.ts';
 import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import { compareIds } from '../shared/ids.ts';
 import { buildAgreementReportFrom, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
@@ -7,6 +8,7 @@ import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
 import { openStore } from './data/index.ts';
+import { TEXT_FIELDS } from './data/entries.ts';
 
 export interface AgreementQuery {
   /** One dimension (id or label); the pooled figures are left out. */
@@ -185,7 +187,11 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
       const r = raterIndex.get(d.raters[i]);
       if (r !== undefined && !isEmpty(d.values[i])) cells[r][unitOf[ranks[i]]] = d.values[i];
     }
-    return { units, cells };
+    if (dim.kind !== 'lines') return { units, cells };
+    // Each line of the text the dimension pins to is a unit: how many lines each entry's text has.
+    const counts = openStore(db).entries.lineCountsOf(TEXT_FIELDS[pinnedText(dim)]);
+    const rowOf = new Map(order.map(([rowId, extId]) => [extId, rowId]));
+    return { units, cells, lines: units.map((u) => counts.get(rowOf.get(u)!) ?? 0) };
   };
 
   const report = buildAgreementReportFrom(

@@ -1,5 +1,5 @@
 import { changesMeaning, diffCodebooks, nextVersion, valuePaths, type CodebookChange, type Remap, type Split } from '../shared/codebook/diff.ts';
-import { parseCodebook, TREE_SEPARATOR, type Codebook, type Dimension, type LabelValue, type RetiredItem } from '../shared/codebook/index.ts';
+import { idsOf, parseCodebook, TREE_SEPARATOR, type Codebook, type Dimension, type LabelValue, type RetiredItem } from '../shared/codebook/index.ts';
 import { remapLabelValue } from '../shared/codebook/remap.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import type { CodebookPreview, CodebookPublishResult, CodebookRevisionInfo, CodebookUsage, NeedsDestination } from '../shared/types.ts';
@@ -54,8 +54,8 @@ export function codebookUsage(db: Db): CodebookUsage[] {
 
 /** The value paths a stored value holds: ids, tree paths (and their types), ticked checklist items. */
 function heldPaths(value: LabelValue): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return [...new Set(value.flatMap((p) => (p.includes(TREE_SEPARATOR) ? [p, p.split(TREE_SEPARATOR)[0]] : [p])))];
+  const ids = idsOf(value);
+  if (ids) return [...new Set(ids.flatMap((p) => (p.includes(TREE_SEPARATOR) ? [p, p.split(TREE_SEPARATOR)[0]] : [p])))];
   return Object.entries(value)
     .filter(([, on]) => on)
     .map(([k]) => k);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkPinnedLines } from './lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +223,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const dim = dimension(dimId);
       const canonical = value === null || value === undefined ? null : canonicalLabelValue(dim, value);
       const stored = canonical === null || isEmptyValue(canonical) ? null : canonical;
+      checkPinnedLines(store, dim, entry.rowId, stored);
       if (stored !== null && !dimensionApplies(dim, entry)) throw badInput(conflictReason(dim, entry.passed), { field: 'dimension' });
       if (stored !== null && dim.appliesIf) {
         const own: Record<string, LabelValue> = {};

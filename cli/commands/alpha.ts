@@ -174,6 +174,13 @@ function humanReport(report: DbAgreementReport): string {
     for (const i of d.ignored) notes.mark(`ignored ${i.count} labels: ${i.reason}`);
     if (d.note) notes.mark(d.note);
     out += notes.toString();
+    if (d.lineDisagreements?.length) {
+      out += `\nWhere the annotators point at different lines, or put different values on a line (${d.lineDisagreements.length} of ${d.units} entries)\n`;
+      out += textTable(
+        [{ header: 'entry' }, { header: 'lines that differ', maxWidth: 60 }, { header: 'of', align: 'right' }],
+        d.lineDisagreements.map((e) => [printable(e.entry), e.differing.join(', '), String(e.lines)]),
+      );
+    }
   }
   const c = report.crossCheck;
   out += `\nCross-check: ${c.checked} nominal figures recomputed with ${c.package}${c.skipped ? ` (${c.skipped} too large, skipped)` : ''}: ${c.agree ? 'all agree' : `${c.disagreements.length} DISAGREE`} (tolerance ${c.tolerance}).\n`;

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { loadCodebook } from '../../db/codebook-file.ts';
-import { parseMapSpec } from '../../db/import/index.ts';
+import { detectFormat, parseMapSpec } from '../../db/import/index.ts';
 import { openProject } from '../../db/project.ts';
 import type { Service } from '../../db/service.ts';
 import { ConcordError } from '../../shared/errors.ts';
@@ -8,11 +8,13 @@ import { importFormats, type ImportFormat, type ImportProgress, type ImportSumma
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 import { AS_HELP, asOption, callerOf } from '../project.ts';
 
-const usage = `concord import <path> --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--new-version] [--as <name>] [--json]
+const usage = `concord import <path>... --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--new-version] [--as <name>] [--json]
   --machine <name>   the annotations file holds a model's labels: its annotator column names this machine coder
                      (repeat for several); machine coders stay out of agreement, consensus and adjudication unless named
   --new-version      an entry whose content differs from the one here is kept as a new version, its labels flagged for review
-                     (without it such an import is refused)`;
+                     (without it such an import is refused)
+  several paths are imported one after another, entries before results and annotations, each all or nothing:
+  concord import fixtures/reasoning-trace-demo/*.jsonl --codebook fixtures/reasoning-trace-demo/codebook.json --db trace.db`;
 
 /** Reports reading progress on stderr every tenth of the way, so a long import shows it is alive. */
 function progressPrinter(io: CliIO): (p: ImportProgress) => void {
@@ -54,6 +56,13 @@ function describe(s: ImportSummary): string {
 
 const CONFLICTS_SHOWN = 10;
 
+/** Paths ordered entries first, then model results, then annotations (the order they depend on each other); otherwise as given. */
+async function entriesFirst(paths: string[], format: ImportFormat | undefined): Promise<string[]> {
+  const rank = (f: ImportFormat) => (f === 'annotations' ? 2 : f === 'results' ? 1 : 0);
+  const ranked = await Promise.all(paths.map(async (path, i) => ({ path, i, rank: rank(format ?? (await detectFormat(path))) })));
+  return ranked.sort((a, b) => a.rank - b.rank || a.i - b.i).map((r) => r.path);
+}
+
 /**
  * Warnings go to stderr one line per kind, with a count (never a line per empty field); the
  * full list, file by file, is in the --json summary.
@@ -86,7 +95,7 @@ export default {
       true,
     );
     const file = requireFlag(values.db, '--db');
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'import takes one path' : 'missing <path> to import');
+    if (positionals.length === 0) throw new UsageError('missing <path> to import');
     const format = values.format as ImportFormat | undefined;
     if (format !== undefined && !importFormats.includes(format)) throw new UsageError(`unknown --format "${format}" (known: ${importFormats.join(', ')})`);
     const machines = (values.machine ?? []).map((m) => m.trim());
@@ -112,10 +121,16 @@ export default {
       const current = service.call('project.codebook', {}, caller);
       if (values.codebook !== undefined && current.id !== codebook.id)
         throw new ConcordError('bad-input', `${file} already uses the codebook "${current.id}"; --codebook ${values.codebook} only chooses the codebook of a new project`, { field: 'codebook' });
-      const summary = await service.call('imports.run', { path: positionals[0], format, maps, machines, newVersion: values['new-version'] }, caller);
-      if (values.json) printJson(io, summary);
-      else io.stdout(describe(summary));
-      printWarnings(io, summary);
+      // Entries first, so that the labels and results of the same command find them.
+      const paths = positionals.length === 1 ? positionals : await entriesFirst(positionals, format);
+      const summaries = [];
+      for (const path of paths) {
+        const summary = await service.call('imports.run', { path, format, maps, machines, newVersion: values['new-version'] }, caller);
+        summaries.push(summary);
+        if (!values.json) io.stdout(describe(summary));
+        printWarnings(io, summary);
+      }
+      if (values.json) printJson(io, summaries.length === 1 ? summaries[0] : { imports: summaries });
       return 0;
     } catch (e) {
       // A refused import into a file we just created leaves no empty project behind.

@@ -245,6 +245,14 @@ export function entryTable(db: Db) {
     fieldOfAll(name: string): Map<number, string> {
       return new Map((sql('SELECT entry_id, text FROM entry_field WHERE name = ?').all(name) as { entry_id: number; text: string }[]).map((r) => [r.entry_id, r.text]));
     },
+    /**
+     * How many lines one named text has in every entry that has it (as Monaco counts them: newlines
+     * plus one), for the line units of agreement; an entry without the text has none.
+     */
+    lineCountsOf(name: string): Map<number, number> {
+      const rows = sql("SELECT entry_id, length(text) - length(replace(text, char(10), '')) + 1 AS n FROM entry_field WHERE name = ?").all(name) as { entry_id: number; n: number }[];
+      return new Map(rows.map((r) => [r.entry_id, r.n]));
+    },
     /** Full texts: one entry as the app shows it. */
     entry(rowId: number): Entry {
       return toEntry(withFields(sql(`SELECT ${ROW} FROM entry WHERE id = ?`).get(rowId) as BareRow)!);

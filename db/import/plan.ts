@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkPinnedLines } from '../lines.ts';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { dimensionApplies, findDimension, isEmptyValue, type LabelValue } from '../../shared/codebook/values.ts';
 import { conflictReason } from '../../shared/consensus/consensus.ts';
@@ -277,6 +278,12 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     const entry = needEntry(l.extId, l.source);
     const dim = dimensions.get(l.dimension) ?? findDimension(codebook, l.dimension);
     if (!dim) throw new ConcordError('internal', `planned label for unknown dimension ${l.dimension}`);
+    try {
+      checkPinnedLines(store, dim, entry.rowId, l.value);
+    } catch (e) {
+      if (e instanceof ConcordError) throw badInput(e.message, { ...l.source, field: 'value' });
+      throw e;
+    }
     if (!dimensionApplies(dim, entry) && !isEmptyValue(l.value)) {
       const reason = conflictReason(dim, entry.passed);
       summary.conflicts.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, value: l.value, reason, file: l.source.file, line: l.source.line });

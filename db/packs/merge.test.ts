@@ -88,7 +88,7 @@ function mergedOneByOne(packs: Pack[]): Db {
 
 /** The expected state, computed independently: per key, the record with the greatest (clock, payload, time). */
 function expectedLabels(packs: Pack[]): Map<string, { value: string; at: string; clock: number } | null> {
-  const canon = (v: LabelValue | null) => (Array.isArray(v) ? [...v].sort((a, b) => (a.startsWith('misinterpretation') ? -1 : b.startsWith('misinterpretation') ? 1 : 0)) : v);
+  const canon = (v: LabelValue | null) => (Array.isArray(v) ? [...(v as string[])].sort((a, b) => (a.startsWith('misinterpretation') ? -1 : b.startsWith('misinterpretation') ? 1 : 0)) : v);
   const best = new Map<string, { clock: number; at: string; rank: string; value: LabelValue | null }>();
   for (const p of packs)
     for (const l of p.labels) {

@@ -8,7 +8,7 @@ import { useApp } from '../store/index.ts';
  * Type-to-filter picker for a two-level taxonomy: arrows move, Enter adds (or removes) the pair,
  * Escape closes. It stays open so several type/subtype pairs can be added in a row.
  */
-export function BugTreePicker({ dim, selected }: { dim: Dimension; selected: string[] }) {
+export function BugTreePicker({ dim, selected, placeholder }: { dim: Dimension; selected: string[]; placeholder?: string }) {
   const { toggle, close } = useApp(useShallow((s) => ({ toggle: s.toggleLabel, close: s.closePicker })));
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -33,7 +33,7 @@ export function BugTreePicker({ dim, selected }: { dim: Dimension; selected: str
         autoFocus
         className="input input-sm"
         data-testid="bug-picker-input"
-        placeholder="Type to filter types and subtypes"
+        placeholder={placeholder ?? 'Type to filter types and subtypes'}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         onBlur={(e) => {

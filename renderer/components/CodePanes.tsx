@@ -3,7 +3,7 @@ import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MONACO_THEME, monaco } from '../monaco/setup.ts';
 import { modelKey } from '../monaco/models.ts';
-import { MonacoView } from '../monaco/MonacoView.tsx';
+import { MonacoView, type LineMark } from '../monaco/MonacoView.tsx';
 import { summarizeChanges } from '../lib/change-summary.ts';
 import type { Entry } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
@@ -44,12 +44,14 @@ interface CodePaneProps {
   /** Folding is refused for the last open pane. */
   canFold: boolean;
   onFold(): void;
+  marks?: readonly LineMark[];
+  onSelectLines?(start: number, end: number): void;
 }
 
 /** Below this width, wrapped lines start at the margin: kept at a deep indent they would be a column of a few letters. */
 const SAME_INDENT_MIN_WIDTH = 520;
 
-function CodePane({ id, entryId, contentHash, value, language, prose, fontSize, weight, canFold, onFold }: CodePaneProps) {
+function CodePane({ id, entryId, contentHash, value, language, prose, fontSize, weight, canFold, onFold, marks, onSelectLines }: CodePaneProps) {
   const box = useRef<HTMLElement>(null);
   const [wide, setWide] = useState(true);
   useEffect(() => {
@@ -75,7 +77,7 @@ function CodePane({ id, entryId, contentHash, value, language, prose, fontSize, 
         </button>
       </header>
       <div className="pane-body">
-        <MonacoView modelKey={modelKey(entryId, contentHash, id)} text={value} language={language} options={options} />
+        <MonacoView modelKey={modelKey(entryId, contentHash, id)} text={value} language={language} options={options} marks={marks} onSelectLines={onSelectLines} />
       </div>
     </section>
   );
@@ -101,10 +103,14 @@ interface CodePanesProps {
   entry?: Entry | null;
   /** Editor font size in px (the adjudication meeting mode enlarges it). */
   fontSize?: number;
+  /** Marks on lines of each pane's text (bugs pinned to lines), by pane. */
+  marks?: Partial<Record<CodePaneId, readonly LineMark[]>>;
+  /** Told the lines selected in a pane (or the cursor's line). */
+  onSelectLines?(pane: CodePaneId, start: number, end: number): void;
 }
 
 /** Prompt, ground truth and LLM output side by side, or a diff of ground truth against output. */
-export function CodePanes({ entry: shown, fontSize }: CodePanesProps = {}) {
+export function CodePanes({ entry: shown, fontSize, marks, onSelectLines }: CodePanesProps = {}) {
   const { current, diffMode, toggleDiff } = useApp(useShallow((s) => ({ current: s.current?.entry ?? null, diffMode: s.diffMode, toggleDiff: s.toggleDiff })));
   const entry = shown === undefined ? current : shown;
   const summary = useMemo(() => (entry ? summarizeChanges(entry.groundTruth, entry.output) : null), [entry]);
@@ -161,14 +167,14 @@ export function CodePanes({ entry: shown, fontSize }: CodePanesProps = {}) {
           </section>
         </div>
       ) : (
-        <SidePanes entry={entry} fontSize={fontSize} />
+        <SidePanes entry={entry} fontSize={fontSize} marks={marks} onSelectLines={onSelectLines} />
       )}
     </div>
   );
 }
 
 /** The three panes side by side: each can be folded to a strip, and the borders between open ones dragged. */
-function SidePanes({ entry, fontSize }: { entry: Entry; fontSize?: number }) {
+function SidePanes({ entry, fontSize, marks, onSelectLines }: { entry: Entry } & Pick<CodePanesProps, 'fontSize' | 'marks' | 'onSelectLines'>) {
   const { layout, setLayout, me, loadLayoutOf } = useApp(useShallow((s) => ({ layout: s.layout, setLayout: s.setLayout, me: s.me, loadLayoutOf: s.loadLayoutOf })));
   const box = useRef<HTMLDivElement>(null);
   // The Adjudicate view shows these panes too, in its viewer's layout.
@@ -200,6 +206,8 @@ function SidePanes({ entry, fontSize }: { entry: Entry; fontSize?: number }) {
               weight={layout.paneWeights[id]}
               canFold={open.length > 1}
               onFold={() => setLayout((l) => toggleCodePane(l, id))}
+              marks={marks?.[id]}
+              onSelectLines={onSelectLines && ((start, end) => onSelectLines(id, start, end))}
             />
             {next && <SplitHandle axis="x" label={`Resize ${TITLES[id].toLowerCase()} and ${TITLES[next].toLowerCase()}`} testId={`split-${id}`} begin={() => begin(id, next)} />}
           </Fragment>

@@ -5,7 +5,8 @@ import { markdownToPlain } from '../../shared/codebook/markdown.ts';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { appliesIfNote, describeValue, dimensionApplies, TREE_SEPARATOR, type LabelValue } from '../../shared/codebook/values.ts';
 import type { RaterStanding, ReviewItem } from '../../shared/types.ts';
-import { isSelected } from '../lib/label-edit.ts';
+import { lineSpan, PINNED_TEXT_NAMES, pinnedText } from '../../shared/codebook/lines.ts';
+import { isSelected, rangesOf } from '../lib/label-edit.ts';
 import { useApp } from '../store/index.ts';
 import { isLead } from '../store/session-slice.ts';
 import { BugTreePicker } from './BugTreePicker.tsx';
@@ -192,7 +193,7 @@ function DimensionField({ codebook, dim, value, entryId, applies, entryApplies, 
       <header className="dimension-head" title={dim.definition}>
         <span className="dimension-label">{dim.label}</span>
         {dim.hotkey && <kbd>{dim.hotkey}</kbd>}
-        <span className="muted small">{dim.kind === 'tree' ? 'type › subtype, several' : dim.kind === 'multi' ? 'several' : dim.kind === 'checklist' ? 'tick all that hold' : ''}</span>
+        <span className="muted small">{dim.kind === 'lines' ? `on lines of the ${PINNED_TEXT_NAMES[pinnedText(dim)]}` : dim.kind === 'tree' ? 'type › subtype, several' : dim.kind === 'multi' ? 'several' : dim.kind === 'checklist' ? 'tick all that hold' : ''}</span>
       </header>
       {!applies && why && (
         <div className="applies-note small" data-testid={`applies-note-${dim.id}`}>
@@ -203,6 +204,8 @@ function DimensionField({ codebook, dim, value, entryId, applies, entryApplies, 
       {showDefs && <Markdown source={dim.definition} className="dimension-def small muted" />}
       {dim.kind === 'tree' ? (
         <TreeField dim={dim} value={value} applies={applies} />
+      ) : dim.kind === 'lines' ? (
+        <LinesField dim={dim} value={value} applies={applies} />
       ) : dim.kind === 'text' ? (
         <>
           <TextField dim={dim} value={value} entryId={entryId} applies={applies} original={original} />
@@ -247,7 +250,7 @@ function ValueList({ dim, value, applies, showDefs }: { dim: Dimension; value: L
 
 function TreeField({ dim, value, applies }: { dim: Dimension; value: LabelValue | undefined; applies: boolean }) {
   const { toggle, picker, openPicker } = useApp(useShallow((s) => ({ toggle: s.toggleLabel, picker: s.bugPickerFor, openPicker: s.openPicker })));
-  const paths = Array.isArray(value) ? value : [];
+  const paths = Array.isArray(value) ? (value as string[]) : [];
   return (
     <div className="tree-field">
       {paths.length > 0 && (
@@ -275,6 +278,67 @@ function TreeField({ dim, value, applies }: { dim: Dimension; value: LabelValue 
           + Add {dim.label.toLowerCase()} type{dim.hotkey ? ' ' : ''}
           {dim.hotkey && <kbd>{dim.hotkey}</kbd>}
         </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A lines dimension: the ranges pinned so far (× takes one off), and the way to pin the selected
+ * lines: its key (or the button) opens the picker, whose choice lands on the selection.
+ */
+function LinesField({ dim, value, applies }: { dim: Dimension; value: LabelValue | undefined; applies: boolean }) {
+  const { setLabel, picker, openPicker, selection } = useApp(useShallow((s) => ({ setLabel: s.setLabel, picker: s.bugPickerFor, openPicker: s.openPicker, selection: s.lineSelection })));
+  const ranges = rangesOf(value);
+  const text = pinnedText(dim);
+  const selected = selection?.pane === text ? selection : null;
+  // The values already pinned to exactly the selected lines: choosing one again takes it off.
+  const onSelection = selected ? ranges.filter((r) => r.start === selected.start && r.end === selected.end).map((r) => r.value) : [];
+  return (
+    <div className="tree-field lines-field">
+      {ranges.length > 0 && (
+        <ul className="chips line-chips" data-testid={`line-chips-${dim.id}`}>
+          {ranges.map((r, i) => {
+            const [typeLabel, subLabel] = describeValue(dim, [r]).replace(/^L\S+ /, '').split(' › ');
+            return (
+              <li key={`${r.start}-${r.end}-${r.value}`} className="chip line-chip" data-testid="line-chip" data-start={r.start} data-end={r.end} data-path={r.value}>
+                <span className="line-chip-span mono">{lineSpan(r)}</span>
+                <span className="chip-text">
+                  <span className="chip-type">{typeLabel}</span>
+                  {r.value.includes(TREE_SEPARATOR) && <span className="chip-sub"> › {subLabel}</span>}
+                </span>
+                <button
+                  className="chip-x"
+                  aria-label={`Remove ${describeValue(dim, [r])}`}
+                  onClick={() => void setLabel(dim.id, ranges.length > 1 ? ranges.filter((_, j) => j !== i) : null)}
+                  disabled={!applies}
+                >
+                  ×
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {picker === dim.id ? (
+        <BugTreePicker dim={dim} selected={onSelection} placeholder={selected ? `Pin ${lineSpan(selected)}: type to filter` : undefined} />
+      ) : (
+        <button
+          className="btn btn-ghost add-tree"
+          data-testid={`lines-add-${dim.id}`}
+          disabled={!applies || !selected}
+          onClick={() => openPicker(dim.id)}
+          title={selected ? undefined : `Select lines of the ${PINNED_TEXT_NAMES[text]} (or click one), then press ${dim.hotkey ?? 'this button'}`}
+        >
+          {selected ? `+ Pin ${lineSpan(selected)}` : `Select lines of the ${PINNED_TEXT_NAMES[text]} to pin`}
+          {dim.hotkey && ' '}
+          {dim.hotkey && <kbd>{dim.hotkey}</kbd>}
+        </button>
+      )}
+      {ranges.length > 0 && applies && (
+        <div className="muted small lines-hint">
+          <kbd>Del</kbd> takes the pins off the selected lines
+        </div>
       )}
     </div>
   );

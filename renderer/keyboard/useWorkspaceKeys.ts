@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
-import { findDimension } from '../../shared/codebook/values.ts';
+import { appliesIfNote, dimensionApplies, findDimension } from '../../shared/codebook/values.ts';
+import { pinSelection, unpinSelection } from '../lib/label-edit.ts';
 import { useApp } from '../store/index.ts';
 import { buildHotkeys, NAVIGATION_KEYS } from './hotkeys.ts';
 import { isTypingTarget, listenToKeys, readKeyPress } from './key-press.ts';
@@ -54,6 +55,18 @@ export function useWorkspaceKeys(enabled: boolean): void {
         s.focusDimension(null);
         return;
       }
+      // Delete (or Backspace) takes every pin off the selected lines.
+      if ((e.key === 'Delete' || e.key === 'Backspace') && s.lineSelection && s.current && s.codebook) {
+        const { current, codebook, lineSelection } = s;
+        for (const dim of codebook.dimensions) {
+          if (dim.kind !== 'lines' || !dimensionApplies(dim, current.entry, current.labels)) continue;
+          const next = unpinSelection(dim, current.labels[dim.id], lineSelection);
+          if (next === undefined) continue;
+          handled();
+          void s.setLabel(dim.id, next);
+        }
+        return;
+      }
 
       const action = e.key.length === 1 ? keys.get(e.key.toLowerCase()) : undefined;
       if (!action || !s.current || !s.codebook) return;
@@ -66,6 +79,12 @@ export function useWorkspaceKeys(enabled: boolean): void {
       const dim = findDimension(s.codebook, action.dimension);
       if (!dim) return;
       if (dim.kind === 'tree') s.openPicker(dim.id);
+      else if (dim.kind === 'lines') {
+        const why = pinSelection(dim, s.current.labels[dim.id], s.lineSelection, '');
+        if (typeof why === 'string') s.notify(why);
+        else if (!dimensionApplies(dim, s.current.entry, s.current.labels)) s.notify(`${dim.label} ${appliesIfNote(s.codebook, dim) ?? 'does not apply to this entry'}.`);
+        else s.openPicker(dim.id);
+      }
       else if (dim.kind === 'text') document.querySelector<HTMLTextAreaElement>(`textarea[data-dimension="${dim.id}"]`)?.focus();
       else s.focusDimension(dim.id);
     });

@@ -1,5 +1,39 @@
 import type { Dimension } from '../../shared/codebook/schema.ts';
+import { clearLines, isLineRanges, pinnedText, toggleLineRange, type LineRange } from '../../shared/codebook/lines.ts';
 import { canonicalLabelValue, isEmptyValue, TREE_SEPARATOR, type LabelValue } from '../../shared/codebook/values.ts';
+
+/** Lines selected in a code pane (or the line the cursor is on): 1-based, inclusive. */
+export interface LineSelection {
+  /** The text the pane shows (an Entry field: output, groundTruth, prompt). */
+  pane: string;
+  start: number;
+  end: number;
+}
+
+/** A lines label's ranges (none for any other value). */
+export function rangesOf(value: LabelValue | null | undefined): LineRange[] {
+  return isLineRanges(value) ? value : [];
+}
+
+/**
+ * The label after pinning `valueId` to the selected lines: added, or removed when exactly that
+ * range holds it already. A string says why nothing can be pinned (no lines selected in the
+ * text the dimension pins to).
+ */
+export function pinSelection(dim: Dimension, current: LabelValue | null | undefined, selection: LineSelection | null, valueId: string): LabelValue | null | string {
+  const text = pinnedText(dim);
+  if (!selection || selection.pane !== text) return `Select lines of the ${text === 'groundTruth' ? 'ground truth' : text} first (or put the cursor on one), then choose the ${dim.label.toLowerCase()}.`;
+  const next = toggleLineRange(dim, rangesOf(current), { start: selection.start, end: selection.end, value: valueId });
+  return next.length ? next : null;
+}
+
+/** The label with every value taken off the selected lines (null when nothing is left); undefined when the selection touches none of its ranges. */
+export function unpinSelection(dim: Dimension, current: LabelValue | null | undefined, selection: LineSelection): LabelValue | null | undefined {
+  const ranges = rangesOf(current);
+  if (selection.pane !== pinnedText(dim) || !ranges.some((r) => r.start <= selection.end && r.end >= selection.start)) return undefined;
+  const next = clearLines(dim, ranges, selection.start, selection.end);
+  return next.length ? next : null;
+}
 
 /**
  * The value a dimension takes when the user presses (or clicks) one of its values: a single
@@ -11,9 +45,12 @@ export function toggleValue(dim: Dimension, current: LabelValue | null | undefin
     case 'single':
     case 'ordinal':
       return current === valueId ? null : valueId;
+    case 'lines':
+      // A lines label changes a range at a time (pinSelection), never by a value alone.
+      return current ?? null;
     case 'multi':
     case 'tree': {
-      const set = Array.isArray(current) ? [...current] : [];
+      const set = Array.isArray(current) ? [...(current as string[])] : [];
       let next: string[];
       if (set.includes(valueId)) next = set.filter((v) => v !== valueId);
       else if (dim.kind === 'tree' && valueId.includes(TREE_SEPARATOR)) {
@@ -38,7 +75,8 @@ export function toggleValue(dim: Dimension, current: LabelValue | null | undefin
 export function isSelected(dim: Dimension, current: LabelValue | null | undefined, valueId: string): boolean {
   if (current === null || current === undefined) return false;
   if (dim.kind === 'checklist') return typeof current === 'object' && !Array.isArray(current) && current[valueId] === true;
-  if (Array.isArray(current)) return current.includes(valueId);
+  if (isLineRanges(current)) return current.some((r) => r.value === valueId);
+  if (Array.isArray(current)) return (current as string[]).includes(valueId);
   return current === valueId;
 }
 

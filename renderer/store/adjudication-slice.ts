@@ -245,7 +245,8 @@ export const createAdjudicationSlice: Slice<AdjudicationSlice> = (set, get) => {
       const c = adjEntry?.dimensions.find((d) => d.dimension === adjFocus);
       if (!c) return;
       const current = adjChoices[c.dimension] ?? null;
-      get().chooseAdj(c.dimension, cycleChoice(candidatesOf(c, current), current, delta));
+      const dim = get().codebook && findDimension(get().codebook!, c.dimension);
+      get().chooseAdj(c.dimension, cycleChoice(candidatesOf(c, current, dim || undefined), current, delta));
     },
 
     hotkeyAdj(dimension, valueId) {

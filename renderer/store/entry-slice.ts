@@ -1,6 +1,6 @@
 import { appliesIfNote, dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
 import type { EntryForAnnotator } from '../../shared/types.ts';
-import { toggleValue } from '../lib/label-edit.ts';
+import { pinSelection, toggleValue } from '../lib/label-edit.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
 import type { Slice } from './types.ts';
@@ -96,12 +96,12 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
       const seq = ++openSeq;
       const known = cache.get(id);
       // Read ahead: shown in this very task, then checked against the service below.
-      if (known) set({ current: known, entryLoading: false, bugPickerFor: null });
+      if (known) set({ current: known, entryLoading: false, bugPickerFor: null, lineSelection: null });
       else set({ entryLoading: true });
       try {
         const e = await read(me, id);
         if (seq !== openSeq || get().me !== me || !e) return;
-        if (!known) set({ current: e, entryLoading: false, bugPickerFor: null });
+        if (!known) set({ current: e, entryLoading: false, bugPickerFor: null, lineSelection: null });
         else if (JSON.stringify(e) !== JSON.stringify(get().current)) set({ current: e });
       } catch (err) {
         if (seq === openSeq) set({ entryLoading: false });
@@ -141,7 +141,15 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
           get().notify(`${dim.label} ${note ?? 'does not apply to this entry'}.`);
           return;
         }
-        const value = toggleValue(dim, current.labels[dim.id], valueId);
+        let value: LabelValue | null;
+        if (dim.kind === 'lines') {
+          const pinned = pinSelection(dim, current.labels[dim.id], get().lineSelection, valueId);
+          if (typeof pinned === 'string') {
+            get().notify(pinned);
+            return;
+          }
+          value = pinned;
+        } else value = toggleValue(dim, current.labels[dim.id], valueId);
         accept(await api().call('labels.set', { annotator: me, entryId: current.entry.id, dimension: dim.id, value }));
       });
     },

@@ -1,4 +1,5 @@
 import { loadLayout, saveLayout, type PaneLayout } from '../components/pane-layout.ts';
+import type { LineSelection } from '../lib/label-edit.ts';
 import type { Slice } from './types.ts';
 
 export interface Notice {
@@ -15,6 +16,9 @@ export interface UiSlice {
   setView(view: ViewId): void;
   diffMode: boolean;
   bugPickerFor: string | null;
+  /** Lines selected in a code pane (or the cursor's line), which a lines dimension's values pin to; null until the user selects. */
+  lineSelection: LineSelection | null;
+  setLineSelection(selection: LineSelection | null): void;
   importOpen: boolean;
   /** The dimension a hotkey last pointed at, so the panel can scroll it into view. */
   focusedDimension: string | null;
@@ -42,6 +46,8 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   setView: (view) => set({ view }),
   diffMode: false,
   bugPickerFor: null,
+  lineSelection: null,
+  setLineSelection: (lineSelection) => set({ lineSelection }),
   importOpen: false,
   focusedDimension: null,
   notice: null,

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { lineMarks } from '../lib/line-marks.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { CodePanes } from '../components/CodePanes.tsx';
 import { EntryQueue } from '../components/EntryQueue.tsx';
@@ -25,6 +26,9 @@ export function Workspace() {
       loadLayoutOf: s.loadLayoutOf,
     })),
   );
+  const { codebook, labels, setLineSelection } = useApp(useShallow((s) => ({ codebook: s.codebook, labels: s.current?.labels, setLineSelection: s.setLineSelection })));
+  // This person's lines labels, drawn on the lines they pin.
+  const marks = useMemo(() => lineMarks(codebook, labels ? [{ who: '', values: labels }] : []), [codebook, labels]);
   const center = useRef<HTMLDivElement>(null);
   useWorkspaceKeys(true);
   useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
@@ -65,7 +69,7 @@ export function Workspace() {
         </div>
       )}
       <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}` }}>
-        <CodePanes />
+        <CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
         <div className="with-handle-y">
           {!layout.logCollapsed && <SplitHandle axis="y" label="Resize the test log" testId="split-log" begin={resizeLog} />}
           <TestLog />

@@ -9,7 +9,7 @@
  * Checklists and free text have no one category per rating (null).
  */
 import type { Dimension } from '../codebook/schema.ts';
-import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
+import { idsOf, TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 
 export interface CategoryReading {
   dimension: Dimension;
@@ -28,7 +28,7 @@ export interface CategoryReading {
 export const SET_JOIN = '|';
 
 export const typeOf = (path: string) => path.split(TREE_SEPARATOR)[0];
-export const asList = (v: LabelValue | undefined): string[] | undefined => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined);
+export const asList = (v: LabelValue | undefined): string[] | undefined => idsOf(v);
 
 /** Each value id (and tree path) of a dimension with the label people know it by. */
 export function labelOfValue(dim: Dimension): (id: string) => string {

@@ -178,6 +178,8 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker):
     }
     case 'text':
       return { ...base, treatment: 'free text has no categories, so no coefficients', table: null };
+    case 'lines':
+      return { ...base, treatment: 'lines pinned to a text are measured line by line by Krippendorff’s alpha (the agreement report’s lines figures); no coefficients per entry', table: null };
   }
 }
 

@@ -1,8 +1,9 @@
-import { TREE_SEPARATOR, isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import { TREE_SEPARATOR, idsOf, isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { buildCoincidence, alphaFromCoincidence, coincidenceTable } from './alpha.ts';
 import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { CROSS_CHECK_PACKAGE, CROSS_CHECK_TOLERANCE, figuresAgree, packageNominalAlpha } from './cross-check.ts';
+import { lineUnits, linePresence } from './lines.ts';
 import { pairwiseAgreement, type PairAgreement } from './pairwise.ts';
 import { codeRatingMatrix, type CodedRatings, type RatingCell } from './ratings.ts';
 import { cellKey, type AlphaInterval, type AlphaResult, type CellUnit, type CoincidenceTable, type Level } from './types.ts';
@@ -115,6 +116,13 @@ export interface DimensionReport {
   /** Labels left out, and why (e.g. a value the codebook no longer has on an ordinal scale). */
   ignored: { count: number; reason: string }[];
   note?: string;
+  /**
+   * A lines dimension: the entries where the annotators who labelled them point at different
+   * lines (or put different values on a line), with the lines they differ on, in entry order.
+   */
+  lineDisagreements?: { entry: string; lines: number; differing: number[] }[];
+  /** A lines dimension: how many line units its figures stand on. */
+  lineUnits?: number;
 }
 
 export interface CrossCheckSummary {
@@ -411,6 +419,8 @@ export interface DimensionCells {
   units: string[];
   /** cells[r][u]: the rater's value, or undefined when missing (no label, or an empty set). */
   cells: (LabelValue | undefined)[][];
+  /** A lines dimension: lines[u] is how many lines entry u's text has (see shared/agreement/lines.ts). */
+  lines?: (number | undefined)[];
 }
 
 /** What the report is computed from: the raters, in order, and each dimension's cells. */
@@ -429,7 +439,7 @@ export function collectCells(dim: Dimension, labels: AgreementLabel[], raterInde
   return { units, cells };
 }
 
-const asList = (v: LabelValue | undefined): string[] | undefined => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined);
+const asList = (v: LabelValue | undefined): string[] | undefined => idsOf(v);
 const typeOf = (path: string) => path.split(TREE_SEPARATOR)[0];
 
 function presence(cells: (LabelValue | undefined)[][], has: (v: LabelValue) => boolean): CodedRatings {
@@ -451,7 +461,7 @@ function labelOfValue(dim: Dimension): (id: string) => string {
   return (id) => labels.get(id) ?? id;
 }
 
-function reportDimension(dim: Dimension, { units, cells }: DimensionCells, raters: string[], make: FigureMaker): DimensionReport {
+function reportDimension(dim: Dimension, { units, cells, lines }: DimensionCells, raters: string[], make: FigureMaker): DimensionReport {
   const entries: CellUnit[] = units.map((entry) => ({ entry }));
   const labelOf = labelOfValue(dim);
   const setLabel = (key: string) => key.split('|').map(labelOf).join(', ');
@@ -554,6 +564,36 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, rater
     case 'text':
       out.note = 'free text has no alpha';
       break;
+    case 'lines': {
+      const where = lineUnits(units, cells, lines);
+      out.lineUnits = where.units.length;
+      out.lineDisagreements = where.entries.filter((e) => e.differing.length > 0);
+      out.measures.push(
+        make.measure(
+          dim.id,
+          key('lines'),
+          'lines',
+          'nominal alpha over every line of every labelled entry (the values pinned to the line, or none)',
+          orderValues(codeRatingMatrix(where.rows, 'nominal'), ['none']),
+          where.units,
+          raters,
+          (k) => (k === 'none' ? 'none' : setLabel(k)),
+        ),
+      );
+      out.primary = 'lines';
+      if (make.primaryOnly) break;
+      // Every value of the tree, then any the labels use that it does not know.
+      const order = [...dim.values.flatMap((t) => [t.id, ...(t.children ?? []).map((s) => `${t.id}${TREE_SEPARATOR}${s.id}`)])];
+      const used = new Set<string>();
+      for (const row of where.sets) for (const held of row) if (held) for (const v of held) used.add(v);
+      for (const v of used) if (!order.includes(v)) order.push(v);
+      for (const v of order)
+        out.perValue.push(
+          make.perValue(dim.id, v, labelOf(v), v.includes(TREE_SEPARATOR) ? 'subtype' : 'type', orderValues(codeRatingMatrix(linePresence(where, v), 'nominal'), ['absent', 'present']), where.units),
+        );
+      out.note = 'each line of each labelled entry is a unit; per value, whether the line holds it';
+      break;
+    }
   }
   return out;
 }

@@ -112,6 +112,9 @@ export function diffCodebooks(before: Codebook, after: Codebook, opts: DiffOptio
     if (!a) continue;
     if (a.label !== b.label) push({ kind: 'dimension-renamed', dimension: b.id, meaning: false, text: `dimension ${a.label} renamed ${b.label}` });
     if (a.kind !== b.kind) push({ kind: 'dimension-kind', dimension: b.id, meaning: true, text: `dimension ${b.label}: kind ${a.kind} became ${b.kind}` });
+    // The same line numbers on another text point somewhere else: a change of meaning.
+    else if (a.kind === 'lines' && (a.pinsTo ?? 'output') !== (b.pinsTo ?? 'output'))
+      push({ kind: 'dimension-kind', dimension: b.id, meaning: true, text: `dimension ${b.label}: pins to the ${b.pinsTo ?? 'output'} instead of the ${a.pinsTo ?? 'output'}` });
     if (a.definition !== b.definition) {
       const key = `dimension-definition:${b.id}`;
       push({ kind: 'dimension-definition', key, dimension: b.id, meaning: !wording.has(key), text: `definition of dimension ${b.label} ${wording.has(key) ? 'reworded' : 'changed'}` });

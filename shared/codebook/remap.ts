@@ -1,4 +1,5 @@
 import type { Dimension } from './schema.ts';
+import { isLineRanges } from './lines.ts';
 import { canonicalLabelValue, isEmptyValue, TREE_SEPARATOR, type LabelValue } from './values.ts';
 
 /**
@@ -22,9 +23,17 @@ export function remapLabelValue(dim: Dimension, value: LabelValue, mapping: Read
     if (t === undefined) return undefined;
     if (t === null) return null;
     next = t;
+  } else if (isLineRanges(value)) {
+    // A range follows its value; a range whose value is removed goes with it.
+    if (!value.some((r) => target(r.value) !== undefined)) return undefined;
+    next = value.flatMap((r) => {
+      const t = target(r.value);
+      return t === undefined ? [r] : t === null ? [] : [{ ...r, value: t }];
+    });
   } else if (Array.isArray(value)) {
-    if (!value.some((p) => target(p) !== undefined)) return undefined;
-    next = value.flatMap((p) => {
+    const ids = value as string[];
+    if (!ids.some((p) => target(p) !== undefined)) return undefined;
+    next = ids.flatMap((p) => {
       const t = target(p);
       return t === undefined ? [p] : t === null ? [] : [t];
     });

@@ -4,8 +4,15 @@ import { z } from 'zod';
  * A codebook is data: dimensions to label, each with values that carry a stable id, a label,
  * our definition, examples, aliases (to read messy imports) and an optional hotkey.
  */
-export const dimensionKinds = ['single', 'multi', 'tree', 'ordinal', 'checklist', 'text'] as const;
+export const dimensionKinds = ['single', 'multi', 'tree', 'ordinal', 'checklist', 'text', 'lines'] as const;
 export type DimensionKind = (typeof dimensionKinds)[number];
+
+/** The entry texts a `lines` dimension can pin values to. */
+export const pinnedTexts = ['output', 'groundTruth', 'prompt', 'testLog'] as const;
+export type PinnedText = (typeof pinnedTexts)[number];
+
+/** Kinds whose values form a tree (types with subtypes): a `lines` dimension pins values of its own tree to lines. */
+export const treeKinds: readonly DimensionKind[] = ['tree', 'lines'];
 
 const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const id = z.string().regex(idPattern, 'ids are kebab-case slugs (a-z, 0-9, -)');
@@ -88,6 +95,8 @@ export const dimensionSchema = z.object({
   appliesNote: z.string().optional(),
   /** A text dimension that proposes a rewrite of one of the entry's texts (the prompt): shown as a diff against it. */
   revises: z.enum(['prompt']).optional(),
+  /** A lines dimension: the text whose lines its values are pinned to (default: the output). */
+  pinsTo: z.enum(pinnedTexts).optional(),
 });
 export type Dimension = z.infer<typeof dimensionSchema>;
 
@@ -115,8 +124,10 @@ export const codebookSchema = z
       if (seenDims.has(dim.id)) ctx.addIssue({ code: 'custom', path: ['dimensions', di, 'id'], message: `duplicate dimension id "${dim.id}"` });
       seenDims.add(dim.id);
       claim(dim.hotkey, `dimension ${dim.id}`, ['dimensions', di, 'hotkey']);
-      if (dim.kind !== 'tree' && dim.values.some((v) => v.children?.length))
-        ctx.addIssue({ code: 'custom', path: ['dimensions', di], message: `only tree dimensions have subtypes (${dim.id})` });
+      if (!treeKinds.includes(dim.kind) && dim.values.some((v) => v.children?.length))
+        ctx.addIssue({ code: 'custom', path: ['dimensions', di], message: `only tree and lines dimensions have subtypes (${dim.id})` });
+      if (dim.pinsTo && dim.kind !== 'lines')
+        ctx.addIssue({ code: 'custom', path: ['dimensions', di, 'pinsTo'], message: `only a lines dimension pins values to a text's lines (${dim.id} is ${dim.kind})` });
       if (dim.kind === 'text' && dim.values.length)
         ctx.addIssue({ code: 'custom', path: ['dimensions', di], message: `text dimension ${dim.id} takes no values` });
       if (dim.kind !== 'text' && dim.values.length === 0)

@@ -1,26 +1,33 @@
 import { badInput } from '../errors.ts';
 import { matchKey, type Codebook, type CodebookValue, type Dimension } from './schema.ts';
+import { canonicalLineRanges, describeLineRanges, isLineRanges, parseLineRanges, type LineRange } from './lines.ts';
+import { matchTreePath, matchValue, TREE_SEPARATOR, treeOrder, treePathLabel } from './paths.ts';
+
+export { matchTreePath, matchValue, TREE_SEPARATOR, type LineRange };
 
 /**
  * A label's value, by dimension kind:
  * single, ordinal -> value id; multi -> value ids; tree -> "type" or "type::subtype" ids;
- * checklist -> { itemId: boolean }; text -> string.
+ * checklist -> { itemId: boolean }; text -> string; lines -> [{ start, end, value }] (shared/codebook/lines.ts).
  * Canonical values list ids in codebook order, without duplicates, so equal labels are equal JSON.
  */
-export type LabelValue = string | string[] | Record<string, boolean>;
+export type LabelValue = string | string[] | Record<string, boolean> | LineRange[];
 
-export const TREE_SEPARATOR = '::';
+
+/**
+ * The ids a value holds, as a list: a single id as one, a set's ids, a lines label's values (each
+ * once, in the order of its ranges); undefined for a checklist.
+ */
+export function idsOf(v: LabelValue | null | undefined): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v)) return undefined;
+  if (isLineRanges(v)) return [...new Set(v.map((r) => r.value))];
+  return v as string[];
+}
 
 export function findDimension(codebook: Codebook, id: string): Dimension | undefined {
   const k = matchKey(id);
   return codebook.dimensions.find((d) => d.id === id || matchKey(d.id) === k || matchKey(d.label) === k);
-}
-
-/** Finds a value among `values` by id, label or alias, ignoring case, spaces and punctuation. */
-export function matchValue(values: CodebookValue[], raw: string): CodebookValue | undefined {
-  const k = matchKey(raw);
-  if (!k) return undefined;
-  return values.find((v) => matchKey(v.id) === k || matchKey(v.label) === k || (v.aliases ?? []).some((a) => matchKey(a) === k));
 }
 
 /**
@@ -32,7 +39,7 @@ export function dimensionApplies(dim: Dimension, entry: { passed: boolean | null
   if (dim.appliesWhen && entry.passed !== dim.appliesWhen.passed) return false;
   if (dim.appliesIf && ownLabels) {
     const v = ownLabels[dim.appliesIf.dimension];
-    const held = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+    const held = idsOf(v) ?? [];
     return held.some((x) => dim.appliesIf!.values.includes(x));
   }
   return true;
@@ -50,30 +57,8 @@ function orderOf(values: CodebookValue[]): Map<string, number> {
   return new Map(values.map((v, i) => [v.id, i]));
 }
 
-/** Tree paths ordered by type, then subtype (a bare type before its subtypes). */
-function treeOrder(dim: Dimension): Map<string, number> {
-  const order = new Map<string, number>();
-  let i = 0;
-  for (const t of dim.values) {
-    order.set(t.id, i++);
-    for (const s of t.children ?? []) order.set(`${t.id}${TREE_SEPARATOR}${s.id}`, i++);
-  }
-  return order;
-}
-
 function sortedUnique(ids: string[], order: Map<string, number>): string[] {
   return [...new Set(ids)].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-}
-
-/** Resolves "type" or "type::subtype" (ids, labels or aliases) to its canonical id path. */
-export function matchTreePath(dim: Dimension, raw: string): string | undefined {
-  const [typeRaw, subRaw, ...rest] = raw.split(TREE_SEPARATOR);
-  if (rest.length) return undefined;
-  const type = matchValue(dim.values, typeRaw.trim());
-  if (!type) return undefined;
-  if (subRaw === undefined || subRaw.trim() === '') return type.id;
-  const sub = matchValue(type.children ?? [], subRaw.trim());
-  return sub ? `${type.id}${TREE_SEPARATOR}${sub.id}` : undefined;
 }
 
 /**
@@ -128,6 +113,8 @@ export function parseLabelValue(dim: Dimension, raw: unknown): LabelValue {
     }
     case 'text':
       return String(raw ?? '');
+    case 'lines':
+      return parseLineRanges(dim, raw);
   }
 }
 
@@ -168,6 +155,8 @@ export function canonicalLabelValue(dim: Dimension, value: unknown): LabelValue 
     case 'text':
       if (typeof value !== 'string') throw badInput(`${dim.id} takes text`);
       return value;
+    case 'lines':
+      return canonicalLineRanges(dim, value);
   }
 }
 
@@ -175,14 +164,9 @@ export function canonicalLabelValue(dim: Dimension, value: unknown): LabelValue 
 export function describeValue(dim: Dimension, value: LabelValue | null | undefined): string {
   if (value === null || value === undefined) return '';
   const labelOf = (id: string) => dim.values.find((v) => v.id === id)?.label ?? id;
-  const pathLabel = (p: string) => {
-    const [t, s] = p.split(TREE_SEPARATOR);
-    const type = dim.values.find((v) => v.id === t);
-    const sub = s ? type?.children?.find((c) => c.id === s) : undefined;
-    return s ? `${type?.label ?? t} › ${sub?.label ?? s}` : (type?.label ?? t);
-  };
-  if (dim.kind === 'tree' && Array.isArray(value)) return value.map(pathLabel).join(', ');
-  if (Array.isArray(value)) return value.map(labelOf).join(', ');
+  if (dim.kind === 'lines') return isLineRanges(value) ? describeLineRanges(dim, value) : '';
+  if (dim.kind === 'tree' && Array.isArray(value)) return (value as string[]).map((p) => treePathLabel(dim, p)).join(', ');
+  if (Array.isArray(value)) return (value as string[]).map(labelOf).join(', ');
   if (typeof value === 'object') return dim.values.filter((v) => value[v.id]).map((v) => v.label).join(', ');
   if (dim.kind === 'text') return value;
   return labelOf(value);

@@ -1,4 +1,5 @@
 import type { Dimension } from '../codebook/schema.ts';
+import { majorityLineRanges, type LineRange } from '../codebook/lines.ts';
 import { canonicalLabelValue, isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import { compareIds } from '../ids.ts';
 
@@ -124,6 +125,11 @@ export function consensusOf(dim: Dimension, values: AnnotatorValue[], decision: 
   } else if (dim.kind === 'multi' || dim.kind === 'tree') {
     const set = proposeSet(dim, present.map((v) => v.value as string[]));
     proposal = set.length ? set : null;
+    labelStatus = proposal ? 'majority' : 'needs-decision';
+  } else if (dim.kind === 'lines') {
+    // Line by line: each value on each line that a strict majority pins there.
+    const ranges = majorityLineRanges(dim, present.map((v) => v.value as LineRange[]));
+    proposal = ranges.length ? ranges : null;
     labelStatus = proposal ? 'majority' : 'needs-decision';
   } else if (dim.kind === 'checklist') {
     proposal = proposeChecklist(present.map((v) => v.value as Record<string, boolean>));

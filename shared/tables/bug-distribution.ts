@@ -1,5 +1,5 @@
 import type { Codebook, Dimension } from '../codebook/schema.ts';
-import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
+import { idsOf, TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 import { badInput } from '../errors.ts';
 import { categoryDimensions, type FinalEntry } from './final.ts';
 import type { BarChart } from './svg.ts';
@@ -61,8 +61,8 @@ export function buildBugDistribution(codebook: Codebook, entries: FinalEntry[], 
   const cats = categoryDimensions(codebook);
   const crossCounts = cats.map(() => new Map<string, number>());
   for (const e of applicable) {
-    const v = e.finals[dim.id];
-    if (!Array.isArray(v)) {
+    const v = Array.isArray(e.finals[dim.id]) ? idsOf(e.finals[dim.id]) : undefined;
+    if (!v) {
       missing++;
       continue;
     }

@@ -1,4 +1,5 @@
 import type { Codebook, Dimension } from '../codebook/schema.ts';
+import { idsOf } from '../codebook/values.ts';
 import type { FinalEntry } from './final.ts';
 import type { BarChart } from './svg.ts';
 import { percent, percentValue, type Table } from './table.ts';
@@ -35,7 +36,7 @@ export function buildCategoryDistribution(codebook: Codebook, entries: FinalEntr
       let withFinal = 0;
       for (const e of entries) {
         const v = e.finals[d.id];
-        const ids = typeof v === 'string' ? [v] : Array.isArray(v) && v.length ? v : null;
+        const ids = typeof v === 'string' || (Array.isArray(v) && v.length) ? idsOf(v)! : null;
         if (!ids) continue;
         withFinal++;
         for (const id of new Set(ids)) counts.set(id, (counts.get(id) ?? 0) + 1);

@@ -18,6 +18,7 @@ const KIND_TEXT: Record<Dimension['kind'], string> = {
   multi: 'any number of values per entry',
   tree: 'any number of types per entry, each with a subtype where one fits',
   checklist: 'each item ticked or not',
+  lines: 'types (with a subtype where one fits) pinned to ranges of lines of a text',
   text: 'free text',
 };
 

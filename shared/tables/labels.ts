@@ -1,4 +1,5 @@
 import type { Codebook, Dimension } from '../codebook/schema.ts';
+import { formatLineRanges, isLineRanges } from '../codebook/lines.ts';
 import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 import type { ConsensusStatus, DecisionMethod, DimensionConsensus } from '../consensus/consensus.ts';
 import type { Cell, Column, Table } from './table.ts';
@@ -38,8 +39,9 @@ export function displayValue(dim: Dimension, value: LabelValue | null | undefine
   if (value === null || value === undefined) return '';
   const label = (id: string) => dim.values.find((v) => v.id === id)?.label ?? id;
   if (typeof value === 'string') return dim.kind === 'text' ? value : label(value);
+  if (isLineRanges(value)) return formatLineRanges(dim, value);
   if (Array.isArray(value))
-    return value
+    return (value as string[])
       .map((p) => {
         if (dim.kind !== 'tree') return label(p);
         const [t, s] = p.split(TREE_SEPARATOR);

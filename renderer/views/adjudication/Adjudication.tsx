@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import { lineMarks } from '../../lib/line-marks.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { CodePanes } from '../../components/CodePanes.tsx';
 import { useApp } from '../../store/index.ts';
@@ -23,6 +24,16 @@ export function Adjudication() {
       busy: s.adjBusy || s.adjLoading,
     })),
   );
+  const codebook = useApp((s) => s.codebook);
+  // Each annotator's lines labels in their own colour, so their ranges show side by side.
+  const marks = useMemo(
+    () =>
+      lineMarks(
+        codebook,
+        (entry?.annotators ?? []).map((who) => ({ who, values: Object.fromEntries((entry?.dimensions ?? []).map((d) => [d.dimension, d.values.find((v) => v.annotator === who)?.value])) })),
+      ),
+    [codebook, entry],
+  );
   useAdjudicationKeys();
   useEffect(() => {
     void load();
@@ -36,7 +47,7 @@ export function Adjudication() {
         {entry ? (
           <>
             <div className="adj-code">
-              <CodePanes entry={entry.entry} fontSize={meeting ? MEETING_FONT_SIZE : undefined} />
+              <CodePanes entry={entry.entry} fontSize={meeting ? MEETING_FONT_SIZE : undefined} marks={marks} />
             </div>
             <DecisionGrid />
             <KeyHints />

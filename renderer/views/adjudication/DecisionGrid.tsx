@@ -6,6 +6,7 @@ import { STALE_REASON, valueKey, type ConsensusStatus } from '../../../shared/co
 import type { AdjudicationEntry } from '../../../shared/consensus/results.ts';
 import { keepsRationale, needsRationale } from '../../store/adjudication-slice.ts';
 import { useApp } from '../../store/index.ts';
+import { MARK_TONES } from '../../monaco/MonacoView.tsx';
 import { candidatesOf, shownInGrid } from './choices.ts';
 
 type GridDimension = AdjudicationEntry['dimensions'][number];
@@ -85,7 +86,7 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
     if (override && focused && changed) input.current?.focus();
   }, [override, focused, changed, choice]);
   if (c.labelStatus === 'unlabelled') return <td className="adj-decision-cell muted small">Nobody labelled this.</td>;
-  const cands = candidatesOf(c, choice);
+  const cands = candidatesOf(c, choice, dim);
   const chosenKey = choice === null ? null : valueKey(choice);
   const others = dim && (dim.kind === 'single' || dim.kind === 'ordinal') ? dim.values.filter((v) => !cands.some((x) => x.value === v.id)) : [];
   return (
@@ -103,7 +104,9 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
             onClick={() => choose(c.dimension, x.value)}
             title={
               x.voters.length
-                ? `Chosen by ${x.voters.join(', ')}`
+                ? `Chosen by ${x.voters.join(', ')}${x.combined ? ` (also the ${x.combined} of everyone's lines)` : ''}`
+                : x.combined
+                  ? x.combined === 'union' ? 'Every line any annotator pinned' : 'Only the lines every annotator pinned'
                 : x.isProposal
                   ? 'What a majority chose, element by element'
                   : isEmptyValue(x.value) && c.conflict
@@ -113,7 +116,7 @@ function DecisionCell({ c, dim, focused }: { c: GridDimension; dim: Dimension | 
           >
             <span className="adj-cand-text">{isEmptyValue(x.value) ? 'none' : showValue(dim, x.value)}</span>
             <span className="adj-cand-votes">
-              {x.isProposal ? (c.labelStatus === 'agreed' ? 'all' : 'majority') : x.voters.length ? `${x.voters.length}×` : isEmptyValue(x.value) && c.conflict ? 'result' : 'other'}
+              {x.isProposal ? (c.labelStatus === 'agreed' ? 'all' : 'majority') : x.voters.length ? `${x.voters.length}×${x.combined ? ` · ${x.combined}` : ''}` : x.combined ? x.combined : isEmptyValue(x.value) && c.conflict ? 'result' : 'other'}
             </span>
           </button>
         ))}
@@ -190,6 +193,7 @@ export function DecisionGrid() {
   }, [focus, entry]);
   if (!entry || !codebook) return null;
   const rows = entry.dimensions.filter((c) => shownInGrid(c, meeting) || c.dimension === focus);
+  const pinsLines = codebook.dimensions.some((d) => d.kind === 'lines');
   const folded = entry.dimensions.filter((c) => !rows.includes(c) && c.labelStatus === 'agreed');
   return (
     <div className="adj-grid-wrap" data-testid="adj-grid" data-entry-id={entry.entry.id}>
@@ -197,8 +201,9 @@ export function DecisionGrid() {
         <thead>
           <tr>
             <th className="adj-dim-col">Dimension</th>
-            {entry.annotators.map((a) => (
+            {entry.annotators.map((a, i) => (
               <th key={a} className="adj-ann-col" data-testid="adj-annotator">
+                {pinsLines && <span className={`tone-dot tone-dot-${i % MARK_TONES}`} title={`${a}'s lines are marked in this colour in the code`} />}
                 {a}
               </th>
             ))}

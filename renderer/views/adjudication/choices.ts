@@ -1,4 +1,5 @@
 import type { Dimension } from '../../../shared/codebook/schema.ts';
+import { intersectLineRanges, isLineRanges, unionLineRanges, type LineRange } from '../../../shared/codebook/lines.ts';
 import { isEmptyValue, TREE_SEPARATOR, type LabelValue } from '../../../shared/codebook/values.ts';
 import { needsAttention, valueKey, type DimensionConsensus } from '../../../shared/consensus/consensus.ts';
 
@@ -13,6 +14,8 @@ export interface Candidate {
   /** Annotators (as shown: names or pseudonyms) who gave exactly this value. */
   voters: string[];
   isProposal: boolean;
+  /** A lines dimension: every line any annotator pinned (union), or only those all of them did (intersection). */
+  combined?: 'union' | 'intersection';
 }
 
 /**
@@ -20,7 +23,7 @@ export interface Candidate {
  * proposal when no annotator gave it whole (a set majority), then the recorded decision when it
  * is none of these, then `extra` (a value picked from the codebook).
  */
-export function candidatesOf(c: DimensionConsensus, extra?: LabelValue | null): Candidate[] {
+export function candidatesOf(c: DimensionConsensus, extra?: LabelValue | null, dim?: Dimension): Candidate[] {
   const byKey = new Map<string, Candidate>();
   for (const v of c.values) {
     if (isEmptyValue(v.value)) continue;
@@ -36,6 +39,19 @@ export function candidatesOf(c: DimensionConsensus, extra?: LabelValue | null): 
     if (!list.some((x) => x.key === key)) list.push({ value, key, voters: [], isProposal: false });
   };
   add(c.proposal);
+  // Lines pinned by several annotators: everything any of them pinned, and what all of them did.
+  const pinned = c.values.map((v) => v.value).filter((v) => isLineRanges(v) && v.length > 0) as LineRange[][];
+  if (dim?.kind === 'lines' && pinned.length > 1) {
+    for (const [combined, value] of [
+      ['union', unionLineRanges(dim, pinned)],
+      ['intersection', intersectLineRanges(dim, pinned)],
+    ] as const) {
+      const key = valueKey(value);
+      const same = list.find((x) => x.key === key);
+      if (same) same.combined ??= combined;
+      else if (value.length) list.push({ value, key, voters: [], isProposal: false, combined });
+    }
+  }
   add(c.decision?.value);
   // A conflict (labels where the dimension does not apply) may be settled as "none": the result is right.
   if (c.conflict && c.values.some((v) => Array.isArray(v.value))) add([]);
@@ -99,9 +115,12 @@ export function cycleChoice(cands: Candidate[], current: LabelValue | null, delt
  */
 export function applyHotkey(dim: Dimension, current: LabelValue | null, valueId: string): LabelValue {
   switch (dim.kind) {
+    case 'lines':
+      // A value's key says nothing about which lines: the lines are chosen among the candidates.
+      return current ?? [];
     case 'multi':
     case 'tree': {
-      const set = Array.isArray(current) ? current : [];
+      const set = Array.isArray(current) ? (current as string[]) : [];
       const ids = set.includes(valueId) ? set.filter((x) => x !== valueId) : [...set, valueId];
       return sortLike(dim, ids);
     }

@@ -16,6 +16,7 @@ import { CoincidenceHeatmap, TopConfusions } from './CoincidenceHeatmap.tsx';
 import { formatAlpha } from './format.ts';
 import { scaleOf, thresholdsOf } from './format.ts';
 import { PairwiseHeatmap } from './PairwiseHeatmap.tsx';
+import { LineDisagreements } from './LineDisagreements.tsx';
 import { PerValueAlphas } from './PerValueAlphas.tsx';
 import { PooledFigure } from './PooledFigure.tsx';
 import { pick, refKey } from './select.ts';
@@ -118,6 +119,7 @@ export function AgreementView() {
             </section>
           )}
           <PerValueAlphas report={report} scale={scale} thresholds={thresholds} selected={ref} onSelect={selectFigure} />
+          <LineDisagreements report={report} onOpen={(id) => void openEntry(id)} />
           {progress && (
             <div className="ag-progress small" data-testid="agreement-progress" data-done={progress.done} data-total={progress.total}>
               <span className="muted">

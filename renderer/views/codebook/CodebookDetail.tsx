@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { Codebook, CodebookValue, Dimension } from '../../../shared/codebook/schema.ts';
+import { PINNED_TEXT_NAMES } from '../../../shared/codebook/lines.ts';
+import { pinnedTexts, treeKinds, type PinnedText, type Codebook, type CodebookValue, type Dimension } from '../../../shared/codebook/schema.ts';
 import { Markdown } from '../../components/Markdown.tsx';
 import { useApp } from '../../store/index.ts';
 import type { Edit } from './draft.ts';
@@ -59,7 +60,7 @@ function ValueDetail({ codebook, dim, path, value, onSelectPath, labelsOn }: Par
       <div className="cb-form-head">
         <h3>{value.label}</h3>
         <span className="muted small">
-          {dim.label} · {path.includes('::') ? 'subtype' : dim.kind === 'tree' ? 'type' : 'value'} ·{' '}
+          {dim.label} · {path.includes('::') ? 'subtype' : treeKinds.includes(dim.kind) ? 'type' : 'value'} ·{' '}
           <span title="Ids are made once and never change or get reused: labels, packs and the event log name values by them">
             id <span className="mono">{path}</span>
           </span>
@@ -236,7 +237,7 @@ function DimensionDetail({ codebook, dim, labelsOn, onSelectDim }: Parameters<ty
         <label className="field">
           <span className="cb-field-label">Kind</span>
           <select className="select" data-testid="cb-dim-kind" value={dim.kind} disabled={used > 0} title={used ? 'A dimension with labels keeps its kind' : undefined} onChange={(e) => set({ kind: e.target.value as Dimension['kind'] })}>
-            {['single', 'ordinal', 'multi', 'tree', 'checklist', 'text'].map((k) => (
+            {['single', 'ordinal', 'multi', 'tree', 'checklist', 'text', 'lines'].map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>
@@ -247,6 +248,18 @@ function DimensionDetail({ codebook, dim, labelsOn, onSelectDim }: Parameters<ty
           <span className="cb-field-label">Hotkey</span>
           <input className="input cb-hotkey" maxLength={1} data-testid="cb-dim-hotkey" value={dim.hotkey ?? ''} onChange={(e) => set({ hotkey: e.target.value || undefined })} />
         </label>
+        {dim.kind === 'lines' && (
+          <label className="field">
+            <span className="cb-field-label">Pins to the lines of</span>
+            <select className="select" data-testid="cb-dim-pins-to" value={dim.pinsTo ?? 'output'} onChange={(e) => set({ pinsTo: e.target.value as PinnedText })}>
+              {pinnedTexts.map((t) => (
+                <option key={t} value={t}>
+                  {PINNED_TEXT_NAMES[t]}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
       <MarkdownField label="Definition" hint="Markdown" testId="cb-dim-definition" value={dim.definition} onChange={(v) => set({ definition: v })} />
       <h4>When it applies</h4>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { parseCodebook, type Codebook, type Dimension } from '../../../shared/codebook/index.ts';
+import { parseCodebook, treeKinds, type Codebook, type Dimension } from '../../../shared/codebook/index.ts';
 import { diffCodebooks } from '../../../shared/codebook/diff.ts';
 import { useApp } from '../../store/index.ts';
 import { CodebookDetail } from './CodebookDetail.tsx';
@@ -133,6 +133,7 @@ const KIND_TEXT: Record<Dimension['kind'], string> = {
   multi: 'several',
   tree: 'type › subtype',
   checklist: 'checklist',
+  lines: 'on lines',
   text: 'free text',
 };
 
@@ -279,7 +280,7 @@ function ValueList({
           {dim.values.flatMap((v, i) => [
             row(v.id, v.label, v.hotkey, 0, i === 0, i === dim.values.length - 1),
             ...(v.children ?? []).map((c, k, all) => row(`${v.id}::${c.id}`, c.label, c.hotkey, 1, k === 0, k === all.length - 1)),
-            ...(dim.kind === 'tree' && v.id === selected?.split('::')[0]
+            ...(treeKinds.includes(dim.kind) && v.id === selected?.split('::')[0]
               ? [
                   <li key={`${v.id}-add`} className="cb-item depth-1">
                     <button className="btn btn-ghost btn-sm cb-add" data-testid={`cb-add-sub-${v.id}`} onClick={() => onAdd(v.id)}>
@@ -293,7 +294,7 @@ function ValueList({
       )}
       {dim.kind !== 'text' && (
         <button className="btn btn-ghost btn-sm cb-add" data-testid="cb-add-value" onClick={() => onAdd(null)}>
-          + Add {dim.kind === 'tree' ? 'type' : dim.kind === 'checklist' ? 'item' : 'value'}
+          + Add {treeKinds.includes(dim.kind) ? 'type' : dim.kind === 'checklist' ? 'item' : 'value'}
         </button>
       )}
     </section>

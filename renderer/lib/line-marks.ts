@@ -1,0 +1,31 @@
+import { isLineRanges, lineSpan, pinnedText } from '../../shared/codebook/lines.ts';
+import { treePathLabel } from '../../shared/codebook/paths.ts';
+import type { Codebook } from '../../shared/codebook/schema.ts';
+import type { LabelValue } from '../../shared/codebook/values.ts';
+import type { CodePaneId } from '../components/pane-layout.ts';
+import type { LineMark } from '../monaco/MonacoView.tsx';
+
+export type PaneMarks = Partial<Record<CodePaneId, LineMark[]>>;
+
+const PANES: readonly string[] = ['prompt', 'groundTruth', 'output'];
+
+/**
+ * The marks of everyone's lines labels, pane by pane: `labels` holds, per person (a name, or ''
+ * for the one labelling), their labels by dimension; each person gets their own tone, so in
+ * Adjudicate the annotators' ranges are told apart.
+ */
+export function lineMarks(codebook: Codebook | null, labels: { who: string; values: Record<string, LabelValue | null | undefined> }[]): PaneMarks {
+  const out: PaneMarks = {};
+  if (!codebook) return out;
+  labels.forEach(({ who, values }, tone) => {
+    for (const dim of codebook.dimensions) {
+      const v = values[dim.id];
+      const pane = pinnedText(dim);
+      if (dim.kind !== 'lines' || !isLineRanges(v) || !PANES.includes(pane)) continue;
+      const list = (out[pane as CodePaneId] ??= []);
+      for (const r of v)
+        list.push({ start: r.start, end: r.end, tone, hover: `**${treePathLabel(dim, r.value)}** · ${dim.label}, ${lineSpan(r)}${who ? ` · ${who}` : ''}` });
+    }
+  });
+  return out;
+}
