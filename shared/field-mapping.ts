@@ -29,6 +29,12 @@ export function parseFieldSpec(spec: string): { name: string; column: string } {
 
 /** A mapping file's JSON, checked; the message names the file and the offending part. */
 export function parseMappingJson(json: unknown, file: string): FieldMapping {
+  const fields = (json as { fields?: unknown } | null)?.fields;
+  if (fields && typeof fields === 'object')
+    for (const name of Object.keys(fields)) {
+      const ok = fieldName.safeParse(name);
+      if (!ok.success) throw badInput(`field "${name}": ${ok.error.issues[0].message}`, { file, field: name });
+    }
   const r = fieldMappingSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
