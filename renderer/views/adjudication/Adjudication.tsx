@@ -36,7 +36,7 @@ export function Adjudication() {
         {entry ? (
           <>
             <div className="adj-code">
-              <CodePanes entry={entry.entry} fontSize={meeting ? MEETING_FONT_SIZE : undefined} />
+              <CodePanes entry={entry.entry} fontSize={meeting ? MEETING_FONT_SIZE : undefined} lowerRow />
             </div>
             <DecisionGrid />
             <KeyHints />
