@@ -77,7 +77,7 @@ function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold
     <section className="code-pane" data-testid={testIdOf(pane.field)} data-field={pane.field} style={{ flexGrow: weight }} ref={box}>
       <header className="pane-title">
         {pane.label}
-        <span className="muted small">{value ? `${lineCount(value)} lines` : 'empty'}</span>
+        <span className="muted small">{value ? linesInWords(lineCount(value)) : 'empty'}</span>
         <span className="grow" />
         <button className="pane-fold" data-testid="pane-fold" disabled={!canFold} onClick={onFold} title={canFold ? `Fold the ${pane.label.toLowerCase()} away` : 'One pane stays open'} aria-label={`Fold ${pane.label}`}>
           ‹
@@ -97,10 +97,12 @@ function lineCount(text: string): number {
   return n;
 }
 
+const linesInWords = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+
 /** A folded pane: a narrow strip with its name, which opens it again. */
 function FoldedPane({ pane, lines, onOpen }: { pane: FieldPane; lines: number; onOpen(): void }) {
   return (
-    <button className="pane-strip" data-testid={`${testIdOf(pane.field)}-folded`} onClick={onOpen} title={`Show the ${pane.label.toLowerCase()} (${lines} lines)`}>
+    <button className="pane-strip" data-testid={`${testIdOf(pane.field)}-folded`} onClick={onOpen} title={`Show the ${pane.label.toLowerCase()} (${linesInWords(lines)})`}>
       <span className="pane-strip-mark">›</span>
       <span className="pane-strip-title">{pane.label}</span>
     </button>
@@ -176,14 +178,7 @@ export function CodePanes({ entry: shown, fontSize, lowerRow }: CodePanesProps =
               {paneOf(diff.before)?.label ?? diff.before} <span className="muted">→</span> {paneOf(diff.after)?.label ?? diff.after}
             </header>
             <div className="pane-body">
-              <DiffEditor
-                original={textOf(entry, diff.before)}
-                modified={textOf(entry, diff.after)}
-                language={paneOf(diff.after)?.language ?? 'plaintext'}
-                theme={MONACO_THEME}
-                options={{ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
-                loading={<div className="muted small pad">Loading diff…</div>}
-              />
+              <DiffView original={textOf(entry, diff.before)} modified={textOf(entry, diff.after)} language={paneOf(diff.after)?.language ?? 'plaintext'} fontSize={fontSize} />
             </div>
           </section>
         </div>
@@ -197,6 +192,38 @@ export function CodePanes({ entry: shown, fontSize, lowerRow }: CodePanesProps =
         </div>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The diff of two texts. The diff editor's models are disposed after the editor itself: disposed
+ * with it (the wrapper's default), Monaco reports "TextModel got disposed before DiffEditorWidget
+ * model got reset" on leaving the diff.
+ */
+function DiffView({ original, modified, language, fontSize }: { original: string; modified: string; language: string; fontSize?: number }) {
+  const models = useRef<monaco.editor.ITextModel[]>([]);
+  useEffect(
+    () => () => {
+      const kept = models.current;
+      setTimeout(() => kept.forEach((m) => m.isDisposed() || m.dispose()));
+    },
+    [],
+  );
+  return (
+    <DiffEditor
+      original={original}
+      modified={modified}
+      language={language}
+      theme={MONACO_THEME}
+      keepCurrentOriginalModel
+      keepCurrentModifiedModel
+      onMount={(editor) => {
+        const m = editor.getModel();
+        models.current = m ? [m.original, m.modified] : [];
+      }}
+      options={{ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
+      loading={<div className="muted small pad">Loading diff…</div>}
+    />
   );
 }
 
