@@ -43,6 +43,7 @@ import type {
 } from './types.ts';
 import { disagreementReasons, importFormats } from './types.ts';
 import { fieldMappingSchema } from './field-mapping.ts';
+import { fieldName } from './codebook/fields.ts';
 import type { CodebookChange } from './codebook/diff.ts';
 import { ConcordError } from './errors.ts';
 
@@ -309,6 +310,8 @@ export const api = {
       by: z.enum(['week', 'batch', 'round', 'version']).optional(),
       /** gold, disagreements: only the entries of this round. */
       round: roundName.optional(),
+      /** labels: add these texts of each entry (field names the codebook shows), beside its labels. */
+      fields: z.array(fieldName).max(32).optional(),
     }),
   ),
 
