@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -81,6 +81,8 @@ describe('entries of any shape', () => {
         // The diff is the true result against the predicted one.
         await page.getByTestId('diff-toggle').click();
         expect(await page.locator('[data-testid=diff-pane] .pane-title').textContent()).toMatch(/True result\s*→\s*Predicted result/);
+        // The diff is drawn: the predicted result's changed characters are marked.
+        await page.locator('[data-testid=diff-pane] .modified .char-insert, [data-testid=diff-pane] .modified .line-insert').first().waitFor();
         await page.getByTestId('view-side-by-side').click();
         await top.locator('[data-testid=pane-trace] .monaco-editor').waitFor();
 
@@ -95,6 +97,51 @@ describe('entries of any shape', () => {
         await expect.poll(async () => (await callApi(server.url, 'entries.get', { annotator: 'lead', id: wrong.qid })).labels).toEqual({ 'input-kind': 'regular', 'prediction-correct': 'no' });
 
         if (process.env.CONCORD_SCREENSHOTS) await page.screenshot({ path: join(process.env.CONCORD_SCREENSHOTS, 'any-shape.png') });
+        expectCleanPage(watch, server.origin);
+      } finally {
+        await context.close();
+        await server.stop();
+      }
+    },
+    180_000,
+  );
+
+  it(
+    'shows traces of tens of thousands of tokens in one editor per pane, each entry its own kept model',
+    async () => {
+      const server = await startConcord({ codebook: 'reasoning-trace' });
+      const context = await newContext(browser);
+      const { page, watch } = await openPage(context);
+      try {
+        // Two traces of 6,000 steps each (about 60,000 tokens), each ending in its own final answer.
+        const file = join(server.dir, 'long-traces.jsonl');
+        const trace = (k: number) => [...Array.from({ length: 6000 }, (_, i) => `Step ${i}: acc = acc + xs[${i % 97}], so acc = ${i * (k + 2)}.`), `**Final answer:** trace ${k} ends here`].join('\n');
+        writeFileSync(file, [0, 1].map((k) => JSON.stringify({ qid: `long-${k}`, snippet: `def f(xs):\n    return sum(xs) * ${k + 2}`, reasoning: trace(k) })).join('\n') + '\n');
+        let job = await callApi(server.url, 'imports.start', { path: file, mapping: { id: 'qid', fields: { code: 'snippet', trace: 'reasoning' } } });
+        while (!job.error && job.progress.phase !== 'done') job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
+        expect(job.error).toBeUndefined();
+
+        await joinAsLead(page, server.url);
+        await page.goto(server.url);
+        await page.getByTestId('queue-search').fill('long-');
+        await page.locator('[data-testid=queue-row][data-entry-id="long-0"]').click();
+        const pane = page.getByTestId('pane-trace');
+        await pane.locator('.monaco-editor').waitFor();
+        expect(await pane.locator('.pane-title').textContent()).toContain('6001 lines');
+        const model = () => pane.locator('.monaco-view').getAttribute('data-model');
+        expect(await model()).toContain('long-0');
+
+        // The end of the trace is there: Monaco draws what is in view, whatever the text's length.
+        await pane.locator('.view-lines').click();
+        await page.keyboard.press('Control+End');
+        await expect.poll(async () => (await pane.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ')).toContain('trace 0 ends here');
+
+        // The next entry (j, from outside the editor) shows its own model, in one editor.
+        await page.getByTestId('entry-header').click();
+        await page.keyboard.press('j');
+        await page.locator('[data-testid=label-panel][data-entry-id="long-1"]').waitFor();
+        await expect.poll(model).toContain('long-1');
+        expect(await pane.locator('.monaco-editor').count()).toBe(1);
         expectCleanPage(watch, server.origin);
       } finally {
         await context.close();
