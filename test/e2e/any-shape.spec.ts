@@ -48,6 +48,7 @@ describe('entries of any shape', () => {
         expect(options.slice(1).sort()).toEqual(['args', 'input_kind', 'model', 'predicted', 'qid', 'reasoning', 'snippet', 'truth']);
         for (const [field, column] of [['code', 'snippet'], ['trace', 'reasoning'], ['input', 'args'], ['expected_output', 'truth'], ['predicted_output', 'predicted']])
           await page.getByTestId(`mapping-${field}`).selectOption(column);
+        if (process.env.CONCORD_SCREENSHOTS) await page.screenshot({ path: join(process.env.CONCORD_SCREENSHOTS, 'any-shape-import.png') });
         await page.getByTestId('import-start').click();
         await page.locator('[data-testid=import-progress][data-phase=done]').waitFor();
         expect(await page.getByTestId('import-summary').textContent()).toContain('4 new entries');
