@@ -98,6 +98,19 @@ describe('entries of any shape', () => {
         await expect.poll(async () => (await callApi(server.url, 'entries.get', { annotator: 'lead', id: wrong.qid })).labels).toEqual({ 'input-kind': 'regular', 'prediction-correct': 'no' });
 
         if (process.env.CONCORD_SCREENSHOTS) await page.screenshot({ path: join(process.env.CONCORD_SCREENSHOTS, 'any-shape.png') });
+
+        // Two annotators disagree on this trace: the Adjudicate view shows it in the same panes, both rows.
+        const labels = join(server.dir, 'labels.csv');
+        writeFileSync(labels, `entry_id,annotator,dimension,value\n${wrong.qid},ana,prediction-correct,no\n${wrong.qid},ben,prediction-correct,yes\n`);
+        let job = await callApi(server.url, 'imports.start', { path: labels, format: 'annotations' });
+        while (!job.error && job.progress.phase !== 'done') job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
+        expect(job.error).toBeUndefined();
+        await page.getByTestId('view-tab-adjudicate').click();
+        await page.locator(`[data-testid=adj-queue-row][data-entry-id="${wrong.qid}"]`).click();
+        const adj = page.getByTestId('adjudication');
+        await adj.locator('[data-testid=lower-panes] [data-testid=pane-predicted-output] .monaco-editor').waitFor();
+        expect(await adj.locator('[data-testid=code-panes] [data-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))).toEqual(['code', 'trace']);
+        if (process.env.CONCORD_SCREENSHOTS) await page.screenshot({ path: join(process.env.CONCORD_SCREENSHOTS, 'any-shape-adjudicate.png') });
         expectCleanPage(watch, server.origin);
       } finally {
         await context.close();
