@@ -240,3 +240,32 @@ describe('conditions on another label', () => {
     r.close();
   });
 });
+
+describe('the fields section is published like the rest', () => {
+  it('a new layout of the entry texts keeps the version and every label, and the app reads it back', () => {
+    const cb = draft();
+    cb.fields = {
+      panes: [
+        { field: 'output', label: 'LLM output', language: 'python' },
+        { field: 'ground_truth', label: 'Ground truth', language: 'python' },
+      ],
+      bottom: [{ field: 'prompt', label: 'Prompt', language: 'markdown', lineNumbers: false }],
+      diff: ['ground_truth', 'output'],
+    };
+    const preview = appCall(s, 'codebook.preview', { ...lead, codebook: cb });
+    expect(preview).toMatchObject({ version: '1.0.0', newVersion: false, problems: [], reviews: 0 });
+    expect(preview.changes.map((c) => c.kind)).toEqual(['fields-layout']);
+    appCall(s, 'codebook.publish', { ...lead, codebook: cb });
+    expect(appCall(s, 'project.codebook', {}).fields).toEqual(cb.fields);
+    expect(appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' }).labels.stage).toBe('training');
+  });
+
+  it('a layout that shows a field twice is refused, naming where, and is not published', () => {
+    const cb = draft();
+    cb.fields = { panes: [{ field: 'output', label: 'A', language: 'python' }, { field: 'output', label: 'B', language: 'python' }] };
+    expect(() => appCall(s, 'codebook.preview', { ...lead, codebook: cb })).toThrow(/"output" is shown twice/);
+    expect(() => appCall(s, 'codebook.publish', { ...lead, codebook: cb })).toThrow(/shown twice/);
+    expect(appCall(s, 'project.codebook', {}).fields).toEqual(draft().fields);
+    expect(appCall(s, 'codebook.history', {})).toHaveLength(1);
+  });
+});

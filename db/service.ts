@@ -32,7 +32,7 @@ import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
 import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
 import { exportPack, importPacks, writeStarter } from './packs/index.ts';
-import { runImport } from './import/index.ts';
+import { columnsOfFile, runImport } from './import/index.ts';
 import { adjudicationQueue, adjudicationQueuePage } from './adjudication.ts';
 import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
 import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
@@ -251,7 +251,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'labels.setStatus': ({ annotator, entryId, status }) => writeOwn('submission', annotator, entryId, status),
 
-    'imports.start': ({ path, format, newVersion }): ImportJob => {
+    'imports.start': ({ path, format, newVersion, mapping }): ImportJob => {
       const job: ImportJob = { jobId: randomUUID(), progress: { phase: 'reading', done: 0, total: 0 } };
       const finish = (result: Promise<ImportSummary>) =>
         result
@@ -267,11 +267,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
           });
       if (onFile()) {
         // Off the request thread: a worker reads, checks and writes on its own connection.
-        const running = runJob({ kind: 'import', args: { path, format: format as ImportFormat | undefined, newVersion, actor: 'import' } }, worker);
+        const running = runJob({ kind: 'import', args: { path, format: format as ImportFormat | undefined, newVersion, mapping, actor: 'import' } }, worker);
         job.jobId = running.id;
         workers.set(running.id, { running, sync: () => (job.progress = importProgress(running.progress, job.progress)) });
         void finish(running.done as Promise<ImportSummary>);
-      } else void finish(runImport(db, path, { format: format as ImportFormat | undefined, newVersion, actor: 'import', onProgress: (p) => (job.progress = p) }));
+      } else void finish(runImport(db, path, { format: format as ImportFormat | undefined, newVersion, mapping, actor: 'import', onProgress: (p) => (job.progress = p) }));
       jobs.set(job.jobId, job);
       return { ...job };
     },
@@ -413,11 +413,13 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'comments.add': (args) => addComment(db, args),
     'comments.delete': (args) => deleteComment(db, args),
 
-    'imports.run': async ({ as, path, format, maps, machines, newVersion }) => {
-      const summary = await runImport(db, path, { format, maps, machines, newVersion, actor: as, onProgress: opts.onImportProgress });
+    'imports.run': async ({ as, path, format, maps, machines, newVersion, mapping }) => {
+      const summary = await runImport(db, path, { format, maps, machines, newVersion, mapping, actor: as, onProgress: opts.onImportProgress });
       codebook = store.project.codebook();
       return summary;
     },
+
+    'imports.columns': async ({ path }) => ({ columns: await columnsOfFile(path) }),
 
     'imports.status': ({ jobId }): ImportJob => {
       const job = jobs.get(jobId);

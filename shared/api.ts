@@ -42,6 +42,8 @@ import type {
   SubmissionStatus,
 } from './types.ts';
 import { disagreementReasons, importFormats } from './types.ts';
+import { fieldMappingSchema } from './field-mapping.ts';
+import { fieldName } from './codebook/fields.ts';
 import type { CodebookChange } from './codebook/diff.ts';
 import { ConcordError } from './errors.ts';
 
@@ -208,7 +210,11 @@ export const api = {
   'labels.setStatus': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, status: z.enum(['draft', 'submitted']) })),
 
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
-  'imports.start': method<ImportJob>()(z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional(), newVersion: z.boolean().optional() })),
+  'imports.start': method<ImportJob>()(
+    z.object({ path: z.string().min(1).max(4096), format: z.enum(importFormats).optional(), newVersion: z.boolean().optional(), mapping: fieldMappingSchema.optional() }),
+  ),
+  /** The columns of a JSONL or CSV file on this machine (every key of every line, the CSV header), for the import dialog's field mapping. */
+  'imports.columns': method<{ columns: string[] }>()(z.object({ path: z.string().min(1).max(4096) })),
   'imports.status': method<ImportJob>()(z.object({ jobId: z.string().min(1).max(100) })),
   /** Asks a job started here (an import, an agreement report) to stop; an import that is already writing finishes. */
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) })),
@@ -230,6 +236,8 @@ export const api = {
         .optional(),
       /** The annotations file holds these machine coders' labels (a model's), not people's. */
       machines: z.array(annotatorName).max(100).optional(),
+      /** Which columns of a JSONL or CSV file hold the entries' ids and named texts. */
+      mapping: fieldMappingSchema.optional(),
     }),
   ),
 
@@ -302,6 +310,8 @@ export const api = {
       by: z.enum(['week', 'batch', 'round', 'version']).optional(),
       /** gold, disagreements: only the entries of this round. */
       round: roundName.optional(),
+      /** labels: add these texts of each entry (field names the codebook shows), beside its labels. */
+      fields: z.array(fieldName).max(32).optional(),
     }),
   ),
 
@@ -427,7 +437,7 @@ export interface ApiClient {
 }
 
 /** Methods that wait on I/O outside one transaction (SQLite's backup API, reading files to import). */
-export type AsyncMethodName = 'backups.restore' | 'imports.run';
+export type AsyncMethodName = 'backups.restore' | 'imports.run' | 'imports.columns';
 
 /** The service's implementation, behind the door: every other method answers synchronously (one SQLite transaction). */
 export type SyncApiHandlers = { [M in Exclude<MethodName, AsyncMethodName>]: (args: z.output<Api[M]['args']>) => ResultOf<M> } & {

@@ -51,6 +51,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'labels.setStatus': 'anyone',
   'imports.start': 'anyone',
   'imports.status': 'anyone',
+  'imports.columns': 'anyone',
   'jobs.cancel': 'anyone',
   'imports.run': 'lead',
   'assignments.auto': 'lead',

@@ -46,6 +46,8 @@ export interface Entry {
   groundTruth: string;
   output: string;
   testLog: string;
+  /** Every named text of the entry by stored name (prompt, ground_truth, output, test_log, or any other: code, trace ...); empty ones absent. */
+  fields: Record<string, string>;
   passed: boolean | null;
   failingTests: string[];
   metadata: EntryMetadata;

@@ -22,6 +22,7 @@ const usage = [
   '  read them with pandas.read_csv(path, skiprows=1) or read.csv(path, skip = 1).',
   '  --revised-prompts      dlbench: the team\'s final rewrite of each prompt, where there is one',
   '  --round <name>         gold, disagreements: only the entries of one calibration round',
+  '  --with-fields <f,...>  labels: each entry\'s texts beside its labels (fields the codebook shows, e.g. input,predicted_output, or all)',
 ].join('\n');
 
 const options = {
@@ -37,6 +38,7 @@ const options = {
   'revised-prompts': { type: 'boolean' },
   by: { type: 'string' },
   round: { type: 'string' },
+  'with-fields': { type: 'string' },
   ...asOption,
 } as const;
 
@@ -102,6 +104,7 @@ export default {
           revisedPrompts: values['revised-prompts'],
           by: values.by as 'week' | 'batch' | 'round' | 'version' | undefined,
           round: values.round,
+          fields: values['with-fields']?.split(',').map((f) => f.trim()).filter(Boolean),
         },
         caller,
       );

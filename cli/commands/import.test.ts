@@ -160,3 +160,45 @@ describe('concord import', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('concord import with a field mapping', () => {
+  const traces = fileURLToPath(new URL('../../fixtures/any-shape/traces.jsonl', import.meta.url));
+  const mappingFile = fileURLToPath(new URL('../../fixtures/any-shape/mapping.json', import.meta.url));
+  const flags = ['--field', 'code=snippet', '--field', 'trace=reasoning', '--field', 'input=args', '--field', 'expected_output=truth', '--field', 'predicted_output=predicted', '--id', 'qid'];
+
+  it('imports reasoning traces with --field and --id into a new reasoning-trace project', async () => {
+    const db = join(dir, 'traces.db');
+    const r = await run(traces, '--db', db, '--codebook', 'reasoning-trace', '--format', 'jsonl', ...flags, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'jsonl', entriesCreated: 4, warnings: [] });
+    const names = (snapshot(db) as { entry_field: { name: string }[] }).entry_field.map((f) => f.name);
+    expect(new Set(names)).toEqual(new Set(['code', 'trace', 'input', 'expected_output', 'predicted_output']));
+  });
+
+  it('reads the same mapping from a file, the format told by the extension', async () => {
+    const db = join(dir, 'traces.db');
+    const r = await run(traces, '--db', db, '--codebook', 'reasoning-trace', '--mapping', mappingFile, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'jsonl', entriesCreated: 4 });
+  });
+
+  it('a typo in the mapping exits 2 naming the file, line and field, and leaves no project behind', async () => {
+    const db = join(dir, 'traces.db');
+    const r = await run(traces, '--db', db, '--codebook', 'reasoning-trace', ...flags.map((f) => (f === 'trace=reasoning' ? 'trace=reasoing' : f)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(traces);
+    expect(r.stderr).toMatch(/line 1/);
+    expect(r.stderr).toMatch(/trace/);
+    expect(r.stderr).toMatch(/did you mean "reasoning"/);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('a mapping file that is not a mapping exits 2 naming it', async () => {
+    const bad = join(dir, 'map.json');
+    writeFileSync(bad, JSON.stringify({ id: 'qid', fields: { Trace: 'reasoning' } }));
+    const r = await run(traces, '--db', join(dir, 'p.db'), '--codebook', 'reasoning-trace', '--mapping', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(bad);
+    expect(r.stderr).toMatch(/snake_case/);
+  });
+});

@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { parseFieldSpec, parseMappingJson, type FieldMapping } from '../../shared/field-mapping.ts';
 import { loadCodebook } from '../../db/codebook-file.ts';
 import { detectFormat, parseMapSpec } from '../../db/import/index.ts';
 import { openProject } from '../../db/project.ts';
@@ -8,7 +9,12 @@ import { importFormats, type ImportFormat, type ImportProgress, type ImportSumma
 import { parseFlags, printJson, requireFlag, UsageError, type CliIO, type Command } from '../command.ts';
 import { AS_HELP, asOption, callerOf } from '../project.ts';
 
-const usage = `concord import <path>... --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--new-version] [--as <name>] [--json]
+const usage = `concord import <path>... --db <file> [--format ${importFormats.join('|')}] [--codebook <id|file.json>] [--map <dim>:<published>=<value-id>]... [--machine <name>]... [--new-version]
+       [--field <field>=<column>]... [--id <column>] [--mapping <file.json>] [--as <name>] [--json]
+  --field <f>=<col>  a JSONL or CSV file of entries: the entries' text <f> (a field the codebook shows: code, trace ...)
+                     is in column <col>; repeat for each field (e.g. --field trace=reasoning --field code=snippet)
+  --id <column>      the column with the entries' ids (default: id)
+  --mapping <file>   the same as a JSON file: {"id": "<column>", "fields": {"<field>": "<column>", ...}}; --field and --id add to it
   --machine <name>   the annotations file holds a model's labels: its annotator column names this machine coder
                      (repeat for several); machine coders stay out of agreement, consensus and adjudication unless named
   --new-version      an entry whose content differs from the one here is kept as a new version, its labels flagged for review
@@ -63,6 +69,30 @@ async function entriesFirst(paths: string[], format: ImportFormat | undefined): 
   return ranked.sort((a, b) => a.rank - b.rank || a.i - b.i).map((r) => r.path);
 }
 
+/** The field mapping of --mapping, --field and --id together (the flags add to the file), or none. */
+function fieldMapping(file: string | undefined, specs: string[], id: string | undefined): FieldMapping | undefined {
+  if (file === undefined && !specs.length && id === undefined) return undefined;
+  let mapping: FieldMapping = { fields: {} };
+  if (file !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConcordError('bad-input', `the mapping file cannot be read as JSON (${(e as Error).message})`, { file, field: 'mapping' });
+    }
+    mapping = parseMappingJson(json, file);
+  }
+  for (const spec of specs) {
+    const { name, column } = parseFieldSpec(spec);
+    mapping.fields[name] = column;
+  }
+  if (id !== undefined) {
+    if (!id.trim()) throw new UsageError('--id takes the name of the column with the entries\' ids');
+    mapping.id = id.trim();
+  }
+  return mapping;
+}
+
 /**
  * Warnings go to stderr one line per kind, with a count (never a line per empty field); the
  * full list, file by file, is in the --json summary.
@@ -89,6 +119,9 @@ export default {
         map: { type: 'string', multiple: true },
         machine: { type: 'string', multiple: true },
         'new-version': { type: 'boolean' },
+        field: { type: 'string', multiple: true },
+        id: { type: 'string' },
+        mapping: { type: 'string' },
         json: { type: 'boolean' },
         ...asOption,
       },
@@ -110,6 +143,10 @@ export default {
       }
     });
 
+    const mapping = fieldMapping(values.mapping, values.field ?? [], values.id);
+    if (mapping && format !== undefined && format !== 'jsonl' && format !== 'csv')
+      throw new UsageError(`--field, --id and --mapping read entries from JSONL or CSV (--format jsonl or csv), not ${format}`);
+
     const caller = callerOf(values.as);
 
     const isNew = !existsSync(file);
@@ -125,7 +162,7 @@ export default {
       const paths = positionals.length === 1 ? positionals : await entriesFirst(positionals, format);
       const summaries = [];
       for (const path of paths) {
-        const summary = await service.call('imports.run', { path, format, maps, machines, newVersion: values['new-version'] }, caller);
+        const summary = await service.call('imports.run', { path, format, maps, machines, newVersion: values['new-version'], mapping }, caller);
         summaries.push(summary);
         if (!values.json) io.stdout(describe(summary));
         printWarnings(io, summary);

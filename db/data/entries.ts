@@ -80,6 +80,7 @@ export function toEntry(r: Omit<EntryRow, 'id' | 'created_at' | 'updated_at'>): 
     groundTruth: text('groundTruth'),
     output: text('output'),
     testLog: text('testLog'),
+    fields: r.fields,
     passed: passedOf(r.passed),
     failingTests: JSON.parse(r.failing_tests),
     metadata: JSON.parse(r.metadata),

@@ -1,6 +1,8 @@
 import { ConcordError, badInput } from '../../shared/errors.ts';
 import { agreementTables } from '../../shared/tables/agreement.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
+import { fieldLayoutOf, shownFields } from '../../shared/codebook/fields.ts';
+import type { Codebook } from '../../shared/codebook/schema.ts';
 import { buildBugDistribution, bugDimension, bugDistributionCharts, bugDistributionTables } from '../../shared/tables/bug-distribution.ts';
 import {
   buildCategoryDistribution,
@@ -58,6 +60,8 @@ export interface ExportArgs {
   by?: 'week' | 'batch' | 'round' | 'version';
   /** gold, disagreements: only the entries of this round. */
   round?: string;
+  /** labels: add these texts of each entry (fields the codebook shows) beside its labels. */
+  fields?: string[];
 }
 
 /** Each entry's final values and the labels published with the release (the reference annotator's). */
@@ -169,10 +173,25 @@ function reliabilityInputs(study: Study, dimension?: string): ReliabilityInput[]
   }));
 }
 
+/**
+ * The texts a labels export carries (`--with-fields`): each named field the codebook shows, or all
+ * of them for `all`, read one field at a time (entry row id -> text). None asked: none read.
+ */
+function entryTexts(db: Db, codebook: Codebook, asked: string[]): { names: string[]; byField: Map<string, Map<number, string>> } | null {
+  if (!asked.length) return null;
+  const shown = shownFields(fieldLayoutOf(codebook)).map((p) => p.field);
+  const names = asked.includes('all') ? shown : [...new Set(asked)];
+  for (const name of names)
+    if (!shown.includes(name)) throw badInput(`the codebook "${codebook.id}" shows no field "${name}" (its fields: ${shown.join(', ')}, or all)`, { field: 'fields' });
+  const entries = openStore(db).entries;
+  return { names, byField: new Map(names.map((n) => [n, entries.fieldOfAll(n)])) };
+}
+
 export function renderExport(db: Db, args: ExportArgs): ExportResult {
   const { kind, format } = checkExport(args.kind, args.format);
   if (args.annotator !== undefined && kind !== 'category-distribution')
     throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
+  if (args.fields?.length && kind !== 'labels') throw new ConcordError('usage', `--with-fields adds entries' texts to the labels export, not to ${kind}`, { field: 'fields' });
   if (args.revisedPrompts && kind !== 'dlbench') throw new ConcordError('usage', `--revised-prompts is for a Deep-Bench release (dlbench), not ${kind}`, { field: 'revisedPrompts' });
   if ((args.by === 'week' || args.by === 'batch') && kind !== 'drift') throw new ConcordError('usage', `--by groups the drift export only, not ${kind}`, { field: 'by' });
   if ((args.by === 'round' || args.by === 'version') && kind !== 'rounds') throw new ConcordError('usage', `--by ${args.by} groups the rounds export only, not ${kind}`, { field: 'by' });
@@ -186,6 +205,7 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
     case 'labels': {
       const comments = commentsByEntry(db);
       const reasons = reasonsByEntry(db);
+      const texts = entryTexts(db, cb, args.fields ?? []);
       const input: LabelsInput = {
         codebook: cb,
         annotators: study.annotators,
@@ -195,7 +215,9 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
           consensus: [...entryConsensus(study, e), ...textConsensus(study, e)],
           comments: comments.get(e.id),
           reasons: Object.fromEntries(reasons.get(e.id) ?? []),
+          ...(texts ? { fields: Object.fromEntries(texts.names.map((f) => [f, texts.byField.get(f)!.get(e.rowId) ?? ''])) } : {}),
         })),
+        ...(texts ? { fields: texts.names } : {}),
       };
       if (format === 'json') return file('labels', format, formatJson(labelsJson(input, args.perAnnotator)));
       return file('labels', format, tablesAs(format, [labelsTable(input, args.perAnnotator)]));

@@ -5,7 +5,7 @@ import { openStore, type Store } from '../data/index.ts';
 import { admitAnnotatorName } from '../labels.ts';
 import { checkEntryId } from './guards.ts';
 import { merge, stateOf, type EntryState, type ImportPlan } from './plan.ts';
-import { contentChanges, fieldWords, type ContentField } from './versions.ts';
+import { CONTENT_FIELDS, contentChanges, fieldWords, type ContentField } from './versions.ts';
 import { warningKinds } from './warnings.ts';
 
 /**
@@ -23,9 +23,9 @@ export interface CheckOptions {
 
 function describe(field: ContentField, before: EntryState, after: EntryState): string {
   if (field === 'passed') return `passed (${before.passed ? 'passed' : 'failed'} here, ${after.passed ? 'passed' : 'failed'} in the file)`;
-  const a = before[field];
-  const b = after[field];
-  return `${fieldWords[field]} (${a.length} characters here, ${b.length} in the file)`;
+  const deepBench = (CONTENT_FIELDS as readonly string[]).includes(field);
+  const text = (s: EntryState) => (deepBench ? String(s[field as keyof EntryState]) : (s.texts[field] ?? ''));
+  return `${fieldWords(field)} (${text(before).length} characters here, ${text(after).length} in the file)`;
 }
 
 const listed = (xs: string[], max = 5) => (xs.length > max ? `${xs.slice(0, max).join('; ')}; and ${xs.length - max} more` : xs.join('; '));

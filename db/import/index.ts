@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
+import type { FieldMapping } from '../../shared/field-mapping.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary, type ImportWarning } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { openStore } from '../data/index.ts';
@@ -31,6 +32,8 @@ export interface ImportOptions {
   newVersion?: boolean;
   /** Back up first when the import changes an entry already here (the default, for a database in a file). */
   backup?: boolean;
+  /** Which columns of a JSONL or CSV file hold the entries' ids and named texts. */
+  mapping?: FieldMapping;
 }
 
 type Progress = (p: ImportProgress) => void;
@@ -119,6 +122,13 @@ export async function detectFormat(path: string): Promise<ImportFormat> {
     `cannot tell what this file holds from its columns (${columns.join(', ') || 'none'}): entries need "id", annotations "entry_id, annotator, dimension, value", results "entry_id, model, passed"`,
     { file: path, line: 1 },
   );
+}
+
+/** A mapped file holds entries, whatever its columns are called: JSONL or CSV by its extension. */
+function entryFormatOf(path: string): ImportFormat {
+  if (isCsvFile(path)) return 'csv';
+  if (/\.(jsonl|ndjson)$/i.test(path)) return 'jsonl';
+  throw badInput('a field mapping reads a .jsonl or .csv file; pass --format jsonl or --format csv', { file: path });
 }
 
 function looksLikeDlbench(text: string): boolean {
@@ -217,7 +227,7 @@ function markMachines(plan: ImportPlan, machines: string[]): void {
   if (absent.length) throw badInput(`no labels of ${absent.map((m) => `"${m}"`).join(', ')} in this file (its annotators: ${[...plan.annotators.keys()].join(', ') || 'none'})`, { file: plan.path, field: 'annotator' });
 }
 
-async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress): Promise<ImportPlan> {
+async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress, mapping?: FieldMapping): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
   const table = await readRowTable(path);
   const plan = emptyPlan(format, path);
@@ -230,10 +240,17 @@ async function readRowFile(path: string, format: ImportFormat, codebook: Codeboo
   } else if (format === 'results') {
     plan.modelResults = parseModelResults(table, path);
   } else {
-    plan.entries = parseGenericEntries(table, path);
+    plan.entries = parseGenericEntries(table, path, mapping, codebook);
   }
   progress({ phase: 'reading', done: 1, total: 1 });
   return plan;
+}
+
+/** The columns of a JSONL or CSV file (its header; every key of every line), for a field mapping to choose from. */
+export async function columnsOfFile(path: string): Promise<string[]> {
+  if (await isDirectory(path)) throw badInput('a field mapping reads one JSONL or CSV file, not a folder', { file: path });
+  entryFormatOf(path);
+  return (await readRowTable(path)).columns;
 }
 
 /** Phase 1: reads and checks every file; writes nothing. */
@@ -244,13 +261,15 @@ export async function readPlan(
   progress: Progress = () => {},
   maps: PublishedMap[] = [],
   machines: string[] = [],
+  mapping?: FieldMapping,
 ): Promise<ImportPlan> {
   if (!importFormats.includes(format)) throw new ConcordError('usage', `unknown format "${format}" (known: ${importFormats.join(', ')})`);
   if (maps.length && format !== 'dlbench') throw new ConcordError('usage', `--map reads published values of Deep-Bench entry files (--format dlbench), not ${format}`);
   if (machines.length && format !== 'annotations') throw new ConcordError('usage', `--machine names the machine coders of an annotations file (--format annotations), not ${format}`);
+  if (mapping && format !== 'jsonl' && format !== 'csv') throw new ConcordError('usage', `a field mapping (--field, --id, --mapping) reads entries from JSONL or CSV (--format jsonl or csv), not ${format}`);
   if (format === 'dlbench') return readDlbench(path, codebook, progress, resolveMaps(maps, codebook));
   if (format === 'taxonomy-data') return readTaxonomy(path, progress);
-  const plan = await readRowFile(path, format, codebook, progress);
+  const plan = await readRowFile(path, format, codebook, progress, mapping);
   markMachines(plan, machines);
   return plan;
 }
@@ -273,8 +292,8 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
   const progress: Progress = opts.onProgress ?? (() => {});
   try {
     const codebook = projectCodebook(db);
-    const format = opts.format ?? (await detectFormat(path));
-    const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines);
+    const format = opts.format ?? (opts.mapping ? entryFormatOf(path) : await detectFormat(path));
+    const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping);
     const { touchesExisting } = checkPlan(db, plan, { newVersion: opts.newVersion });
     const backup = touchesExisting && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;

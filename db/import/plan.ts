@@ -24,6 +24,8 @@ export interface EntryFields {
   groundTruth?: string;
   output?: string;
   testLog?: string;
+  /** Other named texts (an entry of another shape: code, trace, input ...), by stored name; a text left out keeps its value. */
+  texts?: Record<string, string>;
   passed?: boolean | null;
   failingTests?: string[];
   metadata?: EntryMetadata;
@@ -84,9 +86,14 @@ export function emptyPlan(format: ImportFormat, path: string): ImportPlan {
   return { format, path, files: 0, entries: [], annotators: new Map(), labels: [], notes: [], modelResults: [], warnings: [], machines: new Set() };
 }
 
-/** Identifies an entry's content for packs and change detection; NUL keeps the fields apart. */
-export function contentHash(prompt: string, groundTruth: string, output: string): string {
-  return createHash('sha256').update(`${prompt}\0${groundTruth}\0${output}`).digest('hex');
+/**
+ * Identifies an entry's content for packs and change detection; NUL keeps the fields apart. An
+ * entry's other named texts follow by name (none: the hash of a Deep-Bench entry, as it always was).
+ */
+export function contentHash(prompt: string, groundTruth: string, output: string, texts: Record<string, string> = {}): string {
+  const hash = createHash('sha256').update(`${prompt}\0${groundTruth}\0${output}`);
+  for (const name of Object.keys(texts).sort()) if (texts[name]) hash.update(`\0${name}\0${texts[name]}`);
+  return hash.digest('hex');
 }
 
 export interface EntryState {
@@ -94,9 +101,20 @@ export interface EntryState {
   groundTruth: string;
   output: string;
   testLog: string;
+  /** Named texts other than the four above, by stored name (only non-empty ones). */
+  texts: Record<string, string>;
   passed: boolean | null;
   failingTests: string[];
   metadata: EntryMetadata;
+}
+
+const deepBenchNames = new Set<string>(Object.values(TEXT_FIELDS));
+
+/** The named texts of a row that are not Deep-Bench's four. */
+export function otherTexts(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(fields).sort()) if (!deepBenchNames.has(name) && fields[name]) out[name] = fields[name];
+  return out;
 }
 
 export function stateOf(row: EntryRow): EntryState {
@@ -106,6 +124,7 @@ export function stateOf(row: EntryRow): EntryState {
     groundTruth: text('groundTruth'),
     output: text('output'),
     testLog: text('testLog'),
+    texts: otherTexts(row.fields),
     passed: row.passed === null ? null : row.passed === 1,
     failingTests: JSON.parse(row.failing_tests) as string[],
     metadata: JSON.parse(row.metadata) as EntryMetadata,
@@ -119,6 +138,7 @@ export function stateOf(row: EntryRow): EntryState {
 function creation(s: EntryState, hash: string) {
   const lengths: Record<string, number> = {};
   for (const [k, name] of Object.entries(TEXT_FIELDS)) if (s[k as TextField]) lengths[name] = s[k as TextField].length;
+  for (const [name, text] of Object.entries(s.texts)) lengths[name] = text.length;
   return { passed: s.passed, failingTests: s.failingTests, metadata: s.metadata, contentHash: hash, textLengths: lengths };
 }
 
@@ -135,13 +155,14 @@ export function merge(state: EntryState, f: EntryFields): EntryState {
     groundTruth: f.groundTruth ?? state.groundTruth,
     output: f.output ?? state.output,
     testLog: f.testLog ?? state.testLog,
+    texts: otherTexts({ ...state.texts, ...(f.texts ?? {}) }),
     passed: f.passed !== undefined ? f.passed : state.passed,
     failingTests: f.failingTests ?? state.failingTests,
     metadata: sortedMetadata({ ...state.metadata, ...(f.metadata ?? {}) }),
   };
 }
 
-const blank: EntryState = { prompt: '', groundTruth: '', output: '', testLog: '', passed: null, failingTests: [], metadata: {} };
+const blank: EntryState = { prompt: '', groundTruth: '', output: '', testLog: '', texts: {}, passed: null, failingTests: [], metadata: {} };
 
 /** The fields that differ, as {before, after} halves for the event log. */
 function diff(a: EntryState, b: EntryState): { before: Partial<EntryState>; after: Partial<EntryState> } | null {
@@ -184,11 +205,11 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   const store = openStore(db);
   const at = now();
   const columns = (s: EntryState): EntryColumns => ({
-    fields: { prompt: s.prompt, ground_truth: s.groundTruth, output: s.output, test_log: s.testLog },
+    fields: { ...s.texts, prompt: s.prompt, ground_truth: s.groundTruth, output: s.output, test_log: s.testLog },
     passed: s.passed === null ? null : s.passed ? 1 : 0,
     failingTests: JSON.stringify(s.failingTests),
     metadata: JSON.stringify(s.metadata),
-    hash: contentHash(s.prompt, s.groundTruth, s.output),
+    hash: contentHash(s.prompt, s.groundTruth, s.output, s.texts),
   });
 
   const created = new Set<string>();

@@ -3,6 +3,8 @@ import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts'
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import { normalizeName } from '../../shared/names.ts';
 import type { EntryMetadata } from '../../shared/types.ts';
+import { fieldLayoutOf, shownFields } from '../../shared/codebook/fields.ts';
+import { closest, type FieldMapping } from '../../shared/field-mapping.ts';
 import { parseCsvStream, parseCsvText, parseJsonl, parseJsonlStream } from './csv.ts';
 import { checkedChunks, checkEntryId, checkField, checkName, MAX_ROWS_FILE_BYTES } from './guards.ts';
 import type { EntryPatch, PlannedLabel, PlannedModelResult, PlannedNote } from './plan.ts';
@@ -85,7 +87,8 @@ function parseCount(v: unknown, file: string, line: number, field: string): numb
   return n;
 }
 
-const entryColumns: Record<string, string> = {
+/** Deep-Bench's texts: stored name -> what an import sets. A file without a mapping names its columns so. */
+const deepBenchTexts: Record<string, 'prompt' | 'groundTruth' | 'output' | 'testLog'> = {
   prompt: 'prompt',
   ground_truth: 'groundTruth',
   output: 'output',
@@ -93,21 +96,82 @@ const entryColumns: Record<string, string> = {
 };
 const metadataNames: Record<string, string> = { source_file: 'sourceFile', ground_truth_path: 'groundTruthPath', test_cases: 'testCases' };
 
-/** Format 3: one entry a row; unknown columns are kept as metadata. Blank cells change nothing. */
-export function parseGenericEntries({ columns, rows }: RowTable, file: string): EntryPatch[] {
-  if (!columns.includes('id')) throw badInput('an "id" column is required', { file, line: 1, field: 'id' });
+/** A text cell as a field holds it: a string as is, a number or yes/no as written; a list or object is refused (a value in the wrong column). */
+function fieldText(row: Row, name: string, column: string, file: string): string {
+  const v = row.cells[column];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const what = Array.isArray(v) ? 'a list' : 'an object';
+  throw badInput(name === column ? `${name} must be text` : `${name} must be text (column "${column}" holds ${what})`, { file, line: row.line, field: name });
+}
+
+/**
+ * Which column holds each field: the mapping's, checked against the file's columns and the
+ * codebook's fields (a typo in either refuses the import, naming it), or, without a mapping,
+ * Deep-Bench's texts under their own names.
+ */
+function columnsOfFields(columns: string[], file: string, mapping: FieldMapping | undefined, codebook: Codebook | undefined): Map<string, string> {
+  if (!mapping) return new Map(Object.keys(deepBenchTexts).filter((c) => columns.includes(c)).map((c) => [c, c]));
+  const shown = codebook ? shownFields(fieldLayoutOf(codebook)).map((p) => p.field) : [];
+  const out = new Map<string, string>();
+  for (const [name, column] of Object.entries(mapping.fields)) {
+    if (codebook && !shown.includes(name)) {
+      const hint = closest(name, shown);
+      throw badInput(`the mapping names field "${name}", which the codebook "${codebook.id}" does not show (its fields: ${shown.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`, {
+        file,
+        line: 1,
+        field: name,
+      });
+    }
+    if (!columns.includes(column)) {
+      const hint = closest(column, columns);
+      throw badInput(`the mapping takes field "${name}" from column "${column}", which the file does not have (its columns: ${columns.join(', ') || 'none'})${hint ? `; did you mean "${hint}"?` : ''}`, {
+        file,
+        line: 1,
+        field: name,
+      });
+    }
+    out.set(name, column);
+  }
+  return out;
+}
+
+/**
+ * Format 3: one entry a row. Its texts come from the columns the mapping names (without one,
+ * prompt, ground_truth, output, test_log); `passed` and `failing_tests` keep their meaning; other
+ * columns are kept as metadata. Blank cells change nothing.
+ */
+export function parseGenericEntries({ columns, rows }: RowTable, file: string, mapping?: FieldMapping, codebook?: Codebook): EntryPatch[] {
+  const idColumn = mapping?.id ?? 'id';
+  if (!columns.includes(idColumn)) {
+    const hint = closest(idColumn, columns);
+    throw badInput(`an "${idColumn}" column is required for the entries' ids (the file's columns: ${columns.join(', ') || 'none'})${hint ? `; did you mean "${hint}"?` : ''}`, {
+      file,
+      line: 1,
+      field: idColumn,
+    });
+  }
+  const fieldColumns = columnsOfFields(columns, file, mapping, codebook);
+  const mapped = new Set(fieldColumns.values());
   const seen = new Map<string, number>();
   return rows.map((row) => {
-    const id = required(row, 'id', file);
-    checkEntryId(id, { file, line: row.line, field: 'id' });
-    if (seen.has(id)) throw badInput(`id "${id}" appears twice (first on line ${seen.get(id)})`, { file, line: row.line, field: 'id' });
+    const id = required(row, idColumn, file);
+    checkEntryId(id, { file, line: row.line, field: idColumn });
+    if (seen.has(id)) throw badInput(`id "${id}" appears twice (first on line ${seen.get(id)})`, { file, line: row.line, field: idColumn });
     seen.set(id, row.line);
     const patch: EntryPatch = { extId: id, fields: {}, source: { file, line: row.line } };
+    for (const [name, column] of fieldColumns) {
+      const raw = row.cells[column];
+      if (isBlank(raw)) continue;
+      const value = fieldText(row, name, column, file);
+      checkField(value, { file, line: row.line, field: name });
+      if (name in deepBenchTexts) patch.fields[deepBenchTexts[name]] = value;
+      else (patch.fields.texts ??= {})[name] = value;
+    }
     const metadata: EntryMetadata = {};
     for (const [col, raw] of Object.entries(row.cells)) {
-      if (col === 'id' || isBlank(raw)) continue;
-      if (col in entryColumns) (patch.fields as Record<string, string>)[entryColumns[col]] = text(row, col, file)!;
-      else if (col === 'passed') patch.fields.passed = parseBool(raw, file, row.line, col);
+      if (col === idColumn || mapped.has(col) || isBlank(raw)) continue;
+      if (col === 'passed') patch.fields.passed = parseBool(raw, file, row.line, col);
       else if (col === 'failing_tests') {
         const list = Array.isArray(raw) ? raw.map(String) : String(raw).split('|');
         patch.fields.failingTests = [...new Set(list.map((s) => s.trim()).filter(Boolean))];

@@ -13,22 +13,28 @@ export interface ContentState {
   groundTruth: string;
   output: string;
   testLog: string;
+  /** The entry's other named texts (an entry of another shape), by stored name. */
+  texts: Record<string, string>;
   passed: boolean | null;
 }
 
 /** What the labels of an entry are made on: the texts an annotator reads, and whether the output passed. */
 export const CONTENT_FIELDS = ['prompt', 'groundTruth', 'output', 'passed'] as const;
-export type ContentField = (typeof CONTENT_FIELDS)[number];
-export const fieldWords: Record<ContentField, string> = { prompt: 'prompt', groundTruth: 'ground truth', output: 'output', passed: 'passed' };
+/** A Deep-Bench content field, or the stored name of another text (which labels are made on too). */
+export type ContentField = (typeof CONTENT_FIELDS)[number] | (string & {});
+const deepBenchWords: Record<string, string> = { prompt: 'prompt', groundTruth: 'ground truth', output: 'output', passed: 'passed' };
+/** A content field in words. */
+export const fieldWords = (f: ContentField): string => deepBenchWords[f] ?? f.replace(/_/g, ' ');
 
-const isEmpty = (v: string | boolean | null) => v === null || v === '';
+const isEmpty = (v: string | boolean | null | undefined) => v === undefined || v === null || v === '';
 
 /**
  * The content fields an import replaces: ones that held something and now hold something else.
  * Filling a field that was empty (Taxonomy-Data's code after Deep-Bench's prompt) is not a change.
  */
 export function contentChanges(before: ContentState, after: ContentState): ContentField[] {
-  return CONTENT_FIELDS.filter((f) => !isEmpty(before[f]) && before[f] !== after[f]);
+  const named = Object.keys(before.texts).filter((name) => !isEmpty(before.texts[name]) && before.texts[name] !== (after.texts[name] ?? ''));
+  return [...CONTENT_FIELDS.filter((f) => !isEmpty(before[f]) && before[f] !== after[f]), ...named];
 }
 
 /**
@@ -44,7 +50,8 @@ export function recordContentChange(
   const known = store.entryVersions.of(w.row.id);
   const current = known.find((r) => r.contentHash === w.row.content_hash)?.version ?? 1;
   const next = w.replaced ? Math.max(current, ...known.map((r) => r.version)) + 1 : current;
-  const snapshot = (s: ContentState) => JSON.stringify({ prompt: s.prompt, groundTruth: s.groundTruth, output: s.output, testLog: s.testLog });
+  const snapshot = (s: ContentState) =>
+    JSON.stringify({ prompt: s.prompt, groundTruth: s.groundTruth, output: s.output, testLog: s.testLog, ...(Object.keys(s.texts).length ? { texts: s.texts } : {}) });
   const passed = (s: ContentState) => (s.passed === null ? null : s.passed ? 1 : 0);
   store.entryVersions.record(w.row.id, {
     contentHash: w.row.content_hash,

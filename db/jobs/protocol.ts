@@ -2,6 +2,7 @@ import type { SerializedError } from '../../shared/errors.ts';
 import type { AgreementQuery } from '../agreement.ts';
 import type { ImportFormat } from '../../shared/types.ts';
 import type { PublishedMap } from '../import/index.ts';
+import type { FieldMapping } from '../../shared/field-mapping.ts';
 
 /**
  * Work that runs off the request thread, in a worker with its own connection to the project file:
@@ -9,7 +10,7 @@ import type { PublishedMap } from '../import/index.ts';
  * bootstrap. What the service hands a worker and what the worker says back.
  */
 export type JobRequest =
-  | { kind: 'import'; args: { path: string; format?: ImportFormat; maps?: PublishedMap[]; newVersion?: boolean; actor: string } }
+  | { kind: 'import'; args: { path: string; format?: ImportFormat; maps?: PublishedMap[]; newVersion?: boolean; mapping?: FieldMapping; actor: string } }
   | { kind: 'agreement'; args: AgreementQuery };
 
 export interface JobProgress {

@@ -26,11 +26,12 @@ async function run(): Promise<unknown> {
       progress({ phase: 'reading', done: 0, total: 0 });
       return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
     }
-    const { path, format, maps, newVersion, actor } = request.args;
+    const { path, format, maps, newVersion, mapping, actor } = request.args;
     return await runImport(db, path, {
       format,
       maps,
       newVersion,
+      mapping,
       actor,
       onProgress: (p) => {
         if (p.phase === 'reading' && shouldStop()) throw new Stopped();

@@ -1,3 +1,4 @@
+import './any-shape.css';
 import { DiffEditor } from '@monaco-editor/react';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -5,9 +6,10 @@ import { MONACO_THEME, monaco } from '../monaco/setup.ts';
 import { modelKey } from '../monaco/models.ts';
 import { MonacoView, type LineMark } from '../monaco/MonacoView.tsx';
 import { summarizeChanges } from '../lib/change-summary.ts';
+import { fieldLayoutOf, type FieldLayout, type FieldPane } from '../../shared/codebook/fields.ts';
 import type { Entry } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
-import { CODE_PANES, resizePanes, toggleCodePane, type CodePaneId } from './pane-layout.ts';
+import { openPanes, paneKey, resizePanes, toggleCodePane, weightOf, type CodePaneId } from './pane-layout.ts';
 import { SplitHandle } from './SplitHandle.tsx';
 
 const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
@@ -27,18 +29,24 @@ const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
   stickyScroll: { enabled: false },
 };
 
-const TITLES: Record<CodePaneId, string> = { prompt: 'Prompt', groundTruth: 'Ground truth', output: 'LLM output' };
-const TEST_IDS: Record<CodePaneId, string> = { prompt: 'pane-prompt', groundTruth: 'pane-ground-truth', output: 'pane-output' };
+/** A pane's test id: `pane-` and its field's name in kebab-case (`pane-ground-truth`, `pane-trace`). */
+const testIdOf = (field: string) => `pane-${field.replace(/_/g, '-')}`;
+
+/** One named text of an entry (an entry read before it had named fields has only the Deep-Bench four). */
+export function textOf(entry: Entry, field: string): string {
+  const legacy: Record<string, string | undefined> = { prompt: entry.prompt, ground_truth: entry.groundTruth, output: entry.output, test_log: entry.testLog };
+  return entry.fields?.[field] ?? legacy[field] ?? '';
+}
+
+/** The layout of the project's codebook: which fields show where. */
+export const useFieldLayout = (): FieldLayout => fieldLayoutOf(useApp((s) => s.codebook));
 
 interface CodePaneProps {
-  id: CodePaneId;
+  pane: FieldPane;
   /** The entry's id and content hash: with the pane, they name the text's Monaco model. */
   entryId: string;
   contentHash: string;
   value: string;
-  language: string;
-  /** Prose (the prompt): no line numbers. */
-  prose?: boolean;
   fontSize?: number;
   weight: number;
   /** Folding is refused for the last open pane. */
@@ -51,7 +59,8 @@ interface CodePaneProps {
 /** Below this width, wrapped lines start at the margin: kept at a deep indent they would be a column of a few letters. */
 const SAME_INDENT_MIN_WIDTH = 520;
 
-function CodePane({ id, entryId, contentHash, value, language, prose, fontSize, weight, canFold, onFold, marks, onSelectLines }: CodePaneProps) {
+function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold, onFold, marks, onSelectLines }: CodePaneProps) {
+  const prose = pane.lineNumbers === false;
   const box = useRef<HTMLElement>(null);
   const [wide, setWide] = useState(true);
   useEffect(() => {
@@ -67,28 +76,37 @@ function CodePane({ id, entryId, contentHash, value, language, prose, fontSize, 
     [fontSize, wide, prose],
   );
   return (
-    <section className="code-pane" data-testid={TEST_IDS[id]} style={{ flexGrow: weight }} ref={box}>
+    <section className="code-pane" data-testid={testIdOf(pane.field)} data-field={pane.field} style={{ flexGrow: weight }} ref={box}>
       <header className="pane-title">
-        {TITLES[id]}
-        <span className="muted small">{value ? `${value.split('\n').length} lines` : 'empty'}</span>
+        {pane.label}
+        <span className="muted small">{value ? linesInWords(lineCount(value)) : 'empty'}</span>
         <span className="grow" />
-        <button className="pane-fold" data-testid="pane-fold" disabled={!canFold} onClick={onFold} title={canFold ? `Fold the ${TITLES[id].toLowerCase()} away` : 'One pane stays open'} aria-label={`Fold ${TITLES[id]}`}>
+        <button className="pane-fold" data-testid="pane-fold" disabled={!canFold} onClick={onFold} title={canFold ? `Fold the ${pane.label.toLowerCase()} away` : 'One pane stays open'} aria-label={`Fold ${pane.label}`}>
           ‹
         </button>
       </header>
       <div className="pane-body">
-        <MonacoView modelKey={modelKey(entryId, contentHash, id)} text={value} language={language} options={options} marks={marks} onSelectLines={onSelectLines} />
+        <MonacoView modelKey={modelKey(entryId, contentHash, paneKey(pane.field))} text={value} language={pane.language} options={options} marks={marks} onSelectLines={onSelectLines} />
       </div>
     </section>
   );
 }
 
+/** Lines of a text, counted without copying it (a trace can be megabytes). */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const linesInWords = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+
 /** A folded pane: a narrow strip with its name, which opens it again. */
-function FoldedPane({ id, lines, onOpen }: { id: CodePaneId; lines: number; onOpen(): void }) {
+function FoldedPane({ pane, lines, onOpen }: { pane: FieldPane; lines: number; onOpen(): void }) {
   return (
-    <button className="pane-strip" data-testid={`${TEST_IDS[id]}-folded`} onClick={onOpen} title={`Show the ${TITLES[id].toLowerCase()} (${lines} lines)`}>
+    <button className="pane-strip" data-testid={`${testIdOf(pane.field)}-folded`} onClick={onOpen} title={`Show the ${pane.label.toLowerCase()} (${linesInWords(lines)})`}>
       <span className="pane-strip-mark">›</span>
-      <span className="pane-strip-title">{TITLES[id]}</span>
+      <span className="pane-strip-title">{pane.label}</span>
     </button>
   );
 }
@@ -103,19 +121,28 @@ interface CodePanesProps {
   entry?: Entry | null;
   /** Editor font size in px (the adjudication meeting mode enlarges it). */
   fontSize?: number;
-  /** Marks on lines of each pane's text (bugs pinned to lines), by pane. */
+  /** Marks on lines of each pane's text (bugs pinned to lines), by pane (`paneKey` of its field). */
   marks?: Partial<Record<CodePaneId, readonly LineMark[]>>;
   /** Told the lines selected in a pane (or the cursor's line). */
   onSelectLines?(pane: CodePaneId, start: number, end: number): void;
+  /** Show the codebook's lower row of panes here too, unless it is Deep-Bench's test log (the Adjudicate view; the labelling workspace has its own). */
+  lowerRow?: boolean;
 }
 
-/** Prompt, ground truth and LLM output side by side, or a diff of ground truth against output. */
-export function CodePanes({ entry: shown, fontSize, marks, onSelectLines }: CodePanesProps = {}) {
+/**
+ * An entry's texts as the codebook lays them out (Deep-Bench: prompt, ground truth and LLM
+ * output side by side), or a diff of the two texts it names.
+ */
+export function CodePanes({ entry: shown, fontSize, lowerRow, marks, onSelectLines }: CodePanesProps = {}) {
   const { current, diffMode, toggleDiff } = useApp(useShallow((s) => ({ current: s.current?.entry ?? null, diffMode: s.diffMode, toggleDiff: s.toggleDiff })));
+  const fields = useFieldLayout();
   const entry = shown === undefined ? current : shown;
-  const summary = useMemo(() => (entry ? summarizeChanges(entry.groundTruth, entry.output) : null), [entry]);
+  const diff = fields.diff && { before: fields.diff[0], after: fields.diff[1] };
+  const summary = useMemo(() => (entry && diff ? summarizeChanges(textOf(entry, diff.before), textOf(entry, diff.after)) : null), [entry, diff?.before, diff?.after]);
   if (!entry) return <div className="code-area empty muted">Choose an entry in the queue.</div>;
   const meta = entry.metadata;
+  const paneOf = (field: string) => [...fields.panes, ...(fields.bottom ?? [])].find((p) => p.field === field);
+  const diffTitle = diff ? `${paneOf(diff.before)?.label ?? diff.before} → ${paneOf(diff.after)?.label ?? diff.after}` : '';
   return (
     <div className="code-area">
       <div className="entry-header" data-testid="entry-header" data-entry-id={entry.id}>
@@ -138,78 +165,150 @@ export function CodePanes({ entry: shown, fontSize, marks, onSelectLines }: Code
               <span className="added">+{summary.added}</span> <span className="removed">−{summary.removed}</span>
             </span>
           )}
-          <div className="segmented" role="tablist">
-            <button className={!diffMode ? 'is-on' : ''} data-testid="view-side-by-side" onClick={() => diffMode && toggleDiff()} title="Side by side (Alt+D)">
-              Side by side
-            </button>
-            <button className={diffMode ? 'is-on' : ''} data-testid="diff-toggle" onClick={() => !diffMode && toggleDiff()} title="Diff ground truth → output (Alt+D)">
-              Diff
-            </button>
-          </div>
+          {diff && (
+            <div className="segmented" role="tablist">
+              <button className={!diffMode ? 'is-on' : ''} data-testid="view-side-by-side" onClick={() => diffMode && toggleDiff()} title="Side by side (Alt+D)">
+                Side by side
+              </button>
+              <button className={diffMode ? 'is-on' : ''} data-testid="diff-toggle" onClick={() => !diffMode && toggleDiff()} title={`Diff ${diffTitle.toLowerCase()} (Alt+D)`}>
+                Diff
+              </button>
+            </div>
+          )}
         </div>
       </div>
-      {diffMode ? (
+      {diffMode && diff ? (
         <div className="panes panes-diff" data-testid="diff-pane">
           <section className="code-pane">
             <header className="pane-title">
-              Ground truth <span className="muted">→</span> LLM output
+              {paneOf(diff.before)?.label ?? diff.before} <span className="muted">→</span> {paneOf(diff.after)?.label ?? diff.after}
             </header>
             <div className="pane-body">
-              <DiffEditor
-                original={entry.groundTruth}
-                modified={entry.output}
-                language="python"
-                theme={MONACO_THEME}
-                options={{ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
-                loading={<div className="muted small pad">Loading diff…</div>}
-              />
+              <DiffView original={textOf(entry, diff.before)} modified={textOf(entry, diff.after)} language={paneOf(diff.after)?.language ?? 'plaintext'} fontSize={fontSize} />
             </div>
           </section>
         </div>
       ) : (
-        <SidePanes entry={entry} fontSize={fontSize} marks={marks} onSelectLines={onSelectLines} />
+        <PaneRow panes={fields.panes} entry={entry} fontSize={fontSize} testId="code-panes" marks={marks} onSelectLines={onSelectLines} />
       )}
+      {/* Deep-Bench's test log stays the labelling workspace's, as it always was. */}
+      {lowerRow && fields.bottom?.length && !lowerIsTestLog(fields) ? (
+        <div className="lower-row">
+          <PaneRow panes={fields.bottom} entry={entry} fontSize={fontSize} testId="lower-panes" />
+        </div>
+      ) : null}
     </div>
   );
 }
 
-/** The three panes side by side: each can be folded to a strip, and the borders between open ones dragged. */
-function SidePanes({ entry, fontSize, marks, onSelectLines }: { entry: Entry } & Pick<CodePanesProps, 'fontSize' | 'marks' | 'onSelectLines'>) {
+/**
+ * The diff of two texts. The diff editor's models are disposed after the editor itself: disposed
+ * with it (the wrapper's default), Monaco reports "TextModel got disposed before DiffEditorWidget
+ * model got reset" on leaving the diff.
+ */
+function DiffView({ original, modified, language, fontSize }: { original: string; modified: string; language: string; fontSize?: number }) {
+  const models = useRef<monaco.editor.ITextModel[]>([]);
+  useEffect(
+    () => () => {
+      const kept = models.current;
+      setTimeout(() => kept.forEach((m) => m.isDisposed() || m.dispose()));
+    },
+    [],
+  );
+  return (
+    <DiffEditor
+      original={original}
+      modified={modified}
+      language={language}
+      theme={MONACO_THEME}
+      keepCurrentOriginalModel
+      keepCurrentModifiedModel
+      onMount={(editor) => {
+        const m = editor.getModel();
+        models.current = m ? [m.original, m.modified] : [];
+      }}
+      options={{ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
+      loading={<div className="muted small pad">Loading diff…</div>}
+    />
+  );
+}
+
+/** The codebook's lower row of panes under the labelling workspace's code (any fields but a lone test log, which has its own view). */
+export function LowerPanes() {
+  const { entry, layout, setLayout } = useApp(useShallow((s) => ({ entry: s.current?.entry ?? null, layout: s.layout, setLayout: s.setLayout })));
+  const fields = useFieldLayout();
+  if (!entry || !fields.bottom?.length) return null;
+  const folded = layout.logCollapsed;
+  const labels = fields.bottom.map((p) => p.label).join(', ');
+  return (
+    <section className={`lower-row test-log ${folded ? 'is-folded' : ''}`} data-testid="lower-row">
+      {folded ? (
+        <header className="pane-title">
+          <button className="pane-fold" data-testid="lower-fold" onClick={() => setLayout({ ...layout, logCollapsed: false })} title={`Show ${labels}`} aria-expanded={false}>
+            ▸
+          </button>
+          {labels}
+        </header>
+      ) : (
+        <PaneRow panes={fields.bottom} entry={entry} testId="lower-panes" onFoldRow={() => setLayout({ ...layout, logCollapsed: true })} />
+      )}
+    </section>
+  );
+}
+
+/** Whether the workspace shows the lower row as the pytest log view (Deep-Bench's test log, alone in its row). */
+export function lowerIsTestLog(fields: FieldLayout): boolean {
+  return fields.bottom?.length === 1 && fields.bottom[0].field === 'test_log';
+}
+
+/** A row of panes side by side: each can be folded to a strip, and the borders between open ones dragged. */
+function PaneRow({
+  panes,
+  entry,
+  fontSize,
+  testId,
+  onFoldRow,
+  marks,
+  onSelectLines,
+}: { panes: FieldPane[]; entry: Entry; fontSize?: number; testId: string; onFoldRow?: () => void } & Pick<CodePanesProps, 'marks' | 'onSelectLines'>) {
   const { layout, setLayout, me, loadLayoutOf } = useApp(useShallow((s) => ({ layout: s.layout, setLayout: s.setLayout, me: s.me, loadLayoutOf: s.loadLayoutOf })));
   const box = useRef<HTMLDivElement>(null);
   // The Adjudicate view shows these panes too, in its viewer's layout.
   useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
-  const text: Record<CodePaneId, string> = { prompt: entry.prompt, groundTruth: entry.groundTruth, output: entry.output };
-  const open = CODE_PANES.filter((id) => !layout.collapsed[id]);
+  const row = panes.map((p) => paneKey(p.field));
+  const open = openPanes(layout, row);
   /** The border after `left` moves it against the next open pane, from their widths when the drag began. */
-  const begin = (left: CodePaneId, right: CodePaneId) => {
-    const width = (id: CodePaneId) => box.current?.querySelector<HTMLElement>(`[data-testid=${TEST_IDS[id]}]`)?.getBoundingClientRect().width ?? 0;
+  const begin = (left: FieldPane, right: FieldPane) => {
+    const width = (p: FieldPane) => box.current?.querySelector<HTMLElement>(`[data-testid=${testIdOf(p.field)}]`)?.getBoundingClientRect().width ?? 0;
     const start = { left: width(left), right: width(right) };
     const from = useApp.getState().layout;
-    return (delta: number) => setLayout(resizePanes(from, left, right, start, delta));
+    return (delta: number) => setLayout(resizePanes(from, paneKey(left.field), paneKey(right.field), start, delta));
   };
+  const fold = (id: CodePaneId) => setLayout((l) => toggleCodePane(l, id, row));
   return (
-    <div className="panes" data-testid="code-panes" ref={box}>
-      {CODE_PANES.map((id) => {
-        if (layout.collapsed[id]) return <FoldedPane key={id} id={id} lines={text[id] ? text[id].split('\n').length : 0} onOpen={() => setLayout((l) => toggleCodePane(l, id))} />;
-        const next = open[open.indexOf(id) + 1];
+    <div className="panes" data-testid={testId} ref={box}>
+      {panes.map((pane, k) => {
+        const id = row[k];
+        const value = textOf(entry, pane.field);
+        if (!open.includes(id)) return <FoldedPane key={id} pane={pane} lines={value ? lineCount(value) : 0} onOpen={() => fold(id)} />;
+        const nextId = open[open.indexOf(id) + 1];
+        const next = nextId && panes[row.indexOf(nextId)];
         return (
           <Fragment key={id}>
             <CodePane
-              id={id}
+              pane={pane}
               entryId={entry.id}
               contentHash={entry.contentHash}
-              value={text[id]}
-              language={id === 'prompt' ? 'plaintext' : 'python'}
-              prose={id === 'prompt'}
+              value={value}
               fontSize={fontSize}
-              weight={layout.paneWeights[id]}
-              canFold={open.length > 1}
-              onFold={() => setLayout((l) => toggleCodePane(l, id))}
+              weight={weightOf(layout, id)}
+              // The lower row's last open pane folds the whole row away.
+              canFold={open.length > 1 || !!onFoldRow}
+              onFold={() => (open.length > 1 ? fold(id) : onFoldRow?.())}
               marks={marks?.[id]}
               onSelectLines={onSelectLines && ((start, end) => onSelectLines(id, start, end))}
             />
-            {next && <SplitHandle axis="x" label={`Resize ${TITLES[id].toLowerCase()} and ${TITLES[next].toLowerCase()}`} testId={`split-${id}`} begin={() => begin(id, next)} />}
+            {next && <SplitHandle axis="x" label={`Resize ${pane.label.toLowerCase()} and ${next.label.toLowerCase()}`} testId={`split-${id}`} begin={() => begin(pane, next)} />}
           </Fragment>
         );
       })}

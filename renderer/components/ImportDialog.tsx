@@ -1,7 +1,12 @@
+import './any-shape.css';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { importFormats, type ImportFormat } from '../../shared/types.ts';
 import { formatError } from '../../shared/errors.ts';
+import { fieldLayoutOf, shownFields } from '../../shared/codebook/fields.ts';
+import { closest, type FieldMapping } from '../../shared/field-mapping.ts';
+import { api } from '../store/client.ts';
+import { describeError } from '../store/session-slice.ts';
 import { nativePicker } from '../api/client.ts';
 import { useApp } from '../store/index.ts';
 
@@ -28,6 +33,8 @@ export function ImportDialog() {
   );
   const [path, setPath] = useState('');
   const [format, setFormat] = useState<ImportFormat | 'auto'>('auto');
+  const [mapping, setMapping] = useState<FieldMapping | null>(null);
+  const mappable = (format === 'auto' && /\.(jsonl|ndjson|csv)$/i.test(path.trim())) || format === 'jsonl' || format === 'csv';
   const close = () => setImportOpen(false);
   const pick = nativePicker();
 
@@ -55,7 +62,7 @@ export function ImportDialog() {
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            if (path.trim() && !running) void startImport(path.trim(), format);
+            if (path.trim() && !running) void startImport(path.trim(), format, mappable && mapping ? mapping : undefined);
           }}
         >
           <label className="field">
@@ -67,7 +74,10 @@ export function ImportDialog() {
                 data-testid="import-path"
                 placeholder="/home/me/deep-bench/entries"
                 value={path}
-                onChange={(e) => setPath(e.target.value)}
+                onChange={(e) => {
+                  setPath(e.target.value);
+                  setMapping(null);
+                }}
                 disabled={running}
               />
               {pick && (
@@ -93,6 +103,8 @@ export function ImportDialog() {
               ))}
             </select>
           </label>
+
+          {mappable && <FieldMappingForm path={path.trim()} mapping={mapping} onChange={setMapping} disabled={running} />}
 
           {(running || job) && (
             <div className="import-progress" data-testid="import-progress" data-phase={p?.phase ?? 'starting'}>
@@ -147,5 +159,92 @@ export function ImportDialog() {
         </form>
       </div>
     </div>
+  );
+}
+
+/**
+ * Which column of a JSONL or CSV file holds the entries' ids and each text the codebook shows
+ * (the command line's --id and --field). The columns are read from the file; a column named like
+ * a field is chosen for it at first. Without a mapping, the file's columns keep their own names.
+ */
+function FieldMappingForm({ path, mapping, onChange, disabled }: { path: string; mapping: FieldMapping | null; onChange(m: FieldMapping | null): void; disabled: boolean }) {
+  const codebook = useApp((s) => s.codebook);
+  const fields = shownFields(fieldLayoutOf(codebook));
+  const [columns, setColumns] = useState<string[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const read = async () => {
+    setProblem(null);
+    try {
+      const found = (await api().call('imports.columns', { path })).columns;
+      setColumns(found);
+      // A column that is, or is close to, a field's name or label is its first guess.
+      const guess = (...names: string[]) => names.map((n) => found.find((c) => c.toLowerCase() === n.toLowerCase()) ?? closest(n, found)).find(Boolean);
+      const chosen: Record<string, string> = {};
+      for (const f of fields) {
+        const c = guess(f.field, f.label);
+        if (c) chosen[f.field] = c;
+      }
+      onChange({ id: guess('id') ?? found[0], fields: chosen });
+    } catch (e) {
+      setColumns(null);
+      setProblem(describeError(e));
+    }
+  };
+  const set = (field: string, column: string) => {
+    if (!mapping) return;
+    const next = { ...mapping.fields };
+    if (column) next[field] = column;
+    else delete next[field];
+    onChange({ ...mapping, fields: next });
+  };
+  return (
+    <fieldset className="field-mapping" data-testid="field-mapping">
+      <legend>Fields</legend>
+      {!mapping || !columns ? (
+        <div className="row gap">
+          <span className="muted small grow">Choose which column of the file holds each text the codebook shows, or import the columns under their own names.</span>
+          <button type="button" className="btn" data-testid="mapping-read" onClick={() => void read()} disabled={disabled || !path}>
+            Map columns…
+          </button>
+        </div>
+      ) : (
+        <div className="mapping-grid">
+          <label className="mapping-row">
+            <span>Entry id</span>
+            <select className="select" data-testid="mapping-id" value={mapping.id ?? ''} onChange={(e) => onChange({ ...mapping, id: e.target.value })} disabled={disabled}>
+              {columns.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+          {fields.map((f) => (
+            <label className="mapping-row" key={f.field}>
+              <span>
+                {f.label} <span className="muted mono small">{f.field}</span>
+              </span>
+              <select className="select" data-testid={`mapping-${f.field}`} value={mapping.fields[f.field] ?? ''} onChange={(e) => set(f.field, e.target.value)} disabled={disabled}>
+                <option value="">— not in this file —</option>
+                {columns.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+          <p className="muted small">Other columns are kept with each entry as its details (passed and failing_tests keep their meaning).</p>
+          <button type="button" className="btn btn-link small" data-testid="mapping-clear" onClick={() => onChange(null)} disabled={disabled}>
+            Import the columns under their own names instead
+          </button>
+        </div>
+      )}
+      {problem && (
+        <div className="callout callout-error" data-testid="mapping-error">
+          {problem}
+        </div>
+      )}
+    </fieldset>
   );
 }

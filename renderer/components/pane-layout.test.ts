@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LAYOUT, LIMITS, normalizeLayout, resizePanes, toggleCodePane } from './pane-layout.ts';
+import { DEFAULT_LAYOUT, LIMITS, normalizeLayout, openPanes, paneKey, resizePanes, toggleCodePane, weightOf } from './pane-layout.ts';
 
 describe('the workspace layout', () => {
   it('reads back what was stored, and the default for anything missing, broken or out of bounds', () => {
@@ -33,5 +33,30 @@ describe('the workspace layout', () => {
     expect(far.output / (far.groundTruth + far.output)).toBeCloseTo(LIMITS.pane.min / 800, 12);
     const back = resizePanes(DEFAULT_LAYOUT, 'groundTruth', 'output', start, -5000).paneWeights;
     expect(back.groundTruth / (back.groundTruth + back.output)).toBeCloseTo(LIMITS.pane.min / 800, 12);
+  });
+});
+
+describe('the layout of any codebook\'s panes', () => {
+  it('keys each pane by its field in camelCase, so Deep-Bench layouts stored before keep their keys', () => {
+    expect(['prompt', 'ground_truth', 'output', 'expected_output', 'trace'].map(paneKey)).toEqual(['prompt', 'groundTruth', 'output', 'expectedOutput', 'trace']);
+  });
+
+  it('keeps the sizes and folds of other panes, and drops keys that are not a pane\'s', () => {
+    const stored = normalizeLayout({ paneWeights: { trace: 2.5, code: -3, 'x y': 4 }, collapsed: { expectedOutput: true, __proto__x: true } });
+    expect(stored.paneWeights).toMatchObject({ trace: 2.5, code: 1 });
+    expect(stored.paneWeights).not.toHaveProperty('x y');
+    expect(stored.collapsed).toMatchObject({ expectedOutput: true, trace: false });
+    expect(Object.keys(stored.collapsed)).not.toContain('__proto__x');
+  });
+
+  it('folds any pane of a row but its last open one, and shows a row whose panes are all folded', () => {
+    const row = ['code', 'trace'];
+    const a = toggleCodePane(DEFAULT_LAYOUT, 'code', row);
+    expect(openPanes(a, row)).toEqual(['trace']);
+    expect(toggleCodePane(a, 'trace', row)).toBe(a);
+    // Folded in another project's layout: a row never shows empty.
+    expect(openPanes({ ...DEFAULT_LAYOUT, collapsed: { ...DEFAULT_LAYOUT.collapsed, code: true, trace: true } }, row)).toEqual(row);
+    // A pane no layout has seen takes an equal share.
+    expect(weightOf(DEFAULT_LAYOUT, 'trace')).toBe(1);
   });
 });

@@ -5,8 +5,21 @@
  * code wide from then on.
  */
 
-export type CodePaneId = 'prompt' | 'groundTruth' | 'output';
+/**
+ * A code pane's key in the layout: its field's name in camelCase (`ground_truth` -> `groundTruth`),
+ * so the Deep-Bench panes keep the keys layouts were stored under before entries had other shapes.
+ */
+export type CodePaneId = string;
+/** Deep-Bench's panes, the layout's defaults. */
 export const CODE_PANES: readonly CodePaneId[] = ['prompt', 'groundTruth', 'output'];
+
+/** The layout key of the pane that shows `field`. */
+export function paneKey(field: string): CodePaneId {
+  return field.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** How many other panes' sizes a layout keeps (a codebook shows a handful; a broken store could hold any number). */
+const MAX_KEPT_PANES = 32;
 
 export interface PaneLayout {
   queueWidth: number;
@@ -70,15 +83,31 @@ export function normalizeLayout(raw: unknown): PaneLayout {
     layout.paneWeights[id] = w > 0 ? w : DEFAULT_LAYOUT.paneWeights[id];
     layout.collapsed[id] = bool(folded[id], false);
   }
+  // Panes of other codebooks' fields: kept when they are well-formed, the rest take their default.
+  const others = [...new Set([...Object.keys(weights), ...Object.keys(folded)])].filter((id) => !CODE_PANES.includes(id) && /^[a-z][A-Za-z0-9]{0,63}$/.test(id));
+  for (const id of others.slice(0, MAX_KEPT_PANES)) {
+    const w = num(weights[id], 1);
+    layout.paneWeights[id] = w > 0 ? w : 1;
+    layout.collapsed[id] = bool(folded[id], false);
+  }
   if (CODE_PANES.every((id) => layout.collapsed[id])) layout.collapsed.groundTruth = layout.collapsed.output = false;
   return layout;
 }
 
-/** Folds or unfolds a code pane; the last open one cannot be folded (the centre would be empty). */
-export function toggleCodePane(layout: PaneLayout, id: CodePaneId): PaneLayout {
+/** A pane's share of its row (a pane no layout has seen yet takes 1). */
+export const weightOf = (layout: PaneLayout, id: CodePaneId) => layout.paneWeights[id] ?? 1;
+
+/** Folds or unfolds a code pane of a row (`row`: the row's panes); the last open one cannot be folded (the row would be empty). */
+export function toggleCodePane(layout: PaneLayout, id: CodePaneId, row: readonly CodePaneId[] = CODE_PANES): PaneLayout {
   const collapsed = { ...layout.collapsed, [id]: !layout.collapsed[id] };
-  if (CODE_PANES.every((p) => collapsed[p])) return layout;
+  if (row.every((p) => collapsed[p])) return layout;
   return { ...layout, collapsed };
+}
+
+/** The panes of a row that show, folded ones apart; a row whose panes are all folded (a layout kept from another codebook) shows them all. */
+export function openPanes(layout: PaneLayout, row: readonly CodePaneId[]): CodePaneId[] {
+  const open = row.filter((id) => !layout.collapsed[id]);
+  return open.length ? open : [...row];
 }
 
 /**
@@ -89,7 +118,7 @@ export function toggleCodePane(layout: PaneLayout, id: CodePaneId): PaneLayout {
 export function resizePanes(layout: PaneLayout, left: CodePaneId, right: CodePaneId, start: { left: number; right: number }, delta: number): PaneLayout {
   const total = start.left + start.right;
   const l = clamp(start.left + delta, Math.min(LIMITS.pane.min, total / 2), Math.max(total - LIMITS.pane.min, total / 2));
-  const scale = (layout.paneWeights[left] + layout.paneWeights[right]) / total;
+  const scale = (weightOf(layout, left) + weightOf(layout, right)) / total;
   return { ...layout, paneWeights: { ...layout.paneWeights, [left]: l * scale, [right]: (total - l) * scale } };
 }
 

@@ -7,8 +7,6 @@ import type { LineMark } from '../monaco/MonacoView.tsx';
 
 export type PaneMarks = Partial<Record<CodePaneId, LineMark[]>>;
 
-const PANES: readonly string[] = ['prompt', 'groundTruth', 'output'];
-
 /**
  * The marks of everyone's lines labels, pane by pane: `labels` holds, per person (a name, or ''
  * for the one labelling), their labels by dimension; each person gets their own tone, so in
@@ -21,7 +19,8 @@ export function lineMarks(codebook: Codebook | null, labels: { who: string; valu
     for (const dim of codebook.dimensions) {
       const v = values[dim.id];
       const pane = pinnedText(dim);
-      if (dim.kind !== 'lines' || !isLineRanges(v) || !PANES.includes(pane)) continue;
+      // Keyed as the panes are (`paneKey` of the field); a pane the codebook does not show draws nothing.
+      if (dim.kind !== 'lines' || !isLineRanges(v)) continue;
       const list = (out[pane as CodePaneId] ??= []);
       for (const r of v)
         list.push({ start: r.start, end: r.end, tone, hover: `**${treePathLabel(dim, r.value)}** · ${dim.label}, ${lineSpan(r)}${who ? ` · ${who}` : ''}` });

@@ -1,4 +1,5 @@
 import type { ImportFormat, ImportJob } from '../../shared/types.ts';
+import type { FieldMapping } from '../../shared/field-mapping.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
 import type { Slice } from './types.ts';
@@ -8,7 +9,8 @@ export interface ImportSlice {
   importRunning: boolean;
   /** A refusal before a job started (bad path, unknown format). */
   importFailure: string | null;
-  startImport(path: string, format: ImportFormat | 'auto'): Promise<void>;
+  /** `mapping`: which columns of a JSONL or CSV file hold the entries' ids and named texts. */
+  startImport(path: string, format: ImportFormat | 'auto', mapping?: FieldMapping): Promise<void>;
   resetImport(): void;
 }
 
@@ -20,10 +22,10 @@ export const createImportSlice: Slice<ImportSlice> = (set, get) => ({
   importRunning: false,
   importFailure: null,
 
-  async startImport(path, format) {
+  async startImport(path, format, mapping) {
     set({ importRunning: true, importJob: null, importFailure: null });
     try {
-      let job = await api().call('imports.start', { path, ...(format === 'auto' ? {} : { format }) });
+      let job = await api().call('imports.start', { path, ...(format === 'auto' ? {} : { format }), ...(mapping ? { mapping } : {}) });
       set({ importJob: job });
       while (!job.error && job.progress.phase !== 'done' && job.progress.phase !== 'failed') {
         await sleep(POLL_MS);

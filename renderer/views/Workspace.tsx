@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { lineMarks } from '../lib/line-marks.ts';
 import { useShallow } from 'zustand/react/shallow';
-import { CodePanes } from '../components/CodePanes.tsx';
+import { CodePanes, LowerPanes, lowerIsTestLog, useFieldLayout } from '../components/CodePanes.tsx';
 import { EntryQueue } from '../components/EntryQueue.tsx';
 import { LabelPanel } from '../components/LabelPanel.tsx';
 import { clamp, LIMITS } from '../components/pane-layout.ts';
@@ -29,6 +29,7 @@ export function Workspace() {
   const { codebook, labels, setLineSelection } = useApp(useShallow((s) => ({ codebook: s.codebook, labels: s.current?.labels, setLineSelection: s.setLineSelection })));
   // This person's lines labels, drawn on the lines they pin.
   const marks = useMemo(() => lineMarks(codebook, labels ? [{ who: '', values: labels }] : []), [codebook, labels]);
+  const fields = useFieldLayout();
   const center = useRef<HTMLDivElement>(null);
   useWorkspaceKeys(true);
   useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
@@ -38,7 +39,7 @@ export function Workspace() {
       <div className="splash" data-testid="no-entries">
         <p className="muted">This project has no entries yet.</p>
         <button className="btn btn-primary" onClick={() => setImportOpen(true)}>
-          Import a Deep-Bench folder…
+          Import entries…
         </button>
       </div>
     );
@@ -54,7 +55,9 @@ export function Workspace() {
     return (delta: number) => setLayout({ ...from, logShare: clamp(from.logShare - delta / height, LIMITS.log.min, LIMITS.log.max) });
   };
   const queue = layout.queueCollapsed ? '32px' : `${layout.queueWidth}px`;
-  const log = layout.logCollapsed ? 'auto' : `${(layout.logShare * 100).toFixed(2)}%`;
+  // The lower row: Deep-Bench's test log, another codebook's fields, or nothing.
+  const lower = !fields.bottom?.length ? null : lowerIsTestLog(fields) ? <TestLog /> : <LowerPanes />;
+  const log = !lower ? '' : layout.logCollapsed ? 'auto' : `${(layout.logShare * 100).toFixed(2)}%`;
   return (
     <main className="body" data-testid="workspace" data-annotator={me ?? ''} style={{ gridTemplateColumns: `${queue} minmax(0, 1fr) ${layout.panelWidth}px` }}>
       {layout.queueCollapsed ? (
@@ -68,12 +71,14 @@ export function Workspace() {
           <SplitHandle axis="x" label="Resize the queue" testId="split-queue" begin={dragging('queueWidth', 1, LIMITS.queue)} />
         </div>
       )}
-      <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}` }}>
+      <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}`.trim() }}>
         <CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
-        <div className="with-handle-y">
-          {!layout.logCollapsed && <SplitHandle axis="y" label="Resize the test log" testId="split-log" begin={resizeLog} />}
-          <TestLog />
-        </div>
+        {lower && (
+          <div className="with-handle-y">
+            {!layout.logCollapsed && <SplitHandle axis="y" label={`Resize the ${fields.bottom!.map((p) => p.label.toLowerCase()).join(', ')}`} testId="split-log" begin={resizeLog} />}
+            {lower}
+          </div>
+        )}
       </div>
       <div className="with-handle">
         <SplitHandle axis="x" label="Resize the label panel" testId="split-panel" begin={dragging('panelWidth', -1, LIMITS.panel)} />

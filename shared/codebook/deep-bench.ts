@@ -1,3 +1,4 @@
+import { DEEP_BENCH_FIELDS } from './fields.ts';
 import { slugify, type Codebook, type CodebookValue } from './schema.ts';
 
 /**
@@ -204,4 +205,5 @@ export const deepBenchCodebook: Codebook = {
       values: [],
     },
   ],
+  fields: DEEP_BENCH_FIELDS,
 };

@@ -1,5 +1,6 @@
 import type { Codebook, CodebookValue, Dimension } from './schema.ts';
 import { TREE_SEPARATOR } from './values.ts';
+import { fieldLayoutOf, shownFields } from './fields.ts';
 
 /**
  * What changed between two codebooks, and which changes change what a label means.
@@ -12,11 +13,13 @@ import { TREE_SEPARATOR } from './values.ts';
  *   lead says, and each moved label is listed);
  * - a dimension retired, or its kind changed.
  * Everything else keeps the version: a label's wording (its name), aliases, hotkeys, examples,
- * the order of dimensions and values, when a dimension applies, and new values and dimensions
- * (a new value leaves the old labels true; narrowing an old value is a split).
+ * the order of dimensions and values, when a dimension applies, new values and dimensions
+ * (a new value leaves the old labels true; narrowing an old value is a split), and which texts of
+ * an entry show where (the `fields` section: a layout, not a meaning).
  */
 export type ChangeKind =
   | 'codebook-described'
+  | 'fields-layout'
   | 'dimension-added'
   | 'dimension-retired'
   | 'dimension-renamed'
@@ -98,6 +101,8 @@ export function diffCodebooks(before: Codebook, after: Codebook, opts: DiffOptio
 
   if (before.name !== after.name || before.description !== after.description)
     push({ kind: 'codebook-described', meaning: false, text: `name or description: "${after.name}"` });
+  if (!same(fieldLayoutOf(before), fieldLayoutOf(after)))
+    push({ kind: 'fields-layout', meaning: false, text: `fields shown: ${shownFields(fieldLayoutOf(after)).map((p) => p.label).join(', ')}` });
 
   const oldDims = new Map(before.dimensions.map((d) => [d.id, d]));
   const newDims = new Map(after.dimensions.map((d) => [d.id, d]));

@@ -6,6 +6,7 @@ import { codebookSchema, type Codebook } from './schema.ts';
 
 export * from './schema.ts';
 export * from './values.ts';
+export * from './fields.ts';
 export { deepBenchCodebook, reasoningTraceCodebook, tambonCodebook };
 
 /** Codebooks that ship with Concord, by id; the first is the default. */

@@ -84,4 +84,17 @@ export const reasoningTraceCodebook: Codebook = {
       ],
     },
   ],
+  // The program and the model's reasoning about it side by side; the input and the two results below, the true one beside the predicted one.
+  fields: {
+    panes: [
+      { field: 'code', label: 'Code', language: 'python' },
+      { field: 'trace', label: 'Reasoning trace', language: 'markdown' },
+    ],
+    bottom: [
+      { field: 'input', label: 'Input', language: 'python' },
+      { field: 'expected_output', label: 'True result', language: 'python' },
+      { field: 'predicted_output', label: 'Predicted result', language: 'python' },
+    ],
+    diff: ['expected_output', 'predicted_output'],
+  },
 };

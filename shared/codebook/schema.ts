@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldLayoutProblems, fieldsSchema } from './fields.ts';
 
 /**
  * A codebook is data: dimensions to label, each with values that carry a stable id, a label,
@@ -109,8 +110,11 @@ export const codebookSchema = z
     dimensions: z.array(dimensionSchema).min(1),
     /** Ids once used and retired since: never used again for another meaning. */
     retired: z.array(retiredSchema).optional(),
+    /** Which texts of an entry show, where, highlighted how, and which two form the diff (absent: Deep-Bench's layout). */
+    fields: fieldsSchema.optional(),
   })
   .superRefine((cb, ctx) => {
+    if (cb.fields) for (const p of fieldLayoutProblems(cb.fields)) ctx.addIssue({ code: 'custom', path: ['fields', ...p.path], message: p.message });
     const seenDims = new Set<string>();
     const hotkeys = new Map<string, string>();
     const claim = (key: string | undefined, owner: string, path: (string | number)[]) => {

@@ -20,7 +20,11 @@ export interface LabelsInput {
     comments?: { author: string; text: string }[];
     /** Why the annotators disagreed, by dimension ('' for the entry as a whole). */
     reasons?: Record<string, string>;
+    /** The entry's texts the export carries, by field name ('' for one it does not have). */
+    fields?: Record<string, string>;
   }[];
+  /** Which texts of the entries the export carries, in order (none by default). */
+  fields?: string[];
 }
 
 /** A thread as one cell: "author: text", comments apart by " | ". */
@@ -68,6 +72,7 @@ export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
   const columns: Column[] = [
     { key: 'entry', label: 'entry_id' },
     { key: 'passed', label: 'passed' },
+    ...(input.fields ?? []).map((f) => ({ key: `field:${f}`, label: f })),
   ];
   for (const d of dims) {
     columns.push(
@@ -83,6 +88,7 @@ export function labelsTable(input: LabelsInput, perAnnotator = false): Table {
   const order = ['', ...dims.map((d) => d.id)];
   const rows = input.entries.map((e) => {
     const cells: Record<string, Cell> = { entry: e.id, passed: e.passed };
+    for (const f of input.fields ?? []) cells[`field:${f}`] = e.fields?.[f] ?? '';
     const byDim = new Map(e.consensus.map((c) => [c.dimension, c]));
     for (const d of dims) {
       const c = byDim.get(d.id);
@@ -134,6 +140,7 @@ export function labelsJson(input: LabelsInput, perAnnotator = false): LabelsJson
     entries: input.entries.map((e) => ({
       id: e.id,
       passed: e.passed,
+      ...(input.fields ? { fields: e.fields ?? {} } : {}),
       dimensions: Object.fromEntries(
         e.consensus
           .filter((c) => dims.has(c.dimension))

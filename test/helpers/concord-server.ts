@@ -22,6 +22,8 @@ export interface StartOptions {
   demo?: boolean;
   /** Reuse a database file (to restart the server on the same project). */
   dbPath?: string;
+  /** The codebook of a new project (a built-in id or a file). */
+  codebook?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface StartOptions {
 export async function startConcord(opts: StartOptions = {}): Promise<ConcordServer> {
   const dir = mkdtempSync(join(tmpdir(), 'concord-e2e-'));
   const dbPath = opts.dbPath ?? join(dir, 'project.db');
-  const args = [join(repoRoot, 'cli', 'concord.js'), 'serve', '--db', dbPath, '--port', '0', ...(opts.demo ? ['--demo'] : [])];
+  const args = [join(repoRoot, 'cli', 'concord.js'), 'serve', '--db', dbPath, '--port', '0', ...(opts.demo ? ['--demo'] : []), ...(opts.codebook ? ['--codebook', opts.codebook] : [])];
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));

@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deepBenchCodebook } from '../../shared/codebook/index.ts';
+import { deepBenchCodebook, type Codebook } from '../../shared/codebook/index.ts';
 import { openDatabase, type Db } from '../../db/database.ts';
 import { openStore, type EntryRow } from '../../db/data/index.ts';
 
-/** Test support: a fresh project database in a temporary folder, with the Deep-Bench codebook. */
-export function makeProjectDb(): { db: Db; dir: string; file: string; cleanup: () => void } {
+/** Test support: a fresh project database in a temporary folder, with the Deep-Bench codebook (or the one given). */
+export function makeProjectDb(codebook: Codebook = deepBenchCodebook): { db: Db; dir: string; file: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'concord-import-'));
   const file = join(dir, 'project.db');
   const db = openDatabase(file);
-  db.prepare('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run('test', JSON.stringify(deepBenchCodebook), '2025-01-01T00:00:00.000Z');
+  db.prepare('INSERT INTO project (id, name, codebook_json, created_at) VALUES (1, ?, ?, ?)').run('test', JSON.stringify(codebook), '2025-01-01T00:00:00.000Z');
   return {
     db,
     dir,

@@ -47,7 +47,7 @@ export function Adjudication() {
         {entry ? (
           <>
             <div className="adj-code">
-              <CodePanes entry={entry.entry} fontSize={meeting ? MEETING_FONT_SIZE : undefined} marks={marks} />
+              <CodePanes entry={entry.entry} fontSize={meeting ? MEETING_FONT_SIZE : undefined} marks={marks} lowerRow />
             </div>
             <DecisionGrid />
             <KeyHints />
