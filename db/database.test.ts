@@ -49,7 +49,7 @@ describe('openDatabase', () => {
 
   it('refuses a database from a newer Concord without changing it', () => {
     const file = tmp();
-    openDatabase(file, { migrations: [...migrations, { version: 7, name: '007-future', sql: 'CREATE TABLE future (x);' }] }).close();
+    openDatabase(file, { migrations: [...migrations, { version: Math.max(...migrations.map((m) => m.version)) + 1, name: 'future', sql: 'CREATE TABLE future (x);' }] }).close();
     const before = readFileSync(file);
     expect(() => openDatabase(file)).toThrow(/newer Concord/);
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -57,7 +57,7 @@ describe('openDatabase', () => {
 
   it('refuses a newer database in rollback-journal mode without switching it to WAL', () => {
     const file = tmp();
-    openDatabase(file, { migrations: [...migrations, { version: 7, name: '007-future', sql: 'CREATE TABLE future (x);' }] }).close();
+    openDatabase(file, { migrations: [...migrations, { version: Math.max(...migrations.map((m) => m.version)) + 1, name: 'future', sql: 'CREATE TABLE future (x);' }] }).close();
     const raw = new Database(file);
     raw.pragma('journal_mode = DELETE');
     raw.close();
