@@ -6,7 +6,8 @@ import { MONACO_THEME, monaco } from '../monaco/setup.ts';
 import { modelKey } from '../monaco/models.ts';
 import { MonacoView, type AheadText, type LineMark } from '../monaco/MonacoView.tsx';
 import { summarizeChanges } from '../lib/change-summary.ts';
-import { fieldLayoutOf, type FieldLayout, type FieldPane } from '../../shared/codebook/fields.ts';
+import type { FieldPane } from '../../shared/codebook/fields.ts';
+import { lowerIsTestLog, textOf, useFieldLayout } from './field-layout.ts';
 import type { Entry, EntryForAnnotator } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
 import { openPanes, paneKey, resizePanes, toggleCodePane, weightOf, type CodePaneId } from './pane-layout.ts';
@@ -31,15 +32,6 @@ const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
 
 /** A pane's test id: `pane-` and its field's name in kebab-case (`pane-ground-truth`, `pane-trace`). */
 const testIdOf = (field: string) => `pane-${field.replace(/_/g, '-')}`;
-
-/** One named text of an entry (an entry read before it had named fields has only the Deep-Bench four). */
-export function textOf(entry: Entry, field: string): string {
-  const legacy: Record<string, string | undefined> = { prompt: entry.prompt, ground_truth: entry.groundTruth, output: entry.output, test_log: entry.testLog };
-  return entry.fields?.[field] ?? legacy[field] ?? '';
-}
-
-/** The layout of the project's codebook: which fields show where. */
-export const useFieldLayout = (): FieldLayout => fieldLayoutOf(useApp((s) => s.codebook));
 
 interface CodePaneProps {
   pane: FieldPane;
@@ -272,11 +264,6 @@ export function LowerPanes() {
       )}
     </section>
   );
-}
-
-/** Whether the workspace shows the lower row as the pytest log view (Deep-Bench's test log, alone in its row). */
-export function lowerIsTestLog(fields: FieldLayout): boolean {
-  return fields.bottom?.length === 1 && fields.bottom[0].field === 'test_log';
 }
 
 /** A row of panes side by side: each can be folded to a strip, and the borders between open ones dragged. */

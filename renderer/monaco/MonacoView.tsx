@@ -88,6 +88,16 @@ function standbyHost(): HTMLDivElement {
   return host;
 }
 
+/** Runs `work` when the page is idle (within a second at the latest); where there are no idle callbacks, in a later task. */
+function whenIdle(work: () => void): number {
+  return typeof requestIdleCallback === 'function' ? requestIdleCallback(work, { timeout: 1000 }) : (setTimeout(work, 0) as unknown as number);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(handle);
+  else clearTimeout(handle);
+}
+
 /** Moves an editor out of view, at the size it had, to wait for a text drawn ahead. */
 function park(slot: Slot, size: { width: number; height: number }): void {
   sizeBox(slot.box, size);
@@ -200,11 +210,12 @@ export function MonacoView({ modelKey, text, language, options, testId, marks, o
     shown?.decorations.set(marks?.length ? decorationsOf(marks, lines) : []);
   }, [marks, modelKey, text]);
 
-  // Draws the texts likely shown next, one editor per task after the current one, so a key press is never kept waiting long.
+  // Draws the texts likely shown next, one editor at a time when the page is idle (after the frame
+  // that shows the current text, and never in the way of a key press for long).
   useEffect(() => {
     const wanted = (ahead ?? []).slice(0, STANDBY);
     if (!wanted.length) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let pending = 0;
     const step = () => {
       const all = slots.current;
       if (!all) return;
@@ -221,13 +232,13 @@ export function MonacoView({ modelKey, text, language, options, testId, marks, o
       sizeBox(slot.box, size);
       slot.editor.setModel(modelFor(next.modelKey, next.text, language));
       slot.key = next.modelKey;
-      // Laid out at the pane's size and drawn now, in this task, rather than at a frame that a key press might precede.
+      // Laid out at the pane's size and drawn now, rather than at a frame that a key press might precede.
       slot.editor.layout({ width: size.width, height: size.height }, true);
       slot.editor.render(true);
-      timer = setTimeout(step, 0);
+      pending = whenIdle(step);
     };
-    timer = setTimeout(step, 0);
-    return () => clearTimeout(timer);
+    pending = whenIdle(step);
+    return () => cancelIdle(pending);
   }, [ahead, language]);
 
   return <div className="monaco-view" ref={box} data-testid={testId} data-model={modelKey} data-marks={marks?.length ?? 0} style={{ width: '100%', height: '100%' }} />;

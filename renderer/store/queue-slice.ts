@@ -20,7 +20,8 @@ export interface QueueSlice {
   selectedId: string | null;
   /** Position of the selected entry in the queue (null when it does not list it). */
   selectedIndex: number | null;
-  loadQueue(): Promise<void>;
+  /** Reads the queue from its start (or around the selection); `firstPage`: that read, already sent for the unfiltered queue with no selection. */
+  loadQueue(firstPage?: Promise<EntryPage | null>): Promise<void>;
   /** Reads the pages that hold positions `from` to `to` (the rows a list shows), unless read already. */
   ensureRows(from: number, to: number): Promise<void>;
   setFilter(patch: Partial<EntryFilter>): Promise<void>;
@@ -91,7 +92,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
     selectedId: null,
     selectedIndex: null,
 
-    async loadQueue() {
+    async loadQueue(firstPage) {
       const me = get().me;
       if (!me) return;
       const seq = ++listSeq;
@@ -100,7 +101,9 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       try {
         // The page that holds the selected entry, so it keeps its place in a new list.
         const sel = get().selectedId;
-        const page = await api().call('entries.page', { annotator: me, filter: cleanFilter(get().filter), limit: PAGE, ...(sel ? { around: sel } : {}) });
+        const filter = cleanFilter(get().filter);
+        const sent = !sel && !filter && firstPage ? await firstPage : null;
+        const page = sent ?? (await api().call('entries.page', { annotator: me, filter, limit: PAGE, ...(sel ? { around: sel } : {}) }));
         if (seq !== listSeq || get().me !== me) return;
         reading.set(page.offset / PAGE, Promise.resolve());
         set({ rows: [], queueLoading: false });
