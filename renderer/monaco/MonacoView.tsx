@@ -134,6 +134,12 @@ function makeSlot(
   return slot;
 }
 
+/** Notes the model key an editor shows, on its box too (`data-model`: tests see which texts wait drawn ahead). */
+function showKey(slot: Slot, key: string): void {
+  slot.key = key;
+  slot.box.dataset.model = key;
+}
+
 function disposeSlot(slot: Slot): void {
   slot.selecting.dispose();
   slot.editor.setModel(null);
@@ -191,7 +197,7 @@ export function MonacoView({ modelKey, text, language, options, testId, marks, o
       shown.editor.setPosition({ lineNumber: 1, column: 1 });
     } else {
       shown.editor.setModel(model);
-      shown.key = modelKey;
+      showKey(shown, modelKey);
       shown.editor.setScrollPosition({ scrollTop: 0, scrollLeft: 0 });
       shown.editor.render(true);
     }
@@ -231,7 +237,7 @@ export function MonacoView({ modelKey, text, language, options, testId, marks, o
       if (!slot) return;
       sizeBox(slot.box, size);
       slot.editor.setModel(modelFor(next.modelKey, next.text, language));
-      slot.key = next.modelKey;
+      showKey(slot, next.modelKey);
       // Laid out at the pane's size and drawn now, rather than at a frame that a key press might precede.
       slot.editor.layout({ width: size.width, height: size.height }, true);
       slot.editor.render(true);
