@@ -69,7 +69,6 @@ const MAX_FILE_NAME_BYTES = 255;
 
 export default {
   name: 'export',
-  summary: 'Final labels, bug and category distributions, agreement and its coefficients, drift, machine coders, pass@1, reliability matrices, analysis files (long, wide, K-Alpha, R) and Deep-Bench entry files.',
   usage,
   help: AS_HELP,
   async run(argv, io) {

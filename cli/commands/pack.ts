@@ -100,7 +100,6 @@ async function runStarter(argv: string[], io: CliIO): Promise<number> {
 
 export default {
   name: 'pack',
-  summary: 'Annotation packs: starter files for annotators, export their work, merge it back (any order, any number of times).',
   usage,
   help: `${AS_HELP} An annotator may export their own pack (--as <their name>). A pack is signed with the secret its annotator's starter file carries; one that names someone else, the lead or the published reference, or that was edited, is refused. Packs from a Concord before signing are merged only with --trust-unsigned, which the event log records. Of two versions of a label, the one written later by its annotator's own logical clock wins, whatever the machines' clocks said.`,
   async run(argv, io) {
