@@ -31,7 +31,7 @@ import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssi
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
 import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
-import { exportPack, importPacks, writeStarter } from './packs/index.ts';
+import { exportPack, importPacks, writePackFile, writeStarter } from './packs/index.ts';
 import { columnsOfFile, runImport } from './import/index.ts';
 import { adjudicationQueue, adjudicationQueuePage } from './adjudication.ts';
 import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
@@ -339,6 +339,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'assignments.progress': (args) => assignmentProgress(db, args),
 
     'packs.export': (args) => exportPack(db, args),
+    'packs.exportFile': (args) => writePackFile(db, args),
     'packs.starter': ({ annotator }) => {
       // Written to a scratch folder, handed over as bytes (browser mode downloads them), then removed.
       const dir = mkdtempSync(join(tmpdir(), 'concord-starter-'));

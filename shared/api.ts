@@ -30,6 +30,7 @@ import type {
   BackupInfo,
   EntryAssignment,
   PackExport,
+  PackFileExport,
   PackImportSummary,
   RestoreResult,
   StarterFile,
@@ -253,6 +254,8 @@ export const api = {
 
   /** One annotator's labels, notes and submissions as a deterministic pack file. */
   'packs.export': method<PackExport>()(z.object({ as: annotatorName, annotator: annotatorName })),
+  /** The same pack written to a file as it is read (the command line: a large pack is never held whole). */
+  'packs.exportFile': method<PackFileExport>()(z.object({ as: annotatorName, annotator: annotatorName, out: z.string().min(1).max(4096) })),
   /** A starter project file for one annotator (their entries, no one else's labels), as base64 bytes. */
   'packs.starter': method<StarterFile>()(z.object({ ...asLead, annotator: annotatorName })),
   /**

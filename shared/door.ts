@@ -59,6 +59,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'assignments.list': 'anyone',
   'assignments.progress': 'anyone',
   'packs.export': 'lead-or-self',
+  'packs.exportFile': 'lead-or-self',
   'packs.starter': 'lead',
   'packs.import': 'lead',
   'backups.list': 'lead',
