@@ -39,6 +39,7 @@ import { addComment, deleteComment, entryDiscussion, ownComments, setReason } fr
 import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
 import { renderExport } from './exports/render.ts';
+import { writeExportFile } from './exports/stream.ts';
 import { agreementGroups, closeRound, createRound, goldAccuracy, listGold, listRounds, roundEntries, setGold } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
@@ -384,6 +385,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'adjudication.queuePage': ({ round, ...args }) => adjudicationQueuePage(db, { ...args, only: round === undefined ? undefined : roundEntries(db, round) }),
     // The export's `by` also groups alpha per round or per version (rounds), beside drift's week or batch.
     'exports.render': (args) => renderExport(db, args),
+    'exports.writeFile': (args) => writeExportFile(db, args),
     'adjudication.discussion': (args) => entryDiscussion(db, args),
     'adjudication.setReason': (args) => setReason(db, args),
     'adjudication.decideRevision': (args) => decideRevision(db, args),

@@ -74,6 +74,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.acceptMajorities': 'lead',
   'adjudication.undo': 'lead',
   'exports.render': 'lead',
+  'exports.writeFile': 'lead',
   'agreement.report': 'lead',
   'agreement.coefficients': 'lead',
   'agreement.coders': 'lead',

@@ -1,6 +1,7 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileProblem, readTextFile } from '../../db/import/guards.ts';
+import { writeFileAtomically } from '../../db/exports/streaming.ts';
+import { readTextFile } from '../../db/import/guards.ts';
 import { MAX_PACK_BYTES } from '../../db/packs/format.ts';
 import { badInput } from '../../shared/errors.ts';
 import { printable } from '../../shared/names.ts';
@@ -15,20 +16,6 @@ const usage = [
 
 function requireProject(file: string): void {
   if (!existsSync(file)) throw badInput(`${file}: no such project file`);
-}
-
-/** Writes beside the target and renames, so a reader never sees half a pack; a failed write leaves nothing behind. */
-function writeAtomically(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const problem = fileProblem(e, 'write');
-    if (problem) throw badInput(`the file ${problem}; nothing was written`, { file });
-    throw e;
-  }
 }
 
 const fileFlags = { db: { type: 'string' }, annotator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...asOption } as const;
@@ -89,7 +76,7 @@ async function runStarter(argv: string[], io: CliIO): Promise<number> {
   if (existsSync(out)) throw badInput(`${out} already exists; a starter file never replaces a database (it may hold labels)`, { file: out });
   return withService(file, (service) => {
     const r = service.call('packs.starter', { annotator }, caller);
-    writeAtomically(out, Buffer.from(r.base64, 'base64'));
+    writeFileAtomically(out, [Buffer.from(r.base64, 'base64')]);
     const result = { file: out, annotator: r.annotator, entries: r.entries, labels: r.labels };
     if (values.json) printJson(io, result);
     else io.stdout(`wrote ${out}: starter for ${r.annotator} with ${r.entries} entries${r.labels ? ` and ${r.labels} of their labels` : ''}\n`);
