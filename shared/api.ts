@@ -30,7 +30,6 @@ import type {
   BackupInfo,
   EntryAssignment,
   PackExport,
-  PackFileExport,
   PackImportSummary,
   RestoreResult,
   StarterFile,
@@ -267,8 +266,6 @@ export const api = {
 
   /** One annotator's labels, notes and submissions as a deterministic pack file. */
   'packs.export': method<PackExport>()(z.object({ as: annotatorName, annotator: annotatorName })),
-  /** The same pack written to a file as it is read (the command line: a large pack is never held whole). */
-  'packs.exportFile': method<PackFileExport>()(z.object({ as: annotatorName, annotator: annotatorName, out: z.string().min(1).max(4096) })),
   /** A starter project file for one annotator (their entries, no one else's labels), as base64 bytes. */
   'packs.starter': method<StarterFile>()(z.object({ ...asLead, annotator: annotatorName })),
   /**
@@ -318,8 +315,6 @@ export const api = {
 
   /** One export as bytes to save or download (deterministic: same data, same bytes). */
   'exports.render': method<ExportResult>()(exportRenderArgs),
-  /** The same export written to a file (`out`) as it is made: the command line's, so a large one is never held whole. */
-  'exports.writeFile': method<{ file: string }>()(exportRenderArgs.extend({ out: z.string().min(1).max(4096) })),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(agreementArgs),

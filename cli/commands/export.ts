@@ -91,7 +91,7 @@ export default {
     return withService(values.db, (service) => {
       if (values.out && !FOLDER_KINDS.has(checked.kind)) {
         // One file: written as it is made where the export can be (the labels), so a large one is never held whole.
-        service.call('exports.writeFile', { ...args, out: values.out }, caller);
+        service.writeFile.export({ ...args, out: values.out }, caller);
         io.stderr(`wrote ${values.out}\n`);
         return 0;
       }

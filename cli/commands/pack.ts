@@ -29,7 +29,7 @@ async function runExport(argv: string[], io: CliIO): Promise<number> {
   requireProject(file);
   return withService(file, (service) => {
     // Written as it is read: a large study's pack is never held whole.
-    const c = service.call('packs.exportFile', { annotator, out }, caller).counts;
+    const c = service.writeFile.pack({ annotator, out }, caller).counts;
     if (values.json) printJson(io, { out, annotator, ...c });
     else io.stdout(`wrote ${out}: ${c.labels} labels (${c.cleared} cleared), ${c.notes} notes, ${c.submissions} submissions on ${c.entries} entries\n`);
     return 0;

@@ -6,6 +6,8 @@ import type { Db } from '../database.ts';
 import { addEntry, addLabel, buildSmallProject, freshProject } from '../../test/helpers/export-project.ts';
 import { renderExport, type ExportArgs } from './render.ts';
 import { writeExportFile } from './stream.ts';
+import { createService } from '../service.ts';
+import { FILE_OWNER } from '../../shared/door.ts';
 
 /**
  * The labels export written as it is made (db/exports/stream.ts: a slice of entries at a time, in
@@ -70,5 +72,14 @@ describe('the labels export written as it is made', () => {
     expect(r.shape === 'file' && readFileSync(out).equals(Buffer.from(r.file.content, 'base64'))).toBe(true);
     expect(() => writeExportFile(db, { kind: 'dlbench', out })).toThrow(/writes a folder/);
     expect(() => writeExportFile(db, { kind: 'labels', format: 'csv', out: join(dir, 'nowhere', 'l.csv') })).toThrow(/folder that does not exist; nothing was written/);
+  });
+
+  it('is written for the command line with the rights of exports.render: the lead or the file owner, not an annotator', () => {
+    const service = createService(db, { workers: false });
+    const out = join(dir, 'by-door.csv');
+    service.writeFile.export({ kind: 'labels', format: 'csv', out }, FILE_OWNER);
+    expect(readFileSync(out).equals(whole({ kind: 'labels', format: 'csv' }))).toBe(true);
+    expect(() => service.writeFile.export({ kind: 'labels', format: 'csv', out }, { kind: 'named', name: 'ana' })).toThrow(/exports.render is for the lead/);
+    expect(() => service.writeFile.export({ kind: 'labels', format: 'pdf' as never, out }, FILE_OWNER)).toThrow(/exports.render: Invalid option/);
   });
 });

@@ -76,13 +76,16 @@ describe('a pack written as it is read', () => {
     expect(ana.labels.some((l) => l.madeOn === 'earlier')).toBe(true);
   });
 
-  it('is what `concord pack export` writes, through the door, and leaves nothing behind when it cannot write', () => {
+  it('is what `concord pack export` writes, with the rights of packs.export, and leaves nothing behind when it cannot write', () => {
     const s = project();
     const out = join(dir, 'door.json');
-    const r = s.call('packs.exportFile', { annotator: 'ben', out }, FILE_OWNER);
+    const r = s.writeFile.pack({ annotator: 'ben', out }, FILE_OWNER);
     expect(r.fileName).toBe(out);
     expect(readFileSync(out, 'utf8')).toBe(serializePack(buildPack(s.db, 'ben')));
-    expect(() => s.call('packs.exportFile', { annotator: 'ben', out: join(dir, 'no-such-folder', 'p.json') }, FILE_OWNER)).toThrow(/folder that does not exist; nothing was written/);
-    expect(() => s.call('packs.exportFile', { annotator: 'nobody', out }, FILE_OWNER)).toThrow(/unknown annotator "nobody"/);
+    expect(() => s.writeFile.pack({ annotator: 'ben', out: join(dir, 'no-such-folder', 'p.json') }, FILE_OWNER)).toThrow(/folder that does not exist; nothing was written/);
+    expect(() => s.writeFile.pack({ annotator: 'nobody', out }, FILE_OWNER)).toThrow(/unknown annotator "nobody"/);
+    // With the rights of `packs.export`: an annotator writes their own pack, not another's.
+    expect(s.writeFile.pack({ annotator: 'ana', out }, { kind: 'named', name: 'ana' }).counts.labels).toBeGreaterThan(0);
+    expect(() => s.writeFile.pack({ annotator: 'ben', out }, { kind: 'named', name: 'ana' })).toThrow(/exporting another annotator's pack is for the lead/);
   });
 });
