@@ -7,7 +7,7 @@ import { buildAgreementReportFrom, type AgreementLabel, type AgreementOptions, t
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
-import { readForAgreement, type AgreementRows } from './data/agreement-rows.ts';
+import { currentForAgreement, readForAgreement, type AgreementRows } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
 
@@ -92,7 +92,8 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
   const order = store.entries.inOrder();
-  const { rows, submitted, assigned } = readForAgreement(db, opts);
+  // The report's own read is kept between calls; the figures beside it want each label's time too.
+  const { rows, submitted, assigned } = opts.times ? readForAgreement(db, opts) : currentForAgreement(db);
 
   // Who each annotator is to agreement, worked out once: whether their labels are looked at, and
   // for a label on an entry assigned to them or not, whether it counts and whether it is listed
@@ -199,7 +200,9 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
   order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
-  const raters = annotators ?? [...new Set([...counted].map((i) => people.get(rows.annotator[i])!))].sort(compareIds);
+  const withLabels = new Set<number>();
+  for (const i of counted) withLabels.add(rows.annotator[i]);
+  const raters = annotators ?? [...withLabels].map((id) => people.get(id)!).sort(compareIds);
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
   const raterOf = new Map([...people].map(([id, name]) => [id, raterIndex.get(name) ?? -1]));
   const empty = parsed.map((v) => v !== undefined && isEmptyValue(v));
