@@ -237,6 +237,10 @@ export function entryTable(db: Db) {
         (r) => ({ ...refOf(r), metadata: JSON.parse(r.metadata) }),
       );
     },
+    /** Every entry as the consensus index keeps it: [row id, external id, natural sort key, passed (1, 0 or null)], in no order. */
+    forConsensus(): [number, string, string, 0 | 1 | null][] {
+      return sql('SELECT id, ext_id, sort_key, passed FROM entry').raw(true).all() as [number, string, string, 0 | 1 | null][];
+    },
     /** What consensus reads of one entry: its summary columns and metadata. */
     studyEntry(rowId: number): (EntryRef & { metadata: Record<string, string | undefined> }) | undefined {
       const r = sql('SELECT id, ext_id, passed, metadata FROM entry WHERE id = ?').get(rowId) as { id: number; ext_id: string; passed: 0 | 1 | null; metadata: string } | undefined;
