@@ -373,13 +373,18 @@ export function forgetConsensus(db: Db): void {
 
 /** Entries with open disagreements (majority or needs-decision), most split first. */
 export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] {
+  // A copy: the index moves entries in its own list as they change.
+  return [...indexedQueue(db, opts)];
+}
+
+function indexedQueue(db: Db, opts: QueueOptions): readonly QueueItem[] {
   if (opts.dimension !== undefined) dimensionOf(openStore(db).project.codebook(), opts.dimension);
   return consensusIndex(db, opts).queue(opts.dimension, !!opts.conflicts);
 }
 
 /** One page of the queue (`adjudicationQueue`), or the page that holds `around`. */
 export function adjudicationQueuePage(db: Db, opts: QueueOptions & { offset?: number; limit?: number; around?: string; only?: ReadonlySet<string> }): QueuePage {
-  const queue = adjudicationQueue(db, opts);
+  const queue = indexedQueue(db, opts);
   // A calibration round's meeting lists its own entries only.
   const all = opts.only ? queue.filter((q) => opts.only!.has(q.entryId)) : queue;
   const limit = opts.limit ?? DEFAULT_QUEUE_PAGE;

@@ -127,7 +127,7 @@ export class ConsensusIndex {
   }
 
   /** The open entries, most split first (as `orderQueue`), for one dimension or all, conflicts only or not. */
-  queue(dimension: string | undefined, conflictsOnly: boolean): QueueItem[] {
+  queue(dimension: string | undefined, conflictsOnly: boolean): readonly QueueItem[] {
     const cacheKey = `${dimension ?? ''}\u0000${conflictsOnly}`;
     let q = this.queues.get(cacheKey);
     if (!q) {
