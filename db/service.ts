@@ -214,10 +214,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const size = limit ?? DEFAULT_QUEUE_PAGE;
       const index = around === undefined ? -1 : store.entries.queueIndexOf(q, around);
       const start = index >= 0 ? index - (index % size) : (offset ?? 0);
+      const { total, submitted } = store.entries.queueCounts(q);
       return {
         rows: summaries(a.id, store.entries.queuePage(q, start, size)),
-        total: store.entries.queueCount(q),
-        submitted: q.status === 'submitted' ? store.entries.queueCount(q) : q.status ? 0 : store.entries.queueCount({ ...q, status: 'submitted' }),
+        total,
+        submitted,
         offset: start,
         index: index >= 0 ? index : null,
       };

@@ -291,6 +291,32 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     { atMost: 200 },
   );
 
+  // The lead's queue and summary right after an annotator's label write: the index reads what changed.
+  // The last of the open entries read (the first ones were decided above).
+  const written = open.slice(-10);
+  if (!written.length) unmeasured[`adjudication_queue_after_label_${k}_ms`] = 'no open entry to write a label on';
+  else {
+    const afterWrite: number[] = [];
+    const peer = await sideBySide(
+      (i) => {
+        s.call('labels.set', { annotator: 'ana', entryId: written[i % written.length].entryId, dimension: 'stage', value: i % 2 ? 'training' : 'inference' }, ANNOTATOR);
+        const r = performance.now();
+        s.call('adjudication.queuePage', { limit: 100 }, LEAD);
+        s.call('adjudication.summary', {}, LEAD);
+        afterWrite.push(performance.now() - r);
+      },
+      () => pageRows.all(),
+      { runs: 8, warmup: 2 },
+    );
+    out[`adjudication_queue_after_label_${k}_ms`] = figure({
+      value: median(afterWrite.slice(2)),
+      unit: 'ms',
+      peer: 'SQL: the label rows of the first 100 entries, read',
+      peer_value: median(peer.peer),
+      note: "right after an annotator's label write: one queue page and the summary",
+    });
+  }
+
   // The label queue: a page, and searches by id, repository, function and words of the texts.
   opts.say(`${k}: the label queue: searches by id, repo, function and text vs a SQL LIKE on the id`);
   const id = `e${Math.max(1, Math.floor(p.n * 0.42))}`;
