@@ -91,20 +91,35 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
   // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
   // once the project assigns entries, only on the entries assigned to them.
   const rule = raterRule(db, only === undefined ? {} : { entry: only });
-  const rows = (only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts)).filter((r) =>
-    rule.counts(r.entry_id, r.name),
-  );
+  const rows = only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts);
   const labels = new Map<number, Map<string, AnnotatorValue[]>>();
+  // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
+  const counted = new Set<string>();
+  // A million labels name a few annotators and dimensions and mostly repeat a few values: one
+  // string per name, and one parsed value per distinct text where it is a plain string (never
+  // shared when it is an object, which a reader could change).
+  const names = new Map<string, string>();
+  const plain = new Map<string, LabelValue>();
   for (const r of rows) {
-    const byDim = labels.get(r.entry_id) ?? new Map<string, AnnotatorValue[]>();
-    labels.set(r.entry_id, byDim);
-    const list = byDim.get(r.dimension) ?? [];
-    byDim.set(r.dimension, list);
-    list.push({ annotator: r.name, value: JSON.parse(r.value) as LabelValue });
+    if (!rule.counts(r.entry_id, r.name)) continue;
+    const name = names.get(r.name) ?? (names.set(r.name, r.name), r.name);
+    counted.add(name);
+    let byDim = labels.get(r.entry_id);
+    if (!byDim) labels.set(r.entry_id, (byDim = new Map()));
+    let list = byDim.get(r.dimension);
+    if (!list) byDim.set(names.get(r.dimension) ?? (names.set(r.dimension, r.dimension), r.dimension), (list = []));
+    let value = plain.get(r.value);
+    if (value === undefined) {
+      value = JSON.parse(r.value) as LabelValue;
+      if (typeof value === 'string' && plain.size < 100_000) plain.set(r.value, value);
+    }
+    list.push({ annotator: name, value });
   }
   for (const byDim of labels.values()) for (const list of byDim.values()) list.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
-  // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
-  const counted = new Set(only === undefined ? rows.map((r) => r.name) : store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment));
+  if (only !== undefined) {
+    counted.clear();
+    for (const n of store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment)) counted.add(n);
+  }
 
   const decisions = decisionsOf(only === undefined ? store.decisions.all() : store.decisions.ofEntry(only));
   const stale = decisions.size ? staleDecisions(store, decisions, rule, opts, one) : new Map<number, Set<string>>();

@@ -104,12 +104,12 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     },
     p.n >= 100_000 ? { atMost: 2000 } : undefined,
   );
-  const written = db.prepare('SELECT ext_id FROM entry ORDER BY id LIMIT 1').pluck().get() as string;
+  const firstEntry = db.prepare('SELECT ext_id FROM entry ORDER BY id LIMIT 1').pluck().get() as string;
   const stages = ['training', 'inference'];
   const afterWriteMs: number[] = [];
   const afterWrite = await sideBySide(
     (i) => {
-      s.call('labels.set', { annotator: 'ana', entryId: written, dimension: 'stage', value: stages[i % 2] }, ANNOTATOR);
+      s.call('labels.set', { annotator: 'ana', entryId: firstEntry, dimension: 'stage', value: stages[i % 2] }, ANNOTATOR);
       const t = performance.now();
       s.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD);
       afterWriteMs.push(performance.now() - t);
