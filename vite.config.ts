@@ -14,12 +14,49 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Preloads the code panes' chunk (Monaco, most of the script) from index.html: it is imported
+ * dynamically, so that the app asks for its first entry without waiting for it, but it is wanted
+ * on every page, so its download and compilation start with the page's own script.
+ */
+function preloadCodePanes(): Plugin {
+  return {
+    name: 'concord-preload-code-panes',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === 'chunk');
+        const entry = chunks.find((c) => c.facadeModuleId?.endsWith('/renderer/components/CodePanes.tsx'));
+        if (!entry) throw new Error('vite.config.ts: no chunk for renderer/components/CodePanes.tsx to preload');
+        const files = new Set<string>();
+        const css = new Set<string>();
+        const visit = (file: string) => {
+          const chunk = chunks.find((c) => c.fileName === file);
+          if (!chunk || files.has(file)) return;
+          files.add(file);
+          chunk.viteMetadata?.importedCss.forEach((f) => css.add(f));
+          chunk.imports.forEach(visit);
+        };
+        visit(entry.fileName);
+        // What index.html loads already (the page's script and its imports) is left as it is.
+        const fresh = (f: string) => !html.includes(`/${f}"`);
+        return [
+          ...[...files].filter(fresh).map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const })),
+          // Fetched only: the chunk puts its stylesheet in when it runs.
+          ...[...css].filter(fresh).map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const })),
+        ];
+      },
+    },
+  };
+}
+
 // The renderer is one static bundle: `concord serve` serves it over loopback HTTP and Electron
 // from its own concord:// protocol, so paths are relative (`base: './'`) and nothing comes from a network.
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), preloadCodePanes()],
   build: {
     outDir: fileURLToPath(new URL('./build/renderer', import.meta.url)),
     emptyOutDir: true,

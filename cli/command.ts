@@ -7,9 +7,9 @@ export interface CliIO {
   stderr(text: string): void;
 }
 
+/** A command's code; its name and one-line summary are in commands/index.ts, which loads it. */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   /** More for `concord <command> --help`, after the summary (who the command acts as, say). */
   help?: string;

@@ -1,4 +1,4 @@
-import { reportError, type CliIO, type Command } from './command.ts';
+import { reportError, type CliIO } from './command.ts';
 import { commands } from './commands/index.ts';
 import { wrapText } from './text-table.ts';
 
@@ -32,13 +32,14 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     io.stdout('concord 0.1.0\n');
     return 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`concord: unknown command "${name}"\n\n${help()}`);
     return 1;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`usage: ${command.usage}\n\n${command.summary}\n${command.help ? `\n${wrapText(command.help, 100, '').join('\n')}\n` : ''}`);
+    io.stdout(`usage: ${command.usage}\n\n${entry.summary}\n${command.help ? `\n${wrapText(command.help, 100, '').join('\n')}\n` : ''}`);
     return 0;
   }
   try {

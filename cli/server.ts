@@ -193,7 +193,9 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
-      'cache-control': 'no-cache',
+      // The build names its scripts and styles by their content's hash: a reload takes them (and
+      // the browser's compiled code for them) from its cache. index.html is asked for every time.
+      'cache-control': rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file).pipe(res);

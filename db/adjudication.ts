@@ -20,8 +20,8 @@ import type { Entry } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult } from '../shared/consensus/results.ts';
 import { DEFAULT_QUEUE_PAGE } from '../shared/consensus/api-args.ts';
-import { raterRule, type RaterRule } from './assignments.ts';
-import { ConsensusIndex } from './consensus-index.ts';
+import { countsAs, raterRule, standingOf, type RaterRule } from './assignments.ts';
+import { ConsensusIndex, dimState, type DimState, type EntryState } from './consensus-index.ts';
 import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } from './data/index.ts';
 
 export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult };
@@ -91,27 +91,37 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
   // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
   // once the project assigns entries, only on the entries assigned to them.
   const rule = raterRule(db, only === undefined ? {} : { entry: only });
-  const rows = (only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts)).filter((r) =>
-    rule.counts(r.entry_id, r.name),
-  );
+  const rows = only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts);
   const labels = new Map<number, Map<string, AnnotatorValue[]>>();
+  // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
+  const counted = new Set<string>();
+  // A million labels name a few annotators and dimensions and mostly repeat a few values: one
+  // string per name, and one parsed value per distinct text where it is a plain string (never
+  // shared when it is an object, which a reader could change).
+  const names = new Map<string, string>();
+  const plain = new Map<string, LabelValue>();
   for (const r of rows) {
-    const byDim = labels.get(r.entry_id) ?? new Map<string, AnnotatorValue[]>();
-    labels.set(r.entry_id, byDim);
-    const list = byDim.get(r.dimension) ?? [];
-    byDim.set(r.dimension, list);
-    list.push({ annotator: r.name, value: JSON.parse(r.value) as LabelValue });
+    if (!rule.counts(r.entry_id, r.name)) continue;
+    const name = names.get(r.name) ?? (names.set(r.name, r.name), r.name);
+    counted.add(name);
+    let byDim = labels.get(r.entry_id);
+    if (!byDim) labels.set(r.entry_id, (byDim = new Map()));
+    let list = byDim.get(r.dimension);
+    if (!list) byDim.set(names.get(r.dimension) ?? (names.set(r.dimension, r.dimension), r.dimension), (list = []));
+    let value = plain.get(r.value);
+    if (value === undefined) {
+      value = JSON.parse(r.value) as LabelValue;
+      if (typeof value === 'string' && plain.size < 100_000) plain.set(r.value, value);
+    }
+    list.push({ annotator: name, value });
   }
   for (const byDim of labels.values()) for (const list of byDim.values()) list.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
-  // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
-  const counted = new Set(only === undefined ? rows.map((r) => r.name) : store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment));
-
-  const decisions = new Map<number, Map<string, Decision>>();
-  for (const r of only === undefined ? store.decisions.all() : store.decisions.ofEntry(only)) {
-    const byDim = decisions.get(r.entry_id) ?? new Map<string, Decision>();
-    decisions.set(r.entry_id, byDim);
-    byDim.set(r.dimension, toDecision(r));
+  if (only !== undefined) {
+    counted.clear();
+    for (const n of store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment)) counted.add(n);
   }
+
+  const decisions = decisionsOf(only === undefined ? store.decisions.all() : store.decisions.ofEntry(only));
   const stale = decisions.size ? staleDecisions(store, decisions, rule, opts, one) : new Map<number, Set<string>>();
   return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
 }
@@ -175,6 +185,17 @@ function staleDecisions(store: Store, decisions: Map<number, Map<string, Decisio
   return out;
 }
 
+/** Decisions by entry row id, then dimension. */
+function decisionsOf(rows: DecisionRow[]): Map<number, Map<string, Decision>> {
+  const decisions = new Map<number, Map<string, Decision>>();
+  for (const r of rows) {
+    const byDim = decisions.get(r.entry_id) ?? new Map<string, Decision>();
+    decisions.set(r.entry_id, byDim);
+    byDim.set(r.dimension, toDecision(r));
+  }
+  return decisions;
+}
+
 function toDecision(r: DecisionRow): Decision {
   return { value: JSON.parse(r.value), method: r.method, decidedBy: r.decided_by, rationale: r.rationale, decidedAt: r.decided_at };
 }
@@ -189,12 +210,14 @@ export function entryConsensus(study: Study, entry: StudyEntry): DimensionConsen
   const stale = study.stale.get(entry.rowId);
   return study.codebook.dimensions
     .filter((d) => d.kind !== 'text')
-    .flatMap((d) => {
-      const values = labels?.get(d.id) ?? [];
-      const applies = dimensionApplies(d, entry);
-      if (!applies && !values.some((v) => !isEmptyValue(v.value))) return [];
-      return [consensusOf(d, values, decisions?.get(d.id) ?? null, stale?.has(d.id) ?? false, applies ? null : conflictReason(d, entry.passed))];
-    });
+    .flatMap((d) => dimensionConsensus(d, entry, labels?.get(d.id) ?? [], decisions?.get(d.id) ?? null, stale?.has(d.id) ?? false) ?? []);
+}
+
+/** Consensus of one entry on one dimension, or null when the dimension does not apply and carries no label. */
+function dimensionConsensus(d: Dimension, entry: { passed: boolean | null }, values: AnnotatorValue[], decision: Decision | null, stale: boolean): DimensionConsensus | null {
+  const applies = dimensionApplies(d, entry);
+  if (!applies && !values.some((v) => !isEmptyValue(v.value))) return null;
+  return consensusOf(d, values, decision, stale, applies ? null : conflictReason(d, entry.passed));
 }
 
 /** The final value of every entry on every dimension (decision, else unanimous value), null without one. */
@@ -203,6 +226,124 @@ export function finalValues(study: Study): Map<string, Map<string, DimensionCons
   for (const e of study.entries) out.set(e.id, new Map(entryConsensus(study, e).map((c) => [c.dimension, c])));
   return out;
 }
+
+/**
+ * What the consensus index keeps of every entry (db/consensus-index.ts), from the whole study at
+ * once: the same states as `entryConsensus` gives entry by entry (consensus-index.test.ts holds
+ * them equal), computed the way a study of 100,000 entries allows. The labels come grouped per
+ * entry from SQL, one row per entry rather than one per label; and since consensus depends only
+ * on the labels, the decision's presence, staleness and the test result, each distinct case is
+ * computed once and its state shared by every entry in that case (100,000 entries of three
+ * annotators hold a few thousand).
+ */
+export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, EntryState> {
+  const store = openStore(db);
+  const dims = store.project.codebook().dimensions.filter((d) => d.kind !== 'text');
+  const dimAt = new Map(dims.map((d, i) => [d.id, i]));
+  // Who votes: raterRule's rule, from what it depends on (role, kind, whether the entry is theirs), per annotator id.
+  const kinds = store.annotators.kinds();
+  const people = new Map(store.annotators.all().map((a) => [a.id, { name: a.name, role: a.role, machine: kinds.get(a.name) === 'machine' }]));
+  const byAssignment = store.assignments.any();
+  const rank = new Map(store.annotators.namesWithRole('annotator').sort(compareNames).map((n, i) => [n, i]));
+  const decisions = decisionsOf(store.decisions.all());
+  const stale = staleOfDecided(db, decisions, opts);
+
+  /** The counted values of one dimension's labels, as readStudy gives them. */
+  const valuesOf = (block: string | undefined): AnnotatorValue[] => {
+    if (block === undefined) return [];
+    const values: AnnotatorValue[] = [];
+    for (const label of block.split(RS)) {
+      // dimension US annotator id US assigned US value
+      const a = label.indexOf(US);
+      const b = label.indexOf(US, a + 1);
+      const c = label.indexOf(US, b + 1);
+      const who = people.get(Number(label.slice(a + 1, b)));
+      if (!who || !countsAs(standingOf(who.role, byAssignment, label.slice(b + 1, c) === '1', false, who.machine))) continue;
+      values.push({ annotator: who.name, value: JSON.parse(label.slice(c + 1)) as LabelValue });
+    }
+    return values.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
+  };
+
+  // Each dimension's labels of each entry, as one text (see labels.groupedForConsensus); each
+  // distinct text is kept once and named by its place in `texts`.
+  const texts: string[] = [];
+  const textIds = new Map<string, number>();
+  const blocks = new Map<number, number[]>();
+  const unread: number[] = [];
+  for (const [rowId, count, text] of store.labels.groupedForConsensus(!!opts.includeDrafts)) {
+    const byDim: number[] = [];
+    let labels = 0;
+    for (let pos = 0; pos < text.length; ) {
+      const start = pos;
+      const dimension = text.slice(pos, text.indexOf(US, pos));
+      const prefix = dimension + US;
+      // The labels are in order of dimension: this dimension's run of them.
+      do {
+        const next = text.indexOf(RS, pos);
+        pos = next < 0 ? text.length + 1 : next + 1;
+        labels++;
+      } while (pos < text.length && text.startsWith(prefix, pos));
+      const at = dimAt.get(dimension);
+      if (at === undefined) continue;
+      const block = text.slice(start, pos - 1);
+      let id = textIds.get(block);
+      if (id === undefined) textIds.set(block, (id = texts.push(block) - 1));
+      byDim[at] = id;
+    }
+    // A text that does not split into its labels (a separator inside a value no JSON writer made): read alone.
+    if (labels !== count) unread.push(rowId);
+    else blocks.set(rowId, byDim);
+  }
+
+  const shared = new Map<number, DimState | null>();
+  const out = new Map<number, EntryState>();
+  for (const [rowId, id, key, passedBit] of store.entries.forConsensus()) {
+    const entry = { passed: passedBit === null ? null : passedBit === 1 };
+    const byDim = blocks.get(rowId);
+    const decided = decisions.get(rowId);
+    const staleDims = stale.get(rowId);
+    const states: DimState[] = [];
+    for (let i = 0; i < dims.length; i++) {
+      const decision = decided?.get(dims[i].id) ?? null;
+      const isStale = staleDims?.has(dims[i].id) ?? false;
+      const block = byDim?.[i] ?? -1;
+      // The case: dimension, labels, test result, decided or not, stale or not.
+      const caseKey = (((block + 1) * dims.length + i) * 3 + (passedBit ?? 2)) * 4 + (decision ? 2 : 0) + (isStale ? 1 : 0);
+      let state = shared.get(caseKey);
+      if (state === undefined) {
+        const c = dimensionConsensus(dims[i], entry, valuesOf(texts[block]), decision, isStale);
+        shared.set(caseKey, (state = c && dimState(c)));
+      }
+      if (state) states.push(state);
+    }
+    out.set(rowId, { id, key, dims: states });
+  }
+  for (const rowId of unread) {
+    const study = readStudy(db, opts, rowId);
+    const e = study.entries[0];
+    if (e) out.set(rowId, { ...out.get(rowId)!, dims: entryConsensus(study, e).map(dimState) });
+  }
+  return out;
+}
+
+/**
+ * `staleDecisions` over the whole study: entry by entry while few entries are decided (the whole
+ * study's version reads every assignment and submission of the project first), else at once.
+ */
+function staleOfDecided(db: Db, decisions: Map<number, Map<string, Decision>>, opts: StudyOptions): Map<number, Set<string>> {
+  const store = openStore(db);
+  if (decisions.size > 2000) return staleDecisions(store, decisions, raterRule(db), opts);
+  const out = new Map<number, Set<string>>();
+  for (const [rowId, byDim] of decisions) {
+    const one = store.entries.studyEntry(rowId);
+    if (one) for (const [id, dims] of staleDecisions(store, new Map([[rowId, byDim]]), raterRule(db, { entry: rowId }), opts, one)) out.set(id, dims);
+  }
+  return out;
+}
+
+/** The separators of labels.groupedForConsensus: between labels, between a label's parts. */
+const RS = '\u001e';
+const US = '\u001f';
 
 export interface QueueOptions extends StudyOptions {
   /** Only disagreements on this dimension. */
@@ -226,10 +367,7 @@ export function consensusIndex(db: Db, opts: StudyOptions = {}): ConsensusIndex 
     index = new ConsensusIndex(
       db,
       {
-        all: () => {
-          const study = readStudy(db, { includeDrafts: drafts });
-          return study.entries.map((e) => ({ rowId: e.rowId, id: e.id, consensus: entryConsensus(study, e) }));
-        },
+        all: () => consensusStates(db, { includeDrafts: drafts }),
         one: (rowId) => {
           const study = readStudy(db, { includeDrafts: drafts }, rowId);
           return study.entries.length ? entryConsensus(study, study.entries[0]) : undefined;
@@ -250,13 +388,18 @@ export function forgetConsensus(db: Db): void {
 
 /** Entries with open disagreements (majority or needs-decision), most split first. */
 export function adjudicationQueue(db: Db, opts: QueueOptions = {}): QueueItem[] {
+  // A copy: the index moves entries in its own list as they change.
+  return [...indexedQueue(db, opts)];
+}
+
+function indexedQueue(db: Db, opts: QueueOptions): readonly QueueItem[] {
   if (opts.dimension !== undefined) dimensionOf(openStore(db).project.codebook(), opts.dimension);
   return consensusIndex(db, opts).queue(opts.dimension, !!opts.conflicts);
 }
 
 /** One page of the queue (`adjudicationQueue`), or the page that holds `around`. */
 export function adjudicationQueuePage(db: Db, opts: QueueOptions & { offset?: number; limit?: number; around?: string; only?: ReadonlySet<string> }): QueuePage {
-  const queue = adjudicationQueue(db, opts);
+  const queue = indexedQueue(db, opts);
   // A calibration round's meeting lists its own entries only.
   const all = opts.only ? queue.filter((q) => opts.only!.has(q.entryId)) : queue;
   const limit = opts.limit ?? DEFAULT_QUEUE_PAGE;

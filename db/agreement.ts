@@ -7,6 +7,7 @@ import { buildAgreementReportFrom, type AgreementLabel, type AgreementOptions, t
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
+import { currentForAgreement, readForAgreement, type AgreementRows } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
 
@@ -46,17 +47,21 @@ export interface AgreementSelection {
   selection: Omit<DbAgreementReport['selection'], 'annotators'>;
 }
 
-/** One counted label as the walk hands it over: entry row id, rater, dimension, value (parsed once per distinct text), version, time. */
-type CountedLabel = (entryRowId: number, rater: string, dimension: string, value: LabelValue, version: string, updatedAt: string) => void;
+/** The labels agreement counts: indexes into `rows`, with each counted value parsed (by value index). */
+interface CountedLabels {
+  rows: AgreementRows;
+  counted: Int32Array;
+  parsed: (LabelValue | undefined)[];
+}
 
 /**
  * The one place that decides which labels agreement counts: walks the stored labels once and
- * hands each counted one to `visit`. Submitted labels only (drafts on request); people with role
+ * keeps the counted ones. Submitted labels only (drafts on request); people with role
  * `annotator` unless `annotators` names others (naming a lead, the reference labels or a machine
  * coder is the lead's choice to count them); who counts on an entry is raterRule's answer
  * (db/assignments.ts), read here from each label's row; a round keeps its own entries.
  */
-function walkCountedLabels(db: Db, query: AgreementQuery, visit: CountedLabel) {
+function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolean } = {}) {
   const store = openStore(db);
   const codebook = store.project.codebookIfAny();
   if (!codebook) throw badInput('this database has no project yet; import entries first');
@@ -86,56 +91,85 @@ function walkCountedLabels(db: Db, query: AgreementQuery, visit: CountedLabel) {
   ];
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
-
-  const people = new Map(store.annotators.all().map((a) => [a.id, a]));
   const order = store.entries.inOrder();
+  // The report's own read is kept between calls; the figures beside it want each label's time too.
+  const { rows, submitted, assigned } = opts.times ? readForAgreement(db, opts) : currentForAgreement(db);
+
+  // Who each annotator is to agreement, worked out once: whether their labels are looked at, and
+  // for a label on an entry assigned to them or not, whether it counts and whether it is listed
+  // among the labels on entries not assigned to their author.
+  const selected = annotators ? new Set(annotators) : undefined;
+  type Rater = { name: string; submitted?: Uint8Array; assigned?: Uint8Array; counts: [boolean, boolean]; listed: [boolean, boolean] };
+  const raters = new Map<number, Rater>();
+  for (const a of store.annotators.all()) {
+    if (selected ? !selected.has(a.name) : a.role !== 'annotator') continue;
+    const machine = machines.has(a.name);
+    const standing = (isAssigned: boolean) => standingOf(a.role, byAssignment, isAssigned, included.has(a.name), machine);
+    const listed = (s: string) => a.role === 'annotator' && !machine && (s === 'not-assigned' || s === 'included');
+    raters.set(a.id, {
+      name: a.name,
+      submitted: submitted.get(a.id),
+      assigned: assigned.get(a.id),
+      counts: [countsAs(standing(false)), countsAs(standing(true))],
+      listed: [listed(standing(false)), listed(standing(true))],
+    });
+  }
+  const versionWanted = query.codebookVersion === undefined ? -1 : rows.versions.indexOf(query.codebookVersion);
+  const dimensionWanted = dimension === undefined ? -1 : rows.dimensions.indexOf(dimension);
+  let inRound: Uint8Array | undefined;
+  if (query.entries) {
+    inRound = new Uint8Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
+    for (const [rowId, extId] of order) if (query.entries.has(extId)) inRound[rowId] = 1;
+  }
   const extIdOf = new Map(order);
 
-  const selected = annotators ? new Set(annotators) : undefined;
-  const versions = new Set<string>();
-  // Each distinct stored value is parsed once and shared: the report tells values apart by identity.
-  const parsed = new Map<string, LabelValue>();
-  let counted = 0;
+  const counted = new Int32Array(rows.count);
+  let n = 0;
+  const parsed: (LabelValue | undefined)[] = new Array(rows.values.length);
+  const versionUsed = new Uint8Array(rows.versions.length);
   // Annotators' labels on entries not assigned to them: left out, or counted because the lead said so.
   const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
-  for (const [entryRowId, annotatorId, dim, json, version, assigned, updatedAt] of store.labels.forAgreementRows(!!query.includeDrafts)) {
-    const a = people.get(annotatorId)!;
-    if (selected ? !selected.has(a.name) : a.role !== 'annotator') continue;
-    if (query.codebookVersion !== undefined && version !== query.codebookVersion) continue;
-    if (dimension !== undefined && dim !== dimension) continue;
-    if (query.entries && !query.entries.has(extIdOf.get(entryRowId)!)) continue;
-    const machine = machines.has(a.name);
-    const standing = standingOf(a.role, byAssignment, assigned === 1, included.has(a.name), machine);
-    if (a.role === 'annotator' && !machine && (standing === 'not-assigned' || standing === 'included')) {
-      const u = unassigned.get(a.name) ?? { labels: 0, entries: new Set<number>(), included: standing === 'included' };
-      unassigned.set(a.name, u);
+  const nothing = (query.codebookVersion !== undefined && versionWanted < 0) || (dimension !== undefined && dimensionWanted < 0);
+  for (let i = 0; i < rows.count && !nothing; i++) {
+    const rater = raters.get(rows.annotator[i]);
+    if (!rater) continue;
+    const entry = rows.entry[i];
+    if (!query.includeDrafts && rater.submitted?.[entry] !== 1) continue;
+    if (versionWanted >= 0 && rows.version[i] !== versionWanted) continue;
+    if (dimensionWanted >= 0 && rows.dimension[i] !== dimensionWanted) continue;
+    if (inRound && inRound[entry] !== 1) continue;
+    const isAssigned = rater.assigned?.[entry] === 1 ? 1 : 0;
+    if (rater.listed[isAssigned]) {
+      const u = unassigned.get(rater.name) ?? { labels: 0, entries: new Set<number>(), included: included.has(rater.name) };
+      unassigned.set(rater.name, u);
       u.labels++;
-      u.entries.add(entryRowId);
+      u.entries.add(entry);
     }
-    if (!countsAs(standing)) continue;
-    let value = parsed.get(json);
-    if (value === undefined) {
+    if (!rater.counts[isAssigned]) continue;
+    const v = rows.value[i];
+    if (parsed[v] === undefined) {
       try {
-        value = JSON.parse(json) as LabelValue;
+        parsed[v] = JSON.parse(rows.values[v]) as LabelValue;
       } catch {
-        throw badInput(`the stored label of ${a.name} on ${extIdOf.get(entryRowId)} is not JSON`, { field: dim });
+        throw badInput(`the stored label of ${rater.name} on ${extIdOf.get(entry)} is not JSON`, { field: rows.dimensions[rows.dimension[i]] });
       }
-      parsed.set(json, value);
     }
-    versions.add(version);
-    counted++;
-    visit(entryRowId, a.name, dim, value, version, updatedAt);
+    versionUsed[rows.version[i]] = 1;
+    counted[n++] = i;
   }
+  const people = new Map([...raters].map(([id, r]) => [id, r.name]));
   return {
     codebook,
     dimension,
     annotators,
     order,
+    people,
+    labels: { rows, counted: counted.subarray(0, n), parsed } satisfies CountedLabels,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
-      labels: counted,
-      codebookVersions: [...versions].sort(),
+      labels: n,
+      codebookVersions: rows.versions.filter((_, k) => versionUsed[k] === 1).sort(),
       byAssignment,
       unassigned: [...unassigned]
         .map(([annotator, u]) => ({ annotator, labels: u.labels, entries: u.entries.size, included: u.included }))
@@ -152,40 +186,40 @@ function walkCountedLabels(db: Db, query: AgreementQuery, visit: CountedLabel) {
  * labels and machine coders count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop'> = {}): DbAgreementReport {
-  // The counted labels, per dimension: entry row id, rater name, value.
-  const byDimension = new Map<string, { rows: number[]; raters: string[]; values: LabelValue[] }>();
-  const { codebook, dimension, annotators, order, selection } = walkCountedLabels(db, query, (entryRowId, rater, dim, value) => {
-    let d = byDimension.get(dim);
-    if (!d) byDimension.set(dim, (d = { rows: [], raters: [], values: [] }));
-    d.rows.push(entryRowId);
-    d.raters.push(rater);
-    d.values.push(value);
-  });
-  const rankOf = new Map(order.map(([rowId], i) => [rowId, i]));
+  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query);
+  const { rows, counted, parsed } = labels;
+  // The counted labels of each dimension (by its index among the rows' dimensions).
+  const byDimension = new Map<number, number[]>();
+  for (const i of counted) {
+    const d = rows.dimension[i];
+    let list = byDimension.get(d);
+    if (!list) byDimension.set(d, (list = []));
+    list.push(i);
+  }
+  const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
+  order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
-  const raters = annotators ?? [...new Set([...byDimension.values()].flatMap((d) => [...new Set(d.raters)]))].sort(compareIds);
+  const withLabels = new Set<number>();
+  for (const i of counted) withLabels.add(rows.annotator[i]);
+  const raters = annotators ?? [...withLabels].map((id) => people.get(id)!).sort(compareIds);
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const empty = new Map<LabelValue, boolean>();
-  const isEmpty = (v: LabelValue) => {
-    let e = empty.get(v);
-    if (e === undefined) empty.set(v, (e = isEmptyValue(v)));
-    return e;
-  };
+  const raterOf = new Map([...people].map(([id, name]) => [id, raterIndex.get(name) ?? -1]));
+  const empty = parsed.map((v) => v !== undefined && isEmptyValue(v));
   /** A dimension's units (entries with a counted label, in natural order) x raters, as `collectCells` gives them. */
   const cellsOf = (dim: Dimension): DimensionCells => {
-    const d = byDimension.get(dim.id);
-    if (!d) return { units: [], cells: raters.map(() => []) };
+    const own = byDimension.get(rows.dimensions.indexOf(dim.id));
+    if (!own) return { units: [], cells: raters.map(() => []) };
     // Units in natural order: mark the ranks that have a label, then read them in order.
     const unitOf = new Int32Array(order.length).fill(-1);
-    const ranks = d.rows.map((id) => rankOf.get(id)!);
-    for (const rank of ranks) unitOf[rank] = 0;
+    for (const i of own) unitOf[rankOf[rows.entry[i]]] = 0;
     const units: string[] = [];
     for (let rank = 0; rank < order.length; rank++) if (unitOf[rank] === 0) unitOf[rank] = units.push(order[rank][1]) - 1;
     const cells = raters.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
-    for (let i = 0; i < ranks.length; i++) {
-      const r = raterIndex.get(d.raters[i]);
-      if (r !== undefined && !isEmpty(d.values[i])) cells[r][unitOf[ranks[i]]] = d.values[i];
+    for (const i of own) {
+      const r = raterOf.get(rows.annotator[i])!;
+      const v = rows.value[i];
+      if (r >= 0 && !empty[v]) cells[r][unitOf[rankOf[rows.entry[i]]]] = parsed[v];
     }
     if (dim.kind !== 'lines') return { units, cells };
     // Each line of the text the dimension pins to is a unit: how many lines each entry's text has.
@@ -210,11 +244,21 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
  */
 export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): AgreementSelection {
   const entries = new Map(openStore(db).entries.refs().map((e) => [e.rowId, e]));
+  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times: true });
+  const { rows, parsed } = counted;
   const labels: AgreementLabel[] = [];
-  const { codebook, dimension, annotators, selection } = walkCountedLabels(db, query, (entryRowId, annotator, dim, value, version, updatedAt) => {
-    const e = entries.get(entryRowId)!;
-    labels.push({ entryId: e.id, annotator, dimension: dim, value, passed: e.passed, time: updatedAt, codebookVersion: version });
-  });
+  for (const i of counted.counted) {
+    const e = entries.get(rows.entry[i])!;
+    labels.push({
+      entryId: e.id,
+      annotator: people.get(rows.annotator[i])!,
+      dimension: rows.dimensions[rows.dimension[i]],
+      value: parsed[rows.value[i]]!,
+      passed: e.passed,
+      time: rows.times![i],
+      codebookVersion: rows.versions[rows.version[i]],
+    });
+  }
   // In the order the report reads its units: entries in natural order, then annotators, then dimensions.
   const rank = new Map([...entries.values()].map((e, i) => [e.id, i]));
   labels.sort((a, b) => rank.get(a.entryId)! - rank.get(b.entryId)! || compareIds(a.annotator, b.annotator) || (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0));

@@ -9,16 +9,20 @@ import { naturalKey } from './data/natural-key.ts';
  * The consensus of every entry, kept between calls so that the adjudication queue and summary
  * answer a meeting at once at any size. Built from the whole study once; after that, each call
  * asks the database whether anything was written (`changeMarker`) and, if so, the event log which
- * entries it touched, and computes only those again. Every write of the app is logged with its
- * entry, so the log says what changed. The index starts over whenever it cannot be sure: a logged
- * change that names no entry (an automatic assignment), writes the log does not show (another
- * tool), a log that no longer holds the event it stood at (a restored backup), another codebook.
+ * entries it touched, and computes only those again, moving each in the queues and the summary
+ * it already holds. Every write of the app is logged with its entry, so the log says what
+ * changed. The index starts over whenever it cannot be sure: a logged change that names no entry
+ * (an automatic assignment), writes the log does not show (another tool), a log that no longer
+ * holds the event it stood at (a restored backup), another codebook.
  */
 
 /** What the queue and the summary need of one dimension of one entry. */
-type DimState = Pick<DimensionConsensus, 'dimension' | 'status' | 'support' | 'stale' | 'conflict'>;
+export type DimState = Pick<DimensionConsensus, 'dimension' | 'status' | 'support' | 'stale' | 'conflict'>;
 
-interface EntryState {
+export const dimState = (c: DimensionConsensus): DimState => ({ dimension: c.dimension, status: c.status, support: c.support, stale: c.stale, conflict: c.conflict });
+
+/** One entry as the index keeps it. */
+export interface EntryState {
   id: string;
   /** The natural order of ids, as bytes (db/data/natural-key.ts). */
   key: string;
@@ -29,19 +33,30 @@ interface EntryState {
 const NO_CONSENSUS_CHANGE = new Set(['annotator.create', 'decision.accept-majorities', 'decision.undo', 'pack.merge', 'pack.starter', 'project.create']);
 
 export interface ConsensusSource {
-  /** The consensus of every entry, in the natural order of ids. */
-  all(): { rowId: number; id: string; consensus: DimensionConsensus[] }[];
+  /** Every entry's state, by row id (the whole study at once). */
+  all(): Map<number, EntryState>;
   /** The consensus of one entry (undefined when it no longer exists). */
   one(rowId: number): DimensionConsensus[] | undefined;
 }
+
+/** One queue as it is listed: its items in `orderQueue`'s order, and each item's natural key beside it. */
+interface Queue {
+  dimension: string | undefined;
+  conflictsOnly: boolean;
+  items: QueueItem[];
+  keys: string[];
+}
+
+type Counts = { counts: Record<ConsensusStatus, number>; stale: number; conflicts: number };
 
 export class ConsensusIndex {
   private entries = new Map<number, EntryState>();
   private marker: ChangeMarker | null = null;
   private logMark: { id: number; at: string; kind: string } | undefined;
   private codebook = '';
-  private queues = new Map<string, QueueItem[]>();
-  private summaryCache: AdjudicationSummary | null = null;
+  private queues = new Map<string, Queue>();
+  /** The summary's counts, kept current entry by entry. */
+  private totals: { byDim: Map<string, Counts>; openEntries: number; openConflicts: number } | null = null;
   /** How the index was brought up to date last time: for tests and the bench. */
   lastSync: 'unchanged' | 'incremental' | 'rebuilt' = 'rebuilt';
 
@@ -64,85 +79,134 @@ export class ConsensusIndex {
     const anchored = !!this.marker && codebook === this.codebook && (this.logMark === undefined || (stillThere?.at === this.logMark.at && stillThere.kind === this.logMark.kind));
     const changed = anchored ? store.events.changedSince(this.logMark?.id ?? 0) : null;
     if (!changed || changed.unscoped.some((k) => !NO_CONSENSUS_CHANGE.has(k)) || changed.entries.length === 0 || changed.entries.length > this.entries.size / 4 + 100) {
-      this.rebuild();
+      this.entries = this.source.all();
+      this.queues.clear();
+      this.totals = null;
       this.lastSync = 'rebuilt';
     } else {
       for (const extId of changed.entries) {
         const ref = store.entries.ref(extId);
         if (!ref) {
-          for (const [rowId, e] of this.entries) if (e.id === extId) this.entries.delete(rowId);
+          for (const [rowId, e] of this.entries) if (e.id === extId) this.replace(rowId, undefined);
           continue;
         }
         const cs = this.source.one(ref.rowId);
-        if (cs) this.entries.set(ref.rowId, { id: ref.id, key: naturalKey(ref.id), dims: cs.map(dimState) });
-        else this.entries.delete(ref.rowId);
+        this.replace(ref.rowId, cs && { id: ref.id, key: naturalKey(ref.id), dims: cs.map(dimState) });
       }
       this.lastSync = 'incremental';
     }
-    this.queues.clear();
-    this.summaryCache = null;
     // Read after the work: a write made meanwhile by another connection is seen next time.
     this.marker = marker;
     this.codebook = codebook;
     this.logMark = store.events.newest();
   }
 
-  private rebuild(): void {
-    this.entries.clear();
-    for (const e of this.source.all()) this.entries.set(e.rowId, { id: e.id, key: naturalKey(e.id), dims: e.consensus.map(dimState) });
+  /** Puts an entry's new state (undefined: gone) in place of its old one, in the queues and the summary too. */
+  private replace(rowId: number, next: EntryState | undefined): void {
+    const prev = this.entries.get(rowId);
+    if (prev) this.count(prev, -1);
+    if (next) {
+      this.entries.set(rowId, next);
+      this.count(next, 1);
+    } else this.entries.delete(rowId);
+    for (const q of this.queues.values()) {
+      if (prev) {
+        const at = q.items.findIndex((item) => item.entryId === prev.id);
+        if (at >= 0) {
+          q.items.splice(at, 1);
+          q.keys.splice(at, 1);
+        }
+      }
+      const item = next && itemOf(next, q.dimension, q.conflictsOnly);
+      if (item) {
+        const at = insertionPoint(q, item, next!.key);
+        q.items.splice(at, 0, item);
+        q.keys.splice(at, 0, next!.key);
+      }
+    }
   }
 
   /** The open entries, most split first (as `orderQueue`), for one dimension or all, conflicts only or not. */
-  queue(dimension: string | undefined, conflictsOnly: boolean): QueueItem[] {
+  queue(dimension: string | undefined, conflictsOnly: boolean): readonly QueueItem[] {
     const cacheKey = `${dimension ?? ''}\u0000${conflictsOnly}`;
-    let list = this.queues.get(cacheKey);
-    if (!list) {
-      const items: { item: QueueItem; key: string }[] = [];
+    let q = this.queues.get(cacheKey);
+    if (!q) {
+      const listed: { item: QueueItem; key: string }[] = [];
       for (const e of this.entries.values()) {
-        const dims = dimension === undefined ? e.dims : e.dims.filter((d) => d.dimension === dimension);
-        if (!dims.some(needsAttention)) continue;
-        const item = queueItem(e.id, dims as DimensionConsensus[])!;
-        if (!conflictsOnly || item.conflicts > 0) items.push({ item, key: e.key });
+        const item = itemOf(e, dimension, conflictsOnly);
+        if (item) listed.push({ item, key: e.key });
       }
-      // orderQueue's order, with the natural order of ids read from the precomputed keys.
-      items.sort(
-        (a, b) =>
-          b.item.needsDecision - a.item.needsDecision ||
-          b.item.split - a.item.split ||
-          b.item.open.length - a.item.open.length ||
-          (a.key < b.key ? -1 : a.key > b.key ? 1 : a.item.entryId < b.item.entryId ? -1 : a.item.entryId > b.item.entryId ? 1 : 0),
-      );
-      list = items.map((x) => x.item);
-      this.queues.set(cacheKey, list);
+      listed.sort((a, b) => compareItems(a.item, a.key, b.item, b.key));
+      q = { dimension, conflictsOnly, items: listed.map((x) => x.item), keys: listed.map((x) => x.key) };
+      this.queues.set(cacheKey, q);
     }
-    return list;
+    return q.items;
   }
 
   summary(): AdjudicationSummary {
-    if (this.summaryCache) return this.summaryCache;
-    const zero = (): Record<ConsensusStatus, number> => ({ agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 });
-    const byDim = new Map(this.dimensions().map((d) => [d.id, { dimension: d.id, label: d.label, counts: zero(), stale: 0, conflicts: 0 }]));
-    let openEntries = 0;
-    let openConflicts = 0;
-    for (const e of this.entries.values()) {
-      let open = false;
-      let conflict = false;
-      for (const c of e.dims) {
-        const d = byDim.get(c.dimension)!;
-        d.counts[c.status]++;
-        if (c.stale) d.stale++;
-        if (c.conflict) d.conflicts++;
-        if (needsAttention(c)) {
-          open = true;
-          if (openConflict(c)) conflict = true;
-        }
-      }
-      if (open) openEntries++;
-      if (conflict) openConflicts++;
+    if (!this.totals) {
+      this.totals = { byDim: new Map(), openEntries: 0, openConflicts: 0 };
+      for (const e of this.entries.values()) this.count(e, 1);
     }
-    this.summaryCache = { dimensions: [...byDim.values()], openEntries, openConflicts };
-    return this.summaryCache;
+    const { byDim, openEntries, openConflicts } = this.totals;
+    const zero = (): Counts => ({ counts: { agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 }, stale: 0, conflicts: 0 });
+    return {
+      dimensions: this.dimensions().map((d) => {
+        const c = byDim.get(d.id) ?? zero();
+        return { dimension: d.id, label: d.label, counts: { ...c.counts }, stale: c.stale, conflicts: c.conflicts };
+      }),
+      openEntries,
+      openConflicts,
+    };
+  }
+
+  /** Adds (`sign` 1) or takes away (-1) an entry's part of the summary's counts, once they are kept. */
+  private count(e: EntryState, sign: 1 | -1): void {
+    if (!this.totals) return;
+    let open = false;
+    let conflict = false;
+    for (const c of e.dims) {
+      let d = this.totals.byDim.get(c.dimension);
+      if (!d) this.totals.byDim.set(c.dimension, (d = { counts: { agreed: 0, majority: 0, 'needs-decision': 0, decided: 0, single: 0, unlabelled: 0 }, stale: 0, conflicts: 0 }));
+      d.counts[c.status] += sign;
+      if (c.stale) d.stale += sign;
+      if (c.conflict) d.conflicts += sign;
+      if (needsAttention(c)) {
+        open = true;
+        if (openConflict(c)) conflict = true;
+      }
+    }
+    if (open) this.totals.openEntries += sign;
+    if (conflict) this.totals.openConflicts += sign;
   }
 }
 
-const dimState = (c: DimensionConsensus): DimState => ({ dimension: c.dimension, status: c.status, support: c.support, stale: c.stale, conflict: c.conflict });
+/** An entry's row in one queue, or null when that queue does not list it. */
+function itemOf(e: EntryState, dimension: string | undefined, conflictsOnly: boolean): QueueItem | null {
+  const dims = dimension === undefined ? e.dims : e.dims.filter((d) => d.dimension === dimension);
+  if (!dims.some(needsAttention)) return null;
+  const item = queueItem(e.id, dims as DimensionConsensus[])!;
+  return !conflictsOnly || item.conflicts > 0 ? item : null;
+}
+
+/** orderQueue's order, with the natural order of ids read from the precomputed keys. */
+function compareItems(a: QueueItem, aKey: string, b: QueueItem, bKey: string): number {
+  return (
+    b.needsDecision - a.needsDecision ||
+    b.split - a.split ||
+    b.open.length - a.open.length ||
+    (aKey < bKey ? -1 : aKey > bKey ? 1 : a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0)
+  );
+}
+
+/** Where an item goes in a queue kept in order (binary search). */
+function insertionPoint(q: Queue, item: QueueItem, key: string): number {
+  let lo = 0;
+  let hi = q.items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareItems(q.items[mid], q.keys[mid], item, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { checksum, openDatabase, schemaVersion } from './database.ts';
 import { migrations } from './migrations/index.ts';
 
+/** A migration of a Concord newer than this one: the next number after ours. */
+const FUTURE = { version: Math.max(...migrations.map((m) => m.version)) + 1, name: 'future', sql: 'CREATE TABLE future (x);' };
+
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'concord-db-')), 'p.db');
 
 describe('openDatabase', () => {
@@ -49,7 +52,7 @@ describe('openDatabase', () => {
 
   it('refuses a database from a newer Concord without changing it', () => {
     const file = tmp();
-    openDatabase(file, { migrations: [...migrations, { version: Math.max(...migrations.map((m) => m.version)) + 1, name: 'future', sql: 'CREATE TABLE future (x);' }] }).close();
+    openDatabase(file, { migrations: [...migrations, FUTURE] }).close();
     const before = readFileSync(file);
     expect(() => openDatabase(file)).toThrow(/newer Concord/);
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -57,7 +60,7 @@ describe('openDatabase', () => {
 
   it('refuses a newer database in rollback-journal mode without switching it to WAL', () => {
     const file = tmp();
-    openDatabase(file, { migrations: [...migrations, { version: Math.max(...migrations.map((m) => m.version)) + 1, name: 'future', sql: 'CREATE TABLE future (x);' }] }).close();
+    openDatabase(file, { migrations: [...migrations, FUTURE] }).close();
     const raw = new Database(file);
     raw.pragma('journal_mode = DELETE');
     raw.close();

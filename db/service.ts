@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_QUEUE_PAGE, type AgreementJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { cellKey } from '../shared/agreement/types.ts';
-import { openDoor, type ApiDoor } from '../shared/door.ts';
+import { openDoor, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
 import {
   appliesIfNote,
   canonicalLabelValue,
@@ -19,7 +19,7 @@ import {
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, ProjectInfo } from '../shared/types.ts';
+import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
 import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
@@ -31,7 +31,7 @@ import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssi
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
 import { admitAnnotatorName, labellerNamed, setOwnLabel, setOwnRecord } from './labels.ts';
-import { exportPack, importPacks, writeStarter } from './packs/index.ts';
+import { exportPack, importPacks, writePackFile, writeStarter } from './packs/index.ts';
 import { columnsOfFile, runImport } from './import/index.ts';
 import { adjudicationQueue, adjudicationQueuePage } from './adjudication.ts';
 import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
@@ -39,6 +39,7 @@ import { addComment, deleteComment, entryDiscussion, ownComments, setReason } fr
 import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
 import { renderExport } from './exports/render.ts';
+import { writeExportFile } from './exports/stream.ts';
 import { agreementGroups, closeRound, createRound, goldAccuracy, listGold, listRounds, roundEntries, setGold } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
@@ -46,7 +47,17 @@ export { contentHash } from './import/index.ts';
  * The API contract implemented on one SQLite database, behind its one door (shared/door.ts):
  * `service.call(method, args, caller)`. Hosts add nothing but transport.
  */
-export type Service = ApiDoor & { close(): void; readonly db: Db };
+/**
+ * Writes a pack or a one-file export straight to `out` as it is made, after the door's checks of
+ * the method that would answer with it (`packs.export`, `exports.render`): for the command line
+ * alone. No host exposes it, since it writes wherever it is told.
+ */
+export interface FileWriters {
+  pack(args: DoorArgs<'packs.export'> & { out: string }, caller: Caller): PackFileExport;
+  export(args: DoorArgs<'exports.render'> & { out: string }, caller: Caller): { file: string };
+}
+
+export type Service = ApiDoor & { close(): void; readonly db: Db; readonly writeFile: FileWriters };
 
 /** Creates the project row on a fresh database; an existing project is left as it is. */
 export function ensureProject(db: Db, name: string, codebook: Codebook): void {
@@ -203,10 +214,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const size = limit ?? DEFAULT_QUEUE_PAGE;
       const index = around === undefined ? -1 : store.entries.queueIndexOf(q, around);
       const start = index >= 0 ? index - (index % size) : (offset ?? 0);
+      const { total, submitted } = store.entries.queueCounts(q);
       return {
         rows: summaries(a.id, store.entries.queuePage(q, start, size)),
-        total: store.entries.queueCount(q),
-        submitted: q.status === 'submitted' ? store.entries.queueCount(q) : q.status ? 0 : store.entries.queueCount({ ...q, status: 'submitted' }),
+        total,
+        submitted,
         offset: start,
         index: index >= 0 ? index : null,
       };
@@ -432,7 +444,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const door = openDoor(handlers, (name) => store.annotators.byName(name)?.role);
   // A full disk, a read-only or busy file, damage found mid-way: one sentence naming the file, whichever host asks.
   const call: ApiDoor['call'] = (method, args, caller) => withDatabaseErrorsExplained(db.name, () => door.call(method, args, caller));
-  return { call, close: () => db.close(), db };
+  const check: ApiDoor['check'] = (method, args, caller) => door.check(method, args, caller);
+  const writeFile: FileWriters = {
+    pack: ({ out, ...args }, caller) => withDatabaseErrorsExplained(db.name, () => writePackFile(db, { annotator: check('packs.export', args, caller).annotator, out })),
+    export: ({ out, ...args }, caller) => withDatabaseErrorsExplained(db.name, () => writeExportFile(db, { ...check('exports.render', args, caller), out })),
+  };
+  return { call, check, close: () => db.close(), db, writeFile };
 }
 
 export { findDimension };

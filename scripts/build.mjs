@@ -1,7 +1,8 @@
 // `node scripts/build.mjs [renderer|electron|cli|all]` (default all):
 //   renderer -> build/renderer (vite, config in vite.config.ts)
 //   electron -> build/electron/main.cjs, preload.cjs and job-worker.mjs (esbuild)
-//   cli      -> build/cli/concord.cjs and job-worker.mjs, with sources.json (esbuild; `npm install` runs it)
+//   cli      -> build/cli/concord.cjs, concord-<command>.cjs and job-worker.mjs, each bundle with its
+//               <bundle>.sources.json (esbuild; `npm install` runs it)
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -116,15 +117,18 @@ export async function buildElectron(outdir) {
 }
 
 /**
- * The command line, built ahead of time so that it starts without compiling TypeScript:
- * build/cli/concord.cjs (cli/main.ts and all it imports) and its job worker. CommonJS and minified,
- * so that cli/concord.js can load it through V8's code cache (`concord.cjs.v8cache`, written on
- * first use). `sources.json` lists every file the bundle was made from with its modification
- * time; cli/concord.js runs the bundle only while every one of them is unchanged, and the sources
- * themselves otherwise. The bundle sits two folders down, as the sources do (db/import/), so paths
- * they take from their own place hold.
+ * The command line, built ahead of time so that it starts without compiling TypeScript: a small
+ * dispatcher, build/cli/concord.cjs (cli/main.ts: help, --version, the list of commands), one
+ * bundle per command, build/cli/concord-<command>.cjs (cli/main.ts with that command alone), and
+ * the job worker. A start reads and runs only the bundle of the command asked for. CommonJS and
+ * minified, so that cli/concord.js can load a bundle through V8's code cache
+ * (`<bundle>.v8cache`, written on first use). Beside each bundle, `<bundle>.sources.json` lists
+ * every file it was made from with its modification time (the dispatcher's also names the
+ * commands that have a bundle); cli/concord.js runs a bundle only while every one of them is
+ * unchanged, and the sources themselves otherwise. The bundles sit two folders down, as the
+ * sources do (db/import/), so paths they take from their own place hold.
  */
-export function cliBuildOptions(outdir = path.join(root, 'build', 'cli')) {
+export function cliBuildOptions(outfile, plugins = []) {
   return {
     bundle: true,
     platform: 'node',
@@ -134,12 +138,38 @@ export function cliBuildOptions(outdir = path.join(root, 'build', 'cli')) {
     logLevel: 'warning',
     absWorkingDir: root,
     entryPoints: [path.join(root, 'cli/main.ts')],
-    outfile: path.join(outdir, 'concord.cjs'),
+    outfile,
     external: ['better-sqlite3', 'playwright-core', 'tsx', 'esbuild', 'vite'],
     metafile: true,
+    plugins,
     // Modules find files from their own place (import.meta.url); in the bundle that is the bundle's.
     define: { 'import.meta.url': '__concordImportMetaUrl' },
     banner: { js: "const __concordImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+}
+
+/**
+ * cli/commands/index.ts loads each command with `import('./<command>.ts')`. In a bundle, every
+ * command but `keep` (none, for the dispatcher) is left out: its load fails, and the launcher
+ * never lets it be called, since it runs a command's own bundle for that command. Records the
+ * names it sees, so the build knows every command without a list of its own.
+ */
+export function onlyCommandPlugin(keep, seen = new Set()) {
+  const index = path.join(root, 'cli', 'commands', 'index.ts');
+  return {
+    name: 'concord-only-command',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/[a-z-]+\.ts$/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || path.resolve(args.importer) !== index) return undefined;
+        const name = args.path.slice(2, -3);
+        seen.add(name);
+        return name === keep ? undefined : { path: name, namespace: 'concord-left-out' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'concord-left-out' }, (args) => ({
+        loader: 'js',
+        contents: `throw new Error(${JSON.stringify(`the "${args.path}" command is not in this bundle (cli/concord.js runs build/cli/concord-${args.path}.cjs for it)`)});`,
+      }));
+    },
   };
 }
 
@@ -152,11 +182,25 @@ export async function buildCli(outdir = path.join(root, 'build', 'cli')) {
     console.error('build: esbuild is not installed; the concord command will run from its sources');
     return;
   }
-  const [cli, worker] = await Promise.all([esbuild.build(cliBuildOptions(outdir)), esbuild.build({ ...workerBuildOptions(outdir), metafile: true })]);
-  const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs), 'package.json', 'package-lock.json'])].sort();
-  const files = Object.fromEntries(inputs.map((f) => [f, statSync(path.join(root, f)).mtimeMs]));
-  rmSync(path.join(outdir, 'concord.cjs.v8cache'), { force: true });
-  writeFileSync(path.join(outdir, 'sources.json'), `${JSON.stringify({ files }, null, 1)}\n`);
+  const names = new Set();
+  const [dispatcher, worker] = await Promise.all([
+    esbuild.build(cliBuildOptions(path.join(outdir, 'concord.cjs'), [onlyCommandPlugin(null, names)])),
+    esbuild.build({ ...workerBuildOptions(outdir), metafile: true }),
+  ]);
+  const commands = [...names].sort();
+  const bundles = await Promise.all(commands.map((c) => esbuild.build(cliBuildOptions(path.join(outdir, `concord-${c}.cjs`), [onlyCommandPlugin(c)]))));
+  const manifest = (bundle, inputs, extra = {}) => {
+    // A bundle that starts the job worker runs the worker's code too.
+    const all = new Set([...inputs, 'package.json', 'package-lock.json', ...(inputs.includes('db/jobs/runner.ts') ? Object.keys(worker.metafile.inputs) : [])]);
+    const files = Object.fromEntries([...all].sort().map((f) => [f, statSync(path.join(root, f)).mtimeMs]));
+    rmSync(path.join(outdir, `${bundle}.v8cache`), { force: true });
+    writeFileSync(path.join(outdir, `${bundle.replace(/\.cjs$/, '')}.sources.json`), `${JSON.stringify({ ...extra, files }, null, 1)}\n`);
+  };
+  const inputsOf = (r) => Object.keys(r.metafile.inputs).filter((f) => !f.startsWith('concord-left-out:'));
+  commands.forEach((c, i) => manifest(`concord-${c}.cjs`, inputsOf(bundles[i])));
+  // Written last: the launcher looks for a command's bundle only once the dispatcher names it.
+  manifest('concord.cjs', inputsOf(dispatcher), { commands });
+  rmSync(path.join(outdir, 'sources.json'), { force: true });
 }
 
 export async function buildRenderer() {

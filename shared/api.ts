@@ -177,6 +177,19 @@ function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
 }
 
+/** What an export takes: its kind and format, and what each kind may ask for. */
+const exportRenderArgs = exportArgs.render.extend({
+  ...asLead,
+  /** dlbench: write each entry's final revised prompt where there is one, instead of the original. */
+  revisedPrompts: z.boolean().optional(),
+  /** drift: per week (default) or per batch of 50 entries; rounds: per calibration round (default) or per codebook version. */
+  by: z.enum(['week', 'batch', 'round', 'version']).optional(),
+  /** gold, disagreements: only the entries of this round. */
+  round: roundName.optional(),
+  /** labels: add these texts of each entry (field names the codebook shows), beside its labels. */
+  fields: z.array(fieldName).max(32).optional(),
+});
+
 export const api = {
   /** Name, codebook and counts of the open project. */
   'project.info': method<ProjectInfo>()(z.object({})),
@@ -301,19 +314,7 @@ export const api = {
   'adjudication.undo': method<UndoResult | null>()(adjudicationArgs.undo.extend(asLead)),
 
   /** One export as bytes to save or download (deterministic: same data, same bytes). */
-  'exports.render': method<ExportResult>()(
-    exportArgs.render.extend({
-      ...asLead,
-      /** dlbench: write each entry's final revised prompt where there is one, instead of the original. */
-      revisedPrompts: z.boolean().optional(),
-      /** drift: per week (default) or per batch of 50 entries; rounds: per calibration round (default) or per codebook version. */
-      by: z.enum(['week', 'batch', 'round', 'version']).optional(),
-      /** gold, disagreements: only the entries of this round. */
-      round: roundName.optional(),
-      /** labels: add these texts of each entry (field names the codebook shows), beside its labels. */
-      fields: z.array(fieldName).max(32).optional(),
-    }),
-  ),
+  'exports.render': method<ExportResult>()(exportRenderArgs),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(agreementArgs),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { api, parseArgs, type ArgsOf, type AsyncMethodName, type MethodName, type ResultOf, type SyncApiHandlers } from './api.ts';
+import { api, parseArgs, type Api, type ArgsOf, type AsyncMethodName, type MethodName, type ResultOf, type SyncApiHandlers } from './api.ts';
 import { ConcordError } from './errors.ts';
 import type { AnnotatorRole } from './types.ts';
 
@@ -122,6 +122,11 @@ export type DoorArgs<M extends MethodName> = ArgsOf<M> extends { as: string } ? 
 
 export interface ApiDoor {
   call<M extends MethodName>(method: M, args: DoorArgs<M>, caller: Caller): Answer<M>;
+  /**
+   * What `call` checks (the arguments, the caller's right), without the call: the arguments as the
+   * handler would get them. For work the command line does beside a method, with the same rights.
+   */
+  check<M extends MethodName>(method: M, args: DoorArgs<M>, caller: Caller): z.output<Api[M]['args']>;
 }
 
 /** Methods whose arguments name who acts (`as`): the door fills it in from the caller. */
@@ -137,7 +142,7 @@ export function openDoor(handlers: SyncApiHandlers, roleOf: (name: string) => An
       throw new ConcordError('forbidden', `${what} is for the lead of the study (an adjudicator); "${name}" sees only their own labels`, { field: 'as' });
   };
 
-  function call<M extends MethodName>(method: M, raw: DoorArgs<M>, caller: Caller): Answer<M> {
+  function check<M extends MethodName>(method: M, raw: DoorArgs<M>, caller: Caller): z.output<Api[M]['args']> {
     if (!Object.prototype.hasOwnProperty.call(api, method)) throw new ConcordError('not-found', `no API method "${String(method)}"`);
     const args = parseArgs(method, withActor(method, raw, caller)) as Record<string, unknown>;
     const rule = accessRules[method];
@@ -151,11 +156,16 @@ export function openDoor(handlers: SyncApiHandlers, roleOf: (name: string) => An
         } else requireLead(as, method);
       }
     }
+    return args as z.output<Api[M]['args']>;
+  }
+
+  function call<M extends MethodName>(method: M, raw: DoorArgs<M>, caller: Caller): Answer<M> {
+    const args = check(method, raw, caller);
     const handler = handlers[method] as unknown as (a: typeof args) => Answer<M>;
     return handler(args);
   }
 
-  return { call };
+  return { call, check };
 }
 
 /**

@@ -279,6 +279,9 @@ export interface PackExport {
   counts: { entries: number; labels: number; cleared: number; notes: number; submissions: number };
 }
 
+/** A pack written straight to a file (`packs.exportFile`): where, and what it holds. */
+export type PackFileExport = Omit<PackExport, 'text'>;
+
 export interface PackImportSummary {
   /** `signed`: false for a version 1 pack merged on the lead's word (--trust-unsigned). */
   packs: { name: string; annotator: string; signed: boolean; entries: number; labels: number; notes: number; submissions: number }[];

@@ -29,6 +29,7 @@ describe('bench', () => {
       'adjudication_open_300_ms',
       'adjudication_decide_300_ms',
       'adjudication_queue_300_ms',
+      'adjudication_queue_after_label_300_ms',
       'queue_search_300_ms',
       'queue_page_300_ms',
       'export_300_ratio_vs_json',

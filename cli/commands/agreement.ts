@@ -218,7 +218,6 @@ function humanReport(file: string, t: CoefficientTable): string {
 
 export default {
   name: 'agreement',
-  summary: "Every agreement coefficient with its 95% interval (percent, Cohen, Fleiss, Conger, Gwet's AC1/AC2, Brennan-Prediger, alpha) of a project or a reliability matrix CSV.",
   usage,
   help: `${AS_HELP} --matrix reads a file and needs no project.`,
   async run(argv, io) {

@@ -234,7 +234,6 @@ function leftOutNote(report: DbAgreementReport): string {
 
 export default {
   name: 'alpha',
-  summary: "Krippendorff's alpha of a project (per dimension, per value, pooled, pairwise) or of a reliability matrix CSV.",
   usage,
   help: `${AS_HELP} --matrix reads a file and needs no project.`,
   async run(argv, io) {

@@ -16,7 +16,6 @@ export function formatProgress(rows: AnnotatorProgress[]): string {
 
 export default {
   name: 'assign',
-  summary: 'Assign entries to annotators: balanced and deterministic (keeps existing assignments), or by hand with --entry; --progress only reports.',
   usage,
   help: AS_HELP,
   async run(argv, io) {

@@ -29,7 +29,6 @@ async function throughService<T>(file: string, caller: Caller, io: CliIO, viaSer
 
 export default {
   name: 'backup',
-  summary: 'List, take or restore backups of a project (one is taken before every pack import, every import that changes entries already there, and every restore).',
   usage,
   help: `${AS_HELP} Backups are the lead's: a project file too damaged to open can still be listed and restored by its owner. Every backup is checked after it is written; the list marks one that is empty, cut short or not a database as DAMAGED, and such a backup is never restored.`,
   async run(argv, io) {

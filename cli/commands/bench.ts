@@ -5,7 +5,6 @@ const usage = 'concord bench [--json] [--quick | --scale] [--no-browser] [--no-c
 
 export default {
   name: 'bench',
-  summary: 'Measures the app on the paths people use, each beside its peer (raw SQLite, the krippendorff package, plain JSON), on this machine.',
   usage,
   help:
     'Builds a study of 100,000 entries (about 11 labels each) through the app\'s own import and measures: imports and the project file against a raw better-sqlite3 insert of the same rows; the agreement report, its bootstrap, adjudication, the label queue and its search, and exports through the service\'s door; browser mode in Chromium (the first entry on screen, a key press to the next entry, a label write over HTTP); the command line\'s start and memory. --scale measures at 1,000, 10,000 and 100,000 entries; --quick at 10,000 (under two minutes). The machine and its load average are printed with the figures. Also `npm run bench`.',

@@ -175,7 +175,6 @@ async function importCodebook(values: Values, positionals: string[], io: CliIO, 
 
 export default {
   name: 'codebook',
-  summary: 'List, show, export, import (publish) and diff codebooks and a project\'s codebook versions.',
   usage,
   help,
   async run(argv, io) {

@@ -38,7 +38,6 @@ const options = {
 
 export default {
   name: 'decide',
-  summary: 'Bulk adjudication: accept every majority proposal as the decision, undo the last decision, or show what is still open.',
   usage,
   help: `${AS_HELP} --by <name> is the name a decision records (by default the --as name, else "${FILE_OWNER_ACTOR}"); with --undo, only that person's decisions are undone.`,
   async run(argv, io) {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileProblem } from '../../db/import/guards.ts';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../../db/exports/streaming.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { checkExport, exportKinds, formatsOf, type ExportFile } from '../../shared/tables/export-kinds.ts';
 import { intFlag, parseFlags, UsageError, type Command } from '../command.ts';
@@ -46,30 +47,14 @@ function bytesOf(f: ExportFile): Buffer {
   return f.encoding === 'base64' ? Buffer.from(f.content, 'base64') : Buffer.from(f.content, 'utf8');
 }
 
-/**
- * Writes through a temporary file and a rename, so a reader never sees half an export; a write
- * that fails (a full disk, a folder that cannot be written, a name too long) leaves no temporary
- * file and says what happened.
- */
-function writeAtomically(file: string, data: Buffer): void {
-  const tmp = join(dirname(file), `.${process.pid}.concord-export.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const problem = fileProblem(e, 'write');
-    if (problem) throw new ConcordError('bad-input', `the file ${problem}; nothing was written`, { file });
-    throw e;
-  }
-}
+/** The exports that write a folder of files (--out names the folder). */
+const FOLDER_KINDS = new Set(['dlbench', 'k-alpha']);
 
 /** Most bytes a file name may have on the file systems Concord runs on. */
 const MAX_FILE_NAME_BYTES = 255;
 
 export default {
   name: 'export',
-  summary: 'Final labels, bug and category distributions, agreement and its coefficients, drift, machine coders, pass@1, reliability matrices, analysis files (long, wide, K-Alpha, R) and Deep-Bench entry files.',
   usage,
   help: AS_HELP,
   async run(argv, io) {
@@ -89,25 +74,28 @@ export default {
     const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`);
 
+    const args = {
+      kind: checked.kind,
+      format,
+      perAnnotator: values['per-annotator'],
+      dimension: values.dimension,
+      annotator: values.annotator,
+      includeDrafts: values.drafts,
+      bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
+      seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
+      revisedPrompts: values['revised-prompts'],
+      by: values.by as 'week' | 'batch' | 'round' | 'version' | undefined,
+      round: values.round,
+      fields: values['with-fields']?.split(',').map((f) => f.trim()).filter(Boolean),
+    };
     return withService(values.db, (service) => {
-      const result = service.call(
-        'exports.render',
-        {
-          kind: checked.kind,
-          format,
-        perAnnotator: values['per-annotator'],
-        dimension: values.dimension,
-        annotator: values.annotator,
-        includeDrafts: values.drafts,
-          bootstrap: values.bootstrap === undefined ? undefined : intFlag(values.bootstrap, '--bootstrap', 0),
-          seed: values.seed === undefined ? undefined : intFlag(values.seed, '--seed', 0),
-          revisedPrompts: values['revised-prompts'],
-          by: values.by as 'week' | 'batch' | 'round' | 'version' | undefined,
-          round: values.round,
-          fields: values['with-fields']?.split(',').map((f) => f.trim()).filter(Boolean),
-        },
-        caller,
-      );
+      if (values.out && !FOLDER_KINDS.has(checked.kind)) {
+        // One file: written as it is made where the export can be (the labels), so a large one is never held whole.
+        service.writeFile.export({ ...args, out: values.out }, caller);
+        io.stderr(`wrote ${values.out}\n`);
+        return 0;
+      }
+      const result = service.call('exports.render', args, caller);
       if (result.shape === 'folder' || result.shape === 'files') {
         const dir = values.out!;
         if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConcordError('bad-input', `${dir} exists and is not a folder`);
@@ -129,15 +117,12 @@ export default {
           if (problem) throw new ConcordError('bad-input', `the folder ${problem}`, { file: dir });
           throw e;
         }
-        for (const f of result.files) writeAtomically(join(dir, f.fileName), bytesOf(f));
+        for (const f of result.files) writeFileAtomically(join(dir, f.fileName), [bytesOf(f)]);
         io.stderr(`wrote ${result.files.length} ${result.shape === 'folder' ? 'entry files' : 'files'} to ${dir}\n`);
         for (const note of result.notes) io.stderr(`  ${note}\n`);
         return 0;
       }
-      if (values.out) {
-        writeAtomically(values.out, bytesOf(result.file));
-        io.stderr(`wrote ${values.out}\n`);
-      } else io.stdout(result.file.content);
+      io.stdout(result.file.content);
       return 0;
     });
   },

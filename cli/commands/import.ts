@@ -106,7 +106,6 @@ function printWarnings(io: CliIO, s: ImportSummary): void {
 
 export default {
   name: 'import',
-  summary: 'Import Deep-Bench entries, Taxonomy-Data results, JSONL/CSV entries, annotations or model results (all or nothing).',
   usage,
   help: `${AS_HELP} A new file becomes a project with the codebook --codebook names (Deep-Bench by default). An entry already in the project whose content (prompt, ground truth, output, passed) differs in the file is refused, naming what differs; --new-version keeps the file's content as a new version of the entry, and labels made on the earlier content are flagged for review. An annotator's own label (made in Concord, or cleared there) is never replaced by a file's; the summary says which were kept. An import that changes anything about an entry already in the project is backed up first.`,
   async run(argv, io) {

@@ -7,7 +7,6 @@ const usage = 'concord info --db <file> [--as <name>] [--json]';
 
 export default {
   name: 'info',
-  summary: 'Counts of a project: entries, failing entries, annotators, labels, decisions, and its codebook.',
   usage,
   help: AS_HELP,
   async run(argv, io) {

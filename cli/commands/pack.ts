@@ -1,6 +1,7 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileProblem, readTextFile } from '../../db/import/guards.ts';
+import { writeFileAtomically } from '../../db/exports/streaming.ts';
+import { readTextFile } from '../../db/import/guards.ts';
 import { MAX_PACK_BYTES } from '../../db/packs/format.ts';
 import { badInput } from '../../shared/errors.ts';
 import { printable } from '../../shared/names.ts';
@@ -17,20 +18,6 @@ function requireProject(file: string): void {
   if (!existsSync(file)) throw badInput(`${file}: no such project file`);
 }
 
-/** Writes beside the target and renames, so a reader never sees half a pack; a failed write leaves nothing behind. */
-function writeAtomically(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const problem = fileProblem(e, 'write');
-    if (problem) throw badInput(`the file ${problem}; nothing was written`, { file });
-    throw e;
-  }
-}
-
 const fileFlags = { db: { type: 'string' }, annotator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...asOption } as const;
 
 async function runExport(argv: string[], io: CliIO): Promise<number> {
@@ -41,9 +28,8 @@ async function runExport(argv: string[], io: CliIO): Promise<number> {
   const caller = callerOf(values.as);
   requireProject(file);
   return withService(file, (service) => {
-    const r = service.call('packs.export', { annotator }, caller);
-    writeAtomically(out, r.text);
-    const c = r.counts;
+    // Written as it is read: a large study's pack is never held whole.
+    const c = service.writeFile.pack({ annotator, out }, caller).counts;
     if (values.json) printJson(io, { out, annotator, ...c });
     else io.stdout(`wrote ${out}: ${c.labels} labels (${c.cleared} cleared), ${c.notes} notes, ${c.submissions} submissions on ${c.entries} entries\n`);
     return 0;
@@ -90,7 +76,7 @@ async function runStarter(argv: string[], io: CliIO): Promise<number> {
   if (existsSync(out)) throw badInput(`${out} already exists; a starter file never replaces a database (it may hold labels)`, { file: out });
   return withService(file, (service) => {
     const r = service.call('packs.starter', { annotator }, caller);
-    writeAtomically(out, Buffer.from(r.base64, 'base64'));
+    writeFileAtomically(out, [Buffer.from(r.base64, 'base64')]);
     const result = { file: out, annotator: r.annotator, entries: r.entries, labels: r.labels };
     if (values.json) printJson(io, result);
     else io.stdout(`wrote ${out}: starter for ${r.annotator} with ${r.entries} entries${r.labels ? ` and ${r.labels} of their labels` : ''}\n`);
@@ -100,7 +86,6 @@ async function runStarter(argv: string[], io: CliIO): Promise<number> {
 
 export default {
   name: 'pack',
-  summary: 'Annotation packs: starter files for annotators, export their work, merge it back (any order, any number of times).',
   usage,
   help: `${AS_HELP} An annotator may export their own pack (--as <their name>). A pack is signed with the secret its annotator's starter file carries; one that names someone else, the lead or the published reference, or that was edited, is refused. Packs from a Concord before signing are merged only with --trust-unsigned, which the event log records. Of two versions of a label, the one written later by its annotator's own logical clock wins, whatever the machines' clocks said.`,
   async run(argv, io) {

@@ -10,7 +10,6 @@ const usage = 'concord serve [--db <file>] [--port <n>] [--host <address>] [--de
 
 export default {
   name: 'serve',
-  summary: 'Open a project in the browser: serves the app on 127.0.0.1 and prints its URL (with the access token).',
   usage,
   async run(argv, io) {
     const { values } = parseFlags(argv, { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' }, codebook: { type: 'string' } });

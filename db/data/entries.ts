@@ -219,10 +219,33 @@ export function entryTable(db: Db) {
         `SELECT e.id, e.ext_id, e.passed, e.repo, e.function_name AS fn, s.status ${FROM_QUEUE} ${where} ORDER BY e.sort_key, e.ext_id LIMIT @limit OFFSET @offset`,
       ).all({ ...params, limit, offset }) as QueueRow[];
     },
-    /** How many entries an annotator's queue lists. */
-    queueCount(q: QueueQuery): number {
+    /** How many entries an annotator's queue lists, and how many of them the annotator submitted. */
+    queueCounts(q: QueueQuery): { total: number; submitted: number } {
+      const filtered = q.status !== undefined || q.passed !== undefined || q.label !== undefined || q.search !== undefined || q.only !== undefined;
+      if (!filtered) {
+        // The whole queue: counted from the indexes that begin with the annotator (migration 007),
+        // without reading every entry. Every assignment and submission names an entry (their
+        // foreign keys), so these are the same counts.
+        const a = { a: q.annotatorId };
+        if (!q.assignedOnly)
+          return {
+            total: (sql('SELECT COUNT(*) AS n FROM entry').get() as { n: number }).n,
+            submitted: (sql("SELECT COUNT(*) AS n FROM submission WHERE annotator_id = @a AND status = 'submitted'").get(a) as { n: number }).n,
+          };
+        return {
+          total: (sql('SELECT COUNT(*) AS n FROM assignment WHERE annotator_id = @a').get(a) as { n: number }).n,
+          // Both lists are read in the order of entry from their indexes and merged.
+          submitted: (
+            sql(
+              "SELECT COUNT(*) AS n FROM (SELECT entry_id FROM assignment WHERE annotator_id = @a INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = 'submitted')",
+            ).get(a) as { n: number }
+          ).n,
+        };
+      }
       const { where, params } = queueWhere(q);
-      return (sql(`SELECT COUNT(*) AS n ${FROM_QUEUE} ${where}`).get(params) as { n: number }).n;
+      // One pass for both counts. A search reads repository and function from the order's index (it holds them) rather than from each entry's metadata.
+      const from = q.search === undefined ? FROM_QUEUE : FROM_QUEUE.replace('FROM entry e', 'FROM entry e INDEXED BY entry_in_order');
+      return sql(`SELECT COUNT(*) AS total, COUNT(CASE WHEN s.status = 'submitted' THEN 1 END) AS submitted ${from} ${where}`).get(params) as { total: number; submitted: number };
     },
     /** Where an entry sits in an annotator's queue (0-based), or -1 when the queue does not list it. */
     queueIndexOf(q: QueueQuery, extId: string): number {
@@ -239,6 +262,10 @@ export function entryTable(db: Db) {
       return (sql('SELECT id, ext_id, passed, metadata FROM entry ORDER BY sort_key, ext_id').all() as { id: number; ext_id: string; passed: 0 | 1 | null; metadata: string }[]).map(
         (r) => ({ ...refOf(r), metadata: JSON.parse(r.metadata) }),
       );
+    },
+    /** Every entry as the consensus index keeps it: [row id, external id, natural sort key, passed (1, 0 or null)], in no order. */
+    forConsensus(): [number, string, string, 0 | 1 | null][] {
+      return sql('SELECT id, ext_id, sort_key, passed FROM entry').raw(true).all() as [number, string, string, 0 | 1 | null][];
     },
     /** What consensus reads of one entry: its summary columns and metadata. */
     studyEntry(rowId: number): (EntryRef & { metadata: Record<string, string | undefined> }) | undefined {

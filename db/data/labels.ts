@@ -55,7 +55,7 @@ const ownColumn = { note: 'text', submission: 'status' } as const;
 
 /**
  * The content hash a label (`l`) was made on. Stored only when it is not the entry's current one
- * ('' otherwise, migration 007: a hash a label would cost a tenth of a large project's file); a
+ * ('' otherwise, migration 008: a hash a label would cost a tenth of a large project's file); a
  * trigger stores the old hash in a label's row when its entry's content changes.
  */
 const MADE_ON = "COALESCE(NULLIF(l.content_hash, ''), (SELECT content_hash FROM entry WHERE id = l.entry_id))";
@@ -151,13 +151,35 @@ export function labelTable(db: Db) {
       ).all(annotatorId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string }[];
     },
     /** Every annotator's labels with the annotator's name: submitted ones, or all when drafts count. */
-    forStudy(includeDrafts: boolean): { entry_id: number; dimension: string; value: string; name: string }[] {
+    /** Read one row at a time: at 100,000 entries the rows as one array would hold hundreds of MB. */
+    forStudy(includeDrafts: boolean): IterableIterator<{ entry_id: number; dimension: string; value: string; name: string }> {
       return sql(
         `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
          JOIN annotator a ON a.id = l.annotator_id
          LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
          WHERE ? OR s.status = 'submitted'`,
-      ).all(includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
+      ).iterate(includeDrafts ? 1 : 0) as IterableIterator<{ entry_id: number; dimension: string; value: string; name: string }>;
+    },
+    /**
+     * `forStudy` grouped per entry, for the consensus index's first build: one row per entry with
+     * labels, [entry row id, how many labels, the labels as one text], so that a study of a million
+     * labels crosses into JavaScript as one row per entry. Each label is `dimension US annotator id
+     * US assigned (1 or 0) US value`, joined by RS, in the order of dimension then annotator id
+     * (US and RS: the control characters 31 and 30, which JSON always escapes). Submitted ones
+     * only unless drafts count. Read one row at a time.
+     */
+    groupedForConsensus(includeDrafts: boolean): IterableIterator<[number, number, string]> {
+      return sql(
+        `SELECT l.entry_id, COUNT(*),
+                group_concat(l.dimension || char(31) || l.annotator_id || char(31) || (x.entry_id IS NOT NULL) || char(31) || l.value, char(30) ORDER BY l.dimension, l.annotator_id)
+           FROM label l
+           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+           LEFT JOIN assignment x ON x.entry_id = l.entry_id AND x.annotator_id = l.annotator_id
+          WHERE ? OR s.status = 'submitted'
+          GROUP BY l.entry_id`,
+      )
+        .raw(true)
+        .iterate(includeDrafts ? 1 : 0) as IterableIterator<[number, number, string]>;
     },
     /** `forStudy` on one entry (row id). */
     forStudyOn(entryRowId: number, includeDrafts: boolean): { entry_id: number; dimension: string; value: string; name: string }[] {

@@ -11,7 +11,7 @@ import {
   categoryDistributionTables,
   type CountedLabels,
 } from '../../shared/tables/category-distribution.ts';
-import { checkExport, mimeTypes, type ExportFile, type ExportFormat, type ExportResult } from '../../shared/tables/export-kinds.ts';
+import { checkExport, mimeTypes, type ExportFile, type ExportFormat, type ExportKind, type ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { FinalEntry } from '../../shared/tables/final.ts';
 import { formatCsv, formatJson, formatLatex, formatMarkdown } from '../../shared/tables/formats.ts';
 import { labelsJson, labelsTable, type LabelsInput } from '../../shared/tables/labels.ts';
@@ -187,7 +187,32 @@ function entryTexts(db: Db, codebook: Codebook, asked: string[]): { names: strin
   return { names, byField: new Map(names.map((n) => [n, entries.fieldOfAll(n)])) };
 }
 
-export function renderExport(db: Db, args: ExportArgs): ExportResult {
+/**
+ * The labels export's input for some of the study's entries: the comments, reasons and texts are
+ * read once, and each call builds the input of the entries it is given (the streamed writer,
+ * db/exports/stream.ts, takes them a slice at a time; the columns depend on no entry).
+ */
+export function labelsInputOf(db: Db, study: Study, args: Pick<ExportArgs, 'fields'>): (entries: Study['entries']) => LabelsInput {
+  const comments = commentsByEntry(db);
+  const reasons = reasonsByEntry(db);
+  const texts = entryTexts(db, study.codebook, args.fields ?? []);
+  return (entries) => ({
+    codebook: study.codebook,
+    annotators: study.annotators,
+    entries: entries.map((e) => ({
+      id: e.id,
+      passed: e.passed,
+      consensus: [...entryConsensus(study, e), ...textConsensus(study, e)],
+      comments: comments.get(e.id),
+      reasons: Object.fromEntries(reasons.get(e.id) ?? []),
+      ...(texts ? { fields: Object.fromEntries(texts.names.map((f) => [f, texts.byField.get(f)!.get(e.rowId) ?? ''])) } : {}),
+    })),
+    ...(texts ? { fields: texts.names } : {}),
+  });
+}
+
+/** Every check of an export's arguments that needs no data: a refused export reads nothing. */
+export function checkExportArgs(args: ExportArgs): { kind: ExportKind; format: ExportFormat } {
   const { kind, format } = checkExport(args.kind, args.format);
   if (args.annotator !== undefined && kind !== 'category-distribution')
     throw new ConcordError('usage', `--annotator counts one annotator's labels in category-distribution only, not in ${kind}`, { field: 'annotator' });
@@ -197,28 +222,18 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   if ((args.by === 'round' || args.by === 'version') && kind !== 'rounds') throw new ConcordError('usage', `--by ${args.by} groups the rounds export only, not ${kind}`, { field: 'by' });
   if (args.round !== undefined && kind !== 'gold' && kind !== 'disagreements')
     throw new ConcordError('usage', `--round narrows the gold and disagreements exports, not ${kind}`, { field: 'round' });
+  return { kind, format };
+}
+
+export function renderExport(db: Db, args: ExportArgs): ExportResult {
+  const { kind, format } = checkExportArgs(args);
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   const study = readStudy(db, { includeDrafts: args.includeDrafts, prompts: kind === 'dlbench' });
   const cb = study.codebook;
 
   switch (kind) {
     case 'labels': {
-      const comments = commentsByEntry(db);
-      const reasons = reasonsByEntry(db);
-      const texts = entryTexts(db, cb, args.fields ?? []);
-      const input: LabelsInput = {
-        codebook: cb,
-        annotators: study.annotators,
-        entries: study.entries.map((e) => ({
-          id: e.id,
-          passed: e.passed,
-          consensus: [...entryConsensus(study, e), ...textConsensus(study, e)],
-          comments: comments.get(e.id),
-          reasons: Object.fromEntries(reasons.get(e.id) ?? []),
-          ...(texts ? { fields: Object.fromEntries(texts.names.map((f) => [f, texts.byField.get(f)!.get(e.rowId) ?? ''])) } : {}),
-        })),
-        ...(texts ? { fields: texts.names } : {}),
-      };
+      const input = labelsInputOf(db, study, args)(study.entries);
       if (format === 'json') return file('labels', format, formatJson(labelsJson(input, args.perAnnotator)));
       return file('labels', format, tablesAs(format, [labelsTable(input, args.perAnnotator)]));
     }

@@ -4,7 +4,8 @@ import machineCoders from './003-machine-coders.ts';
 import trust from './004-trust.ts';
 import entryFields from './005-entry-fields.ts';
 import study from './006-study.ts';
-import labelHash from './007-import-label-hash.ts';
+import queueIndexes from './007-queue-indexes.ts';
+import labelHash from './008-import-label-hash.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -14,5 +15,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 4, name: '004-trust', sql: trust },
   { version: 5, name: '005-entry-fields', sql: entryFields },
   { version: 6, name: '006-study', sql: study },
-  { version: 7, name: '007-import-label-hash', sql: labelHash },
+  { version: 7, name: '007-queue-indexes', sql: queueIndexes },
+  { version: 8, name: '008-import-label-hash', sql: labelHash },
 ];

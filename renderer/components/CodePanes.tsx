@@ -4,10 +4,11 @@ import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MONACO_THEME, monaco } from '../monaco/setup.ts';
 import { modelKey } from '../monaco/models.ts';
-import { MonacoView, type LineMark } from '../monaco/MonacoView.tsx';
+import { MonacoView, type AheadText, type LineMark } from '../monaco/MonacoView.tsx';
 import { summarizeChanges } from '../lib/change-summary.ts';
-import { fieldLayoutOf, type FieldLayout, type FieldPane } from '../../shared/codebook/fields.ts';
-import type { Entry } from '../../shared/types.ts';
+import type { FieldPane } from '../../shared/codebook/fields.ts';
+import { lowerIsTestLog, textOf, useFieldLayout } from './field-layout.ts';
+import type { Entry, EntryForAnnotator } from '../../shared/types.ts';
 import { useApp } from '../store/index.ts';
 import { openPanes, paneKey, resizePanes, toggleCodePane, weightOf, type CodePaneId } from './pane-layout.ts';
 import { SplitHandle } from './SplitHandle.tsx';
@@ -32,15 +33,6 @@ const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
 /** A pane's test id: `pane-` and its field's name in kebab-case (`pane-ground-truth`, `pane-trace`). */
 const testIdOf = (field: string) => `pane-${field.replace(/_/g, '-')}`;
 
-/** One named text of an entry (an entry read before it had named fields has only the Deep-Bench four). */
-export function textOf(entry: Entry, field: string): string {
-  const legacy: Record<string, string | undefined> = { prompt: entry.prompt, ground_truth: entry.groundTruth, output: entry.output, test_log: entry.testLog };
-  return entry.fields?.[field] ?? legacy[field] ?? '';
-}
-
-/** The layout of the project's codebook: which fields show where. */
-export const useFieldLayout = (): FieldLayout => fieldLayoutOf(useApp((s) => s.codebook));
-
 interface CodePaneProps {
   pane: FieldPane;
   /** The entry's id and content hash: with the pane, they name the text's Monaco model. */
@@ -54,12 +46,14 @@ interface CodePaneProps {
   onFold(): void;
   marks?: readonly LineMark[];
   onSelectLines?(start: number, end: number): void;
+  /** The entries likely shown next (the labelling workspace's neighbours of its entry), drawn ahead. */
+  ahead?: readonly EntryForAnnotator[];
 }
 
 /** Below this width, wrapped lines start at the margin: kept at a deep indent they would be a column of a few letters. */
 const SAME_INDENT_MIN_WIDTH = 520;
 
-function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold, onFold, marks, onSelectLines }: CodePaneProps) {
+function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold, onFold, marks, onSelectLines, ahead }: CodePaneProps) {
   const prose = pane.lineNumbers === false;
   const box = useRef<HTMLElement>(null);
   const [wide, setWide] = useState(true);
@@ -75,6 +69,10 @@ function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold
     () => ({ ...baseOptions, ...sized(fontSize), wordWrap: 'on' as const, wrappingIndent: wide ? ('same' as const) : ('none' as const), lineNumbers: prose ? ('off' as const) : ('on' as const) }),
     [fontSize, wide, prose],
   );
+  const aheadTexts = useMemo<AheadText[] | undefined>(
+    () => ahead?.map((e) => ({ modelKey: modelKey(e.entry.id, e.entry.contentHash, paneKey(pane.field)), text: textOf(e.entry, pane.field) })),
+    [ahead, pane.field],
+  );
   return (
     <section className="code-pane" data-testid={testIdOf(pane.field)} data-field={pane.field} style={{ flexGrow: weight }} ref={box}>
       <header className="pane-title">
@@ -86,7 +84,15 @@ function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold
         </button>
       </header>
       <div className="pane-body">
-        <MonacoView modelKey={modelKey(entryId, contentHash, paneKey(pane.field))} text={value} language={pane.language} options={options} marks={marks} onSelectLines={onSelectLines} />
+        <MonacoView
+          modelKey={modelKey(entryId, contentHash, paneKey(pane.field))}
+          text={value}
+          language={pane.language}
+          options={options}
+          marks={marks}
+          onSelectLines={onSelectLines}
+          ahead={aheadTexts}
+        />
       </div>
     </section>
   );
@@ -134,9 +140,13 @@ interface CodePanesProps {
  * output side by side), or a diff of the two texts it names.
  */
 export function CodePanes({ entry: shown, fontSize, lowerRow, marks, onSelectLines }: CodePanesProps = {}) {
-  const { current, diffMode, toggleDiff } = useApp(useShallow((s) => ({ current: s.current?.entry ?? null, diffMode: s.diffMode, toggleDiff: s.toggleDiff })));
+  const { current, diffMode, toggleDiff, nearby } = useApp(
+    useShallow((s) => ({ current: s.current?.entry ?? null, diffMode: s.diffMode, toggleDiff: s.toggleDiff, nearby: s.ahead })),
+  );
   const fields = useFieldLayout();
   const entry = shown === undefined ? current : shown;
+  // The workspace's neighbours are drawn ahead; another view's entry (Adjudicate) has none.
+  const ahead = shown === undefined ? nearby : undefined;
   const diff = fields.diff && { before: fields.diff[0], after: fields.diff[1] };
   const summary = useMemo(() => (entry && diff ? summarizeChanges(textOf(entry, diff.before), textOf(entry, diff.after)) : null), [entry, diff?.before, diff?.after]);
   if (!entry) return <div className="code-area empty muted">Choose an entry in the queue.</div>;
@@ -189,7 +199,7 @@ export function CodePanes({ entry: shown, fontSize, lowerRow, marks, onSelectLin
           </section>
         </div>
       ) : (
-        <PaneRow panes={fields.panes} entry={entry} fontSize={fontSize} testId="code-panes" marks={marks} onSelectLines={onSelectLines} />
+        <PaneRow panes={fields.panes} entry={entry} fontSize={fontSize} testId="code-panes" marks={marks} onSelectLines={onSelectLines} ahead={ahead} />
       )}
       {/* Deep-Bench's test log stays the labelling workspace's, as it always was. */}
       {lowerRow && fields.bottom?.length && !lowerIsTestLog(fields) ? (
@@ -235,7 +245,7 @@ function DiffView({ original, modified, language, fontSize }: { original: string
 
 /** The codebook's lower row of panes under the labelling workspace's code (any fields but a lone test log, which has its own view). */
 export function LowerPanes() {
-  const { entry, layout, setLayout } = useApp(useShallow((s) => ({ entry: s.current?.entry ?? null, layout: s.layout, setLayout: s.setLayout })));
+  const { entry, layout, setLayout, ahead } = useApp(useShallow((s) => ({ entry: s.current?.entry ?? null, layout: s.layout, setLayout: s.setLayout, ahead: s.ahead })));
   const fields = useFieldLayout();
   if (!entry || !fields.bottom?.length) return null;
   const folded = layout.logCollapsed;
@@ -250,15 +260,10 @@ export function LowerPanes() {
           {labels}
         </header>
       ) : (
-        <PaneRow panes={fields.bottom} entry={entry} testId="lower-panes" onFoldRow={() => setLayout({ ...layout, logCollapsed: true })} />
+        <PaneRow panes={fields.bottom} entry={entry} testId="lower-panes" onFoldRow={() => setLayout({ ...layout, logCollapsed: true })} ahead={ahead} />
       )}
     </section>
   );
-}
-
-/** Whether the workspace shows the lower row as the pytest log view (Deep-Bench's test log, alone in its row). */
-export function lowerIsTestLog(fields: FieldLayout): boolean {
-  return fields.bottom?.length === 1 && fields.bottom[0].field === 'test_log';
 }
 
 /** A row of panes side by side: each can be folded to a strip, and the borders between open ones dragged. */
@@ -270,7 +275,8 @@ function PaneRow({
   onFoldRow,
   marks,
   onSelectLines,
-}: { panes: FieldPane[]; entry: Entry; fontSize?: number; testId: string; onFoldRow?: () => void } & Pick<CodePanesProps, 'marks' | 'onSelectLines'>) {
+  ahead,
+}: { panes: FieldPane[]; entry: Entry; fontSize?: number; testId: string; onFoldRow?: () => void; ahead?: readonly EntryForAnnotator[] } & Pick<CodePanesProps, 'marks' | 'onSelectLines'>) {
   const { layout, setLayout, me, loadLayoutOf } = useApp(useShallow((s) => ({ layout: s.layout, setLayout: s.setLayout, me: s.me, loadLayoutOf: s.loadLayoutOf })));
   const box = useRef<HTMLDivElement>(null);
   // The Adjudicate view shows these panes too, in its viewer's layout.
@@ -307,6 +313,7 @@ function PaneRow({
               onFold={() => (open.length > 1 ? fold(id) : onFoldRow?.())}
               marks={marks?.[id]}
               onSelectLines={onSelectLines && ((start, end) => onSelectLines(id, start, end))}
+              ahead={ahead}
             />
             {next && <SplitHandle axis="x" label={`Resize ${pane.label.toLowerCase()} and ${next.label.toLowerCase()}`} testId={`split-${id}`} begin={() => begin(pane, next)} />}
           </Fragment>

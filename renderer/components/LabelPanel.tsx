@@ -32,16 +32,23 @@ export function LabelPanel() {
   );
   const [showDefs, setShowDefs] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
+  // Whether the panel is scrolled, known from its scroll events: reading scrollTop on every entry
+  // switch would make the browser lay the whole page out in the middle of the key press.
+  const scrolled = useRef(false);
   const entryId = current?.entry.id;
   // Each entry starts at the top of the panel, with no dimension singled out.
   useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
+    if (scroller.current && scrolled.current) scroller.current.scrollTop = 0;
+    scrolled.current = false;
     useApp.getState().focusDimension(null);
   }, [entryId]);
-  // This person's comments on the entry; their re-review items once, and again when a label
-  // changes on an entry that has one (relabelling closes it).
+  // This person's comments on the entry (asked once the key press is answered; skipped when the
+  // next press comes first); their re-review items once, and again when a label changes on an
+  // entry that has one (relabelling closes it).
   useEffect(() => {
-    if (entryId) void loadComments(entryId);
+    if (!entryId) return;
+    const ask = setTimeout(() => void loadComments(entryId), 0);
+    return () => clearTimeout(ask);
   }, [entryId, loadComments]);
   useEffect(() => {
     void loadReviews();
@@ -66,7 +73,7 @@ export function LabelPanel() {
         </label>
       </div>
       <StandingNotice standing={current.standing} entryId={current.entry.id} />
-      <div className="panel-scroll" ref={scroller}>
+      <div className="panel-scroll" ref={scroller} onScroll={(e) => (scrolled.current = e.currentTarget.scrollTop > 0)}>
         {codebook.dimensions.map((dim) => (
           <DimensionField
             key={dim.id}

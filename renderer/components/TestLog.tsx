@@ -15,12 +15,16 @@ export function TestLog() {
   const lines = useMemo(() => (entry ? classifyLog(entry.testLog, entry.failingTests) : []), [entry]);
   const body = useRef<HTMLDivElement>(null);
   const entryId = entry?.id;
-  // A new entry opens its log at the first failure, past pytest's banner.
+  // A new entry opens its log at the first failure, past pytest's banner: placed at the next frame,
+  // where the browser lays the page out anyway (measured now, it would lay it out in the middle of the key press).
   useEffect(() => {
     const el = body.current;
     if (!el) return;
-    const first = el.querySelector<HTMLElement>('[data-kind=fail], [data-kind=error]');
-    el.scrollTop = first ? Math.max(0, first.offsetTop - 2 * 17) : 0;
+    const frame = requestAnimationFrame(() => {
+      const first = el.querySelector<HTMLElement>('[data-kind=fail], [data-kind=error]');
+      el.scrollTop = first ? Math.max(0, first.offsetTop - 2 * 17) : 0;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [entryId, onlyMarked, folded]);
   if (!entry) return null;
   const marked = lines.filter((l) => l.kind === 'fail' || l.kind === 'error');

@@ -28,12 +28,21 @@ export function VirtualList<T>({ items, rowHeight, activeIndex, renderRow, testI
     return () => ro.disconnect();
   }, []);
 
+  // Scrolls only when the active row is out of view, judged from the scroll position and height
+  // the list keeps: reading them from the element would make the browser lay the page out on every move.
+  const seen = useRef({ scrollTop, height });
+  seen.current = { scrollTop, height };
   useEffect(() => {
     const el = ref.current;
     if (!el || activeIndex < 0) return;
+    const { scrollTop: at, height: shown } = seen.current;
     const top = activeIndex * rowHeight;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    const to = top < at ? top : top + rowHeight > at + shown ? top + rowHeight - shown : null;
+    if (to === null) return;
+    // Written at the next frame, where the browser lays the page out anyway, with the rows for it drawn now.
+    setScrollTop(to);
+    const frame = requestAnimationFrame(() => (el.scrollTop = to));
+    return () => cancelAnimationFrame(frame);
   }, [activeIndex, rowHeight]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);

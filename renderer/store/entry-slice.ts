@@ -12,8 +12,13 @@ export interface EntrySlice {
   pendingWrites: number;
   /** Shows an entry: at once when it was read ahead, then as the service has it now. */
   openEntry(id: string): Promise<void>;
-  /** Reads these entries ahead (the queue's neighbours of the selection), so that moving to them shows them at once. */
-  prefetchEntries(ids: string[]): void;
+  /**
+   * The entries read ahead next to the selection, most likely next first (the next one, then the
+   * previous one): the code panes draw their texts before they are asked for.
+   */
+  ahead: EntryForAnnotator[];
+  /** Reads these entries ahead (the queue's neighbours of the selection), so that moving to them shows them at once; null for one that could not be read. */
+  prefetchEntries(ids: string[]): Promise<(EntryForAnnotator | null)[]>;
   /** Forgets the entries read ahead (another annotator, another project). */
   forgetEntries(): void;
   /** Sets one label (null clears it); the service's answer becomes what the screen shows. */
@@ -30,6 +35,9 @@ export interface EntrySlice {
 }
 
 let openSeq = 0;
+
+/** Resolves in a later task: work that can wait until the screen has answered a key press. */
+export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Entries read for this annotator, by id, most recently used last: what `openEntry` shows at once.
@@ -89,16 +97,19 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
     current: null,
     entryLoading: false,
     pendingWrites: 0,
+    ahead: [],
 
     async openEntry(id) {
       const me = get().me;
       if (!me) return;
       const seq = ++openSeq;
       const known = cache.get(id);
-      // Read ahead: shown in this very task, then checked against the service below.
+      // Read ahead: shown in this very task, then checked against the service once the key press is answered.
       if (known) set({ current: known, entryLoading: false, bugPickerFor: null, lineSelection: null });
       else set({ entryLoading: true });
       try {
+        if (known) await nextTask();
+        if (seq !== openSeq) return;
         const e = await read(me, id);
         if (seq !== openSeq || get().me !== me || !e) return;
         if (!known) set({ current: e, entryLoading: false, bugPickerFor: null, lineSelection: null });
@@ -111,11 +122,12 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
 
     prefetchEntries(ids) {
       const me = get().me;
-      if (!me) return;
-      for (const id of ids) if (!cache.has(id)) read(me, id).catch(() => {});
+      if (!me) return Promise.resolve(ids.map(() => null));
+      return Promise.all(ids.map((id) => (cache.has(id) ? cache.get(id)! : read(me, id).catch(() => null))));
     },
 
     forgetEntries() {
+      set({ ahead: [] });
       cache.clear();
       inFlight.clear();
       version.clear();

@@ -1,6 +1,7 @@
 import { DEFAULT_QUEUE_PAGE, type EntryFilter, type EntryPage } from '../../shared/api.ts';
 import type { EntryForAnnotator, EntrySummary } from '../../shared/types.ts';
 import { api } from './client.ts';
+import { nextTask } from './entry-slice.ts';
 import { describeError } from './session-slice.ts';
 import type { Slice } from './types.ts';
 
@@ -19,7 +20,8 @@ export interface QueueSlice {
   selectedId: string | null;
   /** Position of the selected entry in the queue (null when it does not list it). */
   selectedIndex: number | null;
-  loadQueue(): Promise<void>;
+  /** Reads the queue from its start (or around the selection); `firstPage`: that read, already sent for the unfiltered queue with no selection. */
+  loadQueue(firstPage?: Promise<EntryPage | null>): Promise<void>;
   /** Reads the pages that hold positions `from` to `to` (the rows a list shows), unless read already. */
   ensureRows(from: number, to: number): Promise<void>;
   setFilter(patch: Partial<EntryFilter>): Promise<void>;
@@ -67,12 +69,19 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
     return p;
   }
 
-  /** The rows next to the selection, and their entries, ready before they are asked for. */
-  function readAhead(index: number): void {
-    const { rows } = get();
-    void get().ensureRows(Math.max(0, index - AHEAD), Math.min(rows.length - 1, index + AHEAD));
-    const near = [index + 1, index - 1, index + 2];
-    get().prefetchEntries(near.map((i) => rows[i]?.id).filter((id): id is string => !!id));
+  /**
+   * The rows next to the selection and their entries, ready before they are asked for; the code
+   * panes then draw the next and the previous entry's texts out of view (`ahead`).
+   */
+  async function readAhead(index: number): Promise<void> {
+    await get().ensureRows(Math.max(0, index - AHEAD), Math.min(get().rows.length - 1, index + AHEAD));
+    if (get().selectedIndex !== index) return;
+    const rows = get().rows;
+    const near = [index + 1, index - 1, index + 2].map((i) => rows[i]?.id);
+    const entries = await get().prefetchEntries(near.filter((id): id is string => !!id));
+    if (get().selectedIndex !== index) return;
+    const byId = new Map(entries.filter((e) => e !== null).map((e) => [e.entry.id, e]));
+    set({ ahead: near.slice(0, 2).flatMap((id) => (id && byId.has(id) ? [byId.get(id)!] : [])) });
   }
 
   return {
@@ -83,7 +92,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
     selectedId: null,
     selectedIndex: null,
 
-    async loadQueue() {
+    async loadQueue(firstPage) {
       const me = get().me;
       if (!me) return;
       const seq = ++listSeq;
@@ -92,14 +101,16 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       try {
         // The page that holds the selected entry, so it keeps its place in a new list.
         const sel = get().selectedId;
-        const page = await api().call('entries.page', { annotator: me, filter: cleanFilter(get().filter), limit: PAGE, ...(sel ? { around: sel } : {}) });
+        const filter = cleanFilter(get().filter);
+        const sent = !sel && !filter && firstPage ? await firstPage : null;
+        const page = sent ?? (await api().call('entries.page', { annotator: me, filter, limit: PAGE, ...(sel ? { around: sel } : {}) }));
         if (seq !== listSeq || get().me !== me) return;
         reading.set(page.offset / PAGE, Promise.resolve());
         set({ rows: [], queueLoading: false });
         place(page, seq);
         if (sel && page.index !== null) {
           set({ selectedIndex: page.index });
-          readAhead(page.index);
+          void readAhead(page.index);
         } else if (page.rows.length) await get().select(page.rows[0].id, page.offset);
         else set({ selectedId: null, selectedIndex: null, current: null });
       } catch (e) {
@@ -133,7 +144,8 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       }
       set({ selectedId: id, selectedIndex: position });
       const opened = get().openEntry(id);
-      if (position !== null) readAhead(position);
+      // After the key press is answered: reading ahead sends requests, which can wait a task.
+      if (position !== null) void nextTask().then(() => readAhead(position));
       await opened;
     },
 

@@ -1,6 +1,7 @@
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { formatError } from '../../shared/errors.ts';
 import type { Annotator, ProjectInfo } from '../../shared/types.ts';
+import { DEFAULT_QUEUE_PAGE } from '../../shared/api.ts';
 import { api } from './client.ts';
 import type { Slice } from './types.ts';
 
@@ -55,15 +56,18 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => ({
   async boot() {
     set({ phase: 'loading', fatal: null });
     try {
+      const saved = recallMe();
+      // The person's first page of the queue is asked for with the project, not after it (unused
+      // if they are no longer on the team).
+      const firstPage = saved ? api().call('entries.page', { annotator: saved, limit: DEFAULT_QUEUE_PAGE }).catch(() => null) : null;
       const [info, codebook, annotators] = await Promise.all([
         api().call('project.info', {}),
         api().call('project.codebook', {}),
         api().call('project.annotators', {}),
       ]);
-      const saved = recallMe();
       const me = saved && annotators.some((a) => a.name === saved) ? saved : null;
       set({ info, codebook, annotators, me, phase: 'ready' });
-      if (me) await get().loadQueue();
+      if (me) await get().loadQueue(firstPage ?? undefined);
     } catch (e) {
       set({ phase: 'failed', fatal: describeError(e) });
     }

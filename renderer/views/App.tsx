@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ImportDialog } from '../components/ImportDialog.tsx';
 import { NoticeBar } from '../components/NoticeBar.tsx';
@@ -44,7 +44,9 @@ export function App() {
   return (
     <div className="app" data-testid="app" data-view={shown.id} data-annotator={me ?? ''}>
       <TopBar />
-      <Current />
+      <Suspense fallback={<div className="splash muted" data-testid="view-loading" />}>
+        <Current />
+      </Suspense>
       {/* Labelling and deciding are done as someone; the lead's overview views are not. */}
       {!me && !importOpen && entries > 0 && (shown.id === 'label' || shown.id === 'adjudicate') && <WhoAmI />}
       {importOpen && <ImportDialog />}

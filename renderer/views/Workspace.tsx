@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { lineMarks } from '../lib/line-marks.ts';
 import { useShallow } from 'zustand/react/shallow';
-import { CodePanes, LowerPanes, lowerIsTestLog, useFieldLayout } from '../components/CodePanes.tsx';
+import { loadCodePanes } from '../components/code-panes-loader.ts';
+import { lowerIsTestLog, useFieldLayout } from '../components/field-layout.ts';
 import { EntryQueue } from '../components/EntryQueue.tsx';
 import { LabelPanel } from '../components/LabelPanel.tsx';
 import { clamp, LIMITS } from '../components/pane-layout.ts';
@@ -9,6 +10,10 @@ import { SplitHandle } from '../components/SplitHandle.tsx';
 import { TestLog } from '../components/TestLog.tsx';
 import { useWorkspaceKeys } from '../keyboard/useWorkspaceKeys.ts';
 import { useApp } from '../store/index.ts';
+
+// Monaco's chunk: already on its way (main.tsx), so the panes wait for it at most as long as for their entry.
+const CodePanes = lazy(() => loadCodePanes().then((m) => ({ default: m.CodePanes })));
+const LowerPanes = lazy(() => loadCodePanes().then((m) => ({ default: m.LowerPanes })));
 
 /**
  * The labelling workspace: queue on the left, code and log in the centre, labels on the right.
@@ -56,7 +61,13 @@ export function Workspace() {
   };
   const queue = layout.queueCollapsed ? '32px' : `${layout.queueWidth}px`;
   // The lower row: Deep-Bench's test log, another codebook's fields, or nothing.
-  const lower = !fields.bottom?.length ? null : lowerIsTestLog(fields) ? <TestLog /> : <LowerPanes />;
+  const lower = !fields.bottom?.length ? null : lowerIsTestLog(fields) ? (
+    <TestLog />
+  ) : (
+    <Suspense fallback={<section className="lower-row test-log" />}>
+      <LowerPanes />
+    </Suspense>
+  );
   const log = !lower ? '' : layout.logCollapsed ? 'auto' : `${(layout.logShare * 100).toFixed(2)}%`;
   return (
     <main className="body" data-testid="workspace" data-annotator={me ?? ''} style={{ gridTemplateColumns: `${queue} minmax(0, 1fr) ${layout.panelWidth}px` }}>
@@ -72,7 +83,9 @@ export function Workspace() {
         </div>
       )}
       <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}`.trim() }}>
-        <CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
+        <Suspense fallback={<div className="code-area" data-testid="code-loading" />}>
+          <CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
+        </Suspense>
         {lower && (
           <div className="with-handle-y">
             {!layout.logCollapsed && <SplitHandle axis="y" label={`Resize the ${fields.bottom!.map((p) => p.label.toLowerCase()).join(', ')}`} testId="split-log" begin={resizeLog} />}

@@ -1,13 +1,16 @@
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { ViewId } from '../store/ui-slice.ts';
 import { Workspace } from './Workspace.tsx';
-import { Adjudication } from './adjudication/Adjudication.tsx';
-import { Export } from './export/Export.tsx';
-import { AgreementView } from './agreement/AgreementView.tsx';
-import { TeamView } from './team/TeamView.tsx';
-import { ActivityView } from './activity/ActivityView.tsx';
-import { CodebookView } from './codebook/CodebookView.tsx';
-import { RoundsView } from './rounds/RoundsView.tsx';
+
+// Every view but labelling is loaded when it is first opened: a page opens on the Label view, and
+// its script is then all that the browser compiles before the first entry.
+const Adjudication = lazy(() => import('./adjudication/Adjudication.tsx').then((m) => ({ default: m.Adjudication })));
+const Export = lazy(() => import('./export/Export.tsx').then((m) => ({ default: m.Export })));
+const AgreementView = lazy(() => import('./agreement/AgreementView.tsx').then((m) => ({ default: m.AgreementView })));
+const TeamView = lazy(() => import('./team/TeamView.tsx').then((m) => ({ default: m.TeamView })));
+const ActivityView = lazy(() => import('./activity/ActivityView.tsx').then((m) => ({ default: m.ActivityView })));
+const CodebookView = lazy(() => import('./codebook/CodebookView.tsx').then((m) => ({ default: m.CodebookView })));
+const RoundsView = lazy(() => import('./rounds/RoundsView.tsx').then((m) => ({ default: m.RoundsView })));
 
 /** The app's screens, in tab order. Each view is a component that fills the area under the top bar. */
 export interface ViewDef {

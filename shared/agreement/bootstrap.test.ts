@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeAlpha } from './alpha.ts';
 import { bootstrapAlpha, bootstrapDistribution, quantileSorted } from './bootstrap.ts';
+import { dependsOnMarginals, distanceMatrix } from './distance.ts';
 import { mulberry32 } from './prng.ts';
 import { codeRatingMatrix, type CodedRatings, type RatingCell } from './ratings.ts';
 import type { Level } from './types.ts';
@@ -32,6 +33,61 @@ function naiveDistribution(data: CodedRatings, resamples: number, seed: number):
   return out;
 }
 
+/**
+ * The bootstrap as it was before units were grouped by type: each draw walks the drawn unit's own
+ * codes. The grouped loop must give the same alphas, draw for draw, up to the order of summation.
+ */
+function perUnitDistribution(data: CodedRatings, resamples: number, seed: number): number[] {
+  const R = data.raterCount;
+  const V = data.values.keys.length;
+  const level = data.level;
+  const starts: number[] = [0];
+  const flat: number[] = [];
+  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
+    let m = 0;
+    for (let r = 0; r < R; r++) if (data.codes[base + r] >= 0) m++;
+    if (m < 2) continue;
+    for (let r = 0; r < R; r++) if (data.codes[base + r] >= 0) flat.push(data.codes[base + r]);
+    starts.push(flat.length);
+  }
+  const N = starts.length - 1;
+  const out: number[] = [];
+  if (N === 0) return out;
+  const rand = mulberry32(seed);
+  const fixed = !dependsOnMarginals(level);
+  const delta = fixed && level !== 'nominal' ? distanceMatrix(level, data.values) : undefined;
+  const unitObserved = starts.slice(0, N).map((a, u) => {
+    const b = starts[u + 1];
+    let s = 0;
+    for (let i = a; i < b; i++) for (let j = a; j < b; j++) if (i !== j) s += delta ? delta[flat[i] * V + flat[j]] : flat[i] === flat[j] ? 0 : 1;
+    return s / (b - a - 1);
+  });
+  for (let b = 0; b < resamples; b++) {
+    const nc = new Float64Array(V);
+    const o = new Float64Array(V * V);
+    let n = 0;
+    let sumO = 0;
+    for (let draw = 0; draw < N; draw++) {
+      const u = Math.floor(rand() * N);
+      const a = starts[u];
+      const e = starts[u + 1];
+      n += e - a;
+      for (let i = a; i < e; i++) nc[flat[i]]++;
+      if (fixed) sumO += unitObserved[u];
+      else for (let i = a; i < e; i++) for (let j = a; j < e; j++) if (i !== j) o[flat[i] * V + flat[j]] += 1 / (e - a - 1);
+    }
+    const d = delta ?? distanceMatrix(level, data.values, nc);
+    let sumE = 0;
+    for (let c = 0; c < V; c++)
+      for (let k = 0; k < V; k++) {
+        sumE += nc[c] * nc[k] * d[c * V + k];
+        if (!fixed) sumO += o[c * V + k] * d[c * V + k];
+      }
+    if (sumE > 0) out.push(1 - ((n - 1) * sumO) / sumE);
+  }
+  return out;
+}
+
 describe('bootstrap', () => {
   const rand = mulberry32(7);
   const sets = ['a', 'b', 'c', 'd'];
@@ -53,6 +109,20 @@ describe('bootstrap', () => {
       const slow = naiveDistribution(data, 60, 11);
       expect(fast.length).toBe(slow.length);
       fast.forEach((a, i) => expect(Math.abs(a - slow[i])).toBeLessThan(1e-9));
+    });
+  }
+
+  for (const [level, make] of cases) {
+    it(`draws the same resamples as the per-unit loop and gets the same ${level} alphas (units grouped by type)`, () => {
+      // Few distinct values and many units: most units share their multiset of codes with others.
+      const base = randomMatrix(rand, 1, 3000, make, 0)[0];
+      const rows = randomMatrix(rand, 4, 3000, make, 0.3).map((row) => row.map((v, u) => (v === null ? null : rand() < 0.7 ? base[u] : v)));
+      const data = codeRatingMatrix(rows, level);
+      const grouped = Array.from(bootstrapDistribution(data, { resamples: 40, seed: 5 }));
+      const perUnit = perUnitDistribution(data, 40, 5);
+      expect(grouped.length).toBe(perUnit.length);
+      expect(grouped.length).toBeGreaterThan(30);
+      grouped.forEach((a, i) => expect(Math.abs(a - perUnit[i])).toBeLessThan(1e-12));
     });
   }
 

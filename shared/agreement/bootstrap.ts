@@ -33,80 +33,82 @@ export function bootstrapAlpha(data: CodedRatings, opts: BootstrapOptions): Alph
   return summarizeBootstrap(bootstrapDistribution(data, opts), opts);
 }
 
-/** The alphas of the resamples where alpha is defined, in draw order. */
+/**
+ * The alphas of the resamples where alpha is defined, in draw order.
+ *
+ * Units holding the same multiset of codes are interchangeable: they add the same values, the same
+ * pairs and the same share of the observed disagreement. So each pairable unit is given the index
+ * of its type once, a resample only counts how often each type was drawn (the same draws, in the
+ * same order, as drawing the units themselves), and the sums are formed per type. A resample then
+ * touches one small array per draw instead of a unit's codes scattered over a large one: at
+ * 100,000 entries the old per-unit walk spent its time waiting on memory.
+ */
 export function bootstrapDistribution(data: CodedRatings, opts: BootstrapOptions): Float64Array {
   const { resamples, seed } = opts;
-  const R = data.raterCount;
   const V = data.values.keys.length;
   const level = data.level;
-
-  // Pairable units as a compact list of their codes.
-  const starts: number[] = [0];
-  const flat: number[] = [];
-  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
-    let m = 0;
-    for (let r = 0; r < R; r++) if (data.codes[base + r] >= 0) m++;
-    if (m < 2) continue;
-    for (let r = 0; r < R; r++) if (data.codes[base + r] >= 0) flat.push(data.codes[base + r]);
-    starts.push(flat.length);
-  }
-  const N = starts.length - 1;
-  const start = Int32Array.from(starts);
-  const vals = Int32Array.from(flat);
+  const types = unitTypes(data);
+  const N = types.unitType.length;
+  const T = types.size.length;
 
   const alphas = new Float64Array(resamples);
   let defined = 0;
   if (N > 0 && resamples > 0) {
     const rand = mulberry32(seed);
-    const nc = new Float64Array(V);
-    const touched = new Int32Array(V);
+    const { unitType, start, codes, size } = types;
     const fixed = !dependsOnMarginals(level);
     const delta = fixed && level !== 'nominal' ? distanceMatrix(level, data.values) : undefined;
-    // Each unit's share of sum(o_ck * delta_ck), when delta does not move between resamples.
-    const unitObserved = new Float64Array(N);
+    // Each type's share of sum(o_ck * delta_ck), when delta does not move between resamples.
+    const typeObserved = new Float64Array(T);
     if (fixed)
-      for (let u = 0; u < N; u++) {
-        const a = start[u];
-        const b = start[u + 1];
+      for (let t = 0; t < T; t++) {
+        const a = start[t];
+        const b = start[t + 1];
         let s = 0;
         for (let i = a; i < b; i++)
-          for (let j = a; j < b; j++) if (i !== j) s += delta ? delta[vals[i] * V + vals[j]] : vals[i] === vals[j] ? 0 : 1;
-        unitObserved[u] = s / (b - a - 1);
+          for (let j = a; j < b; j++) if (i !== j) s += delta ? delta[codes[i] * V + codes[j]] : codes[i] === codes[j] ? 0 : 1;
+        typeObserved[t] = s / (b - a - 1);
       }
+    const drawn = new Int32Array(T);
+    const nc = new Float64Array(V);
+    const touched = new Int32Array(V);
     const o = fixed ? undefined : new Float64Array(V * V);
 
     for (let b = 0; b < resamples; b++) {
       if (opts.progress && b % 8 === 0) opts.progress(b);
+      drawn.fill(0);
+      for (let draw = 0; draw < N; draw++) drawn[unitType[Math.floor(rand() * N)]]++;
       nc.fill(0);
       if (o) o.fill(0);
       let n = 0;
       let sumO = 0;
-      let t = 0;
-      for (let draw = 0; draw < N; draw++) {
-        const u = Math.floor(rand() * N);
-        const a = start[u];
-        const e = start[u + 1];
-        n += e - a;
+      let touchedCount = 0;
+      for (let t = 0; t < T; t++) {
+        const k = drawn[t];
+        if (k === 0) continue;
+        const a = start[t];
+        const e = start[t + 1];
+        n += k * size[t];
         for (let i = a; i < e; i++) {
-          const c = vals[i];
-          if (nc[c] === 0) touched[t++] = c;
-          nc[c]++;
+          const c = codes[i];
+          if (nc[c] === 0) touched[touchedCount++] = c;
+          nc[c] += k;
         }
         if (o) {
-          const w = 1 / (e - a - 1);
-          for (let i = a; i < e; i++) for (let j = a; j < e; j++) if (i !== j) o[vals[i] * V + vals[j]] += w;
-        } else sumO += unitObserved[u];
+          const w = k / (e - a - 1);
+          for (let i = a; i < e; i++) for (let j = a; j < e; j++) if (i !== j) o[codes[i] * V + codes[j]] += w;
+        } else sumO += k * typeObserved[t];
       }
       let sumE = 0;
       if (level === 'nominal') {
         let squares = 0;
-        for (let i = 0; i < t; i++) squares += nc[touched[i]] * nc[touched[i]];
+        for (let i = 0; i < touchedCount; i++) squares += nc[touched[i]] * nc[touched[i]];
         sumE = n * n - squares;
       } else {
         const d = delta ?? distanceMatrix(level, data.values, nc);
-        for (let i = 0; i < t; i++) {
+        for (let i = 0; i < touchedCount; i++) {
           const c = touched[i];
-          for (let j = 0; j < t; j++) {
+          for (let j = 0; j < touchedCount; j++) {
             const k = touched[j];
             const dk = d[c * V + k];
             sumE += nc[c] * nc[k] * dk;
@@ -119,6 +121,40 @@ export function bootstrapDistribution(data: CodedRatings, opts: BootstrapOptions
   }
 
   return alphas.slice(0, defined);
+}
+
+/**
+ * The pairable units (two values or more) of coded data, each as the index of its type: the
+ * multiset of its codes. `codes[start[t]..start[t + 1])` are type t's codes in ascending order,
+ * `size[t]` how many.
+ */
+export function unitTypes(data: CodedRatings): { unitType: Int32Array | Uint16Array; start: Int32Array; codes: Int32Array; size: Int32Array } {
+  const R = data.raterCount;
+  const typeOf = new Map<string, number>();
+  const unitType: number[] = [];
+  const starts: number[] = [0];
+  const flat: number[] = [];
+  const own: number[] = [];
+  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
+    own.length = 0;
+    for (let r = 0; r < R; r++) if (data.codes[base + r] >= 0) own.push(data.codes[base + r]);
+    if (own.length < 2) continue;
+    own.sort((a, b) => a - b);
+    const key = own.join(',');
+    let t = typeOf.get(key);
+    if (t === undefined) {
+      t = starts.length - 1;
+      typeOf.set(key, t);
+      for (const c of own) flat.push(c);
+      starts.push(flat.length);
+    }
+    unitType.push(t);
+  }
+  const start = Int32Array.from(starts);
+  const size = new Int32Array(starts.length - 1);
+  for (let t = 0; t < size.length; t++) size[t] = start[t + 1] - start[t];
+  // Half the bytes when the types fit: the resampling loop reads this array at random.
+  return { unitType: size.length <= 0xffff ? Uint16Array.from(unitType) : Int32Array.from(unitType), start, codes: Int32Array.from(flat), size };
 }
 
 /** Percentile interval and the chance of falling short of the usual thresholds. */

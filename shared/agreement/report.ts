@@ -1,6 +1,6 @@
 import { TREE_SEPARATOR, idsOf, isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import type { Codebook, Dimension } from '../codebook/schema.ts';
-import { buildCoincidence, alphaFromCoincidence, coincidenceTable } from './alpha.ts';
+import { buildCoincidence, alphaFromCoincidence, coincidenceTable, type Coincidence } from './alpha.ts';
 import { bootstrapAlpha, DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { CROSS_CHECK_PACKAGE, CROSS_CHECK_TOLERANCE, figuresAgree, packageNominalAlpha } from './cross-check.ts';
 import { lineUnits, linePresence } from './lines.ts';
@@ -182,7 +182,9 @@ function orderValues(data: CodedRatings, order: string[]): CodedRatings {
     data.values.numbers.forEach((x, c) => (numbers[remap[c]] = x));
     values.numbers = numbers;
   }
-  return { ...data, codes: data.codes.map((c) => (c < 0 ? c : remap[c])), values };
+  const codes = new Int32Array(data.codes.length);
+  for (let i = 0; i < codes.length; i++) codes[i] = data.codes[i] < 0 ? -1 : remap[data.codes[i]];
+  return { ...data, codes, values };
 }
 
 class FigureMaker {
@@ -208,14 +210,14 @@ class FigureMaker {
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
-  private table(key: string, data: CodedRatings, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
-    const table = coincidenceTable(buildCoincidence(data), values);
+  private table(key: string, data: CodedRatings, co: Coincidence, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
+    const table = coincidenceTable(co, values);
     if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, units);
     return table;
   }
 
-  figure(name: string, data: CodedRatings): Figure {
-    const result = alphaFromCoincidence(buildCoincidence(data), data.level, data.values);
+  figure(name: string, data: CodedRatings, co: Coincidence = buildCoincidence(data)): Figure {
+    const result = alphaFromCoincidence(co, data.level, data.values);
     const fig: Figure = { ...result, interval: null };
     if (this.resamples > 0) this.intervals.push({ figure: fig, data });
     if (data.level === 'nominal') {
@@ -272,14 +274,16 @@ class FigureMaker {
     labelOf: (key: string) => string,
   ): Measure {
     this.onFigureData?.(key, data);
+    const co = buildCoincidence(data);
     return {
       id,
       description,
-      figure: this.figure(`${name} ${id}`, data),
+      figure: this.figure(`${name} ${id}`, data, co),
       pairwise: pairwiseAgreement(data, raters),
       coincidence: this.table(
         key,
         data,
+        co,
         data.values.keys.map((k) => ({ id: k, label: labelOf(k) })),
         units,
       ),
@@ -288,14 +292,16 @@ class FigureMaker {
 
   perValue(name: string, valueId: string, label: string, kind: ValueFigure['kind'], data: CodedRatings, units: readonly CellUnit[]): ValueFigure {
     this.onFigureData?.(figureKey({ scope: 'value', dimension: name, valueId }), data);
+    const co = buildCoincidence(data);
     return {
       valueId,
       label,
       kind,
-      figure: this.figure(`${name} ${valueId}`, data),
+      figure: this.figure(`${name} ${valueId}`, data, co),
       coincidence: this.table(
         figureKey({ scope: 'value', dimension: name, valueId }),
         data,
+        co,
         data.values.keys.map((k) => ({ id: k, label: k })),
         units,
       ),
@@ -317,8 +323,11 @@ function sliceUnits(data: CodedRatings, n: number): CodedRatings {
  */
 export function codeCells<T>(cells: readonly (readonly (T | undefined)[])[], level: Level, f: (v: T) => RatingCell): CodedRatings {
   const R = cells.length;
-  const U = R ? cells[0].length : 0;
-  const { distinct, index } = distinctValues(cells);
+  return codeDistinct(distinctValues(cells), R, R ? cells[0].length : 0, level, f);
+}
+
+/** `codeCells` from the distinct values and each cell's index among them (rater by rater, -1: missing), R raters x U units. */
+function codeDistinct<T>({ distinct, index }: { distinct: T[]; index: Int32Array }, R: number, U: number, level: Level, f: (v: T) => RatingCell): CodedRatings {
   // Coding the distinct values in order of first appearance gives each the code the whole matrix would.
   const coded = codeRatingMatrix([distinct.map(f)], level);
   const codes = new Int32Array(U * R);
@@ -608,29 +617,51 @@ function reportPooled(
   const labelOfQualified = new Map<string, string>();
   const pooledUnits: CellUnit[] = [];
   // Every pooled dimension's cells side by side, each value wrapped with its dimension: the same
-  // stored value on two dimensions is two values (codeCells tells values apart by identity).
+  // stored value on two dimensions is two values. Built from each dimension's distinct values
+  // (codeCells's own), so the pooled cells come out as codeCells would find them, wrapped once
+  // per distinct value rather than once per cell.
   type Qualified = { value: LabelValue; set: string[] | null; exact?: string | null };
-  const pooledCells: (Qualified | undefined)[][] = raters.map(() => []);
-  for (const dim of pooledDims) {
+  const R = raters.length;
+  const parts = pooledDims.map((dim) => {
     const { units, cells } = cellsOf(dim);
-    for (const entry of units) pooledUnits.push({ entry, part: dim.id });
-    const labelOf = labelOfValue(dim);
-    const wrapped = new Map<LabelValue, Qualified>();
-    const wrap = (v: LabelValue): Qualified => {
-      let q = wrapped.get(v);
-      if (!q) {
-        const set =
-          asList(v)?.map((id) => {
-            const key = `${dim.id}:${id}`;
-            labelOfQualified.set(key, `${dim.label}: ${labelOf(id)}`);
-            return key;
-          }) ?? null;
-        wrapped.set(v, (q = { value: v, set }));
-      }
-      return q;
-    };
-    for (let r = 0; r < raters.length; r++) for (let u = 0; u < units.length; u++) pooledCells[r].push(cells[r][u] === undefined ? undefined : wrap(cells[r][u]!));
+    return { dim, units, labelOf: labelOfValue(dim), ...distinctValues(cells) };
+  });
+  let unitCount = 0;
+  const offsets: number[] = [];
+  let known = 0;
+  for (const p of parts) {
+    for (const entry of p.units) pooledUnits.push({ entry, part: p.dim.id });
+    unitCount += p.units.length;
+    offsets.push(known);
+    known += p.distinct.length;
   }
+  const wrappedAs = new Int32Array(known).fill(-1);
+  const distinct: Qualified[] = [];
+  const index = new Int32Array(R * unitCount);
+  // In codeCells's order: rater by rater, the dimensions' units one after another.
+  for (let r = 0, at = 0; r < R; r++)
+    parts.forEach((p, k) => {
+      const U = p.units.length;
+      for (let u = 0; u < U; u++, at++) {
+        const d = p.index[r * U + u];
+        if (d < 0) {
+          index[at] = -1;
+          continue;
+        }
+        if (wrappedAs[offsets[k] + d] < 0) {
+          const v = p.distinct[d];
+          const set =
+            asList(v)?.map((id) => {
+              const key = `${p.dim.id}:${id}`;
+              labelOfQualified.set(key, `${p.dim.label}: ${p.labelOf(id)}`);
+              return key;
+            }) ?? null;
+          wrappedAs[offsets[k] + d] = distinct.push({ value: v, set }) - 1;
+        }
+        index[at] = wrappedAs[offsets[k] + d];
+      }
+    });
+  const pooledCells = { distinct, index };
   // Sorted, so the same set always reads the same whatever order it was stored in.
   const exact = (q: Qualified) => (q.exact !== undefined ? q.exact : (q.exact = q.set ? [...q.set].sort().join('|') : null));
   const names = pooledDims.map((d) => d.id);
@@ -646,7 +677,7 @@ function reportPooled(
         figureKey({ scope: 'pooled', measure: 'masi' }),
         'masi',
         'MASI alpha, one unit per entry and categorical dimension (nominal for one-value dimensions)',
-        codeCells(pooledCells, 'masi', (q) => q.set),
+        codeDistinct(pooledCells, R, unitCount, 'masi', (q) => q.set),
         pooledUnits,
         raters,
         label,
@@ -661,7 +692,7 @@ function reportPooled(
         figureKey({ scope: 'pooled', measure: 'nominal' }),
         'nominal',
         'nominal alpha, one unit per entry and categorical dimension, sets compared by exact match',
-        codeCells(pooledCells, 'nominal', exact),
+        codeDistinct(pooledCells, R, unitCount, 'nominal', exact),
         pooledUnits,
         raters,
         label,

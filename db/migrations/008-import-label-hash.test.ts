@@ -8,13 +8,13 @@ import { openStore } from '../data/index.ts';
 import { migrations } from './index.ts';
 
 /**
- * Migration 007 stores a label's content hash only when the label was made on other content than
+ * Migration 008 stores a label's content hash only when the label was made on other content than
  * its entry holds now. A project of schema 6 (the first schema's demo, fixtures/schema/v1.db,
  * migrated up to 006) opens with every label reading the hash it read before, and the trigger
  * keeps that true when an entry's content changes.
  */
 const v1 = fileURLToPath(new URL('../../fixtures/schema/v1.db', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'concord-007-'));
+const dir = mkdtempSync(join(tmpdir(), 'concord-008-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const OTHER = 'f'.repeat(64);
@@ -29,7 +29,7 @@ function labelsRead(db: Db): string[] {
 const stored = (db: Db, entryId: number, annotatorId: number, dimension: string) =>
   (db.prepare('SELECT content_hash FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?').get(entryId, annotatorId, dimension) as { content_hash: string }).content_hash;
 
-describe('migration 007: a label stores its content hash only when it is not its entry\'s', () => {
+describe('migration 008: a label stores its content hash only when it is not its entry\'s', () => {
   it('keeps every label reading the hash it was made on, and stores none that is its entry\'s', () => {
     const file = join(dir, 'v6.db');
     copyFileSync(v1, file);
@@ -45,7 +45,7 @@ describe('migration 007: a label stores its content hash only when it is not its
 
     const db = openDatabase(file);
     try {
-      expect(db.prepare('SELECT name FROM schema_migration WHERE version = 7').get()).toEqual({ name: '007-import-label-hash' });
+      expect(db.prepare('SELECT name FROM schema_migration WHERE version = 8').get()).toEqual({ name: '008-import-label-hash' });
       expect(labelsRead(db)).toEqual(before);
       expect(db.prepare('SELECT entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported FROM label ORDER BY 1, 2, 3').all()).toEqual(rowsBefore);
       // Only the label made on other content still stores a hash.

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appCall } from '../test/helpers/service.ts';
+import { agreementReport, type AgreementQuery } from './agreement.ts';
+import { openDatabase } from './database.ts';
+import { currentForAgreement } from './data/agreement-rows.ts';
+import { openStore } from './data/index.ts';
+import { openProject } from './project.ts';
+import type { Service } from './service.ts';
+
+/**
+ * The labels the agreement report reads are kept between calls on a connection and brought up to
+ * date from the event log (db/data/agreement-rows.ts). After each kind of write, the report from
+ * the kept labels must be the report a fresh connection reads from scratch.
+ */
+let dir: string;
+let s: Service;
+const queries: AgreementQuery[] = [{ bootstrap: 0 }, { bootstrap: 0, includeDrafts: true }, { bootstrap: 0, annotators: ['ana', 'ben', 'dee'] }];
+
+function sameAsFresh(): void {
+  const fresh = openDatabase(join(dir, 'p.db'));
+  try {
+    for (const q of queries) expect(agreementReport(s.db, q), JSON.stringify(q)).toEqual(agreementReport(fresh, q));
+  } finally {
+    fresh.close();
+  }
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'concord-agreement-cache-'));
+  s = await openProject(join(dir, 'p.db'), { workers: false });
+  const t = new Date().toISOString();
+  for (let i = 1; i <= 12; i++)
+    openStore(s.db).entries.insert(`e${i}`, { fields: { prompt: `p${i}` }, passed: i % 4 === 0 ? 1 : 0, failingTests: '[]', metadata: '{}', hash: '' }, t);
+  for (const name of ['ana', 'ben', 'cai', 'dee']) appCall(s, 'project.addAnnotator', { name });
+  appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+  const stages = ['training', 'inference', 'model-construction', 'evaluation-metrics'];
+  for (const [k, name] of ['ana', 'ben', 'cai'].entries())
+    for (let i = 1; i <= 12; i++) {
+      if (i % 4 === 0) continue;
+      appCall(s, 'labels.set', { annotator: name, entryId: `e${i}`, dimension: 'stage', value: stages[(i + (k === 2 && i % 3 === 0 ? 1 : 0)) % 4] });
+      appCall(s, 'labels.set', { annotator: name, entryId: `e${i}`, dimension: 'bug', value: i % 2 ? ['misinterpretation'] : ['silly-mistake::not-dl-related', 'misinterpretation'] });
+      if (i !== 5 || name !== 'cai') appCall(s, 'labels.setStatus', { annotator: name, entryId: `e${i}`, status: 'submitted' });
+    }
+});
+afterEach(() => {
+  s.db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the labels the agreement report keeps between calls', () => {
+  it('are read once, then kept while nothing is written', () => {
+    expect(currentForAgreement(s.db).sync).toBe('rebuilt');
+    expect(currentForAgreement(s.db).sync).toBe('unchanged');
+    sameAsFresh();
+  });
+
+  it('follow each kind of write: a label changed, cleared, added; a submission taken back; a new annotator; assignments', () => {
+    agreementReport(s.db, { bootstrap: 0 });
+    const writes: [string, () => void][] = [
+      ['a label changed', () => appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' })],
+      ['a label cleared', () => appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'bug', value: null })],
+      ['a label on an entry nobody labelled', () => appCall(s, 'labels.set', { annotator: 'cai', entryId: 'e4', dimension: 'stage', value: 'training' })],
+      ['a submission taken back', () => appCall(s, 'labels.setStatus', { annotator: 'ana', entryId: 'e3', status: 'draft' })],
+      ['a draft submitted', () => appCall(s, 'labels.setStatus', { annotator: 'cai', entryId: 'e5', status: 'submitted' })],
+      ['an annotator added, and one labels for the first time', () => {
+        appCall(s, 'project.addAnnotator', { name: 'eve' });
+        appCall(s, 'labels.set', { annotator: 'dee', entryId: 'e6', dimension: 'stage', value: 'model-construction' });
+        appCall(s, 'labels.setStatus', { annotator: 'dee', entryId: 'e6', status: 'submitted' });
+      }],
+      ['entries assigned', () => s.call('assignments.set', { entryIds: ['e1', 'e2'], annotators: ['ana', 'ben'] }, { kind: 'named', name: 'lead' })],
+    ];
+    const syncs: string[] = [];
+    for (const [what, write] of writes) {
+      write();
+      syncs.push(`${what}: ${currentForAgreement(s.db).sync}`);
+      sameAsFresh();
+    }
+    // Label and submission writes are read again entry by entry, not from scratch.
+    expect(syncs.slice(0, 5)).toEqual(['a label changed', 'a label cleared', 'a label on an entry nobody labelled', 'a submission taken back', 'a draft submitted'].map((w) => `${w}: incremental`));
+  });
+
+  it('start over on a write the log does not show', () => {
+    agreementReport(s.db, { bootstrap: 0 });
+    s.db.prepare("UPDATE label SET value = '\"evaluation-metrics\"' WHERE dimension = 'stage' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
+    expect(currentForAgreement(s.db).sync).toBe('rebuilt');
+    sameAsFresh();
+  });
+});

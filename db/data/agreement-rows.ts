@@ -1,0 +1,232 @@
+import type { Db } from '../database.ts';
+import { changeMarker, sameMarker, type ChangeMarker } from './changes.ts';
+import { openStore } from './index.ts';
+import { statementsOf } from './statements.ts';
+
+/**
+ * Every label as agreement reads it, in columns: the report walks a million labels at 100,000
+ * entries, so they come as numbers and small tables of the texts they repeat, never as an object
+ * or a row array per label.
+ */
+export interface AgreementRows {
+  count: number;
+  /** Per label: the entry's row id, the annotator's id. */
+  entry: Int32Array;
+  annotator: Int32Array;
+  /** Per label: indexes into `dimensions`, `values` (the stored JSON texts, each distinct one once) and `versions`. */
+  dimension: Int32Array;
+  value: Int32Array;
+  version: Int32Array;
+  dimensions: string[];
+  values: string[];
+  versions: string[];
+  /** Per label: when it was last written (only when asked for). */
+  times?: string[];
+}
+
+/** Labels per statement: each chunk comes back as one JSON text, not a row at a time. */
+const CHUNK = 50_000;
+
+/** What agreement selects from, read in one snapshot: every label, who submitted what, what is assigned to whom. */
+export function readForAgreement(db: Db, opts: { times?: boolean } = {}): { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks } {
+  return db.transaction(() => ({ rows: readAgreementRows(db, opts), submitted: readEntryMarks(db, 'submitted'), assigned: readEntryMarks(db, 'assigned') }))();
+}
+
+/**
+ * Every label. SQLite gathers each chunk of labels into one JSON array and JavaScript parses it
+ * at once: handing a million rows across one at a time cost more than all the rest of the report.
+ */
+function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]): AgreementRows {
+  const sql = statementsOf(db);
+  const columns = `json_group_array(json_array(entry_id, annotator_id, dimension, value, codebook_version${opts.times ? ', updated_at' : ''}))`;
+  // Every label, a chunk at a time in the table's order; or the labels of a few entries, found by their key.
+  const chunk = entries
+    ? sql(`SELECT max(rowid), ${columns} FROM label WHERE entry_id IN (SELECT value FROM json_each(?)) AND rowid > ?`).raw(true)
+    : sql(`SELECT max(id), ${columns} FROM (SELECT rowid AS id, * FROM label WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK})`).raw(true);
+  const list = entries && JSON.stringify(entries);
+  const total = entries
+    ? (sql('SELECT count(*) FROM label WHERE entry_id IN (SELECT value FROM json_each(?))').pluck().get(list) as number)
+    : (sql('SELECT count(*) FROM label').pluck().get() as number);
+  const rows: AgreementRows = {
+    count: 0,
+    entry: new Int32Array(total),
+    annotator: new Int32Array(total),
+    dimension: new Int32Array(total),
+    value: new Int32Array(total),
+    version: new Int32Array(total),
+    dimensions: [],
+    values: [],
+    versions: [],
+    times: opts.times ? [] : undefined,
+  };
+  const index = (known: Map<string, number>, list: string[], text: string) => {
+    let i = known.get(text);
+    if (i === undefined) known.set(text, (i = list.push(text) - 1));
+    return i;
+  };
+  const dimensions = new Map<string, number>();
+  const values = new Map<string, number>();
+  const versions = new Map<string, number>();
+  let after = -1;
+  for (;;) {
+    const [last, json] = (entries ? chunk.get(list, after) : chunk.get(after)) as [number | null, string];
+    if (last === null) break;
+    after = last;
+    for (const [entry, annotator, dimension, value, version, time] of JSON.parse(json) as [number, number, string, string, string, string?][]) {
+      const i = rows.count++;
+      rows.entry[i] = entry;
+      rows.annotator[i] = annotator;
+      rows.dimension[i] = index(dimensions, rows.dimensions, dimension);
+      rows.value[i] = index(values, rows.values, value);
+      rows.version[i] = index(versions, rows.versions, version);
+      if (rows.times) rows.times.push(time!);
+    }
+  }
+  return rows;
+}
+
+/** Per annotator id, which entries (by row id) have the mark: a set of small integers kept as bytes. */
+export type EntryMarks = Map<number, Uint8Array>;
+
+/** Who submitted which entry, or to whom an entry is assigned. */
+function readEntryMarks(db: Db, which: 'submitted' | 'assigned', only?: number[]): EntryMarks {
+  const sql = statementsOf(db);
+  const onEntries = only ? `${which === 'submitted' ? 'AND' : 'WHERE'} entry_id IN (SELECT value FROM json_each(?))` : '';
+  const statement = sql(
+    which === 'submitted'
+      ? `SELECT json_group_array(entry_id), json_group_array(annotator_id) FROM submission WHERE status = 'submitted' ${onEntries}`
+      : `SELECT json_group_array(entry_id), json_group_array(annotator_id) FROM assignment ${onEntries}`,
+  ).raw(true);
+  const [entryJson, annotatorJson] = (only ? statement.get(JSON.stringify(only)) : statement.get()) as [string, string];
+  const [entries, annotators] = [JSON.parse(entryJson) as number[], JSON.parse(annotatorJson) as number[]];
+  let size = 0;
+  for (const e of entries) if (e >= size) size = e + 1;
+  const marks: EntryMarks = new Map();
+  for (let i = 0; i < entries.length; i++) {
+    let own = marks.get(annotators[i]);
+    if (!own) marks.set(annotators[i], (own = new Uint8Array(size)));
+    own[entries[i]] = 1;
+  }
+  return marks;
+}
+
+/**
+ * The columns kept between calls on a connection, as db/consensus-index.ts keeps the consensus:
+ * each call asks whether anything was written (`changeMarker`) and, if so, the event log which
+ * entries it touched, and reads only their labels, submissions and assignments again. It starts
+ * over whenever it cannot be sure: a logged change that names no entry (an import, automatic
+ * assignments, a codebook edit), writes the log does not show, a log that no longer holds the
+ * event it stood at (a restored backup), another codebook, or too much rewritten.
+ */
+interface Kept {
+  marker: ChangeMarker;
+  codebook: string;
+  logMark: { id: number; at: string; kind: string } | undefined;
+  data: ForAgreement;
+  /** Rows whose label was rewritten or removed since the last full read. */
+  dead: number;
+}
+export type ForAgreement = { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks };
+const kept = new WeakMap<Db, Kept>();
+
+/** Kinds of change that name no entry and leave labels, submissions and assignments as they were. */
+const NO_LABEL_CHANGE = new Set(['annotator.create', 'decision.accept-majorities', 'decision.undo', 'pack.merge', 'pack.starter']);
+
+/** Marks a row as gone: `annotator` -1 is nobody's label. */
+export const GONE = -1;
+
+/** `readForAgreement`, from the columns kept on this connection when nothing was written since, or brought up to date. */
+export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' | 'incremental' | 'rebuilt' } {
+  const store = openStore(db);
+  const marker = changeMarker(db);
+  const codebook = store.project.codebookJson() ?? '';
+  const k = kept.get(db);
+  if (k && sameMarker(k.marker, marker) && k.codebook === codebook) return { ...k.data, sync: 'unchanged' };
+  const updated = k && k.codebook === codebook ? db.transaction(() => update(db, k))() : false;
+  if (updated) {
+    k!.marker = marker;
+    return { ...k!.data, sync: 'incremental' };
+  }
+  const fresh = db.transaction(() => ({ logMark: store.events.newest(), data: readForAgreement(db) }))();
+  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0 });
+  return { ...fresh.data, sync: 'rebuilt' };
+}
+
+/** Reads again the rows of the entries the log says changed; false when it cannot be sure and all must be read. */
+function update(db: Db, k: Kept): boolean {
+  const store = openStore(db);
+  const stillThere = k.logMark ? store.events.mark(k.logMark.id) : undefined;
+  if (k.logMark && (stillThere?.at !== k.logMark.at || stillThere.kind !== k.logMark.kind)) return false;
+  const changed = store.events.changedSince(k.logMark?.id ?? 0);
+  if (changed.unscoped.some((kind) => !NO_LABEL_CHANGE.has(kind)) || changed.entries.length === 0 || changed.entries.length > 10_000) return false;
+  const rowIds: number[] = [];
+  for (const extId of changed.entries) {
+    const ref = store.entries.ref(extId);
+    // An entry deleted: its rows cannot be told by id any more.
+    if (!ref) return false;
+    rowIds.push(ref.rowId);
+  }
+  const { rows, submitted, assigned } = k.data;
+  const fresh = readAgreementRows(db, {}, rowIds);
+  // Rewritten rows stay behind, marked gone, until a quarter of the rows are gone.
+  if (k.dead + fresh.count > rows.count / 4 + 1000) return false;
+
+  const changedRows = new Set(rowIds);
+  for (let i = 0; i < rows.count; i++)
+    if (rows.annotator[i] !== GONE && changedRows.has(rows.entry[i])) {
+      rows.annotator[i] = GONE;
+      k.dead++;
+    }
+  append(rows, fresh);
+  for (const [which, marks] of [['submitted', submitted], ['assigned', assigned]] as const) {
+    for (const own of marks.values()) for (const e of rowIds) if (e < own.length) own[e] = 0;
+    for (const [annotator, own] of readEntryMarks(db, which, rowIds)) {
+      let mine = marks.get(annotator);
+      const size = Math.max(own.length, mine?.length ?? 0);
+      if (!mine || mine.length < size) {
+        const grown = new Uint8Array(size);
+        if (mine) grown.set(mine);
+        marks.set(annotator, (mine = grown));
+      }
+      for (const e of rowIds) if (own[e] === 1) mine[e] = 1;
+    }
+  }
+  k.logMark = store.events.newest();
+  return true;
+}
+
+/** Adds the rows of `more` to `rows`, re-indexing their texts and growing the columns as needed. */
+function append(rows: AgreementRows, more: AgreementRows): void {
+  const n = rows.count + more.count;
+  if (n > rows.entry.length) {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(Math.max(n, 2 * a.length));
+      b.set(a.subarray(0, rows.count));
+      return b;
+    };
+    rows.entry = grow(rows.entry);
+    rows.annotator = grow(rows.annotator);
+    rows.dimension = grow(rows.dimension);
+    rows.value = grow(rows.value);
+    rows.version = grow(rows.version);
+  }
+  const reindex = (list: string[], from: string[]) => {
+    const known = new Map(list.map((t, i) => [t, i]));
+    return from.map((t) => {
+      let i = known.get(t);
+      if (i === undefined) known.set(t, (i = list.push(t) - 1));
+      return i;
+    });
+  };
+  const dimension = reindex(rows.dimensions, more.dimensions);
+  const value = reindex(rows.values, more.values);
+  const version = reindex(rows.versions, more.versions);
+  for (let j = 0; j < more.count; j++) {
+    const i = rows.count++;
+    rows.entry[i] = more.entry[j];
+    rows.annotator[i] = more.annotator[j];
+    rows.dimension[i] = dimension[more.dimension[j]];
+    rows.value[i] = value[more.value[j]];
+    rows.version[i] = version[more.version[j]];
+  }
+}
