@@ -58,7 +58,7 @@ const ownColumn = { note: 'text', submission: 'status' } as const;
  * ('' otherwise, migration 008: a hash a label would cost a tenth of a large project's file); a
  * trigger stores the old hash in a label's row when its entry's content changes.
  */
-const MADE_ON = "COALESCE(NULLIF(l.content_hash, ''), (SELECT content_hash FROM entry WHERE id = l.entry_id))";
+export const MADE_ON = "COALESCE(NULLIF(l.content_hash, ''), (SELECT content_hash FROM entry WHERE id = l.entry_id))";
 
 export function labelTable(db: Db) {
   const sql = statementsOf(db);
