@@ -1,7 +1,7 @@
 import type { Entry } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { naturalKey } from './natural-key.ts';
-import { statementsOf } from './statements.ts';
+import { insertRows, statementsOf } from './statements.ts';
 
 /**
  * Entries: the `entry` table (ids, pass/fail, metadata, content hash, the natural sort key) and
@@ -111,6 +111,9 @@ export function searchWords(search: string): string[] {
   return [...new Set(words)].slice(0, 16).map((w) => `"${w}"*`);
 }
 
+/** What the search index reads of an entry: all its texts as one. */
+const indexedText = (fields: Record<string, string>) => Object.values(fields).filter(Boolean).join('\n');
+
 const ROW = 'id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at';
 type BareRow = Omit<EntryRow, 'fields'>;
 
@@ -126,7 +129,7 @@ export function entryTable(db: Db) {
   const withFields = (r: BareRow | undefined): EntryRow | undefined => r && { ...r, fields: fieldsOfRow(r.id) };
   /** Indexes an entry's texts for search (its words, all texts as one). */
   const index = (rowId: number, fields: Record<string, string>) => {
-    const text = Object.values(fields).filter(Boolean).join('\n');
+    const text = indexedText(fields);
     if (text) sql('INSERT INTO entry_text (rowid, text) VALUES (?, ?)').run(rowId, text);
   };
   /** The named texts of a new entry (empty ones are not stored), indexed. */
@@ -315,6 +318,31 @@ export function entryTable(db: Db) {
       );
       insertFields(id, c.fields);
       return id;
+    },
+    /**
+     * Many new entries at once (an import's): rows, texts and their index written many to a
+     * statement. Row ids are given in order after the highest one, as SQLite would give them one
+     * by one; returns them.
+     */
+    insertMany(entries: { extId: string; columns: EntryColumns }[], at: string): number[] {
+      const first = (sql('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM entry').get() as { id: number }).id;
+      const ids = entries.map((_, i) => first + i);
+      insertRows(
+        sql,
+        'INSERT INTO entry (id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at, sort_key)',
+        9,
+        entries.map(({ extId, columns: c }, i) => [ids[i], extId, c.passed, c.failingTests, c.metadata, c.hash, at, at, naturalKey(extId)]),
+      );
+      const fields: [number, string, string][] = [];
+      const texts: [number, string][] = [];
+      entries.forEach(({ columns: c }, i) => {
+        for (const [name, text] of Object.entries(c.fields)) if (text) fields.push([ids[i], name, text]);
+        const text = indexedText(c.fields);
+        if (text) texts.push([ids[i], text]);
+      });
+      insertRows(sql, 'INSERT INTO entry_field (entry_id, name, text)', 3, fields);
+      insertRows(sql, 'INSERT INTO entry_text (rowid, text)', 2, texts);
+      return ids;
     },
     update(rowId: number, c: EntryColumns, at: string): void {
       sql(

@@ -1,7 +1,7 @@
 import type { EventPage } from '../../shared/api.ts';
 import type { Db } from '../database.ts';
 import { now } from '../database.ts';
-import { statementsOf } from './statements.ts';
+import { insertRows, statementsOf } from './statements.ts';
 
 /**
  * The append-only event log (`event`): every write appends to it inside the same transaction, so
@@ -54,22 +54,22 @@ const COLUMNS = 'id, at, actor, kind, entry_ext_id, dimension, before, after, re
 /** Decision events an undo has not reverted yet. */
 const NOT_UNDONE = `id NOT IN (SELECT reverts FROM event WHERE kind = 'decision.undo' AND reverts IS NOT NULL)`;
 
+/** An event's columns as stored, in the order of the INSERTs below. */
+function columnsOf(e: EventInput): unknown[] {
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  return [e.at ?? now(), e.actor, e.kind, e.entryId ?? null, e.dimension ?? null, json(e.before), json(e.after), e.reverts ?? null];
+}
+
 export function eventLog(db: Db) {
   const sql = statementsOf(db);
   return {
     append(e: EventInput): number {
-      const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-      const r = sql('INSERT INTO event (at, actor, kind, entry_ext_id, dimension, before, after, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        e.at ?? now(),
-        e.actor,
-        e.kind,
-        e.entryId ?? null,
-        e.dimension ?? null,
-        json(e.before),
-        json(e.after),
-        e.reverts ?? null,
-      );
+      const r = sql('INSERT INTO event (at, actor, kind, entry_ext_id, dimension, before, after, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(...columnsOf(e));
       return Number(r.lastInsertRowid);
+    },
+    /** Many events at once, in order (an import's), many to a statement. */
+    appendMany(events: EventInput[]): void {
+      insertRows(sql, 'INSERT INTO event (at, actor, kind, entry_ext_id, dimension, before, after, reverts)', 8, events.map(columnsOf));
     },
 
     /** The log, newest first, filtered, a page at a time. */

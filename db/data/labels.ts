@@ -53,13 +53,20 @@ export interface OwnRows {
 export type OwnRecord = 'note' | 'submission';
 const ownColumn = { note: 'text', submission: 'status' } as const;
 
+/**
+ * The content hash a label (`l`) was made on. Stored only when it is not the entry's current one
+ * ('' otherwise, migration 008: a hash a label would cost a tenth of a large project's file); a
+ * trigger stores the old hash in a label's row when its entry's content changes.
+ */
+export const MADE_ON = "COALESCE(NULLIF(l.content_hash, ''), (SELECT content_hash FROM entry WHERE id = l.entry_id))";
+
 export function labelTable(db: Db) {
   const sql = statementsOf(db);
   return {
     get(entryRowId: number, annotatorId: number, dimension: string): StoredLabel | undefined {
       const r = sql(
-        `SELECT value, codebook_version AS codebookVersion, updated_at AS updatedAt, clock, imported, content_hash AS madeOn
-         FROM label WHERE entry_id = ? AND annotator_id = ? AND dimension = ?`,
+        `SELECT value, codebook_version AS codebookVersion, updated_at AS updatedAt, clock, imported, ${MADE_ON} AS madeOn
+         FROM label l WHERE entry_id = ? AND annotator_id = ? AND dimension = ?`,
       ).get(entryRowId, annotatorId, dimension) as (Omit<StoredLabel, 'imported'> & { imported: number }) | undefined;
       return r && { ...r, imported: r.imported === 1 };
     },
@@ -67,12 +74,12 @@ export function labelTable(db: Db) {
     upsert(entryRowId: number, annotatorId: number, dimension: string, w: LabelWrite): void {
       sql(
         `INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash)
-         VALUES (@entry, @annotator, @dimension, @value, @cbv, @at, @clock, @imported, COALESCE(@madeOn, (SELECT content_hash FROM entry WHERE id = @entry)))
+         VALUES (@entry, @annotator, @dimension, @value, @cbv, @at, @clock, @imported,
+                 CASE WHEN @madeOn IS NULL OR @madeOn = (SELECT content_hash FROM entry WHERE id = @entry) THEN '' ELSE @madeOn END)
          ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version,
            updated_at = excluded.updated_at, clock = excluded.clock, imported = excluded.imported, content_hash = excluded.content_hash`,
       ).run({ entry: entryRowId, annotator: annotatorId, dimension, value: w.valueJson, cbv: w.codebookVersion, at: w.at, clock: w.clock, imported: w.imported ? 1 : 0, madeOn: w.madeOn });
     },
-    /** Many labels at once (an import's new ones): [entry row id, annotator id, dimension, value JSON, codebook version, time] each. */
     /**
      * Many labels from a file at once: [entry row id, annotator id, dimension, value JSON, codebook
      * version, time, clock] each; made on the entry's content as it is now.
@@ -81,8 +88,8 @@ export function labelTable(db: Db) {
       return insertRows(
         sql,
         'INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash)',
-        '(?, ?, ?, ?, ?, ?, ?, 1, (SELECT content_hash FROM entry WHERE id = ?))',
-        rows.map((r) => [...r, r[0]]),
+        "(?, ?, ?, ?, ?, ?, ?, 1, '')",
+        rows,
         'ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at, clock = excluded.clock',
       );
     },
@@ -247,7 +254,7 @@ export function labelTable(db: Db) {
     /** One annotator's labels and tombstones with their entries' ids and content hashes (a pack). */
     packLabels(annotatorId: number) {
       return sql(
-        `SELECT e.ext_id, e.content_hash, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv, l.clock, l.content_hash AS made_on
+        `SELECT e.ext_id, e.content_hash, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv, l.clock, ${MADE_ON} AS made_on
          FROM label l JOIN entry e ON e.id = l.entry_id WHERE l.annotator_id = ?
          UNION ALL
          SELECT e.ext_id, e.content_hash, c.dimension, NULL, c.cleared_at, c.codebook_version, c.clock, e.content_hash

@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { statementsOf } from './statements.ts';
+import { MADE_ON } from './labels.ts';
 
 /**
  * Reads that a large export walks row by row (better-sqlite3's `iterate`) instead of holding every
@@ -57,7 +58,7 @@ export function packStreams(db: Db) {
     labels(annotatorId: number): IterableIterator<PackLabelRow> {
       return sql(
         `SELECT ext_id, content_hash, dimension, value, at, cv, clock, made_on FROM (
-           SELECT e.sort_key, e.ext_id, e.content_hash, 0 AS arm, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv, l.clock, l.content_hash AS made_on
+           SELECT e.sort_key, e.ext_id, e.content_hash, 0 AS arm, l.dimension, l.value, l.updated_at AS at, l.codebook_version AS cv, l.clock, ${MADE_ON} AS made_on
            FROM label l JOIN entry e ON e.id = l.entry_id WHERE l.annotator_id = @a
            UNION ALL
            SELECT e.sort_key, e.ext_id, e.content_hash, 1, c.dimension, NULL, c.cleared_at, c.codebook_version, c.clock, e.content_hash

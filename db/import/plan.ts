@@ -213,18 +213,28 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   });
 
   const created = new Set<string>();
+  // New entries are written a few hundred at a time, many rows to a statement; anything else an
+  // entry needs (an update, the same id again) waits until those before it are written, so rows
+  // and events come in the file's order.
+  let creating: { extId: string; state: EntryState; columns: EntryColumns }[] = [];
+  const writeCreated = () => {
+    if (!creating.length) return;
+    store.entries.insertMany(creating, at);
+    store.events.appendMany(creating.map((e) => ({ actor, kind: 'entry.create', entryId: e.extId, before: null, after: creation(e.state, e.columns.hash), at })));
+    creating = [];
+  };
   for (const p of plan.entries) {
+    if (created.has(p.extId) || creating.length >= 256) writeCreated();
     const row = store.entries.row(p.extId);
     if (!row) {
       const state = merge(blank, p.fields);
-      const c = columns(state);
-      store.entries.insert(p.extId, c, at);
-      store.events.append({ actor, kind: 'entry.create', entryId: p.extId, before: null, after: creation(state, c.hash), at });
+      creating.push({ extId: p.extId, state, columns: columns(state) });
       created.add(p.extId);
       summary.entriesCreated++;
       if (p.warnIfMissing) summary.warnings.push({ ...p.source, ...p.warnIfMissing });
       continue;
     }
+    writeCreated();
     const before = stateOf(row);
     const after = merge(before, p.fields);
     const d = diff(before, after);
@@ -240,6 +250,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     // An entry created earlier in this same import is still "created", not also "updated".
     if (!created.has(p.extId)) summary.entriesUpdated++;
   }
+  writeCreated();
 
   const annotatorIds = new Map<string, number>();
   const roles = new Map<string, AnnotatorRole>();

@@ -30,7 +30,11 @@ function checkedRows(rows: Row[], file: string): Row[] {
   return rows;
 }
 
-const jsonlTable = (rows: Row[]): RowTable => ({ columns: [...new Set(rows.flatMap((r) => Object.keys(r.cells)))], rows });
+function jsonlTable(rows: Row[]): RowTable {
+  const columns = new Set<string>();
+  for (const r of rows) for (const k in r.cells) columns.add(k);
+  return { columns: [...columns], rows };
+}
 
 /** CSV (by extension) or JSONL rows from a text in memory. */
 export function readRows(text: string, file: string): RowTable {
@@ -193,15 +197,27 @@ export interface AnnotationRows {
  * values are errors (unlike published data, these are a team's own labels); entries are checked
  * against the database when the plan is applied.
  */
-export function parseAnnotations({ columns, rows }: RowTable, file: string, codebook: Codebook): AnnotationRows {
+export function parseAnnotations(table: RowTable, file: string, codebook: Codebook): AnnotationRows {
+  const { columns, rows } = table;
   for (const col of ['entry_id', 'annotator', 'dimension', 'value'])
     if (!columns.includes(col)) throw badInput(`a "${col}" column is required`, { file, line: 1, field: col });
   const labels: PlannedLabel[] = [];
   const notes = new Map<string, PlannedNote>();
   const annotators: string[] = [];
-  const seen = new Map<string, number>();
-  for (const row of rows) {
-    const extId = required(row, 'entry_id', file);
+  // Which (entry, annotator, dimension) a line has labelled, as one number (a million labels as
+  // strings would hold some 100 MB): entry by the order of first sight, annotator, dimension.
+  // The entry's id is kept once, however many labels name it.
+  const entryOf = new Map<string, { n: number; id: string }>();
+  const dimensionNumber = new Map<string, number>();
+  const seen = new Map<number, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    // Each row is let go once read: the file's rows and the labels made of them are never both whole in memory.
+    rows[i] = undefined as unknown as Row;
+    const id = required(row, 'entry_id', file);
+    let entry = entryOf.get(id);
+    if (!entry) entryOf.set(id, (entry = { n: entryOf.size, id }));
+    const extId = entry.id;
     // One spelling per person: "é" typed as one character or as e + accent is one name.
     const annotator = normalizeName(required(row, 'annotator', file));
     checkName(annotator, 'the annotator name', { file, line: row.line, field: 'annotator' });
@@ -209,7 +225,12 @@ export function parseAnnotations({ columns, rows }: RowTable, file: string, code
     const dim = findDimension(codebook, dimRaw);
     if (!dim)
       throw badInput(`unknown dimension "${dimRaw}" (known: ${codebook.dimensions.map((d) => d.id).join(', ')})`, { file, line: row.line, field: 'dimension' });
-    const key = `${extId}\u0000${annotator.toLowerCase()}\u0000${dim.id}`;
+    if (!annotators.some((a) => a.toLowerCase() === annotator.toLowerCase())) annotators.push(annotator);
+    const annotatorNumber = annotators.findIndex((a) => a.toLowerCase() === annotator.toLowerCase());
+    const canonical = annotators[annotatorNumber];
+    if (!dimensionNumber.has(dim.id)) dimensionNumber.set(dim.id, dimensionNumber.size);
+    if (annotatorNumber >= 2 ** 16 || dimensionNumber.size > 2 ** 10) throw badInput('more than 65,536 annotators or 1,024 dimensions in one file', { file, line: row.line });
+    const key = entry.n * 2 ** 26 + annotatorNumber * 2 ** 10 + dimensionNumber.get(dim.id)!;
     if (seen.has(key))
       throw badInput(`${annotator} labels ${dim.id} of "${extId}" twice (first on line ${seen.get(key)})`, { file, line: row.line, field: 'dimension' });
     seen.set(key, row.line);
@@ -228,8 +249,6 @@ export function parseAnnotations({ columns, rows }: RowTable, file: string, code
       if (Number.isNaN(t.getTime())) throw badInput(`"${String(row.cells.updated_at)}" is not a date and time`, { file, line: row.line, field: 'updated_at' });
       updatedAt = t.toISOString();
     }
-    if (!annotators.some((a) => a.toLowerCase() === annotator.toLowerCase())) annotators.push(annotator);
-    const canonical = annotators.find((a) => a.toLowerCase() === annotator.toLowerCase())!;
     labels.push({ extId, annotator: canonical, dimension: dim.id, value, updatedAt, source: { file, line: row.line } });
     const note = text(row, 'note', file)?.trim();
     if (note) {

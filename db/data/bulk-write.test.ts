@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../database.ts';
+import { openStore } from './index.ts';
+import type { EntryColumns } from './entries.ts';
+
+/**
+ * An import writes new entries and their creation events many to a statement
+ * (`entries.insertMany`, `events.appendMany`); the tables must hold exactly what writing them one
+ * at a time (`entries.insert`, `events.append`) holds: the same row ids, texts, search index and
+ * log, across batch boundaries, with empty texts and other named texts.
+ */
+function entriesOf(n: number): { extId: string; columns: EntryColumns }[] {
+  return Array.from({ length: n }, (_, i) => {
+    const fields: Record<string, string> = {
+      prompt: i % 7 === 0 ? '' : `Write the function number ${i} that déplace le tensor`,
+      ground_truth: `def f${i}(x):\n    return x * ${i}`,
+      output: i % 5 === 0 ? '' : `def f${i}(x):\n    return x + ${i}  # wörd${i % 3}`,
+      test_log: i % 3 === 0 ? `AssertionError in test_${i}` : '',
+    };
+    if (i % 11 === 0) fields.trace = `step ${i}: called tool grep_${i}`;
+    if (i === 42) for (const k of Object.keys(fields)) fields[k] = '';
+    return { extId: `e${i + 1}`, columns: { fields, passed: i % 2 === 0 ? 1 : i % 3 === 0 ? null : 0, failingTests: i % 2 ? '["t1"]' : '[]', metadata: JSON.stringify({ repo: `r${i % 4}` }), hash: `h${i}` } };
+  });
+}
+
+const dump = (db: Db) =>
+  ['entry', 'entry_field', 'event'].map((t) => JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all())).join('\n');
+
+const search = (db: Db, words: string[]) =>
+  words.map((w) => (db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').all(w) as { rowid: number }[]).map((r) => r.rowid));
+
+describe('bulk writes of new entries', () => {
+  it('hold exactly what one-at-a-time writes hold, after entries already there', () => {
+    const at = '2026-12-05T09:00:00.000Z';
+    const all = entriesOf(700);
+    const [before, rest] = [all.slice(0, 5), all.slice(5)];
+    const one = openDatabase(':memory:');
+    const many = openDatabase(':memory:');
+    for (const db of [one, many]) {
+      const store = openStore(db);
+      for (const e of before) store.entries.insert(e.extId, e.columns, at);
+      store.events.append({ actor: 'x', kind: 'project.create', after: { a: 1 }, at });
+    }
+    const event = (e: { extId: string; columns: EntryColumns }) => ({ actor: 'import', kind: 'entry.create', entryId: e.extId, before: null, after: { hash: e.columns.hash }, at });
+    const s1 = openStore(one);
+    for (const e of rest) {
+      s1.entries.insert(e.extId, e.columns, at);
+      s1.events.append(event(e));
+    }
+    const s2 = openStore(many);
+    // Batches of 256, as imports write them, and one of another size.
+    const ids: number[] = [];
+    for (const part of [rest.slice(0, 256), rest.slice(256, 512), rest.slice(512)]) {
+      ids.push(...s2.entries.insertMany(part, at));
+      s2.events.appendMany(part.map(event));
+    }
+    expect(ids).toEqual(rest.map((_, i) => before.length + i + 1));
+    expect(dump(many)).toEqual(dump(one));
+    const words = ['"deplace"*', '"wörd1"', '"grep"*', '"assertionerror"', '"return" AND "x"', '"f42"*', '"e1"'];
+    expect(search(many, words)).toEqual(search(one, words));
+    expect(search(many, ['"grep"*'])[0].length).toBeGreaterThan(50);
+    expect(many.prepare('SELECT COUNT(*) AS n FROM entry_text').get()).toEqual(one.prepare('SELECT COUNT(*) AS n FROM entry_text').get());
+    // The entry with no text at all has no row in the index, nor any field.
+    expect(many.prepare("SELECT COUNT(*) AS n FROM entry_field WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e43')").get()).toEqual({ n: 0 });
+  });
+});
