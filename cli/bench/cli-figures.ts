@@ -11,10 +11,26 @@ import { figure, median, scaleName, type BenchFigure } from './measure.ts';
  */
 const launcher = join(packageRoot, 'cli', 'concord.js');
 
-/** A child's peak resident memory, reported by the child itself as it exits. */
+/**
+ * A child's peak resident memory, reported by the child itself as it exits. On Linux it is the
+ * process's own high-water mark (VmHWM): getrusage's maxRSS would also count the bench's own
+ * memory, which Linux carries over a fork into the exec'd child (every command read 280 MB there).
+ */
 const rssHook = (dir: string) => {
   const file = join(dir, 'peak-rss.cjs');
-  writeFileSync(file, "process.on('exit', () => require('node:fs').writeSync(2, `\\nconcord-bench-peak-rss ${process.resourceUsage().maxRSS}\\n`));\n");
+  writeFileSync(
+    file,
+    `process.on('exit', () => {
+  const fs = require('node:fs');
+  let kb = process.resourceUsage().maxRSS;
+  try {
+    const m = /VmHWM:\\s*(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) kb = Number(m[1]);
+  } catch {}
+  fs.writeSync(2, \`\\nconcord-bench-peak-rss \${kb}\\n\`);
+});
+`,
+  );
   return file;
 };
 
