@@ -114,6 +114,9 @@ export function searchWords(search: string): string[] {
 /** What the search index reads of an entry: all its texts as one. */
 const indexedText = (fields: Record<string, string>) => Object.values(fields).filter(Boolean).join('\n');
 
+/** The search each connection's `queue_search_hit` holds the matches of, and the state of the data it was found on. */
+const searchFound = new WeakMap<Db, { search: string; changes: number; version: number }>();
+
 const ROW = 'id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at';
 type BareRow = Omit<EntryRow, 'fields'>;
 
@@ -154,6 +157,36 @@ export function entryTable(db: Db) {
     index(rowId, fields);
   };
 
+  /**
+   * The entries a search matches, into the temporary table `queue_search_hit` (row ids, in
+   * order): those whose id, repository or function holds the search (any case), and those where
+   * every word of the search begins a word of some text (not necessarily the same text). A page,
+   * its counts and where an entry sits all read this one set, rather than each running the text
+   * index again (at 100k entries a broad search matches most of them). The set is kept only while
+   * nothing has been written since it was found, on this connection (`total_changes()`) or
+   * another (`data_version`), and never from inside a transaction, which could roll it back.
+   */
+  const findSearch = (search: string): void => {
+    const state = () => sql('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version').get() as { changes: number; version: number };
+    const kept = searchFound.get(db);
+    if (kept && !db.inTransaction) {
+      const now = state();
+      if (kept.search === search && kept.changes === now.changes && kept.version === now.version) return;
+    }
+    searchFound.delete(db);
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS queue_search_hit (id INTEGER PRIMARY KEY)');
+    sql('DELETE FROM temp.queue_search_hit').run();
+    const like = "LIKE @like ESCAPE '\\'";
+    const words = searchWords(search);
+    // Repository and function are read from the order's index, which holds them (migration 007),
+    // not from each entry's metadata; both lists are merged in the order of row ids, as the
+    // table keeps them.
+    const inSummary = `SELECT id FROM entry INDEXED BY entry_in_order WHERE ext_id ${like} OR repo ${like} OR function_name ${like}`;
+    const inTexts = words.length ? ' UNION SELECT rowid FROM entry_text WHERE entry_text MATCH @words' : '';
+    sql(`INSERT INTO temp.queue_search_hit (id) ${inSummary}${inTexts} ORDER BY 1`).run({ like: `%${likeEscape(search)}%`, ...(words.length ? { words: words.join(' AND ') } : {}) });
+    if (!db.inTransaction) searchFound.set(db, { search, ...state() });
+  };
+
   /** The WHERE clause and parameters of an annotator's queue. */
   const queueWhere = (q: QueueQuery): { where: string; params: Record<string, unknown> } => {
     const parts: string[] = [];
@@ -179,17 +212,14 @@ export function entryTable(db: Db) {
     }
     const search = q.search?.trim();
     if (search) {
-      const like = "LIKE @like ESCAPE '\\'";
-      const inSummary = `e.ext_id ${like} OR e.repo ${like} OR e.function_name ${like}`;
-      params.like = `%${likeEscape(search)}%`;
-      // Every word begins a word of some text of the entry (not necessarily the same text).
-      const words = searchWords(search);
-      if (words.length) params.words = words.join(' AND ');
-      parts.push(`(${inSummary}${words.length ? ' OR e.id IN (SELECT rowid FROM entry_text WHERE entry_text MATCH @words)' : ''})`);
+      // The entries the search matches, found once for the search (see `findSearch`).
+      findSearch(search);
+      parts.push('e.id IN (SELECT id FROM temp.queue_search_hit)');
     }
     return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   };
   const FROM_QUEUE = 'FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = @a';
+  const FROM_QUEUE_IN_ORDER = FROM_QUEUE.replace('FROM entry e', 'FROM entry e INDEXED BY entry_in_order');
 
   return {
     /** Summary: one entry by its external id. */
@@ -215,8 +245,10 @@ export function entryTable(db: Db) {
     /** Summary: one page of an annotator's queue, in the natural order of ids. */
     queuePage(q: QueueQuery, offset: number, limit: number): QueueRow[] {
       const { where, params } = queueWhere(q);
+      // A search's page reads entries in order until it has its rows, checking each against the search's set; left to itself, SQLite would read the whole set and sort it.
+      const from = q.search?.trim() ? FROM_QUEUE_IN_ORDER : FROM_QUEUE;
       return sql(
-        `SELECT e.id, e.ext_id, e.passed, e.repo, e.function_name AS fn, s.status ${FROM_QUEUE} ${where} ORDER BY e.sort_key, e.ext_id LIMIT @limit OFFSET @offset`,
+        `SELECT e.id, e.ext_id, e.passed, e.repo, e.function_name AS fn, s.status ${from} ${where} ORDER BY e.sort_key, e.ext_id LIMIT @limit OFFSET @offset`,
       ).all({ ...params, limit, offset }) as QueueRow[];
     },
     /** How many entries an annotator's queue lists, and how many of them the annotator submitted. */
@@ -243,8 +275,22 @@ export function entryTable(db: Db) {
         };
       }
       const { where, params } = queueWhere(q);
-      // One pass for both counts. A search reads repository and function from the order's index (it holds them) rather than from each entry's metadata.
-      const from = q.search === undefined ? FROM_QUEUE : FROM_QUEUE.replace('FROM entry e', 'FROM entry e INDEXED BY entry_in_order');
+      if (q.search?.trim() && q.passed === undefined && q.label === undefined && q.only === undefined) {
+        // A search, perhaps with a status: the search's set, the annotator's assignments and
+        // submissions are each read in the order of entry (the temporary table's key, the indexes
+        // that begin with the annotator) and merged, rather than looked up entry by entry. Every
+        // entry the set holds exists (the text index loses an entry's row with it, migration 005).
+        let listed = 'SELECT id FROM temp.queue_search_hit';
+        if (q.assignedOnly) listed += ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a';
+        if (q.status === 'todo') listed += ' EXCEPT SELECT entry_id FROM submission WHERE annotator_id = @a';
+        else if (q.status) listed += ' INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = @status';
+        const count = (set: string) => (sql(`SELECT COUNT(*) AS n FROM (${set} ORDER BY 1)`).get(params) as { n: number }).n;
+        const total = count(listed);
+        if (q.status !== undefined) return { total, submitted: q.status === 'submitted' ? total : 0 };
+        return { total, submitted: count(`${listed} INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = 'submitted'`) };
+      }
+      // One pass for both counts. A search reads entries in order, as its page does.
+      const from = q.search?.trim() ? FROM_QUEUE_IN_ORDER : FROM_QUEUE;
       return sql(`SELECT COUNT(*) AS total, COUNT(CASE WHEN s.status = 'submitted' THEN 1 END) AS submitted ${from} ${where}`).get(params) as { total: number; submitted: number };
     },
     /** Where an entry sits in an annotator's queue (0-based), or -1 when the queue does not list it. */
