@@ -215,14 +215,17 @@ describe('a search of the label queue', () => {
     store.entries.update(e1.id, { fields: e1.fields, passed: 1, failingTests: '[]', metadata: JSON.stringify({ repo: 'quokka-lab' }), hash: 'h' }, '2025-01-02T00:00:00.000Z');
     expect(same()).toEqual(['e1', 'e2']);
     // An entry written by another connection to the same file.
-    const other = new Database(join(dir, 'project.db'));
+    const second = new Database(join(dir, 'project.db'));
     try {
-      openStore(other).entries.insert('e3', { fields: { prompt: 'Quokkas everywhere' }, passed: null, failingTests: '[]', metadata: '{}', hash: 'h' }, '2025-01-02T00:00:00.000Z');
+      openStore(second).entries.insert('e3', { fields: { prompt: 'Quokkas everywhere' }, passed: null, failingTests: '[]', metadata: '{}', hash: 'h' }, '2025-01-02T00:00:00.000Z');
     } finally {
-      other.close();
+      second.close();
     }
     expect(same()).toEqual(['e1', 'e2', 'e3']);
-    // A search inside a transaction that is then rolled back: its entry is gone, and so is what it found.
+    // A search inside a transaction that is then rolled back: its entry is gone, and so is what
+    // it found (the temporary table is rolled back to what another search found before).
+    const other = (search: string) => store.entries.queuePage({ ...q, search }, 0, -1).map((r) => r.ext_id);
+    expect(other('other words')).toEqual(['E12']);
     expect(() =>
       store.transaction(() => {
         addEntry(db, 'e4', null, {}, 'one more quokka');
@@ -233,6 +236,7 @@ describe('a search of the label queue', () => {
     expect(same()).toEqual(['e1', 'e2', 'e3']);
     // ...and inside a nested one (a savepoint), rolled back while the outer one goes on.
     store.transaction(() => {
+      expect(other('other words')).toEqual(['E12']);
       expect(() =>
         store.transaction(() => {
           addEntry(db, 'e5', null, {}, 'quokka five');
