@@ -114,8 +114,8 @@ export function searchWords(search: string): string[] {
 /** What the search index reads of an entry: all its texts as one. */
 const indexedText = (fields: Record<string, string>) => Object.values(fields).filter(Boolean).join('\n');
 
-/** The search each connection's `queue_search_hit` holds the matches of, and the state of the data it was found on. */
-const searchFound = new WeakMap<Db, { search: string; changes: number; version: number }>();
+/** The queue and search whose matches each connection's `queue_search_hit` holds, and the state of the data they were found on. */
+const searchFound = new WeakMap<Db, { key: string; changes: number; version: number }>();
 
 const ROW = 'id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at';
 type BareRow = Omit<EntryRow, 'fields'>;
@@ -158,40 +158,51 @@ export function entryTable(db: Db) {
   };
 
   /**
-   * The entries a search matches, into the temporary table `queue_search_hit` (row ids, in
-   * order): those whose id, repository or function holds the search (any case), and those where
-   * every word of the search begins a word of some text (not necessarily the same text). A page,
-   * its counts and where an entry sits all read this one set, rather than each running the text
-   * index again (at 100k entries a broad search matches most of them). The set is kept only while
-   * nothing has been written since it was found, on this connection (`total_changes()`) or
-   * another (`data_version`), and never from inside a transaction, which could roll it back.
+   * The entries of a queue that its search matches, into the temporary table `queue_search_hit`
+   * (row ids): of the annotator's assigned entries when the queue holds only those, those whose
+   * id, repository or function holds the search (any case), and those where every word of the
+   * search begins a word of some text (not necessarily the same text). A page, its counts and
+   * where an entry sits all read this one set, rather than each running the text index again (at
+   * 100k entries a broad search matches most of them). The set is kept only while nothing has
+   * been written since it was found, on this connection (`total_changes()`) or another
+   * (`data_version`), and never from inside a transaction, which could roll it back.
    */
-  const findSearch = (search: string): void => {
+  const findSearch = (q: QueueQuery, search: string): void => {
+    const key = JSON.stringify([search, q.annotatorId, q.assignedOnly]);
     const state = () => sql('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version').get() as { changes: number; version: number };
     const kept = searchFound.get(db);
     if (kept && !db.inTransaction) {
       const now = state();
-      if (kept.search === search && kept.changes === now.changes && kept.version === now.version) return;
+      if (kept.key === key && kept.changes === now.changes && kept.version === now.version) return;
     }
     searchFound.delete(db);
     db.exec('CREATE TEMP TABLE IF NOT EXISTS queue_search_hit (id INTEGER PRIMARY KEY)');
     sql('DELETE FROM temp.queue_search_hit').run();
-    const like = "LIKE @like ESCAPE '\\'";
     const words = searchWords(search);
-    // Repository and function are read from the order's index, which holds them (migration 007),
-    // not from each entry's metadata; both lists are merged in the order of row ids, as the
-    // table keeps them.
-    const inSummary = `SELECT id FROM entry INDEXED BY entry_in_order WHERE ext_id ${like} OR repo ${like} OR function_name ${like}`;
-    const inTexts = words.length ? ' UNION SELECT rowid FROM entry_text WHERE entry_text MATCH @words' : '';
-    sql(`INSERT INTO temp.queue_search_hit (id) ${inSummary}${inTexts} ORDER BY 1`).run({ like: `%${likeEscape(search)}%`, ...(words.length ? { words: words.join(' AND ') } : {}) });
-    if (!db.inTransaction) searchFound.set(db, { search, ...state() });
+    // The text index gives entries in the order of row ids, as the assignments' index does: merged, not looked up one by one.
+    if (words.length) {
+      const assigned = q.assignedOnly ? ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a ORDER BY 1' : '';
+      sql(`INSERT INTO temp.queue_search_hit (id) SELECT rowid FROM entry_text WHERE entry_text MATCH @words${assigned}`).run({ words: words.join(' AND '), ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
+    }
+    // Repository and function are read from the order's index, which holds them (migration 007), not from each entry's metadata.
+    const like = "LIKE @like ESCAPE '\\'";
+    const assigned = q.assignedOnly ? ' AND EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)' : '';
+    sql(
+      `INSERT OR IGNORE INTO temp.queue_search_hit (id) SELECT id FROM entry e INDEXED BY entry_in_order WHERE (ext_id ${like} OR repo ${like} OR function_name ${like})${assigned}`,
+    ).run({ like: `%${likeEscape(search)}%`, ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
+    if (!db.inTransaction) searchFound.set(db, { key, ...state() });
   };
 
   /** The WHERE clause and parameters of an annotator's queue. */
   const queueWhere = (q: QueueQuery): { where: string; params: Record<string, unknown> } => {
     const parts: string[] = [];
     const params: Record<string, unknown> = { a: q.annotatorId };
-    if (q.assignedOnly) parts.push('EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)');
+    const search = q.search?.trim();
+    if (search) {
+      // The entries of the queue the search matches, found once for the search (see `findSearch`).
+      findSearch(q, search);
+      parts.push('e.id IN (SELECT id FROM temp.queue_search_hit)');
+    } else if (q.assignedOnly) parts.push('EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)');
     if (q.status === 'todo') parts.push('s.status IS NULL');
     else if (q.status) {
       parts.push('s.status = @status');
@@ -209,12 +220,6 @@ export function entryTable(db: Db) {
     if (q.only) {
       parts.push('e.ext_id IN (SELECT value FROM json_each(@only))');
       params.only = JSON.stringify(q.only);
-    }
-    const search = q.search?.trim();
-    if (search) {
-      // The entries the search matches, found once for the search (see `findSearch`).
-      findSearch(search);
-      parts.push('e.id IN (SELECT id FROM temp.queue_search_hit)');
     }
     return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   };
@@ -276,12 +281,11 @@ export function entryTable(db: Db) {
       }
       const { where, params } = queueWhere(q);
       if (q.search?.trim() && q.passed === undefined && q.label === undefined && q.only === undefined) {
-        // A search, perhaps with a status: the search's set, the annotator's assignments and
-        // submissions are each read in the order of entry (the temporary table's key, the indexes
-        // that begin with the annotator) and merged, rather than looked up entry by entry. Every
-        // entry the set holds exists (the text index loses an entry's row with it, migration 005).
+        // A search, perhaps with a status: the search's set (the queue's entries it matches) and the
+        // annotator's submissions are read in the order of entry (the temporary table's key, the
+        // index that begins with the annotator) and merged, rather than looked up entry by entry.
+        // Every entry the set holds exists (the text index loses an entry's row with it, migration 005).
         let listed = 'SELECT id FROM temp.queue_search_hit';
-        if (q.assignedOnly) listed += ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a';
         if (q.status === 'todo') listed += ' EXCEPT SELECT entry_id FROM submission WHERE annotator_id = @a';
         else if (q.status) listed += ' INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = @status';
         const count = (set: string) => (sql(`SELECT COUNT(*) AS n FROM (${set} ORDER BY 1)`).get(params) as { n: number }).n;
