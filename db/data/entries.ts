@@ -285,13 +285,19 @@ export function entryTable(db: Db) {
         // annotator's submissions are read in the order of entry (the temporary table's key, the
         // index that begins with the annotator) and merged, rather than looked up entry by entry.
         // Every entry the set holds exists (the text index loses an entry's row with it, migration 005).
-        let listed = 'SELECT id FROM temp.queue_search_hit';
-        if (q.status === 'todo') listed += ' EXCEPT SELECT entry_id FROM submission WHERE annotator_id = @a';
-        else if (q.status) listed += ' INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = @status';
-        const count = (set: string) => (sql(`SELECT COUNT(*) AS n FROM (${set} ORDER BY 1)`).get(params) as { n: number }).n;
-        const total = count(listed);
-        if (q.status !== undefined) return { total, submitted: q.status === 'submitted' ? total : 0 };
-        return { total, submitted: count(`${listed} INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = 'submitted'`) };
+        const count = (query: string) => (sql(query).get(params) as { n: number }).n;
+        const submittedOnes = "SELECT entry_id FROM submission WHERE annotator_id = @a AND status = 'submitted'";
+        if (q.status === undefined)
+          return {
+            total: count('SELECT COUNT(*) AS n FROM temp.queue_search_hit'),
+            submitted: count(`SELECT COUNT(*) AS n FROM (SELECT id FROM temp.queue_search_hit INTERSECT ${submittedOnes} ORDER BY 1)`),
+          };
+        const listed =
+          q.status === 'todo'
+            ? 'SELECT id FROM temp.queue_search_hit EXCEPT SELECT entry_id FROM submission WHERE annotator_id = @a'
+            : 'SELECT id FROM temp.queue_search_hit INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = @status';
+        const total = count(`SELECT COUNT(*) AS n FROM (${listed} ORDER BY 1)`);
+        return { total, submitted: q.status === 'submitted' ? total : 0 };
       }
       // One pass for both counts. A search reads entries in order, as its page does.
       const from = q.search?.trim() ? FROM_QUEUE_IN_ORDER : FROM_QUEUE;

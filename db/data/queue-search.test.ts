@@ -183,6 +183,14 @@ describe('a search of the label queue', () => {
       }
     }
     expect(compared).toBe(3 * 2 * 9 * SEARCHES.length);
+    // The same search, one queue after another (the set found for one queue is not another's).
+    for (const search of ['e1', 'tensor', 'the'])
+      for (const name of ['ana', 'cai', 'ana', 'ben'])
+        for (const assignedOnly of [true, false, true]) {
+          const q: QueueQuery = { annotatorId: store.annotators.byName(name)!.id, assignedOnly, search };
+          expect(store.entries.queueCounts(q), `${name} ${JSON.stringify(q)}`).toEqual(ref.counts(q));
+          expect(store.entries.queuePage(q, 0, -1), `${name} ${JSON.stringify(q)}`).toEqual(ref.page(q, 0, -1));
+        }
     // The data is awkward enough: searches that match by id, by text, by both and by nothing.
     const ana: QueueQuery = { annotatorId: store.annotators.byName('ana')!.id, assignedOnly: false };
     const found = (search: string) => store.entries.queuePage({ ...ana, search }, 0, -1).map((r) => r.ext_id);
