@@ -200,8 +200,10 @@ export function entryTable(db: Db) {
     const search = q.search?.trim();
     if (search) {
       // The entries of the queue the search matches, found once for the search (see `findSearch`).
+      // Each entry read is looked up in the set (`+`: SQLite must not read the whole set instead,
+      // seeking each of its entries, when the query can read entries in order or by another part).
       findSearch(q, search);
-      parts.push('e.id IN (SELECT id FROM temp.queue_search_hit)');
+      parts.push('+e.id IN (SELECT id FROM temp.queue_search_hit)');
     } else if (q.assignedOnly) parts.push('EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)');
     if (q.status === 'todo') parts.push('s.status IS NULL');
     else if (q.status) {
@@ -224,7 +226,6 @@ export function entryTable(db: Db) {
     return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   };
   const FROM_QUEUE = 'FROM entry e LEFT JOIN submission s ON s.entry_id = e.id AND s.annotator_id = @a';
-  const FROM_QUEUE_IN_ORDER = FROM_QUEUE.replace('FROM entry e', 'FROM entry e INDEXED BY entry_in_order');
 
   return {
     /** Summary: one entry by its external id. */
@@ -250,10 +251,8 @@ export function entryTable(db: Db) {
     /** Summary: one page of an annotator's queue, in the natural order of ids. */
     queuePage(q: QueueQuery, offset: number, limit: number): QueueRow[] {
       const { where, params } = queueWhere(q);
-      // A search's page reads entries in order until it has its rows, checking each against the search's set; left to itself, SQLite would read the whole set and sort it.
-      const from = q.search?.trim() ? FROM_QUEUE_IN_ORDER : FROM_QUEUE;
       return sql(
-        `SELECT e.id, e.ext_id, e.passed, e.repo, e.function_name AS fn, s.status ${from} ${where} ORDER BY e.sort_key, e.ext_id LIMIT @limit OFFSET @offset`,
+        `SELECT e.id, e.ext_id, e.passed, e.repo, e.function_name AS fn, s.status ${FROM_QUEUE} ${where} ORDER BY e.sort_key, e.ext_id LIMIT @limit OFFSET @offset`,
       ).all({ ...params, limit, offset }) as QueueRow[];
     },
     /** How many entries an annotator's queue lists, and how many of them the annotator submitted. */
@@ -299,9 +298,8 @@ export function entryTable(db: Db) {
         const total = count(`SELECT COUNT(*) AS n FROM (${listed} ORDER BY 1)`);
         return { total, submitted: q.status === 'submitted' ? total : 0 };
       }
-      // One pass for both counts. A search reads entries in order, as its page does.
-      const from = q.search?.trim() ? FROM_QUEUE_IN_ORDER : FROM_QUEUE;
-      return sql(`SELECT COUNT(*) AS total, COUNT(CASE WHEN s.status = 'submitted' THEN 1 END) AS submitted ${from} ${where}`).get(params) as { total: number; submitted: number };
+      // One pass for both counts.
+      return sql(`SELECT COUNT(*) AS total, COUNT(CASE WHEN s.status = 'submitted' THEN 1 END) AS submitted ${FROM_QUEUE} ${where}`).get(params) as { total: number; submitted: number };
     },
     /** Where an entry sits in an annotator's queue (0-based), or -1 when the queue does not list it. */
     queueIndexOf(q: QueueQuery, extId: string): number {
