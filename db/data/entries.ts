@@ -114,6 +114,9 @@ export function searchWords(search: string): string[] {
 /** What the search index reads of an entry: all its texts as one. */
 const indexedText = (fields: Record<string, string>) => Object.values(fields).filter(Boolean).join('\n');
 
+/** The queue and search whose matches each connection's `queue_search_hit` holds, and the state of the data they were found on. */
+const searchFound = new WeakMap<Db, { key: string; changes: number; version: number }>();
+
 const ROW = 'id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at';
 type BareRow = Omit<EntryRow, 'fields'>;
 
@@ -154,11 +157,54 @@ export function entryTable(db: Db) {
     index(rowId, fields);
   };
 
+  /**
+   * The entries of a queue that its search matches, into the temporary table `queue_search_hit`
+   * (row ids): of the annotator's assigned entries when the queue holds only those, those whose
+   * id, repository or function holds the search (any case), and those where every word of the
+   * search begins a word of some text (not necessarily the same text). A page, its counts and
+   * where an entry sits all read this one set, rather than each running the text index again (at
+   * 100k entries a broad search matches most of them). The set is kept only while nothing has
+   * been written since it was found, on this connection (`total_changes()`) or another
+   * (`data_version`), and never from inside a transaction, which could roll it back.
+   */
+  const findSearch = (q: QueueQuery, search: string): void => {
+    const key = JSON.stringify([search, q.annotatorId, q.assignedOnly]);
+    const state = () => sql('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version').get() as { changes: number; version: number };
+    const kept = searchFound.get(db);
+    if (kept && !db.inTransaction) {
+      const now = state();
+      if (kept.key === key && kept.changes === now.changes && kept.version === now.version) return;
+    }
+    searchFound.delete(db);
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS queue_search_hit (id INTEGER PRIMARY KEY)');
+    sql('DELETE FROM temp.queue_search_hit').run();
+    const words = searchWords(search);
+    // The text index gives entries in the order of row ids, as the assignments' index does: merged, not looked up one by one.
+    if (words.length) {
+      const assigned = q.assignedOnly ? ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a ORDER BY 1' : '';
+      sql(`INSERT INTO temp.queue_search_hit (id) SELECT rowid FROM entry_text WHERE entry_text MATCH @words${assigned}`).run({ words: words.join(' AND '), ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
+    }
+    // Repository and function are read from the order's index, which holds them (migration 007), not from each entry's metadata.
+    const like = "LIKE @like ESCAPE '\\'";
+    const assigned = q.assignedOnly ? ' AND EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)' : '';
+    sql(
+      `INSERT OR IGNORE INTO temp.queue_search_hit (id) SELECT id FROM entry e INDEXED BY entry_in_order WHERE (ext_id ${like} OR repo ${like} OR function_name ${like})${assigned}`,
+    ).run({ like: `%${likeEscape(search)}%`, ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
+    if (!db.inTransaction) searchFound.set(db, { key, ...state() });
+  };
+
   /** The WHERE clause and parameters of an annotator's queue. */
   const queueWhere = (q: QueueQuery): { where: string; params: Record<string, unknown> } => {
     const parts: string[] = [];
     const params: Record<string, unknown> = { a: q.annotatorId };
-    if (q.assignedOnly) parts.push('EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)');
+    const search = q.search?.trim();
+    if (search) {
+      // The entries of the queue the search matches, found once for the search (see `findSearch`).
+      // Each entry read is looked up in the set (`+`: SQLite must not read the whole set instead,
+      // seeking each of its entries, when the query can read entries in order or by another part).
+      findSearch(q, search);
+      parts.push('+e.id IN (SELECT id FROM temp.queue_search_hit)');
+    } else if (q.assignedOnly) parts.push('EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)');
     if (q.status === 'todo') parts.push('s.status IS NULL');
     else if (q.status) {
       parts.push('s.status = @status');
@@ -176,16 +222,6 @@ export function entryTable(db: Db) {
     if (q.only) {
       parts.push('e.ext_id IN (SELECT value FROM json_each(@only))');
       params.only = JSON.stringify(q.only);
-    }
-    const search = q.search?.trim();
-    if (search) {
-      const like = "LIKE @like ESCAPE '\\'";
-      const inSummary = `e.ext_id ${like} OR e.repo ${like} OR e.function_name ${like}`;
-      params.like = `%${likeEscape(search)}%`;
-      // Every word begins a word of some text of the entry (not necessarily the same text).
-      const words = searchWords(search);
-      if (words.length) params.words = words.join(' AND ');
-      parts.push(`(${inSummary}${words.length ? ' OR e.id IN (SELECT rowid FROM entry_text WHERE entry_text MATCH @words)' : ''})`);
     }
     return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   };
@@ -243,9 +279,27 @@ export function entryTable(db: Db) {
         };
       }
       const { where, params } = queueWhere(q);
-      // One pass for both counts. A search reads repository and function from the order's index (it holds them) rather than from each entry's metadata.
-      const from = q.search === undefined ? FROM_QUEUE : FROM_QUEUE.replace('FROM entry e', 'FROM entry e INDEXED BY entry_in_order');
-      return sql(`SELECT COUNT(*) AS total, COUNT(CASE WHEN s.status = 'submitted' THEN 1 END) AS submitted ${from} ${where}`).get(params) as { total: number; submitted: number };
+      if (q.search?.trim() && q.passed === undefined && q.label === undefined && q.only === undefined) {
+        // A search, perhaps with a status: the search's set (the queue's entries it matches) and the
+        // annotator's submissions are read in the order of entry (the temporary table's key, the
+        // index that begins with the annotator) and merged, rather than looked up entry by entry.
+        // Every entry the set holds exists (the text index loses an entry's row with it, migration 005).
+        const count = (query: string) => (sql(query).get(params) as { n: number }).n;
+        const submittedOnes = "SELECT entry_id FROM submission WHERE annotator_id = @a AND status = 'submitted'";
+        if (q.status === undefined)
+          return {
+            total: count('SELECT COUNT(*) AS n FROM temp.queue_search_hit'),
+            submitted: count(`SELECT COUNT(*) AS n FROM (SELECT id FROM temp.queue_search_hit INTERSECT ${submittedOnes} ORDER BY 1)`),
+          };
+        const listed =
+          q.status === 'todo'
+            ? 'SELECT id FROM temp.queue_search_hit EXCEPT SELECT entry_id FROM submission WHERE annotator_id = @a'
+            : 'SELECT id FROM temp.queue_search_hit INTERSECT SELECT entry_id FROM submission WHERE annotator_id = @a AND status = @status';
+        const total = count(`SELECT COUNT(*) AS n FROM (${listed} ORDER BY 1)`);
+        return { total, submitted: q.status === 'submitted' ? total : 0 };
+      }
+      // One pass for both counts.
+      return sql(`SELECT COUNT(*) AS total, COUNT(CASE WHEN s.status = 'submitted' THEN 1 END) AS submitted ${FROM_QUEUE} ${where}`).get(params) as { total: number; submitted: number };
     },
     /** Where an entry sits in an annotator's queue (0-based), or -1 when the queue does not list it. */
     queueIndexOf(q: QueueQuery, extId: string): number {
