@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,4 +123,18 @@ describe('cold start to the first entry', () => {
     },
     120_000,
   );
+});
+
+describe('Monaco’s script, as index.html asks for it', () => {
+  it('comes in several chunks, each preloaded with the page, none of them most of Monaco', () => {
+    const dir = join(repoRoot, 'build', 'renderer');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const preloaded = [...html.matchAll(/<link rel="modulepreload"[^>]*href="\.\/([^"]+)"/g)].map((m) => m[1]);
+    const sizes = preloaded.map((f) => statSync(join(dir, f)).size);
+    const monaco = preloaded.filter((f) => /^assets\/monaco-/.test(f));
+    // All of Monaco (about 3 MB) is preloaded, in chunks that Chromium parses on threads of their own.
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(2_500_000);
+    expect(monaco.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...sizes)).toBeLessThan(1_200_000);
+  });
 });
