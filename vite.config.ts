@@ -27,7 +27,7 @@ function preloadCodePanes(): Plugin {
       order: 'post',
       handler(html, ctx) {
         const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === 'chunk');
-        const entry = chunks.find((c) => c.facadeModuleId?.endsWith('/renderer/components/CodePanes.tsx'));
+        const entry = chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/renderer/components/CodePanes.tsx')));
         if (!entry) throw new Error('vite.config.ts: no chunk for renderer/components/CodePanes.tsx to preload');
         const files = new Set<string>();
         const css = new Set<string>();
@@ -64,6 +64,18 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000,
     // Inline nothing as a data: URL script; the CSP forbids it.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      output: {
+        // Monaco in several chunks rather than one of 3 MB: Chromium parses and compiles each
+        // script on a worker thread of its own, so the chunks are made ready in parallel while the
+        // page's own script runs. Modules then evaluate in the order of the sources, as in one
+        // chunk (Monaco's modules import each other in cycles, which a plain split gets wrong).
+        strictExecutionOrder: true,
+        codeSplitting: {
+          groups: [{ name: 'monaco', test: /node_modules[\\/]monaco-editor[\\/]/, maxSize: 2_000_000 }],
+        },
+      },
+    },
   },
   worker: { format: 'es' },
   server: { fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] } },

@@ -164,3 +164,23 @@ describe('blind by default, in the service', () => {
     expect(appCall(s, 'packs.export', { as: 'ben', annotator: 'ben' }).text).not.toContain('training');
   });
 });
+
+describe('the first queue page with its first entry (entries.page withFirst)', () => {
+  it('carries the page’s first entry exactly as entries.get gives it, for that annotator alone', () => {
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.setNote', { annotator: 'ana', entryId: 'e1', text: 'ana’s note' });
+    const page = appCall(s, 'entries.page', { annotator: 'ben', limit: 2, withFirst: true });
+    expect(page.rows.map((r) => r.id)).toEqual(['e1', 'e2']);
+    expect(page.first).toEqual(appCall(s, 'entries.get', { annotator: 'ben', id: 'e1' }));
+    expect(JSON.stringify(page.first)).not.toContain('training');
+    expect(appCall(s, 'entries.page', { annotator: 'ana', withFirst: true }).first).toEqual(appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' }));
+  });
+
+  it('follows the filter and the offset, is null on an empty page, and is left out unless asked for', () => {
+    const passing = appCall(s, 'entries.page', { annotator: 'ana', filter: { passed: true }, withFirst: true });
+    expect(passing.first?.entry.id).toBe('e2');
+    expect(appCall(s, 'entries.page', { annotator: 'ana', offset: 2, limit: 1, withFirst: true }).first?.entry.id).toBe('e3');
+    expect(appCall(s, 'entries.page', { annotator: 'ana', filter: { search: 'nothing-matches' }, withFirst: true }).first).toBeNull();
+    expect(appCall(s, 'entries.page', { annotator: 'ana' })).not.toHaveProperty('first');
+  });
+});

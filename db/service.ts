@@ -208,20 +208,17 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       return summaries(a.id, store.entries.queuePage(queueQuery(a.id, filter), 0, -1));
     },
 
-    'entries.page': ({ annotator, filter, offset, limit, around }): EntryPage => {
+    'entries.page': ({ annotator, filter, offset, limit, around, withFirst }): EntryPage => {
       const a = annotatorRow(annotator);
       const q = queueQuery(a.id, filter);
       const size = limit ?? DEFAULT_QUEUE_PAGE;
       const index = around === undefined ? -1 : store.entries.queueIndexOf(q, around);
       const start = index >= 0 ? index - (index % size) : (offset ?? 0);
       const { total, submitted } = store.entries.queueCounts(q);
-      return {
-        rows: summaries(a.id, store.entries.queuePage(q, start, size)),
-        total,
-        submitted,
-        offset: start,
-        index: index >= 0 ? index : null,
-      };
+      const rows = summaries(a.id, store.entries.queuePage(q, start, size));
+      const page: EntryPage = { rows, total, submitted, offset: start, index: index >= 0 ? index : null };
+      if (withFirst) page.first = rows.length ? forAnnotator(entryRef(rows[0].id), a.id, a.name) : null;
+      return page;
     },
 
     'entries.get': ({ annotator, id }) => {

@@ -92,6 +92,11 @@ export interface EntryPage {
   offset: number;
   /** Position of the entry asked for with `around` (null when the queue does not list it, or none was asked for). */
   index: number | null;
+  /**
+   * With `withFirst`: the page's first entry as `entries.get` gives it (null on an empty page), so
+   * that an app opening on the start of its queue shows it without a second round trip.
+   */
+  first?: EntryForAnnotator | null;
 }
 
 /** One entry of the event log (the audit trail), as `events.list` returns it. */
@@ -203,6 +208,7 @@ export const api = {
   /**
    * One page of the queue of one annotator, filtered, in the natural order of ids: `offset` and
    * `limit`, or the page holding the entry `around`. Only that annotator's labels are included.
+   * `withFirst` adds the page's first entry, whole (`first`).
    */
   'entries.page': method<EntryPage>()(
     z.object({
@@ -211,6 +217,7 @@ export const api = {
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(MAX_QUEUE_PAGE).optional(),
       around: entryId.optional(),
+      withFirst: z.boolean().optional(),
     }),
   ),
   'entries.get': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, id: entryId })),

@@ -10,8 +10,11 @@ export interface EntrySlice {
   entryLoading: boolean;
   /** Writes sent and not yet answered (the "saving…" indicator). */
   pendingWrites: number;
-  /** Shows an entry: at once when it was read ahead, then as the service has it now. */
-  openEntry(id: string): Promise<void>;
+  /**
+   * Shows an entry: at once when it was read ahead, then as the service has it now; `fresh`: the
+   * entry as the service just gave it (with a queue page), shown without reading it again.
+   */
+  openEntry(id: string, fresh?: EntryForAnnotator): Promise<void>;
   /**
    * The entries read ahead next to the selection, most likely next first (the next one, then the
    * previous one): the code panes draw their texts before they are asked for.
@@ -99,10 +102,16 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
     pendingWrites: 0,
     ahead: [],
 
-    async openEntry(id) {
+    async openEntry(id, fresh) {
       const me = get().me;
       if (!me) return;
       const seq = ++openSeq;
+      // Read with the queue page, after any write this page has answered for it (none: no version).
+      if (fresh?.entry.id === id && !version.has(id)) {
+        remember(fresh);
+        set({ current: fresh, entryLoading: false, bugPickerFor: null, lineSelection: null });
+        return;
+      }
       const known = cache.get(id);
       // Read ahead: shown in this very task, then checked against the service once the key press is answered.
       if (known) set({ current: known, entryLoading: false, bugPickerFor: null, lineSelection: null });

@@ -20,12 +20,16 @@ export interface QueueSlice {
   selectedId: string | null;
   /** Position of the selected entry in the queue (null when it does not list it). */
   selectedIndex: number | null;
-  /** Reads the queue from its start (or around the selection); `firstPage`: that read, already sent for the unfiltered queue with no selection. */
+  /**
+   * Reads the queue from its start (or around the selection) and opens its first entry, read with
+   * the page (`withFirst`); `firstPage`: that read, already sent for the unfiltered queue with no selection.
+   */
   loadQueue(firstPage?: Promise<EntryPage | null>): Promise<void>;
   /** Reads the pages that hold positions `from` to `to` (the rows a list shows), unless read already. */
   ensureRows(from: number, to: number): Promise<void>;
   setFilter(patch: Partial<EntryFilter>): Promise<void>;
-  select(id: string, index?: number): Promise<void>;
+  /** Selects and opens an entry; `fresh`: the entry just read from the service (shown as it is, not read again). */
+  select(id: string, index?: number, fresh?: EntryForAnnotator): Promise<void>;
   /** Moves the selection by `delta` rows (j/k, arrows, after a submit). */
   move(delta: number): Promise<void>;
   /** Brings one row in line with what the service returned for its entry. */
@@ -103,7 +107,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
         const sel = get().selectedId;
         const filter = cleanFilter(get().filter);
         const sent = !sel && !filter && firstPage ? await firstPage : null;
-        const page = sent ?? (await api().call('entries.page', { annotator: me, filter, limit: PAGE, ...(sel ? { around: sel } : {}) }));
+        const page = sent ?? (await api().call('entries.page', { annotator: me, filter, limit: PAGE, ...(sel ? { around: sel } : { withFirst: true }) }));
         if (seq !== listSeq || get().me !== me) return;
         reading.set(page.offset / PAGE, Promise.resolve());
         set({ rows: [], queueLoading: false });
@@ -111,7 +115,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
         if (sel && page.index !== null) {
           set({ selectedIndex: page.index });
           void readAhead(page.index);
-        } else if (page.rows.length) await get().select(page.rows[0].id, page.offset);
+        } else if (page.rows.length) await get().select(page.rows[0].id, page.offset, page.first ?? undefined);
         else set({ selectedId: null, selectedIndex: null, current: null });
       } catch (e) {
         if (seq === listSeq) set({ queueLoading: false });
@@ -135,7 +139,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
       await get().loadQueue();
     },
 
-    async select(id, index) {
+    async select(id, index, fresh) {
       const at = index ?? (get().rows[get().selectedIndex ?? -1]?.id === id ? get().selectedIndex : get().rows.findIndex((r) => r?.id === id));
       const position = at !== null && at >= 0 ? at : null;
       if (get().selectedId === id && get().current?.entry.id === id) {
@@ -143,7 +147,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
         return;
       }
       set({ selectedId: id, selectedIndex: position });
-      const opened = get().openEntry(id);
+      const opened = get().openEntry(id, fresh);
       // After the key press is answered: reading ahead sends requests, which can wait a task.
       if (position !== null) void nextTask().then(() => readAhead(position));
       await opened;

@@ -57,9 +57,9 @@ export const createSessionSlice: Slice<SessionSlice> = (set, get) => ({
     set({ phase: 'loading', fatal: null });
     try {
       const saved = recallMe();
-      // The person's first page of the queue is asked for with the project, not after it (unused
-      // if they are no longer on the team).
-      const firstPage = saved ? api().call('entries.page', { annotator: saved, limit: DEFAULT_QUEUE_PAGE }).catch(() => null) : null;
+      // The person's first page of the queue, with its first entry, is asked for with the project,
+      // not after it (unused if they are no longer on the team).
+      const firstPage = saved ? api().call('entries.page', { annotator: saved, limit: DEFAULT_QUEUE_PAGE, withFirst: true }).catch(() => null) : null;
       const [info, codebook, annotators] = await Promise.all([
         api().call('project.info', {}),
         api().call('project.codebook', {}),

@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from 'react';
+import { Suspense } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ImportDialog } from '../components/ImportDialog.tsx';
 import { NoticeBar } from '../components/NoticeBar.tsx';
@@ -8,7 +8,7 @@ import { useApp } from '../store/index.ts';
 import { isLead } from '../store/session-slice.ts';
 import { viewsFor } from './registry.ts';
 
-/** Opens the project, then shows the top bar and the chosen view. */
+/** The top bar and the chosen view, once the project is open (main.tsx starts opening it). */
 export function App() {
   const { phase, fatal, me, importOpen, boot, entries, view, lead } = useApp(
     useShallow((s) => ({
@@ -22,10 +22,6 @@ export function App() {
       lead: isLead(s),
     })),
   );
-  useEffect(() => {
-    void boot();
-  }, [boot]);
-
   if (phase === 'loading') return <div className="splash muted" data-testid="loading">Opening project…</div>;
   if (phase === 'failed')
     return (

@@ -1,7 +1,7 @@
-import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { lineMarks } from '../lib/line-marks.ts';
 import { useShallow } from 'zustand/react/shallow';
-import { loadCodePanes } from '../components/code-panes-loader.ts';
+import { useCodePanes } from '../components/code-panes-loader.ts';
 import { lowerIsTestLog, useFieldLayout } from '../components/field-layout.ts';
 import { EntryQueue } from '../components/EntryQueue.tsx';
 import { LabelPanel } from '../components/LabelPanel.tsx';
@@ -10,10 +10,6 @@ import { SplitHandle } from '../components/SplitHandle.tsx';
 import { TestLog } from '../components/TestLog.tsx';
 import { useWorkspaceKeys } from '../keyboard/useWorkspaceKeys.ts';
 import { useApp } from '../store/index.ts';
-
-// Monaco's chunk: already on its way (main.tsx), so the panes wait for it at most as long as for their entry.
-const CodePanes = lazy(() => loadCodePanes().then((m) => ({ default: m.CodePanes })));
-const LowerPanes = lazy(() => loadCodePanes().then((m) => ({ default: m.LowerPanes })));
 
 /**
  * The labelling workspace: queue on the left, code and log in the centre, labels on the right.
@@ -36,6 +32,8 @@ export function Workspace() {
   const marks = useMemo(() => lineMarks(codebook, labels ? [{ who: '', values: labels }] : []), [codebook, labels]);
   const fields = useFieldLayout();
   const center = useRef<HTMLDivElement>(null);
+  // Monaco's chunk: already on its way (main.tsx), so the panes wait for it at most as long as for their entry.
+  const panes = useCodePanes();
   useWorkspaceKeys(true);
   useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
 
@@ -63,10 +61,10 @@ export function Workspace() {
   // The lower row: Deep-Bench's test log, another codebook's fields, or nothing.
   const lower = !fields.bottom?.length ? null : lowerIsTestLog(fields) ? (
     <TestLog />
+  ) : panes ? (
+    <panes.LowerPanes />
   ) : (
-    <Suspense fallback={<section className="lower-row test-log" />}>
-      <LowerPanes />
-    </Suspense>
+    <section className="lower-row test-log" />
   );
   const log = !lower ? '' : layout.logCollapsed ? 'auto' : `${(layout.logShare * 100).toFixed(2)}%`;
   return (
@@ -83,9 +81,11 @@ export function Workspace() {
         </div>
       )}
       <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}`.trim() }}>
-        <Suspense fallback={<div className="code-area" data-testid="code-loading" />}>
-          <CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
-        </Suspense>
+        {panes ? (
+          <panes.CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
+        ) : (
+          <div className="code-area" data-testid="code-loading" />
+        )}
         {lower && (
           <div className="with-handle-y">
             {!layout.logCollapsed && <SplitHandle axis="y" label={`Resize the ${fields.bottom!.map((p) => p.label.toLowerCase()).join(', ')}`} testId="split-log" begin={resizeLog} />}

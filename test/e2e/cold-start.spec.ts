@@ -1,0 +1,140 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi } from '../helpers/api.ts';
+import { expectCleanPage, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
+import { importSample } from '../helpers/fixtures.ts';
+
+// Opening the app on the labelling view: what stands between the page and the first entry's code
+// on screen. The project and the first queue page, with its first entry, are asked for as soon as
+// the script runs (one round trip, not two); the code panes appear as soon as Monaco's chunk is
+// in, without a timer of React's in between.
+
+let browser: Browser;
+let server: ConcordServer;
+let first: { id: string; heads: string[] };
+
+const PANES = ['prompt', 'ground-truth', 'output'] as const;
+
+beforeAll(async () => {
+  if (!existsSync(join(repoRoot, 'build', 'renderer', 'index.html'))) throw new Error('build the renderer first: `node scripts/build.mjs renderer`');
+  browser = await launchChromium();
+  server = await startConcord();
+  let job = await callApi(server.url, 'imports.start', { path: importSample('dlbench') });
+  while (job.progress.phase !== 'done') {
+    if (job.error) throw new Error(`import: ${job.error.message}`);
+    await new Promise((r) => setTimeout(r, 50));
+    job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
+  }
+  await callApi(server.url, 'project.addAnnotator', { name: 'ana' });
+  const id = (await callApi(server.url, 'entries.page', { annotator: 'ana', limit: 1 })).rows[0].id;
+  const e = (await callApi(server.url, 'entries.get', { annotator: 'ana', id })).entry;
+  first = { id, heads: [e.prompt, e.groundTruth, e.output].map((t) => (t.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 30)) };
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Whether all three panes show the first entry's text. */
+const showsFirst = (page: Page) =>
+  page.evaluate(
+    ({ ids, heads }) => ids.every((id, i) => (document.querySelector(`[data-testid=pane-${id}] .view-lines`)?.textContent ?? '').replace(/\u00a0/g, ' ').includes(heads[i])),
+    { ids: PANES as unknown as string[], heads: first.heads },
+  );
+
+describe('cold start to the first entry', () => {
+  it(
+    'asks for the project before the first render, and gets the first entry with the first queue page, never on its own',
+    async () => {
+      const context = await newContext(browser);
+      const { page, watch } = await openPage(context);
+      try {
+        await page.addInitScript(() => {
+          localStorage.setItem('concord.annotator', 'ana');
+          // When the page first asks the service for anything, and when React first puts anything on the page.
+          const w = window as unknown as { __firstCall?: number; __firstRender?: number };
+          const fetch = window.fetch.bind(window);
+          window.fetch = (input, init) => {
+            if (String(input).includes('/api/')) w.__firstCall ??= performance.now();
+            return fetch(input, init);
+          };
+          new MutationObserver(() => {
+            if (document.getElementById('root')?.firstChild) w.__firstRender ??= performance.now();
+          }).observe(document, { childList: true, subtree: true });
+        });
+        const calls: { method: string; args: Record<string, unknown> }[] = [];
+        page.on('request', (r) => {
+          const m = r.url().match(/\/api\/([\w.]+)$/);
+          if (m) calls.push({ method: m[1], args: JSON.parse(r.postData() ?? '{}') });
+        });
+        await page.goto(server.url);
+        await expect.poll(() => showsFirst(page), { timeout: 30_000 }).toBe(true);
+        await page.locator(`[data-testid=label-panel][data-entry-id="${first.id}"]`).waitFor();
+
+        const t = await page.evaluate(() => {
+          const w = window as unknown as { __firstCall?: number; __firstRender?: number };
+          return { __firstCall: w.__firstCall, __firstRender: w.__firstRender };
+        });
+        expect(t.__firstCall).toBeDefined();
+        expect(t.__firstRender).toBeDefined();
+        expect(t.__firstCall!).toBeLessThan(t.__firstRender!);
+        // One queue page, asked for with its first entry; that entry is never read again on its own
+        // (its neighbours are, ahead of j and k).
+        expect(calls.filter((c) => c.method === 'entries.page')).toEqual([{ method: 'entries.page', args: expect.objectContaining({ annotator: 'ana', withFirst: true }) }]);
+        expect(calls.filter((c) => c.method === 'entries.get' && c.args.id === first.id)).toEqual([]);
+        expectCleanPage(watch, server.origin);
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+
+  it(
+    'shows the code panes as soon as Monaco’s chunk is in, with no timer to wait for',
+    async () => {
+      const context = await newContext(browser);
+      const { page, watch } = await openPage(context);
+      try {
+        await page.addInitScript(() => localStorage.setItem('concord.annotator', 'ana'));
+        // Monaco's chunk is held back until the entry is on the page, waiting for its panes.
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        await page.route(/\/assets\/MonacoView-[\w-]+\.js$/, async (route: Route) => {
+          await held;
+          await route.continue();
+        });
+        // The page's clock stands still from the start: a timer set on the way to the panes never fires.
+        await page.clock.install();
+        await page.clock.pauseAt(Date.now() + 60_000);
+        await page.goto(server.url);
+        await page.locator(`[data-testid=label-panel][data-entry-id="${first.id}"]`).waitFor();
+        await page.getByTestId('code-loading').waitFor();
+        release();
+        await expect.poll(() => showsFirst(page), { timeout: 30_000 }).toBe(true);
+        expectCleanPage(watch, server.origin);
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+});
+
+describe('Monaco’s script, as index.html asks for it', () => {
+  it('comes in several chunks, each preloaded with the page, none of them most of Monaco', () => {
+    const dir = join(repoRoot, 'build', 'renderer');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const preloaded = [...html.matchAll(/<link rel="modulepreload"[^>]*href="\.\/([^"]+)"/g)].map((m) => m[1]);
+    const sizes = preloaded.map((f) => statSync(join(dir, f)).size);
+    const monaco = preloaded.filter((f) => /^assets\/monaco-/.test(f));
+    // All of Monaco (about 3 MB) is preloaded, in chunks that Chromium parses on threads of their own.
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(2_500_000);
+    expect(monaco.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...sizes)).toBeLessThan(1_200_000);
+  });
+});
