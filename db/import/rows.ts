@@ -1,5 +1,6 @@
 import type { Codebook } from '../../shared/codebook/schema.ts';
-import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts';
+import { findDimension, parseLabelValue, type LabelValue } from '../../shared/codebook/values.ts';
+import type { Dimension } from '../../shared/codebook/schema.ts';
 import { badInput, ConcordError } from '../../shared/errors.ts';
 import { normalizeName } from '../../shared/names.ts';
 import type { EntryMetadata } from '../../shared/types.ts';
@@ -352,6 +353,12 @@ export class LineOfKey {
   }
 }
 
+/** How many spellings of dimensions, and of values, an annotations reader keeps looked up. */
+const MAX_SPELLINGS = 10_000;
+
+/** Kinds of dimension whose values come from the codebook's list (a value of another kind is read each time). */
+const listed = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
+
 /** A label of an annotations file, with the row's note if it has one. */
 export interface LabelRecord {
   label: PlannedLabel;
@@ -371,6 +378,29 @@ export function labelRecords(file: string, codebook: Codebook, opts: RecordOptio
   const entryOf = new Map<string, { n: number; id: string }>();
   const dimensionNumber = new Map<string, number>();
   const seen = new LineOfKey();
+  // A file names a few dimensions and values a million times: each spelling is looked up in the
+  // codebook once. Only values from the codebook's lists are kept (a text or a set of line ranges
+  // is not), so what is kept is bounded by the spellings a file can have of them.
+  const dimensions = new Map<string, Dimension | undefined>();
+  const dimensionOf = (raw: string) => {
+    if (dimensions.has(raw)) return dimensions.get(raw);
+    const dim = findDimension(codebook, raw);
+    if (dimensions.size < MAX_SPELLINGS) dimensions.set(raw, dim);
+    return dim;
+  };
+  const values = new Map<string, LabelValue>();
+  const valueOf = (dim: Dimension, raw: unknown): LabelValue => {
+    const spelling = typeof raw === 'string' ? raw : Array.isArray(raw) && raw.every((x) => typeof x === 'string') ? JSON.stringify(raw) : undefined;
+    if (spelling === undefined || !listed.has(dim.kind)) return parseLabelValue(dim, raw);
+    const key = `${dim.id}\u0000${typeof raw}\u0000${spelling}`;
+    let value = values.get(key);
+    if (value === undefined) {
+      value = parseLabelValue(dim, raw);
+      if (values.size < MAX_SPELLINGS) values.set(key, value);
+    }
+    // A set is a fresh array each time, as parseLabelValue gives it.
+    return Array.isArray(value) ? ([...value] as LabelValue) : value;
+  };
   return {
     annotators,
     checkColumns(columns) {
@@ -382,7 +412,7 @@ export function labelRecords(file: string, codebook: Codebook, opts: RecordOptio
       const annotator = normalizeName(required(row, 'annotator', file));
       checkName(annotator, 'the annotator name', { file, line: row.line, field: 'annotator' });
       const dimRaw = required(row, 'dimension', file);
-      const dim = findDimension(codebook, dimRaw);
+      const dim = dimensionOf(dimRaw);
       if (!dim) throw badInput(`unknown dimension "${dimRaw}" (known: ${codebook.dimensions.map((d) => d.id).join(', ')})`, { file, line: row.line, field: 'dimension' });
       const folded = annotator.toLowerCase();
       let annotatorNumber = canonical.get(folded);
@@ -405,7 +435,7 @@ export function labelRecords(file: string, codebook: Codebook, opts: RecordOptio
       if (isBlank(raw) && dim.kind !== 'checklist' && dim.kind !== 'text') throw badInput('value is empty', { file, line: row.line, field: 'value' });
       let value;
       try {
-        value = parseLabelValue(dim, raw);
+        value = valueOf(dim, raw);
       } catch (e) {
         if (e instanceof ConcordError) throw badInput(e.message, { file, line: row.line, field: 'value' });
         throw e;
