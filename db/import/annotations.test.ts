@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../../shared/codebook/index.ts';
 import { ConcordError } from '../../shared/errors.ts';
+import { findDimension, parseLabelValue } from '../../shared/codebook/values.ts';
 import { parseAnnotations, readRows } from './rows.ts';
 
 /**
@@ -52,5 +53,31 @@ describe('annotations: the same label twice', () => {
     expect(err).toBeInstanceOf(ConcordError);
     expect((err as ConcordError).message).toMatch(message);
     expect((err as ConcordError).where).toMatchObject({ file: 'labels.jsonl', line, field: 'dimension' });
+  });
+});
+
+describe('annotations: each spelling looked up once', () => {
+  it('reads every row as the codebook reads it alone, whatever the spelling, and hands out sets of its own', () => {
+    const spellings: [string, unknown][] = [
+      ['stage', 'training'],
+      ['Stage', 'TRAINING'],
+      ['stage', 'Training'],
+      ['task', 'classification'],
+      ['bug', ['non-prompted-consideration::not-dl-related']],
+      ['BUG', ['Non-Prompted Consideration::not-dl-related', 'non-prompted-consideration']],
+      ['bug', 'non-prompted-consideration::not-dl-related'],
+    ];
+    const rows = Array.from({ length: 60 }, (_, i) => spellings[i % spellings.length]).map(([dim, value], i) => l(`e${i}`, 'ana', dim, value));
+    const a = parse(rows);
+    a.labels.forEach((label, i) => {
+      const [dim, value] = spellings[i % spellings.length];
+      const alone = parseLabelValue(findDimension(deepBenchCodebook, dim)!, value);
+      expect(label.value, `line ${i + 1}`).toEqual(alone);
+      expect(label.dimension).toBe(findDimension(deepBenchCodebook, dim)!.id);
+    });
+    // A set changed by whoever holds it changes no other label.
+    const sets = a.labels.filter((x) => Array.isArray(x.value)) as { value: string[] }[];
+    sets[0].value.push('changed');
+    expect(sets.filter((x) => x.value.includes('changed'))).toHaveLength(1);
   });
 });

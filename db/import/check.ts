@@ -4,7 +4,8 @@ import type { Db } from '../database.ts';
 import { openStore, type Store } from '../data/index.ts';
 import { admitAnnotatorName } from '../labels.ts';
 import { checkEntryId } from './guards.ts';
-import { merge, stateOf, type EntryState, type ImportPlan } from './plan.ts';
+import { merge, stateOf, type EntryPatch, type EntryState, type ImportPlan, type PlannedLabel, type PlannedModelResult, type PlannedNote } from './plan.ts';
+import type { ImportWarning } from '../../shared/types.ts';
 import { CONTENT_FIELDS, contentChanges, fieldWords, type ContentField } from './versions.ts';
 import { warningKinds } from './warnings.ts';
 
@@ -28,108 +29,155 @@ function describe(field: ContentField, before: EntryState, after: EntryState): s
   return `${fieldWords(field)} (${text(before).length} characters here, ${text(after).length} in the file)`;
 }
 
-const listed = (xs: string[], max = 5) => (xs.length > max ? `${xs.slice(0, max).join('; ')}; and ${xs.length - max} more` : xs.join('; '));
-
-/** Checks a plan against the project; returns whether it changes anything about an entry already here. Writes nothing. */
-export function checkPlan(db: Db, plan: ImportPlan, opts: CheckOptions = {}): { touchesExisting: boolean } {
-  const store = openStore(db);
-  checkIds(store, plan);
-  checkAnnotators(store, plan);
-
-  let touches = false;
-  const changed: string[] = [];
-  plan.newVersions = new Set();
-  const seen = new Map<string, EntryState>();
-  for (const p of plan.entries) {
-    const row = store.entries.row(p.extId);
-    if (!row) continue;
-    const before = seen.get(p.extId) ?? stateOf(row);
-    const after = merge(before, p.fields);
-    seen.set(p.extId, after);
-    if (JSON.stringify(before) !== JSON.stringify(after)) touches = true;
-    const fields = contentChanges(stateOf(row), after);
-    if (!fields.length) continue;
-    if (opts.newVersion) plan.newVersions.add(p.extId);
-    else changed.push(`"${p.extId}" (${p.source.file}${p.source.line !== undefined ? `, line ${p.source.line}` : ''}): ${fields.map((f) => describe(f, stateOf(row), after)).join(', ')}`);
-  }
-  if (changed.length)
-    throw badInput(
-      `${changed.length === 1 ? 'an entry already in the project has' : `${changed.length} entries already in the project have`} other content in this file: ${listed(changed)}. Nothing was imported. To keep the file's content as a new version of ${changed.length === 1 ? 'the entry' : 'these entries'} (labels made on the earlier content are kept, flagged for review), import again with --new-version`,
-      { file: plan.path, field: 'content' },
-    );
-
-  return { touchesExisting: touches || changesWorkOnExistingEntries(store, plan) };
-}
-
-/** Whether the plan's labels, notes or model results differ from what entries already here hold. */
-function changesWorkOnExistingEntries(store: Store, plan: ImportPlan): boolean {
-  const entry = (extId: string) => store.entries.ref(extId);
-  const annotator = (name: string) => store.annotators.byName(name);
-  for (const l of plan.labels) {
-    const e = entry(l.extId);
-    if (!e) continue;
-    const a = annotator(l.annotator);
-    if (!a || store.labels.get(e.rowId, a.id, l.dimension)?.value !== JSON.stringify(l.value)) return true;
-  }
-  for (const n of plan.notes) {
-    const e = entry(n.extId);
-    const a = annotator(n.annotator);
-    if (e && (!a || store.labels.own('note', e.rowId, a.id)?.value !== n.text)) return true;
-  }
-  for (const r of plan.modelResults) {
-    const e = entry(r.extId);
-    if (!e) continue;
-    const old = store.modelResults.get(e.rowId, r.model);
-    if (!old || old.passed !== (r.passed ? 1 : 0) || old.tests_passed !== r.testsPassed || old.tests_total !== r.testsTotal) return true;
-  }
-  return false;
-}
-
 /**
- * Ids: each one a usable name (guards.ts), none the same text as another written in another
- * Unicode form (NFC and NFD: the same letters, two entries), and ids that differ only in case
- * reported, as they are easily taken for one another.
+ * Checks a plan against the project, a record at a time: each of a large file's records is given
+ * to it as the file is read (index.ts), and let go; only what the check needs is kept (the ids,
+ * the first line of each annotator, the entries whose content changed). `finish` runs the checks
+ * that need the whole file and says whether the import changes anything about an entry already
+ * here. Writes nothing.
  */
-function checkIds(store: Store, plan: ImportPlan): void {
-  const check = (extId: string, where: { file: string; line?: number }, field: string) => checkEntryId(extId, { file: where.file, line: where.line, field });
-  for (const p of plan.entries) check(p.extId, p.source, 'id');
-  for (const l of plan.labels) check(l.extId, l.source, 'entry_id');
-  for (const n of plan.notes) check(n.extId, n.source, 'entry_id');
-  for (const r of plan.modelResults) check(r.extId, r.source, 'entry_id');
+export class PlanCheck {
+  private readonly store: Store;
+  /** Every id here and in the file so far, by its NFC form and by that in lower case, with the line an id of the file is on. */
+  private readonly byForm = new Map<string, { id: string; line?: number }>();
+  private readonly byCase = new Map<string, string>();
+  private readonly here: Set<string>;
+  /** An entry's state after the file's earlier records (a folder may name an entry twice; a CSV or JSONL file may not). */
+  private readonly merged = new Map<string, EntryState>();
+  private readonly firstLine = new Map<string, number | undefined>();
+  private readonly changed: string[] = [];
+  private changedCount = 0;
+  private touches = false;
+  private readonly warnings: ImportWarning[] = [];
 
-  const here = store.entries.refs().map((r) => r.id);
-  const byForm = new Map<string, string>();
-  const byCase = new Map<string, string>();
-  for (const id of here) {
-    byForm.set(id.normalize('NFC'), id);
-    byCase.set(id.normalize('NFC').toLowerCase(), id);
+  constructor(
+    db: Db,
+    private readonly opts: CheckOptions = {},
+    /** Whether an id may come again in the file, merged with what came before (a folder of files). */
+    private readonly repeats = true,
+  ) {
+    this.store = openStore(db);
+    this.here = new Set(this.store.entries.refs().map((r) => r.id));
+    for (const id of this.here) {
+      const nfc = id.normalize('NFC');
+      this.byForm.set(nfc, { id });
+      this.byCase.set(nfc.toLowerCase(), id);
+    }
   }
-  const hereSet = new Set(here);
-  for (const p of plan.entries) {
+
+  /** Ids: each one a usable name (guards.ts), none the same text as another written in another Unicode form; ids that differ only in case are reported. */
+  entry(p: EntryPatch): void {
     const id = p.extId;
+    checkEntryId(id, { file: p.source.file, line: p.source.line, field: 'id' });
     const nfc = id.normalize('NFC');
-    const twin = byForm.get(nfc);
-    if (twin !== undefined && twin !== id)
+    const twin = this.byForm.get(nfc);
+    if (twin !== undefined && twin.id !== id)
       throw badInput(
-        `id "${printable(id)}" is the id "${printable(twin)}" ${hereSet.has(twin) ? 'of an entry already in the project' : `(line ${plan.entries.find((q) => q.extId === twin)?.source.line ?? '?'})`} written another way (${howTheyDiffer(id, twin)}); write it the same way everywhere`,
+        `id "${printable(id)}" is the id "${printable(twin.id)}" ${this.here.has(twin.id) ? 'of an entry already in the project' : `(line ${twin.line ?? '?'})`} written another way (${howTheyDiffer(id, twin.id)}); write it the same way everywhere`,
         { file: p.source.file, line: p.source.line, field: 'id' },
       );
-    byForm.set(nfc, id);
-    const caseTwin = byCase.get(nfc.toLowerCase());
+    if (!twin) this.byForm.set(nfc, { id, line: p.source.line });
+    const caseTwin = this.byCase.get(nfc.toLowerCase());
     if (caseTwin !== undefined && caseTwin !== id)
-      plan.warnings.push({ file: p.source.file, line: p.source.line, field: 'id', kind: warningKinds.caseTwins, message: `"${printable(id)}" and "${printable(caseTwin)}"` });
-    byCase.set(nfc.toLowerCase(), id);
+      this.warnings.push({ file: p.source.file, line: p.source.line, field: 'id', kind: warningKinds.caseTwins, message: `"${printable(id)}" and "${printable(caseTwin)}"` });
+    this.byCase.set(nfc.toLowerCase(), id);
+
+    const row = this.store.entries.row(p.extId);
+    if (!row) return;
+    const stored = stateOf(row);
+    const before = this.merged.get(p.extId) ?? stored;
+    const after = merge(before, p.fields);
+    if (this.repeats) this.merged.set(p.extId, after);
+    if (JSON.stringify(before) !== JSON.stringify(after)) this.touches = true;
+    const fields = contentChanges(stored, after);
+    if (!fields.length) return;
+    if (this.opts.newVersion) {
+      this.newVersions.add(p.extId);
+      return;
+    }
+    // The message lists a few; the rest are counted.
+    if (this.changed.length < LISTED)
+      this.changed.push(`"${p.extId}" (${p.source.file}${p.source.line !== undefined ? `, line ${p.source.line}` : ''}): ${fields.map((f) => describe(f, stored, after)).join(', ')}`);
+    this.changedCount++;
   }
+
+  /** Entries whose content changes and is kept as a new version (with `newVersion`). */
+  readonly newVersions = new Set<string>();
+
+  label(l: PlannedLabel): void {
+    checkEntryId(l.extId, { file: l.source.file, line: l.source.line, field: 'entry_id' });
+    if (!this.firstLine.has(l.annotator)) this.firstLine.set(l.annotator, l.source.line);
+    if (this.touches) return;
+    const e = this.store.entries.ref(l.extId);
+    if (!e) return;
+    const a = this.store.annotators.byName(l.annotator);
+    if (!a || this.store.labels.get(e.rowId, a.id, l.dimension)?.value !== JSON.stringify(l.value)) this.touches = true;
+  }
+
+  note(n: PlannedNote): void {
+    checkEntryId(n.extId, { file: n.source.file, line: n.source.line, field: 'entry_id' });
+    if (this.touches) return;
+    const e = this.store.entries.ref(n.extId);
+    const a = this.store.annotators.byName(n.annotator);
+    if (e && (!a || this.store.labels.own('note', e.rowId, a.id)?.value !== n.text)) this.touches = true;
+  }
+
+  modelResult(r: PlannedModelResult): void {
+    checkEntryId(r.extId, { file: r.source.file, line: r.source.line, field: 'entry_id' });
+    if (this.touches) return;
+    const e = this.store.entries.ref(r.extId);
+    if (!e) return;
+    const old = this.store.modelResults.get(e.rowId, r.model);
+    if (!old || old.passed !== (r.passed ? 1 : 0) || old.tests_passed !== r.testsPassed || old.tests_total !== r.testsTotal) this.touches = true;
+  }
+
+  /** Every record of a plan held in memory. */
+  all(plan: ImportPlan): void {
+    for (const p of plan.entries) this.entry(p);
+    for (const l of plan.labels) this.label(l);
+    for (const n of plan.notes) this.note(n);
+    for (const r of plan.modelResults) this.modelResult(r);
+  }
+
+  /** The checks that need the whole file, once every record has been given; returns whether the import changes anything about an entry already here. */
+  finish(plan: ImportPlan): { touchesExisting: boolean } {
+    plan.warnings.push(...this.warnings);
+    this.warnings.length = 0;
+    // What was kept for the checks is let go before the plan is written.
+    this.byForm.clear();
+    this.byCase.clear();
+    this.here.clear();
+    this.merged.clear();
+    checkAnnotators(this.store, plan, this.firstLine);
+    const n = this.changedCount;
+    if (n) {
+      const more = n > this.changed.length ? `; and ${n - this.changed.length} more` : '';
+      throw badInput(
+        `${n === 1 ? 'an entry already in the project has' : `${n} entries already in the project have`} other content in this file: ${this.changed.join('; ')}${more}. Nothing was imported. To keep the file's content as a new version of ${n === 1 ? 'the entry' : 'these entries'} (labels made on the earlier content are kept, flagged for review), import again with --new-version`,
+        { file: plan.path, field: 'content' },
+      );
+    }
+    plan.newVersions = this.newVersions;
+    return { touchesExisting: this.touches };
+  }
+}
+
+/** How many changed entries a refusal lists by name. */
+const LISTED = 5;
+
+/** Checks a plan held in memory against the project (PlanCheck, every record at once). */
+export function checkPlan(db: Db, plan: ImportPlan, opts: CheckOptions = {}): { touchesExisting: boolean } {
+  const check = new PlanCheck(db, opts);
+  check.all(plan);
+  return check.finish(plan);
 }
 
 /** Annotators the import creates: names that show what they say and look like no one already here. */
-function checkAnnotators(store: Store, plan: ImportPlan): void {
+function checkAnnotators(store: Store, plan: ImportPlan, firstLine: Map<string, number | undefined>): void {
   const created: string[] = [];
   for (const name of plan.annotators.keys()) {
     if (store.annotators.byName(name)) continue;
-    const line = plan.labels.find((l) => l.annotator === name)?.source.line;
-    admitAnnotatorName(store, name, { file: plan.path, line, field: 'annotator' }, created);
+    admitAnnotatorName(store, name, { file: plan.path, line: firstLine.get(name), field: 'annotator' }, created);
     created.push(name);
   }
 }
-

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { MAX_ROW_BYTES } from '../../shared/csv.ts';
 import { badInput } from '../../shared/errors.ts';
@@ -136,42 +136,97 @@ function tooBig(size: number, limits: ReadLimits, file: string) {
 }
 
 /**
- * A file's bytes, chunk by chunk, each checked before it is handed on: a regular file of at most
- * `maxBytes` (refused by its size before reading, and again if it grows while read), UTF-8 (a
- * UTF-16 byte-order mark, a NUL byte or a byte that is not UTF-8 is refused with its line). Every
- * chunk ends on a whole character. The file is closed when the reader stops, early or not.
+ * The checks a file's bytes pass as they are read, a piece at a time: UTF-8 (a UTF-16 byte-order
+ * mark, a NUL byte or a byte that is not UTF-8 is refused with its line), at most `maxBytes`.
+ * `take` returns the piece up to its last whole character (the rest waits for the next piece);
+ * `end` refuses a character cut off by the end of the file. The same checks serve the async
+ * reader and the sync one (an import's second pass, inside its transaction).
+ */
+class ChunkCheck {
+  private total = 0;
+  private lines = 0;
+  private carry: Buffer = Buffer.alloc(0);
+  private first = true;
+
+  constructor(
+    private readonly file: string,
+    private readonly limits: ReadLimits,
+  ) {}
+
+  take(bytes: Buffer): Buffer {
+    const { file, limits } = this;
+    this.total += bytes.length;
+    if (this.total > limits.maxBytes) throw tooBig(this.total, limits, file);
+    let chunk = this.carry.length ? Buffer.concat([this.carry, bytes]) : bytes;
+    if (this.first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)))
+      throw badInput('the file is UTF-16 text; save it as UTF-8 and import it again', { file, line: 1 });
+    this.first = false;
+    const nul = chunk.indexOf(0);
+    if (nul !== -1) throw badInput('the file contains a NUL byte (is it a binary file?)', { file, line: this.lines + newlines(chunk, nul) + 1 });
+    const end = unfinishedTail(chunk);
+    this.carry = Buffer.from(chunk.subarray(end));
+    chunk = chunk.subarray(0, end);
+    if (!isUtf8(chunk)) throw notUtf8(chunk, firstInvalidUtf8(chunk), this.lines, file);
+    this.lines += newlines(chunk);
+    return chunk;
+  }
+
+  end(): void {
+    // A sequence cut off by the end of the file.
+    if (this.carry.length) throw notUtf8(this.carry, 0, this.lines, this.file);
+  }
+}
+
+/**
+ * A file's bytes, chunk by chunk, each checked before it is handed on (ChunkCheck): a regular
+ * file of at most `maxBytes` (refused by its size before reading, and again if it grows while
+ * read), UTF-8 text. Every chunk ends on a whole character and is a fresh buffer (a reader may
+ * keep it). The file is closed when the reader stops, early or not.
  */
 export async function* checkedChunks(file: string, limits: ReadLimits): AsyncGenerator<Buffer> {
   const { handle, size } = await openRegularFile(file);
   try {
     if (size > limits.maxBytes) throw tooBig(size, limits, file);
-    let total = 0;
-    let lines = 0;
-    let carry: Buffer = Buffer.alloc(0);
-    let first = true;
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const check = new ChunkCheck(file, limits);
     for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > limits.maxBytes) throw tooBig(total, limits, file);
-      let chunk = Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
-      if (first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)))
-        throw badInput('the file is UTF-16 text; save it as UTF-8 and import it again', { file, line: 1 });
-      first = false;
-      const nul = chunk.indexOf(0);
-      if (nul !== -1) throw badInput('the file contains a NUL byte (is it a binary file?)', { file, line: lines + newlines(chunk, nul) + 1 });
-      const end = unfinishedTail(chunk);
-      carry = Buffer.from(chunk.subarray(end));
-      chunk = chunk.subarray(0, end);
-      if (!isUtf8(chunk)) throw notUtf8(chunk, firstInvalidUtf8(chunk), lines, file);
-      lines += newlines(chunk);
-      yield chunk;
+      yield check.take(buffer.subarray(0, bytesRead));
     }
-    // A sequence cut off by the end of the file.
-    if (carry.length) throw notUtf8(carry, 0, lines, file);
+    check.end();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The same as checkedChunks, read synchronously: for an import's second pass, which reads its
+ * file again inside the write transaction (a transaction of better-sqlite3 cannot wait).
+ */
+export function* checkedChunksSync(file: string, limits: ReadLimits): Generator<Buffer> {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const problem = fileProblem(e);
+    if (problem) throw badInput(`the file ${problem}`, { file });
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw badInput(`is ${kindOf(st)}: only regular files are read`, { file });
+    if (st.size > limits.maxBytes) throw tooBig(st.size, limits, file);
+    const check = new ChunkCheck(file, limits);
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      yield check.take(buffer.subarray(0, bytesRead));
+    }
+    check.end();
+  } finally {
+    closeSync(fd);
   }
 }
 

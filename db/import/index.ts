@@ -10,9 +10,9 @@ import { openStore } from '../data/index.ts';
 import { parseDlbenchEntry, PUBLISHED_ANNOTATOR, resolveMaps, type PublishedMap } from './dlbench.ts';
 import { checkField, fileProblem, MAX_WHOLE_FILE_BYTES, readFirstLine, readTextFile } from './guards.ts';
 import { backupDatabase } from '../backup.ts';
-import { checkPlan } from './check.ts';
-import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan } from './plan.ts';
-import { isCsvFile, parseAnnotations, parseGenericEntries, parseModelResults, readRowFile as readRowTable, readRows } from './rows.ts';
+import { checkPlan, PlanCheck } from './check.ts';
+import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan, type PlannedLabel } from './plan.ts';
+import { columnsOfRowFile, entryRecords, isCsvFile, labelRecords, modelResultRecords, NoteGatherer, readRecords, readRows, rereadRecords } from './rows.ts';
 import { parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
 
 export { contentHash } from './plan.ts';
@@ -145,17 +145,21 @@ async function readDlbench(path: string, codebook: Codebook, progress: Progress,
   const root = dir ? path : join(path, '..');
   if (!files.length) throw badInput('no .txt entry files in this folder', { file: path });
   plan.annotators.set(PUBLISHED_ANNOTATOR, 'reference');
+  const entries: EntryPatch[] = [];
+  const labels: PlannedLabel[] = [];
   for (const [k, name] of files.entries()) {
     const file = join(root, name);
     const text = await readTextFile(file, { maxBytes: MAX_WHOLE_FILE_BYTES, what: 'an entry file' });
     checkField(text, { file, field: 'entry file' });
     const e = parseDlbenchEntry(text, file, name, codebook, maps);
-    plan.entries.push({ extId: e.extId, fields: e.fields, source: { file, line: 1 } });
-    plan.labels.push(...e.labels);
+    entries.push({ extId: e.extId, fields: e.fields, source: { file, line: 1 } });
+    labels.push(...e.labels);
     plan.warnings.push(...e.warnings);
     progress({ phase: 'reading', done: k + 1, total: files.length });
     if (k % 50 === 49) await breathe();
   }
+  plan.entries = entries;
+  plan.labels = labels;
   plan.files = files.length;
   return plan;
 }
@@ -227,20 +231,33 @@ function markMachines(plan: ImportPlan, machines: string[]): void {
   if (absent.length) throw badInput(`no labels of ${absent.map((m) => `"${m}"`).join(', ')} in this file (its annotators: ${[...plan.annotators.keys()].join(', ') || 'none'})`, { file: plan.path, field: 'annotator' });
 }
 
-async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress, mapping?: FieldMapping): Promise<ImportPlan> {
+/**
+ * A CSV or JSONL file, which may be large, is read twice and never held whole: this first
+ * reading streams it, checks every row and gives each record to `check` (when the plan is to be
+ * written), keeping only what the checks need; the plan's records read the file again, a row at
+ * a time, when the plan is written (rereadRecords).
+ */
+async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress, mapping?: FieldMapping, check?: PlanCheck): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
-  const table = await readRowTable(path);
   const plan = emptyPlan(format, path);
   plan.files = 1;
   if (format === 'annotations') {
-    const a = parseAnnotations(table, path, codebook);
-    for (const name of a.annotators) plan.annotators.set(name, 'annotator');
-    plan.labels = a.labels;
-    plan.notes = a.notes;
+    const records = labelRecords(path, codebook);
+    const notes = new NoteGatherer();
+    const first = await readRecords(path, records, (r) => {
+      check?.label(r.label);
+      notes.add(r);
+    });
+    for (const name of records.annotators) plan.annotators.set(name, 'annotator');
+    plan.labels = rereadRecords(path, first, () => labelRecords(path, codebook, { repeats: false }), (r) => r.label);
+    plan.notes = notes.all();
+    for (const n of plan.notes) check?.note(n);
   } else if (format === 'results') {
-    plan.modelResults = parseModelResults(table, path);
+    const first = await readRecords(path, modelResultRecords(path), (r) => check?.modelResult(r));
+    plan.modelResults = rereadRecords(path, first, () => modelResultRecords(path, { repeats: false }), (r) => r);
   } else {
-    plan.entries = parseGenericEntries(table, path, mapping, codebook);
+    const first = await readRecords(path, entryRecords(path, mapping, codebook), (p) => check?.entry(p));
+    plan.entries = rereadRecords(path, first, () => entryRecords(path, mapping, codebook, { repeats: false }), (p) => p);
   }
   progress({ phase: 'reading', done: 1, total: 1 });
   return plan;
@@ -250,10 +267,13 @@ async function readRowFile(path: string, format: ImportFormat, codebook: Codeboo
 export async function columnsOfFile(path: string): Promise<string[]> {
   if (await isDirectory(path)) throw badInput('a field mapping reads one JSONL or CSV file, not a folder', { file: path });
   entryFormatOf(path);
-  return (await readRowTable(path)).columns;
+  return columnsOfRowFile(path);
 }
 
-/** Phase 1: reads and checks every file; writes nothing. */
+/**
+ * Phase 1: reads and checks every file; writes nothing. With `check`, each record is also
+ * checked against the project as it is read (then `check.finish(plan)`).
+ */
 export async function readPlan(
   path: string,
   format: ImportFormat,
@@ -262,14 +282,18 @@ export async function readPlan(
   maps: PublishedMap[] = [],
   machines: string[] = [],
   mapping?: FieldMapping,
+  check?: PlanCheck,
 ): Promise<ImportPlan> {
   if (!importFormats.includes(format)) throw new ConcordError('usage', `unknown format "${format}" (known: ${importFormats.join(', ')})`);
   if (maps.length && format !== 'dlbench') throw new ConcordError('usage', `--map reads published values of Deep-Bench entry files (--format dlbench), not ${format}`);
   if (machines.length && format !== 'annotations') throw new ConcordError('usage', `--machine names the machine coders of an annotations file (--format annotations), not ${format}`);
   if (mapping && format !== 'jsonl' && format !== 'csv') throw new ConcordError('usage', `a field mapping (--field, --id, --mapping) reads entries from JSONL or CSV (--format jsonl or csv), not ${format}`);
-  if (format === 'dlbench') return readDlbench(path, codebook, progress, resolveMaps(maps, codebook));
-  if (format === 'taxonomy-data') return readTaxonomy(path, progress);
-  const plan = await readRowFile(path, format, codebook, progress, mapping);
+  if (format === 'dlbench' || format === 'taxonomy-data') {
+    const plan = format === 'dlbench' ? await readDlbench(path, codebook, progress, resolveMaps(maps, codebook)) : await readTaxonomy(path, progress);
+    check?.all(plan);
+    return plan;
+  }
+  const plan = await readRowFile(path, format, codebook, progress, mapping, check);
   markMachines(plan, machines);
   return plan;
 }
@@ -283,9 +307,10 @@ export function projectCodebook(db: Db): Codebook {
 
 /**
  * Imports a file or folder into the project, all or nothing. Phase 1 reads and checks every file
- * (async, with progress, each file streamed with its limits), then checks the plan against the
+ * (async, with progress, each file streamed with its limits) and checks each record against the
  * project (check.ts); an import that changes an entry already here is backed up; phase 2 writes
- * the plan in one transaction, with an event per change. A bad file throws a ConcordError naming
+ * the plan in one transaction, with an event per change (a CSV or JSONL file is read again for
+ * it, so that neither phase holds the whole file). A bad file throws a ConcordError naming
  * file, line and field, and the database is unchanged.
  */
 export async function runImport(db: Db, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -293,8 +318,10 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
   try {
     const codebook = projectCodebook(db);
     const format = opts.format ?? (opts.mapping ? entryFormatOf(path) : await detectFormat(path));
-    const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping);
-    const { touchesExisting } = checkPlan(db, plan, { newVersion: opts.newVersion });
+    // A file of rows is checked as it is read, and read again as it is written (readRowFile).
+    const check = new PlanCheck(db, { newVersion: opts.newVersion }, format === 'dlbench' || format === 'taxonomy-data');
+    const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping, check);
+    const { touchesExisting } = check.finish(plan);
     const backup = touchesExisting && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
     const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
     progress({ phase: 'writing', done: 0, total });

@@ -64,6 +64,13 @@ export interface PlannedModelResult {
   source: Source;
 }
 
+/**
+ * Records of one kind a plan writes: held in memory (a folder of small files), or read again
+ * from their file each time they are gone through (a CSV or JSONL file, which may be large: see
+ * index.ts), with how many there are.
+ */
+export type Records<T> = Iterable<T> & { readonly length: number };
+
 /** Everything one import will write, built without touching the database. */
 export interface ImportPlan {
   /** Entries whose content changes and is to be kept as a new version (set by the check, with `newVersion`). */
@@ -71,12 +78,12 @@ export interface ImportPlan {
   format: ImportFormat;
   path: string;
   files: number;
-  entries: EntryPatch[];
+  entries: Records<EntryPatch>;
   /** Annotators the import needs, with the role a new one gets. */
   annotators: Map<string, AnnotatorRole>;
-  labels: PlannedLabel[];
+  labels: Records<PlannedLabel>;
   notes: PlannedNote[];
-  modelResults: PlannedModelResult[];
+  modelResults: Records<PlannedModelResult>;
   warnings: ImportWarning[];
   /** Annotators of the file that are machine coders (`--machine`): kind `machine`, no assignments. */
   machines: Set<string>;
@@ -360,8 +367,15 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   }
 
   // Imported labels are finished work: submitted, and the annotator is assigned to the entry.
-  const newAssignments: [number, number][] = [];
-  const newSubmissions: Parameters<typeof importNewOwnRecords>[2] = [];
+  // Those new to the project are written many to a statement, a few thousand at a time.
+  let newAssignments: [number, number][] = [];
+  let newSubmissions: Parameters<typeof importNewOwnRecords>[2] = [];
+  const flushOwn = () => {
+    quiet.assignments += store.assignments.insertManyIfAbsent(newAssignments);
+    quiet.submissions += importNewOwnRecords(store, 'submission', newSubmissions);
+    newAssignments = [];
+    newSubmissions = [];
+  };
   for (const t of touched.values()) {
     const own = { entry: t.entry, annotator: { id: t.annotatorId, name: t.annotator }, actor, at, value: 'submitted' };
     const isQuiet = !decided.has(t.entry.id);
@@ -373,9 +387,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
     }
     if (isQuiet && fresh.get(t.annotatorId)!.submissions) newSubmissions.push(own);
     else importOwnRecord(store, 'submission', own);
+    if (newSubmissions.length >= 4096 || newAssignments.length >= 4096) flushOwn();
   }
-  quiet.assignments = store.assignments.insertManyIfAbsent(newAssignments);
-  quiet.submissions = importNewOwnRecords(store, 'submission', newSubmissions);
+  flushOwn();
   if (quiet.labels || quiet.assignments || quiet.submissions)
     store.events.append({
       actor,

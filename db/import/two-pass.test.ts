@@ -1,0 +1,209 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
+import { ConcordError } from '../../shared/errors.ts';
+import { dumpAll, makeProject } from '../../test/helpers/pack-project.ts';
+import type { Service } from '../service.ts';
+import { runImport } from './index.ts';
+import { entryRecords, labelRecords, LineOfKey, readRecords, readRows, recordsOfTable, rereadRecords } from './rows.ts';
+
+/**
+ * A CSV or JSONL import reads its file twice and never holds it whole (index.ts, rows.ts): the
+ * first pass checks each row as its chunk arrives, the second reads the file again inside the
+ * write transaction. Bad input anywhere, even on the last line of a file many chunks long, still
+ * changes nothing; a file that changes between the passes is refused.
+ */
+
+// How far the readers have got into their file, in bytes, as each record is handed on.
+const read = vi.hoisted(() => ({ bytes: 0 }));
+vi.mock('./guards.ts', async (importOriginal) => {
+  const guards = await importOriginal<typeof import('./guards.ts')>();
+  return {
+    ...guards,
+    async *checkedChunks(file: string, limits: { maxBytes: number }) {
+      read.bytes = 0;
+      for await (const chunk of guards.checkedChunks(file, limits)) {
+        read.bytes += chunk.length;
+        yield chunk;
+      }
+    },
+    *checkedChunksSync(file: string, limits: { maxBytes: number }) {
+      read.bytes = 0;
+      for (const chunk of guards.checkedChunksSync(file, limits)) {
+        read.bytes += chunk.length;
+        yield chunk;
+      }
+    },
+  };
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'concord-import-two-pass-'));
+const MiB = 1024 * 1024;
+const ENTRIES = 4000;
+const annotators = ['ana', 'ben', 'cy'];
+
+/** An entries file of a few megabytes (each prompt a few hundred characters), as JSON lines. */
+function entriesFile(name: string, last?: Record<string, unknown>): string {
+  const lines = Array.from({ length: ENTRIES }, (_, i) =>
+    JSON.stringify({ id: `e${i + 1}`, prompt: `Write function f${i}. `.repeat(40), output: `def f${i}():\n    return ${i}\n`, passed: i % 3 !== 0 }),
+  );
+  if (last) lines[lines.length - 1] = JSON.stringify(last);
+  const f = join(dir, name);
+  writeFileSync(f, `${lines.join('\n')}\n`);
+  return f;
+}
+
+/** A labels file of every annotator's stage on every entry (with a note now and then), as JSON lines. */
+function labelsFile(name: string, last?: Record<string, unknown>, who = annotators): string {
+  const lines: string[] = [];
+  for (let i = 1; i <= ENTRIES; i++)
+    for (const a of who)
+      lines.push(JSON.stringify({ entry_id: `e${i}`, annotator: a, dimension: 'stage', value: i % 2 ? 'inference' : 'training', note: i % 97 ? '' : `looked at e${i} twice` }));
+  if (last) lines[lines.length - 1] = JSON.stringify(last);
+  const f = join(dir, name);
+  writeFileSync(f, `${lines.join('\n')}\n`);
+  return f;
+}
+
+/** Where each line of a file ends, in bytes. */
+function lineEnds(file: string): number[] {
+  const bytes = readFileSync(file);
+  const ends: number[] = [];
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) ends.push(i + 1);
+  return ends;
+}
+
+async function refusal(p: Promise<unknown>): Promise<ConcordError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ConcordError);
+  return e as ConcordError;
+}
+
+let n = 0;
+let s: Service;
+beforeEach(() => {
+  s = makeProject(join(dir, `study-${++n}.db`));
+});
+
+describe('reading a file of rows', () => {
+  it('hands each record on as its chunk arrives, in both passes: never more than a chunk of rows is held', async () => {
+    const many = Array.from({ length: 10 }, (_, k) => `annotator${k}`);
+    const file = labelsFile('chunks.jsonl', undefined, many);
+    const ends = lineEnds(file);
+    expect(ends.at(-1)!).toBeGreaterThan(3 * MiB); // four chunks at the least
+    const lags: number[] = [];
+    let k = 0;
+    const first = await readRecords(file, labelRecords(file, deepBenchCodebook), () => {
+      // The reader is past this record's line, by less than one chunk.
+      lags.push(read.bytes - ends[k++]);
+    });
+    expect(first.records).toBe(ENTRIES * many.length);
+    expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lags)).toBeLessThanOrEqual(MiB);
+
+    const again = rereadRecords(file, first, () => labelRecords(file, deepBenchCodebook, { repeats: false }), (r) => r.label);
+    k = 0;
+    let most = 0;
+    for (const label of again) {
+      expect(label.source.line).toBe(k + 1);
+      most = Math.max(most, read.bytes - ends[k++]);
+    }
+    expect(k).toBe(first.records);
+    expect(most).toBeLessThanOrEqual(MiB);
+  });
+
+  it('refuses what the whole file read at once refuses, with the same file, line and field', async () => {
+    const cases: [string, string][] = [
+      ['bad-row-then-nul.jsonl', '{"id":"a","passed":"maybe"}\n{"id":"b"}\n{"id":"c","prompt":"x\\u0000y"}\n'],
+      ['no-id-column.jsonl', '{"key":"a","passed":"maybe"}\n{"key":"b"}\n'],
+      ['twice.jsonl', '{"id":"a"}\n{"id":"b","passed":"maybe"}\n{"id":"a"}\n'],
+      ['id-twice.jsonl', '{"id":"a"}\n{"id":"b"}\n{"id":"a","passed":"maybe"}\n'],
+      ['not-json.jsonl', '{"id":"a","passed":"maybe"}\n{"id":\n'],
+      ['cells.csv', 'id,prompt,passed\na,x,maybe\nb,y\n'],
+      ['fine.csv', 'id,prompt,passed\na,x,yes\n'],
+    ];
+    for (const [name, text] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const whole = await Promise.resolve()
+        .then(() => recordsOfTable(readRows(text, file), entryRecords(file)))
+        .catch((e: unknown) => e);
+      const streamed = await readRecords(file, entryRecords(file), () => {}).catch((e: unknown) => e);
+      if (whole instanceof ConcordError) {
+        expect(streamed, name).toBeInstanceOf(ConcordError);
+        expect({ message: (streamed as ConcordError).message, ...(streamed as ConcordError).where }, name).toEqual({ message: whole.message, ...whole.where });
+      } else expect((streamed as { records: number }).records, name).toBe((whole as unknown[]).length);
+    }
+  });
+});
+
+describe('an import of a file many chunks long', () => {
+  it('imports every entry and label of it', async () => {
+    const entries = entriesFile('entries.jsonl');
+    expect(readFileSync(entries).length).toBeGreaterThan(2 * MiB);
+    expect((await runImport(s.db, entries, { backup: false })).entriesCreated).toBe(ENTRIES);
+    const r = await runImport(s.db, labelsFile('labels.jsonl'), { backup: false });
+    expect(r.labels).toBe(ENTRIES * annotators.length);
+    expect(s.db.prepare('SELECT count(*) AS n FROM label').get()).toEqual({ n: ENTRIES * annotators.length });
+    expect(s.db.prepare('SELECT count(*) AS n FROM note').get()).toEqual({ n: Math.floor(ENTRIES / 97) * annotators.length });
+    expect(s.db.prepare("SELECT count(*) AS n FROM submission WHERE status = 'submitted'").get()).toEqual({ n: ENTRIES * annotators.length });
+  });
+
+  it('changes nothing for a bad record on its last line, and names the file, line and field', async () => {
+    const lastLine = ENTRIES * annotators.length;
+    const bad = entriesFile('bad-entries.jsonl', { id: `e${ENTRIES}`, prompt: 'p', passed: 'maybe' });
+    const before = dumpAll(s.db);
+    expect((await refusal(runImport(s.db, bad))).where).toEqual({ file: bad, line: ENTRIES, field: 'passed' });
+    expect(dumpAll(s.db)).toBe(before);
+
+    await runImport(s.db, entriesFile('entries.jsonl'), { backup: false });
+    const withEntries = dumpAll(s.db);
+    // A value the codebook does not know: refused by the first pass.
+    const unknownValue = labelsFile('unknown-value.jsonl', { entry_id: `e${ENTRIES}`, annotator: 'cy', dimension: 'stage', value: 'deployment' });
+    expect((await refusal(runImport(s.db, unknownValue))).where).toEqual({ file: unknownValue, line: lastLine, field: 'value' });
+    expect(dumpAll(s.db)).toBe(withEntries);
+    // An entry the project does not have: refused while writing, after every label before it was written.
+    const noEntry = labelsFile('no-entry.jsonl', { entry_id: 'e0', annotator: 'cy', dimension: 'stage', value: 'inference' });
+    expect((await refusal(runImport(s.db, noEntry))).where).toEqual({ file: noEntry, line: lastLine, field: 'entry_id' });
+    expect(dumpAll(s.db)).toBe(withEntries);
+  });
+
+  it('refuses, changing nothing, a file that changed between its reading and its writing', async () => {
+    const entries = entriesFile('moving.jsonl');
+    const before = dumpAll(s.db);
+    const text = readFileSync(entries, 'utf8');
+    const e = await refusal(
+      runImport(s.db, entries, {
+        onProgress: (p) => {
+          // Another program rewrites the file once it has been read and checked: same length, one id changed.
+          if (p.phase === 'writing') writeFileSync(entries, text.replace(`"id":"e${ENTRIES}"`, `"id":"x${ENTRIES}"`));
+        },
+      }),
+    );
+    expect(e.message).toMatch(/changed while it was being imported; nothing was imported/);
+    expect(e.where).toEqual({ file: entries });
+    expect(dumpAll(s.db)).toBe(before);
+  });
+});
+
+describe('LineOfKey', () => {
+  it('gives the first line of every key as a Map does, across its growth', () => {
+    const keys = new LineOfKey();
+    const map = new Map<number, number>();
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647;
+    for (let line = 1; line <= 300_000; line++) {
+      // Keys as the labels reader packs them (entry * 2^26 + annotator * 2^10 + dimension), some repeated.
+      const key = Math.floor(random() * 150_000) * 2 ** 26 + Math.floor(random() * 3) * 2 ** 10 + Math.floor(random() * 4);
+      const expected = map.get(key);
+      if (expected === undefined) map.set(key, line);
+      expect(keys.add(key, line)).toBe(expected);
+    }
+    expect(map.size).toBeLessThan(300_000);
+  });
+});
