@@ -1,43 +1,10 @@
 import { ConcordError } from '../../shared/errors.ts';
-import { csvLine } from '../../shared/tables/formats.ts';
-import { labelsJson, labelsTable } from '../../shared/tables/labels.ts';
-import { columnsFor } from '../../shared/tables/table.ts';
-import { readStudy, type Study } from '../adjudication.ts';
 import type { Db } from '../database.ts';
-import { checkExportArgs, labelsInputOf, renderExport, type ExportArgs } from './render.ts';
-import { jsonPieces, listMarker, writeFileAtomically } from './streaming.ts';
+import { LABELS_CHUNK_ENTRIES, labelsPieces } from './labels.ts';
+import { checkExportArgs, renderExport, type ExportArgs } from './render.ts';
+import { writeFileAtomically } from './streaming.ts';
 
-/** Entries turned into rows at a time: their consensus, cells and text, then let go. */
-export const LABELS_CHUNK_ENTRIES = 2000;
-
-function* slices<T>(xs: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
-}
-
-/**
- * The labels export in CSV or JSON, a slice of entries at a time, in the bytes `renderExport`
- * gives for it (a test holds them equal): at 100,000 entries its rows, cells and text never
- * exist all at once. The study itself is still read whole (readStudy).
- */
-function* labelsPieces(db: Db, args: ExportArgs, format: 'csv' | 'json', chunkEntries: number): Generator<string> {
-  const study: Study = readStudy(db, { includeDrafts: args.includeDrafts });
-  const inputOf = labelsInputOf(db, study, args);
-  if (format === 'csv') {
-    // The columns depend on the codebook, the annotators and the texts asked for, never on an entry.
-    const columns = columnsFor(labelsTable(inputOf([]), args.perAnnotator), 'data');
-    yield `${csvLine(columns.map((c) => c.label))}\n`;
-    for (const slice of slices(study.entries, chunkEntries))
-      for (const row of labelsTable(inputOf(slice), args.perAnnotator).rows) yield `${csvLine(columns.map((c) => row.cells[c.key]), columns)}\n`;
-    return;
-  }
-  const skeleton = { ...labelsJson(inputOf([]), args.perAnnotator), entries: listMarker('entries') };
-  yield* jsonPieces(skeleton, {
-    *entries() {
-      for (const slice of slices(study.entries, chunkEntries)) yield* labelsJson(inputOf(slice), args.perAnnotator).entries;
-    },
-  });
-  yield '\n';
-}
+export { LABELS_CHUNK_ENTRIES };
 
 /**
  * `exports.writeFile`: a one-file export written to `out` (whole or not at all). The labels in
@@ -46,7 +13,8 @@ function* labelsPieces(db: Db, args: ExportArgs, format: 'csv' | 'json', chunkEn
 export function writeExportFile(db: Db, args: ExportArgs & { out: string }, opts: { chunkEntries?: number; chunkChars?: number } = {}): { file: string } {
   const { kind, format } = checkExportArgs(args);
   if (kind === 'labels' && (format === 'csv' || format === 'json')) {
-    writeFileAtomically(args.out, labelsPieces(db, args, format, opts.chunkEntries ?? LABELS_CHUNK_ENTRIES), opts.chunkChars);
+    // In one read transaction: the slices read at different times see the same study.
+    db.transaction(() => writeFileAtomically(args.out, labelsPieces(db, args, format, opts.chunkEntries), opts.chunkChars))();
     return { file: args.out };
   }
   const result = renderExport(db, args);
