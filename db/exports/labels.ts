@@ -1,7 +1,7 @@
-import { badInput } from '../../shared/errors.ts';
+import { ConcordError, badInput } from '../../shared/errors.ts';
 import { fieldLayoutOf, shownFields } from '../../shared/codebook/fields.ts';
 import type { Codebook } from '../../shared/codebook/schema.ts';
-import { csvLine } from '../../shared/tables/formats.ts';
+import { csvLine, formatMarkdown } from '../../shared/tables/formats.ts';
 import { labelsJson, labelsTable, type LabelsInput } from '../../shared/tables/labels.ts';
 import { columnsFor, type Table } from '../../shared/tables/table.ts';
 import { entryConsensus, studyInSlices } from '../adjudication.ts';
@@ -73,9 +73,25 @@ export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHU
   return { head, slices: { [Symbol.iterator]: slices } };
 }
 
-/** The labels export in CSV or JSON, in pieces of text as it is made. */
-export function* labelsPieces(db: Db, args: LabelsArgs, format: 'csv' | 'json', chunkEntries = LABELS_CHUNK_ENTRIES): Generator<string> {
+/** The formats of the labels export written as they are made. */
+export type LabelsTextFormat = 'csv' | 'json' | 'md';
+
+/** The labels export in CSV, JSON or Markdown, in pieces of text as it is made. */
+export function* labelsPieces(db: Db, args: LabelsArgs, format: LabelsTextFormat, chunkEntries = LABELS_CHUNK_ENTRIES): Generator<string> {
   const { head, slices } = labelsInputs(db, args, chunkEntries);
+  if (format === 'md') {
+    // The table's title, column labels and rule, then each slice's rows: a slice's table in
+    // Markdown is that same head and its rows, one line each (the labels table has no groups,
+    // totals or notes, which would make a line depend on another).
+    const top = formatMarkdown([labelsTable(head, args.perAnnotator)]);
+    yield top;
+    for (const input of slices) {
+      const text = formatMarkdown([labelsTable(input, args.perAnnotator)]);
+      if (!text.startsWith(top)) throw new ConcordError('internal', 'a slice of the labels table has another head');
+      yield text.slice(top.length);
+    }
+    return;
+  }
   if (format === 'csv') {
     // The columns depend on the codebook, the annotators and the texts asked for, never on an entry.
     const columns = columnsFor(labelsTable(head, args.perAnnotator), 'data');

@@ -24,7 +24,7 @@ import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
 import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
-import { labelsPieces, labelsTableOf } from './labels.ts';
+import { labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
 import { codebookLatex, codebookMarkdown } from '../../shared/tables/codebook.ts';
 import { disagreementsTable, goldTable, roundsTable, type ReasonCount } from '../../shared/tables/study.ts';
 import { formatTrendSvg } from '../../shared/tables/trend-chart.ts';
@@ -190,8 +190,8 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   // The labels are read a slice of entries at a time; agreement reads its own columns of labels.
   if (kind === 'labels') {
-    if (format === 'csv' || format === 'json') return file('labels', format, [...labelsPieces(db, args, format)].join(''));
-    return file('labels', format, tablesAs(format, [labelsTableOf(db, args)]));
+    if (format === 'xlsx') return file('labels', format, writeXlsx([labelsTableOf(db, args)]));
+    return file('labels', format, [...labelsPieces(db, args, format as LabelsTextFormat)].join(''));
   }
   if (kind === 'agreement') {
     const report = agreementReport(db, {

@@ -1,6 +1,7 @@
 import { ConcordError } from '../../shared/errors.ts';
 import type { Db } from '../database.ts';
-import { LABELS_CHUNK_ENTRIES, labelsPieces } from './labels.ts';
+import { writeXlsx } from '../../shared/tables/xlsx.ts';
+import { LABELS_CHUNK_ENTRIES, labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
 import { checkExportArgs, renderExport, type ExportArgs } from './render.ts';
 import { writeFileAtomically } from './streaming.ts';
 
@@ -8,13 +9,20 @@ export { LABELS_CHUNK_ENTRIES };
 
 /**
  * `exports.writeFile`: a one-file export written to `out` (whole or not at all). The labels in
- * CSV or JSON are written as they are made; any other export is rendered, then written.
+ * CSV, JSON or Markdown are written as they are made; any other export is rendered, then written.
  */
 export function writeExportFile(db: Db, args: ExportArgs & { out: string }, opts: { chunkEntries?: number; chunkChars?: number } = {}): { file: string } {
   const { kind, format } = checkExportArgs(args);
-  if (kind === 'labels' && (format === 'csv' || format === 'json')) {
+  if (kind === 'labels') {
     // In one read transaction: the slices read at different times see the same study.
-    db.transaction(() => writeFileAtomically(args.out, labelsPieces(db, args, format, opts.chunkEntries), opts.chunkChars))();
+    db.transaction(() => {
+      if (format !== 'xlsx') writeFileAtomically(args.out, labelsPieces(db, args, format as LabelsTextFormat, opts.chunkEntries), opts.chunkChars);
+      else {
+        // A workbook is made whole (its sheet and the zip around it), but written as bytes, never as base64 text as well.
+        const bytes = writeXlsx([labelsTableOf(db, args)]);
+        writeFileAtomically(args.out, [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], opts.chunkChars);
+      }
+    })();
     return { file: args.out };
   }
   const result = renderExport(db, args);
