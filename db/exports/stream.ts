@@ -1,6 +1,6 @@
 import { ConcordError } from '../../shared/errors.ts';
 import type { Db } from '../database.ts';
-import { writeXlsx } from '../../shared/tables/xlsx.ts';
+import { xlsxPieces } from '../../shared/tables/xlsx.ts';
 import { LABELS_CHUNK_ENTRIES, labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
 import { checkExportArgs, renderExport, type ExportArgs } from './render.ts';
 import { writeFileAtomically } from './streaming.ts';
@@ -18,9 +18,9 @@ export function writeExportFile(db: Db, args: ExportArgs & { out: string }, opts
     db.transaction(() => {
       if (format !== 'xlsx') writeFileAtomically(args.out, labelsPieces(db, args, format as LabelsTextFormat, opts.chunkEntries), opts.chunkChars);
       else {
-        // A workbook is made whole (its sheet and the zip around it), but written as bytes, never as base64 text as well.
-        const bytes = writeXlsx([labelsTableOf(db, args)]);
-        writeFileAtomically(args.out, [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], opts.chunkChars);
+        // A workbook's sheet needs every row before its head (the columns' widths): its rows are
+        // made whole, but its bytes are written in the pieces they were made in, never joined.
+        writeFileAtomically(args.out, xlsxPieces([labelsTableOf(db, args)]), opts.chunkChars);
       }
     })();
     return { file: args.out };

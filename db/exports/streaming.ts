@@ -44,7 +44,7 @@ export const WRITE_CHUNK_CHARS = 1 << 20;
  * temporary file and says what happened. Writes are synchronous: the next piece is made only
  * once the last chunk is written, so memory holds one chunk whatever the file's size.
  */
-export function writeFileAtomically(file: string, pieces: Iterable<string | Buffer>, chunkChars = WRITE_CHUNK_CHARS): void {
+export function writeFileAtomically(file: string, pieces: Iterable<string | Uint8Array>, chunkChars = WRITE_CHUNK_CHARS): void {
   const tmp = join(dirname(file), `.${process.pid}.concord-export.tmp`);
   try {
     const fd = openSync(tmp, 'w');
@@ -74,7 +74,7 @@ export function writeFileAtomically(file: string, pieces: Iterable<string | Buff
 }
 
 /** All of it: a write to a file may take less than it was given. */
-function writeAll(fd: number, data: string | Buffer): void {
+function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
