@@ -113,8 +113,8 @@ export interface StudyInSlices extends Pick<Study, 'codebook' | 'annotators' | '
  * The whole study as `readStudy` gives it, `size` entries at a time in the same order: each slice
  * holds its own entries' labels, decisions and staleness, and the same codebook, annotators and
  * rater rule as the whole. For an export that writes as it reads: at 100,000 entries the whole
- * study at once held some 200 MB (db/exports/stream.test.ts holds the slices' exports equal to
- * the whole study's).
+ * study at once held some 200 MB (db/exports/labels-slices.test.ts holds each slice, and the
+ * exports made of them, equal to the whole study's).
  */
 export function studyInSlices(db: Db, opts: StudyOptions, size: number): StudyInSlices {
   const store = openStore(db);

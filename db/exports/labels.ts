@@ -15,7 +15,7 @@ import { jsonPieces, listMarker } from './streaming.ts';
  * The labels export (a dataset release), made a slice of entries at a time: each slice's labels,
  * decisions, consensus, rows and texts are read, written and let go before the next, so at
  * 100,000 entries neither the study nor the export is ever held whole. The bytes are those of the
- * whole study's export (stream.test.ts holds them equal).
+ * whole study's export (labels-slices.test.ts holds them equal).
  */
 
 /** Entries read and turned into rows at a time. */
