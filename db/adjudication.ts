@@ -23,6 +23,7 @@ import { DEFAULT_QUEUE_PAGE } from '../shared/consensus/api-args.ts';
 import { countsAs, raterRule, standingOf, type RaterRule } from './assignments.ts';
 import { ConsensusIndex, dimState, type DimState, type EntryState } from './consensus-index.ts';
 import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } from './data/index.ts';
+import { studySliceReads, type StudyEntryRow, type StudyLabelRow } from './data/streams.ts';
 
 export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult };
 
@@ -86,24 +87,106 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
     for (const e of entries) e.prompt = prompts.get(e.rowId) ?? '';
   }
   const annotators = store.annotators.namesWithRole('annotator').sort(compareNames);
-  const rank = new Map(annotators.map((n, i) => [n, i]));
 
   // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
   // once the project assigns entries, only on the entries assigned to them.
   const rule = raterRule(db, only === undefined ? {} : { entry: only });
   const rows = only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts);
-  const labels = new Map<number, Map<string, AnnotatorValue[]>>();
   // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
-  const counted = new Set<string>();
+  const counted = only === undefined ? new Set<string>() : countedAnywhere(store, opts, rule);
+  const labels = studyLabels(rows, rule, annotators, only === undefined ? counted : undefined);
+
+  const decisions = decisionsOf(only === undefined ? store.decisions.all() : store.decisions.ofEntry(only));
+  const stale = !decisions.size
+    ? new Map<number, Set<string>>()
+    : staleDecisions(store, decisions, rule, opts, one ? entryStaleReads(store, one) : wholeStaleReads(store));
+  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
+}
+
+/** The study a slice at a time: what depends on no entry, and the slices. */
+export interface StudyInSlices extends Pick<Study, 'codebook' | 'annotators' | 'raters'> {
+  /** Each slice: its entries, in the study's order, with their labels, decisions and staleness. */
+  slices(): Generator<Study>;
+}
+
+/**
+ * The whole study as `readStudy` gives it, `size` entries at a time in the same order: each slice
+ * holds its own entries' labels, decisions and staleness, and the same codebook, annotators and
+ * rater rule as the whole. For an export that writes as it reads: at 100,000 entries the whole
+ * study at once held some 200 MB (db/exports/labels-slices.test.ts holds each slice, and the
+ * exports made of them, equal to the whole study's).
+ */
+export function studyInSlices(db: Db, opts: StudyOptions, size: number): StudyInSlices {
+  const store = openStore(db);
+  const reads = studySliceReads(db);
+  const codebook = store.project.codebook();
+  const everyone = store.annotators.namesWithRole('annotator').sort(compareNames);
+  const rule = raterRule(db);
+  // Who has a counted label anywhere: asked of the whole study, which no slice can tell.
+  const counted = countedAnywhere(store, opts, rule);
+  const annotators = everyone.filter((n) => counted.has(n));
+  function* slices(): Generator<Study> {
+    const interned = newInterned();
+    let after: StudyEntryRow | null = null;
+    for (;;) {
+      const rows = reads.entriesAfter(after, size);
+      if (!rows.length) return;
+      after = rows[rows.length - 1];
+      const entries: StudyEntry[] = rows.map((r) => ({ rowId: r.id, id: r.ext_id, passed: r.passed === null ? null : r.passed === 1, metadata: JSON.parse(r.metadata) }));
+      const rowIds = entries.map((e) => e.rowId);
+      if (opts.prompts) {
+        const prompts = reads.fieldOn(TEXT_FIELDS.prompt, rowIds);
+        for (const e of entries) e.prompt = prompts.get(e.rowId) ?? '';
+      }
+      const labels = studyLabels(reads.labelsOn(rowIds, !!opts.includeDrafts), rule, everyone, undefined, interned);
+      const decisions = decisionsOf(reads.decisionsOn(rowIds));
+      const stale = !decisions.size
+        ? new Map<number, Set<string>>()
+        : staleDecisions(store, decisions, rule, opts, () => {
+            const decided = new Map(entries.filter((e) => decisions.has(e.rowId)).map((e) => [e.id, e.rowId]));
+            return { decided, submitted: reads.submittedPairsOn([...decided.values()]), changes: reads.lastChangesOn([...decided.keys()]) };
+          });
+      yield { codebook, entries, annotators, labels, decisions, stale, raters: rule };
+    }
+  }
+  return { codebook, annotators, raters: rule, slices };
+}
+
+/**
+ * Annotators with a counted label anywhere in the study (raterRule's: role annotator, no machine
+ * coder, submitted unless drafts count, on an entry assigned to them once entries are assigned),
+ * asked of the database rather than gathered from the labels read.
+ */
+function countedAnywhere(store: Store, opts: StudyOptions, rule: RaterRule): Set<string> {
+  const machines = new Set(store.annotators.machines());
+  return new Set(store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment).filter((n) => !machines.has(n)));
+}
+
+/** Strings shared across the labels read: names and plain values, each one string however often it repeats. */
+function newInterned() {
+  return { names: new Map<string, string>(), plain: new Map<string, LabelValue>() };
+}
+
+/**
+ * The counted labels among `rows`, by entry and dimension, each list in the order of `annotators`;
+ * with `counted`, adds the name of everyone with a counted label to it.
+ */
+function studyLabels(
+  rows: Iterable<StudyLabelRow>,
+  rule: RaterRule,
+  annotators: string[],
+  counted?: Set<string>,
+  { names, plain } = newInterned(),
+): Map<number, Map<string, AnnotatorValue[]>> {
+  const rank = new Map(annotators.map((n, i) => [n, i]));
+  const labels = new Map<number, Map<string, AnnotatorValue[]>>();
   // A million labels name a few annotators and dimensions and mostly repeat a few values: one
   // string per name, and one parsed value per distinct text where it is a plain string (never
   // shared when it is an object, which a reader could change).
-  const names = new Map<string, string>();
-  const plain = new Map<string, LabelValue>();
   for (const r of rows) {
     if (!rule.counts(r.entry_id, r.name)) continue;
     const name = names.get(r.name) ?? (names.set(r.name, r.name), r.name);
-    counted.add(name);
+    counted?.add(name);
     let byDim = labels.get(r.entry_id);
     if (!byDim) labels.set(r.entry_id, (byDim = new Map()));
     let list = byDim.get(r.dimension);
@@ -116,14 +199,7 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
     list.push({ annotator: name, value });
   }
   for (const byDim of labels.values()) for (const list of byDim.values()) list.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
-  if (only !== undefined) {
-    counted.clear();
-    for (const n of store.labels.countedAnnotators(!!opts.includeDrafts, rule.byAssignment)) counted.add(n);
-  }
-
-  const decisions = decisionsOf(only === undefined ? store.decisions.all() : store.decisions.ofEntry(only));
-  const stale = decisions.size ? staleDecisions(store, decisions, rule, opts, one) : new Map<number, Set<string>>();
-  return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
+  return labels;
 }
 
 /**
@@ -139,11 +215,11 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
  * Counted, as in consensus: a rater on that entry (`raterRule`), and submitted on that entry
  * unless drafts count. Someone who labels an entry not assigned to them never reopens it.
  * A label that changed and changed back still makes the decision stale: someone should look.
- * With `only`, the decisions are those of that one entry, and only its events are read.
+ * `read` gives what the decisions' entries need (the whole study's, one entry's or a slice's):
+ * which of them are decided, who submitted them, the last changes the log holds on them.
  */
-function staleDecisions(store: Store, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions, only?: StudyEntry): Map<number, Set<string>> {
-  const extIds = only ? store.decisions.decidedEntriesOn(only.rowId) : store.decisions.decidedEntries();
-  const submitted = only ? store.labels.submittedPairsOn(only.rowId) : store.labels.submittedPairs();
+function staleDecisions(store: Store, decisions: Map<number, Map<string, Decision>>, rule: RaterRule, opts: StudyOptions, read: () => StaleReads): Map<number, Set<string>> {
+  const { decided: extIds, submitted, changes: rows } = read();
   const counts = (entryRowId: number, who: string) => rule.counts(entryRowId, who) && (opts.includeDrafts || submitted.has(`${entryRowId}\u0000${who}`));
   const key = (entryRowId: number, dimension: string) => `${entryRowId}\u0000${dimension}`;
 
@@ -152,7 +228,6 @@ function staleDecisions(store: Store, decisions: Map<number, Map<string, Decisio
   // The last label change per entry, dimension and labeller. Imports log as "import" and name the
   // annotator inside the value; every other writer logs as the annotator.
   const changed = new Map<string, { who: string; id: number }[]>();
-  const rows = only ? store.events.lastChangesOn(only.id) : store.events.lastChangesOnDecidedEntries();
   for (const r of rows) {
     const rowId = extIds.get(r.e);
     if (rowId === undefined || r.tag === null) continue;
@@ -184,6 +259,27 @@ function staleDecisions(store: Store, decisions: Map<number, Map<string, Decisio
     }
   return out;
 }
+
+/** What `staleDecisions` reads of the decided entries: external id -> row id, "row id NUL name" of each submission, the log's last changes. */
+interface StaleReads {
+  decided: Map<string, number>;
+  submitted: Set<string>;
+  changes: { e: string; d: string; kind: string; tag: string | null; id: number }[];
+}
+
+/** `StaleReads` of the whole study. */
+const wholeStaleReads = (store: Store) => (): StaleReads => ({
+  decided: store.decisions.decidedEntries(),
+  submitted: store.labels.submittedPairs(),
+  changes: store.events.lastChangesOnDecidedEntries(),
+});
+
+/** `StaleReads` of one entry, through its indexes. */
+const entryStaleReads = (store: Store, one: StudyEntry) => (): StaleReads => ({
+  decided: store.decisions.decidedEntriesOn(one.rowId),
+  submitted: store.labels.submittedPairsOn(one.rowId),
+  changes: store.events.lastChangesOn(one.id),
+});
 
 /** Decisions by entry row id, then dimension. */
 function decisionsOf(rows: DecisionRow[]): Map<number, Map<string, Decision>> {
@@ -332,11 +428,11 @@ export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, En
  */
 function staleOfDecided(db: Db, decisions: Map<number, Map<string, Decision>>, opts: StudyOptions): Map<number, Set<string>> {
   const store = openStore(db);
-  if (decisions.size > 2000) return staleDecisions(store, decisions, raterRule(db), opts);
+  if (decisions.size > 2000) return staleDecisions(store, decisions, raterRule(db), opts, wholeStaleReads(store));
   const out = new Map<number, Set<string>>();
   for (const [rowId, byDim] of decisions) {
     const one = store.entries.studyEntry(rowId);
-    if (one) for (const [id, dims] of staleDecisions(store, new Map([[rowId, byDim]]), raterRule(db, { entry: rowId }), opts, one)) out.set(id, dims);
+    if (one) for (const [id, dims] of staleDecisions(store, new Map([[rowId, byDim]]), raterRule(db, { entry: rowId }), opts, entryStaleReads(store, one))) out.set(id, dims);
   }
   return out;
 }

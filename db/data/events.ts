@@ -183,7 +183,7 @@ export function eventLog(db: Db) {
 }
 
 /** Per entry, dimension and kind: the decided time of a decision, the labeller of a label change; and the newest such event. */
-const LAST_CHANGE = `entry_ext_id AS e, dimension AS d, kind,
+export const LAST_CHANGE = `entry_ext_id AS e, dimension AS d, kind,
                 CASE WHEN kind = 'decision.set' THEN json_extract(after, '$.decidedAt')
                      ELSE COALESCE(json_extract(after, '$.annotator'), json_extract(before, '$.annotator'), actor) END AS tag,
                 MAX(id) AS id`;

@@ -1,6 +1,8 @@
 import type { Db } from '../database.ts';
 import { statementsOf } from './statements.ts';
 import { MADE_ON } from './labels.ts';
+import type { DecisionRow } from './decisions.ts';
+import { LAST_CHANGE } from './events.ts';
 
 /**
  * Reads that a large export walks row by row (better-sqlite3's `iterate`) instead of holding every
@@ -84,6 +86,82 @@ export function packStreams(db: Db) {
         `SELECT e.ext_id, e.content_hash, c.text, c.created_at, c.deleted_at FROM comment c JOIN entry e ON e.id = c.entry_id
          WHERE c.annotator_id = ? ORDER BY e.sort_key, e.ext_id, c.id`,
       ).iterate(annotatorId) as IterableIterator<PackCommentRow>;
+    },
+  };
+}
+
+/** One entry as consensus and the exports read it, with its natural sort key (where the next slice starts). */
+export interface StudyEntryRow {
+  id: number;
+  ext_id: string;
+  passed: 0 | 1 | null;
+  metadata: string;
+  sort_key: string;
+}
+/** A label as readStudy takes it: its entry, dimension, value JSON and annotator's name. */
+export interface StudyLabelRow {
+  entry_id: number;
+  dimension: string;
+  value: string;
+  name: string;
+}
+
+/**
+ * The study a slice of entries at a time (readStudy's reads, each limited to the slice's entries),
+ * for an export that writes as it reads: at 100,000 entries the whole study held at once took
+ * hundreds of MB. Entries come in their natural order (`entry.sort_key`, then the id), paged by
+ * that key through its index; each other read takes the slice's row ids (or external ids) as one
+ * JSON list.
+ */
+export function studySliceReads(db: Db) {
+  const sql = statementsOf(db);
+  const ENTRY = 'SELECT id, ext_id, passed, metadata, sort_key FROM entry';
+  return {
+    /** The next `limit` entries after `after` (the last one of the slice before; none: from the first). */
+    entriesAfter(after: { sort_key: string; ext_id: string } | null, limit: number): StudyEntryRow[] {
+      return (
+        after
+          ? sql(`${ENTRY} WHERE (sort_key, ext_id) > (?, ?) ORDER BY sort_key, ext_id LIMIT ?`).all(after.sort_key, after.ext_id, limit)
+          : sql(`${ENTRY} ORDER BY sort_key, ext_id LIMIT ?`).all(limit)
+      ) as StudyEntryRow[];
+    },
+    /** `labels.forStudy` on these entries (row ids). */
+    labelsOn(entryRowIds: number[], includeDrafts: boolean): StudyLabelRow[] {
+      return sql(
+        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
+         JOIN annotator a ON a.id = l.annotator_id
+         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+         WHERE l.entry_id IN (SELECT value FROM json_each(?)) AND (? OR s.status = 'submitted')`,
+      ).all(JSON.stringify(entryRowIds), includeDrafts ? 1 : 0) as StudyLabelRow[];
+    },
+    /** The decisions on these entries (row ids). */
+    decisionsOn(entryRowIds: number[]): DecisionRow[] {
+      return sql(
+        'SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id IN (SELECT value FROM json_each(?))',
+      ).all(JSON.stringify(entryRowIds)) as DecisionRow[];
+    },
+    /** `labels.submittedPairs` on these entries (row ids). */
+    submittedPairsOn(entryRowIds: number[]): Set<string> {
+      const rows = sql(
+        "SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id IN (SELECT value FROM json_each(?)) AND s.status = 'submitted'",
+      ).all(JSON.stringify(entryRowIds)) as { entry_id: number; name: string }[];
+      return new Set(rows.map((r) => `${r.entry_id}\u0000${r.name}`));
+    },
+    /** `events.lastChangesOn` on these entries (external ids), each read through the log's index on its entry. */
+    lastChangesOn(extIds: string[]): { e: string; d: string; kind: string; tag: string | null; id: number }[] {
+      return sql(
+        `SELECT ${LAST_CHANGE} FROM event
+         WHERE entry_ext_id IS NOT NULL AND entry_ext_id IN (SELECT value FROM json_each(?)) AND kind IN ('decision.set', 'label.set', 'label.undo') AND dimension IS NOT NULL
+         GROUP BY e, d, kind, tag`,
+      ).all(JSON.stringify(extIds)) as { e: string; d: string; kind: string; tag: string | null; id: number }[];
+    },
+    /** One named text of these entries (row ids) that have it: entry row id -> text. */
+    fieldOn(name: string, entryRowIds: number[]): Map<number, string> {
+      const rows = sql('SELECT entry_id, text FROM entry_field WHERE name = ? AND entry_id IN (SELECT value FROM json_each(?))').all(name, JSON.stringify(entryRowIds)) as {
+        entry_id: number;
+        text: string;
+      }[];
+      return new Map(rows.map((r) => [r.entry_id, r.text]));
     },
   };
 }

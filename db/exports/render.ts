@@ -1,8 +1,6 @@
 import { ConcordError, badInput } from '../../shared/errors.ts';
 import { agreementTables } from '../../shared/tables/agreement.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
-import { fieldLayoutOf, shownFields } from '../../shared/codebook/fields.ts';
-import type { Codebook } from '../../shared/codebook/schema.ts';
 import { buildBugDistribution, bugDimension, bugDistributionCharts, bugDistributionTables } from '../../shared/tables/bug-distribution.ts';
 import {
   buildCategoryDistribution,
@@ -14,7 +12,6 @@ import {
 import { checkExport, mimeTypes, type ExportFile, type ExportFormat, type ExportKind, type ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { FinalEntry } from '../../shared/tables/final.ts';
 import { formatCsv, formatJson, formatLatex, formatMarkdown } from '../../shared/tables/formats.ts';
-import { labelsJson, labelsTable, type LabelsInput } from '../../shared/tables/labels.ts';
 import { buildPassAt1, passAt1Tables, type ModelResult } from '../../shared/tables/pass-at-1.ts';
 import { matrixDimensions, matrixLevel, reliabilityTable, type ReliabilityInput } from '../../shared/tables/reliability-matrix.ts';
 import { formatBarChartsSvg } from '../../shared/tables/svg.ts';
@@ -27,10 +24,11 @@ import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
 import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
+import { labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
 import { codebookLatex, codebookMarkdown } from '../../shared/tables/codebook.ts';
 import { disagreementsTable, goldTable, roundsTable, type ReasonCount } from '../../shared/tables/study.ts';
 import { formatTrendSvg } from '../../shared/tables/trend-chart.ts';
-import { commentsByEntry, reasonsByEntry } from '../comments.ts';
+import { reasonsByEntry } from '../comments.ts';
 import { revisingDimensions, textConsensus } from '../revisions.ts';
 import { agreementGroups, goldAccuracy, roundEntries } from '../rounds.ts';
 
@@ -173,44 +171,6 @@ function reliabilityInputs(study: Study, dimension?: string): ReliabilityInput[]
   }));
 }
 
-/**
- * The texts a labels export carries (`--with-fields`): each named field the codebook shows, or all
- * of them for `all`, read one field at a time (entry row id -> text). None asked: none read.
- */
-function entryTexts(db: Db, codebook: Codebook, asked: string[]): { names: string[]; byField: Map<string, Map<number, string>> } | null {
-  if (!asked.length) return null;
-  const shown = shownFields(fieldLayoutOf(codebook)).map((p) => p.field);
-  const names = asked.includes('all') ? shown : [...new Set(asked)];
-  for (const name of names)
-    if (!shown.includes(name)) throw badInput(`the codebook "${codebook.id}" shows no field "${name}" (its fields: ${shown.join(', ')}, or all)`, { field: 'fields' });
-  const entries = openStore(db).entries;
-  return { names, byField: new Map(names.map((n) => [n, entries.fieldOfAll(n)])) };
-}
-
-/**
- * The labels export's input for some of the study's entries: the comments, reasons and texts are
- * read once, and each call builds the input of the entries it is given (the streamed writer,
- * db/exports/stream.ts, takes them a slice at a time; the columns depend on no entry).
- */
-export function labelsInputOf(db: Db, study: Study, args: Pick<ExportArgs, 'fields'>): (entries: Study['entries']) => LabelsInput {
-  const comments = commentsByEntry(db);
-  const reasons = reasonsByEntry(db);
-  const texts = entryTexts(db, study.codebook, args.fields ?? []);
-  return (entries) => ({
-    codebook: study.codebook,
-    annotators: study.annotators,
-    entries: entries.map((e) => ({
-      id: e.id,
-      passed: e.passed,
-      consensus: [...entryConsensus(study, e), ...textConsensus(study, e)],
-      comments: comments.get(e.id),
-      reasons: Object.fromEntries(reasons.get(e.id) ?? []),
-      ...(texts ? { fields: Object.fromEntries(texts.names.map((f) => [f, texts.byField.get(f)!.get(e.rowId) ?? ''])) } : {}),
-    })),
-    ...(texts ? { fields: texts.names } : {}),
-  });
-}
-
 /** Every check of an export's arguments that needs no data: a refused export reads nothing. */
 export function checkExportArgs(args: ExportArgs): { kind: ExportKind; format: ExportFormat } {
   const { kind, format } = checkExport(args.kind, args.format);
@@ -228,15 +188,26 @@ export function checkExportArgs(args: ExportArgs): { kind: ExportKind; format: E
 export function renderExport(db: Db, args: ExportArgs): ExportResult {
   const { kind, format } = checkExportArgs(args);
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
+  // The labels are read a slice of entries at a time; agreement reads its own columns of labels.
+  if (kind === 'labels') {
+    if (format === 'xlsx') return file('labels', format, writeXlsx([labelsTableOf(db, args)]));
+    return file('labels', format, [...labelsPieces(db, args, format as LabelsTextFormat)].join(''));
+  }
+  if (kind === 'agreement') {
+    const report = agreementReport(db, {
+      includeDrafts: args.includeDrafts,
+      bootstrap: args.bootstrap,
+      seed: args.seed,
+      // Figures and counts only: which entries stand behind a cell is for the Agreement view.
+      cellUnits: false,
+    });
+    if (format === 'json') return file('agreement', format, formatJson(report));
+    return file('agreement', format, tablesAs(format, agreementTables(report)));
+  }
   const study = readStudy(db, { includeDrafts: args.includeDrafts, prompts: kind === 'dlbench' });
   const cb = study.codebook;
 
   switch (kind) {
-    case 'labels': {
-      const input = labelsInputOf(db, study, args)(study.entries);
-      if (format === 'json') return file('labels', format, formatJson(labelsJson(input, args.perAnnotator)));
-      return file('labels', format, tablesAs(format, [labelsTable(input, args.perAnnotator)]));
-    }
     case 'bug-distribution': {
       const dim = bugDimension(cb);
       const d = buildBugDistribution(cb, finalEntries(db, study), dim.id);
@@ -335,17 +306,6 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       const table = disagreementsTable(cb, counts);
       if (format === 'json') return file('disagreement-reasons', format, formatJson({ reasons: counts, table: table.rows.map((r) => r.cells) }));
       return file('disagreement-reasons', format, tablesAs(format, [table]));
-    }
-    case 'agreement': {
-      const report = agreementReport(db, {
-        includeDrafts: args.includeDrafts,
-        bootstrap: args.bootstrap,
-        seed: args.seed,
-        // Figures and counts only: which entries stand behind a cell is for the Agreement view.
-        cellUnits: false,
-      });
-      if (format === 'json') return file('agreement', format, formatJson(report));
-      return file('agreement', format, tablesAs(format, agreementTables(report)));
     }
   }
 }

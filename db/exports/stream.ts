@@ -1,52 +1,28 @@
 import { ConcordError } from '../../shared/errors.ts';
-import { csvLine } from '../../shared/tables/formats.ts';
-import { labelsJson, labelsTable } from '../../shared/tables/labels.ts';
-import { columnsFor } from '../../shared/tables/table.ts';
-import { readStudy, type Study } from '../adjudication.ts';
 import type { Db } from '../database.ts';
-import { checkExportArgs, labelsInputOf, renderExport, type ExportArgs } from './render.ts';
-import { jsonPieces, listMarker, writeFileAtomically } from './streaming.ts';
+import { xlsxPieces } from '../../shared/tables/xlsx.ts';
+import { LABELS_CHUNK_ENTRIES, labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
+import { checkExportArgs, renderExport, type ExportArgs } from './render.ts';
+import { writeFileAtomically } from './streaming.ts';
 
-/** Entries turned into rows at a time: their consensus, cells and text, then let go. */
-export const LABELS_CHUNK_ENTRIES = 2000;
-
-function* slices<T>(xs: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
-}
-
-/**
- * The labels export in CSV or JSON, a slice of entries at a time, in the bytes `renderExport`
- * gives for it (a test holds them equal): at 100,000 entries its rows, cells and text never
- * exist all at once. The study itself is still read whole (readStudy).
- */
-function* labelsPieces(db: Db, args: ExportArgs, format: 'csv' | 'json', chunkEntries: number): Generator<string> {
-  const study: Study = readStudy(db, { includeDrafts: args.includeDrafts });
-  const inputOf = labelsInputOf(db, study, args);
-  if (format === 'csv') {
-    // The columns depend on the codebook, the annotators and the texts asked for, never on an entry.
-    const columns = columnsFor(labelsTable(inputOf([]), args.perAnnotator), 'data');
-    yield `${csvLine(columns.map((c) => c.label))}\n`;
-    for (const slice of slices(study.entries, chunkEntries))
-      for (const row of labelsTable(inputOf(slice), args.perAnnotator).rows) yield `${csvLine(columns.map((c) => row.cells[c.key]), columns)}\n`;
-    return;
-  }
-  const skeleton = { ...labelsJson(inputOf([]), args.perAnnotator), entries: listMarker('entries') };
-  yield* jsonPieces(skeleton, {
-    *entries() {
-      for (const slice of slices(study.entries, chunkEntries)) yield* labelsJson(inputOf(slice), args.perAnnotator).entries;
-    },
-  });
-  yield '\n';
-}
+export { LABELS_CHUNK_ENTRIES };
 
 /**
  * `exports.writeFile`: a one-file export written to `out` (whole or not at all). The labels in
- * CSV or JSON are written as they are made; any other export is rendered, then written.
+ * CSV, JSON or Markdown are written as they are made; any other export is rendered, then written.
  */
 export function writeExportFile(db: Db, args: ExportArgs & { out: string }, opts: { chunkEntries?: number; chunkChars?: number } = {}): { file: string } {
   const { kind, format } = checkExportArgs(args);
-  if (kind === 'labels' && (format === 'csv' || format === 'json')) {
-    writeFileAtomically(args.out, labelsPieces(db, args, format, opts.chunkEntries ?? LABELS_CHUNK_ENTRIES), opts.chunkChars);
+  if (kind === 'labels') {
+    // In one read transaction: the slices read at different times see the same study.
+    db.transaction(() => {
+      if (format !== 'xlsx') writeFileAtomically(args.out, labelsPieces(db, args, format as LabelsTextFormat, opts.chunkEntries), opts.chunkChars);
+      else {
+        // A workbook's sheet needs every row before its head (the columns' widths): its rows are
+        // made whole, but its bytes are written in the pieces they were made in, never joined.
+        writeFileAtomically(args.out, xlsxPieces([labelsTableOf(db, args)]), opts.chunkChars);
+      }
+    })();
     return { file: args.out };
   }
   const result = renderExport(db, args);

@@ -26,14 +26,24 @@ export function* jsonPieces(skeleton: unknown, lists: Record<string, () => Itera
       continue;
     }
     let first = true;
-    for (const item of lists[parts[i]]()) {
-      // An item of a top-level member sits two levels in: four spaces before each of its lines.
-      yield `${first ? '[' : ','}\n    ${stringify(item).replace(/\n/g, '\n    ')}`;
+    let batch: unknown[] = [];
+    // A batch of items as one array: its items sit one level in, and in the object two, so two
+    // more spaces go before each line; its brackets are cut off ("[" and "\n  ]" once indented).
+    const piece = () => {
+      const text = stringify(batch).replace(/\n/g, '\n  ');
+      const out = `${first ? '[' : ','}${text.slice(1, -4)}`;
       first = false;
-    }
+      batch = [];
+      return out;
+    };
+    for (const item of lists[parts[i]]()) if (batch.push(item) >= JSON_BATCH) yield piece();
+    if (batch.length) yield piece();
     yield first ? '[]' : '\n  ]';
   }
 }
+
+/** Items of a list stringified together: one call for many items is several times quicker than one call each. */
+const JSON_BATCH = 1000;
 
 /** Characters gathered before each write: few system calls, little memory. */
 export const WRITE_CHUNK_CHARS = 1 << 20;
@@ -44,7 +54,7 @@ export const WRITE_CHUNK_CHARS = 1 << 20;
  * temporary file and says what happened. Writes are synchronous: the next piece is made only
  * once the last chunk is written, so memory holds one chunk whatever the file's size.
  */
-export function writeFileAtomically(file: string, pieces: Iterable<string | Buffer>, chunkChars = WRITE_CHUNK_CHARS): void {
+export function writeFileAtomically(file: string, pieces: Iterable<string | Uint8Array>, chunkChars = WRITE_CHUNK_CHARS): void {
   const tmp = join(dirname(file), `.${process.pid}.concord-export.tmp`);
   try {
     const fd = openSync(tmp, 'w');
@@ -74,7 +84,7 @@ export function writeFileAtomically(file: string, pieces: Iterable<string | Buff
 }
 
 /** All of it: a write to a file may take less than it was given. */
-function writeAll(fd: number, data: string | Buffer): void {
+function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }

@@ -5,7 +5,7 @@ import { parseReliabilityCsv } from '../agreement/matrix-csv.ts';
 import { csvCell, escapeFormula, escapeLatex, formatCsv, formatLatex, formatMarkdown, markdownCell } from './formats.ts';
 import { formatBarChartsSvg } from './svg.ts';
 import { percent, type Table } from './table.ts';
-import { writeXlsx } from './xlsx.ts';
+import { writeXlsx, xlsxPieces } from './xlsx.ts';
 import { crc32, writeZip } from './zip.ts';
 
 const table: Table = {
@@ -184,6 +184,38 @@ describe('ZIP and XLSX', () => {
     expect(styleOf('A1')).toEqual([0, 1, 2, 1]); // bold, shaded, ruled below
     expect(styleOf('B2')).toEqual([0, 0, 0, 0]);
     expect(styleOf('A5')).toEqual([0, 1, 0, 2]); // the total: bold, ruled above
+  });
+
+  it('writes a large sheet in pieces, cut between rows, that read back as one sheet (zlib CRC, every row, every text)', () => {
+    // Some 300,000 characters of sheet: several pieces; texts of two-, three- and four-byte characters.
+    const texts = ['naïve', '日本語のテキスト', '\u{1F600} grin', 'plain'];
+    const big: Table = {
+      id: 'big',
+      title: 'Big',
+      columns: [
+        { key: 'id', label: 'id' },
+        { key: 't', label: 'text' },
+        { key: 'n', label: 'n' },
+      ],
+      rows: Array.from({ length: 4000 }, (_, i) => ({ cells: { id: `row-${i}`, t: `${texts[i % 4]} ${i}`, n: i } })),
+    };
+    const pieces = xlsxPieces([big]);
+    const bytes = Buffer.concat(pieces);
+    expect(bytes.equals(Buffer.from(writeXlsx([big])))).toBe(true);
+    const files = readZip(bytes);
+    const sheet = files.get('xl/worksheets/sheet1.xml')!;
+    expect(sheet.length).toBeGreaterThan(3 * (1 << 16));
+    // The sheet's bytes came as more than one piece, each cut at the end of a row.
+    const sheetPieces = pieces.map((p) => new TextDecoder().decode(p)).filter((p) => p.includes('<row '));
+    expect(sheetPieces.length).toBeGreaterThan(2);
+    for (const p of sheetPieces) expect(p.endsWith('</row>')).toBe(true);
+    expect(sheet).toMatch(/^<\?xml[^]*<dimension ref="A1:C4001"\/>[^]*<sheetData><row r="1">[^]*<row r="4001">[^]*<\/row><\/sheetData><\/worksheet>$/);
+    const strings = [...files.get('xl/sharedStrings.xml')!.matchAll(/<t xml:space="preserve">([^<]*)<\/t>/g)].map((m) => m[1]);
+    const textOf = (ref: string) => strings[Number(new RegExp(`<c r="${ref}" s="\\d+" t="s"><v>(\\d+)</v>`).exec(sheet)![1])];
+    for (const i of [0, 1, 2, 3, 1234, 3999]) {
+      expect(textOf(`A${i + 2}`)).toBe(`row-${i}`);
+      expect(textOf(`B${i + 2}`)).toBe(`${texts[i % 4]} ${i}`);
+    }
   });
 
   it('ends with a central directory that lists every entry', () => {

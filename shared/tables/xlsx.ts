@@ -1,6 +1,6 @@
 import { escapeXml } from '../xml.ts';
 import { cellText, columnsFor, type Cell, type Column, type Table } from './table.ts';
-import { writeZip } from './zip.ts';
+import { writeZip, zipPieces, type ZipFile } from './zip.ts';
 
 /**
  * An XLSX workbook (Office Open XML, SpreadsheetML), written by hand so it runs anywhere `shared/`
@@ -112,30 +112,48 @@ class Styles {
 
 interface Sheet {
   columns: Column[];
-  rows: { cells: (Cell | undefined)[]; role: Role }[];
+  /** Made as they are written: a table's rows are not copied all at once. */
+  rows: Iterable<{ cells: (Cell | undefined)[]; role: Role }>;
+  count: number;
 }
 
 function sheetOf(t: Table): Sheet {
   const columns = columnsFor(t, 'data');
-  return {
-    columns,
-    rows: [
-      { cells: columns.map((c) => c.label), role: 'header' },
-      ...t.rows.map((r) => ({ cells: columns.map((c) => r.cells[c.key]), role: (r.total ? 'total' : 'body') as Role })),
-    ],
-  };
+  function* rows() {
+    yield { cells: columns.map((c): Cell | undefined => c.label), role: 'header' as Role };
+    for (const r of t.rows) yield { cells: columns.map((c) => r.cells[c.key]), role: (r.total ? 'total' : 'body') as Role };
+  }
+  return { columns, rows: { [Symbol.iterator]: rows }, count: t.rows.length + 1 };
 }
 
 function notesSheet(tables: Table[]): Sheet | null {
   const rows = tables.flatMap((t) => (t.notes ?? []).map((n) => ({ cells: [t.title, n] as Cell[], role: 'body' as Role })));
   if (!rows.length) return null;
-  return { columns: [{ key: 'table', label: 'Table' }, { key: 'note', label: 'Note' }], rows: [{ cells: ['Table', 'Note'], role: 'header' }, ...rows] };
+  return { columns: [{ key: 'table', label: 'Table' }, { key: 'note', label: 'Note' }], rows: [{ cells: ['Table', 'Note'], role: 'header' }, ...rows], count: rows.length + 1 };
 }
 
-function sheetXml(sheet: Sheet, strings: SharedStrings, styles: Styles): string {
+/** Text gathered and turned into UTF-8 a large piece at a time: a sheet of 100,000 rows is never one string, nor one array. */
+class Utf8Pieces {
+  private text = '';
+  readonly pieces: Uint8Array[] = [];
+  private enc = new TextEncoder();
+  add(s: string): void {
+    if ((this.text += s).length >= 1 << 16) this.flush();
+  }
+  flush(): Uint8Array[] {
+    if (this.text) this.pieces.push(this.enc.encode(this.text));
+    this.text = '';
+    return this.pieces;
+  }
+}
+
+/** A sheet's XML, in UTF-8 pieces. */
+function sheetXml(sheet: Sheet, strings: SharedStrings, styles: Styles): Uint8Array[] {
   const width = sheet.columns.map(() => 8);
-  const rows = sheet.rows.map((row, k) => {
-    const r = k + 1;
+  const body = new Utf8Pieces();
+  let k = 0;
+  for (const row of sheet.rows) {
+    const r = ++k;
     const cells = row.cells.map((c, i) => {
       const column = sheet.columns[i];
       const ref = `${columnName(i)}${r}`;
@@ -146,28 +164,40 @@ function sheetXml(sheet: Sheet, strings: SharedStrings, styles: Styles): string 
       if (text === '') return '';
       return `<c r="${ref}" s="${styles.of(row.role)}" t="s"><v>${strings.add(text.slice(0, MAX_CELL_TEXT))}</v></c>`;
     });
-    return `<row r="${r}">${cells.join('')}</row>`;
-  });
-  const last = `${columnName(Math.max(0, sheet.columns.length - 1))}${sheet.rows.length}`;
-  return (
+    body.add(`<row r="${r}">${cells.join('')}</row>`);
+  }
+  // The head says how wide each column is, which only the whole sheet tells.
+  const last = `${columnName(Math.max(0, sheet.columns.length - 1))}${sheet.count}`;
+  const enc = new TextEncoder();
+  const head =
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
     `<dimension ref="A1:${last}"/>` +
     '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
     '<sheetFormatPr defaultRowHeight="15"/>' +
     (width.length ? `<cols>${width.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` : '') +
-    `<sheetData>${rows.join('')}</sheetData></worksheet>`
-  );
+    '<sheetData>';
+  return [enc.encode(head), ...body.flush(), enc.encode('</sheetData></worksheet>')];
 }
 
 export function writeXlsx(tables: Table[]): Uint8Array {
+  return writeZip(workbookFiles(tables));
+}
+
+/** `writeXlsx`'s bytes in pieces, for a writer that writes them as they are: a large workbook is never one array. */
+export function xlsxPieces(tables: Table[]): Uint8Array[] {
+  return zipPieces(workbookFiles(tables));
+}
+
+/** The files of the workbook, in the order of the zip. */
+function workbookFiles(tables: Table[]): ZipFile[] {
   const enc = new TextEncoder();
   const notes = notesSheet(tables);
   const sheets = [...tables.map(sheetOf), ...(notes ? [notes] : [])];
   const names = sheetNames([...tables.map((t) => t.id), ...(notes ? ['notes'] : [])]);
   const strings = new SharedStrings();
   const styles = new Styles();
-  const sheetFiles = sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, text: sheetXml(s, strings, styles) }));
+  const sheetFiles = sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: sheetXml(s, strings, styles) }));
   const n = sheets.length;
   const files: { name: string; text: string }[] = [
     {
@@ -214,7 +244,6 @@ export function writeXlsx(tables: Table[]): Uint8Array {
         strings.list.map((s) => `<si><t xml:space="preserve">${escapeXml(s)}</t></si>`).join('') +
         '</sst>',
     },
-    ...sheetFiles,
   ];
-  return writeZip(files.map((f) => ({ name: f.name, data: enc.encode(f.text) })));
+  return [...files.map((f) => ({ name: f.name, data: enc.encode(f.text) })), ...sheetFiles];
 }

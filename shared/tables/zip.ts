@@ -4,12 +4,13 @@
  */
 export interface ZipFile {
   name: string;
-  data: Uint8Array;
+  /** The file's bytes, or its bytes in pieces (a large sheet, never one array). */
+  data: Uint8Array | Uint8Array[];
 }
 
 let crcTable: Uint32Array | undefined;
 
-export function crc32(data: Uint8Array): number {
+export function crc32(data: Uint8Array | Uint8Array[]): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -19,7 +20,7 @@ export function crc32(data: Uint8Array): number {
     }
   }
   let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  for (const piece of Array.isArray(data) ? data : [data]) for (let i = 0; i < piece.length; i++) crc = crcTable[(crc ^ piece[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
@@ -39,6 +40,9 @@ class Bytes {
     this.chunks.push(b);
     this.length += b.length;
   }
+  pieces(): Uint8Array[] {
+    return this.chunks;
+  }
   concat(): Uint8Array {
     const out = new Uint8Array(this.length);
     let o = 0;
@@ -51,12 +55,21 @@ class Bytes {
 }
 
 export function writeZip(files: ZipFile[]): Uint8Array {
+  const out = new Bytes();
+  for (const piece of zipPieces(files)) out.push(piece);
+  return out.concat();
+}
+
+/** `writeZip`'s bytes in pieces, the files' own among them: a large file is never copied into one array. */
+export function zipPieces(files: ZipFile[]): Uint8Array[] {
   const enc = new TextEncoder();
   const out = new Bytes();
   const central = new Bytes();
   for (const f of files) {
     const name = enc.encode(f.name);
-    const crc = crc32(f.data);
+    const pieces = Array.isArray(f.data) ? f.data : [f.data];
+    const size = pieces.reduce((n, p) => n + p.length, 0);
+    const crc = crc32(pieces);
     const offset = out.length;
     out.u32(0x04034b50);
     out.u16(20); // version needed
@@ -65,12 +78,12 @@ export function writeZip(files: ZipFile[]): Uint8Array {
     out.u16(DOS_TIME);
     out.u16(DOS_DATE);
     out.u32(crc);
-    out.u32(f.data.length);
-    out.u32(f.data.length);
+    out.u32(size);
+    out.u32(size);
     out.u16(name.length);
     out.u16(0);
     out.push(name);
-    out.push(f.data);
+    for (const p of pieces) out.push(p);
 
     central.u32(0x02014b50);
     central.u16(20); // version made by
@@ -80,8 +93,8 @@ export function writeZip(files: ZipFile[]): Uint8Array {
     central.u16(DOS_TIME);
     central.u16(DOS_DATE);
     central.u32(crc);
-    central.u32(f.data.length);
-    central.u32(f.data.length);
+    central.u32(size);
+    central.u32(size);
     central.u16(name.length);
     central.u16(0); // extra
     central.u16(0); // comment
@@ -102,5 +115,5 @@ export function writeZip(files: ZipFile[]): Uint8Array {
   out.u32(centralBytes.length);
   out.u32(centralOffset);
   out.u16(0);
-  return out.concat();
+  return out.pieces();
 }
