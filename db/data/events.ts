@@ -174,6 +174,10 @@ export function eventLog(db: Db) {
     mark(id: number): { id: number; at: string; kind: string } | undefined {
       return sql('SELECT id, at, kind FROM event WHERE id = ?').get(id) as { id: number; at: string; kind: string } | undefined;
     },
+    /** The kinds of the events written after event `afterId`. */
+    kindsSince(afterId: number): string[] {
+      return (sql('SELECT DISTINCT kind FROM event WHERE id > ?').all(afterId) as { kind: string }[]).map((r) => r.kind);
+    },
     /** What the log says changed after event `afterId`: the entries named, and the kinds of the events that name none. */
     changedSince(afterId: number): { entries: string[]; unscoped: string[] } {
       const rows = sql('SELECT DISTINCT entry_ext_id AS e, CASE WHEN entry_ext_id IS NULL THEN kind END AS k FROM event WHERE id > ?').all(afterId) as { e: string | null; k: string | null }[];

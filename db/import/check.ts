@@ -57,6 +57,7 @@ export class PlanCheck {
     private readonly repeats = true,
   ) {
     this.store = openStore(db);
+    this.since = this.store.events.newest()?.id ?? 0;
     this.here = new Set(this.store.entries.refs().map((r) => r.id));
     for (const id of this.here) {
       const nfc = id.normalize('NFC');
@@ -99,6 +100,20 @@ export class PlanCheck {
     if (this.changed.length < LISTED)
       this.changed.push(`"${p.extId}" (${p.source.file}${p.source.line !== undefined ? `, line ${p.source.line}` : ''}): ${fields.map((f) => describe(f, stored, after)).join(', ')}`);
     this.changedCount++;
+  }
+
+  /** Where the event log stood when the check began. */
+  private readonly since: number;
+
+  /**
+   * What was written to the project while the check ran (an async read of the file, during which
+   * the app goes on answering): `recheck` when entries or annotators changed, which the check's
+   * refusals depend on; `written` when anything at all did, so that the import backs up what it
+   * may overwrite even where the check saw nothing to overwrite.
+   */
+  changedSince(): { recheck: boolean; written: boolean } {
+    const kinds = this.store.events.kindsSince(this.since);
+    return { recheck: kinds.some((k) => k.startsWith('entry.') || k.startsWith('annotator.')), written: kinds.length > 0 };
   }
 
   /** Entries whose content changes and is kept as a new version (with `newVersion`). */

@@ -318,22 +318,39 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
   try {
     const codebook = projectCodebook(db);
     const format = opts.format ?? (opts.mapping ? entryFormatOf(path) : await detectFormat(path));
-    // A file of rows is checked as it is read, and read again as it is written (readRowFile).
-    const check = new PlanCheck(db, { newVersion: opts.newVersion }, format === 'dlbench' || format === 'taxonomy-data');
-    const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping, check);
-    const { touchesExisting } = check.finish(plan);
-    const backup = touchesExisting && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
-    const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
-    progress({ phase: 'writing', done: 0, total });
-    const summary = db.transaction(() => applyPlan(db, plan, codebook, opts.actor ?? 'import')).immediate();
-    summary.backup = backup;
-    progress({ phase: 'done', done: total, total });
-    return summary;
+    for (let attempt = 1; ; attempt++) {
+      // A file of rows is checked as it is read, and read again as it is written (readRowFile).
+      const check = new PlanCheck(db, { newVersion: opts.newVersion }, format === 'dlbench' || format === 'taxonomy-data');
+      const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping, check);
+      const { touchesExisting } = check.finish(plan);
+      // The check ran while the app went on answering: if entries or annotators changed meanwhile
+      // (another import, a pack), it is run again on the project as it is now, never trusted stale.
+      const moved = check.changedSince();
+      if (moved.recheck) {
+        if (attempt < CHECKS) continue;
+        throw new ConcordError('conflict', `the project's entries or annotators changed ${CHECKS} times while this file was being checked (another import or a merge ran meanwhile); nothing was imported. Import it again once the other one is done`, { file: path });
+      }
+      const backup = (touchesExisting || moved.written) && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
+      const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
+      progress({ phase: 'writing', done: 0, total });
+      const summary = db.transaction(() => {
+        // Another connection may have written between the look above and this transaction's start.
+        if (check.changedSince().recheck) return null;
+        return applyPlan(db, plan, codebook, opts.actor ?? 'import');
+      }).immediate();
+      if (!summary) continue;
+      summary.backup = backup;
+      progress({ phase: 'done', done: total, total });
+      return summary;
+    }
   } catch (e) {
     progress({ phase: 'failed', done: 0, total: 0 });
     throw e;
   }
 }
+
+/** How many times an import checks its file against a project that keeps changing under it before it gives up. */
+const CHECKS = 3;
 
 /** Where the demo project ships, beside this module in the source tree. */
 export function demoDir(): string {

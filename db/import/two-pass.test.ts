@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { dumpAll, makeProject } from '../../test/helpers/pack-project.ts';
+import { appCall } from '../../test/helpers/service.ts';
 import type { Service } from '../service.ts';
 import { runImport } from './index.ts';
 import { entryRecords, labelRecords, LineOfKey, readRecords, readRows, recordsOfTable, rereadRecords } from './rows.ts';
@@ -17,16 +18,21 @@ import { entryRecords, labelRecords, LineOfKey, readRecords, readRows, recordsOf
  */
 
 // How far the readers have got into their file, in bytes, as each record is handed on.
-const read = vi.hoisted(() => ({ bytes: 0 }));
+// `between`, when set, runs after the first chunk of a file read asynchronously (a first pass), as
+// other work the app answers meanwhile.
+const read = vi.hoisted(() => ({ bytes: 0, between: undefined as undefined | (() => Promise<void>) }));
 vi.mock('./guards.ts', async (importOriginal) => {
   const guards = await importOriginal<typeof import('./guards.ts')>();
   return {
     ...guards,
     async *checkedChunks(file: string, limits: { maxBytes: number }) {
       read.bytes = 0;
+      let first = true;
       for await (const chunk of guards.checkedChunks(file, limits)) {
         read.bytes += chunk.length;
         yield chunk;
+        if (first && read.between) await read.between();
+        first = false;
       }
     },
     *checkedChunksSync(file: string, limits: { maxBytes: number }) {
@@ -88,6 +94,7 @@ let n = 0;
 let s: Service;
 beforeEach(() => {
   s = makeProject(join(dir, `study-${++n}.db`));
+  read.between = undefined;
 });
 
 describe('reading a file of rows', () => {
@@ -188,6 +195,56 @@ describe('an import of a file many chunks long', () => {
     expect(e.message).toMatch(/changed while it was being imported; nothing was imported/);
     expect(e.where).toEqual({ file: entries });
     expect(dumpAll(s.db)).toBe(before);
+  });
+});
+
+describe('a project written to while a file is being checked', () => {
+  /** Runs `work` once, or on every check while `again`, when the next file's first pass has read its first chunk. */
+  const meanwhile = (work: () => Promise<unknown> | unknown, again = false) => {
+    read.between = async () => {
+      const hook = read.between;
+      read.between = undefined; // the work may read files of its own
+      await work();
+      if (again) read.between = hook;
+    };
+  };
+  const oneEntry = (name: string, id: string, prompt: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, `${JSON.stringify({ id, prompt, output: 'def g():\n    pass\n', passed: false })}\n`);
+    return f;
+  };
+
+  it('checks the file again when entries came in meanwhile, and refuses what the check now refuses', async () => {
+    const entries = entriesFile('checked-while-importing.jsonl');
+    // e1 is in the first chunk, checked before the other import writes it.
+    const other = oneEntry('other.jsonl', 'e1', 'Another prompt altogether.');
+    meanwhile(() => runImport(s.db, other, { backup: false }));
+    const e = await refusal(runImport(s.db, entries, { backup: false }));
+    expect(e.message).toMatch(/an entry already in the project has other content in this file: "e1"/);
+    // Only the other import's entry is here.
+    expect(s.db.prepare('SELECT ext_id FROM entry').all()).toEqual([{ ext_id: 'e1' }]);
+  });
+
+  it('gives up, changing nothing, when entries keep coming in', async () => {
+    const entries = entriesFile('never-settles.jsonl');
+    let k = 0;
+    meanwhile(() => runImport(s.db, oneEntry(`z${++k}.jsonl`, `z${k}`, 'p'), { backup: false }), true);
+    const e = await refusal(runImport(s.db, entries, { backup: false }));
+    expect(e.code).toBe('conflict');
+    expect(e.message).toMatch(/changed 3 times while this file was being checked.*nothing was imported/);
+    expect(s.db.prepare('SELECT ext_id FROM entry ORDER BY id').all()).toEqual([{ ext_id: 'z1' }, { ext_id: 'z2' }, { ext_id: 'z3' }]);
+  });
+
+  it('backs the project up before writing when labels were written meanwhile, though the check found nothing to overwrite', async () => {
+    await runImport(s.db, entriesFile('entries.jsonl'), { backup: false });
+    const labels = labelsFile('labels.jsonl');
+    await runImport(s.db, labels, { backup: false });
+    // The same file again overwrites nothing: no backup.
+    expect((await runImport(s.db, labels)).backup).toBeNull();
+    // ana changes a label while the file is checked; the import then overwrites it, so it backs up first.
+    meanwhile(() => appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' }));
+    const r = await runImport(s.db, labels);
+    expect(r.backup).not.toBeNull();
   });
 });
 
