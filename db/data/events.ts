@@ -174,9 +174,9 @@ export function eventLog(db: Db) {
     mark(id: number): { id: number; at: string; kind: string } | undefined {
       return sql('SELECT id, at, kind FROM event WHERE id = ?').get(id) as { id: number; at: string; kind: string } | undefined;
     },
-    /** The kinds of the events written after event `afterId`. */
-    kindsSince(afterId: number): string[] {
-      return (sql('SELECT DISTINCT kind FROM event WHERE id > ?').all(afterId) as { kind: string }[]).map((r) => r.kind);
+    /** Each kind of event written after event `afterId`, with who wrote it. */
+    writtenSince(afterId: number): { kind: string; actor: string }[] {
+      return sql('SELECT DISTINCT kind, actor FROM event WHERE id > ?').all(afterId) as { kind: string; actor: string }[];
     },
     /** What the log says changed after event `afterId`: the entries named, and the kinds of the events that name none. */
     changedSince(afterId: number): { entries: string[]; unscoped: string[] } {

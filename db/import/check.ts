@@ -108,12 +108,16 @@ export class PlanCheck {
   /**
    * What was written to the project while the check ran (an async read of the file, during which
    * the app goes on answering): `recheck` when entries or annotators changed, which the check's
-   * refusals depend on; `written` when anything at all did, so that the import backs up what it
-   * may overwrite even where the check saw nothing to overwrite.
+   * refusals depend on; `overwrites` when the plan's annotators wrote, model results changed or a
+   * pack was merged, so that the import backs up what it may now overwrite though the check saw
+   * nothing to overwrite. Other writes (other annotators labelling meanwhile) need neither.
    */
-  changedSince(): { recheck: boolean; written: boolean } {
-    const kinds = this.store.events.kindsSince(this.since);
-    return { recheck: kinds.some((k) => k.startsWith('entry.') || k.startsWith('annotator.')), written: kinds.length > 0 };
+  changedSince(plan: ImportPlan): { recheck: boolean; overwrites: boolean } {
+    const written = this.store.events.writtenSince(this.since);
+    return {
+      recheck: written.some((w) => w.kind.startsWith('entry.') || w.kind.startsWith('annotator.')),
+      overwrites: written.some((w) => plan.annotators.has(w.actor) || w.kind === 'pack.merge' || (w.kind === 'model-result.set' && plan.modelResults.length > 0)),
+    };
   }
 
   /** Entries whose content changes and is kept as a new version (with `newVersion`). */

@@ -325,17 +325,17 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
       const { touchesExisting } = check.finish(plan);
       // The check ran while the app went on answering: if entries or annotators changed meanwhile
       // (another import, a pack), it is run again on the project as it is now, never trusted stale.
-      const moved = check.changedSince();
+      const moved = check.changedSince(plan);
       if (moved.recheck) {
         if (attempt < CHECKS) continue;
         throw new ConcordError('conflict', `the project's entries or annotators changed ${CHECKS} times while this file was being checked (another import or a merge ran meanwhile); nothing was imported. Import it again once the other one is done`, { file: path });
       }
-      const backup = (touchesExisting || moved.written) && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
+      const backup = (touchesExisting || moved.overwrites) && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
       const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
       progress({ phase: 'writing', done: 0, total });
       const summary = db.transaction(() => {
         // Another connection may have written between the look above and this transaction's start.
-        if (check.changedSince().recheck) return null;
+        if (check.changedSince(plan).recheck) return null;
         return applyPlan(db, plan, codebook, opts.actor ?? 'import');
       }).immediate();
       if (!summary) continue;

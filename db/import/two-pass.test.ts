@@ -235,16 +235,19 @@ describe('a project written to while a file is being checked', () => {
     expect(s.db.prepare('SELECT ext_id FROM entry ORDER BY id').all()).toEqual([{ ext_id: 'z1' }, { ext_id: 'z2' }, { ext_id: 'z3' }]);
   });
 
-  it('backs the project up before writing when labels were written meanwhile, though the check found nothing to overwrite', async () => {
+  it('backs the project up before writing when the file\'s annotators wrote meanwhile, though the check found nothing to overwrite', async () => {
     await runImport(s.db, entriesFile('entries.jsonl'), { backup: false });
     const labels = labelsFile('labels.jsonl');
     await runImport(s.db, labels, { backup: false });
     // The same file again overwrites nothing: no backup.
     expect((await runImport(s.db, labels)).backup).toBeNull();
-    // ana changes a label while the file is checked; the import then overwrites it, so it backs up first.
+    // A label by someone the file does not name changes nothing the import writes: no backup.
+    appCall(s, 'project.addAnnotator', { name: 'dee' });
+    meanwhile(() => appCall(s, 'labels.set', { annotator: 'dee', entryId: 'e1', dimension: 'stage', value: 'training' }));
+    expect((await runImport(s.db, labels)).backup).toBeNull();
+    // ana changes a label while the file is checked, which the import may overwrite: it backs up first.
     meanwhile(() => appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' }));
-    const r = await runImport(s.db, labels);
-    expect(r.backup).not.toBeNull();
+    expect((await runImport(s.db, labels)).backup).not.toBeNull();
   });
 });
 
