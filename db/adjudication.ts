@@ -91,7 +91,7 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
   // Who votes is raterRule's answer: role 'annotator' (reference labels and leads never vote) and,
   // once the project assigns entries, only on the entries assigned to them.
   const rule = raterRule(db, only === undefined ? {} : { entry: only });
-  const rows = only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : store.labels.forStudyOn(only, !!opts.includeDrafts);
+  const rows = only === undefined ? store.labels.forStudy(!!opts.includeDrafts) : studySliceReads(db).labelsOn([only], !!opts.includeDrafts);
   // Exports list only annotators whose labels count (someone with drafts only has nothing to show).
   const counted = only === undefined ? new Set<string>() : countedAnywhere(store, opts, rule);
   const labels = studyLabels(rows, rule, annotators, only === undefined ? counted : undefined);
@@ -99,7 +99,7 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
   const decisions = decisionsOf(only === undefined ? store.decisions.all() : store.decisions.ofEntry(only));
   const stale = !decisions.size
     ? new Map<number, Set<string>>()
-    : staleDecisions(store, decisions, rule, opts, one ? entryStaleReads(store, one) : wholeStaleReads(store));
+    : staleDecisions(store, decisions, rule, opts, only === undefined ? wholeStaleReads(store) : staleReadsOn(db, entries, decisions));
   return { codebook, entries, annotators: annotators.filter((n) => counted.has(n)), labels, decisions, stale, raters: rule };
 }
 
@@ -142,10 +142,7 @@ export function studyInSlices(db: Db, opts: StudyOptions, size: number): StudyIn
       const decisions = decisionsOf(reads.decisionsOn(rowIds));
       const stale = !decisions.size
         ? new Map<number, Set<string>>()
-        : staleDecisions(store, decisions, rule, opts, () => {
-            const decided = new Map(entries.filter((e) => decisions.has(e.rowId)).map((e) => [e.id, e.rowId]));
-            return { decided, submitted: reads.submittedPairsOn([...decided.values()]), changes: reads.lastChangesOn([...decided.keys()]) };
-          });
+        : staleDecisions(store, decisions, rule, opts, staleReadsOn(db, entries, decisions));
       yield { codebook, entries, annotators, labels, decisions, stale, raters: rule };
     }
   }
@@ -274,12 +271,12 @@ const wholeStaleReads = (store: Store) => (): StaleReads => ({
   changes: store.events.lastChangesOnDecidedEntries(),
 });
 
-/** `StaleReads` of one entry, through its indexes. */
-const entryStaleReads = (store: Store, one: StudyEntry) => (): StaleReads => ({
-  decided: store.decisions.decidedEntriesOn(one.rowId),
-  submitted: store.labels.submittedPairsOn(one.rowId),
-  changes: store.events.lastChangesOn(one.id),
-});
+/** `StaleReads` of some entries (a slice, or one entry) with their `decisions`, through the entries' indexes. */
+const staleReadsOn = (db: Db, entries: StudyEntry[], decisions: Map<number, Map<string, Decision>>) => (): StaleReads => {
+  const reads = studySliceReads(db);
+  const decided = new Map(entries.filter((e) => decisions.has(e.rowId)).map((e) => [e.id, e.rowId]));
+  return { decided, submitted: reads.submittedPairsOn([...decided.values()]), changes: reads.lastChangesOn([...decided.keys()]) };
+};
 
 /** Decisions by entry row id, then dimension. */
 function decisionsOf(rows: DecisionRow[]): Map<number, Map<string, Decision>> {
@@ -432,7 +429,8 @@ function staleOfDecided(db: Db, decisions: Map<number, Map<string, Decision>>, o
   const out = new Map<number, Set<string>>();
   for (const [rowId, byDim] of decisions) {
     const one = store.entries.studyEntry(rowId);
-    if (one) for (const [id, dims] of staleDecisions(store, new Map([[rowId, byDim]]), raterRule(db, { entry: rowId }), opts, entryStaleReads(store, one))) out.set(id, dims);
+    const decided = new Map([[rowId, byDim]]);
+    if (one) for (const [id, dims] of staleDecisions(store, decided, raterRule(db, { entry: rowId }), opts, staleReadsOn(db, [one], decided))) out.set(id, dims);
   }
   return out;
 }

@@ -38,12 +38,6 @@ export function decisionTable(db: Db) {
     delete(entryRowId: number, dimension: string): void {
       sql('DELETE FROM decision WHERE entry_id = ? AND dimension = ?').run(entryRowId, dimension);
     },
-    /** `decidedEntries`, limited to one entry (row id). */
-    decidedEntriesOn(entryRowId: number): Map<string, number> {
-      return new Map(
-        (sql('SELECT id, ext_id FROM entry WHERE id = ? AND id IN (SELECT entry_id FROM decision)').all(entryRowId) as { id: number; ext_id: string }[]).map((r) => [r.ext_id, r.id]),
-      );
-    },
     /** The entries that have a decision: external id -> row id. */
     decidedEntries(): Map<string, number> {
       return new Map(

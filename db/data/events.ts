@@ -157,15 +157,6 @@ export function eventLog(db: Db) {
          GROUP BY e, d, kind, tag`,
       ).all() as { e: string; d: string; kind: string; tag: string | null; id: number }[];
     },
-    /** `lastChangesOnDecidedEntries` on one entry (its external id), read through the entry's index. */
-    lastChangesOn(extId: string): { e: string; d: string; kind: string; tag: string | null; id: number }[] {
-      return sql(
-        `SELECT ${LAST_CHANGE} FROM event
-         WHERE entry_ext_id = ? AND kind IN ('decision.set', 'label.set', 'label.undo') AND dimension IS NOT NULL
-         GROUP BY e, d, kind, tag`,
-      ).all(extId) as { e: string; d: string; kind: string; tag: string | null; id: number }[];
-    },
-
     /** The newest event: where a reader of the log stands. */
     newest(): { id: number; at: string; kind: string } | undefined {
       return sql('SELECT id, at, kind FROM event ORDER BY id DESC LIMIT 1').get() as { id: number; at: string; kind: string } | undefined;

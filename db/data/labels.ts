@@ -181,15 +181,6 @@ export function labelTable(db: Db) {
         .raw(true)
         .iterate(includeDrafts ? 1 : 0) as IterableIterator<[number, number, string]>;
     },
-    /** `forStudy` on one entry (row id). */
-    forStudyOn(entryRowId: number, includeDrafts: boolean): { entry_id: number; dimension: string; value: string; name: string }[] {
-      return sql(
-        `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
-         JOIN annotator a ON a.id = l.annotator_id
-         LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-         WHERE l.entry_id = ? AND (? OR s.status = 'submitted')`,
-      ).all(entryRowId, includeDrafts ? 1 : 0) as { entry_id: number; dimension: string; value: string; name: string }[];
-    },
     /**
      * Annotators (role annotator) with at least one label that counts: submitted (or any, with
      * drafts), and on an entry assigned to them once the project assigns entries.
@@ -330,18 +321,6 @@ export function labelTable(db: Db) {
         (sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.status = 'submitted'").all() as { entry_id: number; name: string }[]).map(
           (r) => `${r.entry_id}\u0000${r.name}`,
         ),
-      );
-    },
-
-    /** `submittedPairs` on one entry (row id). */
-    submittedPairsOn(entryRowId: number): Set<string> {
-      return new Set(
-        (
-          sql("SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id = ? AND s.status = 'submitted'").all(entryRowId) as {
-            entry_id: number;
-            name: string;
-          }[]
-        ).map((r) => `${r.entry_id}\u0000${r.name}`),
       );
     },
 

@@ -125,7 +125,7 @@ export function studySliceReads(db: Db) {
           : sql(`${ENTRY} ORDER BY sort_key, ext_id LIMIT ?`).all(limit)
       ) as StudyEntryRow[];
     },
-    /** `labels.forStudy` on these entries (row ids). */
+    /** `labels.forStudy` on these entries (row ids): a slice, or one entry. */
     labelsOn(entryRowIds: number[], includeDrafts: boolean): StudyLabelRow[] {
       return sql(
         `SELECT l.entry_id, l.dimension, l.value, a.name FROM label l
@@ -140,14 +140,14 @@ export function studySliceReads(db: Db) {
         'SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id IN (SELECT value FROM json_each(?))',
       ).all(JSON.stringify(entryRowIds)) as DecisionRow[];
     },
-    /** `labels.submittedPairs` on these entries (row ids). */
+    /** `labels.submittedPairs` on these entries (row ids): a slice, or one entry. */
     submittedPairsOn(entryRowIds: number[]): Set<string> {
       const rows = sql(
         "SELECT s.entry_id, a.name FROM submission s JOIN annotator a ON a.id = s.annotator_id WHERE s.entry_id IN (SELECT value FROM json_each(?)) AND s.status = 'submitted'",
       ).all(JSON.stringify(entryRowIds)) as { entry_id: number; name: string }[];
       return new Set(rows.map((r) => `${r.entry_id}\u0000${r.name}`));
     },
-    /** `events.lastChangesOn` on these entries (external ids), each read through the log's index on its entry. */
+    /** `events.lastChangesOnDecidedEntries` on these entries (external ids), each read through the log's index on its entry. */
     lastChangesOn(extIds: string[]): { e: string; d: string; kind: string; tag: string | null; id: number }[] {
       return sql(
         `SELECT ${LAST_CHANGE} FROM event
