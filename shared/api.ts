@@ -43,7 +43,7 @@ import type {
 } from './types.ts';
 import { disagreementReasons, importFormats } from './types.ts';
 import { fieldMappingSchema } from './field-mapping.ts';
-import { fieldName } from './codebook/fields.ts';
+import { fieldName } from './codebook/field-schema.ts';
 import type { CodebookChange } from './codebook/diff.ts';
 import { ConcordError } from './errors.ts';
 

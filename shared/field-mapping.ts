@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldName } from './codebook/fields.ts';
+import { fieldName } from './codebook/field-schema.ts';
 import { badInput } from './errors.ts';
 
 /**

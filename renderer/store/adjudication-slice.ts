@@ -1,6 +1,6 @@
 import { findDimension, type LabelValue } from '../../shared/codebook/values.ts';
 import { overridesMajority, valueKey, type DimensionConsensus, type QueueItem } from '../../shared/consensus/consensus.ts';
-import { DEFAULT_QUEUE_PAGE } from '../../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE } from '../../shared/queue-page.ts';
 import type { AdjudicationEntry, AdjudicationSummary, QueuePage } from '../../shared/consensus/results.ts';
 import { candidatesOf, cycleChoice, initialChoice, nextOpenDimension, stepDimension, applyHotkey } from '../views/adjudication/choices.ts';
 import { api } from './client.ts';

@@ -1,4 +1,5 @@
-import { DEFAULT_QUEUE_PAGE, type EntryFilter, type EntryPage } from '../../shared/api.ts';
+import type { EntryFilter, EntryPage } from '../../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE } from '../../shared/queue-page.ts';
 import type { EntryForAnnotator, EntrySummary } from '../../shared/types.ts';
 import { api } from './client.ts';
 import { nextTask } from './entry-slice.ts';

@@ -1,7 +1,7 @@
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import { formatError } from '../../shared/errors.ts';
 import type { Annotator, ProjectInfo } from '../../shared/types.ts';
-import { DEFAULT_QUEUE_PAGE } from '../../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE } from '../../shared/queue-page.ts';
 import { api } from './client.ts';
 import type { Slice } from './types.ts';
 

@@ -1,12 +1,14 @@
-import { Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { ImportDialog } from '../components/ImportDialog.tsx';
 import { NoticeBar } from '../components/NoticeBar.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import { WhoAmI } from '../components/WhoAmI.tsx';
 import { useApp } from '../store/index.ts';
 import { isLead } from '../store/session-slice.ts';
 import { viewsFor } from './registry.ts';
+
+// Opened now and then, and it brings the import mapping's schemas: not part of the page's first script.
+const ImportDialog = lazy(() => import('../components/ImportDialog.tsx').then((m) => ({ default: m.ImportDialog })));
 
 /** The top bar and the chosen view, once the project is open (main.tsx starts opening it). */
 export function App() {
@@ -45,7 +47,11 @@ export function App() {
       </Suspense>
       {/* Labelling and deciding are done as someone; the lead's overview views are not. */}
       {!me && !importOpen && entries > 0 && (shown.id === 'label' || shown.id === 'adjudicate') && <WhoAmI />}
-      {importOpen && <ImportDialog />}
+      {importOpen && (
+        <Suspense fallback={null}>
+          <ImportDialog />
+        </Suspense>
+      )}
       <NoticeBar />
     </div>
   );

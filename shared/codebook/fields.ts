@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { fieldPaneSchema, fieldsSchema } from './field-schema.ts';
 
 /**
  * Which texts of an entry the Label and Adjudicate views show, and how: an entry holds any number
@@ -11,30 +12,13 @@ import { z } from 'zod';
 
 /** Field names as stored (`entry_field.name`) and as an import mapping names them. */
 export const fieldNamePattern = /^[a-z][a-z0-9_]*$/;
-export const fieldName = z.string().max(64).regex(fieldNamePattern, 'field names are snake_case: a-z, 0-9 and _, starting with a letter');
 
 /** The languages Monaco highlights that a field may ask for. */
 export const fieldLanguages = ['plaintext', 'markdown', 'python', 'json', 'javascript', 'typescript', 'java', 'cpp', 'c', 'go', 'rust', 'shell', 'yaml'] as const;
 export type FieldLanguage = (typeof fieldLanguages)[number];
 
-export const fieldPaneSchema = z.object({
-  /** The entry's text this pane shows. */
-  field: fieldName,
-  label: z.string().min(1).max(80),
-  language: z.enum(fieldLanguages),
-  /** Prose (a prompt) reads better without line numbers. */
-  lineNumbers: z.boolean().optional(),
-});
 export type FieldPane = z.infer<typeof fieldPaneSchema>;
 
-export const fieldsSchema = z.object({
-  /** The main row, left to right. */
-  panes: z.array(fieldPaneSchema).min(1).max(6),
-  /** The lower row, left to right, under the main one (a test log, say). */
-  bottom: z.array(fieldPaneSchema).max(4).optional(),
-  /** The two texts the diff view compares: [before, after]. */
-  diff: z.tuple([fieldName, fieldName]).optional(),
-});
 export type FieldLayout = z.infer<typeof fieldsSchema>;
 
 /** Deep-Bench's layout: prompt, ground truth and LLM output side by side, the test log below, ground truth -> output as the diff. */

@@ -7,6 +7,7 @@ import { codebookSchema, type Codebook } from './schema.ts';
 export * from './schema.ts';
 export * from './values.ts';
 export * from './fields.ts';
+export * from './field-schema.ts';
 export { deepBenchCodebook, reasoningTraceCodebook, tambonCodebook };
 
 /** Codebooks that ship with Concord, by id; the first is the default. */

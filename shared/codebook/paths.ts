@@ -1,4 +1,5 @@
-import { matchKey, type CodebookValue, type Dimension } from './schema.ts';
+import { matchKey } from './keys.ts';
+import type { CodebookValue, Dimension } from './schema.ts';
 
 /** Tree values are written "type" or "type::subtype" (ids, labels or aliases when read from a file). */
 export const TREE_SEPARATOR = '::';

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { fieldLayoutProblems, fieldsSchema } from './fields.ts';
+import { fieldsSchema } from './field-schema.ts';
+import { fieldLayoutProblems } from './fields.ts';
+
+import { matchKey } from './keys.ts';
+
+export { matchKey, slugify } from './keys.ts';
 
 /**
  * A codebook is data: dimensions to label, each with values that carry a stable id, a label,
@@ -180,20 +185,3 @@ export const codebookSchema = z
     });
   });
 export type Codebook = z.infer<typeof codebookSchema>;
-
-/**
- * The key under which ids, labels and aliases are compared: case, spaces and punctuation are
- * ignored, so "Evaluating & Metrics", "evaluating&metrics" and "EVALUATING-METRICS" meet.
- */
-export function matchKey(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-/** kebab-case slug of a label: "Wrong Input Type" -> "wrong-input-type". */
-export function slugify(label: string): string {
-  return label
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}

@@ -1,5 +1,6 @@
 import { badInput } from '../errors.ts';
-import { matchKey, type Codebook, type CodebookValue, type Dimension } from './schema.ts';
+import { matchKey } from './keys.ts';
+import type { Codebook, CodebookValue, Dimension } from './schema.ts';
 import { canonicalLineRanges, describeLineRanges, isLineRanges, parseLineRanges, type LineRange } from './lines.ts';
 import { matchTreePath, matchValue, TREE_SEPARATOR, treeOrder, treePathLabel } from './paths.ts';
 

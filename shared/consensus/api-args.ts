@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { exportKinds, exportFormats } from '../tables/export-kinds.ts';
+import { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE } from '../queue-page.ts';
 
 /**
  * Argument schemas of the adjudication and export methods, for the API contract
@@ -14,9 +15,7 @@ const person = z
   .max(80)
   .regex(/^[^\u0000-\u001f]+$/, 'names cannot contain control characters');
 
-/** Queue items per page when a call does not say, and the most one page holds. */
-export const DEFAULT_QUEUE_PAGE = 100;
-export const MAX_QUEUE_PAGE = 500;
+export { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE };
 
 const queueArgs = z.object({ dimension: dimensionId.optional(), includeDrafts: z.boolean().optional(), conflicts: z.boolean().optional() });
 
