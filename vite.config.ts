@@ -15,20 +15,20 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * Preloads the code panes' chunk (Monaco, most of the script) from index.html: it is imported
+ * Preloads the editors' chunk (Monaco, most of the script) from index.html: it is imported
  * dynamically, so that the app asks for its first entry without waiting for it, but it is wanted
  * on every page, so its download and compilation start with the page's own script.
  */
-function preloadCodePanes(): Plugin {
+function preloadEditors(): Plugin {
   return {
-    name: 'concord-preload-code-panes',
+    name: 'concord-preload-editors',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
       handler(html, ctx) {
         const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === 'chunk');
-        const entry = chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/renderer/components/CodePanes.tsx')));
-        if (!entry) throw new Error('vite.config.ts: no chunk for renderer/components/CodePanes.tsx to preload');
+        const entry = chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/renderer/monaco/editors.tsx')));
+        if (!entry) throw new Error('vite.config.ts: no chunk for renderer/monaco/editors.tsx to preload');
         const files = new Set<string>();
         const css = new Set<string>();
         const visit = (file: string) => {
@@ -56,7 +56,7 @@ function preloadCodePanes(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react(), contentSecurityPolicy(), preloadCodePanes()],
+  plugins: [react(), contentSecurityPolicy(), preloadEditors()],
   build: {
     outDir: fileURLToPath(new URL('./build/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -2,13 +2,13 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client.ts';
-import { loadCodePanes } from './components/code-panes-loader.ts';
+import { loadEditors } from './monaco/loader.ts';
 import { setClient } from './store/client.ts';
 import { useApp } from './store/index.ts';
 import { App } from './views/App.tsx';
 
 // Monaco, the bulk of the script, is fetched and compiled while the app opens the project.
-void loadCodePanes();
+void loadEditors();
 const { client, host } = connect();
 setClient(client);
 document.documentElement.dataset.host = host;

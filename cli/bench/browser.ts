@@ -51,7 +51,10 @@ async function timedSwitch(page: Page, panes: string[], expected: string[]): Pro
   throw new Error(`after j the panes did not show the next entry within 10 s (expected ${JSON.stringify(expected)}, showing ${JSON.stringify(showing)})`);
 }
 
+/** The panes' text as Monaco's editors draw it. */
 const PANES = ['[data-testid=pane-prompt] .view-lines', '[data-testid=pane-ground-truth] .view-lines', '[data-testid=pane-output] .view-lines'];
+/** The panes' text however it is drawn: plainly as the page opens, then by Monaco's editors once they are in. */
+const PANE_TEXTS = ['[data-testid=pane-prompt] .pane-body', '[data-testid=pane-ground-truth] .pane-body', '[data-testid=pane-output] .pane-body'];
 
 /** The start of a text's first line, as the pane shows it. */
 const head = (text: string) => text.split('\n')[0].slice(0, 40);
@@ -106,13 +109,15 @@ export async function browserFigures(
 
         opts.say(`${k}: opening the app in Chromium, then ${opts.presses} presses of j`);
         await page.goto(server.url);
-        const shown = await page.waitForFunction(
-          // No named functions in here: the page has none of the helpers a compiler may add for them.
-          ({ panes, want }) => ((window as unknown as Probe).__concordShows(panes, want) ? performance.now() : false),
-          { panes: PANES, want: expected(0) },
-          { polling: 'raf', timeout: 120_000 },
-        );
-        const coldMs = (await shown.jsonValue()) as number;
+        const shownAt = (panes: string[]) =>
+          page.waitForFunction(
+            // No named functions in here: the page has none of the helpers a compiler may add for them.
+            ({ panes, want }) => ((window as unknown as Probe).__concordShows(panes, want) ? performance.now() : false),
+            { panes, want: expected(0) },
+            { polling: 'raf', timeout: 120_000 },
+          );
+        const coldMs = (await (await shownAt(PANE_TEXTS)).jsonValue()) as number;
+        const editorsMs = (await (await shownAt(PANES)).jsonValue()) as number;
         const domReady = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
         figures[`cold_start_ms_${k}`] = figure(
             {
@@ -121,7 +126,7 @@ export async function browserFigures(
               peer: 'the same page loaded to DOMContentLoaded (its scripts in, nothing asked of the service)',
               peer_value: domReady,
               goal: '<= 1500',
-              note: 'navigation to the first entry of the queue shown in all three panes',
+              note: `navigation to the first entry of the queue readable in all three panes (as plain text until Monaco is in); Monaco's editors showing it at ${editorsMs.toFixed(0)} ms`,
             },
             { atMost: 1500 },
           );

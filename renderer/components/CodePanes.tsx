@@ -1,10 +1,12 @@
 import './any-shape.css';
-import { DiffEditor } from '@monaco-editor/react';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { MONACO_THEME, monaco } from '../monaco/setup.ts';
-import { modelKey } from '../monaco/models.ts';
-import { MonacoView, type AheadText, type LineMark } from '../monaco/MonacoView.tsx';
+import type { monaco } from '../monaco/setup.ts';
+import { useEditors } from '../monaco/loader.ts';
+import { modelKey } from '../monaco/model-key.ts';
+import type { AheadText } from '../monaco/MonacoView.tsx';
+import type { LineMark } from '../lib/line-marks.ts';
+import { PlainCode } from './PlainCode.tsx';
 import { summarizeChanges } from '../lib/change-summary.ts';
 import type { FieldPane } from '../../shared/codebook/fields.ts';
 import { lowerIsTestLog, textOf, useFieldLayout } from './field-layout.ts';
@@ -14,6 +16,8 @@ import { openPanes, paneKey, resizePanes, toggleCodePane, weightOf, type CodePan
 import { SplitHandle } from './SplitHandle.tsx';
 
 const baseOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
+  // The app's monospace stack (styles.css --mono), which the panes' text shows in before Monaco is in.
+  fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace',
   readOnly: true,
   domReadOnly: true,
   minimap: { enabled: false },
@@ -56,6 +60,7 @@ const SAME_INDENT_MIN_WIDTH = 520;
 function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold, onFold, marks, onSelectLines, ahead }: CodePaneProps) {
   const prose = pane.lineNumbers === false;
   const box = useRef<HTMLElement>(null);
+  const editors = useEditors();
   const [wide, setWide] = useState(true);
   useEffect(() => {
     const el = box.current;
@@ -84,15 +89,19 @@ function CodePane({ pane, entryId, contentHash, value, fontSize, weight, canFold
         </button>
       </header>
       <div className="pane-body">
-        <MonacoView
-          modelKey={modelKey(entryId, contentHash, paneKey(pane.field))}
-          text={value}
-          language={pane.language}
-          options={options}
-          marks={marks}
-          onSelectLines={onSelectLines}
-          ahead={aheadTexts}
-        />
+        {editors ? (
+          <editors.MonacoView
+            modelKey={modelKey(entryId, contentHash, paneKey(pane.field))}
+            text={value}
+            language={pane.language}
+            options={options}
+            marks={marks}
+            onSelectLines={onSelectLines}
+            ahead={aheadTexts}
+          />
+        ) : (
+          <PlainCode text={value} lineNumbers={!prose} fontSize={options.fontSize!} lineHeight={options.lineHeight!} />
+        )}
       </div>
     </section>
   );
@@ -211,36 +220,15 @@ export function CodePanes({ entry: shown, fontSize, lowerRow, marks, onSelectLin
   );
 }
 
-/**
- * The diff of two texts. The diff editor's models are disposed after the editor itself: disposed
- * with it (the wrapper's default), Monaco reports "TextModel got disposed before DiffEditorWidget
- * model got reset" on leaving the diff.
- */
+/** The diff of two texts, once Monaco's editors are in. */
 function DiffView({ original, modified, language, fontSize }: { original: string; modified: string; language: string; fontSize?: number }) {
-  const models = useRef<monaco.editor.ITextModel[]>([]);
-  useEffect(
-    () => () => {
-      const kept = models.current;
-      setTimeout(() => kept.forEach((m) => m.isDisposed() || m.dispose()));
-    },
-    [],
+  const editors = useEditors();
+  const options = useMemo(
+    () => ({ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }),
+    [fontSize],
   );
-  return (
-    <DiffEditor
-      original={original}
-      modified={modified}
-      language={language}
-      theme={MONACO_THEME}
-      keepCurrentOriginalModel
-      keepCurrentModifiedModel
-      onMount={(editor) => {
-        const m = editor.getModel();
-        models.current = m ? [m.original, m.modified] : [];
-      }}
-      options={{ ...baseOptions, ...sized(fontSize), renderSideBySide: true, originalEditable: false, ignoreTrimWhitespace: false, renderOverviewRuler: false }}
-      loading={<div className="muted small pad">Loading diff…</div>}
-    />
-  );
+  if (!editors) return <div className="muted small pad">Loading diff…</div>;
+  return <editors.DiffView original={original} modified={modified} language={language} options={options} />;
 }
 
 /** The codebook's lower row of panes under the labelling workspace's code (any fields but a lone test log, which has its own view). */

@@ -3,7 +3,18 @@ import { treePathLabel } from '../../shared/codebook/paths.ts';
 import type { Codebook } from '../../shared/codebook/schema.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { CodePaneId } from '../components/pane-layout.ts';
-import type { LineMark } from '../monaco/MonacoView.tsx';
+
+/** A mark on lines `start`..`end`; `tone` picks its colour (one per annotator in Adjudicate). */
+export interface LineMark {
+  start: number;
+  end: number;
+  /** Markdown shown on hover: what the lines hold, and whose mark it is. */
+  hover: string;
+  tone: number;
+}
+
+/** Tones the stylesheet colours (`.line-pin-<n>`). */
+export const MARK_TONES = 4;
 
 export type PaneMarks = Partial<Record<CodePaneId, LineMark[]>>;
 

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { modelFor } from './models.ts';
 import { MONACO_THEME, monaco } from './setup.ts';
+import { MARK_TONES, type LineMark } from '../lib/line-marks.ts';
 
 /** A text the view may be asked to show next (a neighbour of the entry shown), with its model key. */
 export interface AheadText {
@@ -22,18 +23,6 @@ interface Props {
   /** Texts likely shown next, most likely first: each is drawn ahead in an editor of its own (at most `STANDBY`). */
   ahead?: readonly AheadText[];
 }
-
-/** A mark on lines `start`..`end`; `tone` picks its colour (one per annotator in Adjudicate). */
-export interface LineMark {
-  start: number;
-  end: number;
-  /** Markdown shown on hover: what the lines hold, and whose mark it is. */
-  hover: string;
-  tone: number;
-}
-
-/** Tones the stylesheet colours (`.line-pin-<n>`). */
-export const MARK_TONES = 4;
 
 /** Editors a view keeps drawn ahead besides the one it shows (the next entry's text and the previous one's). */
 export const STANDBY = 2;

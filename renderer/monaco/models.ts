@@ -15,11 +15,6 @@ function uriOf(key: string): monaco.Uri {
   return monaco.Uri.parse(`concord://entry/${encodeURIComponent(key)}`);
 }
 
-/** The key of one text of one entry. */
-export function modelKey(entryId: string, contentHash: string, pane: string): string {
-  return `${entryId}\u0000${contentHash}\u0000${pane}`;
-}
-
 /** The model of a text, made now if it is not kept yet; it becomes the most recently used. */
 export function modelFor(key: string, text: string, language: string): monaco.editor.ITextModel {
   let model = models.get(key);

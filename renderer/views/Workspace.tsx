@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { lineMarks } from '../lib/line-marks.ts';
 import { useShallow } from 'zustand/react/shallow';
-import { useCodePanes } from '../components/code-panes-loader.ts';
+import { CodePanes, LowerPanes } from '../components/CodePanes.tsx';
 import { lowerIsTestLog, useFieldLayout } from '../components/field-layout.ts';
 import { EntryQueue } from '../components/EntryQueue.tsx';
 import { LabelPanel } from '../components/LabelPanel.tsx';
@@ -32,8 +32,6 @@ export function Workspace() {
   const marks = useMemo(() => lineMarks(codebook, labels ? [{ who: '', values: labels }] : []), [codebook, labels]);
   const fields = useFieldLayout();
   const center = useRef<HTMLDivElement>(null);
-  // Monaco's chunk: already on its way (main.tsx), so the panes wait for it at most as long as for their entry.
-  const panes = useCodePanes();
   useWorkspaceKeys(true);
   useEffect(() => loadLayoutOf(me), [me, loadLayoutOf]);
 
@@ -61,10 +59,8 @@ export function Workspace() {
   // The lower row: Deep-Bench's test log, another codebook's fields, or nothing.
   const lower = !fields.bottom?.length ? null : lowerIsTestLog(fields) ? (
     <TestLog />
-  ) : panes ? (
-    <panes.LowerPanes />
   ) : (
-    <section className="lower-row test-log" />
+    <LowerPanes />
   );
   const log = !lower ? '' : layout.logCollapsed ? 'auto' : `${(layout.logShare * 100).toFixed(2)}%`;
   return (
@@ -81,11 +77,7 @@ export function Workspace() {
         </div>
       )}
       <div className="center" ref={center} style={{ gridTemplateRows: `minmax(0, 1fr) ${log}`.trim() }}>
-        {panes ? (
-          <panes.CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
-        ) : (
-          <div className="code-area" data-testid="code-loading" />
-        )}
+        <CodePanes marks={marks} onSelectLines={(pane, start, end) => setLineSelection({ pane, start, end })} />
         {lower && (
           <div className="with-handle-y">
             {!layout.logCollapsed && <SplitHandle axis="y" label={`Resize the ${fields.bottom!.map((p) => p.label.toLowerCase()).join(', ')}`} testId="split-log" begin={resizeLog} />}

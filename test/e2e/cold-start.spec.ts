@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { importSample } from '../helpers/fixtures.ts';
 
 // Opening the app on the labelling view: what stands between the page and the first entry's code
 // on screen. The project and the first queue page, with its first entry, are asked for as soon as
-// the script runs (one round trip, not two); the code panes appear as soon as Monaco's chunk is
-// in, without a timer of React's in between.
+// the script runs (one round trip, not two); the panes show the entry's text as soon as it is in,
+// without waiting for Monaco, whose editors take the panes over when its chunk has run.
 
 let browser: Browser;
 let server: ConcordServer;
@@ -43,6 +43,13 @@ afterAll(async () => {
 const showsFirst = (page: Page) =>
   page.evaluate(
     ({ ids, heads }) => ids.every((id, i) => (document.querySelector(`[data-testid=pane-${id}] .view-lines`)?.textContent ?? '').replace(/\u00a0/g, ' ').includes(heads[i])),
+    { ids: PANES as unknown as string[], heads: first.heads },
+  );
+
+/** Whether all three panes show the first entry's text as plain text, before Monaco. */
+const plainShowsFirst = (page: Page) =>
+  page.evaluate(
+    ({ ids, heads }) => ids.every((id, i) => (document.querySelector(`[data-testid=pane-${id}] [data-testid=plain-code]`)?.textContent ?? '').includes(heads[i])),
     { ids: PANES as unknown as string[], heads: first.heads },
   );
 
@@ -95,16 +102,16 @@ describe('cold start to the first entry', () => {
   );
 
   it(
-    'shows the code panes as soon as Monaco’s chunk is in, with no timer to wait for',
+    'shows the first entry’s text in its panes before Monaco’s chunk is in, then Monaco’s editors take the panes over, with no timer to wait for',
     async () => {
       const context = await newContext(browser);
       const { page, watch } = await openPage(context);
       try {
         await page.addInitScript(() => localStorage.setItem('concord.annotator', 'ana'));
-        // Monaco's chunk is held back until the entry is on the page, waiting for its panes.
+        // Monaco's chunk is held back until the entry's text is on the page without it.
         let release!: () => void;
         const held = new Promise<void>((r) => (release = r));
-        await page.route(/\/assets\/MonacoView-[\w-]+\.js$/, async (route: Route) => {
+        await page.route(/\/assets\/editors-[\w-]+\.js$/, async (route: Route) => {
           await held;
           await route.continue();
         });
@@ -113,9 +120,14 @@ describe('cold start to the first entry', () => {
         await page.clock.pauseAt(Date.now() + 60_000);
         await page.goto(server.url);
         await page.locator(`[data-testid=label-panel][data-entry-id="${first.id}"]`).waitFor();
-        await page.getByTestId('code-loading').waitFor();
+        // Each pane shows the start of its text, the code panes with line numbers, before any editor exists.
+        await expect.poll(() => plainShowsFirst(page), { timeout: 30_000 }).toBe(true);
+        expect(await page.locator('.monaco-editor').count()).toBe(0);
+        expect(await page.locator('[data-testid=pane-ground-truth] .plain-n').first().textContent()).toBe('1');
+        expect(await page.locator('[data-testid=pane-prompt] .plain-n').count()).toBe(0);
         release();
         await expect.poll(() => showsFirst(page), { timeout: 30_000 }).toBe(true);
+        expect(await page.getByTestId('plain-code').count()).toBe(0);
         expectCleanPage(watch, server.origin);
       } finally {
         await context.close();
@@ -136,5 +148,27 @@ describe('Monaco’s script, as index.html asks for it', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(2_500_000);
     expect(monaco.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...sizes)).toBeLessThan(1_200_000);
+  });
+
+  it('leaves zod, and the schemas built with it, out of the script the page runs before its first entry', () => {
+    const dir = join(repoRoot, 'build', 'renderer');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const entry = html.match(/<script type="module"[^>]*src="\.\/([^"]+)"/)![1];
+    // The page's script and every chunk it imports statically (what runs before the app asks for anything).
+    const first = new Set<string>();
+    const visit = (file: string) => {
+      if (first.has(file)) return;
+      first.add(file);
+      const code = readFileSync(join(dir, file), 'utf8');
+      for (const m of code.matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.js)"/g)) visit(join(file, '..', m[1]));
+    };
+    visit(entry);
+    expect(first.size).toBeGreaterThan(1);
+    // `_zod` names zod's internals in every schema it builds; minifying leaves property names alone.
+    const withZod = (file: string) => readFileSync(join(dir, file), 'utf8').includes('._zod');
+    expect([...first].filter(withZod)).toEqual([]);
+    // ...while the chunks loaded later (the codebook editor, the import dialog) do hold it.
+    const later = readdirSync(join(dir, 'assets')).map((f) => `assets/${f}`).filter((f) => f.endsWith('.js') && !first.has(f));
+    expect(later.some(withZod)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { STALE_REASON, valueKey, type ConsensusStatus } from '../../../shared/co
 import type { AdjudicationEntry } from '../../../shared/consensus/results.ts';
 import { keepsRationale, needsRationale } from '../../store/adjudication-slice.ts';
 import { useApp } from '../../store/index.ts';
-import { MARK_TONES } from '../../monaco/MonacoView.tsx';
+import { MARK_TONES } from '../../lib/line-marks.ts';
 import { candidatesOf, shownInGrid } from './choices.ts';
 
 type GridDimension = AdjudicationEntry['dimensions'][number];
