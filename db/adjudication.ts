@@ -82,7 +82,8 @@ export function readStudy(db: Db, opts: StudyOptions = {}, only?: number): Study
   const codebook = store.project.codebook();
   const one = only === undefined ? undefined : store.entries.studyEntry(only);
   const entries: StudyEntry[] = only === undefined ? store.entries.forStudy() : one ? [one] : [];
-  if (opts.prompts) {
+  if (opts.prompts && only !== undefined) for (const e of entries) e.prompt = store.entries.fieldOf(e.rowId, TEXT_FIELDS.prompt) ?? '';
+  else if (opts.prompts) {
     const prompts = store.entries.fieldOfAll(TEXT_FIELDS.prompt);
     for (const e of entries) e.prompt = prompts.get(e.rowId) ?? '';
   }

@@ -5,7 +5,7 @@ import { pseudonym, readStudy } from './adjudication.ts';
 import { now, type Db } from './database.ts';
 import { openStore, type CommentRow } from './data/index.ts';
 import { labellerNamed } from './labels.ts';
-import { listGold } from './rounds.ts';
+import { goldOf } from './rounds.ts';
 import { revisionsOf } from './revisions.ts';
 
 /**
@@ -100,7 +100,8 @@ function reasonsOf(db: Db, entryRowId: number): EntryDiscussion['reasons'] {
 export function entryDiscussion(db: Db, args: { entryId: string; hideNames?: boolean }): EntryDiscussion {
   const store = openStore(db);
   const entry = entryRef(db, args.entryId);
-  const study = readStudy(db);
+  // The entry's part of the study: its labels and decisions, and every annotator with a counted label anywhere.
+  const study = readStudy(db, {}, entry.rowId);
   // The same letters as the adjudication grid: the study's annotators in its order.
   const alias = new Map(study.annotators.map((n, i) => [n, args.hideNames ? pseudonym(i) : n]));
   const name = (n: string) => (args.hideNames ? (alias.get(n) ?? (store.annotators.byName(n)?.role === 'adjudicator' ? n : 'Another annotator')) : n);
@@ -109,13 +110,13 @@ export function entryDiscussion(db: Db, args: { entryId: string; hideNames?: boo
     proposals: r.proposals.map((p) => ({ ...p, annotator: name(p.annotator) })),
     final: r.final && { ...r.final, decidedBy: r.final.decidedBy === null ? null : name(r.final.decidedBy) },
   }));
-  const rounds = store.rounds.membership().get(entry.rowId) ?? [];
+  const rounds = store.rounds.roundsOf(entry.rowId);
   return {
     entryId: entry.id,
     comments: store.comments.ofEntry(entry.rowId).map((r) => toComment(r, name(r.author))),
     reasons: reasonsOf(db, entry.rowId),
     revisions,
-    gold: listGold(db).filter((g) => g.entryId === entry.id),
+    gold: goldOf(db, entry.rowId),
     rounds: rounds.map((id) => store.rounds.byId(id)!.name),
   };
 }

@@ -7,7 +7,7 @@ import type { AgreementGroup, GoldAccuracy, GoldAnswer, RoundInfo } from '../sha
 import { agreementReport } from './agreement.ts';
 import { finalValues, readStudy } from './adjudication.ts';
 import { now, type Db } from './database.ts';
-import { openStore, type RoundRow, type Store } from './data/index.ts';
+import { openStore, type GoldRow, type RoundRow, type Store } from './data/index.ts';
 
 /**
  * Calibration rounds and gold answers. A round is a named set of entries (a pilot of 30) that the
@@ -114,9 +114,16 @@ export function closeRound(db: Db, args: { as: string; name: string; open?: bool
 export function listGold(db: Db): GoldAnswer[] {
   return openStore(db)
     .rounds.goldAll()
-    .map((g) => ({ entryId: g.entry, dimension: g.dimension, value: JSON.parse(g.value) as LabelValue, setBy: g.set_by, setAt: g.set_at }))
+    .map(goldAnswer)
     .sort((a, b) => compareIds(a.entryId, b.entryId) || (a.dimension < b.dimension ? -1 : 1));
 }
+
+/** One entry's gold answers, by dimension: read through the entry's index, not the whole list. */
+export function goldOf(db: Db, entryRowId: number): GoldAnswer[] {
+  return openStore(db).rounds.goldOf(entryRowId).map(goldAnswer);
+}
+
+const goldAnswer = (g: GoldRow): GoldAnswer => ({ entryId: g.entry, dimension: g.dimension, value: JSON.parse(g.value) as LabelValue, setBy: g.set_by, setAt: g.set_at });
 
 /**
  * Marks an entry as gold: the known value per dimension, given (ids, as labels.set takes them; null
@@ -130,7 +137,7 @@ export function setGold(db: Db, args: { as: string; entryId: string; values?: Re
   const codebook = store.project.codebook();
   const values = new Map<string, LabelValue | null>();
   if (args.fromFinal) {
-    const finals = finalValues(readStudy(db)).get(entry.id) ?? new Map();
+    const finals = finalValues(readStudy(db, {}, entry.rowId)).get(entry.id) ?? new Map();
     for (const [dimension, c] of finals) if (c.final !== null && !isEmptyValue(c.final)) values.set(dimension, c.final);
     if (!values.size) throw badInput(`${entry.id} has no final values yet (agreed or decided) to take as its gold answer`, { field: 'fromFinal' });
   }
@@ -155,7 +162,7 @@ export function setGold(db: Db, args: { as: string; entryId: string; values?: Re
     }
     store.events.append({ actor: args.as, kind: 'gold.set', entryId: entry.id, after: Object.fromEntries(values), at });
   });
-  return listGold(db).filter((g) => g.entryId === entry.id);
+  return goldOf(db, entry.rowId);
 }
 
 /**

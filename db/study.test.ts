@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
+import { pseudonym, readStudy } from './adjudication.ts';
 import { fieldsOf, openStore } from './data/index.ts';
+import { listGold } from './rounds.ts';
 import { openProject } from './project.ts';
 import { contentHash, type Service } from './service.ts';
 
@@ -214,5 +216,49 @@ describe('prompt rewrites', () => {
 
     appCall(s, 'adjudication.undo', { ...lead });
     expect(appCall(s, 'adjudication.discussion', { ...lead, entryId: 'e1' }).revisions[0].final).toBeNull();
+  });
+});
+
+describe('the discussion beside one entry', () => {
+  it('reads the entry alone and says what the whole study says of it: the same letters for hidden names, rounds, gold, comments and rewrites', () => {
+    appCall(s, 'project.addAnnotator', { name: 'cy' });
+    appCall(s, 'project.addAnnotator', { name: 'dee' });
+    pair('e1', 'training', 'inference');
+    pair('e2', 'training', 'training');
+    // cy labels e7 only, and dee keeps drafts only: on e1, cy still has the letter the whole study gives, dee none.
+    appCall(s, 'labels.set', { annotator: 'cy', entryId: 'e7', dimension: 'stage', value: 'inference' });
+    appCall(s, 'labels.setStatus', { annotator: 'cy', entryId: 'e7', status: 'submitted' });
+    appCall(s, 'labels.set', { annotator: 'dee', entryId: 'e1', dimension: 'stage', value: 'training' });
+    for (const [who, text] of [['cy', 'cy on e1'], ['dee', 'dee on e1'], ['ben', 'ben on e1'], ['lead', 'lead on e1']])
+      appCall(s, 'comments.add', { annotator: who, entryId: 'e1', text });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'prompt-revision', value: 'Write e2 in NumPy.\nReturn the sum.' });
+    appCall(s, 'adjudication.decideRevision', { ...lead, entryId: 'e2', dimension: 'prompt-revision', text: 'Write e2.', decidedBy: 'lead' });
+    appCall(s, 'rounds.create', { ...lead, name: 'pilot', entryIds: ['e1', 'e2'] });
+    appCall(s, 'rounds.create', { ...lead, name: 'second', entryIds: ['e1', 'e7'] });
+    appCall(s, 'gold.set', { ...lead, entryId: 'e1', values: { stage: 'training' } });
+    appCall(s, 'gold.set', { ...lead, entryId: 'e7', values: { stage: 'inference' } });
+    appCall(s, 'adjudication.setReason', { ...lead, entryId: 'e1', dimension: 'stage', reason: 'definition-unclear' });
+
+    // What the discussion held when it read the whole study, kept here as the reference.
+    const whole = readStudy(s.db);
+    const store = openStore(s.db);
+    const inRounds = store.rounds.membership();
+    const rounds = new Map(store.rounds.all().map((r) => [r.id, r.name]));
+    for (const entryId of ['e1', 'e2', 'e3', 'e7'])
+      for (const hideNames of [false, true]) {
+        const alias = new Map(whole.annotators.map((n, i) => [n, hideNames ? pseudonym(i) : n]));
+        const name = (n: string) => (hideNames ? (alias.get(n) ?? (store.annotators.byName(n)?.role === 'adjudicator' ? n : 'Another annotator')) : n);
+        const d = appCall(s, 'adjudication.discussion', { ...lead, entryId, hideNames });
+        const row = store.entries.ref(entryId)!.rowId;
+        expect(d.comments.map((c) => c.author)).toEqual(store.comments.ofEntry(row).map((c) => name(c.author)));
+        expect(d.gold).toEqual(listGold(s.db).filter((g) => g.entryId === entryId));
+        expect(d.rounds).toEqual((inRounds.get(row) ?? []).map((id) => rounds.get(id)));
+        expect(d.revisions.map((r) => [r.original, r.proposals.map((p) => p.annotator), r.final?.text ?? null])).toEqual(
+          entryId === 'e2' ? [['Write e2.\nReturn the sum.', [name('ana')], 'Write e2.']] : [[`Write ${entryId}.\nReturn the sum.`, [], null]],
+        );
+      }
+    const hidden = appCall(s, 'adjudication.discussion', { ...lead, entryId: 'e1', hideNames: true });
+    expect(hidden.comments.map((c) => `${c.author}: ${c.text}`)).toEqual(['Annotator C: cy on e1', 'Another annotator: dee on e1', 'Annotator B: ben on e1', 'lead: lead on e1']);
+    expect(hidden.rounds).toEqual(['pilot', 'second']);
   });
 });

@@ -330,6 +330,10 @@ export function entryTable(db: Db) {
     fieldOfAll(name: string): Map<number, string> {
       return new Map((sql('SELECT entry_id, text FROM entry_field WHERE name = ?').all(name) as { entry_id: number; text: string }[]).map((r) => [r.entry_id, r.text]));
     },
+    /** One named text of one entry, or undefined when the entry has none. */
+    fieldOf(rowId: number, name: string): string | undefined {
+      return (sql('SELECT text FROM entry_field WHERE entry_id = ? AND name = ?').get(rowId, name) as { text: string } | undefined)?.text;
+    },
     /**
      * How many lines one named text has in every entry that has it (as Monaco counts them: newlines
      * plus one), for the line units of agreement; an entry without the text has none.

@@ -63,11 +63,16 @@ export function roundTable(db: Db) {
       return out;
     },
 
+    /** The rounds one entry is in, by id. */
+    roundsOf(entryRowId: number): number[] {
+      return (sql('SELECT round_id FROM round_entry WHERE entry_id = ? ORDER BY round_id').all(entryRowId) as { round_id: number }[]).map((r) => r.round_id);
+    },
+
     goldAll(): GoldRow[] {
       return sql('SELECT g.entry_id, e.ext_id AS entry, g.dimension, g.value, g.set_by, g.set_at FROM gold g JOIN entry e ON e.id = g.entry_id ORDER BY e.id, g.dimension').all() as GoldRow[];
     },
     goldOf(entryRowId: number): GoldRow[] {
-      return sql('SELECT g.entry_id, e.ext_id AS entry, g.dimension, g.value, g.set_by, g.set_at FROM gold g JOIN entry e ON e.id = g.entry_id WHERE g.entry_id = ?').all(
+      return sql('SELECT g.entry_id, e.ext_id AS entry, g.dimension, g.value, g.set_by, g.set_at FROM gold g JOIN entry e ON e.id = g.entry_id WHERE g.entry_id = ? ORDER BY g.dimension').all(
         entryRowId,
       ) as GoldRow[];
     },
