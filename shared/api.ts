@@ -193,6 +193,8 @@ const exportRenderArgs = exportArgs.render.extend({
   round: roundName.optional(),
   /** labels: add these texts of each entry (field names the codebook shows), beside its labels. */
   fields: z.array(fieldName).max(32).optional(),
+  /** labels: only the first entries (PREVIEW_ENTRIES), for the Export view to show at any size of study; the download asks for all. */
+  preview: z.boolean().optional(),
 });
 
 export const api = {

@@ -26,6 +26,8 @@ export interface LabelsArgs {
   includeDrafts?: boolean;
   /** The entries' texts to carry beside their labels (fields the codebook shows, or `all`). */
   fields?: string[];
+  /** Only the study's first entries, in its order (a preview); the rest are never read. */
+  firstEntries?: number;
 }
 
 /**
@@ -47,19 +49,23 @@ function textFields(codebook: Codebook, asked: string[]): string[] | null {
  * time. The comments and reasons are read once; each slice reads its own texts.
  */
 export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHUNK_ENTRIES): { head: LabelsInput; slices: Iterable<LabelsInput> } {
-  const study = studyInSlices(db, { includeDrafts: args.includeDrafts }, chunkEntries);
+  const first = args.firstEntries;
+  const study = studyInSlices(db, { includeDrafts: args.includeDrafts }, first === undefined ? chunkEntries : Math.max(1, Math.min(chunkEntries, first)));
   const fields = textFields(study.codebook, args.fields ?? []);
   const comments = commentsByEntry(db);
   const reasons = reasonsByEntry(db);
   const reads = studySliceReads(db);
   const head: LabelsInput = { codebook: study.codebook, annotators: study.annotators, entries: [], ...(fields ? { fields } : {}) };
   function* slices(): Generator<LabelsInput> {
+    let left = first ?? Infinity;
     for (const slice of study.slices()) {
-      const rowIds = slice.entries.map((e) => e.rowId);
+      const entries = slice.entries.slice(0, left);
+      left -= entries.length;
+      const rowIds = entries.map((e) => e.rowId);
       const texts = fields && new Map(fields.map((f) => [f, reads.fieldOn(f, rowIds)]));
       yield {
         ...head,
-        entries: slice.entries.map((e) => ({
+        entries: entries.map((e) => ({
           id: e.id,
           passed: e.passed,
           consensus: [...entryConsensus(slice, e), ...textConsensus(slice, e)],
@@ -68,6 +74,8 @@ export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHU
           ...(texts ? { fields: Object.fromEntries(fields.map((f) => [f, texts.get(f)!.get(e.rowId) ?? ''])) } : {}),
         })),
       };
+      // A preview stops here: the next slice is never read.
+      if (left <= 0) return;
     }
   }
   return { head, slices: { [Symbol.iterator]: slices } };

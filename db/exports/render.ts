@@ -9,7 +9,7 @@ import {
   categoryDistributionTables,
   type CountedLabels,
 } from '../../shared/tables/category-distribution.ts';
-import { checkExport, mimeTypes, type ExportFile, type ExportFormat, type ExportKind, type ExportResult } from '../../shared/tables/export-kinds.ts';
+import { checkExport, mimeTypes, PREVIEW_ENTRIES, type ExportFile, type ExportFormat, type ExportKind, type ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { FinalEntry } from '../../shared/tables/final.ts';
 import { formatCsv, formatJson, formatLatex, formatMarkdown } from '../../shared/tables/formats.ts';
 import { buildPassAt1, passAt1Tables, type ModelResult } from '../../shared/tables/pass-at-1.ts';
@@ -60,6 +60,8 @@ export interface ExportArgs {
   round?: string;
   /** labels: add these texts of each entry (fields the codebook shows) beside its labels. */
   fields?: string[];
+  /** labels: the first entries only (PREVIEW_ENTRIES), said in the result's `partial`. */
+  preview?: boolean;
 }
 
 /** Each entry's final values and the labels published with the release (the reference annotator's). */
@@ -190,8 +192,14 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   // The labels are read a slice of entries at a time; agreement reads its own columns of labels.
   if (kind === 'labels') {
-    if (format === 'xlsx') return file('labels', format, writeXlsx([labelsTableOf(db, args)]));
-    return file('labels', format, [...labelsPieces(db, args, format as LabelsTextFormat)].join(''));
+    // A preview (the Export view) holds the first entries only: the whole of a large study would
+    // take seconds to make and tens of megabytes to send, and no one reads it on screen.
+    const of = openStore(db).entries.count();
+    const partial = args.preview && of > PREVIEW_ENTRIES ? { entries: PREVIEW_ENTRIES, of } : undefined;
+    const labelsArgs = partial ? { ...args, firstEntries: partial.entries } : args;
+    const made =
+      format === 'xlsx' ? file('labels', format, writeXlsx([labelsTableOf(db, labelsArgs)])) : file('labels', format, [...labelsPieces(db, labelsArgs, format as LabelsTextFormat)].join(''));
+    return partial && made.shape === 'file' ? { ...made, partial } : made;
   }
   if (kind === 'agreement') {
     const report = agreementReport(db, {

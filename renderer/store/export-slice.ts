@@ -29,6 +29,8 @@ export interface ExportSlice {
   /** What the result was rendered from, so a stale preview is never downloaded by mistake. */
   exportResultFor: string | null;
   exportBusy: boolean;
+  /** The whole export being made for a download, after a preview of its first entries. */
+  exportSaving: boolean;
   exportError: string | null;
   /** Values still waiting for a decision (majority or split): they leave a final value empty. */
   exportUndecided: number | null;
@@ -38,6 +40,8 @@ export interface ExportSlice {
   setExportFormat(format: ExportFormat): void;
   setExportOptions(patch: Partial<ExportOptions>): void;
   renderCurrentExport(): Promise<void>;
+  /** The current export, whole: the preview itself when it was whole, else made now (a large study's takes seconds). */
+  wholeExport(): Promise<ExportResult | null>;
 }
 
 /** Figure exports that take one dimension, or all of them (the pooled figure). */
@@ -56,6 +60,8 @@ export function exportRequest(s: Pick<ExportSlice, 'exportKind' | 'exportFormat'
     ...(s.exportKind === 'dlbench' && o.revisedPrompts ? { revisedPrompts: true } : {}),
     ...(s.exportKind === 'rounds' && o.roundsBy === 'version' ? { by: 'version' as const } : {}),
     ...(o.includeDrafts ? { includeDrafts: true } : {}),
+    // The labels of a large study are shown a first page at a time; the download asks for all of them.
+    ...(s.exportKind === 'labels' ? { preview: true } : {}),
   };
 }
 
@@ -82,6 +88,7 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
   exportResult: null,
   exportResultFor: null,
   exportBusy: false,
+  exportSaving: false,
   exportError: null,
   exportUndecided: null,
   exportStale: null,
@@ -128,6 +135,22 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => ({
     } catch (e) {
       if (seq !== renderSeq) return;
       set({ exportResult: null, exportResultFor: null, exportError: describeError(e), exportBusy: false });
+    }
+  },
+
+  async wholeExport() {
+    const s = get();
+    const req = exportRequest(s);
+    const result = s.exportResultFor === JSON.stringify(req) ? s.exportResult : null;
+    if (!result || result.shape !== 'file' || !result.partial) return result;
+    set({ exportSaving: true, exportError: null });
+    try {
+      return await api().call('exports.render', { ...req, preview: false, as: get().me ?? '' });
+    } catch (e) {
+      set({ exportError: describeError(e) });
+      return null;
+    } finally {
+      set({ exportSaving: false });
     }
   },
 });

@@ -127,11 +127,20 @@ export interface DlbenchSummary {
   renamed: { id: string; fileName: string }[];
 }
 
+/** A preview of the labels export: its first `entries` entries of the study's `of`; the download holds them all. */
+export interface ExportPartial {
+  entries: number;
+  of: number;
+}
+
+/** Entries a preview of the labels export shows: enough to read its shape, at any size of study. */
+export const PREVIEW_ENTRIES = 100;
+
 /**
  * One file; a folder of Deep-Bench entry files with a summary of what it holds; or a folder of
  * other files (the K-Alpha calculator's, one per dimension, with their codes).
  */
 export type ExportResult =
-  | { shape: 'file'; file: ExportFile }
+  | { shape: 'file'; file: ExportFile; partial?: ExportPartial }
   | { shape: 'folder'; folderName: string; files: ExportFile[]; summary: DlbenchSummary; notes: string[] }
   | { shape: 'files'; folderName: string; files: ExportFile[]; notes: string[] };

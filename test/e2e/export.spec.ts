@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { PREVIEW_ENTRIES } from '../../shared/tables/export-kinds.ts';
 import { formatBarChartsSvg } from '../../shared/tables/svg.ts';
+import { callApi } from '../helpers/api.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 
 // The Export view on the demo project: the published distribution of the release (one
@@ -97,4 +99,42 @@ describe('the Export view', () => {
       await ctx.close();
     }
   });
+
+  it('shows a large study’s labels a first page at a time, and downloads them all, as the CLI writes them', async () => {
+    const server = await startConcord();
+    const ctx = await newContext(browser);
+    try {
+      const n = PREVIEW_ENTRIES + 30;
+      const file = join(server.dir, 'entries.jsonl');
+      writeFileSync(file, Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: `e${i + 1}`, prompt: `Write f${i + 1}.`, ground_truth: 'def f(): pass', output: 'def f(): return 1', passed: i % 2 === 0 })}\n`).join(''));
+      let job = await callApi(server.url, 'imports.start', { path: file });
+      while (job.progress.phase !== 'done') {
+        if (job.error) throw new Error(`import: ${job.error.message}`);
+        await new Promise((r) => setTimeout(r, 50));
+        job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
+      }
+      const { page, watch } = await openPage(ctx);
+      await joinAsLead(page, server.url);
+      await page.goto(server.url);
+      await page.getByTestId('view-tab-export').click();
+      await page.getByTestId('export-kind-labels').click();
+      await page.getByTestId('export-format-csv').click();
+      await page.locator('[data-testid=export-preview][data-ready=true][data-format=csv]').waitFor();
+      const whole = cliExport(server.dbPath, ['labels', '--format', 'csv']).toString('utf8');
+      const lines = whole.split('\n');
+      expect(lines.length).toBe(n + 2);
+      // The head and the first entries, as the whole file begins; the rest is said, not shown.
+      await expect.poll(() => page.getByTestId('export-text').textContent()).toBe(`${lines.slice(0, PREVIEW_ENTRIES + 1).join('\n')}\n`);
+      await expect.poll(() => page.getByTestId('export-size').textContent()).toBe(`the first ${PREVIEW_ENTRIES} of ${n} entries shown; the download holds them all`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+      expect(download.suggestedFilename()).toBe('labels.csv');
+      const saved = join(server.dir, 'labels.csv');
+      await download.saveAs(saved);
+      expect(readFileSync(saved, 'utf8')).toBe(whole);
+      expectCleanPage(watch, server.origin);
+    } finally {
+      await ctx.close();
+      await server.stop();
+    }
+  }, 120_000);
 });

@@ -198,7 +198,9 @@ function ExportPreview() {
       result: st.exportResult,
       resultFor: st.exportResultFor,
       busy: st.exportBusy,
+      saving: st.exportSaving,
       error: st.exportError,
+      wholeExport: st.wholeExport,
     })),
   );
   const [fileIndex, setFileIndex] = useState(0);
@@ -210,7 +212,14 @@ function ExportPreview() {
   const shown = files[Math.min(fileIndex, files.length - 1)] ?? null;
   useEffect(() => setFileIndex(0), [s.resultFor]);
   const save = useMemo(() => (result ? downloadable(result) : null), [result]);
+  const partial = result?.shape === 'file' ? result.partial : undefined;
   const blocker = exportBlocker(s);
+  const download = async () => {
+    const whole = await s.wholeExport();
+    if (!whole) return;
+    const d = whole === result && save ? save : downloadable(whole);
+    saveBytes(d.fileName, d.mimeType, d.bytes);
+  };
 
   return (
     <section className="export-preview" data-testid="export-preview" data-ready={!!result && !s.busy} data-format={s.exportFormat}>
@@ -221,8 +230,10 @@ function ExportPreview() {
               <span className="mono export-file-name" data-testid="export-file-name">
                 {save.fileName}
               </span>
-              <span className="muted small">
-                {formatBytes(save.bytes.length)}
+              <span className="muted small" data-testid="export-size">
+                {partial
+                  ? `the first ${partial.entries.toLocaleString('en')} of ${partial.of.toLocaleString('en')} entries shown; the download holds them all`
+                  : formatBytes(save.bytes.length)}
                 {folder && ` · ${folder.files.length} files`}
               </span>
             </>
@@ -233,11 +244,11 @@ function ExportPreview() {
         <button
           className="btn btn-primary"
           data-testid="export-download"
-          disabled={!save || s.busy}
-          onClick={() => save && saveBytes(save.fileName, save.mimeType, save.bytes)}
+          disabled={!save || s.busy || s.saving}
+          onClick={() => void download()}
           title={folder ? 'The whole folder as one ZIP' : undefined}
         >
-          Download{folder ? ' .zip' : ''}
+          {s.saving ? 'Preparing…' : `Download${folder ? ' .zip' : ''}`}
         </button>
       </header>
       {s.error && !blocker && (
@@ -269,7 +280,7 @@ function ExportPreview() {
       )}
       <div className={`export-body ${s.busy ? 'is-stale' : ''}`}>
         {shown ? (
-          <FilePreview file={shown} />
+          <FilePreview file={shown} partial={!!partial} />
         ) : (
           !s.error && <div className="splash muted small">{blocker ?? 'Rendering…'}</div>
         )}
@@ -279,13 +290,13 @@ function ExportPreview() {
 }
 
 /** Text as text (monospace, scrollable), SVG as the picture it draws, a spreadsheet as a note. */
-function FilePreview({ file }: { file: ExportFile }) {
+function FilePreview({ file, partial }: { file: ExportFile; partial: boolean }) {
   const svg = file.mimeType.startsWith('image/svg');
   const src = useMemo(() => (svg ? svgDataUrl(file.content) : null), [svg, file]);
   if (file.encoding === 'base64')
     return (
       <div className="splash muted" data-testid="export-binary">
-        {file.fileName} is a spreadsheet ({formatBytes(fileBytes(file).length)}): download it to open in Excel, LibreOffice or Numbers.
+        {file.fileName} is a spreadsheet{partial ? '' : ` (${formatBytes(fileBytes(file).length)})`}: download it to open in Excel, LibreOffice or Numbers.
       </div>
     );
   if (src)
