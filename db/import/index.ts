@@ -340,7 +340,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
       const summary = db.transaction(() => {
         // Another connection may have written between the look above and this transaction's start.
         if (check.changedSince(plan).recheck) return null;
-        return applyPlan(db, plan, codebook, opts.actor ?? 'import');
+        return openStore(db).importing(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'));
       }).immediate();
       if (!summary) continue;
       summary.backup = backup;
