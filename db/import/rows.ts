@@ -384,18 +384,20 @@ export const KEPT_LABEL_CHARS = 32 * 2 ** 20;
 
 /** The numbers a kept label is: entry id, annotator, dimension, value, time (0: none, else n + 1), line. */
 const LABEL_COLUMNS = 6;
+/** Labels to a typed array: a file's labels fill whole arrays but the last, and none is ever copied to grow. */
+const LABELS_PER_CHUNK = 1 << 16;
 
 /**
  * The labels of an annotations file as its first reading found them, kept for the write so that
- * the file is not read and parsed a second time: each label as six numbers in one typed array
- * (its entry id, annotator, dimension, value, time and line), each distinct id, name, value and
- * time once (the 1.1 million labels of a 100,000-entry study take some 30 MB). What is written is
- * then what was checked, whatever happens to the file meanwhile. A file whose distinct ids,
- * values and times outgrow `maxChars` (free-text values, say) is not kept: `kept` turns false,
- * what was kept is let go, and the plan reads the file again instead (rereadRecords).
+ * the file is not read and parsed a second time: each label as six numbers in typed arrays (its
+ * entry id, annotator, dimension, value, time and line), each distinct id, name, value and time
+ * once (the 1.1 million labels of a 100,000-entry study take some 30 MB). What is written is then
+ * what was checked, whatever happens to the file meanwhile. A file whose distinct ids, values and
+ * times outgrow `maxChars` (free-text values, say) is not kept: `kept` turns false, what was kept
+ * is let go, and the plan reads the file again instead (rereadRecords).
  */
 export class KeptLabels implements Records<PlannedLabel> {
-  private rows = new Uint32Array(LABEL_COLUMNS * 4096);
+  private chunks: Uint32Array[] = [];
   private count = 0;
   private readonly ids = new Numbered();
   private readonly annotators = new Numbered();
@@ -416,13 +418,10 @@ export class KeptLabels implements Records<PlannedLabel> {
 
   add(l: PlannedLabel): void {
     if (!this.kept) return;
-    const at = this.count * LABEL_COLUMNS;
-    if (at + LABEL_COLUMNS > this.rows.length) {
-      const grown = new Uint32Array(this.rows.length * 2);
-      grown.set(this.rows);
-      this.rows = grown;
-    }
-    const r = this.rows;
+    const k = this.count % LABELS_PER_CHUNK;
+    if (k === 0) this.chunks.push(new Uint32Array(LABELS_PER_CHUNK * LABEL_COLUMNS));
+    const r = this.chunks[this.chunks.length - 1];
+    const at = k * LABEL_COLUMNS;
     r[at] = this.ids.numberCounted(l.extId);
     r[at + 1] = this.annotators.number(l.annotator);
     r[at + 2] = this.dimensions.number(l.dimension);
@@ -432,23 +431,22 @@ export class KeptLabels implements Records<PlannedLabel> {
     this.count++;
     if (this.ids.chars + this.values.chars + this.times.chars > this.maxChars) {
       this.kept = false;
-      this.rows = new Uint32Array(0);
+      this.chunks = [];
       this.count = 0;
     }
   }
 
   *[Symbol.iterator](): Iterator<PlannedLabel> {
     if (!this.kept) throw new ConcordError('internal', 'the labels of this file were not kept; read them again');
-    const r = this.rows;
-    const values = this.values.list;
-    for (let at = 0; at < this.count * LABEL_COLUMNS; at += LABEL_COLUMNS) {
-      const json = values[r[at + 3]];
+    for (let i = 0; i < this.count; i++) {
+      const r = this.chunks[Math.floor(i / LABELS_PER_CHUNK)];
+      const at = (i % LABELS_PER_CHUNK) * LABEL_COLUMNS;
       yield {
         extId: this.ids.list[r[at]],
         annotator: this.annotators.list[r[at + 1]],
         dimension: this.dimensions.list[r[at + 2]],
         // Each label its own value, as a reading of the file gives it.
-        value: JSON.parse(json) as LabelValue,
+        value: JSON.parse(this.values.list[r[at + 3]]) as LabelValue,
         updatedAt: r[at + 4] === 0 ? undefined : this.times.list[r[at + 4] - 1],
         source: { file: this.file, line: r[at + 5] },
       };

@@ -202,7 +202,8 @@ describe("a labels file's labels, kept from its first reading", () => {
   /** Labels of every kind of value, with times, notes and one name in two Unicode forms. */
   const variedLabels = (name: string) => {
     const rows: Record<string, unknown>[] = [];
-    for (let i = 1; i <= 300; i++)
+    // More labels than one of the kept arrays holds (2^16).
+    for (let i = 1; i <= 8500; i++)
       for (const a of ['ana', i % 2 ? 'Zo\u00eb' : 'Zoe\u0308'])
         rows.push(
           { entry_id: `e${i}`, annotator: a, dimension: 'stage', value: i % 3 ? 'inference' : 'training', note: i % 7 ? '' : `see e${i}` },
@@ -223,6 +224,7 @@ describe("a labels file's labels, kept from its first reading", () => {
     const again = [...rereadRecords(file, first, () => labelRecords(file, deepBenchCodebook, { repeats: false }), (r) => r.label)];
     const labels = [...kept];
     expect(labels).toHaveLength(first.records);
+    expect(first.records).toBeGreaterThan(2 ** 16);
     expect(labels).toEqual(again);
     // No two labels share a value that a write could change under the other.
     const bugs = labels.filter((l) => l.dimension === 'bug');
