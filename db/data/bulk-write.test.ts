@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../database.ts';
 import { openStore } from './index.ts';
 import type { EntryColumns } from './entries.ts';
+import { withIndexesBuiltAfter } from './statements.ts';
 
 /**
  * An import writes new entries and their creation events many to a statement
@@ -62,5 +63,63 @@ describe('bulk writes of new entries', () => {
     expect(many.prepare('SELECT COUNT(*) AS n FROM entry_text').get()).toEqual(one.prepare('SELECT COUNT(*) AS n FROM entry_text').get());
     // The entry with no text at all has no row in the index, nor any field.
     expect(many.prepare("SELECT COUNT(*) AS n FROM entry_field WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e43')").get()).toEqual({ n: 0 });
+  });
+});
+
+describe('indexes built after a bulk write into an empty table', () => {
+  const indexes = (db: Db) => db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string; tbl_name: string; sql: string }[];
+  const at = '2026-12-05T09:00:00.000Z';
+
+  it('drops the own indexes of the empty tables only, makes them again as they were, and reads through them after', () => {
+    const db = openDatabase(':memory:');
+    const store = openStore(db);
+    store.entries.insert('e0', entriesOf(1)[0].columns, at);
+    const before = indexes(db);
+    expect(before.filter((i) => i.tbl_name === 'label').map((i) => i.name)).toEqual(['label_by_annotator']);
+    const during = store.transaction(() =>
+      withIndexesBuiltAfter(db, ['entry', 'label'], () => {
+        const now = indexes(db);
+        const annotator = store.annotators.insert('ana', 'annotator', at);
+        store.labels.insertImported(Array.from({ length: 300 }, (_, i) => [1, annotator, `d${i}`, '"x"', '1', at, i + 1] as [number, number, string, string, string, string, number]));
+        return now;
+      }),
+    );
+    // The entry table held a row: its indexes stayed; the empty label table's went for the write.
+    expect(during.map((i) => i.name)).toEqual(before.filter((i) => i.tbl_name !== 'label').map((i) => i.name));
+    expect(indexes(db)).toEqual(before);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT 1 FROM label WHERE annotator_id = 1 LIMIT 1').all() as { detail: string }[]).map((r) => r.detail).join(' ');
+    expect(plan).toMatch(/label_by_annotator/);
+  });
+
+  it('makes the entries\' indexes again over the rows written, generated columns and all', () => {
+    const db = openDatabase(':memory:');
+    const store = openStore(db);
+    const before = indexes(db);
+    store.transaction(() => withIndexesBuiltAfter(db, ['entry'], () => store.entries.insertMany(entriesOf(300), at)));
+    expect(indexes(db)).toEqual(before);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The order's index holds each entry's repository, read from its metadata as the index was made.
+    expect(db.prepare("SELECT COUNT(*) AS n FROM entry INDEXED BY entry_in_order WHERE repo = 'r1'").get()).toEqual({ n: 75 });
+  });
+
+  it('leaves every index as it was when the write fails', () => {
+    const db = openDatabase(':memory:');
+    const store = openStore(db);
+    const before = indexes(db);
+    expect(() =>
+      store.transaction(() =>
+        withIndexesBuiltAfter(db, ['entry', 'label', 'submission', 'assignment'], () => {
+          store.entries.insert('e1', entriesOf(1)[0].columns, at);
+          throw new Error('a bad row');
+        }),
+      ),
+    ).toThrow('a bad row');
+    expect(indexes(db)).toEqual(before);
+    expect(store.entries.count()).toBe(0);
+  });
+
+  it('runs only inside a transaction', () => {
+    expect(() => withIndexesBuiltAfter(openDatabase(':memory:'), ['label'], () => 1)).toThrow(/inside a transaction/);
   });
 });

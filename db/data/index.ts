@@ -13,6 +13,7 @@ import { modelResultTable } from './model-results.ts';
 import { projectTable } from './project.ts';
 import { reviewTable } from './reviews.ts';
 import { roundTable } from './rounds.ts';
+import { withIndexesBuiltAfter } from './statements.ts';
 
 /**
  * The data layer: one module per table or aggregate, the only code that holds SQL (with
@@ -37,6 +38,12 @@ export interface Store {
   readonly comments: ReturnType<typeof commentTable>;
   /** Runs `fn` in one transaction (nested calls become savepoints) and returns its result; it waits for the write lock first. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs an import's writes (inside its transaction): the indexes of the tables it fills in bulk
+   * (entries, labels, submissions, assignments) are built after the rows are in when the table was
+   * empty (statements.ts, withIndexesBuiltAfter).
+   */
+  importing<T>(write: () => T): T;
 }
 
 const stores = new WeakMap<Db, Store>();
@@ -63,6 +70,7 @@ export function openStore(db: Db): Store {
       // IMMEDIATE: a transaction takes the write lock before it reads, so a write by another
       // connection (a worker's import) in between cannot leave it holding a stale snapshot.
       transaction: (fn) => db.transaction(fn).immediate(),
+      importing: (write) => withIndexesBuiltAfter(db, ['entry', 'label', 'submission', 'assignment'], write),
     };
     stores.set(db, store);
   }

@@ -12,7 +12,7 @@ import { checkField, fileProblem, MAX_WHOLE_FILE_BYTES, readFirstLine, readTextF
 import { backupDatabase } from '../backup.ts';
 import { checkPlan, PlanCheck } from './check.ts';
 import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan, type PlannedLabel } from './plan.ts';
-import { columnsOfRowFile, entryRecords, isCsvFile, labelRecords, modelResultRecords, NoteGatherer, readRecords, readRows, rereadRecords } from './rows.ts';
+import { columnsOfRowFile, entryRecords, isCsvFile, KeptLabels, labelRecords, modelResultRecords, NoteGatherer, readRecords, readRows, rereadRecords } from './rows.ts';
 import { parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
 
 export { contentHash } from './plan.ts';
@@ -232,10 +232,11 @@ function markMachines(plan: ImportPlan, machines: string[]): void {
 }
 
 /**
- * A CSV or JSONL file, which may be large, is read twice and never held whole: this first
- * reading streams it, checks every row and gives each record to `check` (when the plan is to be
- * written), keeping only what the checks need; the plan's records read the file again, a row at
- * a time, when the plan is written (rereadRecords).
+ * A CSV or JSONL file, which may be large, is never held whole: this first reading streams it,
+ * checks every row and gives each record to `check` (when the plan is to be written), keeping
+ * only what the checks need; the plan's entries and results read the file again, a row at a
+ * time, when the plan is written (rereadRecords). Labels, small, are kept from the first reading
+ * in typed arrays (KeptLabels), unless their distinct texts are many.
  */
 async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress, mapping?: FieldMapping, check?: PlanCheck): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
@@ -244,12 +245,15 @@ async function readRowFile(path: string, format: ImportFormat, codebook: Codeboo
   if (format === 'annotations') {
     const records = labelRecords(path, codebook);
     const notes = new NoteGatherer();
+    const kept = new KeptLabels(path);
     const first = await readRecords(path, records, (r) => {
       check?.label(r.label);
       notes.add(r);
+      kept.add(r.label);
     });
     for (const name of records.annotators) plan.annotators.set(name, 'annotator');
-    plan.labels = rereadRecords(path, first, () => labelRecords(path, codebook, { repeats: false }), (r) => r.label);
+    // Labels are small: kept from this reading, unless their texts are many (rows.ts, KeptLabels).
+    plan.labels = kept.kept ? kept : rereadRecords(path, first, () => labelRecords(path, codebook, { repeats: false }), (r) => r.label);
     plan.notes = notes.all();
     for (const n of plan.notes) check?.note(n);
   } else if (format === 'results') {
@@ -319,7 +323,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
     const codebook = projectCodebook(db);
     const format = opts.format ?? (opts.mapping ? entryFormatOf(path) : await detectFormat(path));
     for (let attempt = 1; ; attempt++) {
-      // A file of rows is checked as it is read, and read again as it is written (readRowFile).
+      // A file of rows is checked as it is read; its entries or results are read again as they are written (readRowFile).
       const check = new PlanCheck(db, { newVersion: opts.newVersion }, format === 'dlbench' || format === 'taxonomy-data');
       const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping, check);
       const { touchesExisting } = check.finish(plan);
@@ -336,7 +340,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
       const summary = db.transaction(() => {
         // Another connection may have written between the look above and this transaction's start.
         if (check.changedSince(plan).recheck) return null;
-        return applyPlan(db, plan, codebook, opts.actor ?? 'import');
+        return openStore(db).importing(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'));
       }).immediate();
       if (!summary) continue;
       summary.backup = backup;

@@ -65,9 +65,9 @@ export interface PlannedModelResult {
 }
 
 /**
- * Records of one kind a plan writes: held in memory (a folder of small files), or read again
- * from their file each time they are gone through (a CSV or JSONL file, which may be large: see
- * index.ts), with how many there are.
+ * Records of one kind a plan writes: held in memory (a folder of small files), kept compactly
+ * (a file's labels, rows.ts), or read again from their file each time they are gone through (a
+ * CSV or JSONL file, which may be large: see index.ts), with how many there are.
  */
 export type Records<T> = Iterable<T> & { readonly length: number };
 

@@ -353,6 +353,107 @@ export class LineOfKey {
   }
 }
 
+/** Each distinct text once, numbered in the order first met. */
+class Numbered {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  number(text: string): number {
+    let n = this.index.get(text);
+    if (n === undefined) {
+      n = this.list.push(text) - 1;
+      this.index.set(text, n);
+    }
+    return n;
+  }
+
+  /** Characters of the distinct texts kept. */
+  chars = 0;
+
+  /** `number`, counting the characters of a text met for the first time. */
+  numberCounted(text: string): number {
+    const before = this.list.length;
+    const n = this.number(text);
+    if (this.list.length > before) this.chars += text.length;
+    return n;
+  }
+}
+
+/** Characters of distinct ids, values and times the first reading of a labels file keeps for its write (some 64 MB at most). */
+export const KEPT_LABEL_CHARS = 32 * 2 ** 20;
+
+/** The numbers a kept label is: entry id, annotator, dimension, value, time (0: none, else n + 1), line. */
+const LABEL_COLUMNS = 6;
+/** Labels to a typed array: a file's labels fill whole arrays but the last, and none is ever copied to grow. */
+const LABELS_PER_CHUNK = 1 << 16;
+
+/**
+ * The labels of an annotations file as its first reading found them, kept for the write so that
+ * the file is not read and parsed a second time: each label as six numbers in typed arrays (its
+ * entry id, annotator, dimension, value, time and line), each distinct id, name, value and time
+ * once (the 1.1 million labels of a 100,000-entry study take some 30 MB). What is written is then
+ * what was checked, whatever happens to the file meanwhile. A file whose distinct ids, values and
+ * times outgrow `maxChars` (free-text values, say) is not kept: `kept` turns false, what was kept
+ * is let go, and the plan reads the file again instead (rereadRecords).
+ */
+export class KeptLabels implements Records<PlannedLabel> {
+  private chunks: Uint32Array[] = [];
+  private count = 0;
+  private readonly ids = new Numbered();
+  private readonly annotators = new Numbered();
+  private readonly dimensions = new Numbered();
+  /** Values as JSON, parsed afresh for each label. */
+  private readonly values = new Numbered();
+  private readonly times = new Numbered();
+  kept = true;
+
+  constructor(
+    private readonly file: string,
+    private readonly maxChars = KEPT_LABEL_CHARS,
+  ) {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  add(l: PlannedLabel): void {
+    if (!this.kept) return;
+    const k = this.count % LABELS_PER_CHUNK;
+    if (k === 0) this.chunks.push(new Uint32Array(LABELS_PER_CHUNK * LABEL_COLUMNS));
+    const r = this.chunks[this.chunks.length - 1];
+    const at = k * LABEL_COLUMNS;
+    r[at] = this.ids.numberCounted(l.extId);
+    r[at + 1] = this.annotators.number(l.annotator);
+    r[at + 2] = this.dimensions.number(l.dimension);
+    r[at + 3] = this.values.numberCounted(JSON.stringify(l.value));
+    r[at + 4] = l.updatedAt === undefined ? 0 : this.times.numberCounted(l.updatedAt) + 1;
+    r[at + 5] = l.source.line!;
+    this.count++;
+    if (this.ids.chars + this.values.chars + this.times.chars > this.maxChars) {
+      this.kept = false;
+      this.chunks = [];
+      this.count = 0;
+    }
+  }
+
+  *[Symbol.iterator](): Iterator<PlannedLabel> {
+    if (!this.kept) throw new ConcordError('internal', 'the labels of this file were not kept; read them again');
+    for (let i = 0; i < this.count; i++) {
+      const r = this.chunks[Math.floor(i / LABELS_PER_CHUNK)];
+      const at = (i % LABELS_PER_CHUNK) * LABEL_COLUMNS;
+      yield {
+        extId: this.ids.list[r[at]],
+        annotator: this.annotators.list[r[at + 1]],
+        dimension: this.dimensions.list[r[at + 2]],
+        // Each label its own value, as a reading of the file gives it.
+        value: JSON.parse(this.values.list[r[at + 3]]) as LabelValue,
+        updatedAt: r[at + 4] === 0 ? undefined : this.times.list[r[at + 4] - 1],
+        source: { file: this.file, line: r[at + 5] },
+      };
+    }
+  }
+}
+
 /** How many spellings of dimensions, and of values, an annotations reader keeps looked up. */
 const MAX_SPELLINGS = 10_000;
 

@@ -8,7 +8,7 @@ import { dumpAll, makeProject } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
 import type { Service } from '../service.ts';
 import { runImport } from './index.ts';
-import { entryRecords, labelRecords, LineOfKey, readRecords, readRows, recordsOfTable, rereadRecords } from './rows.ts';
+import { entryRecords, KeptLabels, labelRecords, LineOfKey, readRecords, readRows, recordsOfTable, rereadRecords } from './rows.ts';
 
 /**
  * A CSV or JSONL import reads its file twice and never holds it whole (index.ts, rows.ts): the
@@ -195,6 +195,68 @@ describe('an import of a file many chunks long', () => {
     expect(e.message).toMatch(/changed while it was being imported; nothing was imported/);
     expect(e.where).toEqual({ file: entries });
     expect(dumpAll(s.db)).toBe(before);
+  });
+});
+
+describe("a labels file's labels, kept from its first reading", () => {
+  /** Labels of every kind of value, with times, notes and one name in two Unicode forms. */
+  const variedLabels = (name: string) => {
+    const rows: Record<string, unknown>[] = [];
+    // More labels than one of the kept arrays holds (2^16).
+    for (let i = 1; i <= 8500; i++)
+      for (const a of ['ana', i % 2 ? 'Zo\u00eb' : 'Zoe\u0308'])
+        rows.push(
+          { entry_id: `e${i}`, annotator: a, dimension: 'stage', value: i % 3 ? 'inference' : 'training', note: i % 7 ? '' : `see e${i}` },
+          { entry_id: `e${i}`, annotator: a, dimension: 'bug', value: i % 5 ? ['misinterpretation'] : ['syntax-error', 'silly-mistake'] },
+          { entry_id: `e${i}`, annotator: a, dimension: 'prompt-review', value: { 'clear-and-sufficient-information': i % 2 === 0 } },
+          { entry_id: `e${i}`, annotator: a, dimension: 'prompt-revision', value: `Say what f${i} returns.`, ...(i % 4 ? {} : { updated_at: `2026-0${1 + (i % 9)}-02T10:00:00Z` }) },
+        );
+    const f = join(dir, name);
+    writeFileSync(f, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    return f;
+  };
+
+  it('are the labels a second reading of the file gives, each value its own', async () => {
+    const file = variedLabels('varied.jsonl');
+    const kept = new KeptLabels(file);
+    const first = await readRecords(file, labelRecords(file, deepBenchCodebook), (r) => kept.add(r.label));
+    expect(kept.kept).toBe(true);
+    const again = [...rereadRecords(file, first, () => labelRecords(file, deepBenchCodebook, { repeats: false }), (r) => r.label)];
+    const labels = [...kept];
+    expect(labels).toHaveLength(first.records);
+    expect(first.records).toBeGreaterThan(2 ** 16);
+    expect(labels).toEqual(again);
+    // No two labels share a value that a write could change under the other.
+    const bugs = labels.filter((l) => l.dimension === 'bug');
+    expect(bugs[0].value).toEqual(bugs[1].value);
+    expect(bugs[0].value).not.toBe(bugs[1].value);
+  });
+
+  it('are let go, and the file read again, when their distinct texts outgrow what is kept', async () => {
+    const file = variedLabels('varied-big.jsonl');
+    const kept = new KeptLabels(file, 2000);
+    await readRecords(file, labelRecords(file, deepBenchCodebook), (r) => kept.add(r.label));
+    expect(kept.kept).toBe(false);
+    expect(kept.length).toBe(0);
+    expect(() => [...kept]).toThrow(/not kept/);
+  });
+
+  it('are what an import writes, though the file changes after it was checked', async () => {
+    await runImport(s.db, entriesFile('entries.jsonl'), { backup: false });
+    const labels = labelsFile('labels-then-changed.jsonl');
+    const text = readFileSync(labels, 'utf8');
+    const r = await runImport(s.db, labels, {
+      backup: false,
+      // Another program rewrites the file once it has been read and checked: every "inference" becomes "training".
+      onProgress: (p) => {
+        if (p.phase === 'writing') writeFileSync(labels, text.replaceAll('"inference"', '"training"'));
+      },
+    });
+    expect(r.labels).toBe(ENTRIES * annotators.length);
+    expect(s.db.prepare(`SELECT value, count(*) AS n FROM label GROUP BY value ORDER BY value`).all()).toEqual([
+      { value: '"inference"', n: (ENTRIES / 2) * annotators.length },
+      { value: '"training"', n: (ENTRIES / 2) * annotators.length },
+    ]);
   });
 });
 
