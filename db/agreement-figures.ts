@@ -11,6 +11,8 @@ import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
 import { finalValues, readStudy } from './adjudication.ts';
 import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import type { Db } from './database.ts';
+import type { FiguresRequest } from './jobs/protocol.ts';
+import type { FigureKind, FigureReports } from '../shared/api.ts';
 import { provenanceOf } from './provenance.ts';
 
 /**
@@ -90,4 +92,18 @@ export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
   const report = buildDrift(codebook, labels, { by: query.by, dimension, annotators, bootstrap: query.bootstrap, seed: query.seed });
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'drift', labels) };
+}
+
+/** One of the four reports, as a job asks for it (db/jobs/protocol.ts). */
+export function figureReport(db: Db, request: FiguresRequest): FigureReports[FigureKind] {
+  switch (request.figures) {
+    case 'coefficients':
+      return coefficientReport(db, request.query);
+    case 'coders':
+      return coderReport(db, request.query);
+    case 'drift':
+      return driftReport(db, request.query);
+    case 'machines':
+      return machineReport(db, request.query);
+  }
 }
