@@ -281,6 +281,15 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
   },
 
   setAgreementTab(tab) {
+    // One tab computes at a time (at 100,000 entries each job holds most of a gigabyte): the others
+    // stop, keep what they showed, and compute again when opened.
+    for (const other of Object.keys(figureJob) as FigureTab[]) {
+      if (other === tab || !get().agreementFigures[other].loading) continue;
+      figureSeq[other]++;
+      if (figureJob[other]) void api().call('jobs.cancel', { jobId: figureJob[other] }).catch(() => {});
+      figureJob[other] = null;
+      set((st) => ({ agreementFigures: { ...st.agreementFigures, [other]: { ...st.agreementFigures[other], loading: false, computing: null, since: null, key: null } } }));
+    }
     set({ agreementTab: tab });
     if (tab !== 'alpha') void get().loadAgreementFigures(tab);
   },

@@ -206,6 +206,12 @@ describe('the figures beside alpha', () => {
     const started = Date.now();
     expect((await callApi(server.url, 'project.info', {})).counts.entries).toBe(33);
     expect(Date.now() - started).toBeLessThan(5_000);
+    // Another tab stops this one's job; coming back computes it again.
+    await page.getByTestId('agreement-tab-machines').click();
+    await page.locator('[data-testid=machine-row]').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('agreement-tab-coders').click();
+    await page.locator('[data-testid=figure-progress][data-tab=coders]').waitFor({ timeout: 120_000 });
+    await progress.waitFor({ timeout: 120_000 });
     await page.getByTestId('figure-cancel').click();
     await page.locator('[data-testid=figure-tab][data-tab=coders][data-ready=true]').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('figure-cancelled').textContent()).toContain('Intervals cancelled');
