@@ -4,8 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../shared/codebook/index.ts';
 import { parseLabelValue } from '../shared/codebook/values.ts';
-import { finalValues, readStudy } from './adjudication.ts';
-import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
+import { decide, finalValues, readStudy } from './adjudication.ts';
+import { coderReport, coefficientReport, consensusValues, driftReport, humanConsensus, machineReport } from './agreement-figures.ts';
+import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { setAssignments } from './assignments.ts';
+import { openStore } from './data/index.ts';
+import { buildCoderReport } from '../shared/agreement/coders.ts';
+import { buildMachineReport } from '../shared/agreement/machines.ts';
+import { compareIds, type AgreementLabel } from '../shared/agreement/report.ts';
+import type { LabelValue } from '../shared/codebook/values.ts';
+import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
+import { addEntry, addLabel, buildSmallProject, freshProject } from '../test/helpers/export-project.ts';
 import { runImport, seedDemo } from './import/index.ts';
 import { makeProjectDb } from '../test/helpers/import-project.ts';
 import { createService } from './service.ts';
@@ -102,5 +111,96 @@ describe('the figures beyond alpha, on the database', () => {
     expect(humans.raters).toEqual(['ana', 'ben', 'cai']);
     expect(withMachine.raters).toContain('gpt-4o');
     expect(withMachine.overall.raters).toBe(4);
+  });
+});
+
+/**
+ * The coder and machine figures read the consensus a slice of entries at a time, and the labels
+ * through one sort of numbers; here both are held equal to the whole study read at once
+ * (`readStudy`, `finalValues`) and to the labels sorted name by name, on a study where they could
+ * differ: slices of three entries ending inside the study, drafts, a machine coder, the lead's
+ * own labels, empty labels, decisions (one overtaken by a later label: stale), and assignments
+ * that leave an annotator's labels uncounted on some entries.
+ */
+describe('the coder and machine figures, read a slice at a time', () => {
+  let small: ReturnType<typeof freshProject>;
+  beforeAll(() => {
+    small = freshProject();
+    const { db } = small;
+    buildSmallProject(db);
+    const s = createService(db, { workers: false });
+    const ids = ['e1', 'e2', 'e3', 'e10', 'e11', 'e20', 'e100', 'x-7', 'x-30'];
+    ids.forEach((id, i) => {
+      addEntry(db, id, i % 3 === 0 ? true : i % 3 === 1 ? false : null);
+      addLabel(db, id, 'ana', 'stage', i % 5 ? 'training' : 'inference');
+      addLabel(db, id, 'ben', 'stage', i % 2 ? 'training' : 'inference');
+      addLabel(db, id, 'cai', 'stage', i % 4 ? 'inference' : 'training', i % 4 === 3 ? 'draft' : 'submitted');
+      addLabel(db, id, 'ana', 'task', 'general');
+      addLabel(db, id, 'cai', 'task', i % 2 ? 'general' : 'classification');
+      if (i % 3 !== 0) addLabel(db, id, 'ben', 'bug', i % 2 ? [] : ['syntax-error']);
+      if (i % 3 !== 0) addLabel(db, id, 'cai', 'bug', ['syntax-error']);
+      if (i % 4 === 1) addLabel(db, id, 'lead', 'stage', 'training');
+      addLabel(db, id, 'gpt-4o', 'stage', i % 3 ? 'training' : 'inference');
+    });
+    db.prepare("UPDATE annotator SET kind = 'machine' WHERE name = 'gpt-4o'").run();
+    db.prepare("UPDATE annotator SET role = 'adjudicator' WHERE name = 'lead'").run();
+    decide(db, { entryId: 'e2', dimension: 'stage', value: 'training', decidedBy: 'lead' });
+    decide(db, { entryId: 'e20', dimension: 'stage', value: 'inference', decidedBy: 'lead' });
+    decide(db, { entryId: 'x-7', dimension: 'task', value: 'general', decidedBy: 'lead' });
+    // A label changed after the decision: stale, found through the log.
+    s.call('labels.set', { annotator: 'cai', entryId: 'e20', dimension: 'stage', value: 'training' }, { kind: 'anonymous' });
+  });
+  afterAll(() => small.cleanup());
+
+  /** The consensus as the whole study read at once gives it. */
+  const wholeStudy = (includeDrafts: boolean, pick: (c: DimensionConsensus) => LabelValue | null) => {
+    const out = new Map<string, Map<string, LabelValue | null>>();
+    for (const [entry, byDim] of finalValues(readStudy(small.db, { includeDrafts }))) out.set(entry, new Map([...byDim].map(([dim, c]) => [dim, pick(c)])));
+    return out;
+  };
+  /** The labels sorted as they were: entries in natural order, then annotators by compareIds, then dimensions. */
+  const sortedByName = (labels: AgreementLabel[]) => {
+    const rank = new Map(openStore(small.db).entries.refs().map((e, i) => [e.id, i]));
+    return [...labels].sort((a, b) => rank.get(a.entryId)! - rank.get(b.entryId)! || compareIds(a.annotator, b.annotator) || (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0));
+  };
+
+  const check = () => {
+    const queries: AgreementQuery[] = [{}, { includeDrafts: true }, { annotators: ['cai', 'ana', 'lead', 'gpt-4o'] }, { dimension: 'stage', includeDrafts: true }];
+    for (const query of queries) {
+      const includeDrafts = query.includeDrafts ?? false;
+      for (const pick of [(c: DimensionConsensus) => c.final, humanConsensus]) {
+        const whole = wholeStudy(includeDrafts, pick);
+        expect([...whole.values()].some((m) => [...m.values()].some((v) => v !== null))).toBe(true);
+        for (const size of [1, 3, 4, 2000]) expect(consensusValues(small.db, includeDrafts, pick, size), `${JSON.stringify(query)} slices of ${size}`).toEqual(whole);
+      }
+      const { labels, codebook, annotators, dimension } = selectAgreementLabels(small.db, query);
+      expect(labels.length).toBeGreaterThan(10);
+      expect(labels).toEqual(sortedByName(labels));
+      expect(labels.map((l) => `${l.entryId}/${l.annotator}/${l.dimension}`)).toEqual(sortedByName(labels).map((l) => `${l.entryId}/${l.annotator}/${l.dimension}`));
+      // The reports, against the same figures made from the whole study's consensus.
+      const q = { ...query, bootstrap: 20, seed: 7 };
+      const coders = coderReport(small.db, q);
+      const reference = buildCoderReport(codebook, labels, wholeStudy(includeDrafts, (c) => c.final), { annotators, dimension, bootstrap: 20, seed: 7 });
+      expect(coders).toEqual({ ...reference, selection: { ...coders.selection, annotators: reference.raters } });
+      expect(coders.dimensions.flatMap((d) => d.comparisons).some((c) => c.reference === 'final' && c.units > 0)).toBe(true);
+    }
+    const machines = machineReport(small.db, { bootstrap: 20, seed: 7 });
+    const people = selectAgreementLabels(small.db, {});
+    const models = selectAgreementLabels(small.db, { annotators: ['gpt-4o'] }).labels;
+    const reference = buildMachineReport(people.codebook, models, people.labels, wholeStudy(false, humanConsensus), { bootstrap: 20, seed: 7 });
+    expect(machines).toEqual({ ...reference, selection: { ...people.selection, annotators: reference.humans } });
+    expect(machines.dimensions.find((d) => d.id === 'stage')!.machines[0].units).toBeGreaterThan(5);
+  };
+
+  it('give the figures the whole study gives', () => {
+    expect(readStudy(small.db).stale.size).toBe(1);
+    check();
+  });
+
+  it('and still do once entries are assigned, leaving some labels uncounted', () => {
+    const ids = openStore(small.db).entries.refs().map((e) => e.id);
+    setAssignments(small.db, { entryIds: ids, annotators: ['ana', 'ben'] });
+    setAssignments(small.db, { entryIds: ['e100', 'e2', 'x-7'], annotators: ['ana', 'ben', 'cai'] });
+    check();
   });
 });

@@ -8,9 +8,11 @@ import { buildMachineReport, type DbMachineReport } from '../shared/agreement/ma
 import type { WeightScheme } from '../shared/agreement/weights.ts';
 import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
-import { finalValues, readStudy } from './adjudication.ts';
+import { entryConsensus, studyInSlices } from './adjudication.ts';
 import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import type { Db } from './database.ts';
+import type { FiguresRequest } from './jobs/protocol.ts';
+import type { FigureKind, FigureReports } from '../shared/api.ts';
 import { provenanceOf } from './provenance.ts';
 
 /**
@@ -47,10 +49,22 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
 }
 
-/** Entry id -> dimension -> a value read from each dimension's consensus. */
-function consensusValues(db: Db, includeDrafts: boolean, pick: (c: DimensionConsensus) => LabelValue | null): Map<string, Map<string, LabelValue | null>> {
+/** Entries read at a time for the consensus: the whole study at 100,000 entries held some 200 MB. */
+const CONSENSUS_SLICE = 2000;
+
+/**
+ * Entry id -> dimension -> a value read from each dimension's consensus (`entryConsensus`, as
+ * the adjudication view computes it), the study read a slice of entries at a time.
+ */
+export function consensusValues(
+  db: Db,
+  includeDrafts: boolean,
+  pick: (c: DimensionConsensus) => LabelValue | null,
+  sliceSize = CONSENSUS_SLICE,
+): Map<string, Map<string, LabelValue | null>> {
   const out = new Map<string, Map<string, LabelValue | null>>();
-  for (const [entry, byDim] of finalValues(readStudy(db, { includeDrafts }))) out.set(entry, new Map([...byDim].map(([dim, c]) => [dim, pick(c)])));
+  for (const slice of studyInSlices(db, { includeDrafts }, sliceSize).slices())
+    for (const e of slice.entries) out.set(e.id, new Map(entryConsensus(slice, e).map((c) => [c.dimension, pick(c)])));
   return out;
 }
 
@@ -90,4 +104,18 @@ export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
   const report = buildDrift(codebook, labels, { by: query.by, dimension, annotators, bootstrap: query.bootstrap, seed: query.seed });
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'drift', labels) };
+}
+
+/** One of the four reports, as a job asks for it (db/jobs/protocol.ts). */
+export function figureReport(db: Db, request: FiguresRequest): FigureReports[FigureKind] {
+  switch (request.figures) {
+    case 'coefficients':
+      return coefficientReport(db, request.query);
+    case 'coders':
+      return coderReport(db, request.query);
+    case 'drift':
+      return driftReport(db, request.query);
+    case 'machines':
+      return machineReport(db, request.query);
+  }
 }

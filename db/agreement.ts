@@ -243,13 +243,22 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
  * in `annotators` counts them.
  */
 export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): AgreementSelection {
-  const entries = new Map(openStore(db).entries.refs().map((e) => [e.rowId, e]));
+  const refs = openStore(db).entries.refs();
   const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times: true });
   const { rows, parsed } = counted;
-  const labels: AgreementLabel[] = [];
-  for (const i of counted.counted) {
-    const e = entries.get(rows.entry[i])!;
-    labels.push({
+  // In the order the report reads its units: entries in natural order, then annotators (compareIds),
+  // then dimensions. Each is ranked once, and the labels sorted by one number made of the three.
+  const entryAt = new Map(refs.map((e, rank) => [e.rowId, { ref: e, rank }]));
+  const annotatorRank = new Map([...people.values()].sort(compareIds).map((name, k) => [name, k]));
+  const rankOfAnnotator = new Map([...people].map(([id, name]) => [id, annotatorRank.get(name)!]));
+  const dimensionOrder = rows.dimensions.map((d, k) => [d, k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const dimensionRank = new Int32Array(rows.dimensions.length);
+  dimensionOrder.forEach(([, k], rank) => (dimensionRank[k] = rank));
+  const keyOf = (i: number) => (entryAt.get(rows.entry[i])!.rank * people.size + rankOfAnnotator.get(rows.annotator[i])!) * rows.dimensions.length + dimensionRank[rows.dimension[i]];
+  const order = Array.from(counted.counted, (i) => ({ i, key: keyOf(i) })).sort((a, b) => a.key - b.key);
+  const labels: AgreementLabel[] = order.map(({ i }) => {
+    const e = entryAt.get(rows.entry[i])!.ref;
+    return {
       entryId: e.id,
       annotator: people.get(rows.annotator[i])!,
       dimension: rows.dimensions[rows.dimension[i]],
@@ -257,10 +266,7 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): Agree
       passed: e.passed,
       time: rows.times![i],
       codebookVersion: rows.versions[rows.version[i]],
-    });
-  }
-  // In the order the report reads its units: entries in natural order, then annotators, then dimensions.
-  const rank = new Map([...entries.values()].map((e, i) => [e.id, i]));
-  labels.sort((a, b) => rank.get(a.entryId)! - rank.get(b.entryId)! || compareIds(a.annotator, b.annotator) || (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0));
+    };
+  });
   return { codebook, dimension, annotators, labels, selection };
 }

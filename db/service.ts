@@ -3,7 +3,7 @@ import { checkPinnedLines } from './lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PAGE, type AgreementJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, type AgreementJob, type FiguresJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { cellKey } from '../shared/agreement/types.ts';
 import { openDoor, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
@@ -25,7 +25,8 @@ import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './data
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
-import { coderReport, coefficientReport, driftReport, machineReport } from './agreement-figures.ts';
+import { coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
+import type { FiguresRequest } from './jobs/protocol.ts';
 import { forgetConsensus } from './adjudication.ts';
 import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
@@ -91,6 +92,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
   const agreementJobs = new Map<string, AgreementJob>();
+  const figureJobs = new Map<string, FiguresJob>();
   /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
   const workers = new Map<string, { running: RunningJob; sync: () => void }>();
   const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
@@ -324,6 +326,42 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.job': ({ jobId }): AgreementJob => {
       const job = agreementJobs.get(jobId);
       if (!job) throw new ConcordError('not-found', `no agreement job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
+      return { ...job };
+    },
+
+    'agreement.startFigures': ({ figures, ...query }): FiguresJob => {
+      if (figures === 'drift' && !query.by) throw badInput('drift is grouped by week or by batch: say which', { field: 'by' });
+      const request = { figures, query } as FiguresRequest;
+      const job: FiguresJob = { jobId: randomUUID(), figures, progress: { phase: 'starting', done: 0, total: 0 } };
+      const fail = (e: unknown) => {
+        job.error = { message: (e as Error).message };
+        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+      };
+      const finish = (report: unknown) => {
+        job.report = report as FiguresJob['report'];
+        job.progress = { ...job.progress, phase: 'done' };
+      };
+      if (onFile()) {
+        const running = runJob({ kind: 'figures', args: request }, worker);
+        job.jobId = running.id;
+        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as FiguresJob['progress']) }) });
+        running.done.then(finish, fail);
+      } else
+        setImmediate(() => {
+          try {
+            finish(figureReport(db, request));
+          } catch (e) {
+            fail(e);
+          }
+        });
+      figureJobs.set(job.jobId, job);
+      return { ...job };
+    },
+
+    'agreement.figuresJob': ({ jobId }): FiguresJob => {
+      const job = figureJobs.get(jobId);
+      if (!job) throw new ConcordError('not-found', `no figures job ${jobId}`, { field: 'jobId' });
       workers.get(jobId)?.sync();
       return { ...job };
     },

@@ -177,6 +177,27 @@ export interface AgreementJob {
   error?: { message: string };
 }
 
+/** The Agreement view's tabs beside the alpha report, each one of the `agreement.*` methods below. */
+export type FigureKind = 'coefficients' | 'coders' | 'drift' | 'machines';
+
+/** What each tab's report is. */
+export interface FigureReports {
+  coefficients: DbCoefficientReport;
+  coders: DbCoderReport;
+  drift: DbDriftReport;
+  machines: DbMachineReport;
+}
+
+/** One tab's report being computed off the request thread (`agreement.startFigures`). */
+export interface FiguresJob {
+  jobId: string;
+  /** `reading` the labels, then `computing` the figures and their intervals; then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'reading' | 'computing' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  figures?: FigureKind;
+  report?: FigureReports[FigureKind];
+  error?: { message: string };
+}
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -357,6 +378,22 @@ export const api = {
   'agreement.drift': method<DbDriftReport>()(z.object({ ...agreementSelection, by: z.enum(['week', 'batch']) })),
   /** Every machine coder against the human consensus, each person against the others beside them. */
   'agreement.machines': method<DbMachineReport>()(z.object(agreementSelection)),
+  /**
+   * One of the four reports above computed off the request thread (at 100,000 entries each takes
+   * seconds, its bootstrap minutes): answers at once with a job; poll `agreement.figuresJob`, stop
+   * it with `jobs.cancel`. The arguments are the report's own, `figures` names which.
+   */
+  'agreement.startFigures': method<FiguresJob>()(
+    z.object({
+      ...agreementSelection,
+      figures: z.enum(['coefficients', 'coders', 'drift', 'machines']),
+      /** The coefficients' weights for ordinal dimensions. */
+      weights: z.enum(['ordinal', 'quadratic', 'linear']).optional(),
+      /** Drift's grouping (drift needs it). */
+      by: z.enum(['week', 'batch']).optional(),
+    }),
+  ),
+  'agreement.figuresJob': method<FiguresJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
   /** Alpha per calibration round, or per codebook version: the trend across rounds. */
   'agreement.groups': method<AgreementGroup[]>()(
     z.object({

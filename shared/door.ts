@@ -105,6 +105,8 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.decideRevision': 'lead',
   'agreement.start': 'lead',
   'agreement.job': 'lead',
+  'agreement.startFigures': 'lead',
+  'agreement.figuresJob': 'lead',
   'agreement.cell': 'lead',
 };
 

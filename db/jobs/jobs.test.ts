@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCall } from '../../test/helpers/service.ts';
-import type { AgreementJob } from '../../shared/api.ts';
+import type { AgreementJob, FiguresJob } from '../../shared/api.ts';
 import type { ImportJob } from '../../shared/types.ts';
 import { callerOfRequest, FILE_OWNER } from '../../shared/door.ts';
 import { callPatiently } from '../../cli/server.ts';
 import { agreementReport } from '../agreement.ts';
+import { coderReport, coefficientReport, driftReport, machineReport } from '../agreement-figures.ts';
 import { dumpTables } from '../../test/helpers/import-project.ts';
 import { writeDeepBenchLike } from '../import/synthetic.ts';
 import { openProject } from '../project.ts';
@@ -112,5 +113,53 @@ describe('an agreement report with its bootstrap', () => {
     expect(job.report).toBeUndefined();
     appCall(s, 'project.addAnnotator', { name: 'ana' });
     expect(() => appCall(s, 'agreement.start', { as: 'ana' })).toThrow(/lead/);
+  });
+});
+
+describe("the Agreement view's other tabs", () => {
+  let s: Service;
+  beforeAll(async () => {
+    s = await openProject(join(dir, 'figures.db'), { seedDemo: true });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+  });
+  afterAll(() => s.close());
+
+  const finish = async (job: FiguresJob) => {
+    while (!settled(job.progress.phase)) {
+      await new Promise((r) => setTimeout(r, 5));
+      job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
+    }
+    return job;
+  };
+
+  it('are computed in a worker, each the report asked for directly, while the request thread answers', async () => {
+    const q = { bootstrap: 50, seed: 3 };
+    const jobs = {
+      coefficients: appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coefficients', ...q }),
+      coders: appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', ...q }),
+      drift: appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'drift', by: 'batch', ...q }),
+      machines: appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'machines', ...q }),
+    };
+    // Answered at once, before any report is in.
+    expect(Object.values(jobs).every((j) => j.report === undefined && !settled(j.progress.phase))).toBe(true);
+    expect(appCall(s, 'project.info', {}).counts.entries).toBe(33);
+    const done = await Promise.all(Object.values(jobs).map(finish));
+    expect(done.map((j) => [j.progress.phase, j.error])).toEqual(done.map(() => ['done', undefined]));
+    const [coefficients, coders, drift, machines] = done.map((j) => j.report);
+    expect(coefficients).toEqual(coefficientReport(s.db, q));
+    expect(coders).toEqual(coderReport(s.db, q));
+    expect(drift).toEqual(driftReport(s.db, { ...q, by: 'batch' }));
+    expect(machines).toEqual(machineReport(s.db, q));
+  });
+
+  it('stop when cancelled, and only the lead may ask for them', async () => {
+    let job = appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 100_000 });
+    await until(() => (job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId })).progress.phase === 'computing', 'the report to start');
+    expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: true });
+    job = await finish(job);
+    expect(job.progress.phase).toBe('cancelled');
+    expect(job.report).toBeUndefined();
+    appCall(s, 'project.addAnnotator', { name: 'ana' });
+    expect(() => appCall(s, 'agreement.startFigures', { as: 'ana', figures: 'drift', by: 'week' })).toThrow(/lead/);
   });
 });

@@ -1,17 +1,26 @@
 import type { SerializedError } from '../../shared/errors.ts';
 import type { AgreementQuery } from '../agreement.ts';
+import type { CoefficientQuery, DriftQuery } from '../agreement-figures.ts';
 import type { ImportFormat } from '../../shared/types.ts';
 import type { PublishedMap } from '../import/index.ts';
 import type { FieldMapping } from '../../shared/field-mapping.ts';
 
 /**
  * Work that runs off the request thread, in a worker with its own connection to the project file:
- * an import (reading and checking every file, then writing), or an agreement report with its
- * bootstrap. What the service hands a worker and what the worker says back.
+ * an import (reading and checking every file, then writing), an agreement report with its
+ * bootstrap, or one of the figure reports beside it. What the service hands a worker and what the worker says back.
  */
 export type JobRequest =
   | { kind: 'import'; args: { path: string; format?: ImportFormat; maps?: PublishedMap[]; newVersion?: boolean; mapping?: FieldMapping; actor: string } }
-  | { kind: 'agreement'; args: AgreementQuery };
+  | { kind: 'agreement'; args: AgreementQuery }
+  | { kind: 'figures'; args: FiguresRequest };
+
+/** One of the Agreement view's tabs beside alpha, with its report's own query (db/agreement-figures.ts). */
+export type FiguresRequest =
+  | { figures: 'coefficients'; query: CoefficientQuery }
+  | { figures: 'coders'; query: AgreementQuery }
+  | { figures: 'drift'; query: DriftQuery }
+  | { figures: 'machines'; query: AgreementQuery };
 
 export interface JobProgress {
   phase: string;

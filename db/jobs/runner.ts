@@ -37,6 +37,7 @@ export function runJob(request: JobRequest, target: { file: string; nativeBindin
   const stop = new SharedArrayBuffer(4);
   const start: JobStart = { request, file: target.file, nativeBinding: target.nativeBinding, stop };
   const worker = new Worker(target.workerUrl ?? workerUrl(), { workerData: start });
+  let hardStop = () => {};
   const job: RunningJob = {
     id: randomUUID(),
     progress: { phase: 'starting', done: 0, total: 0 },
@@ -48,6 +49,7 @@ export function runJob(request: JobRequest, target: { file: string; nativeBindin
         f();
         void worker.terminate();
       };
+      hardStop = () => settle(() => reject(new Cancelled()));
       worker.on('message', (m: JobMessage) => {
         if (m.type === 'progress') job.progress = m.progress;
         else if (m.type === 'result') settle(() => resolve(m.value));
@@ -56,7 +58,11 @@ export function runJob(request: JobRequest, target: { file: string; nativeBindin
       worker.on('error', (e) => settle(() => reject(new ConcordError('internal', `the worker failed: ${e.message}`))));
       worker.on('exit', (code) => settle(() => reject(new ConcordError('internal', `the worker stopped (exit ${code}) before it finished`))));
     }),
-    cancel: () => Atomics.store(new Int32Array(stop), 0, 1),
+    cancel: () => {
+      Atomics.store(new Int32Array(stop), 0, 1);
+      // A figure report only reads, and has no point to stop at between its steps: its worker is ended.
+      if (request.kind === 'figures') hardStop();
+    },
   };
   job.done.then(
     () => (job.progress = { ...job.progress, phase: 'done' }),

@@ -42,6 +42,12 @@ export interface LoadedFigures<T> {
   error: string | null;
   /** The request the data answers, so a stale answer is never shown as current. */
   key: string | null;
+  /** What is being computed off the request thread: the figures, then their intervals; null when nothing runs. */
+  computing: 'figures' | 'intervals' | null;
+  /** Since when (ms since the epoch), to show how long it has taken. */
+  since: number | null;
+  /** The last intervals were cancelled: the figures stand without them. */
+  cancelled: boolean;
 }
 
 interface FigureReports {
@@ -75,6 +81,8 @@ export interface AgreementSlice {
   setAgreementTab(tab: AgreementTab): void;
   /** Loads the figures of the open tab (or of `tab`) for the current query, unless they are loaded. */
   loadAgreementFigures(tab?: FigureTab, force?: boolean): Promise<void>;
+  /** Stops what the tab is computing (its figures keep standing, without intervals). */
+  cancelAgreementFigures(tab: FigureTab): Promise<void>;
   setAgreementCoefficient(key: CoefficientKey): void;
   setAgreementDrift(patch: { by?: DriftBy; dimension?: string | null }): void;
   setAgreementCoderView(patch: { dimension?: string; reference?: 'final' | 'others' }): void;
@@ -113,7 +121,9 @@ export interface AgreementSlice {
 
 let reportSeq = 0;
 const figureSeq: Record<FigureTab, number> = { coefficients: 0, coders: 0, drift: 0, machines: 0 };
-const emptyFigures = <T>(): LoadedFigures<T> => ({ data: null, loading: false, error: null, key: null });
+const emptyFigures = <T>(): LoadedFigures<T> => ({ data: null, loading: false, error: null, key: null, computing: null, since: null, cancelled: false });
+/** The job each tab is computing, to cancel when the lead asks for other figures. */
+const figureJob: Record<FigureTab, string | null> = { coefficients: null, coders: null, drift: null, machines: null };
 
 /** The selection arguments every agreement method takes, from the lead's query. */
 function selectionArgs(q: AgreementQuery, me: string | null) {
@@ -271,6 +281,15 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
   },
 
   setAgreementTab(tab) {
+    // One tab computes at a time (at 100,000 entries each job holds most of a gigabyte): the others
+    // stop, keep what they showed, and compute again when opened.
+    for (const other of Object.keys(figureJob) as FigureTab[]) {
+      if (other === tab || !get().agreementFigures[other].loading) continue;
+      figureSeq[other]++;
+      if (figureJob[other]) void api().call('jobs.cancel', { jobId: figureJob[other] }).catch(() => {});
+      figureJob[other] = null;
+      set((st) => ({ agreementFigures: { ...st.agreementFigures, [other]: { ...st.agreementFigures[other], loading: false, computing: null, since: null, key: null } } }));
+    }
     set({ agreementTab: tab });
     if (tab !== 'alpha') void get().loadAgreementFigures(tab);
   },
@@ -286,20 +305,51 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     if (!force && current.key === key && (current.data || current.loading)) return;
     const seq = ++figureSeq[tab];
     const patch = (p: Partial<LoadedFigures<unknown>>) => set((st) => ({ agreementFigures: { ...st.agreementFigures, [tab]: { ...st.agreementFigures[tab], ...p } } }));
-    patch({ loading: true, error: null, key });
-    try {
-      const method = tab === 'coefficients' ? 'agreement.coefficients' : tab === 'coders' ? 'agreement.coders' : tab === 'drift' ? 'agreement.drift' : 'agreement.machines';
-      const data = await api().call(method, args as never);
-      if (seq !== figureSeq[tab]) return;
-      patch({ data, loading: false });
+    if (figureJob[tab]) void api().call('jobs.cancel', { jobId: figureJob[tab] }).catch(() => {});
+    figureJob[tab] = null;
+    patch({ loading: true, error: null, key, cancelled: false });
+    /** Computes the tab's report in a job off the request thread, polling it; null when a newer request took over or it was cancelled. */
+    const compute = async (stage: 'figures' | 'intervals', query: typeof args) => {
+      patch({ computing: stage, since: Date.now() });
+      let job = await api().call('agreement.startFigures', { ...query, figures: tab } as never);
+      figureJob[tab] = job.jobId;
+      while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (seq !== figureSeq[tab]) return null;
+        job = await api().call('agreement.figuresJob', { as: base.as, jobId: job.jobId });
+      }
+      if (seq !== figureSeq[tab]) return null;
+      figureJob[tab] = null;
+      if (job.progress.phase === 'failed') throw new Error(job.error?.message ?? 'the computation failed');
+      return job.report ?? null;
+    };
+    const show = (data: unknown) => {
+      patch({ data });
       if (tab === 'coders') {
         const cell = get().agreementCoderCell;
         // A listed cell stays open only while the new matrices still have it.
         if (cell && !coderCellExists(data as DbCoderReport, cell)) set({ agreementCoderCell: null });
       }
+    };
+    try {
+      // The figures first, without intervals; then, unless the lead turned the bootstrap off, the same figures with them.
+      const figures = await compute('figures', { ...args, bootstrap: 0 });
+      if (seq !== figureSeq[tab]) return;
+      if (figures) show(figures);
+      if (!figures) return patch({ loading: false, computing: null, since: null, cancelled: true });
+      if (s.agreementQuery.bootstrap === 0) return patch({ loading: false, computing: null, since: null });
+      const withIntervals = await compute('intervals', args);
+      if (seq !== figureSeq[tab]) return;
+      if (withIntervals) show(withIntervals);
+      patch({ loading: false, computing: null, since: null, cancelled: !withIntervals });
     } catch (e) {
-      if (seq === figureSeq[tab]) patch({ loading: false, error: describeError(e) });
+      if (seq === figureSeq[tab]) patch({ loading: false, computing: null, since: null, error: describeError(e) });
     }
+  },
+
+  async cancelAgreementFigures(tab) {
+    const jobId = figureJob[tab];
+    if (jobId) await api().call('jobs.cancel', { jobId });
   },
 
   setAgreementCoefficient: (key) => set({ agreementCoefficient: key }),

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
+import { callApi } from '../helpers/api.ts';
 
 // The figures beside alpha in the Agreement view, against the CLI on the same database: every
 // coefficient and its interval (`concord agreement --json`), the charts (`concord export ... svg`),
@@ -188,5 +189,34 @@ describe('the figures beside alpha', () => {
     expect(watch.pageErrors).toEqual([]);
     expect(watch.consoleErrors).toEqual([]);
     expect(watch.failedRequests).toEqual([]);
+  });
+
+  it('computes a tab in the background: the figures first, then their intervals, with a Cancel that leaves the figures standing', async () => {
+    await openTab('coders');
+    // Many resamples: the intervals take a while, the figures come first.
+    const resamples = page.getByTestId('agreement-resamples');
+    await resamples.fill('100000');
+    await resamples.press('Enter');
+    const progress = page.locator('[data-testid=figure-progress][data-tab=coders][data-stage=intervals]');
+    await progress.waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('coder-card').count()).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: join(repoRoot, '.tmp', 'coders-intervals.png') });
+    // The request thread keeps answering meanwhile.
+    const started = Date.now();
+    expect((await callApi(server.url, 'project.info', {})).counts.entries).toBe(33);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Another tab stops this one's job; coming back computes it again.
+    await page.getByTestId('agreement-tab-machines').click();
+    await page.locator('[data-testid=machine-row]').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('agreement-tab-coders').click();
+    await page.locator('[data-testid=figure-progress][data-tab=coders]').waitFor({ timeout: 120_000 });
+    await progress.waitFor({ timeout: 120_000 });
+    await page.getByTestId('figure-cancel').click();
+    await page.locator('[data-testid=figure-tab][data-tab=coders][data-ready=true]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('figure-cancelled').textContent()).toContain('Intervals cancelled');
+    expect(await page.getByTestId('coder-card').count()).toBeGreaterThan(0);
+    await page.getByTestId('agreement-tab-alpha').click();
+    if (await page.getByTestId('agreement-cancel').count()) await page.getByTestId('agreement-cancel').click();
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
 import { AgreementControls } from './AgreementControls.tsx';
@@ -163,6 +163,26 @@ const computing: Record<FigureTab, string> = {
   machines: 'Holding the machine coders against the people…',
 };
 
+/** What a tab is computing off the request thread, for how long so far, and a way to stop it. */
+function FigureProgress({ tab, stage, since, onCancel }: { tab: FigureTab; stage: 'figures' | 'intervals'; since: number | null; onCancel: () => void }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const seconds = since ? Math.max(0, Math.round((now - since) / 1000)) : 0;
+  return (
+    <div className="ag-progress small" data-testid="figure-progress" data-tab={tab} data-stage={stage}>
+      <span className="muted">
+        {stage === 'figures' ? 'Computing the figures' : 'Intervals: resampling every figure'}, in the background{seconds >= 2 ? ` (${seconds} s so far)` : ''}…
+      </span>
+      <button className="btn btn-sm" data-testid="figure-cancel" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 /** One of the figure tabs: asked for when opened, shown when it arrives, kept (dimmed) while a newer one computes. */
 function FigureTabView({ tab, loaded, thresholds }: { tab: FigureTab; loaded: LoadedFigures<unknown>; thresholds: number[] }) {
   const s = useApp(
@@ -180,6 +200,8 @@ function FigureTabView({ tab, loaded, thresholds }: { tab: FigureTab; loaded: Lo
       openInAdjudicate: st.openEntryInAdjudicate,
       codebook: st.codebook,
       figures: st.agreementFigures,
+      cancel: st.cancelAgreementFigures,
+      load: st.loadAgreementFigures,
     })),
   );
   const f = s.figures;
@@ -190,7 +212,21 @@ function FigureTabView({ tab, loaded, thresholds }: { tab: FigureTab; loaded: Lo
           {loaded.error}
         </div>
       )}
-      {!loaded.data && !loaded.error && <div className="splash muted">{computing[tab]}</div>}
+      {!loaded.data && !loaded.error && !loaded.computing && loaded.cancelled && (
+        <div className="splash muted" data-testid="figure-cancelled">
+          Cancelled: nothing computed.{' '}
+          <button className="btn btn-sm" onClick={() => void s.load(tab, true)}>
+            Compute
+          </button>
+        </div>
+      )}
+      {!loaded.data && !loaded.error && !loaded.cancelled && <div className="splash muted">{computing[tab]}</div>}
+      {loaded.computing && <FigureProgress tab={tab} stage={loaded.computing} since={loaded.since} onCancel={() => void s.cancel(tab)} />}
+      {!!loaded.data && !loaded.computing && loaded.cancelled && (
+        <div className="muted small" data-testid="figure-cancelled">
+          Intervals cancelled: the figures stand without them.
+        </div>
+      )}
       {tab === 'coefficients' && f.coefficients.data && (
         <CoefficientsPanel report={f.coefficients.data} selected={s.coefficient} onSelect={s.setCoefficient} thresholds={thresholds} />
       )}
