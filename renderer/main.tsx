@@ -2,13 +2,12 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client.ts';
-import { loadEditors } from './monaco/loader.ts';
 import { setClient } from './store/client.ts';
 import { useApp } from './store/index.ts';
 import { App } from './views/App.tsx';
 
-// Monaco, the bulk of the script, is fetched and compiled while the app opens the project.
-void loadEditors();
+// Monaco, the bulk of the script, is fetched and compiled meanwhile (index.html preloads it); it is
+// run only once a pane shows its text (monaco/loader.ts), so that running it never holds that text up.
 const { client, host } = connect();
 setClient(client);
 document.documentElement.dataset.host = host;
