@@ -29,6 +29,8 @@ export interface AgreementQuery {
   codebookVersion?: string;
   /** List the units behind each coincidence cell: every figure's (default), none, or one figure's (`figureKey`). */
   cellUnits?: boolean | string;
+  /** Only the figure that stands for each dimension and the pooled one (AgreementOptions.primaryOnly): what a table of groups shows. */
+  primaryOnly?: boolean;
   /** Only these entries (external ids): a calibration round's. */
   entries?: ReadonlySet<string>;
 }
@@ -231,7 +233,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
   const report = buildAgreementReportFrom(
     codebook,
     { raters, cellsOf },
-    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop },
+    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, primaryOnly: query.primaryOnly, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop },
   );
   const { includeDrafts, codebookVersion, ...rest } = selection;
   return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };

@@ -4,9 +4,10 @@ import { canonicalLabelValue, isEmptyValue, type LabelValue } from '../shared/co
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import type { AgreementGroup, GoldAccuracy, GoldAnswer, RoundInfo } from '../shared/types.ts';
-import { agreementReport } from './agreement.ts';
+import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { finalValues, readStudy } from './adjudication.ts';
 import { now, type Db } from './database.ts';
+import { labelVersions } from './data/agreement-rows.ts';
 import { openStore, type GoldRow, type RoundRow, type Store } from './data/index.ts';
 
 /**
@@ -173,44 +174,32 @@ export function setGold(db: Db, args: { as: string; entryId: string; values?: Re
 export function goldAccuracy(db: Db, opts: { includeDrafts?: boolean; round?: string } = {}): GoldAccuracy {
   const store = openStore(db);
   const codebook = store.project.codebook();
-  const inRound = opts.round === undefined ? null : roundEntries(db, opts.round);
-  const gold = store.rounds.goldAll().filter((g) => codebook.dimensions.some((d) => d.id === g.dimension) && (!inRound || inRound.has(g.entry)));
-  const rows = store.labels.forAgreement();
-  const finished = new Set<string>();
-  const values = new Map<string, string>();
-  const annotators = new Set<string>();
-  // People only: a machine coder is measured against the consensus elsewhere (agreement.machines).
-  const kinds = store.annotators.kinds();
-  for (const r of rows) {
-    if (r.role !== 'annotator' || kinds.get(r.annotator) === 'machine') continue;
-    annotators.add(r.annotator);
-    if (r.status === 'submitted' || (opts.includeDrafts && r.status === 'draft')) finished.add(`${r.entryRowId}\u0000${r.annotator}`);
-    values.set(`${r.entryRowId}\u0000${r.annotator}\u0000${r.dimension}`, r.value);
-  }
-  const dims = codebook.dimensions.filter((d) => gold.some((g) => g.dimension === d.id));
+  const roundId = opts.round === undefined ? null : roundNamed(store, opts.round).id;
+  const ids = codebook.dimensions.map((d) => d.id);
+  // Counted in SQLite from the gold rows: a study of a million labels and few gold answers reads few labels.
+  const gold = store.rounds.goldCounts(ids, roundId);
+  const scores = store.rounds.goldScores(ids, roundId, opts.includeDrafts ?? false);
+  const dims = codebook.dimensions.filter((d) => gold.byDimension.has(d.id));
   const out: GoldAccuracy = {
-    goldEntries: new Set(gold.map((g) => g.entry_id)).size,
-    dimensions: dims.map((d) => ({ id: d.id, label: d.label, items: gold.filter((g) => g.dimension === d.id).length })),
+    goldEntries: gold.entries,
+    dimensions: dims.map((d) => ({ id: d.id, label: d.label, items: gold.byDimension.get(d.id)! })),
     annotators: [],
   };
   const rate = (correct: number, items: number) => (items ? correct / items : null);
-  for (const name of [...annotators].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) {
+  const names = [...new Set(scores.map((x) => x.annotator))].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  for (const name of names) {
     const byDimension: GoldAccuracy['annotators'][number]['byDimension'] = {};
     let items = 0;
     let correct = 0;
     for (const d of dims) {
-      let n = 0;
-      let ok = 0;
-      for (const g of gold) {
-        if (g.dimension !== d.id || !finished.has(`${g.entry_id}\u0000${name}`)) continue;
-        n++;
-        if (values.get(`${g.entry_id}\u0000${name}\u0000${d.id}`) === g.value) ok++;
-      }
+      const x = scores.find((r) => r.annotator === name && r.dimension === d.id);
+      const n = x?.items ?? 0;
+      const ok = x?.correct ?? 0;
       byDimension[d.id] = { items: n, correct: ok, accuracy: rate(ok, n) };
       items += n;
       correct += ok;
     }
-    if (items) out.annotators.push({ annotator: name, items, correct, accuracy: rate(correct, items), byDimension });
+    if (items) out.annotators.push({ annotator: name, items, correct, accuracy: rate(correct, items) , byDimension });
   }
   return out;
 }
@@ -235,22 +224,43 @@ function group(report: DbAgreementReport, name: string, detail: string, entries:
   };
 }
 
+/** How far the groups' bootstraps got: resamples, each group's counted as `bootstrap` whatever its figures. */
+export interface GroupsHooks {
+  onProgress?: (done: number, total: number) => void;
+  shouldStop?: () => boolean;
+}
+
+/** Alpha per round or per version: what is asked. */
+export interface GroupsQuery {
+  by: 'round' | 'version';
+  bootstrap?: number;
+  seed?: number;
+  includeDrafts?: boolean;
+}
+
 /**
  * Alpha per calibration round (on each round's entries), or per codebook version (on the labels
- * made under it), in the order rounds were made or versions came: the trend across rounds.
+ * made under it), in the order rounds were made or versions came: the trend across rounds. Only
+ * the figures a group shows are made (the pooled one and each dimension's primary measure), and
+ * only theirs are resampled.
  */
-export function agreementGroups(db: Db, opts: { by: 'round' | 'version'; bootstrap?: number; seed?: number; includeDrafts?: boolean }): AgreementGroup[] {
+export function agreementGroups(db: Db, opts: GroupsQuery, hooks: GroupsHooks = {}): AgreementGroup[] {
   const store = openStore(db);
-  const base = { bootstrap: opts.bootstrap ?? 500, seed: opts.seed, includeDrafts: opts.includeDrafts, cellUnits: false };
-  if (opts.by === 'round')
-    return store.rounds.all().map((r) => {
-      const entries = new Set(store.rounds.entryIds(r.id));
-      return group(agreementReport(db, { ...base, entries }), r.name, r.closed_at ? 'closed' : 'open', entries.size);
-    });
+  const bootstrap = opts.bootstrap ?? 500;
+  const base = { bootstrap, seed: opts.seed, includeDrafts: opts.includeDrafts, cellUnits: false, primaryOnly: true };
   const order = store.codebookHistory.versionOrder();
-  const versions = [...new Set(store.labels.forAgreement().map((r) => r.version))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b));
-  return versions.map((v) => {
-    const report = agreementReport(db, { ...base, codebookVersion: v });
-    return group(report, v, order.has(v) ? `revision ${order.get(v)}` : 'before the history', report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));
+  const plan: { name: string; detail: string; query: AgreementQuery; entries?: number }[] =
+    opts.by === 'round'
+      ? store.rounds.all().map((r) => {
+          const entries = new Set(store.rounds.entryIds(r.id));
+          return { name: r.name, detail: r.closed_at ? 'closed' : 'open', query: { ...base, entries }, entries: entries.size };
+        })
+      : labelVersions(db)
+          .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b))
+          .map((v) => ({ name: v, detail: order.has(v) ? `revision ${order.get(v)}` : 'before the history', query: { ...base, codebookVersion: v } }));
+  return plan.map((g, k) => {
+    const onProgress = hooks.onProgress && ((done: number, total: number) => hooks.onProgress!(k * bootstrap + (total ? Math.floor((bootstrap * done) / total) : 0), plan.length * bootstrap));
+    const report = agreementReport(db, g.query, { onProgress, shouldStop: hooks.shouldStop });
+    return group(report, g.name, g.detail, g.entries ?? report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));
   });
 }
