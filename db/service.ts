@@ -3,7 +3,7 @@ import { checkPinnedLines } from './lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PAGE, type AgreementJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, type AgreementJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
 import { cellKey } from '../shared/agreement/types.ts';
 import { openDoor, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
@@ -19,7 +19,7 @@ import {
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
+import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
 import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
@@ -91,6 +91,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
   const agreementJobs = new Map<string, AgreementJob>();
+  const groupsJobs = new Map<string, GroupsJob>();
   /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
   const workers = new Map<string, { running: RunningJob; sync: () => void }>();
   const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
@@ -382,6 +383,38 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),
     'agreement.groups': (args) => agreementGroups(db, args),
+    'agreement.groupsStart': (query): GroupsJob => {
+      const job: GroupsJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
+      const fail = (e: unknown) => {
+        job.error = { message: (e as Error).message };
+        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+      };
+      if (onFile()) {
+        const running = runJob({ kind: 'groups', args: query }, worker);
+        job.jobId = running.id;
+        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as GroupsJob['progress']) }) });
+        running.done.then((groups) => {
+          job.groups = groups as AgreementGroup[];
+          job.progress = { ...job.progress, phase: 'done' };
+        }, fail);
+      } else
+        setImmediate(() => {
+          try {
+            job.groups = agreementGroups(db, query, { onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) });
+            job.progress = { ...job.progress, phase: 'done' };
+          } catch (e) {
+            fail(e);
+          }
+        });
+      groupsJobs.set(job.jobId, job);
+      return { ...job };
+    },
+    'agreement.groupsJob': ({ jobId }): GroupsJob => {
+      const job = groupsJobs.get(jobId);
+      if (!job) throw new ConcordError('not-found', `no agreement groups job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
+      return { ...job };
+    },
 
     'adjudication.queue': ({ round, ...args }) => {
       const queue = adjudicationQueue(db, args);

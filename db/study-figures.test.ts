@@ -281,6 +281,13 @@ describe("the lead's study figures, answered without reading every label", () =>
     newVersion(3);
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e3', dimension: 'stage', value: 'inference' });
     expectSameFigures();
+    // A version whose only label is cleared: no group for it any more.
+    newVersion(4);
+    appCall(s, 'labels.set', { annotator: 'Ben', entryId: 'e9', dimension: 'task', value: 'general' });
+    expect(appCall(s, 'agreement.groups', { ...lead, by: 'version', bootstrap: 0, includeDrafts: true }).map((g) => g.group)).toContain('5.0.0');
+    appCall(s, 'labels.set', { annotator: 'Ben', entryId: 'e9', dimension: 'task', value: null });
+    expectSameFigures();
+    expect(appCall(s, 'agreement.groups', { ...lead, by: 'version', bootstrap: 0 }).map((g) => g.group)).not.toContain('5.0.0');
   });
 
   it('answer a study with no gold answers and no rounds', async () => {

@@ -168,12 +168,30 @@ const agreementArgs = z.object({
   cellUnits: z.boolean().optional(),
 });
 
+/** Alpha per calibration round or per codebook version. */
+const groupsArgs = z.object({
+  ...asLead,
+  by: z.enum(['round', 'version']),
+  bootstrap: z.number().int().min(0).max(10_000).optional(),
+  seed: z.number().int().optional(),
+  includeDrafts: z.boolean().optional(),
+});
+
 /** An agreement report being computed off the request thread. */
 export interface AgreementJob {
   jobId: string;
   /** `reading` the labels, then the `bootstrap` (done and total count resamples); then done, failed or cancelled. */
   progress: { phase: 'starting' | 'reading' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
   report?: DbAgreementReport;
+  error?: { message: string };
+}
+
+/** Alpha per round or per version with bootstrap intervals, computed off the request thread (`agreement.groupsStart`). */
+export interface GroupsJob {
+  jobId: string;
+  /** `reading` the labels, then the `bootstrap` (done and total count resamples, each group's as many as asked); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'reading' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  groups?: AgreementGroup[];
   error?: { message: string };
 }
 
@@ -356,15 +374,13 @@ export const api = {
   /** Every machine coder against the human consensus, each person against the others beside them. */
   'agreement.machines': method<DbMachineReport>()(z.object(agreementSelection)),
   /** Alpha per calibration round, or per codebook version: the trend across rounds. */
-  'agreement.groups': method<AgreementGroup[]>()(
-    z.object({
-      ...asLead,
-      by: z.enum(['round', 'version']),
-      bootstrap: z.number().int().min(0).max(10_000).optional(),
-      seed: z.number().int().optional(),
-      includeDrafts: z.boolean().optional(),
-    }),
-  ),
+  'agreement.groups': method<AgreementGroup[]>()(groupsArgs),
+  /**
+   * The same groups computed off the request thread (their bootstraps take seconds on a large
+   * study): answers at once with a job; poll `agreement.groupsJob`, stop it with `jobs.cancel`.
+   */
+  'agreement.groupsStart': method<GroupsJob>()(groupsArgs),
+  'agreement.groupsJob': method<GroupsJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
 
   /* The codebook: its history, the editor, what rests on each value. */
   /** Every revision of the codebook, oldest first, with what changed. */

@@ -1,5 +1,6 @@
 import type { SerializedError } from '../../shared/errors.ts';
 import type { AgreementQuery } from '../agreement.ts';
+import type { GroupsQuery } from '../rounds.ts';
 import type { ImportFormat } from '../../shared/types.ts';
 import type { PublishedMap } from '../import/index.ts';
 import type { FieldMapping } from '../../shared/field-mapping.ts';
@@ -7,11 +8,12 @@ import type { FieldMapping } from '../../shared/field-mapping.ts';
 /**
  * Work that runs off the request thread, in a worker with its own connection to the project file:
  * an import (reading and checking every file, then writing), or an agreement report with its
- * bootstrap. What the service hands a worker and what the worker says back.
+ * bootstrap, or alpha per round or version with theirs. What the service hands a worker and what the worker says back.
  */
 export type JobRequest =
   | { kind: 'import'; args: { path: string; format?: ImportFormat; maps?: PublishedMap[]; newVersion?: boolean; mapping?: FieldMapping; actor: string } }
-  | { kind: 'agreement'; args: AgreementQuery };
+  | { kind: 'agreement'; args: AgreementQuery }
+  | { kind: 'groups'; args: GroupsQuery };
 
 export interface JobProgress {
   phase: string;
