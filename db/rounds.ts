@@ -1,5 +1,8 @@
 import { mulberry32 } from '../shared/agreement/prng.ts';
-import type { DbAgreementReport } from '../shared/agreement/report.ts';
+import { bootstrapAlpha, DEFAULT_SEED } from '../shared/agreement/bootstrap.ts';
+import type { CodedRatings } from '../shared/agreement/ratings.ts';
+import { figureKey, Stopped, type DbAgreementReport } from '../shared/agreement/report.ts';
+import type { AlphaInterval } from '../shared/agreement/types.ts';
 import { canonicalLabelValue, isEmptyValue, type LabelValue } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
@@ -224,12 +227,6 @@ function group(report: DbAgreementReport, name: string, detail: string, entries:
   };
 }
 
-/** How far the groups' bootstraps got: resamples, each group's counted as `bootstrap` whatever its figures. */
-export interface GroupsHooks {
-  onProgress?: (done: number, total: number) => void;
-  shouldStop?: () => boolean;
-}
-
 /** Alpha per round or per version: what is asked. */
 export interface GroupsQuery {
   by: 'round' | 'version';
@@ -238,16 +235,24 @@ export interface GroupsQuery {
   includeDrafts?: boolean;
 }
 
+/** The groups' figures without their intervals, and the coded ratings of each figure they show, for its bootstrap. */
+export interface GroupFigures {
+  groups: AgreementGroup[];
+  figures: { group: number; key: string; data: CodedRatings }[];
+}
+
+const POOLED = figureKey({ scope: 'pooled', measure: 'masi' });
+const shownKeys = (g: AgreementGroup) => [...(g.pooled ? [POOLED] : []), ...g.dimensions.map((d) => figureKey({ scope: 'dimension', dimension: d.id, measure: d.measure }))];
+
 /**
  * Alpha per calibration round (on each round's entries), or per codebook version (on the labels
  * made under it), in the order rounds were made or versions came: the trend across rounds. Only
- * the figures a group shows are made (the pooled one and each dimension's primary measure), and
- * only theirs are resampled.
+ * the figures a group shows are made (the pooled one and each dimension's primary measure); their
+ * intervals are left to `groupIntervals`, which a job can run off the request thread.
  */
-export function agreementGroups(db: Db, opts: GroupsQuery, hooks: GroupsHooks = {}): AgreementGroup[] {
+export function groupFigures(db: Db, opts: GroupsQuery): GroupFigures {
   const store = openStore(db);
-  const bootstrap = opts.bootstrap ?? 500;
-  const base = { bootstrap, seed: opts.seed, includeDrafts: opts.includeDrafts, cellUnits: false, primaryOnly: true };
+  const base = { bootstrap: 0, includeDrafts: opts.includeDrafts, cellUnits: false, primaryOnly: true };
   const order = store.codebookHistory.versionOrder();
   const plan: { name: string; detail: string; query: AgreementQuery; entries?: number }[] =
     opts.by === 'round'
@@ -258,9 +263,65 @@ export function agreementGroups(db: Db, opts: GroupsQuery, hooks: GroupsHooks = 
       : labelVersions(db)
           .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b))
           .map((v) => ({ name: v, detail: order.has(v) ? `revision ${order.get(v)}` : 'before the history', query: { ...base, codebookVersion: v } }));
-  return plan.map((g, k) => {
-    const onProgress = hooks.onProgress && ((done: number, total: number) => hooks.onProgress!(k * bootstrap + (total ? Math.floor((bootstrap * done) / total) : 0), plan.length * bootstrap));
-    const report = agreementReport(db, g.query, { onProgress, shouldStop: hooks.shouldStop });
-    return group(report, g.name, g.detail, g.entries ?? report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));
+  const figures: GroupFigures['figures'] = [];
+  const groups = plan.map((g, k) => {
+    const data = new Map<string, CodedRatings>();
+    const report = agreementReport(db, g.query, { onFigureData: (key, d) => data.set(key, d) });
+    const out = group(report, g.name, g.detail, g.entries ?? report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));
+    for (const key of shownKeys(out)) figures.push({ group: k, key, data: data.get(key)! });
+    return out;
   });
+  return { groups, figures };
+}
+
+/**
+ * The 95% interval of each figure: the bootstrap the agreement report runs on it (as many
+ * resamples, the same seed, so the same interval), told how far it got of all the figures'
+ * resamples, and stopped when asked.
+ */
+export function groupIntervals(
+  figures: CodedRatings[],
+  opts: { resamples: number; seed?: number; onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean },
+): AlphaInterval[] {
+  const total = figures.length * opts.resamples;
+  let done = 0;
+  opts.onProgress?.(0, total);
+  return figures.map((data) => {
+    const base = done;
+    const interval = bootstrapAlpha(data, {
+      resamples: opts.resamples,
+      seed: opts.seed ?? DEFAULT_SEED,
+      progress: (k) => {
+        if (opts.shouldStop?.()) throw new Stopped();
+        opts.onProgress?.(base + k, total);
+      },
+    });
+    done += opts.resamples;
+    opts.onProgress?.(done, total);
+    return interval;
+  });
+}
+
+/** The groups with the intervals of their figures (in the order of `figures`). */
+export function withIntervals({ groups, figures }: GroupFigures, intervals: AlphaInterval[]): AgreementGroup[] {
+  const at = new Map(figures.map((f, i) => [`${f.group}\u0000${f.key}`, intervals[i]]));
+  return groups.map((g, k) => {
+    const of = (key: string) => at.get(`${k}\u0000${key}`);
+    return {
+      ...g,
+      pooled: g.pooled && { ...g.pooled, low: of(POOLED)?.low ?? null, high: of(POOLED)?.high ?? null },
+      dimensions: g.dimensions.map((d) => {
+        const i = of(figureKey({ scope: 'dimension', dimension: d.id, measure: d.measure }));
+        return { ...d, low: i?.low ?? null, high: i?.high ?? null };
+      }),
+    };
+  });
+}
+
+/** The groups with their intervals, computed here (`bootstrap` resamples per figure; default 500). */
+export function agreementGroups(db: Db, opts: GroupsQuery): AgreementGroup[] {
+  const made = groupFigures(db, opts);
+  const resamples = opts.bootstrap ?? 500;
+  if (resamples === 0) return made.groups;
+  return withIntervals(made, groupIntervals(made.figures.map((f) => f.data), { resamples, seed: opts.seed }));
 }

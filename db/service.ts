@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_QUEUE_PAGE, type AgreementJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
+import type { AlphaInterval } from '../shared/agreement/types.ts';
 import { cellKey } from '../shared/agreement/types.ts';
 import { openDoor, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
 import {
@@ -40,7 +41,7 @@ import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews
 import { decideRevision } from './revisions.ts';
 import { renderExport } from './exports/render.ts';
 import { writeExportFile } from './exports/stream.ts';
-import { agreementGroups, closeRound, createRound, goldAccuracy, listGold, listRounds, roundEntries, setGold } from './rounds.ts';
+import { agreementGroups, closeRound, createRound, goldAccuracy, groupFigures, groupIntervals, listGold, listRounds, roundEntries, setGold, withIntervals } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
 /**
@@ -384,24 +385,29 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),
     'agreement.groups': (args) => agreementGroups(db, args),
     'agreement.groupsStart': (query): GroupsJob => {
-      const job: GroupsJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
+      // The figures at once (they take what one report without bootstrap takes); their intervals off the request thread.
+      const made = groupFigures(db, query);
+      const resamples = query.bootstrap ?? 500;
+      const job: GroupsJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: made.figures.length * resamples }, groups: made.groups };
+      const finish = (intervals: unknown) => {
+        job.groups = withIntervals(made, intervals as AlphaInterval[]);
+        job.progress = { ...job.progress, done: job.progress.total, phase: 'done' };
+      };
       const fail = (e: unknown) => {
         job.error = { message: (e as Error).message };
         job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
       };
-      if (onFile()) {
-        const running = runJob({ kind: 'groups', args: query }, worker);
+      const args = { figures: made.figures.map((f) => f.data), resamples, seed: query.seed };
+      if (resamples === 0 || !made.figures.length) job.progress = { ...job.progress, phase: 'done' };
+      else if (onFile()) {
+        const running = runJob({ kind: 'intervals', args }, worker);
         job.jobId = running.id;
         workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as GroupsJob['progress']) }) });
-        running.done.then((groups) => {
-          job.groups = groups as AgreementGroup[];
-          job.progress = { ...job.progress, phase: 'done' };
-        }, fail);
+        running.done.then(finish, fail);
       } else
         setImmediate(() => {
           try {
-            job.groups = agreementGroups(db, query, { onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) });
-            job.progress = { ...job.progress, phase: 'done' };
+            finish(groupIntervals(args.figures, { ...args, onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) }));
           } catch (e) {
             fail(e);
           }

@@ -189,9 +189,10 @@ export interface AgreementJob {
 /** Alpha per round or per version with bootstrap intervals, computed off the request thread (`agreement.groupsStart`). */
 export interface GroupsJob {
   jobId: string;
-  /** `reading` the labels, then the `bootstrap` (done and total count resamples, each group's as many as asked); then done, failed or cancelled. */
-  progress: { phase: 'starting' | 'reading' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
-  groups?: AgreementGroup[];
+  /** The `bootstrap` of the groups' figures (done and total count resamples, of all figures); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  /** The groups: their figures at once, with their intervals once the job is done. */
+  groups: AgreementGroup[];
   error?: { message: string };
 }
 
@@ -376,8 +377,8 @@ export const api = {
   /** Alpha per calibration round, or per codebook version: the trend across rounds. */
   'agreement.groups': method<AgreementGroup[]>()(groupsArgs),
   /**
-   * The same groups computed off the request thread (their bootstraps take seconds on a large
-   * study): answers at once with a job; poll `agreement.groupsJob`, stop it with `jobs.cancel`.
+   * The same groups, their figures at once and their intervals from a job off the request thread
+   * (a bootstrap takes seconds on a large study): poll `agreement.groupsJob`, stop it with `jobs.cancel`.
    */
   'agreement.groupsStart': method<GroupsJob>()(groupsArgs),
   'agreement.groupsJob': method<GroupsJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),

@@ -3,7 +3,7 @@ import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { openDatabase } from '../database.ts';
-import { agreementGroups } from '../rounds.ts';
+import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
 
@@ -27,10 +27,7 @@ async function run(): Promise<unknown> {
       progress({ phase: 'reading', done: 0, total: 0 });
       return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
     }
-    if (request.kind === 'groups') {
-      progress({ phase: 'reading', done: 0, total: 0 });
-      return agreementGroups(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
-    }
+    if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
     const { path, format, maps, newVersion, mapping, actor } = request.args;
     return await runImport(db, path, {
       format,

@@ -119,29 +119,35 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
   };
 
   /**
-   * The groups' intervals: a bootstrap of each group's figures, off the request thread (seconds on
-   * a large study), followed until done; a newer load of the same groups stops it.
+   * Alpha per round or version: the figures at once, then their intervals from the job that
+   * bootstraps them off the request thread (seconds on a large study), followed until done; a
+   * newer load of the same groups stops it.
    */
-  const intervals = async (by: 'round' | 'version', seq: number) => {
+  const loadGroups = async (by: 'round' | 'version', seq: number, show: (groups: AgreementGroup[]) => void) => {
     const key = by === 'round' ? 'roundIntervals' : 'versionIntervals';
     const current = () => seq === groupsSeq[by];
     let job = await api().call('agreement.groupsStart', { ...lead(), by, bootstrap: GROUP_RESAMPLES });
-    try {
-      while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
-        if (!current()) {
-          void api().call('jobs.cancel', { jobId: job.jobId }).catch(() => {});
-          return;
+    const follow = async () => {
+      if (!current()) return;
+      show(job.groups);
+      try {
+        while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+          if (!current()) {
+            void api().call('jobs.cancel', { jobId: job.jobId }).catch(() => {});
+            return;
+          }
+          set({ [key]: { jobId: job.jobId, done: job.progress.done, total: job.progress.total } });
+          await new Promise((r) => setTimeout(r, POLL_MS));
+          job = await api().call('agreement.groupsJob', { ...lead(), jobId: job.jobId });
         }
-        set({ [key]: { jobId: job.jobId, done: job.progress.done, total: job.progress.total } });
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        job = await api().call('agreement.groupsJob', { ...lead(), jobId: job.jobId });
+      } finally {
+        if (current()) set({ [key]: null });
       }
-    } finally {
-      if (current()) set({ [key]: null });
-    }
-    if (!current()) return;
-    if (job.groups) set(by === 'round' ? { roundGroups: job.groups } : { versionGroups: job.groups });
-    else if (job.progress.phase === 'failed') get().notify(`The intervals were not computed: ${job.error?.message ?? 'the bootstrap failed'}`, 'error');
+      if (!current()) return;
+      if (job.progress.phase === 'done') show(job.groups);
+      else if (job.progress.phase === 'failed') get().notify(`The intervals were not computed: ${job.error?.message ?? 'the bootstrap failed'}`, 'error');
+    };
+    return follow;
   };
 
   return {
@@ -248,10 +254,8 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
       set({ versionGroups: null });
       const seq = ++groupsSeq.version;
       try {
-        const groups = await api().call('agreement.groups', { ...lead(), by: 'version', bootstrap: 0 });
-        if (seq !== groupsSeq.version) return;
-        set({ versionGroups: groups });
-        await intervals('version', seq);
+        const follow = await loadGroups('version', seq, (groups) => set({ versionGroups: groups }));
+        await follow();
       } catch (e) {
         fail(e);
       }
@@ -265,14 +269,14 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
       set({ roundsLoading: true });
       const seq = ++groupsSeq.round;
       try {
-        const [rounds, groups, acc] = await Promise.all([
+        const [rounds, follow, acc] = await Promise.all([
           api().call('rounds.list', {}),
-          api().call('agreement.groups', { ...lead(), by: 'round', bootstrap: 0 }),
+          loadGroups('round', seq, (groups) => set({ roundGroups: groups })),
           api().call('gold.accuracy', lead()),
         ]);
         if (seq !== groupsSeq.round) return;
-        set({ rounds, roundGroups: groups, goldAcc: acc });
-        await intervals('round', seq);
+        set({ rounds, goldAcc: acc });
+        await follow();
       } catch (e) {
         fail(e);
       } finally {
