@@ -402,7 +402,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       else if (onFile()) {
         const running = runJob({ kind: 'intervals', args }, worker);
         job.jobId = running.id;
-        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as GroupsJob['progress']) }) });
+        // Until the worker has begun, the total stays the one known here (every figure's resamples).
+        const sync = () => void (job.progress = { ...job.progress, ...(running.progress as GroupsJob['progress']), total: running.progress.total || job.progress.total });
+        workers.set(running.id, { running, sync });
         running.done.then(finish, fail);
       } else
         setImmediate(() => {
