@@ -29,6 +29,8 @@ export interface AgreementQuery {
   codebookVersion?: string;
   /** List the units behind each coincidence cell: every figure's (default), none, or one figure's (`figureKey`). */
   cellUnits?: boolean | string;
+  /** Only the figure that stands for each dimension and the pooled one (AgreementOptions.primaryOnly): what a table of groups shows. */
+  primaryOnly?: boolean;
   /** Only these entries (external ids): a calibration round's. */
   entries?: ReadonlySet<string>;
 }
@@ -185,7 +187,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
  * report lists the labels it left out. Reference labels (a published dataset), adjudicators'
  * labels and machine coders count only when named in `annotators`.
  */
-export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop'> = {}): DbAgreementReport {
+export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'> = {}): DbAgreementReport {
   const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query);
   const { rows, counted, parsed } = labels;
   // The counted labels of each dimension (by its index among the rows' dimensions).
@@ -231,7 +233,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
   const report = buildAgreementReportFrom(
     codebook,
     { raters, cellsOf },
-    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop },
+    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, primaryOnly: query.primaryOnly, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop, onFigureData: hooks.onFigureData },
   );
   const { includeDrafts, codebookVersion, ...rest } = selection;
   return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };

@@ -4,6 +4,7 @@ import { remapLabelValue } from '../shared/codebook/remap.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import type { CodebookPreview, CodebookPublishResult, CodebookRevisionInfo, CodebookUsage, NeedsDestination } from '../shared/types.ts';
 import { now, type Db } from './database.ts';
+import { labelValueCounts } from './data/agreement-rows.ts';
 import { openStore, type RevisionRow, type Store } from './data/index.ts';
 import { remapLabel } from './labels.ts';
 
@@ -31,19 +32,20 @@ export function codebookUsage(db: Db): CodebookUsage[] {
   const store = openStore(db);
   const codebook = store.project.codebook();
   const counts = new Map<string, CodebookUsage>();
-  const bump = (dimension: string, value: string | null, field: 'labels' | 'decisions' | 'gold') => {
+  const bump = (dimension: string, value: string | null, field: 'labels' | 'decisions' | 'gold', n: number) => {
     const key = `${dimension}\u0000${value ?? ''}`;
     const u = counts.get(key) ?? { dimension, value, labels: 0, decisions: 0, gold: 0 };
     counts.set(key, u);
-    u[field]++;
+    u[field] += n;
   };
-  const count = (dimension: string, json: string, field: 'labels' | 'decisions' | 'gold') => {
-    bump(dimension, null, field);
-    for (const p of heldPaths(JSON.parse(json) as LabelValue)) bump(dimension, p, field);
+  // Counted per distinct stored value, each parsed once: a million labels hold a few hundred (and the free texts).
+  const count = (field: 'labels' | 'decisions' | 'gold', [dimension, json, n]: [string, string, number]) => {
+    bump(dimension, null, field, n);
+    for (const p of heldPaths(JSON.parse(json) as LabelValue)) bump(dimension, p, field, n);
   };
-  for (const r of store.labels.forAgreement()) count(r.dimension, r.value, 'labels');
-  for (const r of store.decisions.all()) count(r.dimension, r.value, 'decisions');
-  for (const r of store.rounds.goldAll()) count(r.dimension, r.value, 'gold');
+  for (const c of labelValueCounts(db)) count('labels', c);
+  for (const c of store.decisions.valueCounts()) count('decisions', c);
+  for (const c of store.rounds.goldValueCounts()) count('gold', c);
   const order = new Map<string, number>();
   codebook.dimensions.forEach((d, i) => {
     order.set(`${d.id}\u0000`, i * 10_000);

@@ -1,12 +1,16 @@
 import { mulberry32 } from '../shared/agreement/prng.ts';
-import type { DbAgreementReport } from '../shared/agreement/report.ts';
+import { bootstrapAlpha, DEFAULT_SEED } from '../shared/agreement/bootstrap.ts';
+import type { CodedRatings } from '../shared/agreement/ratings.ts';
+import { figureKey, Stopped, type DbAgreementReport } from '../shared/agreement/report.ts';
+import type { AlphaInterval } from '../shared/agreement/types.ts';
 import { canonicalLabelValue, isEmptyValue, type LabelValue } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import type { AgreementGroup, GoldAccuracy, GoldAnswer, RoundInfo } from '../shared/types.ts';
-import { agreementReport } from './agreement.ts';
+import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { finalValues, readStudy } from './adjudication.ts';
 import { now, type Db } from './database.ts';
+import { labelVersions } from './data/agreement-rows.ts';
 import { openStore, type GoldRow, type RoundRow, type Store } from './data/index.ts';
 
 /**
@@ -173,44 +177,32 @@ export function setGold(db: Db, args: { as: string; entryId: string; values?: Re
 export function goldAccuracy(db: Db, opts: { includeDrafts?: boolean; round?: string } = {}): GoldAccuracy {
   const store = openStore(db);
   const codebook = store.project.codebook();
-  const inRound = opts.round === undefined ? null : roundEntries(db, opts.round);
-  const gold = store.rounds.goldAll().filter((g) => codebook.dimensions.some((d) => d.id === g.dimension) && (!inRound || inRound.has(g.entry)));
-  const rows = store.labels.forAgreement();
-  const finished = new Set<string>();
-  const values = new Map<string, string>();
-  const annotators = new Set<string>();
-  // People only: a machine coder is measured against the consensus elsewhere (agreement.machines).
-  const kinds = store.annotators.kinds();
-  for (const r of rows) {
-    if (r.role !== 'annotator' || kinds.get(r.annotator) === 'machine') continue;
-    annotators.add(r.annotator);
-    if (r.status === 'submitted' || (opts.includeDrafts && r.status === 'draft')) finished.add(`${r.entryRowId}\u0000${r.annotator}`);
-    values.set(`${r.entryRowId}\u0000${r.annotator}\u0000${r.dimension}`, r.value);
-  }
-  const dims = codebook.dimensions.filter((d) => gold.some((g) => g.dimension === d.id));
+  const roundId = opts.round === undefined ? null : roundNamed(store, opts.round).id;
+  const ids = codebook.dimensions.map((d) => d.id);
+  // Counted in SQLite from the gold rows: a study of a million labels and few gold answers reads few labels.
+  const gold = store.rounds.goldCounts(ids, roundId);
+  const scores = store.rounds.goldScores(ids, roundId, opts.includeDrafts ?? false);
+  const dims = codebook.dimensions.filter((d) => gold.byDimension.has(d.id));
   const out: GoldAccuracy = {
-    goldEntries: new Set(gold.map((g) => g.entry_id)).size,
-    dimensions: dims.map((d) => ({ id: d.id, label: d.label, items: gold.filter((g) => g.dimension === d.id).length })),
+    goldEntries: gold.entries,
+    dimensions: dims.map((d) => ({ id: d.id, label: d.label, items: gold.byDimension.get(d.id)! })),
     annotators: [],
   };
   const rate = (correct: number, items: number) => (items ? correct / items : null);
-  for (const name of [...annotators].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) {
+  const names = [...new Set(scores.map((x) => x.annotator))].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  for (const name of names) {
     const byDimension: GoldAccuracy['annotators'][number]['byDimension'] = {};
     let items = 0;
     let correct = 0;
     for (const d of dims) {
-      let n = 0;
-      let ok = 0;
-      for (const g of gold) {
-        if (g.dimension !== d.id || !finished.has(`${g.entry_id}\u0000${name}`)) continue;
-        n++;
-        if (values.get(`${g.entry_id}\u0000${name}\u0000${d.id}`) === g.value) ok++;
-      }
+      const x = scores.find((r) => r.annotator === name && r.dimension === d.id);
+      const n = x?.items ?? 0;
+      const ok = x?.correct ?? 0;
       byDimension[d.id] = { items: n, correct: ok, accuracy: rate(ok, n) };
       items += n;
       correct += ok;
     }
-    if (items) out.annotators.push({ annotator: name, items, correct, accuracy: rate(correct, items), byDimension });
+    if (items) out.annotators.push({ annotator: name, items, correct, accuracy: rate(correct, items) , byDimension });
   }
   return out;
 }
@@ -235,22 +227,101 @@ function group(report: DbAgreementReport, name: string, detail: string, entries:
   };
 }
 
+/** Alpha per round or per version: what is asked. */
+export interface GroupsQuery {
+  by: 'round' | 'version';
+  bootstrap?: number;
+  seed?: number;
+  includeDrafts?: boolean;
+}
+
+/** The groups' figures without their intervals, and the coded ratings of each figure they show, for its bootstrap. */
+export interface GroupFigures {
+  groups: AgreementGroup[];
+  figures: { group: number; key: string; data: CodedRatings }[];
+}
+
+const POOLED = figureKey({ scope: 'pooled', measure: 'masi' });
+const shownKeys = (g: AgreementGroup) => [...(g.pooled ? [POOLED] : []), ...g.dimensions.map((d) => figureKey({ scope: 'dimension', dimension: d.id, measure: d.measure }))];
+
 /**
  * Alpha per calibration round (on each round's entries), or per codebook version (on the labels
- * made under it), in the order rounds were made or versions came: the trend across rounds.
+ * made under it), in the order rounds were made or versions came: the trend across rounds. Only
+ * the figures a group shows are made (the pooled one and each dimension's primary measure); their
+ * intervals are left to `groupIntervals`, which a job can run off the request thread.
  */
-export function agreementGroups(db: Db, opts: { by: 'round' | 'version'; bootstrap?: number; seed?: number; includeDrafts?: boolean }): AgreementGroup[] {
+export function groupFigures(db: Db, opts: GroupsQuery): GroupFigures {
   const store = openStore(db);
-  const base = { bootstrap: opts.bootstrap ?? 500, seed: opts.seed, includeDrafts: opts.includeDrafts, cellUnits: false };
-  if (opts.by === 'round')
-    return store.rounds.all().map((r) => {
-      const entries = new Set(store.rounds.entryIds(r.id));
-      return group(agreementReport(db, { ...base, entries }), r.name, r.closed_at ? 'closed' : 'open', entries.size);
-    });
+  const base = { bootstrap: 0, includeDrafts: opts.includeDrafts, cellUnits: false, primaryOnly: true };
   const order = store.codebookHistory.versionOrder();
-  const versions = [...new Set(store.labels.forAgreement().map((r) => r.version))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b));
-  return versions.map((v) => {
-    const report = agreementReport(db, { ...base, codebookVersion: v });
-    return group(report, v, order.has(v) ? `revision ${order.get(v)}` : 'before the history', report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));
+  const plan: { name: string; detail: string; query: AgreementQuery; entries?: number }[] =
+    opts.by === 'round'
+      ? store.rounds.all().map((r) => {
+          const entries = new Set(store.rounds.entryIds(r.id));
+          return { name: r.name, detail: r.closed_at ? 'closed' : 'open', query: { ...base, entries }, entries: entries.size };
+        })
+      : labelVersions(db)
+          .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b))
+          .map((v) => ({ name: v, detail: order.has(v) ? `revision ${order.get(v)}` : 'before the history', query: { ...base, codebookVersion: v } }));
+  const figures: GroupFigures['figures'] = [];
+  const groups = plan.map((g, k) => {
+    const data = new Map<string, CodedRatings>();
+    const report = agreementReport(db, g.query, { onFigureData: (key, d) => data.set(key, d) });
+    const out = group(report, g.name, g.detail, g.entries ?? report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));
+    for (const key of shownKeys(out)) figures.push({ group: k, key, data: data.get(key)! });
+    return out;
   });
+  return { groups, figures };
+}
+
+/**
+ * The 95% interval of each figure: the bootstrap the agreement report runs on it (as many
+ * resamples, the same seed, so the same interval), told how far it got of all the figures'
+ * resamples, and stopped when asked.
+ */
+export function groupIntervals(
+  figures: CodedRatings[],
+  opts: { resamples: number; seed?: number; onProgress?: (done: number, total: number) => void; shouldStop?: () => boolean },
+): AlphaInterval[] {
+  const total = figures.length * opts.resamples;
+  let done = 0;
+  opts.onProgress?.(0, total);
+  return figures.map((data) => {
+    const base = done;
+    const interval = bootstrapAlpha(data, {
+      resamples: opts.resamples,
+      seed: opts.seed ?? DEFAULT_SEED,
+      progress: (k) => {
+        if (opts.shouldStop?.()) throw new Stopped();
+        opts.onProgress?.(base + k, total);
+      },
+    });
+    done += opts.resamples;
+    opts.onProgress?.(done, total);
+    return interval;
+  });
+}
+
+/** The groups with the intervals of their figures (in the order of `figures`). */
+export function withIntervals({ groups, figures }: GroupFigures, intervals: AlphaInterval[]): AgreementGroup[] {
+  const at = new Map(figures.map((f, i) => [`${f.group}\u0000${f.key}`, intervals[i]]));
+  return groups.map((g, k) => {
+    const of = (key: string) => at.get(`${k}\u0000${key}`);
+    return {
+      ...g,
+      pooled: g.pooled && { ...g.pooled, low: of(POOLED)?.low ?? null, high: of(POOLED)?.high ?? null },
+      dimensions: g.dimensions.map((d) => {
+        const i = of(figureKey({ scope: 'dimension', dimension: d.id, measure: d.measure }));
+        return { ...d, low: i?.low ?? null, high: i?.high ?? null };
+      }),
+    };
+  });
+}
+
+/** The groups with their intervals, computed here (`bootstrap` resamples per figure; default 500). */
+export function agreementGroups(db: Db, opts: GroupsQuery): AgreementGroup[] {
+  const made = groupFigures(db, opts);
+  const resamples = opts.bootstrap ?? 500;
+  if (resamples === 0) return made.groups;
+  return withIntervals(made, groupIntervals(made.figures.map((f) => f.data), { resamples, seed: opts.seed }));
 }

@@ -3,8 +3,9 @@ import { checkPinnedLines } from './lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PAGE, type AgreementJob, type FiguresJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, type AgreementJob, type FiguresJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
+import type { AlphaInterval } from '../shared/agreement/types.ts';
 import { cellKey } from '../shared/agreement/types.ts';
 import { openDoor, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
 import {
@@ -19,7 +20,7 @@ import {
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
+import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
 import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
@@ -41,7 +42,7 @@ import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews
 import { decideRevision } from './revisions.ts';
 import { renderExport } from './exports/render.ts';
 import { writeExportFile } from './exports/stream.ts';
-import { agreementGroups, closeRound, createRound, goldAccuracy, listGold, listRounds, roundEntries, setGold } from './rounds.ts';
+import { agreementGroups, closeRound, createRound, goldAccuracy, groupFigures, groupIntervals, listGold, listRounds, roundEntries, setGold, withIntervals } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
 /**
@@ -93,6 +94,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const jobs = new Map<string, ImportJob>();
   const agreementJobs = new Map<string, AgreementJob>();
   const figureJobs = new Map<string, FiguresJob>();
+  const groupsJobs = new Map<string, GroupsJob>();
   /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
   const workers = new Map<string, { running: RunningJob; sync: () => void }>();
   const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
@@ -420,6 +422,45 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),
     'agreement.groups': (args) => agreementGroups(db, args),
+    'agreement.groupsStart': (query): GroupsJob => {
+      // The figures at once (they take what one report without bootstrap takes); their intervals off the request thread.
+      const made = groupFigures(db, query);
+      const resamples = query.bootstrap ?? 500;
+      const job: GroupsJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: made.figures.length * resamples }, groups: made.groups };
+      const finish = (intervals: unknown) => {
+        job.groups = withIntervals(made, intervals as AlphaInterval[]);
+        job.progress = { ...job.progress, done: job.progress.total, phase: 'done' };
+      };
+      const fail = (e: unknown) => {
+        job.error = { message: (e as Error).message };
+        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+      };
+      const args = { figures: made.figures.map((f) => f.data), resamples, seed: query.seed };
+      if (resamples === 0 || !made.figures.length) job.progress = { ...job.progress, phase: 'done' };
+      else if (onFile()) {
+        const running = runJob({ kind: 'intervals', args }, worker);
+        job.jobId = running.id;
+        // Until the worker has begun, the total stays the one known here (every figure's resamples).
+        const sync = () => void (job.progress = { ...job.progress, ...(running.progress as GroupsJob['progress']), total: running.progress.total || job.progress.total });
+        workers.set(running.id, { running, sync });
+        running.done.then(finish, fail);
+      } else
+        setImmediate(() => {
+          try {
+            finish(groupIntervals(args.figures, { ...args, onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) }));
+          } catch (e) {
+            fail(e);
+          }
+        });
+      groupsJobs.set(job.jobId, job);
+      return { ...job };
+    },
+    'agreement.groupsJob': ({ jobId }): GroupsJob => {
+      const job = groupsJobs.get(jobId);
+      if (!job) throw new ConcordError('not-found', `no agreement groups job ${jobId}`, { field: 'jobId' });
+      workers.get(jobId)?.sync();
+      return { ...job };
+    },
 
     'adjudication.queue': ({ round, ...args }) => {
       const queue = adjudicationQueue(db, args);

@@ -168,6 +168,15 @@ const agreementArgs = z.object({
   cellUnits: z.boolean().optional(),
 });
 
+/** Alpha per calibration round or per codebook version. */
+const groupsArgs = z.object({
+  ...asLead,
+  by: z.enum(['round', 'version']),
+  bootstrap: z.number().int().min(0).max(10_000).optional(),
+  seed: z.number().int().optional(),
+  includeDrafts: z.boolean().optional(),
+});
+
 /** An agreement report being computed off the request thread. */
 export interface AgreementJob {
   jobId: string;
@@ -195,6 +204,16 @@ export interface FiguresJob {
   progress: { phase: 'starting' | 'reading' | 'computing' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
   figures?: FigureKind;
   report?: FigureReports[FigureKind];
+  error?: { message: string };
+}
+
+/** Alpha per round or per version with bootstrap intervals, computed off the request thread (`agreement.groupsStart`). */
+export interface GroupsJob {
+  jobId: string;
+  /** The `bootstrap` of the groups' figures (done and total count resamples, of all figures); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'bootstrap' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  /** The groups: their figures at once, with their intervals once the job is done. */
+  groups: AgreementGroup[];
   error?: { message: string };
 }
 
@@ -395,15 +414,13 @@ export const api = {
   ),
   'agreement.figuresJob': method<FiguresJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
   /** Alpha per calibration round, or per codebook version: the trend across rounds. */
-  'agreement.groups': method<AgreementGroup[]>()(
-    z.object({
-      ...asLead,
-      by: z.enum(['round', 'version']),
-      bootstrap: z.number().int().min(0).max(10_000).optional(),
-      seed: z.number().int().optional(),
-      includeDrafts: z.boolean().optional(),
-    }),
-  ),
+  'agreement.groups': method<AgreementGroup[]>()(groupsArgs),
+  /**
+   * The same groups, their figures at once and their intervals from a job off the request thread
+   * (a bootstrap takes seconds on a large study): poll `agreement.groupsJob`, stop it with `jobs.cancel`.
+   */
+  'agreement.groupsStart': method<GroupsJob>()(groupsArgs),
+  'agreement.groupsJob': method<GroupsJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
 
   /* The codebook: its history, the editor, what rests on each value. */
   /** Every revision of the codebook, oldest first, with what changed. */

@@ -79,6 +79,8 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'agreement.drift': 'lead',
   'agreement.machines': 'lead',
   'agreement.groups': 'lead',
+  'agreement.groupsStart': 'lead',
+  'agreement.groupsJob': 'lead',
   // The codebook is the team's shared instrument: anyone reads it and its history; only the lead changes it.
   'codebook.history': 'anyone',
   'codebook.get': 'anyone',

@@ -230,3 +230,28 @@ function append(rows: AgreementRows, more: AgreementRows): void {
     rows.version[i] = version[more.version[j]];
   }
 }
+
+/**
+ * How many labels hold each stored value, per dimension: [dimension, value JSON, count], every
+ * label whatever its author or status. Counted on the columns kept for this connection (read
+ * once, then brought up to date), where a GROUP BY reads the whole label table at every call.
+ */
+export function labelValueCounts(db: Db): [string, string, number][] {
+  const { rows } = currentForAgreement(db);
+  const counts = new Map<number, number>();
+  const width = rows.values.length;
+  for (let i = 0; i < rows.count; i++) {
+    if (rows.annotator[i] === GONE) continue;
+    const key = rows.dimension[i] * width + rows.value[i];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => [rows.dimensions[Math.floor(key / width)], rows.values[key % width], n]);
+}
+
+/** The codebook versions the labels were made under (every label, whatever its author or status). */
+export function labelVersions(db: Db): string[] {
+  const { rows } = currentForAgreement(db);
+  const used = new Uint8Array(rows.versions.length);
+  for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) used[rows.version[i]] = 1;
+  return rows.versions.filter((_, k) => used[k] === 1);
+}

@@ -20,6 +20,10 @@ export function decisionTable(db: Db) {
     all(): DecisionRow[] {
       return sql('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision').all() as DecisionRow[];
     },
+    /** How many decisions hold each stored value, per dimension: [dimension, value JSON, count]. */
+    valueCounts(): [string, string, number][] {
+      return sql('SELECT dimension, value, COUNT(*) FROM decision GROUP BY dimension, value').raw(true).all() as [string, string, number][];
+    },
     ofEntry(entryRowId: number): DecisionRow[] {
       return sql('SELECT entry_id, dimension, value, method, decided_by, rationale, decided_at FROM decision WHERE entry_id = ?').all(entryRowId) as DecisionRow[];
     },

@@ -71,10 +71,44 @@ export function roundTable(db: Db) {
     goldAll(): GoldRow[] {
       return sql('SELECT g.entry_id, e.ext_id AS entry, g.dimension, g.value, g.set_by, g.set_at FROM gold g JOIN entry e ON e.id = g.entry_id ORDER BY e.id, g.dimension').all() as GoldRow[];
     },
+    /** How many gold answers hold each stored value, per dimension: [dimension, value JSON, count]. */
+    goldValueCounts(): [string, string, number][] {
+      return sql('SELECT dimension, value, COUNT(*) FROM gold GROUP BY dimension, value').raw(true).all() as [string, string, number][];
+    },
     goldOf(entryRowId: number): GoldRow[] {
       return sql('SELECT g.entry_id, e.ext_id AS entry, g.dimension, g.value, g.set_by, g.set_at FROM gold g JOIN entry e ON e.id = g.entry_id WHERE g.entry_id = ? ORDER BY g.dimension').all(
         entryRowId,
       ) as GoldRow[];
+    },
+    /**
+     * The gold answers per dimension (of one round's entries, or all) and how many entries hold
+     * one on the dimensions named: counted in SQLite, so a study with no gold answers reads nothing.
+     */
+    goldCounts(dimensions: string[], roundId: number | null): { byDimension: Map<string, number>; entries: number } {
+      const args = { dims: JSON.stringify(dimensions), round: roundId };
+      const scope = `g.dimension IN (SELECT value FROM json_each(@dims)) AND (@round IS NULL OR g.entry_id IN (SELECT entry_id FROM round_entry WHERE round_id = @round))`;
+      const rows = sql(`SELECT g.dimension, COUNT(*) AS n FROM gold g WHERE ${scope} GROUP BY g.dimension`).all(args) as { dimension: string; n: number }[];
+      const entries = sql(`SELECT COUNT(DISTINCT g.entry_id) FROM gold g WHERE ${scope}`).pluck().get(args) as number;
+      return { byDimension: new Map(rows.map((r) => [r.dimension, r.n])), entries };
+    },
+    /**
+     * Each person's score on the gold answers, per dimension: an item is a gold answer on an entry
+     * the annotator finished (a label of theirs on it and their submission submitted, or a draft
+     * when drafts count), correct when their label on the dimension is the same JSON text. People
+     * only: role annotator, not a machine coder. Read through the gold rows and each one's keys.
+     */
+    goldScores(dimensions: string[], roundId: number | null, includeDrafts: boolean): { annotator: string; dimension: string; items: number; correct: number }[] {
+      return sql(
+        `SELECT a.name AS annotator, g.dimension, COUNT(*) AS items, TOTAL(l.value IS NOT NULL AND l.value = g.value) AS correct
+           FROM gold g
+           JOIN submission s ON s.entry_id = g.entry_id AND (s.status = 'submitted' OR (@drafts AND s.status = 'draft'))
+           JOIN annotator a ON a.id = s.annotator_id AND a.role = 'annotator' AND a.kind <> 'machine'
+           LEFT JOIN label l ON l.entry_id = g.entry_id AND l.annotator_id = a.id AND l.dimension = g.dimension
+          WHERE g.dimension IN (SELECT value FROM json_each(@dims))
+            AND (@round IS NULL OR g.entry_id IN (SELECT entry_id FROM round_entry WHERE round_id = @round))
+            AND EXISTS (SELECT 1 FROM label x WHERE x.entry_id = g.entry_id AND x.annotator_id = a.id)
+          GROUP BY a.id, g.dimension`,
+      ).all({ dims: JSON.stringify(dimensions), round: roundId, drafts: includeDrafts ? 1 : 0 }) as { annotator: string; dimension: string; items: number; correct: number }[];
     },
     putGold(entryRowId: number, dimension: string, valueJson: string, by: string, at: string): void {
       sql(

@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCall } from '../../test/helpers/service.ts';
-import type { AgreementJob, FiguresJob } from '../../shared/api.ts';
+import type { AgreementJob, FiguresJob, GroupsJob } from '../../shared/api.ts';
 import type { ImportJob } from '../../shared/types.ts';
 import { callerOfRequest, FILE_OWNER } from '../../shared/door.ts';
 import { callPatiently } from '../../cli/server.ts';
 import { agreementReport } from '../agreement.ts';
 import { coderReport, coefficientReport, driftReport, machineReport } from '../agreement-figures.ts';
+import { agreementGroups } from '../rounds.ts';
 import { dumpTables } from '../../test/helpers/import-project.ts';
 import { writeDeepBenchLike } from '../import/synthetic.ts';
 import { openProject } from '../project.ts';
 import type { Service } from '../service.ts';
 
-// Imports and agreement reports started from the app run in a worker thread with its own
+// Imports, agreement reports and alpha per round or version started from the app run in a worker thread with its own
 // connection, so the thread that answers requests keeps answering; they say how far they got and
 // stop when asked.
 const dir = mkdtempSync(join(tmpdir(), 'concord-jobs-'));
@@ -161,5 +162,51 @@ describe("the Agreement view's other tabs", () => {
     expect(job.report).toBeUndefined();
     appCall(s, 'project.addAnnotator', { name: 'ana' });
     expect(() => appCall(s, 'agreement.startFigures', { as: 'ana', figures: 'drift', by: 'week' })).toThrow(/lead/);
+  });
+});
+
+describe('alpha per round or per version with their bootstraps', () => {
+  let s: Service;
+  beforeAll(async () => {
+    s = await openProject(join(dir, 'groups.db'), { seedDemo: true });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    appCall(s, 'rounds.create', { as: 'lead', name: 'pilot', sample: { size: 12, seed: 2 } });
+    appCall(s, 'rounds.create', { as: 'lead', name: 'round 2', sample: { size: 12, seed: 3 } });
+  });
+  afterAll(() => s.close());
+
+  it('are computed in a worker with their progress, and are the groups asked for directly', async () => {
+    for (const by of ['round', 'version'] as const) {
+      let job: GroupsJob = appCall(s, 'agreement.groupsStart', { as: 'lead', by, bootstrap: 150, seed: 4 });
+      // The figures at once, without their intervals.
+      expect(job.groups).toEqual(agreementGroups(s.db, { by, bootstrap: 0 }));
+      const seen: GroupsJob['progress'][] = [];
+      while (!settled(job.progress.phase)) {
+        seen.push(job.progress);
+        await new Promise((r) => setTimeout(r, 5));
+        job = appCall(s, 'agreement.groupsJob', { as: 'lead', jobId: job.jobId });
+      }
+      expect(job.error).toBeUndefined();
+      expect(job.progress.phase).toBe('done');
+      const boot = seen.filter((p) => p.phase === 'bootstrap');
+      expect(boot.length).toBeGreaterThan(0);
+      expect(boot.every((p, i) => p.total > 0 && p.done <= p.total && (i === 0 || p.done >= boot[i - 1].done))).toBe(true);
+      expect(job.groups).toEqual(agreementGroups(s.db, { by, bootstrap: 150, seed: 4 }));
+      expect(job.groups!.length).toBeGreaterThan(0);
+      expect(job.groups!.every((g) => g.pooled?.low !== null)).toBe(true);
+    }
+  });
+
+  it('stop when cancelled, and only the lead may ask for them', async () => {
+    let job: GroupsJob = appCall(s, 'agreement.groupsStart', { as: 'lead', by: 'round', bootstrap: 10_000 });
+    await until(() => (job = appCall(s, 'agreement.groupsJob', { as: 'lead', jobId: job.jobId })).progress.phase === 'bootstrap', 'the bootstrap to start');
+    expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: true });
+    await until(() => settled((job = appCall(s, 'agreement.groupsJob', { as: 'lead', jobId: job.jobId })).progress.phase), 'the job to stop', 20_000);
+    expect(job.progress.phase).toBe('cancelled');
+    // The figures stay; no interval was filled in.
+    expect(job.groups).toEqual(agreementGroups(s.db, { by: 'round', bootstrap: 0 }));
+    appCall(s, 'project.addAnnotator', { name: 'ana' });
+    expect(() => appCall(s, 'agreement.groupsStart', { as: 'ana', by: 'round' })).toThrow(/lead/);
+    expect(() => appCall(s, 'agreement.groupsJob', { as: 'lead', jobId: 'nope' })).toThrow(/no agreement groups job/);
   });
 });

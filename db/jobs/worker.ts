@@ -4,12 +4,13 @@ import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { figureReport } from '../agreement-figures.ts';
 import { openDatabase } from '../database.ts';
+import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
 
 /**
  * A worker thread's side of a job (db/jobs/runner.ts starts it): opens the project file on its own
- * connection, runs the job, says how far it got, and stops when asked (between files while an
+ * connection (a bootstrap of figures already made needs none), runs the job, says how far it got, and stops when asked (between files while an
  * import reads, between resamples of a bootstrap). An import that has begun writing finishes its
  * transaction: all or nothing, as always.
  */
@@ -20,9 +21,11 @@ const post = (m: JobMessage) => parentPort!.postMessage(m);
 const progress = (p: JobProgress) => post({ type: 'progress', progress: p });
 
 async function run(): Promise<unknown> {
+  const { request } = start;
+  // Figures already made come with their coded ratings: their bootstrap needs no database.
+  if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
   const db = openDatabase(start.file, start.nativeBinding ? { nativeBinding: start.nativeBinding } : {});
   try {
-    const { request } = start;
     if (request.kind === 'agreement') {
       progress({ phase: 'reading', done: 0, total: 0 });
       return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });

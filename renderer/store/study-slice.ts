@@ -35,10 +35,14 @@ export interface StudySlice {
   cbUsage: CodebookUsage[];
   cbHistory: CodebookRevisionInfo[];
   cbReviews: ReviewItem[];
+  /** Alpha per version: the figures at once, their intervals when the job computing them is done. */
   versionGroups: AgreementGroup[] | null;
+  /** The bootstrap of the versions' intervals under way (null: none). */
+  versionIntervals: IntervalsJob | null;
 
   rounds: RoundInfo[];
   roundGroups: AgreementGroup[] | null;
+  roundIntervals: IntervalsJob | null;
   /** The Rounds view is asking for fresh figures. */
   roundsLoading: boolean;
   goldAcc: GoldAccuracy | null;
@@ -59,6 +63,8 @@ export interface StudySlice {
   publishDraft(): Promise<boolean>;
   loadCodebookStudy(): Promise<void>;
   loadVersionGroups(): Promise<void>;
+  /** Stops the bootstrap of the intervals of the groups by round or version (the figures stay). */
+  cancelIntervals(by: 'round' | 'version'): Promise<void>;
 
   loadRounds(): Promise<void>;
   createRound(args: { name: string; note?: string; sample?: { size: number; seed?: number }; entryIds?: string[] }): Promise<boolean>;
@@ -83,7 +89,18 @@ export interface StudySlice {
   addLeadComment(text: string): Promise<void>;
 }
 
+/** A bootstrap of groups' intervals running off the request thread: resamples drawn of all. */
+export interface IntervalsJob {
+  jobId: string;
+  done: number;
+  total: number;
+}
+
 let previewSeq = 0;
+const groupsSeq = { round: 0, version: 0 };
+const POLL_MS = 250;
+/** Resamples per figure of a group's interval. */
+const GROUP_RESAMPLES = 200;
 
 export const createStudySlice: Slice<StudySlice> = (set, get) => {
   const lead = () => ({ as: get().me ?? '' });
@@ -101,6 +118,38 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     };
   };
 
+  /**
+   * Alpha per round or version: the figures at once, then their intervals from the job that
+   * bootstraps them off the request thread (seconds on a large study), followed until done; a
+   * newer load of the same groups stops it.
+   */
+  const loadGroups = async (by: 'round' | 'version', seq: number, show: (groups: AgreementGroup[]) => void) => {
+    const key = by === 'round' ? 'roundIntervals' : 'versionIntervals';
+    const current = () => seq === groupsSeq[by];
+    let job = await api().call('agreement.groupsStart', { ...lead(), by, bootstrap: GROUP_RESAMPLES });
+    const follow = async () => {
+      if (!current()) return;
+      show(job.groups);
+      try {
+        while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+          if (!current()) {
+            void api().call('jobs.cancel', { jobId: job.jobId }).catch(() => {});
+            return;
+          }
+          set({ [key]: { jobId: job.jobId, done: job.progress.done, total: job.progress.total } });
+          await new Promise((r) => setTimeout(r, POLL_MS));
+          job = await api().call('agreement.groupsJob', { ...lead(), jobId: job.jobId });
+        }
+      } finally {
+        if (current()) set({ [key]: null });
+      }
+      if (!current()) return;
+      if (job.progress.phase === 'done') show(job.groups);
+      else if (job.progress.phase === 'failed') get().notify(`The intervals were not computed: ${job.error?.message ?? 'the bootstrap failed'}`, 'error');
+    };
+    return follow;
+  };
+
   return {
     cbDraft: null,
     cbRemap: [],
@@ -114,8 +163,10 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     cbHistory: [],
     cbReviews: [],
     versionGroups: null,
+    versionIntervals: null,
     rounds: [],
     roundGroups: null,
+    roundIntervals: null,
     roundsLoading: false,
     goldAcc: null,
     myComments: null,
@@ -201,26 +252,35 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     async loadVersionGroups() {
       // Labels change between visits: never show the figures of an earlier one as current.
       set({ versionGroups: null });
+      const seq = ++groupsSeq.version;
       try {
-        set({ versionGroups: await api().call('agreement.groups', { ...lead(), by: 'version', bootstrap: 200 }) });
+        const follow = await loadGroups('version', seq, (groups) => set({ versionGroups: groups }));
+        await follow();
       } catch (e) {
         fail(e);
       }
     },
+    async cancelIntervals(by) {
+      const job = by === 'round' ? get().roundIntervals : get().versionIntervals;
+      if (job) await api().call('jobs.cancel', { jobId: job.jobId });
+    },
 
     async loadRounds() {
       set({ roundsLoading: true });
+      const seq = ++groupsSeq.round;
       try {
-        const [rounds, groups, acc] = await Promise.all([
+        const [rounds, follow, acc] = await Promise.all([
           api().call('rounds.list', {}),
-          api().call('agreement.groups', { ...lead(), by: 'round', bootstrap: 200 }),
+          loadGroups('round', seq, (groups) => set({ roundGroups: groups })),
           api().call('gold.accuracy', lead()),
         ]);
-        set({ rounds, roundGroups: groups, goldAcc: acc });
+        if (seq !== groupsSeq.round) return;
+        set({ rounds, goldAcc: acc });
+        await follow();
       } catch (e) {
         fail(e);
       } finally {
-        set({ roundsLoading: false });
+        if (seq === groupsSeq.round) set({ roundsLoading: false });
       }
     },
     async createRound(args) {

@@ -165,6 +165,12 @@ describe('the codebook editor', () => {
         const stageOf = (r: typeof v1) => r.dimensions.find((d) => d.id === 'stage')!.measures[0].figure.alpha;
         expect(await stageCell('1.0.0').textContent()).toBe(fixed(stageOf(v1)));
         expect(await stageCell('2.0.0').textContent()).toBe(fixed(stageOf(v2)));
+        // The figures come at once; their 95% intervals when the bootstrap off the request thread is done.
+        const byVersion = await callApi(server.url, 'agreement.groups', { as: 'lead', by: 'version', bootstrap: 200 });
+        const pooledCell = (table: string, group: string) => page.locator(`[data-testid=${table}] [data-group="${group}"] [data-testid=alpha-pooled]`);
+        await expect.poll(() => pooledCell('cb-version-alpha', '1.0.0').getAttribute('data-low'), { timeout: 60_000 }).toBe(String(byVersion[0].pooled!.low));
+        expect(await pooledCell('cb-version-alpha', '2.0.0').getAttribute('data-high')).toBe(String(byVersion[1].pooled!.high));
+        expect(await page.getByTestId('cb-version-alpha-intervals').count()).toBe(0);
         // The diff of the two versions says what changed.
         await expect.poll(() => page.locator('[data-testid=cb-diff] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['value-split', 'value-renamed']);
         expect(await page.getByTestId('cb-diff').textContent()).toContain('Inference split into Batch inference, Online inference');
@@ -177,6 +183,8 @@ describe('the codebook editor', () => {
         await row.waitFor();
         expect(Number(await row.getAttribute('data-alpha'))).toBe(pilot.pooled!.figure.alpha);
         expect(await row.locator('[data-testid=alpha-stage]').textContent()).toBe(fixed(stageOf(pilot)));
+        const byRound = await callApi(server.url, 'agreement.groups', { as: 'lead', by: 'round', bootstrap: 200 });
+        expect(await pooledCell('rounds-alpha', 'Pilot').getAttribute('data-low')).toBe(String(byRound.find((g) => g.group === 'Pilot')!.pooled!.low));
         await page.getByTestId('rounds-chart').waitFor();
         expect(await page.getByTestId('round-followed-by').textContent()).toContain('2.0.0');
 

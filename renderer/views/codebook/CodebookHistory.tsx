@@ -9,8 +9,15 @@ import { AlphaTable } from '../rounds/AlphaTable.tsx';
 
 /** Every revision of the codebook, a diff of any two versions, and alpha per version. */
 export function CodebookHistory() {
-  const { history, groups, loadGroups, notify } = useApp(
-    useShallow((s) => ({ history: s.cbHistory, groups: s.versionGroups, loadGroups: s.loadVersionGroups, notify: s.notify })),
+  const { history, groups, intervals, cancelIntervals, loadGroups, notify } = useApp(
+    useShallow((s) => ({
+      history: s.cbHistory,
+      groups: s.versionGroups,
+      intervals: s.versionIntervals,
+      cancelIntervals: s.cancelIntervals,
+      loadGroups: s.loadVersionGroups,
+      notify: s.notify,
+    })),
   );
   const versions = [...new Set(history.map((h) => h.version))];
   const [from, setFrom] = useState<string>('');
@@ -107,7 +114,7 @@ export function CodebookHistory() {
         <section className="cb-card">
           <h3>Agreement per version</h3>
           <p className="muted small">Krippendorff’s alpha on the labels made under each version (a moved label keeps the version it was made under).</p>
-          {groups ? <AlphaTable groups={groups} by="version" testId="cb-version-alpha" /> : <p className="muted small">Computing…</p>}
+          {groups ? <AlphaTable groups={groups} by="version" testId="cb-version-alpha" intervals={intervals} onCancel={() => void cancelIntervals('version')} /> : <p className="muted small">Computing…</p>}
         </section>
       </div>
     </div>

@@ -1,9 +1,25 @@
 import type { AgreementGroup } from '../../../shared/types.ts';
+import type { IntervalsJob } from '../../store/study-slice.ts';
 
 const fixed = (x: number | null) => (x === null ? '—' : x.toFixed(3));
 
-/** Alpha per group (round or version): pooled, then each dimension's primary figure, with intervals. */
-export function AlphaTable({ groups, by, testId }: { groups: AgreementGroup[]; by: 'round' | 'version'; testId: string }) {
+/**
+ * Alpha per group (round or version): pooled, then each dimension's primary figure, with intervals
+ * (shown on hover) once the bootstrap computing them is done; until then, how far it got.
+ */
+export function AlphaTable({
+  groups,
+  by,
+  testId,
+  intervals,
+  onCancel,
+}: {
+  groups: AgreementGroup[];
+  by: 'round' | 'version';
+  testId: string;
+  intervals?: IntervalsJob | null;
+  onCancel?: () => void;
+}) {
   if (!groups.length) return <p className="muted small">{by === 'round' ? 'No rounds yet.' : 'No labels yet.'}</p>;
   const dims = [...new Map(groups.flatMap((g) => g.dimensions.filter((d) => d.units > 0).map((d) => [d.id, d.label] as const)))];
   return (
@@ -28,7 +44,12 @@ export function AlphaTable({ groups, by, testId }: { groups: AgreementGroup[]; b
                 {g.group} <span className="muted small">{g.detail}</span>
               </td>
               <td className="num">{g.entries}</td>
-              <td className="num" title={g.pooled?.low !== null && g.pooled?.low !== undefined ? `95% interval [${fixed(g.pooled.low)}, ${fixed(g.pooled.high)}], ${g.pooled.units} units` : undefined}>
+              <td
+                className="num"
+                data-testid="alpha-pooled"
+                data-low={g.pooled?.low ?? ''}
+                data-high={g.pooled?.high ?? ''}
+                title={g.pooled?.low !== null && g.pooled?.low !== undefined ? `95% interval [${fixed(g.pooled.low)}, ${fixed(g.pooled.high)}], ${g.pooled.units} units` : undefined}>
                 <strong>{fixed(g.pooled?.alpha ?? null)}</strong>
               </td>
               {dims.map(([id]) => {
@@ -43,6 +64,16 @@ export function AlphaTable({ groups, by, testId }: { groups: AgreementGroup[]; b
           ))}
         </tbody>
       </table>
+      {intervals && (
+        <p className="muted small alpha-intervals" data-testid={`${testId}-intervals`}>
+          95% intervals: resampling{intervals.total > 0 ? `, ${Math.floor((100 * intervals.done) / intervals.total)}%` : '…'}{' '}
+          {onCancel && (
+            <button type="button" className="link-button" data-testid={`${testId}-stop`} onClick={onCancel}>
+              Stop
+            </button>
+          )}
+        </p>
+      )}
     </div>
   );
 }

@@ -12,8 +12,16 @@ import '../codebook/codebook.css';
  * accuracy on the gold answers.
  */
 export function RoundsView() {
-  const { rounds, groups, acc, load, loading } = useApp(
-    useShallow((s) => ({ rounds: s.rounds, groups: s.roundGroups, acc: s.goldAcc, load: s.loadRounds, loading: s.roundsLoading })),
+  const { rounds, groups, intervals, cancelIntervals, acc, load, loading } = useApp(
+    useShallow((s) => ({
+      rounds: s.rounds,
+      groups: s.roundGroups,
+      intervals: s.roundIntervals,
+      cancelIntervals: s.cancelIntervals,
+      acc: s.goldAcc,
+      load: s.loadRounds,
+      loading: s.roundsLoading,
+    })),
   );
   useEffect(() => {
     void load();
@@ -35,7 +43,7 @@ export function RoundsView() {
         <section className="cb-card">
           <h3>Alpha across rounds</h3>
           {chart ? <img className="trend-chart" data-testid="rounds-chart" src={chart} alt="Alpha per calibration round, pooled and per dimension, with 95% intervals" /> : null}
-          {groups ? <AlphaTable groups={groups} by="round" testId="rounds-alpha" /> : <p className="muted small">Computing…</p>}
+          {groups ? <AlphaTable groups={groups} by="round" testId="rounds-alpha" intervals={intervals} onCancel={() => void cancelIntervals('round')} /> : <p className="muted small">Computing…</p>}
         </section>
         <section className="cb-card" data-testid="gold-accuracy">
           <h3>Accuracy on gold answers</h3>
