@@ -5,7 +5,9 @@ import { buildAgreementReportFrom, figureKey, type DimensionCells } from '../../
 import type { CodedRatings } from '../../shared/agreement/ratings.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
+import type { FiguresJob } from '../../shared/api.ts';
 import type { Caller } from '../../shared/door.ts';
+import type { Service } from '../../db/service.ts';
 import { packageResamples } from './package-worker.ts';
 import { openRaw } from './project.ts';
 import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
@@ -24,6 +26,8 @@ export interface ServiceFigureOptions {
   say: (m: string) => void;
   /** How long the whole report's bootstrap may run before it is cancelled (default 10 minutes). */
   bootstrapLimitMs?: number;
+  /** How long a lead's view may take to show before it is stopped (default 2 minutes). */
+  viewLimitMs?: number;
 }
 
 /** The figures measured, and for each one that could not be, the reason. */
@@ -386,7 +390,74 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     peer_value: median(exported.peer),
     note: `the export (final values per entry and dimension): ${median(exported.ours).toFixed(0)} ms`,
   });
+
+  opts.say(`${k}: the lead's other views, each as it opens, vs reading every label row in SQL`);
+  const views = await leadViews(s, opts.viewLimitMs ?? 120_000);
+  const slowest = [...views].sort((a, b) => b.ms - a.ms)[0];
+  out[`lead_views_${k}_ms`] = figure(
+    {
+      value: slowest.ms,
+      unit: 'ms',
+      peer: 'SQL: every label row, read',
+      peer_value: (await timed(() => allLabels.all())).ms,
+      goal: '<= 1000',
+      note: `the slowest view the lead opens (${slowest.view}); each view until what it shows first is there: ${views.map((v) => `${v.view} ${v.over ? `over ${v.ms.toFixed(0)} ms (stopped)` : `${v.ms.toFixed(0)} ms`}`).join(', ')}`,
+    },
+    { atMost: 1000 },
+  );
   return { figures: out, unmeasured };
+}
+
+/**
+ * The views the lead opens besides Agreement's report and Adjudicate (figures of their own), each
+ * timed as the app opens it: the calls its store makes on opening, one after the other as the
+ * service answers them, and for what is computed in the background (an Agreement tab), until its
+ * first figures are there. Intervals that fill in later are not waited for; a view still not shown
+ * after `limitMs` is stopped and said to be over it.
+ */
+async function leadViews(s: Service, limitMs: number): Promise<{ view: string; ms: number; over?: boolean }[]> {
+  const call = (method: string, args: object) => s.call(method as never, args as never, LEAD) as unknown;
+  const opened: { view: string; ms: number; over?: boolean }[] = [];
+  const view = async (name: string, open: () => unknown) => opened.push({ view: name, ms: (await timed(open)).ms });
+  // The intervals' bootstraps these views start run on in the background: stopped before the tabs are timed.
+  const started: string[] = [];
+  const groups = (by: 'round' | 'version') => started.push((call('agreement.groupsStart', { by, bootstrap: 200 }) as { jobId: string }).jobId);
+  await view('Codebook', () => {
+    call('codebook.history', {});
+    call('codebook.usage', {});
+    call('reviews.all', {});
+    call('rounds.list', {});
+    groups('version');
+  });
+  await view('Rounds', () => {
+    call('rounds.list', {});
+    groups('round');
+    call('gold.accuracy', {});
+  });
+  await view('Team', () => {
+    call('assignments.progress', {});
+    call('backups.list', {});
+  });
+  await view('Activity', () => call('events.list', {}));
+  await view('Export', () => {
+    call('exports.render', { kind: 'labels', format: 'csv', preview: true });
+    call('adjudication.summary', {});
+  });
+  const settled = (phase: string) => ['done', 'failed', 'cancelled'].includes(phase);
+  for (const jobId of started) if (!settled((call('agreement.groupsJob', { jobId }) as { progress: { phase: string } }).progress.phase)) s.call('jobs.cancel', { jobId }, LEAD);
+  for (const tab of ['coefficients', 'coders', 'drift', 'machines'] as const) {
+    const t = performance.now();
+    let job = call('agreement.startFigures', { figures: tab, bootstrap: 0, ...(tab === 'drift' ? { by: 'week' } : {}) }) as FiguresJob;
+    while (!job.report && !settled(job.progress.phase) && performance.now() - t < limitMs) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = call('agreement.figuresJob', { jobId: job.jobId }) as FiguresJob;
+    }
+    const ms = performance.now() - t;
+    if (job.error) throw new Error(`the Agreement view's ${tab} tab failed: ${job.error.message}`);
+    if (!settled(job.progress.phase)) s.call('jobs.cancel', { jobId: job.jobId }, LEAD);
+    opened.push({ view: `Agreement: ${tab}`, ms, ...(job.report ? {} : { over: true }) });
+  }
+  return opened;
 }
 
 /** A dimension's cells as the report takes them, read straight from the database. */
