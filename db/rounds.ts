@@ -202,7 +202,7 @@ export function goldAccuracy(db: Db, opts: { includeDrafts?: boolean; round?: st
       items += n;
       correct += ok;
     }
-    if (items) out.annotators.push({ annotator: name, items, correct, accuracy: rate(correct, items) , byDimension });
+    if (items) out.annotators.push({ annotator: name, items, correct, accuracy: rate(correct, items), byDimension });
   }
   return out;
 }
