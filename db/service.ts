@@ -27,7 +27,7 @@ import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRo
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
-import type { FiguresRequest } from './jobs/protocol.ts';
+import type { FiguresRequest, JobRequest } from './jobs/protocol.ts';
 import { forgetConsensus } from './adjudication.ts';
 import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
@@ -89,6 +89,9 @@ function importProgress(p: JobProgress, last: ImportProgress): ImportProgress {
   return { phase: p.phase as ImportProgress['phase'], done: p.done, total: p.total };
 }
 
+/** A job followed by polling: its id, how far it got, and its error if it failed or was cancelled. */
+type FollowedJob = { jobId: string; progress: { phase: string; done: number; total: number }; error?: { message: string } };
+
 export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const jobs = new Map<string, ImportJob>();
@@ -97,6 +100,51 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const groupsJobs = new Map<string, GroupsJob>();
   /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
   const workers = new Map<string, { running: RunningJob; sync: () => void }>();
+
+  /**
+   * Starts a job the lead follows by polling: in a worker when the project is a file (`request`),
+   * otherwise on this thread once the call has answered (`inline`, told its progress). `done`
+   * takes the result into the job; a failure, or a cancel, is said in it.
+   */
+  function startJob<J extends FollowedJob>(
+    jobs: Map<string, J>,
+    job: J,
+    work: { request: JobRequest; inline: (onProgress: (done: number, total: number) => void) => unknown; done: (result: unknown) => void },
+  ): J {
+    const fail = (e: unknown) => {
+      job.error = { message: (e as Error).message };
+      job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
+    };
+    const finish = (result: unknown) => {
+      work.done(result);
+      job.progress = { ...job.progress, phase: 'done' };
+    };
+    if (onFile()) {
+      const running = runJob(work.request, worker);
+      job.jobId = running.id;
+      // Until the worker has begun, a total known here (a bootstrap's resamples) stays.
+      const sync = () => void (job.progress = { ...job.progress, ...running.progress, total: running.progress.total || job.progress.total } as J['progress']);
+      workers.set(running.id, { running, sync });
+      running.done.then(finish, fail);
+    } else
+      setImmediate(() => {
+        try {
+          finish(work.inline((done, total) => (job.progress = { ...job.progress, phase: 'bootstrap', done, total } as J['progress'])));
+        } catch (e) {
+          fail(e);
+        }
+      });
+    jobs.set(job.jobId, job);
+    return { ...job };
+  }
+
+  /** A followed job as it stands now, brought up to date with its worker. */
+  function jobIn<J extends FollowedJob>(jobs: Map<string, J>, jobId: string, what: string): J {
+    const job = jobs.get(jobId);
+    if (!job) throw new ConcordError('not-found', `no ${what} ${jobId}`, { field: 'jobId' });
+    workers.get(jobId)?.sync();
+    return { ...job };
+  }
   const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
   // A worker opens the project file itself; a database in memory has none to open.
   const onFile = () => opts.workers !== false && db.name !== '' && db.name !== ':memory:' && existsSync(db.name);
@@ -300,73 +348,25 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.start': ({ round, ...args }): AgreementJob => {
       const query = { ...args, entries: round === undefined ? undefined : roundEntries(db, round) };
       const job: AgreementJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
-      const fail = (e: unknown) => {
-        job.error = { message: (e as Error).message };
-        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
-      };
-      if (onFile()) {
-        const running = runJob({ kind: 'agreement', args: query }, worker);
-        job.jobId = running.id;
-        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as AgreementJob['progress']) }) });
-        running.done.then((report) => {
-          job.report = report as DbAgreementReport;
-          job.progress = { ...job.progress, phase: 'done' };
-        }, fail);
-      } else
-        setImmediate(() => {
-          try {
-            job.report = agreementReport(db, query, { onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) });
-            job.progress = { ...job.progress, phase: 'done' };
-          } catch (e) {
-            fail(e);
-          }
-        });
-      agreementJobs.set(job.jobId, job);
-      return { ...job };
+      return startJob(agreementJobs, job, {
+        request: { kind: 'agreement', args: query },
+        inline: (onProgress) => agreementReport(db, query, { onProgress }),
+        done: (report) => (job.report = report as DbAgreementReport),
+      });
     },
-
-    'agreement.job': ({ jobId }): AgreementJob => {
-      const job = agreementJobs.get(jobId);
-      if (!job) throw new ConcordError('not-found', `no agreement job ${jobId}`, { field: 'jobId' });
-      workers.get(jobId)?.sync();
-      return { ...job };
-    },
+    'agreement.job': ({ jobId }): AgreementJob => jobIn(agreementJobs, jobId, 'agreement job'),
 
     'agreement.startFigures': ({ figures, ...query }): FiguresJob => {
       if (figures === 'drift' && !query.by) throw badInput('drift is grouped by week or by batch: say which', { field: 'by' });
       const request = { figures, query } as FiguresRequest;
       const job: FiguresJob = { jobId: randomUUID(), figures, progress: { phase: 'starting', done: 0, total: 0 } };
-      const fail = (e: unknown) => {
-        job.error = { message: (e as Error).message };
-        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
-      };
-      const finish = (report: unknown) => {
-        job.report = report as FiguresJob['report'];
-        job.progress = { ...job.progress, phase: 'done' };
-      };
-      if (onFile()) {
-        const running = runJob({ kind: 'figures', args: request }, worker);
-        job.jobId = running.id;
-        workers.set(running.id, { running, sync: () => void (job.progress = { ...job.progress, ...(running.progress as FiguresJob['progress']) }) });
-        running.done.then(finish, fail);
-      } else
-        setImmediate(() => {
-          try {
-            finish(figureReport(db, request));
-          } catch (e) {
-            fail(e);
-          }
-        });
-      figureJobs.set(job.jobId, job);
-      return { ...job };
+      return startJob(figureJobs, job, {
+        request: { kind: 'figures', args: request },
+        inline: () => figureReport(db, request),
+        done: (report) => (job.report = report as FiguresJob['report']),
+      });
     },
-
-    'agreement.figuresJob': ({ jobId }): FiguresJob => {
-      const job = figureJobs.get(jobId);
-      if (!job) throw new ConcordError('not-found', `no figures job ${jobId}`, { field: 'jobId' });
-      workers.get(jobId)?.sync();
-      return { ...job };
-    },
+    'agreement.figuresJob': ({ jobId }): FiguresJob => jobIn(figureJobs, jobId, 'figures job'),
 
     'agreement.cell': ({ figure, row, col, round, ...args }) => {
       const query = { ...args, entries: round === undefined ? undefined : roundEntries(db, round) };
@@ -427,40 +427,22 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const made = groupFigures(db, query);
       const resamples = query.bootstrap ?? 500;
       const job: GroupsJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: made.figures.length * resamples }, groups: made.groups };
-      const finish = (intervals: unknown) => {
-        job.groups = withIntervals(made, intervals as AlphaInterval[]);
-        job.progress = { ...job.progress, done: job.progress.total, phase: 'done' };
-      };
-      const fail = (e: unknown) => {
-        job.error = { message: (e as Error).message };
-        job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' };
-      };
       const args = { figures: made.figures.map((f) => f.data), resamples, seed: query.seed };
-      if (resamples === 0 || !made.figures.length) job.progress = { ...job.progress, phase: 'done' };
-      else if (onFile()) {
-        const running = runJob({ kind: 'intervals', args }, worker);
-        job.jobId = running.id;
-        // Until the worker has begun, the total stays the one known here (every figure's resamples).
-        const sync = () => void (job.progress = { ...job.progress, ...(running.progress as GroupsJob['progress']), total: running.progress.total || job.progress.total });
-        workers.set(running.id, { running, sync });
-        running.done.then(finish, fail);
-      } else
-        setImmediate(() => {
-          try {
-            finish(groupIntervals(args.figures, { ...args, onProgress: (done, total) => (job.progress = { phase: 'bootstrap', done, total }) }));
-          } catch (e) {
-            fail(e);
-          }
-        });
-      groupsJobs.set(job.jobId, job);
-      return { ...job };
+      if (resamples === 0 || !made.figures.length) {
+        job.progress = { ...job.progress, phase: 'done' };
+        groupsJobs.set(job.jobId, job);
+        return { ...job };
+      }
+      return startJob(groupsJobs, job, {
+        request: { kind: 'intervals', args },
+        inline: (onProgress) => groupIntervals(args.figures, { ...args, onProgress }),
+        done: (intervals) => {
+          job.groups = withIntervals(made, intervals as AlphaInterval[]);
+          job.progress = { ...job.progress, done: job.progress.total };
+        },
+      });
     },
-    'agreement.groupsJob': ({ jobId }): GroupsJob => {
-      const job = groupsJobs.get(jobId);
-      if (!job) throw new ConcordError('not-found', `no agreement groups job ${jobId}`, { field: 'jobId' });
-      workers.get(jobId)?.sync();
-      return { ...job };
-    },
+    'agreement.groupsJob': ({ jobId }): GroupsJob => jobIn(groupsJobs, jobId, 'agreement groups job'),
 
     'adjudication.queue': ({ round, ...args }) => {
       const queue = adjudicationQueue(db, args);
