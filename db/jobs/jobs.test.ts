@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { agreementGroups } from '../rounds.ts';
 import { dumpTables } from '../../test/helpers/import-project.ts';
 import { writeDeepBenchLike } from '../import/synthetic.ts';
 import { openProject } from '../project.ts';
+import { openDatabase } from '../database.ts';
 import type { Service } from '../service.ts';
 
 // Imports, agreement reports and alpha per round or version started from the app run in a worker thread with its own
@@ -162,6 +163,31 @@ describe("the Agreement view's other tabs", () => {
     expect(job.report).toBeUndefined();
     appCall(s, 'project.addAnnotator', { name: 'ana' });
     expect(() => appCall(s, 'agreement.startFigures', { as: 'ana', figures: 'drift', by: 'week' })).toThrow(/lead/);
+  });
+});
+
+describe("a job's worker", () => {
+  it('does not check the whole file again: its process checked it when it opened the project', async () => {
+    const file = join(dir, 'checked.db');
+    const s = await openProject(file, { seedDemo: true });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    // A page no figure reads (the search index's) overwritten on disk after the project was opened:
+    // only SQLite's check of every page would find it, and that check takes seconds at 100,000 entries.
+    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    const page = (s.db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'entry_text_data'").get() as { rootpage: number }).rootpage;
+    const pageSize = s.db.pragma('page_size', { simple: true }) as number;
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (page - 1) * pageSize);
+    closeSync(fd);
+    expect(() => openDatabase(file)).toThrow(/damaged/);
+    let job: FiguresJob = appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coefficients', bootstrap: 0 });
+    while (!settled(job.progress.phase)) {
+      await new Promise((r) => setTimeout(r, 5));
+      job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
+    }
+    expect(job.error).toBeUndefined();
+    expect(job.report).toEqual(coefficientReport(s.db, { bootstrap: 0 }));
+    s.close();
   });
 });
 

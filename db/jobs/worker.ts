@@ -24,7 +24,7 @@ async function run(): Promise<unknown> {
   const { request } = start;
   // Figures already made come with their coded ratings: their bootstrap needs no database.
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
-  const db = openDatabase(start.file, start.nativeBinding ? { nativeBinding: start.nativeBinding } : {});
+  const db = openDatabase(start.file, { ...(start.nativeBinding ? { nativeBinding: start.nativeBinding } : {}), checkedAlready: true });
   try {
     if (request.kind === 'agreement') {
       progress({ phase: 'reading', done: 0, total: 0 });
