@@ -331,6 +331,27 @@ export function finalValues(study: Study): Map<string, Map<string, DimensionCons
  * annotators hold a few thousand).
  */
 export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, EntryState> {
+  return everyConsensus(db, opts, dimState, false);
+}
+
+/**
+ * A value read from every entry's consensus on each dimension (`pick`: its final value, the
+ * human consensus), by entry id: what the coder and machine figures compare with, computed as
+ * `consensusStates` computes the index's states. A decided dimension is computed on its own,
+ * since what `pick` reads may be the decision's value.
+ */
+export function consensusValues<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<string, Map<string, T>> {
+  const out = new Map<string, Map<string, T>>();
+  for (const { id, dims } of everyConsensus(db, opts, (c) => [c.dimension, pick(c)] as const, true).values()) out.set(id, new Map(dims));
+  return out;
+}
+
+/**
+ * Every entry's consensus, each dimension's read by `pick`, from the whole study at once (see
+ * `consensusStates`). Entries that share a case share what `pick` made of it, unless
+ * `decisionValueMatters` and the dimension is decided.
+ */
+function everyConsensus<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T, decisionValueMatters: boolean): Map<number, { id: string; key: string; dims: T[] }> {
   const store = openStore(db);
   const dims = store.project.codebook().dimensions.filter((d) => d.kind !== 'text');
   const dimAt = new Map(dims.map((d, i) => [d.id, i]));
@@ -389,24 +410,26 @@ export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, En
     else blocks.set(rowId, byDim);
   }
 
-  const shared = new Map<number, DimState | null>();
-  const out = new Map<number, EntryState>();
+  const shared = new Map<number, T | null>();
+  const out = new Map<number, { id: string; key: string; dims: T[] }>();
   for (const [rowId, id, key, passedBit] of store.entries.forConsensus()) {
     const entry = { passed: passedBit === null ? null : passedBit === 1 };
     const byDim = blocks.get(rowId);
     const decided = decisions.get(rowId);
     const staleDims = stale.get(rowId);
-    const states: DimState[] = [];
+    const states: T[] = [];
     for (let i = 0; i < dims.length; i++) {
       const decision = decided?.get(dims[i].id) ?? null;
       const isStale = staleDims?.has(dims[i].id) ?? false;
       const block = byDim?.[i] ?? -1;
       // The case: dimension, labels, test result, decided or not, stale or not.
       const caseKey = (((block + 1) * dims.length + i) * 3 + (passedBit ?? 2)) * 4 + (decision ? 2 : 0) + (isStale ? 1 : 0);
-      let state = shared.get(caseKey);
+      const own = decision !== null && decisionValueMatters;
+      let state = own ? undefined : shared.get(caseKey);
       if (state === undefined) {
         const c = dimensionConsensus(dims[i], entry, valuesOf(texts[block]), decision, isStale);
-        shared.set(caseKey, (state = c && dimState(c)));
+        state = c && pick(c);
+        if (!own) shared.set(caseKey, state);
       }
       if (state) states.push(state);
     }
@@ -415,7 +438,7 @@ export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, En
   for (const rowId of unread) {
     const study = readStudy(db, opts, rowId);
     const e = study.entries[0];
-    if (e) out.set(rowId, { ...out.get(rowId)!, dims: entryConsensus(study, e).map(dimState) });
+    if (e) out.set(rowId, { ...out.get(rowId)!, dims: entryConsensus(study, e).map(pick) });
   }
   return out;
 }

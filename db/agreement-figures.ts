@@ -8,7 +8,7 @@ import { buildMachineReport, type DbMachineReport } from '../shared/agreement/ma
 import type { WeightScheme } from '../shared/agreement/weights.ts';
 import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
-import { entryConsensus, studyInSlices } from './adjudication.ts';
+import { consensusValues } from './adjudication.ts';
 import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
@@ -49,29 +49,10 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
 }
 
-/** Entries read at a time for the consensus: the whole study at 100,000 entries held some 200 MB. */
-const CONSENSUS_SLICE = 2000;
-
-/**
- * Entry id -> dimension -> a value read from each dimension's consensus (`entryConsensus`, as
- * the adjudication view computes it), the study read a slice of entries at a time.
- */
-export function consensusValues(
-  db: Db,
-  includeDrafts: boolean,
-  pick: (c: DimensionConsensus) => LabelValue | null,
-  sliceSize = CONSENSUS_SLICE,
-): Map<string, Map<string, LabelValue | null>> {
-  const out = new Map<string, Map<string, LabelValue | null>>();
-  for (const slice of studyInSlices(db, { includeDrafts }, sliceSize).slices())
-    for (const e of slice.entries) out.set(e.id, new Map(entryConsensus(slice, e).map((c) => [c.dimension, pick(c)])));
-  return out;
-}
-
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
 export function coderReport(db: Db, query: AgreementQuery = {}): DbCoderReport {
   const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
-  const finals = consensusValues(db, query.includeDrafts ?? false, (c) => c.final);
+  const finals = consensusValues(db, { includeDrafts: query.includeDrafts }, (c) => c.final);
   const report = buildCoderReport(codebook, labels, finals, { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed });
   return { ...report, selection: { ...selection, annotators: report.raters } };
 }
@@ -90,7 +71,7 @@ export function machineReport(db: Db, query: AgreementQuery = {}): DbMachineRepo
   const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined });
   const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }).labels : [];
   const humanLabels = people.labels.filter((l) => !machines.includes(l.annotator));
-  const consensus = consensusValues(db, query.includeDrafts ?? false, humanConsensus);
+  const consensus = consensusValues(db, { includeDrafts: query.includeDrafts }, humanConsensus);
   const report = buildMachineReport(people.codebook, models, humanLabels, consensus, { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed });
   return { ...report, selection: { ...people.selection, annotators: report.humans } };
 }
