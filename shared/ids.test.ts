@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareIds } from './ids.ts';
+import { compareIds, sortIds } from './ids.ts';
 
 describe('the order of entry ids', () => {
   it('is natural: numbers inside ids compare as numbers', () => {
@@ -31,6 +31,20 @@ describe('the order of entry ids', () => {
       fc.property(fc.shuffledSubarray(ids, { minLength: ids.length }), (xs) => {
         expect([...xs].sort(compareIds)).toEqual(sorted);
       }),
+    );
+  });
+
+  it('sortIds gives the order compareIds gives, in place, whether or not the ids come in order', () => {
+    const id = fc.stringMatching(/^[a-c0-9_]{0,5}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { maxLength: 40 }), (ids) => {
+        const expected = [...ids].sort(compareIds);
+        const given = [...ids];
+        expect(sortIds(given)).toBe(given);
+        expect(given).toEqual(expected);
+        expect(sortIds([...expected])).toEqual(expected);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -5,8 +5,25 @@
  * differently ("e01", "e1") still have a fixed order, so sorting is deterministic.
  */
 export function compareIds(a: string, b: string): number {
-  const pa = a.match(CHUNK) ?? [];
-  const pb = b.match(CHUNK) ?? [];
+  return compareRuns(a.match(CHUNK) ?? [], b.match(CHUNK) ?? [], a, b);
+}
+
+/**
+ * Sorts ids in place by `compareIds`, each id split into its runs once rather than at every
+ * comparison (a sort of 100,000 ids compares each some 17 times); ids already in order, as the
+ * database hands them, are only checked.
+ */
+export function sortIds(ids: string[]): string[] {
+  let inOrder = true;
+  for (let i = 1; i < ids.length && inOrder; i++) inOrder = compareIds(ids[i - 1], ids[i]) <= 0;
+  if (inOrder) return ids;
+  const split = ids.map((id) => ({ id, runs: id.match(CHUNK) ?? [] }));
+  split.sort((x, y) => compareRuns(x.runs, y.runs, x.id, y.id));
+  split.forEach((x, i) => (ids[i] = x.id));
+  return ids;
+}
+
+function compareRuns(pa: string[], pb: string[], a: string, b: string): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i];
     const y = pb[i];

@@ -20,6 +20,7 @@ import { categoryReading, type CategoryReading } from './categories.ts';
 import { codeCategories } from './coefficient-report.ts';
 import { coefficientTable, type Coefficient } from './coefficient-table.ts';
 import { compareIds, type AgreementLabel, type DbAgreementReport } from './report.ts';
+import { sortIds } from '../ids.ts';
 
 export type Reference = 'final' | 'others' | 'consensus';
 
@@ -110,7 +111,7 @@ export function compareToReference(
   referenceValues: Map<string, LabelValue | null>,
   options: CompareOptions = {},
 ): Comparison {
-  const entries = [...coderValues.keys()].sort(compareIds);
+  const entries = sortIds([...coderValues.keys()]);
   const paired: { entry: string; mine: string; theirs: string }[] = [];
   let withoutReference = 0;
   for (const entry of entries) {

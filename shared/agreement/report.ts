@@ -7,7 +7,7 @@ import { lineUnits, linePresence } from './lines.ts';
 import { pairwiseAgreement, type PairAgreement } from './pairwise.ts';
 import { codeRatingMatrix, type CodedRatings, type RatingCell } from './ratings.ts';
 import { cellKey, type AlphaInterval, type AlphaResult, type CellUnit, type CoincidenceTable, type Level } from './types.ts';
-import { compareIds } from '../ids.ts';
+import { compareIds, sortIds } from '../ids.ts';
 
 /** Entry ids in their one natural order (shared/ids.ts). */
 export { compareIds };
@@ -441,7 +441,7 @@ export interface AgreementInput {
 /** Shared with the coefficient report, so every figure stands on the same units. */
 export function collectCells(dim: Dimension, labels: AgreementLabel[], raterIndex: Map<string, number>): DimensionCells {
   const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator));
-  const units = [...new Set(own.map((l) => l.entryId))].sort(compareIds);
+  const units = sortIds([...new Set(own.map((l) => l.entryId))]);
   const unitIndex = new Map(units.map((u, i) => [u, i]));
   const cells = [...raterIndex.keys()].map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
   for (const l of own) if (!isEmptyValue(l.value)) cells[raterIndex.get(l.annotator)!][unitIndex.get(l.entryId)!] = l.value;
