@@ -244,9 +244,10 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
  * version, for the figures beside alpha. Naming a lead, the reference labels or a machine coder
  * in `annotators` counts them.
  */
-export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): AgreementSelection {
+export function selectAgreementLabels(db: Db, query: AgreementQuery = {}, { times = true }: { times?: boolean } = {}): AgreementSelection {
   const refs = openStore(db).entries.refs();
-  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times: true });
+  // Without times the labels come from the columns kept between calls (or handed to a job's worker).
+  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times });
   const { rows, parsed } = counted;
   // In the order the report reads its units: entries in natural order, then annotators (compareIds),
   // then dimensions. Each is ranked once, and the labels sorted by one number made of the three.
@@ -257,8 +258,10 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): Agree
   const dimensionRank = new Int32Array(rows.dimensions.length);
   dimensionOrder.forEach(([, k], rank) => (dimensionRank[k] = rank));
   const keyOf = (i: number) => (entryAt.get(rows.entry[i])!.rank * people.size + rankOfAnnotator.get(rows.annotator[i])!) * rows.dimensions.length + dimensionRank[rows.dimension[i]];
-  const order = Array.from(counted.counted, (i) => ({ i, key: keyOf(i) })).sort((a, b) => a.key - b.key);
-  const labels: AgreementLabel[] = order.map(({ i }) => {
+  // Sorted as numbers, key x count + row (under 2^53 up to some ten million entries), rather than as a million objects.
+  const sorted = Float64Array.from(counted.counted, (i) => keyOf(i) * rows.count + i).sort();
+  const labels: AgreementLabel[] = Array.from(sorted, (k) => {
+    const i = k % rows.count;
     const e = entryAt.get(rows.entry[i])!.ref;
     return {
       entryId: e.id,
@@ -266,7 +269,7 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}): Agree
       dimension: rows.dimensions[rows.dimension[i]],
       value: parsed[rows.value[i]]!,
       passed: e.passed,
-      time: rows.times![i],
+      ...(rows.times ? { time: rows.times[i] } : {}),
       codebookVersion: rows.versions[rows.version[i]],
     };
   });
