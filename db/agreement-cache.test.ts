@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
-import { currentForAgreement } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { openProject } from './project.ts';
 import type { Service } from './service.ts';
@@ -87,5 +87,50 @@ describe('the labels the agreement report keeps between calls', () => {
     s.db.prepare("UPDATE label SET value = '\"evaluation-metrics\"' WHERE dimension = 'stage' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
     expect(currentForAgreement(s.db).sync).toBe('rebuilt');
     sameAsFresh();
+  });
+});
+
+describe("the kept labels handed to a job's worker (its own connection to the file)", () => {
+  /** A second connection, as a worker opens it, given what the service's connection hands over. */
+  const worker = (handed: ReturnType<typeof columnsToHand>) => {
+    const other = openDatabase(join(dir, 'p.db'), { checkedAlready: true });
+    // Through a copy, as a worker receives them: nothing is shared with the service's connection.
+    if (handed) adoptColumns(other, structuredClone(handed));
+    return other;
+  };
+  const sameReports = (other: ReturnType<typeof openDatabase>) => {
+    for (const q of queries) expect(agreementReport(other, q), JSON.stringify(q)).toEqual(agreementReport(s.db, q));
+  };
+
+  it('are none until the service keeps some, and handing them never reads every label on its thread', () => {
+    expect(columnsToHand(s.db)).toBeUndefined();
+    agreementReport(s.db, { bootstrap: 0 });
+    // A write the log does not show: only a full read could bring them up to date, and that is left to the worker.
+    s.db.prepare("UPDATE label SET value = '\"training\"' WHERE dimension = 'stage' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
+    expect(columnsToHand(s.db)).toBeUndefined();
+  });
+
+  it('are taken as the worker’s own, brought up to date from the log, and give the reports the service gives', () => {
+    agreementReport(s.db, { bootstrap: 0 });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });
+    const handed = columnsToHand(s.db);
+    expect(handed).toBeDefined();
+    // Nothing written since they were handed: kept as they came.
+    let other = worker(handed);
+    expect(currentForAgreement(other).sync).toBe('unchanged');
+    sameReports(other);
+    other.close();
+    // Written after they were handed, before the worker began: read again entry by entry.
+    appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e3', dimension: 'stage', value: 'evaluation-metrics' });
+    appCall(s, 'labels.setStatus', { annotator: 'cai', entryId: 'e5', status: 'submitted' });
+    other = worker(handed);
+    expect(currentForAgreement(other).sync).toBe('unchanged');
+    sameReports(other);
+    other.close();
+    // A codebook that is no longer the project's: dropped, and read from scratch.
+    other = worker({ ...handed!, codebook: '{}' });
+    expect(currentForAgreement(other).sync).toBe('rebuilt');
+    sameReports(other);
+    other.close();
   });
 });

@@ -35,7 +35,7 @@ export const COEFFICIENT_WORK_BUDGET = 4e9;
 
 /** Every coefficient, pooled and per dimension, with intervals and per-category figures. */
 export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
-  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query, { times: false });
   const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension };
   if (coefficientReportWork(codebook, labels, options) > budget) {
     const perResample = coefficientReportWork(codebook, labels, { ...options, bootstrap: 0 });
@@ -51,7 +51,7 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
 
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
 export function coderReport(db: Db, query: AgreementQuery = {}): DbCoderReport {
-  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
+  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query, { times: false });
   const finals = consensusValues(db, { includeDrafts: query.includeDrafts }, (c) => c.final);
   const report = buildCoderReport(codebook, labels, finals, { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed });
   return { ...report, selection: { ...selection, annotators: report.raters } };
@@ -68,8 +68,8 @@ export function machineReport(db: Db, query: AgreementQuery = {}): DbMachineRepo
   const machines = openStore(db).annotators.machines();
   // The people the lead chose (machines named among them are compared as machines), or everyone.
   const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
-  const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined });
-  const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }).labels : [];
+  const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined }, { times: false });
+  const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }, { times: false }).labels : [];
   const humanLabels = people.labels.filter((l) => !machines.includes(l.annotator));
   const consensus = consensusValues(db, { includeDrafts: query.includeDrafts }, humanConsensus);
   const report = buildMachineReport(people.codebook, models, humanLabels, consensus, { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed });

@@ -24,6 +24,7 @@ import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, Entry
 import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
+import { columnsToHand } from './data/agreement-rows.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
@@ -349,7 +350,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const query = { ...args, entries: round === undefined ? undefined : roundEntries(db, round) };
       const job: AgreementJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
       return startJob(agreementJobs, job, {
-        request: { kind: 'agreement', args: query },
+        request: { kind: 'agreement', args: query, columns: columnsToHand(db) },
         inline: (onProgress) => agreementReport(db, query, { onProgress }),
         done: (report) => (job.report = report as DbAgreementReport),
       });
@@ -361,7 +362,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const request = { figures, query } as FiguresRequest;
       const job: FiguresJob = { jobId: randomUUID(), figures, progress: { phase: 'starting', done: 0, total: 0 } };
       return startJob(figureJobs, job, {
-        request: { kind: 'figures', args: request },
+        request: { kind: 'figures', args: request, columns: columnsToHand(db) },
         inline: () => figureReport(db, request),
         done: (report) => (job.report = report as FiguresJob['report']),
       });

@@ -152,6 +152,43 @@ export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' 
   return { ...fresh.data, sync: 'rebuilt' };
 }
 
+/** The columns kept on a connection, as a job hands them to its worker's connection to the same file. */
+export type HandedColumns = Omit<Kept, 'marker'>;
+
+/**
+ * The columns kept on this connection, brought up to date when the log says how (a few entries'
+ * rows read again), for a job to hand its worker: undefined when none are kept or only a full
+ * read could bring them up to date, which is left to the worker rather than done on this thread.
+ */
+export function columnsToHand(db: Db): HandedColumns | undefined {
+  const k = kept.get(db);
+  if (!k || k.codebook !== (openStore(db).project.codebookJson() ?? '')) return undefined;
+  const marker = changeMarker(db);
+  if (!sameMarker(k.marker, marker)) {
+    if (!db.transaction(() => update(db, k))()) return undefined;
+    k.marker = marker;
+  }
+  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead };
+}
+
+/**
+ * Takes the columns another connection to this file handed over (`columnsToHand`, current as
+ * of their place in the log) as this connection's own: kept when the log shows nothing written
+ * since, or brought up to date from it; else they are dropped and the next call reads them all.
+ */
+export function adoptColumns(db: Db, handed: HandedColumns): void {
+  const own: Kept = { ...handed, marker: changeMarker(db) };
+  const store = openStore(db);
+  const adopted = db.transaction(() => {
+    if (own.codebook !== (store.project.codebookJson() ?? '')) return false;
+    const changed = store.events.changedSince(own.logMark?.id ?? 0);
+    if (changed.entries.length || changed.unscoped.length) return update(db, own);
+    const stillThere = own.logMark ? store.events.mark(own.logMark.id) : undefined;
+    return !own.logMark || (stillThere?.at === own.logMark.at && stillThere.kind === own.logMark.kind);
+  })();
+  if (adopted) kept.set(db, own);
+}
+
 /** Reads again the rows of the entries the log says changed; false when it cannot be sure and all must be read. */
 function update(db: Db, k: Kept): boolean {
   const store = openStore(db);

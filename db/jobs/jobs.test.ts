@@ -191,6 +191,26 @@ describe("a job's worker", () => {
   });
 });
 
+describe('a report started as a job', () => {
+  it('is handed the label columns the service keeps, once it keeps them, so that its worker need not read every label again', async () => {
+    const s = await openProject(join(dir, 'handed.db'), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    const handed = async () => {
+      let job: FiguresJob = appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 0 });
+      while (!settled(job.progress.phase)) {
+        await new Promise((r) => setTimeout(r, 5));
+        job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
+      }
+      return job.report as unknown as { kind: string; labelRowsHanded: number | null };
+    };
+    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null });
+    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    const labels = s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
+    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: labels });
+    s.close();
+  });
+});
+
 describe('alpha per round or per version with their bootstraps', () => {
   let s: Service;
   beforeAll(async () => {

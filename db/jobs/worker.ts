@@ -4,6 +4,7 @@ import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { figureReport } from '../agreement-figures.ts';
 import { openDatabase } from '../database.ts';
+import { adoptColumns } from '../data/agreement-rows.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
@@ -26,6 +27,7 @@ async function run(): Promise<unknown> {
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
   const db = openDatabase(start.file, { ...(start.nativeBinding ? { nativeBinding: start.nativeBinding } : {}), checkedAlready: true });
   try {
+    if ((request.kind === 'agreement' || request.kind === 'figures') && request.columns) adoptColumns(db, request.columns);
     if (request.kind === 'agreement') {
       progress({ phase: 'reading', done: 0, total: 0 });
       return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
