@@ -45,6 +45,20 @@ export function setKey(ids: string[], order: Map<string, number>): string {
   return [...new Set(ids)].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0)).join(SET_JOIN);
 }
 
+/**
+ * A set's key, worked out once per value: labels that share a stored value share one parsed
+ * value, and a report reads each label's key several times.
+ */
+function onceEach(key: (v: LabelValue | undefined) => string | null): (v: LabelValue | undefined) => string | null {
+  const known = new WeakMap<object, string | null>();
+  return (v) => {
+    if (typeof v !== 'object' || v === null) return key(v);
+    let k = known.get(v);
+    if (k === undefined) known.set(v, (k = key(v)));
+    return k;
+  };
+}
+
 export function categoryReading(dim: Dimension): CategoryReading | null {
   const ids = dim.values.map((v) => v.id);
   const order = new Map(ids.map((id, i) => [id, i]));
@@ -74,10 +88,10 @@ export function categoryReading(dim: Dimension): CategoryReading | null {
         dimension: dim,
         level: 'nominal',
         known: [],
-        key: (v) => {
+        key: onceEach((v) => {
           const list = asList(v);
           return list?.length ? setKey(list, order) : null;
-        },
+        }),
         label: setLabel,
         treatment: 'the set of values as a whole: two sets agree only when equal, each distinct set is a category; per value: present or absent',
       };
@@ -86,10 +100,10 @@ export function categoryReading(dim: Dimension): CategoryReading | null {
         dimension: dim,
         level: 'nominal',
         known: [],
-        key: (v) => {
+        key: onceEach((v) => {
           const list = asList(v);
           return list?.length ? setKey(list.map(typeOf), order) : null;
-        },
+        }),
         label: setLabel,
         treatment: 'the set of types as a whole: two sets agree only when equal, each distinct set is a category; per type and per type::subtype: present or absent',
       };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import type { LabelValue } from '../codebook/values.ts';
-import { buildCoderReport, describeConfusion, strictMajority, type Comparison } from './coders.ts';
+import { buildCoderReport, describeConfusion, strictMajorityAt, type Comparison } from './coders.ts';
 import { mulberry32 } from './prng.ts';
 import type { AgreementLabel } from './report.ts';
 import { compare, near, textbook, textbookWeights, type Cell } from './textbook.testing.ts';
@@ -123,8 +123,9 @@ describe('each coder against the consensus', () => {
     // On e1 the others of ana split (no majority); on e2 ana has one other rater (ben), a majority of one.
     expect(get('ana', 'others').units).toBe(1);
     expect(get('ana', 'others').withoutReference).toBe(1);
-    expect(strictMajority(['a', 'b'])).toBeNull();
-    expect(strictMajority(['a', 'a', 'b'])).toBe('a');
+    expect(strictMajorityAt(['a', 'b'])).toBe(-1);
+    expect(strictMajorityAt(['b', 'a', 'a'])).toBe(1);
+    expect(strictMajorityAt([])).toBe(-1);
   });
 
   it('says undefined, with a reason, where nothing can be compared', () => {

@@ -19,7 +19,7 @@ import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { categoryReading, type CategoryReading } from './categories.ts';
 import { codeCategories } from './coefficient-report.ts';
 import { coefficientTable, type Coefficient } from './coefficient-table.ts';
-import { compareIds, type AgreementLabel, type DbAgreementReport } from './report.ts';
+import { compareIds, groupByDimension, type AgreementLabel, type DbAgreementReport } from './report.ts';
 import { sortIds } from '../ids.ts';
 
 export type Reference = 'final' | 'others' | 'consensus';
@@ -173,12 +173,14 @@ export function referenceLabel(reference: Reference): string {
   return reference === 'final' ? 'final labels' : reference === 'others' ? 'majority of the others' : 'human consensus';
 }
 
-/** The categories a strict majority of `keys` share, or null (a tie, or nobody). */
-export function strictMajority(keys: string[]): string | null {
-  const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  for (const [k, c] of counts) if (c * 2 > keys.length) return k;
-  return null;
+/** The place of the first key of the category a strict majority of `keys` share, or -1 (a tie, or nobody). A team has a handful of raters: a double loop. */
+export function strictMajorityAt(keys: string[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    let count = 0;
+    for (const k of keys) if (k === keys[i]) count++;
+    if (count * 2 > keys.length) return i;
+  }
+  return -1;
 }
 
 /** Each rater's values by entry on one dimension. */
@@ -200,16 +202,20 @@ function valuesByRater(labels: AgreementLabel[], dimension: string): Map<string,
 function othersMajority(reading: CategoryReading, coder: string, byRater: Map<string, Map<string, LabelValue>>): Map<string, LabelValue | null> {
   const out = new Map<string, LabelValue | null>();
   const mine = byRater.get(coder) ?? new Map<string, LabelValue>();
+  const others = [...byRater].filter(([rater]) => rater !== coder).map(([, values]) => values);
+  // The others' categories of one entry, and the value behind each.
+  const keys: string[] = [];
+  const values: LabelValue[] = [];
   for (const entry of mine.keys()) {
-    const others: { key: string; value: LabelValue }[] = [];
-    for (const [rater, values] of byRater) {
-      if (rater === coder) continue;
-      const v = values.get(entry);
+    keys.length = 0;
+    values.length = 0;
+    for (const theirs of others) {
+      const v = theirs.get(entry);
       const k = v === undefined ? null : reading.key(v);
-      if (k !== null) others.push({ key: k, value: v! });
+      if (k !== null) keys.push(k), values.push(v!);
     }
-    const top = strictMajority(others.map((o) => o.key));
-    out.set(entry, top === null ? null : others.find((o) => o.key === top)!.value);
+    const top = strictMajorityAt(keys);
+    out.set(entry, top < 0 ? null : values[top]);
   }
   return out;
 }
@@ -226,6 +232,8 @@ export interface CoderReport {
 export interface CoderReportOptions extends CompareOptions {
   annotators?: string[];
   dimension?: string;
+  /** Against the majority of the others only (the machine report's people), not the final labels too. */
+  othersOnly?: boolean;
 }
 
 export const CODER_NOTES = [
@@ -270,17 +278,18 @@ export function buildCoderReport(codebook: Codebook, labels: AgreementLabel[], f
   const opts = { bootstrap: options.bootstrap ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
   const dims = codebook.dimensions.filter((d) => (options.dimension ? d.id === options.dimension : true));
   const dimensions: DimensionComparisons[] = [];
+  const byDimension = groupByDimension(used);
   for (const dim of dims) {
     const reading = categoryReading(dim);
     if (!reading) continue;
-    const byRater = valuesByRater(used, dim.id);
+    const byRater = valuesByRater(byDimension.get(dim.id) ?? [], dim.id);
     const finalValues = new Map<string, LabelValue | null>();
     for (const [entry, byDim] of finals) finalValues.set(entry, byDim.get(dim.id) ?? null);
     const comparisons: Comparison[] = [];
     for (const coder of raters) {
       const mine = byRater.get(coder);
       if (!mine?.size) continue;
-      comparisons.push(compareToReference(reading, coder, 'final', mine, finalValues, opts));
+      if (!options.othersOnly) comparisons.push(compareToReference(reading, coder, 'final', mine, finalValues, opts));
       comparisons.push(compareToReference(reading, coder, 'others', mine, othersMajority(reading, coder, byRater), opts));
     }
     dimensions.push({ id: dim.id, label: dim.label, kind: dim.kind, treatment: reading.treatment, comparisons });

@@ -21,7 +21,7 @@ import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { asList, categoryReading, labelOfValue, SET_JOIN, typeOf, type CategoryReading } from './categories.ts';
 import { coefficientTable, type CategoryCoefficients, type CoefficientTable } from './coefficient-table.ts';
 import type { CodedRatings } from './ratings.ts';
-import { collectCells, compareIds, type AgreementLabel, type DbAgreementReport } from './report.ts';
+import { collectCells, compareIds, groupByDimension, type AgreementLabel, type DbAgreementReport } from './report.ts';
 import type { WeightScheme } from './weights.ts';
 import type { Provenance } from '../tables/provenance.ts';
 
@@ -183,13 +183,13 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker):
   }
 }
 
-function reportPooled(dims: Dimension[], labels: AgreementLabel[], make: Maker): CoefficientReport['pooled'] {
+function reportPooled(dims: Dimension[], byDimension: Map<string, AgreementLabel[]>, make: Maker): CoefficientReport['pooled'] {
   const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
   const rows: (string | null)[][] = make.raters.map(() => []);
   const known: string[] = [];
   const labelOfKey = new Map<string, string>();
   for (const dim of pooledDims) {
-    const { units, cells } = dimensionCells(dim, labels, make.raters);
+    const { units, cells } = dimensionCells(dim, byDimension.get(dim.id) ?? [], make.raters);
     const labelOf = labelOfValue(dim);
     if (dim.kind === 'single' || dim.kind === 'ordinal')
       for (const v of dim.values) {
@@ -225,13 +225,15 @@ export function buildCoefficientReport(codebook: Codebook, labels: AgreementLabe
   const wanted = new Set(raters);
   const used = labels.filter((l) => wanted.has(l.annotator));
   const make: Maker = { raters, resamples, seed, weights: options.weights };
+  // Each dimension's labels, gathered once: the pooled figure and the dimension's own both read them.
+  const byDimension = groupByDimension(used);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   return {
     codebook: { id: codebook.id, version: codebook.version },
     raters,
     bootstrap: { resamples, seed },
-    pooled: options.dimension ? null : reportPooled(codebook.dimensions, used, make),
-    dimensions: dims.map((d) => reportDimension(d, used, make)),
+    pooled: options.dimension ? null : reportPooled(codebook.dimensions, byDimension, make),
+    dimensions: dims.map((d) => reportDimension(d, byDimension.get(d.id) ?? [], make)),
   };
 }
 

@@ -81,7 +81,7 @@ export function buildMachineReport(
   const humans = [...new Set(humanLabels.map((l) => l.annotator))].sort(compareIds);
   const dims = codebook.dimensions.filter((d) => (options.dimension ? d.id === options.dimension : true));
   // Each person against the majority of the others: the coder report's comparisons, final labels aside.
-  const people = buildCoderReport(codebook, humanLabels, new Map(), { ...opts, annotators: humans, dimension: options.dimension });
+  const people = buildCoderReport(codebook, humanLabels, new Map(), { ...opts, annotators: humans, dimension: options.dimension, othersOnly: true });
   const dimensions: MachineDimension[] = [];
   for (const dim of dims) {
     const reading = categoryReading(dim);
@@ -96,7 +96,7 @@ export function buildMachineReport(
       const c = compareToReference(reading, machine, 'consensus', values, reference, opts);
       comparisons.push({ ...c, departures: departuresOf(c) });
     }
-    const humansHere = people.dimensions.find((d) => d.id === dim.id)?.comparisons.filter((c) => c.reference === 'others') ?? [];
+    const humansHere = people.dimensions.find((d) => d.id === dim.id)?.comparisons ?? [];
     if (!comparisons.length && !humansHere.length) continue;
     dimensions.push({ id: dim.id, label: dim.label, kind: dim.kind, treatment: reading.treatment, machines: comparisons, humans: humansHere });
   }

@@ -439,6 +439,17 @@ export interface AgreementInput {
 }
 
 /** Shared with the coefficient report, so every figure stands on the same units. */
+/** Labels by dimension id, in the order given. */
+export function groupByDimension(labels: AgreementLabel[]): Map<string, AgreementLabel[]> {
+  const out = new Map<string, AgreementLabel[]>();
+  for (const l of labels) {
+    const list = out.get(l.dimension);
+    if (list) list.push(l);
+    else out.set(l.dimension, [l]);
+  }
+  return out;
+}
+
 export function collectCells(dim: Dimension, labels: AgreementLabel[], raterIndex: Map<string, number>): DimensionCells {
   const own = labels.filter((l) => l.dimension === dim.id && raterIndex.has(l.annotator));
   const units = sortIds([...new Set(own.map((l) => l.entryId))]);
@@ -732,7 +743,8 @@ export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[
   const wanted = new Set(raters);
   const used = labels.filter((l) => wanted.has(l.annotator));
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  return buildAgreementReportFrom(codebook, { raters, cellsOf: (dim) => collectCells(dim, used, raterIndex) }, options);
+  const byDimension = groupByDimension(used);
+  return buildAgreementReportFrom(codebook, { raters, cellsOf: (dim) => collectCells(dim, byDimension.get(dim.id) ?? [], raterIndex) }, options);
 }
 
 /** `buildAgreementReport` from cells already gathered (the database gathers them without a label object each). */
