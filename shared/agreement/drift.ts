@@ -139,16 +139,24 @@ export function buildDrift(codebook: Codebook, labels: AgreementLabel[], options
       groups.push({ key: String(i / batchSize + 1), label: (from, to) => `entries ${i + 1}–${i + slice.length} (${day(from)} – ${day(to)})`, entries: slice });
     }
 
+  // Each group's labels, in one pass over them (a study of 100,000 entries has 2,000 batches).
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, k) => g.entries.forEach(([id]) => groupOf.set(id, k)));
+  const labelsOf = groups.map(() => [] as AgreementLabel[]);
+  for (const l of used) {
+    const k = groupOf.get(l.entryId);
+    if (k !== undefined) labelsOf[k].push(l);
+  }
+
   return {
     by: options.by,
     batchSize,
     figure: { scope: overall.scope, measure: overall.measure, description: overall.description },
     overall: overall.figure,
-    groups: groups.map((g) => {
-      const ids = new Set(g.entries.map(([id]) => id));
+    groups: groups.map((g, k) => {
       const from = new Date(g.entries[0][1]);
       const to = new Date(g.entries[g.entries.length - 1][1]);
-      return { key: g.key, label: g.label(from, to), from: from.toISOString(), to: to.toISOString(), entries: ids.size, figure: primaryFigure(report(used.filter((l) => ids.has(l.entryId))))!.figure };
+      return { key: g.key, label: g.label(from, to), from: from.toISOString(), to: to.toISOString(), entries: g.entries.length, figure: primaryFigure(report(labelsOf[k]))!.figure };
     }),
     undated: undated.size,
     raters,
