@@ -42,7 +42,8 @@ export interface HashedLabel {
 /** The text whose SHA-256 identifies a set of labels (see the module comment). */
 export function labelsDigestText(labels: HashedLabel[]): string {
   const lines = labels.map((l) => `${l.entry}\t${l.annotator}\t${l.dimension}\t${l.value}`);
-  lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // By code unit, as `<` compares strings; the built-in order without a comparator is the same and faster.
+  lines.sort();
   return lines.join('\n');
 }
 
