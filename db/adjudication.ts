@@ -24,6 +24,7 @@ import { countsAs, raterRule, standingOf, type RaterRule } from './assignments.t
 import { ConsensusIndex, dimState, type DimState, type EntryState } from './consensus-index.ts';
 import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } from './data/index.ts';
 import { studySliceReads, type StudyEntryRow, type StudyLabelRow } from './data/streams.ts';
+import { currentForAgreement, groupedForConsensus, LABEL_SEPARATOR, PART_SEPARATOR } from './data/agreement-rows.ts';
 
 export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult };
 
@@ -379,13 +380,14 @@ function everyConsensus<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsen
     return values.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
   };
 
-  // Each dimension's labels of each entry, as one text (see labels.groupedForConsensus); each
+  // Each dimension's labels of each entry, as one text (see groupedForConsensus); each
   // distinct text is kept once and named by its place in `texts`.
   const texts: string[] = [];
   const textIds = new Map<string, number>();
   const blocks = new Map<number, number[]>();
   const unread: number[] = [];
-  for (const [rowId, count, text] of store.labels.groupedForConsensus(!!opts.includeDrafts)) {
+  // From the label columns agreement keeps (read once, then brought up to date, or handed to a worker).
+  for (const [rowId, count, text] of groupedForConsensus(currentForAgreement(db), !!opts.includeDrafts)) {
     const byDim: number[] = [];
     let labels = 0;
     for (let pos = 0; pos < text.length; ) {
@@ -459,9 +461,8 @@ function staleOfDecided(db: Db, decisions: Map<number, Map<string, Decision>>, o
   return out;
 }
 
-/** The separators of labels.groupedForConsensus: between labels, between a label's parts. */
-const RS = '\u001e';
-const US = '\u001f';
+const RS = LABEL_SEPARATOR;
+const US = PART_SEPARATOR;
 
 export interface QueueOptions extends StudyOptions {
   /** Only disagreements on this dimension. */

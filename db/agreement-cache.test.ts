@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement, GONE, groupedForConsensus } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { openProject } from './project.ts';
 import type { Service } from './service.ts';
@@ -132,5 +132,39 @@ describe("the kept labels handed to a job's worker (its own connection to the fi
     expect(currentForAgreement(other).sync).toBe('rebuilt');
     sameReports(other);
     other.close();
+  });
+});
+
+describe('the labels grouped per entry for consensus, from the kept columns', () => {
+  /** The grouping as SQL made it before the consensus read the kept columns: the reference. */
+  const bySql = (includeDrafts: boolean) =>
+    s.db
+      .prepare(
+        `SELECT l.entry_id, COUNT(*),
+                group_concat(l.dimension || char(31) || l.annotator_id || char(31) || (x.entry_id IS NOT NULL) || char(31) || l.value, char(30) ORDER BY l.dimension, l.annotator_id)
+           FROM label l
+           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
+           LEFT JOIN assignment x ON x.entry_id = l.entry_id AND x.annotator_id = l.annotator_id
+          WHERE ? OR s.status = 'submitted'
+          GROUP BY l.entry_id ORDER BY l.entry_id`,
+      )
+      .raw(true)
+      .all(includeDrafts ? 1 : 0);
+
+  it('are the rows SQL groups, drafts or not, after labels were rewritten, cleared and assigned', () => {
+    const check = () => {
+      for (const drafts of [false, true]) expect(groupedForConsensus(currentForAgreement(s.db), drafts), `drafts ${drafts}`).toEqual(bySql(drafts));
+    };
+    check();
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });
+    appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'bug', value: null });
+    appCall(s, 'labels.set', { annotator: 'cai', entryId: 'e4', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.setStatus', { annotator: 'cai', entryId: 'e4', status: 'submitted' });
+    s.call('assignments.set', { entryIds: ['e1', 'e3'], annotators: ['ana', 'cai'] }, { kind: 'named', name: 'lead' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e3', dimension: 'bug', value: ['silly-mistake::not-dl-related'] });
+    // The kept columns now hold rewritten rows marked gone, and new rows out of entry order.
+    expect(currentForAgreement(s.db).rows.annotator).toContain(GONE);
+    check();
+    expect(bySql(false).length).toBeGreaterThan(5);
   });
 });

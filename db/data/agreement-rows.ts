@@ -189,6 +189,45 @@ export function adoptColumns(db: Db, handed: HandedColumns): void {
   if (adopted) kept.set(db, own);
 }
 
+/** The separators of `groupedForConsensus`'s texts: between labels, between a label's parts. */
+export const LABEL_SEPARATOR = '\u001e';
+export const PART_SEPARATOR = '\u001f';
+
+/**
+ * The labels that count for consensus, grouped per entry, from the kept columns: per entry (in
+ * row id order) its row id, how many labels, and one text of them all, ordered by dimension then
+ * annotator id, each `dimension US annotator id US assigned (1/0) US stored value` and joined by RS.
+ * Drafts count only when asked. The consensus of 100,000 entries is computed from these
+ * (db/adjudication.ts) without reading the label table again.
+ */
+export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement, includeDrafts: boolean): [number, number, string][] {
+  // Dimensions by their ids' order, annotators by id: one number per label sorts them (with its row, under 2^53).
+  const dimRank = new Int32Array(rows.dimensions.length);
+  rows.dimensions.map((d, k) => [d, k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).forEach(([, k], rank) => (dimRank[k] = rank));
+  const ids = [...new Set(rows.annotator.subarray(0, rows.count))].filter((a) => a !== GONE).sort((a, b) => a - b);
+  const annRank = new Map(ids.map((a, k) => [a, k]));
+  const keys: number[] = [];
+  for (let i = 0; i < rows.count; i++) {
+    const a = rows.annotator[i];
+    if (a === GONE || (!includeDrafts && submitted.get(a)?.[rows.entry[i]] !== 1)) continue;
+    keys.push(((rows.entry[i] * rows.dimensions.length + dimRank[rows.dimension[i]]) * ids.length + annRank.get(a)!) * rows.count + i);
+  }
+  const sorted = Float64Array.from(keys).sort();
+  const out: [number, number, string][] = [];
+  let parts: string[] = [];
+  for (let k = 0; k < sorted.length; k++) {
+    const i = sorted[k] % rows.count;
+    const entry = rows.entry[i];
+    const a = rows.annotator[i];
+    parts.push(`${rows.dimensions[rows.dimension[i]]}${PART_SEPARATOR}${a}${PART_SEPARATOR}${assigned.get(a)?.[entry] === 1 ? 1 : 0}${PART_SEPARATOR}${rows.values[rows.value[i]]}`);
+    if (k + 1 === sorted.length || rows.entry[sorted[k + 1] % rows.count] !== entry) {
+      out.push([entry, parts.length, parts.join(LABEL_SEPARATOR)]);
+      parts = [];
+    }
+  }
+  return out;
+}
+
 /** Reads again the rows of the entries the log says changed; false when it cannot be sure and all must be read. */
 function update(db: Db, k: Kept): boolean {
   const store = openStore(db);

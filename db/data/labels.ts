@@ -161,27 +161,6 @@ export function labelTable(db: Db) {
       ).iterate(includeDrafts ? 1 : 0) as IterableIterator<{ entry_id: number; dimension: string; value: string; name: string }>;
     },
     /**
-     * `forStudy` grouped per entry, for the consensus index's first build: one row per entry with
-     * labels, [entry row id, how many labels, the labels as one text], so that a study of a million
-     * labels crosses into JavaScript as one row per entry. Each label is `dimension US annotator id
-     * US assigned (1 or 0) US value`, joined by RS, in the order of dimension then annotator id
-     * (US and RS: the control characters 31 and 30, which JSON always escapes). Submitted ones
-     * only unless drafts count. Read one row at a time.
-     */
-    groupedForConsensus(includeDrafts: boolean): IterableIterator<[number, number, string]> {
-      return sql(
-        `SELECT l.entry_id, COUNT(*),
-                group_concat(l.dimension || char(31) || l.annotator_id || char(31) || (x.entry_id IS NOT NULL) || char(31) || l.value, char(30) ORDER BY l.dimension, l.annotator_id)
-           FROM label l
-           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-           LEFT JOIN assignment x ON x.entry_id = l.entry_id AND x.annotator_id = l.annotator_id
-          WHERE ? OR s.status = 'submitted'
-          GROUP BY l.entry_id`,
-      )
-        .raw(true)
-        .iterate(includeDrafts ? 1 : 0) as IterableIterator<[number, number, string]>;
-    },
-    /**
      * Annotators (role annotator) with at least one label that counts: submitted (or any, with
      * drafts), and on an entry assigned to them once the project assigns entries.
      */
