@@ -8,6 +8,7 @@ import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { FiguresJob } from '../../shared/api.ts';
 import type { Caller } from '../../shared/door.ts';
 import type { Service } from '../../db/service.ts';
+import { openProject } from '../../db/project.ts';
 import { packageResamples } from './package-worker.ts';
 import { openRaw } from './project.ts';
 import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
@@ -445,17 +446,27 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
   });
   const settled = (phase: string) => ['done', 'failed', 'cancelled'].includes(phase);
   for (const jobId of started) if (!settled((call('agreement.groupsJob', { jobId }) as { progress: { phase: string } }).progress.phase)) s.call('jobs.cancel', { jobId }, LEAD);
-  for (const tab of ['coefficients', 'coders', 'drift', 'machines'] as const) {
+  const tab = async (service: Service, name: FiguresJob['figures'], view: string) => {
     const t = performance.now();
-    let job = call('agreement.startFigures', { figures: tab, bootstrap: 0, ...(tab === 'drift' ? { by: 'week' } : {}) }) as FiguresJob;
+    const ask = (method: string, args: object) => service.call(method as never, args as never, LEAD) as FiguresJob;
+    let job = ask('agreement.startFigures', { figures: name, bootstrap: 0, ...(name === 'drift' ? { by: 'week' } : {}) });
     while (!job.report && !settled(job.progress.phase) && performance.now() - t < limitMs) {
       await new Promise((r) => setTimeout(r, 50));
-      job = call('agreement.figuresJob', { jobId: job.jobId }) as FiguresJob;
+      job = ask('agreement.figuresJob', { jobId: job.jobId });
     }
     const ms = performance.now() - t;
-    if (job.error) throw new Error(`the Agreement view's ${tab} tab failed: ${job.error.message}`);
-    if (!settled(job.progress.phase)) s.call('jobs.cancel', { jobId: job.jobId }, LEAD);
-    opened.push({ view: `Agreement: ${tab}`, ms, ...(job.report ? {} : { over: true }) });
+    if (job.error) throw new Error(`the Agreement view's ${name} tab failed: ${job.error.message}`);
+    if (!settled(job.progress.phase)) service.call('jobs.cancel', { jobId: job.jobId }, LEAD);
+    opened.push({ view, ms, ...(job.report ? {} : { over: true }) });
+  };
+  // As the lead meets them after the report (whose label columns the service keeps and hands each tab's worker)...
+  for (const name of ['coefficients', 'coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
+  // ...and as the first call of a process, where nothing is kept yet and the worker reads every label itself.
+  const fresh = await openProject(s.db.name);
+  try {
+    await tab(fresh, 'machines', 'Agreement: machines, first call of a process');
+  } finally {
+    fresh.close();
   }
   return opened;
 }
