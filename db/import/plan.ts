@@ -220,6 +220,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   });
 
   const created = new Set<string>();
+  // Into a project with no entries yet (a first import), an entry is here only if this import
+  // wrote it: the others need no look-up.
+  const noneBefore = !store.entries.any();
   // New entries are written a few hundred at a time, many rows to a statement; anything else an
   // entry needs (an update, the same id again) waits until those before it are written, so rows
   // and events come in the file's order.
@@ -232,7 +235,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   };
   for (const p of plan.entries) {
     if (created.has(p.extId) || creating.length >= 256) writeCreated();
-    const row = store.entries.row(p.extId);
+    const row = noneBefore && !created.has(p.extId) ? undefined : store.entries.row(p.extId);
     if (!row) {
       const state = merge(blank, p.fields);
       creating.push({ extId: p.extId, state, columns: columns(state) });
