@@ -411,6 +411,10 @@ export function entryTable(db: Db) {
     count(): number {
       return (sql('SELECT COUNT(*) AS n FROM entry').get() as { n: number }).n;
     },
+    /** Whether the project has any entry (without counting them). */
+    any(): boolean {
+      return sql('SELECT 1 FROM entry LIMIT 1').get() !== undefined;
+    },
     countFailing(): number {
       return (sql('SELECT COUNT(*) AS n FROM entry WHERE passed = 0').get() as { n: number }).n;
     },

@@ -83,7 +83,8 @@ export class PlanCheck {
       this.warnings.push({ file: p.source.file, line: p.source.line, field: 'id', kind: warningKinds.caseTwins, message: `"${printable(id)}" and "${printable(caseTwin)}"` });
     this.byCase.set(nfc.toLowerCase(), id);
 
-    const row = this.store.entries.row(p.extId);
+    // Only an entry already here has a row to compare with (most of a first import's have none).
+    const row = this.here.has(p.extId) ? this.store.entries.row(p.extId) : undefined;
     if (!row) return;
     const stored = stateOf(row);
     const before = this.merged.get(p.extId) ?? stored;

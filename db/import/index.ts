@@ -12,7 +12,7 @@ import { checkField, fileProblem, MAX_WHOLE_FILE_BYTES, readFirstLine, readTextF
 import { backupDatabase } from '../backup.ts';
 import { checkPlan, PlanCheck } from './check.ts';
 import { applyPlan, emptyPlan, type EntryPatch, type ImportPlan, type PlannedLabel } from './plan.ts';
-import { columnsOfRowFile, entryRecords, isCsvFile, KeptLabels, labelRecords, modelResultRecords, NoteGatherer, readRecords, readRows, rereadRecords } from './rows.ts';
+import { columnsOfRowFile, entryRecords, isCsvFile, KeptEntries, KeptLabels, labelRecords, modelResultRecords, NoteGatherer, readRecords, readRows, rereadRecords } from './rows.ts';
 import { parseResultFile, taxonomyIdOf } from './taxonomy-data.ts';
 
 export { contentHash } from './plan.ts';
@@ -234,9 +234,10 @@ function markMachines(plan: ImportPlan, machines: string[]): void {
 /**
  * A CSV or JSONL file, which may be large, is never held whole: this first reading streams it,
  * checks every row and gives each record to `check` (when the plan is to be written), keeping
- * only what the checks need; the plan's entries and results read the file again, a row at a
- * time, when the plan is written (rereadRecords). Labels, small, are kept from the first reading
- * in typed arrays (KeptLabels), unless their distinct texts are many.
+ * only what the checks need; the plan's results read the file again, a row at a time, when the
+ * plan is written (rereadRecords). Labels are kept from the first reading in typed arrays
+ * (KeptLabels), unless their distinct texts are many; entries are kept as read (KeptEntries)
+ * while their texts fit a bounded budget, and otherwise read again like results.
  */
 async function readRowFile(path: string, format: ImportFormat, codebook: Codebook, progress: Progress, mapping?: FieldMapping, check?: PlanCheck): Promise<ImportPlan> {
   if (await isDirectory(path)) throw badInput(`--format ${format} reads one file, not a folder`, { file: path });
@@ -260,8 +261,13 @@ async function readRowFile(path: string, format: ImportFormat, codebook: Codeboo
     const first = await readRecords(path, modelResultRecords(path), (r) => check?.modelResult(r));
     plan.modelResults = rereadRecords(path, first, () => modelResultRecords(path, { repeats: false }), (r) => r);
   } else {
-    const first = await readRecords(path, entryRecords(path, mapping, codebook), (p) => check?.entry(p));
-    plan.entries = rereadRecords(path, first, () => entryRecords(path, mapping, codebook, { repeats: false }), (p) => p);
+    const kept = new KeptEntries();
+    const first = await readRecords(path, entryRecords(path, mapping, codebook), (p) => {
+      check?.entry(p);
+      kept.add(p);
+    });
+    // Kept from this reading when their texts fit (rows.ts, KeptEntries); else read again as they are written.
+    plan.entries = kept.kept ? kept : rereadRecords(path, first, () => entryRecords(path, mapping, codebook, { repeats: false }), (p) => p);
   }
   progress({ phase: 'reading', done: 1, total: 1 });
   return plan;
@@ -313,8 +319,9 @@ export function projectCodebook(db: Db): Codebook {
  * Imports a file or folder into the project, all or nothing. Phase 1 reads and checks every file
  * (async, with progress, each file streamed with its limits) and checks each record against the
  * project (check.ts); an import that changes an entry already here is backed up; phase 2 writes
- * the plan in one transaction, with an event per change (a CSV or JSONL file is read again for
- * it, so that neither phase holds the whole file). A bad file throws a ConcordError naming
+ * the plan in one transaction, with an event per change (what of a CSV or JSONL file was not
+ * kept from its first reading within a bounded budget is read again for it, so that neither
+ * phase holds a large file whole). A bad file throws a ConcordError naming
  * file, line and field, and the database is unchanged.
  */
 export async function runImport(db: Db, path: string, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -323,7 +330,7 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
     const codebook = projectCodebook(db);
     const format = opts.format ?? (opts.mapping ? entryFormatOf(path) : await detectFormat(path));
     for (let attempt = 1; ; attempt++) {
-      // A file of rows is checked as it is read; its entries or results are read again as they are written (readRowFile).
+      // A file of rows is checked as it is read; what was not kept of it is read again as it is written (readRowFile).
       const check = new PlanCheck(db, { newVersion: opts.newVersion }, format === 'dlbench' || format === 'taxonomy-data');
       const plan = await readPlan(path, format, codebook, progress, opts.maps, opts.machines, opts.mapping, check);
       const { touchesExisting } = check.finish(plan);

@@ -220,6 +220,9 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   });
 
   const created = new Set<string>();
+  // Into a project with no entries yet (a first import), an entry is here only if this import
+  // wrote it: the others need no look-up.
+  const noneBefore = !store.entries.any();
   // New entries are written a few hundred at a time, many rows to a statement; anything else an
   // entry needs (an update, the same id again) waits until those before it are written, so rows
   // and events come in the file's order.
@@ -232,7 +235,7 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   };
   for (const p of plan.entries) {
     if (created.has(p.extId) || creating.length >= 256) writeCreated();
-    const row = store.entries.row(p.extId);
+    const row = noneBefore && !created.has(p.extId) ? undefined : store.entries.row(p.extId);
     if (!row) {
       const state = merge(blank, p.fields);
       creating.push({ extId: p.extId, state, columns: columns(state) });
@@ -284,6 +287,8 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
   }
 
   const entryCache = new Map<string, EntryRef>();
+  // A file with a label for most entries: every entry's reference read in one pass, not one look-up each.
+  if (plan.labels.length && plan.labels.length >= store.entries.count()) for (const r of store.entries.refs()) entryCache.set(r.id, r);
   const needEntry = (extId: string, source: Source) => {
     let e = entryCache.get(extId);
     if (!e) {
@@ -313,50 +318,57 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
 
   // Per entry and annotator (row ids packed into one number).
   const touched = new Map<number, { entry: EntryRef; annotatorId: number; annotator: string }>();
-  for (const l of plan.labels) {
-    const entry = needEntry(l.extId, l.source);
-    const dim = dimensions.get(l.dimension) ?? findDimension(codebook, l.dimension);
-    if (!dim) throw new ConcordError('internal', `planned label for unknown dimension ${l.dimension}`);
-    try {
-      checkPinnedLines(store, dim, entry.rowId, l.value);
-    } catch (e) {
-      if (e instanceof ConcordError) throw badInput(e.message, { ...l.source, field: 'value' });
-      throw e;
+  const writeLabels = () => {
+    for (const l of plan.labels) {
+      const entry = needEntry(l.extId, l.source);
+      const dim = dimensions.get(l.dimension) ?? findDimension(codebook, l.dimension);
+      if (!dim) throw new ConcordError('internal', `planned label for unknown dimension ${l.dimension}`);
+      try {
+        checkPinnedLines(store, dim, entry.rowId, l.value);
+      } catch (e) {
+        if (e instanceof ConcordError) throw badInput(e.message, { ...l.source, field: 'value' });
+        throw e;
+      }
+      if (!dimensionApplies(dim, entry) && !isEmptyValue(l.value)) {
+        const reason = conflictReason(dim, entry.passed);
+        summary.conflicts.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, value: l.value, reason, file: l.source.file, line: l.source.line });
+        summary.warnings.push({
+          ...l.source,
+          field: l.source.field ?? 'dimension',
+          kind: warningKinds.conflict,
+          message: `${l.annotator}'s ${dim.label} label on "${l.extId}" conflicts with the entry's result (${reason}); imported, and listed as a conflict`,
+        });
+      }
+      const annotatorId = annotatorIds.get(l.annotator);
+      if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
+      const pair = entry.rowId * 2 ** 20 + annotatorId;
+      if (!touched.has(pair)) touched.set(pair, { entry, annotatorId, annotator: l.annotator });
+      const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt };
+      if (fresh.get(annotatorId)!.labels && !decided.has(entry.id)) {
+        summary.labels++;
+        batch.push(write);
+        if (batch.length >= 4096) flush();
+        continue;
+      }
+      const r = importLabel(store, write);
+      if (r.outcome === 'set') summary.labels++;
+      else if (r.outcome === 'kept') {
+        summary.kept.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, kept: r.kept, file: l.value, source: l.source.file, line: l.source.line });
+        summary.warnings.push({
+          ...l.source,
+          field: l.source.field ?? 'value',
+          kind: warningKinds.kept,
+          message: `${l.annotator}'s ${dim.label} on "${l.extId}" stays ${r.kept === null ? 'cleared' : JSON.stringify(r.kept)}, not ${JSON.stringify(l.value)}`,
+        });
+      }
     }
-    if (!dimensionApplies(dim, entry) && !isEmptyValue(l.value)) {
-      const reason = conflictReason(dim, entry.passed);
-      summary.conflicts.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, value: l.value, reason, file: l.source.file, line: l.source.line });
-      summary.warnings.push({
-        ...l.source,
-        field: l.source.field ?? 'dimension',
-        kind: warningKinds.conflict,
-        message: `${l.annotator}'s ${dim.label} label on "${l.extId}" conflicts with the entry's result (${reason}); imported, and listed as a conflict`,
-      });
-    }
-    const annotatorId = annotatorIds.get(l.annotator);
-    if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
-    const pair = entry.rowId * 2 ** 20 + annotatorId;
-    if (!touched.has(pair)) touched.set(pair, { entry, annotatorId, annotator: l.annotator });
-    const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt };
-    if (fresh.get(annotatorId)!.labels && !decided.has(entry.id)) {
-      summary.labels++;
-      batch.push(write);
-      if (batch.length >= 4096) flush();
-      continue;
-    }
-    const r = importLabel(store, write);
-    if (r.outcome === 'set') summary.labels++;
-    else if (r.outcome === 'kept') {
-      summary.kept.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, kept: r.kept, file: l.value, source: l.source.file, line: l.source.line });
-      summary.warnings.push({
-        ...l.source,
-        field: l.source.field ?? 'value',
-        kind: warningKinds.kept,
-        message: `${l.annotator}'s ${dim.label} on "${l.extId}" stays ${r.kept === null ? 'cleared' : JSON.stringify(r.kept)}, not ${JSON.stringify(l.value)}`,
-      });
-    }
-  }
-  flush();
+    flush();
+  };
+  // When every label is new (fresh annotators, no decided entry), none replaces or clears one,
+  // so none can have a tombstone to clear: they are written without the trigger that looks for one.
+  const allNew = decided.size === 0 && [...fresh.values()].every((f) => f.labels);
+  if (allNew && plan.labels.length) store.labels.insertingWithoutTombstones(writeLabels);
+  else writeLabels();
 
   // Labels still made on an entry's earlier content, once the file's own labels are written.
   for (const v of summary.newVersions) v.flagged = store.entryVersions.flaggedOn(store.entries.ref(v.entryId)!.rowId);

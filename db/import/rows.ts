@@ -382,6 +382,54 @@ class Numbered {
 /** Characters of distinct ids, values and times the first reading of a labels file keeps for its write (some 64 MB at most). */
 export const KEPT_LABEL_CHARS = 32 * 2 ** 20;
 
+/** Characters of texts, ids and metadata the first reading of an entries file keeps for its write (some 64 to 128 MB at most). */
+export const KEPT_ENTRY_CHARS = 64 * 2 ** 20;
+
+/** Characters an entry's patch holds in strings: its id, texts and metadata. */
+function charsOf(p: EntryPatch): number {
+  const f = p.fields;
+  let n = p.extId.length + (f.prompt?.length ?? 0) + (f.groundTruth?.length ?? 0) + (f.output?.length ?? 0) + (f.testLog?.length ?? 0);
+  for (const t of Object.values(f.texts ?? {})) n += t.length;
+  for (const [k, v] of Object.entries(f.metadata ?? {})) n += k.length + (v?.length ?? 0);
+  for (const t of f.failingTests ?? []) n += t.length;
+  return n;
+}
+
+/**
+ * The entries of an entries file as its first reading found them, kept for the write so that the
+ * file is not read and parsed a second time inside the write transaction. What is written is then
+ * what was checked, whatever happens to the file meanwhile. A file whose texts outgrow `maxChars`
+ * is not kept: `kept` turns false, what was kept is let go, and the plan reads the file again
+ * instead (rereadRecords), so that no file is ever held whole beyond that.
+ */
+export class KeptEntries implements Records<EntryPatch> {
+  private patches: EntryPatch[] = [];
+  private chars = 0;
+  kept = true;
+
+  constructor(private readonly maxChars = KEPT_ENTRY_CHARS) {}
+
+  get length(): number {
+    return this.patches.length;
+  }
+
+  add(p: EntryPatch): void {
+    if (!this.kept) return;
+    this.chars += charsOf(p);
+    if (this.chars > this.maxChars) {
+      this.kept = false;
+      this.patches = [];
+      return;
+    }
+    this.patches.push(p);
+  }
+
+  [Symbol.iterator](): Iterator<EntryPatch> {
+    if (!this.kept) throw new ConcordError('internal', 'the entries of this file were not kept; read them again');
+    return this.patches[Symbol.iterator]();
+  }
+}
+
 /** The numbers a kept label is: entry id, annotator, dimension, value, time (0: none, else n + 1), line. */
 const LABEL_COLUMNS = 6;
 /** Labels to a typed array: a file's labels fill whole arrays but the last, and none is ever copied to grow. */

@@ -6,21 +6,34 @@ import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import { ConcordError } from '../../shared/errors.ts';
 import { dumpAll, makeProject } from '../../test/helpers/pack-project.ts';
 import { appCall } from '../../test/helpers/service.ts';
+import { openStore } from '../data/index.ts';
 import type { Service } from '../service.ts';
 import { runImport } from './index.ts';
-import { entryRecords, KeptLabels, labelRecords, LineOfKey, readRecords, readRows, recordsOfTable, rereadRecords } from './rows.ts';
+import { entryRecords, KeptEntries, KeptLabels, labelRecords, LineOfKey, readRecords, readRows, recordsOfTable, rereadRecords } from './rows.ts';
 
 /**
- * A CSV or JSONL import reads its file twice and never holds it whole (index.ts, rows.ts): the
- * first pass checks each row as its chunk arrives, the second reads the file again inside the
- * write transaction. Bad input anywhere, even on the last line of a file many chunks long, still
- * changes nothing; a file that changes between the passes is refused.
+ * A CSV or JSONL import never holds a large file whole (index.ts, rows.ts): the first pass checks
+ * each row as its chunk arrives; what it could not keep within a bounded budget is read again
+ * inside the write transaction. Bad input anywhere, even on the last line of a file many chunks
+ * long, still changes nothing; a file read again that changed between the passes is refused.
  */
 
 // How far the readers have got into their file, in bytes, as each record is handed on.
 // `between`, when set, runs after the first chunk of a file read asynchronously (a first pass), as
 // other work the app answers meanwhile.
-const read = vi.hoisted(() => ({ bytes: 0, between: undefined as undefined | (() => Promise<void>) }));
+// `keptEntryChars`, when set, is the budget an import keeps an entries file's texts within (KeptEntries).
+const read = vi.hoisted(() => ({ bytes: 0, between: undefined as undefined | (() => Promise<void>), keptEntryChars: undefined as undefined | number }));
+vi.mock('./rows.ts', async (importOriginal) => {
+  const rows = await importOriginal<typeof import('./rows.ts')>();
+  return {
+    ...rows,
+    KeptEntries: class extends rows.KeptEntries {
+      constructor(maxChars?: number) {
+        super(maxChars ?? read.keptEntryChars);
+      }
+    },
+  };
+});
 vi.mock('./guards.ts', async (importOriginal) => {
   const guards = await importOriginal<typeof import('./guards.ts')>();
   return {
@@ -95,6 +108,7 @@ let s: Service;
 beforeEach(() => {
   s = makeProject(join(dir, `study-${++n}.db`));
   read.between = undefined;
+  read.keptEntryChars = undefined;
 });
 
 describe('reading a file of rows', () => {
@@ -180,7 +194,9 @@ describe('an import of a file many chunks long', () => {
     expect(dumpAll(s.db)).toBe(withEntries);
   });
 
-  it('refuses, changing nothing, a file that changed between its reading and its writing', async () => {
+  it('refuses, changing nothing, a file read again that changed between its reading and its writing', async () => {
+    // Too many texts to keep: read again as it is written.
+    read.keptEntryChars = 10_000;
     const entries = entriesFile('moving.jsonl');
     const before = dumpAll(s.db);
     const text = readFileSync(entries, 'utf8');
@@ -257,6 +273,93 @@ describe("a labels file's labels, kept from its first reading", () => {
       { value: '"inference"', n: (ENTRIES / 2) * annotators.length },
       { value: '"training"', n: (ENTRIES / 2) * annotators.length },
     ]);
+  });
+});
+
+describe("an entries file's entries, kept from their first reading", () => {
+  /** Entries with every kind of cell: texts (one blank), pass/fail, failing tests, metadata of several types, and a text of another name. */
+  const variedEntries = (name: string) => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      id: `v${i + 1}`,
+      prompt: i % 11 ? `Write g${i}: na\u00efve caf\u00e9 words ${'x'.repeat(i % 300)}` : '',
+      ground_truth: `def g${i}():\n    return ${i}\n`,
+      output: `def g${i}():\n    return ${i % 7}\n`,
+      test_log: i % 7 ? `FAILED test_g${i}` : '',
+      passed: i % 7 === 0,
+      failing_tests: i % 7 ? [`test_g${i}`, 'test_shared'] : [],
+      repo: `org/repo${i % 13}`,
+      function: `g${i}`,
+      stars: i,
+      tags: { k: i % 3 },
+    }));
+    const f = join(dir, name);
+    writeFileSync(f, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    return f;
+  };
+
+  it('are the entries a second reading of the file gives', async () => {
+    const file = variedEntries('varied-entries.jsonl');
+    const kept = new KeptEntries();
+    const first = await readRecords(file, entryRecords(file), (p) => kept.add(p));
+    expect(kept.kept).toBe(true);
+    const again = [...rereadRecords(file, first, () => entryRecords(file, undefined, undefined, { repeats: false }), (p) => p)];
+    expect([...kept]).toEqual(again);
+    expect(kept.length).toBe(3000);
+  });
+
+  it('are let go, and the file read again, when their texts outgrow what is kept', async () => {
+    const file = variedEntries('varied-entries-big.jsonl');
+    const kept = new KeptEntries(50_000);
+    await readRecords(file, entryRecords(file), (p) => kept.add(p));
+    expect(kept.kept).toBe(false);
+    expect(kept.length).toBe(0);
+    expect(() => [...kept]).toThrow(/not kept/);
+  });
+
+  it('are what an import writes, though the file changes after it was checked', async () => {
+    const entries = entriesFile('entries-then-changed.jsonl');
+    const text = readFileSync(entries, 'utf8');
+    const r = await runImport(s.db, entries, {
+      backup: false,
+      // Another program rewrites the file once it has been read and checked: same length, one id changed.
+      onProgress: (p) => {
+        if (p.phase === 'writing') writeFileSync(entries, text.replace(`"id":"e${ENTRIES}"`, `"id":"x${ENTRIES}"`));
+      },
+    });
+    expect(r.entriesCreated).toBe(ENTRIES);
+    expect(s.db.prepare(`SELECT count(*) AS n FROM entry WHERE ext_id = 'e${ENTRIES}'`).get()).toEqual({ n: 1 });
+    expect(s.db.prepare(`SELECT count(*) AS n FROM entry WHERE ext_id = 'x${ENTRIES}'`).get()).toEqual({ n: 0 });
+  });
+
+  it('write the same project as the file read again, and a first import the same as one into a project with entries', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-06-01T12:00:00Z'));
+      const file = variedEntries('varied-entries-import.jsonl');
+      // Each way writes the file, then a second file that updates some of its entries and adds others.
+      const update = join(dir, 'varied-update.jsonl');
+      writeFileSync(update, ['{"id":"v5","repo":"org/moved"}', '{"id":"n1","prompt":"A new one."}', '{"id":"v9","stars":99,"reviewer":"dee"}'].join('\n'));
+      const importBoth = async (how: 'kept' | 'read again' | 'looked up') => {
+        const project = makeProject(join(dir, `same-${how.replace(' ', '-')}.db`));
+        read.keptEntryChars = how === 'read again' ? 1000 : undefined;
+        // The general path: every entry looked up, as in a project that has entries already.
+        const lookup = how === 'looked up' ? vi.spyOn(openStore(project.db).entries, 'any').mockReturnValue(true) : null;
+        const first = await runImport(project.db, file, { backup: false });
+        if (lookup) expect(lookup).toHaveBeenCalled();
+        lookup?.mockRestore();
+        const second = await runImport(project.db, update, { backup: false });
+        return { summaries: [first, second], dump: dumpAll(project.db) };
+      };
+      const kept = await importBoth('kept');
+      expect(kept.summaries.map((r) => [r.entriesCreated, r.entriesUpdated])).toEqual([
+        [3000, 0],
+        [1, 2],
+      ]);
+      expect(await importBoth('read again')).toEqual(kept);
+      expect(await importBoth('looked up')).toEqual(kept);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
