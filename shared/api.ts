@@ -217,6 +217,16 @@ export interface GroupsJob {
   error?: { message: string };
 }
 
+/** A whole export file being made off the request thread (`exports.start`), for the Export view to show or download. */
+export interface ExportJob {
+  jobId: string;
+  /** `making` the file (the labels count entries made of all: done, total; other kinds say no count); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'making' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  /** The file, in the answer that first says the job is done; the service then lets it go (a file may be tens of megabytes). */
+  result?: ExportResult;
+  error?: { message: string };
+}
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -364,6 +374,12 @@ export const api = {
 
   /** One export as bytes to save or download (deterministic: same data, same bytes). */
   'exports.render': method<ExportResult>()(exportRenderArgs),
+  /**
+   * The same export, whole, made off the request thread (at 100,000 entries it takes seconds):
+   * answers at once with a job; poll `exports.job`, stop it with `jobs.cancel`.
+   */
+  'exports.start': method<ExportJob>()(exportRenderArgs.omit({ preview: true })),
+  'exports.job': method<ExportJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(agreementArgs),

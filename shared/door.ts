@@ -73,6 +73,8 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'adjudication.acceptMajorities': 'lead',
   'adjudication.undo': 'lead',
   'exports.render': 'lead',
+  'exports.start': 'lead',
+  'exports.job': 'lead',
   'agreement.report': 'lead',
   'agreement.coefficients': 'lead',
   'agreement.coders': 'lead',

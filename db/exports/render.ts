@@ -24,7 +24,7 @@ import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
 import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
-import { labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
+import { labelsPieces, labelsTableOf, type EntriesProgress, type LabelsTextFormat } from './labels.ts';
 import { codebookLatex, codebookMarkdown } from '../../shared/tables/codebook.ts';
 import { disagreementsTable, goldTable, roundsTable, type ReasonCount } from '../../shared/tables/study.ts';
 import { formatTrendSvg } from '../../shared/tables/trend-chart.ts';
@@ -187,7 +187,12 @@ export function checkExportArgs(args: ExportArgs): { kind: ExportKind; format: E
   return { kind, format };
 }
 
-export function renderExport(db: Db, args: ExportArgs): ExportResult {
+export interface RenderOptions {
+  /** labels: told after each slice how many entries are made (the download job's progress). */
+  onProgress?: EntriesProgress;
+}
+
+export function renderExport(db: Db, args: ExportArgs, opts: RenderOptions = {}): ExportResult {
   const { kind, format } = checkExportArgs(args);
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   // The labels are read a slice of entries at a time; agreement reads its own columns of labels.
@@ -197,8 +202,12 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
     const of = openStore(db).entries.count();
     const partial = args.preview && of > PREVIEW_ENTRIES ? { entries: PREVIEW_ENTRIES, of } : undefined;
     const labelsArgs = partial ? { ...args, firstEntries: partial.entries } : args;
-    const made =
-      format === 'xlsx' ? file('labels', format, writeXlsx([labelsTableOf(db, labelsArgs)])) : file('labels', format, [...labelsPieces(db, labelsArgs, format as LabelsTextFormat)].join(''));
+    // In one read transaction, as the command line writes it: the slices read at different times see the same study.
+    const made = db.transaction(() =>
+      format === 'xlsx'
+        ? file('labels', format, writeXlsx([labelsTableOf(db, labelsArgs, opts.onProgress)]))
+        : file('labels', format, [...labelsPieces(db, labelsArgs, format as LabelsTextFormat, undefined, opts.onProgress)].join('')),
+    )();
     return partial && made.shape === 'file' ? { ...made, partial } : made;
   }
   if (kind === 'agreement') {

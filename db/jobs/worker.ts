@@ -4,6 +4,7 @@ import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { figureReport } from '../agreement-figures.ts';
 import { openDatabase } from '../database.ts';
+import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
@@ -29,6 +30,11 @@ async function run(): Promise<unknown> {
     if (request.kind === 'agreement') {
       progress({ phase: 'reading', done: 0, total: 0 });
       return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+    }
+    if (request.kind === 'export') {
+      // The whole file, as the command line writes it; the labels say how many entries are made.
+      progress({ phase: 'making', done: 0, total: 0 });
+      return renderExport(db, { ...request.args, preview: false }, { onProgress: (done, total) => progress({ phase: 'making', done, total }) });
     }
     if (request.kind === 'figures') {
       progress({ phase: 'computing', done: 0, total: 0 });
