@@ -221,6 +221,38 @@ export function renderExport(db: Db, args: ExportArgs, opts: RenderOptions = {})
     if (format === 'json') return file('agreement', format, formatJson(report));
     return file('agreement', format, tablesAs(format, agreementTables(report)));
   }
+  // These read what they count and no more: the whole study takes seconds to read at 100,000 entries.
+  const codebook = openStore(db).project.codebook();
+  switch (kind) {
+    case 'codebook': {
+      if (format === 'md') return file(`codebook-${codebook.id}`, format, codebookMarkdown(codebook));
+      if (format === 'tex') return file(`codebook-${codebook.id}`, format, codebookLatex(codebook));
+      return file(`codebook-${codebook.id}`, format, formatJson(codebook));
+    }
+    case 'rounds': {
+      const by = args.by === 'version' ? 'version' : 'round';
+      const groups = agreementGroups(db, { by, bootstrap: args.bootstrap, seed: args.seed, includeDrafts: args.includeDrafts });
+      if (!groups.length) throw badInput(by === 'round' ? 'this project has no calibration rounds yet' : 'this project has no labels yet', { field: 'kind' });
+      const name = by === 'round' ? 'alpha-per-round' : 'alpha-per-version';
+      if (format === 'json') return file(name, format, formatJson({ by, groups }));
+      if (format === 'svg') return file(name, format, formatTrendSvg(groups, by === 'round' ? "Krippendorff's alpha across calibration rounds" : "Krippendorff's alpha across codebook versions"));
+      return file(name, format, tablesAs(format, [roundsTable(groups, by)]));
+    }
+    case 'gold': {
+      const acc = goldAccuracy(db, { includeDrafts: args.includeDrafts, round: args.round });
+      if (format === 'json') return file('gold-accuracy', format, formatJson(acc));
+      return file('gold-accuracy', format, tablesAs(format, [goldTable(acc)]));
+    }
+    case 'disagreements': {
+      const inRound = args.round === undefined ? null : roundEntries(db, args.round);
+      const counts: ReasonCount[] = [...reasonsByEntry(db)]
+        .filter(([entryId]) => !inRound || inRound.has(entryId))
+        .flatMap(([entryId, m]) => [...m].map(([dimension, reason]) => ({ entryId, dimension, reason })));
+      const table = disagreementsTable(codebook, counts);
+      if (format === 'json') return file('disagreement-reasons', format, formatJson({ reasons: counts, table: table.rows.map((r) => r.cells) }));
+      return file('disagreement-reasons', format, tablesAs(format, [table]));
+    }
+  }
   const study = readStudy(db, { includeDrafts: args.includeDrafts, prompts: kind === 'dlbench' });
   const cb = study.codebook;
 
@@ -295,34 +327,6 @@ export function renderExport(db: Db, args: ExportArgs, opts: RenderOptions = {})
       const release = dlbenchRelease(cb, entries, new Map(finalEntries(db, study).map((f) => [f.id, f])));
       const notes = args.revisedPrompts ? [...release.notes, `${revised} prompts are the team's final rewrites; the others are the original prompts.`] : release.notes;
       return { shape: 'folder', folderName: 'dlbench', ...release, notes };
-    }
-    case 'codebook': {
-      if (format === 'md') return file(`codebook-${cb.id}`, format, codebookMarkdown(cb));
-      if (format === 'tex') return file(`codebook-${cb.id}`, format, codebookLatex(cb));
-      return file(`codebook-${cb.id}`, format, formatJson(cb));
-    }
-    case 'rounds': {
-      const by = args.by === 'version' ? 'version' : 'round';
-      const groups = agreementGroups(db, { by, bootstrap: args.bootstrap, seed: args.seed, includeDrafts: args.includeDrafts });
-      if (!groups.length) throw badInput(by === 'round' ? 'this project has no calibration rounds yet' : 'this project has no labels yet', { field: 'kind' });
-      const name = by === 'round' ? 'alpha-per-round' : 'alpha-per-version';
-      if (format === 'json') return file(name, format, formatJson({ by, groups }));
-      if (format === 'svg') return file(name, format, formatTrendSvg(groups, by === 'round' ? "Krippendorff's alpha across calibration rounds" : "Krippendorff's alpha across codebook versions"));
-      return file(name, format, tablesAs(format, [roundsTable(groups, by)]));
-    }
-    case 'gold': {
-      const acc = goldAccuracy(db, { includeDrafts: args.includeDrafts, round: args.round });
-      if (format === 'json') return file('gold-accuracy', format, formatJson(acc));
-      return file('gold-accuracy', format, tablesAs(format, [goldTable(acc)]));
-    }
-    case 'disagreements': {
-      const inRound = args.round === undefined ? null : roundEntries(db, args.round);
-      const counts: ReasonCount[] = [...reasonsByEntry(db)]
-        .filter(([entryId]) => !inRound || inRound.has(entryId))
-        .flatMap(([entryId, m]) => [...m].map(([dimension, reason]) => ({ entryId, dimension, reason })));
-      const table = disagreementsTable(cb, counts);
-      if (format === 'json') return file('disagreement-reasons', format, formatJson({ reasons: counts, table: table.rows.map((r) => r.cells) }));
-      return file('disagreement-reasons', format, tablesAs(format, [table]));
     }
   }
 }
