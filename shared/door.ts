@@ -75,6 +75,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'exports.render': 'lead',
   'exports.start': 'lead',
   'exports.job': 'lead',
+  'exports.piece': 'lead',
   'agreement.report': 'lead',
   'agreement.coefficients': 'lead',
   'agreement.coders': 'lead',

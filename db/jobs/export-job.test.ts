@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCall } from '../../test/helpers/service.ts';
 import type { ExportJob } from '../../shared/api.ts';
+import type { ExportResult } from '../../shared/tables/export-kinds.ts';
 import { FILE_OWNER } from '../../shared/door.ts';
 import { writeStudyFiles } from '../../cli/bench/project.ts';
 import { renderExport } from '../exports/render.ts';
@@ -43,6 +44,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => s?.close());
 
+/** The file a finished job holds: its pieces taken in turn, joined and parsed. */
+function fileOf(job: ExportJob): ExportResult {
+  let text = '';
+  for (let index = 0; index < job.pieces!; index++) text += appCall(s, 'exports.piece', { as: 'lead', jobId: job.jobId, index }).text;
+  return JSON.parse(text) as ExportResult;
+}
+
 /** Follows a job to its end, noting each progress seen and how many label writes were answered while it was making the file. */
 async function follow(job: ExportJob, between?: () => void): Promise<{ job: ExportJob; seen: ExportJob['progress'][]; answered: number }> {
   const seen: ExportJob['progress'][] = [];
@@ -72,28 +80,33 @@ describe('an export made by a job', () => {
       // A label write lands before each job, so its file is the study as it stands then.
       write();
       const started = appCall(s, 'exports.start', { as: 'lead', ...args });
-      expect(started.result).toBeUndefined();
+      expect(started.pieces).toBeUndefined();
       const { job, seen } = await follow(started);
       expect(job.error).toBeUndefined();
       expect(job.progress.phase).toBe('done');
-      expect(job.result).toEqual(renderExport(s.db, args));
+      const result = fileOf(job);
+      expect(result).toEqual(renderExport(s.db, args));
       // The command line's file, written as it is made.
       const out = join(dir, `cli.${args.format}`);
       writeExportFile(s.db, { ...args, out });
-      const f = job.result!.shape === 'file' ? job.result!.file : null;
+      const f = result.shape === 'file' ? result.file : null;
       expect(f && Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8').equals(readFileSync(out))).toBe(true);
       // Counted in entries, never backwards, up to all of them.
       const counted = seen.filter((p) => p.phase === 'making' && p.total > 0);
       expect(counted.length).toBeGreaterThan(0);
       expect(counted.every((p, i) => p.total === ENTRIES && p.done <= p.total && (i === 0 || p.done >= counted[i - 1].done))).toBe(true);
       // Handed over once, then let go.
-      expect(appCall(s, 'exports.job', { as: 'lead', jobId: job.jobId })).toEqual({ ...job, result: undefined });
+      expect(() => appCall(s, 'exports.piece', { as: 'lead', jobId: job.jobId, index: 0 })).toThrow(/holds no file/);
     }
+    // A file larger than one piece, joined whole again (its text cut wherever a piece ends).
+    const { job: big } = await follow(appCall(s, 'exports.start', { as: 'lead', kind: 'ratings-long', format: 'json' }));
+    expect(big.pieces).toBeGreaterThan(1);
+    expect(fileOf(big)).toEqual(renderExport(s.db, { kind: 'ratings-long', format: 'json' }));
     // Any other kind too: a folder of files, and a table counted from the whole study.
     for (const args of [{ kind: 'k-alpha' }, { kind: 'category-distribution', format: 'md' }] as const) {
       const { job } = await follow(appCall(s, 'exports.start', { as: 'lead', ...args }));
       expect(job.progress.phase).toBe('done');
-      expect(job.result).toEqual(renderExport(s.db, args));
+      expect(fileOf(job)).toEqual(renderExport(s.db, args));
     }
   }, 240_000);
 
@@ -120,7 +133,8 @@ describe('an export made by a job', () => {
     expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: true });
     await until(() => settled((job = appCall(s, 'exports.job', { as: 'lead', jobId: job.jobId })).progress.phase), 'the job to stop');
     expect(job.progress.phase).toBe('cancelled');
-    expect(job.result).toBeUndefined();
+    expect(job.pieces).toBeUndefined();
+    expect(() => appCall(s, 'exports.piece', { as: 'lead', jobId: job.jobId, index: 0 })).toThrow(/holds no file/);
     expect(appCall(s, 'jobs.cancel', { jobId: job.jobId })).toEqual({ cancelled: false });
     expect(dumpTables(s.db)).toEqual(before);
     expect(readdirSync(join(dir, 'project')).sort()).toEqual(files);

@@ -33,8 +33,9 @@ async function run(): Promise<unknown> {
     }
     if (request.kind === 'export') {
       // The whole file, as the command line writes it; the labels say how many entries are made.
+      // As JSON text, made here: the request thread only hands its pieces over.
       progress({ phase: 'making', done: 0, total: 0 });
-      return renderExport(db, { ...request.args, preview: false }, { onProgress: (done, total) => progress({ phase: 'making', done, total }) });
+      return JSON.stringify(renderExport(db, { ...request.args, preview: false }, { onProgress: (done, total) => progress({ phase: 'making', done, total }) }));
     }
     if (request.kind === 'figures') {
       progress({ phase: 'computing', done: 0, total: 0 });

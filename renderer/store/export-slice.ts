@@ -124,9 +124,12 @@ export const createExportSlice: Slice<ExportSlice> = (set, get) => {
       job = await api().call('exports.job', { as, jobId: job.jobId });
     }
     if (exportJobs[which] === job.jobId) exportJobs[which] = null;
-    if (!current()) return null;
-    if (job.progress.phase === 'failed') throw new Error(job.error?.message ?? 'the export failed');
-    return job.result ?? null;
+    if (job.progress.phase === 'failed' && current()) throw new Error(job.error?.message ?? 'the export failed');
+    if (!job.pieces) return null;
+    // Taken a piece at a time, all of them even if no longer wanted: the service lets the file go with its last piece.
+    let text = '';
+    for (let index = 0; index < job.pieces; index++) text += (await api().call('exports.piece', { as, jobId: job.jobId, index })).text;
+    return current() ? (JSON.parse(text) as ExportResult) : null;
   }
 
   return {
