@@ -3,7 +3,7 @@ import { checkPinnedLines } from './lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PAGE, type AgreementJob, type FiguresJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, EXPORT_PIECE_CHARS, type AgreementJob, type ExportJob, type FiguresJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
 import type { AlphaInterval } from '../shared/agreement/types.ts';
 import { cellKey } from '../shared/agreement/types.ts';
@@ -41,7 +41,7 @@ import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodeboo
 import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
 import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
-import { renderExport } from './exports/render.ts';
+import { checkExportArgs, renderExport } from './exports/render.ts';
 import { writeExportFile } from './exports/stream.ts';
 import { agreementGroups, closeRound, createRound, goldAccuracy, groupFigures, groupIntervals, listGold, listRounds, roundEntries, setGold, withIntervals } from './rounds.ts';
 export { contentHash } from './import/index.ts';
@@ -99,6 +99,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const agreementJobs = new Map<string, AgreementJob>();
   const figureJobs = new Map<string, FiguresJob>();
   const groupsJobs = new Map<string, GroupsJob>();
+  const exportJobs = new Map<string, ExportJob>();
+  /** Each finished export job's file as JSON text, until its last piece is taken. */
+  const exportTexts = new Map<string, string>();
   /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
   const workers = new Map<string, { running: RunningJob; sync: () => void }>();
 
@@ -110,7 +113,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   function startJob<J extends FollowedJob>(
     jobs: Map<string, J>,
     job: J,
-    work: { request: JobRequest; inline: (onProgress: (done: number, total: number) => void) => unknown; done: (result: unknown) => void },
+    work: { request: JobRequest; inline: (onProgress: (done: number, total: number) => void) => unknown; done: (result: unknown) => void; phase?: string },
   ): J {
     const fail = (e: unknown) => {
       job.error = { message: (e as Error).message };
@@ -130,7 +133,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     } else
       setImmediate(() => {
         try {
-          finish(work.inline((done, total) => (job.progress = { ...job.progress, phase: 'bootstrap', done, total } as J['progress'])));
+          finish(work.inline((done, total) => (job.progress = { ...job.progress, phase: work.phase ?? 'bootstrap', done, total } as J['progress'])));
         } catch (e) {
           fail(e);
         }
@@ -454,6 +457,29 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'adjudication.queuePage': ({ round, ...args }) => adjudicationQueuePage(db, { ...args, only: round === undefined ? undefined : roundEntries(db, round) }),
     // The export's `by` also groups alpha per round or per version (rounds), beside drift's week or batch.
     'exports.render': (args) => renderExport(db, args),
+    'exports.start': (args): ExportJob => {
+      checkExportArgs(args); // a refused export is said at once, and starts nothing
+      const job: ExportJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
+      return startJob(exportJobs, job, {
+        request: { kind: 'export', args, columns: columnsToHand(db) },
+        inline: (onProgress) => JSON.stringify(renderExport(db, args, { onProgress })),
+        done: (text) => {
+          exportTexts.set(job.jobId, text as string);
+          job.pieces = Math.max(1, Math.ceil((text as string).length / EXPORT_PIECE_CHARS));
+        },
+        phase: 'making',
+      });
+    },
+    'exports.job': ({ jobId }): ExportJob => jobIn(exportJobs, jobId, 'export job'),
+    'exports.piece': ({ jobId, index }) => {
+      const job = jobIn(exportJobs, jobId, 'export job');
+      const text = exportTexts.get(jobId);
+      if (!job.pieces || text === undefined) throw new ConcordError('not-found', `export job ${jobId} holds no file (not done, or its last piece was taken)`, { field: 'jobId' });
+      if (index >= job.pieces) throw badInput(`export job ${jobId} has ${job.pieces} pieces`, { field: 'index' });
+      // Let go once the last piece is taken: a file of tens of megabytes is not kept for nothing.
+      if (index === job.pieces - 1) exportTexts.delete(jobId);
+      return { text: text.slice(index * EXPORT_PIECE_CHARS, (index + 1) * EXPORT_PIECE_CHARS) };
+    },
     'adjudication.discussion': (args) => entryDiscussion(db, args),
     'adjudication.setReason': (args) => setReason(db, args),
     'adjudication.decideRevision': (args) => decideRevision(db, args),

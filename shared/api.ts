@@ -217,6 +217,23 @@ export interface GroupsJob {
   error?: { message: string };
 }
 
+/** A whole export file being made off the request thread (`exports.start`), for the Export view to show or download. */
+export interface ExportJob {
+  jobId: string;
+  /** `making` the file (the labels count entries made of all: done, total; other kinds say no count); then done, failed or cancelled. */
+  progress: { phase: 'starting' | 'making' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  /**
+   * Once done: the export (an ExportResult) as JSON text, handed over in this many pieces
+   * (`exports.piece`, each at most EXPORT_PIECE_CHARS), so that no one answer holds tens of
+   * megabytes while annotators wait behind it. The service lets the text go once its last piece is taken.
+   */
+  pieces?: number;
+  error?: { message: string };
+}
+
+/** Characters of an export's JSON text handed over in one `exports.piece`. */
+export const EXPORT_PIECE_CHARS = 2_000_000;
+
 /** Declares a method: `method<Result>()(argumentSchema)`. */
 function method<R>() {
   return <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
@@ -364,6 +381,14 @@ export const api = {
 
   /** One export as bytes to save or download (deterministic: same data, same bytes). */
   'exports.render': method<ExportResult>()(exportRenderArgs),
+  /**
+   * The same export, whole, made off the request thread (at 100,000 entries it takes seconds):
+   * answers at once with a job; poll `exports.job`, stop it with `jobs.cancel`, then take its
+   * pieces (`exports.piece`, 0 to pieces - 1) and parse their joined text.
+   */
+  'exports.start': method<ExportJob>()(exportRenderArgs.omit({ preview: true })),
+  'exports.job': method<ExportJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
+  'exports.piece': method<{ text: string }>()(z.object({ ...asLead, jobId: z.string().min(1).max(100), index: z.number().int().min(0).max(1_000_000) })),
 
   /** Krippendorff's alpha on the annotators' own labels (never on decisions). */
   'agreement.report': method<DbAgreementReport>()(agreementArgs),

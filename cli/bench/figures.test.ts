@@ -33,6 +33,7 @@ describe('bench', () => {
       'queue_search_300_ms',
       'queue_page_300_ms',
       'export_300_ratio_vs_json',
+      'export_download_300_ms',
       'lead_views_300_ms',
     ])
       expect(names).toContain(name);

@@ -6,6 +6,7 @@ import type { CodedRatings } from '../../shared/agreement/ratings.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { FiguresJob } from '../../shared/api.ts';
+import type { ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { Caller } from '../../shared/door.ts';
 import type { Service } from '../../db/service.ts';
 import { openProject } from '../../db/project.ts';
@@ -390,6 +391,42 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     peer: 'plain JSON.stringify of the label rows read in SQL, ms',
     peer_value: median(exported.peer),
     note: `the export (final values per entry and dimension): ${median(exported.ours).toFixed(0)} ms`,
+  });
+
+  // The Export view's Download of the labels (its default format): a job in a worker makes the whole
+  // file, polled as the view polls it, from the start to the file's bytes in hand. Meanwhile a
+  // timer on the request thread notes how late it ever ran: how long a request would have waited.
+  opts.say(`${k}: the Export view's download (the whole labels file, made by a job) beside the same JSON peer`);
+  const downloads: { ms: number; stall: number; bytes: number }[] = [];
+  for (let turn = 0; turn < 1 + (opts.quick ? 1 : 2); turn++) {
+    let last = performance.now();
+    let stall = 0;
+    const tick = setInterval(() => {
+      const now = performance.now();
+      stall = Math.max(stall, now - last - 10);
+      last = now;
+    }, 10);
+    const t = performance.now();
+    let job = s.call('exports.start', { kind: 'labels', format: 'csv' }, LEAD);
+    while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = s.call('exports.job', { jobId: job.jobId }, LEAD);
+    }
+    if (!job.pieces) throw new Error(`the labels download ended ${job.progress.phase}: ${job.error?.message ?? 'no file'}`);
+    let text = '';
+    for (let index = 0; index < job.pieces; index++) text += s.call('exports.piece', { jobId: job.jobId, index }, LEAD).text;
+    const result = JSON.parse(text) as ExportResult;
+    const ms = performance.now() - t;
+    clearInterval(tick);
+    if (result.shape !== 'file') throw new Error('the labels download is no file');
+    if (turn > 0) downloads.push({ ms, stall, bytes: Buffer.byteLength(result.file.content) });
+  }
+  out[`export_download_${k}_ms`] = figure({
+    value: median(downloads.map((d) => d.ms)),
+    unit: 'ms',
+    peer: 'plain JSON.stringify of the label rows read in SQL, ms (as export_ratio_vs_json)',
+    peer_value: median(exported.peer),
+    note: `the whole labels CSV (${downloads[0].bytes} bytes) made by a job in a worker, from exports.start to the file in hand (its pieces taken and parsed); the request thread's longest wait meanwhile ${Math.max(...downloads.map((d) => d.stall)).toFixed(0)} ms`,
   });
 
   opts.say(`${k}: the lead's other views, each as it opens, vs reading every label row in SQL`);

@@ -7,6 +7,7 @@ import { columnsFor, type Table } from '../../shared/tables/table.ts';
 import { entryConsensus, studyInSlices } from '../adjudication.ts';
 import { commentsByEntry, reasonsByEntry } from '../comments.ts';
 import type { Db } from '../database.ts';
+import { openStore } from '../data/index.ts';
 import { studySliceReads } from '../data/streams.ts';
 import { textConsensus } from '../revisions.ts';
 import { jsonPieces, listMarker } from './streaming.ts';
@@ -20,6 +21,9 @@ import { jsonPieces, listMarker } from './streaming.ts';
 
 /** Entries read and turned into rows at a time. */
 export const LABELS_CHUNK_ENTRIES = 2000;
+
+/** Told, after each slice, how many of the export's entries are made (a download in the background shows it). */
+export type EntriesProgress = (done: number, total: number) => void;
 
 export interface LabelsArgs {
   perAnnotator?: boolean;
@@ -48,8 +52,9 @@ function textFields(codebook: Codebook, asked: string[]): string[] | null {
  * the annotators, the texts carried: the columns); `slices` gives the entries' input a slice at a
  * time. The comments and reasons are read once; each slice reads its own texts.
  */
-export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHUNK_ENTRIES): { head: LabelsInput; slices: Iterable<LabelsInput> } {
+export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHUNK_ENTRIES, onProgress?: EntriesProgress): { head: LabelsInput; slices: Iterable<LabelsInput> } {
   const first = args.firstEntries;
+  const total = onProgress ? Math.min(first ?? Infinity, openStore(db).entries.count()) : 0;
   const study = studyInSlices(db, { includeDrafts: args.includeDrafts }, first === undefined ? chunkEntries : Math.max(1, Math.min(chunkEntries, first)));
   const fields = textFields(study.codebook, args.fields ?? []);
   const comments = commentsByEntry(db);
@@ -58,6 +63,8 @@ export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHU
   const head: LabelsInput = { codebook: study.codebook, annotators: study.annotators, entries: [], ...(fields ? { fields } : {}) };
   function* slices(): Generator<LabelsInput> {
     let left = first ?? Infinity;
+    let done = 0;
+    onProgress?.(0, total);
     for (const slice of study.slices()) {
       const entries = slice.entries.slice(0, left);
       left -= entries.length;
@@ -74,6 +81,7 @@ export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHU
           ...(texts ? { fields: Object.fromEntries(fields.map((f) => [f, texts.get(f)!.get(e.rowId) ?? ''])) } : {}),
         })),
       };
+      onProgress?.((done += entries.length), total);
       // A preview stops here: the next slice is never read.
       if (left <= 0) return;
     }
@@ -85,8 +93,8 @@ export function labelsInputs(db: Db, args: LabelsArgs, chunkEntries = LABELS_CHU
 export type LabelsTextFormat = 'csv' | 'json' | 'md';
 
 /** The labels export in CSV, JSON or Markdown, in pieces of text as it is made. */
-export function* labelsPieces(db: Db, args: LabelsArgs, format: LabelsTextFormat, chunkEntries = LABELS_CHUNK_ENTRIES): Generator<string> {
-  const { head, slices } = labelsInputs(db, args, chunkEntries);
+export function* labelsPieces(db: Db, args: LabelsArgs, format: LabelsTextFormat, chunkEntries = LABELS_CHUNK_ENTRIES, onProgress?: EntriesProgress): Generator<string> {
+  const { head, slices } = labelsInputs(db, args, chunkEntries, onProgress);
   if (format === 'md') {
     // The table's title, column labels and rule, then each slice's rows: a slice's table in
     // Markdown is that same head and its rows, one line each (the labels table has no groups,
@@ -122,8 +130,8 @@ export function* labelsPieces(db: Db, args: LabelsArgs, format: LabelsTextFormat
  * columns' order: the row as built, a key at a time, took four times the memory (at 100,000
  * entries 164 MB against 39).
  */
-export function labelsTableOf(db: Db, args: LabelsArgs): Table {
-  const { head, slices } = labelsInputs(db, args);
+export function labelsTableOf(db: Db, args: LabelsArgs, onProgress?: EntriesProgress): Table {
+  const { head, slices } = labelsInputs(db, args, LABELS_CHUNK_ENTRIES, onProgress);
   const table = labelsTable(head, args.perAnnotator);
   const keys = table.columns.map((c) => c.key);
   for (const input of slices)

@@ -24,7 +24,7 @@ import { openStore, type AnnotatorRow } from '../data/index.ts';
 import { PUBLISHED_ANNOTATOR } from '../import/index.ts';
 import { isAnalysisKind, renderAnalysis } from './analysis.ts';
 import { dlbenchRelease } from './dlbench.ts';
-import { labelsPieces, labelsTableOf, type LabelsTextFormat } from './labels.ts';
+import { labelsPieces, labelsTableOf, type EntriesProgress, type LabelsTextFormat } from './labels.ts';
 import { codebookLatex, codebookMarkdown } from '../../shared/tables/codebook.ts';
 import { disagreementsTable, goldTable, roundsTable, type ReasonCount } from '../../shared/tables/study.ts';
 import { formatTrendSvg } from '../../shared/tables/trend-chart.ts';
@@ -187,7 +187,12 @@ export function checkExportArgs(args: ExportArgs): { kind: ExportKind; format: E
   return { kind, format };
 }
 
-export function renderExport(db: Db, args: ExportArgs): ExportResult {
+export interface RenderOptions {
+  /** labels: told after each slice how many entries are made (the download job's progress). */
+  onProgress?: EntriesProgress;
+}
+
+export function renderExport(db: Db, args: ExportArgs, opts: RenderOptions = {}): ExportResult {
   const { kind, format } = checkExportArgs(args);
   if (isAnalysisKind(kind)) return renderAnalysis(db, kind, format, { ...args, by: args.by as 'week' | 'batch' | undefined }, tablesAs);
   // The labels are read a slice of entries at a time; agreement reads its own columns of labels.
@@ -197,8 +202,12 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
     const of = openStore(db).entries.count();
     const partial = args.preview && of > PREVIEW_ENTRIES ? { entries: PREVIEW_ENTRIES, of } : undefined;
     const labelsArgs = partial ? { ...args, firstEntries: partial.entries } : args;
-    const made =
-      format === 'xlsx' ? file('labels', format, writeXlsx([labelsTableOf(db, labelsArgs)])) : file('labels', format, [...labelsPieces(db, labelsArgs, format as LabelsTextFormat)].join(''));
+    // In one read transaction, as the command line writes it: the slices read at different times see the same study.
+    const made = db.transaction(() =>
+      format === 'xlsx'
+        ? file('labels', format, writeXlsx([labelsTableOf(db, labelsArgs, opts.onProgress)]))
+        : file('labels', format, [...labelsPieces(db, labelsArgs, format as LabelsTextFormat, undefined, opts.onProgress)].join('')),
+    )();
     return partial && made.shape === 'file' ? { ...made, partial } : made;
   }
   if (kind === 'agreement') {
@@ -211,6 +220,38 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
     });
     if (format === 'json') return file('agreement', format, formatJson(report));
     return file('agreement', format, tablesAs(format, agreementTables(report)));
+  }
+  // These read what they count and no more: the whole study takes seconds to read at 100,000 entries.
+  const codebook = openStore(db).project.codebook();
+  switch (kind) {
+    case 'codebook': {
+      if (format === 'md') return file(`codebook-${codebook.id}`, format, codebookMarkdown(codebook));
+      if (format === 'tex') return file(`codebook-${codebook.id}`, format, codebookLatex(codebook));
+      return file(`codebook-${codebook.id}`, format, formatJson(codebook));
+    }
+    case 'rounds': {
+      const by = args.by === 'version' ? 'version' : 'round';
+      const groups = agreementGroups(db, { by, bootstrap: args.bootstrap, seed: args.seed, includeDrafts: args.includeDrafts });
+      if (!groups.length) throw badInput(by === 'round' ? 'this project has no calibration rounds yet' : 'this project has no labels yet', { field: 'kind' });
+      const name = by === 'round' ? 'alpha-per-round' : 'alpha-per-version';
+      if (format === 'json') return file(name, format, formatJson({ by, groups }));
+      if (format === 'svg') return file(name, format, formatTrendSvg(groups, by === 'round' ? "Krippendorff's alpha across calibration rounds" : "Krippendorff's alpha across codebook versions"));
+      return file(name, format, tablesAs(format, [roundsTable(groups, by)]));
+    }
+    case 'gold': {
+      const acc = goldAccuracy(db, { includeDrafts: args.includeDrafts, round: args.round });
+      if (format === 'json') return file('gold-accuracy', format, formatJson(acc));
+      return file('gold-accuracy', format, tablesAs(format, [goldTable(acc)]));
+    }
+    case 'disagreements': {
+      const inRound = args.round === undefined ? null : roundEntries(db, args.round);
+      const counts: ReasonCount[] = [...reasonsByEntry(db)]
+        .filter(([entryId]) => !inRound || inRound.has(entryId))
+        .flatMap(([entryId, m]) => [...m].map(([dimension, reason]) => ({ entryId, dimension, reason })));
+      const table = disagreementsTable(codebook, counts);
+      if (format === 'json') return file('disagreement-reasons', format, formatJson({ reasons: counts, table: table.rows.map((r) => r.cells) }));
+      return file('disagreement-reasons', format, tablesAs(format, [table]));
+    }
   }
   const study = readStudy(db, { includeDrafts: args.includeDrafts, prompts: kind === 'dlbench' });
   const cb = study.codebook;
@@ -286,34 +327,6 @@ export function renderExport(db: Db, args: ExportArgs): ExportResult {
       const release = dlbenchRelease(cb, entries, new Map(finalEntries(db, study).map((f) => [f.id, f])));
       const notes = args.revisedPrompts ? [...release.notes, `${revised} prompts are the team's final rewrites; the others are the original prompts.`] : release.notes;
       return { shape: 'folder', folderName: 'dlbench', ...release, notes };
-    }
-    case 'codebook': {
-      if (format === 'md') return file(`codebook-${cb.id}`, format, codebookMarkdown(cb));
-      if (format === 'tex') return file(`codebook-${cb.id}`, format, codebookLatex(cb));
-      return file(`codebook-${cb.id}`, format, formatJson(cb));
-    }
-    case 'rounds': {
-      const by = args.by === 'version' ? 'version' : 'round';
-      const groups = agreementGroups(db, { by, bootstrap: args.bootstrap, seed: args.seed, includeDrafts: args.includeDrafts });
-      if (!groups.length) throw badInput(by === 'round' ? 'this project has no calibration rounds yet' : 'this project has no labels yet', { field: 'kind' });
-      const name = by === 'round' ? 'alpha-per-round' : 'alpha-per-version';
-      if (format === 'json') return file(name, format, formatJson({ by, groups }));
-      if (format === 'svg') return file(name, format, formatTrendSvg(groups, by === 'round' ? "Krippendorff's alpha across calibration rounds" : "Krippendorff's alpha across codebook versions"));
-      return file(name, format, tablesAs(format, [roundsTable(groups, by)]));
-    }
-    case 'gold': {
-      const acc = goldAccuracy(db, { includeDrafts: args.includeDrafts, round: args.round });
-      if (format === 'json') return file('gold-accuracy', format, formatJson(acc));
-      return file('gold-accuracy', format, tablesAs(format, [goldTable(acc)]));
-    }
-    case 'disagreements': {
-      const inRound = args.round === undefined ? null : roundEntries(db, args.round);
-      const counts: ReasonCount[] = [...reasonsByEntry(db)]
-        .filter(([entryId]) => !inRound || inRound.has(entryId))
-        .flatMap(([entryId, m]) => [...m].map(([dimension, reason]) => ({ entryId, dimension, reason })));
-      const table = disagreementsTable(cb, counts);
-      if (format === 'json') return file('disagreement-reasons', format, formatJson({ reasons: counts, table: table.rows.map((r) => r.cells) }));
-      return file('disagreement-reasons', format, tablesAs(format, [table]));
     }
   }
 }

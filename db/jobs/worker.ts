@@ -5,6 +5,7 @@ import { agreementReport } from '../agreement.ts';
 import { figureReport } from '../agreement-figures.ts';
 import { openDatabase } from '../database.ts';
 import { adoptColumns } from '../data/agreement-rows.ts';
+import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
@@ -27,10 +28,16 @@ async function run(): Promise<unknown> {
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
   const db = openDatabase(start.file, { ...(start.nativeBinding ? { nativeBinding: start.nativeBinding } : {}), checkedAlready: true });
   try {
-    if ((request.kind === 'agreement' || request.kind === 'figures') && request.columns) adoptColumns(db, request.columns);
+    if (request.kind !== 'import' && request.columns) adoptColumns(db, request.columns);
     if (request.kind === 'agreement') {
       progress({ phase: 'reading', done: 0, total: 0 });
       return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+    }
+    if (request.kind === 'export') {
+      // The whole file, as the command line writes it; the labels say how many entries are made.
+      // As JSON text, made here: the request thread only hands its pieces over.
+      progress({ phase: 'making', done: 0, total: 0 });
+      return JSON.stringify(renderExport(db, { ...request.args, preview: false }, { onProgress: (done, total) => progress({ phase: 'making', done, total }) }));
     }
     if (request.kind === 'figures') {
       progress({ phase: 'computing', done: 0, total: 0 });

@@ -8,6 +8,7 @@ import { PREVIEW_ENTRIES } from '../../shared/tables/export-kinds.ts';
 import { formatBarChartsSvg } from '../../shared/tables/svg.ts';
 import { callApi } from '../helpers/api.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
+import { writeStudyFiles } from '../../cli/bench/project.ts';
 
 // The Export view on the demo project: the published distribution of the release (one
 // annotator's labels), a workbook, and a Deep-Bench release that says where its values came
@@ -137,4 +138,78 @@ describe('the Export view', () => {
       await server.stop();
     }
   }, 120_000);
+
+  it('makes the whole labels file in the background with its progress, while the server answers other requests, and it is the CLI’s file', async () => {
+    const server = await startConcord();
+    const ctx = await newContext(browser);
+    try {
+      // A study whose whole labels export takes a while: entries labelled by three annotators.
+      const n = 8000;
+      const files = await writeStudyFiles(join(server.dir, 'study'), n);
+      for (const [path, format] of [
+        [files.entries, 'jsonl'],
+        [files.labels, 'annotations'],
+      ] as const) {
+        let job = await callApi(server.url, 'imports.start', { path, format });
+        while (job.progress.phase !== 'done') {
+          if (job.error) throw new Error(`import: ${job.error.message}`);
+          await new Promise((r) => setTimeout(r, 100));
+          job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
+        }
+      }
+      const { page, watch } = await openPage(ctx);
+      await joinAsLead(page, server.url);
+      await page.goto(server.url);
+      await page.getByTestId('view-tab-export').click();
+      await page.getByTestId('export-kind-labels').click();
+      await page.getByTestId('export-format-md').click();
+      await page.getByTestId('export-per-annotator').check();
+      await page.locator('[data-testid=export-preview][data-ready=true][data-format=md]').waitFor();
+
+      // What happens, in the order it happens: the page's polls of the job, and an annotator's requests answered.
+      const events: string[] = [];
+      page.on('response', (r) => {
+        if (!r.url().endsWith('/api/exports.job')) return;
+        void r.json().then((body: { result?: { progress: { phase: string } } }) => events.push(`poll ${body.result?.progress.phase}`));
+      });
+      const ids = (await callApi(server.url, 'entries.page', { annotator: 'ana', limit: 200 })).rows.map((r) => r.id);
+      let finished = false;
+      const downloaded = page.waitForEvent('download').finally(() => (finished = true));
+      await page.getByTestId('export-download').click();
+      // An annotator going from entry to entry all the while.
+      const labelling = (async () => {
+        for (let i = 0; !finished; i++) {
+          await callApi(server.url, 'entries.get', { annotator: 'ana', id: ids[i % ids.length] });
+          events.push('answered');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      // The progress, in entries, part of the way.
+      const saving = page.getByTestId('export-saving');
+      await expect.poll(async () => Number(await saving.getAttribute('data-done')), { timeout: 60_000 }).toBeGreaterThan(0);
+      expect(await saving.getAttribute('data-total')).toBe(String(n));
+      expect(await saving.textContent()).toMatch(new RegExp(`^Preparing labels\\.md in the background: [\\d,]+ of ${n.toLocaleString('en')} entries`));
+      expect(await page.getByTestId('export-download').textContent()).toBe('Preparing…');
+      const download = await downloaded;
+      await labelling;
+      await expect.poll(() => events.includes('poll done')).toBe(true);
+      // Requests answered between two polls that found the job making the file: it ran beside them, not before or after.
+      const making = events.flatMap((e, i) => (e === 'poll making' ? [i] : []));
+      const between = events.slice(making[0], making[making.length - 1]).filter((e) => e === 'answered').length;
+      expect(between).toBeGreaterThan(0);
+      await expect.poll(() => saving.count()).toBe(0);
+
+      // The file is the CLI's, written from the same database.
+      expect(download.suggestedFilename()).toBe('labels.md');
+      const saved = join(server.dir, 'labels.md');
+      await download.saveAs(saved);
+      const cliFile = join(server.dir, 'cli-labels.md');
+      cliExport(server.dbPath, ['labels', '--format', 'md', '--per-annotator', '--out', cliFile]);
+      expect(readFileSync(saved, 'utf8')).toBe(readFileSync(cliFile, 'utf8'));
+      expectCleanPage(watch, server.origin);
+    } finally {
+      await ctx.close();
+      await server.stop();
+    }
+  }, 300_000);
 });

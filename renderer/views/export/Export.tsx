@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { exportKinds, formatsOf, type ExportFile } from '../../../shared/tables/export-kinds.ts';
 import { matrixDimensions } from '../../../shared/tables/reliability-matrix.ts';
-import { dimensionKinds, exportBlocker, exportRequest } from '../../store/export-slice.ts';
+import { dimensionKinds, exportBlocker, exportRequest, type ExportMaking } from '../../store/export-slice.ts';
 import { useApp } from '../../store/index.ts';
 import { formatBytes, saveBytes } from '../../lib/files.ts';
 import { downloadable, fileBytes, svgDataUrl } from './download.ts';
@@ -199,8 +199,12 @@ function ExportPreview() {
       resultFor: st.exportResultFor,
       busy: st.exportBusy,
       saving: st.exportSaving,
+      making: st.exportMaking,
+      cancelled: st.exportCancelled,
       error: st.exportError,
       wholeExport: st.wholeExport,
+      cancelExport: st.cancelExport,
+      renderAgain: st.renderCurrentExport,
     })),
   );
   const [fileIndex, setFileIndex] = useState(0);
@@ -213,6 +217,8 @@ function ExportPreview() {
   useEffect(() => setFileIndex(0), [s.resultFor]);
   const save = useMemo(() => (result ? downloadable(result) : null), [result]);
   const partial = result?.shape === 'file' ? result.partial : undefined;
+  // A long text is shown from its beginning: the page need not lay out megabytes no one reads there.
+  const clip = useMemo(() => (shown && shown.encoding === 'utf8' && !partial ? clippedText(shown.content) : null), [shown, partial]);
   const blocker = exportBlocker(s);
   const download = async () => {
     const whole = await s.wholeExport();
@@ -234,23 +240,28 @@ function ExportPreview() {
                 {partial
                   ? `the first ${partial.entries.toLocaleString('en')} of ${partial.of.toLocaleString('en')} entries shown; the download holds them all`
                   : formatBytes(save.bytes.length)}
+                {clip?.cut && ` · its first ${clip.lines.toLocaleString('en')} lines shown`}
                 {folder && ` · ${folder.files.length} files`}
               </span>
             </>
           ) : (
-            <span className="muted small">{s.busy ? 'Rendering…' : (blocker ?? (s.error ? 'Nothing to show' : ''))}</span>
+            <span className="muted small">{s.busy ? (s.making ? '' : 'Rendering…') : (blocker ?? (s.error ? 'Nothing to show' : ''))}</span>
           )}
         </div>
         <button
           className="btn btn-primary"
           data-testid="export-download"
-          disabled={!save || s.busy || s.saving}
+          disabled={!save || s.busy || !!s.saving}
           onClick={() => void download()}
           title={folder ? 'The whole folder as one ZIP' : undefined}
         >
           {s.saving ? 'Preparing…' : `Download${folder ? ' .zip' : ''}`}
         </button>
       </header>
+      {s.saving && (
+        <JobProgress testId="export-saving" making={s.saving} what={`Preparing ${save?.fileName ?? 'the download'}`} onCancel={() => void s.cancelExport('download')} />
+      )}
+      {s.making && <JobProgress testId="export-making" making={s.making} what={`Making the ${kindInfo[s.exportKind].title.toLowerCase()} export`} onCancel={() => void s.cancelExport('preview')} />}
       {s.error && !blocker && (
         <div className="callout callout-error export-error" role="alert" data-testid="export-error">
           {s.error}
@@ -280,12 +291,58 @@ function ExportPreview() {
       )}
       <div className={`export-body ${s.busy ? 'is-stale' : ''}`}>
         {shown ? (
-          <FilePreview file={shown} partial={!!partial} />
+          <FilePreview file={clip?.cut ? { ...shown, content: clip.text } : shown} partial={!!partial} />
+        ) : s.cancelled && !s.busy ? (
+          <div className="splash muted small" data-testid="export-cancelled">
+            Cancelled: nothing was made.
+            <button className="btn btn-sm" onClick={() => void s.renderAgain()}>
+              Make it
+            </button>
+          </div>
         ) : (
-          !s.error && <div className="splash muted small">{blocker ?? 'Rendering…'}</div>
+          !s.error && <div className="splash muted small">{blocker ?? (s.making ? 'The export appears here when it is made; labelling goes on meanwhile.' : 'Rendering…')}</div>
         )}
       </div>
     </section>
+  );
+}
+
+/** Characters of a text shown at most (about 4,000 lines of a CSV); the download holds the rest. */
+const SHOWN_CHARS = 400_000;
+
+/** The beginning of a long text, cut at the end of a line, and how many lines that is. */
+function clippedText(text: string): { cut: boolean; text: string; lines: number } {
+  if (text.length <= SHOWN_CHARS) return { cut: false, text, lines: 0 };
+  const end = text.lastIndexOf('\n', SHOWN_CHARS);
+  const shown = text.slice(0, end > 0 ? end + 1 : SHOWN_CHARS);
+  return { cut: true, text: shown, lines: shown.split('\n').length - 1 };
+}
+
+/** A job making an export off the request thread: what, how far (entries, when counted), for how long, and a way to stop it. */
+function JobProgress({ testId, making, what, onCancel }: { testId: string; making: ExportMaking; what: string; onCancel: () => void }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const seconds = Math.max(0, Math.round((now - making.since) / 1000));
+  const counted = making.total > 0;
+  return (
+    <div className="export-progress small" data-testid={testId} data-done={making.done} data-total={making.total}>
+      <span className="muted export-progress-text">
+        {what} in the background
+        {counted ? `: ${making.done.toLocaleString('en')} of ${making.total.toLocaleString('en')} entries` : ''}
+        {seconds >= 2 ? ` (${seconds} s so far)` : ''}…
+      </span>
+      {counted && (
+        <div className="progress export-progress-bar">
+          <div className="progress-bar" style={{ width: `${(100 * making.done) / making.total}%` }} />
+        </div>
+      )}
+      <button className="btn btn-sm" data-testid={`${testId}-cancel`} onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
   );
 }
 
