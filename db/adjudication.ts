@@ -326,10 +326,10 @@ export function finalValues(study: Study): Map<string, Map<string, DimensionCons
  * What the consensus index keeps of every entry (db/consensus-index.ts), from the whole study at
  * once: the same states as `entryConsensus` gives entry by entry (consensus-index.test.ts holds
  * them equal), computed the way a study of 100,000 entries allows. The labels come grouped per
- * entry from SQL, one row per entry rather than one per label; and since consensus depends only
- * on the labels, the decision's presence, staleness and the test result, each distinct case is
- * computed once and its state shared by every entry in that case (100,000 entries of three
- * annotators hold a few thousand).
+ * entry, one text per entry, from the label columns agreement keeps (`groupedForConsensus`); and
+ * since consensus depends only on the labels, the decision's presence, staleness and the test
+ * result, each distinct case is computed once and its state shared by every entry in that case
+ * (100,000 entries of three annotators hold a few thousand).
  */
 export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, EntryState> {
   return everyConsensus(db, opts, dimState, false);

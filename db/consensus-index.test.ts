@@ -9,7 +9,7 @@ import { openStore } from './data/index.ts';
 
 /**
  * The consensus index is built from the whole study at once (`consensusStates`: labels grouped
- * per entry in SQL, each distinct case computed once) and then kept current entry by entry. Both
+ * per entry from the kept label columns, each distinct case computed once) and then kept current entry by entry. Both
  * must give exactly what consensus computed entry by entry from `readStudy` gives.
  */
 
