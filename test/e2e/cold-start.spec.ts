@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi } from '../helpers/api.ts';
+import { callApi, importThroughApi } from '../helpers/api.ts';
 import { expectCleanPage, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
 import { importSample } from '../helpers/fixtures.ts';
@@ -22,12 +22,7 @@ beforeAll(async () => {
   if (!existsSync(join(repoRoot, 'build', 'renderer', 'index.html'))) throw new Error('build the renderer first: `node scripts/build.mjs renderer`');
   browser = await launchChromium();
   server = await startConcord();
-  let job = await callApi(server.url, 'imports.start', { path: importSample('dlbench') });
-  while (job.progress.phase !== 'done') {
-    if (job.error) throw new Error(`import: ${job.error.message}`);
-    await new Promise((r) => setTimeout(r, 50));
-    job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
-  }
+  await importThroughApi(server.url, importSample('dlbench'));
   await callApi(server.url, 'project.addAnnotator', { name: 'ana' });
   const id = (await callApi(server.url, 'entries.page', { annotator: 'ana', limit: 1 })).rows[0].id;
   const e = (await callApi(server.url, 'entries.get', { annotator: 'ana', id })).entry;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi } from '../helpers/api.ts';
+import { callApi, importThroughApi } from '../helpers/api.ts';
 import { expectCleanPage, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
 import { importSample } from '../helpers/fixtures.ts';
@@ -24,14 +24,6 @@ afterAll(async () => {
 
 const PANES = ['prompt', 'ground-truth', 'output'] as const;
 
-async function importFolder(server: ConcordServer, path: string): Promise<void> {
-  let job = await callApi(server.url, 'imports.start', { path });
-  while (job.progress.phase !== 'done') {
-    if (job.error) throw new Error(`import of ${path}: ${job.error.message}`);
-    await new Promise((r) => setTimeout(r, 50));
-    job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
-  }
-}
 
 /** The first line with text of each pane's text, as the panes should show it. */
 function heads(e: { prompt: string; groundTruth: string; output: string }): string[] {
@@ -71,7 +63,7 @@ describe('switching entries', () => {
       const context = await newContext(browser);
       const { page, watch } = await openPage(context);
       try {
-        for (const format of ['dlbench', 'taxonomy-data'] as const) await importFolder(server, importSample(format));
+        for (const format of ['dlbench', 'taxonomy-data'] as const) await importThroughApi(server.url, importSample(format));
         await callApi(server.url, 'project.addAnnotator', { name: 'ana' });
         await page.addInitScript(() => localStorage.setItem('concord.annotator', 'ana'));
         const queue = (await callApi(server.url, 'entries.page', { annotator: 'ana', limit: 8 })).rows.map((r) => r.id);

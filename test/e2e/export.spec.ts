@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { PREVIEW_ENTRIES } from '../../shared/tables/export-kinds.ts';
 import { formatBarChartsSvg } from '../../shared/tables/svg.ts';
-import { callApi } from '../helpers/api.ts';
+import { callApi, importThroughApi } from '../helpers/api.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { writeStudyFiles } from '../../cli/bench/project.ts';
 
@@ -108,12 +108,7 @@ describe('the Export view', () => {
       const n = PREVIEW_ENTRIES + 30;
       const file = join(server.dir, 'entries.jsonl');
       writeFileSync(file, Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: `e${i + 1}`, prompt: `Write f${i + 1}.`, ground_truth: 'def f(): pass', output: 'def f(): return 1', passed: i % 2 === 0 })}\n`).join(''));
-      let job = await callApi(server.url, 'imports.start', { path: file });
-      while (job.progress.phase !== 'done') {
-        if (job.error) throw new Error(`import: ${job.error.message}`);
-        await new Promise((r) => setTimeout(r, 50));
-        job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
-      }
+      await importThroughApi(server.url, file);
       const { page, watch } = await openPage(ctx);
       await joinAsLead(page, server.url);
       await page.goto(server.url);
@@ -146,17 +141,8 @@ describe('the Export view', () => {
       // A study whose whole labels export takes a while: entries labelled by three annotators.
       const n = 8000;
       const files = await writeStudyFiles(join(server.dir, 'study'), n);
-      for (const [path, format] of [
-        [files.entries, 'jsonl'],
-        [files.labels, 'annotations'],
-      ] as const) {
-        let job = await callApi(server.url, 'imports.start', { path, format });
-        while (job.progress.phase !== 'done') {
-          if (job.error) throw new Error(`import: ${job.error.message}`);
-          await new Promise((r) => setTimeout(r, 100));
-          job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
-        }
-      }
+      await importThroughApi(server.url, files.entries, 'jsonl');
+      await importThroughApi(server.url, files.labels, 'annotations');
       const { page, watch } = await openPage(ctx);
       await joinAsLead(page, server.url);
       await page.goto(server.url);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
-import { callApi } from '../helpers/api.ts';
+import { callApi, importThroughApi } from '../helpers/api.ts';
 import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage, reloadWhenIdle } from '../helpers/browser.ts';
 import { repoRoot, startConcord, type ConcordServer } from '../helpers/concord-server.ts';
 
@@ -39,15 +39,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shots, name) });
 }
 
-/** Imports a folder through the service, as the import dialog does, and waits for the end. */
-async function importFolder(server: ConcordServer, path: string): Promise<void> {
-  let job = await callApi(server.url, 'imports.start', { path });
-  while (job.progress.phase !== 'done') {
-    if (job.error) throw new Error(`import of ${path}: ${job.error.message}`);
-    await new Promise((r) => setTimeout(r, 50));
-    job = await callApi(server.url, 'imports.status', { jobId: job.jobId });
-  }
-}
 
 async function openEntry(page: Page, id: string): Promise<void> {
   await page.getByTestId('queue-search').fill(id);
@@ -112,8 +103,8 @@ describe('the label view on real code at 1440 x 900', () => {
     const context = await newContext(browser);
     const { page, watch } = await openPage(context);
     try {
-      await importFolder(server, join(longEntry, 'dlbench'));
-      await importFolder(server, join(longEntry, 'taxonomy-data'));
+      await importThroughApi(server.url, join(longEntry, 'dlbench'));
+      await importThroughApi(server.url, join(longEntry, 'taxonomy-data'));
       await callApi(server.url, 'project.addAnnotator', { name: 'lena', role: 'adjudicator' });
       await callApi(server.url, 'assignments.set', { as: 'lena', entryIds: [ID], annotators: ['ana', 'ben', 'cai'] });
 
@@ -185,8 +176,8 @@ describe('the label view on real code at 1440 x 900', () => {
     const context = await newContext(browser);
     const { page, watch } = await openPage(context);
     try {
-      await importFolder(server, join(longEntry, 'dlbench'));
-      await importFolder(server, join(longEntry, 'taxonomy-data'));
+      await importThroughApi(server.url, join(longEntry, 'dlbench'));
+      await importThroughApi(server.url, join(longEntry, 'taxonomy-data'));
       await callApi(server.url, 'project.addAnnotator', { name: 'lena', role: 'adjudicator' });
       // ana and ben label the long entry, assigned to them and cai; two more raters, one with a long name, make a team of five.
       await callApi(server.url, 'assignments.set', { as: 'lena', entryIds: [ID], annotators: ['ana', 'ben', 'cai'] });

@@ -14,3 +14,13 @@ export async function callApi<M extends MethodName>(serverUrl: string, method: M
   if (!res.ok) throw new Error(`${method}: ${body.error?.message ?? res.status}`);
   return body.result as ResultOf<M>;
 }
+
+/** Imports a file or folder through browser mode's API, as the import dialog does, and waits for the end. */
+export async function importThroughApi(serverUrl: string, path: string, format?: ArgsOf<'imports.start'>['format']): Promise<void> {
+  let job = await callApi(serverUrl, 'imports.start', format ? { path, format } : { path });
+  while (job.progress.phase !== 'done') {
+    if (job.error) throw new Error(`import of ${path}: ${job.error.message}`);
+    await new Promise((r) => setTimeout(r, 50));
+    job = await callApi(serverUrl, 'imports.status', { jobId: job.jobId });
+  }
+}
