@@ -237,4 +237,30 @@ describe('agreement view', () => {
       }
     },
   );
+
+  it('says the resamples and seed the intervals being computed use, not the 0 of the figures shown before them', async () => {
+    const server = await startConcord({ demo: true });
+    const context = await newContext(browser);
+    const { page } = await openPage(context);
+    // The intervals' job is held at its first poll: the view shows the figures without intervals meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/agreement.job', async (route) => {
+      await held;
+      await route.continue().catch(() => {});
+    });
+    try {
+      await joinAsLead(page, server.url);
+      await page.goto(server.url);
+      await page.getByTestId('view-tab-agreement').click();
+      await page.getByTestId('agreement-progress').waitFor();
+      await page.getByTestId('pooled-figure').waitFor();
+      expect(await page.getByTestId('agreement-resamples').inputValue()).toBe('1000');
+      expect(await page.getByTestId('agreement-seed').inputValue()).toBe('1');
+    } finally {
+      release();
+      await context.close();
+      await server.stop();
+    }
+  });
 });

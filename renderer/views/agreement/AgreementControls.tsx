@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../../shared/agreement/bootstrap.ts';
 
 /** A whole-number field that commits on Enter or when left, so typing "10000" runs one report, not five. */
 function NumberField({ label, value, min, testId, onCommit }: { label: string; value: number; min: number; testId: string; onCommit(n: number): void }) {
@@ -117,8 +118,9 @@ export function AgreementControls() {
         <div className="ag-controls-group">
           <div className="ag-controls-title">Bootstrap</div>
           <div className="row gap">
-            <NumberField label="Resamples" testId="agreement-resamples" min={0} value={query.bootstrap ?? report.bootstrap.resamples} onCommit={(n) => void setQuery({ bootstrap: n })} />
-            <NumberField label="Seed" testId="agreement-seed" min={0} value={query.seed ?? report.bootstrap.seed} onCommit={(n) => void setQuery({ seed: n })} />
+            {/* The service's defaults, not the report's: the report shown first is the one without intervals (0 resamples). */}
+            <NumberField label="Resamples" testId="agreement-resamples" min={0} value={query.bootstrap ?? DEFAULT_RESAMPLES} onCommit={(n) => void setQuery({ bootstrap: n })} />
+            <NumberField label="Seed" testId="agreement-seed" min={0} value={query.seed ?? DEFAULT_SEED} onCommit={(n) => void setQuery({ seed: n })} />
           </div>
           <div className="muted small">Resampling units; the same seed prints the same interval.</div>
         </div>
