@@ -202,10 +202,9 @@ describe('the figures beside alpha', () => {
     expect(await page.getByTestId('coder-card').count()).toBeGreaterThan(0);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: join(repoRoot, '.tmp', 'coders-intervals.png') });
-    // The request thread keeps answering meanwhile.
-    const started = Date.now();
+    // The request thread keeps answering meanwhile: the answer comes while the intervals are still being computed.
     expect((await callApi(server.url, 'project.info', {})).counts.entries).toBe(33);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await progress.isVisible()).toBe(true);
     // Another tab stops this one's job; coming back computes it again.
     await page.getByTestId('agreement-tab-machines').click();
     await page.locator('[data-testid=machine-row]').first().waitFor({ timeout: 60_000 });
