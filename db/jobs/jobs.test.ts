@@ -31,6 +31,15 @@ const until = async (check: () => boolean, what: string, ms = 60_000) => {
 };
 const settled = (phase: string) => ['done', 'failed', 'cancelled'].includes(phase);
 
+/** Polls an Agreement tab's job, as the view does, until it settles. */
+async function figuresSettled(s: Service, job: FiguresJob): Promise<FiguresJob> {
+  while (!settled(job.progress.phase)) {
+    await new Promise((r) => setTimeout(r, 5));
+    job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
+  }
+  return job;
+}
+
 describe('an import started from the app', () => {
   let big: ReturnType<typeof writeDeepBenchLike>;
   beforeAll(() => {
@@ -126,13 +135,7 @@ describe("the Agreement view's other tabs", () => {
   });
   afterAll(() => s.close());
 
-  const finish = async (job: FiguresJob) => {
-    while (!settled(job.progress.phase)) {
-      await new Promise((r) => setTimeout(r, 5));
-      job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
-    }
-    return job;
-  };
+  const finish = (job: FiguresJob) => figuresSettled(s, job);
 
   it('are computed in a worker, each the report asked for directly, while the request thread answers', async () => {
     const q = { bootstrap: 50, seed: 3 };
@@ -180,11 +183,7 @@ describe("a job's worker", () => {
     writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (page - 1) * pageSize);
     closeSync(fd);
     expect(() => openDatabase(file)).toThrow(/damaged/);
-    let job: FiguresJob = appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coefficients', bootstrap: 0 });
-    while (!settled(job.progress.phase)) {
-      await new Promise((r) => setTimeout(r, 5));
-      job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
-    }
+    const job = await figuresSettled(s, appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coefficients', bootstrap: 0 }));
     expect(job.error).toBeUndefined();
     expect(job.report).toEqual(coefficientReport(s.db, { bootstrap: 0 }));
     s.close();
@@ -195,14 +194,7 @@ describe('a report started as a job', () => {
   it('is handed the label columns the service keeps, once it keeps them, so that its worker need not read every label again', async () => {
     const s = await openProject(join(dir, 'handed.db'), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-    const handed = async () => {
-      let job: FiguresJob = appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 0 });
-      while (!settled(job.progress.phase)) {
-        await new Promise((r) => setTimeout(r, 5));
-        job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId });
-      }
-      return job.report as unknown as { kind: string; labelRowsHanded: number | null };
-    };
+    const handed = async () => (await figuresSettled(s, appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 0 }))).report as unknown as { kind: string; labelRowsHanded: number | null };
     expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null });
     appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
     const labels = s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
