@@ -4,7 +4,11 @@ import { buildAgreementReport, type AgreementLabel } from '../shared/agreement/r
 import { deepBenchCodebook } from '../shared/codebook/deep-bench.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
 import type { AnnotatorRole } from '../shared/types.ts';
-import { agreementReport, type AgreementQuery } from './agreement.ts';
+import { buildCoefficientReport } from '../shared/agreement/coefficient-report.ts';
+import { buildDrift } from '../shared/agreement/drift.ts';
+import { coefficientReport, driftReport } from './agreement-figures.ts';
+import { agreementReport, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { provenanceOf } from './provenance.ts';
 import { raterRule } from './assignments.ts';
 import type { Db } from './database.ts';
 import { openStore } from './data/index.ts';
@@ -152,5 +156,60 @@ describe('the agreement report read straight from the rows', () => {
     expect(all.selection.unassigned.map((u) => u.annotator)).toEqual(['Ben', 'ana', 'cai', 'dee']);
     expect(all.dimensions.find((d) => d.id === 'bug')!.perValue.some((v) => v.valueId === 'unknown-type')).toBe(true);
     expect(all.selection.codebookVersions).toEqual(['0.9.0', '1.0.0']);
+  });
+});
+
+/**
+ * The coefficient and drift reports read the same cells from the columns (`countedCells`), and
+ * hash the labels grouped by entry; they once took the label objects `selectAgreementLabels`
+ * builds. That path, kept as the reference, must give the same reports, provenance included, on
+ * a generated project whose labels carry times over several weeks, some none or one that does not
+ * parse, and some entries whose labels share no time.
+ */
+describe('the coefficient and drift reports read straight from the rows', () => {
+  let generated: ReturnType<typeof freshProject>;
+  beforeAll(() => {
+    generated = freshProject();
+    generatedProject(generated.db);
+    const labels = generated.db.prepare('SELECT rowid AS id, entry_id AS entry FROM label ORDER BY rowid').all() as { id: number; entry: number }[];
+    const setTime = generated.db.prepare('UPDATE label SET updated_at = ? WHERE rowid = ?');
+    const rand = mulberry32(11);
+    generated.db.transaction(() => {
+      for (const { id, entry } of labels) {
+        const r = rand();
+        // Entries over nine weeks, a label a few hours after another; every 50th entry carries no time.
+        const time = new Date(Date.UTC(2025, 0, 1) + (entry % 60) * 86_400_000 + Math.floor(rand() * 20) * 3_600_000 + id * 1000).toISOString();
+        setTime.run(entry % 50 === 0 || r < 0.02 ? 'not a time' : r < 0.03 ? '2025-02-03 10:00:00+02:00' : time, id);
+      }
+    })();
+  });
+  afterAll(() => generated.cleanup());
+
+  const forFigures: AgreementQuery[] = [
+    ...queries.filter((q) => q.bootstrap === 0 || q.dimension),
+    { bootstrap: 0, annotators: ['ana', 'cai', 'lead'], dimension: 'bug' },
+  ];
+
+  it('give the coefficients the label objects gave', () => {
+    for (const q of forFigures) {
+      const { codebook, annotators, dimension, labels, selection } = selectAgreementLabels(generated.db, q, { times: false });
+      const report = buildCoefficientReport(codebook, labels, { bootstrap: q.bootstrap, seed: q.seed, annotators, dimension });
+      const reference = { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
+      expect(coefficientReport(generated.db, q), JSON.stringify(q)).toEqual(reference);
+      expect(reference.provenance.labels.count, JSON.stringify(q)).toBeGreaterThan(50);
+    }
+  });
+
+  it('give the drift the label objects gave, by week and by batch', () => {
+    for (const q of forFigures)
+      for (const by of ['week', 'batch'] as const) {
+        const { codebook, annotators, dimension, labels, selection } = selectAgreementLabels(generated.db, q);
+        const report = buildDrift(codebook, labels, { by, bootstrap: q.bootstrap, seed: q.seed, annotators, dimension });
+        const reference = { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'drift', labels) };
+        const fast = driftReport(generated.db, { ...q, by });
+        expect(fast, `${by} ${JSON.stringify(q)}`).toEqual(reference);
+        expect(fast.groups.length).toBeGreaterThan(3);
+        expect(fast.undated).toBeGreaterThan(0);
+      }
   });
 });

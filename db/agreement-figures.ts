@@ -1,19 +1,19 @@
 import { openStore } from './data/index.ts';
 import { DEFAULT_RESAMPLES } from '../shared/agreement/bootstrap.ts';
-import { buildCoefficientReport, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
+import { buildCoefficientReportFrom, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
 import { badInput } from '../shared/errors.ts';
 import { buildCoderReport, type DbCoderReport } from '../shared/agreement/coders.ts';
-import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
+import { buildDriftFrom, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
 import { buildMachineReport, type DbMachineReport } from '../shared/agreement/machines.ts';
 import type { WeightScheme } from '../shared/agreement/weights.ts';
 import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
 import { consensusValues } from './adjudication.ts';
-import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { countedCells, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
-import { provenanceOf } from './provenance.ts';
+import { provenanceOfEntries } from './provenance.ts';
 
 /**
  * The figures beyond alpha, on the same labels the alpha report counts (`selectAgreementLabels`):
@@ -35,18 +35,18 @@ export const COEFFICIENT_WORK_BUDGET = 4e9;
 
 /** Every coefficient, pooled and per dimension, with intervals and per-category figures. */
 export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
-  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query, { times: false });
+  const { codebook, dimension, annotators, input, selection, hashed } = countedCells(db, query);
   const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension };
-  if (coefficientReportWork(codebook, labels, options) > budget) {
-    const perResample = coefficientReportWork(codebook, labels, { ...options, bootstrap: 0 });
+  if (coefficientReportWork(codebook, input, options) > budget) {
+    const perResample = coefficientReportWork(codebook, input, { ...options, bootstrap: 0 });
     const fits = Math.max(0, Math.floor(budget / perResample) - 1);
     throw badInput(
       `${selection.labels} labels x every coefficient per category is too much to resample ${query.bootstrap ?? DEFAULT_RESAMPLES} times; ask for ${fits} resamples or fewer${dimension ? '' : ', or one dimension'}`,
       { field: 'bootstrap' },
     );
   }
-  const report = buildCoefficientReport(codebook, labels, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
-  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'coefficients', labels) };
+  const report = buildCoefficientReportFrom(codebook, input, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('coefficients', hashed()) };
 }
 
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
@@ -82,9 +82,9 @@ export interface DriftQuery extends AgreementQuery {
 
 /** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
 export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
-  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query);
-  const report = buildDrift(codebook, labels, { by: query.by, dimension, annotators, bootstrap: query.bootstrap, seed: query.seed });
-  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOf(codebook, 'drift', labels) };
+  const { codebook, dimension, input, selection, hashed, times } = countedCells(db, query, { times: true });
+  const report = buildDriftFrom(codebook, input, times(), { by: query.by, dimension, bootstrap: query.bootstrap, seed: query.seed });
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('drift', hashed()) };
 }
 
 /** One of the four reports, as a job asks for it (db/jobs/protocol.ts). */

@@ -3,7 +3,9 @@ import type { Dimension } from '../shared/codebook/schema.ts';
 import { pinnedText } from '../shared/codebook/lines.ts';
 import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import { compareIds } from '../shared/ids.ts';
-import { buildAgreementReportFrom, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
+import { buildAgreementReportFrom, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
+import { labelTime, latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
+import { valueText, type EntryLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
@@ -188,7 +190,40 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
  * labels and machine coders count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'> = {}): DbAgreementReport {
-  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query);
+  const { codebook, dimension, input, selection } = countedCells(db, query);
+  const report = buildAgreementReportFrom(
+    codebook,
+    input,
+    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, primaryOnly: query.primaryOnly, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop, onFigureData: hooks.onFigureData },
+  );
+  const { includeDrafts, codebookVersion, ...rest } = selection;
+  return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };
+}
+
+/** The labels agreement counts, as every report reads them: each dimension's cells, and what the hash and drift need of the labels. */
+export interface CountedCells {
+  codebook: Codebook;
+  /** The dimension asked for, resolved to its id. */
+  dimension?: string;
+  /** The annotators named, in the order given (default: undefined, every counted annotator). */
+  annotators?: string[];
+  /** The raters (those named, else everyone with a counted label, in the natural order of names) and each dimension's units x raters, gathered once. */
+  input: AgreementInput;
+  /** What DbAgreementReport['selection'] says, less the raters (the report names them). */
+  selection: AgreementSelection['selection'];
+  /** The counted labels grouped by entry as the provenance hash reads them (shared/tables/provenance.ts). */
+  hashed(): EntryLines[];
+  /** Each entry's time, from its counted labels on the codebook's dimensions (`times: true` only). */
+  times(): EntryTimes;
+}
+
+/**
+ * The labels agreement counts as cells, straight from the columns (no object per label): the
+ * alpha report, the coefficients and drift all stand on these. Cells that hold the same stored
+ * value hold the same parsed object, so a figure can work a value out once per distinct value.
+ */
+export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?: boolean } = {}): CountedCells {
+  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query, opts);
   const { rows, counted, parsed } = labels;
   // The counted labels of each dimension (by its index among the rows' dimensions).
   const byDimension = new Map<number, number[]>();
@@ -200,6 +235,7 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
   }
   const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
   order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
+  const extIdOf = (rowId: number) => order[rankOf[rowId]][1];
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
   const withLabels = new Set<number>();
@@ -230,13 +266,40 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
     return { units, cells, lines: units.map((u) => counts.get(rowOf.get(u)!) ?? 0) };
   };
 
-  const report = buildAgreementReportFrom(
-    codebook,
-    { raters, cellsOf },
-    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, primaryOnly: query.primaryOnly, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop, onFigureData: hooks.onFigureData },
-  );
-  const { includeDrafts, codebookVersion, ...rest } = selection;
-  return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };
+  const hashed = (): EntryLines[] => {
+    const dims = new Map(codebook.dimensions.map((d) => [d.id, d]));
+    // Each line after its entry, written once per annotator, dimension and stored value.
+    const person = new Map([...people.keys()].map((id, k) => [id, k]));
+    const restOf = new Map<number, string>();
+    const byEntry = new Map<number, string[]>();
+    for (const i of counted) {
+      const v = rows.value[i];
+      if (empty[v]) continue;
+      const a = rows.annotator[i];
+      const d = rows.dimension[i];
+      const key = (v * rows.dimensions.length + d) * people.size + person.get(a)!;
+      let rest = restOf.get(key);
+      if (rest === undefined) {
+        const id = rows.dimensions[d];
+        restOf.set(key, (rest = `${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`));
+      }
+      const entry = rows.entry[i];
+      const own = byEntry.get(entry);
+      if (own) own.push(rest);
+      else byEntry.set(entry, [rest]);
+    }
+    return Array.from(byEntry, ([entry, rests]) => [extIdOf(entry), rests]);
+  };
+
+  const times = (): EntryTimes => {
+    const stamps = rows.times;
+    if (!stamps) throw new Error('countedCells: the rows were read without their times');
+    const known = new Set(codebook.dimensions.map((d) => rows.dimensions.indexOf(d.id)));
+    const dated = counted.filter((i) => known.has(rows.dimension[i]));
+    return latestTimes(dated.length, (k) => extIdOf(rows.entry[dated[k]]), (k) => labelTime(stamps[dated[k]]));
+  };
+
+  return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, times };
 }
 
 /**

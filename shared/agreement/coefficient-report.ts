@@ -21,7 +21,7 @@ import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { asList, categoryReading, labelOfValue, SET_JOIN, typeOf, type CategoryReading } from './categories.ts';
 import { coefficientTable, type CategoryCoefficients, type CoefficientTable } from './coefficient-table.ts';
 import type { CodedRatings } from './ratings.ts';
-import { collectCells, compareIds, groupByDimension, type AgreementLabel, type DbAgreementReport } from './report.ts';
+import { labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells } from './report.ts';
 import type { WeightScheme } from './weights.ts';
 import type { Provenance } from '../tables/provenance.ts';
 
@@ -62,11 +62,6 @@ export interface CoefficientReport {
 
 const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
 
-
-/** The cells of one dimension: the same units the alpha report builds (report.ts's collectCells). */
-function dimensionCells(dim: Dimension, labels: AgreementLabel[], raters: string[]): { units: string[]; cells: (LabelValue | undefined)[][] } {
-  return collectCells(dim, labels, new Map(raters.map((r, i) => [r, i])));
-}
 
 /**
  * Codes rows of category keys (null = missing) over a fixed category list: the known categories
@@ -133,8 +128,7 @@ function valueFigure(make: Maker, id: string, label: string, kind: CategoryCoeff
   return { id, label, kind, coefficients: table(make, data, (k) => k, false).coefficients };
 }
 
-function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker): DimensionCoefficients {
-  const { units, cells } = dimensionCells(dim, labels, make.raters);
+function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make: Maker): DimensionCoefficients {
   const labelOf = labelOfValue(dim);
   const ids = dim.values.map((v) => v.id);
   const order = new Map(ids.map((id, i) => [id, i]));
@@ -183,13 +177,13 @@ function reportDimension(dim: Dimension, labels: AgreementLabel[], make: Maker):
   }
 }
 
-function reportPooled(dims: Dimension[], byDimension: Map<string, AgreementLabel[]>, make: Maker): CoefficientReport['pooled'] {
+function reportPooled(dims: Dimension[], cellsOf: (dim: Dimension) => DimensionCells, make: Maker): CoefficientReport['pooled'] {
   const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
   const rows: (string | null)[][] = make.raters.map(() => []);
   const known: string[] = [];
   const labelOfKey = new Map<string, string>();
   for (const dim of pooledDims) {
-    const { units, cells } = dimensionCells(dim, byDimension.get(dim.id) ?? [], make.raters);
+    const { units, cells } = cellsOf(dim);
     const labelOf = labelOfValue(dim);
     if (dim.kind === 'single' || dim.kind === 'ordinal')
       for (const v of dim.values) {
@@ -219,21 +213,23 @@ function reportPooled(dims: Dimension[], byDimension: Map<string, AgreementLabel
  * dimension, with per-category figures. Pure: the caller picks which labels count.
  */
 export function buildCoefficientReport(codebook: Codebook, labels: AgreementLabel[], options: CoefficientReportOptions = {}): CoefficientReport {
+  return buildCoefficientReportFrom(codebook, labelCells(labels, options.annotators), options);
+}
+
+/** `buildCoefficientReport` from cells already gathered, as the alpha report takes them (the database gathers them from its columns). */
+export function buildCoefficientReportFrom(codebook: Codebook, input: AgreementInput, options: CoefficientReportOptions = {}): CoefficientReport {
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
-  const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
-  const wanted = new Set(raters);
-  const used = labels.filter((l) => wanted.has(l.annotator));
+  // Each dimension's cells, gathered once: the pooled figure and the dimension's own both read them.
+  const { raters, cellsOf } = onceEachDimension(input);
   const make: Maker = { raters, resamples, seed, weights: options.weights };
-  // Each dimension's labels, gathered once: the pooled figure and the dimension's own both read them.
-  const byDimension = groupByDimension(used);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   return {
     codebook: { id: codebook.id, version: codebook.version },
     raters,
     bootstrap: { resamples, seed },
-    pooled: options.dimension ? null : reportPooled(codebook.dimensions, byDimension, make),
-    dimensions: dims.map((d) => reportDimension(d, byDimension.get(d.id) ?? [], make)),
+    pooled: options.dimension ? null : reportPooled(codebook.dimensions, cellsOf, make),
+    dimensions: dims.map((d) => reportDimension(d, cellsOf(d), make)),
   };
 }
 
@@ -249,19 +245,15 @@ export interface DbCoefficientReport extends CoefficientReport {
  * for one table): every figure, per category included, on the sample and on each resample. Lets
  * a caller refuse a request that would take minutes, and say which number of resamples fits.
  */
-export function coefficientReportWork(codebook: Codebook, labels: AgreementLabel[], options: CoefficientReportOptions = {}): number {
-  const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))];
-  const R = raters.length;
-  const wanted = new Set(raters);
+export function coefficientReportWork(codebook: Codebook, input: AgreementInput, options: CoefficientReportOptions = {}): number {
+  const R = input.raters.length;
   const pairs = R + (R * (R - 1)) / 2;
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
-  const units = new Map<string, Set<string>>();
-  for (const l of labels) if (wanted.has(l.annotator)) (units.get(l.dimension) ?? units.set(l.dimension, new Set()).get(l.dimension)!).add(l.entryId);
   let work = 0;
   let pooledUnits = 0;
   for (const dim of codebook.dimensions) {
     if (options.dimension && dim.id !== options.dimension) continue;
-    const n = units.get(dim.id)?.size ?? 0;
+    const n = input.cellsOf(dim).units.length;
     const subtypes = dim.values.reduce((k, v) => k + (v.children?.length ?? 0), 0);
     const figures = dim.kind === 'text' ? 0 : 1 + dim.values.length + (dim.kind === 'tree' ? subtypes : 0);
     const perUnit = dim.kind === 'checklist' ? Math.max(1, dim.values.length) : 1;

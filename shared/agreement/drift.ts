@@ -9,11 +9,11 @@
  * the latest of its raters', when its last rating came in. That time only groups entries for
  * this chart: it orders nothing in the data.
  */
-import type { Codebook } from '../codebook/schema.ts';
+import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { badInput } from '../errors.ts';
 import type { Provenance } from '../tables/provenance.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
-import { buildAgreementReport, compareIds, type AgreementLabel, type DbAgreementReport, type Figure } from './report.ts';
+import { buildAgreementReportFrom, compareIds, labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells, type Figure } from './report.ts';
 
 export const driftGroupings = ['week', 'batch'] as const;
 export type DriftBy = (typeof driftGroupings)[number];
@@ -75,24 +75,40 @@ export function isoWeek(t: Date): { year: number; week: number; monday: Date } {
   return { year, week, monday };
 }
 
+/** Which entries have a time (ms since 1970), and which carry none. */
+export interface EntryTimes {
+  times: Map<string, number>;
+  undated: Set<string>;
+}
+
 /** Each entry's time: the latest, over its raters, of each rater's latest label time on it. */
-export function entryTimes(labels: AgreementLabel[]): { times: Map<string, number>; undated: Set<string> } {
+export function entryTimes(labels: AgreementLabel[]): EntryTimes {
+  return latestTimes(labels.length, (i) => labels[i].entryId, (i) => labelTime(labels[i].time));
+}
+
+/** A label's time as `entryTimes` reads it: ms since 1970, NaN when it has none that parses. */
+export const labelTime = (time: string | null | undefined): number => (time === undefined || time === null ? NaN : Date.parse(time));
+
+/** `entryTimes` of `count` labels, label i on entry `entryAt(i)` at `timeAt(i)` (`labelTime`): the database hands them as columns. */
+export function latestTimes(count: number, entryAt: (i: number) => string, timeAt: (i: number) => number): EntryTimes {
   const times = new Map<string, number>();
   const undated = new Set<string>();
-  for (const l of labels) {
-    const t = l.time === undefined ? NaN : Date.parse(l.time);
+  for (let i = 0; i < count; i++) {
+    const t = timeAt(i);
+    const entry = entryAt(i);
     if (!Number.isFinite(t)) {
-      undated.add(l.entryId);
+      undated.add(entry);
       continue;
     }
-    times.set(l.entryId, Math.max(times.get(l.entryId) ?? -Infinity, t));
+    const before = times.get(entry);
+    if (before === undefined || t > before) times.set(entry, t);
   }
   // An entry with a dated label and an undated one is dated by what it has: its time is a lower bound, but it exists.
   for (const e of times.keys()) undated.delete(e);
   return { times, undated };
 }
 
-function primaryFigure(report: ReturnType<typeof buildAgreementReport>): { figure: Figure; scope: string; measure: string; description: string } | null {
+function primaryFigure(report: ReturnType<typeof buildAgreementReportFrom>): { figure: Figure; scope: string; measure: string; description: string } | null {
   if (report.pooled) return { figure: report.pooled.figure, scope: 'pooled', measure: report.pooled.id, description: report.pooled.description };
   const d = report.dimensions[0];
   const m = d?.measures.find((x) => x.id === d.primary);
@@ -104,19 +120,36 @@ function primaryFigure(report: ReturnType<typeof buildAgreementReport>): { figur
  * the agreement report counts them, with their times).
  */
 export function buildDrift(codebook: Codebook, labels: AgreementLabel[], options: DriftOptions): DriftReport {
-  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
-  const seed = options.seed ?? DEFAULT_SEED;
-  const batchSize = options.batchSize ?? BATCH_SIZE;
   const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
   const wanted = new Set(raters);
   const dims = new Set(options.dimension ? [options.dimension] : codebook.dimensions.map((d) => d.id));
   const used = labels.filter((l) => wanted.has(l.annotator) && dims.has(l.dimension));
-  const report = (subset: AgreementLabel[]) =>
-    buildAgreementReport(codebook, subset, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true });
-  const overall = primaryFigure(report(used));
+  return buildDriftFrom(codebook, labelCells(used, raters), entryTimes(used), options);
+}
+
+/**
+ * `buildDrift` from the cells the reports read (the database gathers them from its columns) and
+ * the times of the entries, worked out from the labels of the codebook's dimensions (the one asked for).
+ */
+export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { times, undated }: EntryTimes, options: DriftOptions): DriftReport {
+  const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const batchSize = options.batchSize ?? BATCH_SIZE;
+  const { raters } = input;
+  // The figure as the labels alone give it: a lines dimension's units end at the last line anyone
+  // pinned (the report's own figure also counts the lines of each text after it).
+  const all = onceEachDimension({
+    raters,
+    cellsOf: (dim) => {
+      const { units, cells } = input.cellsOf(dim);
+      return { units, cells };
+    },
+  });
+  const report = (cells: AgreementInput) =>
+    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true });
+  const overall = primaryFigure(report(all));
   if (!overall) throw badInput(`${options.dimension} has no alpha to follow over time (free text)`, { field: 'dimension' });
 
-  const { times, undated } = entryTimes(used);
   const ordered = [...times].sort((a, b) => a[1] - b[1] || compareIds(a[0], b[0]));
   const groups: { key: string; label: (from: Date, to: Date) => string; entries: [string, number][] }[] = [];
   if (options.by === 'week') {
@@ -139,14 +172,24 @@ export function buildDrift(codebook: Codebook, labels: AgreementLabel[], options
       groups.push({ key: String(i / batchSize + 1), label: (from, to) => `entries ${i + 1}–${i + slice.length} (${day(from)} – ${day(to)})`, entries: slice });
     }
 
-  // Each group's labels, in one pass over them (a study of 100,000 entries has 2,000 batches).
+  // Each group's cells: its units of each dimension's cells, found in one pass over the units (a
+  // study of 100,000 entries has 2,000 batches), in the order they stand there.
   const groupOf = new Map<string, number>();
   groups.forEach((g, k) => g.entries.forEach(([id]) => groupOf.set(id, k)));
-  const labelsOf = groups.map(() => [] as AgreementLabel[]);
-  for (const l of used) {
-    const k = groupOf.get(l.entryId);
-    if (k !== undefined) labelsOf[k].push(l);
-  }
+  const unitsByGroup = new Map<string, number[][]>();
+  const cellsOfGroup = (k: number) => (dim: Dimension): DimensionCells => {
+    const { units, cells } = all.cellsOf(dim);
+    let byGroup = unitsByGroup.get(dim.id);
+    if (!byGroup) {
+      unitsByGroup.set(dim.id, (byGroup = groups.map(() => [])));
+      units.forEach((entry, u) => {
+        const g = groupOf.get(entry);
+        if (g !== undefined) byGroup![g].push(u);
+      });
+    }
+    const mine = byGroup[k];
+    return { units: mine.map((u) => units[u]), cells: cells.map((row) => mine.map((u) => row[u])) };
+  };
 
   return {
     by: options.by,
@@ -156,7 +199,7 @@ export function buildDrift(codebook: Codebook, labels: AgreementLabel[], options
     groups: groups.map((g, k) => {
       const from = new Date(g.entries[0][1]);
       const to = new Date(g.entries[g.entries.length - 1][1]);
-      return { key: g.key, label: g.label(from, to), from: from.toISOString(), to: to.toISOString(), entries: g.entries.length, figure: primaryFigure(report(labelsOf[k]))!.figure };
+      return { key: g.key, label: g.label(from, to), from: from.toISOString(), to: to.toISOString(), entries: g.entries.length, figure: primaryFigure(report({ raters, cellsOf: cellsOfGroup(k) }))!.figure };
     }),
     undated: undated.size,
     raters,

@@ -738,26 +738,40 @@ export interface DbAgreementReport extends AgreementReport {
 }
 
 
-export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[], options: AgreementOptions = {}): AgreementReport {
-  const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
+/**
+ * The cells of labels, as every report reads them: the raters (those named, else everyone in the
+ * labels, in natural order) and each dimension's units x raters (`collectCells`), each gathered once.
+ */
+export function labelCells(labels: AgreementLabel[], annotators?: string[]): AgreementInput {
+  const raters = annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
   const wanted = new Set(raters);
-  const used = labels.filter((l) => wanted.has(l.annotator));
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const byDimension = groupByDimension(used);
-  return buildAgreementReportFrom(codebook, { raters, cellsOf: (dim) => collectCells(dim, byDimension.get(dim.id) ?? [], raterIndex) }, options);
+  const byDimension = groupByDimension(labels.filter((l) => wanted.has(l.annotator)));
+  return onceEachDimension({ raters, cellsOf: (dim) => collectCells(dim, byDimension.get(dim.id) ?? [], raterIndex) });
+}
+
+/** The same input, each dimension's cells gathered on first use and kept (several figures read them). */
+export function onceEachDimension(input: AgreementInput): AgreementInput {
+  const cache = new Map<string, DimensionCells>();
+  return {
+    raters: input.raters,
+    cellsOf: (dim) => {
+      let c = cache.get(dim.id);
+      if (!c) cache.set(dim.id, (c = input.cellsOf(dim)));
+      return c;
+    },
+  };
+}
+
+export function buildAgreementReport(codebook: Codebook, labels: AgreementLabel[], options: AgreementOptions = {}): AgreementReport {
+  return buildAgreementReportFrom(codebook, labelCells(labels, options.annotators), options);
 }
 
 /** `buildAgreementReport` from cells already gathered (the database gathers them without a label object each). */
 export function buildAgreementReportFrom(codebook: Codebook, input: AgreementInput, options: AgreementOptions = {}): AgreementReport {
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
-  const { raters } = input;
-  const cache = new Map<string, DimensionCells>();
-  const cellsOf = (dim: Dimension) => {
-    let c = cache.get(dim.id);
-    if (!c) cache.set(dim.id, (c = input.cellsOf(dim)));
-    return c;
-  };
+  const { raters, cellsOf } = onceEachDimension(input);
   const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData, options.primaryOnly ?? false);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   const dimensions = dims.map((d) => reportDimension(d, cellsOf(d), raters, make));

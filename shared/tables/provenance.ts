@@ -41,10 +41,60 @@ export interface HashedLabel {
 
 /** The text whose SHA-256 identifies a set of labels (see the module comment). */
 export function labelsDigestText(labels: HashedLabel[]): string {
-  const lines = labels.map((l) => `${l.entry}\t${l.annotator}\t${l.dimension}\t${l.value}`);
-  // By code unit, as `<` compares strings; the built-in order without a comparator is the same and faster.
-  lines.sort();
-  return lines.join('\n');
+  const pieces: string[] = [];
+  digestPieces(byEntry(labels), (piece) => pieces.push(piece));
+  return pieces.join('');
+}
+
+/** One entry's labels as the hash reads them: the entry, and each label's line after `entry TAB` (`annotator TAB dimension TAB value`). */
+export type EntryLines = [entry: string, rests: string[]];
+
+/** Labels grouped by entry. */
+export function byEntry(labels: HashedLabel[]): EntryLines[] {
+  const rests = new Map<string, string[]>();
+  for (const l of labels) {
+    const rest = `${l.annotator}\t${l.dimension}\t${l.value}`;
+    const own = rests.get(l.entry);
+    if (own) own.push(rest);
+    else rests.set(l.entry, [rest]);
+  }
+  return [...rests];
+}
+
+/**
+ * `labelsDigestText` of labels grouped by entry (each entry once), handed on in pieces that join
+ * to it: a hash can take them as they come, without one text of a million lines.
+ *
+ * The lines sort by code unit, as `<` compares strings (the built-in order without a comparator).
+ * Every line starts with its entry and a TAB, and an entry id holds no TAB (shared/names.ts
+ * refuses control characters), so two lines of different entries are ordered by `entry TAB`
+ * alone: the entries are sorted once by that, then each entry's few lines. An id that does hold
+ * a TAB (a file written some other way) falls back to sorting every line.
+ */
+export function digestPieces(entries: EntryLines[], emit: (piece: string) => void): void {
+  if (entries.some(([entry]) => entry.includes('\t'))) {
+    const lines = entries.flatMap(([entry, rests]) => rests.map((rest) => `${entry}\t${rest}`));
+    lines.sort();
+    emit(lines.join('\n'));
+    return;
+  }
+  const keys = entries.map(([entry]) => `${entry}\t`);
+  const restsOf = new Map(entries.map(([, rests], k) => [keys[k], rests]));
+  keys.sort();
+  let first = true;
+  const batch: string[] = [];
+  for (const key of keys) {
+    const rests = restsOf.get(key)!;
+    if (rests.length === 0) continue;
+    // The rests of one entry sort as its lines do: they follow the same prefix.
+    if (rests.length > 1) rests.sort();
+    for (const rest of rests) {
+      batch.push(first ? key : `\n${key}`, rest);
+      first = false;
+    }
+    if (batch.length > 20_000) emit(batch.splice(0).join(''));
+  }
+  if (batch.length) emit(batch.join(''));
 }
 
 /** Labels as the hash and the long file read them; empty values carry nothing and are left out. */

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../agreement/prng.ts';
+import { byEntry, digestPieces, labelsDigestText, type HashedLabel } from './provenance.ts';
+
+/** The hash's text as the README documents it: every line, sorted by code unit, joined by LF (the plain way, kept as the reference). */
+function plainDigestText(labels: HashedLabel[]): string {
+  const lines = labels.map((l) => `${l.entry}\t${l.annotator}\t${l.dimension}\t${l.value}`);
+  lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return lines.join('\n');
+}
+
+/**
+ * Ids built to tell a sort by entry from a sort by line: prefixes of one another (e1, e10, e1a,
+ * `e1 `), characters below TAB and above it, ids equal as numbers but written apart (e01),
+ * numbers that sort differently as text (9, 10), non-ASCII and astral characters; values that
+ * hold TABs and newlines themselves.
+ */
+const IDS = ['e1', 'e10', 'e1a', 'e1 ', 'e1\u0001', 'e1\u0008x', 'e01', 'e1\u00e9', 'e\u00e9', '9', '10', '100', 'x-7', '\u{1F600}', '\uFF21', 'e', ''];
+const VALUES = ['training', 'a\tb', 'a', 'a\nb', 'syntax-error|missing-corner-case::x', '', 'z'];
+
+function labelsFrom(seed: number, ids: string[], n: number): HashedLabel[] {
+  const rand = mulberry32(seed);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  return Array.from({ length: n }, () => ({ entry: pick(ids), annotator: pick(['ana', 'Ben', 'ben', 'a\u00e9']), dimension: pick(['stage', 'bug', 'task']), value: pick(VALUES) }));
+}
+
+describe('the provenance hash', () => {
+  it('sorts entries once and each entry’s lines, giving the text every line sorted gives', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const labels = labelsFrom(seed, IDS, 400);
+      expect(labelsDigestText(labels), `seed ${seed}`).toBe(plainDigestText(labels));
+    }
+    // By hand: a character below TAB (\u0001) sorts before the entry it extends, a space after it; '0' before 'a'.
+    const some = ['e1a', 'e10', 'e1 ', 'e1', 'e1\u0001'].map((entry) => ({ entry, annotator: 'a', dimension: 'd', value: 'v' }));
+    expect(labelsDigestText(some).split('\n').map((l) => l.split('\t')[0])).toEqual(['e1\u0001', 'e1', 'e1 ', 'e10', 'e1a']);
+  });
+
+  it('falls back to sorting every line when an entry id holds a TAB', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const labels = labelsFrom(seed, [...IDS, 'e1\tb', 'e1\t', '\t'], 300);
+      expect(labels.some((l) => l.entry.includes('\t'))).toBe(true);
+      expect(labelsDigestText(labels), `seed ${seed}`).toBe(plainDigestText(labels));
+    }
+  });
+
+  it('hashes the same in pieces as the whole text at once', () => {
+    const labels = labelsFrom(3, Array.from({ length: 5000 }, (_, i) => `e${i}`), 60_000);
+    const pieces: string[] = [];
+    digestPieces(byEntry(labels), (p) => pieces.push(p));
+    expect(pieces.length).toBeGreaterThan(1);
+    const whole = createHash('sha256').update(plainDigestText(labels), 'utf8').digest('hex');
+    const hash = createHash('sha256');
+    for (const p of pieces) hash.update(p, 'utf8');
+    expect(hash.digest('hex')).toBe(whole);
+  });
+});
