@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import { parseCodebook } from '../codebook/index.ts';
 import type { LabelValue } from '../codebook/values.ts';
-import { buildCoefficientReport } from './coefficient-report.ts';
+import { buildCoefficientReport, codeCategories, codeKeys } from './coefficient-report.ts';
 import { coefficientsOfMatrix } from './coefficient-table.ts';
 import { mulberry32 } from './prng.ts';
 import { buildAgreementReport, type AgreementLabel } from './report.ts';
@@ -151,5 +151,39 @@ describe('buildCoefficientReport', () => {
     const b = buildCoefficientReport(codebook, few, { bootstrap: 40, seed: 2, dimension: 'stage' });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(a.dimensions[0].table!.coefficients.fleiss.bootstrap!.resamples).toBe(40);
+  });
+});
+
+describe('codeKeys', () => {
+  /** Cells as the database hands them: each distinct value one object, shared by every cell that holds it. */
+  function sharedCells(seed: number, R: number, U: number, values: LabelValue[]): (LabelValue | undefined)[][] {
+    const rand = mulberry32(seed);
+    return Array.from({ length: R }, () => Array.from({ length: U }, () => (rand() < 0.2 ? undefined : values[Math.floor(rand() * values.length)])));
+  }
+  // Keys first used in another order unit by unit than rater by rater; two values share a key; one has none.
+  const values: LabelValue[] = [['b', 'a'], ['a', 'b'], ['c'], 'x', ['d', 'a'], ['z'], 'y'];
+  const key = (v: LabelValue): string | null => (v === 'y' ? null : Array.isArray(v) ? [...v].sort().join('|') : String(v));
+
+  it('codes the cells as codeCategories codes their rows of keys, each key worked out once per distinct value', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const cells = sharedCells(seed, 3, 40, values);
+      const rows = cells.map((row) => row.map((v) => (v === undefined ? null : key(v))));
+      let calls = 0;
+      const counted = (v: LabelValue) => (calls++, key(v));
+      const { data, noKey } = codeKeys([{ cells, key: counted }], ['x', 'c'], 'nominal');
+      expect(data, `seed ${seed}`).toEqual(codeCategories(rows, ['x', 'c'], 'nominal'));
+      expect(noKey).toBe(cells.flat().filter((v) => v === 'y').length);
+      expect(calls).toBeLessThanOrEqual(values.length);
+    }
+  });
+
+  it('codes several matrices side by side as their rows joined unit after unit', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const a = sharedCells(seed, 3, 25, values);
+      const b = sharedCells(seed + 100, 3, 17, values);
+      const other = (v: LabelValue) => (key(v) === null ? null : `other:${key(v)}`);
+      const rows = a.map((row, r) => [...row.map((v) => (v === undefined ? null : key(v))), ...b[r].map((v) => (v === undefined ? null : other(v)))]);
+      expect(codeKeys([{ cells: a, key }, { cells: b, key: other }], [], 'ordinal').data, `seed ${seed}`).toEqual(codeCategories(rows, [], 'ordinal'));
+    }
   });
 });

@@ -18,10 +18,10 @@
 import { TREE_SEPARATOR, type LabelValue } from '../codebook/values.ts';
 import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
-import { asList, categoryReading, labelOfValue, SET_JOIN, typeOf, type CategoryReading } from './categories.ts';
+import { asList, categoryReading, labelOfValue, SET_JOIN, typeOf } from './categories.ts';
 import { coefficientTable, type CategoryCoefficients, type CoefficientTable } from './coefficient-table.ts';
 import type { CodedRatings } from './ratings.ts';
-import { labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells } from './report.ts';
+import { distinctValues, labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells } from './report.ts';
 import type { WeightScheme } from './weights.ts';
 import type { Provenance } from '../tables/provenance.ts';
 
@@ -63,54 +63,92 @@ export interface CoefficientReport {
 const POOLED_KINDS = new Set<Dimension['kind']>(['single', 'ordinal', 'multi', 'tree']);
 
 
-/**
- * Codes rows of category keys (null = missing) over a fixed category list: the known categories
- * first, in order, then any other key in order of first use. Unit-major, as CodedRatings wants.
- */
-export function codeCategories(rows: (string | null)[][], known: string[], level: 'nominal' | 'ordinal'): CodedRatings {
+/** Category keys coded as `codeCategories` codes them: the known categories first, in order, then any other key in order of first use. */
+function categoryCoder(known: string[]) {
   const keys = [...known];
   const index = new Map(keys.map((k, i) => [k, i]));
-  const R = rows.length;
-  const U = R ? rows[0].length : 0;
-  const codes = new Int32Array(U * R).fill(-1);
-  for (let u = 0; u < U; u++)
-    for (let r = 0; r < R; r++) {
-      const key = rows[r][u];
-      if (key === null) continue;
+  return {
+    keys,
+    code(key: string): number {
       let code = index.get(key);
       if (code === undefined) {
         code = keys.length;
         index.set(key, code);
         keys.push(key);
       }
-      codes[u * R + r] = code;
-    }
+      return code;
+    },
+  };
+}
+
+function coded(keys: string[], codes: Int32Array, R: number, U: number, level: 'nominal' | 'ordinal'): CodedRatings {
   const values: CodedRatings['values'] = { keys };
   if (level === 'ordinal') values.numbers = Float64Array.from(keys, (_, i) => i + 1);
   return { level, unitCount: U, raterCount: R, codes, values };
 }
 
-/** The rows of category keys of a dimension's cells, and how many values had no category (off an ordinal scale). */
-export function categoryRows(reading: CategoryReading, cells: (LabelValue | undefined)[][]): { rows: (string | null)[][]; offScale: number } {
-  let offScale = 0;
-  const rows = cells.map((row) =>
-    row.map((v) => {
-      if (v === undefined) return null;
-      const k = reading.key(v);
-      if (k === null) offScale++;
-      return k;
-    }),
-  );
-  return { rows, offScale };
+/**
+ * Codes rows of category keys (null = missing) over a fixed category list: the known categories
+ * first, in order, then any other key in order of first use. Unit-major, as CodedRatings wants.
+ */
+export function codeCategories(rows: (string | null)[][], known: string[], level: 'nominal' | 'ordinal'): CodedRatings {
+  const coder = categoryCoder(known);
+  const R = rows.length;
+  const U = R ? rows[0].length : 0;
+  const codes = new Int32Array(U * R).fill(-1);
+  for (let u = 0; u < U; u++)
+    for (let r = 0; r < R; r++) {
+      const key = rows[r][u];
+      if (key !== null) codes[u * R + r] = coder.code(key);
+    }
+  return coded(coder.keys, codes, R, U, level);
+}
+
+/** Cells read as category keys: `key` of each value (null: no category). */
+type KeyedCells = { cells: (LabelValue | undefined)[][]; key: (v: LabelValue) => string | null };
+
+/**
+ * `codeCategories` of the rows key(cells[r][u]) of one or more matrices of cells side by side
+ * (their units one after another; a missing cell stays missing), with each key worked out once
+ * per distinct value (`distinctValues`: cells that hold the same stored value hold one object)
+ * rather than once per cell. Also counts the values that had no key (off an ordinal scale).
+ */
+export function codeKeys(parts: KeyedCells[], known: string[], level: 'nominal' | 'ordinal'): { data: CodedRatings; noKey: number } {
+  const coder = categoryCoder(known);
+  const R = parts.length ? parts[0].cells.length : 0;
+  const U = parts.reduce((n, p) => n + (R ? p.cells[0].length : 0), 0);
+  const codes = new Int32Array(U * R).fill(-1);
+  let noKey = 0;
+  let at = 0;
+  for (const { cells, key } of parts) {
+    const { distinct, index } = distinctValues(cells);
+    const n = R ? cells[0].length : 0;
+    // -2: not read yet; -1: no category.
+    const codeOf = new Int32Array(distinct.length).fill(-2);
+    for (let u = 0; u < n; u++, at++)
+      for (let r = 0; r < R; r++) {
+        const d = index[r * n + u];
+        if (d < 0) continue;
+        let c = codeOf[d];
+        if (c === -2) {
+          const k = key(distinct[d] as LabelValue);
+          codeOf[d] = c = k === null ? -1 : coder.code(k);
+        }
+        if (c < 0) noKey++;
+        else codes[at * R + r] = c;
+      }
+  }
+  return { data: coded(coder.keys, codes, R, U, level), noKey };
 }
 
 /** Present/absent per value: the binary data of one value of a set-valued dimension. */
 function presence(cells: (LabelValue | undefined)[][], has: (v: LabelValue) => boolean): CodedRatings {
-  return codeCategories(
-    cells.map((row) => row.map((v) => (v === undefined ? null : has(v) ? 'present' : 'absent'))),
-    ['absent', 'present'],
-    'nominal',
-  );
+  return codeKeys([{ cells, key: (v) => (has(v) ? 'present' : 'absent') }], ['absent', 'present'], 'nominal').data;
+}
+
+/** Every id a dimension's cells hold (tree paths whole), in order of first appearance rater by rater, each distinct value read once. */
+function idsUsed(cells: (LabelValue | undefined)[][]): Set<string> {
+  return new Set((distinctValues(cells).distinct as LabelValue[]).flatMap((v) => asList(v) ?? []));
 }
 
 interface Maker {
@@ -137,20 +175,20 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make:
   switch (dim.kind) {
     case 'single':
     case 'ordinal': {
-      const { rows, offScale } = categoryRows(reading!, cells);
-      if (offScale) base.ignored.push({ count: offScale, reason: 'value not on the codebook scale, so it has no rank' });
-      return { ...base, treatment: reading!.treatment, table: table(make, codeCategories(rows, reading!.known, reading!.level), labelOf, true) };
+      const { data, noKey } = codeKeys([{ cells, key: reading!.key }], reading!.known, reading!.level);
+      if (noKey) base.ignored.push({ count: noKey, reason: 'value not on the codebook scale, so it has no rank' });
+      return { ...base, treatment: reading!.treatment, table: table(make, data, labelOf, true) };
     }
     case 'multi': {
-      const t = table(make, codeCategories(categoryRows(reading!, cells).rows, [], 'nominal'), reading!.label, false);
-      const seen = new Set(cells.flat().flatMap((v) => asList(v) ?? []));
+      const t = table(make, codeKeys([{ cells, key: reading!.key }], [], 'nominal').data, reading!.label, false);
+      const seen = idsUsed(cells);
       const values = [...ids, ...[...seen].filter((v) => !order.has(v)).sort()];
       t.perCategory = values.map((v) => valueFigure(make, v, labelOf(v), 'value', presence(cells, (x) => (asList(x) ?? []).includes(v))));
       return { ...base, treatment: reading!.treatment, table: t };
     }
     case 'tree': {
-      const t = table(make, codeCategories(categoryRows(reading!, cells).rows, [], 'nominal'), reading!.label, false);
-      const seen = new Set(cells.flat().flatMap((v) => asList(v) ?? []));
+      const t = table(make, codeKeys([{ cells, key: reading!.key }], [], 'nominal').data, reading!.label, false);
+      const seen = idsUsed(cells);
       const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((x) => !order.has(x))];
       const subtypes = dim.values.flatMap((x) => (x.children ?? []).map((s) => `${x.id}${TREE_SEPARATOR}${s.id}`));
       for (const p of seen) if (p.includes(TREE_SEPARATOR) && !subtypes.includes(p)) subtypes.push(p);
@@ -161,13 +199,11 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make:
       return { ...base, treatment: reading!.treatment, table: t };
     }
     case 'checklist': {
-      const holds = (v: LabelValue | undefined, item: string): string | null =>
+      const holds = (item: string) => (v: LabelValue): string | null =>
         v && typeof v === 'object' && !Array.isArray(v) ? (v[item] === true ? 'present' : 'absent') : null;
-      const rows = cells.map((row) => dim.values.flatMap((item) => row.map((v) => holds(v, item.id))));
-      const t = table(make, codeCategories(rows, ['absent', 'present'], 'nominal'), (k) => k, false);
-      t.perCategory = dim.values.map((item) =>
-        valueFigure(make, item.id, item.label, 'item', codeCategories(cells.map((row) => row.map((v) => holds(v, item.id))), ['absent', 'present'], 'nominal')),
-      );
+      // Every entry x item a unit: the cells once per item, item after item.
+      const t = table(make, codeKeys(dim.values.map((item) => ({ cells, key: holds(item.id) })), ['absent', 'present'], 'nominal').data, (k) => k, false);
+      t.perCategory = dim.values.map((item) => valueFigure(make, item.id, item.label, 'item', codeKeys([{ cells, key: holds(item.id) }], ['absent', 'present'], 'nominal').data));
       return { ...base, treatment: 'every entry x item is a unit that holds or not; per item: holds or not', table: t };
     }
     case 'text':
@@ -179,27 +215,27 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make:
 
 function reportPooled(dims: Dimension[], cellsOf: (dim: Dimension) => DimensionCells, make: Maker): CoefficientReport['pooled'] {
   const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
-  const rows: (string | null)[][] = make.raters.map(() => []);
   const known: string[] = [];
   const labelOfKey = new Map<string, string>();
-  for (const dim of pooledDims) {
-    const { units, cells } = cellsOf(dim);
+  const parts = pooledDims.map((dim): KeyedCells => {
     const labelOf = labelOfValue(dim);
     if (dim.kind === 'single' || dim.kind === 'ordinal')
       for (const v of dim.values) {
         known.push(`${dim.id}:${v.id}`);
         labelOfKey.set(`${dim.id}:${v.id}`, `${dim.label}: ${v.label}`);
       }
-    for (let r = 0; r < make.raters.length; r++)
-      for (let u = 0; u < units.length; u++) {
-        const list = asList(cells[r][u]);
+    return {
+      cells: cellsOf(dim).cells,
+      key: (v) => {
+        const list = asList(v);
         // Qualified and sorted, exactly as the alpha report's pooled nominal figure reads them.
         const key = list ? list.map((id) => `${dim.id}:${id}`).sort().join(SET_JOIN) : null;
         if (list && key) labelOfKey.set(key, key.split(SET_JOIN).map((q) => `${dim.label}: ${labelOf(q.slice(dim.id.length + 1))}`).join(', '));
-        rows[r].push(key);
-      }
-  }
-  const t = table(make, codeCategories(rows, known, 'nominal'), (k) => labelOfKey.get(k) ?? k, false);
+        return key;
+      },
+    };
+  });
+  const t = table(make, codeKeys(parts, known, 'nominal').data, (k) => labelOfKey.get(k) ?? k, false);
   return {
     ...t,
     dimensions: pooledDims.map((d) => d.id),

@@ -341,7 +341,7 @@ function codeDistinct<T>({ distinct, index }: { distinct: T[]; index: Int32Array
 
 /** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
 const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array }>();
-function distinctValues<T>(cells: readonly (readonly (T | undefined)[])[]): { distinct: T[]; index: Int32Array } {
+export function distinctValues<T>(cells: readonly (readonly (T | undefined)[])[]): { distinct: T[]; index: Int32Array } {
   const known = distinctOf.get(cells);
   if (known) return known as { distinct: T[]; index: Int32Array };
   const R = cells.length;
