@@ -179,7 +179,8 @@ function bootstrapEstimates(prep: PreparedRatings, resamples: number, seed: numb
   return values;
 }
 
-function alphaCoefficient(data: CodedRatings, resamples: number, seed: number): Coefficient {
+/** Alpha with its interval; `identity` is the data prepared with identity weights, when the caller has it already. */
+function alphaCoefficient(data: CodedRatings, resamples: number, seed: number, identity?: PreparedRatings): Coefficient {
   const result = computeAlpha(data);
   const est: Estimate = {
     value: result.alpha,
@@ -193,7 +194,7 @@ function alphaCoefficient(data: CodedRatings, resamples: number, seed: number): 
   if (data.level === 'nominal' && result.alpha !== null) {
     // Gwet's formulation of nominal alpha gives the same value, its pa and pe, and a standard error.
     const q = data.values.keys.length;
-    const gwet = alphaStandardError(prepareRatings(data, weightMatrix('identity', q)));
+    const gwet = alphaStandardError(identity ?? prepareRatings(data, weightMatrix('identity', q)));
     if (gwet) {
       Object.assign(est, { pa: gwet.pa, pe: gwet.pe, se: gwet.se });
       analyticUnits = gwet.df + 1;
@@ -231,7 +232,8 @@ function coefficientSet(data: CodedRatings, raters: string[], weights: WeightSch
       gwet: coefficientOf(est.gwet, n, iv(boot?.gwet)),
       gwetName: weights === 'identity' ? 'AC1' : 'AC2',
       brennanPrediger: coefficientOf(est.brennanPrediger, n, iv(boot?.brennanPrediger)),
-      alpha: alphaCoefficient(data, resamples, seed),
+      // Nominal data is prepared with identity weights already: alpha's standard error reads the same.
+      alpha: alphaCoefficient(data, resamples, seed, prep.identity ? prep : undefined),
     },
   };
 }
