@@ -25,6 +25,8 @@ import { provenanceOfEntries } from './provenance.ts';
 export interface CoefficientQuery extends AgreementQuery {
   /** Weights for ordinal dimensions (default irrCAC's ordinal weights). */
   weights?: WeightScheme;
+  /** Per-category figures of every dimension (default), or of the first that has any (CoefficientReportOptions.categories). */
+  categories?: 'all' | 'first';
 }
 
 /**
@@ -36,7 +38,7 @@ export const COEFFICIENT_WORK_BUDGET = 4e9;
 /** Every coefficient, pooled and per dimension, with intervals and per-category figures. */
 export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
   const { codebook, dimension, annotators, input, selection, hashed } = countedCells(db, query);
-  const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension };
+  const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, categories: query.categories };
   if (coefficientReportWork(codebook, input, options) > budget) {
     const perResample = coefficientReportWork(codebook, input, { ...options, bootstrap: 0 });
     const fits = Math.max(0, Math.floor(budget / perResample) - 1);
@@ -45,7 +47,7 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
       { field: 'bootstrap' },
     );
   }
-  const report = buildCoefficientReportFrom(codebook, input, { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, weights: query.weights });
+  const report = buildCoefficientReportFrom(codebook, input, { ...options, weights: query.weights });
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('coefficients', hashed()) };
 }
 

@@ -415,7 +415,9 @@ export const api = {
    * Brennan-Prediger, alpha) with its 95% interval, pooled and per dimension, on the labels the
    * alpha report counts. Its own call: resampling every figure takes seconds.
    */
-  'agreement.coefficients': method<DbCoefficientReport>()(z.object({ ...agreementSelection, weights: z.enum(['ordinal', 'quadratic', 'linear']).optional() })),
+  'agreement.coefficients': method<DbCoefficientReport>()(
+    z.object({ ...agreementSelection, weights: z.enum(['ordinal', 'quadratic', 'linear']).optional(), categories: z.enum(['all', 'first']).optional() }),
+  ),
   /** Each annotator against the final labels and against the majority of the others: confusion matrices, precision, recall, kappa. */
   'agreement.coders': method<DbCoderReport>()(z.object(agreementSelection)),
   /** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
@@ -435,6 +437,8 @@ export const api = {
       weights: z.enum(['ordinal', 'quadratic', 'linear']).optional(),
       /** Drift's grouping (drift needs it). */
       by: z.enum(['week', 'batch']).optional(),
+      /** The coefficients' per-category figures: of every dimension (default), or of the first that has any. */
+      categories: z.enum(['all', 'first']).optional(),
     }),
   ),
   'agreement.figuresJob': method<FiguresJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),

@@ -486,7 +486,8 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
   const tab = async (service: Service, name: FiguresJob['figures'], view: string) => {
     const t = performance.now();
     const ask = (method: string, args: object) => service.call(method as never, args as never, LEAD) as FiguresJob;
-    let job = ask('agreement.startFigures', { figures: name, bootstrap: 0, ...(name === 'drift' ? { by: 'week' } : {}) });
+    // As the store asks: drift by week, the coefficients with the first dimension's per-category figures.
+    let job = ask('agreement.startFigures', { figures: name, bootstrap: 0, ...(name === 'drift' ? { by: 'week' } : {}), ...(name === 'coefficients' ? { categories: 'first' } : {}) });
     while (!job.report && !settled(job.progress.phase) && performance.now() - t < limitMs) {
       await new Promise((r) => setTimeout(r, 50));
       job = ask('agreement.figuresJob', { jobId: job.jobId });

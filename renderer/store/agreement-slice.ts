@@ -1,5 +1,6 @@
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
 import type { DbCoefficientReport } from '../../shared/agreement/coefficient-report.ts';
+import type { CategoryCoefficients } from '../../shared/agreement/coefficient-table.ts';
 import type { DbCoderReport, Reference } from '../../shared/agreement/coders.ts';
 import type { DbDriftReport, DriftBy } from '../../shared/agreement/drift.ts';
 import type { DbMachineReport } from '../../shared/agreement/machines.ts';
@@ -57,6 +58,18 @@ interface FigureReports {
   machines: LoadedFigures<DbMachineReport>;
 }
 
+/** One dimension's per-category coefficients, asked for when the lead chooses it (the report carries the first dimension's only). */
+export interface LoadedCategories {
+  loading: boolean;
+  data: CategoryCoefficients[] | null;
+  error: string | null;
+}
+
+/** Which coefficients report fetched categories belong to: its request, and the resamples and seed it was computed with. */
+export function categoriesFor(shown: LoadedFigures<DbCoefficientReport>): string | null {
+  return shown.data && shown.key ? `${shown.key}|${shown.data.bootstrap.resamples}|${shown.data.bootstrap.seed}` : null;
+}
+
 /** A cell of a coder's confusion matrix whose entries are listed. */
 export interface CoderCell {
   dimension: string;
@@ -84,6 +97,10 @@ export interface AgreementSlice {
   /** Stops what the tab is computing (its figures keep standing, without intervals). */
   cancelAgreementFigures(tab: FigureTab): Promise<void>;
   setAgreementCoefficient(key: CoefficientKey): void;
+  /** Per-category coefficients fetched dimension by dimension, for the coefficients report shown (`for`: its request and resamples). */
+  agreementCategories: { for: string | null; byDimension: Record<string, LoadedCategories> };
+  /** Computes one dimension's per-category coefficients for the coefficients report shown, unless they are there or on the way. */
+  loadCoefficientCategories(dimension: string): Promise<void>;
   setAgreementDrift(patch: { by?: DriftBy; dimension?: string | null }): void;
   setAgreementCoderView(patch: { dimension?: string; reference?: 'final' | 'others' }): void;
   openCoderCell(cell: CoderCell | null): void;
@@ -197,6 +214,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
   agreementTab: 'alpha',
   agreementFigures: { coefficients: emptyFigures(), coders: emptyFigures(), drift: emptyFigures(), machines: emptyFigures() },
   agreementCoefficient: 'alpha',
+  agreementCategories: { for: null, byDimension: {} },
   agreementDriftBy: 'week',
   agreementDriftDimension: null,
   agreementCoderDimension: null,
@@ -299,7 +317,13 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     if (tab === 'alpha') return;
     const s = get();
     const base = selectionArgs(s.agreementQuery, s.me);
-    const args = tab === 'drift' ? { ...base, by: s.agreementDriftBy, ...(s.agreementDriftDimension ? { dimension: s.agreementDriftDimension } : {}) } : base;
+    const args =
+      tab === 'drift'
+        ? { ...base, by: s.agreementDriftBy, ...(s.agreementDriftDimension ? { dimension: s.agreementDriftDimension } : {}) }
+        : // The coefficients come with the first dimension's per-category figures; the others are asked for when chosen.
+          tab === 'coefficients'
+          ? { ...base, categories: 'first' as const }
+          : base;
     const key = JSON.stringify([tab, args]);
     const current = s.agreementFigures[tab];
     if (!force && current.key === key && (current.data || current.loading)) return;
@@ -353,6 +377,35 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
   },
 
   setAgreementCoefficient: (key) => set({ agreementCoefficient: key }),
+
+  async loadCoefficientCategories(dimension) {
+    const s = get();
+    const shown = s.agreementFigures.coefficients;
+    const report = shown.data;
+    if (!report || !shown.key) return;
+    const forReport = categoriesFor(shown)!;
+    const known = s.agreementCategories.for === forReport ? s.agreementCategories.byDimension : {};
+    if (known[dimension] && !known[dimension].error) return;
+    // Categories of another report (other labels or resamples) are dropped; an answer that comes after the report changed is never put.
+    const put = (p: LoadedCategories) =>
+      set((st) => ({ agreementCategories: { for: forReport, byDimension: { ...(st.agreementCategories.for === forReport ? st.agreementCategories.byDimension : {}), [dimension]: p } } }));
+    put({ loading: true, data: null, error: null });
+    const [, args] = JSON.parse(shown.key) as [string, Record<string, unknown>];
+    try {
+      let job = await api().call('agreement.startFigures', { ...args, figures: 'coefficients', dimension, bootstrap: report.bootstrap.resamples, seed: report.bootstrap.seed } as never);
+      while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (get().agreementCategories.for !== forReport) return void api().call('jobs.cancel', { jobId: job.jobId }).catch(() => {});
+        job = await api().call('agreement.figuresJob', { as: s.me ?? '', jobId: job.jobId });
+      }
+      if (get().agreementCategories.for !== forReport) return;
+      if (job.progress.phase !== 'done') throw new Error(job.error?.message ?? 'the computation stopped');
+      const table = (job.report as DbCoefficientReport).dimensions[0]?.table;
+      put({ loading: false, data: table?.perCategory ?? [], error: null });
+    } catch (e) {
+      if (get().agreementCategories.for === forReport) put({ loading: false, data: null, error: describeError(e) });
+    }
+  },
 
   setAgreementDrift(patch) {
     set((s) => ({ agreementDriftBy: patch.by ?? s.agreementDriftBy, agreementDriftDimension: patch.dimension !== undefined ? patch.dimension : s.agreementDriftDimension }));

@@ -154,6 +154,34 @@ describe('buildCoefficientReport', () => {
   });
 });
 
+describe('the per-category figures of one dimension at a time', () => {
+  const labels = study(3, 60);
+  const full = buildCoefficientReport(codebook, labels, { bootstrap: 0 });
+  const withCategories = full.dimensions.filter((d) => d.table?.perCategory.length);
+
+  it('come for the first dimension only when asked, the others saying how many they have', () => {
+    const first = buildCoefficientReport(codebook, labels, { bootstrap: 0, categories: 'first' });
+    expect(withCategories.map((d) => d.kind)).toEqual(expect.arrayContaining(['single', 'tree', 'checklist', 'ordinal', 'multi']));
+    expect(first.pooled).toEqual(full.pooled);
+    first.dimensions.forEach((d, i) => {
+      const whole = full.dimensions[i];
+      expect(d.table?.coefficients, d.id).toEqual(whole.table?.coefficients);
+      if (whole === withCategories[0]) expect(d).toEqual(whole);
+      else if (whole.table?.perCategory.length) {
+        expect(d.table!.perCategory).toEqual([]);
+        expect(d.categoriesLeftOut, d.id).toBe(whole.table.perCategory.length);
+      } else expect(d).toEqual(whole);
+    });
+  });
+
+  it('and a dimension asked for alone has the per-category figures the full report has', () => {
+    for (const d of withCategories) {
+      const alone = buildCoefficientReport(codebook, labels, { bootstrap: 0, dimension: d.id, categories: 'first' });
+      expect(alone.dimensions).toEqual([d]);
+    }
+  });
+});
+
 describe('codeKeys', () => {
   /** Cells as the database hands them: each distinct value one object, shared by every cell that holds it. */
   function sharedCells(seed: number, R: number, U: number, values: LabelValue[]): (LabelValue | undefined)[][] {

@@ -35,6 +35,12 @@ export interface CoefficientReportOptions {
   dimension?: string;
   /** Weights for ordinal dimensions (default irrCAC's ordinal weights). */
   weights?: WeightScheme;
+  /**
+   * Which dimensions get their per-category figures: every one (the default, what the exports
+   * and the CLI write), or only the first that has any (what the Coefficients tab shows first;
+   * it asks for another dimension alone when the lead chooses it).
+   */
+  categories?: 'all' | 'first';
 }
 
 export interface DimensionCoefficients {
@@ -49,6 +55,8 @@ export interface DimensionCoefficients {
   table: CoefficientTable | null;
   /** Labels left out, and why. */
   ignored: { count: number; reason: string }[];
+  /** Per-category figures this report did not compute (`categories: 'first'`): how many the dimension has. Asking for the dimension alone gives them. */
+  categoriesLeftOut?: number;
 }
 
 export interface CoefficientReport {
@@ -166,7 +174,8 @@ function valueFigure(make: Maker, id: string, label: string, kind: CategoryCoeff
   return { id, label, kind, coefficients: table(make, data, (k) => k, false).coefficients };
 }
 
-function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make: Maker): DimensionCoefficients {
+/** A dimension's coefficients, with its per-category figures when `withCategories` (else only how many there are). */
+function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make: Maker, withCategories = true): DimensionCoefficients {
   const labelOf = labelOfValue(dim);
   const ids = dim.values.map((v) => v.id);
   const order = new Map(ids.map((id, i) => [id, i]));
@@ -177,12 +186,14 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make:
     case 'ordinal': {
       const { data, noKey } = codeKeys([{ cells, key: reading!.key }], reading!.known, reading!.level);
       if (noKey) base.ignored.push({ count: noKey, reason: 'value not on the codebook scale, so it has no rank' });
+      if (!withCategories) return { ...base, treatment: reading!.treatment, table: table(make, data, labelOf, false), categoriesLeftOut: data.values.keys.length };
       return { ...base, treatment: reading!.treatment, table: table(make, data, labelOf, true) };
     }
     case 'multi': {
       const t = table(make, codeKeys([{ cells, key: reading!.key }], [], 'nominal').data, reading!.label, false);
       const seen = idsUsed(cells);
       const values = [...ids, ...[...seen].filter((v) => !order.has(v)).sort()];
+      if (!withCategories) return { ...base, treatment: reading!.treatment, table: t, categoriesLeftOut: values.length };
       t.perCategory = values.map((v) => valueFigure(make, v, labelOf(v), 'value', presence(cells, (x) => (asList(x) ?? []).includes(v))));
       return { ...base, treatment: reading!.treatment, table: t };
     }
@@ -192,6 +203,7 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make:
       const types = [...ids, ...[...new Set([...seen].map(typeOf))].filter((x) => !order.has(x))];
       const subtypes = dim.values.flatMap((x) => (x.children ?? []).map((s) => `${x.id}${TREE_SEPARATOR}${s.id}`));
       for (const p of seen) if (p.includes(TREE_SEPARATOR) && !subtypes.includes(p)) subtypes.push(p);
+      if (!withCategories) return { ...base, treatment: reading!.treatment, table: t, categoriesLeftOut: types.length + subtypes.length };
       t.perCategory = [
         ...types.map((x) => valueFigure(make, x, labelOf(x), 'type', presence(cells, (v) => (asList(v) ?? []).some((p) => typeOf(p) === x)))),
         ...subtypes.map((p) => valueFigure(make, p, labelOf(p), 'subtype', presence(cells, (v) => (asList(v) ?? []).includes(p)))),
@@ -203,8 +215,10 @@ function reportDimension(dim: Dimension, { units, cells }: DimensionCells, make:
         v && typeof v === 'object' && !Array.isArray(v) ? (v[item] === true ? 'present' : 'absent') : null;
       // Every entry x item a unit: the cells once per item, item after item.
       const t = table(make, codeKeys(dim.values.map((item) => ({ cells, key: holds(item.id) })), ['absent', 'present'], 'nominal').data, (k) => k, false);
+      const treatment = 'every entry x item is a unit that holds or not; per item: holds or not';
+      if (!withCategories) return { ...base, treatment, table: t, categoriesLeftOut: dim.values.length };
       t.perCategory = dim.values.map((item) => valueFigure(make, item.id, item.label, 'item', codeKeys([{ cells, key: holds(item.id) }], ['absent', 'present'], 'nominal').data));
-      return { ...base, treatment: 'every entry x item is a unit that holds or not; per item: holds or not', table: t };
+      return { ...base, treatment, table: t };
     }
     case 'text':
       return { ...base, treatment: 'free text has no categories, so no coefficients', table: null };
@@ -260,12 +274,18 @@ export function buildCoefficientReportFrom(codebook: Codebook, input: AgreementI
   const { raters, cellsOf } = onceEachDimension(input);
   const make: Maker = { raters, resamples, seed, weights: options.weights };
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
+  // Whether a dimension's per-category figures are computed already (`categories: 'first'`).
+  let shown = false;
   return {
     codebook: { id: codebook.id, version: codebook.version },
     raters,
     bootstrap: { resamples, seed },
     pooled: options.dimension ? null : reportPooled(codebook.dimensions, cellsOf, make),
-    dimensions: dims.map((d) => reportDimension(d, cellsOf(d), make)),
+    dimensions: dims.map((d) => {
+      const out = reportDimension(d, cellsOf(d), make, options.categories !== 'first' || !shown);
+      if (out.table?.perCategory.length) shown = true;
+      return out;
+    }),
   };
 }
 
@@ -287,11 +307,16 @@ export function coefficientReportWork(codebook: Codebook, input: AgreementInput,
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   let work = 0;
   let pooledUnits = 0;
+  let categoriesCounted = false;
   for (const dim of codebook.dimensions) {
     if (options.dimension && dim.id !== options.dimension) continue;
     const n = input.cellsOf(dim).units.length;
     const subtypes = dim.values.reduce((k, v) => k + (v.children?.length ?? 0), 0);
-    const figures = dim.kind === 'text' ? 0 : 1 + dim.values.length + (dim.kind === 'tree' ? subtypes : 0);
+    const categories = dim.kind === 'text' ? 0 : dim.values.length + (dim.kind === 'tree' ? subtypes : 0);
+    // With `categories: 'first'`, only the first dimension with categories has their figures.
+    const withCategories = options.categories !== 'first' || !categoriesCounted;
+    if (categories > 0) categoriesCounted = true;
+    const figures = dim.kind === 'text' ? 0 : 1 + (withCategories ? categories : 0);
     const perUnit = dim.kind === 'checklist' ? Math.max(1, dim.values.length) : 1;
     work += figures * (1 + resamples) * Math.max(1, n * perUnit) * pairs;
     if (POOLED_KINDS.has(dim.kind)) pooledUnits += n;

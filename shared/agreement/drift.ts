@@ -146,7 +146,7 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
     },
   });
   const report = (cells: AgreementInput) =>
-    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true });
+    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true, pooledAlone: true });
   const overall = primaryFigure(report(all));
   if (!overall) throw badInput(`${options.dimension} has no alpha to follow over time (free text)`, { field: 'dimension' });
 

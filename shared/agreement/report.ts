@@ -49,6 +49,8 @@ export interface AgreementOptions {
    * measures, no per-value figures, no pooled nominal figure. Drift computes one figure per week.
    */
   primaryOnly?: boolean;
+  /** With no dimension asked for, the pooled figures alone (`dimensions` is empty): drift follows the pooled figure only. */
+  pooledAlone?: boolean;
   /** Told how the bootstrap is getting on: resamples drawn so far, of all figures. */
   onProgress?: (done: number, total: number) => void;
   /** Asked between resamples: true stops the work (the report is not made; `Stopped` is thrown). */
@@ -774,7 +776,7 @@ export function buildAgreementReportFrom(codebook: Codebook, input: AgreementInp
   const { raters, cellsOf } = onceEachDimension(input);
   const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData, options.primaryOnly ?? false);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
-  const dimensions = dims.map((d) => reportDimension(d, cellsOf(d), raters, make));
+  const dimensions = options.pooledAlone && !options.dimension ? [] : dims.map((d) => reportDimension(d, cellsOf(d), raters, make));
   const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, cellsOf, raters, make);
   make.bootstrap(options.onProgress, options.shouldStop);
   return {

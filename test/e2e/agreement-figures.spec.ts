@@ -108,6 +108,37 @@ describe('the figures beside alpha', () => {
     expect(await page.getByTestId('figure-tab').textContent()).not.toMatch(/NaN/);
   });
 
+  it('computes the categories of another dimension when it is chosen, equal to the full report `concord agreement --json` gives', async () => {
+    const out = JSON.parse(await cli('agreement', '--db', server.dbPath, '--json'));
+    await openTab('coefficients');
+    await page.locator('[data-testid=coefficient-option][data-key=alpha]').click();
+    const select = page.getByTestId('coefficient-category-dimension');
+    // The first dimension's categories come with the report; the others are computed, each in a job of its own, when chosen.
+    const asked: string[] = [];
+    const record = (r: { url(): string; postData(): string | null }) => {
+      if (r.url().includes('/api/agreement.startFigures')) asked.push(String(JSON.parse(r.postData() ?? '{}').dimension ?? ''));
+    };
+    page.on('request', record);
+    expect(await select.inputValue()).toBe('stage');
+    await page.locator('[data-testid=coefficient-category-table][data-dimension=stage]').waitFor();
+    for (const dimension of ['task', 'bug', 'stage']) {
+      const full = out.dimensions.find((d: { id: string }) => d.id === dimension).perCategory as (Record<string, Json> & { category: string })[];
+      expect(full.length, dimension).toBeGreaterThan(2);
+      await select.selectOption(dimension);
+      await page.locator(`[data-testid=coefficient-category-table][data-dimension=${dimension}]`).waitFor({ timeout: 60_000 });
+      const rows = page.locator(`[data-testid=category-row][data-scope=${dimension}]`);
+      expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-category'))), dimension).toEqual(full.map((c) => c.category));
+      for (const c of full) {
+        const row = page.locator(`[data-testid=category-row][data-scope=${dimension}][data-category="${c.category}"]`);
+        expect(num(await row.getAttribute('data-value')), `${dimension} ${c.category}`).toBe(c.alpha.value);
+        expect(num(await row.getAttribute('data-low')), `${dimension} ${c.category} low`).toBe(c.alpha.ci?.[0] ?? null);
+      }
+    }
+    expect(await page.getByTestId('coefficient-categories-loading').count()).toBe(0);
+    page.off('request', record);
+    expect([...new Set(asked.filter(Boolean))].sort()).toEqual(['bug', 'task']);
+  });
+
   it('compares each coder with the rest of the team, and a cell opens its entries in Adjudicate', async () => {
     await openTab('coders');
     await page.getByTestId('coders-dimension').selectOption('stage');

@@ -1,4 +1,4 @@
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { DbCoefficientReport } from '../../../shared/agreement/coefficient-report.ts';
 import { MISSING_NOTE, type Coefficient } from '../../../shared/agreement/coefficient-table.ts';
 import { intervalChartSvg } from '../../../shared/tables/charts.ts';
@@ -6,6 +6,8 @@ import { provenanceText } from '../../../shared/tables/provenance.ts';
 import { svgDataUrl } from '../export/download.ts';
 import { coefficientKeys, coefficientName, coefficientNotes, coefficientOf, coefficientScale, contractKeyOf, scopesOf, type CoefficientKey } from './coefficients.ts';
 import { formatAlpha } from './format.ts';
+import { useApp } from '../../store/index.ts';
+import { categoriesFor } from '../../store/agreement-slice.ts';
 import { CoefficientBar, IntervalScale } from './IntervalBar.tsx';
 
 interface Props {
@@ -95,10 +97,18 @@ export function CoefficientsPanel({ report, selected, onSelect, thresholds }: Pr
     () => coefficientScale(scopes.flatMap((s) => [coefficientOf(s.set, selected), ...(selected === 'cohen' ? s.set.cohen.pairs : [])])),
     [scopes, selected],
   );
-  const withCategories = report.dimensions.filter((d) => d.table?.perCategory.length);
+  // The report carries the first dimension's per-category figures; another's are computed when it is chosen.
+  const withCategories = report.dimensions.filter((d) => d.table?.perCategory.length || d.categoriesLeftOut);
   const [categoryDim, setCategoryDim] = useState<string | null>(null);
   const catDim = withCategories.find((d) => d.id === categoryDim) ?? withCategories[0];
-  const catScale = useMemo(() => coefficientScale(catDim?.table?.perCategory.map((c) => coefficientOf(c.coefficients, selected)) ?? []), [catDim, selected]);
+  const fetched = useApp((st) => (catDim && st.agreementCategories.for === categoriesFor(st.agreementFigures.coefficients) ? st.agreementCategories.byDimension[catDim.id] : undefined));
+  const loadCategories = useApp((st) => st.loadCoefficientCategories);
+  const leftOut = !!catDim && !catDim.table?.perCategory.length;
+  useEffect(() => {
+    if (catDim && leftOut) void loadCategories(catDim.id);
+  }, [catDim, leftOut, loadCategories]);
+  const categories = leftOut ? (fetched?.data ?? null) : (catDim?.table?.perCategory ?? null);
+  const catScale = useMemo(() => coefficientScale(categories?.map((c) => coefficientOf(c.coefficients, selected)) ?? []), [categories, selected]);
   const chart = useMemo(() => svgDataUrl(intervalChartSvg(report, provenanceText(report.provenance))), [report]);
   const note = coefficientNotes[selected];
 
@@ -188,16 +198,24 @@ export function CoefficientsPanel({ report, selected, onSelect, thresholds }: Pr
             <select className="select select-sm" value={catDim.id} onChange={(e) => setCategoryDim(e.target.value)} data-testid="coefficient-category-dimension">
               {withCategories.map((d) => (
                 <option key={d.id} value={d.id}>
-                  {d.label} ({d.table!.perCategory.length})
+                  {d.label} ({d.table!.perCategory.length || d.categoriesLeftOut})
                 </option>
               ))}
             </select>
           </div>
+          {!categories && (
+            <div className={fetched?.error ? 'error small' : 'splash muted'} data-testid="coefficient-categories-loading" data-dimension={catDim.id}>
+              {fetched?.error
+                ? `The categories of ${catDim.label} could not be computed: ${fetched.error}`
+                : `Computing ${name} for each of the ${catDim.categoriesLeftOut} categories of ${catDim.label}…`}
+            </div>
+          )}
+          {categories && (
           <div className="ag-table-wrap fig-scroll">
-            <table className="ag-table fig-table">
+            <table className="ag-table fig-table" data-testid="coefficient-category-table" data-dimension={catDim.id}>
               <TableHead first="Category" scale={catScale} guides={guides} />
               <tbody>
-                {catDim.table!.perCategory.map((c) => (
+                {categories.map((c) => (
                   <Row
                     key={c.id}
                     label={c.label}
@@ -214,6 +232,7 @@ export function CoefficientsPanel({ report, selected, onSelect, thresholds }: Pr
               </tbody>
             </table>
           </div>
+          )}
         </section>
       )}
 
