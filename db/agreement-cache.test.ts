@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement, GONE, groupedForConsensus } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { openProject } from './project.ts';
 import type { Service } from './service.ts';
@@ -166,5 +166,34 @@ describe('the labels grouped per entry for consensus, from the kept columns', ()
     expect(currentForAgreement(s.db).rows.annotator).toContain(GONE);
     check();
     expect(bySql(false).length).toBeGreaterThan(5);
+  });
+});
+
+describe('the labels with their times, for drift', () => {
+  /** Each live row's (entry, annotator, dimension) with its time, as `currentWithTimes` gives them, against the table read now. */
+  const timesNow = (db: typeof s.db) => {
+    const { rows } = currentWithTimes(db);
+    const got = new Map<string, string>();
+    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) got.set(`${rows.entry[i]}/${rows.annotator[i]}/${rows.dimensions[rows.dimension[i]]}`, rows.times![i]);
+    const table = db.prepare('SELECT entry_id AS e, annotator_id AS a, dimension AS d, updated_at AS t FROM label').all() as { e: number; a: number; d: string; t: string }[];
+    return { got, want: new Map(table.map((r) => [`${r.e}/${r.a}/${r.d}`, r.t])), rows };
+  };
+
+  it('read only the times beside the kept rows while they are the table’s, else every label again: each row its own time', () => {
+    // Distinct times, so a time read beside the wrong row shows.
+    s.db.prepare("UPDATE label SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || rowid || ' minutes')").run();
+    currentForAgreement(s.db);
+    const whole = timesNow(s.db);
+    expect(whole.got).toEqual(whole.want);
+    expect(whole.got.size).toBeGreaterThan(40);
+    // The kept rows themselves carry no times: only the copy handed back does.
+    expect(currentForAgreement(s.db).rows.times).toBeUndefined();
+    // A label rewritten: its entry's rows are read again at the end of the kept rows, so they are not the table's order any more.
+    appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'stage', value: 'inference' });
+    s.db.prepare("UPDATE label SET updated_at = '2026-03-01T00:00:00.000Z' WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
+    expect(currentForAgreement(s.db).sync).toBe('incremental');
+    const after = timesNow(s.db);
+    expect(after.got).toEqual(after.want);
+    expect([...after.got.values()]).toContain('2026-03-01T00:00:00.000Z');
   });
 });

@@ -9,7 +9,7 @@ import { valueText, type EntryLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
-import { currentForAgreement, readForAgreement, type AgreementRows } from './data/agreement-rows.ts';
+import { currentForAgreement, currentWithTimes, type AgreementRows } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
 
@@ -96,8 +96,8 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
   const order = store.entries.inOrder();
-  // The report's own read is kept between calls; the figures beside it want each label's time too.
-  const { rows, submitted, assigned } = opts.times ? readForAgreement(db, opts) : currentForAgreement(db);
+  // The report's own read is kept between calls (drift reads each label's time beside it).
+  const { rows, submitted, assigned } = opts.times ? currentWithTimes(db) : currentForAgreement(db);
 
   // Who each annotator is to agreement, worked out once: whether their labels are looked at, and
   // for a label on an entry assigned to them or not, whether it counts and whether it is listed

@@ -125,6 +125,8 @@ interface Kept {
   data: ForAgreement;
   /** Rows whose label was rewritten or removed since the last full read. */
   dead: number;
+  /** The rows are the label table's, in its order, as the last full read left them (no entry's rows read again since). */
+  whole: boolean;
 }
 export type ForAgreement = { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks };
 const kept = new WeakMap<Db, Kept>();
@@ -148,7 +150,7 @@ export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' 
     return { ...k!.data, sync: 'incremental' };
   }
   const fresh = db.transaction(() => ({ logMark: store.events.newest(), data: readForAgreement(db) }))();
-  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0 });
+  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0, whole: true });
   return { ...fresh.data, sync: 'rebuilt' };
 }
 
@@ -168,7 +170,7 @@ export function columnsToHand(db: Db): HandedColumns | undefined {
     if (!db.transaction(() => update(db, k))()) return undefined;
     k.marker = marker;
   }
-  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead };
+  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, whole: k.whole };
 }
 
 /**
@@ -187,6 +189,35 @@ export function adoptColumns(db: Db, handed: HandedColumns): void {
     return !own.logMark || (stillThere?.at === own.logMark.at && stillThere.kind === own.logMark.kind);
   })();
   if (adopted) kept.set(db, own);
+}
+
+/**
+ * `currentForAgreement` with each row's time (`rows.times`, as stored). When the kept rows are
+ * the table's in its order (read whole, nothing read again since) only the times are read, in
+ * that order, in the same snapshot; else every label is read again with its time.
+ */
+export function currentWithTimes(db: Db): ForAgreement {
+  return db.transaction(() => {
+    const current = currentForAgreement(db);
+    if (kept.get(db)?.whole) {
+      const times = readTimes(db);
+      // The kept rows stay as they are: the times go on a copy.
+      if (times.length === current.rows.count) return { submitted: current.submitted, assigned: current.assigned, rows: { ...current.rows, times } };
+    }
+    return readForAgreement(db, { times: true });
+  })();
+}
+
+/** Every label's time, in the table's order (the order of a full `readAgreementRows`). */
+function readTimes(db: Db): string[] {
+  const chunk = statementsOf(db)(`SELECT max(id), json_group_array(updated_at) FROM (SELECT rowid AS id, updated_at FROM label WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK})`).raw(true);
+  const times: string[] = [];
+  for (let after = -1; ; ) {
+    const [last, json] = chunk.get(after) as [number | null, string];
+    if (last === null) return times;
+    after = last;
+    for (const t of JSON.parse(json) as string[]) times.push(t);
+  }
 }
 
 /** The separators of `groupedForConsensus`'s texts: between labels, between a label's parts. */
@@ -254,6 +285,7 @@ function update(db: Db, k: Kept): boolean {
       k.dead++;
     }
   append(rows, fresh);
+  k.whole = false;
   for (const [which, marks] of [['submitted', submitted], ['assigned', assigned]] as const) {
     for (const own of marks.values()) for (const e of rowIds) if (e < own.length) own[e] = 0;
     for (const [annotator, own] of readEntryMarks(db, which, rowIds)) {
