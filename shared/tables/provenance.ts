@@ -81,20 +81,23 @@ export function digestPieces(entries: EntryLines[], emit: (piece: string) => voi
   const keys = entries.map(([entry]) => `${entry}\t`);
   const restsOf = new Map(entries.map(([, rests], k) => [keys[k], rests]));
   keys.sort();
+  // Appending to one string and handing it on every megabyte or so is the quickest way here (V8 joins lazily).
+  let piece = '';
   let first = true;
-  const batch: string[] = [];
   for (const key of keys) {
     const rests = restsOf.get(key)!;
-    if (rests.length === 0) continue;
     // The rests of one entry sort as its lines do: they follow the same prefix.
     if (rests.length > 1) rests.sort();
     for (const rest of rests) {
-      batch.push(first ? key : `\n${key}`, rest);
+      piece += first ? key + rest : '\n' + key + rest;
       first = false;
     }
-    if (batch.length > 20_000) emit(batch.splice(0).join(''));
+    if (piece.length > 1 << 20) {
+      emit(piece);
+      piece = '';
+    }
   }
-  if (batch.length) emit(batch.join(''));
+  if (piece) emit(piece);
 }
 
 /** Labels as the hash and the long file read them; empty values carry nothing and are left out. */
