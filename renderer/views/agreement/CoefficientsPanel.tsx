@@ -207,7 +207,7 @@ export function CoefficientsPanel({ report, selected, onSelect, thresholds }: Pr
             <div className={fetched?.error ? 'error small' : 'splash muted'} data-testid="coefficient-categories-loading" data-dimension={catDim.id}>
               {fetched?.error
                 ? `The categories of ${catDim.label} could not be computed: ${fetched.error}`
-                : `Computing ${name} for each of the ${catDim.categoriesLeftOut} categories of ${catDim.label}…`}
+                : `Computing every coefficient for each of the ${catDim.categoriesLeftOut} categories of ${catDim.label}…`}
             </div>
           )}
           {categories && (
