@@ -62,7 +62,7 @@ describe('the figures beyond alpha, on the database', () => {
     const finals = finalValues(readStudy(project.db));
     for (const c of r.dimensions[0].comparisons.filter((x) => x.reference === 'final')) {
       // Every entry in a cell has the final value of that cell's column.
-      for (const [key, entries] of Object.entries(c.cellEntries)) {
+      for (const [key, entries] of Object.entries(c.cellEntries!)) {
         const col = c.categories[Number(key.split(',')[1])].id;
         for (const e of entries) expect(finals.get(e)!.get('stage')!.final, `${c.coder} ${e}`).toBe(col);
       }

@@ -84,7 +84,7 @@ describe('each coder against the consensus', () => {
       near(c.kappa.value, h.kappa, `${what} kappa from the confusion matrix`);
       compare(c.kappa, h.textbook.cohen[0], c.kappa.units, `${what} kappa`);
       // Every entry stands behind exactly one cell, the cell its two categories name.
-      const listed = Object.entries(c.cellEntries).flatMap(([key, es]) => es.map((e) => `${e}@${key}`)).sort();
+      const listed = Object.entries(c.cellEntries!).flatMap(([key, es]) => es.map((e) => `${e}@${key}`)).sort();
       expect(listed).toEqual(h.pairs.map(([e, a, b]) => `${e}@${stageIds.indexOf(a)},${stageIds.indexOf(b)}`).sort());
     }
   });
@@ -95,9 +95,9 @@ describe('each coder against the consensus', () => {
     expect(top.coderCategory.id).toBe('inference');
     expect(top.referenceCategory.id).toBe('evaluation-metrics');
     expect(describeConfusion(top)).toBe(`ben puts ${label('inference')} where the rest of the team puts ${label('evaluation-metrics')} (${top.count} entries)`);
-    expect(top.entries.length).toBe(top.count);
+    expect(top.entries!.length).toBe(top.count);
     const ben = find('ben', 'others');
-    expect(ben.cellEntries[`${top.row},${top.col}`]).toEqual(top.entries);
+    expect(ben.cellEntries![`${top.row},${top.col}`]).toEqual(top.entries!);
     const counts = report.confusions.map((c) => c.count);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(report.confusions.every((c) => c.row !== c.col && c.count > 0)).toBe(true);

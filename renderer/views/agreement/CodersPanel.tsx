@@ -151,7 +151,7 @@ export function CodersPanel({ report, dimension, reference, cell, onView, onCell
   if (!dim) return <div className="muted">This codebook has no categorical dimension to compare coders on.</div>;
   const open = cell && cell.dimension === dim.id && cell.reference === reference ? cell : null;
   const openComparison = open ? comparisons.find((c) => c.coder === open.coder) : undefined;
-  const entries = open && openComparison ? (openComparison.cellEntries[`${open.row},${open.col}`] ?? []) : [];
+  const entries = open && openComparison ? (openComparison.cellEntries?.[`${open.row},${open.col}`] ?? []) : [];
 
   return (
     <div className="fig-panel" data-testid="coders-panel" data-dimension={dim.id} data-reference={reference}>
