@@ -343,8 +343,13 @@ export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, En
  */
 export function consensusValues<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<string, Map<string, T>> {
   const out = new Map<string, Map<string, T>>();
-  for (const { id, dims } of everyConsensus(db, opts, (c) => [c.dimension, pick(c)] as const, true).values()) out.set(id, new Map(dims));
+  for (const { id, dims } of consensusByRow(db, opts, pick).values()) out.set(id, new Map(dims));
   return out;
+}
+
+/** `consensusValues` by entry row id: each entry's [dimension, value] pairs, for figures that read entries by row. */
+export function consensusByRow<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<number, { id: string; dims: (readonly [string, T])[] }> {
+  return everyConsensus(db, opts, (c) => [c.dimension, pick(c)] as const, true);
 }
 
 /**

@@ -1,15 +1,18 @@
 import { openStore } from './data/index.ts';
-import { DEFAULT_RESAMPLES } from '../shared/agreement/bootstrap.ts';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../shared/agreement/bootstrap.ts';
 import { buildCoefficientReport, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
 import { badInput } from '../shared/errors.ts';
-import { buildCoderReport, type DbCoderReport } from '../shared/agreement/coders.ts';
+import { coderReportOn, newCoding, type DbCoderReport } from '../shared/agreement/coders.ts';
 import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
-import { buildMachineReport, type DbMachineReport } from '../shared/agreement/machines.ts';
+import { MACHINE_NOTES, machineReportOn, type DbMachineReport } from '../shared/agreement/machines.ts';
 import type { WeightScheme } from '../shared/agreement/weights.ts';
 import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
-import { consensusValues } from './adjudication.ts';
-import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { consensusByRow } from './adjudication.ts';
+import { countedLabelColumns, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { codedFromColumns, dimensionsOf, referenceByRow, type CodedRows } from './coded-columns.ts';
+import type { CategoryReading } from '../shared/agreement/categories.ts';
+import { compareIds } from '../shared/ids.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
@@ -50,10 +53,24 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
 }
 
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
-export function coderReport(db: Db, query: AgreementQuery = {}): DbCoderReport {
-  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query, { times: false });
-  const finals = consensusValues(db, { includeDrafts: query.includeDrafts }, (c) => c.final);
-  const report = buildCoderReport(codebook, labels, finals, { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed });
+export function coderReport(db: Db, query: AgreementQuery = {}, { cellEntries = true }: { cellEntries?: boolean } = {}): DbCoderReport {
+  const counted = countedLabelColumns(db, query);
+  const { codebook, dimension, annotators, people, labels, selection } = counted;
+  // Raters: those named, else everyone with a counted label, in the natural order of names.
+  const withLabels = new Set<string>();
+  for (const i of labels.counted) withLabels.add(people.get(labels.rows.annotator[i])!);
+  const raters = annotators ?? [...withLabels].sort(compareIds);
+  const coded = codedFromColumns(counted, dimensionsOf(codebook, dimension), new Set(raters));
+  let finals: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
+  const report = coderReportOn(
+    codebook,
+    raters,
+    (dim, reading) => {
+      const own = coded.get(dim.id) ?? { coded: newCoding(reading, []), rowIds: new Int32Array(0) };
+      return { coded: own.coded, finals: () => referenceByRow(dim.id, own, (finals ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final))) };
+    },
+    { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
+  );
   return { ...report, selection: { ...selection, annotators: report.raters } };
 }
 
@@ -63,17 +80,45 @@ export function humanConsensus(c: DimensionConsensus): LabelValue | null {
   return c.labelStatus === 'agreed' || c.labelStatus === 'majority' ? c.proposal : null;
 }
 
-/** Every machine coder against the human consensus, with each person against the others beside them. */
-export function machineReport(db: Db, query: AgreementQuery = {}): DbMachineReport {
+/**
+ * Every machine coder against the human consensus, with each person against the others beside
+ * them. `peopleAlone` false leaves the people's figures out when there is no machine coder (the
+ * Agreement view then shows only how to import one).
+ */
+export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries = true, peopleAlone = true }: { cellEntries?: boolean; peopleAlone?: boolean } = {}): DbMachineReport {
   const machines = openStore(db).annotators.machines();
   // The people the lead chose (machines named among them are compared as machines), or everyone.
   const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
-  const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined }, { times: false });
-  const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }, { times: false }).labels : [];
-  const humanLabels = people.labels.filter((l) => !machines.includes(l.annotator));
-  const consensus = consensusValues(db, { includeDrafts: query.includeDrafts }, humanConsensus);
-  const report = buildMachineReport(people.codebook, models, humanLabels, consensus, { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed });
-  return { ...report, selection: { ...people.selection, annotators: report.humans } };
+  const people = countedLabelColumns(db, { ...query, annotators: named?.length ? named : undefined });
+  const names = (counted: typeof people, keep: (name: string) => boolean) => {
+    const out = new Set<string>();
+    for (const i of counted.labels.counted) out.add(counted.people.get(counted.labels.rows.annotator[i])!);
+    return [...out].filter(keep).sort(compareIds);
+  };
+  const humans = names(people, (n) => !machines.includes(n));
+  const models = machines.length ? countedLabelColumns(db, { ...query, annotators: machines }) : undefined;
+  const machineNames = models ? names(models, () => true) : [];
+  const dims = dimensionsOf(people.codebook, people.dimension);
+  const selection = { ...people.selection, annotators: humans };
+  if (!machineNames.length && !peopleAlone) return { machines: [], humans, bootstrap: { resamples: query.bootstrap ?? DEFAULT_RESAMPLES, seed: query.seed ?? DEFAULT_SEED }, dimensions: [], notes: MACHINE_NOTES, selection };
+  const humanCoded = codedFromColumns(people, dims, new Set(humans));
+  const machineCoded = models ? codedFromColumns(models, dims, new Set(machineNames)) : new Map<string, CodedRows>();
+  let consensus: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
+  const empty = (reading: CategoryReading) => ({ coded: newCoding(reading, []), rowIds: new Int32Array(0) });
+  const report = machineReportOn(
+    people.codebook,
+    machineNames,
+    humans,
+    {
+      machines: (dim, reading) => {
+        const own = machineCoded.get(dim.id) ?? empty(reading);
+        return { coded: own.coded, consensus: () => referenceByRow(dim.id, own, (consensus ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, humanConsensus))) };
+      },
+      people: (dim, reading) => (humanCoded.get(dim.id) ?? empty(reading)).coded,
+    },
+    { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
+  );
+  return { ...report, selection };
 }
 
 export interface DriftQuery extends AgreementQuery {
@@ -93,10 +138,11 @@ export function figureReport(db: Db, request: FiguresRequest): FigureReports[Fig
     case 'coefficients':
       return coefficientReport(db, request.query);
     case 'coders':
-      return coderReport(db, request.query);
+      // The view asks for a cell's entries when the lead opens it (`agreement.coderCell`).
+      return coderReport(db, request.query, { cellEntries: false });
     case 'drift':
       return driftReport(db, request.query);
     case 'machines':
-      return machineReport(db, request.query);
+      return machineReport(db, request.query, { cellEntries: false, peopleAlone: false });
   }
 }
