@@ -2,7 +2,7 @@ import { openStore } from './data/index.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../shared/agreement/bootstrap.ts';
 import { buildCoefficientReport, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
 import { badInput } from '../shared/errors.ts';
-import { coderReportOn, newCoding, type DbCoderReport } from '../shared/agreement/coders.ts';
+import { cellEntriesOf, coderReportOn, newCoding, othersMajority, type DbCoderReport } from '../shared/agreement/coders.ts';
 import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
 import { MACHINE_NOTES, machineReportOn, type DbMachineReport } from '../shared/agreement/machines.ts';
 import type { WeightScheme } from '../shared/agreement/weights.ts';
@@ -10,9 +10,8 @@ import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
 import { consensusByRow } from './adjudication.ts';
 import { countedLabelColumns, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
-import { codedFromColumns, dimensionsOf, referenceByRow, type CodedRows } from './coded-columns.ts';
+import { codedFromColumns, countedNames, dimensionsOf, referenceByRow, type CodedRows } from './coded-columns.ts';
 import type { CategoryReading } from '../shared/agreement/categories.ts';
-import { compareIds } from '../shared/ids.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
@@ -55,11 +54,9 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
 export function coderReport(db: Db, query: AgreementQuery = {}, { cellEntries = true }: { cellEntries?: boolean } = {}): DbCoderReport {
   const counted = countedLabelColumns(db, query);
-  const { codebook, dimension, annotators, people, labels, selection } = counted;
-  // Raters: those named, else everyone with a counted label, in the natural order of names.
-  const withLabels = new Set<string>();
-  for (const i of labels.counted) withLabels.add(people.get(labels.rows.annotator[i])!);
-  const raters = annotators ?? [...withLabels].sort(compareIds);
+  const { codebook, dimension, annotators, selection } = counted;
+  // Raters: those named, else everyone with a counted label.
+  const raters = annotators ?? countedNames(counted);
   const coded = codedFromColumns(counted, dimensionsOf(codebook, dimension), new Set(raters));
   let finals: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
   const report = coderReportOn(
@@ -72,6 +69,33 @@ export function coderReport(db: Db, query: AgreementQuery = {}, { cellEntries = 
     { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
   );
   return { ...report, selection: { ...selection, annotators: report.raters } };
+}
+
+/** One cell of a coder's matrix on a dimension: the coder's category (`row`) against the reference's (`col`), by id. */
+export interface CoderCellQuery {
+  dimension: string;
+  coder: string;
+  reference: 'final' | 'others';
+  row: string;
+  col: string;
+}
+
+/**
+ * The entries behind one cell of a coder's matrix, in natural id order, as `coderReport` lists
+ * them: the Agreement view's report leaves them out (millions of ids at 100,000 entries) and
+ * asks for a cell's when the lead opens it. Reads only the cell's dimension.
+ */
+export function coderCellEntries(db: Db, query: AgreementQuery, cell: CoderCellQuery): string[] {
+  const counted = countedLabelColumns(db, { ...query, dimension: cell.dimension });
+  const { codebook, dimension, annotators } = counted;
+  const raters = annotators ?? countedNames(counted);
+  const dim = dimensionsOf(codebook, dimension)[0];
+  const own = codedFromColumns(counted, [dim], new Set(raters)).get(dim.id);
+  const mine = own?.coded.byRater.get(cell.coder);
+  if (!own || !mine) return [];
+  const theirs =
+    cell.reference === 'final' ? referenceByRow(dim.id, own, consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final)) : othersMajority(own.coded, cell.coder, raters);
+  return cellEntriesOf(own.coded, mine, theirs, cell.row, cell.col);
 }
 
 /** The human consensus of an entry and dimension: the decision, else what a strict majority (or everyone) chose. */
@@ -90,14 +114,9 @@ export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries 
   // The people the lead chose (machines named among them are compared as machines), or everyone.
   const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
   const people = countedLabelColumns(db, { ...query, annotators: named?.length ? named : undefined });
-  const names = (counted: typeof people, keep: (name: string) => boolean) => {
-    const out = new Set<string>();
-    for (const i of counted.labels.counted) out.add(counted.people.get(counted.labels.rows.annotator[i])!);
-    return [...out].filter(keep).sort(compareIds);
-  };
-  const humans = names(people, (n) => !machines.includes(n));
+  const humans = countedNames(people).filter((n) => !machines.includes(n));
   const models = machines.length ? countedLabelColumns(db, { ...query, annotators: machines }) : undefined;
-  const machineNames = models ? names(models, () => true) : [];
+  const machineNames = models ? countedNames(models) : [];
   const dims = dimensionsOf(people.codebook, people.dimension);
   const selection = { ...people.selection, annotators: humans };
   if (!machineNames.length && !peopleAlone) return { machines: [], humans, bootstrap: { resamples: query.bootstrap ?? DEFAULT_RESAMPLES, seed: query.seed ?? DEFAULT_SEED }, dimensions: [], notes: MACHINE_NOTES, selection };

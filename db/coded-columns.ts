@@ -3,6 +3,7 @@ import { newCoding, type CodedDimension } from '../shared/agreement/coders.ts';
 import type { Codebook, Dimension } from '../shared/codebook/schema.ts';
 import { isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import type { countedLabelColumns } from './agreement.ts';
+import { compareIds } from '../shared/ids.ts';
 
 /** A dimension's labels coded, with the row id of each unit. */
 export interface CodedRows {
@@ -71,3 +72,11 @@ export function referenceByRow(dimension: string, { coded, rowIds }: CodedRows, 
 
 /** The codebook's dimensions a report looks at: one, or all. */
 export const dimensionsOf = (codebook: Codebook, dimension: string | undefined) => codebook.dimensions.filter((d) => (dimension ? d.id === dimension : true));
+
+/** Everyone with a counted label, in the natural order of names. */
+export function countedNames(counted: ReturnType<typeof countedLabelColumns>): string[] {
+  const { rows, counted: which } = counted.labels;
+  const ids = new Set<number>();
+  for (const i of which) ids.add(rows.annotator[i]);
+  return [...ids].map((id) => counted.people.get(id)!).sort(compareIds);
+}
