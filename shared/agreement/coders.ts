@@ -110,7 +110,8 @@ export interface CompareOptions {
   cellEntries?: boolean;
 }
 
-const cellKeyOf = (i: number, j: number) => `${i},${j}`;
+/** The key of cell (i, j) of a comparison's `cellEntries`. */
+export const coderCellKey = (i: number, j: number) => `${i},${j}`;
 
 /**
  * One categorical dimension's labels as the comparisons read them: the entries with a label (the
@@ -230,7 +231,7 @@ export function compareCodes(
   };
   if (options.cellEntries ?? true) {
     const cellEntries: Record<string, string[]> = {};
-    units.forEach((u, p) => (cellEntries[cellKeyOf(data.codes[p * 2], data.codes[p * 2 + 1])] ??= []).push(coded.units[u]));
+    units.forEach((u, p) => (cellEntries[coderCellKey(data.codes[p * 2], data.codes[p * 2 + 1])] ??= []).push(coded.units[u]));
     out.cellEntries = cellEntries;
   }
   return out;
@@ -328,7 +329,7 @@ export function confusionsOf(dim: { id: string; label: string }, c: Comparison):
         referenceCategory: c.categories[j],
         count,
         share: count / c.units,
-        ...(c.cellEntries ? { entries: c.cellEntries[cellKeyOf(i, j)] ?? [] } : {}),
+        ...(c.cellEntries ? { entries: c.cellEntries[coderCellKey(i, j)] ?? [] } : {}),
       });
     }),
   );
