@@ -17,7 +17,7 @@ import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { categoryReading, type CategoryReading } from './categories.ts';
-import { codeCategories } from './coefficient-report.ts';
+import type { CodedRatings } from './ratings.ts';
 import { coefficientTable, type Coefficient } from './coefficient-table.ts';
 import { compareIds, groupByDimension, type AgreementLabel, type DbAgreementReport } from './report.ts';
 import { sortIds } from '../ids.ts';
@@ -162,23 +162,31 @@ export function referenceCodes(coded: CodedDimension, valueOf: (entry: string) =
   return Int32Array.from(coded.units, (u) => coded.code(valueOf(u)));
 }
 
-/** The units a coder and a reference both have a category on, in order, with the matrix they make. */
-function pairUp(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array) {
+/**
+ * The units a coder and a reference both have a category on, in order, as two raters' coded
+ * ratings: numbered as `codeCategories` numbers category keys (the codebook's categories first,
+ * then the others as first met, unit by unit, the coder before the reference), from the codes.
+ */
+function pairUp(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array): { units: number[]; withoutReference: number; data: CodedRatings } {
   const units: number[] = [];
-  const mineKeys: string[] = [];
-  const theirKeys: string[] = [];
   let withoutReference = 0;
   for (let u = 0; u < mine.length; u++) {
     if (mine[u] < 0) continue;
-    if (theirs[u] < 0) {
-      withoutReference++;
-      continue;
-    }
-    units.push(u);
-    mineKeys.push(coded.keys[mine[u]]);
-    theirKeys.push(coded.keys[theirs[u]]);
+    if (theirs[u] < 0) withoutReference++;
+    else units.push(u);
   }
-  return { units, withoutReference, data: codeCategories([mineKeys, theirKeys], reading.known, reading.level) };
+  const keys = [...reading.known];
+  const knownAt = new Map(keys.map((k, i) => [k, i]));
+  const matrixOf = Int32Array.from(coded.keys, (k) => knownAt.get(k) ?? -1);
+  const matrixCode = (c: number) => (matrixOf[c] >= 0 ? matrixOf[c] : (matrixOf[c] = keys.push(coded.keys[c]) - 1));
+  const codes = new Int32Array(units.length * 2);
+  units.forEach((u, p) => {
+    codes[p * 2] = matrixCode(mine[u]);
+    codes[p * 2 + 1] = matrixCode(theirs[u]);
+  });
+  const values: CodedRatings['values'] = { keys };
+  if (reading.level === 'ordinal') values.numbers = Float64Array.from(keys, (_, i) => i + 1);
+  return { units, withoutReference, data: { level: reading.level, unitCount: units.length, raterCount: 2, codes, values } };
 }
 
 /**
