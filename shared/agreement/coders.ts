@@ -224,11 +224,17 @@ export function compareCodes(
     labelOf: reading.label,
   });
   const set = table.coefficients;
-  const out: Comparison = {
+  let cellEntries: Record<string, string[]> | undefined;
+  if (options.cellEntries ?? true) {
+    cellEntries = {};
+    for (let p = 0; p < units.length; p++) (cellEntries[coderCellKey(data.codes[p * 2], data.codes[p * 2 + 1])] ??= []).push(coded.units[units[p]]);
+  }
+  return {
     coder,
     reference,
     categories,
     counts,
+    ...(cellEntries ? { cellEntries } : {}),
     units: n,
     withoutReference,
     accuracy: n ? agree / n : null,
@@ -237,12 +243,6 @@ export function compareCodes(
     gwet: set.gwet,
     alpha: set.alpha,
   };
-  if (options.cellEntries ?? true) {
-    const cellEntries: Record<string, string[]> = {};
-    units.forEach((u, p) => (cellEntries[coderCellKey(data.codes[p * 2], data.codes[p * 2 + 1])] ??= []).push(coded.units[u]));
-    out.cellEntries = cellEntries;
-  }
-  return out;
 }
 
 /** The entries where a coder's category is not the reference's, in natural id order (a machine's departures). */
