@@ -189,18 +189,27 @@ export function adoptColumns(db: Db, handed: HandedColumns): void {
   if (adopted) kept.set(db, own);
 }
 
-/** The separators of `groupedForConsensus`'s texts: between labels, between a label's parts. */
-export const LABEL_SEPARATOR = '\u001e';
-export const PART_SEPARATOR = '\u001f';
-
 /**
- * The labels that count for consensus, grouped per entry, from the kept columns: per entry (in
- * row id order) its row id, how many labels, and one text of them all, ordered by dimension then
- * annotator id, each `dimension US annotator id US assigned (1/0) US stored value` and joined by RS.
- * Drafts count only when asked. The consensus of 100,000 entries is computed from these
- * (db/adjudication.ts) without reading the label table again.
+ * The labels that count for consensus, from the kept columns, grouped per entry and dimension:
+ * entries in row id order, an entry's dimensions by id, a group's labels by annotator id. Drafts
+ * count only when asked. The consensus of 100,000 entries is computed from these
+ * (db/adjudication.ts) without reading the label table again, and without a text per label.
  */
-export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement, includeDrafts: boolean): [number, number, string][] {
+export interface ConsensusGroups {
+  /** How many groups; per group, its entry's row id, its dimension (an index into `dimensions`) and where its labels start (`start[count]` ends the last). */
+  count: number;
+  entry: Int32Array;
+  dimension: Int32Array;
+  start: Int32Array;
+  /** Per label, in group order: its annotator's id, whether the entry is assigned to them (1/0), its stored value (an index into `values`). */
+  annotator: Int32Array;
+  assigned: Uint8Array;
+  value: Int32Array;
+  dimensions: string[];
+  values: string[];
+}
+
+export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement, includeDrafts: boolean): ConsensusGroups {
   // Dimensions by their ids' order, annotators by id: one number per label sorts them (with its row, under 2^53).
   const dimRank = new Int32Array(rows.dimensions.length);
   rows.dimensions.map((d, k) => [d, k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).forEach(([, k], rank) => (dimRank[k] = rank));
@@ -213,18 +222,32 @@ export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement,
     keys.push(((rows.entry[i] * rows.dimensions.length + dimRank[rows.dimension[i]]) * ids.length + annRank.get(a)!) * rows.count + i);
   }
   const sorted = Float64Array.from(keys).sort();
-  const out: [number, number, string][] = [];
-  let parts: string[] = [];
-  for (let k = 0; k < sorted.length; k++) {
+  const n = sorted.length;
+  const out: ConsensusGroups = {
+    count: 0,
+    entry: new Int32Array(n),
+    dimension: new Int32Array(n),
+    start: new Int32Array(n + 1),
+    annotator: new Int32Array(n),
+    assigned: new Uint8Array(n),
+    value: new Int32Array(n),
+    dimensions: rows.dimensions,
+    values: rows.values,
+  };
+  for (let k = 0; k < n; k++) {
     const i = sorted[k] % rows.count;
     const entry = rows.entry[i];
     const a = rows.annotator[i];
-    parts.push(`${rows.dimensions[rows.dimension[i]]}${PART_SEPARATOR}${a}${PART_SEPARATOR}${assigned.get(a)?.[entry] === 1 ? 1 : 0}${PART_SEPARATOR}${rows.values[rows.value[i]]}`);
-    if (k + 1 === sorted.length || rows.entry[sorted[k + 1] % rows.count] !== entry) {
-      out.push([entry, parts.length, parts.join(LABEL_SEPARATOR)]);
-      parts = [];
+    if (k === 0 || out.entry[out.count - 1] !== entry || out.dimension[out.count - 1] !== rows.dimension[i]) {
+      out.entry[out.count] = entry;
+      out.dimension[out.count] = rows.dimension[i];
+      out.start[out.count++] = k;
     }
+    out.annotator[k] = a;
+    out.assigned[k] = assigned.get(a)?.[entry] === 1 ? 1 : 0;
+    out.value[k] = rows.value[i];
   }
+  out.start[out.count] = n;
   return out;
 }
 
