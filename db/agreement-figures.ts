@@ -2,7 +2,7 @@ import { openStore } from './data/index.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../shared/agreement/bootstrap.ts';
 import { buildCoefficientReport, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
 import { badInput } from '../shared/errors.ts';
-import { cellEntriesOf, coderReportOn, newCoding, othersMajority, type DbCoderReport } from '../shared/agreement/coders.ts';
+import { cellEntriesOf, coderReportOn, othersMajority, type DbCoderReport } from '../shared/agreement/coders.ts';
 import { buildDrift, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
 import { MACHINE_NOTES, machineReportOn, type DbMachineReport } from '../shared/agreement/machines.ts';
 import type { WeightScheme } from '../shared/agreement/weights.ts';
@@ -10,8 +10,7 @@ import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
 import { consensusByRow } from './adjudication.ts';
 import { countedLabelColumns, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
-import { codedFromColumns, countedNames, dimensionsOf, referenceByRow, type CodedRows } from './coded-columns.ts';
-import type { CategoryReading } from '../shared/agreement/categories.ts';
+import { codedFromColumns, countedNames, dimensionsOf, noLabels, referenceByRow, type CodedRows } from './coded-columns.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
@@ -63,7 +62,7 @@ export function coderReport(db: Db, query: AgreementQuery = {}, { cellEntries = 
     codebook,
     raters,
     (dim, reading) => {
-      const own = coded.get(dim.id) ?? { coded: newCoding(reading, []), rowIds: new Int32Array(0) };
+      const own = coded.get(dim.id) ?? noLabels(reading);
       return { coded: own.coded, finals: () => referenceByRow(dim.id, own, (finals ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final))) };
     },
     { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
@@ -123,17 +122,16 @@ export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries 
   const humanCoded = codedFromColumns(people, dims, new Set(humans));
   const machineCoded = models ? codedFromColumns(models, dims, new Set(machineNames)) : new Map<string, CodedRows>();
   let consensus: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
-  const empty = (reading: CategoryReading) => ({ coded: newCoding(reading, []), rowIds: new Int32Array(0) });
   const report = machineReportOn(
     people.codebook,
     machineNames,
     humans,
     {
       machines: (dim, reading) => {
-        const own = machineCoded.get(dim.id) ?? empty(reading);
+        const own = machineCoded.get(dim.id) ?? noLabels(reading);
         return { coded: own.coded, consensus: () => referenceByRow(dim.id, own, (consensus ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, humanConsensus))) };
       },
-      people: (dim, reading) => (humanCoded.get(dim.id) ?? empty(reading)).coded,
+      people: (dim, reading) => (humanCoded.get(dim.id) ?? noLabels(reading)).coded,
     },
     { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
   );

@@ -65,6 +65,9 @@ export function codedFromColumns(counted: ReturnType<typeof countedLabelColumns>
   return out;
 }
 
+/** A dimension with no label to compare. */
+export const noLabels = (reading: CategoryReading): CodedRows => ({ coded: newCoding(reading, []), rowIds: new Int32Array(0) });
+
 /** Each unit's code of a reference given per entry row id (`consensusByRow`'s pairs of dimension and value). */
 export function referenceByRow(dimension: string, { coded, rowIds }: CodedRows, byRow: Map<number, { dims: (readonly [string, LabelValue | null])[] }>): Int32Array {
   return Int32Array.from(rowIds, (rowId) => coded.code(byRow.get(rowId)?.dims.find(([d]) => d === dimension)?.[1]));

@@ -247,7 +247,9 @@ export function compareCodes(
 
 /** The entries where a coder's category is not the reference's, in natural id order (a machine's departures). */
 export function departuresOf(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array): Departure[] {
-  const category = (code: number) => ({ id: coded.keys[code], label: reading.label(coded.keys[code]) });
+  // One object per category, shared by its departures (a machine departs on many thousands of entries).
+  const categories = coded.keys.map((id) => ({ id, label: reading.label(id) }));
+  const category = (code: number) => categories[code];
   const out: Departure[] = [];
   for (let u = 0; u < mine.length; u++) if (mine[u] >= 0 && theirs[u] >= 0 && mine[u] !== theirs[u]) out.push({ entry: coded.units[u], machine: category(mine[u]), consensus: category(theirs[u]) });
   return out;
