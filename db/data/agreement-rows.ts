@@ -210,18 +210,35 @@ export interface ConsensusGroups {
 }
 
 export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement, includeDrafts: boolean): ConsensusGroups {
-  // Dimensions by their ids' order, annotators by id: one number per label sorts them (with its row, under 2^53).
+  // Dimensions by their ids' order, annotators by id.
   const dimRank = new Int32Array(rows.dimensions.length);
   rows.dimensions.map((d, k) => [d, k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).forEach(([, k], rank) => (dimRank[k] = rank));
   const ids = [...new Set(rows.annotator.subarray(0, rows.count))].filter((a) => a !== GONE).sort((a, b) => a - b);
-  const annRank = new Map(ids.map((a, k) => [a, k]));
-  const keys: number[] = [];
-  for (let i = 0; i < rows.count; i++) {
-    const a = rows.annotator[i];
-    if (a === GONE || (!includeDrafts && submitted.get(a)?.[rows.entry[i]] !== 1)) continue;
-    keys.push(((rows.entry[i] * rows.dimensions.length + dimRank[rows.dimension[i]]) * ids.length + annRank.get(a)!) * rows.count + i);
-  }
-  const sorted = Float64Array.from(keys).sort();
+  const annRank = new Int32Array(ids.length ? ids[ids.length - 1] + 1 : 0);
+  ids.forEach((a, k) => (annRank[a] = k));
+  const counted = new Uint8Array(rows.count);
+  for (let i = 0; i < rows.count; i++) counted[i] = rows.annotator[i] !== GONE && (includeDrafts || submitted.get(rows.annotator[i])?.[rows.entry[i]] === 1) ? 1 : 0;
+  const counts = (i: number) => counted[i] === 1;
+  // The labels by entry (row ids are small numbers: a bucket each, in row id order), then each
+  // entry's few labels by dimension, annotator and row: no sort of a million keys.
+  let entries = 0;
+  for (let i = 0; i < rows.count; i++) if (counts(i) && rows.entry[i] >= entries) entries = rows.entry[i] + 1;
+  const bucket = new Int32Array(entries + 1);
+  for (let i = 0; i < rows.count; i++) if (counts(i)) bucket[rows.entry[i] + 1]++;
+  for (let e = 0; e < entries; e++) bucket[e + 1] += bucket[e];
+  const sorted = new Int32Array(bucket[entries]);
+  const next = bucket.slice(0, entries);
+  for (let i = 0; i < rows.count; i++) if (counts(i)) sorted[next[rows.entry[i]]++] = i;
+  const rankOf = (i: number) => dimRank[rows.dimension[i]] * ids.length + annRank[rows.annotator[i]];
+  for (let e = 0; e < entries; e++)
+    for (let k = bucket[e] + 1; k < bucket[e + 1]; k++) {
+      // Insertion sort: rows already in row order stay so among equal ranks.
+      const i = sorted[k];
+      const r = rankOf(i);
+      let j = k - 1;
+      while (j >= bucket[e] && rankOf(sorted[j]) > r) sorted[j + 1] = sorted[j--];
+      sorted[j + 1] = i;
+    }
   const n = sorted.length;
   const out: ConsensusGroups = {
     count: 0,
@@ -235,7 +252,7 @@ export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement,
     values: rows.values,
   };
   for (let k = 0; k < n; k++) {
-    const i = sorted[k] % rows.count;
+    const i = sorted[k];
     const entry = rows.entry[i];
     const a = rows.annotator[i];
     if (k === 0 || out.entry[out.count - 1] !== entry || out.dimension[out.count - 1] !== rows.dimension[i]) {
