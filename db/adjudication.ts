@@ -24,7 +24,7 @@ import { countsAs, raterRule, standingOf, type RaterRule } from './assignments.t
 import { ConsensusIndex, dimState, type DimState, type EntryState } from './consensus-index.ts';
 import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } from './data/index.ts';
 import { studySliceReads, type StudyEntryRow, type StudyLabelRow } from './data/streams.ts';
-import { currentForAgreement, groupedForConsensus, LABEL_SEPARATOR, PART_SEPARATOR } from './data/agreement-rows.ts';
+import { currentForAgreement, groupedForConsensus } from './data/agreement-rows.ts';
 
 export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult };
 
@@ -326,7 +326,7 @@ export function finalValues(study: Study): Map<string, Map<string, DimensionCons
  * What the consensus index keeps of every entry (db/consensus-index.ts), from the whole study at
  * once: the same states as `entryConsensus` gives entry by entry (consensus-index.test.ts holds
  * them equal), computed the way a study of 100,000 entries allows. The labels come grouped per
- * entry, one text per entry, from the label columns agreement keeps (`groupedForConsensus`); and
+ * entry and dimension, as numbers, from the label columns agreement keeps (`groupedForConsensus`); and
  * since consensus depends only on the labels, the decision's presence, staleness and the test
  * result, each distinct case is computed once and its state shared by every entry in that case
  * (100,000 entries of three annotators hold a few thousand).
@@ -343,8 +343,13 @@ export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, En
  */
 export function consensusValues<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<string, Map<string, T>> {
   const out = new Map<string, Map<string, T>>();
-  for (const { id, dims } of everyConsensus(db, opts, (c) => [c.dimension, pick(c)] as const, true).values()) out.set(id, new Map(dims));
+  for (const { id, dims } of consensusByRow(db, opts, pick).values()) out.set(id, new Map(dims));
   return out;
+}
+
+/** `consensusValues` by entry row id: each entry's [dimension, value] pairs, for figures that read entries by row. */
+export function consensusByRow<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<number, { id: string; dims: (readonly [string, T])[] }> {
+  return everyConsensus(db, opts, (c) => [c.dimension, pick(c)] as const, true);
 }
 
 /**
@@ -364,53 +369,40 @@ function everyConsensus<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsen
   const decisions = decisionsOf(store.decisions.all());
   const stale = staleOfDecided(db, decisions, opts);
 
-  /** The counted values of one dimension's labels, as readStudy gives them. */
-  const valuesOf = (block: string | undefined): AnnotatorValue[] => {
-    if (block === undefined) return [];
+  // Each dimension's labels of each entry, as the kept label columns group them (read once, then
+  // brought up to date, or handed to a worker); each distinct group of labels (who, whether
+  // assigned, which stored value) is named by the first place it is met.
+  const groups = groupedForConsensus(currentForAgreement(db), !!opts.includeDrafts);
+  const dimOf = groups.dimensions.map((d) => dimAt.get(d) ?? -1);
+  const blockIds = new Map<string, number>();
+  const firstGroup: number[] = [];
+  const blocks = new Map<number, number[]>();
+  for (let g = 0; g < groups.count; g++) {
+    const at = dimOf[groups.dimension[g]];
+    if (at < 0) continue;
+    let key = '';
+    for (let k = groups.start[g]; k < groups.start[g + 1]; k++) key += `${groups.annotator[k]} ${groups.assigned[k]} ${groups.value[k]},`;
+    let id = blockIds.get(key);
+    if (id === undefined) blockIds.set(key, (id = firstGroup.push(g) - 1));
+    let byDim = blocks.get(groups.entry[g]);
+    if (!byDim) blocks.set(groups.entry[g], (byDim = []));
+    byDim[at] = id;
+  }
+
+  /** The counted values of a group of labels, as readStudy gives them. */
+  const parsed: (LabelValue | undefined)[] = new Array(groups.values.length);
+  const valuesOf = (block: number): AnnotatorValue[] => {
+    if (block < 0) return [];
+    const g = firstGroup[block];
     const values: AnnotatorValue[] = [];
-    for (const label of block.split(RS)) {
-      // dimension US annotator id US assigned US value
-      const a = label.indexOf(US);
-      const b = label.indexOf(US, a + 1);
-      const c = label.indexOf(US, b + 1);
-      const who = people.get(Number(label.slice(a + 1, b)));
-      if (!who || !countsAs(standingOf(who.role, byAssignment, label.slice(b + 1, c) === '1', false, who.machine))) continue;
-      values.push({ annotator: who.name, value: JSON.parse(label.slice(c + 1)) as LabelValue });
+    for (let k = groups.start[g]; k < groups.start[g + 1]; k++) {
+      const who = people.get(groups.annotator[k]);
+      if (!who || !countsAs(standingOf(who.role, byAssignment, groups.assigned[k] === 1, false, who.machine))) continue;
+      const v = groups.value[k];
+      values.push({ annotator: who.name, value: (parsed[v] ??= JSON.parse(groups.values[v]) as LabelValue) });
     }
     return values.sort((a, b) => rank.get(a.annotator)! - rank.get(b.annotator)!);
   };
-
-  // Each dimension's labels of each entry, as one text (see groupedForConsensus); each
-  // distinct text is kept once and named by its place in `texts`.
-  const texts: string[] = [];
-  const textIds = new Map<string, number>();
-  const blocks = new Map<number, number[]>();
-  const unread: number[] = [];
-  // From the label columns agreement keeps (read once, then brought up to date, or handed to a worker).
-  for (const [rowId, count, text] of groupedForConsensus(currentForAgreement(db), !!opts.includeDrafts)) {
-    const byDim: number[] = [];
-    let labels = 0;
-    for (let pos = 0; pos < text.length; ) {
-      const start = pos;
-      const dimension = text.slice(pos, text.indexOf(US, pos));
-      const prefix = dimension + US;
-      // The labels are in order of dimension: this dimension's run of them.
-      do {
-        const next = text.indexOf(RS, pos);
-        pos = next < 0 ? text.length + 1 : next + 1;
-        labels++;
-      } while (pos < text.length && text.startsWith(prefix, pos));
-      const at = dimAt.get(dimension);
-      if (at === undefined) continue;
-      const block = text.slice(start, pos - 1);
-      let id = textIds.get(block);
-      if (id === undefined) textIds.set(block, (id = texts.push(block) - 1));
-      byDim[at] = id;
-    }
-    // A text that does not split into its labels (a separator inside a value no JSON writer made): read alone.
-    if (labels !== count) unread.push(rowId);
-    else blocks.set(rowId, byDim);
-  }
 
   const shared = new Map<number, T | null>();
   const out = new Map<number, { id: string; key: string; dims: T[] }>();
@@ -429,18 +421,13 @@ function everyConsensus<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsen
       const own = decision !== null && decisionValueMatters;
       let state = own ? undefined : shared.get(caseKey);
       if (state === undefined) {
-        const c = dimensionConsensus(dims[i], entry, valuesOf(texts[block]), decision, isStale);
+        const c = dimensionConsensus(dims[i], entry, valuesOf(block), decision, isStale);
         state = c && pick(c);
         if (!own) shared.set(caseKey, state);
       }
       if (state) states.push(state);
     }
     out.set(rowId, { id, key, dims: states });
-  }
-  for (const rowId of unread) {
-    const study = readStudy(db, opts, rowId);
-    const e = study.entries[0];
-    if (e) out.set(rowId, { ...out.get(rowId)!, dims: entryConsensus(study, e).map(pick) });
   }
   return out;
 }
@@ -461,8 +448,6 @@ function staleOfDecided(db: Db, decisions: Map<number, Map<string, Decision>>, o
   return out;
 }
 
-const RS = LABEL_SEPARATOR;
-const US = PART_SEPARATOR;
 
 export interface QueueOptions extends StudyOptions {
   /** Only disagreements on this dimension. */

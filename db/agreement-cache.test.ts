@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { openProject } from './project.ts';
 import type { Service } from './service.ts';
@@ -151,9 +151,22 @@ describe('the labels grouped per entry for consensus, from the kept columns', ()
       .raw(true)
       .all(includeDrafts ? 1 : 0);
 
+  /** The groups as SQL groups the rows: per entry, how many labels, and one text of them all, `dimension US annotator US assigned US value` joined by RS. */
+  const asRows = (g: ConsensusGroups) => {
+    const out: [number, number, string][] = [];
+    for (let k = 0; k < g.count; k++) {
+      const labels: string[] = [];
+      for (let i = g.start[k]; i < g.start[k + 1]; i++) labels.push([g.dimensions[g.dimension[k]], g.annotator[i], g.assigned[i], g.values[g.value[i]]].join('\u001f'));
+      const last = out[out.length - 1];
+      if (last?.[0] === g.entry[k]) out[out.length - 1] = [last[0], last[1] + labels.length, `${last[2]}\u001e${labels.join('\u001e')}`];
+      else out.push([g.entry[k], labels.length, labels.join('\u001e')]);
+    }
+    return out;
+  };
+
   it('are the rows SQL groups, drafts or not, after labels were rewritten, cleared and assigned', () => {
     const check = () => {
-      for (const drafts of [false, true]) expect(groupedForConsensus(currentForAgreement(s.db), drafts), `drafts ${drafts}`).toEqual(bySql(drafts));
+      for (const drafts of [false, true]) expect(asRows(groupedForConsensus(currentForAgreement(s.db), drafts)), `drafts ${drafts}`).toEqual(bySql(drafts));
     };
     check();
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../shared/codebook/index.ts';
 import { parseLabelValue } from '../shared/codebook/values.ts';
 import { consensusValues, decide, finalValues, readStudy } from './adjudication.ts';
-import { coderReport, coefficientReport, driftReport, humanConsensus, machineReport } from './agreement-figures.ts';
+import { coderReport, coefficientReport, driftReport, figureReport, humanConsensus, machineReport } from './agreement-figures.ts';
 import { selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import { setAssignments } from './assignments.ts';
 import { openStore } from './data/index.ts';
@@ -62,7 +62,7 @@ describe('the figures beyond alpha, on the database', () => {
     const finals = finalValues(readStudy(project.db));
     for (const c of r.dimensions[0].comparisons.filter((x) => x.reference === 'final')) {
       // Every entry in a cell has the final value of that cell's column.
-      for (const [key, entries] of Object.entries(c.cellEntries)) {
+      for (const [key, entries] of Object.entries(c.cellEntries!)) {
         const col = c.categories[Number(key.split(',')[1])].id;
         for (const e of entries) expect(finals.get(e)!.get('stage')!.final, `${c.coder} ${e}`).toBe(col);
       }
@@ -105,6 +105,20 @@ describe('the figures beyond alpha, on the database', () => {
     expect(r.dimensions.find((d) => d.id === 'stage')!.humans.map((h) => h.coder)).toEqual(['ana', 'ben', 'cai']);
   });
 
+  it('leave the people out of the Machines tab when there is no machine coder (the export keeps them)', () => {
+    const bare = freshProject();
+    try {
+      buildSmallProject(bare.db);
+      const exported = machineReport(bare.db, { bootstrap: 0 });
+      expect(exported.machines).toEqual([]);
+      expect(exported.dimensions.flatMap((d) => d.humans).length).toBeGreaterThan(0);
+      const tab = figureReport(bare.db, { figures: 'machines', query: { bootstrap: 0 } });
+      expect(tab).toEqual({ ...exported, dimensions: [] });
+    } finally {
+      bare.cleanup();
+    }
+  });
+
   it('follow the same labels as the alpha report: a machine named by the lead joins the drift', () => {
     const humans = driftReport(project.db, { by: 'week', bootstrap: 0 });
     const withMachine = driftReport(project.db, { by: 'week', bootstrap: 0, annotators: ['ana', 'ben', 'cai', 'gpt-4o'] });
@@ -113,6 +127,13 @@ describe('the figures beyond alpha, on the database', () => {
     expect(withMachine.overall.raters).toBe(4);
   });
 });
+
+/** A coder or machine report as the Agreement view's job gives it: no entries behind the cells (the departures stay). */
+function withoutEntries<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(withoutEntries) as T;
+  if (!x || typeof x !== 'object') return x;
+  return Object.fromEntries(Object.entries(x).flatMap(([k, v]) => (k === 'cellEntries' || (k === 'entries' && Array.isArray(v)) ? [] : [[k, withoutEntries(v)]]))) as T;
+}
 
 /**
  * The coder and machine figures read the consensus as the adjudication index builds it (each
@@ -141,6 +162,8 @@ describe('the coder and machine figures, on the consensus the adjudication index
       if (i % 3 !== 0) addLabel(db, id, 'ben', 'bug', i % 2 ? [] : ['syntax-error']);
       if (i % 3 !== 0) addLabel(db, id, 'cai', 'bug', ['syntax-error']);
       if (i % 4 === 1) addLabel(db, id, 'lead', 'stage', 'training');
+      // One set of types stored two ways (two texts, one category), and a type alone: ties among the others.
+      if (i % 3 !== 0) addLabel(db, id, 'ana', 'bug', i === 1 ? ['syntax-error'] : i % 2 ? ['syntax-error', 'silly-mistake::not-dl-related'] : ['silly-mistake::not-dl-related', 'syntax-error']);
       addLabel(db, id, 'gpt-4o', 'stage', i % 3 ? 'training' : 'inference');
     });
     db.prepare("UPDATE annotator SET kind = 'machine' WHERE name = 'gpt-4o'").run();
@@ -187,6 +210,19 @@ describe('the coder and machine figures, on the consensus the adjudication index
       const reference = buildCoderReport(codebook, labels, wholeStudy(includeDrafts, (c) => c.final), { annotators, dimension, bootstrap: 20, seed: 7 });
       expect(coders).toEqual({ ...reference, selection: { ...coders.selection, annotators: reference.raters } });
       expect(coders.dimensions.flatMap((d) => d.comparisons).some((c) => c.reference === 'final' && c.units > 0)).toBe(true);
+      // The Agreement view's job: the same figures without the entries behind the cells; the view asks for a cell's when it is opened.
+      expect(figureReport(small.db, { figures: 'coders', query: q })).toEqual(withoutEntries(coders));
+      const service = createService(small.db, { workers: false });
+      let cells = 0;
+      for (const d of coders.dimensions)
+        for (const c of d.comparisons)
+          for (const [key, entries] of Object.entries(c.cellEntries!)) {
+            const [row, col] = key.split(',').map((k) => c.categories[Number(k)].id);
+            const cell = { dimension: d.id, coder: c.coder, reference: c.reference as 'final' | 'others', row, col };
+            expect(appCall(service, 'agreement.coderCell', { as: 'lead', ...query, ...cell }), JSON.stringify([query, cell])).toEqual(entries);
+            cells++;
+          }
+      expect(cells).toBeGreaterThan(10);
     }
     const machines = machineReport(small.db, { bootstrap: 20, seed: 7 });
     const people = selectAgreementLabels(small.db, {});
@@ -194,6 +230,10 @@ describe('the coder and machine figures, on the consensus the adjudication index
     const reference = buildMachineReport(people.codebook, models, people.labels, wholeStudy(false, humanConsensus), { bootstrap: 20, seed: 7 });
     expect(machines).toEqual({ ...reference, selection: { ...people.selection, annotators: reference.humans } });
     expect(machines.dimensions.find((d) => d.id === 'stage')!.machines[0].units).toBeGreaterThan(5);
+    expect(figureReport(small.db, { figures: 'machines', query: { bootstrap: 20, seed: 7 } })).toEqual(withoutEntries(machines));
+    // The bug taxonomy's set stored two ways reads as one category.
+    const ana = machines.dimensions.find((d) => d.id === 'bug')!.humans.find((h) => h.coder === 'ana')!;
+    expect(ana.categories.filter((c) => c.id.split('|').sort().join() === 'silly-mistake,syntax-error').length).toBe(1);
   };
 
   it('give the figures the whole study gives', () => {

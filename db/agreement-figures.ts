@@ -1,15 +1,16 @@
 import { openStore } from './data/index.ts';
-import { DEFAULT_RESAMPLES } from '../shared/agreement/bootstrap.ts';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../shared/agreement/bootstrap.ts';
 import { buildCoefficientReportFrom, coefficientReportWork, type DbCoefficientReport } from '../shared/agreement/coefficient-report.ts';
 import { badInput } from '../shared/errors.ts';
-import { buildCoderReport, type DbCoderReport } from '../shared/agreement/coders.ts';
+import { cellEntriesOf, coderReportOn, othersMajority, type DbCoderReport } from '../shared/agreement/coders.ts';
 import { buildDriftFrom, type DbDriftReport, type DriftBy } from '../shared/agreement/drift.ts';
-import { buildMachineReport, type DbMachineReport } from '../shared/agreement/machines.ts';
+import { MACHINE_NOTES, machineReportOn, type DbMachineReport } from '../shared/agreement/machines.ts';
 import type { WeightScheme } from '../shared/agreement/weights.ts';
 import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
-import { consensusValues } from './adjudication.ts';
-import { countedCells, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { consensusByRow } from './adjudication.ts';
+import { countedCells, countedLabelColumns, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { codedFromColumns, countedNames, dimensionsOf, noLabels, referenceByRow, type CodedRows } from './coded-columns.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
@@ -52,11 +53,50 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
 }
 
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
-export function coderReport(db: Db, query: AgreementQuery = {}): DbCoderReport {
-  const { codebook, dimension, annotators, labels, selection } = selectAgreementLabels(db, query, { times: false });
-  const finals = consensusValues(db, { includeDrafts: query.includeDrafts }, (c) => c.final);
-  const report = buildCoderReport(codebook, labels, finals, { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed });
+export function coderReport(db: Db, query: AgreementQuery = {}, { cellEntries = true }: { cellEntries?: boolean } = {}): DbCoderReport {
+  const counted = countedLabelColumns(db, query);
+  const { codebook, dimension, annotators, selection } = counted;
+  // Raters: those named, else everyone with a counted label.
+  const raters = annotators ?? countedNames(counted);
+  const coded = codedFromColumns(counted, dimensionsOf(codebook, dimension), new Set(raters));
+  let finals: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
+  const report = coderReportOn(
+    codebook,
+    raters,
+    (dim, reading) => {
+      const own = coded.get(dim.id) ?? noLabels(reading);
+      return { coded: own.coded, finals: () => referenceByRow(dim.id, own, (finals ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final))) };
+    },
+    { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
+  );
   return { ...report, selection: { ...selection, annotators: report.raters } };
+}
+
+/** One cell of a coder's matrix on a dimension: the coder's category (`row`) against the reference's (`col`), by id. */
+export interface CoderCellQuery {
+  dimension: string;
+  coder: string;
+  reference: 'final' | 'others';
+  row: string;
+  col: string;
+}
+
+/**
+ * The entries behind one cell of a coder's matrix, in natural id order, as `coderReport` lists
+ * them: the Agreement view's report leaves them out (millions of ids at 100,000 entries) and
+ * asks for a cell's when the lead opens it. Reads only the cell's dimension.
+ */
+export function coderCellEntries(db: Db, query: AgreementQuery, cell: CoderCellQuery): string[] {
+  const counted = countedLabelColumns(db, { ...query, dimension: cell.dimension });
+  const { codebook, dimension, annotators } = counted;
+  const raters = annotators ?? countedNames(counted);
+  const dim = dimensionsOf(codebook, dimension)[0];
+  const own = codedFromColumns(counted, [dim], new Set(raters)).get(dim.id);
+  const mine = own?.coded.byRater.get(cell.coder);
+  if (!own || !mine) return [];
+  const theirs =
+    cell.reference === 'final' ? referenceByRow(dim.id, own, consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final)) : othersMajority(own.coded, cell.coder, raters);
+  return cellEntriesOf(own.coded, mine, theirs, cell.row, cell.col);
 }
 
 /** The human consensus of an entry and dimension: the decision, else what a strict majority (or everyone) chose. */
@@ -65,17 +105,39 @@ export function humanConsensus(c: DimensionConsensus): LabelValue | null {
   return c.labelStatus === 'agreed' || c.labelStatus === 'majority' ? c.proposal : null;
 }
 
-/** Every machine coder against the human consensus, with each person against the others beside them. */
-export function machineReport(db: Db, query: AgreementQuery = {}): DbMachineReport {
+/**
+ * Every machine coder against the human consensus, with each person against the others beside
+ * them. `peopleAlone` false leaves the people's figures out when there is no machine coder (the
+ * Agreement view then shows only how to import one).
+ */
+export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries = true, peopleAlone = true }: { cellEntries?: boolean; peopleAlone?: boolean } = {}): DbMachineReport {
   const machines = openStore(db).annotators.machines();
   // The people the lead chose (machines named among them are compared as machines), or everyone.
   const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
-  const people = selectAgreementLabels(db, { ...query, annotators: named?.length ? named : undefined }, { times: false });
-  const models = machines.length ? selectAgreementLabels(db, { ...query, annotators: machines }, { times: false }).labels : [];
-  const humanLabels = people.labels.filter((l) => !machines.includes(l.annotator));
-  const consensus = consensusValues(db, { includeDrafts: query.includeDrafts }, humanConsensus);
-  const report = buildMachineReport(people.codebook, models, humanLabels, consensus, { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed });
-  return { ...report, selection: { ...people.selection, annotators: report.humans } };
+  const people = countedLabelColumns(db, { ...query, annotators: named?.length ? named : undefined });
+  const humans = countedNames(people).filter((n) => !machines.includes(n));
+  const models = machines.length ? countedLabelColumns(db, { ...query, annotators: machines }) : undefined;
+  const machineNames = models ? countedNames(models) : [];
+  const dims = dimensionsOf(people.codebook, people.dimension);
+  const selection = { ...people.selection, annotators: humans };
+  if (!machineNames.length && !peopleAlone) return { machines: [], humans, bootstrap: { resamples: query.bootstrap ?? DEFAULT_RESAMPLES, seed: query.seed ?? DEFAULT_SEED }, dimensions: [], notes: MACHINE_NOTES, selection };
+  const humanCoded = codedFromColumns(people, dims, new Set(humans));
+  const machineCoded = models ? codedFromColumns(models, dims, new Set(machineNames)) : new Map<string, CodedRows>();
+  let consensus: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
+  const report = machineReportOn(
+    people.codebook,
+    machineNames,
+    humans,
+    {
+      machines: (dim, reading) => {
+        const own = machineCoded.get(dim.id) ?? noLabels(reading);
+        return { coded: own.coded, consensus: () => referenceByRow(dim.id, own, (consensus ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, humanConsensus))) };
+      },
+      people: (dim, reading) => (humanCoded.get(dim.id) ?? noLabels(reading)).coded,
+    },
+    { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
+  );
+  return { ...report, selection };
 }
 
 export interface DriftQuery extends AgreementQuery {
@@ -95,10 +157,11 @@ export function figureReport(db: Db, request: FiguresRequest): FigureReports[Fig
     case 'coefficients':
       return coefficientReport(db, request.query);
     case 'coders':
-      return coderReport(db, request.query);
+      // The view asks for a cell's entries when the lead opens it (`agreement.coderCell`).
+      return coderReport(db, request.query, { cellEntries: false });
     case 'drift':
       return driftReport(db, request.query);
     case 'machines':
-      return machineReport(db, request.query);
+      return machineReport(db, request.query, { cellEntries: false, peopleAlone: false });
   }
 }

@@ -338,3 +338,12 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}, { time
   });
   return { codebook, dimension, annotators, labels, selection };
 }
+
+/**
+ * The labels agreement counts (see `walkCountedLabels`) as indexes into the kept label columns,
+ * with the entries in natural order and the annotators by id: for figures computed on the
+ * columns (the coder and machine figures, db/coded-columns.ts) rather than on a label object each.
+ */
+export function countedLabelColumns(db: Db, query: AgreementQuery = {}) {
+  return walkCountedLabels(db, query);
+}

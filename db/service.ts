@@ -27,7 +27,7 @@ import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRo
 import { columnsToHand } from './data/agreement-rows.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
-import { coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
+import { coderCellEntries, coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
 import type { FiguresRequest, JobRequest } from './jobs/protocol.ts';
 import { forgetConsensus } from './adjudication.ts';
 import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssignments } from './assignments.ts';
@@ -422,6 +422,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.coefficients': (query) => coefficientReport(db, query),
     'agreement.coders': (query) => coderReport(db, query),
+    'agreement.coderCell': ({ coder, reference, row, col, ...query }) => coderCellEntries(db, query, { dimension: query.dimension, coder, reference, row, col }),
     'agreement.drift': (query) => driftReport(db, query),
     'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),

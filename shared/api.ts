@@ -420,6 +420,17 @@ export const api = {
   ),
   /** Each annotator against the final labels and against the majority of the others: confusion matrices, precision, recall, kappa. */
   'agreement.coders': method<DbCoderReport>()(z.object(agreementSelection)),
+  /** The entries behind one cell of a coder's matrix (the Coders tab's report leaves them out): the coder's category `row` against the reference's `col`, by id. */
+  'agreement.coderCell': method<string[]>()(
+    z.object({
+      ...agreementSelection,
+      dimension: dimensionId,
+      coder: annotatorName,
+      reference: z.enum(['final', 'others']),
+      row: z.string().min(1).max(10_000),
+      col: z.string().min(1).max(10_000),
+    }),
+  ),
   /** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
   'agreement.drift': method<DbDriftReport>()(z.object({ ...agreementSelection, by: z.enum(['week', 'batch']) })),
   /** Every machine coder against the human consensus, each person against the others beside them. */

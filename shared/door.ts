@@ -79,6 +79,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'agreement.report': 'lead',
   'agreement.coefficients': 'lead',
   'agreement.coders': 'lead',
+  'agreement.coderCell': 'lead',
   'agreement.drift': 'lead',
   'agreement.machines': 'lead',
   'agreement.groups': 'lead',

@@ -220,42 +220,82 @@ function readTimes(db: Db): string[] {
   }
 }
 
-/** The separators of `groupedForConsensus`'s texts: between labels, between a label's parts. */
-export const LABEL_SEPARATOR = '\u001e';
-export const PART_SEPARATOR = '\u001f';
-
 /**
- * The labels that count for consensus, grouped per entry, from the kept columns: per entry (in
- * row id order) its row id, how many labels, and one text of them all, ordered by dimension then
- * annotator id, each `dimension US annotator id US assigned (1/0) US stored value` and joined by RS.
- * Drafts count only when asked. The consensus of 100,000 entries is computed from these
- * (db/adjudication.ts) without reading the label table again.
+ * The labels that count for consensus, from the kept columns, grouped per entry and dimension:
+ * entries in row id order, an entry's dimensions by id, a group's labels by annotator id. Drafts
+ * count only when asked. The consensus of 100,000 entries is computed from these
+ * (db/adjudication.ts) without reading the label table again, and without a text per label.
  */
-export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement, includeDrafts: boolean): [number, number, string][] {
-  // Dimensions by their ids' order, annotators by id: one number per label sorts them (with its row, under 2^53).
+export interface ConsensusGroups {
+  /** How many groups; per group, its entry's row id, its dimension (an index into `dimensions`) and where its labels start (`start[count]` ends the last). */
+  count: number;
+  entry: Int32Array;
+  dimension: Int32Array;
+  start: Int32Array;
+  /** Per label, in group order: its annotator's id, whether the entry is assigned to them (1/0), its stored value (an index into `values`). */
+  annotator: Int32Array;
+  assigned: Uint8Array;
+  value: Int32Array;
+  dimensions: string[];
+  values: string[];
+}
+
+export function groupedForConsensus({ rows, submitted, assigned }: ForAgreement, includeDrafts: boolean): ConsensusGroups {
+  // Dimensions by their ids' order, annotators by id.
   const dimRank = new Int32Array(rows.dimensions.length);
   rows.dimensions.map((d, k) => [d, k] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).forEach(([, k], rank) => (dimRank[k] = rank));
   const ids = [...new Set(rows.annotator.subarray(0, rows.count))].filter((a) => a !== GONE).sort((a, b) => a - b);
-  const annRank = new Map(ids.map((a, k) => [a, k]));
-  const keys: number[] = [];
-  for (let i = 0; i < rows.count; i++) {
-    const a = rows.annotator[i];
-    if (a === GONE || (!includeDrafts && submitted.get(a)?.[rows.entry[i]] !== 1)) continue;
-    keys.push(((rows.entry[i] * rows.dimensions.length + dimRank[rows.dimension[i]]) * ids.length + annRank.get(a)!) * rows.count + i);
-  }
-  const sorted = Float64Array.from(keys).sort();
-  const out: [number, number, string][] = [];
-  let parts: string[] = [];
-  for (let k = 0; k < sorted.length; k++) {
-    const i = sorted[k] % rows.count;
+  const annRank = new Int32Array(ids.length ? ids[ids.length - 1] + 1 : 0);
+  ids.forEach((a, k) => (annRank[a] = k));
+  const counted = new Uint8Array(rows.count);
+  for (let i = 0; i < rows.count; i++) counted[i] = rows.annotator[i] !== GONE && (includeDrafts || submitted.get(rows.annotator[i])?.[rows.entry[i]] === 1) ? 1 : 0;
+  const counts = (i: number) => counted[i] === 1;
+  // The labels by entry (row ids are small numbers: a bucket each, in row id order), then each
+  // entry's few labels by dimension, annotator and row: no sort of a million keys.
+  let entries = 0;
+  for (let i = 0; i < rows.count; i++) if (counts(i) && rows.entry[i] >= entries) entries = rows.entry[i] + 1;
+  const bucket = new Int32Array(entries + 1);
+  for (let i = 0; i < rows.count; i++) if (counts(i)) bucket[rows.entry[i] + 1]++;
+  for (let e = 0; e < entries; e++) bucket[e + 1] += bucket[e];
+  const sorted = new Int32Array(bucket[entries]);
+  const next = bucket.slice(0, entries);
+  for (let i = 0; i < rows.count; i++) if (counts(i)) sorted[next[rows.entry[i]]++] = i;
+  const rankOf = (i: number) => dimRank[rows.dimension[i]] * ids.length + annRank[rows.annotator[i]];
+  for (let e = 0; e < entries; e++)
+    for (let k = bucket[e] + 1; k < bucket[e + 1]; k++) {
+      // Insertion sort: rows already in row order stay so among equal ranks.
+      const i = sorted[k];
+      const r = rankOf(i);
+      let j = k - 1;
+      while (j >= bucket[e] && rankOf(sorted[j]) > r) sorted[j + 1] = sorted[j--];
+      sorted[j + 1] = i;
+    }
+  const n = sorted.length;
+  const out: ConsensusGroups = {
+    count: 0,
+    entry: new Int32Array(n),
+    dimension: new Int32Array(n),
+    start: new Int32Array(n + 1),
+    annotator: new Int32Array(n),
+    assigned: new Uint8Array(n),
+    value: new Int32Array(n),
+    dimensions: rows.dimensions,
+    values: rows.values,
+  };
+  for (let k = 0; k < n; k++) {
+    const i = sorted[k];
     const entry = rows.entry[i];
     const a = rows.annotator[i];
-    parts.push(`${rows.dimensions[rows.dimension[i]]}${PART_SEPARATOR}${a}${PART_SEPARATOR}${assigned.get(a)?.[entry] === 1 ? 1 : 0}${PART_SEPARATOR}${rows.values[rows.value[i]]}`);
-    if (k + 1 === sorted.length || rows.entry[sorted[k + 1] % rows.count] !== entry) {
-      out.push([entry, parts.length, parts.join(LABEL_SEPARATOR)]);
-      parts = [];
+    if (k === 0 || out.entry[out.count - 1] !== entry || out.dimension[out.count - 1] !== rows.dimension[i]) {
+      out.entry[out.count] = entry;
+      out.dimension[out.count] = rows.dimension[i];
+      out.start[out.count++] = k;
     }
+    out.annotator[k] = a;
+    out.assigned[k] = assigned.get(a)?.[entry] === 1 ? 1 : 0;
+    out.value[k] = rows.value[i];
   }
+  out.start[out.count] = n;
   return out;
 }
 

@@ -1,7 +1,7 @@
 import type { DbAgreementReport } from '../../shared/agreement/report.ts';
 import type { DbCoefficientReport } from '../../shared/agreement/coefficient-report.ts';
 import type { CategoryCoefficients } from '../../shared/agreement/coefficient-table.ts';
-import type { DbCoderReport, Reference } from '../../shared/agreement/coders.ts';
+import { coderCellKey, type DbCoderReport, type Reference } from '../../shared/agreement/coders.ts';
 import type { DbDriftReport, DriftBy } from '../../shared/agreement/drift.ts';
 import type { DbMachineReport } from '../../shared/agreement/machines.ts';
 import type { CoefficientKey } from '../views/agreement/coefficients.ts';
@@ -203,6 +203,30 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     }
   }
 
+  /** Reads the entries behind a cell of a coder's matrix (the report leaves them out) and puts them in its comparison, where the panel reads them. */
+  async function fetchCoderCell(cell: CoderCell): Promise<void> {
+    const report = get().agreementFigures.coders.data;
+    const c = report?.dimensions.find((d) => d.id === cell.dimension)?.comparisons.find((x) => x.coder === cell.coder && x.reference === cell.reference);
+    const key = coderCellKey(cell.row, cell.col);
+    if (!report || !c || c.cellEntries?.[key] || cell.reference === 'consensus') return;
+    const { bootstrap: _b, seed: _s, ...selection } = selectionArgs(get().agreementQuery, get().me);
+    try {
+      const entries = await api().call('agreement.coderCell', {
+        ...selection,
+        dimension: cell.dimension,
+        coder: cell.coder,
+        reference: cell.reference,
+        row: c.categories[cell.row].id,
+        col: c.categories[cell.col].id,
+      });
+      c.cellEntries = { ...c.cellEntries, [key]: entries };
+      const now = get().agreementFigures.coders;
+      if (now.data === report) set({ agreementFigures: { ...get().agreementFigures, coders: { ...now, data: { ...report } } } });
+    } catch (e) {
+      get().notify(describeError(e), 'error');
+    }
+  }
+
   return {
   agreementReport: null,
   agreementLoading: false,
@@ -353,6 +377,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
         const cell = get().agreementCoderCell;
         // A listed cell stays open only while the new matrices still have it.
         if (cell && !coderCellExists(data as DbCoderReport, cell)) set({ agreementCoderCell: null });
+        else if (cell) void fetchCoderCell(cell);
       }
     };
     try {
@@ -420,7 +445,10 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     }));
   },
 
-  openCoderCell: (cell) => set({ agreementCoderCell: cell }),
+  openCoderCell(cell) {
+    set({ agreementCoderCell: cell });
+    if (cell) void fetchCoderCell(cell);
+  },
 
   async openEntryInAdjudicate(entryId) {
     // The entry is fetched first, so the Adjudicate view opens on it rather than on its queue's head.

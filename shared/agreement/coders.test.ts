@@ -3,6 +3,9 @@ import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import type { LabelValue } from '../codebook/values.ts';
 import { buildCoderReport, describeConfusion, strictMajorityAt, type Comparison } from './coders.ts';
 import { mulberry32 } from './prng.ts';
+import { categoryReading } from './categories.ts';
+import { codeCategories } from './coefficient-report.ts';
+import { compareIds } from './report.ts';
 import type { AgreementLabel } from './report.ts';
 import { compare, near, textbook, textbookWeights, type Cell } from './textbook.testing.ts';
 
@@ -84,7 +87,7 @@ describe('each coder against the consensus', () => {
       near(c.kappa.value, h.kappa, `${what} kappa from the confusion matrix`);
       compare(c.kappa, h.textbook.cohen[0], c.kappa.units, `${what} kappa`);
       // Every entry stands behind exactly one cell, the cell its two categories name.
-      const listed = Object.entries(c.cellEntries).flatMap(([key, es]) => es.map((e) => `${e}@${key}`)).sort();
+      const listed = Object.entries(c.cellEntries!).flatMap(([key, es]) => es.map((e) => `${e}@${key}`)).sort();
       expect(listed).toEqual(h.pairs.map(([e, a, b]) => `${e}@${stageIds.indexOf(a)},${stageIds.indexOf(b)}`).sort());
     }
   });
@@ -95,9 +98,9 @@ describe('each coder against the consensus', () => {
     expect(top.coderCategory.id).toBe('inference');
     expect(top.referenceCategory.id).toBe('evaluation-metrics');
     expect(describeConfusion(top)).toBe(`ben puts ${label('inference')} where the rest of the team puts ${label('evaluation-metrics')} (${top.count} entries)`);
-    expect(top.entries.length).toBe(top.count);
+    expect(top.entries!.length).toBe(top.count);
     const ben = find('ben', 'others');
-    expect(ben.cellEntries[`${top.row},${top.col}`]).toEqual(top.entries);
+    expect(ben.cellEntries![`${top.row},${top.col}`]).toEqual(top.entries!);
     const counts = report.confusions.map((c) => c.count);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(report.confusions.every((c) => c.row !== c.col && c.count > 0)).toBe(true);
@@ -126,6 +129,34 @@ describe('each coder against the consensus', () => {
     expect(strictMajorityAt(['a', 'b'])).toBe(-1);
     expect(strictMajorityAt(['b', 'a', 'a'])).toBe(1);
     expect(strictMajorityAt([])).toBe(-1);
+  });
+
+  it('numbers the categories of a matrix as the coefficients number them (codeCategories), sets first met in any order', () => {
+    const bug = deepBenchCodebook.dimensions.find((d) => d.id === 'bug')!;
+    const reading = categoryReading(bug)!;
+    const types = bug.values.map((v) => v.id).slice(0, 5);
+    const rand = mulberry32(5);
+    const set = () => [...new Set([types[Math.floor(rand() * 5)], types[Math.floor(rand() * 5)]])];
+    const labels: AgreementLabel[] = [];
+    const finals = new Map<string, Map<string, LabelValue | null>>();
+    for (let e = 1; e <= 80; e++) {
+      for (const annotator of ['ana', 'ben', 'cai']) if (rand() < 0.9) labels.push({ entryId: `e${e}`, annotator, dimension: 'bug', value: rand() < 0.1 ? [] : set(), passed: false });
+      finals.set(`e${e}`, new Map([['bug', rand() < 0.7 ? set() : null]]));
+    }
+    const r = buildCoderReport(deepBenchCodebook, labels, finals, { bootstrap: 0, dimension: 'bug' });
+    let sets = 0;
+    for (const c of r.dimensions[0].comparisons.filter((x) => x.reference === 'final')) {
+      // By hand: the coder's entries in natural order, each with the coder's category and the final one.
+      const mine = labels.filter((l) => l.annotator === c.coder && (l.value as string[]).length).sort((a, b) => compareIds(a.entryId, b.entryId));
+      const paired = mine.flatMap((l) => {
+        const final = finals.get(l.entryId)!.get('bug');
+        return final ? [[reading.key(l.value)!, reading.key(final)!]] : [];
+      });
+      const expected = codeCategories([paired.map((p) => p[0]), paired.map((p) => p[1])], reading.known, reading.level).values.keys;
+      expect(c.categories.map((k) => k.id)).toEqual(expected);
+      sets += expected.filter((k) => k.includes('|')).length;
+    }
+    expect(sets).toBeGreaterThan(3);
   });
 
   it('says undefined, with a reason, where nothing can be compared', () => {

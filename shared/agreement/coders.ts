@@ -17,7 +17,7 @@ import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { isEmptyValue, type LabelValue } from '../codebook/values.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { categoryReading, type CategoryReading } from './categories.ts';
-import { codeCategories } from './coefficient-report.ts';
+import type { CodedRatings } from './ratings.ts';
 import { coefficientTable, type Coefficient } from './coefficient-table.ts';
 import { compareIds, groupByDimension, type AgreementLabel, type DbAgreementReport } from './report.ts';
 import { sortIds } from '../ids.ts';
@@ -31,6 +31,13 @@ export const referenceNames: Record<Reference, string> = {
 };
 
 /** Precision and recall of one category, taking the reference as the truth; null when nothing is there to divide by. */
+/** An entry where a machine's category is not the human consensus's. */
+export interface Departure {
+  entry: string;
+  machine: { id: string; label: string };
+  consensus: { id: string; label: string };
+}
+
 export interface CategoryScore {
   id: string;
   label: string;
@@ -51,8 +58,11 @@ export interface Comparison {
   categories: { id: string; label: string }[];
   /** counts[i][j]: entries where the coder chose category i and the reference has j. */
   counts: number[][];
-  /** The entries behind each non-empty cell, keyed "i,j", in natural id order. */
-  cellEntries: Record<string, string[]>;
+  /**
+   * The entries behind each non-empty cell, keyed "i,j", in natural id order: listed when asked
+   * (the exports); the Agreement view asks for one cell's when the lead opens it (`cellEntriesOf`).
+   */
+  cellEntries?: Record<string, string[]>;
   /** Entries compared: both have a category. */
   units: number;
   /** Entries the coder labelled where the reference has no category (no decision yet, no majority...). */
@@ -89,54 +99,116 @@ export interface Confusion {
   count: number;
   /** Share of the coder's compared entries on that dimension. */
   share: number;
-  entries: string[];
+  /** The entries behind it, when the comparison lists them. */
+  entries?: string[];
 }
 
 export interface CompareOptions {
   bootstrap?: number;
   seed?: number;
+  /** List the entries behind each cell (default true). */
+  cellEntries?: boolean;
 }
 
-const cellKeyOf = (i: number, j: number) => `${i},${j}`;
+/** The key of cell (i, j) of a comparison's `cellEntries`. */
+export const coderCellKey = (i: number, j: number) => `${i},${j}`;
 
 /**
- * One coder against a reference on one dimension: `coder` and `reference` map entry ids to
- * values (a missing or empty value has no category).
+ * One categorical dimension's labels as the comparisons read them: the entries with a label (the
+ * units) in natural id order and, per rater with a non-empty value on the dimension, each unit's
+ * category as a code (-1: none). A category is worked out once per distinct value and compared
+ * as a number: at 100,000 entries the comparisons walk millions of them.
  */
-export function compareToReference(
+export interface CodedDimension {
+  units: string[];
+  byRater: Map<string, Int32Array>;
+  /** The category key of each code. */
+  keys: string[];
+  /** The code of a value's category; -1 when it has none (missing, empty, off an ordinal scale). */
+  code(value: LabelValue | null | undefined): number;
+}
+
+/** An empty coding of a dimension: its units and raters are filled in by the caller. */
+export function newCoding(reading: CategoryReading, units: string[]): CodedDimension {
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const code = (value: LabelValue | null | undefined): number => {
+    if (value === null || value === undefined || isEmptyValue(value)) return -1;
+    const key = reading.key(value);
+    if (key === null) return -1;
+    let c = index.get(key);
+    if (c === undefined) index.set(key, (c = keys.push(key) - 1));
+    return c;
+  };
+  return { units, byRater: new Map(), keys, code };
+}
+
+/** A dimension's labels, coded: the last label of a rater on an entry counts, empty values are none. */
+export function codeLabels(reading: CategoryReading, labels: AgreementLabel[]): CodedDimension {
+  const nonEmpty = labels.filter((l) => !isEmptyValue(l.value));
+  const units = sortIds([...new Set(nonEmpty.map((l) => l.entryId))]);
+  const unitOf = new Map(units.map((u, i) => [u, i]));
+  const coded = newCoding(reading, units);
+  for (const l of nonEmpty) {
+    let codes = coded.byRater.get(l.annotator);
+    if (!codes) coded.byRater.set(l.annotator, (codes = new Int32Array(units.length).fill(-1)));
+    codes[unitOf.get(l.entryId)!] = coded.code(l.value);
+  }
+  return coded;
+}
+
+/** Each unit's code of a reference given by entry id (a final label, the human consensus). */
+export function referenceCodes(coded: CodedDimension, valueOf: (entry: string) => LabelValue | null | undefined): Int32Array {
+  return Int32Array.from(coded.units, (u) => coded.code(valueOf(u)));
+}
+
+/**
+ * The units a coder and a reference both have a category on, in order, as two raters' coded
+ * ratings: numbered as `codeCategories` numbers category keys (the codebook's categories first,
+ * then the others as first met, unit by unit, the coder before the reference), from the codes.
+ */
+function pairUp(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array): { units: number[]; withoutReference: number; data: CodedRatings } {
+  const units: number[] = [];
+  let withoutReference = 0;
+  for (let u = 0; u < mine.length; u++) {
+    if (mine[u] < 0) continue;
+    if (theirs[u] < 0) withoutReference++;
+    else units.push(u);
+  }
+  const keys = [...reading.known];
+  const knownAt = new Map(keys.map((k, i) => [k, i]));
+  const matrixOf = Int32Array.from(coded.keys, (k) => knownAt.get(k) ?? -1);
+  const matrixCode = (c: number) => (matrixOf[c] >= 0 ? matrixOf[c] : (matrixOf[c] = keys.push(coded.keys[c]) - 1));
+  const codes = new Int32Array(units.length * 2);
+  units.forEach((u, p) => {
+    codes[p * 2] = matrixCode(mine[u]);
+    codes[p * 2 + 1] = matrixCode(theirs[u]);
+  });
+  const values: CodedRatings['values'] = { keys };
+  if (reading.level === 'ordinal') values.numbers = Float64Array.from(keys, (_, i) => i + 1);
+  return { units, withoutReference, data: { level: reading.level, unitCount: units.length, raterCount: 2, codes, values } };
+}
+
+/**
+ * One coder against a reference on one dimension: `mine` and `theirs` are the coder's and the
+ * reference's codes of the dimension's units (see `CodedDimension`).
+ */
+export function compareCodes(
   reading: CategoryReading,
   coder: string,
   reference: Reference,
-  coderValues: Map<string, LabelValue>,
-  referenceValues: Map<string, LabelValue | null>,
+  coded: CodedDimension,
+  mine: Int32Array,
+  theirs: Int32Array,
   options: CompareOptions = {},
 ): Comparison {
-  const entries = sortIds([...coderValues.keys()]);
-  const paired: { entry: string; mine: string; theirs: string }[] = [];
-  let withoutReference = 0;
-  for (const entry of entries) {
-    const mine = reading.key(coderValues.get(entry));
-    if (mine === null) continue;
-    const ref = referenceValues.get(entry);
-    const theirs = ref === null || ref === undefined || isEmptyValue(ref) ? null : reading.key(ref);
-    if (theirs === null) {
-      withoutReference++;
-      continue;
-    }
-    paired.push({ entry, mine, theirs });
-  }
-  const data = codeCategories([paired.map((p) => p.mine), paired.map((p) => p.theirs)], reading.known, reading.level);
+  const { units, withoutReference, data } = pairUp(reading, coded, mine, theirs);
   const keys = data.values.keys;
   const q = keys.length;
+  const categories = keys.map((id) => ({ id, label: reading.label(id) }));
   const counts = Array.from({ length: q }, () => new Array<number>(q).fill(0));
-  const cellEntries: Record<string, string[]> = {};
-  paired.forEach((p, u) => {
-    const i = data.codes[u * 2];
-    const j = data.codes[u * 2 + 1];
-    counts[i][j]++;
-    (cellEntries[cellKeyOf(i, j)] ??= []).push(p.entry);
-  });
-  const n = paired.length;
+  for (let p = 0; p < units.length; p++) counts[data.codes[p * 2]][data.codes[p * 2 + 1]]++;
+  const n = units.length;
   let agree = 0;
   for (let k = 0; k < q; k++) agree += counts[k][k];
   const perCategory: CategoryScore[] = keys.map((id, k) => {
@@ -152,12 +224,17 @@ export function compareToReference(
     labelOf: reading.label,
   });
   const set = table.coefficients;
+  let cellEntries: Record<string, string[]> | undefined;
+  if (options.cellEntries ?? true) {
+    cellEntries = {};
+    for (let p = 0; p < units.length; p++) (cellEntries[coderCellKey(data.codes[p * 2], data.codes[p * 2 + 1])] ??= []).push(coded.units[units[p]]);
+  }
   return {
     coder,
     reference,
-    categories: keys.map((id) => ({ id, label: reading.label(id) })),
+    categories,
     counts,
-    cellEntries,
+    ...(cellEntries ? { cellEntries } : {}),
     units: n,
     withoutReference,
     accuracy: n ? agree / n : null,
@@ -168,54 +245,57 @@ export function compareToReference(
   };
 }
 
+/** The entries where a coder's category is not the reference's, in natural id order (a machine's departures). */
+export function departuresOf(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array): Departure[] {
+  // One object per category, shared by its departures (a machine departs on many thousands of entries).
+  const categories = coded.keys.map((id) => ({ id, label: reading.label(id) }));
+  const category = (code: number) => categories[code];
+  const out: Departure[] = [];
+  for (let u = 0; u < mine.length; u++) if (mine[u] >= 0 && theirs[u] >= 0 && mine[u] !== theirs[u]) out.push({ entry: coded.units[u], machine: category(mine[u]), consensus: category(theirs[u]) });
+  return out;
+}
+
+/** The entries behind one cell: where the coder's category is `row` and the reference's `col` (category ids), in natural id order. */
+export function cellEntriesOf(coded: CodedDimension, mine: Int32Array, theirs: Int32Array, row: string, col: string): string[] {
+  const r = coded.keys.indexOf(row);
+  const c = coded.keys.indexOf(col);
+  const out: string[] = [];
+  if (r < 0 || c < 0) return out;
+  for (let u = 0; u < mine.length; u++) if (mine[u] === r && theirs[u] === c) out.push(coded.units[u]);
+  return out;
+}
+
 /** How a reference is named as the second rater of a comparison. */
 export function referenceLabel(reference: Reference): string {
   return reference === 'final' ? 'final labels' : reference === 'others' ? 'majority of the others' : 'human consensus';
 }
 
-/** The place of the first key of the category a strict majority of `keys` share, or -1 (a tie, or nobody). A team has a handful of raters: a double loop. */
-export function strictMajorityAt(keys: string[]): number {
-  for (let i = 0; i < keys.length; i++) {
+/** The place of the first key of the category a strict majority of the first `n` `keys` share, or -1 (a tie, or nobody). A team has a handful of raters: a double loop. */
+export function strictMajorityAt<K>(keys: ArrayLike<K>, n = keys.length): number {
+  for (let i = 0; i < n; i++) {
     let count = 0;
-    for (const k of keys) if (k === keys[i]) count++;
-    if (count * 2 > keys.length) return i;
+    for (let j = 0; j < n; j++) if (keys[j] === keys[i]) count++;
+    if (count * 2 > n) return i;
   }
   return -1;
 }
 
-/** Each rater's values by entry on one dimension. */
-function valuesByRater(labels: AgreementLabel[], dimension: string): Map<string, Map<string, LabelValue>> {
-  const out = new Map<string, Map<string, LabelValue>>();
-  for (const l of labels) {
-    if (l.dimension !== dimension || isEmptyValue(l.value)) continue;
-    let m = out.get(l.annotator);
-    if (!m) out.set(l.annotator, (m = new Map()));
-    m.set(l.entryId, l.value);
-  }
-  return out;
-}
-
 /**
- * For each entry a coder labelled: the category a strict majority of the other raters of that
- * entry chose (as a value whose category is that one), or null without such a majority.
+ * For each unit a coder has a category on: the category a strict majority of the other raters
+ * (of `raters`) with a category there chose, or -1 without such a majority.
  */
-function othersMajority(reading: CategoryReading, coder: string, byRater: Map<string, Map<string, LabelValue>>): Map<string, LabelValue | null> {
-  const out = new Map<string, LabelValue | null>();
-  const mine = byRater.get(coder) ?? new Map<string, LabelValue>();
-  const others = [...byRater].filter(([rater]) => rater !== coder).map(([, values]) => values);
-  // The others' categories of one entry, and the value behind each.
-  const keys: string[] = [];
-  const values: LabelValue[] = [];
-  for (const entry of mine.keys()) {
-    keys.length = 0;
-    values.length = 0;
-    for (const theirs of others) {
-      const v = theirs.get(entry);
-      const k = v === undefined ? null : reading.key(v);
-      if (k !== null) keys.push(k), values.push(v!);
-    }
-    const top = strictMajorityAt(keys);
-    out.set(entry, top < 0 ? null : values[top]);
+export function othersMajority(coded: CodedDimension, coder: string, raters: string[]): Int32Array {
+  const mine = coded.byRater.get(coder);
+  const out = new Int32Array(coded.units.length).fill(-1);
+  if (!mine) return out;
+  const others = raters.filter((r) => r !== coder).flatMap((r) => coded.byRater.get(r) ?? []);
+  const codes = new Int32Array(others.length);
+  for (let u = 0; u < mine.length; u++) {
+    if (mine[u] < 0) continue;
+    let n = 0;
+    for (const theirs of others) if (theirs[u] >= 0) codes[n++] = theirs[u];
+    const top = strictMajorityAt(codes, n);
+    if (top >= 0) out[u] = codes[top];
   }
   return out;
 }
@@ -259,7 +339,7 @@ export function confusionsOf(dim: { id: string; label: string }, c: Comparison):
         referenceCategory: c.categories[j],
         count,
         share: count / c.units,
-        entries: c.cellEntries[cellKeyOf(i, j)] ?? [],
+        ...(c.cellEntries ? { entries: c.cellEntries[coderCellKey(i, j)] ?? [] } : {}),
       });
     }),
   );
@@ -274,23 +354,40 @@ export function confusionsOf(dim: { id: string; label: string }, c: Comparison):
 export function buildCoderReport(codebook: Codebook, labels: AgreementLabel[], finals: Map<string, Map<string, LabelValue | null>>, options: CoderReportOptions = {}): CoderReport {
   const raters = options.annotators ?? [...new Set(labels.map((l) => l.annotator))].sort(compareIds);
   const wanted = new Set(raters);
-  const used = labels.filter((l) => wanted.has(l.annotator));
-  const opts = { bootstrap: options.bootstrap ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
+  const byDimension = groupByDimension(labels.filter((l) => wanted.has(l.annotator)));
+  return coderReportOn(
+    codebook,
+    raters,
+    (dim, reading) => {
+      const coded = codeLabels(reading, byDimension.get(dim.id) ?? []);
+      return { coded, finals: () => referenceCodes(coded, (entry) => finals.get(entry)?.get(dim.id)) };
+    },
+    options,
+  );
+}
+
+/** A dimension's labels coded, with the final labels' codes of its units (asked for only when compared with). */
+export type CodedWithFinals = { coded: CodedDimension; finals: () => Int32Array };
+
+/**
+ * `buildCoderReport` on labels already coded per dimension (`codedOf`): the report's one
+ * computation, whether the labels come as objects or as the database's columns.
+ */
+export function coderReportOn(codebook: Codebook, raters: string[], codedOf: (dim: Dimension, reading: CategoryReading) => CodedWithFinals, options: CoderReportOptions = {}): CoderReport {
+  const opts = { bootstrap: options.bootstrap ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED, cellEntries: options.cellEntries ?? true };
   const dims = codebook.dimensions.filter((d) => (options.dimension ? d.id === options.dimension : true));
   const dimensions: DimensionComparisons[] = [];
-  const byDimension = groupByDimension(used);
   for (const dim of dims) {
     const reading = categoryReading(dim);
     if (!reading) continue;
-    const byRater = valuesByRater(byDimension.get(dim.id) ?? [], dim.id);
-    const finalValues = new Map<string, LabelValue | null>();
-    for (const [entry, byDim] of finals) finalValues.set(entry, byDim.get(dim.id) ?? null);
+    const { coded, finals } = codedOf(dim, reading);
+    let finalCodes: Int32Array | undefined;
     const comparisons: Comparison[] = [];
     for (const coder of raters) {
-      const mine = byRater.get(coder);
-      if (!mine?.size) continue;
-      if (!options.othersOnly) comparisons.push(compareToReference(reading, coder, 'final', mine, finalValues, opts));
-      comparisons.push(compareToReference(reading, coder, 'others', mine, othersMajority(reading, coder, byRater), opts));
+      const mine = coded.byRater.get(coder);
+      if (!mine) continue;
+      if (!options.othersOnly) comparisons.push(compareCodes(reading, coder, 'final', coded, mine, (finalCodes ??= finals()), opts));
+      comparisons.push(compareCodes(reading, coder, 'others', coded, mine, othersMajority(coded, coder, raters), opts));
     }
     dimensions.push({ id: dim.id, label: dim.label, kind: dim.kind, treatment: reading.treatment, comparisons });
   }

@@ -6,17 +6,13 @@
  * against the majority of the other people is given beside them, as the bar a machine is held to.
  */
 import type { Codebook, Dimension } from '../codebook/schema.ts';
-import { isEmptyValue, type LabelValue } from '../codebook/values.ts';
+import type { LabelValue } from '../codebook/values.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
-import { categoryReading } from './categories.ts';
-import { buildCoderReport, compareToReference, type Comparison } from './coders.ts';
-import { compareIds, type AgreementLabel, type DbAgreementReport } from './report.ts';
+import { categoryReading, type CategoryReading } from './categories.ts';
+import { codeLabels, coderReportOn, compareCodes, departuresOf, referenceCodes, type CodedDimension, type Comparison, type Departure } from './coders.ts';
+import { compareIds, groupByDimension, type AgreementLabel, type DbAgreementReport } from './report.ts';
 
-export interface Departure {
-  entry: string;
-  machine: { id: string; label: string };
-  consensus: { id: string; label: string };
-}
+export type { Departure } from './coders.ts';
 
 export interface MachineComparison extends Comparison {
   /** Entries where the machine's category is not the consensus's, in natural id order. */
@@ -48,21 +44,12 @@ export const MACHINE_NOTES = [
   'Each person is shown against the majority of the other people, on the same reading, as the bar a machine coder is held to.',
 ];
 
-/** The entries behind the off-diagonal cells of a comparison. */
-export function departuresOf(c: Comparison): Departure[] {
-  const out: Departure[] = [];
-  for (const [key, entries] of Object.entries(c.cellEntries)) {
-    const [i, j] = key.split(',').map(Number);
-    if (i === j) continue;
-    for (const entry of entries) out.push({ entry, machine: c.categories[i], consensus: c.categories[j] });
-  }
-  return out.sort((a, b) => compareIds(a.entry, b.entry));
-}
-
 export interface MachineReportOptions {
   bootstrap?: number;
   seed?: number;
   dimension?: string;
+  /** List the entries behind each cell of every comparison (default true; the departures are listed always). */
+  cellEntries?: boolean;
 }
 
 /**
@@ -76,25 +63,50 @@ export function buildMachineReport(
   consensus: Map<string, Map<string, LabelValue | null>>,
   options: MachineReportOptions = {},
 ): MachineReport {
-  const opts = { bootstrap: options.bootstrap ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED };
   const machines = [...new Set(machineLabels.map((l) => l.annotator))].sort(compareIds);
   const humans = [...new Set(humanLabels.map((l) => l.annotator))].sort(compareIds);
+  const models = groupByDimension(machineLabels);
+  const people = groupByDimension(humanLabels);
+  const withConsensus = (coded: CodedDimension, dim: Dimension) => ({ coded, consensus: () => referenceCodes(coded, (entry) => consensus.get(entry)?.get(dim.id)) });
+  return machineReportOn(codebook, machines, humans, {
+    machines: (dim, reading) => withConsensus(codeLabels(reading, models.get(dim.id) ?? []), dim),
+    people: (dim, reading) => codeLabels(reading, people.get(dim.id) ?? []),
+  }, options);
+}
+
+/** A dimension's machine labels coded, with the human consensus's codes of their units. */
+export type CodedWithConsensus = { coded: CodedDimension; consensus: () => Int32Array };
+
+/**
+ * `buildMachineReport` on labels already coded per dimension: the machines' with the human
+ * consensus, and the people's (each person against the majority of the others).
+ */
+export function machineReportOn(
+  codebook: Codebook,
+  machines: string[],
+  humans: string[],
+  codedOf: { machines(dim: Dimension, reading: CategoryReading): CodedWithConsensus; people(dim: Dimension, reading: CategoryReading): CodedDimension },
+  options: MachineReportOptions = {},
+): MachineReport {
+  const opts = { bootstrap: options.bootstrap ?? DEFAULT_RESAMPLES, seed: options.seed ?? DEFAULT_SEED, cellEntries: options.cellEntries ?? true };
   const dims = codebook.dimensions.filter((d) => (options.dimension ? d.id === options.dimension : true));
   // Each person against the majority of the others: the coder report's comparisons, final labels aside.
-  const people = buildCoderReport(codebook, humanLabels, new Map(), { ...opts, annotators: humans, dimension: options.dimension, othersOnly: true });
+  const people = coderReportOn(codebook, humans, (dim, reading) => ({ coded: codedOf.people(dim, reading), finals: () => new Int32Array(0) }), { ...opts, dimension: options.dimension, othersOnly: true });
   const dimensions: MachineDimension[] = [];
   for (const dim of dims) {
     const reading = categoryReading(dim);
     if (!reading) continue;
-    const reference = new Map<string, LabelValue | null>();
-    for (const [entry, byDim] of consensus) reference.set(entry, byDim.get(dim.id) ?? null);
     const comparisons: MachineComparison[] = [];
-    for (const machine of machines) {
-      const values = new Map<string, LabelValue>();
-      for (const l of machineLabels) if (l.annotator === machine && l.dimension === dim.id && !isEmptyValue(l.value)) values.set(l.entryId, l.value);
-      if (!values.size) continue;
-      const c = compareToReference(reading, machine, 'consensus', values, reference, opts);
-      comparisons.push({ ...c, departures: departuresOf(c) });
+    if (machines.length) {
+      const { coded, consensus } = codedOf.machines(dim, reading);
+      let reference: Int32Array | undefined;
+      for (const machine of machines) {
+        const mine = coded.byRater.get(machine);
+        if (!mine) continue;
+        reference ??= consensus();
+        const c = compareCodes(reading, machine, 'consensus', coded, mine, reference, opts);
+        comparisons.push({ ...c, departures: departuresOf(reading, coded, mine, reference) });
+      }
     }
     const humansHere = people.dimensions.find((d) => d.id === dim.id)?.comparisons ?? [];
     if (!comparisons.length && !humansHere.length) continue;

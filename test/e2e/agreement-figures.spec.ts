@@ -155,7 +155,8 @@ describe('the figures beside alpha', () => {
     const who = (await sentence.getAttribute('data-coder'))!;
     const others = ['ana', 'ben', 'cai'].filter((n) => n !== who);
     await sentence.click();
-    const panel = page.getByTestId('coder-entries');
+    // The tab's report carries the counts; the entries of the opened cell are asked for alone.
+    const panel = page.locator('[data-testid=coder-entries][data-listed=true]');
     await panel.waitFor();
     const listed = await page.getByTestId('coder-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry-id')!));
     const card = page.locator(`[data-testid=coder-card][data-coder="${who}"]`);
@@ -170,6 +171,26 @@ describe('the figures beside alpha', () => {
     expect([...listed].sort()).toEqual(departures.filter((x) => x.pair === pair).map((x) => x.entry).sort());
     // Precision and recall are shown per category, and kappa is a number or says why not.
     expect(await card.getByTestId('coder-score').count()).toBeGreaterThan(0);
+
+    // The entries listed are those the full coder report (every cell's entries) gives that cell, against the majority of the others and against the final labels.
+    const full = await callApi(server.url, 'agreement.coders', { as: 'lead', bootstrap: 0, dimension: 'stage' });
+    const inFull = async (reference: string) => {
+      const on = page.locator(`[data-testid=coder-card][data-reference=${reference}] [data-testid=coder-cell].is-active`);
+      const coder = await page.getByTestId('coder-entries').getAttribute('data-coder');
+      const comparison = full.dimensions[0].comparisons.find((c) => c.coder === coder && c.reference === reference)!;
+      return comparison.cellEntries![`${await on.getAttribute('data-row')},${await on.getAttribute('data-col')}`];
+    };
+    expect(listed).toEqual(await inFull('others'));
+    await page.getByTestId('coders-reference-final').click();
+    // The final labels are the unanimous values here (nothing is decided): a coder agrees with every one, so the cell is on the diagonal.
+    await page.locator('[data-testid=coder-card][data-reference=final] [data-testid=coder-cell].has-count').first().click();
+    await panel.waitFor();
+    const listedFinal = await page.getByTestId('coder-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry-id')!));
+    expect(listedFinal.length).toBeGreaterThan(0);
+    expect(listedFinal).toEqual(await inFull('final'));
+    await page.getByTestId('coders-reference-others').click();
+    await sentence.click();
+    await panel.waitFor();
 
     await page.getByTestId('coder-entry').first().click();
     await page.locator('[data-testid=app][data-view=adjudicate]').waitFor();

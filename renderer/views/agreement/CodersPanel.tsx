@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { confusionsOf, describeConfusion, referenceNames, type Comparison, type DbCoderReport } from '../../../shared/agreement/coders.ts';
+import { coderCellKey, confusionsOf, describeConfusion, referenceNames, type Comparison, type DbCoderReport } from '../../../shared/agreement/coders.ts';
 import type { CoderCell } from '../../store/agreement-slice.ts';
 import { coefficientScale } from './coefficients.ts';
 import { formatAlpha, formatCount } from './format.ts';
@@ -151,7 +151,8 @@ export function CodersPanel({ report, dimension, reference, cell, onView, onCell
   if (!dim) return <div className="muted">This codebook has no categorical dimension to compare coders on.</div>;
   const open = cell && cell.dimension === dim.id && cell.reference === reference ? cell : null;
   const openComparison = open ? comparisons.find((c) => c.coder === open.coder) : undefined;
-  const entries = open && openComparison ? (openComparison.cellEntries[`${open.row},${open.col}`] ?? []) : [];
+  // The entries behind the open cell are asked for when it opens (`agreement.coderCell`): undefined until they come.
+  const entries = open && openComparison ? openComparison.cellEntries?.[coderCellKey(open.row, open.col)] : undefined;
 
   return (
     <div className="fig-panel" data-testid="coders-panel" data-dimension={dim.id} data-reference={reference}>
@@ -209,14 +210,15 @@ export function CodersPanel({ report, dimension, reference, cell, onView, onCell
           )}
           <div className="ag-subhead">Entries behind a cell</div>
           {open && openComparison ? (
-            <div className="cell-entries" data-testid="coder-entries" data-coder={open.coder} data-row={open.row} data-col={open.col}>
+            <div className="cell-entries" data-testid="coder-entries" data-coder={open.coder} data-row={open.row} data-col={open.col} data-listed={entries ? 'true' : 'false'}>
               <div className="cell-entries-head">
                 <div className="grow">
                   <div className="cell-entries-title">
                     {open.coder}: {openComparison.categories[open.row].label} <span className="muted">where {reference === 'final' ? 'the final label is' : 'the others put'}</span> {openComparison.categories[open.col].label}
                   </div>
                   <div className="small muted">
-                    {entries.length} entr{entries.length === 1 ? 'y' : 'ies'} · open one in Adjudicate, every annotator's value side by side
+                    {entries ? `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}` : `${formatCount(openComparison.counts[open.row][open.col])} entries, being listed…`} · open one in Adjudicate, every
+                    annotator's value side by side
                   </div>
                 </div>
                 <button className="chip-x" title="Close" onClick={() => onCell(null)}>
@@ -224,7 +226,7 @@ export function CodersPanel({ report, dimension, reference, cell, onView, onCell
                 </button>
               </div>
               <ul className="cell-entry-list">
-                {entries.map((e) => (
+                {(entries ?? []).map((e) => (
                   <li key={e}>
                     <button className="cell-entry" data-testid="coder-entry" data-entry-id={e} onClick={() => onOpenEntry(e)}>
                       <span className="cell-entry-text">

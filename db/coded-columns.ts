@@ -1,0 +1,85 @@
+import { categoryReading, type CategoryReading } from '../shared/agreement/categories.ts';
+import { newCoding, type CodedDimension } from '../shared/agreement/coders.ts';
+import type { Codebook, Dimension } from '../shared/codebook/schema.ts';
+import { isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
+import type { countedLabelColumns } from './agreement.ts';
+import { compareIds } from '../shared/ids.ts';
+
+/** A dimension's labels coded, with the row id of each unit. */
+export interface CodedRows {
+  coded: CodedDimension;
+  rowIds: Int32Array;
+}
+
+/**
+ * The counted labels of each categorical dimension, coded as the coder and machine figures read
+ * them (`CodedDimension`, as `codeLabels` codes label objects) straight from the kept label
+ * columns: units in the entries' natural order, each stored value's category worked out once.
+ * Only the labels of `raters` (names) count.
+ */
+export function codedFromColumns(counted: ReturnType<typeof countedLabelColumns>, dims: Dimension[], raters: ReadonlySet<string>): Map<string, CodedRows> {
+  const { order, people } = counted;
+  const { rows, counted: which, parsed } = counted.labels;
+  const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
+  order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
+  // Per dimension of the rows (by index): its reading, or none when it is not one of `dims` with a category per label.
+  const readings: (CategoryReading | null)[] = rows.dimensions.map((id) => {
+    const dim = dims.find((d) => d.id === id);
+    return dim ? categoryReading(dim) : null;
+  });
+  const raterOf = new Map([...people].filter(([, name]) => raters.has(name)));
+  const empty = parsed.map((v) => v === undefined || isEmptyValue(v));
+  const counts = (i: number) => readings[rows.dimension[i]] !== null && raterOf.has(rows.annotator[i]) && !empty[rows.value[i]];
+
+  // The units of each dimension: the entries with a non-empty label there, by rank.
+  const unitOf = readings.map((r) => (r ? new Int32Array(order.length).fill(-1) : undefined));
+  for (const i of which) if (counts(i)) unitOf[rows.dimension[i]]![rankOf[rows.entry[i]]] = 0;
+  const out = new Map<string, CodedRows>();
+  const byIndex: (CodedRows | undefined)[] = readings.map((reading, d) => {
+    if (!reading) return undefined;
+    const own = unitOf[d]!;
+    const units: string[] = [];
+    const rowIds: number[] = [];
+    for (let rank = 0; rank < order.length; rank++)
+      if (own[rank] === 0) {
+        own[rank] = units.push(order[rank][1]) - 1;
+        rowIds.push(order[rank][0]);
+      }
+    const coded = { coded: newCoding(reading, units), rowIds: Int32Array.from(rowIds) };
+    out.set(rows.dimensions[d], coded);
+    return coded;
+  });
+  // Each label's code, worked out once per (dimension, stored value); -2: not yet.
+  const codeOf = readings.map(() => new Int32Array(rows.values.length).fill(-2));
+  for (const i of which) {
+    if (!counts(i)) continue;
+    const d = rows.dimension[i];
+    const { coded } = byIndex[d]!;
+    const name = raterOf.get(rows.annotator[i])!;
+    let codes = coded.byRater.get(name);
+    if (!codes) coded.byRater.set(name, (codes = new Int32Array(coded.units.length).fill(-1)));
+    const v = rows.value[i];
+    if (codeOf[d][v] === -2) codeOf[d][v] = coded.code(parsed[v] as LabelValue);
+    codes[unitOf[d]![rankOf[rows.entry[i]]]] = codeOf[d][v];
+  }
+  return out;
+}
+
+/** A dimension with no label to compare. */
+export const noLabels = (reading: CategoryReading): CodedRows => ({ coded: newCoding(reading, []), rowIds: new Int32Array(0) });
+
+/** Each unit's code of a reference given per entry row id (`consensusByRow`'s pairs of dimension and value). */
+export function referenceByRow(dimension: string, { coded, rowIds }: CodedRows, byRow: Map<number, { dims: (readonly [string, LabelValue | null])[] }>): Int32Array {
+  return Int32Array.from(rowIds, (rowId) => coded.code(byRow.get(rowId)?.dims.find(([d]) => d === dimension)?.[1]));
+}
+
+/** The codebook's dimensions a report looks at: one, or all. */
+export const dimensionsOf = (codebook: Codebook, dimension: string | undefined) => codebook.dimensions.filter((d) => (dimension ? d.id === dimension : true));
+
+/** Everyone with a counted label, in the natural order of names. */
+export function countedNames(counted: ReturnType<typeof countedLabelColumns>): string[] {
+  const { rows, counted: which } = counted.labels;
+  const ids = new Set<number>();
+  for (const i of which) ids.add(rows.annotator[i]);
+  return [...ids].map((id) => counted.people.get(id)!).sort(compareIds);
+}
