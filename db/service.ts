@@ -3,7 +3,7 @@ import { checkPinnedLines } from './lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PAGE, EXPORT_PIECE_CHARS, type AgreementJob, type ExportJob, type FiguresJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
+import { DEFAULT_QUEUE_PAGE, EXPORT_PIECE_CHARS, type AgreementJob, type ExportJob, type CoderCellJob, type FiguresJob, type GroupsJob, type EntryFilter, type EntryPage, type SyncApiHandlers } from '../shared/api.ts';
 import { figureKey, type DbAgreementReport } from '../shared/agreement/report.ts';
 import type { AlphaInterval } from '../shared/agreement/types.ts';
 import { cellKey } from '../shared/agreement/types.ts';
@@ -98,6 +98,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const jobs = new Map<string, ImportJob>();
   const agreementJobs = new Map<string, AgreementJob>();
   const figureJobs = new Map<string, FiguresJob>();
+  const coderCellJobs = new Map<string, CoderCellJob>();
   const groupsJobs = new Map<string, GroupsJob>();
   const exportJobs = new Map<string, ExportJob>();
   /** Each finished export job's file as JSON text, until its last piece is taken. */
@@ -422,7 +423,18 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.coefficients': (query) => coefficientReport(db, query),
     'agreement.coders': (query) => coderReport(db, query),
-    'agreement.coderCell': ({ coder, reference, row, col, ...query }) => coderCellEntries(db, query, { dimension: query.dimension, coder, reference, row, col }),
+    'agreement.coderCell': ({ coder, reference, row, col, ...query }): CoderCellJob => {
+      const cell = { dimension: query.dimension, coder, reference, row, col };
+      const job: CoderCellJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: 0 } };
+      // It reads every counted label (and the consensus of every entry): seconds at 100,000 entries, in a worker.
+      return startJob(coderCellJobs, job, {
+        request: { kind: 'coderCell', args: { query, cell }, columns: columnsToHand(db) },
+        inline: () => coderCellEntries(db, query, cell),
+        done: (entries) => (job.entries = entries as string[]),
+        phase: 'computing',
+      });
+    },
+    'agreement.coderCellJob': ({ jobId }): CoderCellJob => jobIn(coderCellJobs, jobId, 'coder cell job'),
     'agreement.drift': (query) => driftReport(db, query),
     'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),

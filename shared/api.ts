@@ -207,6 +207,15 @@ export interface FiguresJob {
   error?: { message: string };
 }
 
+/** The entries behind one cell of a coder's matrix, being listed off the request thread (`agreement.coderCell`). */
+export interface CoderCellJob {
+  jobId: string;
+  progress: { phase: 'starting' | 'computing' | 'done' | 'failed' | 'cancelled'; done: number; total: number };
+  /** In natural id order, once done. */
+  entries?: string[];
+  error?: { message: string };
+}
+
 /** Alpha per round or per version with bootstrap intervals, computed off the request thread (`agreement.groupsStart`). */
 export interface GroupsJob {
   jobId: string;
@@ -420,8 +429,12 @@ export const api = {
   ),
   /** Each annotator against the final labels and against the majority of the others: confusion matrices, precision, recall, kappa. */
   'agreement.coders': method<DbCoderReport>()(z.object(agreementSelection)),
-  /** The entries behind one cell of a coder's matrix (the Coders tab's report leaves them out): the coder's category `row` against the reference's `col`, by id. */
-  'agreement.coderCell': method<string[]>()(
+  /**
+   * Lists the entries behind one cell of a coder's matrix (the Coders tab's report leaves them
+   * out): the coder's category `row` against the reference's `col`, by id. Off the request thread,
+   * as the tab is (it reads every counted label): follow it with `agreement.coderCellJob`.
+   */
+  'agreement.coderCell': method<CoderCellJob>()(
     z.object({
       ...agreementSelection,
       dimension: dimensionId,
@@ -453,6 +466,7 @@ export const api = {
     }),
   ),
   'agreement.figuresJob': method<FiguresJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
+  'agreement.coderCellJob': method<CoderCellJob>()(z.object({ ...asLead, jobId: z.string().min(1).max(100) })),
   /** Alpha per calibration round, or per codebook version: the trend across rounds. */
   'agreement.groups': method<AgreementGroup[]>()(groupsArgs),
   /**

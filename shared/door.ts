@@ -113,6 +113,7 @@ export const accessRules: { [M in MethodName]: AccessRule } = {
   'agreement.job': 'lead',
   'agreement.startFigures': 'lead',
   'agreement.figuresJob': 'lead',
+  'agreement.coderCellJob': 'lead',
   'agreement.cell': 'lead',
 };
 

@@ -158,6 +158,21 @@ describe("the Agreement view's other tabs", () => {
     expect(machines).toEqual(machineReport(s.db, q, { cellEntries: false, peopleAlone: false }));
   });
 
+  it("list the entries behind a cell of a coder's matrix in a worker too, as the full coder report lists them", async () => {
+    const full = coderReport(s.db, { bootstrap: 0 });
+    const comparisons = full.dimensions.flatMap((d) => d.comparisons.map((c) => ({ dimension: d.id, c })));
+    const cells = comparisons.flatMap(({ dimension, c }) => Object.entries(c.cellEntries!).map(([key, entries]) => ({ dimension, c, key, entries })));
+    const { dimension, c, key, entries } = cells.find((x) => x.c.reference === 'final' && x.entries.length > 1)!;
+    const [row, col] = key.split(',').map((k) => c.categories[Number(k)].id);
+    let job = appCall(s, 'agreement.coderCell', { as: 'lead', dimension, coder: c.coder, reference: 'final', row, col });
+    // Answered at once, before the entries are listed.
+    expect([job.entries, settled(job.progress.phase)]).toEqual([undefined, false]);
+    expect(appCall(s, 'project.info', {}).counts.entries).toBe(33);
+    await until(() => settled((job = appCall(s, 'agreement.coderCellJob', { as: 'lead', jobId: job.jobId })).progress.phase), "the cell's entries");
+    expect(job.error).toBeUndefined();
+    expect(job.entries).toEqual(entries);
+  });
+
   it('stop when cancelled, and only the lead may ask for them', async () => {
     let job = appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 100_000 });
     await until(() => (job = appCall(s, 'agreement.figuresJob', { as: 'lead', jobId: job.jobId })).progress.phase === 'computing', 'the report to start');

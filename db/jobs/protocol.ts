@@ -1,6 +1,6 @@
 import type { SerializedError } from '../../shared/errors.ts';
 import type { AgreementQuery } from '../agreement.ts';
-import type { CoefficientQuery, DriftQuery } from '../agreement-figures.ts';
+import type { CoderCellQuery, CoefficientQuery, DriftQuery } from '../agreement-figures.ts';
 import type { CodedRatings } from '../../shared/agreement/ratings.ts';
 import type { ImportFormat } from '../../shared/types.ts';
 import type { PublishedMap } from '../import/index.ts';
@@ -11,7 +11,7 @@ import type { ExportArgs } from '../exports/render.ts';
 /**
  * Work that runs off the request thread, in a worker with its own connection to the project file:
  * an import (reading and checking every file, then writing), an agreement report with its
- * bootstrap, one of the figure reports beside it, or the intervals of figures already made (alpha
+ * bootstrap, one of the figure reports beside it (or the entries behind a cell of one), or the intervals of figures already made (alpha
  * per round or version), or a whole export file for the Export view's download. What the service
  * hands a worker and what the worker says back. A report is handed the label columns the service
  * keeps, when it keeps them, so that its worker need not read every label again (an export too).
@@ -20,6 +20,7 @@ export type JobRequest =
   | { kind: 'import'; args: { path: string; format?: ImportFormat; maps?: PublishedMap[]; newVersion?: boolean; mapping?: FieldMapping; actor: string } }
   | { kind: 'agreement'; args: AgreementQuery; columns?: HandedColumns }
   | { kind: 'figures'; args: FiguresRequest; columns?: HandedColumns }
+  | { kind: 'coderCell'; args: { query: AgreementQuery; cell: CoderCellQuery }; columns?: HandedColumns }
   | { kind: 'intervals'; args: { figures: CodedRatings[]; resamples: number; seed?: number } }
   | { kind: 'export'; args: ExportArgs; columns?: HandedColumns };
 

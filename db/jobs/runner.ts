@@ -60,8 +60,8 @@ export function runJob(request: JobRequest, target: { file: string; nativeBindin
     }),
     cancel: () => {
       Atomics.store(new Int32Array(stop), 0, 1);
-      // A figure report or an export only reads, and has no point to stop at between its steps: its worker is ended.
-      if (request.kind === 'figures' || request.kind === 'export') hardStop();
+      // A figure report, a cell's entries or an export only reads, and has no point to stop at between its steps: its worker is ended.
+      if (request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'export') hardStop();
     },
   };
   job.done.then(

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
-import { figureReport } from '../agreement-figures.ts';
+import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { openDatabase } from '../database.ts';
 import { adoptColumns } from '../data/agreement-rows.ts';
 import { renderExport } from '../exports/render.ts';
@@ -42,6 +42,10 @@ async function run(): Promise<unknown> {
     if (request.kind === 'figures') {
       progress({ phase: 'computing', done: 0, total: 0 });
       return figureReport(db, request.args);
+    }
+    if (request.kind === 'coderCell') {
+      progress({ phase: 'computing', done: 0, total: 0 });
+      return coderCellEntries(db, request.args.query, request.args.cell);
     }
     const { path, format, maps, newVersion, mapping, actor } = request.args;
     return await runImport(db, path, {

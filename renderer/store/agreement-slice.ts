@@ -159,6 +159,22 @@ let runningJob: string | null = null;
 /** How often the bootstrap job is asked how far it got. */
 const POLL_MS = 200;
 
+/**
+ * Polls a job the view asked for until it settles: null once its answer is no longer wanted (a
+ * newer report or request took over), and the job is then cancelled.
+ */
+async function settledJob<J extends { jobId: string; progress: { phase: string } }>(job: J, poll: (jobId: string) => Promise<J>, wanted: () => boolean): Promise<J | null> {
+  while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    if (!wanted()) {
+      void api().call('jobs.cancel', { jobId: job.jobId }).catch(() => {});
+      return null;
+    }
+    job = await poll(job.jobId);
+  }
+  return wanted() ? job : null;
+}
+
 /** The matrix a figure reference points at, in a report. */
 function tableOf(report: DbAgreementReport, ref: MeasureRef) {
   const picked = pick(report, ref);
@@ -211,7 +227,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     if (!report || !c || c.cellEntries?.[key] || cell.reference === 'consensus') return;
     const { bootstrap: _b, seed: _s, ...selection } = selectionArgs(get().agreementQuery, get().me);
     try {
-      const entries = await api().call('agreement.coderCell', {
+      const started = await api().call('agreement.coderCell', {
         ...selection,
         dimension: cell.dimension,
         coder: cell.coder,
@@ -219,7 +235,12 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
         row: c.categories[cell.row].id,
         col: c.categories[cell.col].id,
       });
-      c.cellEntries = { ...c.cellEntries, [key]: entries };
+      // Wanted while the same report is shown and this cell is still the open one.
+      const open = () => get().agreementFigures.coders.data === report && get().agreementCoderCell === cell;
+      const job = await settledJob(started, (jobId) => api().call('agreement.coderCellJob', { as: selection.as, jobId }), open);
+      if (!job) return;
+      if (!job.entries) throw new Error(job.error?.message ?? 'the entries could not be listed');
+      c.cellEntries = { ...c.cellEntries, [key]: job.entries };
       const now = get().agreementFigures.coders;
       if (now.data === report) set({ agreementFigures: { ...get().agreementFigures, coders: { ...now, data: { ...report } } } });
     } catch (e) {
@@ -417,13 +438,9 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     put({ loading: true, data: null, error: null });
     const [, args] = JSON.parse(shown.key) as [string, Record<string, unknown>];
     try {
-      let job = await api().call('agreement.startFigures', { ...args, figures: 'coefficients', dimension, bootstrap: report.bootstrap.resamples, seed: report.bootstrap.seed } as never);
-      while (!['done', 'failed', 'cancelled'].includes(job.progress.phase)) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        if (get().agreementCategories.for !== forReport) return void api().call('jobs.cancel', { jobId: job.jobId }).catch(() => {});
-        job = await api().call('agreement.figuresJob', { as: s.me ?? '', jobId: job.jobId });
-      }
-      if (get().agreementCategories.for !== forReport) return;
+      const started = await api().call('agreement.startFigures', { ...args, figures: 'coefficients', dimension, bootstrap: report.bootstrap.resamples, seed: report.bootstrap.seed } as never);
+      const job = await settledJob(started, (jobId) => api().call('agreement.figuresJob', { as: s.me ?? '', jobId }), () => get().agreementCategories.for === forReport);
+      if (!job) return;
       if (job.progress.phase !== 'done') throw new Error(job.error?.message ?? 'the computation stopped');
       const table = (job.report as DbCoefficientReport).dimensions[0]?.table;
       put({ loading: false, data: table?.perCategory ?? [], error: null });
