@@ -294,9 +294,22 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
   const times = (): EntryTimes => {
     const stamps = rows.times;
     if (!stamps) throw new Error('countedCells: the rows were read without their times');
-    const known = new Set(codebook.dimensions.map((d) => rows.dimensions.indexOf(d.id)));
-    const dated = counted.filter((i) => known.has(rows.dimension[i]));
-    return latestTimes(dated.length, (k) => extIdOf(rows.entry[dated[k]]), (k) => labelTime(stamps[dated[k]]));
+    const known = new Uint8Array(rows.dimensions.length);
+    for (const d of codebook.dimensions) if (rows.dimensions.includes(d.id)) known[rows.dimensions.indexOf(d.id)] = 1;
+    // (A loop: a typed array's `filter` takes many times as long on a million labels.)
+    const dated = new Int32Array(counted.length);
+    let n = 0;
+    for (const i of counted) if (known[rows.dimension[i]] === 1) dated[n++] = i;
+    // Labels saved together carry the same text, one after another: each run is parsed once.
+    let text: string | undefined;
+    let time = NaN;
+    const timeAt = (k: number) => {
+      const s = stamps[dated[k]];
+      if (s !== text) time = labelTime((text = s));
+      return time;
+    };
+    // Entries by their rank in the natural order, as `latestTimes` numbers them.
+    return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], timeAt, (rank) => order[rank][1]);
   };
 
   return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, times };

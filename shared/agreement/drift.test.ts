@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import { buildDrift, entryTimes, isoWeek } from './drift.ts';
 import { mulberry32 } from './prng.ts';
+import { sortIds } from '../ids.ts';
 import type { AgreementLabel } from './report.ts';
 
 const stageIds = deepBenchCodebook.dimensions.find((d) => d.id === 'stage')!.values.map((v) => v.id);
@@ -58,6 +59,32 @@ describe('drift', () => {
     const e0 = labels.filter((l) => l.entryId === 'e0').map((l) => Date.parse(l.time!));
     expect(times.get('e0')).toBe(Math.max(...e0));
     expect([...undated].sort()).toEqual(['e128', 'e129']);
+  });
+
+  it('dates entries as the latest of their labels one by one would, listing them in natural order', () => {
+    // Labels in no order, on ids that sort naturally otherwise than by code point; times repeated,
+    // missing, unparsable, or dated on some labels of an entry only.
+    const rand = mulberry32(9);
+    const texts = ['2026-03-02T09:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-03-09 10:00', 'not a time', '', '2026-02-30T00:00:00Z', '1969-12-31T23:59:59.999Z'];
+    const mixed: AgreementLabel[] = Array.from({ length: 400 }, () => {
+      const e = Math.floor(rand() * 64);
+      const time = rand() < 0.1 || e >= 60 ? (rand() < 0.5 ? undefined : 'not a time') : e % 4 === 0 ? texts[Math.floor(rand() * texts.length)] : new Date(Date.UTC(2026, 2, 1) + Math.floor(rand() * 5e9)).toISOString();
+      return { entryId: e % 7 === 0 ? `e0${e}` : `e${e}`, annotator: raters[Math.floor(rand() * 3)], dimension: 'stage', value: 'x', passed: null, time };
+    });
+    // Each label in turn, as drift dated entries at first.
+    const latest = new Map<string, number>();
+    const none = new Set<string>();
+    for (const l of mixed) {
+      const t = l.time === undefined ? NaN : Date.parse(l.time);
+      if (!Number.isFinite(t)) none.add(l.entryId);
+      else if (!(latest.get(l.entryId)! >= t)) latest.set(l.entryId, t);
+    }
+    const { times, undated } = entryTimes(mixed);
+    expect(new Map([...times].sort())).toEqual(new Map([...latest].sort()));
+    expect([...undated].sort()).toEqual([...none].filter((e) => !latest.has(e)).sort());
+    expect(undated.size).toBeGreaterThan(0);
+    expect([...times.keys()]).toEqual(sortIds([...latest.keys()]));
+    expect([...times.keys()].slice(0, 3)).toEqual(['e00', 'e1', 'e2']);
   });
 
   it('follows alpha week by week: each week the figure of its own entries, equal to the krippendorff package', () => {
