@@ -4,7 +4,7 @@ import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import { buildDrift, entryTimes, isoWeek } from './drift.ts';
 import { mulberry32 } from './prng.ts';
 import { sortIds } from '../ids.ts';
-import type { AgreementLabel } from './report.ts';
+import { buildAgreementReport, type AgreementLabel } from './report.ts';
 
 const stageIds = deepBenchCodebook.dimensions.find((d) => d.id === 'stage')!.values.map((v) => v.id);
 const raters = ['ana', 'ben', 'cai'];
@@ -110,6 +110,20 @@ describe('drift', () => {
     expect(r.groups[4].figure.alpha!).toBeGreaterThan(r.groups[0].figure.alpha!);
     expect(r.time).toMatch(/annotator's machine recorded/);
     expect(r.time).toMatch(/orders nothing in the data/);
+  });
+
+  it('gives a week that holds every entry the figure of all of them, and one that leaves undated entries out the figure of its own', () => {
+    const oneWeek = (l: AgreementLabel) => ({ ...l, time: l.time === 'not a time' ? l.time : `2026-03-0${2 + (Number(l.entryId.slice(1)) % 5)}T10:00:00.000Z` });
+    const dated = labels.filter((l) => l.time !== 'not a time').map(oneWeek);
+    const whole = buildDrift(deepBenchCodebook, dated, { by: 'week', dimension: 'stage', bootstrap: 100, seed: 4 });
+    expect(whole.groups).toHaveLength(1);
+    expect(whole.groups[0].figure).toEqual(buildAgreementReport(deepBenchCodebook, dated, { dimension: 'stage', bootstrap: 100, seed: 4 }).dimensions[0].measures[0].figure);
+    expect(whole.groups[0].figure.interval).not.toBeNull();
+    // The two entries without a time count in the overall figure, not in the week's.
+    const some = buildDrift(deepBenchCodebook, labels.map(oneWeek), { by: 'week', dimension: 'stage', bootstrap: 0 });
+    expect(some.groups).toHaveLength(1);
+    expect(some.groups[0].figure.alpha).not.toBe(some.overall.alpha);
+    expect(Math.abs(some.groups[0].figure.alpha! - packageStageAlpha(labels, new Set(dated.map((l) => l.entryId))))).toBeLessThan(1e-9);
   });
 
   it('cuts batches of 50 entries in the order they were finished, the last one shorter', () => {
