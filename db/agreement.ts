@@ -5,7 +5,7 @@ import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook
 import { compareIds } from '../shared/ids.ts';
 import { buildAgreementReportFrom, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
 import { labelTime, latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
-import { valueText, type EntryLines } from '../shared/tables/provenance.ts';
+import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
@@ -211,8 +211,8 @@ export interface CountedCells {
   input: AgreementInput;
   /** What DbAgreementReport['selection'] says, less the raters (the report names them). */
   selection: AgreementSelection['selection'];
-  /** The counted labels grouped by entry as the provenance hash reads them (shared/tables/provenance.ts). */
-  hashed(): EntryLines[];
+  /** The counted labels by number as the provenance hash reads them (shared/tables/provenance.ts), entries by their natural rank. */
+  hashed(): NumberedLines;
   /** Each entry's time, from its counted labels on the codebook's dimensions (`times: true` only). */
   times(): EntryTimes;
 }
@@ -235,7 +235,6 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
   }
   const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
   order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
-  const extIdOf = (rowId: number) => order[rankOf[rowId]][1];
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
   const withLabels = new Set<number>();
@@ -266,29 +265,30 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     return { units, cells, lines: units.map((u) => counts.get(rowOf.get(u)!) ?? 0) };
   };
 
-  const hashed = (): EntryLines[] => {
+  const hashed = (): NumberedLines => {
     const dims = new Map(codebook.dimensions.map((d) => [d.id, d]));
     // Each line after its entry, written once per annotator, dimension and stored value.
     const person = new Map([...people.keys()].map((id, k) => [id, k]));
-    const restOf = new Map<number, string>();
-    const byEntry = new Map<number, string[]>();
+    const restOf = new Map<number, number>();
+    const rests: string[] = [];
+    const entry = new Int32Array(counted.length);
+    const rest = new Int32Array(counted.length);
+    let n = 0;
     for (const i of counted) {
       const v = rows.value[i];
       if (empty[v]) continue;
       const a = rows.annotator[i];
       const d = rows.dimension[i];
       const key = (v * rows.dimensions.length + d) * people.size + person.get(a)!;
-      let rest = restOf.get(key);
-      if (rest === undefined) {
+      let r = restOf.get(key);
+      if (r === undefined) {
         const id = rows.dimensions[d];
-        restOf.set(key, (rest = `${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`));
+        restOf.set(key, (r = rests.push(`${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`) - 1));
       }
-      const entry = rows.entry[i];
-      const own = byEntry.get(entry);
-      if (own) own.push(rest);
-      else byEntry.set(entry, [rest]);
+      entry[n] = rankOf[rows.entry[i]];
+      rest[n++] = r;
     }
-    return Array.from(byEntry, ([entry, rests]) => [extIdOf(entry), rests]);
+    return { entries: order.map(([, extId]) => extId), rests, entry: entry.slice(0, n), rest: rest.slice(0, n) };
   };
 
   const times = (): EntryTimes => {
