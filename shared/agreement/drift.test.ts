@@ -126,6 +126,15 @@ describe('drift', () => {
     expect(Math.abs(some.groups[0].figure.alpha! - packageStageAlpha(labels, new Set(dated.map((l) => l.entryId))))).toBeLessThan(1e-9);
   });
 
+  it('computes its figures without the pairwise tables it does not show, to the same numbers', () => {
+    const options = { bootstrap: 50, seed: 2, primaryOnly: true, pooledAlone: true, cellUnits: false } as const;
+    const full = buildAgreementReport(deepBenchCodebook, labels, options);
+    const lean = buildAgreementReport(deepBenchCodebook, labels, { ...options, pairwise: false });
+    expect(full.pooled!.pairwise.length).toBe(3);
+    expect(lean.pooled!.pairwise).toEqual([]);
+    expect(lean).toEqual({ ...full, pooled: { ...full.pooled!, pairwise: [] } });
+  });
+
   it('cuts batches of 50 entries in the order they were finished, the last one shorter', () => {
     const r = buildDrift(deepBenchCodebook, labels, { by: 'batch', dimension: 'stage', bootstrap: 0 });
     expect(r.groups.map((g) => g.entries)).toEqual([50, 50, 28]);

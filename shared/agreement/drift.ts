@@ -155,7 +155,7 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
     },
   });
   const report = (cells: AgreementInput) =>
-    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true, pooledAlone: true });
+    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true, pooledAlone: true, pairwise: false });
   // The dimensions the figure reads.
   const read: Dimension[] = [];
   const overall = primaryFigure(
