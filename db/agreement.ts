@@ -5,7 +5,7 @@ import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook
 import { compareIds } from '../shared/ids.ts';
 import { buildAgreementReportFrom, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
 import { labelTime, latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
-import { valueText, type EntryLines } from '../shared/tables/provenance.ts';
+import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
@@ -211,8 +211,8 @@ export interface CountedCells {
   input: AgreementInput;
   /** What DbAgreementReport['selection'] says, less the raters (the report names them). */
   selection: AgreementSelection['selection'];
-  /** The counted labels grouped by entry as the provenance hash reads them (shared/tables/provenance.ts). */
-  hashed(): EntryLines[];
+  /** The counted labels by number as the provenance hash reads them (shared/tables/provenance.ts), entries by their natural rank. */
+  hashed(): NumberedLines;
   /** Each entry's time, from its counted labels on the codebook's dimensions (`times: true` only). */
   times(): EntryTimes;
 }
@@ -235,7 +235,6 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
   }
   const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
   order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
-  const extIdOf = (rowId: number) => order[rankOf[rowId]][1];
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
   const withLabels = new Set<number>();
@@ -266,37 +265,51 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     return { units, cells, lines: units.map((u) => counts.get(rowOf.get(u)!) ?? 0) };
   };
 
-  const hashed = (): EntryLines[] => {
+  const hashed = (): NumberedLines => {
     const dims = new Map(codebook.dimensions.map((d) => [d.id, d]));
     // Each line after its entry, written once per annotator, dimension and stored value.
     const person = new Map([...people.keys()].map((id, k) => [id, k]));
-    const restOf = new Map<number, string>();
-    const byEntry = new Map<number, string[]>();
+    const restOf = new Map<number, number>();
+    const rests: string[] = [];
+    const entry = new Int32Array(counted.length);
+    const rest = new Int32Array(counted.length);
+    let n = 0;
     for (const i of counted) {
       const v = rows.value[i];
       if (empty[v]) continue;
       const a = rows.annotator[i];
       const d = rows.dimension[i];
       const key = (v * rows.dimensions.length + d) * people.size + person.get(a)!;
-      let rest = restOf.get(key);
-      if (rest === undefined) {
+      let r = restOf.get(key);
+      if (r === undefined) {
         const id = rows.dimensions[d];
-        restOf.set(key, (rest = `${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`));
+        restOf.set(key, (r = rests.push(`${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`) - 1));
       }
-      const entry = rows.entry[i];
-      const own = byEntry.get(entry);
-      if (own) own.push(rest);
-      else byEntry.set(entry, [rest]);
+      entry[n] = rankOf[rows.entry[i]];
+      rest[n++] = r;
     }
-    return Array.from(byEntry, ([entry, rests]) => [extIdOf(entry), rests]);
+    return { entries: order.map(([, extId]) => extId), rests, entry: entry.slice(0, n), rest: rest.slice(0, n) };
   };
 
   const times = (): EntryTimes => {
     const stamps = rows.times;
     if (!stamps) throw new Error('countedCells: the rows were read without their times');
-    const known = new Set(codebook.dimensions.map((d) => rows.dimensions.indexOf(d.id)));
-    const dated = counted.filter((i) => known.has(rows.dimension[i]));
-    return latestTimes(dated.length, (k) => extIdOf(rows.entry[dated[k]]), (k) => labelTime(stamps[dated[k]]));
+    const known = new Uint8Array(rows.dimensions.length);
+    for (const d of codebook.dimensions) if (rows.dimensions.includes(d.id)) known[rows.dimensions.indexOf(d.id)] = 1;
+    // (A loop: a typed array's `filter` takes many times as long on a million labels.)
+    const dated = new Int32Array(counted.length);
+    let n = 0;
+    for (const i of counted) if (known[rows.dimension[i]] === 1) dated[n++] = i;
+    // Labels saved together carry the same text, one after another: each run is parsed once.
+    let text: string | undefined;
+    let time = NaN;
+    const timeAt = (k: number) => {
+      const s = stamps[dated[k]];
+      if (s !== text) time = labelTime((text = s));
+      return time;
+    };
+    // Entries by their rank in the natural order, as `latestTimes` numbers them.
+    return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], timeAt, (rank) => order[rank][1]);
   };
 
   return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, times };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AgreementLabel } from '../shared/agreement/report.ts';
 import type { Codebook } from '../shared/codebook/schema.ts';
-import { byEntry, digestPieces, hashedLabels, type EntryLines, type Provenance } from '../shared/tables/provenance.ts';
+import { byEntry, digestBytes, digestPieces, hashedLabels, type EntryLines, type NumberedLines, type Provenance } from '../shared/tables/provenance.ts';
 import { APP_VERSION } from '../shared/version.ts';
 
 export { APP_VERSION };
@@ -12,9 +12,11 @@ export function provenanceOf(codebook: Codebook, kind: string, people: Agreement
   return { app: 'Concord', version: APP_VERSION, export: kind, labels: digest(people), ...(machines.length ? { machineLabels: digest(machines) } : {}) };
 }
 
-/** `provenanceOf` from the people's labels already grouped by entry as the hash reads them (each label's value as `valueText` writes it, empty ones left out). */
-export function provenanceOfEntries(kind: string, people: EntryLines[]): Provenance {
-  return { app: 'Concord', version: APP_VERSION, export: kind, labels: labelsDigest(people) };
+/** `provenanceOf` from the people's labels by number (`NumberedLines`: each label's value as `valueText` writes it, empty ones left out). */
+export function provenanceOfEntries(kind: string, people: NumberedLines): Provenance {
+  const hash = createHash('sha256');
+  digestBytes(people, (bytes) => hash.update(bytes));
+  return { app: 'Concord', version: APP_VERSION, export: kind, labels: { count: people.entry.length, sha256: hash.digest('hex') } };
 }
 
 /** How many labels, and the SHA-256 of their text, hashed piece by piece as `digestPieces` hands it on. */

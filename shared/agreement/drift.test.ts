@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../codebook/deep-bench.ts';
 import { buildDrift, entryTimes, isoWeek } from './drift.ts';
 import { mulberry32 } from './prng.ts';
-import type { AgreementLabel } from './report.ts';
+import { sortIds } from '../ids.ts';
+import { buildAgreementReport, type AgreementLabel } from './report.ts';
 
 const stageIds = deepBenchCodebook.dimensions.find((d) => d.id === 'stage')!.values.map((v) => v.id);
 const raters = ['ana', 'ben', 'cai'];
@@ -60,6 +61,32 @@ describe('drift', () => {
     expect([...undated].sort()).toEqual(['e128', 'e129']);
   });
 
+  it('dates entries as the latest of their labels one by one would, listing them in natural order', () => {
+    // Labels in no order, on ids that sort naturally otherwise than by code point; times repeated,
+    // missing, unparsable, or dated on some labels of an entry only.
+    const rand = mulberry32(9);
+    const texts = ['2026-03-02T09:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-03-09 10:00', 'not a time', '', '2026-02-30T00:00:00Z', '1969-12-31T23:59:59.999Z'];
+    const mixed: AgreementLabel[] = Array.from({ length: 400 }, () => {
+      const e = Math.floor(rand() * 64);
+      const time = rand() < 0.1 || e >= 60 ? (rand() < 0.5 ? undefined : 'not a time') : e % 4 === 0 ? texts[Math.floor(rand() * texts.length)] : new Date(Date.UTC(2026, 2, 1) + Math.floor(rand() * 5e9)).toISOString();
+      return { entryId: e % 7 === 0 ? `e0${e}` : `e${e}`, annotator: raters[Math.floor(rand() * 3)], dimension: 'stage', value: 'x', passed: null, time };
+    });
+    // Each label in turn, as drift dated entries at first.
+    const latest = new Map<string, number>();
+    const none = new Set<string>();
+    for (const l of mixed) {
+      const t = l.time === undefined ? NaN : Date.parse(l.time);
+      if (!Number.isFinite(t)) none.add(l.entryId);
+      else if (!(latest.get(l.entryId)! >= t)) latest.set(l.entryId, t);
+    }
+    const { times, undated } = entryTimes(mixed);
+    expect(new Map([...times].sort())).toEqual(new Map([...latest].sort()));
+    expect([...undated].sort()).toEqual([...none].filter((e) => !latest.has(e)).sort());
+    expect(undated.size).toBeGreaterThan(0);
+    expect([...times.keys()]).toEqual(sortIds([...latest.keys()]));
+    expect([...times.keys()].slice(0, 3)).toEqual(['e00', 'e1', 'e2']);
+  });
+
   it('follows alpha week by week: each week the figure of its own entries, equal to the krippendorff package', () => {
     const r = buildDrift(deepBenchCodebook, labels, { by: 'week', dimension: 'stage', bootstrap: 200, seed: 3 });
     expect(r.figure).toMatchObject({ scope: 'stage', measure: 'nominal' });
@@ -83,6 +110,29 @@ describe('drift', () => {
     expect(r.groups[4].figure.alpha!).toBeGreaterThan(r.groups[0].figure.alpha!);
     expect(r.time).toMatch(/annotator's machine recorded/);
     expect(r.time).toMatch(/orders nothing in the data/);
+  });
+
+  it('gives a week that holds every entry the figure of all of them, and one that leaves undated entries out the figure of its own', () => {
+    const oneWeek = (l: AgreementLabel) => ({ ...l, time: l.time === 'not a time' ? l.time : `2026-03-0${2 + (Number(l.entryId.slice(1)) % 5)}T10:00:00.000Z` });
+    const dated = labels.filter((l) => l.time !== 'not a time').map(oneWeek);
+    const whole = buildDrift(deepBenchCodebook, dated, { by: 'week', dimension: 'stage', bootstrap: 100, seed: 4 });
+    expect(whole.groups).toHaveLength(1);
+    expect(whole.groups[0].figure).toEqual(buildAgreementReport(deepBenchCodebook, dated, { dimension: 'stage', bootstrap: 100, seed: 4 }).dimensions[0].measures[0].figure);
+    expect(whole.groups[0].figure.interval).not.toBeNull();
+    // The two entries without a time count in the overall figure, not in the week's.
+    const some = buildDrift(deepBenchCodebook, labels.map(oneWeek), { by: 'week', dimension: 'stage', bootstrap: 0 });
+    expect(some.groups).toHaveLength(1);
+    expect(some.groups[0].figure.alpha).not.toBe(some.overall.alpha);
+    expect(Math.abs(some.groups[0].figure.alpha! - packageStageAlpha(labels, new Set(dated.map((l) => l.entryId))))).toBeLessThan(1e-9);
+  });
+
+  it('computes its figures without the pairwise tables it does not show, to the same numbers', () => {
+    const options = { bootstrap: 50, seed: 2, primaryOnly: true, pooledAlone: true, cellUnits: false } as const;
+    const full = buildAgreementReport(deepBenchCodebook, labels, options);
+    const lean = buildAgreementReport(deepBenchCodebook, labels, { ...options, pairwise: false });
+    expect(full.pooled!.pairwise.length).toBe(3);
+    expect(lean.pooled!.pairwise).toEqual([]);
+    expect(lean).toEqual({ ...full, pooled: { ...full.pooled!, pairwise: [] } });
   });
 
   it('cuts batches of 50 entries in the order they were finished, the last one shorter', () => {

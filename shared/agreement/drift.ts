@@ -13,6 +13,7 @@ import type { Codebook, Dimension } from '../codebook/schema.ts';
 import { badInput } from '../errors.ts';
 import type { Provenance } from '../tables/provenance.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
+import { sortIds } from '../ids.ts';
 import { buildAgreementReportFrom, compareIds, labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells, type Figure } from './report.ts';
 
 export const driftGroupings = ['week', 'batch'] as const;
@@ -61,7 +62,7 @@ export interface DriftOptions {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const day = (t: Date) => `${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]}`;
+const dayOf = (t: Date) => `${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]}`;
 
 /** The ISO 8601 week of a time in UTC: its year and week number (weeks start on Monday; week 1 holds the year's first Thursday). */
 export function isoWeek(t: Date): { year: number; week: number; monday: Date } {
@@ -77,35 +78,43 @@ export function isoWeek(t: Date): { year: number; week: number; monday: Date } {
 
 /** Which entries have a time (ms since 1970), and which carry none. */
 export interface EntryTimes {
+  /** In the natural order of the entries' ids (`compareIds`): drift orders entries of the same time so. */
   times: Map<string, number>;
   undated: Set<string>;
 }
 
 /** Each entry's time: the latest, over its raters, of each rater's latest label time on it. */
 export function entryTimes(labels: AgreementLabel[]): EntryTimes {
-  return latestTimes(labels.length, (i) => labels[i].entryId, (i) => labelTime(labels[i].time));
+  const ids = sortIds([...new Set(labels.map((l) => l.entryId))]);
+  const rank = new Map(ids.map((id, k) => [id, k]));
+  return latestTimes(labels.length, ids.length, (i) => rank.get(labels[i].entryId)!, (i) => labelTime(labels[i].time), (e) => ids[e]);
 }
 
 /** A label's time as `entryTimes` reads it: ms since 1970, NaN when it has none that parses. */
 export const labelTime = (time: string | null | undefined): number => (time === undefined || time === null ? NaN : Date.parse(time));
 
-/** `entryTimes` of `count` labels, label i on entry `entryAt(i)` at `timeAt(i)` (`labelTime`): the database hands them as columns. */
-export function latestTimes(count: number, entryAt: (i: number) => string, timeAt: (i: number) => number): EntryTimes {
-  const times = new Map<string, number>();
-  const undated = new Set<string>();
+/**
+ * `entryTimes` of `count` labels, label i on entry `entryAt(i)` at `timeAt(i)` (`labelTime`): the
+ * database hands them as columns. Entries are their ranks in the natural order of ids, below
+ * `entries` (`idOf` names them), so the latest time of each is kept in an array rather than
+ * looked up by its id at every label.
+ */
+export function latestTimes(count: number, entries: number, entryAt: (i: number) => number, timeAt: (i: number) => number, idOf: (entry: number) => string): EntryTimes {
+  const latest = new Float64Array(entries).fill(-Infinity);
+  const undated = new Uint8Array(entries);
   for (let i = 0; i < count; i++) {
     const t = timeAt(i);
     const entry = entryAt(i);
-    if (!Number.isFinite(t)) {
-      undated.add(entry);
-      continue;
-    }
-    const before = times.get(entry);
-    if (before === undefined || t > before) times.set(entry, t);
+    if (!Number.isFinite(t)) undated[entry] = 1;
+    else if (t > latest[entry]) latest[entry] = t;
   }
   // An entry with a dated label and an undated one is dated by what it has: its time is a lower bound, but it exists.
-  for (const e of times.keys()) undated.delete(e);
-  return { times, undated };
+  const times = new Map<string, number>();
+  const none = new Set<string>();
+  for (let e = 0; e < entries; e++)
+    if (latest[e] > -Infinity) times.set(idOf(e), latest[e]);
+    else if (undated[e] === 1) none.add(idOf(e));
+  return { times, undated: none };
 }
 
 function primaryFigure(report: ReturnType<typeof buildAgreementReportFrom>): { figure: Figure; scope: string; measure: string; description: string } | null {
@@ -146,60 +155,102 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
     },
   });
   const report = (cells: AgreementInput) =>
-    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true, pooledAlone: true });
-  const overall = primaryFigure(report(all));
+    buildAgreementReportFrom(codebook, cells, { annotators: raters, dimension: options.dimension, bootstrap: resamples, seed, cellUnits: false, primaryOnly: true, pooledAlone: true, pairwise: false });
+  // The dimensions the figure reads.
+  const read: Dimension[] = [];
+  const overall = primaryFigure(
+    report({
+      raters,
+      cellsOf: (dim) => {
+        if (!read.includes(dim)) read.push(dim);
+        return all.cellsOf(dim);
+      },
+    }),
+  );
   if (!overall) throw badInput(`${options.dimension} has no alpha to follow over time (free text)`, { field: 'dimension' });
 
-  const ordered = [...times].sort((a, b) => a[1] - b[1] || compareIds(a[0], b[0]));
-  const groups: { key: string; label: (from: Date, to: Date) => string; entries: [string, number][] }[] = [];
+  // The entries by time, those of the same time in their natural order (as `times` lists them).
+  const ids = [...times.keys()];
+  const at = Float64Array.from(times.values());
+  const byTime = Int32Array.from(ids.keys()).sort((a, b) => at[a] - at[b] || a - b);
+  // Each group is a run of entries in that order: group k holds byTime[start[k]] up to byTime[start[k + 1]].
+  const starts: number[] = [];
+  const labels: ((from: Date, to: Date) => string)[] = [];
+  const keys: string[] = [];
   if (options.by === 'week') {
-    const byWeek = new Map<string, (typeof groups)[number]>();
-    for (const e of ordered) {
-      const w = isoWeek(new Date(e[1]));
+    // Weeks follow time: a new one starts where an entry's week differs from the one before's (worked out once a day).
+    let lastDay = NaN;
+    for (let p = 0; p < byTime.length; p++) {
+      const day = Math.floor(at[byTime[p]] / 86_400_000);
+      if (day === lastDay) continue;
+      lastDay = day;
+      const w = isoWeek(new Date(at[byTime[p]]));
       const key = `${w.year}-W${String(w.week).padStart(2, '0')}`;
-      let g = byWeek.get(key);
-      if (!g) {
-        const sunday = new Date(w.monday.getTime() + 6 * 86_400_000);
-        g = { key, label: () => `${key} (${day(w.monday)} – ${day(sunday)})`, entries: [] };
-        byWeek.set(key, g);
-        groups.push(g);
-      }
-      g.entries.push(e);
+      if (key === keys[keys.length - 1]) continue;
+      const sunday = new Date(w.monday.getTime() + 6 * 86_400_000);
+      starts.push(p);
+      keys.push(key);
+      labels.push(() => `${key} (${dayOf(w.monday)} – ${dayOf(sunday)})`);
     }
   } else
-    for (let i = 0; i < ordered.length; i += batchSize) {
-      const slice = ordered.slice(i, i + batchSize);
-      groups.push({ key: String(i / batchSize + 1), label: (from, to) => `entries ${i + 1}–${i + slice.length} (${day(from)} – ${day(to)})`, entries: slice });
+    for (let p = 0; p < byTime.length; p += batchSize) {
+      const count = Math.min(batchSize, byTime.length - p);
+      starts.push(p);
+      keys.push(String(p / batchSize + 1));
+      labels.push((from, to) => `entries ${p + 1}–${p + count} (${dayOf(from)} – ${dayOf(to)})`);
     }
+  starts.push(byTime.length);
+  const groups = keys.length;
 
   // Each group's cells: its units of each dimension's cells, found in one pass over the units (a
   // study of 100,000 entries has 2,000 batches), in the order they stand there.
   const groupOf = new Map<string, number>();
-  groups.forEach((g, k) => g.entries.forEach(([id]) => groupOf.set(id, k)));
-  const unitsByGroup = new Map<string, number[][]>();
-  const cellsOfGroup = (k: number) => (dim: Dimension): DimensionCells => {
-    const { units, cells } = all.cellsOf(dim);
+  for (let k = 0; k < groups; k++) for (let p = starts[k]; p < starts[k + 1]; p++) groupOf.set(ids[byTime[p]], k);
+  const unitsByGroup = new Map<string, { start: Int32Array; units: Int32Array }>();
+  /** A dimension's units by group: those of group k are units[start[k]] up to units[start[k + 1]], in the dimension's order. */
+  const unitsOf = (dim: Dimension) => {
     let byGroup = unitsByGroup.get(dim.id);
-    if (!byGroup) {
-      unitsByGroup.set(dim.id, (byGroup = groups.map(() => [])));
-      units.forEach((entry, u) => {
-        const g = groupOf.get(entry);
-        if (g !== undefined) byGroup![g].push(u);
-      });
+    if (byGroup) return byGroup;
+    const { units } = all.cellsOf(dim);
+    const of = new Int32Array(units.length);
+    const start = new Int32Array(groups + 1);
+    for (let u = 0; u < units.length; u++) {
+      const g = groupOf.get(units[u]) ?? -1;
+      of[u] = g;
+      if (g >= 0) start[g + 1]++;
     }
-    const mine = byGroup[k];
-    return { units: mine.map((u) => units[u]), cells: cells.map((row) => mine.map((u) => row[u])) };
+    for (let k = 0; k < groups; k++) start[k + 1] += start[k];
+    const next = start.slice(0, groups);
+    const mine = new Int32Array(start[groups]);
+    for (let u = 0; u < units.length; u++) if (of[u] >= 0) mine[next[of[u]]++] = u;
+    unitsByGroup.set(dim.id, (byGroup = { start, units: mine }));
+    return byGroup;
   };
+  const holdsAll = (k: number, dim: Dimension) => {
+    const { start } = unitsOf(dim);
+    return start[k + 1] - start[k] === all.cellsOf(dim).units.length;
+  };
+  const cellsOfGroup = (k: number) => (dim: Dimension): DimensionCells => {
+    // A group that holds every unit of the dimension reads its cells as they are.
+    if (holdsAll(k, dim)) return all.cellsOf(dim);
+    const { units, cells } = all.cellsOf(dim);
+    const { start, units: byGroup } = unitsOf(dim);
+    const mine = byGroup.subarray(start[k], start[k + 1]);
+    return { units: Array.from(mine, (u) => units[u]), cells: cells.map((row) => Array.from(mine, (u) => row[u])) };
+  };
+  // A group that holds every unit of each dimension the figure reads (all the entries were
+  // labelled in one week) has the overall figure: the same cells give the same figure.
+  const figureOf = (k: number) => (read.every((dim) => holdsAll(k, dim)) ? overall.figure : primaryFigure(report({ raters, cellsOf: cellsOfGroup(k) }))!.figure);
 
   return {
     by: options.by,
     batchSize,
     figure: { scope: overall.scope, measure: overall.measure, description: overall.description },
     overall: overall.figure,
-    groups: groups.map((g, k) => {
-      const from = new Date(g.entries[0][1]);
-      const to = new Date(g.entries[g.entries.length - 1][1]);
-      return { key: g.key, label: g.label(from, to), from: from.toISOString(), to: to.toISOString(), entries: g.entries.length, figure: primaryFigure(report({ raters, cellsOf: cellsOfGroup(k) }))!.figure };
+    groups: keys.map((key, k) => {
+      const from = new Date(at[byTime[starts[k]]]);
+      const to = new Date(at[byTime[starts[k + 1] - 1]]);
+      return { key, label: labels[k](from, to), from: from.toISOString(), to: to.toISOString(), entries: starts[k + 1] - starts[k], figure: figureOf(k) };
     }),
     undated: undated.size,
     raters,

@@ -51,6 +51,8 @@ export interface AgreementOptions {
   primaryOnly?: boolean;
   /** With no dimension asked for, the pooled figures alone (`dimensions` is empty): drift follows the pooled figure only. */
   pooledAlone?: boolean;
+  /** False leaves each measure's pairwise figures out (`pairwise` is empty): drift shows none. */
+  pairwise?: boolean;
   /** Told how the bootstrap is getting on: resamples drawn so far, of all figures. */
   onProgress?: (done: number, total: number) => void;
   /** Asked between resamples: true stops the work (the report is not made; `Stopped` is thrown). */
@@ -209,6 +211,7 @@ class FigureMaker {
     private readonly onFigureData?: (key: string, data: CodedRatings) => void,
     /** Only the figures that stand for their dimension (AgreementOptions.primaryOnly). */
     readonly primaryOnly = false,
+    private readonly withPairwise = true,
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
@@ -281,7 +284,7 @@ class FigureMaker {
       id,
       description,
       figure: this.figure(`${name} ${id}`, data, co),
-      pairwise: pairwiseAgreement(data, raters),
+      pairwise: this.withPairwise ? pairwiseAgreement(data, raters) : [],
       coincidence: this.table(
         key,
         data,
@@ -774,7 +777,7 @@ export function buildAgreementReportFrom(codebook: Codebook, input: AgreementInp
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
   const { raters, cellsOf } = onceEachDimension(input);
-  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData, options.primaryOnly ?? false);
+  const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData, options.primaryOnly ?? false, options.pairwise ?? true);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
   const dimensions = options.pooledAlone && !options.dimension ? [] : dims.map((d) => reportDimension(d, cellsOf(d), raters, make));
   const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, cellsOf, raters, make);

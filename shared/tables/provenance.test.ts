@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../agreement/prng.ts';
-import { byEntry, digestPieces, labelsDigestText, type HashedLabel } from './provenance.ts';
+import { byEntry, digestBytes, digestPieces, labelsDigestText, type HashedLabel, type NumberedLines } from './provenance.ts';
 
 /** The hash's text as the README documents it: every line, sorted by code unit, joined by LF (the plain way, kept as the reference). */
 function plainDigestText(labels: HashedLabel[]): string {
@@ -53,5 +53,45 @@ describe('the provenance hash', () => {
     const hash = createHash('sha256');
     for (const p of pieces) hash.update(p, 'utf8');
     expect(hash.digest('hex')).toBe(whole);
+  });
+
+  /** Labels by number as the database hands them: each distinct id and rest once, plus a rest written twice under two numbers. */
+  function numbered(labels: HashedLabel[]): NumberedLines {
+    const entries = [...new Set(labels.map((l) => l.entry))].reverse();
+    const restOf = (l: HashedLabel) => `${l.annotator}\t${l.dimension}\t${l.value}`;
+    const rests = [...new Set(labels.map(restOf))];
+    rests.push(rests[0]);
+    return {
+      entries,
+      rests,
+      entry: Int32Array.from(labels, (l) => entries.indexOf(l.entry)),
+      rest: Int32Array.from(labels, (l, i) => (i % 3 === 0 && restOf(l) === rests[0] ? rests.length - 1 : rests.indexOf(restOf(l)))),
+    };
+  }
+  const bytesOf = (lines: NumberedLines) => {
+    const pieces: Buffer[] = [];
+    digestBytes(lines, (bytes) => pieces.push(Buffer.from(bytes)));
+    return { pieces, text: Buffer.concat(pieces) };
+  };
+
+  it('gives the same bytes from labels by number, whatever the ids, values and lengths', () => {
+    // Lone surrogates are written as U+FFFD, as the hash's UTF-8 writes them.
+    const ids = [...IDS, '\uD800', 'e\uDC00x'];
+    for (let seed = 1; seed <= 20; seed++) {
+      const labels = labelsFrom(seed, ids, 400);
+      expect(bytesOf(numbered(labels)).text.equals(Buffer.from(plainDigestText(labels), 'utf8')), `seed ${seed}`).toBe(true);
+    }
+    // An id holding a TAB: every line sorted.
+    for (let seed = 1; seed <= 10; seed++) {
+      const labels = labelsFrom(seed, [...ids, 'e1\tb', 'e1\t', '\t'], 300);
+      expect(bytesOf(numbered(labels)).text.equals(Buffer.from(plainDigestText(labels), 'utf8')), `seed ${seed}`).toBe(true);
+    }
+    // Many lines, in several pieces; a value longer than a piece.
+    const many = labelsFrom(3, Array.from({ length: 5000 }, (_, i) => `e${i}`), 60_000);
+    many[7] = { ...many[7], value: 'v\u00e9'.repeat(900_000) };
+    const { pieces, text } = bytesOf(numbered(many));
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(createHash('sha256').update(text).digest('hex')).toBe(createHash('sha256').update(plainDigestText(many), 'utf8').digest('hex'));
+    expect(bytesOf({ entries: ['e1'], rests: ['a'], entry: new Int32Array(0), rest: new Int32Array(0) }).text.length).toBe(0);
   });
 });

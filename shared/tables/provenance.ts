@@ -100,6 +100,90 @@ export function digestPieces(entries: EntryLines[], emit: (piece: string) => voi
   if (piece) emit(piece);
 }
 
+/**
+ * Labels by number, as the database counts them: label i is on entry `entry[i]` (an index into
+ * `entries`, whose ids are distinct) and its line goes on with `rests[rest[i]]` after `entry TAB`
+ * (`annotator TAB dimension TAB value`, each distinct one written once).
+ */
+export interface NumberedLines {
+  entries: readonly string[];
+  rests: readonly string[];
+  entry: Int32Array;
+  rest: Int32Array;
+}
+
+/**
+ * `digestPieces`'s text as UTF-8, from numbered lines, handed on in pieces of bytes (reused once
+ * `emit` returns: a hash takes them as they come). A million labels repeat a few thousand rests:
+ * each rest is encoded and ranked once, each entry's id encoded once, and the lines are copied
+ * together byte by byte rather than built as a million strings.
+ */
+export function digestBytes(lines: NumberedLines, emit: (bytes: Uint8Array) => void): void {
+  const { entries, rests, entry, rest } = lines;
+  const n = entry.length;
+  // The labels by entry (a bucket each), as `byEntry` groups them.
+  const start = new Int32Array(entries.length + 1);
+  for (let i = 0; i < n; i++) start[entry[i] + 1]++;
+  for (let e = 0; e < entries.length; e++) start[e + 1] += start[e];
+  const next = start.slice(0, entries.length);
+  const grouped = new Int32Array(n);
+  for (let i = 0; i < n; i++) grouped[next[entry[i]]++] = rest[i];
+  const used: number[] = [];
+  for (let e = 0; e < entries.length; e++) if (start[e + 1] > start[e]) used.push(e);
+  const encoder = new TextEncoder();
+  if (used.some((e) => entries[e].includes('\t'))) {
+    // The rare id that holds a TAB: the text as `digestPieces` sorts it every line, encoded.
+    digestPieces(
+      used.map((e) => [entries[e], Array.from(grouped.subarray(start[e], start[e + 1]), (r) => rests[r])]),
+      (piece) => emit(encoder.encode(piece)),
+    );
+    return;
+  }
+  // Rests ranked by code unit, as the lines of one entry sort (they share its prefix).
+  const rank = new Int32Array(rests.length);
+  Array.from(rests.keys())
+    .sort((a, b) => (rests[a] < rests[b] ? -1 : rests[a] > rests[b] ? 1 : 0))
+    .forEach((r, k) => (rank[r] = k));
+  const restBytes = rests.map((r) => encoder.encode(r));
+  // Entries by `entry TAB`, as `digestPieces` sorts them.
+  const keys: string[] = [];
+  for (const e of used) keys[e] = `${entries[e]}\t`;
+  used.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  let out = new Uint8Array(1 << 20);
+  let at = 0;
+  let key = new Uint8Array(256);
+  const room = (bytes: number) => {
+    if (at + bytes <= out.length) return;
+    if (at > 0) emit(out.subarray(0, at));
+    at = 0;
+    if (bytes > out.length) out = new Uint8Array(bytes);
+  };
+  let first = true;
+  for (const e of used) {
+    const id = keys[e];
+    if (id.length * 3 > key.length) key = new Uint8Array(id.length * 3);
+    const keyLength = encoder.encodeInto(id, key).written;
+    const own = grouped.subarray(start[e], start[e + 1]);
+    // An entry's few rests in order: an insertion sort by rank.
+    for (let j = 1; j < own.length; j++) {
+      const r = own[j];
+      let k = j - 1;
+      while (k >= 0 && rank[own[k]] > rank[r]) own[k + 1] = own[k--];
+      own[k + 1] = r;
+    }
+    for (const r of own) {
+      const line = restBytes[r];
+      room(1 + keyLength + line.length);
+      if (!first) out[at++] = 10;
+      first = false;
+      for (let b = 0; b < keyLength; b++) out[at++] = key[b];
+      out.set(line, at);
+      at += line.length;
+    }
+  }
+  if (at > 0) emit(out.subarray(0, at));
+}
+
 /** Labels as the hash and the long file read them; empty values carry nothing and are left out. */
 export function hashedLabels(codebook: Codebook, labels: { entryId: string; annotator: string; dimension: string; value: LabelValue }[]): HashedLabel[] {
   const dims = new Map(codebook.dimensions.map((d) => [d.id, d]));
