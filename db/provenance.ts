@@ -1,29 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { AgreementLabel } from '../shared/agreement/report.ts';
 import type { Codebook } from '../shared/codebook/schema.ts';
-import { byEntry, digestBytes, digestPieces, hashedLabels, type EntryLines, type NumberedLines, type Provenance } from '../shared/tables/provenance.ts';
+import { digestBytes, hashedLabels, numberLines, type NumberedLines, type Provenance } from '../shared/tables/provenance.ts';
 import { APP_VERSION } from '../shared/version.ts';
 
 export { APP_VERSION };
 
 /** What an export or a figure was computed on: the app's version and a SHA-256 of the labels (see shared/tables/provenance.ts). */
 export function provenanceOf(codebook: Codebook, kind: string, people: AgreementLabel[], machines: AgreementLabel[] = []): Provenance {
-  const digest = (labels: AgreementLabel[]) => labelsDigest(byEntry(hashedLabels(codebook, labels)));
+  const digest = (labels: AgreementLabel[]) => labelsDigest(numberLines(hashedLabels(codebook, labels)));
   return { app: 'Concord', version: APP_VERSION, export: kind, labels: digest(people), ...(machines.length ? { machineLabels: digest(machines) } : {}) };
 }
 
 /** `provenanceOf` from the people's labels by number (`NumberedLines`: each label's value as `valueText` writes it, empty ones left out). */
 export function provenanceOfEntries(kind: string, people: NumberedLines): Provenance {
-  const hash = createHash('sha256');
-  digestBytes(people, (bytes) => hash.update(bytes));
-  return { app: 'Concord', version: APP_VERSION, export: kind, labels: { count: people.entry.length, sha256: hash.digest('hex') } };
+  return { app: 'Concord', version: APP_VERSION, export: kind, labels: labelsDigest(people) };
 }
 
-/** How many labels, and the SHA-256 of their text, hashed piece by piece as `digestPieces` hands it on. */
-function labelsDigest(entries: EntryLines[]): { count: number; sha256: string } {
+/** How many labels, and the SHA-256 of their text, hashed piece by piece as `digestBytes` hands it on. */
+function labelsDigest(lines: NumberedLines): { count: number; sha256: string } {
   const hash = createHash('sha256');
-  let count = 0;
-  for (const [, rests] of entries) count += rests.length;
-  digestPieces(entries, (piece) => hash.update(piece, 'utf8'));
-  return { count, sha256: hash.digest('hex') };
+  digestBytes(lines, (bytes) => hash.update(bytes));
+  return { count: lines.entry.length, sha256: hash.digest('hex') };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../agreement/prng.ts';
-import { byEntry, digestBytes, digestPieces, labelsDigestText, type HashedLabel, type NumberedLines } from './provenance.ts';
+import { digestBytes, labelsDigestText, type HashedLabel, type NumberedLines } from './provenance.ts';
 
 /** The hash's text as the README documents it: every line, sorted by code unit, joined by LF (the plain way, kept as the reference). */
 function plainDigestText(labels: HashedLabel[]): string {
@@ -42,17 +42,6 @@ describe('the provenance hash', () => {
       expect(labels.some((l) => l.entry.includes('\t'))).toBe(true);
       expect(labelsDigestText(labels), `seed ${seed}`).toBe(plainDigestText(labels));
     }
-  });
-
-  it('hashes the same in pieces as the whole text at once', () => {
-    const labels = labelsFrom(3, Array.from({ length: 5000 }, (_, i) => `e${i}`), 60_000);
-    const pieces: string[] = [];
-    digestPieces(byEntry(labels), (p) => pieces.push(p));
-    expect(pieces.length).toBeGreaterThan(1);
-    const whole = createHash('sha256').update(plainDigestText(labels), 'utf8').digest('hex');
-    const hash = createHash('sha256');
-    for (const p of pieces) hash.update(p, 'utf8');
-    expect(hash.digest('hex')).toBe(whole);
   });
 
   /** Labels by number as the database hands them: each distinct id and rest once, plus a rest written twice under two numbers. */

@@ -39,65 +39,32 @@ export interface HashedLabel {
   value: string;
 }
 
-/** The text whose SHA-256 identifies a set of labels (see the module comment). */
+/** The text whose SHA-256 identifies a set of labels (see the module comment), as the hash reads it (UTF-8). */
 export function labelsDigestText(labels: HashedLabel[]): string {
-  const pieces: string[] = [];
-  digestPieces(byEntry(labels), (piece) => pieces.push(piece));
-  return pieces.join('');
+  const decoder = new TextDecoder();
+  let text = '';
+  digestBytes(numberLines(labels), (bytes) => (text += decoder.decode(bytes, { stream: true })));
+  return text + decoder.decode();
 }
 
-/** One entry's labels as the hash reads them: the entry, and each label's line after `entry TAB` (`annotator TAB dimension TAB value`). */
-export type EntryLines = [entry: string, rests: string[]];
-
-/** Labels grouped by entry. */
-export function byEntry(labels: HashedLabel[]): EntryLines[] {
-  const rests = new Map<string, string[]>();
-  for (const l of labels) {
-    const rest = `${l.annotator}\t${l.dimension}\t${l.value}`;
-    const own = rests.get(l.entry);
-    if (own) own.push(rest);
-    else rests.set(l.entry, [rest]);
-  }
-  return [...rests];
-}
-
-/**
- * `labelsDigestText` of labels grouped by entry (each entry once), handed on in pieces that join
- * to it: a hash can take them as they come, without one text of a million lines.
- *
- * The lines sort by code unit, as `<` compares strings (the built-in order without a comparator).
- * Every line starts with its entry and a TAB, and an entry id holds no TAB (shared/names.ts
- * refuses control characters), so two lines of different entries are ordered by `entry TAB`
- * alone: the entries are sorted once by that, then each entry's few lines. An id that does hold
- * a TAB (a file written some other way) falls back to sorting every line.
- */
-export function digestPieces(entries: EntryLines[], emit: (piece: string) => void): void {
-  if (entries.some(([entry]) => entry.includes('\t'))) {
-    const lines = entries.flatMap(([entry, rests]) => rests.map((rest) => `${entry}\t${rest}`));
-    lines.sort();
-    emit(lines.join('\n'));
-    return;
-  }
-  const keys = entries.map(([entry]) => `${entry}\t`);
-  const restsOf = new Map(entries.map(([, rests], k) => [keys[k], rests]));
-  keys.sort();
-  // Appending to one string and handing it on every megabyte or so is the quickest way here (V8 joins lazily).
-  let piece = '';
-  let first = true;
-  for (const key of keys) {
-    const rests = restsOf.get(key)!;
-    // The rests of one entry sort as its lines do: they follow the same prefix.
-    if (rests.length > 1) rests.sort();
-    for (const rest of rests) {
-      piece += first ? key + rest : '\n' + key + rest;
-      first = false;
-    }
-    if (piece.length > 1 << 20) {
-      emit(piece);
-      piece = '';
-    }
-  }
-  if (piece) emit(piece);
+/** Labels one by one (the exports' labels) as `digestBytes` takes them: each distinct entry and rest numbered once. */
+export function numberLines(labels: HashedLabel[]): NumberedLines {
+  const entryOf = new Map<string, number>();
+  const restOf = new Map<string, number>();
+  const entries: string[] = [];
+  const rests: string[] = [];
+  const entry = new Int32Array(labels.length);
+  const rest = new Int32Array(labels.length);
+  labels.forEach((l, i) => {
+    let e = entryOf.get(l.entry);
+    if (e === undefined) entryOf.set(l.entry, (e = entries.push(l.entry) - 1));
+    const text = `${l.annotator}\t${l.dimension}\t${l.value}`;
+    let r = restOf.get(text);
+    if (r === undefined) restOf.set(text, (r = rests.push(text) - 1));
+    entry[i] = e;
+    rest[i] = r;
+  });
+  return { entries, rests, entry, rest };
 }
 
 /**
@@ -113,15 +80,20 @@ export interface NumberedLines {
 }
 
 /**
- * `digestPieces`'s text as UTF-8, from numbered lines, handed on in pieces of bytes (reused once
- * `emit` returns: a hash takes them as they come). A million labels repeat a few thousand rests:
- * each rest is encoded and ranked once, each entry's id encoded once, and the lines are copied
- * together byte by byte rather than built as a million strings.
+ * The hash's text (every line sorted by code unit, joined by LF) as UTF-8, from numbered lines,
+ * handed on in pieces of bytes (reused once `emit` returns: a hash takes them as they come).
+ *
+ * A million labels repeat a few thousand rests, so each rest is encoded and ranked once, each
+ * entry's id encoded once, and the lines copied together byte by byte rather than built as a
+ * million strings. Every line starts with its entry and a TAB, and an entry id holds no TAB
+ * (shared/names.ts refuses control characters), so two lines of different entries are ordered by
+ * `entry TAB` alone: the entries are sorted once by that, then each entry's few lines. An id that
+ * does hold a TAB (a file written some other way) falls back to sorting every line.
  */
 export function digestBytes(lines: NumberedLines, emit: (bytes: Uint8Array) => void): void {
   const { entries, rests, entry, rest } = lines;
   const n = entry.length;
-  // The labels by entry (a bucket each), as `byEntry` groups them.
+  // The labels by entry, a bucket each.
   const start = new Int32Array(entries.length + 1);
   for (let i = 0; i < n; i++) start[entry[i] + 1]++;
   for (let e = 0; e < entries.length; e++) start[e + 1] += start[e];
@@ -132,11 +104,10 @@ export function digestBytes(lines: NumberedLines, emit: (bytes: Uint8Array) => v
   for (let e = 0; e < entries.length; e++) if (start[e + 1] > start[e]) used.push(e);
   const encoder = new TextEncoder();
   if (used.some((e) => entries[e].includes('\t'))) {
-    // The rare id that holds a TAB: the text as `digestPieces` sorts it every line, encoded.
-    digestPieces(
-      used.map((e) => [entries[e], Array.from(grouped.subarray(start[e], start[e + 1]), (r) => rests[r])]),
-      (piece) => emit(encoder.encode(piece)),
-    );
+    // The rare id that holds a TAB: every line sorted.
+    const all = used.flatMap((e) => Array.from(grouped.subarray(start[e], start[e + 1]), (r) => `${entries[e]}\t${rests[r]}`));
+    all.sort();
+    emit(encoder.encode(all.join('\n')));
     return;
   }
   // Rests ranked by code unit, as the lines of one entry sort (they share its prefix).
@@ -145,7 +116,7 @@ export function digestBytes(lines: NumberedLines, emit: (bytes: Uint8Array) => v
     .sort((a, b) => (rests[a] < rests[b] ? -1 : rests[a] > rests[b] ? 1 : 0))
     .forEach((r, k) => (rank[r] = k));
   const restBytes = rests.map((r) => encoder.encode(r));
-  // Entries by `entry TAB`, as `digestPieces` sorts them.
+  // Entries by `entry TAB`.
   const keys: string[] = [];
   for (const e of used) keys[e] = `${entries[e]}\t`;
   used.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
