@@ -21,7 +21,7 @@ import {
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
 import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
-import { Cancelled, runJob, type JobProgress, type RunningJob } from './jobs/runner.ts';
+import { Cancelled, jobRunner, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
 import { columnsToHand } from './data/agreement-rows.ts';
@@ -125,7 +125,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       job.progress = { ...job.progress, phase: 'done' };
     };
     if (onFile()) {
-      const running = runJob(work.request, worker);
+      const running = runner.run(work.request);
       job.jobId = running.id;
       // Until the worker has begun, a total known here (a bootstrap's resamples) stays.
       const sync = () => void (job.progress = { ...job.progress, ...running.progress, total: running.progress.total || job.progress.total } as J['progress']);
@@ -150,7 +150,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     workers.get(jobId)?.sync();
     return { ...job };
   }
-  const worker = { file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl };
+  const runner = jobRunner({ file: db.name, nativeBinding: opts.nativeBinding, workerUrl: opts.workerUrl });
   // A worker opens the project file itself; a database in memory has none to open.
   const onFile = () => opts.workers !== false && db.name !== '' && db.name !== ':memory:' && existsSync(db.name);
   const store = openStore(db);
@@ -333,7 +333,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
           });
       if (onFile()) {
         // Off the request thread: a worker reads, checks and writes on its own connection.
-        const running = runJob({ kind: 'import', args: { path, format: format as ImportFormat | undefined, newVersion, mapping, actor: 'import' } }, worker);
+        const running = runner.run({ kind: 'import', args: { path, format: format as ImportFormat | undefined, newVersion, mapping, actor: 'import' } });
         job.jobId = running.id;
         workers.set(running.id, { running, sync: () => (job.progress = importProgress(running.progress, job.progress)) });
         void finish(running.done as Promise<ImportSummary>);
@@ -437,7 +437,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.coderCellJob': ({ jobId }): CoderCellJob => jobIn(coderCellJobs, jobId, 'coder cell job'),
     'agreement.drift': (query) => driftReport(db, query),
     'agreement.machines': (query) => machineReport(db, query),
-    'agreement.report': ({ round, ...query }) => agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) }),
+    'agreement.report': ({ round, ...query }) => {
+      const report = agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) });
+      // The Agreement view opens with this report; its tabs' jobs follow: a worker gets ready for them meanwhile.
+      if (onFile()) runner.ready(columnsToHand(db));
+      return report;
+    },
     'agreement.groups': (args) => agreementGroups(db, args),
     'agreement.groupsStart': (query): GroupsJob => {
       // The figures at once (they take what one report without bootstrap takes); their intervals off the request thread.
@@ -547,7 +552,16 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     pack: ({ out, ...args }, caller) => withDatabaseErrorsExplained(db.name, () => writePackFile(db, { annotator: check('packs.export', args, caller).annotator, out })),
     export: ({ out, ...args }, caller) => withDatabaseErrorsExplained(db.name, () => writeExportFile(db, { ...check('exports.render', args, caller), out })),
   };
-  return { call, check, close: () => db.close(), db, writeFile };
+  return {
+    call,
+    check,
+    close: () => {
+      runner.close();
+      db.close();
+    },
+    db,
+    writeFile,
+  };
 }
 
 export { findDimension };

@@ -207,14 +207,68 @@ describe("a job's worker", () => {
 });
 
 describe('a report started as a job', () => {
-  it('is handed the label columns the service keeps, once it keeps them, so that its worker need not read every label again', async () => {
-    const s = await openProject(join(dir, 'handed.db'), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
+  type Probe = { kind: string; labelRowsHanded: number | null; labelRowsHeld: number | null; thread: number };
+  const probe = async (name: string) => {
+    const s = await openProject(join(dir, name), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-    const handed = async () => (await figuresSettled(s, appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 0 }))).report as unknown as { kind: string; labelRowsHanded: number | null };
-    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null });
+    return s;
+  };
+  const coders = (s: Service) => appCall(s, 'agreement.startFigures', { as: 'lead', figures: 'coders', bootstrap: 0 });
+
+  it('runs in a worker kept between jobs, handed the label columns the service keeps only when that worker does not hold them yet', async () => {
+    const s = await probe('handed.db');
+    const handed = async () => (await figuresSettled(s, coders(s))).report as unknown as Probe;
+    const first = await handed();
+    expect(first).toMatchObject({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: null });
+    // The Agreement view opens with the report: its columns go to the waiting worker ahead of the tabs.
     appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
-    const labels = s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
-    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: labels });
+    const labels = () => s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
+    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels(), thread: first.thread });
+    // A label written: the service brings its columns up to date where they are, the worker its own from the log; nothing is handed again.
+    const entry = appCall(s, 'entries.page', { annotator: 'lead', limit: 1 }).rows[0].id;
+    appCall(s, 'labels.set', { annotator: 'lead', entryId: entry, dimension: 'stage', value: 'training' });
+    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels() - 1, thread: first.thread });
+    // (The probe remembers the rows it was handed: one fewer than now.) Automatic assignments name
+    // no entry: the service reads every label again, and those new columns are handed over.
+    appCall(s, 'assignments.auto', { as: 'lead', perEntry: 2 });
+    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels(), thread: first.thread });
+    s.close();
+  });
+
+  it('runs beside another in a second worker, and in a new one once a cancel ended its worker', async () => {
+    const s = await probe('two.db');
+    const [a, b] = [coders(s), coders(s)];
+    const [ra, rb] = [(await figuresSettled(s, a)).report as unknown as Probe, (await figuresSettled(s, b)).report as unknown as Probe];
+    expect(ra.thread).not.toBe(rb.thread);
+    // Cancelled at once: a tab's figures have no point to stop at, so its worker ends.
+    const c = coders(s);
+    expect(appCall(s, 'jobs.cancel', { jobId: c.jobId })).toEqual({ cancelled: true });
+    expect((await figuresSettled(s, c)).progress.phase).toBe('cancelled');
+    const threads = new Set<number>();
+    for (let k = 0; k < 3; k++) threads.add(((await figuresSettled(s, coders(s))).report as unknown as Probe).thread);
+    // The two workers kept are used again, one of them the one left when the cancelled one ended.
+    expect(threads.size).toBe(1);
+    expect([ra.thread, rb.thread]).toContain([...threads][0]);
+    s.close();
+  });
+
+  it('gives, from a worker kept between jobs, the figures of the labels as they are now', async () => {
+    const s = await openProject(join(dir, 'kept.db'), { seedDemo: true });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    const tab = async () => (await figuresSettled(s, coders(s))).report;
+    const before = await tab();
+    expect(before).toEqual(coderReport(s.db, { bootstrap: 0 }, { cellEntries: false }));
+    // Labels changed after the worker took the columns over: it reads them from the log, not from the service.
+    const [ana, ben] = ['ana', 'ben'].map((name) => s.db.prepare('SELECT id FROM annotator WHERE name = ?').pluck().get(name));
+    const row = s.db.prepare("SELECT e.ext_id AS entry, l.value FROM label l JOIN entry e ON e.id = l.entry_id WHERE l.annotator_id = ? AND l.dimension = 'stage' AND l.value != (SELECT value FROM label WHERE entry_id = l.entry_id AND annotator_id = ? AND dimension = 'stage') LIMIT 1").get(ana, ben) as { entry: string; value: string };
+    const benValue = JSON.parse(s.db.prepare("SELECT value FROM label WHERE entry_id = (SELECT id FROM entry WHERE ext_id = ?) AND annotator_id = ? AND dimension = 'stage'").pluck().get(row.entry, ben) as string);
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: row.entry, dimension: 'stage', value: benValue });
+    const after = await tab();
+    expect(after).toEqual(coderReport(s.db, { bootstrap: 0 }, { cellEntries: false }));
+    expect(after).not.toEqual(before);
     s.close();
   });
 });

@@ -37,12 +37,17 @@ export interface JobProgress {
   total: number;
 }
 
-/** What a worker is started with. `stop` is shared memory: a 1 in its first slot asks the job to stop. */
-export interface JobStart {
-  request: JobRequest;
+/** What a worker is started with: the project file it opens, on its own connection, when a job first needs it. */
+export interface WorkerStart {
   file: string;
   nativeBinding?: string;
-  stop: SharedArrayBuffer;
 }
 
+/**
+ * What a worker is asked, one at a time: a job (`stop` is shared memory: a 1 in its first slot
+ * asks the job to stop), or only to take the label columns over ahead of the jobs to come.
+ */
+export type JobOrder = { type: 'job'; id: string; request: JobRequest; stop: SharedArrayBuffer } | { type: 'columns'; columns?: HandedColumns };
+
+/** What a worker says back about the job `id`. */
 export type JobMessage = { type: 'progress'; progress: JobProgress } | { type: 'result'; value: unknown } | { type: 'error'; error: SerializedError; cancelled?: boolean };

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { ConcordError, deserializeError } from '../../shared/errors.ts';
-import type { JobMessage, JobProgress, JobRequest, JobStart } from './protocol.ts';
+import type { HandedColumns } from '../data/agreement-rows.ts';
+import type { JobMessage, JobOrder, JobProgress, JobRequest, WorkerStart } from './protocol.ts';
 
 export type { JobProgress, JobRequest } from './protocol.ts';
 
 /**
- * Starts a job in a worker thread, so the thread that answers requests (browser mode's server,
- * Electron's main process) keeps answering while it runs. The worker is db/jobs/worker.ts: from
+ * Runs jobs in worker threads, so the thread that answers requests (browser mode's server,
+ * Electron's main process) keeps answering while they run. The worker is db/jobs/worker.ts: from
  * the sources through a small loader, or the bundle a build puts beside the app's own
  * (`job-worker.mjs`, next to the bundle this module was built into).
  */
@@ -33,40 +34,163 @@ export class Cancelled extends ConcordError {
   }
 }
 
-export function runJob(request: JobRequest, target: { file: string; nativeBinding?: string; workerUrl?: URL }): RunningJob {
-  const stop = new SharedArrayBuffer(4);
-  const start: JobStart = { request, file: target.file, nativeBinding: target.nativeBinding, stop };
-  const worker = new Worker(target.workerUrl ?? workerUrl(), { workerData: start });
-  let hardStop = () => {};
-  const job: RunningJob = {
-    id: randomUUID(),
-    progress: { phase: 'starting', done: 0, total: 0 },
-    done: new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (f: () => void) => {
-        if (settled) return;
-        settled = true;
-        f();
-        void worker.terminate();
+export interface JobTarget {
+  file: string;
+  nativeBinding?: string;
+  workerUrl?: URL;
+}
+
+export interface JobRunner {
+  run(request: JobRequest): RunningJob;
+  /**
+   * Has a worker that only reads ready before it is asked for: started, its connection open and
+   * handed the label columns the service keeps. The Agreement view asks for it as it opens, so a
+   * tab's figures need not wait for a thread to start and take the columns over.
+   */
+  ready(columns: HandedColumns | undefined): void;
+  /** Ends every worker (a job still running rejects). */
+  close(): void;
+}
+
+/** Workers kept between the jobs that only read: at most this many wait idle... */
+const IDLE_KEPT = 2;
+/** ...and none longer than this, so a project left open gives their memory back. */
+const IDLE_MS = 5 * 60_000;
+
+/** A worker thread and the job it runs now, if any. */
+interface Thread {
+  worker: Worker;
+  /** The job it runs now: its id, and what the worker's messages about it do. */
+  current?: { id: string; onMessage: (m: JobMessage) => void; onEnd: (e: Error) => void };
+  /** The kept columns it was last handed (the service's own object: handed again only once that is replaced). */
+  handed?: object;
+  idle?: ReturnType<typeof setTimeout>;
+  ended: boolean;
+}
+
+/**
+ * The service's jobs: an import in a worker of its own, ended with it (it writes, and is rare);
+ * the jobs that only read (an agreement report, a tab's figures, a cell's entries, intervals, an
+ * export file) in workers kept between jobs, each keeping its connection and the label columns
+ * it holds up to date from the event log as the service's do. A job that is cancelled and has
+ * no point to stop at ends its worker; the next starts another.
+ */
+export function jobRunner(target: JobTarget): JobRunner {
+  const idle: Thread[] = [];
+  const all = new Set<Thread>();
+
+  function start(): Thread {
+    const data: WorkerStart = { file: target.file, nativeBinding: target.nativeBinding };
+    const thread: Thread = { worker: new Worker(target.workerUrl ?? workerUrl(), { workerData: data }), ended: false };
+    all.add(thread);
+    const broke = (e: Error) => {
+      thread.current?.onEnd(e);
+      end(thread);
+    };
+    thread.worker.on('message', (m: JobMessage & { id: string }) => {
+      if (m.id === thread.current?.id) thread.current.onMessage(m);
+    });
+    thread.worker.on('error', (e) => broke(new ConcordError('internal', `the worker failed: ${e.message}`)));
+    thread.worker.on('exit', (code) => broke(new ConcordError('internal', `the worker stopped (exit ${code}) before it finished`)));
+    return thread;
+  }
+
+  function dropIdle(thread: Thread) {
+    const at = idle.indexOf(thread);
+    if (at >= 0) idle.splice(at, 1);
+    if (thread.idle) clearTimeout(thread.idle);
+    thread.idle = undefined;
+  }
+
+  /** A job done, its worker waits for the next (unreferenced: an idle worker keeps no process alive), or ends. */
+  function rest(thread: Thread) {
+    thread.current = undefined;
+    if (thread.ended) return;
+    if (idle.length >= IDLE_KEPT) return end(thread);
+    thread.worker.unref();
+    thread.idle = setTimeout(() => end(thread), IDLE_MS);
+    thread.idle.unref();
+    idle.push(thread);
+  }
+
+  function end(thread: Thread) {
+    if (thread.ended) return;
+    thread.ended = true;
+    thread.current = undefined;
+    all.delete(thread);
+    dropIdle(thread);
+    void thread.worker.terminate();
+  }
+
+  /** Hands a worker the columns, unless it holds them already (kept up to date from the log since). */
+  function columnsFor(thread: Thread, columns: HandedColumns | undefined): HandedColumns | undefined {
+    if (!columns || thread.handed === columns.data) return undefined;
+    thread.handed = columns.data;
+    return columns;
+  }
+
+  return {
+    run(request) {
+      const reads = request.kind !== 'import';
+      const thread = (reads && idle.shift()) || start();
+      dropIdle(thread);
+      thread.worker.ref();
+      const stop = new SharedArrayBuffer(4);
+      const order = {
+        type: 'job',
+        id: randomUUID(),
+        request: 'columns' in request ? { ...request, columns: columnsFor(thread, request.columns) } : request,
+        stop,
+      } satisfies JobOrder;
+      let hardStop = () => {};
+      const job: RunningJob = {
+        id: order.id,
+        progress: { phase: 'starting', done: 0, total: 0 },
+        done: new Promise((resolve, reject) => {
+          const settle = (f: () => void, fine: boolean) => {
+            if (thread.current?.id !== order.id) return;
+            f();
+            if (fine && reads) rest(thread);
+            else end(thread);
+          };
+          hardStop = () => settle(() => reject(new Cancelled()), false);
+          thread.current = {
+            id: order.id,
+            onMessage: (m) => {
+              if (m.type === 'progress') job.progress = m.progress;
+              else if (m.type === 'result') settle(() => resolve(m.value), true);
+              // A job that failed or stopped between its steps leaves its worker as sound as it found it.
+              else settle(() => reject(m.cancelled ? new Cancelled() : deserializeError(m.error)), true);
+            },
+            onEnd: (e) => reject(e),
+          };
+        }),
+        cancel: () => {
+          Atomics.store(new Int32Array(stop), 0, 1);
+          // A figure report, a cell's entries or an export only reads, and has no point to stop at between its steps: its worker is ended.
+          if (request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'export') hardStop();
+        },
       };
-      hardStop = () => settle(() => reject(new Cancelled()));
-      worker.on('message', (m: JobMessage) => {
-        if (m.type === 'progress') job.progress = m.progress;
-        else if (m.type === 'result') settle(() => resolve(m.value));
-        else settle(() => reject(m.cancelled ? new Cancelled() : deserializeError(m.error)));
-      });
-      worker.on('error', (e) => settle(() => reject(new ConcordError('internal', `the worker failed: ${e.message}`))));
-      worker.on('exit', (code) => settle(() => reject(new ConcordError('internal', `the worker stopped (exit ${code}) before it finished`))));
-    }),
-    cancel: () => {
-      Atomics.store(new Int32Array(stop), 0, 1);
-      // A figure report, a cell's entries or an export only reads, and has no point to stop at between its steps: its worker is ended.
-      if (request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'export') hardStop();
+      job.done.then(
+        () => (job.progress = { ...job.progress, phase: 'done' }),
+        (e) => (job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' }),
+      );
+      thread.worker.postMessage(order);
+      return job;
+    },
+
+    ready(columns) {
+      const thread = idle[0] ?? start();
+      const handed = columnsFor(thread, columns);
+      if (handed || !idle.includes(thread)) thread.worker.postMessage({ type: 'columns', columns: handed } satisfies JobOrder);
+      if (!idle.includes(thread)) rest(thread);
+    },
+
+    close() {
+      for (const thread of [...all]) {
+        thread.current?.onEnd(new ConcordError('internal', 'the project was closed before the job finished'));
+        end(thread);
+      }
     },
   };
-  job.done.then(
-    () => (job.progress = { ...job.progress, phase: 'done' }),
-    (e) => (job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' }),
-  );
-  return job;
 }

@@ -3,52 +3,51 @@ import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
-import { openDatabase } from '../database.ts';
+import { openDatabase, type Db } from '../database.ts';
 import { adoptColumns } from '../data/agreement-rows.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
-import type { JobMessage, JobProgress, JobStart } from './protocol.ts';
+import type { JobMessage, JobOrder, JobProgress, JobRequest, WorkerStart } from './protocol.ts';
 
 /**
- * A worker thread's side of a job (db/jobs/runner.ts starts it): opens the project file on its own
- * connection (a bootstrap of figures already made needs none), runs the job, says how far it got, and stops when asked (between files while an
- * import reads, between resamples of a bootstrap). An import that has begun writing finishes its
+ * A worker thread's side of jobs (db/jobs/runner.ts starts it and asks for them one at a time):
+ * opens the project file on its own connection when a job first needs it (a bootstrap of figures
+ * already made needs none) and keeps it, with the label columns that connection holds, for the
+ * jobs that follow; says how far a job got, and stops when asked (between files while an import
+ * reads, between resamples of a bootstrap). An import that has begun writing finishes its
  * transaction: all or nothing, as always.
  */
-const start = workerData as JobStart;
-const stop = new Int32Array(start.stop);
-const shouldStop = () => Atomics.load(stop, 0) === 1;
-const post = (m: JobMessage) => parentPort!.postMessage(m);
-const progress = (p: JobProgress) => post({ type: 'progress', progress: p });
+const start = workerData as WorkerStart;
+let connection: Db | undefined;
+const db = () => (connection ??= openDatabase(start.file, { ...(start.nativeBinding ? { nativeBinding: start.nativeBinding } : {}), checkedAlready: true }));
 
-async function run(): Promise<unknown> {
-  const { request } = start;
+async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgress) => void): Promise<unknown> {
+  const shouldStop = () => Atomics.load(stop, 0) === 1;
   // Figures already made come with their coded ratings: their bootstrap needs no database.
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
-  const db = openDatabase(start.file, { ...(start.nativeBinding ? { nativeBinding: start.nativeBinding } : {}), checkedAlready: true });
+  if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
+  if (request.kind === 'agreement') {
+    progress({ phase: 'reading', done: 0, total: 0 });
+    return agreementReport(db(), request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+  }
+  if (request.kind === 'export') {
+    // The whole file, as the command line writes it; the labels say how many entries are made.
+    // As JSON text, made here: the request thread only hands its pieces over.
+    progress({ phase: 'making', done: 0, total: 0 });
+    return JSON.stringify(renderExport(db(), { ...request.args, preview: false }, { onProgress: (done, total) => progress({ phase: 'making', done, total }) }));
+  }
+  if (request.kind === 'figures') {
+    progress({ phase: 'computing', done: 0, total: 0 });
+    return figureReport(db(), request.args);
+  }
+  if (request.kind === 'coderCell') {
+    progress({ phase: 'computing', done: 0, total: 0 });
+    return coderCellEntries(db(), request.args.query, request.args.cell);
+  }
+  const { path, format, maps, newVersion, mapping, actor } = request.args;
   try {
-    if (request.kind !== 'import' && request.columns) adoptColumns(db, request.columns);
-    if (request.kind === 'agreement') {
-      progress({ phase: 'reading', done: 0, total: 0 });
-      return agreementReport(db, request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
-    }
-    if (request.kind === 'export') {
-      // The whole file, as the command line writes it; the labels say how many entries are made.
-      // As JSON text, made here: the request thread only hands its pieces over.
-      progress({ phase: 'making', done: 0, total: 0 });
-      return JSON.stringify(renderExport(db, { ...request.args, preview: false }, { onProgress: (done, total) => progress({ phase: 'making', done, total }) }));
-    }
-    if (request.kind === 'figures') {
-      progress({ phase: 'computing', done: 0, total: 0 });
-      return figureReport(db, request.args);
-    }
-    if (request.kind === 'coderCell') {
-      progress({ phase: 'computing', done: 0, total: 0 });
-      return coderCellEntries(db, request.args.query, request.args.cell);
-    }
-    const { path, format, maps, newVersion, mapping, actor } = request.args;
-    return await runImport(db, path, {
+    return await runImport(db(), path, {
       format,
       maps,
       newVersion,
@@ -60,11 +59,26 @@ async function run(): Promise<unknown> {
       },
     });
   } finally {
-    db.close();
+    // An import's worker ends with it: its connection is closed first.
+    connection?.close();
+    connection = undefined;
   }
 }
 
-run().then(
-  (value) => post({ type: 'result', value }),
-  (e: unknown) => post({ type: 'error', error: serializeError(e), cancelled: e instanceof Stopped }),
-);
+// One order at a time: the runner sends the next only once this one has answered.
+parentPort!.on('message', (order: JobOrder) => {
+  if (order.type === 'columns') {
+    try {
+      if (order.columns) adoptColumns(db(), order.columns);
+      else db();
+    } catch {
+      // Only ahead of need: the job that needs the file says what is wrong with it.
+    }
+    return;
+  }
+  const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });
+  run(order.request, new Int32Array(order.stop), (p) => post({ type: 'progress', progress: p })).then(
+    (value) => post({ type: 'result', value }),
+    (e: unknown) => post({ type: 'error', error: serializeError(e), cancelled: e instanceof Stopped }),
+  );
+});

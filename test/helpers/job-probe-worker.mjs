@@ -1,5 +1,11 @@
 // A job's worker that does no work: it says back what the service handed it, for tests of what a job is started with.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 
-const { request } = workerData;
-parentPort.postMessage({ type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null } });
+/** The label rows of the columns this worker was last handed, by a job or ahead of one. */
+let held = null;
+parentPort.on('message', (order) => {
+  if (order.columns) held = order.columns.data.rows.count;
+  if (order.type === 'columns') return;
+  const { request } = order;
+  parentPort.postMessage({ id: order.id, type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null, labelRowsHeld: held, thread: threadId } });
+});
