@@ -499,6 +499,10 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
   };
   // As the lead meets them after the report (whose label columns the service keeps and hands each tab's worker)...
   for (const name of ['coefficients', 'coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
+  // ...right after a label write (the worker kept between jobs brings its columns up to date from the log)...
+  const first = s.call('entries.page', { annotator: 'ana', limit: 1 }, ANNOTATOR).rows[0].id;
+  s.call('labels.set', { annotator: 'ana', entryId: first, dimension: 'stage', value: 'evaluation-metrics' }, ANNOTATOR);
+  await tab(s, 'coders', 'Agreement: coders, right after a label write');
   // ...and as the first call of a process, where nothing is kept yet and the worker reads every label itself.
   const fresh = await openProject(s.db.name);
   try {
