@@ -497,7 +497,9 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
     if (!settled(job.progress.phase)) service.call('jobs.cancel', { jobId: job.jobId }, LEAD);
     opened.push({ view, ms, ...(job.report ? {} : { over: true }) });
   };
-  // As the lead meets them after the report (whose label columns the service keeps and hands each tab's worker)...
+  // As the lead meets them after the report, which the Agreement view opens with (timed as agreement_report):
+  // the service keeps its label columns and has a worker ready with them for the tabs...
+  call('agreement.report', { bootstrap: 0 });
   for (const name of ['coefficients', 'coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
   // ...right after a label write (the worker kept between jobs brings its columns up to date from the log)...
   const first = s.call('entries.page', { annotator: 'ana', limit: 1 }, ANNOTATOR).rows[0].id;
