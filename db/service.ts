@@ -92,6 +92,11 @@ function importProgress(p: JobProgress, last: ImportProgress): ImportProgress {
 
 /** A job followed by polling: its id, how far it got, and its error if it failed or was cancelled. */
 type FollowedJob = { jobId: string; progress: { phase: string; done: number; total: number }; error?: { message: string } };
+const SETTLED = ['done', 'failed', 'cancelled'];
+/** Settled jobs kept for polling, of each kind. */
+const JOBS_KEPT = 32;
+/** Finished export files held until they are collected. */
+const EXPORT_FILES_HELD = 3;
 
 export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const native = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
@@ -105,6 +110,21 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const exportTexts = new Map<string, string>();
   /** Jobs running (or run) in a worker, and how each brings its job's state up to date. */
   const workers = new Map<string, { running: RunningJob; sync: () => void }>();
+
+  /**
+   * Keeps a job for polling. Of each kind, every running job and the newest settled ones are kept:
+   * a project open for days must not hold every report it ever computed.
+   */
+  function remember<J extends FollowedJob>(jobs: Map<string, J>, job: J): void {
+    jobs.set(job.jobId, job);
+    for (const [id, old] of jobs) {
+      if (jobs.size <= JOBS_KEPT) break;
+      if (!SETTLED.includes(old.progress.phase)) continue;
+      jobs.delete(id);
+      workers.delete(id);
+      exportTexts.delete(id);
+    }
+  }
 
   /**
    * Starts a job the lead follows by polling: in a worker when the project is a file (`request`),
@@ -139,7 +159,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
           fail(e);
         }
       });
-    jobs.set(job.jobId, job);
+    remember(jobs, job);
     return { ...job };
   }
 
@@ -338,7 +358,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         workers.set(running.id, { running, sync: () => (job.progress = importProgress(running.progress, job.progress)) });
         void finish(running.done as Promise<ImportSummary>);
       } else void finish(runImport(db, path, { format: format as ImportFormat | undefined, newVersion, mapping, actor: 'import', onProgress: (p) => (job.progress = p) }));
-      jobs.set(job.jobId, job);
+      remember(jobs, job);
       return { ...job };
     },
 
@@ -452,7 +472,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       const args = { figures: made.figures.map((f) => f.data), resamples, seed: query.seed };
       if (resamples === 0 || !made.figures.length) {
         job.progress = { ...job.progress, phase: 'done' };
-        groupsJobs.set(job.jobId, job);
+        remember(groupsJobs, job);
         return { ...job };
       }
       return startJob(groupsJobs, job, {
@@ -483,6 +503,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         inline: (onProgress) => JSON.stringify(renderExport(db, args, { onProgress })),
         done: (text) => {
           exportTexts.set(job.jobId, text as string);
+          // Files no one collected are let go, the oldest first, once a few newer ones are held.
+          for (const id of exportTexts.keys()) if (exportTexts.size > EXPORT_FILES_HELD) exportTexts.delete(id);
           job.pieces = Math.max(1, Math.ceil((text as string).length / EXPORT_PIECE_CHARS));
         },
         phase: 'making',
@@ -492,7 +514,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'exports.piece': ({ jobId, index }) => {
       const job = jobIn(exportJobs, jobId, 'export job');
       const text = exportTexts.get(jobId);
-      if (!job.pieces || text === undefined) throw new ConcordError('not-found', `export job ${jobId} holds no file (not done, or its last piece was taken)`, { field: 'jobId' });
+      if (!job.pieces || text === undefined) throw new ConcordError('not-found', `export job ${jobId} holds no file (not done, its last piece was taken, or it was let go for newer files: start it again)`, { field: 'jobId' });
       if (index >= job.pieces) throw badInput(`export job ${jobId} has ${job.pieces} pieces`, { field: 'index' });
       // Let go once the last piece is taken: a file of tens of megabytes is not kept for nothing.
       if (index === job.pieces - 1) exportTexts.delete(jobId);

@@ -140,6 +140,15 @@ describe('an export made by a job', () => {
     expect(readdirSync(join(dir, 'project')).sort()).toEqual(files);
   }, 120_000);
 
+  it('holds the files no one collected only until a few newer ones are made, the oldest let go first', async () => {
+    const made: ExportJob[] = [];
+    const asked = [{ kind: 'k-alpha' }, { kind: 'category-distribution', format: 'md' }, { kind: 'k-alpha' }, { kind: 'category-distribution', format: 'csv' }] as const;
+    for (const args of asked) made.push((await follow(appCall(s, 'exports.start', { as: 'lead', ...args }))).job);
+    expect(made.every((j) => j.progress.phase === 'done')).toBe(true);
+    expect(() => appCall(s, 'exports.piece', { as: 'lead', jobId: made[0].jobId, index: 0 })).toThrow(/let go for newer files/);
+    for (const k of [1, 2, 3]) expect(fileOf(made[k])).toEqual(renderExport(s.db, asked[k]));
+  }, 120_000);
+
   it('is refused at once for an export that cannot be made, and only the lead may ask for it', () => {
     expect(() => appCall(s, 'exports.start', { as: 'lead', kind: 'labels', format: 'svg' })).toThrow(/labels is exported as/);
     expect(() => appCall(s, 'exports.start', { as: 'ana', kind: 'labels', format: 'csv' })).toThrow(/lead/);

@@ -254,6 +254,28 @@ describe('a report started as a job', () => {
     s.close();
   });
 
+  it('are kept for polling while they run and among the newest settled ones, so that a project open for days holds no pile of old reports', async () => {
+    const s = await probe('kept-jobs.db');
+    const cell = (coder: string) => appCall(s, 'agreement.coderCell', { as: 'lead', dimension: 'stage', coder, reference: 'final', row: 'training', col: 'training' });
+    const settledCell = async (coder: string) => {
+      let job = cell(coder);
+      while (!settled(job.progress.phase)) {
+        await new Promise((r) => setTimeout(r, 5));
+        job = appCall(s, 'agreement.coderCellJob', { as: 'lead', jobId: job.jobId });
+      }
+      return job.jobId;
+    };
+    // The probe never answers for "hold": a job still running, kept however old it is.
+    const running = cell('hold');
+    const ids: string[] = [];
+    for (let k = 0; k < 40; k++) ids.push(await settledCell('ana'));
+    expect(appCall(s, 'agreement.coderCellJob', { as: 'lead', jobId: running.jobId }).progress.phase).toBe('starting');
+    // The 31 newest settled ones beside it; the older ones are gone.
+    for (const id of ids.slice(0, 9)) expect(() => appCall(s, 'agreement.coderCellJob', { as: 'lead', jobId: id })).toThrow(/no coder cell job/);
+    for (const id of ids.slice(9)) expect(appCall(s, 'agreement.coderCellJob', { as: 'lead', jobId: id }).progress.phase).toBe('done');
+    s.close();
+  });
+
   it('gives, from a worker kept between jobs, the figures of the labels as they are now', async () => {
     const s = await openProject(join(dir, 'kept.db'), { seedDemo: true });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });

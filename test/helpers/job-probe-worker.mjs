@@ -7,5 +7,7 @@ parentPort.on('message', (order) => {
   if (order.columns) held = order.columns.data.rows.count;
   if (order.type === 'columns') return;
   const { request } = order;
+  // A job that never ends, for tests of jobs still running.
+  if (request.kind === 'coderCell' && request.args.cell.coder === 'hold') return;
   parentPort.postMessage({ id: order.id, type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null, labelRowsHeld: held, thread: threadId } });
 });
