@@ -269,3 +269,25 @@ describe('the fields section is published like the rest', () => {
     expect(appCall(s, 'codebook.history', {})).toHaveLength(1);
   });
 });
+
+describe("the publish dialog's count of the labels to review", () => {
+  it('is the count publishing lists: every label a change of meaning or a move touches, of the people who label again (not a published reference, not a machine coder)', () => {
+    for (const name of ['ref', 'gpt']) appCall(s, 'project.addAnnotator', { name });
+    for (const name of ['ref', 'gpt', 'ben'])
+      for (const e of ['e2', 'e3', 'e4']) appCall(s, 'labels.set', { annotator: name, entryId: e, dimension: 'stage', value: e === 'e4' ? 'evaluation-metrics' : 'inference' });
+    appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'bug', value: ['silly-mistake::not-dl-related'] });
+    s.db.prepare("UPDATE annotator SET role = 'reference' WHERE name = 'ref'").run();
+    s.db.prepare("UPDATE annotator SET kind = 'machine' WHERE name = 'gpt'").run();
+    const cb = draft();
+    // A new meaning for Inference, Evaluation & metrics gone into Training.
+    stage(cb).values.find((v) => v.id === 'inference')!.definition = 'Uses a trained model at run time, including serving code.';
+    stage(cb).values = stage(cb).values.filter((v) => v.id !== 'evaluation-metrics');
+    const args = { ...lead, codebook: cb, remap: [{ dimension: 'stage', from: 'evaluation-metrics', to: 'training' }] };
+    const preview = appCall(s, 'codebook.preview', args);
+    const published = appCall(s, 'codebook.publish', args);
+    // ana's e2 (Inference) and e3 (moved); ben's e1, e2, e3 (Inference) and e4 (moved). Not ref's or gpt's.
+    expect(published.reviews).toBe(6);
+    expect(preview.reviews).toBe(published.reviews);
+    expect(appCall(s, 'reviews.all', lead)).toHaveLength(6);
+  });
+});

@@ -145,24 +145,38 @@ function plan(store: Store, args: PublishArgs): Plan {
   return { before, after, changes, needs, mappings, problems };
 }
 
-/** Labels a change of meaning touches, with the reason to show their annotators. */
-function touched(c: CodebookChange, dim: Dimension | undefined, value: LabelValue): boolean {
-  if (!dim || c.dimension !== dim.id) return false;
-  if (c.kind === 'dimension-definition' || c.kind === 'dimension-kind') return true;
-  if ((c.kind === 'value-definition' || c.kind === 'value-notes' || c.kind === 'value-split') && c.value) return holds(value, c.value);
-  return false;
+/**
+ * Why a label is listed for re-review when the codebook takes a new version, or null: a change
+ * of meaning on its dimension or its value, or its value moved (`next`, where the lead's mapping
+ * takes it).
+ */
+function reviewReason(p: Plan, dimension: string, value: LabelValue, next: LabelValue | null | undefined): string | null {
+  const cs = p.changes.filter((c) => c.meaning && c.dimension === dimension && (c.value === undefined || holds(value, c.value) || c.kind.startsWith('dimension')));
+  if (cs.length) return cs.map((c) => c.text).join('; ');
+  return next !== undefined ? `its value left the codebook in version ${p.after.version}` : null;
 }
 
-/** Labels that would be listed for re-review (those a move or a change of meaning touches). */
-function reviewCount(store: Store, p: Plan): number {
+/** Who is asked to look at a label again: not a published reference, not a machine coder (neither labels again), by annotator id. */
+function askedAgain(store: Store): Set<number> {
+  const kinds = store.annotators.kinds();
+  return new Set(store.annotators.all().filter((a) => a.role !== 'reference' && kinds.get(a.name) !== 'machine').map((a) => a.id));
+}
+
+/**
+ * How many labels publishing would list for re-review (`reviewReason`, of those `askedAgain`).
+ * Worked out once per stored value of a dimension and counted: the publish dialog asks at every
+ * edit, and 100,000 entries hold a million labels.
+ */
+function reviewCount(db: Db, store: Store, p: Plan): number {
+  if (p.after.version === p.before.version) return 0;
+  const asked = askedAgain(store);
   let n = 0;
-  for (const r of store.labels.forAgreement()) {
-    if (r.role === 'reference') continue;
-    const value = JSON.parse(r.value) as LabelValue;
-    const m = p.mappings.get(r.dimension);
-    const dimBefore = p.before.dimensions.find((d) => d.id === r.dimension);
-    const moved = m && dimBefore ? [...m.keys()].some((path) => holds(value, path)) : false;
-    if (moved || p.changes.some((c) => c.meaning && touched(c, p.after.dimensions.find((d) => d.id === r.dimension), value))) n++;
+  for (const [dimension, stored, count] of labelValueCounts(db, (id) => asked.has(id))) {
+    const dim = p.after.dimensions.find((d) => d.id === dimension);
+    if (!dim) continue;
+    const value = JSON.parse(stored) as LabelValue;
+    const m = p.mappings.get(dimension);
+    if (reviewReason(p, dimension, value, m ? remapLabelValue(dim, value, m) : undefined)) n += count;
   }
   return n;
 }
@@ -175,7 +189,7 @@ export function previewCodebook(db: Db, args: PublishArgs): CodebookPreview {
     newVersion: p.after.version !== p.before.version,
     changes: p.changes,
     needsDestination: p.needs,
-    reviews: reviewCount(store, p),
+    reviews: reviewCount(db, store, p),
     problems: p.problems,
   };
 }
@@ -204,13 +218,9 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
     const moved = { labels: 0, decisions: 0, gold: 0 };
     let reviews = 0;
     const newVersion = version !== p.before.version;
-    const reasonOf = (dimension: string, value: LabelValue): string | null => {
-      const cs = p.changes.filter((c) => c.meaning && c.dimension === dimension && (c.value === undefined || holds(value, c.value) || c.kind.startsWith('dimension')));
-      return cs.length ? cs.map((c) => c.text).join('; ') : null;
-    };
 
     // Labels, decisions and gold answers move off the values that left, as the lead said.
-    const kinds = store.annotators.kinds();
+    const asked = askedAgain(store);
     for (const r of store.labels.forAgreement()) {
       const value = JSON.parse(r.value) as LabelValue;
       const m = p.mappings.get(r.dimension);
@@ -222,9 +232,8 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
         remapLabel(store, { entry: { rowId: r.entryRowId, id: r.entryId }, annotator, dimension: r.dimension, before: value, value: next, codebookVersion: r.version, actor: args.as, at });
         moved.labels++;
       }
-      // A published reference and a machine coder cannot label again: nothing to ask them.
-      if (!newVersion || annotator.role === 'reference' || kinds.get(annotator.name) === 'machine') continue;
-      const reason = reasonOf(r.dimension, value) ?? (next !== undefined ? `its value left the codebook in version ${version}` : null);
+      if (!newVersion || !asked.has(annotator.id)) continue;
+      const reason = reviewReason(p, r.dimension, value, next);
       if (reason) {
         store.reviews.put(r.entryRowId, annotator.id, r.dimension, version, reason, at);
         reviews++;

@@ -5,6 +5,7 @@ import { buildAgreementReportFrom, figureKey, type DimensionCells } from '../../
 import type { CodedRatings } from '../../shared/agreement/ratings.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
+import type { Codebook } from '../../shared/codebook/index.ts';
 import type { FiguresJob } from '../../shared/api.ts';
 import type { ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { Caller } from '../../shared/door.ts';
@@ -466,6 +467,11 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
     call('reviews.all', {});
     call('rounds.list', {});
     groups('version');
+  });
+  await view('Codebook: the publish dialog, a definition changed', () => {
+    const codebook = call('project.codebook', {}) as Codebook;
+    const draft = { ...codebook, dimensions: codebook.dimensions.map((d, k) => (k === 0 && d.values.length ? { ...d, values: d.values.map((v, j) => (j === 0 ? { ...v, definition: `${v.definition ?? ''} Also when it is measured.` } : v)) } : d)) };
+    call('codebook.preview', { codebook: draft });
   });
   await view('Rounds', () => {
     call('rounds.list', {});

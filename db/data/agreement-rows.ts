@@ -381,15 +381,16 @@ function append(rows: AgreementRows, more: AgreementRows): void {
 
 /**
  * How many labels hold each stored value, per dimension: [dimension, value JSON, count], every
- * label whatever its author or status. Counted on the columns kept for this connection (read
- * once, then brought up to date), where a GROUP BY reads the whole label table at every call.
+ * label whatever its status, of every author (or those `of` keeps, by annotator id). Counted on
+ * the columns kept for this connection (read once, then brought up to date), where a GROUP BY
+ * reads the whole label table at every call.
  */
-export function labelValueCounts(db: Db): [string, string, number][] {
+export function labelValueCounts(db: Db, of: (annotatorId: number) => boolean = () => true): [string, string, number][] {
   const { rows } = currentForAgreement(db);
   const counts = new Map<number, number>();
   const width = rows.values.length;
   for (let i = 0; i < rows.count; i++) {
-    if (rows.annotator[i] === GONE) continue;
+    if (rows.annotator[i] === GONE || !of(rows.annotator[i])) continue;
     const key = rows.dimension[i] * width + rows.value[i];
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
