@@ -32,7 +32,7 @@ export async function openProject(file: string, opts: OpenProjectOptions = {}): 
     const codebook = opts.seedDemo ? deepBenchCodebook : (opts.codebook ?? deepBenchCodebook);
     ensureProject(db, opts.name ?? (opts.seedDemo && isNew ? 'Demo: Deep-Bench sample' : `${codebook.name} study`), codebook);
     if (isNew && opts.seedDemo) await seedDemo(db, opts.demoDir);
-    return createService(db, { nativeBinding: opts.nativeBinding, onImportProgress: opts.onImportProgress, workers: opts.workers, workerUrl: opts.workerUrl });
+    return createService(db, { nativeBinding: opts.nativeBinding, onImportProgress: opts.onImportProgress, workers: opts.workers, workerUrl: opts.workerUrl, readAhead: opts.readAhead });
   } catch (e) {
     db.close();
     throw e;

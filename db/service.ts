@@ -24,7 +24,7 @@ import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, Entry
 import { Cancelled, jobRunner, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
-import { columnsToHand } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, type HandedColumns } from './data/agreement-rows.ts';
 import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { coderCellEntries, coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
@@ -72,6 +72,9 @@ export function ensureProject(db: Db, name: string, codebook: Codebook): void {
   });
 }
 
+/** When the labels are read ahead (`ServiceOptions.readAhead` true): once the first screen is up, not competing with it. */
+const READ_AHEAD_MS = 2000;
+
 export interface ServiceOptions {
   /** The better_sqlite3.node the host runs with (Electron's own build), for the extra connections backups and starter files open. */
   nativeBinding?: string;
@@ -81,6 +84,12 @@ export interface ServiceOptions {
   workers?: boolean;
   /** Where the worker script is (a bundled host builds its own; db/jobs/runner.ts knows the default). */
   workerUrl?: URL;
+  /**
+   * Read every label into the columns agreement and adjudication stand on, in a worker, soon after
+   * opening (or this many ms after), and take them over: the lead's first Agreement or Adjudicate
+   * view of the session then need not read them (seconds at 100,000 entries). The app's hosts ask for it.
+   */
+  readAhead?: true | number;
 }
 
 /** An import's progress as its worker tells it, in the import's own phases. */
@@ -175,6 +184,18 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const onFile = () => opts.workers !== false && db.name !== '' && db.name !== ':memory:' && existsSync(db.name);
   const store = openStore(db);
   let codebook = store.project.codebook();
+  if (opts.readAhead !== undefined && onFile()) {
+    const timer = setTimeout(() => {
+      if (!db.open || columnsToHand(db)) return;
+      runner.run({ kind: 'columns' }).done.then(
+        // Unless a call read them here meanwhile; a write since then the log brings them up to date from.
+        (handed) => db.open && handed && !columnsToHand(db) && adoptColumns(db, handed as HandedColumns),
+        // A file that cannot be read is said by the call that needs it.
+        () => {},
+      );
+    }, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead);
+    timer.unref();
+  }
 
   function annotatorRow(name: string): { id: number; name: string; role: AnnotatorRole } {
     const row = store.annotators.byName(name);

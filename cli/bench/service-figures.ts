@@ -11,6 +11,7 @@ import type { ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { Caller } from '../../shared/door.ts';
 import type { Service } from '../../db/service.ts';
 import { openProject } from '../../db/project.ts';
+import { columnsToHand } from '../../db/data/agreement-rows.ts';
 import { packageResamples } from './package-worker.ts';
 import { openRaw } from './project.ts';
 import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
@@ -95,6 +96,24 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     peer_value: firstPeer.ms,
     note: 'the first report of a process: every label read; later ones read only what the event log says changed',
   });
+  // As the app's hosts open a project: the labels read ahead in a worker soon after opening
+  // (ServiceOptions.readAhead), then the lead's first report of the session.
+  const ahead = await openProject(db.name, { readAhead: true });
+  try {
+    const opened = performance.now();
+    while (!columnsToHand(ahead.db)) await new Promise((r) => setTimeout(r, 20));
+    const inHand = performance.now() - opened;
+    const first = await timed(() => ahead.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD));
+    out[`agreement_report_first_read_ahead_${k}_ms`] = figure({
+      value: first.ms,
+      unit: 'ms',
+      peer: 'SQL: the same submitted label rows, read (first time too)',
+      peer_value: firstPeer.ms,
+      note: `the first report of a process opened as the app's hosts open it: the labels read ahead in a worker from 2 s after opening, in hand ${inHand.toFixed(0)} ms after opening; a lead who opens Agreement sooner waits for the read (agreement_report_first)`,
+    });
+  } finally {
+    ahead.close();
+  }
   const report = await sideBySide(
     () => (reportBytes = JSON.stringify(s.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD)).length),
     () => (rowBytes = JSON.stringify(labelRows.all()).length),

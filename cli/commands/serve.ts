@@ -22,7 +22,7 @@ export default {
     // The default project (no --db) starts as the demo, so a first run has something to label.
     const codebook = values.codebook === undefined ? undefined : loadCodebook(values.codebook);
     // The server waits for the file's lock between requests (cli/server.ts), never in one.
-    const service = await openProject(file, { seedDemo: values.demo || values.db === undefined, codebook, busyTimeoutMs: 50 });
+    const service = await openProject(file, { seedDemo: values.demo || values.db === undefined, codebook, busyTimeoutMs: 50, readAhead: true });
     const running = await startServer({ service, staticDir: rendererDir, host, port });
     if (host !== '127.0.0.1' && host !== 'localhost')
       io.stderr(`concord: warning: serving on ${host}, reachable from other machines; anyone with the URL's token can read and change this project\n`);

@@ -14,6 +14,7 @@ import { dumpTables } from '../../test/helpers/import-project.ts';
 import { writeDeepBenchLike } from '../import/synthetic.ts';
 import { openProject } from '../project.ts';
 import { openDatabase } from '../database.ts';
+import { columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
 import type { Service } from '../service.ts';
 
 // Imports, agreement reports and alpha per round or version started from the app run in a worker thread with its own
@@ -292,6 +293,27 @@ describe('a report started as a job', () => {
     expect(after).toEqual(coderReport(s.db, { bootstrap: 0 }, { cellEntries: false }));
     expect(after).not.toEqual(before);
     s.close();
+  });
+});
+
+describe('the labels read ahead as the app opens a project', () => {
+  it('are read in a worker and taken over, so that the first report of the session reads none, and it is the report a fresh connection gives', async () => {
+    const file = join(dir, 'ahead.db');
+    (await openProject(file, { seedDemo: true })).close();
+    const s = await openProject(file, { readAhead: 0 });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
+    expect(currentForAgreement(s.db).sync).toBe('unchanged');
+    const fresh = openDatabase(file);
+    expect(appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
+    fresh.close();
+    s.close();
+    // Without it, the first call reads them all.
+    const plain = await openProject(file);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(columnsToHand(plain.db)).toBeUndefined();
+    expect(currentForAgreement(plain.db).sync).toBe('rebuilt');
+    plain.close();
   });
 });
 

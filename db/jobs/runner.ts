@@ -158,7 +158,11 @@ export function jobRunner(target: JobTarget): JobRunner {
             id: order.id,
             onMessage: (m) => {
               if (m.type === 'progress') job.progress = m.progress;
-              else if (m.type === 'result') settle(() => resolve(m.value), true);
+              else if (m.type === 'result') {
+                // Columns read ahead stay with the worker that read them: the service takes over the same ones.
+                if (request.kind === 'columns') thread.handed = (m.value as HandedColumns | undefined)?.data;
+                settle(() => resolve(m.value), true);
+              }
               // A job that failed or stopped between its steps leaves its worker as sound as it found it.
               else settle(() => reject(m.cancelled ? new Cancelled() : deserializeError(m.error)), true);
             },

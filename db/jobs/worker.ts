@@ -4,7 +4,7 @@ import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { openDatabase, type Db } from '../database.ts';
-import { adoptColumns } from '../data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
@@ -26,6 +26,11 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   const shouldStop = () => Atomics.load(stop, 0) === 1;
   // Figures already made come with their coded ratings: their bootstrap needs no database.
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+  if (request.kind === 'columns') {
+    progress({ phase: 'reading', done: 0, total: 0 });
+    currentForAgreement(db());
+    return columnsToHand(db());
+  }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
   if (request.kind === 'agreement') {
     progress({ phase: 'reading', done: 0, total: 0 });

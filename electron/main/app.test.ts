@@ -54,6 +54,8 @@ describe('startApp', () => {
       nativeBinding: '/native/better_sqlite3.node',
       seedDemo: expect.any(Boolean),
       demoDir: path.join('/repo', 'fixtures', 'demo'),
+      // The labels read ahead, for the lead's first Agreement or Adjudicate view.
+      readAhead: true,
     });
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     const win = FakeBrowserWindow.instances[0];

@@ -13,7 +13,7 @@ import { createMainWindow } from './window.ts';
 export type Service = ApiDoor & { close(): void };
 export type OpenProject = (
   file: string,
-  opts?: { nativeBinding?: string; seedDemo?: boolean; demoDir?: string },
+  opts?: { nativeBinding?: string; seedDemo?: boolean; demoDir?: string; readAhead?: true },
 ) => Promise<Service>;
 
 export interface AppDeps {
@@ -64,7 +64,7 @@ export function startApp(d: AppDeps): void {
   const service = () =>
     (opening ??= (async () => {
       if (launch.createDbDir) d.makeDir(path.dirname(launch.dbFile));
-      opened = await d.openProject(launch.dbFile, { nativeBinding: launch.nativeBinding, seedDemo: launch.seedDemo, demoDir: launch.demoDir });
+      opened = await d.openProject(launch.dbFile, { nativeBinding: launch.nativeBinding, seedDemo: launch.seedDemo, demoDir: launch.demoDir, readAhead: true });
       return opened;
     })());
 
