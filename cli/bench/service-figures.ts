@@ -522,10 +522,13 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
     if (!settled(job.progress.phase)) service.call('jobs.cancel', { jobId: job.jobId }, LEAD);
     opened.push({ view, ms, ...(job.report ? {} : { over: true }) });
   };
-  // As the lead meets them after the report, which the Agreement view opens with (timed as agreement_report):
-  // the service keeps its label columns and has a worker ready with them for the tabs...
+  // As the lead meets them after the report, which the Agreement view opens with (timed as agreement_report),
+  // and beside the bootstrap of its intervals, which the view starts next and which runs on meanwhile:
+  // the service keeps the report's label columns and has workers ready with them...
   call('agreement.report', { bootstrap: 0 });
+  const bootstrap = (call('agreement.start', {}) as { jobId: string }).jobId;
   for (const name of ['coefficients', 'coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
+  if (!settled((call('agreement.job', { jobId: bootstrap }) as { progress: { phase: string } }).progress.phase)) s.call('jobs.cancel', { jobId: bootstrap }, LEAD);
   // ...right after a label write (the worker kept between jobs brings its columns up to date from the log)...
   const first = s.call('entries.page', { annotator: 'ana', limit: 1 }, ANNOTATOR).rows[0].id;
   s.call('labels.set', { annotator: 'ana', entryId: first, dimension: 'stage', value: 'evaluation-metrics' }, ANNOTATOR);

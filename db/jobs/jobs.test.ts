@@ -218,23 +218,32 @@ describe('a report started as a job', () => {
 
   it('runs in a worker kept between jobs, handed the label columns the service keeps only when that worker does not hold them yet', async () => {
     const s = await probe('handed.db');
-    const handed = async () => (await figuresSettled(s, coders(s))).report as unknown as Probe;
+    const threads = new Set<number>();
+    const handed = async () => {
+      const probed = (await figuresSettled(s, coders(s))).report as unknown as Probe;
+      threads.add(probed.thread);
+      return probed;
+    };
     const first = await handed();
     expect(first).toMatchObject({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: null });
-    // The Agreement view opens with the report: its columns go to the waiting worker ahead of the tabs.
+    expect(await handed()).toEqual(first);
+    // The Agreement view opens with the report: its columns go to the waiting workers (two: its bootstrap takes one) ahead of the tabs.
     appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
     const labels = () => s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
-    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels(), thread: first.thread });
+    const ready = await handed();
+    expect(ready).toMatchObject({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels() });
     // A label written: the service brings its columns up to date where they are, the worker its own from the log; nothing is handed again.
     const entry = appCall(s, 'entries.page', { annotator: 'lead', limit: 1 }).rows[0].id;
     appCall(s, 'labels.set', { annotator: 'lead', entryId: entry, dimension: 'stage', value: 'training' });
     appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
-    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels() - 1, thread: first.thread });
-    // (The probe remembers the rows it was handed: one fewer than now.) Automatic assignments name
-    // no entry: the service reads every label again, and those new columns are handed over.
+    // (The probe remembers the rows it was handed: one fewer than now.)
+    expect(await handed()).toEqual({ ...ready, labelRowsHeld: labels() - 1 });
+    // Automatic assignments name no entry: the service reads every label again, and those new columns are handed over.
     appCall(s, 'assignments.auto', { as: 'lead', perEntry: 2 });
     appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
-    expect(await handed()).toEqual({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels(), thread: first.thread });
+    expect(await handed()).toEqual({ ...ready, labelRowsHeld: labels() });
+    // Five jobs, two workers in all.
+    expect(threads.size).toBe(2);
     s.close();
   });
 

@@ -43,9 +43,10 @@ export interface JobTarget {
 export interface JobRunner {
   run(request: JobRequest): RunningJob;
   /**
-   * Has a worker that only reads ready before it is asked for: started, its connection open and
-   * handed the label columns the service keeps. The Agreement view asks for it as it opens, so a
-   * tab's figures need not wait for a thread to start and take the columns over.
+   * Has workers that only read ready before they are asked for: started, their connection open
+   * and handed the label columns the service keeps. The Agreement view asks for them as it opens
+   * (its bootstrap runs in one), so a tab's figures need not wait for a thread to start and take
+   * the columns over.
    */
   ready(columns: HandedColumns | undefined): void;
   /** Ends every worker (a job still running rejects). */
@@ -132,7 +133,8 @@ export function jobRunner(target: JobTarget): JobRunner {
   return {
     run(request) {
       const reads = request.kind !== 'import';
-      const thread = (reads && idle.shift()) || start();
+      // The one that waited least: one worker stays busy and warm, another idle ends in time.
+      const thread = (reads && idle.pop()) || start();
       dropIdle(thread);
       thread.worker.ref();
       const stop = new SharedArrayBuffer(4);
@@ -184,10 +186,12 @@ export function jobRunner(target: JobTarget): JobRunner {
     },
 
     ready(columns) {
-      const thread = idle[0] ?? start();
-      const handed = columnsFor(thread, columns);
-      if (handed || !idle.includes(thread)) thread.worker.postMessage({ type: 'columns', columns: handed } satisfies JobOrder);
-      if (!idle.includes(thread)) rest(thread);
+      // As many as are kept idle: the Agreement view runs its bootstrap in one while a tab asks for another.
+      while (idle.length < IDLE_KEPT) rest(start());
+      for (const thread of idle) {
+        const handed = columnsFor(thread, columns);
+        thread.worker.postMessage({ type: 'columns', columns: handed } satisfies JobOrder);
+      }
     },
 
     close() {
