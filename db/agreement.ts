@@ -33,6 +33,8 @@ export interface AgreementQuery {
   cellUnits?: boolean | string;
   /** Only the figure that stands for each dimension and the pooled one (AgreementOptions.primaryOnly): what a table of groups shows. */
   primaryOnly?: boolean;
+  /** Only the pooled figures, without their pairwise tables (AgreementOptions.pooledAlone, pairwise): what a pooled cell's entries rest on. */
+  pooledAlone?: boolean;
   /** Only these entries (external ids): a calibration round's. */
   entries?: ReadonlySet<string>;
 }
@@ -194,7 +196,17 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
   const report = buildAgreementReportFrom(
     codebook,
     input,
-    { bootstrap: query.bootstrap, seed: query.seed, dimension, cellUnits: query.cellUnits, primaryOnly: query.primaryOnly, onProgress: hooks.onProgress, shouldStop: hooks.shouldStop, onFigureData: hooks.onFigureData },
+    {
+      bootstrap: query.bootstrap,
+      seed: query.seed,
+      dimension,
+      cellUnits: query.cellUnits,
+      primaryOnly: query.primaryOnly,
+      ...(query.pooledAlone ? { pooledAlone: true, pairwise: false } : {}),
+      onProgress: hooks.onProgress,
+      shouldStop: hooks.shouldStop,
+      onFigureData: hooks.onFigureData,
+    },
   );
   const { includeDrafts, codebookVersion, ...rest } = selection;
   return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };

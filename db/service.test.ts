@@ -7,6 +7,7 @@ import type { Service } from './service.ts';
 import { contentHash } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
 import { openStore } from './data/index.ts';
+import { agreementReport } from './agreement.ts';
 
 function addEntry(s: Service, id: string, passed: boolean | null, repo = 'repo') {
   const t = new Date().toISOString();
@@ -182,5 +183,24 @@ describe('the first queue page with its first entry (entries.page withFirst)', (
     expect(appCall(s, 'entries.page', { annotator: 'ana', offset: 2, limit: 1, withFirst: true }).first?.entry.id).toBe('e3');
     expect(appCall(s, 'entries.page', { annotator: 'ana', filter: { search: 'nothing-matches' }, withFirst: true }).first).toBeNull();
     expect(appCall(s, 'entries.page', { annotator: 'ana' })).not.toHaveProperty('first');
+  });
+});
+
+describe('the entries behind a cell of the Agreement view', () => {
+  it('are, for a pooled figure, those the whole report lists behind that cell (computed from the pooled figure alone)', async () => {
+    const s = await openProject(join(mkdtempSync(join(tmpdir(), 'concord-cell-')), 'p.db'), { seedDemo: true, workers: false });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    const whole = agreementReport(s.db, { bootstrap: 0 });
+    let cells = 0;
+    for (const [measure, table] of [['masi', whole.pooled?.coincidence], ['nominal', whole.pooledNominal?.coincidence]] as const) {
+      expect(table?.cellUnits).toBeDefined();
+      for (const [key, units] of Object.entries(table!.cellUnits!)) {
+        const [row, col] = key.split(',').map(Number);
+        expect(appCall(s, 'agreement.cell', { as: 'lead', figure: { scope: 'pooled', measure }, row, col }), `${measure} ${key}`).toEqual(units);
+        cells++;
+      }
+    }
+    expect(cells).toBeGreaterThan(4);
+    s.close();
   });
 });

@@ -416,8 +416,15 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
 
     'agreement.cell': ({ figure, row, col, round, ...args }) => {
       const query = { ...args, entries: round === undefined ? undefined : roundEntries(db, round) };
-      // Only what the figure rests on: its dimension's labels (all of them for a pooled figure).
-      const report = agreementReport(db, { ...query, bootstrap: 0, dimension: figure.scope === 'pooled' ? undefined : figure.dimension, cellUnits: figureKey(figure) });
+      // Only what the figure rests on: its dimension's labels, or for a pooled figure every label and that figure alone.
+      const pooled = figure.scope === 'pooled';
+      const report = agreementReport(db, {
+        ...query,
+        bootstrap: 0,
+        dimension: pooled ? undefined : figure.dimension,
+        cellUnits: figureKey(figure),
+        ...(pooled ? { pooledAlone: true, primaryOnly: figure.measure !== 'nominal' } : {}),
+      });
       const table =
         figure.scope === 'pooled'
           ? (figure.measure === 'nominal' ? report.pooledNominal : report.pooled)?.coincidence

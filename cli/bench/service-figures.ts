@@ -528,6 +528,8 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
   call('agreement.report', { bootstrap: 0 });
   const bootstrap = (call('agreement.start', {}) as { jobId: string }).jobId;
   for (const name of ['coefficients', 'coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
+  // A cell of the pooled figure opened: the entries behind it.
+  await view('Agreement: the entries behind a cell of the pooled figure', () => call('agreement.cell', { figure: { scope: 'pooled', measure: 'masi' }, row: 0, col: 1 }));
   if (!settled((call('agreement.job', { jobId: bootstrap }) as { progress: { phase: string } }).progress.phase)) s.call('jobs.cancel', { jobId: bootstrap }, LEAD);
   // ...right after a label write (the worker kept between jobs brings its columns up to date from the log)...
   const first = s.call('entries.page', { annotator: 'ana', limit: 1 }, ANNOTATOR).rows[0].id;
