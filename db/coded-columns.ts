@@ -3,6 +3,7 @@ import { newCoding, type CodedDimension } from '../shared/agreement/coders.ts';
 import type { Codebook, Dimension } from '../shared/codebook/schema.ts';
 import { isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import type { countedLabelColumns } from './agreement.ts';
+import type { ConsensusReference } from './adjudication.ts';
 import { compareIds } from '../shared/ids.ts';
 
 /** A dimension's labels coded, with the row id of each unit. */
@@ -68,9 +69,23 @@ export function codedFromColumns(counted: ReturnType<typeof countedLabelColumns>
 /** A dimension with no label to compare. */
 export const noLabels = (reading: CategoryReading): CodedRows => ({ coded: newCoding(reading, []), rowIds: new Int32Array(0) });
 
-/** Each unit's code of a reference given per entry row id (`consensusByRow`'s pairs of dimension and value). */
-export function referenceByRow(dimension: string, { coded, rowIds }: CodedRows, byRow: Map<number, { dims: (readonly [string, LabelValue | null])[] }>): Int32Array {
-  return Int32Array.from(rowIds, (rowId) => coded.code(byRow.get(rowId)?.dims.find(([d]) => d === dimension)?.[1]));
+/**
+ * Each unit's code of a reference read from the consensus (`consensusReference`), by the unit's
+ * entry row id: each of its values coded once, as first met in unit order.
+ */
+export function referenceCodesOf({ coded, rowIds }: CodedRows, reference: ConsensusReference | undefined): Int32Array {
+  const out = new Int32Array(rowIds.length).fill(-1);
+  if (!reference) return out;
+  const { at, values } = reference;
+  // -2: not coded yet.
+  const codeOf = new Int32Array(values.length).fill(-2);
+  for (let u = 0; u < rowIds.length; u++) {
+    const v = rowIds[u] < at.length ? at[rowIds[u]] : -1;
+    if (v < 0) continue;
+    if (codeOf[v] === -2) codeOf[v] = coded.code(values[v]);
+    out[u] = codeOf[v];
+  }
+  return out;
 }
 
 /** The codebook's dimensions a report looks at: one, or all. */
