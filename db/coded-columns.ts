@@ -52,15 +52,11 @@ export function codedFromColumns(counted: ReturnType<typeof countedLabelColumns>
   const byIndex: (CodedRows | undefined)[] = readings.map((reading, d) => {
     if (!reading) return undefined;
     const own = unitOf[d]!;
-    let count = 0;
-    for (let rank = 0; rank < order.length; rank++) if (own[rank] === 0) own[rank] = count++;
-    const units = new Array<string>(count);
-    const rowIds = new Int32Array(count);
-    for (let rank = 0; rank < order.length; rank++)
-      if (own[rank] >= 0) {
-        units[own[rank]] = order[rank][1];
-        rowIds[own[rank]] = order[rank][0];
-      }
+    // The units in rank order, and their row ids.
+    const units: string[] = [];
+    for (let rank = 0; rank < order.length; rank++) if (own[rank] === 0) own[rank] = units.push(order[rank][1]) - 1;
+    const rowIds = new Int32Array(units.length);
+    for (let rank = 0; rank < order.length; rank++) if (own[rank] >= 0) rowIds[own[rank]] = order[rank][0];
     const coded = { coded: newCoding(reading, units), rowIds };
     out.set(rows.dimensions[d], coded);
     return coded;
