@@ -466,7 +466,7 @@ export function consensusReference(db: Db, opts: StudyOptions, pick: ReferencePi
   // A decision is the value wherever the entry has a consensus on the dimension at all: labels
   // sit on it, or it applies to the entry (its test result may say it does not).
   const decisions = decisionsOf(store.decisions.all());
-  const passed = decisions.size && dims.some((d) => d.appliesWhen) ? store.entries.passedOf([...decisions.keys()]) : new Map<number, 0 | 1 | null>();
+  const passed = decisions.size && dims.some((d) => d.appliesWhen) ? store.entries.testResultsOf([...decisions.keys()]) : new Map<number, 0 | 1 | null>();
   let span = entries;
   for (const rowId of decisions.keys()) span = Math.max(span, rowId + 1);
 

@@ -318,7 +318,7 @@ export function entryTable(db: Db) {
       );
     },
     /** The test result of some entries (row id -> 1, 0 or null), found by their key. */
-    passedOf(rowIds: number[]): Map<number, 0 | 1 | null> {
+    testResultsOf(rowIds: number[]): Map<number, 0 | 1 | null> {
       const rows = sql('SELECT id, passed FROM entry WHERE id IN (SELECT value FROM json_each(?))').raw(true).all(JSON.stringify(rowIds)) as [number, 0 | 1 | null][];
       return new Map(rows);
     },
