@@ -27,6 +27,7 @@ import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } f
 import { studySliceReads, type StudyEntryRow, type StudyLabelRow } from './data/streams.ts';
 import { currentForAgreement, groupedForConsensus } from './data/agreement-rows.ts';
 import { categoryReading } from '../shared/agreement/categories.ts';
+import { strictMajorityAt } from '../shared/agreement/coders.ts';
 
 export type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult };
 
@@ -432,16 +433,27 @@ export function consensusReference(db: Db, opts: StudyOptions, pick: ReferencePi
   }
 
   // Where the values differ, a strict majority may still propose one (asked for 'human' only):
-  // each such group's values gathered in one array, and its proposal found once per distinct set.
-  const proposals = new Map<string, number>();
-  const proposalOf = (dim: Dimension, ids: number[]): number => {
-    const key = `${dim.id} ${ids.sort((a, b) => a - b).join(' ')}`;
-    let at = proposals.get(key);
-    if (at === undefined) {
-      const c = consensusOf(dim, ids.map((id) => ({ annotator: '', value: values[id] })));
-      proposals.set(key, (at = c.labelStatus === 'majority' && c.proposal !== null ? values.push(c.proposal) - 1 : -1));
+  // each such group's values gathered in one array. One value per entry (single, ordinal): the
+  // value a strict majority chose. Sets (multi, tree): `consensusOf`'s proposal, found once per
+  // distinct collection of sets (looked up value by value in sorted order: no text per group).
+  type Proposals = { next: Map<number, Proposals>; at?: number };
+  const proposals: Proposals[] = dims.map(() => ({ next: new Map() }));
+  const proposalOf = (slot: number, ids: Int32Array): number => {
+    if (dims[slot].kind === 'single' || dims[slot].kind === 'ordinal') {
+      const top = strictMajorityAt(ids);
+      return top < 0 ? -1 : ids[top];
     }
-    return at;
+    let node = proposals[slot];
+    for (const id of ids.sort()) {
+      let next = node.next.get(id);
+      if (!next) node.next.set(id, (next = { next: new Map() }));
+      node = next;
+    }
+    if (node.at === undefined) {
+      const c = consensusOf(dims[slot], Array.from(ids, (id) => ({ annotator: '', value: values[id] })));
+      node.at = c.labelStatus === 'majority' && c.proposal !== null ? values.push(c.proposal) - 1 : -1;
+    }
+    return node.at;
   };
   const majority = new Int32Array(pick === 'human' ? dims.length * entries : 0);
   if (pick === 'human') {
@@ -460,7 +472,7 @@ export function consensusReference(db: Db, opts: StudyOptions, pick: ReferencePi
       const k = slotOf[rows.dimension[i]] * entries + rows.entry[i];
       if (differs[k]) gathered[next[k]++] = c;
     }
-    for (let k = 0; k < next.length; k++) if (differs[k]) majority[k] = proposalOf(dims[Math.floor(k / entries)], Array.from(gathered.subarray(next[k] - count[k], next[k])));
+    for (let k = 0; k < next.length; k++) if (differs[k]) majority[k] = proposalOf(Math.floor(k / entries), gathered.subarray(next[k] - count[k], next[k]));
   }
 
   // A decision is the value wherever the entry has a consensus on the dimension at all: labels
