@@ -340,9 +340,10 @@ export function consensusStates(db: Db, opts: StudyOptions = {}): Map<number, En
 
 /**
  * A value read from every entry's consensus on each dimension (`pick`: its final value, the
- * human consensus), by entry id: what the coder and machine figures compare with, computed as
- * `consensusStates` computes the index's states. A decided dimension is computed on its own,
- * since what `pick` reads may be the decision's value.
+ * human consensus), by entry id, computed as `consensusStates` computes the index's states. A
+ * decided dimension is computed on its own, since what `pick` reads may be the decision's value.
+ * The coder and machine figures read the same values at once (`consensusReference`); the tests
+ * hold the two equal.
  */
 export function consensusValues<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<string, Map<string, T>> {
   const out = new Map<string, Map<string, T>>();
@@ -350,7 +351,7 @@ export function consensusValues<T>(db: Db, opts: StudyOptions, pick: (c: Dimensi
   return out;
 }
 
-/** `consensusValues` by entry row id: each entry's [dimension, value] pairs, for figures that read entries by row. */
+/** `consensusValues` by entry row id: each entry's [dimension, value] pairs. */
 export function consensusByRow<T>(db: Db, opts: StudyOptions, pick: (c: DimensionConsensus) => T): Map<number, { id: string; dims: (readonly [string, T])[] }> {
   return everyConsensus(db, opts, (c) => [c.dimension, pick(c)] as const, true);
 }
