@@ -181,11 +181,11 @@ function pairUp(reading: CategoryReading, coded: CodedDimension, mine: Int32Arra
   const knownAt = new Map(keys.map((k, i) => [k, i]));
   // Each code's place in the matrix: a known category's, else the next free one as first met.
   const matrixOf = Int32Array.from(coded.keys, (k) => knownAt.get(k) ?? -1);
+  const matrixCode = (c: number) => (matrixOf[c] >= 0 ? matrixOf[c] : (matrixOf[c] = keys.push(coded.keys[c]) - 1));
   const codes = new Int32Array(n * 2);
-  for (let p = 0; p < n * 2; p++) {
-    const c = p % 2 === 0 ? mine[units[p >> 1]] : theirs[units[p >> 1]];
-    if (matrixOf[c] < 0) matrixOf[c] = keys.push(coded.keys[c]) - 1;
-    codes[p] = matrixOf[c];
+  for (let p = 0; p < n; p++) {
+    codes[p * 2] = matrixCode(mine[units[p]]);
+    codes[p * 2 + 1] = matrixCode(theirs[units[p]]);
   }
   const values: CodedRatings['values'] = { keys };
   if (reading.level === 'ordinal') values.numbers = Float64Array.from(keys, (_, i) => i + 1);
