@@ -476,30 +476,39 @@ export function consensusReference(db: Db, opts: StudyOptions, pick: ReferencePi
     for (let k = 0; k < next.length; k++) if (differs[k]) majority[k] = proposalOf(Math.floor(k / entries), gathered.subarray(next[k] - count[k], next[k]));
   }
 
-  // A decision is the value wherever the entry has a consensus on the dimension at all: labels
-  // sit on it, or it applies to the entry (its test result may say it does not).
-  const decisions = decisionsOf(store.decisions.all());
-  const passed = decisions.size && dims.some((d) => d.appliesWhen) ? store.entries.testResultsOf([...decisions.keys()]) : new Map<number, 0 | 1 | null>();
+  // Each decision on a dimension asked for, its stored value read once per distinct text.
+  const decisionValue = new Map<string, number>();
+  const decisions: { rowId: number; slot: number; value: number }[] = [];
   let span = entries;
-  for (const rowId of decisions.keys()) span = Math.max(span, rowId + 1);
+  for (const r of store.decisions.all()) {
+    const slot = dims.findIndex((d) => d.id === r.dimension);
+    if (slot < 0) continue;
+    let value = decisionValue.get(r.value);
+    if (value === undefined) decisionValue.set(r.value, (value = values.push(JSON.parse(r.value) as LabelValue) - 1));
+    decisions.push({ rowId: r.entry_id, slot, value });
+    span = Math.max(span, r.entry_id + 1);
+  }
+  // A decision is the value wherever the entry has a consensus on the dimension at all: labels sit
+  // on it, or it applies to the entry (the test result, read of the unlabelled ones, may say not).
+  const labelled = ({ rowId, slot }: { rowId: number; slot: number }) => rowId < entries && count[slot * entries + rowId] > 0;
+  const unlabelled = decisions.filter((d) => !labelled(d) && dims[d.slot].appliesWhen).map((d) => d.rowId);
+  const passed = unlabelled.length ? store.entries.testResultsOf(unlabelled) : new Map<number, 0 | 1 | null>();
 
   const out = new Map<string, ConsensusReference>();
-  dims.forEach((d, slot) => {
+  const ats = dims.map((d, slot) => {
     const at = new Int32Array(span).fill(-1);
     for (let e = 0; e < entries; e++) {
       const k = slot * entries + e;
       if (differs[k]) at[e] = pick === 'human' ? majority[k] : -1;
       else if (count[k] >= 2) at[e] = first[k];
     }
-    for (const [rowId, byDim] of decisions) {
-      const decision = byDim.get(d.id);
-      if (!decision) continue;
-      const labelled = rowId < entries && count[slot * entries + rowId] > 0;
-      const bit = passed.get(rowId);
-      if (labelled || dimensionApplies(d, { passed: bit === undefined || bit === null ? null : bit === 1 })) at[rowId] = values.push(decision.value) - 1;
-    }
     out.set(d.id, { at, values });
+    return at;
   });
+  for (const decision of decisions) {
+    const bit = passed.get(decision.rowId);
+    if (labelled(decision) || dimensionApplies(dims[decision.slot], { passed: bit === undefined || bit === null ? null : bit === 1 })) ats[decision.slot][decision.rowId] = decision.value;
+  }
   return out;
 }
 
