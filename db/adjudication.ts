@@ -373,9 +373,9 @@ export interface ConsensusReference {
  * The coder and machine figures compare with it at 100,000 entries, where a consensus object per
  * entry and dimension took a third of their time: one pass over the kept label columns counts each
  * entry's counted non-empty values and whether they all read the same; only where they differ and
- * a majority is asked for are they gathered and proposed by `consensusOf`, once per distinct set
- * (on these kinds a proposal depends neither on the values' order nor on who chose them).
- * consensus-reference.test.ts holds it equal to `consensusByRow`.
+ * a majority is asked for are they gathered, and their proposal found (on these kinds it depends
+ * neither on the values' order nor on who chose them). consensus-reference.test.ts holds it equal
+ * to `consensusByRow`.
  */
 export function consensusReference(db: Db, opts: StudyOptions, pick: ReferencePick, dimensions: Dimension[]): Map<string, ConsensusReference> {
   const store = openStore(db);
