@@ -8,9 +8,9 @@ import { MACHINE_NOTES, machineReportOn, type DbMachineReport } from '../shared/
 import type { WeightScheme } from '../shared/agreement/weights.ts';
 import type { LabelValue } from '../shared/codebook/values.ts';
 import type { DimensionConsensus } from '../shared/consensus/consensus.ts';
-import { consensusByRow } from './adjudication.ts';
+import { consensusReference, type ConsensusReference } from './adjudication.ts';
 import { countedCells, countedLabelColumns, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
-import { codedFromColumns, countedNames, dimensionsOf, noLabels, referenceByRow, type CodedRows } from './coded-columns.ts';
+import { codedFromColumns, countedNames, dimensionsOf, noLabels, referenceCodesOf, type CodedRows } from './coded-columns.ts';
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
@@ -58,14 +58,15 @@ export function coderReport(db: Db, query: AgreementQuery = {}, { cellEntries = 
   const { codebook, dimension, annotators, selection } = counted;
   // Raters: those named, else everyone with a counted label.
   const raters = annotators ?? countedNames(counted);
-  const coded = codedFromColumns(counted, dimensionsOf(codebook, dimension), new Set(raters));
-  let finals: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
+  const dims = dimensionsOf(codebook, dimension);
+  const coded = codedFromColumns(counted, dims, new Set(raters));
+  let finals: Map<string, ConsensusReference> | undefined;
   const report = coderReportOn(
     codebook,
     raters,
     (dim, reading) => {
       const own = coded.get(dim.id) ?? noLabels(reading);
-      return { coded: own.coded, finals: () => referenceByRow(dim.id, own, (finals ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final))) };
+      return { coded: own.coded, finals: () => referenceCodesOf(own, (finals ??= consensusReference(db, { includeDrafts: query.includeDrafts }, 'final', dims)).get(dim.id)) };
     },
     { annotators, dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
   );
@@ -95,11 +96,14 @@ export function coderCellEntries(db: Db, query: AgreementQuery, cell: CoderCellQ
   const mine = own?.coded.byRater.get(cell.coder);
   if (!own || !mine) return [];
   const theirs =
-    cell.reference === 'final' ? referenceByRow(dim.id, own, consensusByRow(db, { includeDrafts: query.includeDrafts }, (c) => c.final)) : othersMajority(own.coded, cell.coder, raters);
+    cell.reference === 'final' ? referenceCodesOf(own, consensusReference(db, { includeDrafts: query.includeDrafts }, 'final', [dim]).get(dim.id)) : othersMajority(own.coded, cell.coder, raters);
   return cellEntriesOf(own.coded, mine, theirs, cell.row, cell.col);
 }
 
-/** The human consensus of an entry and dimension: the decision, else what a strict majority (or everyone) chose. */
+/**
+ * The human consensus of an entry and dimension: the decision, else what a strict majority (or
+ * everyone) chose. The machine figures read it of every entry at once (`consensusReference`'s 'human').
+ */
 export function humanConsensus(c: DimensionConsensus): LabelValue | null {
   if (c.decision) return c.decision.value;
   return c.labelStatus === 'agreed' || c.labelStatus === 'majority' ? c.proposal : null;
@@ -123,7 +127,7 @@ export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries 
   if (!machineNames.length && !peopleAlone) return { machines: [], humans, bootstrap: { resamples: query.bootstrap ?? DEFAULT_RESAMPLES, seed: query.seed ?? DEFAULT_SEED }, dimensions: [], notes: MACHINE_NOTES, selection };
   const humanCoded = codedFromColumns(people, dims, new Set(humans));
   const machineCoded = models ? codedFromColumns(models, dims, new Set(machineNames)) : new Map<string, CodedRows>();
-  let consensus: ReturnType<typeof consensusByRow<LabelValue | null>> | undefined;
+  let consensus: Map<string, ConsensusReference> | undefined;
   const report = machineReportOn(
     people.codebook,
     machineNames,
@@ -131,7 +135,7 @@ export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries 
     {
       machines: (dim, reading) => {
         const own = machineCoded.get(dim.id) ?? noLabels(reading);
-        return { coded: own.coded, consensus: () => referenceByRow(dim.id, own, (consensus ??= consensusByRow(db, { includeDrafts: query.includeDrafts }, humanConsensus))) };
+        return { coded: own.coded, consensus: () => referenceCodesOf(own, (consensus ??= consensusReference(db, { includeDrafts: query.includeDrafts }, 'human', dims)).get(dim.id)) };
       },
       people: (dim, reading) => (humanCoded.get(dim.id) ?? noLabels(reading)).coded,
     },

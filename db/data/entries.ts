@@ -317,6 +317,11 @@ export function entryTable(db: Db) {
         (r) => ({ ...refOf(r), metadata: JSON.parse(r.metadata) }),
       );
     },
+    /** The test result of some entries (row id -> 1, 0 or null), found by their key. */
+    testResultsOf(rowIds: number[]): Map<number, 0 | 1 | null> {
+      const rows = sql('SELECT id, passed FROM entry WHERE id IN (SELECT value FROM json_each(?))').raw(true).all(JSON.stringify(rowIds)) as [number, 0 | 1 | null][];
+      return new Map(rows);
+    },
     /** Every entry as the consensus index keeps it: [row id, external id, natural sort key, passed (1, 0 or null)], in no order. */
     forConsensus(): [number, string, string, 0 | 1 | null][] {
       return sql('SELECT id, ext_id, sort_key, passed FROM entry').raw(true).all() as [number, string, string, 0 | 1 | null][];

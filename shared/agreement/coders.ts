@@ -167,26 +167,29 @@ export function referenceCodes(coded: CodedDimension, valueOf: (entry: string) =
  * ratings: numbered as `codeCategories` numbers category keys (the codebook's categories first,
  * then the others as first met, unit by unit, the coder before the reference), from the codes.
  */
-function pairUp(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array): { units: number[]; withoutReference: number; data: CodedRatings } {
-  const units: number[] = [];
+function pairUp(reading: CategoryReading, coded: CodedDimension, mine: Int32Array, theirs: Int32Array): { units: Int32Array; withoutReference: number; data: CodedRatings } {
+  const paired = new Int32Array(mine.length);
+  let n = 0;
   let withoutReference = 0;
   for (let u = 0; u < mine.length; u++) {
     if (mine[u] < 0) continue;
     if (theirs[u] < 0) withoutReference++;
-    else units.push(u);
+    else paired[n++] = u;
   }
+  const units = paired.subarray(0, n);
   const keys = [...reading.known];
   const knownAt = new Map(keys.map((k, i) => [k, i]));
+  // Each code's place in the matrix: a known category's, else the next free one as first met.
   const matrixOf = Int32Array.from(coded.keys, (k) => knownAt.get(k) ?? -1);
   const matrixCode = (c: number) => (matrixOf[c] >= 0 ? matrixOf[c] : (matrixOf[c] = keys.push(coded.keys[c]) - 1));
-  const codes = new Int32Array(units.length * 2);
-  units.forEach((u, p) => {
-    codes[p * 2] = matrixCode(mine[u]);
-    codes[p * 2 + 1] = matrixCode(theirs[u]);
-  });
+  const codes = new Int32Array(n * 2);
+  for (let p = 0; p < n; p++) {
+    codes[p * 2] = matrixCode(mine[units[p]]);
+    codes[p * 2 + 1] = matrixCode(theirs[units[p]]);
+  }
   const values: CodedRatings['values'] = { keys };
   if (reading.level === 'ordinal') values.numbers = Float64Array.from(keys, (_, i) => i + 1);
-  return { units, withoutReference, data: { level: reading.level, unitCount: units.length, raterCount: 2, codes, values } };
+  return { units, withoutReference, data: { level: reading.level, unitCount: n, raterCount: 2, codes, values } };
 }
 
 /**
