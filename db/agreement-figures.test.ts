@@ -55,6 +55,9 @@ describe('the figures beyond alpha, on the database', () => {
     expect(fits).toBeGreaterThan(0);
     expect(fits).toBeLessThan(1000);
     expect(coefficientReport(project.db, { bootstrap: fits }, budget).bootstrap.resamples).toBe(fits);
+    // The figures alone say it too, so that a view asks for no more (and one more is refused).
+    expect(coefficientReport(project.db, { bootstrap: 0 }, budget).bootstrapFits).toBe(fits);
+    expect(() => coefficientReport(project.db, { bootstrap: fits + 1 }, budget)).toThrow(`ask for ${fits} resamples or fewer`);
   });
 
   it('compare each coder with the final labels the adjudication view shows', () => {

@@ -40,16 +40,15 @@ export const COEFFICIENT_WORK_BUDGET = 4e9;
 export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
   const { codebook, dimension, annotators, input, selection, hashed } = countedCells(db, query);
   const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, categories: query.categories };
-  if (coefficientReportWork(codebook, input, options) > budget) {
-    const perResample = coefficientReportWork(codebook, input, { ...options, bootstrap: 0 });
-    const fits = Math.max(0, Math.floor(budget / perResample) - 1);
+  const fits = Math.max(0, Math.floor(budget / coefficientReportWork(codebook, input, { ...options, bootstrap: 0 })) - 1);
+  if ((query.bootstrap ?? DEFAULT_RESAMPLES) > fits) {
     throw badInput(
       `${selection.labels} labels x every coefficient per category is too much to resample ${query.bootstrap ?? DEFAULT_RESAMPLES} times; ask for ${fits} resamples or fewer${dimension ? '' : ', or one dimension'}`,
       { field: 'bootstrap' },
     );
   }
   const report = buildCoefficientReportFrom(codebook, input, { ...options, weights: query.weights });
-  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('coefficients', hashed()) };
+  return { ...report, bootstrapFits: fits, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('coefficients', hashed()) };
 }
 
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */

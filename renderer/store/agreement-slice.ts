@@ -7,6 +7,7 @@ import type { DbMachineReport } from '../../shared/agreement/machines.ts';
 import type { CoefficientKey } from '../views/agreement/coefficients.ts';
 import type { MeasureRef } from '../views/agreement/cell-entries.ts';
 import { cellKey } from '../../shared/agreement/types.ts';
+import { DEFAULT_RESAMPLES } from '../../shared/agreement/bootstrap.ts';
 import { keepRef, pick, refKey } from '../views/agreement/select.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
@@ -49,6 +50,8 @@ export interface LoadedFigures<T> {
   since: number | null;
   /** The last intervals were cancelled: the figures stand without them. */
   cancelled: boolean;
+  /** The intervals asked for are more resamples than the figures allow (`bootstrapFits`): not started; the lead may ask for as many as fit. */
+  tooMuch: { asked: number; fits: number } | null;
 }
 
 interface FigureReports {
@@ -93,7 +96,8 @@ export interface AgreementSlice {
   agreementCoderCell: CoderCell | null;
   setAgreementTab(tab: AgreementTab): void;
   /** Loads the figures of the open tab (or of `tab`) for the current query, unless they are loaded. */
-  loadAgreementFigures(tab?: FigureTab, force?: boolean): Promise<void>;
+  /** A tab's figures, then their intervals (`resamples`: this many, the lead's choice within what fits, rather than the query's). */
+  loadAgreementFigures(tab?: FigureTab, force?: boolean, resamples?: number): Promise<void>;
   /** Stops what the tab is computing (its figures keep standing, without intervals). */
   cancelAgreementFigures(tab: FigureTab): Promise<void>;
   setAgreementCoefficient(key: CoefficientKey): void;
@@ -138,7 +142,7 @@ export interface AgreementSlice {
 
 let reportSeq = 0;
 const figureSeq: Record<FigureTab, number> = { coefficients: 0, coders: 0, drift: 0, machines: 0 };
-const emptyFigures = <T>(): LoadedFigures<T> => ({ data: null, loading: false, error: null, key: null, computing: null, since: null, cancelled: false });
+const emptyFigures = <T>(): LoadedFigures<T> => ({ data: null, loading: false, error: null, key: null, computing: null, since: null, cancelled: false, tooMuch: null });
 /** The job each tab is computing, to cancel when the lead asks for other figures. */
 const figureJob: Record<FigureTab, string | null> = { coefficients: null, coders: null, drift: null, machines: null };
 
@@ -357,7 +361,7 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
     if (tab !== 'alpha') void get().loadAgreementFigures(tab);
   },
 
-  async loadAgreementFigures(which, force = false) {
+  async loadAgreementFigures(which, force = false, resamples) {
     const tab = which ?? get().agreementTab;
     if (tab === 'alpha') return;
     const s = get();
@@ -369,14 +373,14 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
           tab === 'coefficients'
           ? { ...base, categories: 'first' as const }
           : base;
-    const key = JSON.stringify([tab, args]);
+    const key = JSON.stringify([tab, args, resamples ?? null]);
     const current = s.agreementFigures[tab];
     if (!force && current.key === key && (current.data || current.loading)) return;
     const seq = ++figureSeq[tab];
     const patch = (p: Partial<LoadedFigures<unknown>>) => set((st) => ({ agreementFigures: { ...st.agreementFigures, [tab]: { ...st.agreementFigures[tab], ...p } } }));
     if (figureJob[tab]) void api().call('jobs.cancel', { jobId: figureJob[tab] }).catch(() => {});
     figureJob[tab] = null;
-    patch({ loading: true, error: null, key, cancelled: false });
+    patch({ loading: true, error: null, key, cancelled: false, tooMuch: null });
     /** Computes the tab's report in a job off the request thread, polling it; null when a newer request took over or it was cancelled. */
     const compute = async (stage: 'figures' | 'intervals', query: typeof args) => {
       patch({ computing: stage, since: Date.now() });
@@ -408,7 +412,11 @@ export const createAgreementSlice: Slice<AgreementSlice> = (set, get) => {
       if (figures) show(figures);
       if (!figures) return patch({ loading: false, computing: null, since: null, cancelled: true });
       if (s.agreementQuery.bootstrap === 0) return patch({ loading: false, computing: null, since: null });
-      const withIntervals = await compute('intervals', args);
+      // More resamples than the figures allow (a large study): the analytic intervals stand, and the lead may ask for as many as fit.
+      const asked = resamples ?? s.agreementQuery.bootstrap ?? DEFAULT_RESAMPLES;
+      const fits = (figures as { bootstrapFits?: number }).bootstrapFits;
+      if (fits !== undefined && asked > fits) return patch({ loading: false, computing: null, since: null, tooMuch: { asked, fits } });
+      const withIntervals = await compute('intervals', { ...args, ...(resamples !== undefined ? { bootstrap: resamples } : {}) });
       if (seq !== figureSeq[tab]) return;
       if (withIntervals) show(withIntervals);
       patch({ loading: false, computing: null, since: null, cancelled: !withIntervals });

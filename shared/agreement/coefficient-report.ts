@@ -291,6 +291,8 @@ export function buildCoefficientReportFrom(codebook: Codebook, input: AgreementI
 
 /** The coefficient report of a project, with what it was computed on (as the alpha report says it). */
 export interface DbCoefficientReport extends CoefficientReport {
+  /** The most resamples these figures allow within the app's work budget (about a minute on a laptop core): a view asks for no more. */
+  bootstrapFits: number;
   selection: DbAgreementReport['selection'];
   /** The app's version and a hash of the labels (the exports carry the same). */
   provenance: Provenance;

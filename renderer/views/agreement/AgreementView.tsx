@@ -227,6 +227,17 @@ function FigureTabView({ tab, loaded, thresholds }: { tab: FigureTab; loaded: Lo
           Intervals cancelled: the figures stand without them.
         </div>
       )}
+      {!!loaded.data && !loaded.computing && loaded.tooMuch && (
+        <div className="callout small ag-too-much" data-testid="figure-too-much" data-fits={loaded.tooMuch.fits}>
+          The intervals shown are analytic. Resampling every figure {loaded.tooMuch.asked.toLocaleString('en-US')} times would take more than about a minute at this size; up to{' '}
+          {loaded.tooMuch.fits.toLocaleString('en-US')} resamples fit.{' '}
+          {loaded.tooMuch.fits > 0 && (
+            <button className="btn btn-sm" data-testid="figure-resample-fitting" onClick={() => void s.load(tab, true, loaded.tooMuch!.fits)}>
+              Resample {loaded.tooMuch.fits.toLocaleString('en-US')} times
+            </button>
+          )}
+        </div>
+      )}
       {tab === 'coefficients' && f.coefficients.data && (
         <CoefficientsPanel report={f.coefficients.data} selected={s.coefficient} onSelect={s.setCoefficient} thresholds={thresholds} />
       )}
