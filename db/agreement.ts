@@ -3,13 +3,14 @@ import type { Dimension } from '../shared/codebook/schema.ts';
 import { pinnedText } from '../shared/codebook/lines.ts';
 import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import { compareIds } from '../shared/ids.ts';
-import { buildAgreementReportFrom, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
-import { labelTime, latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
+import { buildAgreementReportFrom, knownDistinct, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
+import { latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
 import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
 import { currentForAgreement, currentWithTimes, type AgreementRows } from './data/agreement-rows.ts';
+import { currentWithLabelTimes } from './data/label-times.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
 
@@ -56,6 +57,8 @@ interface CountedLabels {
   rows: AgreementRows;
   counted: Int32Array;
   parsed: (LabelValue | undefined)[];
+  /** Each row's time as a number (`times: 'number'` only; see db/data/label-times.ts). */
+  timeOf?: Float64Array;
 }
 
 /**
@@ -65,7 +68,7 @@ interface CountedLabels {
  * coder is the lead's choice to count them); who counts on an entry is raterRule's answer
  * (db/assignments.ts), read here from each label's row; a round keeps its own entries.
  */
-function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolean } = {}) {
+function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text' | 'number' } = {}) {
   const store = openStore(db);
   const codebook = store.project.codebookIfAny();
   if (!codebook) throw badInput('this database has no project yet; import entries first');
@@ -96,8 +99,10 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
   const order = store.entries.inOrder();
-  // The report's own read is kept between calls (drift reads each label's time beside it).
-  const { rows, submitted, assigned } = opts.times ? currentWithTimes(db) : currentForAgreement(db);
+  // The report's own read is kept between calls (drift reads each label's time beside it: as its
+  // text for the label objects, as a number for the cells).
+  const { rows, submitted, assigned, timeOf } =
+    opts.times === 'number' ? currentWithLabelTimes(db) : { ...(opts.times === 'text' ? currentWithTimes(db) : currentForAgreement(db)), timeOf: undefined };
 
   // Who each annotator is to agreement, worked out once: whether their labels are looked at, and
   // for a label on an entry assigned to them or not, whether it counts and whether it is listed
@@ -168,7 +173,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
     annotators,
     order,
     people,
-    labels: { rows, counted: counted.subarray(0, n), parsed } satisfies CountedLabels,
+    labels: { rows, counted: counted.subarray(0, n), parsed, timeOf } satisfies CountedLabels,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
@@ -223,41 +228,71 @@ export interface CountedCells {
  * value hold the same parsed object, so a figure can work a value out once per distinct value.
  */
 export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?: boolean } = {}): CountedCells {
-  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query, opts);
-  const { rows, counted, parsed } = labels;
-  // The counted labels of each dimension (by its index among the rows' dimensions).
-  const byDimension = new Map<number, number[]>();
-  for (const i of counted) {
-    const d = rows.dimension[i];
-    let list = byDimension.get(d);
-    if (!list) byDimension.set(d, (list = []));
-    list.push(i);
-  }
+  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query, { times: opts.times ? 'number' : undefined });
+  const { rows, counted, parsed, timeOf } = labels;
+  // The counted labels of each dimension (by its index among the rows' dimensions): a bucket each.
+  const dimensionStart = new Int32Array(rows.dimensions.length + 1);
+  for (const i of counted) dimensionStart[rows.dimension[i] + 1]++;
+  for (let d = 0; d < rows.dimensions.length; d++) dimensionStart[d + 1] += dimensionStart[d];
+  const byDimension = new Int32Array(counted.length);
+  const nextOfDimension = dimensionStart.slice(0, rows.dimensions.length);
+  for (const i of counted) byDimension[nextOfDimension[rows.dimension[i]]++] = i;
   const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
   order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
-  const withLabels = new Set<number>();
-  for (const i of counted) withLabels.add(rows.annotator[i]);
-  const raters = annotators ?? [...withLabels].map((id) => people.get(id)!).sort(compareIds);
+  const ids = [...people.keys()];
+  const withLabels = new Uint8Array(ids.reduce((m, id) => Math.max(m, id + 1), 0));
+  for (const i of counted) withLabels[rows.annotator[i]] = 1;
+  const raters = annotators ?? ids.filter((id) => withLabels[id] === 1).map((id) => people.get(id)!).sort(compareIds);
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const raterOf = new Map([...people].map(([id, name]) => [id, raterIndex.get(name) ?? -1]));
+  const raterOf = new Int32Array(withLabels.length).fill(-1);
+  for (const [id, name] of people) raterOf[id] = raterIndex.get(name) ?? -1;
   const empty = parsed.map((v) => v !== undefined && isEmptyValue(v));
-  /** A dimension's units (entries with a counted label, in natural order) x raters, as `collectCells` gives them. */
+  /**
+   * A dimension's units (entries with a counted label, in natural order) x raters, as
+   * `collectCells` gives them. Each cell's stored value is placed first as a number, so the
+   * distinct values (`distinctValues`: one parsed object per stored value) are numbered from
+   * those rather than found again object by object.
+   */
   const cellsOf = (dim: Dimension): DimensionCells => {
-    const own = byDimension.get(rows.dimensions.indexOf(dim.id));
-    if (!own) return { units: [], cells: raters.map(() => []) };
+    const d = rows.dimensions.indexOf(dim.id);
+    if (d < 0 || dimensionStart[d + 1] === dimensionStart[d]) return { units: [], cells: raters.map(() => []) };
+    const own = byDimension.subarray(dimensionStart[d], dimensionStart[d + 1]);
     // Units in natural order: mark the ranks that have a label, then read them in order.
     const unitOf = new Int32Array(order.length).fill(-1);
     for (const i of own) unitOf[rankOf[rows.entry[i]]] = 0;
     const units: string[] = [];
     for (let rank = 0; rank < order.length; rank++) if (unitOf[rank] === 0) unitOf[rank] = units.push(order[rank][1]) - 1;
-    const cells = raters.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
+    const R = raters.length;
+    const U = units.length;
+    // Each cell's stored value (-1: missing), rater by rater.
+    const held = new Int32Array(R * U).fill(-1);
     for (const i of own) {
-      const r = raterOf.get(rows.annotator[i])!;
+      const r = raterOf[rows.annotator[i]];
       const v = rows.value[i];
-      if (r >= 0 && !empty[v]) cells[r][unitOf[rankOf[rows.entry[i]]]] = parsed[v];
+      if (r >= 0 && !empty[v]) held[r * U + unitOf[rankOf[rows.entry[i]]]] = v;
     }
+    const distinctOf = new Int32Array(parsed.length).fill(-1);
+    const distinct: LabelValue[] = [];
+    const index = new Int32Array(R * U);
+    const cells: (LabelValue | undefined)[][] = [];
+    for (let r = 0, at = 0; r < R; r++) {
+      const row = new Array<LabelValue | undefined>(U);
+      for (let u = 0; u < U; u++, at++) {
+        const v = held[at];
+        if (v < 0) {
+          row[u] = undefined;
+          index[at] = -1;
+          continue;
+        }
+        if (distinctOf[v] < 0) distinctOf[v] = distinct.push(parsed[v]!) - 1;
+        row[u] = parsed[v];
+        index[at] = distinctOf[v];
+      }
+      cells.push(row);
+    }
+    knownDistinct(cells, { distinct, index });
     if (dim.kind !== 'lines') return { units, cells };
     // Each line of the text the dimension pins to is a unit: how many lines each entry's text has.
     const counts = openStore(db).entries.lineCountsOf(TEXT_FIELDS[pinnedText(dim)]);
@@ -268,7 +303,8 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
   const hashed = (): NumberedLines => {
     const dims = new Map(codebook.dimensions.map((d) => [d.id, d]));
     // Each line after its entry, written once per annotator, dimension and stored value.
-    const person = new Map([...people.keys()].map((id, k) => [id, k]));
+    const person = new Int32Array(withLabels.length);
+    ids.forEach((id, k) => (person[id] = k));
     const restOf = new Map<number, number>();
     const rests: string[] = [];
     const entry = new Int32Array(counted.length);
@@ -279,7 +315,7 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
       if (empty[v]) continue;
       const a = rows.annotator[i];
       const d = rows.dimension[i];
-      const key = (v * rows.dimensions.length + d) * people.size + person.get(a)!;
+      const key = (v * rows.dimensions.length + d) * people.size + person[a];
       let r = restOf.get(key);
       if (r === undefined) {
         const id = rows.dimensions[d];
@@ -292,24 +328,15 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
   };
 
   const times = (): EntryTimes => {
-    const stamps = rows.times;
-    if (!stamps) throw new Error('countedCells: the rows were read without their times');
+    if (!timeOf) throw new Error('countedCells: the rows were read without their times');
     const known = new Uint8Array(rows.dimensions.length);
     for (const d of codebook.dimensions) if (rows.dimensions.includes(d.id)) known[rows.dimensions.indexOf(d.id)] = 1;
     // (A loop: a typed array's `filter` takes many times as long on a million labels.)
     const dated = new Int32Array(counted.length);
     let n = 0;
     for (const i of counted) if (known[rows.dimension[i]] === 1) dated[n++] = i;
-    // Labels saved together carry the same text, one after another: each run is parsed once.
-    let text: string | undefined;
-    let time = NaN;
-    const timeAt = (k: number) => {
-      const s = stamps[dated[k]];
-      if (s !== text) time = labelTime((text = s));
-      return time;
-    };
     // Entries by their rank in the natural order, as `latestTimes` numbers them.
-    return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], timeAt, (rank) => order[rank][1]);
+    return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], (k) => timeOf[dated[k]], (rank) => order[rank][1]);
   };
 
   return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, times };
@@ -323,7 +350,7 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
 export function selectAgreementLabels(db: Db, query: AgreementQuery = {}, { times = true }: { times?: boolean } = {}): AgreementSelection {
   const refs = openStore(db).entries.refs();
   // Without times the labels come from the columns kept between calls (or handed to a job's worker).
-  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times });
+  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times: times ? 'text' : undefined });
   const { rows, parsed } = counted;
   // In the order the report reads its units: entries in natural order, then annotators (compareIds),
   // then dimensions. Each is ranked once, and the labels sorted by one number made of the three.

@@ -346,6 +346,15 @@ function codeDistinct<T>({ distinct, index }: { distinct: T[]; index: Int32Array
 
 /** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
 const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array }>();
+
+/**
+ * Records what `distinctValues` would find in `cells`, worked out by whoever built them (the
+ * database knows which stored value each cell holds), so it is not found again by identity, cell by
+ * cell. The caller answers for it being exactly `distinctValues`'s answer (db/agreement.ts's test holds them equal).
+ */
+export function knownDistinct<T>(cells: readonly (readonly (T | undefined)[])[], found: { distinct: T[]; index: Int32Array }): void {
+  distinctOf.set(cells, found);
+}
 export function distinctValues<T>(cells: readonly (readonly (T | undefined)[])[]): { distinct: T[]; index: Int32Array } {
   const known = distinctOf.get(cells);
   if (known) return known as { distinct: T[]; index: Int32Array };
