@@ -278,16 +278,17 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     const index = new Int32Array(R * U);
     const cells: (LabelValue | undefined)[][] = [];
     for (let r = 0, at = 0; r < R; r++) {
-      const row = new Array<LabelValue | undefined>(U);
+      // Pushed, not `new Array(U)`: V8 keeps an array made that long (100,000 and up) as a dictionary, slow to read.
+      const row: (LabelValue | undefined)[] = [];
       for (let u = 0; u < U; u++, at++) {
         const v = held[at];
         if (v < 0) {
-          row[u] = undefined;
+          row.push(undefined);
           index[at] = -1;
           continue;
         }
         if (distinctOf[v] < 0) distinctOf[v] = distinct.push(parsed[v]!) - 1;
-        row[u] = parsed[v];
+        row.push(parsed[v]);
         index[at] = distinctOf[v];
       }
       cells.push(row);
@@ -305,7 +306,10 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     // Each line after its entry, written once per annotator, dimension and stored value.
     const person = new Int32Array(withLabels.length);
     ids.forEach((id, k) => (person[id] = k));
-    const restOf = new Map<number, number>();
+    // Each annotator, dimension and stored value's rest, by one number: in an array while they are few enough.
+    const keys = rows.values.length * rows.dimensions.length * people.size;
+    const restOf = keys <= 1 << 22 ? new Int32Array(keys).fill(-1) : undefined;
+    const restOfMany = new Map<number, number>();
     const rests: string[] = [];
     const entry = new Int32Array(counted.length);
     const rest = new Int32Array(counted.length);
@@ -316,10 +320,12 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
       const a = rows.annotator[i];
       const d = rows.dimension[i];
       const key = (v * rows.dimensions.length + d) * people.size + person[a];
-      let r = restOf.get(key);
-      if (r === undefined) {
+      let r = restOf ? restOf[key] : (restOfMany.get(key) ?? -1);
+      if (r < 0) {
         const id = rows.dimensions[d];
-        restOf.set(key, (r = rests.push(`${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`) - 1));
+        r = rests.push(`${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`) - 1;
+        if (restOf) restOf[key] = r;
+        else restOfMany.set(key, r);
       }
       entry[n] = rankOf[rows.entry[i]];
       rest[n++] = r;
