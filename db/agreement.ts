@@ -130,7 +130,6 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
     inRound = new Uint8Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
     for (const [rowId, extId] of order) if (query.entries.has(extId)) inRound[rowId] = 1;
   }
-  const extIdOf = new Map(order);
 
   const counted = new Int32Array(rows.count);
   let n = 0;
@@ -160,7 +159,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
       try {
         parsed[v] = JSON.parse(rows.values[v]) as LabelValue;
       } catch {
-        throw badInput(`the stored label of ${rater.name} on ${extIdOf.get(entry)} is not JSON`, { field: rows.dimensions[rows.dimension[i]] });
+        throw badInput(`the stored label of ${rater.name} on ${order.find(([rowId]) => rowId === entry)?.[1]} is not JSON`, { field: rows.dimensions[rows.dimension[i]] });
       }
     }
     versionUsed[rows.version[i]] = 1;
@@ -261,11 +260,15 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     const own = byDimension.subarray(dimensionStart[d], dimensionStart[d + 1]);
     // Units in natural order: mark the ranks that have a label, then read them in order.
     const unitOf = new Int32Array(order.length).fill(-1);
-    for (const i of own) unitOf[rankOf[rows.entry[i]]] = 0;
-    const units: string[] = [];
-    for (let rank = 0; rank < order.length; rank++) if (unitOf[rank] === 0) unitOf[rank] = units.push(order[rank][1]) - 1;
+    let U = 0;
+    for (const i of own) {
+      const rank = rankOf[rows.entry[i]];
+      if (unitOf[rank] < 0) U++;
+      unitOf[rank] = 0;
+    }
+    const units = new Array<string>(U).fill('');
+    for (let rank = 0, u = 0; rank < order.length; rank++) if (unitOf[rank] === 0) units[(unitOf[rank] = u++)] = order[rank][1];
     const R = raters.length;
-    const U = units.length;
     // Each cell's stored value (-1: missing), rater by rater.
     const held = new Int32Array(R * U).fill(-1);
     for (const i of own) {
@@ -278,17 +281,16 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     const index = new Int32Array(R * U);
     const cells: (LabelValue | undefined)[][] = [];
     for (let r = 0, at = 0; r < R; r++) {
-      // Pushed, not `new Array(U)`: V8 keeps an array made that long (100,000 and up) as a dictionary, slow to read.
-      const row: (LabelValue | undefined)[] = [];
+      // Made whole and filled (growing an array 100,000 long by push costs several times as much on a large heap).
+      const row = new Array<LabelValue | undefined>(U).fill(undefined);
       for (let u = 0; u < U; u++, at++) {
         const v = held[at];
         if (v < 0) {
-          row.push(undefined);
           index[at] = -1;
           continue;
         }
         if (distinctOf[v] < 0) distinctOf[v] = distinct.push(parsed[v]!) - 1;
-        row.push(parsed[v]);
+        row[u] = parsed[v];
         index[at] = distinctOf[v];
       }
       cells.push(row);

@@ -95,15 +95,18 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
   const R = data.raterCount;
   const q = data.values.keys.length;
   if (w.length !== q * q) throw new Error(`weights for ${Math.sqrt(w.length)} categories, data has ${q}`);
-  const rated: number[] = [];
+  const source = data.codes;
+  // Typed, not pushed: growing a plain array by 100,000 costs more than the rest on a large heap.
+  const ratedAll = new Int32Array(data.unitCount);
+  let n = 0;
   for (let u = 0; u < data.unitCount; u++) {
     for (let g = 0; g < R; g++)
-      if (data.codes[u * R + g] >= 0) {
-        rated.push(u);
+      if (source[u * R + g] >= 0) {
+        ratedAll[n++] = u;
         break;
       }
   }
-  const n = rated.length;
+  const rated = ratedAll.slice(0, n);
   const codes = new Int32Array(n * R);
   const ratings = new Float64Array(n);
   const unitAgreement = new Float64Array(n);
@@ -112,13 +115,13 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
     let m = 0;
     let pairs = 0;
     for (let g = 0; g < R; g++) {
-      const c = data.codes[base + g];
+      const c = source[base + g];
       codes[i * R + g] = c;
       if (c < 0) continue;
       m++;
       // sum_k r_ik r*_ik = sum over ordered pairs of ratings (a rating with itself included) of w.
       for (let h = 0; h < R; h++) {
-        const d = data.codes[base + h];
+        const d = source[base + h];
         if (d >= 0) pairs += w[c * q + d];
       }
     }
@@ -132,7 +135,7 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
       weightSum += w[k * q + l];
       if (w[k * q + l] !== (k === l ? 1 : 0)) identity = false;
     }
-  return { q, R, w, weightSum, identity, unitIndex: Int32Array.from(rated), codes, ratings, unitAgreement };
+  return { q, R, w, weightSum, identity, unitIndex: rated, codes, ratings, unitAgreement };
 }
 
 function undefinedEstimate(reason: string, units: number, pa: number | null = null, pe: number | null = null): Estimate {
@@ -473,14 +476,15 @@ function meanOfPairs(pairs: PairEstimate[]): Estimate {
  */
 export function alphaStandardError(prep: PreparedRatings): { alpha: number; pa: number; pe: number; se: number; df: number } | null {
   const { q, R, w, codes, ratings, unitAgreement } = prep;
-  const pairable: number[] = [];
+  const pairableAll = new Int32Array(ratings.length);
+  let m = 0;
   let total = 0;
   for (let i = 0; i < ratings.length; i++)
     if (ratings[i] >= 2) {
-      pairable.push(i);
+      pairableAll[m++] = i;
       total += ratings[i];
     }
-  const m = pairable.length;
+  const pairable = pairableAll.subarray(0, m);
   if (m < 2 || q < 2) return null;
   const rbar = total / m;
   const eps = 1 / total;

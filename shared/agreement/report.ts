@@ -215,9 +215,9 @@ class FigureMaker {
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
-  private table(key: string, data: CodedRatings, co: Coincidence, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
+  private table(key: string, data: CodedRatings, co: Coincidence, values: CoincidenceTable['values'], units: readonly CellUnit[] | (() => readonly CellUnit[])): CoincidenceTable {
     const table = coincidenceTable(co, values);
-    if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, units);
+    if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, typeof units === 'function' ? units() : units);
     return table;
   }
 
@@ -274,7 +274,8 @@ class FigureMaker {
     id: string,
     description: string,
     data: CodedRatings,
-    units: readonly CellUnit[],
+    /** What each unit stands for, or how to list them (only the figures that list their cells' units read them). */
+    units: readonly CellUnit[] | (() => readonly CellUnit[]),
     raters: string[],
     labelOf: (key: string) => string,
   ): Measure {
@@ -640,7 +641,6 @@ function reportPooled(
 ): { pooled: AgreementReport['pooled']; pooledNominal: AgreementReport['pooledNominal'] } {
   const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
   const labelOfQualified = new Map<string, string>();
-  const pooledUnits: CellUnit[] = [];
   // Every pooled dimension's cells side by side, each value wrapped with its dimension: the same
   // stored value on two dimensions is two values. Built from each dimension's distinct values
   // (codeCells's own), so the pooled cells come out as codeCells would find them, wrapped once
@@ -654,8 +654,10 @@ function reportPooled(
   let unitCount = 0;
   const offsets: number[] = [];
   let known = 0;
+  // What each pooled unit stands for, listed only for a figure that lists its cells' units.
+  let listed: CellUnit[] | undefined;
+  const pooledUnits = () => (listed ??= parts.flatMap((p) => p.units.map((entry) => ({ entry, part: p.dim.id }))));
   for (const p of parts) {
-    for (const entry of p.units) pooledUnits.push({ entry, part: p.dim.id });
     unitCount += p.units.length;
     offsets.push(known);
     known += p.distinct.length;
