@@ -52,7 +52,8 @@ export function timesOfRows(db: Db, rows: AgreementRows): Float64Array | undefin
   const texts = sql(
     `SELECT json_group_array(updated_at) FROM (SELECT updated_at FROM label INDEXED BY label_times WHERE entry_id > ? AND entry_id <= ? ORDER BY entry_id, annotator_id, dimension)`,
   ).raw(true);
-  const [first, last] = sql('SELECT min(entry_id), max(entry_id) FROM label').raw(true).get() as [number | null, number | null];
+  // Two subqueries: SQLite finds a lone min() or max() at one end of an index, but scans for both at once.
+  const [first, last] = sql('SELECT (SELECT min(entry_id) FROM label), (SELECT max(entry_id) FROM label)').raw(true).get() as [number | null, number | null];
   const timeOf = new Float64Array(rows.count).fill(NaN);
   let k = 0;
   for (let from = (first ?? 0) - 1; last !== null && from < last; from += CHUNK) {
