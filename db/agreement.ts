@@ -123,6 +123,9 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
       listed: [listed(standing(false)), listed(standing(true))],
     });
   }
+  // By id, for the walk below (a gone row's annotator, -1, has none).
+  const byId: (Rater | undefined)[] = [];
+  for (const [id, r] of raters) byId[id] = r;
   const versionWanted = query.codebookVersion === undefined ? -1 : rows.versions.indexOf(query.codebookVersion);
   const dimensionWanted = dimension === undefined ? -1 : rows.dimensions.indexOf(dimension);
   let inRound: Uint8Array | undefined;
@@ -139,7 +142,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
   const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
   const nothing = (query.codebookVersion !== undefined && versionWanted < 0) || (dimension !== undefined && dimensionWanted < 0);
   for (let i = 0; i < rows.count && !nothing; i++) {
-    const rater = raters.get(rows.annotator[i]);
+    const rater = byId[rows.annotator[i]];
     if (!rater) continue;
     const entry = rows.entry[i];
     if (!query.includeDrafts && rater.submitted?.[entry] !== 1) continue;
