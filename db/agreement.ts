@@ -335,7 +335,7 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
       entry[n] = rankOf[rows.entry[i]];
       rest[n++] = r;
     }
-    return { entries: order.map(([, extId]) => extId), rests, entry: entry.slice(0, n), rest: rest.slice(0, n) };
+    return { entries: order.map(([, extId]) => extId), rests, entry: entry.subarray(0, n), rest: rest.subarray(0, n) };
   };
 
   const times = (): EntryTimes => {
