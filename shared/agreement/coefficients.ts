@@ -106,8 +106,10 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
         break;
       }
   }
-  const rated = ratedAll.slice(0, n);
-  const codes = new Int32Array(n * R);
+  // Every unit rated (the usual case): the rated units' codes are the data's own, not a copy.
+  const everyUnit = n === data.unitCount && source.length === n * R;
+  const rated = everyUnit ? ratedAll : ratedAll.slice(0, n);
+  const codes = everyUnit ? source : new Int32Array(n * R);
   const ratings = new Float64Array(n);
   const unitAgreement = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -116,7 +118,7 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
     let pairs = 0;
     for (let g = 0; g < R; g++) {
       const c = source[base + g];
-      codes[i * R + g] = c;
+      if (!everyUnit) codes[i * R + g] = c;
       if (c < 0) continue;
       m++;
       // sum_k r_ik r*_ik = sum over ordered pairs of ratings (a rating with itself included) of w.
@@ -147,10 +149,14 @@ function kappa(pa: number, pe: number): number {
 }
 
 /** The identity draw: every rated unit once. */
+let identityDraw = new Int32Array(0);
 function allUnits(n: number): Int32Array {
-  const d = new Int32Array(n);
-  for (let i = 0; i < n; i++) d[i] = i;
-  return d;
+  // One list kept and read in part: every table of a report asks for one as long as its units.
+  if (identityDraw.length < n) {
+    identityDraw = new Int32Array(n);
+    for (let i = 0; i < n; i++) identityDraw[i] = i;
+  }
+  return identityDraw.subarray(0, n);
 }
 
 /**
