@@ -14,7 +14,7 @@ import { badInput } from '../errors.ts';
 import type { Provenance } from '../tables/provenance.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { sortIds } from '../ids.ts';
-import { buildAgreementReportFrom, compareIds, labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells, type Figure } from './report.ts';
+import { buildAgreementReportFrom, compareIds, labelCells, onceEachDimension, pickUnits, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells, type Figure } from './report.ts';
 
 export const driftGroupings = ['week', 'batch'] as const;
 export type DriftBy = (typeof driftGroupings)[number];
@@ -260,7 +260,7 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { ids,
     const { units, cells } = all.cellsOf(dim);
     const { start, units: byGroup } = unitsOf(dim);
     const mine = byGroup.subarray(start[k], start[k + 1]);
-    return { units: Array.from(mine, (u) => units[u]), cells: cells.map((row) => Array.from(mine, (u) => row[u])) };
+    return { units: Array.from(mine, (u) => units[u]), cells: pickUnits(cells, mine) };
   };
   // A group that holds every unit of each dimension the figure reads (all the entries were
   // labelled in one week) has the overall figure: the same cells give the same figure.

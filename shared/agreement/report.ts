@@ -345,7 +345,6 @@ function codeDistinct<T>({ distinct, index }: { distinct: T[]; index: Int32Array
   return { level, unitCount: U, raterCount: R, codes, values: coded.values };
 }
 
-/** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
 const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array }>();
 
 /**
@@ -356,6 +355,38 @@ const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array 
 export function knownDistinct<T>(cells: readonly (readonly (T | undefined)[])[], found: { distinct: T[]; index: Int32Array }): void {
   distinctOf.set(cells, found);
 }
+
+/**
+ * The cells of some units of a matrix (`picked`: their indexes, in the order wanted), with their
+ * distinct values recorded as `distinctValues` would find them (first appearance, rater by
+ * rater), told from the whole matrix's rather than found again object by object.
+ */
+export function pickUnits<T>(cells: readonly (readonly (T | undefined)[])[], picked: Int32Array): (T | undefined)[][] {
+  const whole = distinctValues(cells);
+  const U = cells.length ? cells[0].length : 0;
+  const n = picked.length;
+  const renumbered = new Int32Array(whole.distinct.length).fill(-1);
+  const distinct: T[] = [];
+  const index = new Int32Array(cells.length * n);
+  const out = cells.map((row, r) => {
+    const own = new Array<T | undefined>(n).fill(undefined);
+    for (let j = 0; j < n; j++) {
+      const d = whole.index[r * U + picked[j]];
+      if (d < 0) {
+        index[r * n + j] = -1;
+        continue;
+      }
+      if (renumbered[d] < 0) renumbered[d] = distinct.push(whole.distinct[d]) - 1;
+      index[r * n + j] = renumbered[d];
+      own[j] = row[picked[j]];
+    }
+    return own;
+  });
+  distinctOf.set(out, { distinct, index });
+  return out;
+}
+
+/** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
 export function distinctValues<T>(cells: readonly (readonly (T | undefined)[])[]): { distinct: T[]; index: Int32Array } {
   const known = distinctOf.get(cells);
   if (known) return known as { distinct: T[]; index: Int32Array };
