@@ -350,7 +350,7 @@ const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array 
 /**
  * Records what `distinctValues` would find in `cells`, worked out by whoever built them (the
  * database knows which stored value each cell holds), so it is not found again by identity, cell by
- * cell. The caller answers for it being exactly `distinctValues`'s answer (db/agreement.ts's test holds them equal).
+ * cell. The caller answers for it being exactly `distinctValues`'s answer (db/agreement-fast-path.test.ts holds the database's so).
  */
 export function knownDistinct<T>(cells: readonly (readonly (T | undefined)[])[], found: { distinct: T[]; index: Int32Array }): void {
   distinctOf.set(cells, found);
