@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../shared/agreement/prng.ts';
-import { buildAgreementReport, type AgreementLabel } from '../shared/agreement/report.ts';
+import { buildAgreementReport, distinctValues, type AgreementLabel } from '../shared/agreement/report.ts';
 import { deepBenchCodebook } from '../shared/codebook/deep-bench.ts';
 import { findDimension, type LabelValue } from '../shared/codebook/values.ts';
 import type { AnnotatorRole } from '../shared/types.ts';
 import { buildCoefficientReport } from '../shared/agreement/coefficient-report.ts';
 import { buildDrift } from '../shared/agreement/drift.ts';
 import { coefficientReport, driftReport } from './agreement-figures.ts';
-import { agreementReport, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
+import { agreementReport, countedCells, selectAgreementLabels, type AgreementQuery } from './agreement.ts';
 import { provenanceOf } from './provenance.ts';
 import { raterRule } from './assignments.ts';
 import type { Db } from './database.ts';
@@ -190,6 +190,24 @@ describe('the coefficient and drift reports read straight from the rows', () => 
     ...queries.filter((q) => q.bootstrap === 0 || q.dimension),
     { bootstrap: 0, annotators: ['ana', 'cai', 'lead'], dimension: 'bug' },
   ];
+
+  it('number each dimension\'s distinct values as distinctValues finds them, from the stored values', () => {
+    let seen = 0;
+    for (const q of forFigures) {
+      const { codebook, input } = countedCells(generated.db, q);
+      for (const dim of codebook.dimensions) {
+        const { cells } = input.cellsOf(dim);
+        // The same cells as new arrays, so distinctValues finds their values afresh, object by object.
+        const fresh = distinctValues(cells.map((row) => [...row]));
+        const known = distinctValues(cells);
+        expect(known.index, `${dim.id} ${JSON.stringify(q)}`).toEqual(fresh.index);
+        expect(known.distinct.length).toBe(fresh.distinct.length);
+        known.distinct.forEach((v, d) => expect(v).toBe(fresh.distinct[d]));
+        seen += known.distinct.length;
+      }
+    }
+    expect(seen).toBeGreaterThan(30);
+  });
 
   it('give the coefficients the label objects gave', () => {
     for (const q of forFigures) {

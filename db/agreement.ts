@@ -3,13 +3,14 @@ import type { Dimension } from '../shared/codebook/schema.ts';
 import { pinnedText } from '../shared/codebook/lines.ts';
 import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import { compareIds } from '../shared/ids.ts';
-import { buildAgreementReportFrom, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
-import { labelTime, latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
+import { buildAgreementReportFrom, knownDistinct, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
+import { latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
 import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
 import { currentForAgreement, currentWithTimes, type AgreementRows } from './data/agreement-rows.ts';
+import { currentWithLabelTimes } from './data/label-times.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
 
@@ -58,6 +59,8 @@ interface CountedLabels {
   rows: AgreementRows;
   counted: Int32Array;
   parsed: (LabelValue | undefined)[];
+  /** Each row's time as a number (`times: 'number'` only; see db/data/label-times.ts). */
+  timeOf?: Float64Array;
 }
 
 /**
@@ -67,7 +70,7 @@ interface CountedLabels {
  * coder is the lead's choice to count them); who counts on an entry is raterRule's answer
  * (db/assignments.ts), read here from each label's row; a round keeps its own entries.
  */
-function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolean } = {}) {
+function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text' | 'number' } = {}) {
   const store = openStore(db);
   const codebook = store.project.codebookIfAny();
   if (!codebook) throw badInput('this database has no project yet; import entries first');
@@ -98,8 +101,10 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
   const order = store.entries.inOrder();
-  // The report's own read is kept between calls (drift reads each label's time beside it).
-  const { rows, submitted, assigned } = opts.times ? currentWithTimes(db) : currentForAgreement(db);
+  // The report's own read is kept between calls (drift reads each label's time beside it: as its
+  // text for the label objects, as a number for the cells).
+  const { rows, submitted, assigned, timeOf } =
+    opts.times === 'number' ? currentWithLabelTimes(db) : { ...(opts.times === 'text' ? currentWithTimes(db) : currentForAgreement(db)), timeOf: undefined };
 
   // Who each annotator is to agreement, worked out once: whether their labels are looked at, and
   // for a label on an entry assigned to them or not, whether it counts and whether it is listed
@@ -120,6 +125,9 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
       listed: [listed(standing(false)), listed(standing(true))],
     });
   }
+  // By id, for the walk below (a gone row's annotator, -1, has none).
+  const byId: (Rater | undefined)[] = [];
+  for (const [id, r] of raters) byId[id] = r;
   const versionWanted = query.codebookVersion === undefined ? -1 : rows.versions.indexOf(query.codebookVersion);
   const dimensionWanted = dimension === undefined ? -1 : rows.dimensions.indexOf(dimension);
   let inRound: Uint8Array | undefined;
@@ -127,7 +135,6 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
     inRound = new Uint8Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
     for (const [rowId, extId] of order) if (query.entries.has(extId)) inRound[rowId] = 1;
   }
-  const extIdOf = new Map(order);
 
   const counted = new Int32Array(rows.count);
   let n = 0;
@@ -137,7 +144,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
   const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
   const nothing = (query.codebookVersion !== undefined && versionWanted < 0) || (dimension !== undefined && dimensionWanted < 0);
   for (let i = 0; i < rows.count && !nothing; i++) {
-    const rater = raters.get(rows.annotator[i]);
+    const rater = byId[rows.annotator[i]];
     if (!rater) continue;
     const entry = rows.entry[i];
     if (!query.includeDrafts && rater.submitted?.[entry] !== 1) continue;
@@ -157,7 +164,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
       try {
         parsed[v] = JSON.parse(rows.values[v]) as LabelValue;
       } catch {
-        throw badInput(`the stored label of ${rater.name} on ${extIdOf.get(entry)} is not JSON`, { field: rows.dimensions[rows.dimension[i]] });
+        throw badInput(`the stored label of ${rater.name} on ${order.find(([rowId]) => rowId === entry)?.[1]} is not JSON`, { field: rows.dimensions[rows.dimension[i]] });
       }
     }
     versionUsed[rows.version[i]] = 1;
@@ -170,7 +177,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: boolea
     annotators,
     order,
     people,
-    labels: { rows, counted: counted.subarray(0, n), parsed } satisfies CountedLabels,
+    labels: { rows, counted: counted.subarray(0, n), parsed, timeOf } satisfies CountedLabels,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
@@ -235,41 +242,75 @@ export interface CountedCells {
  * value hold the same parsed object, so a figure can work a value out once per distinct value.
  */
 export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?: boolean } = {}): CountedCells {
-  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query, opts);
-  const { rows, counted, parsed } = labels;
-  // The counted labels of each dimension (by its index among the rows' dimensions).
-  const byDimension = new Map<number, number[]>();
-  for (const i of counted) {
-    const d = rows.dimension[i];
-    let list = byDimension.get(d);
-    if (!list) byDimension.set(d, (list = []));
-    list.push(i);
-  }
+  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query, { times: opts.times ? 'number' : undefined });
+  const { rows, counted, parsed, timeOf } = labels;
+  // The counted labels of each dimension (by its index among the rows' dimensions): a bucket each.
+  const dimensionStart = new Int32Array(rows.dimensions.length + 1);
+  for (const i of counted) dimensionStart[rows.dimension[i] + 1]++;
+  for (let d = 0; d < rows.dimensions.length; d++) dimensionStart[d + 1] += dimensionStart[d];
+  const byDimension = new Int32Array(counted.length);
+  const nextOfDimension = dimensionStart.slice(0, rows.dimensions.length);
+  for (const i of counted) byDimension[nextOfDimension[rows.dimension[i]]++] = i;
   const rankOf = new Int32Array(order.reduce((m, [rowId]) => Math.max(m, rowId + 1), 0));
   order.forEach(([rowId], rank) => (rankOf[rowId] = rank));
 
   // Raters: those named, else everyone with a counted label, in the natural order of names.
-  const withLabels = new Set<number>();
-  for (const i of counted) withLabels.add(rows.annotator[i]);
-  const raters = annotators ?? [...withLabels].map((id) => people.get(id)!).sort(compareIds);
+  const ids = [...people.keys()];
+  const withLabels = new Uint8Array(ids.reduce((m, id) => Math.max(m, id + 1), 0));
+  for (const i of counted) withLabels[rows.annotator[i]] = 1;
+  const raters = annotators ?? ids.filter((id) => withLabels[id] === 1).map((id) => people.get(id)!).sort(compareIds);
   const raterIndex = new Map(raters.map((r, i) => [r, i]));
-  const raterOf = new Map([...people].map(([id, name]) => [id, raterIndex.get(name) ?? -1]));
+  const raterOf = new Int32Array(withLabels.length).fill(-1);
+  for (const [id, name] of people) raterOf[id] = raterIndex.get(name) ?? -1;
   const empty = parsed.map((v) => v !== undefined && isEmptyValue(v));
-  /** A dimension's units (entries with a counted label, in natural order) x raters, as `collectCells` gives them. */
+  /**
+   * A dimension's units (entries with a counted label, in natural order) x raters, as
+   * `collectCells` gives them. Each cell's stored value is placed first as a number, so the
+   * distinct values (`distinctValues`: one parsed object per stored value) are numbered from
+   * those rather than found again object by object.
+   */
   const cellsOf = (dim: Dimension): DimensionCells => {
-    const own = byDimension.get(rows.dimensions.indexOf(dim.id));
-    if (!own) return { units: [], cells: raters.map(() => []) };
+    const d = rows.dimensions.indexOf(dim.id);
+    if (d < 0 || dimensionStart[d + 1] === dimensionStart[d]) return { units: [], cells: raters.map(() => []) };
+    const own = byDimension.subarray(dimensionStart[d], dimensionStart[d + 1]);
     // Units in natural order: mark the ranks that have a label, then read them in order.
     const unitOf = new Int32Array(order.length).fill(-1);
-    for (const i of own) unitOf[rankOf[rows.entry[i]]] = 0;
-    const units: string[] = [];
-    for (let rank = 0; rank < order.length; rank++) if (unitOf[rank] === 0) unitOf[rank] = units.push(order[rank][1]) - 1;
-    const cells = raters.map(() => new Array<LabelValue | undefined>(units.length).fill(undefined));
+    let U = 0;
     for (const i of own) {
-      const r = raterOf.get(rows.annotator[i])!;
-      const v = rows.value[i];
-      if (r >= 0 && !empty[v]) cells[r][unitOf[rankOf[rows.entry[i]]]] = parsed[v];
+      const rank = rankOf[rows.entry[i]];
+      if (unitOf[rank] < 0) U++;
+      unitOf[rank] = 0;
     }
+    const units = new Array<string>(U).fill('');
+    for (let rank = 0, u = 0; rank < order.length; rank++) if (unitOf[rank] === 0) units[(unitOf[rank] = u++)] = order[rank][1];
+    const R = raters.length;
+    // Each cell's stored value (-1: missing), rater by rater.
+    const held = new Int32Array(R * U).fill(-1);
+    for (const i of own) {
+      const r = raterOf[rows.annotator[i]];
+      const v = rows.value[i];
+      if (r >= 0 && !empty[v]) held[r * U + unitOf[rankOf[rows.entry[i]]]] = v;
+    }
+    const distinctOf = new Int32Array(parsed.length).fill(-1);
+    const distinct: LabelValue[] = [];
+    const index = new Int32Array(R * U);
+    const cells: (LabelValue | undefined)[][] = [];
+    for (let r = 0, at = 0; r < R; r++) {
+      // Made whole and filled (growing an array 100,000 long by push costs several times as much on a large heap).
+      const row = new Array<LabelValue | undefined>(U).fill(undefined);
+      for (let u = 0; u < U; u++, at++) {
+        const v = held[at];
+        if (v < 0) {
+          index[at] = -1;
+          continue;
+        }
+        if (distinctOf[v] < 0) distinctOf[v] = distinct.push(parsed[v]!) - 1;
+        row[u] = parsed[v];
+        index[at] = distinctOf[v];
+      }
+      cells.push(row);
+    }
+    knownDistinct(cells, { distinct, index });
     if (dim.kind !== 'lines') return { units, cells };
     // Each line of the text the dimension pins to is a unit: how many lines each entry's text has.
     const counts = openStore(db).entries.lineCountsOf(TEXT_FIELDS[pinnedText(dim)]);
@@ -280,8 +321,12 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
   const hashed = (): NumberedLines => {
     const dims = new Map(codebook.dimensions.map((d) => [d.id, d]));
     // Each line after its entry, written once per annotator, dimension and stored value.
-    const person = new Map([...people.keys()].map((id, k) => [id, k]));
-    const restOf = new Map<number, number>();
+    const person = new Int32Array(withLabels.length);
+    ids.forEach((id, k) => (person[id] = k));
+    // Each annotator, dimension and stored value's rest, by one number: in an array while they are few enough.
+    const keys = rows.values.length * rows.dimensions.length * people.size;
+    const restOf = keys <= 1 << 22 ? new Int32Array(keys).fill(-1) : undefined;
+    const restOfMany = new Map<number, number>();
     const rests: string[] = [];
     const entry = new Int32Array(counted.length);
     const rest = new Int32Array(counted.length);
@@ -291,37 +336,30 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
       if (empty[v]) continue;
       const a = rows.annotator[i];
       const d = rows.dimension[i];
-      const key = (v * rows.dimensions.length + d) * people.size + person.get(a)!;
-      let r = restOf.get(key);
-      if (r === undefined) {
+      const key = (v * rows.dimensions.length + d) * people.size + person[a];
+      let r = restOf ? restOf[key] : (restOfMany.get(key) ?? -1);
+      if (r < 0) {
         const id = rows.dimensions[d];
-        restOf.set(key, (r = rests.push(`${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`) - 1));
+        r = rests.push(`${people.get(a)}\t${id}\t${valueText(dims.get(id), parsed[v]!)}`) - 1;
+        if (restOf) restOf[key] = r;
+        else restOfMany.set(key, r);
       }
       entry[n] = rankOf[rows.entry[i]];
       rest[n++] = r;
     }
-    return { entries: order.map(([, extId]) => extId), rests, entry: entry.slice(0, n), rest: rest.slice(0, n) };
+    return { entries: order.map(([, extId]) => extId), rests, entry: entry.subarray(0, n), rest: rest.subarray(0, n) };
   };
 
   const times = (): EntryTimes => {
-    const stamps = rows.times;
-    if (!stamps) throw new Error('countedCells: the rows were read without their times');
+    if (!timeOf) throw new Error('countedCells: the rows were read without their times');
     const known = new Uint8Array(rows.dimensions.length);
     for (const d of codebook.dimensions) if (rows.dimensions.includes(d.id)) known[rows.dimensions.indexOf(d.id)] = 1;
     // (A loop: a typed array's `filter` takes many times as long on a million labels.)
     const dated = new Int32Array(counted.length);
     let n = 0;
     for (const i of counted) if (known[rows.dimension[i]] === 1) dated[n++] = i;
-    // Labels saved together carry the same text, one after another: each run is parsed once.
-    let text: string | undefined;
-    let time = NaN;
-    const timeAt = (k: number) => {
-      const s = stamps[dated[k]];
-      if (s !== text) time = labelTime((text = s));
-      return time;
-    };
     // Entries by their rank in the natural order, as `latestTimes` numbers them.
-    return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], timeAt, (rank) => order[rank][1]);
+    return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], (k) => timeOf[dated[k]], (rank) => order[rank][1]);
   };
 
   return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, times };
@@ -335,7 +373,7 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
 export function selectAgreementLabels(db: Db, query: AgreementQuery = {}, { times = true }: { times?: boolean } = {}): AgreementSelection {
   const refs = openStore(db).entries.refs();
   // Without times the labels come from the columns kept between calls (or handed to a job's worker).
-  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times });
+  const { codebook, dimension, annotators, people, labels: counted, selection } = walkCountedLabels(db, query, { times: times ? 'text' : undefined });
   const { rows, parsed } = counted;
   // In the order the report reads its units: entries in natural order, then annotators (compareIds),
   // then dimensions. Each is ranked once, and the labels sorted by one number made of the three.

@@ -239,7 +239,10 @@ export function entryTable(db: Db) {
     },
     /** Summary: every entry's row id and external id, in the natural order of ids. */
     inOrder(): [number, string][] {
-      return sql('SELECT id, ext_id FROM entry ORDER BY sort_key, ext_id').raw(true).all() as [number, string][];
+      // Two JSON columns, not a row each: handing 100,000 rows across one at a time took twice as long.
+      const [ids, extIds] = sql('SELECT json_group_array(id), json_group_array(ext_id) FROM (SELECT id, ext_id FROM entry ORDER BY sort_key, ext_id)').raw(true).get() as [string, string];
+      const extId = JSON.parse(extIds) as string[];
+      return (JSON.parse(ids) as number[]).map((id, k) => [id, extId[k]]);
     },
     /** Summary: every entry with its content hash (what packs check their entries against). */
     hashes(): (EntryRef & { hash: string })[] {

@@ -251,7 +251,8 @@ export function coefficientWork(data: CodedRatings, resamples: number, perCatego
 
 /** Recodes coded data as one category (code 1) against all the others (code 0). */
 export function oneVersusRest(data: CodedRatings, code: number): CodedRatings {
-  const codes = data.codes.map((c) => (c < 0 ? -1 : c === code ? 1 : 0));
+  const codes = new Int32Array(data.codes.length);
+  for (let i = 0; i < codes.length; i++) codes[i] = data.codes[i] < 0 ? -1 : data.codes[i] === code ? 1 : 0;
   return { level: 'nominal', unitCount: data.unitCount, raterCount: data.raterCount, codes, values: { keys: ['other', data.values.keys[code]] } };
 }
 

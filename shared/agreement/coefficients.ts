@@ -95,20 +95,21 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
   const R = data.raterCount;
   const q = data.values.keys.length;
   if (w.length !== q * q) throw new Error(`weights for ${Math.sqrt(w.length)} categories, data has ${q}`);
-  // The rated units listed in a typed array, and the codes read from a local: at 100,000 units a
-  // list grown a unit at a time and the property read in the loop took six times as long.
-  const all = data.codes;
-  const listed = new Int32Array(data.unitCount);
+  const source = data.codes;
+  // Typed, not pushed: growing a plain array by 100,000 costs more than the rest on a large heap.
+  const ratedAll = new Int32Array(data.unitCount);
   let n = 0;
   for (let u = 0; u < data.unitCount; u++) {
     for (let g = 0; g < R; g++)
-      if (all[u * R + g] >= 0) {
-        listed[n++] = u;
+      if (source[u * R + g] >= 0) {
+        ratedAll[n++] = u;
         break;
       }
   }
-  const rated = listed.subarray(0, n);
-  const codes = new Int32Array(n * R);
+  // Every unit rated (the usual case): the rated units' codes are the data's own, not a copy.
+  const everyUnit = n === data.unitCount && source.length === n * R;
+  const rated = everyUnit ? ratedAll : ratedAll.slice(0, n);
+  const codes = everyUnit ? source : new Int32Array(n * R);
   const ratings = new Float64Array(n);
   const unitAgreement = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -116,13 +117,13 @@ export function prepareRatings(data: CodedRatings, w: Float64Array): PreparedRat
     let m = 0;
     let pairs = 0;
     for (let g = 0; g < R; g++) {
-      const c = all[base + g];
-      codes[i * R + g] = c;
+      const c = source[base + g];
+      if (!everyUnit) codes[i * R + g] = c;
       if (c < 0) continue;
       m++;
       // sum_k r_ik r*_ik = sum over ordered pairs of ratings (a rating with itself included) of w.
       for (let h = 0; h < R; h++) {
-        const d = all[base + h];
+        const d = source[base + h];
         if (d >= 0) pairs += w[c * q + d];
       }
     }
@@ -148,10 +149,14 @@ function kappa(pa: number, pe: number): number {
 }
 
 /** The identity draw: every rated unit once. */
+let identityDraw = new Int32Array(0);
 function allUnits(n: number): Int32Array {
-  const d = new Int32Array(n);
-  for (let i = 0; i < n; i++) d[i] = i;
-  return d;
+  // One list kept and read in part: every table of a report asks for one as long as its units.
+  if (identityDraw.length < n) {
+    identityDraw = new Int32Array(n);
+    for (let i = 0; i < n; i++) identityDraw[i] = i;
+  }
+  return identityDraw.subarray(0, n);
 }
 
 /**
@@ -477,16 +482,15 @@ function meanOfPairs(pairs: PairEstimate[]): Estimate {
  */
 export function alphaStandardError(prep: PreparedRatings): { alpha: number; pa: number; pe: number; se: number; df: number } | null {
   const { q, R, w, codes, ratings, unitAgreement } = prep;
-  // Listed in a typed array (a list grown a unit at a time took five times as long at 100,000 units).
-  const listed = new Int32Array(ratings.length);
+  const pairableAll = new Int32Array(ratings.length);
   let m = 0;
   let total = 0;
   for (let i = 0; i < ratings.length; i++)
     if (ratings[i] >= 2) {
-      listed[m++] = i;
+      pairableAll[m++] = i;
       total += ratings[i];
     }
-  const pairable = listed.subarray(0, m);
+  const pairable = pairableAll.subarray(0, m);
   if (m < 2 || q < 2) return null;
   const rbar = total / m;
   const eps = 1 / total;

@@ -1,10 +1,10 @@
 import { alpha as packageAlpha } from 'krippendorff';
 import { describe, expect, it } from 'vitest';
 import { deepBenchCodebook } from '../codebook/deep-bench.ts';
-import { buildDrift, entryTimes, isoWeek } from './drift.ts';
+import { buildDrift, buildDriftFrom, entryTimes, isoWeek, type EntryTimes } from './drift.ts';
 import { mulberry32 } from './prng.ts';
 import { sortIds } from '../ids.ts';
-import { buildAgreementReport, type AgreementLabel } from './report.ts';
+import { buildAgreementReport, labelCells, type AgreementLabel } from './report.ts';
 
 const stageIds = deepBenchCodebook.dimensions.find((d) => d.id === 'stage')!.values.map((v) => v.id);
 const raters = ['ana', 'ben', 'cai'];
@@ -156,5 +156,22 @@ describe('drift', () => {
     expect(lonely.figure.alpha).toBeNull();
     expect(lonely.figure.undefinedReason).toMatch(/\w/);
     expect(() => buildDrift(deepBenchCodebook, labels, { by: 'week', dimension: 'prompt-review', bootstrap: 0 })).not.toThrow();
+  });
+
+  it('finds each unit’s group whatever order the entries’ times are listed in, and leaves out the units with none', () => {
+    // Every entry a time of its own (no ties, which the order of the list would break), some none.
+    const own = labels.map((l, i) => ({ ...l, time: l.entryId.endsWith('7') ? 'not a time' : new Date(Date.UTC(2026, 2, 2) + (i % 97) * 5 * DAY + i * 1000).toISOString() }));
+    const times = entryTimes(own);
+    expect(times.undated.size).toBeGreaterThan(5);
+    // The entries with a time from the last to the first: no unit is where the natural order would put it.
+    const reversed: EntryTimes = { times: times.times, ids: [...times.ids].reverse(), at: times.at.slice().reverse(), undated: times.undated };
+    for (const by of ['week', 'batch'] as const) {
+      const options = { by, bootstrap: 0, batchSize: 10 };
+      const inOrder = buildDriftFrom(deepBenchCodebook, labelCells(own), times, options);
+      expect(inOrder.groups.length).toBeGreaterThan(4);
+      expect(inOrder.groups.reduce((n, g) => n + g.entries, 0)).toBe(times.ids.length);
+      expect(buildDriftFrom(deepBenchCodebook, labelCells(own), reversed, options)).toEqual(inOrder);
+      expect(buildDrift(deepBenchCodebook, own, options)).toEqual(inOrder);
+    }
   });
 });

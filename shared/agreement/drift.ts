@@ -14,7 +14,7 @@ import { badInput } from '../errors.ts';
 import type { Provenance } from '../tables/provenance.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { sortIds } from '../ids.ts';
-import { buildAgreementReportFrom, compareIds, labelCells, onceEachDimension, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells, type Figure } from './report.ts';
+import { buildAgreementReportFrom, compareIds, labelCells, onceEachDimension, pickUnits, type AgreementInput, type AgreementLabel, type DbAgreementReport, type DimensionCells, type Figure } from './report.ts';
 
 export const driftGroupings = ['week', 'batch'] as const;
 export type DriftBy = (typeof driftGroupings)[number];
@@ -80,6 +80,9 @@ export function isoWeek(t: Date): { year: number; week: number; monday: Date } {
 export interface EntryTimes {
   /** In the natural order of the entries' ids (`compareIds`): drift orders entries of the same time so. */
   times: Map<string, number>;
+  /** The same, as two lists side by side: the entries with a time, in that order, and their times. */
+  ids: string[];
+  at: Float64Array;
   undated: Set<string>;
 }
 
@@ -109,12 +112,26 @@ export function latestTimes(count: number, entries: number, entryAt: (i: number)
     else if (t > latest[entry]) latest[entry] = t;
   }
   // An entry with a dated label and an undated one is dated by what it has: its time is a lower bound, but it exists.
-  const times = new Map<string, number>();
+  let dated = 0;
+  for (let e = 0; e < entries; e++) if (latest[e] > -Infinity) dated++;
+  const ids = new Array<string>(dated).fill('');
+  const at = new Float64Array(dated);
   const none = new Set<string>();
-  for (let e = 0; e < entries; e++)
-    if (latest[e] > -Infinity) times.set(idOf(e), latest[e]);
-    else if (undated[e] === 1) none.add(idOf(e));
-  return { times, undated: none };
+  for (let e = 0, k = 0; e < entries; e++)
+    if (latest[e] > -Infinity) {
+      ids[k] = idOf(e);
+      at[k++] = latest[e];
+    } else if (undated[e] === 1) none.add(idOf(e));
+  // The map is made only when asked for (drift reads the lists).
+  let times: Map<string, number> | undefined;
+  return {
+    get times() {
+      return (times ??= new Map(ids.map((id, k) => [id, at[k]])));
+    },
+    ids,
+    at,
+    undated: none,
+  };
 }
 
 function primaryFigure(report: ReturnType<typeof buildAgreementReportFrom>): { figure: Figure; scope: string; measure: string; description: string } | null {
@@ -140,7 +157,7 @@ export function buildDrift(codebook: Codebook, labels: AgreementLabel[], options
  * `buildDrift` from the cells the reports read (the database gathers them from its columns) and
  * the times of the entries, worked out from the labels of the codebook's dimensions (the one asked for).
  */
-export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { times, undated }: EntryTimes, options: DriftOptions): DriftReport {
+export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { ids, at, undated }: EntryTimes, options: DriftOptions): DriftReport {
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
   const batchSize = options.batchSize ?? BATCH_SIZE;
@@ -169,9 +186,7 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
   );
   if (!overall) throw badInput(`${options.dimension} has no alpha to follow over time (free text)`, { field: 'dimension' });
 
-  // The entries by time, those of the same time in their natural order (as `times` lists them).
-  const ids = [...times.keys()];
-  const at = Float64Array.from(times.values());
+  // The entries by time, those of the same time in their natural order (as `ids` lists them).
   const byTime = Int32Array.from(ids.keys()).sort((a, b) => at[a] - at[b] || a - b);
   // Each group is a run of entries in that order: group k holds byTime[start[k]] up to byTime[start[k + 1]].
   const starts: number[] = [];
@@ -204,8 +219,15 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
 
   // Each group's cells: its units of each dimension's cells, found in one pass over the units (a
   // study of 100,000 entries has 2,000 batches), in the order they stand there.
-  const groupOf = new Map<string, number>();
-  for (let k = 0; k < groups; k++) for (let p = starts[k]; p < starts[k + 1]; p++) groupOf.set(ids[byTime[p]], k);
+  const groupAt = new Int32Array(ids.length).fill(-1);
+  for (let k = 0; k < groups; k++) for (let p = starts[k]; p < starts[k + 1]; p++) groupAt[byTime[p]] = k;
+  // A unit's place among `ids`: both follow the natural order of ids, so it is most often found a
+  // few places after the last unit's; else (a unit with no time, or lists in another order) looked up.
+  let placeOf: Map<string, number> | undefined;
+  const placeAfter = (id: string, from: number) => {
+    for (let p = from; p < ids.length && p < from + 64; p++) if (ids[p] === id) return p;
+    return (placeOf ??= new Map(ids.map((x, p) => [x, p]))).get(id) ?? -1;
+  };
   const unitsByGroup = new Map<string, { start: Int32Array; units: Int32Array }>();
   /** A dimension's units by group: those of group k are units[start[k]] up to units[start[k + 1]], in the dimension's order. */
   const unitsOf = (dim: Dimension) => {
@@ -214,8 +236,10 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
     const { units } = all.cellsOf(dim);
     const of = new Int32Array(units.length);
     const start = new Int32Array(groups + 1);
-    for (let u = 0; u < units.length; u++) {
-      const g = groupOf.get(units[u]) ?? -1;
+    for (let u = 0, next = 0; u < units.length; u++) {
+      const place = placeAfter(units[u], next);
+      if (place >= 0) next = place + 1;
+      const g = place < 0 ? -1 : groupAt[place];
       of[u] = g;
       if (g >= 0) start[g + 1]++;
     }
@@ -236,7 +260,7 @@ export function buildDriftFrom(codebook: Codebook, input: AgreementInput, { time
     const { units, cells } = all.cellsOf(dim);
     const { start, units: byGroup } = unitsOf(dim);
     const mine = byGroup.subarray(start[k], start[k + 1]);
-    return { units: Array.from(mine, (u) => units[u]), cells: cells.map((row) => Array.from(mine, (u) => row[u])) };
+    return { units: Array.from(mine, (u) => units[u]), cells: pickUnits(cells, mine) };
   };
   // A group that holds every unit of each dimension the figure reads (all the entries were
   // labelled in one week) has the overall figure: the same cells give the same figure.

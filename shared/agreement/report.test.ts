@@ -4,7 +4,7 @@ import type { LabelValue } from '../codebook/values.ts';
 import { alphaOfMatrix } from './alpha.ts';
 import { mulberry32 } from './prng.ts';
 import type { Codebook } from '../codebook/schema.ts';
-import { buildAgreementReport, type AgreementLabel, type AgreementReport } from './report.ts';
+import { buildAgreementReport, distinctValues, pickUnits, type AgreementLabel, type AgreementReport } from './report.ts';
 import type { RatingCell } from './ratings.ts';
 import { cellKey, type CellUnit, type CoincidenceTable } from './types.ts';
 
@@ -338,5 +338,26 @@ describe('the units behind each coincidence cell', () => {
     expect(JSON.stringify(without)).not.toContain('cellUnits');
     const strip = (r: AgreementReport) => JSON.stringify(r, (k, v) => (k === 'cellUnits' ? undefined : v));
     expect(strip(without)).toBe(strip(report));
+  });
+});
+
+describe('the distinct values of some units of a matrix (pickUnits)', () => {
+  it('are those distinctValues finds in the cells picked, in the same order, the same objects', () => {
+    const rand = mulberry32(23);
+    // Few distinct objects, some cells missing: the order of first appearance, rater by rater, differs from the whole matrix's.
+    const values: LabelValue[] = ['a', 'b', ['c', 'd'], { x: true }, 'e', ['f']];
+    const cells = Array.from({ length: 4 }, () => Array.from({ length: 300 }, () => (rand() < 0.3 ? undefined : values[Math.floor(rand() * values.length)])));
+    for (let k = 0; k < 20; k++) {
+      const picked = Int32Array.from(Array.from({ length: 300 }, (_, u) => u).filter(() => rand() < 0.1 + k / 40));
+      if (k % 3 === 0) picked.reverse();
+      const own = pickUnits(cells, picked);
+      expect(own).toEqual(cells.map((row) => Array.from(picked, (u) => row[u])));
+      // The same matrix as new arrays, so distinctValues finds its values afresh, object by object.
+      const fresh = distinctValues(own.map((row) => [...row]));
+      const known = distinctValues(own);
+      expect(known.index).toEqual(fresh.index);
+      expect(known.distinct.length).toBe(fresh.distinct.length);
+      known.distinct.forEach((v, d) => expect(v).toBe(fresh.distinct[d]));
+    }
   });
 });

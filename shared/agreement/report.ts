@@ -215,9 +215,9 @@ class FigureMaker {
   ) {}
 
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
-  private table(key: string, data: CodedRatings, co: Coincidence, values: CoincidenceTable['values'], units: readonly CellUnit[]): CoincidenceTable {
+  private table(key: string, data: CodedRatings, co: Coincidence, values: CoincidenceTable['values'], units: readonly CellUnit[] | (() => readonly CellUnit[])): CoincidenceTable {
     const table = coincidenceTable(co, values);
-    if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, units);
+    if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, typeof units === 'function' ? units() : units);
     return table;
   }
 
@@ -274,7 +274,8 @@ class FigureMaker {
     id: string,
     description: string,
     data: CodedRatings,
-    units: readonly CellUnit[],
+    /** What each unit stands for, or how to list them (only the figures that list their cells' units read them). */
+    units: readonly CellUnit[] | (() => readonly CellUnit[]),
     raters: string[],
     labelOf: (key: string) => string,
   ): Measure {
@@ -344,8 +345,48 @@ function codeDistinct<T>({ distinct, index }: { distinct: T[]; index: Int32Array
   return { level, unitCount: U, raterCount: R, codes, values: coded.values };
 }
 
-/** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
 const distinctOf = new WeakMap<object, { distinct: unknown[]; index: Int32Array }>();
+
+/**
+ * Records what `distinctValues` would find in `cells`, worked out by whoever built them (the
+ * database knows which stored value each cell holds), so it is not found again by identity, cell by
+ * cell. The caller answers for it being exactly `distinctValues`'s answer (db/agreement-fast-path.test.ts holds the database's so).
+ */
+export function knownDistinct<T>(cells: readonly (readonly (T | undefined)[])[], found: { distinct: T[]; index: Int32Array }): void {
+  distinctOf.set(cells, found);
+}
+
+/**
+ * The cells of some units of a matrix (`picked`: their indexes, in the order wanted), with their
+ * distinct values recorded as `distinctValues` would find them (first appearance, rater by
+ * rater), told from the whole matrix's rather than found again object by object.
+ */
+export function pickUnits<T>(cells: readonly (readonly (T | undefined)[])[], picked: Int32Array): (T | undefined)[][] {
+  const whole = distinctValues(cells);
+  const U = cells.length ? cells[0].length : 0;
+  const n = picked.length;
+  const renumbered = new Int32Array(whole.distinct.length).fill(-1);
+  const distinct: T[] = [];
+  const index = new Int32Array(cells.length * n);
+  const out = cells.map((row, r) => {
+    const own = new Array<T | undefined>(n).fill(undefined);
+    for (let j = 0; j < n; j++) {
+      const d = whole.index[r * U + picked[j]];
+      if (d < 0) {
+        index[r * n + j] = -1;
+        continue;
+      }
+      if (renumbered[d] < 0) renumbered[d] = distinct.push(whole.distinct[d]) - 1;
+      index[r * n + j] = renumbered[d];
+      own[j] = row[picked[j]];
+    }
+    return own;
+  });
+  distinctOf.set(out, { distinct, index });
+  return out;
+}
+
+/** The distinct values of a matrix of cells in order of first appearance (rater by rater), and each cell's index among them (-1: missing). Kept per matrix. */
 export function distinctValues<T>(cells: readonly (readonly (T | undefined)[])[]): { distinct: T[]; index: Int32Array } {
   const known = distinctOf.get(cells);
   if (known) return known as { distinct: T[]; index: Int32Array };
@@ -631,7 +672,6 @@ function reportPooled(
 ): { pooled: AgreementReport['pooled']; pooledNominal: AgreementReport['pooledNominal'] } {
   const pooledDims = dims.filter((d) => POOLED_KINDS.has(d.kind));
   const labelOfQualified = new Map<string, string>();
-  const pooledUnits: CellUnit[] = [];
   // Every pooled dimension's cells side by side, each value wrapped with its dimension: the same
   // stored value on two dimensions is two values. Built from each dimension's distinct values
   // (codeCells's own), so the pooled cells come out as codeCells would find them, wrapped once
@@ -645,8 +685,10 @@ function reportPooled(
   let unitCount = 0;
   const offsets: number[] = [];
   let known = 0;
+  // What each pooled unit stands for, listed only for a figure that lists its cells' units.
+  let listed: CellUnit[] | undefined;
+  const pooledUnits = () => (listed ??= parts.flatMap((p) => p.units.map((entry) => ({ entry, part: p.dim.id }))));
   for (const p of parts) {
-    for (const entry of p.units) pooledUnits.push({ entry, part: p.dim.id });
     unitCount += p.units.length;
     offsets.push(known);
     known += p.distinct.length;
