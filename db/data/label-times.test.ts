@@ -8,14 +8,13 @@ import { openStore } from './index.ts';
 import { openProject } from '../project.ts';
 import type { Service } from '../service.ts';
 import { currentForAgreement, GONE } from './agreement-rows.ts';
-import { currentWithLabelTimes, rowsInKeyOrder, timesOfRows } from './label-times.ts';
+import { currentWithLabelTimes } from './label-times.ts';
 
 /**
- * Drift reads every label's time as a number from migration 009's index, matched to the kept rows
- * by key (db/data/label-times.ts). Each live row must get `Date.parse` of its own stored text,
- * whatever the text: the app's own times, others the index holds no number for (an offset, a
- * date alone, text that is no time), and those SQLite and JavaScript would both read as another
- * day (the 30th of February), on rows read whole and on rows brought up to date after a write.
+ * Drift reads every label's time as a number (db/data/label-times.ts). Each live row must get
+ * `Date.parse` of its own stored text, whatever the text (the app's own times, an offset, a date
+ * alone, text that is no time, the 30th of February), on rows read whole and on rows brought up
+ * to date after a write.
  */
 let dir: string;
 let s: Service;
@@ -79,49 +78,19 @@ function check(): number {
 }
 
 describe('each label’s time as a number, for drift', () => {
-  it('gives every row Date.parse of its own text, from the index', () => {
+  it('gives every row Date.parse of its own text', () => {
     scatterTimes(3);
-    currentForAgreement(s.db);
-    // The fast read itself answers (it is not the fallback that reads every text).
-    expect(timesOfRows(s.db, currentForAgreement(s.db).rows)).toBeDefined();
     expect(check()).toBe(180);
     const numbers = s.db.prepare('SELECT count(*) FROM label WHERE updated_at LIKE \'____-__-__T__:__:__.___Z\'').pluck().get() as number;
     expect(numbers).toBeGreaterThan(100);
   });
 
-  it('matches rows to their keys after a write left the kept rows out of the table’s order', () => {
+  it('matches rows to their texts after a write left the kept rows out of the table’s order', () => {
     scatterTimes(5);
     currentForAgreement(s.db);
     appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'stage', value: 'inference' });
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e7', dimension: 'task', value: 'regression' });
     s.db.prepare("UPDATE label SET updated_at = '2026-03-01T00:00:00.000Z' WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e2') AND annotator_id = (SELECT id FROM annotator WHERE name = 'ben')").run();
-    expect(currentForAgreement(s.db).sync).toBe('incremental');
-    const { rows } = currentForAgreement(s.db);
-    expect(Array.from(rows.annotator.subarray(0, rows.count)).filter((a) => a === GONE).length).toBeGreaterThan(0);
-    expect(timesOfRows(s.db, rows)).toBeDefined();
     expect(check()).toBe(181);
-  });
-
-  it('reads every text again when the index is missing', () => {
-    scatterTimes(7);
-    s.db.exec('DROP INDEX label_times');
-    expect(timesOfRows(s.db, currentForAgreement(s.db).rows)).toBeUndefined();
-    expect(check()).toBe(180);
-  });
-
-  it('orders rows as SQLite orders the keys: dimension texts by their UTF-8 bytes', () => {
-    // U+FF21 sorts before U+1F600 in UTF-8 bytes but after it in UTF-16 code units.
-    const rows = {
-      count: 4,
-      entry: Int32Array.from([2, 1, 1, 1]),
-      annotator: Int32Array.from([1, 2, 1, 1]),
-      dimension: Int32Array.from([0, 0, 1, 0]),
-      value: new Int32Array(4),
-      version: new Int32Array(4),
-      dimensions: ['\u{1F600}', '\uFF21'],
-      values: [],
-      versions: [],
-    };
-    expect(Array.from(rowsInKeyOrder(rows))).toEqual([2, 3, 1, 0]);
   });
 });
