@@ -192,7 +192,7 @@ describe('the labels with their times, for drift', () => {
     return { got, want: new Map(table.map((r) => [`${r.e}/${r.a}/${r.d}`, r.t])), rows };
   };
 
-  it('read only the times beside the kept rows while they are the table’s, else every label again: each row its own time', () => {
+  it('read only the times, each to the kept row of its label, also once rows were read again after a write: each row its own time', () => {
     // Distinct times, so a time read beside the wrong row shows.
     s.db.prepare("UPDATE label SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || rowid || ' minutes')").run();
     currentForAgreement(s.db);
@@ -208,5 +208,7 @@ describe('the labels with their times, for drift', () => {
     const after = timesNow(s.db);
     expect(after.got).toEqual(after.want);
     expect([...after.got.values()]).toContain('2026-03-01T00:00:00.000Z');
+    // The kept rows themselves, not every label read again with its time.
+    expect(after.rows.entry).toBe(currentForAgreement(s.db).rows.entry);
   });
 });

@@ -10,7 +10,8 @@ import { statementsOf } from './statements.ts';
  */
 export interface AgreementRows {
   count: number;
-  /** Per label: the entry's row id, the annotator's id. */
+  /** Per label: its row in the label table (its times are read by it), the entry's row id, the annotator's id. */
+  rowid: Int32Array;
   entry: Int32Array;
   annotator: Int32Array;
   /** Per label: indexes into `dimensions`, `values` (the stored JSON texts, each distinct one once) and `versions`. */
@@ -38,10 +39,10 @@ export function readForAgreement(db: Db, opts: { times?: boolean } = {}): { rows
  */
 function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]): AgreementRows {
   const sql = statementsOf(db);
-  const columns = `json_group_array(json_array(entry_id, annotator_id, dimension, value, codebook_version${opts.times ? ', updated_at' : ''}))`;
+  const columns = `json_group_array(json_array(id, entry_id, annotator_id, dimension, value, codebook_version${opts.times ? ', updated_at' : ''}))`;
   // Every label, a chunk at a time in the table's order; or the labels of a few entries, found by their key.
   const chunk = entries
-    ? sql(`SELECT max(rowid), ${columns} FROM label WHERE entry_id IN (SELECT value FROM json_each(?)) AND rowid > ?`).raw(true)
+    ? sql(`SELECT max(id), ${columns} FROM (SELECT rowid AS id, * FROM label WHERE entry_id IN (SELECT value FROM json_each(?)) AND rowid > ?)`).raw(true)
     : sql(`SELECT max(id), ${columns} FROM (SELECT rowid AS id, * FROM label WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK})`).raw(true);
   const list = entries && JSON.stringify(entries);
   const total = entries
@@ -49,6 +50,7 @@ function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]
     : (sql('SELECT count(*) FROM label').pluck().get() as number);
   const rows: AgreementRows = {
     count: 0,
+    rowid: new Int32Array(total),
     entry: new Int32Array(total),
     annotator: new Int32Array(total),
     dimension: new Int32Array(total),
@@ -72,8 +74,9 @@ function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]
     const [last, json] = (entries ? chunk.get(list, after) : chunk.get(after)) as [number | null, string];
     if (last === null) break;
     after = last;
-    for (const [entry, annotator, dimension, value, version, time] of JSON.parse(json) as [number, number, string, string, string, string?][]) {
+    for (const [rowid, entry, annotator, dimension, value, version, time] of JSON.parse(json) as [number, number, number, string, string, string, string?][]) {
       const i = rows.count++;
+      rows.rowid[i] = rowid;
       rows.entry[i] = entry;
       rows.annotator[i] = annotator;
       rows.dimension[i] = index(dimensions, rows.dimensions, dimension);
@@ -125,8 +128,6 @@ interface Kept {
   data: ForAgreement;
   /** Rows whose label was rewritten or removed since the last full read. */
   dead: number;
-  /** The rows are the label table's, in its order, as the last full read left them (no entry's rows read again since). */
-  whole: boolean;
 }
 export type ForAgreement = { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks };
 const kept = new WeakMap<Db, Kept>();
@@ -150,7 +151,7 @@ export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' 
     return { ...k!.data, sync: 'incremental' };
   }
   const fresh = db.transaction(() => ({ logMark: store.events.newest(), data: readForAgreement(db) }))();
-  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0, whole: true });
+  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0 });
   return { ...fresh.data, sync: 'rebuilt' };
 }
 
@@ -170,7 +171,7 @@ export function columnsToHand(db: Db): HandedColumns | undefined {
     if (!db.transaction(() => update(db, k))()) return undefined;
     k.marker = marker;
   }
-  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, whole: k.whole };
+  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead };
 }
 
 /**
@@ -192,31 +193,46 @@ export function adoptColumns(db: Db, handed: HandedColumns): void {
 }
 
 /**
- * `currentForAgreement` with each row's time (`rows.times`, as stored). When the kept rows are
- * the table's in its order (read whole, nothing read again since) only the times are read, in
- * that order, in the same snapshot; else every label is read again with its time.
+ * `currentForAgreement` with each row's time (`rows.times`, as stored; '' for a row that is
+ * gone). Only the times are read, in the same snapshot, and each goes to the kept row of its
+ * label by the row's place in the table: the kept rows need not be the table's in its order (a
+ * label written since the full read is read again and kept at the end).
  */
 export function currentWithTimes(db: Db): ForAgreement {
   return db.transaction(() => {
     const current = currentForAgreement(db);
-    if (kept.get(db)?.whole) {
-      const times = readTimes(db);
-      // The kept rows stay as they are: the times go on a copy.
-      if (times.length === current.rows.count) return { submitted: current.submitted, assigned: current.assigned, rows: { ...current.rows, times } };
-    }
+    const { rows } = current;
+    let top = 0;
+    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE && rows.rowid[i] > top) top = rows.rowid[i];
+    // Each live kept row, by its place in the table (1 + its index; 0 for none).
+    const keptAt = new Int32Array(top + 1);
+    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) keptAt[rows.rowid[i]] = i + 1;
+    const times = new Array<string>(rows.count).fill('');
+    let found = 0;
+    readTimes(db, (rowid, time) => {
+      const k = rowid <= top ? keptAt[rowid] : 0;
+      if (k === 0) return;
+      times[k - 1] = time;
+      found++;
+    });
+    let live = 0;
+    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) live++;
+    // The rows stay as they are: the times go on a copy. (Every live row is the table's, read in this snapshot.)
+    if (found === live) return { submitted: current.submitted, assigned: current.assigned, rows: { ...rows, times } };
     return readForAgreement(db, { times: true });
   })();
 }
 
-/** Every label's time, in the table's order (the order of a full `readAgreementRows`). */
-function readTimes(db: Db): string[] {
-  const chunk = statementsOf(db)(`SELECT max(id), json_group_array(updated_at) FROM (SELECT rowid AS id, updated_at FROM label WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK})`).raw(true);
-  const times: string[] = [];
+/** Every label's time with its place in the table, in the table's order. */
+function readTimes(db: Db, each: (rowid: number, time: string) => void): void {
+  const chunk = statementsOf(db)(`SELECT max(id), json_group_array(id), json_group_array(updated_at) FROM (SELECT rowid AS id, updated_at FROM label WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK})`).raw(true);
   for (let after = -1; ; ) {
-    const [last, json] = chunk.get(after) as [number | null, string];
-    if (last === null) return times;
+    const [last, ids, texts] = chunk.get(after) as [number | null, string, string];
+    if (last === null) return;
     after = last;
-    for (const t of JSON.parse(json) as string[]) times.push(t);
+    const rowids = JSON.parse(ids) as number[];
+    const times = JSON.parse(texts) as string[];
+    for (let k = 0; k < rowids.length; k++) each(rowids[k], times[k]);
   }
 }
 
@@ -325,7 +341,6 @@ function update(db: Db, k: Kept): boolean {
       k.dead++;
     }
   append(rows, fresh);
-  k.whole = false;
   for (const [which, marks] of [['submitted', submitted], ['assigned', assigned]] as const) {
     for (const own of marks.values()) for (const e of rowIds) if (e < own.length) own[e] = 0;
     for (const [annotator, own] of readEntryMarks(db, which, rowIds)) {
@@ -352,6 +367,7 @@ function append(rows: AgreementRows, more: AgreementRows): void {
       b.set(a.subarray(0, rows.count));
       return b;
     };
+    rows.rowid = grow(rows.rowid);
     rows.entry = grow(rows.entry);
     rows.annotator = grow(rows.annotator);
     rows.dimension = grow(rows.dimension);
@@ -371,6 +387,7 @@ function append(rows: AgreementRows, more: AgreementRows): void {
   const version = reindex(rows.versions, more.versions);
   for (let j = 0; j < more.count; j++) {
     const i = rows.count++;
+    rows.rowid[i] = more.rowid[j];
     rows.entry[i] = more.entry[j];
     rows.annotator[i] = more.annotator[j];
     rows.dimension[i] = dimension[more.dimension[j]];
