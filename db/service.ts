@@ -85,9 +85,11 @@ export interface ServiceOptions {
   /** Where the worker script is (a bundled host builds its own; db/jobs/runner.ts knows the default). */
   workerUrl?: URL;
   /**
-   * Read every label into the columns agreement and adjudication stand on, in a worker, soon after
-   * opening (or this many ms after), and take them over: the lead's first Agreement or Adjudicate
-   * view of the session then need not read them (seconds at 100,000 entries). The app's hosts ask for it.
+   * For the app's hosts, where a person opens views (not the command line): read every label into
+   * the columns agreement and adjudication stand on, in a worker, soon after opening (or this many
+   * ms after), and take them over, so that the lead's first Agreement or Adjudicate view of the
+   * session need not read them (seconds at 100,000 entries); and have workers ready with those
+   * columns as the Agreement report is asked for, for its bootstrap and its tabs.
    */
   readAhead?: true | number;
 }
@@ -487,8 +489,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => {
       const report = agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) });
-      // The Agreement view opens with this report; its tabs' jobs follow: a worker gets ready for them meanwhile.
-      if (onFile()) runner.ready(columnsToHand(db));
+      // In the app, the Agreement view opens with this report and its tabs' jobs follow: workers get ready for them meanwhile.
+      if (opts.readAhead !== undefined && onFile()) runner.ready(columnsToHand(db));
       return report;
     },
     'agreement.groups': (args) => agreementGroups(db, args),

@@ -209,8 +209,9 @@ describe("a job's worker", () => {
 
 describe('a report started as a job', () => {
   type Probe = { kind: string; labelRowsHanded: number | null; labelRowsHeld: number | null; thread: number };
+  // As the app's hosts open a project (workers readied for the Agreement view), the read ahead itself not within these tests.
   const probe = async (name: string) => {
-    const s = await openProject(join(dir, name), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
+    const s = await openProject(join(dir, name), { seedDemo: true, readAhead: 600_000, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
     return s;
   };
@@ -244,6 +245,15 @@ describe('a report started as a job', () => {
     expect(await handed()).toEqual({ ...ready, labelRowsHeld: labels() });
     // Five jobs, two workers in all.
     expect(threads.size).toBe(2);
+    s.close();
+  });
+
+  it('readies no worker for the command line (no read-ahead): the job after a report is handed the columns itself', async () => {
+    const s = await openProject(join(dir, 'cli.db'), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    const labels = s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
+    expect((await figuresSettled(s, coders(s))).report).toMatchObject({ labelRowsHanded: labels });
     s.close();
   });
 
