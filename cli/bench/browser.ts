@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -77,7 +78,9 @@ export async function browserFigures(
     const r = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'build.mjs'), 'renderer'], { cwd: packageRoot, stdio: 'inherit' });
     if (r.status !== 0) return none('the renderer could not be built (node scripts/build.mjs renderer failed)');
   }
-  const { chromium: pw } = await import('playwright-core');
+  // Loaded only when the browser figures run, and by require: in the built command run from V8's code
+  // cache (cli/concord.js), Node 20 has no loader for a dynamic import() (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+  const { chromium: pw } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
   const browser = await pw.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'] });
   const figures: Record<string, BenchFigure> = {};
   const unmeasured: Record<string, string> = {};
