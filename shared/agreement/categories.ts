@@ -41,7 +41,7 @@ export function labelOfValue(dim: Dimension): (id: string) => string {
 }
 
 /** A set as one category key, its members in codebook order (then by id), so equal sets read alike. */
-export function setKey(ids: string[], order: Map<string, number>): string {
+export function setKey(ids: string[], order: ReadonlyMap<string, number>): string {
   return [...new Set(ids)].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0)).join(SET_JOIN);
 }
 

@@ -11,11 +11,20 @@ export function matchValue(values: CodebookValue[], raw: string): CodebookValue 
   return values.find((v) => matchKey(v.id) === k || matchKey(v.label) === k || (v.aliases ?? []).some((a) => matchKey(a) === k));
 }
 
-/** Tree paths ordered by type, then subtype (a bare type before its subtypes). */
-export function treeOrder(dim: Pick<Dimension, 'values'>): Map<string, number> {
+/** Tree paths ordered by type, then subtype (a bare type before its subtypes); read-only, kept per list of values. */
+export function treeOrder(dim: Pick<Dimension, 'values'>): ReadonlyMap<string, number> {
+  // Consensus at 100,000 entries orders a set per distinct group of labels: the order is made once.
+  let order = ordersOf.get(dim.values);
+  if (!order) ordersOf.set(dim.values, (order = orderOf(dim.values)));
+  return order;
+}
+
+const ordersOf = new WeakMap<Dimension['values'], Map<string, number>>();
+
+function orderOf(values: Dimension['values']): Map<string, number> {
   const order = new Map<string, number>();
   let i = 0;
-  for (const t of dim.values) {
+  for (const t of values) {
     order.set(t.id, i++);
     for (const s of t.children ?? []) order.set(`${t.id}${TREE_SEPARATOR}${s.id}`, i++);
   }

@@ -58,7 +58,7 @@ function orderOf(values: CodebookValue[]): Map<string, number> {
   return new Map(values.map((v, i) => [v.id, i]));
 }
 
-function sortedUnique(ids: string[], order: Map<string, number>): string[] {
+function sortedUnique(ids: string[], order: ReadonlyMap<string, number>): string[] {
   return [...new Set(ids)].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
 
