@@ -2,6 +2,7 @@ import { badInput } from '../shared/errors.ts';
 import { compareIds } from '../shared/ids.ts';
 import { now, type Db } from './database.ts';
 import { admitAnnotatorName } from './labels.ts';
+import { readEntryMarks } from './data/agreement-rows.ts';
 import { openStore, type AnnotatorRow } from './data/index.ts';
 import type { AnnotatorRole, AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding } from '../shared/types.ts';
 export type { AutoAssignResult, AnnotatorProgress, EntryAssignment, RaterStanding };
@@ -221,20 +222,25 @@ export function raterRule(db: Db, opts: { include?: Iterable<string>; entry?: nu
   const store = openStore(db);
   const people = store.annotators.all();
   const roles = new Map(people.map((r) => [r.name, r.role]));
-  const nameOf = new Map(people.map((r) => [r.id, r.name]));
-  // Per annotator, the entries (row ids) assigned to them; with `entry`, that entry's alone.
-  const assigned = new Map<string, Set<number>>();
-  const add = (entryRowId: number, name: string) => {
-    let set = assigned.get(name);
-    if (!set) assigned.set(name, (set = new Set()));
-    set.add(entryRowId);
-  };
-  if (opts.entry === undefined) for (const p of store.assignments.pairs()) add(p.entry_id, nameOf.get(p.annotator_id)!);
-  else for (const name of store.assignments.namesOn(opts.entry)) add(opts.entry, name);
+  const idOf = new Map(people.map((r) => [r.name, r.id]));
+  // Whether an entry is assigned to an annotator: of every entry, as bytes per annotator (read in
+  // one statement: an export or consensus at 100,000 entries asks it of every label); with
+  // `entry`, of that entry alone.
+  let isAssigned: (entryRowId: number, annotator: string) => boolean;
+  let byAssignment: boolean;
+  if (opts.entry === undefined) {
+    const marks = readEntryMarks(db, 'assigned');
+    byAssignment = marks.size > 0;
+    isAssigned = (entryRowId, annotator) => marks.get(idOf.get(annotator) ?? -1)?.[entryRowId] === 1;
+  } else {
+    const only = opts.entry;
+    const names = new Set(store.assignments.namesOn(only));
+    byAssignment = store.assignments.any();
+    isAssigned = (entryRowId, annotator) => entryRowId === only && names.has(annotator);
+  }
   const include = new Set(opts.include ?? []);
   const machines = new Set(store.annotators.machines());
-  const byAssignment = opts.entry === undefined ? assigned.size > 0 : store.assignments.any();
   const standing = (entryRowId: number, annotator: string): RaterStanding =>
-    standingOf(roles.get(annotator), byAssignment, !!assigned.get(annotator)?.has(entryRowId), include.has(annotator), machines.has(annotator));
+    standingOf(roles.get(annotator), byAssignment, isAssigned(entryRowId, annotator), include.has(annotator), machines.has(annotator));
   return { byAssignment, standing, counts: (entryRowId, annotator) => COUNTED.has(standing(entryRowId, annotator)) };
 }

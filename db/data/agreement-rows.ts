@@ -91,8 +91,8 @@ function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]
 /** Per annotator id, which entries (by row id) have the mark: a set of small integers kept as bytes. */
 export type EntryMarks = Map<number, Uint8Array>;
 
-/** Who submitted which entry, or to whom an entry is assigned. */
-function readEntryMarks(db: Db, which: 'submitted' | 'assigned', only?: number[]): EntryMarks {
+/** Who submitted which entry, or to whom an entry is assigned (with `only`, of those entries alone). */
+export function readEntryMarks(db: Db, which: 'submitted' | 'assigned', only?: number[]): EntryMarks {
   const sql = statementsOf(db);
   const onEntries = only ? `${which === 'submitted' ? 'AND' : 'WHERE'} entry_id IN (SELECT value FROM json_each(?))` : '';
   const statement = sql(
