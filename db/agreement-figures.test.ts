@@ -109,6 +109,19 @@ describe('the figures beyond alpha, on the database', () => {
     expect(r.dimensions.find((d) => d.id === 'stage')!.humans.map((h) => h.coder)).toEqual(['ana', 'ben', 'cai']);
   });
 
+  it('list the first departures of each machine when asked (the Agreement view), and count them all', () => {
+    const all = machineReport(project.db, { bootstrap: 0 });
+    const few = machineReport(project.db, { bootstrap: 0 }, { departuresListed: 2 });
+    const pairs = all.dimensions.flatMap((d, i) => d.machines.map((m, j) => [m, few.dimensions[i].machines[j]] as const));
+    expect(pairs.some(([m]) => m.departures.length > 2)).toBe(true);
+    for (const [m, f] of pairs) {
+      expect(m.departureCount).toBe(m.departures.length);
+      expect(f.departureCount).toBe(m.departureCount);
+      expect(f.departures).toEqual(m.departures.slice(0, 2));
+      expect({ ...f, departures: [] }).toEqual({ ...m, departures: [] });
+    }
+  });
+
   it('leave the people out of the Machines tab when there is no machine coder (the export keeps them)', () => {
     const bare = freshProject();
     try {

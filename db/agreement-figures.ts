@@ -113,7 +113,11 @@ export function humanConsensus(c: DimensionConsensus): LabelValue | null {
  * them. `peopleAlone` false leaves the people's figures out when there is no machine coder (the
  * Agreement view then shows only how to import one).
  */
-export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries = true, peopleAlone = true }: { cellEntries?: boolean; peopleAlone?: boolean } = {}): DbMachineReport {
+export function machineReport(
+  db: Db,
+  query: AgreementQuery = {},
+  { cellEntries = true, peopleAlone = true, departuresListed }: { cellEntries?: boolean; peopleAlone?: boolean; departuresListed?: number } = {},
+): DbMachineReport {
   const machines = openStore(db).annotators.machines();
   // The people the lead chose (machines named among them are compared as machines), or everyone.
   const named = query.annotators?.filter((a) => !machines.some((m) => m.toLowerCase() === a.trim().toLowerCase()));
@@ -138,7 +142,7 @@ export function machineReport(db: Db, query: AgreementQuery = {}, { cellEntries 
       },
       people: (dim, reading) => (humanCoded.get(dim.id) ?? noLabels(reading)).coded,
     },
-    { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries },
+    { dimension: people.dimension, bootstrap: query.bootstrap, seed: query.seed, cellEntries, departuresListed },
   );
   return { ...report, selection };
 }
@@ -154,6 +158,9 @@ export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
   return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('drift', hashed()) };
 }
 
+/** How many of a machine's departures the Agreement view lists. */
+export const DEPARTURES_LISTED = 500;
+
 /** One of the four reports, as a job asks for it (db/jobs/protocol.ts). */
 export function figureReport(db: Db, request: FiguresRequest): FigureReports[FigureKind] {
   switch (request.figures) {
@@ -165,6 +172,7 @@ export function figureReport(db: Db, request: FiguresRequest): FigureReports[Fig
     case 'drift':
       return driftReport(db, request.query);
     case 'machines':
-      return machineReport(db, request.query, { cellEntries: false, peopleAlone: false });
+      // A machine may depart on most of 100,000 entries: the view lists the first few hundred, the export all.
+      return machineReport(db, request.query, { cellEntries: false, peopleAlone: false, departuresListed: DEPARTURES_LISTED });
   }
 }

@@ -15,8 +15,10 @@ import { compareIds, groupByDimension, type AgreementLabel, type DbAgreementRepo
 export type { Departure } from './coders.ts';
 
 export interface MachineComparison extends Comparison {
-  /** Entries where the machine's category is not the consensus's, in natural id order. */
+  /** Entries where the machine's category is not the consensus's, in natural id order (the first `departuresListed` of them when asked). */
   departures: Departure[];
+  /** How many entries depart in all. */
+  departureCount: number;
 }
 
 export interface MachineDimension {
@@ -50,6 +52,8 @@ export interface MachineReportOptions {
   dimension?: string;
   /** List the entries behind each cell of every comparison (default true; the departures are listed always). */
   cellEntries?: boolean;
+  /** List only the first this many departures of each machine (the Agreement view's; a file lists them all). */
+  departuresListed?: number;
 }
 
 /**
@@ -105,7 +109,9 @@ export function machineReportOn(
         if (!mine) continue;
         reference ??= consensus();
         const c = compareCodes(reading, machine, 'consensus', coded, mine, reference, opts);
-        comparisons.push({ ...c, departures: departuresOf(reading, coded, mine, reference) });
+        const departures = departuresOf(reading, coded, mine, reference);
+        const listed = options.departuresListed === undefined ? departures : departures.slice(0, options.departuresListed);
+        comparisons.push({ ...c, departures: listed, departureCount: departures.length });
       }
     }
     const humansHere = people.dimensions.find((d) => d.id === dim.id)?.comparisons ?? [];

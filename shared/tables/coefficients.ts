@@ -191,7 +191,7 @@ export function machineTables(r: MachineReport, provenance: Provenance): Table[]
   const departures: TableRow[] = [];
   for (const d of r.dimensions) {
     for (const m of d.machines) {
-      rows.push(comparisonRow(d.label, m, 'machine', m.departures.length));
+      rows.push(comparisonRow(d.label, m, 'machine', m.departureCount));
       for (const p of m.perCategory)
         if (p.support || p.chosen) perCategory.push({ group: `${d.id}/${m.coder}`, cells: { dimension: d.label, coder: m.coder, category: p.label, support: p.support, accuracy: p.recall, precision: p.precision } });
       for (const x of m.departures) departures.push({ group: `${d.id}/${m.coder}`, cells: { dimension: d.label, coder: m.coder, entry: x.entry, machine: x.machine.label, consensus: x.consensus.label } });

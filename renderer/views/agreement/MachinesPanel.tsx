@@ -58,7 +58,12 @@ function Details({ m, onOpenEntry }: { m: MachineComparison; onOpenEntry(id: str
         </table>
       </div>
       <div>
-        <div className="ag-subhead">Where it departs ({m.departures.length})</div>
+        <div className="ag-subhead">Where it departs ({m.departureCount})</div>
+        {m.departureCount > m.departures.length && (
+          <div className="muted small" data-testid="machine-departures-listed">
+            The first {m.departures.length} in the order of ids; Export's “Machine coders” file lists all {m.departureCount}.
+          </div>
+        )}
         {m.departures.length === 0 ? (
           <div className="muted small">Nowhere: the machine chose the people's category on every entry compared.</div>
         ) : (
@@ -124,7 +129,7 @@ export function MachinesPanel({ report, onOpenEntry }: { report: DbMachineReport
           <td>
             <Figure c={c.alpha} name={`α of ${c.coder}`} scale={scale} />
           </td>
-          <td className="num">{m ? <button className="link-button" data-testid="machine-departures" onClick={(e) => (e.stopPropagation(), setOpen(open === key ? null : key))}>{m.departures.length} {open === key ? '▴' : '▾'}</button> : ''}</td>
+          <td className="num">{m ? <button className="link-button" data-testid="machine-departures" onClick={(e) => (e.stopPropagation(), setOpen(open === key ? null : key))}>{m.departureCount} {open === key ? '▴' : '▾'}</button> : ''}</td>
         </tr>
         {m && open === key && (
           <tr className="ag-row is-static">
