@@ -4,7 +4,8 @@ import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { openDatabase, type Db } from '../database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
+import { adoptColumns, columnsToHand } from '../data/agreement-rows.ts';
+import { currentWithLabelTimes } from '../data/label-times.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
@@ -28,7 +29,8 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
   if (request.kind === 'columns') {
     progress({ phase: 'reading', done: 0, total: 0 });
-    currentForAgreement(db());
+    // With each label's time, which the Drift tab reads: handed on with the columns.
+    currentWithLabelTimes(db());
     return columnsToHand(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
