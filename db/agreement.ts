@@ -3,7 +3,7 @@ import type { Dimension } from '../shared/codebook/schema.ts';
 import { pinnedText } from '../shared/codebook/lines.ts';
 import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import { compareIds } from '../shared/ids.ts';
-import { buildAgreementReportFrom, knownDistinct, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
+import { buildAgreementReportFrom, knownDistinct, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type CellUnitsWanted, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
 import { latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
 import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
@@ -31,8 +31,8 @@ export interface AgreementQuery {
   includeUnassigned?: string[];
   /** Only labels recorded under this codebook version (default: all). */
   codebookVersion?: string;
-  /** List the units behind each coincidence cell: every figure's (default), none, or one figure's (`figureKey`). */
-  cellUnits?: boolean | string;
+  /** List the units behind each coincidence cell: every figure's (default), none, one figure's (`figureKey`), or one cell of one figure's. */
+  cellUnits?: CellUnitsWanted;
   /** Only the figure that stands for each dimension and the pooled one (AgreementOptions.primaryOnly): what a table of groups shows. */
   primaryOnly?: boolean;
   /** Only the pooled figures, without their pairwise tables (AgreementOptions.pooledAlone, pairwise): what a pooled cell's entries rest on. */
