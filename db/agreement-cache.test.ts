@@ -8,7 +8,7 @@ import { openDatabase } from './database.ts';
 import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
-import { countedCells } from './agreement.ts';
+import { countedCells, countedLabelColumns } from './agreement.ts';
 import { figureReport } from './agreement-figures.ts';
 import type { Db } from './database.ts';
 import { openProject } from './project.ts';
@@ -31,6 +31,8 @@ const tabs = (db: Db, q: AgreementQuery) => [
   figureReport(db, { figures: 'coefficients', query: { ...q, categories: 'first' } }),
   figureReport(db, { figures: 'drift', query: { ...q, by: 'week' } }),
   figureReport(db, { figures: 'drift', query: { ...q, by: 'batch' } }),
+  figureReport(db, { figures: 'coders', query: q }),
+  figureReport(db, { figures: 'machines', query: q }),
 ];
 
 function sameAsFresh(): void {
@@ -106,6 +108,8 @@ describe('the labels the agreement report keeps between calls', () => {
     expect(countedCells(s.db, { ...q, includeDrafts: true })).not.toBe(first);
     // Drift's times come with the same counted cells.
     expect(countedCells(s.db, q, { times: true }).input).toBe(first.input);
+    // The coder and machine figures count the same labels.
+    expect(countedLabelColumns(s.db, q).labels.counted).toBe(countedLabelColumns(s.db, { ...q, bootstrap: 200 }).labels.counted);
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });
     const after = countedCells(s.db, q);
     expect(after).not.toBe(first);

@@ -243,7 +243,7 @@ export interface CountedCells {
  */
 export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?: boolean } = {}): CountedCells {
   const key = `countedCells\u0000${selectionKey(query)}`;
-  const kept = () => fromKeptColumns(db, key, () => cellsOfCounted(db, walkCountedLabels(db, query)));
+  const kept = () => fromKeptColumns(db, key, () => cellsOfCounted(db, countedLabelColumns(db, query)));
   if (!opts.times) return kept();
   return db.transaction(() => {
     const counted = kept();
@@ -441,6 +441,18 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}, { time
  * with the entries in natural order and the annotators by id: for figures computed on the
  * columns (the coder and machine figures, db/coded-columns.ts) rather than on a label object each.
  */
-export function countedLabelColumns(db: Db, query: AgreementQuery = {}) {
-  return walkCountedLabels(db, query);
+export function countedLabelColumns(db: Db, query: AgreementQuery = {}): ReturnType<typeof walkCountedLabels> {
+  // Every tab walks the same labels: walked once while nothing is written.
+  return fromKeptColumns(db, `counted\u0000${selectionKey(query)}`, () => walkCountedLabels(db, query));
+}
+
+/**
+ * What the Agreement view's report and tabs all stand on by default, worked out ahead of them in
+ * a worker readied for them (db/jobs/worker.ts): the labels counted, every dimension's cells and
+ * their provenance hash, kept with the columns (`fromKeptColumns`) until anything is written.
+ */
+export function countAhead(db: Db): void {
+  const { codebook, input, digest } = countedCells(db, {});
+  for (const dim of codebook.dimensions) input.cellsOf(dim);
+  digest();
 }

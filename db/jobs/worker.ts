@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
-import { agreementReport } from '../agreement.ts';
+import { agreementReport, countAhead } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { openDatabase, type Db } from '../database.ts';
 import { adoptColumns, columnsToHand } from '../data/agreement-rows.ts';
@@ -31,6 +31,7 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
     progress({ phase: 'reading', done: 0, total: 0 });
     // With each label's time, which the Drift tab reads: handed on with the columns.
     currentWithLabelTimes(db());
+    countAhead(db());
     return columnsToHand(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
@@ -78,6 +79,8 @@ parentPort!.on('message', (order: JobOrder) => {
     try {
       if (order.columns) adoptColumns(db(), order.columns);
       else db();
+      // The Agreement view opens: its tabs will count the labels as its report does.
+      countAhead(db());
     } catch {
       // Only ahead of need: the job that needs the file says what is wrong with it.
     }
