@@ -4,7 +4,7 @@ import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport, countAhead } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { openDatabase, type Db } from '../database.ts';
-import { adoptColumns, columnsToHand } from '../data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
 import { currentWithLabelTimes } from '../data/label-times.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
@@ -29,9 +29,9 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
   if (request.kind === 'columns') {
     progress({ phase: 'reading', done: 0, total: 0 });
-    // With each label's time, which the Drift tab reads: handed on with the columns.
-    currentWithLabelTimes(db());
-    countAhead(db());
+    currentForAgreement(db());
+    // Once they are handed back, what the Agreement view's tabs read of them besides, kept with this worker's columns.
+    setImmediate(() => readyForTabs(true));
     return columnsToHand(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
@@ -73,17 +73,30 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   }
 }
 
+/**
+ * Works out ahead what the Agreement view's tabs read (`countAhead`; with `times`, drift's label
+ * times too), between jobs: a job asked for meanwhile waits, and finds it done.
+ */
+function readyForTabs(times: boolean): void {
+  try {
+    if (times) currentWithLabelTimes(db());
+    countAhead(db());
+  } catch {
+    // Only ahead of need: the job that needs it says what is wrong.
+  }
+}
+
 // One order at a time: the runner sends the next only once this one has answered.
 parentPort!.on('message', (order: JobOrder) => {
   if (order.type === 'columns') {
     try {
       if (order.columns) adoptColumns(db(), order.columns);
       else db();
-      // The Agreement view opens: its tabs will count the labels as its report does.
-      countAhead(db());
     } catch {
       // Only ahead of need: the job that needs the file says what is wrong with it.
     }
+    // The Agreement view opens: its tabs will count the labels as its report does.
+    readyForTabs(false);
     return;
   }
   const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });
