@@ -95,8 +95,9 @@ parentPort!.on('message', (order: JobOrder) => {
     } catch {
       // Only ahead of need: the job that needs the file says what is wrong with it.
     }
-    // The Agreement view opens: its tabs will count the labels as its report does.
-    readyForTabs(false);
+    // The Agreement view opens, and this worker was handed its labels: its tabs will count them as its report does.
+    // (A worker that holds them already counts them again, after a write, only when a tab asks.)
+    if (order.columns) readyForTabs(false);
     return;
   }
   const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });
