@@ -7,6 +7,10 @@ import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
 import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
+import { currentWithLabelTimes } from './data/label-times.ts';
+import { countedCells, countedLabelColumns } from './agreement.ts';
+import { figureReport } from './agreement-figures.ts';
+import type { Db } from './database.ts';
 import { openProject } from './project.ts';
 import type { Service } from './service.ts';
 
@@ -19,10 +23,25 @@ let dir: string;
 let s: Service;
 const queries: AgreementQuery[] = [{ bootstrap: 0 }, { bootstrap: 0, includeDrafts: true }, { bootstrap: 0, annotators: ['ana', 'ben', 'dee'] }];
 
+/**
+ * The figure reports that keep what they work out with the columns (`fromKeptColumns`: the counted
+ * cells, their hash, the labels' times), as the Agreement view's tabs ask for them.
+ */
+const tabs = (db: Db, q: AgreementQuery) => [
+  figureReport(db, { figures: 'coefficients', query: { ...q, categories: 'first' } }),
+  figureReport(db, { figures: 'drift', query: { ...q, by: 'week' } }),
+  figureReport(db, { figures: 'drift', query: { ...q, by: 'batch' } }),
+  figureReport(db, { figures: 'coders', query: q }),
+  figureReport(db, { figures: 'machines', query: q }),
+];
+
 function sameAsFresh(): void {
   const fresh = openDatabase(join(dir, 'p.db'));
   try {
-    for (const q of queries) expect(agreementReport(s.db, q), JSON.stringify(q)).toEqual(agreementReport(fresh, q));
+    for (const q of queries) {
+      expect(agreementReport(s.db, q), JSON.stringify(q)).toEqual(agreementReport(fresh, q));
+      expect(tabs(s.db, q), JSON.stringify(q)).toEqual(tabs(fresh, q));
+    }
   } finally {
     fresh.close();
   }
@@ -82,6 +101,22 @@ describe('the labels the agreement report keeps between calls', () => {
     expect(syncs.slice(0, 5)).toEqual(['a label changed', 'a label cleared', 'a label on an entry nobody labelled', 'a submission taken back', 'a draft submitted'].map((w) => `${w}: incremental`));
   });
 
+  it('keep what the figures work out from them until anything is written', () => {
+    const q = { bootstrap: 0 };
+    const first = countedCells(s.db, q);
+    expect(countedCells(s.db, q)).toBe(first);
+    expect(countedCells(s.db, { ...q, includeDrafts: true })).not.toBe(first);
+    // Drift's times come with the same counted cells.
+    expect(countedCells(s.db, q, { times: true }).input).toBe(first.input);
+    // The coder and machine figures count the same labels.
+    expect(countedLabelColumns(s.db, q).labels.counted).toBe(countedLabelColumns(s.db, { ...q, bootstrap: 200 }).labels.counted);
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });
+    const after = countedCells(s.db, q);
+    expect(after).not.toBe(first);
+    expect(after.digest()).not.toEqual(first.digest());
+    sameAsFresh();
+  });
+
   it('start over on a write the log does not show', () => {
     agreementReport(s.db, { bootstrap: 0 });
     s.db.prepare("UPDATE label SET value = '\"evaluation-metrics\"' WHERE dimension = 'stage' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
@@ -99,7 +134,10 @@ describe("the kept labels handed to a job's worker (its own connection to the fi
     return other;
   };
   const sameReports = (other: ReturnType<typeof openDatabase>) => {
-    for (const q of queries) expect(agreementReport(other, q), JSON.stringify(q)).toEqual(agreementReport(s.db, q));
+    for (const q of queries) {
+      expect(agreementReport(other, q), JSON.stringify(q)).toEqual(agreementReport(s.db, q));
+      expect(tabs(other, q), JSON.stringify(q)).toEqual(tabs(s.db, q));
+    }
   };
 
   it('are none until the service keeps some, and handing them never reads every label on its thread', () => {
@@ -112,6 +150,8 @@ describe("the kept labels handed to a job's worker (its own connection to the fi
 
   it('are taken as the worker’s own, brought up to date from the log, and give the reports the service gives', () => {
     agreementReport(s.db, { bootstrap: 0 });
+    // With the labels' times, as the columns read ahead are handed.
+    currentWithLabelTimes(s.db);
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });
     const handed = columnsToHand(s.db);
     expect(handed).toBeDefined();

@@ -14,7 +14,7 @@ import { codedFromColumns, countedNames, dimensionsOf, noLabels, referenceCodesO
 import type { Db } from './database.ts';
 import type { FiguresRequest } from './jobs/protocol.ts';
 import type { FigureKind, FigureReports } from '../shared/api.ts';
-import { provenanceOfEntries } from './provenance.ts';
+import { provenanceOfDigest } from './provenance.ts';
 
 /**
  * The figures beyond alpha, on the same labels the alpha report counts (`selectAgreementLabels`):
@@ -38,7 +38,7 @@ export const COEFFICIENT_WORK_BUDGET = 4e9;
 
 /** Every coefficient, pooled and per dimension, with intervals and per-category figures. */
 export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget = COEFFICIENT_WORK_BUDGET): DbCoefficientReport {
-  const { codebook, dimension, annotators, input, selection, hashed } = countedCells(db, query);
+  const { codebook, dimension, annotators, input, selection, digest } = countedCells(db, query);
   const options = { bootstrap: query.bootstrap, seed: query.seed, annotators, dimension, categories: query.categories };
   const fits = Math.max(0, Math.floor(budget / coefficientReportWork(codebook, input, { ...options, bootstrap: 0 })) - 1);
   if ((query.bootstrap ?? DEFAULT_RESAMPLES) > fits) {
@@ -48,7 +48,7 @@ export function coefficientReport(db: Db, query: CoefficientQuery = {}, budget =
     );
   }
   const report = buildCoefficientReportFrom(codebook, input, { ...options, weights: query.weights });
-  return { ...report, bootstrapFits: fits, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('coefficients', hashed()) };
+  return { ...report, bootstrapFits: fits, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfDigest('coefficients', digest()) };
 }
 
 /** Each annotator the agreement figures count, against the final labels and the majority of the others. */
@@ -153,9 +153,9 @@ export interface DriftQuery extends AgreementQuery {
 
 /** The agreement figure per week of labelling time, or per batch of 50 entries as they were finished. */
 export function driftReport(db: Db, query: DriftQuery): DbDriftReport {
-  const { codebook, dimension, input, selection, hashed, times } = countedCells(db, query, { times: true });
+  const { codebook, dimension, input, selection, digest, times } = countedCells(db, query, { times: true });
   const report = buildDriftFrom(codebook, input, times(), { by: query.by, dimension, bootstrap: query.bootstrap, seed: query.seed });
-  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfEntries('drift', hashed()) };
+  return { ...report, selection: { ...selection, annotators: report.raters }, provenance: provenanceOfDigest('drift', digest()) };
 }
 
 /** How many of a machine's departures the Agreement view lists. */

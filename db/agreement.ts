@@ -3,16 +3,17 @@ import type { Dimension } from '../shared/codebook/schema.ts';
 import { pinnedText } from '../shared/codebook/lines.ts';
 import { findDimension, isEmptyValue, type LabelValue } from '../shared/codebook/values.ts';
 import { compareIds } from '../shared/ids.ts';
-import { buildAgreementReportFrom, knownDistinct, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
+import { buildAgreementReportFrom, knownDistinct, onceEachDimension, type AgreementInput, type AgreementLabel, type AgreementOptions, type CellUnitsWanted, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
 import { latestTimes, type EntryTimes } from '../shared/agreement/drift.ts';
 import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
-import { currentForAgreement, currentWithTimes, type AgreementRows } from './data/agreement-rows.ts';
+import { currentForAgreement, currentWithTimes, fromKeptColumns, type AgreementRows, type ForAgreement } from './data/agreement-rows.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
+import { labelsDigest, type LabelsDigest } from './provenance.ts';
 
 export interface AgreementQuery {
   /** One dimension (id or label); the pooled figures are left out. */
@@ -30,8 +31,8 @@ export interface AgreementQuery {
   includeUnassigned?: string[];
   /** Only labels recorded under this codebook version (default: all). */
   codebookVersion?: string;
-  /** List the units behind each coincidence cell: every figure's (default), none, or one figure's (`figureKey`). */
-  cellUnits?: boolean | string;
+  /** List the units behind each coincidence cell: every figure's (default), none, one figure's (`figureKey`), or one cell of one figure's. */
+  cellUnits?: CellUnitsWanted;
   /** Only the figure that stands for each dimension and the pooled one (AgreementOptions.primaryOnly): what a table of groups shows. */
   primaryOnly?: boolean;
   /** Only the pooled figures, without their pairwise tables (AgreementOptions.pooledAlone, pairwise): what a pooled cell's entries rest on. */
@@ -59,8 +60,6 @@ interface CountedLabels {
   rows: AgreementRows;
   counted: Int32Array;
   parsed: (LabelValue | undefined)[];
-  /** Each row's time as a number (`times: 'number'` only; see db/data/label-times.ts). */
-  timeOf?: Float64Array;
 }
 
 /**
@@ -70,7 +69,7 @@ interface CountedLabels {
  * coder is the lead's choice to count them); who counts on an entry is raterRule's answer
  * (db/assignments.ts), read here from each label's row; a round keeps its own entries.
  */
-function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text' | 'number' } = {}) {
+function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'; read?: ForAgreement } = {}) {
   const store = openStore(db);
   const codebook = store.project.codebookIfAny();
   if (!codebook) throw badInput('this database has no project yet; import entries first');
@@ -101,10 +100,9 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
   const order = store.entries.inOrder();
-  // The report's own read is kept between calls (drift reads each label's time beside it: as its
-  // text for the label objects, as a number for the cells).
-  const { rows, submitted, assigned, timeOf } =
-    opts.times === 'number' ? currentWithLabelTimes(db) : { ...(opts.times === 'text' ? currentWithTimes(db) : currentForAgreement(db)), timeOf: undefined };
+  // The report's own read is kept between calls (the label objects carry each label's time as its text);
+  // or what the caller read (the rows drift read again with their times).
+  const { rows, submitted, assigned } = opts.read ?? (opts.times === 'text' ? currentWithTimes(db) : currentForAgreement(db));
 
   // Who each annotator is to agreement, worked out once: whether their labels are looked at, and
   // for a label on an entry assigned to them or not, whether it counts and whether it is listed
@@ -177,7 +175,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
     annotators,
     order,
     people,
-    labels: { rows, counted: counted.subarray(0, n), parsed, timeOf } satisfies CountedLabels,
+    labels: { rows, counted: counted.subarray(0, n), parsed } satisfies CountedLabels,
     selection: {
       includeDrafts: query.includeDrafts ?? false,
       codebookVersion: query.codebookVersion ?? null,
@@ -232,6 +230,8 @@ export interface CountedCells {
   selection: AgreementSelection['selection'];
   /** The counted labels by number as the provenance hash reads them (shared/tables/provenance.ts), entries by their natural rank. */
   hashed(): NumberedLines;
+  /** How many labels `hashed` numbers and the SHA-256 of their text, worked out once. */
+  digest(): LabelsDigest;
   /** Each entry's time, from its counted labels on the codebook's dimensions (`times: true` only). */
   times(): EntryTimes;
 }
@@ -242,8 +242,37 @@ export interface CountedCells {
  * value hold the same parsed object, so a figure can work a value out once per distinct value.
  */
 export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?: boolean } = {}): CountedCells {
-  const { codebook, dimension, annotators, order, people, labels, selection } = walkCountedLabels(db, query, { times: opts.times ? 'number' : undefined });
-  const { rows, counted, parsed, timeOf } = labels;
+  const key = `countedCells\u0000${selectionKey(query)}`;
+  const kept = () => fromKeptColumns(db, key, () => cellsOfCounted(db, countedLabelColumns(db, query)));
+  if (!opts.times) return kept();
+  return db.transaction(() => {
+    const counted = kept();
+    const timed = currentWithLabelTimes(db);
+    // The times of the kept rows the counted labels index; else (rows read again with their times) the labels counted on those.
+    const own = timed.rows === counted.rows ? counted : cellsOfCounted(db, walkCountedLabels(db, query, { read: timed }));
+    return { ...own, times: () => own.timesWith(timed.timeOf) };
+  })();
+}
+
+/**
+ * Everything the counted labels depend on in a query (not the bootstrap, nor which figures or
+ * cells are listed): what `fromKeptColumns` keeps them by.
+ */
+function selectionKey(query: AgreementQuery): string {
+  return JSON.stringify([
+    query.dimension ?? null,
+    query.includeDrafts ?? false,
+    query.annotators ?? null,
+    query.includeUnassigned ?? null,
+    query.codebookVersion ?? null,
+    query.entries ? [...query.entries].sort() : null,
+  ]);
+}
+
+/** `CountedCells` of the labels walked, without times: those come with the rows drift reads (`timesWith`). */
+function cellsOfCounted(db: Db, walked: ReturnType<typeof walkCountedLabels>): CountedCells & { rows: AgreementRows; timesWith(timeOf: Float64Array): EntryTimes } {
+  const { codebook, dimension, annotators, order, people, labels, selection } = walked;
+  const { rows, counted, parsed } = labels;
   // The counted labels of each dimension (by its index among the rows' dimensions): a bucket each.
   const dimensionStart = new Int32Array(rows.dimensions.length + 1);
   for (const i of counted) dimensionStart[rows.dimension[i] + 1]++;
@@ -350,8 +379,7 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     return { entries: order.map(([, extId]) => extId), rests, entry: entry.subarray(0, n), rest: rest.subarray(0, n) };
   };
 
-  const times = (): EntryTimes => {
-    if (!timeOf) throw new Error('countedCells: the rows were read without their times');
+  const timesWith = (timeOf: Float64Array): EntryTimes => {
     const known = new Uint8Array(rows.dimensions.length);
     for (const d of codebook.dimensions) if (rows.dimensions.includes(d.id)) known[rows.dimensions.indexOf(d.id)] = 1;
     // (A loop: a typed array's `filter` takes many times as long on a million labels.)
@@ -362,7 +390,13 @@ export function countedCells(db: Db, query: AgreementQuery = {}, opts: { times?:
     return latestTimes(n, order.length, (k) => rankOf[rows.entry[dated[k]]], (k) => timeOf[dated[k]], (rank) => order[rank][1]);
   };
 
-  return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, times };
+  // Worked out once: every tab that shows a provenance hashes the same labels.
+  let digest: LabelsDigest | undefined;
+  const hashedDigest = () => (digest ??= labelsDigest(hashed()));
+  const times = (): EntryTimes => {
+    throw new Error('countedCells: the labels were counted without their times');
+  };
+  return { codebook, dimension, annotators, input: onceEachDimension({ raters, cellsOf }), selection, hashed, digest: hashedDigest, times, rows, timesWith };
 }
 
 /**
@@ -407,6 +441,18 @@ export function selectAgreementLabels(db: Db, query: AgreementQuery = {}, { time
  * with the entries in natural order and the annotators by id: for figures computed on the
  * columns (the coder and machine figures, db/coded-columns.ts) rather than on a label object each.
  */
-export function countedLabelColumns(db: Db, query: AgreementQuery = {}) {
-  return walkCountedLabels(db, query);
+export function countedLabelColumns(db: Db, query: AgreementQuery = {}): ReturnType<typeof walkCountedLabels> {
+  // Every tab walks the same labels: walked once while nothing is written.
+  return fromKeptColumns(db, `counted\u0000${selectionKey(query)}`, () => walkCountedLabels(db, query));
+}
+
+/**
+ * What the Agreement view's report and tabs all stand on by default, worked out ahead of them in
+ * a worker readied for them (db/jobs/worker.ts): the labels counted, every dimension's cells and
+ * their provenance hash, kept with the columns (`fromKeptColumns`) until anything is written.
+ */
+export function countAhead(db: Db): void {
+  const { codebook, input, digest } = countedCells(db, {});
+  for (const dim of codebook.dimensions) input.cellsOf(dim);
+  digest();
 }

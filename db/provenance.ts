@@ -14,11 +14,18 @@ export function provenanceOf(codebook: Codebook, kind: string, people: Agreement
 
 /** `provenanceOf` from the people's labels by number (`NumberedLines`: each label's value as `valueText` writes it, empty ones left out). */
 export function provenanceOfEntries(kind: string, people: NumberedLines): Provenance {
-  return { app: 'Concord', version: APP_VERSION, export: kind, labels: labelsDigest(people) };
+  return provenanceOfDigest(kind, labelsDigest(people));
 }
 
+/** `provenanceOf` from the digest of the people's labels (`labelsDigest`), worked out already. */
+export function provenanceOfDigest(kind: string, labels: LabelsDigest): Provenance {
+  return { app: 'Concord', version: APP_VERSION, export: kind, labels };
+}
+
+export type LabelsDigest = Provenance['labels'];
+
 /** How many labels, and the SHA-256 of their text, hashed piece by piece as `digestBytes` hands it on. */
-function labelsDigest(lines: NumberedLines): { count: number; sha256: string } {
+export function labelsDigest(lines: NumberedLines): LabelsDigest {
   const hash = createHash('sha256');
   digestBytes(lines, (bytes) => hash.update(bytes));
   return { count: lines.entry.length, sha256: hash.digest('hex') };

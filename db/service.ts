@@ -424,7 +424,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         ...query,
         bootstrap: 0,
         dimension: pooled ? undefined : figure.dimension,
-        cellUnits: figureKey(figure),
+        // The one cell asked for: a pooled figure's cells hold hundreds of thousands of units between them.
+        cellUnits: { figure: figureKey(figure), cell: cellKey(row, col) },
         ...(pooled ? { pooledAlone: true, primaryOnly: figure.measure !== 'nominal' } : {}),
       });
       const table =

@@ -23,13 +23,19 @@ export interface AgreementRows {
   versions: string[];
   /** Per label: when it was last written (only when asked for). */
   times?: string[];
+  /**
+   * Per label: when it was last written, as a number (`Date.parse` of the text; NaN when it does
+   * not parse, and for a row that is gone). Kept with the rows once drift asked for it
+   * (`keptLabelTimes`), and read with the rows of an entry read again.
+   */
+  time?: Float64Array;
 }
 
 /** Labels per statement: each chunk comes back as one JSON text, not a row at a time. */
 const CHUNK = 50_000;
 
 /** What agreement selects from, read in one snapshot: every label, who submitted what, what is assigned to whom. */
-export function readForAgreement(db: Db, opts: { times?: boolean } = {}): { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks } {
+export function readForAgreement(db: Db, opts: { times?: boolean; timeNumbers?: boolean } = {}): { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks } {
   return db.transaction(() => ({ rows: readAgreementRows(db, opts), submitted: readEntryMarks(db, 'submitted'), assigned: readEntryMarks(db, 'assigned') }))();
 }
 
@@ -37,9 +43,9 @@ export function readForAgreement(db: Db, opts: { times?: boolean } = {}): { rows
  * Every label. SQLite gathers each chunk of labels into one JSON array and JavaScript parses it
  * at once: handing a million rows across one at a time cost more than all the rest of the report.
  */
-function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]): AgreementRows {
+function readAgreementRows(db: Db, opts: { times?: boolean; timeNumbers?: boolean }, entries?: number[]): AgreementRows {
   const sql = statementsOf(db);
-  const columns = `json_group_array(json_array(id, entry_id, annotator_id, dimension, value, codebook_version${opts.times ? ', updated_at' : ''}))`;
+  const columns = `json_group_array(json_array(id, entry_id, annotator_id, dimension, value, codebook_version${opts.times || opts.timeNumbers ? ', updated_at' : ''}))`;
   // Every label, a chunk at a time in the table's order; or the labels of a few entries, found by their key.
   const chunk = entries
     ? sql(`SELECT max(id), ${columns} FROM (SELECT rowid AS id, * FROM label WHERE entry_id IN (SELECT value FROM json_each(?)) AND rowid > ?)`).raw(true)
@@ -60,6 +66,7 @@ function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]
     values: [],
     versions: [],
     times: opts.times ? [] : undefined,
+    time: opts.timeNumbers ? new Float64Array(total) : undefined,
   };
   const index = (known: Map<string, number>, list: string[], text: string) => {
     let i = known.get(text);
@@ -70,6 +77,8 @@ function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]
   const values = new Map<string, number>();
   const versions = new Map<string, number>();
   let after = -1;
+  let timeText: string | undefined;
+  let timeParsed = NaN;
   for (;;) {
     const [last, json] = (entries ? chunk.get(list, after) : chunk.get(after)) as [number | null, string];
     if (last === null) break;
@@ -83,6 +92,8 @@ function readAgreementRows(db: Db, opts: { times?: boolean }, entries?: number[]
       rows.value[i] = index(values, rows.values, value);
       rows.version[i] = index(versions, rows.versions, version);
       if (rows.times) rows.times.push(time!);
+      // Labels saved together carry the same text one after another: each run is parsed once.
+      if (rows.time) rows.time[i] = time === timeText ? timeParsed : (timeParsed = Date.parse((timeText = time!)));
     }
   }
   return rows;
@@ -128,6 +139,8 @@ interface Kept {
   data: ForAgreement;
   /** Rows whose label was rewritten or removed since the last full read. */
   dead: number;
+  /** What was worked out from the columns as they stand (`fromKeptColumns`): dropped whenever they change. */
+  derived: Map<string, unknown>;
 }
 export type ForAgreement = { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks };
 const kept = new WeakMap<Db, Kept>();
@@ -151,12 +164,12 @@ export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' 
     return { ...k!.data, sync: 'incremental' };
   }
   const fresh = db.transaction(() => ({ logMark: store.events.newest(), data: readForAgreement(db) }))();
-  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0 });
+  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0, derived: new Map() });
   return { ...fresh.data, sync: 'rebuilt' };
 }
 
 /** The columns kept on a connection, as a job hands them to its worker's connection to the same file. */
-export type HandedColumns = Omit<Kept, 'marker'>;
+export type HandedColumns = Omit<Kept, 'marker' | 'derived'>;
 
 /**
  * The columns kept on this connection, brought up to date when the log says how (a few entries'
@@ -180,7 +193,7 @@ export function columnsToHand(db: Db): HandedColumns | undefined {
  * since, or brought up to date from it; else they are dropped and the next call reads them all.
  */
 export function adoptColumns(db: Db, handed: HandedColumns): void {
-  const own: Kept = { ...handed, marker: changeMarker(db) };
+  const own: Kept = { codebook: handed.codebook, logMark: handed.logMark, data: handed.data, dead: handed.dead, marker: changeMarker(db), derived: new Map() };
   const store = openStore(db);
   const adopted = db.transaction(() => {
     if (own.codebook !== (store.project.codebookJson() ?? '')) return false;
@@ -202,25 +215,90 @@ export function currentWithTimes(db: Db): ForAgreement {
   return db.transaction(() => {
     const current = currentForAgreement(db);
     const { rows } = current;
-    let top = 0;
-    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE && rows.rowid[i] > top) top = rows.rowid[i];
-    // Each live kept row, by its place in the table (1 + its index; 0 for none).
-    const keptAt = new Int32Array(top + 1);
-    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) keptAt[rows.rowid[i]] = i + 1;
+    const keptAt = keptRowsByPlace(rows);
     const times = new Array<string>(rows.count).fill('');
     let found = 0;
     readTimes(db, (rowid, time) => {
-      const k = rowid <= top ? keptAt[rowid] : 0;
+      const k = rowid < keptAt.length ? keptAt[rowid] : 0;
       if (k === 0) return;
       times[k - 1] = time;
       found++;
     });
-    let live = 0;
-    for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) live++;
     // The rows stay as they are: the times go on a copy. (Every live row is the table's, read in this snapshot.)
-    if (found === live) return { submitted: current.submitted, assigned: current.assigned, rows: { ...rows, times } };
+    if (found === liveRows(rows)) return { submitted: current.submitted, assigned: current.assigned, rows: { ...rows, times } };
     return readForAgreement(db, { times: true });
   })();
+}
+
+/**
+ * A result worked out from the kept columns (and the rest of the project file as it is now),
+ * kept with them until anything is written or they are read again: the Agreement view's tabs
+ * each count the same labels, gather the same cells and hash them for their provenance, in the
+ * same worker one after another. `key` must name everything the result depends on besides the
+ * file. A connection with no columns kept computes it each time.
+ */
+export function fromKeptColumns<T>(db: Db, key: string, make: () => T): T {
+  return db.transaction(() => {
+    currentForAgreement(db);
+    const k = kept.get(db);
+    if (!k || !sameMarker(k.marker, changeMarker(db))) return make();
+    if (k.derived.has(key)) return k.derived.get(key) as T;
+    const made = make();
+    // A write inside `make` would have dropped what was kept: keep nothing then.
+    if (kept.get(db) !== k || !sameMarker(k.marker, changeMarker(db))) return made;
+    if (k.derived.size >= KEPT_RESULTS) k.derived.delete(k.derived.keys().next().value!);
+    k.derived.set(key, made);
+    return made;
+  })();
+}
+
+/** How many results `fromKeptColumns` keeps at once (each selection of labels asked for has a few). */
+const KEPT_RESULTS = 8;
+
+/**
+ * The kept columns with each row's time as a number (`AgreementRows.time`), read once and kept
+ * with them: each time goes to the kept row of its label by the row's place in the table (the kept
+ * rows need not be the table's in its order: a label written since the full read is read again
+ * and kept at the end). Undefined when some live kept row is not in the table (the caller then
+ * reads every label with its time).
+ */
+export function keptLabelTimes(db: Db): (ForAgreement & { timeOf: Float64Array }) | undefined {
+  return db.transaction(() => {
+    const current = currentForAgreement(db);
+    const { rows } = current;
+    if (rows.time) return { rows, submitted: current.submitted, assigned: current.assigned, timeOf: rows.time };
+    const keptAt = keptRowsByPlace(rows);
+    const time = new Float64Array(rows.entry.length).fill(NaN);
+    let found = 0;
+    // Labels saved together carry the same text one after another: each run is parsed once.
+    let text: string | undefined;
+    let parsed = NaN;
+    readTimes(db, (rowid, t) => {
+      const k = rowid < keptAt.length ? keptAt[rowid] : 0;
+      if (k === 0) return;
+      if (t !== text) parsed = Date.parse((text = t));
+      time[k - 1] = parsed;
+      found++;
+    });
+    if (found !== liveRows(rows)) return undefined;
+    rows.time = time;
+    return { rows, submitted: current.submitted, assigned: current.assigned, timeOf: time };
+  })();
+}
+
+/** Each live kept row by its place in the table: 1 + its index (0 for none), indexed by rowid. */
+function keptRowsByPlace(rows: AgreementRows): Int32Array {
+  let top = 0;
+  for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE && rows.rowid[i] > top) top = rows.rowid[i];
+  const keptAt = new Int32Array(top + 1);
+  for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) keptAt[rows.rowid[i]] = i + 1;
+  return keptAt;
+}
+
+function liveRows(rows: AgreementRows): number {
+  let live = 0;
+  for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) live++;
+  return live;
 }
 
 /** Every label's time with its place in the table, in the table's order. */
@@ -330,10 +408,11 @@ function update(db: Db, k: Kept): boolean {
     rowIds.push(ref.rowId);
   }
   const { rows, submitted, assigned } = k.data;
-  const fresh = readAgreementRows(db, {}, rowIds);
+  const fresh = readAgreementRows(db, { timeNumbers: rows.time !== undefined }, rowIds);
   // Rewritten rows stay behind, marked gone, until a quarter of the rows are gone.
   if (k.dead + fresh.count > rows.count / 4 + 1000) return false;
 
+  k.derived.clear();
   const changedRows = new Set(rowIds);
   for (let i = 0; i < rows.count; i++)
     if (rows.annotator[i] !== GONE && changedRows.has(rows.entry[i])) {
@@ -373,6 +452,11 @@ function append(rows: AgreementRows, more: AgreementRows): void {
     rows.dimension = grow(rows.dimension);
     rows.value = grow(rows.value);
     rows.version = grow(rows.version);
+    if (rows.time) {
+      const time = new Float64Array(rows.entry.length);
+      time.set(rows.time.subarray(0, rows.count));
+      rows.time = time;
+    }
   }
   const reindex = (list: string[], from: string[]) => {
     const known = new Map(list.map((t, i) => [t, i]));
@@ -393,6 +477,7 @@ function append(rows: AgreementRows, more: AgreementRows): void {
     rows.dimension[i] = dimension[more.dimension[j]];
     rows.value[i] = value[more.value[j]];
     rows.version[i] = version[more.version[j]];
+    if (rows.time) rows.time[i] = more.time![j];
   }
 }
 

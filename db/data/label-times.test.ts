@@ -93,4 +93,15 @@ describe('each label’s time as a number, for drift', () => {
     s.db.prepare("UPDATE label SET updated_at = '2026-03-01T00:00:00.000Z' WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e2') AND annotator_id = (SELECT id FROM annotator WHERE name = 'ben')").run();
     expect(check()).toBe(181);
   });
+
+  it('keeps the times with the columns, and reads those of an entry read again after a write', () => {
+    scatterTimes(7);
+    expect(check()).toBe(180);
+    expect(currentForAgreement(s.db).rows.time).toBeDefined();
+    appCall(s, 'labels.set', { annotator: 'cai', entryId: 'e4', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e9', dimension: 'task', value: 'regression' });
+    s.db.prepare("UPDATE label SET updated_at = '2025-02-03T10:00:00+02:00' WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e4')").run();
+    expect(currentForAgreement(s.db).sync).toBe('incremental');
+    expect(check()).toBe(181);
+  });
 });

@@ -336,6 +336,42 @@ describe('the labels read ahead as the app opens a project', () => {
   });
 });
 
+describe("the Agreement view's tabs in the worker that read the labels ahead", () => {
+  it('give, from what it counted and read ahead (the cells, their hash, the times), the reports a fresh connection gives, before and after a write', async () => {
+    const file = join(dir, 'ahead-tabs.db');
+    (await openProject(file, { seedDemo: true })).close();
+    const s = await openProject(file, { readAhead: 0 });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
+    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    const tabs = async () => {
+      const asked = [
+        { figures: 'coefficients', bootstrap: 0, categories: 'first' },
+        { figures: 'drift', bootstrap: 0, by: 'week' },
+        { figures: 'coders', bootstrap: 0 },
+      ] as const;
+      const out: unknown[] = [];
+      for (const args of asked) out.push((await figuresSettled(s, appCall(s, 'agreement.startFigures', { as: 'lead', ...args }))).report);
+      return out;
+    };
+    const fresh = () => {
+      const db = openDatabase(file);
+      const out = [
+        coefficientReport(db, { bootstrap: 0, categories: 'first' }),
+        driftReport(db, { bootstrap: 0, by: 'week' }),
+        coderReport(db, { bootstrap: 0 }, { cellEntries: false }),
+      ];
+      db.close();
+      return out;
+    };
+    expect(await tabs()).toEqual(fresh());
+    const entry = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'evaluation-metrics' });
+    expect(await tabs()).toEqual(fresh());
+    s.close();
+  });
+});
+
 describe('alpha per round or per version with their bootstraps', () => {
   let s: Service;
   beforeAll(async () => {

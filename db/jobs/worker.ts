@@ -1,10 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
-import { agreementReport } from '../agreement.ts';
+import { agreementReport, countAhead } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { openDatabase, type Db } from '../database.ts';
 import { adoptColumns, columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
+import { currentWithLabelTimes } from '../data/label-times.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
@@ -29,6 +30,8 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   if (request.kind === 'columns') {
     progress({ phase: 'reading', done: 0, total: 0 });
     currentForAgreement(db());
+    // Once they are handed back, what the Agreement view's tabs read of them besides, kept with this worker's columns.
+    setImmediate(() => readyForTabs(true));
     return columnsToHand(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
@@ -70,6 +73,19 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   }
 }
 
+/**
+ * Works out ahead what the Agreement view's tabs read (`countAhead`; with `times`, drift's label
+ * times too), between jobs: a job asked for meanwhile waits, and finds it done.
+ */
+function readyForTabs(times: boolean): void {
+  try {
+    if (times) currentWithLabelTimes(db());
+    countAhead(db());
+  } catch {
+    // Only ahead of need: the job that needs it says what is wrong.
+  }
+}
+
 // One order at a time: the runner sends the next only once this one has answered.
 parentPort!.on('message', (order: JobOrder) => {
   if (order.type === 'columns') {
@@ -79,6 +95,9 @@ parentPort!.on('message', (order: JobOrder) => {
     } catch {
       // Only ahead of need: the job that needs the file says what is wrong with it.
     }
+    // The Agreement view opens, and this worker was handed its labels: its tabs will count them as its report does.
+    // (A worker that holds them already counts them again, after a write, only when a tab asks.)
+    if (order.columns) readyForTabs(false);
     return;
   }
   const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });

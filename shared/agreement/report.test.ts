@@ -4,7 +4,7 @@ import type { LabelValue } from '../codebook/values.ts';
 import { alphaOfMatrix } from './alpha.ts';
 import { mulberry32 } from './prng.ts';
 import type { Codebook } from '../codebook/schema.ts';
-import { buildAgreementReport, distinctValues, pickUnits, type AgreementLabel, type AgreementReport } from './report.ts';
+import { buildAgreementReport, distinctValues, figureKey, pickUnits, type AgreementLabel, type AgreementReport } from './report.ts';
 import type { RatingCell } from './ratings.ts';
 import { cellKey, type CellUnit, type CoincidenceTable } from './types.ts';
 
@@ -331,6 +331,29 @@ describe('the units behind each coincidence cell', () => {
         }),
       );
     expect(cells).toBeGreaterThan(100);
+  });
+
+  it('lists one cell of one figure as the whole listing has it, in the same order, and no other', () => {
+    // Entries whose natural order is not their order of first use (e10 after e9), and pooled
+    // figures whose units repeat each entry once per dimension: ties broken by the data's order.
+    const labels = study(6, 80);
+    const whole = buildAgreementReport(cb, labels, { bootstrap: 0, pooledAlone: true, pairwise: false });
+    let listed = 0;
+    for (const [measure, t] of [['masi', whole.pooled!.coincidence], ['nominal', whole.pooledNominal!.coincidence]] as const) {
+      const n = t.counts.length;
+      // The longest lists, both ways round, and cells that list nothing: empty, off the table, a missing rating's code.
+      const longest = Object.keys(t.cellUnits!).sort((a, b) => t.cellUnits![b].length - t.cellUnits![a].length).slice(0, 6);
+      const cells = [...longest.map((x) => x.split(',').map(Number)).flatMap(([c, k]) => [[c, k], [k, c]]), [0, n - 1], [n, n], [-1, 0], [-1, -1]];
+      for (const [c, k] of cells) {
+        const one = buildAgreementReport(cb, labels, { bootstrap: 0, pooledAlone: true, pairwise: false, cellUnits: { figure: figureKey({ scope: 'pooled', measure }), cell: cellKey(c, k) } });
+        const [own, other] = measure === 'masi' ? [one.pooled!, one.pooledNominal!] : [one.pooledNominal!, one.pooled!];
+        const want = t.cellUnits![cellKey(c, k)];
+        expect(own.coincidence.cellUnits, `${measure} ${c},${k}`).toEqual(want ? { [cellKey(c, k)]: want } : {});
+        expect(other.coincidence.cellUnits).toBeUndefined();
+        listed += want?.length ?? 0;
+      }
+    }
+    expect(listed).toBeGreaterThan(200);
   });
 
   it('leaves the lists out when asked to, and changes no figure', () => {

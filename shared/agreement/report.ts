@@ -41,9 +41,10 @@ export interface AgreementOptions {
   dimension?: string;
   /**
    * List the units behind each coincidence cell (`CoincidenceTable.cellUnits`): true for every
-   * figure (the default), false for none, or only the figure with this key (`figureKey`).
+   * figure (the default), false for none, only the figure with this key (`figureKey`), or only one
+   * cell of it (`cellKey`: what the view's cell of a figure asks for).
    */
-  cellUnits?: boolean | string;
+  cellUnits?: CellUnitsWanted;
   /**
    * Only the figure that stands for each dimension (and the pooled MASI figure): no secondary
    * measures, no per-value figures, no pooled nominal figure. Drift computes one figure per week.
@@ -207,7 +208,7 @@ class FigureMaker {
   constructor(
     private readonly resamples: number,
     private readonly seed: number,
-    private readonly withCellUnits: boolean | string,
+    private readonly withCellUnits: CellUnitsWanted,
     private readonly onFigureData?: (key: string, data: CodedRatings) => void,
     /** Only the figures that stand for their dimension (AgreementOptions.primaryOnly). */
     readonly primaryOnly = false,
@@ -217,7 +218,10 @@ class FigureMaker {
   /** The coincidence matrix as the report shows it; `units[u]` is what unit u of the data stands for. */
   private table(key: string, data: CodedRatings, co: Coincidence, values: CoincidenceTable['values'], units: readonly CellUnit[] | (() => readonly CellUnit[])): CoincidenceTable {
     const table = coincidenceTable(co, values);
-    if (this.withCellUnits === true || this.withCellUnits === key) table.cellUnits = cellUnitsOf(data, typeof units === 'function' ? units() : units);
+    const wanted = this.withCellUnits;
+    const unitList = () => (typeof units === 'function' ? units() : units);
+    if (wanted === true || wanted === key) table.cellUnits = cellUnitsOf(data, unitList());
+    else if (typeof wanted === 'object' && wanted.figure === key) table.cellUnits = oneCellUnits(data, unitList(), wanted.cell);
     return table;
   }
 
@@ -467,6 +471,43 @@ function cellUnitsOf(data: CodedRatings, units: readonly CellUnit[]): Record<str
   }
   return out;
 }
+
+/**
+ * `cellUnitsOf(data, units)` of one cell alone (by `cellKey`; nothing when it is empty): the
+ * same units in the same order, without listing every other cell's.
+ */
+export function oneCellUnits(data: CodedRatings, units: readonly CellUnit[], cell: string): Record<string, CellUnit[]> {
+  if (units.length !== data.unitCount && data.raterCount > 0)
+    throw new Error(`oneCellUnits: ${units.length} unit names for ${data.unitCount} units`);
+  const [c, k] = cell.split(',').map(Number);
+  // Only a rating's code names a cell (-1 is a missing one).
+  if (!(c >= 0 && k >= 0)) return {};
+  const R = data.raterCount;
+  const codes = data.codes;
+  const hits: number[] = [];
+  for (let u = 0, base = 0; u < data.unitCount; u++, base += R) {
+    found: for (let r1 = 0; r1 < R; r1++) {
+      const c1 = codes[base + r1];
+      if (c1 !== c && c1 !== k) continue;
+      for (let r2 = r1 + 1; r2 < R; r2++) {
+        const c2 = codes[base + r2];
+        if ((c1 === c && c2 === k) || (c1 === k && c2 === c)) {
+          hits.push(u);
+          break found;
+        }
+      }
+    }
+  }
+  if (!hits.length) return {};
+  // Natural entry order, parts in the order of the data, as `cellUnitsOf` ranks every unit.
+  let inOrder = true;
+  for (let j = 1; j < hits.length && inOrder; j++) inOrder = compareIds(units[hits[j - 1]].entry, units[hits[j]].entry) <= 0;
+  if (!inOrder) hits.sort((a, b) => compareIds(units[a].entry, units[b].entry) || a - b);
+  return { [cell]: hits.map((u) => units[u]) };
+}
+
+/** Which figures list the units behind their cells (AgreementOptions.cellUnits). */
+export type CellUnitsWanted = boolean | string | { figure: string; cell: string };
 
 /** The cells of one dimension: units (entries with a label on it) x raters. */
 export interface DimensionCells {
