@@ -533,7 +533,8 @@ async function leadViews(s: Service, limitMs: number): Promise<{ view: string; m
   // As the lead meets them after the report, which the Agreement view opens with (timed as agreement_report),
   // and beside the bootstrap of its intervals, which the view starts next and which runs on meanwhile:
   // the service keeps the report's label columns and has workers ready with them...
-  call('agreement.report', { bootstrap: 0 });
+  // (Asked for as the view asks: the entries behind a cell come when the lead opens one.)
+  call('agreement.report', { bootstrap: 0, cellUnits: false });
   const bootstrap = (call('agreement.start', {}) as { jobId: string }).jobId;
   for (const name of ['coefficients', 'coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
   // A cell of the pooled figure opened: the entries behind it.
