@@ -296,6 +296,24 @@ describe('a report started as a job', () => {
     s.close();
   });
 
+  it('count, for every worker, the jobs the lead waits on while they run (a bootstrap gives way to them)', async () => {
+    const s = await probe('waited-on.db');
+    const figuresSeen = async () => ((await figuresSettled(s, coders(s))).report as unknown as Probe & { waitedOn: number }).waitedOn;
+    // A tab's figures alone: itself.
+    expect(await figuresSeen()).toBe(1);
+    // Beside a cell's entries still running (the probe never answers for "hold"): both.
+    const held = appCall(s, 'agreement.coderCell', { as: 'lead', dimension: 'stage', coder: 'hold', reference: 'final', row: 'training', col: 'training' });
+    expect(await figuresSeen()).toBe(2);
+    // Once that one is cancelled (its worker ended): itself again.
+    expect(appCall(s, 'jobs.cancel', { jobId: held.jobId })).toEqual({ cancelled: true });
+    expect(await figuresSeen()).toBe(1);
+    // A report's bootstrap is not waited on.
+    const boot = appCall(s, 'agreement.start', { as: 'lead' }) as AgreementJob;
+    while (!settled((appCall(s, 'agreement.job', { as: 'lead', jobId: boot.jobId }) as AgreementJob).progress.phase)) await new Promise((r) => setTimeout(r, 5));
+    expect(((appCall(s, 'agreement.job', { as: 'lead', jobId: boot.jobId }) as AgreementJob).report as unknown as { waitedOn: number }).waitedOn).toBe(0);
+    s.close();
+  });
+
   it('gives, from a worker kept between jobs, the figures of the labels as they are now', async () => {
     const s = await openProject(join(dir, 'kept.db'), { seedDemo: true });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });

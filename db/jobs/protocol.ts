@@ -43,6 +43,11 @@ export interface JobProgress {
 export interface WorkerStart {
   file: string;
   nativeBinding?: string;
+  /**
+   * Shared memory, one for every worker of a runner: how many jobs the lead waits on (a tab's
+   * figures, a cell's entries) run now. A bootstrap gives way to them between its resamples.
+   */
+  waitedOn: SharedArrayBuffer;
 }
 
 /**

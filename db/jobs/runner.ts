@@ -77,11 +77,13 @@ interface Thread {
  * no point to stop at ends its worker; the next starts another.
  */
 export function jobRunner(target: JobTarget): JobRunner {
+  // How many jobs the lead waits on run now (WorkerStart.waitedOn).
+  const waitedOn = new Int32Array(new SharedArrayBuffer(4));
   const idle: Thread[] = [];
   const all = new Set<Thread>();
 
   function start(): Thread {
-    const data: WorkerStart = { file: target.file, nativeBinding: target.nativeBinding };
+    const data: WorkerStart = { file: target.file, nativeBinding: target.nativeBinding, waitedOn: waitedOn.buffer as SharedArrayBuffer };
     const thread: Thread = { worker: new Worker(target.workerUrl ?? workerUrl(), { workerData: data }), ended: false };
     all.add(thread);
     const broke = (e: Error) => {
@@ -181,6 +183,15 @@ export function jobRunner(target: JobTarget): JobRunner {
         () => (job.progress = { ...job.progress, phase: 'done' }),
         (e) => (job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' }),
       );
+      // A tab's figures or a cell's entries, which the lead waits on: a bootstrap gives way while they run.
+      if (request.kind === 'figures' || request.kind === 'coderCell') {
+        Atomics.add(waitedOn, 0, 1);
+        const over = () => {
+          Atomics.sub(waitedOn, 0, 1);
+          Atomics.notify(waitedOn, 0);
+        };
+        job.done.then(over, over);
+      }
       thread.worker.postMessage(order);
       return job;
     },

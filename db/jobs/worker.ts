@@ -9,6 +9,7 @@ import { currentWithLabelTimes } from '../data/label-times.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
+import { givingWay } from './give-way.ts';
 import type { JobMessage, JobOrder, JobProgress, JobRequest, WorkerStart } from './protocol.ts';
 
 /**
@@ -20,13 +21,15 @@ import type { JobMessage, JobOrder, JobProgress, JobRequest, WorkerStart } from 
  * transaction: all or nothing, as always.
  */
 const start = workerData as WorkerStart;
+const waitedOn = new Int32Array(start.waitedOn);
 let connection: Db | undefined;
 const db = () => (connection ??= openDatabase(start.file, { ...(start.nativeBinding ? { nativeBinding: start.nativeBinding } : {}), checkedAlready: true }));
 
 async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgress) => void): Promise<unknown> {
   const shouldStop = () => Atomics.load(stop, 0) === 1;
   // Figures already made come with their coded ratings: their bootstrap needs no database.
-  if (request.kind === 'intervals') return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+  if (request.kind === 'intervals')
+    return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop: givingWay(waitedOn, shouldStop) });
   if (request.kind === 'columns') {
     progress({ phase: 'reading', done: 0, total: 0 });
     currentForAgreement(db());
@@ -37,7 +40,7 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
   if (request.kind === 'agreement') {
     progress({ phase: 'reading', done: 0, total: 0 });
-    return agreementReport(db(), request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop });
+    return agreementReport(db(), request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop: givingWay(waitedOn, shouldStop) });
   }
   if (request.kind === 'export') {
     // The whole file, as the command line writes it; the labels say how many entries are made.
