@@ -34,25 +34,22 @@ describe("a bootstrap's way of stopping, giving way to the jobs the lead waits o
     expect(shouldStop()).toBe(true);
   });
 
-  it('waits while one runs, and goes on once it is over', async () => {
+  /** givingWay's answer while a job runs that the other thread then ends ('finish') or stops ('stop'), and the memory after it. */
+  const whileOneRuns = async (then: 'finish' | 'stop') => {
     const m = memory();
     Atomics.store(m.waitedOn, 0, 1);
-    const other = otherThread(m.shared, 'finish');
+    const other = otherThread(m.shared, then);
     await new Promise((r) => other.once('online', r));
-    expect(givingWay(m.waitedOn, () => Atomics.load(m.stop, 0) === 1)()).toBe(false);
-    expect(Atomics.load(m.noted, 0)).toBe(1);
-    expect(Atomics.load(m.waitedOn, 0)).toBe(0);
+    const stopped = givingWay(m.waitedOn, () => Atomics.load(m.stop, 0) === 1)();
     await other.terminate();
+    return { stopped, noted: Atomics.load(m.noted, 0), running: Atomics.load(m.waitedOn, 0) };
+  };
+
+  it('waits while one runs, and goes on once it is over', async () => {
+    expect(await whileOneRuns('finish')).toEqual({ stopped: false, noted: 1, running: 0 });
   });
 
   it('stops while it waits, when asked to', async () => {
-    const m = memory();
-    Atomics.store(m.waitedOn, 0, 1);
-    const other = otherThread(m.shared, 'stop');
-    await new Promise((r) => other.once('online', r));
-    expect(givingWay(m.waitedOn, () => Atomics.load(m.stop, 0) === 1)()).toBe(true);
-    expect(Atomics.load(m.noted, 0)).toBe(1);
-    expect(Atomics.load(m.waitedOn, 0)).toBe(1);
-    await other.terminate();
+    expect(await whileOneRuns('stop')).toEqual({ stopped: true, noted: 1, running: 1 });
   });
 });
