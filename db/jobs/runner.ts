@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { ConcordError, deserializeError } from '../../shared/errors.ts';
 import type { HandedColumns } from '../data/agreement-rows.ts';
-import type { JobMessage, JobOrder, JobProgress, JobRequest, WorkerStart } from './protocol.ts';
+import type { JobMessage, JobOrder, JobProgress, JobRequest, ReadiedMessage, WorkerStart } from './protocol.ts';
 
 export type { JobProgress, JobRequest } from './protocol.ts';
 
@@ -65,6 +65,8 @@ interface Thread {
   current?: { id: string; onMessage: (m: JobMessage) => void; onEnd: (e: Error) => void };
   /** The kept columns it was last handed (the service's own object: handed again only once that is replaced). */
   handed?: object;
+  /** Handed columns ahead of a job (`ready`) and still taking them over: a job sent now waits until it has. */
+  readying?: boolean;
   idle?: ReturnType<typeof setTimeout>;
   ended: boolean;
 }
@@ -90,8 +92,9 @@ export function jobRunner(target: JobTarget): JobRunner {
       thread.current?.onEnd(e);
       end(thread);
     };
-    thread.worker.on('message', (m: JobMessage & { id: string }) => {
-      if (m.id === thread.current?.id) thread.current.onMessage(m);
+    thread.worker.on('message', (m: (JobMessage & { id: string }) | ReadiedMessage) => {
+      if (m.type === 'readied') thread.readying = false;
+      else if (m.id === thread.current?.id) thread.current.onMessage(m);
     });
     thread.worker.on('error', (e) => broke(new ConcordError('internal', `the worker failed: ${e.message}`)));
     thread.worker.on('exit', (code) => broke(new ConcordError('internal', `the worker stopped (exit ${code}) before it finished`)));
@@ -125,6 +128,21 @@ export function jobRunner(target: JobTarget): JobRunner {
     void thread.worker.terminate();
   }
 
+  /**
+   * The idle worker a job that only reads takes, if any: the one that waited least, so that one
+   * worker stays busy and warm and another idle ends in time. A tab's figures or a cell's entries,
+   * which the lead waits on: first one that holds label columns and has finished taking them over
+   * (and counting them), then one still taking them over, then any. The intervals of figures
+   * already made read no labels: one that holds none, so that those that counted them stay free
+   * for the tabs (else a new one).
+   */
+  function idleFor(request: JobRequest): Thread | undefined {
+    if (request.kind === 'intervals') return idle.find((t) => t.handed === undefined);
+    const last = (fits: (t: Thread) => boolean) => idle.findLast(fits);
+    if (request.kind === 'figures' || request.kind === 'coderCell') return last((t) => t.handed !== undefined && !t.readying) ?? last((t) => t.handed !== undefined) ?? last(() => true);
+    return last(() => true);
+  }
+
   /** Hands a worker the columns, unless it holds them already (kept up to date from the log since). */
   function columnsFor(thread: Thread, columns: HandedColumns | undefined): HandedColumns | undefined {
     if (!columns || thread.handed === columns.data) return undefined;
@@ -135,8 +153,7 @@ export function jobRunner(target: JobTarget): JobRunner {
   return {
     run(request) {
       const reads = request.kind !== 'import';
-      // The one that waited least: one worker stays busy and warm, another idle ends in time.
-      const thread = (reads && idle.pop()) || start();
+      const thread = (reads && idleFor(request)) || start();
       dropIdle(thread);
       thread.worker.ref();
       const stop = new SharedArrayBuffer(4);
@@ -201,6 +218,7 @@ export function jobRunner(target: JobTarget): JobRunner {
       while (idle.length < IDLE_KEPT) rest(start());
       for (const thread of idle) {
         const handed = columnsFor(thread, columns);
+        if (handed) thread.readying = true;
         thread.worker.postMessage({ type: 'columns', columns: handed } satisfies JobOrder);
       }
     },

@@ -10,7 +10,7 @@ import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import { givingWay } from './give-way.ts';
-import type { JobMessage, JobOrder, JobProgress, JobRequest, WorkerStart } from './protocol.ts';
+import type { JobMessage, JobOrder, JobProgress, JobRequest, ReadiedMessage, WorkerStart } from './protocol.ts';
 
 /**
  * A worker thread's side of jobs (db/jobs/runner.ts starts it and asks for them one at a time):
@@ -101,6 +101,7 @@ parentPort!.on('message', (order: JobOrder) => {
     // The Agreement view opens, and this worker was handed its labels: its tabs will count them as its report does.
     // (A worker that holds them already counts them again, after a write, only when a tab asks.)
     if (order.columns) readyForTabs(false);
+    parentPort!.postMessage({ type: 'readied' } satisfies ReadiedMessage);
     return;
   }
   const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { HandedColumns } from '../data/agreement-rows.ts';
+import { jobRunner, type JobRequest } from './runner.ts';
+
+// The probe worker does no work: it says which thread answered and what it was handed.
+const probeUrl = new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url);
+type Probe = { kind: string; labelRowsHanded: number | null; labelRowsHeld: number | null; thread: number };
+
+/** Columns as a service hands them; the probe reads only their row count. */
+const columns = (count: number) => ({ codebook: '', logMark: undefined, data: { rows: { count } }, dead: 0 }) as unknown as HandedColumns;
+const intervals: JobRequest = { kind: 'intervals', args: { figures: [], resamples: 10 } };
+const figures = (c: HandedColumns): JobRequest => ({ kind: 'figures', args: { figures: 'coders', query: {} }, columns: c });
+const bootstrap = (c: HandedColumns): JobRequest => ({ kind: 'agreement', args: {}, columns: c });
+
+describe('the workers a job runner keeps between jobs', () => {
+  it('leave those that hold the label columns to the tabs: the intervals of figures already made (no labels read) take one that holds none', async () => {
+    const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
+    try {
+      const held = columns(7);
+      // The Agreement view opens: two workers readied with the columns.
+      runner.ready(held);
+      const groups = (await runner.run(intervals).done) as Probe;
+      expect(groups.labelRowsHeld).toBeNull();
+      // Both readied workers are still free: a tab's figures and the report's bootstrap each take one, handed nothing again.
+      const [tab, boot] = (await Promise.all([runner.run(figures(held)).done, runner.run(bootstrap(held)).done])) as Probe[];
+      expect(tab).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 7 });
+      expect(boot).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 7 });
+      expect(new Set([groups.thread, tab.thread, boot.thread]).size).toBe(3);
+    } finally {
+      runner.close();
+    }
+  });
+
+  it("give a tab's figures the worker that has held the columns longest, though asked for before the report's bootstrap", async () => {
+    const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
+    try {
+      // A worker that read the labels ahead, and rested holding them...
+      const first = columns(7);
+      const ahead = (await runner.run(figures(first)).done) as Probe;
+      expect(ahead.labelRowsHanded).toBe(7);
+      // ...then the Agreement view opens: a second is started and handed them.
+      runner.ready(first);
+      // The tab takes the one that has had them longest (it has likely counted them), asked before the bootstrap or after.
+      const tab = runner.run(figures(first)).done as Promise<Probe>;
+      const boot = (await runner.run(bootstrap(first)).done) as Probe;
+      expect((await tab).thread).toBe(ahead.thread);
+      expect(boot.thread).not.toBe(ahead.thread);
+    } finally {
+      runner.close();
+    }
+  });
+});
