@@ -22,7 +22,7 @@ import { now, type Db } from './database.ts';
 import type { AcceptMajoritiesResult, AdjudicationEntry, AdjudicationSummary, QueuePage, UndoResult } from '../shared/consensus/results.ts';
 import { DEFAULT_QUEUE_PAGE } from '../shared/consensus/api-args.ts';
 import { countsAs, raterRule, standingOf, type RaterRule } from './assignments.ts';
-import { ConsensusIndex, dimState, type DimState, type EntryState } from './consensus-index.ts';
+import { ConsensusIndex, dimState, seedOf, type ConsensusSeed, type DimState, type EntryState } from './consensus-index.ts';
 import { openStore, TEXT_FIELDS, type DecisionRow, type EventRow, type Store } from './data/index.ts';
 import { studySliceReads, type StudyEntryRow, type StudyLabelRow } from './data/streams.ts';
 import { currentForAgreement, groupedForConsensus } from './data/agreement-rows.ts';
@@ -633,9 +633,14 @@ const indexes = new WeakMap<Db, Map<boolean, ConsensusIndex>>();
  * and the summary read, so that a meeting's every click does not read the whole study again.
  */
 export function consensusIndex(db: Db, opts: StudyOptions = {}): ConsensusIndex {
+  const index = indexOf(db, !!opts.includeDrafts);
+  index.sync();
+  return index;
+}
+
+function indexOf(db: Db, drafts: boolean): ConsensusIndex {
   let byDrafts = indexes.get(db);
   if (!byDrafts) indexes.set(db, (byDrafts = new Map()));
-  const drafts = !!opts.includeDrafts;
   let index = byDrafts.get(drafts);
   if (!index) {
     index = new ConsensusIndex(
@@ -651,8 +656,27 @@ export function consensusIndex(db: Db, opts: StudyOptions = {}): ConsensusIndex 
     );
     byDrafts.set(drafts, index);
   }
-  index.sync();
   return index;
+}
+
+/**
+ * Every entry's consensus state (submitted labels only, as the queue counts them), worked out
+ * ahead in a worker for the service's connection to take over (`adoptConsensus`), with the
+ * codebook and the newest event it stands at, read in one snapshot.
+ */
+export function consensusSeed(db: Db): ConsensusSeed {
+  const store = openStore(db);
+  return db.transaction(() => seedOf(consensusStates(db), store.project.codebookJson() ?? '', store.events.newest()))();
+}
+
+/** Whether this connection holds every entry's consensus (built by a call, or taken over from a worker). */
+export function consensusInHand(db: Db): boolean {
+  return indexes.get(db)?.get(false)?.held ?? false;
+}
+
+/** Takes a seed over as this connection's consensus index, unless it has built one already (`ConsensusIndex.adopt`). */
+export function adoptConsensus(db: Db, seed: ConsensusSeed): boolean {
+  return indexOf(db, false).adopt(seed);
 }
 
 /** Drops what the index knows of a connection's database (after a backup was put in its place). */

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deepBenchCodebook, parseCodebook, type LabelValue } from '../shared/codebook/index.ts';
 import { addAnnotator, addEntry, addLabel, freshProject } from '../test/helpers/export-project.ts';
-import { consensusIndex, consensusStates, decide, entryConsensus, forgetConsensus, readStudy, undoDecision, type StudyOptions } from './adjudication.ts';
+import { join } from 'node:path';
+import { adoptConsensus, consensusInHand, consensusIndex, consensusSeed, consensusStates, decide, entryConsensus, forgetConsensus, readStudy, undoDecision, type StudyOptions } from './adjudication.ts';
+import { openDatabase } from './database.ts';
 import { dimState } from './consensus-index.ts';
 import type { Db } from './database.ts';
 import { setOwnLabel } from './labels.ts';
@@ -15,7 +17,8 @@ import { openStore } from './data/index.ts';
 
 let db: Db;
 let cleanup: () => void;
-beforeEach(() => ({ db, cleanup } = freshProject()));
+let dir: string;
+beforeEach(() => ({ db, cleanup, dir } = freshProject()));
 afterEach(() => cleanup());
 
 /** Deep-Bench's dimensions (single, tree that applies to failing outputs, checklist, text) and a set and a lines dimension. */
@@ -184,5 +187,55 @@ describe('the consensus index kept current', () => {
       setOwnLabel(store, { entry: store.entries.ref('e1')!, annotator: store.annotators.byName('ben')!, dimension: 'stage', value: 'inference', codebookVersion: codebook.version }),
     );
     expect(consensusIndex(db).lastSync).toBe('incremental');
+  });
+});
+
+describe('the consensus index taken over from another connection (a worker that worked it out ahead)', () => {
+  const views = () => {
+    const i = consensusIndex(db);
+    return { queue: [...i.queue(undefined, false)], stage: [...i.queue('stage', false)], conflicts: [...i.queue(undefined, true)], summary: i.summary() };
+  };
+  const store = () => openStore(db);
+  const relabel = (entry: string, who: string, value: string) =>
+    store().transaction(() => setOwnLabel(store(), { entry: store().entries.ref(entry)!, annotator: store().annotators.byName(who)!, dimension: 'stage', value, codebookVersion: codebook.version }));
+
+  it('answers as a build does, the writes made since it was worked out read from the log', () => {
+    awkwardStudy(7, true);
+    const worker = openDatabase(join(dir, 'project.db'));
+    try {
+      const seed = consensusSeed(worker);
+      const before = views();
+      forgetConsensus(db);
+      // Written after the seed was worked out, before it is taken over: two entries' consensus changes.
+      relabel('e1', 'ben', 'inference');
+      relabel('e2', 'ana', 'training');
+      relabel('e2', 'cai', 'model-construction');
+      expect(consensusInHand(db)).toBe(false);
+      expect(adoptConsensus(db, seed)).toBe(true);
+      expect(consensusInHand(db)).toBe(true);
+      expect(consensusIndex(db).lastSync).toBe('unchanged');
+      const taken = views();
+      forgetConsensus(db);
+      expect(taken).toEqual(views());
+      expect(taken).not.toEqual(before);
+    } finally {
+      worker.close();
+    }
+  });
+
+  it('is refused once this connection built its own, and when the codebook changed since', () => {
+    awkwardStudy(8, false);
+    const worker = openDatabase(join(dir, 'project.db'));
+    try {
+      const seed = consensusSeed(worker);
+      consensusIndex(db);
+      expect(adoptConsensus(db, seed)).toBe(false);
+      forgetConsensus(db);
+      db.prepare('UPDATE project SET codebook_json = ?').run(JSON.stringify({ ...codebook, version: `${codebook.version}.1` }));
+      expect(adoptConsensus(db, seed)).toBe(false);
+      expect(consensusInHand(db)).toBe(false);
+    } finally {
+      worker.close();
+    }
   });
 });

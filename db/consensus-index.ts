@@ -49,22 +49,79 @@ interface Queue {
 
 type Counts = { counts: Record<ConsensusStatus, number>; stale: number; conflicts: number };
 
+type LogMark = { id: number; at: string; kind: string };
+
+/**
+ * Every entry's state as another connection worked it out (a worker that read the labels ahead),
+ * compact to hand across threads: most entries share their dimensions' states, so each distinct
+ * state is sent once and each entry's as indexes into them.
+ */
+export interface ConsensusSeed {
+  /** The codebook and the newest event the states were worked out at. */
+  codebook: string;
+  logMark: LogMark | undefined;
+  rowIds: Int32Array;
+  ids: string[];
+  keys: string[];
+  /** Entry i's states are states[at[start[i]]] .. states[at[start[i + 1] - 1]]. */
+  start: Int32Array;
+  at: Int32Array;
+  states: DimState[];
+}
+
+/** `entries` as a seed (see ConsensusSeed). */
+export function seedOf(entries: Map<number, EntryState>, codebook: string, logMark: LogMark | undefined): ConsensusSeed {
+  const n = entries.size;
+  const seed: ConsensusSeed = { codebook, logMark, rowIds: new Int32Array(n), ids: [], keys: [], start: new Int32Array(n + 1), at: new Int32Array(0), states: [] };
+  const stateAt = new Map<DimState, number>();
+  const at: number[] = [];
+  let i = 0;
+  for (const [rowId, e] of entries) {
+    seed.rowIds[i] = rowId;
+    seed.ids.push(e.id);
+    seed.keys.push(e.key);
+    for (const d of e.dims) {
+      let k = stateAt.get(d);
+      if (k === undefined) stateAt.set(d, (k = seed.states.push(d) - 1));
+      at.push(k);
+    }
+    seed.start[++i] = at.length;
+  }
+  seed.at = Int32Array.from(at);
+  return seed;
+}
+
+function entriesOf(seed: ConsensusSeed): Map<number, EntryState> {
+  const entries = new Map<number, EntryState>();
+  for (let i = 0; i < seed.rowIds.length; i++) {
+    const dims: DimState[] = [];
+    for (let k = seed.start[i]; k < seed.start[i + 1]; k++) dims.push(seed.states[seed.at[k]]);
+    entries.set(seed.rowIds[i], { id: seed.ids[i], key: seed.keys[i], dims });
+  }
+  return entries;
+}
+
 export class ConsensusIndex {
   private entries = new Map<number, EntryState>();
   private marker: ChangeMarker | null = null;
-  private logMark: { id: number; at: string; kind: string } | undefined;
+  private logMark: LogMark | undefined;
   private codebook = '';
   private queues = new Map<string, Queue>();
   /** The summary's counts, kept current entry by entry. */
   private totals: { byDim: Map<string, Counts>; openEntries: number; openConflicts: number } | null = null;
   /** How the index was brought up to date last time: for tests and the bench. */
-  lastSync: 'unchanged' | 'incremental' | 'rebuilt' = 'rebuilt';
+  lastSync: 'unchanged' | 'incremental' | 'rebuilt' | 'adopted' = 'rebuilt';
 
   constructor(
     private readonly db: Db,
     private readonly source: ConsensusSource,
     private readonly dimensions: () => { id: string; label: string }[],
   ) {}
+
+  /** Whether it holds every entry's state (built or adopted), up to date or not. */
+  get held(): boolean {
+    return this.marker !== null;
+  }
 
   /** Brings the index up to date with the database. */
   sync(): void {
@@ -84,21 +141,54 @@ export class ConsensusIndex {
       this.totals = null;
       this.lastSync = 'rebuilt';
     } else {
-      for (const extId of changed.entries) {
-        const ref = store.entries.ref(extId);
-        if (!ref) {
-          for (const [rowId, e] of this.entries) if (e.id === extId) this.replace(rowId, undefined);
-          continue;
-        }
-        const cs = this.source.one(ref.rowId);
-        this.replace(ref.rowId, cs && { id: ref.id, key: naturalKey(ref.id), dims: cs.map(dimState) });
-      }
+      this.computeAgain(changed.entries);
       this.lastSync = 'incremental';
     }
     // Read after the work: a write made meanwhile by another connection is seen next time.
     this.marker = marker;
     this.codebook = codebook;
     this.logMark = store.events.newest();
+  }
+
+  /**
+   * Takes over the states another connection worked out (`seedOf`), unless this index holds
+   * states already: kept when the log still holds the event they stood at and shows only changes
+   * that name their entries since (those entries are computed again); else refused, and the next
+   * call builds the index itself. False when not taken.
+   */
+  adopt(seed: ConsensusSeed): boolean {
+    if (this.held) return false;
+    const store = openStore(this.db);
+    return this.db.transaction(() => {
+      const codebook = store.project.codebookJson() ?? '';
+      const stillThere = seed.logMark ? store.events.mark(seed.logMark.id) : undefined;
+      if (seed.codebook !== codebook || (seed.logMark && (stillThere?.at !== seed.logMark.at || stillThere.kind !== seed.logMark.kind))) return false;
+      const changed = store.events.changedSince(seed.logMark?.id ?? 0);
+      if (changed.unscoped.some((k) => !NO_CONSENSUS_CHANGE.has(k))) return false;
+      this.entries = entriesOf(seed);
+      this.queues.clear();
+      this.totals = null;
+      this.computeAgain(changed.entries);
+      this.marker = changeMarker(this.db);
+      this.codebook = codebook;
+      this.logMark = store.events.newest();
+      this.lastSync = 'adopted';
+      return true;
+    })();
+  }
+
+  /** The states of these entries (by id) computed again, each moved in the queues and the summary. */
+  private computeAgain(extIds: Iterable<string>): void {
+    const store = openStore(this.db);
+    for (const extId of extIds) {
+      const ref = store.entries.ref(extId);
+      if (!ref) {
+        for (const [rowId, e] of this.entries) if (e.id === extId) this.replace(rowId, undefined);
+        continue;
+      }
+      const cs = this.source.one(ref.rowId);
+      this.replace(ref.rowId, cs && { id: ref.id, key: naturalKey(ref.id), dims: cs.map(dimState) });
+    }
   }
 
   /** Puts an entry's new state (undefined: gone) in place of its old one, in the queues and the summary too. */

@@ -29,7 +29,8 @@ import { listEvents } from './events.ts';
 import { agreementReport } from './agreement.ts';
 import { coderCellEntries, coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
 import type { FiguresRequest, JobRequest } from './jobs/protocol.ts';
-import { forgetConsensus } from './adjudication.ts';
+import { adoptConsensus, forgetConsensus } from './adjudication.ts';
+import type { ConsensusSeed } from './consensus-index.ts';
 import { assignmentProgress, autoAssign, listAssignments, raterStanding, setAssignments } from './assignments.ts';
 import { backupDatabase, listBackups, restoreBackup } from './backup.ts';
 import { consensusHandlers } from './exports/handlers.ts';
@@ -189,12 +190,16 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   if (opts.readAhead !== undefined && onFile()) {
     const timer = setTimeout(() => {
       if (!db.open || columnsToHand(db)) return;
-      runner.run({ kind: 'columns' }).done.then(
-        // Unless a call read them here meanwhile; a write since then the log brings them up to date from.
-        (handed) => db.open && handed && !columnsToHand(db) && adoptColumns(db, handed as HandedColumns),
+      runner
+        .run({ kind: 'columns' })
+        .done.then((handed) => {
+          // Unless a call read them here meanwhile; a write since then the log brings them up to date from.
+          if (db.open && handed && !columnsToHand(db)) adoptColumns(db, handed as HandedColumns);
+          // Then every entry's consensus, worked out in the same worker from them: the session's first adjudication queue and summary.
+          if (db.open) return runner.run({ kind: 'consensus' }).done.then((seed) => db.open && adoptConsensus(db, seed as ConsensusSeed));
+        })
         // A file that cannot be read is said by the call that needs it.
-        () => {},
-      );
+        .catch(() => {});
     }, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead);
     timer.unref();
   }

@@ -26,6 +26,7 @@ describe('bench', () => {
       'alpha_300_speedup_vs_krippendorff',
       'bootstrap_1000x300_ms',
       'adjudication_queue_first_300_ms',
+      'adjudication_queue_first_read_ahead_300_ms',
       'adjudication_open_300_ms',
       'adjudication_decide_300_ms',
       'adjudication_queue_300_ms',

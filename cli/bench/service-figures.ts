@@ -12,6 +12,7 @@ import type { Caller } from '../../shared/door.ts';
 import type { Service } from '../../db/service.ts';
 import { openProject } from '../../db/project.ts';
 import { columnsToHand } from '../../db/data/agreement-rows.ts';
+import { consensusInHand } from '../../db/adjudication.ts';
 import { packageResamples } from './package-worker.ts';
 import { openRaw } from './project.ts';
 import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
@@ -255,6 +256,23 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     peer_value: coldPeer.ms,
     note: 'the first queue a process answers reads the whole study into its consensus index; later ones read what changed',
   });
+  // As the app's hosts open a project: every entry's consensus worked out ahead, in the worker that read the labels ahead, and taken over.
+  const aheadQueue = await openProject(db.name, { readAhead: true });
+  try {
+    const opened = performance.now();
+    while (!consensusInHand(aheadQueue.db)) await new Promise((r) => setTimeout(r, 20));
+    const inHand = performance.now() - opened;
+    const first = await timed(() => aheadQueue.call('adjudication.queuePage', { limit: 100 }, LEAD));
+    out[`adjudication_queue_first_read_ahead_${k}_ms`] = figure({
+      value: first.ms,
+      unit: 'ms',
+      peer: 'SQL: every label row, read',
+      peer_value: coldPeer.ms,
+      note: `the first queue of a process opened as the app's hosts open it: every entry's consensus worked out ahead in the worker that read the labels (from 2 s after opening), in hand ${inHand.toFixed(0)} ms after opening; a lead who opens Adjudicate sooner waits for it (adjudication_queue_first)`,
+    });
+  } finally {
+    aheadQueue.close();
+  }
   const open = cold.value.items.slice(0, 40);
   const entryRows = db.prepare('SELECT l.dimension, l.value, l.annotator_id FROM label l WHERE l.entry_id = (SELECT id FROM entry WHERE ext_id = ?)');
   // Opening an entry, the Adjudicate view asks for its grid and for the discussion beside it.
@@ -450,11 +468,11 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   });
 
   opts.say(`${k}: the lead's other views, each as it opens, vs reading every label row in SQL`);
-  // As the app's hosts open the project: the labels read ahead, workers readied for the Agreement view's tabs.
+  // As the app's hosts open the project: the labels read ahead and every entry's consensus worked out from them, workers readied for the Agreement view's tabs.
   const app = await openProject(db.name, { readAhead: true });
   let views: Awaited<ReturnType<typeof leadViews>>;
   try {
-    while (!columnsToHand(app.db)) await new Promise((r) => setTimeout(r, 20));
+    while (!columnsToHand(app.db) || !consensusInHand(app.db)) await new Promise((r) => setTimeout(r, 20));
     views = await leadViews(app, opts.viewLimitMs ?? 120_000);
   } finally {
     app.close();

@@ -8,6 +8,7 @@ import type { ImportJob } from '../../shared/types.ts';
 import { callerOfRequest, FILE_OWNER } from '../../shared/door.ts';
 import { callPatiently } from '../../cli/server.ts';
 import { agreementReport } from '../agreement.ts';
+import { adjudicationQueue, adjudicationSummary, consensusInHand } from '../adjudication.ts';
 import { coderReport, coefficientReport, driftReport, machineReport } from '../agreement-figures.ts';
 import { agreementGroups } from '../rounds.ts';
 import { dumpTables } from '../../test/helpers/import-project.ts';
@@ -351,6 +352,27 @@ describe('the labels read ahead as the app opens a project', () => {
     expect(columnsToHand(plain.db)).toBeUndefined();
     expect(currentForAgreement(plain.db).sync).toBe('rebuilt');
     plain.close();
+  });
+
+  it("are followed by every entry's consensus, worked out in the same worker and taken over: the session's first adjudication queue and summary build nothing", async () => {
+    const file = join(dir, 'ahead-consensus.db');
+    (await openProject(file, { seedDemo: true })).close();
+    const s = await openProject(file, { readAhead: 0 });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    // Nothing asked on this connection: what it holds came from the worker.
+    await until(() => consensusInHand(s.db), "the consensus to be worked out ahead");
+    const fresh = openDatabase(file);
+    const same = () => {
+      expect(appCall(s, 'adjudication.queue', { as: 'lead' })).toEqual(adjudicationQueue(fresh));
+      expect(appCall(s, 'adjudication.summary', { as: 'lead' })).toEqual(adjudicationSummary(fresh));
+    };
+    same();
+    // A write after it was taken over is read from the log, as ever.
+    const entry = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'evaluation-metrics' });
+    same();
+    fresh.close();
+    s.close();
   });
 });
 

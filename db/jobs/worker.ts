@@ -3,6 +3,7 @@ import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
 import { agreementReport, countAhead } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
+import { consensusSeed } from '../adjudication.ts';
 import { openDatabase, type Db } from '../database.ts';
 import { adoptColumns, columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
 import { currentWithLabelTimes } from '../data/label-times.ts';
@@ -36,6 +37,10 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
     // Once they are handed back, what the Agreement view's tabs read of them besides, kept with this worker's columns.
     setImmediate(() => readyForTabs(true));
     return columnsToHand(db());
+  }
+  if (request.kind === 'consensus') {
+    progress({ phase: 'reading', done: 0, total: 0 });
+    return consensusSeed(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
   if (request.kind === 'agreement') {
