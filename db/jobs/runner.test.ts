@@ -49,4 +49,20 @@ describe('the workers a job runner keeps between jobs', () => {
       runner.close();
     }
   });
+
+  it("keep the lead's tabs to the worker that ran the last one (its code for them compiled), once others are readied and rested", async () => {
+    const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
+    try {
+      const held = columns(7);
+      const tab = (await runner.run(figures(held)).done) as Probe;
+      // The Agreement view opens: a second worker readied; the report's bootstrap runs in it and it rests last.
+      runner.ready(held);
+      const boot = (await runner.run(bootstrap(held)).done) as Probe;
+      expect(boot.thread).not.toBe(tab.thread);
+      expect(boot.labelRowsHeld).toBe(7);
+      for (let k = 0; k < 3; k++) expect(((await runner.run(figures(held)).done) as Probe).thread).toBe(tab.thread);
+    } finally {
+      runner.close();
+    }
+  });
 });

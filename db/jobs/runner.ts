@@ -58,6 +58,9 @@ const IDLE_KEPT = 2;
 /** ...and none longer than this, so a project left open gives their memory back. */
 const IDLE_MS = 5 * 60_000;
 
+/** A tab's figures or a cell's entries: jobs the lead waits on. */
+const waitedOnKind = (request: JobRequest) => request.kind === 'figures' || request.kind === 'coderCell';
+
 /** A worker thread and the job it runs now, if any. */
 interface Thread {
   worker: Worker;
@@ -67,6 +70,8 @@ interface Thread {
   handed?: object;
   /** Handed columns ahead of a job (`ready`) and still taking them over: a job sent now waits until it has. */
   readying?: boolean;
+  /** When it last ran a job the lead waits on (a count of them): those jobs keep to the worker whose code for them is compiled. */
+  lastWaitedOn?: number;
   idle?: ReturnType<typeof setTimeout>;
   ended: boolean;
 }
@@ -81,6 +86,7 @@ interface Thread {
 export function jobRunner(target: JobTarget): JobRunner {
   // How many jobs the lead waits on run now (WorkerStart.waitedOn).
   const waitedOn = new Int32Array(new SharedArrayBuffer(4));
+  let waitedOnJobs = 0;
   const idle: Thread[] = [];
   const all = new Set<Thread>();
 
@@ -131,15 +137,20 @@ export function jobRunner(target: JobTarget): JobRunner {
   /**
    * The idle worker a job that only reads takes, if any: the one that waited least, so that one
    * worker stays busy and warm and another idle ends in time. A tab's figures or a cell's entries,
-   * which the lead waits on: first one that holds label columns and has finished taking them over
-   * (and counting them), then one still taking them over, then any. The intervals of figures
+   * which the lead waits on: one that holds label columns and has finished taking them over (and
+   * counting them), the one that ran such a job last if any (its code for them is compiled), then
+   * one still taking them over, then any. The intervals of figures
    * already made read no labels: one that holds none, so that those that counted them stay free
    * for the tabs (else a new one).
    */
   function idleFor(request: JobRequest): Thread | undefined {
     if (request.kind === 'intervals') return idle.find((t) => t.handed === undefined);
     const last = (fits: (t: Thread) => boolean) => idle.findLast(fits);
-    if (request.kind === 'figures' || request.kind === 'coderCell') return last((t) => t.handed !== undefined && !t.readying) ?? last((t) => t.handed !== undefined) ?? last(() => true);
+    if (waitedOnKind(request)) {
+      const ready = idle.filter((t) => t.handed !== undefined && !t.readying);
+      const warm = ready.reduce<Thread | undefined>((best, t) => ((t.lastWaitedOn ?? 0) > (best?.lastWaitedOn ?? 0) ? t : best), undefined);
+      return warm ?? ready.at(-1) ?? last((t) => t.handed !== undefined) ?? last(() => true);
+    }
     return last(() => true);
   }
 
@@ -201,7 +212,8 @@ export function jobRunner(target: JobTarget): JobRunner {
         (e) => (job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' }),
       );
       // A tab's figures or a cell's entries, which the lead waits on: a bootstrap gives way while they run.
-      if (request.kind === 'figures' || request.kind === 'coderCell') {
+      if (waitedOnKind(request)) {
+        thread.lastWaitedOn = ++waitedOnJobs;
         Atomics.add(waitedOn, 0, 1);
         const over = () => {
           Atomics.sub(waitedOn, 0, 1);

@@ -4,7 +4,7 @@ import type { LabelValue } from '../codebook/values.ts';
 import { alphaOfMatrix } from './alpha.ts';
 import { mulberry32 } from './prng.ts';
 import type { Codebook } from '../codebook/schema.ts';
-import { buildAgreementReport, distinctValues, figureKey, pickUnits, type AgreementLabel, type AgreementReport } from './report.ts';
+import { buildAgreementReport, distinctValues, figureKey, pickUnits, Stopped, type AgreementLabel, type AgreementReport } from './report.ts';
 import type { RatingCell } from './ratings.ts';
 import { cellKey, type CellUnit, type CoincidenceTable } from './types.ts';
 
@@ -154,6 +154,20 @@ describe('buildAgreementReport', () => {
     expect(r.pooled!.figure.undefinedReason).toMatch(/pairable/);
     expect(r.pooled!.figure.interval).toMatchObject({ defined: 0, low: null });
     expect(r.crossCheck.agree).toBe(true);
+  });
+});
+
+describe('a report asked to stop (a worker that gives way to the lead, or a cancel)', () => {
+  const labels = study(3);
+  it('is asked between dimensions as its figures are made, before any resample, and stops there when told', () => {
+    let asked = 0;
+    const plain = buildAgreementReport(cb, labels, { bootstrap: 0 });
+    // Asked once before each dimension and once before the pooled figures, then between resamples: the report is the same.
+    expect(buildAgreementReport(cb, labels, { bootstrap: 0, shouldStop: () => (asked++, false) })).toEqual(plain);
+    expect(asked).toBe(cb.dimensions.length + 1);
+    let made = 0;
+    expect(() => buildAgreementReport(cb, labels, { bootstrap: 0, shouldStop: () => made++ === 2 })).toThrow(Stopped);
+    expect(made).toBe(3);
   });
 });
 

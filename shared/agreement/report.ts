@@ -56,7 +56,11 @@ export interface AgreementOptions {
   pairwise?: boolean;
   /** Told how the bootstrap is getting on: resamples drawn so far, of all figures. */
   onProgress?: (done: number, total: number) => void;
-  /** Asked between resamples: true stops the work (the report is not made; `Stopped` is thrown). */
+  /**
+   * Asked between dimensions as the figures are made, then between resamples: true stops the work
+   * (the report is not made; `Stopped` is thrown). A worker's bootstrap waits inside it while the
+   * lead waits on a tab (db/jobs/give-way.ts), from the figures it resamples on.
+   */
   shouldStop?: () => boolean;
   /** Shown each figure's coded data with its key (`figureKey`): what the bench times the bootstrap on. */
   onFigureData?: (key: string, data: CodedRatings) => void;
@@ -862,7 +866,17 @@ export function buildAgreementReportFrom(codebook: Codebook, input: AgreementInp
   const { raters, cellsOf } = onceEachDimension(input);
   const make = new FigureMaker(resamples, seed, options.cellUnits ?? true, options.onFigureData, options.primaryOnly ?? false, options.pairwise ?? true);
   const dims = options.dimension ? codebook.dimensions.filter((d) => d.id === options.dimension) : codebook.dimensions;
-  const dimensions = options.pooledAlone && !options.dimension ? [] : dims.map((d) => reportDimension(d, cellsOf(d), raters, make));
+  const between = () => {
+    if (options.shouldStop?.()) throw new Stopped();
+  };
+  const dimensions =
+    options.pooledAlone && !options.dimension
+      ? []
+      : dims.map((d) => {
+          between();
+          return reportDimension(d, cellsOf(d), raters, make);
+        });
+  between();
   const pooled = options.dimension ? { pooled: null, pooledNominal: null } : reportPooled(codebook.dimensions, cellsOf, raters, make);
   make.bootstrap(options.onProgress, options.shouldStop);
   return {
