@@ -137,21 +137,19 @@ export function jobRunner(target: JobTarget): JobRunner {
   /**
    * The idle worker a job that only reads takes, if any: the one that waited least, so that one
    * worker stays busy and warm and another idle ends in time. A tab's figures or a cell's entries,
-   * which the lead waits on: one that holds label columns and has finished taking them over (and
-   * counting them), the one that ran such a job last if any (its code for them is compiled), then
-   * one still taking them over, then any. The intervals of figures
+   * which the lead waits on: of those that hold label columns and have finished taking them over
+   * (and counting them), the one that ran such a job last (its code for them compiled), else the
+   * one that waited least; then one still taking them over; then any. The intervals of figures
    * already made read no labels: one that holds none, so that those that counted them stay free
    * for the tabs (else a new one).
    */
   function idleFor(request: JobRequest): Thread | undefined {
     if (request.kind === 'intervals') return idle.find((t) => t.handed === undefined);
-    const last = (fits: (t: Thread) => boolean) => idle.findLast(fits);
-    if (waitedOnKind(request)) {
-      const ready = idle.filter((t) => t.handed !== undefined && !t.readying);
-      const warm = ready.reduce<Thread | undefined>((best, t) => ((t.lastWaitedOn ?? 0) > (best?.lastWaitedOn ?? 0) ? t : best), undefined);
-      return warm ?? ready.at(-1) ?? last((t) => t.handed !== undefined) ?? last(() => true);
-    }
-    return last(() => true);
+    if (!waitedOnKind(request)) return idle.at(-1);
+    const holding = idle.filter((t) => t.handed !== undefined);
+    const counted = holding.filter((t) => !t.readying);
+    const warm = counted.reduce<Thread | undefined>((best, t) => ((t.lastWaitedOn ?? 0) > (best?.lastWaitedOn ?? 0) ? t : best), undefined);
+    return warm ?? counted.at(-1) ?? holding.at(-1) ?? idle.at(-1);
   }
 
   /** Hands a worker the columns, unless it holds them already (kept up to date from the log since). */
