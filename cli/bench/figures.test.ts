@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportError } from '../command.ts';
+import { packageRoot } from '../paths.ts';
 import bench from '../commands/bench.ts';
 import { browserFigures } from './browser.ts';
 import { runBench, scalesOf } from './figures.ts';
@@ -75,6 +77,12 @@ describe('bench', () => {
         'renderer_heap_mb_1k',
       ]);
       for (const reason of Object.values(browser.unmeasured)) expect(reason).toMatch(/no Chromium found/);
+      // The lead's views are timed in a process of their own, holding the one project as the app does: the command the bench runs.
+      const child = spawnSync(process.execPath, [join(packageRoot, 'cli', 'concord.js'), 'bench', '--lead-views', p.file], { cwd: packageRoot, encoding: 'utf8' });
+      expect(child.status, child.stderr).toBe(0);
+      const views = JSON.parse(child.stdout) as { view: string; ms: number }[];
+      expect(views.map((v) => v.view)).toEqual(expect.arrayContaining(['Codebook', 'Export', 'Agreement: coefficients', 'Agreement: coders, right after a label write', 'Agreement: machines, first call of a process']));
+      for (const v of views) expect(Number.isFinite(v.ms), v.view).toBe(true);
     } finally {
       p.service.close();
       rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,9 @@ import { openProject } from '../../db/project.ts';
 import { columnsToHand } from '../../db/data/agreement-rows.ts';
 import { consensusInHand } from '../../db/adjudication.ts';
 import { packageResamples } from './package-worker.ts';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.ts';
 import { openRaw } from './project.ts';
 import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
 import type { BenchProject } from './project.ts';
@@ -467,16 +470,8 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     note: `the whole labels CSV (${downloads[0].bytes} bytes) made by a job in a worker, from exports.start to the file in hand (its pieces taken and parsed); the request thread's longest wait meanwhile ${Math.max(...downloads.map((d) => d.stall)).toFixed(0)} ms`,
   });
 
-  opts.say(`${k}: the lead's other views, each as it opens, vs reading every label row in SQL`);
-  // As the app's hosts open the project: the labels read ahead and every entry's consensus worked out from them, workers readied for the Agreement view's tabs.
-  const app = await openProject(db.name, { readAhead: true });
-  let views: Awaited<ReturnType<typeof leadViews>>;
-  try {
-    while (!columnsToHand(app.db) || !consensusInHand(app.db)) await new Promise((r) => setTimeout(r, 20));
-    views = await leadViews(app, opts.viewLimitMs ?? 120_000);
-  } finally {
-    app.close();
-  }
+  opts.say(`${k}: the lead's other views, each as it opens, in a process of their own, vs reading every label row in SQL`);
+  const views = await leadViewsInOwnProcess(db.name, opts.viewLimitMs ?? 120_000);
   const slowest = [...views].sort((a, b) => b.ms - a.ms)[0];
   out[`lead_views_${k}_ms`] = figure(
     {
@@ -492,6 +487,38 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   return { figures: out, unmeasured };
 }
 
+export type LeadView = { view: string; ms: number; over?: boolean };
+
+/**
+ * `leadViewsOf` in a process of its own (`concord bench --lead-views FILE`), as the app holds one
+ * project: this process also holds the bench's own service with its kept labels and consensus,
+ * and on a heap that large its collector made the views half as slow again.
+ */
+async function leadViewsInOwnProcess(file: string, limitMs: number): Promise<LeadView[]> {
+  const child = spawn(process.execPath, [join(packageRoot, 'cli', 'concord.js'), 'bench', '--lead-views', file, '--view-limit-ms', String(limitMs)], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (status !== 0) throw new Error(`the lead's views (concord bench --lead-views) exited ${status}: ${err.trim()}`);
+  return JSON.parse(out) as LeadView[];
+}
+
+/**
+ * The lead's views (`leadViews`) on a project opened as the app's hosts open it, once what they
+ * read ahead is in hand: the labels, and every entry's consensus worked out from them.
+ */
+export async function leadViewsOf(file: string, limitMs: number): Promise<LeadView[]> {
+  const app = await openProject(file, { readAhead: true });
+  try {
+    while (!columnsToHand(app.db) || !consensusInHand(app.db)) await new Promise((r) => setTimeout(r, 20));
+    return await leadViews(app, limitMs);
+  } finally {
+    app.close();
+  }
+}
+
 /**
  * The views the lead opens besides Agreement's report and Adjudicate (figures of their own), each
  * timed as the app opens it: the calls its store makes on opening, one after the other as the
@@ -499,9 +526,9 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
  * first figures are there. Intervals that fill in later are not waited for; a view still not shown
  * after `limitMs` is stopped and said to be over it.
  */
-async function leadViews(s: Service, limitMs: number): Promise<{ view: string; ms: number; over?: boolean }[]> {
+async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
   const call = (method: string, args: object) => s.call(method as never, args as never, LEAD) as unknown;
-  const opened: { view: string; ms: number; over?: boolean }[] = [];
+  const opened: LeadView[] = [];
   const view = async (name: string, open: () => unknown) => opened.push({ view: name, ms: (await timed(open)).ms });
   // The intervals' bootstraps these views start run on in the background: stopped before the tabs are timed.
   const started: string[] = [];

@@ -1,5 +1,6 @@
 import { runBench, scalesOf } from '../bench/figures.ts';
-import { parseFlags, printJson, type Command } from '../command.ts';
+import { leadViewsOf } from '../bench/service-figures.ts';
+import { intFlag, parseFlags, printJson, type Command } from '../command.ts';
 
 const usage = 'concord bench [--json] [--quick | --scale] [--no-browser] [--no-cli]';
 
@@ -7,7 +8,7 @@ export default {
   name: 'bench',
   usage,
   help:
-    'Builds a study of 100,000 entries (about 11 labels each) through the app\'s own import and measures: imports and the project file against a raw better-sqlite3 insert of the same rows; the agreement report, its bootstrap, adjudication, the label queue and its search, and exports through the service\'s door; browser mode in Chromium (the first entry on screen, a key press to the next entry, a label write over HTTP); the command line\'s start and memory. --scale measures at 1,000, 10,000 and 100,000 entries; --quick at 10,000 (under two minutes). The machine and its load average are printed with the figures. Also `npm run bench`.',
+    'Builds a study of 100,000 entries (about 11 labels each) through the app\'s own import and measures: imports and the project file against a raw better-sqlite3 insert of the same rows; the agreement report, its bootstrap, adjudication, the label queue and its search, and exports through the service\'s door; browser mode in Chromium (the first entry on screen, a key press to the next entry, a label write over HTTP); the command line\'s start and memory. --scale measures at 1,000, 10,000 and 100,000 entries; --quick at 10,000 (under two minutes). The machine and its load average are printed with the figures. Also `npm run bench`. (--lead-views FILE is the bench\'s own: it times the lead\'s views of one project in a process of their own.)',
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       json: { type: 'boolean' },
@@ -15,7 +16,14 @@ export default {
       scale: { type: 'boolean' },
       'no-browser': { type: 'boolean' },
       'no-cli': { type: 'boolean' },
+      // The bench's own: the lead's views of one project in a process of their own, as JSON.
+      'lead-views': { type: 'string' },
+      'view-limit-ms': { type: 'string' },
     });
+    if (values['lead-views'] !== undefined) {
+      printJson(io, await leadViewsOf(values['lead-views'], intFlag(values['view-limit-ms'], '--view-limit-ms', 120_000)));
+      return 0;
+    }
     const quick = values.quick ?? false;
     const result = await runBench({
       scales: scalesOf({ quick, scale: values.scale }),
