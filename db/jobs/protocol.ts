@@ -61,5 +61,5 @@ export type JobOrder = { type: 'job'; id: string; request: JobRequest; stop: Sha
 /** What a worker says back about the job `id`. */
 export type JobMessage = { type: 'progress'; progress: JobProgress } | { type: 'result'; value: unknown } | { type: 'error'; error: SerializedError; cancelled?: boolean };
 
-/** What a worker says once it has taken over (and counted) the label columns of a `columns` order. */
+/** What a worker says once it has taken over (and counted) the label columns a `columns` order handed it. */
 export type ReadiedMessage = { type: 'readied' };

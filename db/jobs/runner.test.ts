@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HandedColumns } from '../data/agreement-rows.ts';
-import { jobRunner, type JobRequest } from './runner.ts';
+import { jobRunner, type JobRequest, type JobRunner } from './runner.ts';
 
 // The probe worker does no work: it says which thread answered and what it was handed.
 const probeUrl = new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url);
@@ -12,10 +12,19 @@ const intervals: JobRequest = { kind: 'intervals', args: { figures: [], resample
 const figures = (c: HandedColumns): JobRequest => ({ kind: 'figures', args: { figures: 'coders', query: {} }, columns: c });
 const bootstrap = (c: HandedColumns): JobRequest => ({ kind: 'agreement', args: {}, columns: c });
 
+/** A runner of probe workers for one test, its workers ended after it. */
+async function withRunner(test: (runner: JobRunner) => Promise<void>): Promise<void> {
+  const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
+  try {
+    await test(runner);
+  } finally {
+    runner.close();
+  }
+}
+
 describe('the workers a job runner keeps between jobs', () => {
-  it('leave those that hold the label columns to the tabs: the intervals of figures already made (no labels read) take one that holds none', async () => {
-    const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
-    try {
+  it('leave those that hold the label columns to the tabs: the intervals of figures already made (no labels read) take one that holds none', () =>
+    withRunner(async (runner) => {
       const held = columns(7);
       // The Agreement view opens: two workers readied with the columns.
       runner.ready(held);
@@ -26,33 +35,25 @@ describe('the workers a job runner keeps between jobs', () => {
       expect(tab).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 7 });
       expect(boot).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 7 });
       expect(new Set([groups.thread, tab.thread, boot.thread]).size).toBe(3);
-    } finally {
-      runner.close();
-    }
-  });
+    }));
 
-  it("give a tab's figures the worker that has held the columns longest, though asked for before the report's bootstrap", async () => {
-    const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
-    try {
-      // A worker that read the labels ahead, and rested holding them...
+  it("give a tab's figures a worker that has taken the columns over, not one still taking them, though asked for before the report's bootstrap", () =>
+    withRunner(async (runner) => {
+      // A worker that was handed the labels by a job (no tab), and rested holding them...
       const first = columns(7);
-      const ahead = (await runner.run(figures(first)).done) as Probe;
+      const ahead = (await runner.run(bootstrap(first)).done) as Probe;
       expect(ahead.labelRowsHanded).toBe(7);
-      // ...then the Agreement view opens: a second is started and handed them.
+      // ...then the Agreement view opens: a second is started and handed them, and rests last.
       runner.ready(first);
-      // The tab takes the one that has had them longest (it has likely counted them), asked before the bootstrap or after.
+      // The tab takes the one that has them already, though asked for first.
       const tab = runner.run(figures(first)).done as Promise<Probe>;
       const boot = (await runner.run(bootstrap(first)).done) as Probe;
       expect((await tab).thread).toBe(ahead.thread);
       expect(boot.thread).not.toBe(ahead.thread);
-    } finally {
-      runner.close();
-    }
-  });
+    }));
 
-  it("keep the lead's tabs to the worker that ran the last one (its code for them compiled), once others are readied and rested", async () => {
-    const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
-    try {
+  it("keep the lead's tabs to the worker that ran the last one (its code for them compiled), once others are readied and rested", () =>
+    withRunner(async (runner) => {
       const held = columns(7);
       const tab = (await runner.run(figures(held)).done) as Probe;
       // The Agreement view opens: a second worker readied; the report's bootstrap runs in it and it rests last.
@@ -61,8 +62,5 @@ describe('the workers a job runner keeps between jobs', () => {
       expect(boot.thread).not.toBe(tab.thread);
       expect(boot.labelRowsHeld).toBe(7);
       for (let k = 0; k < 3; k++) expect(((await runner.run(figures(held)).done) as Probe).thread).toBe(tab.thread);
-    } finally {
-      runner.close();
-    }
-  });
+    }));
 });

@@ -68,8 +68,8 @@ interface Thread {
   current?: { id: string; onMessage: (m: JobMessage) => void; onEnd: (e: Error) => void };
   /** The kept columns it was last handed (the service's own object: handed again only once that is replaced). */
   handed?: object;
-  /** Handed columns ahead of a job (`ready`) and still taking them over: a job sent now waits until it has. */
-  readying?: boolean;
+  /** How many columns handed ahead of a job (`ready`) it has still to take over: a job sent now waits until it has. */
+  readying: number;
   /** When it last ran a job the lead waits on (a count of them): those jobs keep to the worker whose code for them is compiled. */
   lastWaitedOn?: number;
   idle?: ReturnType<typeof setTimeout>;
@@ -92,14 +92,14 @@ export function jobRunner(target: JobTarget): JobRunner {
 
   function start(): Thread {
     const data: WorkerStart = { file: target.file, nativeBinding: target.nativeBinding, waitedOn: waitedOn.buffer as SharedArrayBuffer };
-    const thread: Thread = { worker: new Worker(target.workerUrl ?? workerUrl(), { workerData: data }), ended: false };
+    const thread: Thread = { worker: new Worker(target.workerUrl ?? workerUrl(), { workerData: data }), ended: false, readying: 0 };
     all.add(thread);
     const broke = (e: Error) => {
       thread.current?.onEnd(e);
       end(thread);
     };
     thread.worker.on('message', (m: (JobMessage & { id: string }) | ReadiedMessage) => {
-      if (m.type === 'readied') thread.readying = false;
+      if (m.type === 'readied') thread.readying--;
       else if (m.id === thread.current?.id) thread.current.onMessage(m);
     });
     thread.worker.on('error', (e) => broke(new ConcordError('internal', `the worker failed: ${e.message}`)));
@@ -147,7 +147,7 @@ export function jobRunner(target: JobTarget): JobRunner {
     if (request.kind === 'intervals') return idle.find((t) => t.handed === undefined);
     if (!waitedOnKind(request)) return idle.at(-1);
     const holding = idle.filter((t) => t.handed !== undefined);
-    const counted = holding.filter((t) => !t.readying);
+    const counted = holding.filter((t) => t.readying === 0);
     const warm = counted.reduce<Thread | undefined>((best, t) => ((t.lastWaitedOn ?? 0) > (best?.lastWaitedOn ?? 0) ? t : best), undefined);
     return warm ?? counted.at(-1) ?? holding.at(-1) ?? idle.at(-1);
   }
@@ -228,7 +228,7 @@ export function jobRunner(target: JobTarget): JobRunner {
       while (idle.length < IDLE_KEPT) rest(start());
       for (const thread of idle) {
         const handed = columnsFor(thread, columns);
-        if (handed) thread.readying = true;
+        if (handed) thread.readying++;
         thread.worker.postMessage({ type: 'columns', columns: handed } satisfies JobOrder);
       }
     },

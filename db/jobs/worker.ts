@@ -105,8 +105,10 @@ parentPort!.on('message', (order: JobOrder) => {
     }
     // The Agreement view opens, and this worker was handed its labels: its tabs will count them as its report does.
     // (A worker that holds them already counts them again, after a write, only when a tab asks.)
-    if (order.columns) readyForTabs(false);
-    parentPort!.postMessage({ type: 'readied' } satisfies ReadiedMessage);
+    if (order.columns) {
+      readyForTabs(false);
+      parentPort!.postMessage({ type: 'readied' } satisfies ReadiedMessage);
+    }
     return;
   }
   const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });

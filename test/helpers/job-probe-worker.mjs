@@ -8,7 +8,7 @@ let held = null;
 parentPort.on('message', (order) => {
   if (order.columns) held = order.columns.data.rows.count;
   // Columns handed ahead of a job: taken over, as the real worker says.
-  if (order.type === 'columns') return parentPort.postMessage({ type: 'readied' });
+  if (order.type === 'columns') return order.columns && parentPort.postMessage({ type: 'readied' });
   const { request } = order;
   // A job that never ends, for tests of jobs still running.
   if (request.kind === 'coderCell' && request.args.cell.coder === 'hold') return;
