@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { alpha as packageAlpha } from 'krippendorff';
 import { bootstrapAlpha } from '../../shared/agreement/bootstrap.ts';
 import { CROSS_CHECK_PACKAGE } from '../../shared/agreement/cross-check.ts';
@@ -14,8 +16,6 @@ import { openProject } from '../../db/project.ts';
 import { columnsToHand } from '../../db/data/agreement-rows.ts';
 import { consensusInHand } from '../../db/adjudication.ts';
 import { packageResamples } from './package-worker.ts';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { packageRoot } from '../paths.ts';
 import { openRaw } from './project.ts';
 import { figure, median, quantile, scaleName, sideBySide, timed, type BenchFigure } from './measure.ts';
@@ -105,7 +105,7 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   const ahead = await openProject(db.name, { readAhead: true });
   try {
     const opened = performance.now();
-    while (!columnsToHand(ahead.db)) await new Promise((r) => setTimeout(r, 20));
+    await readAhead(ahead, 'labels');
     const inHand = performance.now() - opened;
     const first = await timed(() => ahead.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD));
     out[`agreement_report_first_read_ahead_${k}_ms`] = figure({
@@ -263,7 +263,7 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   const aheadQueue = await openProject(db.name, { readAhead: true });
   try {
     const opened = performance.now();
-    while (!consensusInHand(aheadQueue.db)) await new Promise((r) => setTimeout(r, 20));
+    await readAhead(aheadQueue, 'consensus');
     const inHand = performance.now() - opened;
     const first = await timed(() => aheadQueue.call('adjudication.queuePage', { limit: 100 }, LEAD));
     out[`adjudication_queue_first_read_ahead_${k}_ms`] = figure({
@@ -489,6 +489,12 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
 
 export type LeadView = { view: string; ms: number; over?: boolean };
 
+/** Waits until a service opened with `readAhead` holds what it reads ahead: the labels, or also the consensus worked out from them after. */
+async function readAhead(s: Service, upTo: 'labels' | 'consensus'): Promise<void> {
+  const inHand = () => columnsToHand(s.db) !== undefined && (upTo === 'labels' || consensusInHand(s.db));
+  while (!inHand()) await new Promise((r) => setTimeout(r, 20));
+}
+
 /**
  * `leadViewsOf` in a process of its own (`concord bench --lead-views FILE`), as the app holds one
  * project: this process also holds the bench's own service with its kept labels and consensus,
@@ -512,7 +518,7 @@ async function leadViewsInOwnProcess(file: string, limitMs: number): Promise<Lea
 export async function leadViewsOf(file: string, limitMs: number): Promise<LeadView[]> {
   const app = await openProject(file, { readAhead: true });
   try {
-    while (!columnsToHand(app.db) || !consensusInHand(app.db)) await new Promise((r) => setTimeout(r, 20));
+    await readAhead(app, 'consensus');
     return await leadViews(app, limitMs);
   } finally {
     app.close();

@@ -202,7 +202,7 @@ export function jobRunner(target: JobTarget): JobRunner {
         cancel: () => {
           Atomics.store(new Int32Array(stop), 0, 1);
           // A figure report, a cell's entries or an export only reads, and has no point to stop at between its steps: its worker is ended.
-          if (request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'export') hardStop();
+          if (waitedOnKind(request) || request.kind === 'export') hardStop();
         },
       };
       job.done.then(
