@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../database.ts';
 import { openStore } from './index.ts';
 import type { EntryColumns } from './entries.ts';
-import { withIndexesBuiltAfter } from './statements.ts';
+import { withIndexesBuiltAfter, withoutForeignKeyChecks } from './statements.ts';
 
 /**
  * An import writes new entries and their creation events many to a statement
@@ -121,5 +121,32 @@ describe('indexes built after a bulk write into an empty table', () => {
 
   it('runs only inside a transaction', () => {
     expect(() => withIndexesBuiltAfter(openDatabase(':memory:'), ['label'], () => 1)).toThrow(/inside a transaction/);
+  });
+});
+
+describe('a write made without foreign key checks', () => {
+  const foreignKeys = (db: Db) => db.pragma('foreign_keys', { simple: true });
+
+  it('is unchecked only while it runs, and checked again after, however it ends', () => {
+    const db = openDatabase(':memory:');
+    const orphan = (name: string) => db.prepare("INSERT INTO entry_field (entry_id, name, text) VALUES (999, ?, 'p')").run(name);
+    expect(() => orphan('prompt')).toThrow(/FOREIGN KEY/);
+    // Inside it SQLite does not look the parent up: the writer vouches for every row it refers to.
+    withoutForeignKeyChecks(db, () => db.transaction(() => orphan('prompt'))());
+    expect(db.pragma('foreign_key_check')).toHaveLength(1);
+    expect(foreignKeys(db)).toBe(1);
+    expect(() =>
+      withoutForeignKeyChecks(db, () => {
+        throw new Error('a bad file');
+      }),
+    ).toThrow('a bad file');
+    expect(foreignKeys(db)).toBe(1);
+    expect(() => orphan('output')).toThrow(/FOREIGN KEY/);
+  });
+
+  it('runs only outside a transaction, where SQLite heeds the switch', () => {
+    const db = openDatabase(':memory:');
+    expect(() => db.transaction(() => withoutForeignKeyChecks(db, () => 1))()).toThrow(/outside a transaction/);
+    expect(foreignKeys(db)).toBe(1);
   });
 });

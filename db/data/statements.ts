@@ -51,6 +51,23 @@ export function insertRows(sql: (text: string) => Statement, head: string, row: 
 }
 
 /**
+ * Runs `write`, which opens a transaction of its own, with SQLite's per-row foreign key checks
+ * off, and turns them on again however it ends: for a writer that finds every row it refers to
+ * inside that transaction itself (an import looks up each entry and annotator it writes for), to
+ * whom a look-up of the parent per row written is the same check made twice. Outside a
+ * transaction only: inside one SQLite ignores the switch.
+ */
+export function withoutForeignKeyChecks<T>(db: Connection, write: () => T): T {
+  if (db.inTransaction) throw new Error('withoutForeignKeyChecks runs outside a transaction');
+  db.pragma('foreign_keys = OFF');
+  try {
+    return write();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+}
+
+/**
  * Runs `write`, which puts many rows into `tables`, inside the caller's transaction. A table that
  * is empty when it begins has its own indexes (not its keys, which checks need) dropped first and
  * made again from their stored definitions once the rows are in: SQLite builds an index from all

@@ -108,6 +108,9 @@ describe('importing the shared samples', () => {
     expect(labelsOf('torchgeom_rotate_points42', 'ben').bug).toEqual(['operation-calculation-error::shape-and-dimension-errors-in-operations']);
     expect(db.prepare("SELECT n.text FROM note n JOIN annotator a ON a.id = n.annotator_id WHERE a.name = 'cai'").get()).toEqual({ text: 'no ValueError for bad shape' });
     expect(count('SELECT COUNT(*) AS n FROM assignment')).toBe(3);
+    // Written without SQLite's per-row foreign key checks, the import refers only to rows it found, and the checks are back on.
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
   it('creates a result whose entry is missing, with a warning', async () => {
@@ -146,6 +149,7 @@ describe('all or nothing', () => {
     await expectRefused(runImport(db, file), { line: 3, field: 'entry_id' });
     writeFileSync(file, `${head}torchgeom_rotate_points42,ana,colour,red\n`);
     await expectRefused(runImport(db, file), { line: 2, field: 'dimension' });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 });
 

@@ -7,6 +7,7 @@ import type { FieldMapping } from '../../shared/field-mapping.ts';
 import { importFormats, type ImportFormat, type ImportProgress, type ImportSummary, type ImportWarning } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { openStore } from '../data/index.ts';
+import { withoutForeignKeyChecks } from '../data/statements.ts';
 import { parseDlbenchEntry, PUBLISHED_ANNOTATOR, resolveMaps, type PublishedMap } from './dlbench.ts';
 import { checkField, fileProblem, MAX_WHOLE_FILE_BYTES, readFirstLine, readTextFile } from './guards.ts';
 import { backupDatabase } from '../backup.ts';
@@ -344,11 +345,13 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
       const backup = (touchesExisting || moved.overwrites) && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
       const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
       progress({ phase: 'writing', done: 0, total });
-      const summary = db.transaction(() => {
-        // Another connection may have written between the look above and this transaction's start.
-        if (check.changedSince(plan).recheck) return null;
-        return openStore(db).importing(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'));
-      }).immediate();
+      const summary = withoutForeignKeyChecks(db, () =>
+        db.transaction(() => {
+          // Another connection may have written between the look above and this transaction's start.
+          if (check.changedSince(plan).recheck) return null;
+          return openStore(db).importing(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'));
+        }).immediate(),
+      );
       if (!summary) continue;
       summary.backup = backup;
       progress({ phase: 'done', done: total, total });
