@@ -245,9 +245,9 @@ function clockRun(store: Store) {
  * one is written as a file's label, each with its own clock, many to a statement, and counted by
  * the import's one event rather than logged each.
  */
-export function importNewLabels(store: Store, writes: (ImportWrite & { dimension: string; value: LabelValue; codebookVersion: string; updatedAt?: string })[]): number {
+export function importNewLabels(store: Store, writes: (ImportWrite & { dimension: string; valueJson: string; codebookVersion: string; updatedAt?: string })[]): number {
   const clocks = clockRun(store);
-  const n = store.labels.insertImported(writes.map((w) => [w.entry.rowId, w.annotator.id, w.dimension, JSON.stringify(w.value), w.codebookVersion, w.updatedAt ?? w.at, clocks.next(w.annotator.id)]));
+  const n = store.labels.insertImported(writes.map((w) => [w.entry.rowId, w.annotator.id, w.dimension, w.valueJson, w.codebookVersion, w.updatedAt ?? w.at, clocks.next(w.annotator.id)]));
   clocks.close();
   return n;
 }

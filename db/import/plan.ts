@@ -44,6 +44,8 @@ export interface PlannedLabel {
   annotator: string;
   dimension: string;
   value: LabelValue;
+  /** The value as JSON, when the reading kept it so (KeptLabels): a new label is written from it, not parsed and written out again. */
+  valueJson?: string;
   updatedAt?: string;
   source: Source;
 }
@@ -343,14 +345,14 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
       if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
       const pair = entry.rowId * 2 ** 20 + annotatorId;
       if (!touched.has(pair)) touched.set(pair, { entry, annotatorId, annotator: l.annotator });
-      const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt };
+      const annotator = { id: annotatorId, name: l.annotator };
       if (fresh.get(annotatorId)!.labels && !decided.has(entry.id)) {
         summary.labels++;
-        batch.push(write);
+        batch.push({ entry, annotator, actor, at, dimension: dim.id, valueJson: l.valueJson ?? JSON.stringify(l.value), codebookVersion: codebook.version, updatedAt: l.updatedAt });
         if (batch.length >= 4096) flush();
         continue;
       }
-      const r = importLabel(store, write);
+      const r = importLabel(store, { entry, annotator, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt });
       if (r.outcome === 'set') summary.labels++;
       else if (r.outcome === 'kept') {
         summary.kept.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, kept: r.kept, file: l.value, source: l.source.file, line: l.source.line });

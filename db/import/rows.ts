@@ -489,12 +489,14 @@ export class KeptLabels implements Records<PlannedLabel> {
     for (let i = 0; i < this.count; i++) {
       const r = this.chunks[Math.floor(i / LABELS_PER_CHUNK)];
       const at = (i % LABELS_PER_CHUNK) * LABEL_COLUMNS;
+      const valueJson = this.values.list[r[at + 3]];
       yield {
         extId: this.ids.list[r[at]],
         annotator: this.annotators.list[r[at + 1]],
         dimension: this.dimensions.list[r[at + 2]],
         // Each label its own value, as a reading of the file gives it.
-        value: JSON.parse(this.values.list[r[at + 3]]) as LabelValue,
+        value: JSON.parse(valueJson) as LabelValue,
+        valueJson,
         updatedAt: r[at + 4] === 0 ? undefined : this.times.list[r[at + 4] - 1],
         source: { file: this.file, line: r[at + 5] },
       };
