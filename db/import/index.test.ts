@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,17 @@ async function expectRefused(p: Promise<unknown>, where: { file?: RegExp; line?:
   expect(dumpTables(db)).toEqual(before);
   return err as ConcordError;
 }
+
+describe("an entry's content hash", () => {
+  it('is the SHA-256 of its texts joined by NUL bytes, the named ones by name, as every pack made before holds it', () => {
+    const joined = (...texts: string[]) => createHash('sha256').update(Buffer.from(texts.join('\0'), 'utf8')).digest('hex');
+    expect(contentHash('Write déjà vu.', 'def f(x):\n    return x', '')).toBe(joined('Write déjà vu.', 'def f(x):\n    return x', ''));
+    // Named texts in the order of their names; an empty one is left out. A lone surrogate is written as U+FFFD either way.
+    expect(contentHash('p', '', 'o\ud83d', { trace: 'step 1 😀', input: '[1, 2]', empty: '' })).toBe(joined('p', '', 'o\ud83d', 'input', '[1, 2]', 'trace', 'step 1 😀'));
+    // Worked out apart from Node: printf 'p\0g\0o' | sha256sum
+    expect(contentHash('p', 'g', 'o')).toBe('e3cbc44391de829fdac494f32462765deac42e9412fddfc8c5beaa89b4379481');
+  });
+});
 
 describe('format detection', () => {
   it('tells every sample apart', async () => {
