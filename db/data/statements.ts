@@ -54,8 +54,9 @@ export function insertRows(sql: (text: string) => Statement, head: string, row: 
  * Runs `write`, which opens a transaction of its own, with SQLite's per-row foreign key checks
  * off, and turns them on again however it ends: for a writer that finds every row it refers to
  * inside that transaction itself (an import looks up each entry and annotator it writes for), to
- * whom a look-up of the parent per row written is the same check made twice. Outside a
- * transaction only: inside one SQLite ignores the switch.
+ * whom a look-up of the parent per row written is the same check made twice. Nothing cascades
+ * meanwhile, so `write` must delete no row that others refer to (an import deletes none). Outside
+ * a transaction only: inside one SQLite ignores the switch.
  */
 export function withoutForeignKeyChecks<T>(db: Connection, write: () => T): T {
   if (db.inTransaction) throw new Error('withoutForeignKeyChecks runs outside a transaction');
