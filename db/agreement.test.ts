@@ -130,6 +130,18 @@ describe('agreementReport', () => {
     expect(JSON.stringify(agreementReport(db, { bootstrap: 0, cellUnits: false }))).not.toContain('cellUnits');
   });
 
+  it('asked for a table of groups (primary figures only), makes the same figures without their pairwise tables', () => {
+    const full = agreementReport(db, { bootstrap: 0, cellUnits: false });
+    const lean = agreementReport(db, { bootstrap: 0, cellUnits: false, primaryOnly: true });
+    const primary = (r: typeof full) => r.dimensions.map((d) => ({ id: d.id, figure: d.measures.find((m) => m.id === d.primary)?.figure }));
+    expect(primary(lean)).toEqual(primary(full));
+    expect(lean.pooled!.figure).toEqual(full.pooled!.figure);
+    expect(full.pooled!.pairwise.length).toBeGreaterThan(0);
+    expect(full.dimensions.some((d) => d.measures.some((m) => m.pairwise.length > 0))).toBe(true);
+    expect(lean.pooled!.pairwise).toEqual([]);
+    expect(lean.dimensions.every((d) => d.measures.every((m) => m.pairwise.length === 0))).toBe(true);
+  });
+
   it('is reproducible with a seed', () => {
     const a = agreementReport(db, { bootstrap: 300, seed: 9 });
     const b = agreementReport(db, { bootstrap: 300, seed: 9 });
