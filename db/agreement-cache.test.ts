@@ -117,6 +117,16 @@ describe('the labels the agreement report keeps between calls', () => {
     sameAsFresh();
   });
 
+  it("share the entries' natural order between selections, read again once an entry is added", () => {
+    const order = countedLabelColumns(s.db, { bootstrap: 0 }).order;
+    expect(countedLabelColumns(s.db, { bootstrap: 0, includeDrafts: true }).order).toBe(order);
+    openStore(s.db).entries.insert('e0', { fields: { prompt: 'p0' }, passed: 0, failingTests: '[]', metadata: '{}', hash: '' }, new Date().toISOString());
+    const after = countedLabelColumns(s.db, { bootstrap: 0 }).order;
+    expect(after).not.toBe(order);
+    expect(after.map(([, id]) => id)).toEqual(['e0', ...order.map(([, id]) => id)]);
+    sameAsFresh();
+  });
+
   it('start over on a write the log does not show', () => {
     agreementReport(s.db, { bootstrap: 0 });
     s.db.prepare("UPDATE label SET value = '\"evaluation-metrics\"' WHERE dimension = 'stage' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();

@@ -99,7 +99,8 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
   ];
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
-  const order = store.entries.inOrder();
+  // Every walk numbers the entries in their natural order: read once while nothing is written.
+  const order = fromKeptColumns(db, 'entries in order', () => store.entries.inOrder());
   // The report's own read is kept between calls (the label objects carry each label's time as its text);
   // or what the caller read (the rows drift read again with their times).
   const { rows, submitted, assigned } = opts.read ?? (opts.times === 'text' ? currentWithTimes(db) : currentForAgreement(db));
