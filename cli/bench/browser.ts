@@ -228,10 +228,15 @@ async function labelWrites(page: Page, service: Service, server: RunningServer, 
   const node: number[] = [];
   const peer: number[] = [];
   const stages = ['training', 'inference', 'model-construction'];
+  // Each write changes the label (one that leaves it as it is commits nothing): the stage after the one it has now.
+  const stored = service.db.prepare("SELECT l.value FROM label l JOIN entry e ON e.id = l.entry_id JOIN annotator a ON a.id = l.annotator_id WHERE e.ext_id = ? AND a.name = 'ana' AND l.dimension = 'stage'").pluck();
+  const change = (entryId: string) => {
+    const now = stored.get(entryId) as string | undefined;
+    return { annotator: 'ana', entryId, dimension: 'stage', value: stages[((now === undefined ? -1 : stages.indexOf(JSON.parse(now) as string)) + 1) % 3] };
+  };
   for (let i = 0; i < 210; i++) {
-    // Each write changes the label: the page's and Node's writes of an entry set different stages.
-    const a = await fromPage({ annotator: 'ana', entryId: ids[i % ids.length], dimension: 'stage', value: stages[i % 3] });
-    const n = await fromNode({ annotator: 'ana', entryId: ids[i % ids.length], dimension: 'stage', value: stages[(i + 1) % 3] });
+    const a = await fromPage(change(ids[i % ids.length]));
+    const n = await fromNode(change(ids[i % ids.length]));
     const u = performance.now();
     upsert.run(1 + (i % ids.length), 'stage', JSON.stringify(stages[i % 3]), new Date().toISOString());
     const b = performance.now() - u;
