@@ -203,7 +203,7 @@ export function browserFigureNames(sizes: number[], labelWriteScale: number): st
  * (the figure before it was timed from the page), and the peer: a raw better-sqlite3 commit of one row.
  */
 async function labelWrites(page: Page, service: Service, server: RunningServer, ids: string[]): Promise<BenchFigure> {
-  const token = new URL(server.url).searchParams.get('token') ?? '';
+  const { token } = server;
   const fromPage = (body: unknown) =>
     page.evaluate(
       async ({ body, header, token }) => {
