@@ -172,11 +172,27 @@ export function jobRunner(target: JobTarget): JobRunner {
         request: 'columns' in request ? { ...request, columns: columnsFor(thread, request.columns) } : request,
         stop,
       } satisfies JobOrder;
+      // A tab's figures or a cell's entries, which the lead waits on: a bootstrap gives way while they run.
+      // Counted down the moment the job settles, not in a promise reaction after it, so that a job
+      // sent right after a cancel is not counted beside the one cancelled.
+      let counted = waitedOnKind(request);
+      if (counted) {
+        thread.lastWaitedOn = ++waitedOnJobs;
+        Atomics.add(waitedOn, 0, 1);
+      }
+      const uncount = () => {
+        if (!counted) return;
+        counted = false;
+        Atomics.sub(waitedOn, 0, 1);
+        Atomics.notify(waitedOn, 0);
+      };
       let hardStop = () => {};
       const job: RunningJob = {
         id: order.id,
         progress: { phase: 'starting', done: 0, total: 0 },
-        done: new Promise((resolve, reject) => {
+        done: new Promise((fulfil, fail) => {
+          const resolve = (value: unknown) => (uncount(), fulfil(value));
+          const reject = (e: unknown) => (uncount(), fail(e));
           const settle = (f: () => void, fine: boolean) => {
             if (thread.current?.id !== order.id) return;
             f();
@@ -209,16 +225,6 @@ export function jobRunner(target: JobTarget): JobRunner {
         () => (job.progress = { ...job.progress, phase: 'done' }),
         (e) => (job.progress = { ...job.progress, phase: e instanceof Cancelled ? 'cancelled' : 'failed' }),
       );
-      // A tab's figures or a cell's entries, which the lead waits on: a bootstrap gives way while they run.
-      if (waitedOnKind(request)) {
-        thread.lastWaitedOn = ++waitedOnJobs;
-        Atomics.add(waitedOn, 0, 1);
-        const over = () => {
-          Atomics.sub(waitedOn, 0, 1);
-          Atomics.notify(waitedOn, 0);
-        };
-        job.done.then(over, over);
-      }
       thread.worker.postMessage(order);
       return job;
     },
