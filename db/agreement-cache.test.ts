@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { openDatabase } from './database.ts';
 import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
+import { SAVED_FROM_LABELS } from './data/saved-columns.ts';
 import { countedCells, countedLabelColumns } from './agreement.ts';
 import { figureReport } from './agreement-figures.ts';
 import type { Db } from './database.ts';
@@ -260,5 +262,94 @@ describe('the labels with their times, for drift', () => {
     expect([...after.got.values()]).toContain('2026-03-01T00:00:00.000Z');
     // The kept rows themselves, not every label read again with its time.
     expect(after.rows.entry).toBe(currentForAgreement(s.db).rows.entry);
+  });
+});
+
+describe('the label columns saved beside a large project’s file', () => {
+  const savedFile = () => join(dir, 'p.db.label-columns');
+  const open = () => openDatabase(join(dir, 'p.db'), { checkedAlready: true });
+  /** The reports of a connection that reads every label itself (what is saved moved aside meanwhile). */
+  const fullRead = () => {
+    const aside = `${savedFile()}.aside`;
+    const had = existsSync(savedFile());
+    if (had) renameSync(savedFile(), aside);
+    const fresh = open();
+    try {
+      expect(currentForAgreement(fresh).sync).toBe('rebuilt');
+      return queries.map((q) => [agreementReport(fresh, q), tabs(fresh, q)]);
+    } finally {
+      fresh.close();
+      if (had) renameSync(aside, savedFile());
+    }
+  };
+  /** A new connection, as a new session's worker opens the file: how it came by its columns, and whether they give what a full read gives. */
+  const nextSession = (): string => {
+    const other = open();
+    try {
+      const { sync } = currentForAgreement(other);
+      expect(queries.map((q) => [agreementReport(other, q), tabs(other, q)])).toEqual(fullRead());
+      return sync;
+    } finally {
+      other.close();
+    }
+  };
+  const threshold = SAVED_FROM_LABELS.value;
+  beforeEach(() => {
+    // The demo's few labels stand for a large project's million.
+    SAVED_FROM_LABELS.value = 1;
+  });
+  afterEach(() => {
+    SAVED_FROM_LABELS.value = threshold;
+  });
+
+  it('are saved once read in full, and taken over by the next session, brought up to date from the log', () => {
+    expect(currentForAgreement(s.db).sync).toBe('rebuilt');
+    expect(existsSync(savedFile())).toBe(true);
+    expect(nextSession()).toBe('saved');
+    // Written since they were saved: a label changed, one cleared, a submission taken back, a new annotator's label, an assignment.
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'evaluation-metrics' });
+    appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'stage', value: null });
+    appCall(s, 'labels.setStatus', { annotator: 'cai', entryId: 'e3', status: 'draft' });
+    appCall(s, 'labels.set', { annotator: 'dee', entryId: 'e6', dimension: 'stage', value: 'training' });
+    appCall(s, 'labels.setStatus', { annotator: 'dee', entryId: 'e6', status: 'submitted' });
+    appCall(s, 'assignments.set', { as: 'lead', entryIds: ['e7'], annotators: ['dee', 'ana'] });
+    expect(nextSession()).toBe('saved');
+  });
+
+  it('are read again when they do not check out: labels written outside the log, another project’s, another schema’s, or not readable', async () => {
+    currentForAgreement(s.db);
+    const saved = readFileSync(savedFile());
+    // A label row removed behind the log's back: the rows no longer count as the table does.
+    s.db.prepare("DELETE FROM label WHERE rowid = (SELECT max(rowid) FROM label WHERE dimension = 'bug')").run();
+    expect(nextSession()).toBe('rebuilt');
+    // Another project's, lying where this one's would be (its log does not hold the event they stood at).
+    const other = await openProject(join(dir, 'other.db'), { seedDemo: true, workers: false });
+    currentForAgreement(other.db);
+    other.close();
+    copyFileSync(join(dir, 'other.db.label-columns'), savedFile());
+    expect(nextSession()).toBe('rebuilt');
+    // This project's, saved before a migration the file has had since.
+    writeFileSync(savedFile(), serialize({ ...(deserialize(saved) as object), schema: 1 }));
+    expect(nextSession()).toBe('rebuilt');
+    // Cut short, or not what is saved at all.
+    writeFileSync(savedFile(), saved.subarray(0, saved.length >> 1));
+    expect(nextSession()).toBe('rebuilt');
+    writeFileSync(savedFile(), 'not columns');
+    expect(nextSession()).toBe('rebuilt');
+    // (Each full read saved them again: now they check out.)
+    expect(nextSession()).toBe('saved');
+  });
+
+  it('are not saved for a small project, and a save that cannot be written leaves nothing behind', () => {
+    SAVED_FROM_LABELS.value = threshold;
+    currentForAgreement(s.db);
+    expect(existsSync(savedFile())).toBe(false);
+    SAVED_FROM_LABELS.value = 1;
+    // Where the file would go, a folder: the report is made all the same, and no partial file is left.
+    mkdirSync(savedFile());
+    const other = open();
+    expect(currentForAgreement(other).sync).toBe('rebuilt');
+    other.close();
+    expect(readdirSync(dir).filter((f) => f.includes('label-columns'))).toEqual(['p.db.label-columns']);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { alpha as packageAlpha } from 'krippendorff';
 import { bootstrapAlpha } from '../../shared/agreement/bootstrap.ts';
@@ -14,6 +15,7 @@ import type { Caller } from '../../shared/door.ts';
 import type { Service } from '../../db/service.ts';
 import { openProject } from '../../db/project.ts';
 import { columnsToHand } from '../../db/data/agreement-rows.ts';
+import { savedColumnsBeside } from '../../db/data/saved-columns.ts';
 import { consensusInHand } from '../../db/adjudication.ts';
 import { packageResamples } from './package-worker.ts';
 import { packageRoot } from '../paths.ts';
@@ -595,12 +597,18 @@ async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
   const first = s.call('entries.page', { annotator: 'ana', limit: 1 }, ANNOTATOR).rows[0].id;
   s.call('labels.set', { annotator: 'ana', entryId: first, dimension: 'stage', value: 'evaluation-metrics' }, ANNOTATOR);
   await tab(s, 'coders', 'Agreement: coders, right after a label write');
-  // ...and as the first call of a process, where nothing is kept yet and the worker reads every label itself.
-  const fresh = await openProject(s.db.name);
-  try {
-    await tab(fresh, 'machines', 'Agreement: machines, first call of a process');
-  } finally {
-    fresh.close();
+  // ...and as the first call of a process, where nothing is kept yet: its worker takes over the columns an
+  // earlier session saved beside the file (db/data/saved-columns.ts; this session's read ahead saved them)...
+  // (A project too small to have them saved has only the second.)
+  for (const saved of existsSync(savedColumnsBeside(s.db.name)) ? [true, false] : [false]) {
+    // ...or, with none saved (the first session after an import, a codebook edit), reads every label itself.
+    if (!saved) rmSync(savedColumnsBeside(s.db.name), { force: true });
+    const fresh = await openProject(s.db.name);
+    try {
+      await tab(fresh, 'machines', `Agreement: machines, first call of a process, ${saved ? 'taking over the columns an earlier session saved' : 'none saved (every label read)'}`);
+    } finally {
+      fresh.close();
+    }
   }
   return opened;
 }

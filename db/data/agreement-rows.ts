@@ -1,6 +1,7 @@
 import type { Db } from '../database.ts';
 import { changeMarker, sameMarker, type ChangeMarker } from './changes.ts';
 import { openStore } from './index.ts';
+import { savedColumns, saveColumns } from './saved-columns.ts';
 import { statementsOf } from './statements.ts';
 
 /**
@@ -151,8 +152,13 @@ const NO_LABEL_CHANGE = new Set(['annotator.create', 'decision.accept-majorities
 /** Marks a row as gone: `annotator` -1 is nobody's label. */
 export const GONE = -1;
 
-/** `readForAgreement`, from the columns kept on this connection when nothing was written since, or brought up to date. */
-export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' | 'incremental' | 'rebuilt' } {
+/**
+ * `readForAgreement`, from the columns kept on this connection when nothing was written since, or
+ * brought up to date; on a connection that keeps none yet, from those an earlier session saved
+ * beside the file when they check out ('saved'). A large project's columns read in full are saved
+ * for the next.
+ */
+export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' | 'incremental' | 'saved' | 'rebuilt' } {
   const store = openStore(db);
   const marker = changeMarker(db);
   const codebook = store.project.codebookJson() ?? '';
@@ -163,9 +169,37 @@ export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' 
     k!.marker = marker;
     return { ...k!.data, sync: 'incremental' };
   }
+  if (!k && adoptSaved(db)) return { ...kept.get(db)!.data, sync: 'saved' };
   const fresh = db.transaction(() => ({ logMark: store.events.newest(), data: readForAgreement(db) }))();
   kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0, derived: new Map() });
+  saveColumns(db, { codebook, logMark: fresh.logMark, data: fresh.data, dead: 0 });
   return { ...fresh.data, sync: 'rebuilt' };
+}
+
+/**
+ * Takes over the columns saved beside the file as another connection's are taken over, and keeps
+ * them only if they then hold a live row for every label in the table, up to the same row: what
+ * the log cannot vouch for (a file of another project, or of this one before a restore) is read again.
+ */
+function adoptSaved(db: Db): boolean {
+  const saved = savedColumns(db);
+  if (!saved) return false;
+  return db.transaction(() => {
+    adoptColumns(db, saved);
+    const k = kept.get(db);
+    if (!k) return false;
+    const table = statementsOf(db)('SELECT count(*) AS count, coalesce(max(rowid), 0) AS top FROM label').get() as { count: number; top: number };
+    const { rows } = k.data;
+    let [live, top] = [0, 0];
+    for (let i = 0; i < rows.count; i++)
+      if (rows.annotator[i] !== GONE) {
+        live++;
+        if (rows.rowid[i] > top) top = rows.rowid[i];
+      }
+    if (live === table.count && top === table.top) return true;
+    kept.delete(db);
+    return false;
+  })();
 }
 
 /** The columns kept on a connection, as a job hands them to its worker's connection to the same file. */

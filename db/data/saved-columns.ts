@@ -1,0 +1,80 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { threadId } from 'node:worker_threads';
+import type { Db } from '../database.ts';
+import type { AgreementRows, HandedColumns } from './agreement-rows.ts';
+import { migrationLog } from './schema.ts';
+
+/**
+ * The label columns agreement reads (agreement-rows.ts), saved beside a large project's file
+ * so that the next session, or the next command, takes them over instead of reading a million
+ * labels again. Only ever a copy: they are taken over as another connection's columns are
+ * (`adoptColumns`: the same codebook, the log still holding the event they stood at, brought
+ * up to date from the log since), and kept only if they then count as many labels, up to the
+ * same row, as the table holds; else they are read again, as before. A file that cannot be
+ * written or read is left alone: nothing depends on it.
+ */
+
+/** Below this many labels a full read takes a fraction of a second: nothing is saved. */
+export const SAVED_FROM_LABELS = { value: 200_000 };
+
+/** Bumped whenever what is saved changes shape: an older file is read as none. */
+const SHAPE = 1;
+
+interface Saved extends HandedColumns {
+  shape: typeof SHAPE;
+  /** The file's schema (its last migration) when saved: a migration may rewrite labels without logging it. */
+  schema: number;
+}
+
+/** Where a project file's columns are saved: beside it, as its backups are. */
+export const savedColumnsBeside = (file: string) => `${file}.label-columns`;
+
+function savedColumnsFile(db: Db): string | undefined {
+  return db.memory || db.name === '' ? undefined : savedColumnsBeside(db.name);
+}
+
+/** Saves columns current as of their place in the log (a large project's only; a failed write leaves none). */
+export function saveColumns(db: Db, handed: HandedColumns): void {
+  const file = savedColumnsFile(db);
+  if (!file || handed.data.rows.count < SAVED_FROM_LABELS.value) return;
+  const saved: Saved = { shape: SHAPE, schema: migrationLog(db).version(), codebook: handed.codebook, logMark: handed.logMark, dead: handed.dead, data: { ...handed.data, rows: trimmed(handed.data.rows) } };
+  // Written whole under another name, then renamed: a reader finds the old file or the new one, never half of one.
+  const partial = `${file}.${process.pid}-${threadId}.partial`;
+  try {
+    writeFileSync(partial, serialize(saved));
+    renameSync(partial, file);
+  } catch {
+    rmSync(partial, { force: true });
+  }
+}
+
+/** The columns saved beside this project's file, if any can be read. */
+export function savedColumns(db: Db): HandedColumns | undefined {
+  const file = savedColumnsFile(db);
+  if (!file) return undefined;
+  try {
+    const saved = deserialize(readFileSync(file)) as Partial<Saved> | null;
+    if (saved?.shape !== SHAPE || saved.schema !== migrationLog(db).version() || !saved.data || typeof saved.codebook !== 'string') return undefined;
+    return { codebook: saved.codebook, logMark: saved.logMark, dead: saved.dead ?? 0, data: saved.data };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rows as they count, without their times (read again when asked): the columns cut to their count. */
+function trimmed(rows: AgreementRows): AgreementRows {
+  const cut = (a: Int32Array) => a.slice(0, rows.count);
+  return {
+    count: rows.count,
+    rowid: cut(rows.rowid),
+    entry: cut(rows.entry),
+    annotator: cut(rows.annotator),
+    dimension: cut(rows.dimension),
+    value: cut(rows.value),
+    version: cut(rows.version),
+    dimensions: rows.dimensions,
+    values: rows.values,
+    versions: rows.versions,
+  };
+}
