@@ -187,22 +187,22 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const onFile = () => opts.workers !== false && db.name !== '' && db.name !== ':memory:' && existsSync(db.name);
   const store = openStore(db);
   let codebook = store.project.codebook();
-  if (opts.readAhead !== undefined && onFile()) {
-    const timer = setTimeout(() => {
-      if (!db.open || columnsToHand(db)) return;
-      runner
-        .run({ kind: 'columns' })
-        .done.then((handed) => {
-          // Unless a call read them here meanwhile; a write since then the log brings them up to date from.
-          if (db.open && handed && !columnsToHand(db)) adoptColumns(db, handed as HandedColumns);
-          // Then every entry's consensus, worked out in the same worker from them: the session's first adjudication queue and summary.
-          if (db.open) return runner.run({ kind: 'consensus' }).done.then((seed) => db.open && adoptConsensus(db, seed as ConsensusSeed));
-        })
-        // A file that cannot be read is said by the call that needs it.
-        .catch(() => {});
-    }, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead);
-    timer.unref();
-  }
+  const readsAhead = () => opts.readAhead !== undefined && onFile();
+  /** The labels read in a worker and taken over, unless this connection holds them already. */
+  const readAhead = () => {
+    if (!db.open || columnsToHand(db)) return;
+    runner
+      .run({ kind: 'columns' })
+      .done.then((handed) => {
+        // Unless a call read them here meanwhile; a write since then the log brings them up to date from.
+        if (db.open && handed && !columnsToHand(db)) adoptColumns(db, handed as HandedColumns);
+        // Then every entry's consensus, worked out in the same worker from them: the session's first adjudication queue and summary.
+        if (db.open) return runner.run({ kind: 'consensus' }).done.then((seed) => db.open && adoptConsensus(db, seed as ConsensusSeed));
+      })
+      // A file that cannot be read is said by the call that needs it.
+      .catch(() => {});
+  };
+  if (readsAhead()) setTimeout(readAhead, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead).unref();
 
   function annotatorRow(name: string): { id: number; name: string; role: AnnotatorRole } {
     const row = store.annotators.byName(name);
@@ -373,6 +373,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
             job.summary = summary;
             job.progress = { ...job.progress, phase: 'done' };
             codebook = store.project.codebook();
+            // The labels the app holds no longer say what the file holds: read again, as on opening, before the lead asks.
+            if (readsAhead()) readAhead();
           })
           .catch((e: unknown) => {
             const where = e instanceof ConcordError ? e.where : undefined;
@@ -496,7 +498,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.report': ({ round, ...query }) => {
       const report = agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) });
       // In the app, the Agreement view opens with this report and its tabs' jobs follow: workers get ready for them meanwhile.
-      if (opts.readAhead !== undefined && onFile()) runner.ready(columnsToHand(db));
+      if (readsAhead()) runner.ready(columnsToHand(db));
       return report;
     },
     'agreement.groups': (args) => agreementGroups(db, args),

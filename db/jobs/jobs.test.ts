@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -310,7 +310,7 @@ describe('a report started as a job', () => {
     // the worker reads while the main thread is still busy (no promise reaction has run).
     expect(appCall(s, 'jobs.cancel', { jobId: held.jobId })).toEqual({ cancelled: true });
     const next = coders(s);
-    for (const until = Date.now() + 300; Date.now() < until; );
+    for (const busyUntil = Date.now() + 300; Date.now() < busyUntil; );
     expect(await seen(next)).toBe(1);
     // A report's bootstrap is not waited on.
     const boot = appCall(s, 'agreement.start', { as: 'lead' }) as AgreementJob;
@@ -356,6 +356,30 @@ describe('the labels read ahead as the app opens a project', () => {
     expect(columnsToHand(plain.db)).toBeUndefined();
     expect(currentForAgreement(plain.db).sync).toBe('rebuilt');
     plain.close();
+  });
+
+  it('are read again, as on opening, once an import the app ran is done: the first report after it reads none', async () => {
+    const file = join(dir, 'ahead-import.db');
+    (await openProject(file, { seedDemo: true })).close();
+    const s = await openProject(file, { readAhead: 0 });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
+    // A new coder's labels on every entry: an import the log records as one change naming no entry.
+    const labels = join(dir, 'ahead-import.jsonl');
+    const ids = s.db.prepare('SELECT ext_id FROM entry ORDER BY id').pluck().all() as string[];
+    writeFileSync(labels, ids.map((id, k) => `${JSON.stringify({ entry_id: id, annotator: 'eve', dimension: 'stage', value: k % 2 ? 'training' : 'inference' })}\n`).join(''));
+    let job: ImportJob = appCall(s, 'imports.start', { path: labels, format: 'annotations' });
+    while (!settled(job.progress.phase)) {
+      await new Promise((r) => setTimeout(r, 5));
+      job = appCall(s, 'imports.status', { jobId: job.jobId });
+    }
+    expect(job.summary).toMatchObject({ labels: ids.length, annotatorsCreated: 1 });
+    await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read again after the import', 20_000);
+    expect(currentForAgreement(s.db).sync).toBe('unchanged');
+    const fresh = openDatabase(file);
+    expect(appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
+    fresh.close();
+    s.close();
   });
 
   it("are followed by every entry's consensus, worked out in the same worker and taken over: the session's first adjudication queue and summary build nothing", async () => {
