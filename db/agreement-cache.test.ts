@@ -316,9 +316,8 @@ describe('the label columns saved beside a large project’s file', () => {
     expect(nextSession()).toBe('saved');
   });
 
-  it('are read again when they do not check out: labels written outside the log, another project’s, another schema’s, or not readable', async () => {
+  it('are read again when they do not check out: labels written outside the log, another project’s, another schema’s, damaged, or not readable', async () => {
     currentForAgreement(s.db);
-    const saved = readFileSync(savedFile());
     // A label row removed behind the log's back: the rows no longer count as the table does.
     s.db.prepare("DELETE FROM label WHERE rowid = (SELECT max(rowid) FROM label WHERE dimension = 'bug')").run();
     expect(nextSession()).toBe('rebuilt');
@@ -328,8 +327,20 @@ describe('the label columns saved beside a large project’s file', () => {
     other.close();
     copyFileSync(join(dir, 'other.db.label-columns'), savedFile());
     expect(nextSession()).toBe('rebuilt');
+    // (The full read just made saved them as the table is now: each change below is the only thing wrong.)
+    const saved = readFileSync(savedFile());
     // This project's, saved before a migration the file has had since.
     writeFileSync(savedFile(), serialize({ ...(deserialize(saved) as object), schema: 1 }));
+    expect(nextSession()).toBe('rebuilt');
+    // Damaged on disk: one label's entry changed, the file's shape intact.
+    const damaged = deserialize(saved) as { data: { rows: { entry: Int32Array } } };
+    damaged.data.rows.entry[0] = damaged.data.rows.entry[0] === 1 ? 2 : 1;
+    writeFileSync(savedFile(), serialize(damaged));
+    expect(nextSession()).toBe('rebuilt');
+    // Not the columns' shape: a column one label short.
+    const short = deserialize(saved) as { data: { rows: { value: Int32Array } } };
+    short.data.rows.value = short.data.rows.value.subarray(1);
+    writeFileSync(savedFile(), serialize(short));
     expect(nextSession()).toBe('rebuilt');
     // Cut short, or not what is saved at all.
     writeFileSync(savedFile(), saved.subarray(0, saved.length >> 1));

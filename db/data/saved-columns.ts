@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import type { Db } from '../database.ts';
-import type { AgreementRows, HandedColumns } from './agreement-rows.ts';
+import type { AgreementRows, ForAgreement, HandedColumns } from './agreement-rows.ts';
 import { migrationLog } from './schema.ts';
 
 /**
@@ -25,6 +26,8 @@ interface Saved extends HandedColumns {
   shape: typeof SHAPE;
   /** The file's schema (its last migration) when saved: a migration may rewrite labels without logging it. */
   schema: number;
+  /** SHA-256 of the columns as saved (`digestOf`): a file damaged on disk is read as none. */
+  digest: string;
 }
 
 /** Where a project file's columns are saved: beside it, as its backups are. */
@@ -38,7 +41,8 @@ function savedColumnsFile(db: Db): string | undefined {
 export function saveColumns(db: Db, handed: HandedColumns): void {
   const file = savedColumnsFile(db);
   if (!file || handed.data.rows.count < SAVED_FROM_LABELS.value) return;
-  const saved: Saved = { shape: SHAPE, schema: migrationLog(db).version(), codebook: handed.codebook, logMark: handed.logMark, dead: handed.dead, data: { ...handed.data, rows: trimmed(handed.data.rows) } };
+  const data = { ...handed.data, rows: trimmed(handed.data.rows) };
+  const saved: Saved = { shape: SHAPE, schema: migrationLog(db).version(), digest: digestOf(data), codebook: handed.codebook, logMark: handed.logMark, dead: handed.dead, data };
   // Written whole under another name, then renamed: a reader finds the old file or the new one, never half of one.
   const partial = `${file}.${process.pid}-${threadId}.partial`;
   try {
@@ -55,7 +59,9 @@ export function savedColumns(db: Db): HandedColumns | undefined {
   if (!file) return undefined;
   try {
     const saved = deserialize(readFileSync(file)) as Partial<Saved> | null;
-    if (saved?.shape !== SHAPE || saved.schema !== migrationLog(db).version() || !saved.data || typeof saved.codebook !== 'string') return undefined;
+    if (saved?.shape !== SHAPE || saved.schema !== migrationLog(db).version() || typeof saved.codebook !== 'string' || !saved.data) return undefined;
+    // (Damaged columns that still read as some other shape fail here, or throw.)
+    if (digestOf(saved.data) !== saved.digest) return undefined;
     return { codebook: saved.codebook, logMark: saved.logMark, dead: saved.dead ?? 0, data: saved.data };
   } catch {
     return undefined;
@@ -77,4 +83,19 @@ function trimmed(rows: AgreementRows): AgreementRows {
     values: rows.values,
     versions: rows.versions,
   };
+}
+
+const COLUMNS = ['rowid', 'entry', 'annotator', 'dimension', 'value', 'version'] as const;
+
+/** SHA-256 of the columns, their texts and every mark, in a fixed order. */
+function digestOf(data: ForAgreement): string {
+  const hash = createHash('sha256');
+  const { rows } = data;
+  hash.update(JSON.stringify([rows.count, rows.dimensions, rows.values, rows.versions]));
+  for (const c of COLUMNS) hash.update(rows[c].subarray(0, rows.count));
+  for (const marks of [data.submitted, data.assigned]) {
+    hash.update(JSON.stringify([...marks].map(([annotator, own]) => [annotator, own.length])));
+    for (const own of marks.values()) hash.update(own);
+  }
+  return hash.digest('hex');
 }
