@@ -203,6 +203,14 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       .catch(() => {});
   };
   if (readsAhead()) setTimeout(readAhead, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead).unref();
+  /**
+   * After a write the log cannot say label by label (an import, automatic assignments, a codebook
+   * published): the labels the app held no longer say what the file holds. They are read again,
+   * as on opening, before the lead asks.
+   */
+  const readAgainAhead = () => {
+    if (readsAhead()) readAhead();
+  };
 
   function annotatorRow(name: string): { id: number; name: string; role: AnnotatorRole } {
     const row = store.annotators.byName(name);
@@ -373,8 +381,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
             job.summary = summary;
             job.progress = { ...job.progress, phase: 'done' };
             codebook = store.project.codebook();
-            // The labels the app holds no longer say what the file holds: read again, as on opening, before the lead asks.
-            if (readsAhead()) readAhead();
+            readAgainAhead();
           })
           .catch((e: unknown) => {
             const where = e instanceof ConcordError ? e.where : undefined;
@@ -445,7 +452,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       return table.cellUnits?.[cellKey(row, col)] ?? [];
     },
 
-    'assignments.auto': (args) => autoAssign(db, args),
+    'assignments.auto': (args) => {
+      const result = autoAssign(db, args);
+      readAgainAhead();
+      return result;
+    },
     'assignments.set': (args) => setAssignments(db, args),
     'assignments.list': () => listAssignments(db),
     'assignments.progress': (args) => assignmentProgress(db, args),
@@ -570,6 +581,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'codebook.publish': (args) => {
       const result = publishCodebook(db, args);
       codebook = store.project.codebook();
+      readAgainAhead();
       return result;
     },
 

@@ -382,6 +382,31 @@ describe('the labels read ahead as the app opens a project', () => {
     s.close();
   });
 
+  it.each([
+    ['automatic assignments', (s: Service) => appCall(s, 'assignments.auto', { as: 'lead', perEntry: 2 })],
+    [
+      'a codebook published with a value renamed',
+      (s: Service) => {
+        const codebook = appCall(s, 'project.codebook', {});
+        const renamed = { ...codebook, dimensions: codebook.dimensions.map((d, k) => (k === 0 ? { ...d, values: d.values.map((v, j) => (j === 0 ? { ...v, label: `${v.label} (renamed)` } : v)) } : d)) };
+        appCall(s, 'codebook.publish', { as: 'lead', codebook: renamed });
+      },
+    ],
+  ] as const)('are read again, as on opening, after %s (which the log does not say label by label)', async (what, write) => {
+    const file = join(dir, `ahead-${what.split(' ')[0]}.db`);
+    (await openProject(file, { seedDemo: true })).close();
+    const s = await openProject(file, { readAhead: 0 });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
+    write(s);
+    await until(() => columnsToHand(s.db) !== undefined, `the labels to be read again after ${what}`, 20_000);
+    expect(currentForAgreement(s.db).sync).toBe('unchanged');
+    const fresh = openDatabase(file);
+    expect(appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
+    fresh.close();
+    s.close();
+  });
+
   it("are followed by every entry's consensus, worked out in the same worker and taken over: the session's first adjudication queue and summary build nothing", async () => {
     const file = join(dir, 'ahead-consensus.db');
     (await openProject(file, { seedDemo: true })).close();
