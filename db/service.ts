@@ -188,8 +188,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   const store = openStore(db);
   let codebook = store.project.codebook();
   const readsAhead = () => opts.readAhead !== undefined && onFile();
+  /** Whether the labels were read ahead yet (on opening, they are once the first screen is up). */
+  let readAheadBegun = false;
   /** The labels read in a worker and taken over, unless this connection holds them already. */
   const readAhead = () => {
+    readAheadBegun = true;
     if (!db.open || columnsToHand(db)) return;
     runner
       .run({ kind: 'columns' })
@@ -206,10 +209,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   /**
    * After a write the log cannot say label by label (an import, automatic assignments, a codebook
    * published): the labels the app held no longer say what the file holds. They are read again,
-   * as on opening, before the lead asks.
+   * as on opening, before the lead asks (unless the first read ahead is still to come).
    */
   const readAgainAhead = () => {
-    if (readsAhead()) readAhead();
+    if (readAheadBegun && readsAhead()) readAhead();
   };
 
   function annotatorRow(name: string): { id: number; name: string; role: AnnotatorRole } {
