@@ -9,11 +9,11 @@ import { migrationLog } from './schema.ts';
 /**
  * The label columns agreement reads (agreement-rows.ts), saved beside a large project's file
  * so that the next session, or the next command, takes them over instead of reading a million
- * labels again. Only ever a copy: they are taken over as another connection's columns are
- * (`adoptColumns`: the same codebook, the log still holding the event they stood at, brought
- * up to date from the log since), and kept only if they then count as many labels, up to the
- * same row, as the table holds; else they are read again, as before. A file that cannot be
- * written or read is left alone: nothing depends on it.
+ * labels again. Only ever a copy: read only when the schema and a SHA-256 of what they hold
+ * agree, taken over as another connection's columns are (`adoptColumns`: the same codebook, the
+ * log still holding the event they stood at, brought up to date from the log since), and kept
+ * only if they then count as many labels, up to the same row, as the table holds; else they are
+ * read again, as before. A file that cannot be written or read is left alone: nothing depends on it.
  */
 
 /** Below this many labels a full read takes a fraction of a second: nothing is saved. */
@@ -49,7 +49,11 @@ export function saveColumns(db: Db, handed: HandedColumns): void {
     writeFileSync(partial, serialize(saved));
     renameSync(partial, file);
   } catch {
-    rmSync(partial, { force: true });
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // Nothing depends on it: a partial file is never read.
+    }
   }
 }
 
