@@ -189,14 +189,7 @@ function adoptSaved(db: Db): boolean {
     const k = kept.get(db);
     if (!k) return false;
     const table = statementsOf(db)('SELECT count(*) AS count, coalesce(max(rowid), 0) AS top FROM label').get() as { count: number; top: number };
-    const { rows } = k.data;
-    let [live, top] = [0, 0];
-    for (let i = 0; i < rows.count; i++)
-      if (rows.annotator[i] !== GONE) {
-        live++;
-        if (rows.rowid[i] > top) top = rows.rowid[i];
-      }
-    if (live === table.count && top === table.top) return true;
+    if (liveRows(k.data.rows) === table.count && topLiveRow(k.data.rows) === table.top) return true;
     kept.delete(db);
     return false;
   })();
@@ -322,11 +315,16 @@ export function keptLabelTimes(db: Db): (ForAgreement & { timeOf: Float64Array }
 
 /** Each live kept row by its place in the table: 1 + its index (0 for none), indexed by rowid. */
 function keptRowsByPlace(rows: AgreementRows): Int32Array {
-  let top = 0;
-  for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE && rows.rowid[i] > top) top = rows.rowid[i];
-  const keptAt = new Int32Array(top + 1);
+  const keptAt = new Int32Array(topLiveRow(rows) + 1);
   for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE) keptAt[rows.rowid[i]] = i + 1;
   return keptAt;
+}
+
+/** The highest place in the table of a live kept row (0 for none). */
+function topLiveRow(rows: AgreementRows): number {
+  let top = 0;
+  for (let i = 0; i < rows.count; i++) if (rows.annotator[i] !== GONE && rows.rowid[i] > top) top = rows.rowid[i];
+  return top;
 }
 
 function liveRows(rows: AgreementRows): number {
