@@ -201,22 +201,25 @@ export function browserFigureNames(sizes: number[], labelWriteScale: number): st
 /**
  * A label acknowledged over HTTP (browser mode's labels.set), timed in the app's page in Chromium
  * from the request to its answer read, as the renderer's HTTP client sends it: the browser's own
- * network stack is on a person's path. Beside it, the same write from Node's fetch in this process
- * (the figure before it was timed from the page), and the peer: a raw better-sqlite3 commit of one row.
+ * network stack is on a person's path. Beside it, the floor (the same fetch from a page whose server
+ * answers at once), the same write from Node's fetch in this process (the figure before it was timed
+ * from the page), and the peer: a raw better-sqlite3 commit of one row.
  */
 async function labelWrites(page: Page, service: Service, server: RunningServer, ids: string[]): Promise<BenchFigure> {
   const { token } = server;
-  const fromPage = (body: unknown) =>
-    page.evaluate(
-      async ({ body, header, token }) => {
+  /** One write sent from a page as the renderer's HTTP client sends it, timed there to its answer read. */
+  const timedFrom = (on: Page, headers: Record<string, string>) => (body: unknown) =>
+    on.evaluate(
+      async ({ body, headers }) => {
         const t = performance.now();
-        const res = await fetch('/api/labels.set', { method: 'POST', headers: { 'content-type': 'application/json', [header]: token }, body: JSON.stringify(body) });
+        const res = await fetch('/api/labels.set', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
         await res.json();
         if (!res.ok) throw new Error(`labels.set answered ${res.status}`);
         return performance.now() - t;
       },
-      { body, header: TOKEN_HEADER, token },
+      { body, headers },
     );
+  const fromPage = timedFrom(page, { [TOKEN_HEADER]: token });
   const fromNode = async (body: unknown) => {
     const t = performance.now();
     const res = await fetch(`http://127.0.0.1:${server.port}/api/labels.set`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -233,13 +236,7 @@ async function labelWrites(page: Page, service: Service, server: RunningServer, 
   await new Promise<void>((resolve) => floorServer.listen(0, '127.0.0.1', resolve));
   const floorPage = await page.context().newPage();
   await floorPage.goto(`http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`);
-  const fromFloorPage = (body: unknown) =>
-    floorPage.evaluate(async (body) => {
-      const t = performance.now();
-      const res = await fetch('/api/labels.set', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      await res.json();
-      return performance.now() - t;
-    }, body);
+  const fromFloorPage = timedFrom(floorPage, {});
   const raw = openRaw(`${service.db.name}.writes`);
   const upsert = raw.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, updated_at) VALUES (?, 1, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at');
   const ours: number[] = [];
