@@ -208,8 +208,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   if (readsAhead()) setTimeout(readAhead, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead).unref();
   /**
    * After a write the log cannot say label by label (an import, automatic assignments, a codebook
-   * published): the labels the app held no longer say what the file holds. They are read again,
-   * as on opening, before the lead asks (unless the first read ahead is still to come).
+   * published), or one too large to follow from it (a pack merged): the labels the app held no
+   * longer say what the file holds. They are read again, as on opening, before the lead asks
+   * (unless the first read ahead is still to come, or the log brings them up to date after all).
    */
   const readAgainAhead = () => {
     if (readAheadBegun && readsAhead()) readAhead();
@@ -477,7 +478,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    'packs.import': ({ as, packs, trustUnsigned }) => importPacks(db, packs, { trustUnsigned, actor: as }),
+    'packs.import': ({ as, packs, trustUnsigned }) => {
+      const result = importPacks(db, packs, { trustUnsigned, actor: as });
+      // A coder's whole laptop merged rewrites more than the log can bring the labels held up to date with.
+      if (result.changed) readAgainAhead();
+      return result;
+    },
     'backups.list': () => listBackups(db.name),
     'backups.create': () => backupDatabase(db, 'manual'),
     'backups.restore': async ({ name }) => {

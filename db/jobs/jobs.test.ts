@@ -17,6 +17,9 @@ import { openProject } from '../project.ts';
 import { openDatabase } from '../database.ts';
 import { columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
 import type { Service } from '../service.ts';
+import { exportPack } from '../packs/export.ts';
+import type { Pack } from '../packs/format.ts';
+import { giveTestKey, signedIn } from '../../test/helpers/pack-project.ts';
 
 // Imports, agreement reports and alpha per round or version started from the app run in a worker thread with its own
 // connection, so the thread that answers requests keeps answering; they say how far they got and
@@ -358,34 +361,66 @@ describe('the labels read ahead as the app opens a project', () => {
     plain.close();
   });
 
-  it.each([
+  /** As the project is before the session opens it: the demo, and what a case adds to it. */
+  type Case = { before?: (s: Service) => Promise<void>; write: (s: Service) => unknown };
+  it.each<[string, Case]>([
     [
       'an import the app ran',
-      async (s: Service) => {
-        // A new coder's labels on every entry: an import the log records as one change naming no entry.
-        const labels = join(dir, 'ahead-import.jsonl');
-        const ids = s.db.prepare('SELECT ext_id FROM entry ORDER BY id').pluck().all() as string[];
-        writeFileSync(labels, ids.map((id, k) => `${JSON.stringify({ entry_id: id, annotator: 'eve', dimension: 'stage', value: k % 2 ? 'training' : 'inference' })}\n`).join(''));
-        let job: ImportJob = appCall(s, 'imports.start', { path: labels, format: 'annotations' });
-        while (!settled(job.progress.phase)) {
-          await new Promise((r) => setTimeout(r, 5));
-          job = appCall(s, 'imports.status', { jobId: job.jobId });
-        }
-        expect(job.summary).toMatchObject({ labels: ids.length, annotatorsCreated: 1 });
+      {
+        write: async (s) => {
+          // A new coder's labels on every entry: an import the log records as one change naming no entry.
+          const labels = join(dir, 'ahead-import.jsonl');
+          const ids = s.db.prepare('SELECT ext_id FROM entry ORDER BY id').pluck().all() as string[];
+          writeFileSync(labels, ids.map((id, k) => `${JSON.stringify({ entry_id: id, annotator: 'eve', dimension: 'stage', value: k % 2 ? 'training' : 'inference' })}\n`).join(''));
+          let job: ImportJob = appCall(s, 'imports.start', { path: labels, format: 'annotations' });
+          while (!settled(job.progress.phase)) {
+            await new Promise((r) => setTimeout(r, 5));
+            job = appCall(s, 'imports.status', { jobId: job.jobId });
+          }
+          expect(job.summary).toMatchObject({ labels: ids.length, annotatorsCreated: 1 });
+        },
       },
     ],
-    ['automatic assignments', (s: Service) => appCall(s, 'assignments.auto', { as: 'lead', perEntry: 2 })],
+    ['automatic assignments', { write: (s) => appCall(s, 'assignments.auto', { as: 'lead', perEntry: 2 }) }],
     [
       'a codebook published with a value renamed',
-      (s: Service) => {
-        const codebook = appCall(s, 'project.codebook', {});
-        const renamed = { ...codebook, dimensions: codebook.dimensions.map((d, k) => (k === 0 ? { ...d, values: d.values.map((v, j) => (j === 0 ? { ...v, label: `${v.label} (renamed)` } : v)) } : d)) };
-        appCall(s, 'codebook.publish', { as: 'lead', codebook: renamed });
+      {
+        write: (s) => {
+          const codebook = appCall(s, 'project.codebook', {});
+          const renamed = { ...codebook, dimensions: codebook.dimensions.map((d, k) => (k === 0 ? { ...d, values: d.values.map((v, j) => (j === 0 ? { ...v, label: `${v.label} (renamed)` } : v)) } : d)) };
+          appCall(s, 'codebook.publish', { as: 'lead', codebook: renamed });
+        },
       },
     ],
-  ] as const)('are read again, as on opening, after %s (which the log does not say label by label): the first report after it reads none', async (what, write) => {
+    [
+      "a pack merged that rewrites a coder's stage on 1,500 entries",
+      {
+        // 1,500 entries more, each with ana's stage: more rows than the log brings the labels held up to date with.
+        before: async (s) => {
+          const ids = Array.from({ length: 1500 }, (_, k) => `more${k}`);
+          const entries = join(dir, 'ahead-pack-entries.jsonl');
+          const labels = join(dir, 'ahead-pack-labels.jsonl');
+          writeFileSync(entries, ids.map((id) => `${JSON.stringify({ id, prompt: `prompt ${id}`, output: `output ${id}` })}\n`).join(''));
+          writeFileSync(labels, ids.map((id) => `${JSON.stringify({ entry_id: id, annotator: 'ana', dimension: 'stage', value: 'training' })}\n`).join(''));
+          await s.call('imports.run', { path: entries, format: 'jsonl' }, FILE_OWNER);
+          await s.call('imports.run', { path: labels, format: 'annotations' }, FILE_OWNER);
+        },
+        write: (s) => {
+          // ana's laptop, later: every stage she gave is now the other one, signed as her file signs it.
+          giveTestKey(s.db, 'ana');
+          const exported = JSON.parse(exportPack(s.db, { annotator: 'ana' }).text) as Pack;
+          const labels = exported.labels.map((l) => (l.dimension === 'stage' && l.value !== null ? { ...l, value: l.value === 'training' ? 'inference' : 'training', clock: l.clock + 1 } : l));
+          const rewritten = labels.filter((l, k) => l !== exported.labels[k]).length;
+          expect(rewritten).toBeGreaterThan(1500);
+          expect(appCall(s, 'packs.import', { as: 'lead', packs: [{ name: 'ana.pack', text: signedIn(s.db, { ...exported, labels }) }] })).toMatchObject({ changed: true, labelsSet: rewritten });
+        },
+      },
+    ],
+  ])('are read again, as on opening, after %s (which the log does not say label by label, or not in few enough rows): the first report after it reads none', async (what, { before, write }) => {
     const file = join(dir, `ahead-${what.replace(/\W+/g, '-')}.db`);
-    (await openProject(file, { seedDemo: true })).close();
+    const seeded = await openProject(file, { seedDemo: true });
+    await before?.(seeded);
+    seeded.close();
     const s = await openProject(file, { readAhead: 0 });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
     await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
