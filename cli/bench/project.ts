@@ -1,7 +1,13 @@
 import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { openDatabase } from '../../db/database.ts';
+import { projectCodebook, writePlan } from '../../db/import/index.ts';
+import { emptyPlan } from '../../db/import/plan.ts';
+import { entryRecords, KeptEntries, readRecords } from '../../db/import/rows.ts';
 import { openProject } from '../../db/project.ts';
+import { ensureProject } from '../../db/service.ts';
+import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import type { Service } from '../../db/service.ts';
 import { FILE_OWNER } from '../../shared/door.ts';
 import type { ImportProgress } from '../../shared/types.ts';
@@ -27,6 +33,9 @@ export interface BenchProject {
   labelsWriteMs: number;
   /** The raw peer's inserts, ms. */
   rawEntriesMs: number;
+  /** The floor under the entries import's writing phase (entriesFloor), ms. */
+  floorEntriesMs: number;
+  floorEntriesWithoutIndexMs: number;
   rawLabelsMs: number;
   bytes: number;
   rawBytes: number;
@@ -115,6 +124,37 @@ export function rawInsert(rawFile: string, files: { entries: string; labels: str
   return { entriesMs, labelsMs, bytes };
 }
 
+/**
+ * The floor under the entries import's writing phase, on the same entries: the import's own
+ * writing code (writePlan) given them parsed ahead, as its first reading keeps a small file's,
+ * so that the file is not read again (a large one is, to bound memory), into a new project; then
+ * the same into a project whose search index keeps nothing, which gives the index's share.
+ */
+export async function entriesFloor(dir: string, entriesFile: string): Promise<{ ms: number; withoutIndexMs: number }> {
+  const kept = new KeptEntries(Infinity);
+  await readRecords(entriesFile, entryRecords(entriesFile, undefined, deepBenchCodebook), (p) => kept.add(p));
+  const write = async (name: string, withoutIndex: boolean) => {
+    const file = join(dir, name);
+    const remove = () => {
+      for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+    };
+    remove();
+    const db = openDatabase(file);
+    try {
+      ensureProject(db, 'floor', deepBenchCodebook);
+      // Only in this scratch project: the index's table is a view whose rows go nowhere.
+      if (withoutIndex) db.exec('DROP TABLE entry_text; CREATE VIEW entry_text (rowid, text) AS SELECT NULL, NULL; CREATE TRIGGER entry_text_to_nowhere INSTEAD OF INSERT ON entry_text BEGIN SELECT 1; END;');
+      const plan = { ...emptyPlan('jsonl', entriesFile), files: 1, entries: kept };
+      const codebook = projectCodebook(db);
+      return (await timed(() => writePlan(db, plan, codebook, 'import'))).ms;
+    } finally {
+      db.close();
+      remove();
+    }
+  };
+  return { ms: await write('floor.db', false), withoutIndexMs: await write('floor-without-index.db', true) };
+}
+
 /** Imports a file through the door, as `concord import` does, timing the whole and its writing phase. */
 async function importThroughDoor(service: Service, phases: { writing: number }, path: string, format: 'jsonl' | 'annotations'): Promise<{ ms: number; writeMs: number }> {
   phases.writing = NaN;
@@ -138,6 +178,8 @@ export async function buildProject(dir: string, n: number, say: (m: string) => v
   say(`${n} entries: the raw peer inserts the same rows`);
   const rawFile = join(dir, `raw-${n}.db`);
   const raw = rawInsert(rawFile, files);
+  say(`${n} entries: the import's writing code, given the entries parsed ahead, with the search index and without`);
+  const floor = await entriesFloor(dir, files.entries);
   return {
     n,
     file,
@@ -148,6 +190,8 @@ export async function buildProject(dir: string, n: number, say: (m: string) => v
     labelsImportMs: labels.ms,
     labelsWriteMs: labels.writeMs,
     rawEntriesMs: raw.entriesMs,
+    floorEntriesMs: floor.ms,
+    floorEntriesWithoutIndexMs: floor.withoutIndexMs,
     rawLabelsMs: raw.labelsMs,
     bytes: fileBytes(service.db, file),
     rawBytes: raw.bytes,

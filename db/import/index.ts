@@ -345,13 +345,8 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
       const backup = (touchesExisting || moved.overwrites) && opts.backup !== false && !db.memory ? backupDatabase(db, 'import') : null;
       const total = plan.entries.length + plan.labels.length + plan.modelResults.length;
       progress({ phase: 'writing', done: 0, total });
-      const summary = withoutForeignKeyChecks(db, () =>
-        db.transaction(() => {
-          // Another connection may have written between the look above and this transaction's start.
-          if (check.changedSince(plan).recheck) return null;
-          return openStore(db).importing(() => applyPlan(db, plan, codebook, opts.actor ?? 'import'));
-        }).immediate(),
-      );
+      // Another connection may have written between the look above and this transaction's start.
+      const summary = writePlan(db, plan, codebook, opts.actor ?? 'import', () => !check.changedSince(plan).recheck);
       if (!summary) continue;
       summary.backup = backup;
       progress({ phase: 'done', done: total, total });
@@ -361,6 +356,15 @@ export async function runImport(db: Db, path: string, opts: ImportOptions = {}):
     progress({ phase: 'failed', done: 0, total: 0 });
     throw e;
   }
+}
+
+/**
+ * Phase 2: writes a plan read and checked, in one transaction taken at once (the indexes its
+ * tables' rows go to built after them); null, writing nothing, when `stillSo` finds, inside the
+ * transaction, that the project moved under the check.
+ */
+export function writePlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: string, stillSo: () => boolean = () => true): ImportSummary | null {
+  return withoutForeignKeyChecks(db, () => db.transaction(() => (stillSo() ? openStore(db).importing(() => applyPlan(db, plan, codebook, actor)) : null)).immediate());
 }
 
 /** How many times an import checks its file against a project that keeps changing under it before it gives up. */
