@@ -9,7 +9,7 @@ import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
-import { currentForAgreement, currentWithTimes, fromKeptColumns, type AgreementRows, type ForAgreement } from './data/agreement-rows.ts';
+import { adoptKeptResult, currentForAgreement, keepsResult, currentWithTimes, fromKeptColumns, type AgreementRows, type ForAgreement, type LogMark } from './data/agreement-rows.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
@@ -198,6 +198,12 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
  * labels and machine coders count only when named in `annotators`.
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'> = {}): DbAgreementReport {
+  // Figures without intervals or the entries behind their cells rest on the labels alone: kept with them until anything is written.
+  const keepable = query.bootstrap === 0 && query.cellUnits === false && !hooks.onProgress && !hooks.shouldStop && !hooks.onFigureData;
+  return keepable ? fromKeptColumns(db, reportKey(query), () => makeReport(db, query, hooks)) : makeReport(db, query, hooks);
+}
+
+function makeReport(db: Db, query: AgreementQuery, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'>): DbAgreementReport {
   const { codebook, dimension, input, selection } = countedCells(db, query);
   const report = buildAgreementReportFrom(
     codebook,
@@ -218,6 +224,37 @@ export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<
   );
   const { includeDrafts, codebookVersion, ...rest } = selection;
   return { ...report, selection: { includeDrafts, codebookVersion, annotators: report.raters, ...rest } };
+}
+
+/** What a report kept with the labels is kept by: its selection and every option besides. */
+const reportKey = (query: AgreementQuery) => `agreementReport\u0000${selectionKey(query)}\u0000${JSON.stringify([query.seed ?? null, query.primaryOnly ?? false, query.pooledAlone ?? false])}`;
+
+/** The report the Agreement view opens with, on every counted label, without intervals. */
+const VIEW_OPENS_WITH: AgreementQuery = { bootstrap: 0, cellUnits: false };
+
+/** A report worked out ahead (in a worker), with the place in the event log of the labels it counted. */
+export interface ReportAhead {
+  report: DbAgreementReport;
+  logMark: LogMark;
+}
+
+/** The report the Agreement view opens with, worked out ahead in a worker for the service to take over (`adoptReportAhead`), read in one snapshot. */
+export function reportAhead(db: Db): ReportAhead {
+  return db.transaction(() => ({ logMark: openStore(db).events.newest(), report: agreementReport(db, VIEW_OPENS_WITH) }))();
+}
+
+/** Whether this connection holds the report the Agreement view opens with, current: worked out here or taken over. */
+export function reportInHand(db: Db): boolean {
+  return keepsResult(db, reportKey(VIEW_OPENS_WITH));
+}
+
+/**
+ * Keeps a report worked out ahead on another connection as if worked out here, when this
+ * connection's labels stand where it does in the log and nothing was written since; the
+ * Agreement view's first report of a session then computes nothing.
+ */
+export function adoptReportAhead(db: Db, ahead: ReportAhead): boolean {
+  return adoptKeptResult(db, reportKey(VIEW_OPENS_WITH), ahead.report, ahead.logMark);
 }
 
 /** The labels agreement counts, as every report reads them: each dimension's cells, and what the hash and drift need of the labels. */

@@ -26,7 +26,7 @@ import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './data
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
 import { adoptColumns, columnsToHand, type HandedColumns } from './data/agreement-rows.ts';
 import { listEvents } from './events.ts';
-import { agreementReport } from './agreement.ts';
+import { adoptReportAhead, agreementReport, type ReportAhead } from './agreement.ts';
 import { coderCellEntries, coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
 import type { FiguresRequest, JobRequest } from './jobs/protocol.ts';
 import { adoptConsensus, forgetConsensus } from './adjudication.ts';
@@ -199,8 +199,13 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       .done.then((handed) => {
         // Unless a call read them here meanwhile; a write since then the log brings them up to date from.
         if (db.open && handed && !columnsToHand(db)) adoptColumns(db, handed as HandedColumns);
-        // Then every entry's consensus, worked out in the same worker from them: the session's first adjudication queue and summary.
-        if (db.open) return runner.run({ kind: 'consensus' }).done.then((seed) => db.open && adoptConsensus(db, seed as ConsensusSeed));
+        // Then every entry's consensus, worked out in the same worker from them: the session's first adjudication queue and summary;
+        // then the report the Agreement view opens with: the session's first one.
+        if (!db.open) return;
+        return runner
+          .run({ kind: 'consensus' })
+          .done.then((seed) => db.open && adoptConsensus(db, seed as ConsensusSeed))
+          .then(() => db.open && runner.run({ kind: 'report' }).done.then((ahead) => db.open && adoptReportAhead(db, ahead as ReportAhead)));
       })
       // A file that cannot be read is said by the call that needs it.
       .catch(() => {});
@@ -517,8 +522,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.machines': (query) => machineReport(db, query),
     'agreement.report': ({ round, ...query }) => {
       const report = agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) });
-      // In the app, the Agreement view opens with this report and its tabs' jobs follow: workers get ready for them meanwhile.
-      if (readsAhead()) runner.ready(columnsToHand(db));
+      // In the app, the Agreement view opens with this report and its tabs' jobs follow: workers get ready for them meanwhile,
+      // once the report is on its way (handing a worker the columns of 100,000 entries takes a few hundred ms here).
+      if (readsAhead()) setImmediate(() => db.open && runner.ready(columnsToHand(db)));
       return report;
     },
     'agreement.groups': (args) => agreementGroups(db, args),

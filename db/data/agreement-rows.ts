@@ -282,6 +282,28 @@ export function fromKeptColumns<T>(db: Db, key: string, make: () => T): T {
 /** How many results `fromKeptColumns` keeps at once (each selection of labels asked for has a few). */
 const KEPT_RESULTS = 8;
 
+/** Whether this connection keeps the result `key` with its columns, current (nothing written since): what it would answer without working anything out. */
+export function keepsResult(db: Db, key: string): boolean {
+  const k = kept.get(db);
+  return k !== undefined && sameMarker(k.marker, changeMarker(db)) && k.derived.has(key);
+}
+
+/** Where in the event log a connection's columns, or a result worked out from them, stand. */
+export type LogMark = Kept['logMark'];
+
+/**
+ * A result another connection to this file worked out from its columns (a worker's, ahead), as
+ * of `logMark`: kept as if `fromKeptColumns` had worked it out here, when this connection's
+ * columns stand at the same event and nothing was written since. Else it is let go (false).
+ */
+export function adoptKeptResult(db: Db, key: string, result: unknown, logMark: LogMark): boolean {
+  const k = kept.get(db);
+  if (!k || !sameMarker(k.marker, changeMarker(db)) || k.logMark?.id !== logMark?.id || k.logMark?.at !== logMark?.at) return false;
+  if (!k.derived.has(key) && k.derived.size >= KEPT_RESULTS) k.derived.delete(k.derived.keys().next().value!);
+  k.derived.set(key, result);
+  return true;
+}
+
 /**
  * The kept columns with each row's time as a number (`AgreementRows.time`), read once and kept
  * with them: each time goes to the kept row of its label by the row's place in the table (the kept

@@ -7,7 +7,7 @@ import type { AgreementJob, FiguresJob, GroupsJob } from '../../shared/api.ts';
 import type { ImportJob } from '../../shared/types.ts';
 import { callerOfRequest, FILE_OWNER } from '../../shared/door.ts';
 import { callPatiently } from '../../cli/server.ts';
-import { agreementReport } from '../agreement.ts';
+import { agreementReport, reportInHand } from '../agreement.ts';
 import { adjudicationQueue, adjudicationSummary, consensusInHand } from '../adjudication.ts';
 import { coderReport, coefficientReport, driftReport, machineReport } from '../agreement-figures.ts';
 import { agreementGroups } from '../rounds.ts';
@@ -229,23 +229,28 @@ describe('a report started as a job', () => {
       threads.add(probed.thread);
       return probed;
     };
+    // The report, and the next request as it comes: once the report is on its way, when the workers have been readied.
+    const report = async () => {
+      appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+      await new Promise((r) => setImmediate(r));
+    };
     const first = await handed();
     expect(first).toMatchObject({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: null });
     expect(await handed()).toEqual(first);
     // The Agreement view opens with the report: its columns go to the waiting workers (two: its bootstrap takes one) ahead of the tabs.
-    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    await report();
     const labels = () => s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
     const ready = await handed();
     expect(ready).toMatchObject({ kind: 'figures', labelRowsHanded: null, labelRowsHeld: labels() });
     // A label written: the service brings its columns up to date where they are, the worker its own from the log; nothing is handed again.
     const entry = appCall(s, 'entries.page', { annotator: 'lead', limit: 1 }).rows[0].id;
     appCall(s, 'labels.set', { annotator: 'lead', entryId: entry, dimension: 'stage', value: 'training' });
-    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    await report();
     // (The probe remembers the rows it was handed: one fewer than now.)
     expect(await handed()).toEqual({ ...ready, labelRowsHeld: labels() - 1 });
     // Automatic assignments name no entry: the service reads every label again, and those new columns are handed over.
     appCall(s, 'assignments.auto', { as: 'lead', perEntry: 2 });
-    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    await report();
     expect(await handed()).toEqual({ ...ready, labelRowsHeld: labels() });
     // Five jobs, two workers in all.
     expect(threads.size).toBe(2);
@@ -450,6 +455,28 @@ describe('the labels read ahead as the app opens a project', () => {
     const entry = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
     appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'evaluation-metrics' });
     same();
+    fresh.close();
+    s.close();
+  });
+  it("are followed by the report the Agreement view opens with, worked out in the same worker and taken over: the session's first report works out nothing, and a write lets it go", async () => {
+    const file = join(dir, 'ahead-report.db');
+    (await openProject(file, { seedDemo: true })).close();
+    const s = await openProject(file, { readAhead: 0 });
+    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    // Nothing asked on this connection: what it holds came from the worker.
+    await until(() => reportInHand(s.db), 'the report to be worked out ahead');
+    const fresh = openDatabase(file);
+    const asked = { as: 'lead', bootstrap: 0, cellUnits: false } as const;
+    const first = appCall(s, 'agreement.report', asked);
+    expect(first).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false }));
+    expect(appCall(s, 'agreement.report', asked)).toBe(first);
+    // A label written: the report kept is let go, and the next one counts the label.
+    const entry = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'evaluation-metrics' });
+    expect(reportInHand(s.db)).toBe(false);
+    const after = appCall(s, 'agreement.report', asked);
+    expect(after).not.toEqual(first);
+    expect(after).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false }));
     fresh.close();
     s.close();
   });

@@ -13,8 +13,8 @@ import type { ExportArgs } from '../exports/render.ts';
  * an import (reading and checking every file, then writing), an agreement report with its
  * bootstrap, one of the figure reports beside it (or the entries behind a cell of one), or the intervals of figures already made (alpha
  * per round or version), or a whole export file for the Export view's download, or every label read
- * ahead into columns and then every entry's consensus worked out ahead, for the service to take
- * over (`ServiceOptions.readAhead`). What the service
+ * ahead into columns, then every entry's consensus and the report the Agreement view opens with
+ * worked out ahead, for the service to take over (`ServiceOptions.readAhead`). What the service
  * hands a worker and what the worker says back. A report is handed the label columns the service
  * keeps, when it keeps them, so that its worker need not read every label again (an export too).
  */
@@ -26,7 +26,8 @@ export type JobRequest =
   | { kind: 'intervals'; args: { figures: CodedRatings[]; resamples: number; seed?: number } }
   | { kind: 'export'; args: ExportArgs; columns?: HandedColumns }
   | { kind: 'columns' }
-  | { kind: 'consensus' };
+  | { kind: 'consensus' }
+  | { kind: 'report' };
 
 /** One of the Agreement view's tabs beside alpha, with its report's own query (db/agreement-figures.ts). */
 export type FiguresRequest =

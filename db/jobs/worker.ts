@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.ts';
 import { Stopped } from '../../shared/agreement/report.ts';
-import { agreementReport, countAhead } from '../agreement.ts';
+import { agreementReport, countAhead, reportAhead } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { consensusSeed } from '../adjudication.ts';
 import { openDatabase, type Db } from '../database.ts';
@@ -41,6 +41,10 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   if (request.kind === 'consensus') {
     progress({ phase: 'reading', done: 0, total: 0 });
     return consensusSeed(db());
+  }
+  if (request.kind === 'report') {
+    progress({ phase: 'computing', done: 0, total: 0 });
+    return reportAhead(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
   if (request.kind === 'agreement') {
