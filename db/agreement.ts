@@ -9,7 +9,7 @@ import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
-import { adoptKeptResult, currentForAgreement, keepsResult, currentWithTimes, fromKeptColumns, type AgreementRows, type ForAgreement, type LogMark } from './data/agreement-rows.ts';
+import { adoptKeptResult, currentForAgreement, currentWithTimes, fromKeptColumns, keepsResult, type AgreementRows, type ForAgreement, type LogMark } from './data/agreement-rows.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
