@@ -199,13 +199,21 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   }
 
   // Alpha on the app's own path (the Agreement view's one dimension: agreement.report through the
-  // door, asked again, the labels and their cells kept, and computing) against the package given
-  // the same labels read in SQL; and the computing alone, both on the same cells.
+  // door, right after a label written on another dimension, so that the report kept is let go and
+  // its labels counted and computed again) against the package given the same labels read in SQL;
+  // and the computing alone, both on the same cells.
   opts.say(`${k}: alpha of one dimension through the door vs SQL and ${CROSS_CHECK_PACKAGE}; the pooled bootstrap`);
   let ours = 0;
   let theirs = 0;
+  const tasks = ['classification', 'regression'];
+  const alphaMs: number[] = [];
   const alpha = await sideBySide(
-    () => (ours = s.call('agreement.report', { dimension: 'stage', bootstrap: 0, cellUnits: false }, LEAD).dimensions[0].measures[0].figure.alpha!),
+    (i) => {
+      s.call('labels.set', { annotator: 'ana', entryId: firstEntry, dimension: 'task', value: tasks[i % 2] }, ANNOTATOR);
+      const t = performance.now();
+      ours = s.call('agreement.report', { dimension: 'stage', bootstrap: 0, cellUnits: false }, LEAD).dimensions[0].measures[0].figure.alpha!;
+      alphaMs.push(performance.now() - t);
+    },
     () => {
       const rows = dimensionCells(db, 'stage').cells.map((row) => row.map((v) => (typeof v === 'string' ? v : undefined)));
       theirs = packageAlpha(rows);
@@ -222,11 +230,11 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     { runs: opts.quick ? 3 : few, warmup: 1 },
   );
   out[`alpha_${k}_speedup_vs_krippendorff`] = figure({
-    value: median(alpha.peer) / median(alpha.ours),
+    value: median(alpha.peer) / median(alphaMs.slice(1)),
     unit: 'x',
     peer: `SQL: the same labels read, then ${CROSS_CHECK_PACKAGE} (ms)`,
     peer_value: median(alpha.peer),
-    note: `the app: agreement.report for the stage dimension through the door, no bootstrap, asked again with nothing written, as the view's second look finds it (the label columns and the dimension's counted cells kept from the call before; coding, coincidence, pairwise, the cross-check sample), ${median(alpha.ours).toFixed(1)} ms; the computing alone on cells already read: the report's ${median(computing.ours).toFixed(1)} ms, the package's ${median(computing.peer).toFixed(1)} ms (${(median(computing.peer) / median(computing.ours)).toFixed(2)}x); |difference| ${Math.abs(ours - theirs).toExponential(1)}`,
+    note: `the app: agreement.report for the stage dimension through the door, no bootstrap, right after an annotator's label on another dimension (the write not timed; the label columns brought up to date from the log, the labels counted again; coding, coincidence, pairwise, the cross-check sample), ${median(alphaMs.slice(1)).toFixed(1)} ms; the computing alone on cells already read: the report's ${median(computing.ours).toFixed(1)} ms, the package's ${median(computing.peer).toFixed(1)} ms (${(median(computing.peer) / median(computing.ours)).toFixed(2)}x); |difference| ${Math.abs(ours - theirs).toExponential(1)}`,
   });
 
   const pooled = pooledData(db);
