@@ -347,11 +347,17 @@ describe('a report started as a job', () => {
 });
 
 describe('the labels read ahead as the app opens a project', () => {
-  it('are read in a worker and taken over, so that the first report of the session reads none, and it is the report a fresh connection gives', async () => {
-    const file = join(dir, 'ahead.db');
+  /** The demo project, opened as the app's hosts open it (reading ahead at once), with a lead. */
+  const openedAhead = async (name: string) => {
+    const file = join(dir, name);
     (await openProject(file, { seedDemo: true })).close();
     const s = await openProject(file, { readAhead: 0 });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    return { file, s };
+  };
+
+  it('are read in a worker and taken over, so that the first report of the session reads none, and it is the report a fresh connection gives', async () => {
+    const { file, s } = await openedAhead('ahead.db');
     await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
     expect(currentForAgreement(s.db).sync).toBe('unchanged');
     const fresh = openDatabase(file);
@@ -439,10 +445,7 @@ describe('the labels read ahead as the app opens a project', () => {
   });
 
   it("are followed by every entry's consensus, worked out in the same worker and taken over: the session's first adjudication queue and summary build nothing", async () => {
-    const file = join(dir, 'ahead-consensus.db');
-    (await openProject(file, { seedDemo: true })).close();
-    const s = await openProject(file, { readAhead: 0 });
-    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    const { file, s } = await openedAhead('ahead-consensus.db');
     // Nothing asked on this connection: what it holds came from the worker.
     await until(() => consensusInHand(s.db), "the consensus to be worked out ahead");
     const fresh = openDatabase(file);
@@ -458,11 +461,9 @@ describe('the labels read ahead as the app opens a project', () => {
     fresh.close();
     s.close();
   });
+
   it("are followed by the report the Agreement view opens with, worked out in the same worker and taken over: the session's first report works out nothing, and a write lets it go", async () => {
-    const file = join(dir, 'ahead-report.db');
-    (await openProject(file, { seedDemo: true })).close();
-    const s = await openProject(file, { readAhead: 0 });
-    appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
+    const { file, s } = await openedAhead('ahead-report.db');
     // Nothing asked on this connection: what it holds came from the worker.
     await until(() => reportInHand(s.db), 'the report to be worked out ahead');
     const fresh = openDatabase(file);
