@@ -197,13 +197,16 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
  * report lists the labels it left out. Reference labels (a published dataset), adjudicators'
  * labels and machine coders count only when named in `annotators`.
  */
-export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'> = {}): DbAgreementReport {
+export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: ReportHooks = {}): DbAgreementReport {
   // Figures without intervals or the entries behind their cells rest on the labels alone: kept with them until anything is written.
   const keepable = query.bootstrap === 0 && query.cellUnits === false && !hooks.onProgress && !hooks.shouldStop && !hooks.onFigureData;
   return keepable ? fromKeptColumns(db, reportKey(query), () => makeReport(db, query, hooks)) : makeReport(db, query, hooks);
 }
 
-function makeReport(db: Db, query: AgreementQuery, hooks: Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'>): DbAgreementReport {
+/** What a report's caller may follow or stop it by. */
+type ReportHooks = Pick<AgreementOptions, 'onProgress' | 'shouldStop' | 'onFigureData'>;
+
+function makeReport(db: Db, query: AgreementQuery, hooks: ReportHooks): DbAgreementReport {
   const { codebook, dimension, input, selection } = countedCells(db, query);
   const report = buildAgreementReportFrom(
     codebook,

@@ -78,8 +78,13 @@ CREATE TABLE entry (id INTEGER PRIMARY KEY, ext_id TEXT NOT NULL UNIQUE, prompt 
 CREATE TABLE label (entry_id INTEGER NOT NULL, annotator_id INTEGER NOT NULL, dimension TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entry_id, annotator_id, dimension));
 `;
 
-export function openRaw(file: string): Database.Database {
+/** Removes a database file with its write-ahead log and shared memory. */
+function removeDatabase(file: string): void {
   for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+}
+
+export function openRaw(file: string): Database.Database {
+  removeDatabase(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -135,10 +140,7 @@ export async function entriesFloor(dir: string, entriesFile: string): Promise<{ 
   await readRecords(entriesFile, entryRecords(entriesFile, undefined, deepBenchCodebook), (p) => kept.add(p));
   const write = async (name: string, withoutIndex: boolean) => {
     const file = join(dir, name);
-    const remove = () => {
-      for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
-    };
-    remove();
+    removeDatabase(file);
     const db = openDatabase(file);
     try {
       ensureProject(db, 'floor', deepBenchCodebook);
@@ -149,7 +151,7 @@ export async function entriesFloor(dir: string, entriesFile: string): Promise<{ 
       return (await timed(() => writePlan(db, plan, codebook, 'import'))).ms;
     } finally {
       db.close();
-      remove();
+      removeDatabase(file);
     }
   };
   return { ms: await write('floor.db', false), withoutIndexMs: await write('floor-without-index.db', true) };
@@ -166,7 +168,7 @@ export async function buildProject(dir: string, n: number, say: (m: string) => v
   say(`${n} entries: writing the study's files`);
   const files = await writeStudyFiles(dir, n);
   const file = join(dir, `project-${n}.db`);
-  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+  removeDatabase(file);
   const phases = { writing: NaN };
   const onImportProgress = (p: ImportProgress) => {
     if (p.phase === 'writing') phases.writing = performance.now();

@@ -273,14 +273,19 @@ export function fromKeptColumns<T>(db: Db, key: string, make: () => T): T {
     const made = make();
     // A write inside `make` would have dropped what was kept: keep nothing then.
     if (kept.get(db) !== k || !sameMarker(k.marker, changeMarker(db))) return made;
-    if (k.derived.size >= KEPT_RESULTS) k.derived.delete(k.derived.keys().next().value!);
-    k.derived.set(key, made);
+    keepResult(k, key, made);
     return made;
   })();
 }
 
 /** How many results `fromKeptColumns` keeps at once (each selection of labels asked for has a few). */
 const KEPT_RESULTS = 8;
+
+/** Keeps a result with the columns, letting the oldest go once KEPT_RESULTS are kept. */
+function keepResult(k: Kept, key: string, result: unknown): void {
+  if (!k.derived.has(key) && k.derived.size >= KEPT_RESULTS) k.derived.delete(k.derived.keys().next().value!);
+  k.derived.set(key, result);
+}
 
 /** Whether this connection keeps the result `key` with its columns, current (nothing written since): what it would answer without working anything out. */
 export function keepsResult(db: Db, key: string): boolean {
@@ -299,8 +304,7 @@ export type LogMark = Kept['logMark'];
 export function adoptKeptResult(db: Db, key: string, result: unknown, logMark: LogMark): boolean {
   const k = kept.get(db);
   if (!k || !sameMarker(k.marker, changeMarker(db)) || k.logMark?.id !== logMark?.id || k.logMark?.at !== logMark?.at) return false;
-  if (!k.derived.has(key) && k.derived.size >= KEPT_RESULTS) k.derived.delete(k.derived.keys().next().value!);
-  k.derived.set(key, result);
+  keepResult(k, key, result);
   return true;
 }
 
