@@ -523,7 +523,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     'agreement.report': ({ round, ...query }) => {
       const report = agreementReport(db, { ...query, entries: round === undefined ? undefined : roundEntries(db, round) });
       // In the app, the Agreement view opens with this report and its tabs' jobs follow: workers get ready for them meanwhile,
-      // once the report is on its way (handing a worker the columns of 100,000 entries takes a few hundred ms here).
+      // once the report is on its way (each takes the label columns over on its own thread).
       if (readsAhead()) setImmediate(() => db.open && runner.ready(columnsToHand(db)));
       return report;
     },

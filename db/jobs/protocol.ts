@@ -55,12 +55,15 @@ export interface WorkerStart {
 
 /**
  * What a worker is asked, one at a time: a job (`stop` is shared memory: a 1 in its first slot
- * asks the job to stop), or only to take the label columns over ahead of the jobs to come.
+ * asks the job to stop), or only to get ready for the jobs to come: its connection open and, with
+ * `takeColumns`, the label columns taken over on its own thread (those saved beside the file,
+ * brought up to date from the log, else read) and counted, so that nothing is copied to it from
+ * the request thread.
  */
-export type JobOrder = { type: 'job'; id: string; request: JobRequest; stop: SharedArrayBuffer } | { type: 'columns'; columns?: HandedColumns };
+export type JobOrder = { type: 'job'; id: string; request: JobRequest; stop: SharedArrayBuffer } | { type: 'ready'; takeColumns: boolean };
 
 /** What a worker says back about the job `id`. */
 export type JobMessage = { type: 'progress'; progress: JobProgress } | { type: 'result'; value: unknown } | { type: 'error'; error: SerializedError; cancelled?: boolean };
 
-/** What a worker says once it has taken over (and counted) the label columns a `columns` order handed it. */
+/** What a worker says once it has taken over (and counted) the label columns a `ready` order asked it to take. */
 export type ReadiedMessage = { type: 'readied' };

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { HandedColumns } from '../data/agreement-rows.ts';
 import { jobRunner, type JobRequest, type JobRunner } from './runner.ts';
 
@@ -6,7 +10,15 @@ import { jobRunner, type JobRequest, type JobRunner } from './runner.ts';
 const probeUrl = new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url);
 type Probe = { kind: string; labelRowsHanded: number | null; labelRowsHeld: number | null; thread: number };
 
-/** Columns as a service hands them; the probe reads only their row count. */
+/** A project file of 5 labels: what a worker readied ahead of a job reads its columns from (the probe: their count). */
+const dir = mkdtempSync(join(tmpdir(), 'concord-runner-'));
+const file = join(dir, 'five-labels.db');
+const fileDb = new Database(file);
+fileDb.exec('CREATE TABLE label (value TEXT); INSERT INTO label VALUES (1), (2), (3), (4), (5);');
+fileDb.close();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Columns as a service hands them (7 rows, so that they are told from the file's 5); the probe reads only their row count. */
 const columns = (count: number) => ({ codebook: '', logMark: undefined, data: { rows: { count } }, dead: 0 }) as unknown as HandedColumns;
 const intervals: JobRequest = { kind: 'intervals', args: { figures: [], resamples: 10 } };
 const figures = (c: HandedColumns): JobRequest => ({ kind: 'figures', args: { figures: 'coders', query: {} }, columns: c });
@@ -14,7 +26,7 @@ const bootstrap = (c: HandedColumns): JobRequest => ({ kind: 'agreement', args: 
 
 /** A runner of probe workers for one test, its workers ended after it. */
 async function withRunner(test: (runner: JobRunner) => Promise<void>): Promise<void> {
-  const runner = jobRunner({ file: 'unused.db', workerUrl: probeUrl });
+  const runner = jobRunner({ file, workerUrl: probeUrl });
   try {
     await test(runner);
   } finally {
@@ -23,6 +35,22 @@ async function withRunner(test: (runner: JobRunner) => Promise<void>): Promise<v
 }
 
 describe('the workers a job runner keeps between jobs', () => {
+  it('are readied without the columns copied to them from the request thread: each takes them from the project file itself, and a job after is handed none', () =>
+    withRunner(async (runner) => {
+      const held = columns(7);
+      runner.ready(held);
+      const [tab, boot] = (await Promise.all([runner.run(figures(held)).done, runner.run(bootstrap(held)).done])) as Probe[];
+      expect(tab).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 5 });
+      expect(boot).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 5 });
+      // Readied again with the same columns (brought up to date where they are): nothing to take again.
+      runner.ready(held);
+      expect(await runner.run(figures(held)).done).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 5 });
+      // Columns read again on the request thread (a new object): the workers take them over again themselves.
+      const reread = columns(7);
+      runner.ready(reread);
+      expect(await runner.run(figures(reread)).done).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 5 });
+    }));
+
   it('leave those that hold the label columns to the tabs: the intervals of figures already made (no labels read) take one that holds none', () =>
     withRunner(async (runner) => {
       const held = columns(7);
@@ -30,10 +58,10 @@ describe('the workers a job runner keeps between jobs', () => {
       runner.ready(held);
       const groups = (await runner.run(intervals).done) as Probe;
       expect(groups.labelRowsHeld).toBeNull();
-      // Both readied workers are still free: a tab's figures and the report's bootstrap each take one, handed nothing again.
+      // Both readied workers are still free: a tab's figures and the report's bootstrap each take one, handed nothing.
       const [tab, boot] = (await Promise.all([runner.run(figures(held)).done, runner.run(bootstrap(held)).done])) as Probe[];
-      expect(tab).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 7 });
-      expect(boot).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 7 });
+      expect(tab).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 5 });
+      expect(boot).toMatchObject({ labelRowsHanded: null, labelRowsHeld: 5 });
       expect(new Set([groups.thread, tab.thread, boot.thread]).size).toBe(3);
     }));
 
@@ -43,7 +71,7 @@ describe('the workers a job runner keeps between jobs', () => {
       const first = columns(7);
       const ahead = (await runner.run(bootstrap(first)).done) as Probe;
       expect(ahead.labelRowsHanded).toBe(7);
-      // ...then the Agreement view opens: a second is started and handed them, and rests last.
+      // ...then the Agreement view opens: a second is started and takes them over, and rests last.
       runner.ready(first);
       // The tab takes the one that has them already, though asked for first.
       const tab = runner.run(figures(first)).done as Promise<Probe>;
@@ -60,7 +88,7 @@ describe('the workers a job runner keeps between jobs', () => {
       runner.ready(held);
       const boot = (await runner.run(bootstrap(held)).done) as Probe;
       expect(boot.thread).not.toBe(tab.thread);
-      expect(boot.labelRowsHeld).toBe(7);
+      expect(boot.labelRowsHeld).toBe(5);
       for (let k = 0; k < 3; k++) expect(((await runner.run(figures(held)).done) as Probe).thread).toBe(tab.thread);
     }));
 });

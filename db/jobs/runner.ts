@@ -44,9 +44,11 @@ export interface JobRunner {
   run(request: JobRequest): RunningJob;
   /**
    * Has workers that only read ready before they are asked for: started, their connection open
-   * and handed the label columns the service keeps. The Agreement view asks for them as it opens
-   * (its bootstrap runs in one), so a tab's figures need not wait for a thread to start and take
-   * the columns over.
+   * and holding the label columns, current as `columns` (the service's) are. The Agreement view
+   * asks for them as it opens (its bootstrap runs in one), so a tab's figures need not wait for a
+   * thread to start and take the columns over. A worker that does not hold them takes them on its
+   * own thread: copying a large project's columns to it held the request thread for a few hundred
+   * ms, which the lead's next click waited out.
    */
   ready(columns: HandedColumns | undefined): void;
   /** Ends every worker (a job still running rejects). */
@@ -68,7 +70,7 @@ interface Thread {
   current?: { id: string; onMessage: (m: JobMessage) => void; onEnd: (e: Error) => void };
   /** The kept columns it was last handed (the service's own object: handed again only once that is replaced). */
   handed?: object;
-  /** How many columns handed ahead of a job (`ready`) it has still to take over: a job sent now waits until it has. */
+  /** How many times it was asked to take the columns over ahead of a job (`ready`) and has not yet: a job sent now waits until it has. */
   readying: number;
   /** When it last ran a job the lead waits on (a count of them): those jobs keep to the worker whose code for them is compiled. */
   lastWaitedOn?: number;
@@ -233,9 +235,10 @@ export function jobRunner(target: JobTarget): JobRunner {
       // As many as are kept idle: the Agreement view runs its bootstrap in one while a tab asks for another.
       while (idle.length < IDLE_KEPT) rest(start());
       for (const thread of idle) {
-        const handed = columnsFor(thread, columns);
-        if (handed) thread.readying++;
-        thread.worker.postMessage({ type: 'columns', columns: handed } satisfies JobOrder);
+        // It takes them itself: a job sent to it later is handed none (columnsFor), as for one it was handed.
+        const takeColumns = columnsFor(thread, columns) !== undefined;
+        if (takeColumns) thread.readying++;
+        thread.worker.postMessage({ type: 'ready', takeColumns } satisfies JobOrder);
       }
     },
 

@@ -85,6 +85,15 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
   }
 }
 
+/** Opens the connection ahead of the jobs to come. */
+function openAhead(): void {
+  try {
+    db();
+  } catch {
+    // Only ahead of need: the job that needs the file says what is wrong with it.
+  }
+}
+
 /**
  * Works out ahead what the Agreement view's tabs read (`countAhead`; with `times`, drift's label
  * times too), between jobs: a job asked for meanwhile waits, and finds it done.
@@ -100,19 +109,13 @@ function readyForTabs(times: boolean): void {
 
 // One order at a time: the runner sends the next only once this one has answered.
 parentPort!.on('message', (order: JobOrder) => {
-  if (order.type === 'columns') {
-    try {
-      if (order.columns) adoptColumns(db(), order.columns);
-      else db();
-    } catch {
-      // Only ahead of need: the job that needs the file says what is wrong with it.
-    }
-    // The Agreement view opens, and this worker was handed its labels: its tabs will count them as its report does.
-    // (A worker that holds them already counts them again, after a write, only when a tab asks.)
-    if (order.columns) {
-      readyForTabs(false);
-      parentPort!.postMessage({ type: 'readied' } satisfies ReadiedMessage);
-    }
+  if (order.type === 'ready') {
+    // The Agreement view opens: the labels taken over here (saved beside the file and brought up to date, else read),
+    // and counted as its tabs will count them.
+    // (A worker that holds them already brings them up to date, and counts them again, only when a tab asks.)
+    if (!order.takeColumns) return void openAhead();
+    readyForTabs(false);
+    parentPort!.postMessage({ type: 'readied' } satisfies ReadiedMessage);
     return;
   }
   const post = (m: JobMessage) => parentPort!.postMessage({ ...m, id: order.id });

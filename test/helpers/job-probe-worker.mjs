@@ -1,15 +1,29 @@
 // A job's worker that does no work: it says back what the service handed it, for tests of what a job is started with.
+import Database from 'better-sqlite3';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 
 /** How many jobs the lead waits on run now, as the runner counts them for every worker. */
 const waitedOn = new Int32Array(workerData.waitedOn);
-/** The label rows of the columns this worker was last handed, by a job or ahead of one. */
+/** The label rows of the columns this worker holds: last handed by a job, or taken itself from the file ahead of one. */
 let held = null;
+/** As the real worker takes the columns over on its own thread: here, only their row count, read from the project file. */
+function labelRowsInFile() {
+  const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT count(*) FROM label').pluck().get();
+  } finally {
+    db.close();
+  }
+}
 parentPort.on('message', (order) => {
-  if (order.columns) held = order.columns.data.rows.count;
-  // Columns handed ahead of a job: taken over, as the real worker says.
-  if (order.type === 'columns') return order.columns && parentPort.postMessage({ type: 'readied' });
+  // Asked to get ready ahead of a job: with takeColumns, the columns taken over, as the real worker says.
+  if (order.type === 'ready') {
+    if (!order.takeColumns) return;
+    held = labelRowsInFile();
+    return parentPort.postMessage({ type: 'readied' });
+  }
   const { request } = order;
+  if (request.columns) held = request.columns.data.rows.count;
   // A job that never ends, for tests of jobs still running.
   if (request.kind === 'coderCell' && request.args.cell.coder === 'hold') return;
   parentPort.postMessage({ id: order.id, type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null, labelRowsHeld: held, thread: threadId, waitedOn: Atomics.load(waitedOn, 0) } });
