@@ -203,6 +203,21 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
     if (args.round !== undefined && !round) throw badInput(`no round "${args.round}"`, { field: 'round' });
     const at = now();
     const version = p.after.version;
+    const newVersion = version !== p.before.version;
+    // Labels, decisions and gold answers move off the values that left, as the lead said; labels
+    // whose meaning changed are listed for review. Worked out once per stored value, as the dialog
+    // counts them (reviewCount), from the labels as read under the codebook being replaced (so that
+    // they are not read again): only the labels that hold a value it touches are read one by one.
+    const touched = new Map<string, { value: LabelValue; next: LabelValue | null | undefined; reason: string | null }>();
+    for (const [dimension, stored] of labelValueCounts(db)) {
+      const dim = p.after.dimensions.find((d) => d.id === dimension);
+      if (!dim) continue;
+      const value = JSON.parse(stored) as LabelValue;
+      const m = p.mappings.get(dimension);
+      const next = m ? remapLabelValue(dim, value, m) : undefined;
+      const reason = newVersion ? reviewReason(p, dimension, value, next) : null;
+      if (next !== undefined || reason) touched.set(JSON.stringify([dimension, stored]), { value, next, reason });
+    }
     const json = JSON.stringify(p.after);
     store.project.replaceCodebook(json);
     const revision = store.codebookHistory.append({
@@ -217,24 +232,16 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
 
     const moved = { labels: 0, decisions: 0, gold: 0 };
     let reviews = 0;
-    const newVersion = version !== p.before.version;
-
-    // Labels, decisions and gold answers move off the values that left, as the lead said.
     const asked = askedAgain(store);
-    for (const r of store.labels.forAgreement()) {
-      const value = JSON.parse(r.value) as LabelValue;
-      const m = p.mappings.get(r.dimension);
-      const dim = p.after.dimensions.find((d) => d.id === r.dimension);
-      if (!dim) continue;
-      const annotator = store.annotators.byName(r.annotator)!;
-      const next = m ? remapLabelValue(dim, value, m) : undefined;
+    const annotators = new Map(store.annotators.all().map((a) => [a.id, a]));
+    for (const r of store.labels.holding([...touched.keys()].map((k) => JSON.parse(k) as [string, string]))) {
+      const { value, next, reason } = touched.get(JSON.stringify([r.dimension, r.value]))!;
+      const annotator = annotators.get(r.annotatorId)!;
       if (next !== undefined) {
         remapLabel(store, { entry: { rowId: r.entryRowId, id: r.entryId }, annotator, dimension: r.dimension, before: value, value: next, codebookVersion: r.version, actor: args.as, at });
         moved.labels++;
       }
-      if (!newVersion || !asked.has(annotator.id)) continue;
-      const reason = reviewReason(p, r.dimension, value, next);
-      if (reason) {
+      if (reason && asked.has(annotator.id)) {
         store.reviews.put(r.entryRowId, annotator.id, r.dimension, version, reason, at);
         reviews++;
       }

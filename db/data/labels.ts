@@ -218,6 +218,21 @@ export function labelTable(db: Db) {
       }[];
     },
     /**
+     * The labels that hold any of these stored values (a dimension and a value's JSON, as stored),
+     * with their entry, author and version, in the order of entries, authors' names and
+     * dimensions: what publishing a codebook moves or lists for review, read without the rest.
+     */
+    holding(values: [dimension: string, valueJson: string][]) {
+      return sql(
+        `SELECT e.id AS entryRowId, e.ext_id AS entryId, l.annotator_id AS annotatorId, l.dimension AS dimension, l.value AS value, l.codebook_version AS version
+           FROM label l
+           JOIN entry e ON e.id = l.entry_id
+           JOIN annotator a ON a.id = l.annotator_id
+          WHERE (l.dimension, l.value) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))
+          ORDER BY e.id, a.name, l.dimension`,
+      ).all(JSON.stringify(values)) as { entryRowId: number; entryId: string; annotatorId: number; dimension: string; value: string; version: string }[];
+    },
+    /**
      * `forAgreement`, lean: one row per label as an array [entry row id, annotator id, dimension,
      * value JSON, codebook version, whether the entry is assigned to the annotator, time], submitted
      * ones only unless drafts count, in no particular order, read one at a time.
