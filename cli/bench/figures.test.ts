@@ -38,6 +38,7 @@ describe('bench', () => {
       'export_300_ratio_vs_json',
       'export_download_300_ms',
       'lead_views_300_ms',
+      'codebook_publish_300_ms',
     ])
       expect(names).toContain(name);
     for (const [name, f] of Object.entries(r.figures)) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { alpha as packageAlpha } from 'krippendorff';
 import { bootstrapAlpha } from '../../shared/agreement/bootstrap.ts';
 import { CROSS_CHECK_PACKAGE } from '../../shared/agreement/cross-check.ts';
@@ -9,6 +9,7 @@ import type { CodedRatings } from '../../shared/agreement/ratings.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { Codebook } from '../../shared/codebook/index.ts';
+import type { CodebookPreview, CodebookPublishResult } from '../../shared/types.ts';
 import type { FiguresJob } from '../../shared/api.ts';
 import type { ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { Caller } from '../../shared/door.ts';
@@ -498,7 +499,52 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
     },
     { atMost: 1000 },
   );
+
+  opts.say(`${k}: the Codebook view's publish (a definition changed: a new version, its labels listed for review) on a copy of the project, vs the same review rows written in SQL`);
+  out[`codebook_publish_${k}_ms`] = await publishFigure(p);
   return { figures: out, unmeasured };
+}
+
+/** The codebook with its first value's definition changed, as the lead edits it in the Codebook view: a change of meaning. */
+function definitionChanged(codebook: Codebook): Codebook {
+  return { ...codebook, dimensions: codebook.dimensions.map((d, k) => (k === 0 && d.values.length ? { ...d, values: d.values.map((v, j) => (j === 0 ? { ...v, definition: `${v.definition ?? ''} Also when it is measured.` } : v)) } : d)) };
+}
+
+/**
+ * The lead publishes a codebook whose first value's definition changed: a new version, every
+ * label holding that value listed for review. On a copy of the project (publishing changes it),
+ * opened as the app opens it, after the publish dialog has counted them (codebook.preview, as
+ * it does at every edit). Beside it, the peer: the same review rows written in plain SQL, one
+ * statement, rolled back.
+ */
+async function publishFigure(p: BenchProject): Promise<BenchFigure> {
+  const copy = join(dirname(p.file), 'publish.db');
+  // The file alone holds everything once its write-ahead log is folded in.
+  p.service.db.pragma('wal_checkpoint(TRUNCATE)');
+  copyFileSync(p.file, copy);
+  const s = await openProject(copy);
+  try {
+    const call = (method: string, args: object) => s.call(method as never, args as never, LEAD) as unknown;
+    const codebook = call('project.codebook', {}) as Codebook;
+    const draft = definitionChanged(codebook);
+    const counted = (call('codebook.preview', { codebook: draft }) as CodebookPreview).reviews;
+    const published = await timed(() => call('codebook.publish', { codebook: draft, note: 'bench' }) as CodebookPublishResult);
+    const [dimension, value] = [codebook.dimensions[0].id, JSON.stringify(codebook.dimensions[0].values[0].id)];
+    const insert = s.db.prepare(`INSERT OR REPLACE INTO label_review (entry_id, annotator_id, dimension, version, reason, created_at) SELECT entry_id, annotator_id, dimension, 'peer', 'peer', 'peer' FROM label WHERE dimension = ? AND value = ?`);
+    s.db.exec('BEGIN');
+    const peer = await timed(() => insert.run(dimension, value).changes);
+    s.db.exec('ROLLBACK');
+    return figure({
+      value: published.ms,
+      unit: 'ms',
+      peer: 'SQL: the same review rows (every label holding the value) written in one statement, ms',
+      peer_value: peer.ms,
+      note: `${published.value.reviews} labels listed for review (the dialog counted ${counted}; the peer wrote ${peer.value}), version ${published.value.revision.version}, committed`,
+    });
+  } finally {
+    s.close();
+    for (const end of ['', '-wal', '-shm', '.label-columns', '.backups']) rmSync(copy + end, { recursive: true, force: true });
+  }
 }
 
 export type LeadView = { view: string; ms: number; over?: boolean };
@@ -561,9 +607,7 @@ async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
     groups('version');
   });
   await view('Codebook: the publish dialog, a definition changed', () => {
-    const codebook = call('project.codebook', {}) as Codebook;
-    const draft = { ...codebook, dimensions: codebook.dimensions.map((d, k) => (k === 0 && d.values.length ? { ...d, values: d.values.map((v, j) => (j === 0 ? { ...v, definition: `${v.definition ?? ''} Also when it is measured.` } : v)) } : d)) };
-    call('codebook.preview', { codebook: draft });
+    call('codebook.preview', { codebook: definitionChanged(call('project.codebook', {}) as Codebook) });
   });
   await view('Rounds', () => {
     call('rounds.list', {});
