@@ -60,7 +60,7 @@ describe('a change of wording keeps the version', () => {
     expect(r.revision).toMatchObject({ revision: 2, version: '1.0.0', newVersion: false, by: 'lead', note: 'clearer names' });
     expect(appCall(s, 'project.codebook', {}).dimensions[0].values[2].label).toBe('Model training');
     expect(appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' }).labels.stage).toBe('training');
-    expect(appCall(s, 'reviews.all', lead)).toEqual([]);
+    expect(appCall(s, 'reviews.all', lead)).toEqual({ total: 0, byAnnotator: [], offset: 0, items: [] });
     // The old wording is still there to read.
     expect(stage(appCall(s, 'codebook.get', { revision: 1 })).values[2].label).toBe('Training');
     expect(events('codebook.publish')).toHaveLength(1);
@@ -82,18 +82,26 @@ describe('a change of meaning makes a new version and lists the labels it touche
     const r = appCall(s, 'codebook.publish', { ...lead, codebook: cb });
     expect(r.revision.version).toBe('2.0.0');
     expect(r.reviews).toBe(2);
-    const all = appCall(s, 'reviews.all', lead);
+    const page = appCall(s, 'reviews.all', lead);
+    expect(page).toMatchObject({ total: 2, byAnnotator: [{ annotator: 'ana', open: 1 }, { annotator: 'ben', open: 1 }], offset: 0 });
+    const all = page.items;
     expect(all.map((x) => `${x.annotator}/${x.entryId}`)).toEqual(['ana/e2', 'ben/e1']);
+    // A page at a time: the counts are the whole list's.
+    expect(appCall(s, 'reviews.all', { ...lead, offset: 1, limit: 1 })).toEqual({ ...page, offset: 1, items: [all[1]] });
     expect(all[0]).toMatchObject({ dimension: 'stage', version: '2.0.0', labelVersion: '1.0.0', value: 'inference' });
     expect(all[0].reason).toContain('definition of Stage › Inference changed');
     // Each annotator sees only their own; the queue filter finds the entries.
     expect(appCall(s, 'reviews.list', { annotator: 'ana' }).map((x) => x.entryId)).toEqual(['e2']);
+    // The label panel asks for the entry on screen alone.
+    expect(appCall(s, 'reviews.list', { annotator: 'ana', entryId: 'e2' })).toEqual([all[0]]);
+    expect(appCall(s, 'reviews.list', { annotator: 'ana', entryId: 'e1' })).toEqual([]);
+    expect(() => appCall(s, 'reviews.list', { annotator: 'ana', entryId: 'nope' })).toThrow(/unknown entry "nope"/);
     expect(appCall(s, 'entries.list', { annotator: 'ana', filter: { review: true } }).map((e) => e.id)).toEqual(['e2']);
     // Relabelling under the new version closes it; so does keeping it as it is.
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e2', dimension: 'stage', value: 'training' });
     expect(appCall(s, 'reviews.list', { annotator: 'ana' })).toEqual([]);
     expect(appCall(s, 'labels.confirm', { annotator: 'ben', entryId: 'e1', dimension: 'stage' })).toEqual([]);
-    expect(appCall(s, 'reviews.all', lead)).toEqual([]);
+    expect(appCall(s, 'reviews.all', lead)).toMatchObject({ total: 0, items: [] });
     const row = s.db.prepare("SELECT l.value, l.codebook_version FROM label l JOIN annotator a ON a.id = l.annotator_id WHERE a.name = 'ben' AND l.dimension = 'stage'").get();
     expect(row).toEqual({ value: '"inference"', codebook_version: '2.0.0' });
     expect(events('label.confirm')).toHaveLength(1);
@@ -135,7 +143,7 @@ describe('a change of meaning makes a new version and lists the labels it touche
     expect(r.moved).toEqual({ labels: 2, decisions: 0, gold: 0 });
     expect(appCall(s, 'entries.get', { annotator: 'ben', id: 'e1' }).labels.stage).toBe('training');
     // Moved labels keep the version they were made under, so they read as made under the older meaning.
-    expect(appCall(s, 'reviews.all', lead).map((x) => `${x.annotator}/${x.entryId}`)).toEqual(['ana/e2', 'ben/e1']);
+    expect(appCall(s, 'reviews.all', lead).items.map((x) => `${x.annotator}/${x.entryId}`)).toEqual(['ana/e2', 'ben/e1']);
     const moves = events('label.remap');
     expect(moves).toHaveLength(2);
     expect(moves.map((m) => m.entry)).toEqual(['e1', 'e2']);
@@ -288,6 +296,6 @@ describe("the publish dialog's count of the labels to review", () => {
     // ana's e2 (Inference) and e3 (moved); ben's e1, e2, e3 (Inference) and e4 (moved). Not ref's or gpt's.
     expect(published.reviews).toBe(6);
     expect(preview.reviews).toBe(published.reviews);
-    expect(appCall(s, 'reviews.all', lead)).toHaveLength(6);
+    expect(appCall(s, 'reviews.all', lead).total).toBe(6);
   });
 });

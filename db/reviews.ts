@@ -1,6 +1,7 @@
 import type { LabelValue } from '../shared/codebook/index.ts';
 import { ConcordError } from '../shared/errors.ts';
-import type { ReviewItem } from '../shared/types.ts';
+import { DEFAULT_REVIEW_PAGE } from '../shared/queue-page.ts';
+import type { ReviewItem, ReviewPage } from '../shared/types.ts';
 import type { Db } from './database.ts';
 import { openStore, type ReviewRow, type Store } from './data/index.ts';
 import { confirmLabel, labellerNamed } from './labels.ts';
@@ -31,30 +32,39 @@ function item(r: ReviewRow): ReviewItem {
   };
 }
 
-function open(store: Store, rows: ReviewRow[]): ReviewItem[] {
+function open(store: Store, rows: ReviewRow[]): ReviewRow[] {
   const order = store.codebookHistory.versionOrder();
   const dims = new Set(store.project.codebook().dimensions.map((d) => d.id));
-  return rows.filter((r) => dims.has(r.dimension) && isOpen(r, order)).map(item);
+  return rows.filter((r) => dims.has(r.dimension) && isOpen(r, order));
 }
 
-/** Every open re-review item (the lead's list), by annotator then entry. */
-export function allReviews(db: Db): ReviewItem[] {
+/**
+ * A page of every open re-review item (the lead's list), by annotator then entry, with how many
+ * each annotator has open: only the page's items are made.
+ */
+export function reviewPage(db: Db, { offset = 0, limit = DEFAULT_REVIEW_PAGE }: { offset?: number; limit?: number } = {}): ReviewPage {
   const store = openStore(db);
-  return open(store, store.reviews.all());
+  const rows = open(store, store.reviews.all());
+  const byAnnotator = new Map<string, number>();
+  for (const r of rows) byAnnotator.set(r.annotator, (byAnnotator.get(r.annotator) ?? 0) + 1);
+  return { total: rows.length, byAnnotator: [...byAnnotator].map(([annotator, n]) => ({ annotator, open: n })), offset, items: rows.slice(offset, offset + limit).map(item) };
 }
 
-/** One annotator's open re-review items. */
-export function reviewsOf(db: Db, annotator: string): ReviewItem[] {
+/** One annotator's open re-review items: all of them, or with `entryId`, that entry's. */
+export function reviewsOf(db: Db, annotator: string, entryId?: string): ReviewItem[] {
   const store = openStore(db);
   const a = store.annotators.byName(annotator);
   if (!a) throw new ConcordError('not-found', `unknown annotator "${annotator}": add yourself first`, { field: 'annotator' });
-  return open(store, store.reviews.ofAnnotator(a.id));
+  if (entryId === undefined) return open(store, store.reviews.ofAnnotator(a.id)).map(item);
+  const entry = store.entries.ref(entryId);
+  if (!entry) throw new ConcordError('not-found', `unknown entry "${entryId}"`, { field: 'entryId' });
+  return open(store, store.reviews.ofAnnotatorOn(a.id, entry.rowId)).map(item);
 }
 
 /** Entry ids with an open re-review item for this annotator (the queue's filter). */
 export function entriesToReview(db: Db, annotatorId: number): Set<string> {
   const store = openStore(db);
-  return new Set(open(store, store.reviews.ofAnnotator(annotatorId)).map((r) => r.entryId));
+  return new Set(open(store, store.reviews.ofAnnotator(annotatorId)).map((r) => r.entry));
 }
 
 /**
@@ -74,5 +84,5 @@ export function confirmReview(db: Db, args: { annotator: string; entryId: string
     store.reviews.delete(entry.rowId, a.id, args.dimension);
     store.events.append({ actor: a.name, kind: 'review.done', entryId: entry.id, dimension: args.dimension, before: { reason: row.reason, version: row.version }, after: { kept: row.value !== null } });
   });
-  return reviewsOf(db, a.name).filter((r) => r.entryId === entry.id);
+  return reviewsOf(db, a.name, entry.id);
 }

@@ -40,7 +40,7 @@ import { columnsOfFile, runImport } from './import/index.ts';
 import { adjudicationQueue, adjudicationQueuePage } from './adjudication.ts';
 import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
 import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
-import { allReviews, confirmReview, entriesToReview, reviewsOf } from './reviews.ts';
+import { confirmReview, entriesToReview, reviewPage, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
 import { checkExportArgs, renderExport } from './exports/render.ts';
 import { writeExportFile } from './exports/stream.ts';
@@ -600,8 +600,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       return result;
     },
 
-    'reviews.list': ({ annotator }) => reviewsOf(db, annotator),
-    'reviews.all': () => allReviews(db),
+    'reviews.list': ({ annotator, entryId }) => reviewsOf(db, annotator, entryId),
+    'reviews.all': ({ offset, limit }) => reviewPage(db, { offset, limit }),
     'labels.confirm': (args) => confirmReview(db, args),
 
     'rounds.list': () => listRounds(db),

@@ -22,6 +22,7 @@ import type {
   GoldAccuracy,
   GoldAnswer,
   ReviewItem,
+  ReviewPage,
   RevisionProposals,
   RoundInfo,
   Annotator,
@@ -79,6 +80,7 @@ export const entryFilterSchema = z.object({
 export type EntryFilter = z.infer<typeof entryFilterSchema>;
 
 import { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE } from './consensus/api-args.ts';
+import { MAX_REVIEW_PAGE } from './queue-page.ts';
 /** Entries per queue page when a call does not say, and the most one page holds (the adjudication queue pages alike). */
 export { DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE };
 
@@ -490,10 +492,13 @@ export const api = {
   /** Publishes a draft: a new version if meaning changed, labels moved where told and listed for re-review. */
   'codebook.publish': method<CodebookPublishResult>()(z.object({ ...asLead, ...codebookDraft })),
 
-  /** One annotator's labels made under an older meaning, to look at again. */
-  'reviews.list': method<ReviewItem[]>()(z.object({ annotator: annotatorName })),
-  /** Everyone's labels listed for re-review (the lead's list). */
-  'reviews.all': method<ReviewItem[]>()(z.object(asLead)),
+  /** One annotator's labels made under an older meaning, to look at again (with `entryId`, that entry's alone). */
+  'reviews.list': method<ReviewItem[]>()(z.object({ annotator: annotatorName, entryId: entryId.optional() })),
+  /**
+   * Everyone's labels listed for re-review (the lead's list), a page at a time: a change of
+   * meaning at 100,000 entries lists tens of thousands.
+   */
+  'reviews.all': method<ReviewPage>()(z.object({ ...asLead, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(MAX_REVIEW_PAGE).optional() })),
   /** Keeps a label listed for re-review as it is under the current codebook. */
   'labels.confirm': method<ReviewItem[]>()(z.object({ annotator: annotatorName, entryId, dimension: dimensionId })),
 

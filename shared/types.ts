@@ -383,6 +383,16 @@ export interface ReviewItem {
   labelVersion: string | null;
 }
 
+/** A page of the lead's re-review list: every open item, by annotator then entry, `offset` on. */
+export interface ReviewPage {
+  /** How many items are open in all. */
+  total: number;
+  /** How many each annotator has open, by name. */
+  byAnnotator: { annotator: string; open: number }[];
+  offset: number;
+  items: ReviewItem[];
+}
+
 export interface RoundInfo {
   name: string;
   note: string;

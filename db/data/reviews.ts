@@ -39,6 +39,9 @@ export function reviewTable(db: Db) {
     ofAnnotator(annotatorId: number): ReviewRow[] {
       return sql(`${SELECT} WHERE r.annotator_id = ? ORDER BY e.id, r.dimension`).all(annotatorId) as ReviewRow[];
     },
+    ofAnnotatorOn(annotatorId: number, entryRowId: number): ReviewRow[] {
+      return sql(`${SELECT} WHERE r.annotator_id = ? AND r.entry_id = ? ORDER BY r.dimension`).all(annotatorId, entryRowId) as ReviewRow[];
+    },
     get(entryRowId: number, annotatorId: number, dimension: string): ReviewRow | undefined {
       return sql(`${SELECT} WHERE r.entry_id = ? AND r.annotator_id = ? AND r.dimension = ?`).get(entryRowId, annotatorId, dimension) as ReviewRow | undefined;
     },

@@ -32,7 +32,7 @@ describe('migration 006 on a project of the first schema', () => {
     const history = s.call('codebook.history', {}, FILE_OWNER);
     expect(history.map((h) => [h.revision, h.version, h.newVersion])).toEqual([[1, JSON.parse(project.codebook_json).version, true]]);
     // Nothing of the new tables is there yet, and the lists answer empty.
-    expect(s.call('reviews.all', {}, FILE_OWNER)).toEqual([]);
+    expect(s.call('reviews.all', {}, FILE_OWNER)).toMatchObject({ total: 0, items: [] });
     expect(s.call('rounds.list', {}, FILE_OWNER)).toEqual([]);
     s.close();
   });

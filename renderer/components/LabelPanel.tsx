@@ -17,14 +17,14 @@ import { RevisionDiff } from './RevisionDiff.tsx';
 
 /** The label panel, generated from the codebook: one field per dimension, whatever its kind. */
 export function LabelPanel() {
-  const { codebook, current, submit, reopen, focused, reviews, me, loadComments, loadReviews } = useApp(
+  const { codebook, current, submit, reopen, focused, myReviews, me, loadComments, loadReviews } = useApp(
     useShallow((s) => ({
       codebook: s.codebook,
       current: s.current,
       submit: s.submit,
       reopen: s.reopen,
       focused: s.focusedDimension,
-      reviews: s.myReviews,
+      myReviews: s.myReviews,
       me: s.me,
       loadComments: s.loadMyComments,
       loadReviews: s.loadMyReviews,
@@ -42,21 +42,22 @@ export function LabelPanel() {
     scrolled.current = false;
     useApp.getState().focusDimension(null);
   }, [entryId]);
-  // This person's comments on the entry (asked once the key press is answered; skipped when the
-  // next press comes first); their re-review items once, and again when a label changes on an
-  // entry that has one (relabelling closes it).
+  // This person's comments and re-review items on the entry (asked once the key press is answered;
+  // skipped when the next press comes first); the items again when a label changes on an entry
+  // that has one (relabelling closes it).
   useEffect(() => {
     if (!entryId) return;
-    const ask = setTimeout(() => void loadComments(entryId), 0);
+    const ask = setTimeout(() => {
+      void loadComments(entryId);
+      void loadReviews(entryId);
+    }, 0);
     return () => clearTimeout(ask);
-  }, [entryId, loadComments]);
-  useEffect(() => {
-    void loadReviews();
-  }, [me, loadReviews]);
+  }, [entryId, me, loadComments, loadReviews]);
+  const reviews = myReviews && myReviews.entryId === entryId ? myReviews.items : [];
   const labelsKey = current ? JSON.stringify(current.labels) : '';
-  const reviewed = reviews.some((r) => r.entryId === entryId);
+  const reviewed = reviews.length > 0;
   useEffect(() => {
-    if (reviewed) void loadReviews();
+    if (reviewed && entryId) void loadReviews(entryId);
     // Only a change of labels asks again, not the list it answers.
   }, [labelsKey]);
   if (!codebook || !current) return <aside className="label-panel" data-testid="label-panel" />;

@@ -9,6 +9,7 @@ import type {
   EntryDiscussion,
   GoldAccuracy,
   ReviewItem,
+  ReviewPage,
   RoundInfo,
 } from '../../shared/types.ts';
 import { api } from './client.ts';
@@ -34,7 +35,8 @@ export interface StudySlice {
   cbPublishing: boolean;
   cbUsage: CodebookUsage[];
   cbHistory: CodebookRevisionInfo[];
-  cbReviews: ReviewItem[];
+  /** The lead's re-review list as far as paged in (null: not asked yet). */
+  cbReviews: ReviewPage | null;
   /** Alpha per version: the figures at once, their intervals when the job computing them is done. */
   versionGroups: AgreementGroup[] | null;
   /** The bootstrap of the versions' intervals under way (null: none). */
@@ -49,7 +51,7 @@ export interface StudySlice {
 
   /** The signed-in person's comments and re-review items on the entry they are labelling. */
   myComments: { entryId: string; comments: EntryComment[] } | null;
-  myReviews: ReviewItem[];
+  myReviews: { entryId: string; items: ReviewItem[] } | null;
 
   /** What the adjudicator sees beside the grid of the open entry. */
   discussion: EntryDiscussion | null;
@@ -74,8 +76,10 @@ export interface StudySlice {
 
   /** This person's comments on one entry. */
   loadMyComments(entryId: string): Promise<void>;
-  /** This person's labels listed for re-review (all entries: few, and they change only with labels or the codebook). */
-  loadMyReviews(): Promise<void>;
+  /** This person's labels on one entry listed for re-review (a change of meaning may list tens of thousands in all). */
+  loadMyReviews(entryId: string): Promise<void>;
+  /** The next page of the lead's re-review list. */
+  loadMoreReviews(): Promise<void>;
   addComment(entryId: string, text: string): Promise<boolean>;
   deleteComment(id: number): Promise<void>;
   confirmReview(entryId: string, dimension: string): Promise<void>;
@@ -161,7 +165,7 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     cbPublishing: false,
     cbUsage: [],
     cbHistory: [],
-    cbReviews: [],
+    cbReviews: null,
     versionGroups: null,
     versionIntervals: null,
     rounds: [],
@@ -170,7 +174,7 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
     roundsLoading: false,
     goldAcc: null,
     myComments: null,
-    myReviews: [],
+    myReviews: null,
     discussion: null,
 
     startDraft() {
@@ -317,12 +321,23 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
         fail(e);
       }
     },
-    async loadMyReviews() {
+    async loadMyReviews(entryId) {
       const me = get().me;
       if (!me) return;
       try {
-        const reviews = await api().call('reviews.list', { annotator: me });
-        if (get().me === me) set({ myReviews: reviews });
+        const items = await api().call('reviews.list', { annotator: me, entryId });
+        if (get().me === me) set({ myReviews: { entryId, items } });
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async loadMoreReviews() {
+      const shown = get().cbReviews;
+      if (!shown || shown.items.length >= shown.total) return;
+      try {
+        const next = await api().call('reviews.all', { ...lead(), offset: shown.items.length });
+        // Unless the list was read again meanwhile.
+        if (get().cbReviews === shown) set({ cbReviews: { ...next, offset: 0, items: [...shown.items, ...next.items] } });
       } catch (e) {
         fail(e);
       }
@@ -353,8 +368,8 @@ export const createStudySlice: Slice<StudySlice> = (set, get) => {
       const me = get().me;
       if (!me) return;
       try {
-        await api().call('labels.confirm', { annotator: me, entryId, dimension });
-        set({ myReviews: await api().call('reviews.list', { annotator: me }) });
+        // It answers with the items still open on the entry.
+        set({ myReviews: { entryId, items: await api().call('labels.confirm', { annotator: me, entryId, dimension }) } });
       } catch (e) {
         fail(e);
       }

@@ -6,6 +6,7 @@ import { callApi } from '../helpers/api.ts';
 import { expectCleanPage, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { demoFixtures } from '../helpers/fixtures.ts';
+import { DEFAULT_REVIEW_PAGE } from '../../shared/queue-page.ts';
 
 /**
  * A study that calibrates, end to end in browser mode: the lead makes a pilot round, edits the
@@ -98,7 +99,10 @@ describe('the codebook editor', () => {
           ['1.0.0', null],
           ['2.0.0', 'Pilot'],
         ]);
-        const reviews = await callApi(server.url, 'reviews.all', { as: 'lead' });
+        const listed = await callApi(server.url, 'reviews.all', { as: 'lead' });
+        // The demo's list fits one page.
+        const reviews = listed.items;
+        expect(listed.total).toBe(reviews.length);
         expect(reviews.length).toBeGreaterThan(0);
         expect(reviews.every((r) => r.dimension === 'stage' && r.value === 'batch-inference' && r.labelVersion === '1.0.0')).toBe(true);
         await page.getByTestId('cb-tab-review').click();
@@ -206,4 +210,38 @@ describe('the codebook editor', () => {
     },
     180_000,
   );
+
+  it('shows a re-review list longer than a page a page at a time, in the list\'s order, with every annotator\'s count', async () => {
+    const server = await startConcord({ demo: true });
+    const context = await newContext(browser);
+    const { page, watch } = await openPage(context);
+    try {
+      await joinAsLead(page, server.url);
+      // Every value of Stage, Task and Input type defined anew: every annotator's label on them is listed.
+      const codebook = await callApi(server.url, 'project.codebook', {});
+      for (const d of codebook.dimensions.filter((x) => ['stage', 'task', 'input'].includes(x.id))) for (const v of d.values) v.definition = `${v.definition ?? ''} Read with the prompt.`;
+      const published = await callApi(server.url, 'codebook.publish', { as: 'lead', codebook });
+      expect(published.reviews).toBeGreaterThan(DEFAULT_REVIEW_PAGE);
+      await page.goto(server.url);
+      await page.getByTestId('view-tab-codebook').click();
+      await page.getByTestId('cb-tab-review').click();
+      const rows = page.locator('[data-testid=cb-review-row]');
+      const shownRows = () => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-annotator')}/${e.getAttribute('data-entry-id')}`));
+      await expect.poll(() => rows.count()).toBe(DEFAULT_REVIEW_PAGE);
+      expect(await page.getByTestId('cb-review-list').getAttribute('data-count')).toBe(String(published.reviews));
+      expect(await page.getByTestId('cb-review-shown').textContent()).toBe(`${DEFAULT_REVIEW_PAGE} of ${published.reviews} shown`);
+      const listed = await callApi(server.url, 'reviews.all', { as: 'lead', limit: 2 * DEFAULT_REVIEW_PAGE });
+      expect(listed.total).toBe(published.reviews);
+      const open = listed.byAnnotator.map((a) => `${a.annotator} ${a.open}`).join(', ');
+      expect(await page.getByTestId('cb-review-list').locator('p').textContent()).toContain(`Open: ${open}.`);
+      await page.getByTestId('cb-review-more').click();
+      await expect.poll(() => rows.count()).toBe(Math.min(2 * DEFAULT_REVIEW_PAGE, published.reviews));
+      expect(await shownRows()).toEqual(listed.items.map((r) => `${r.annotator}/${r.entryId}`));
+      if (published.reviews <= 2 * DEFAULT_REVIEW_PAGE) expect(await page.getByTestId('cb-review-more').count()).toBe(0);
+      expectCleanPage(watch, server.origin);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  }, 120_000);
 });

@@ -47,7 +47,7 @@ export function CodebookView() {
             [
               ['edit', 'Edit'],
               ['history', 'History and versions'],
-              ['review', `Re-review${reviews.length ? ` (${reviews.length})` : ''}`],
+              ['review', `Re-review${reviews?.total ? ` (${reviews.total})` : ''}`],
             ] as const
           ).map(([id, title]) => (
             <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'is-on' : ''} data-testid={`cb-tab-${id}`} onClick={() => setTab(id)}>

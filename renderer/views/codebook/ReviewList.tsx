@@ -2,19 +2,20 @@ import { useShallow } from 'zustand/react/shallow';
 import { findDimension } from '../../../shared/codebook/values.ts';
 import { showValue } from '../adjudication/DecisionGrid.tsx';
 import { formatTime } from '../../lib/format-time.ts';
+import { DEFAULT_REVIEW_PAGE } from '../../../shared/queue-page.ts';
 import { useApp } from '../../store/index.ts';
 
 /** Labels made under an older meaning, for the lead: who has which to look at again, and why. */
 export function ReviewList() {
-  const { reviews, codebook } = useApp(useShallow((s) => ({ reviews: s.cbReviews, codebook: s.codebook })));
-  const byAnnotator = new Map<string, number>();
-  for (const r of reviews) byAnnotator.set(r.annotator, (byAnnotator.get(r.annotator) ?? 0) + 1);
+  const { page, codebook, more } = useApp(useShallow((s) => ({ page: s.cbReviews, codebook: s.codebook, more: s.loadMoreReviews })));
+  const reviews = page?.items ?? [];
+  const total = page?.total ?? 0;
   return (
-    <div className="cb-review" data-testid="cb-review-list" data-count={reviews.length}>
+    <div className="cb-review" data-testid="cb-review-list" data-count={total}>
       <p className="muted small">
         A change of meaning lists the labels it touched. Each annotator sees their own under “Needs re-review” in their queue; an item closes when they label that dimension
         again or keep the label as it is.
-        {byAnnotator.size > 0 && ` Open: ${[...byAnnotator].map(([a, n]) => `${a} ${n}`).join(', ')}.`}
+        {page && page.byAnnotator.length > 0 && ` Open: ${page.byAnnotator.map((a) => `${a.annotator} ${a.open}`).join(', ')}.`}
       </p>
       {reviews.length === 0 ? (
         <div className="empty muted">Nothing to look at again: every label was made under the current meaning.</div>
@@ -48,6 +49,16 @@ export function ReviewList() {
             })}
           </tbody>
         </table>
+      )}
+      {reviews.length < total && (
+        <div className="cb-review-more">
+          <span className="muted small" data-testid="cb-review-shown">
+            {reviews.length} of {total} shown
+          </span>
+          <button className="btn" data-testid="cb-review-more" onClick={() => void more()}>
+            Show {Math.min(DEFAULT_REVIEW_PAGE, total - reviews.length)} more
+          </button>
+        </div>
       )}
     </div>
   );
