@@ -9,7 +9,7 @@ import type { CodedRatings } from '../../shared/agreement/ratings.ts';
 import { deepBenchCodebook } from '../../shared/codebook/deep-bench.ts';
 import type { LabelValue } from '../../shared/codebook/values.ts';
 import type { Codebook } from '../../shared/codebook/index.ts';
-import type { CodebookPreview, CodebookPublishResult } from '../../shared/types.ts';
+import type { CodebookPreview, CodebookPublishResult, ReviewPage } from '../../shared/types.ts';
 import type { FiguresJob } from '../../shared/api.ts';
 import type { ExportResult } from '../../shared/tables/export-kinds.ts';
 import type { Caller } from '../../shared/door.ts';
@@ -529,6 +529,8 @@ async function publishFigure(p: BenchProject): Promise<BenchFigure> {
     const draft = definitionChanged(codebook);
     const counted = (call('codebook.preview', { codebook: draft }) as CodebookPreview).reviews;
     const published = await timed(() => call('codebook.publish', { codebook: draft, note: 'bench' }) as CodebookPublishResult);
+    // Then the Re-review tab lists them: its first page.
+    const listed = await timed(() => call('reviews.all', {}) as ReviewPage);
     const [dimension, value] = [codebook.dimensions[0].id, JSON.stringify(codebook.dimensions[0].values[0].id)];
     const insert = s.db.prepare(`INSERT OR REPLACE INTO label_review (entry_id, annotator_id, dimension, version, reason, created_at) SELECT entry_id, annotator_id, dimension, 'peer', 'peer', 'peer' FROM label WHERE dimension = ? AND value = ?`);
     s.db.exec('BEGIN');
@@ -539,7 +541,7 @@ async function publishFigure(p: BenchProject): Promise<BenchFigure> {
       unit: 'ms',
       peer: 'SQL: the same review rows (every label holding the value) written in one statement, ms',
       peer_value: peer.ms,
-      note: `${published.value.reviews} labels listed for review (the dialog counted ${counted}; the peer wrote ${peer.value}), version ${published.value.revision.version}, committed`,
+      note: `${published.value.reviews} labels listed for review (the dialog counted ${counted}; the peer wrote ${peer.value}), version ${published.value.revision.version}, committed; the Re-review tab's first page of them (${listed.value.items.length} of ${listed.value.total}) then took ${listed.ms.toFixed(0)} ms`,
     });
   } finally {
     s.close();
