@@ -14,11 +14,6 @@ import { confirmLabel, labellerNamed } from './labels.ts';
  * while the label is older than the change that raised it, or gone and not yet answered.
  */
 
-function isOpen(r: ReviewRow, order: Map<string, number>): boolean {
-  if (r.label_version === null) return true;
-  return (order.get(r.label_version) ?? 0) < (order.get(r.version) ?? Number.MAX_SAFE_INTEGER);
-}
-
 function item(r: ReviewRow): ReviewItem {
   return {
     entryId: r.entry,
@@ -32,22 +27,16 @@ function item(r: ReviewRow): ReviewItem {
   };
 }
 
-function open(store: Store, rows: ReviewRow[]): ReviewRow[] {
-  const order = store.codebookHistory.versionOrder();
-  const dims = new Set(store.project.codebook().dimensions.map((d) => d.id));
-  return rows.filter((r) => dims.has(r.dimension) && isOpen(r, order));
-}
-
 /**
  * A page of every open re-review item (the lead's list), by annotator then entry, with how many
- * each annotator has open: only the page's items are made.
+ * each annotator has open.
  */
 export function reviewPage(db: Db, { offset = 0, limit = DEFAULT_REVIEW_PAGE }: { offset?: number; limit?: number } = {}): ReviewPage {
   const store = openStore(db);
-  const rows = open(store, store.reviews.all());
-  const byAnnotator = new Map<string, number>();
-  for (const r of rows) byAnnotator.set(r.annotator, (byAnnotator.get(r.annotator) ?? 0) + 1);
-  return { total: rows.length, byAnnotator: [...byAnnotator].map(([annotator, n]) => ({ annotator, open: n })), offset, items: rows.slice(offset, offset + limit).map(item) };
+  return store.transaction(() => {
+    const byAnnotator = store.reviews.openCounts();
+    return { total: byAnnotator.reduce((n, a) => n + a.open, 0), byAnnotator, offset, items: store.reviews.openPage(offset, limit).map(item) };
+  });
 }
 
 /** One annotator's open re-review items: all of them, or with `entryId`, that entry's. */
@@ -55,16 +44,15 @@ export function reviewsOf(db: Db, annotator: string, entryId?: string): ReviewIt
   const store = openStore(db);
   const a = store.annotators.byName(annotator);
   if (!a) throw new ConcordError('not-found', `unknown annotator "${annotator}": add yourself first`, { field: 'annotator' });
-  if (entryId === undefined) return open(store, store.reviews.ofAnnotator(a.id)).map(item);
+  if (entryId === undefined) return store.reviews.openOf(a.id).map(item);
   const entry = store.entries.ref(entryId);
   if (!entry) throw new ConcordError('not-found', `unknown entry "${entryId}"`, { field: 'entryId' });
-  return open(store, store.reviews.ofAnnotatorOn(a.id, entry.rowId)).map(item);
+  return store.reviews.openOf(a.id, entry.rowId).map(item);
 }
 
 /** Entry ids with an open re-review item for this annotator (the queue's filter). */
 export function entriesToReview(db: Db, annotatorId: number): Set<string> {
-  const store = openStore(db);
-  return new Set(open(store, store.reviews.ofAnnotator(annotatorId)).map((r) => r.entry));
+  return new Set(openStore(db).reviews.openOf(annotatorId).map((r) => r.entry));
 }
 
 /**

@@ -24,6 +24,12 @@ export function reviewTable(db: Db) {
                     JOIN entry e ON e.id = r.entry_id
                     JOIN annotator a ON a.id = r.annotator_id
                     LEFT JOIN label l ON l.entry_id = r.entry_id AND l.annotator_id = r.annotator_id AND l.dimension = r.dimension`;
+  // Open: the label is gone, or older than the change that flagged it (a version the history does
+  // not know counts as oldest for the label and newest for the flag); its dimension still in the codebook.
+  const OPEN = `(l.codebook_version IS NULL
+                 OR coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = l.codebook_version), 0)
+                    < coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = r.version), 9007199254740991))
+                AND r.dimension IN (SELECT json_extract(d.value, '$.id') FROM project p, json_each(p.codebook_json, '$.dimensions') d WHERE p.id = 1)`;
   return {
     /** Flags a label (a later change replaces an earlier one's version and adds its reason). */
     put(entryRowId: number, annotatorId: number, dimension: string, version: string, reason: string, at: string): void {
@@ -33,14 +39,27 @@ export function reviewTable(db: Db) {
            reason = CASE WHEN label_review.version = excluded.version THEN label_review.reason || '; ' || excluded.reason ELSE excluded.reason END`,
       ).run(entryRowId, annotatorId, dimension, version, reason, at);
     },
-    all(): ReviewRow[] {
-      return sql(`${SELECT} ORDER BY a.name COLLATE NOCASE, e.id, r.dimension`).all() as ReviewRow[];
-    },
+    /** Every flag of an annotator, open or answered (what a starter file copies). */
     ofAnnotator(annotatorId: number): ReviewRow[] {
       return sql(`${SELECT} WHERE r.annotator_id = ? ORDER BY e.id, r.dimension`).all(annotatorId) as ReviewRow[];
     },
-    ofAnnotatorOn(annotatorId: number, entryRowId: number): ReviewRow[] {
-      return sql(`${SELECT} WHERE r.annotator_id = ? AND r.entry_id = ? ORDER BY r.dimension`).all(annotatorId, entryRowId) as ReviewRow[];
+    /** The open flags, by annotator then entry, `offset` on (the lead's list, a page at a time). */
+    openPage(offset: number, limit: number): ReviewRow[] {
+      return sql(`${SELECT} WHERE ${OPEN} ORDER BY a.name COLLATE NOCASE, e.id, r.dimension LIMIT ? OFFSET ?`).all(limit, offset) as ReviewRow[];
+    },
+    /** How many flags each annotator has open, by name. */
+    openCounts(): { annotator: string; open: number }[] {
+      return sql(
+        `SELECT a.name AS annotator, count(*) AS open FROM label_review r JOIN annotator a ON a.id = r.annotator_id
+           LEFT JOIN label l ON l.entry_id = r.entry_id AND l.annotator_id = r.annotator_id AND l.dimension = r.dimension
+          WHERE ${OPEN} GROUP BY a.id ORDER BY a.name COLLATE NOCASE`,
+      ).all() as { annotator: string; open: number }[];
+    },
+    /** An annotator's open flags, by entry; with `entryRowId`, that entry's. */
+    openOf(annotatorId: number, entryRowId?: number): ReviewRow[] {
+      return entryRowId === undefined
+        ? (sql(`${SELECT} WHERE r.annotator_id = ? AND ${OPEN} ORDER BY e.id, r.dimension`).all(annotatorId) as ReviewRow[])
+        : (sql(`${SELECT} WHERE r.annotator_id = ? AND r.entry_id = ? AND ${OPEN} ORDER BY r.dimension`).all(annotatorId, entryRowId) as ReviewRow[]);
     },
     get(entryRowId: number, annotatorId: number, dimension: string): ReviewRow | undefined {
       return sql(`${SELECT} WHERE r.entry_id = ? AND r.annotator_id = ? AND r.dimension = ?`).get(entryRowId, annotatorId, dimension) as ReviewRow | undefined;
