@@ -50,11 +50,6 @@ export function reviewsOf(db: Db, annotator: string, entryId?: string): ReviewIt
   return store.reviews.openOf(a.id, entry.rowId).map(item);
 }
 
-/** Entry ids with an open re-review item for this annotator (the queue's filter). */
-export function entriesToReview(db: Db, annotatorId: number): Set<string> {
-  return new Set(openStore(db).reviews.openOf(annotatorId).map((r) => r.entry));
-}
-
 /**
  * An annotator keeps their label as it is under the current codebook (or, when the change
  * removed it, leaves it empty): the flag is answered. Returns the items still open on the entry.

@@ -40,7 +40,7 @@ import { columnsOfFile, runImport } from './import/index.ts';
 import { adjudicationQueue, adjudicationQueuePage } from './adjudication.ts';
 import { codebookAt, codebookHistory, codebookUsage, diffHistory, previewCodebook, publishCodebook } from './codebook-edit.ts';
 import { addComment, deleteComment, entryDiscussion, ownComments, setReason } from './comments.ts';
-import { confirmReview, entriesToReview, reviewPage, reviewsOf } from './reviews.ts';
+import { confirmReview, reviewPage, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
 import { checkExportArgs, renderExport } from './exports/render.ts';
 import { writeExportFile } from './exports/stream.ts';
@@ -248,13 +248,6 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   }
 
   /** An annotator's queue as the data layer pages it: their assigned entries (all when they have none), filtered. */
-  /** The entries the queue's round and re-review filters leave (external ids), or undefined when neither is set. */
-  function onlyEntries(annotatorId: number, filter: EntryFilter | undefined): string[] | undefined {
-    const sets = [filter?.review ? entriesToReview(db, annotatorId) : undefined, filter?.round ? roundEntries(db, filter.round) : undefined].filter((x) => x !== undefined);
-    if (!sets.length) return undefined;
-    return [...sets[0]].filter((id) => sets.every((set) => set.has(id)));
-  }
-
   function queueQuery(annotatorId: number, filter: EntryFilter | undefined): QueueQuery {
     const search = filter?.search?.trim();
     return {
@@ -264,7 +257,9 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       passed: filter?.passed,
       label: filter?.label,
       search: search || undefined,
-      only: onlyEntries(annotatorId, filter),
+      review: filter?.review || undefined,
+      // A calibration round's entries.
+      only: filter?.round ? [...roundEntries(db, filter.round)] : undefined,
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Entry } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { naturalKey } from './natural-key.ts';
+import { openReviewOn } from './reviews.ts';
 import { insertRows, statementsOf } from './statements.ts';
 
 /**
@@ -65,7 +66,9 @@ export interface QueueQuery {
   label?: { dimension: string; value: string };
   /** Part of the id, repository or function name (any case), or words of the texts. */
   search?: string;
-  /** Only these entries (external ids): a calibration round's, or those with labels to look at again. */
+  /** Only entries where the annotator has a label listed for re-review (made under an older meaning). */
+  review?: boolean;
+  /** Only these entries (external ids): a calibration round's. */
   only?: string[];
 }
 
@@ -220,6 +223,7 @@ export function entryTable(db: Db) {
       params.dim = q.label.dimension;
       params.wanted = q.label.value;
     }
+    if (q.review) parts.push(openReviewOn('e.id', '@a'));
     if (q.only) {
       parts.push('e.ext_id IN (SELECT value FROM json_each(@only))');
       params.only = JSON.stringify(q.only);
@@ -261,7 +265,7 @@ export function entryTable(db: Db) {
     },
     /** How many entries an annotator's queue lists, and how many of them the annotator submitted. */
     queueCounts(q: QueueQuery): { total: number; submitted: number } {
-      const filtered = q.status !== undefined || q.passed !== undefined || q.label !== undefined || q.search !== undefined || q.only !== undefined;
+      const filtered = q.status !== undefined || q.passed !== undefined || q.label !== undefined || q.search !== undefined || q.review || q.only !== undefined;
       if (!filtered) {
         // The whole queue: counted from the indexes that begin with the annotator (migration 007),
         // without reading every entry. Every assignment and submission names an entry (their
@@ -283,7 +287,7 @@ export function entryTable(db: Db) {
         };
       }
       const { where, params } = queueWhere(q);
-      if (q.search?.trim() && q.passed === undefined && q.label === undefined && q.only === undefined) {
+      if (q.search?.trim() && q.passed === undefined && q.label === undefined && !q.review && q.only === undefined) {
         // A search, perhaps with a status: the search's set (the queue's entries it matches) and the
         // annotator's submissions are read in the order of entry (the temporary table's key, the
         // index that begins with the annotator) and merged, rather than looked up entry by entry.

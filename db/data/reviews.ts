@@ -15,6 +15,18 @@ export interface ReviewRow {
   label_version: string | null;
 }
 
+// Open: the label is gone, or older than the change that flagged it (a version the history does
+// not know counts as oldest for the label and newest for the flag); its dimension still in the codebook.
+const OPEN = `(l.codebook_version IS NULL
+                 OR coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = l.codebook_version), 0)
+                    < coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = r.version), 9007199254740991))
+                AND r.dimension IN (SELECT json_extract(d.value, '$.id') FROM project p, json_each(p.codebook_json, '$.dimensions') d WHERE p.id = 1)`;
+
+/** SQL: whether the annotator `annotator` has a flag open on the entry `entry` (row ids, as SQL expressions): the label queue's re-review filter. */
+export const openReviewOn = (entry: string, annotator: string) =>
+  `EXISTS (SELECT 1 FROM label_review r LEFT JOIN label l ON l.entry_id = r.entry_id AND l.annotator_id = r.annotator_id AND l.dimension = r.dimension
+            WHERE r.entry_id = ${entry} AND r.annotator_id = ${annotator} AND ${OPEN})`;
+
 /** `label_review`: labels to look at again after a change of meaning, one per entry, annotator and dimension. */
 export function reviewTable(db: Db) {
   const sql = statementsOf(db);
@@ -24,12 +36,6 @@ export function reviewTable(db: Db) {
                     JOIN entry e ON e.id = r.entry_id
                     JOIN annotator a ON a.id = r.annotator_id
                     LEFT JOIN label l ON l.entry_id = r.entry_id AND l.annotator_id = r.annotator_id AND l.dimension = r.dimension`;
-  // Open: the label is gone, or older than the change that flagged it (a version the history does
-  // not know counts as oldest for the label and newest for the flag); its dimension still in the codebook.
-  const OPEN = `(l.codebook_version IS NULL
-                 OR coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = l.codebook_version), 0)
-                    < coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = r.version), 9007199254740991))
-                AND r.dimension IN (SELECT json_extract(d.value, '$.id') FROM project p, json_each(p.codebook_json, '$.dimensions') d WHERE p.id = 1)`;
   return {
     /** Flags a label (a later change replaces an earlier one's version and adds its reason). */
     put(entryRowId: number, annotatorId: number, dimension: string, version: string, reason: string, at: string): void {
