@@ -3,7 +3,7 @@ import { ConcordError } from '../shared/errors.ts';
 import { DEFAULT_REVIEW_PAGE } from '../shared/queue-page.ts';
 import type { ReviewItem, ReviewPage } from '../shared/types.ts';
 import type { Db } from './database.ts';
-import { openStore, type ReviewRow, type Store } from './data/index.ts';
+import { openStore, type ReviewRow } from './data/index.ts';
 import { confirmLabel, labellerNamed } from './labels.ts';
 
 /**
