@@ -55,7 +55,7 @@ export function QueueFilters() {
           <option value="todo">To do</option>
           <option value="draft">Draft</option>
           <option value="submitted">Submitted</option>
-          <option value="review">Needs re-review</option>
+          <option value="review">Re-review</option>
         </select>
         <select
           className="select select-sm grow"
@@ -63,7 +63,7 @@ export function QueueFilters() {
           value={filter.passed === undefined ? '' : filter.passed ? 'pass' : 'fail'}
           onChange={(e) => (e.currentTarget.blur(), void setFilter({ passed: e.target.value === '' ? undefined : e.target.value === 'pass' }))}
         >
-          <option value="">Pass and fail</option>
+          <option value="">Any result</option>
           <option value="fail">Failing</option>
           <option value="pass">Passing</option>
         </select>

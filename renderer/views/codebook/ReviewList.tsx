@@ -13,7 +13,7 @@ export function ReviewList() {
   return (
     <div className="cb-review" data-testid="cb-review-list" data-count={total}>
       <p className="muted small">
-        A change of meaning lists the labels it touched. Each annotator sees their own under “Needs re-review” in their queue; an item closes when they label that dimension
+        A change of meaning lists the labels it touched. Each annotator sees their own under “Re-review” in their queue; an item closes when they label that dimension
         again or keep the label as it is.
         {page && page.byAnnotator.length > 0 && ` Open: ${page.byAnnotator.map((a) => `${a.annotator} ${a.open}`).join(', ')}.`}
       </p>
