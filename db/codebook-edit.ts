@@ -209,6 +209,8 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
     // counts them (reviewCount), from the labels as read under the codebook being replaced (so that
     // they are not read again): only the labels that hold a value it touches are read one by one.
     const touched = new Map<string, { value: LabelValue; next: LabelValue | null | undefined; reason: string | null }>();
+    const touchedValues: [dimension: string, valueJson: string][] = [];
+    const touchedKey = (dimension: string, stored: string) => `${dimension}\u0000${stored}`;
     for (const [dimension, stored] of labelValueCounts(db)) {
       const dim = p.after.dimensions.find((d) => d.id === dimension);
       if (!dim) continue;
@@ -216,7 +218,9 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
       const m = p.mappings.get(dimension);
       const next = m ? remapLabelValue(dim, value, m) : undefined;
       const reason = newVersion ? reviewReason(p, dimension, value, next) : null;
-      if (next !== undefined || reason) touched.set(JSON.stringify([dimension, stored]), { value, next, reason });
+      if (next === undefined && !reason) continue;
+      touched.set(touchedKey(dimension, stored), { value, next, reason });
+      touchedValues.push([dimension, stored]);
     }
     const json = JSON.stringify(p.after);
     store.project.replaceCodebook(json);
@@ -234,8 +238,8 @@ export function publishCodebook(db: Db, args: PublishArgs & { as: string }): Cod
     let reviews = 0;
     const asked = askedAgain(store);
     const annotators = new Map(store.annotators.all().map((a) => [a.id, a]));
-    for (const r of store.labels.holding([...touched.keys()].map((k) => JSON.parse(k) as [string, string]))) {
-      const { value, next, reason } = touched.get(JSON.stringify([r.dimension, r.value]))!;
+    for (const r of store.labels.holding(touchedValues)) {
+      const { value, next, reason } = touched.get(touchedKey(r.dimension, r.value))!;
       const annotator = annotators.get(r.annotatorId)!;
       if (next !== undefined) {
         remapLabel(store, { entry: { rowId: r.entryRowId, id: r.entryId }, annotator, dimension: r.dimension, before: value, value: next, codebookVersion: r.version, actor: args.as, at });
