@@ -6,6 +6,7 @@ import { openProject } from './project.ts';
 import type { Service } from './service.ts';
 import { contentHash } from './service.ts';
 import { appCall } from '../test/helpers/service.ts';
+import { FILE_OWNER } from '../shared/door.ts';
 import { openStore } from './data/index.ts';
 import { agreementReport } from './agreement.ts';
 
@@ -202,5 +203,58 @@ describe('the entries behind a cell of the Agreement view', () => {
     }
     expect(cells).toBeGreaterThan(4);
     s.close();
+  });
+});
+
+describe('the search index of imported entries', () => {
+  /** A JSON-lines file of `n` entries, ids `${prefix}k`; entry k's prompt holds the word `wordk`. */
+  function entriesFile(n: number, prefix = 'imp'): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'concord-idx-')), 'entries.jsonl');
+    const line = (k: number) => JSON.stringify({ id: `${prefix}${k}`, prompt: `Write the loader, word${k}`, ground_truth: `def f${k}(): pass`, output: 'def f(): return 1', passed: false });
+    writeFileSync(file, Array.from({ length: n }, (_, k) => line(k)).join('\n') + '\n');
+    return file;
+  }
+  const importFile = (svc: Service, path: string) => svc.call('imports.run', { path, format: 'jsonl' }, FILE_OWNER);
+  const listed = (svc: Service) => svc.db.prepare('SELECT COUNT(*) FROM entry_text_pending').pluck().get() as number;
+  const found = (svc: Service, search: string) => appCall(svc, 'entries.page', { annotator: 'ana', filter: { search }, limit: 10 }).rows.map((e) => e.id);
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+  /** Each count of listed entries seen, turn by turn, until none is left; a request is answered at every turn. */
+  async function untilIndexed(svc: Service): Promise<number[]> {
+    const seen = [listed(svc)];
+    while (seen.at(-1)! > 0) {
+      await turn();
+      expect(appCall(svc, 'entries.page', { annotator: 'ana', limit: 5 }).rows).toHaveLength(5);
+      if (listed(svc) !== seen.at(-1)) seen.push(listed(svc));
+    }
+    return seen;
+  }
+
+  it('is built after the import, a slice at a time between requests', async () => {
+    await importFile(s, entriesFile(1234));
+    // The import's transaction listed the entries for the index and built none of it.
+    expect(listed(s)).toBe(1234);
+    expect(await untilIndexed(s)).toEqual([1234, 984, 734, 484, 234, 0]);
+    expect(s.db.prepare('SELECT COUNT(*) FROM entry_text').pluck().get()).toBe(1237);
+    expect(found(s, 'word1200')).toEqual(['imp1200']);
+  });
+
+  it('left listed by a command-line import, is built by the app once it opens the project, and found by a search before that', async () => {
+    const file = s.db.name;
+    await importFile(s, entriesFile(800));
+    s.close();
+    // The app's hosts index them on their own once the first screen is up.
+    const app = await openProject(file, { readAhead: 20 });
+    expect(await untilIndexed(app)).toEqual([800, 550, 300, 50, 0]);
+    expect(found(app, 'word777')).toEqual(['imp777']);
+    await importFile(app, entriesFile(300, 'new'));
+    app.close();
+    // A command (no read-ahead) leaves them listed, yet its search finds them: it indexes them first.
+    const cli = await openProject(file);
+    await turn();
+    expect(listed(cli)).toBe(300);
+    expect(found(cli, 'word299')).toEqual(['imp299', 'new299']);
+    expect(listed(cli)).toBe(0);
+    cli.close();
+    s = await openProject(file);
   });
 });

@@ -58,11 +58,41 @@ describe('bulk writes of new entries', () => {
     expect(ids).toEqual(rest.map((_, i) => before.length + i + 1));
     expect(dump(many)).toEqual(dump(one));
     const words = ['"deplace"*', '"wörd1"', '"grep"*', '"assertionerror"', '"return" AND "x"', '"f42"*', '"e1"'];
+    // The bulk write lists its entries for the search index (all but e43, which has no text) and indexes none of them yet.
+    const listed = () => many.prepare('SELECT COUNT(*) FROM entry_text_pending').pluck().get();
+    expect(listed()).toBe(rest.length - 1);
+    expect(search(many, ['"grep"*'])[0]).toEqual([1]); // e1 alone, written one at a time
+    // Indexed after, a slice at a time, across the batches' boundaries.
+    const left: number[] = [];
+    do left.push(s2.transaction(() => s2.entries.indexPending(300)));
+    while (left.at(-1)! > 0);
+    expect(left).toEqual([rest.length - 1 - 300, rest.length - 1 - 600, 0]);
     expect(search(many, words)).toEqual(search(one, words));
     expect(search(many, ['"grep"*'])[0].length).toBeGreaterThan(50);
     expect(many.prepare('SELECT COUNT(*) AS n FROM entry_text').get()).toEqual(one.prepare('SELECT COUNT(*) AS n FROM entry_text').get());
     // The entry with no text at all has no row in the index, nor any field.
     expect(many.prepare("SELECT COUNT(*) AS n FROM entry_field WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e43')").get()).toEqual({ n: 0 });
+  });
+
+  it('are found by a search before their index is built, and never indexed twice, changed or deleted while listed', () => {
+    const at = '2026-12-05T09:00:00.000Z';
+    const db = openDatabase(':memory:');
+    const store = openStore(db);
+    const all = entriesOf(40);
+    const ids = store.transaction(() => store.entries.insertMany(all, at));
+    // Changed while listed: indexed with its new texts at once, and no longer listed.
+    store.transaction(() => store.entries.update(ids[3], { ...all[3].columns, fields: { prompt: 'a brand new zanzibar prompt' } }, at));
+    // Deleted while listed: it leaves the list.
+    store.transaction(() => db.prepare('DELETE FROM entry WHERE id = ?').run(ids[5]));
+    expect(db.prepare('SELECT COUNT(*) FROM entry_text_pending').pluck().get()).toBe(38);
+    const page = (search: string) => store.entries.queuePage({ annotatorId: 0, assignedOnly: false, search }, 0, 100).map((r) => r.ext_id);
+    // A search indexes what is still listed first.
+    expect(page('zanzibar')).toEqual(['e4']);
+    expect(page('tensor')).toEqual(all.filter((e, i) => i !== 3 && i !== 5 && /tensor/.test(e.columns.fields.prompt)).map((e) => e.extId));
+    expect(db.prepare('SELECT COUNT(*) FROM entry_text_pending').pluck().get()).toBe(0);
+    expect(search(db, ['"zanzibar"', '"e4"'])).toEqual([[ids[3]], []]);
+    // One row per entry with a text: none twice.
+    expect(db.prepare('SELECT COUNT(*) FROM entry_text').pluck().get()).toBe(39);
   });
 });
 

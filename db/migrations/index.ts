@@ -6,6 +6,7 @@ import entryFields from './005-entry-fields.ts';
 import study from './006-study.ts';
 import queueIndexes from './007-queue-indexes.ts';
 import labelHash from './008-import-label-hash.ts';
+import textIndexDeferred from './009-text-index-deferred.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -17,4 +18,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 6, name: '006-study', sql: study },
   { version: 7, name: '007-queue-indexes', sql: queueIndexes },
   { version: 8, name: '008-import-label-hash', sql: labelHash },
+  { version: 9, name: '009-text-index-deferred', sql: textIndexDeferred },
 ];
