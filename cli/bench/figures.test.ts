@@ -39,6 +39,7 @@ describe('bench', () => {
       'export_download_300_ms',
       'lead_views_300_ms',
       'codebook_publish_300_ms',
+      'queue_review_300_ms',
     ])
       expect(names).toContain(name);
     for (const [name, f] of Object.entries(r.figures)) {
@@ -51,6 +52,8 @@ describe('bench', () => {
     }
     // The search index the service builds after the import, and the import's floor: the same writing code given the entries parsed ahead.
     expect(r.figures.import_300_ratio_vs_raw.note).toMatch(/built after the import between requests .*: \d+ ms more; its floor, .*: \d+ ms \(\d+\.\d\d x raw speed\)/);
+    // The Re-review queue is timed finding its entries afresh (after the publish, after each label made again) and kept.
+    expect(r.figures.queue_review_300_ms.note).toMatch(/Re-review \(\d+ entries.*right after the publish \d+ ms; right after each of three labels made again \d+ ms, \d+ ms, \d+ ms .*kept\)/);
     // The alpha figure agrees with the package on the app's own path.
     expect(r.figures.alpha_300_speedup_vs_krippendorff.note).toMatch(/\|difference\| 0\.0e\+0|\|difference\| \d\.\de-1[3-9]/);
     expect(r.machine).toMatchObject({ node: process.version });

@@ -1,7 +1,7 @@
 import type { Entry } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
 import { naturalKey } from './natural-key.ts';
-import { openReviewOn } from './reviews.ts';
+import { entriesWithOpenReview } from './reviews.ts';
 import { insertRows, statementsOf } from './statements.ts';
 
 /**
@@ -114,8 +114,11 @@ export function searchWords(search: string): string[] {
   return [...new Set(words)].slice(0, 16).map((w) => `"${w}"*`);
 }
 
-/** The queue and search whose matches each connection's `queue_search_hit` holds, and the state of the data they were found on. */
-const searchFound = new WeakMap<Db, { key: string; changes: number; version: number }>();
+/**
+ * Per connection, the sets of entries a queue's filters found (temporary tables of row ids, by
+ * name): what each was found for, and the state of the data it was found on.
+ */
+const keptSets = new WeakMap<Db, Map<string, { key: string; changes: number; version: number }>>();
 
 const ROW = 'id, ext_id, passed, failing_tests, metadata, content_hash, created_at, updated_at';
 type BareRow = Omit<EntryRow, 'fields'>;
@@ -175,45 +178,61 @@ export function entryTable(db: Db) {
   };
 
   /**
-   * The entries of a queue that its search matches, into the temporary table `queue_search_hit`
-   * (row ids): of the annotator's assigned entries when the queue holds only those, those whose
-   * id, repository or function holds the search (any case), and those where every word of the
-   * search begins a word of some text (not necessarily the same text). A page, its counts and
-   * where an entry sits all read this one set, rather than each running the text index again (at
-   * 100k entries a broad search matches most of them). The set is kept only while nothing has
-   * been written since it was found, on this connection (`total_changes()`) or another
-   * (`data_version`), and never from inside a transaction, which could roll it back.
+   * A set of entries (row ids) a queue's filter finds, in the temporary table `table`: filled by
+   * `fill` for `key`, and kept while nothing has been written since, on this connection
+   * (`total_changes()`) or another (`data_version`), so that a page, its counts and where an entry
+   * sits all read one set rather than each finding it again. Never kept from inside a
+   * transaction, which could roll it back.
    */
-  const findSearch = (q: QueueQuery, search: string): void => {
-    const key = JSON.stringify([search, q.annotatorId, q.assignedOnly]);
+  const keptSet = (table: string, key: string, fill: () => void): void => {
     const state = () => sql('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version').get() as { changes: number; version: number };
-    const kept = searchFound.get(db);
-    if (kept && !db.inTransaction) {
-      const now = state();
-      if (kept.key === key && kept.changes === now.changes && kept.version === now.version) return;
-    }
-    searchFound.delete(db);
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS queue_search_hit (id INTEGER PRIMARY KEY)');
-    sql('DELETE FROM temp.queue_search_hit').run();
-    const words = searchWords(search);
-    // Entries an import listed for the index and not yet indexed are indexed first: a search never misses one.
-    if (words.length && sql('SELECT 1 FROM entry_text_pending LIMIT 1').get()) {
-      if (db.inTransaction) indexPending(-1);
-      else db.transaction(() => indexPending(-1)).immediate();
-    }
-    // The text index gives entries in the order of row ids, as the assignments' index does: merged, not looked up one by one.
-    if (words.length) {
-      const assigned = q.assignedOnly ? ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a ORDER BY 1' : '';
-      sql(`INSERT INTO temp.queue_search_hit (id) SELECT rowid FROM entry_text WHERE entry_text MATCH @words${assigned}`).run({ words: words.join(' AND '), ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
-    }
-    // Repository and function are read from the order's index, which holds them (migration 007), not from each entry's metadata.
-    const like = "LIKE @like ESCAPE '\\'";
-    const assigned = q.assignedOnly ? ' AND EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)' : '';
-    sql(
-      `INSERT OR IGNORE INTO temp.queue_search_hit (id) SELECT id FROM entry e INDEXED BY entry_in_order WHERE (ext_id ${like} OR repo ${like} OR function_name ${like})${assigned}`,
-    ).run({ like: `%${likeEscape(search)}%`, ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
-    if (!db.inTransaction) searchFound.set(db, { key, ...state() });
+    let sets = keptSets.get(db);
+    if (!sets) keptSets.set(db, (sets = new Map()));
+    const before = state();
+    const same = (k: { changes: number; version: number }) => k.changes === before.changes && k.version === before.version;
+    const kept = sets.get(table);
+    if (kept && !db.inTransaction && kept.key === key && same(kept)) return;
+    sets.delete(table);
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${table} (id INTEGER PRIMARY KEY)`);
+    sql(`DELETE FROM temp.${table}`).run();
+    fill();
+    if (db.inTransaction) return;
+    const after = state();
+    // Filling this set counts as a change; the other sets, found on the same data, still hold.
+    for (const k of sets.values()) if (same(k)) Object.assign(k, after);
+    sets.set(table, { key, ...after });
   };
+
+  /**
+   * The entries of a queue that its search matches, into `queue_search_hit`: of the annotator's
+   * assigned entries when the queue holds only those, those whose id, repository or function
+   * holds the search (any case), and those where every word of the search begins a word of some
+   * text (not necessarily the same text). At 100k entries a broad search matches most of them.
+   */
+  const findSearch = (q: QueueQuery, search: string): void =>
+    keptSet('queue_search_hit', JSON.stringify([search, q.annotatorId, q.assignedOnly]), () => {
+      const words = searchWords(search);
+      // Entries an import listed for the index and not yet indexed are indexed first: a search never misses one.
+      if (words.length && sql('SELECT 1 FROM entry_text_pending LIMIT 1').get()) {
+        if (db.inTransaction) indexPending(-1);
+        else db.transaction(() => indexPending(-1)).immediate();
+      }
+      // The text index gives entries in the order of row ids, as the assignments' index does: merged, not looked up one by one.
+      if (words.length) {
+        const assigned = q.assignedOnly ? ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a ORDER BY 1' : '';
+        sql(`INSERT INTO temp.queue_search_hit (id) SELECT rowid FROM entry_text WHERE entry_text MATCH @words${assigned}`).run({ words: words.join(' AND '), ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
+      }
+      // Repository and function are read from the order's index, which holds them (migration 007), not from each entry's metadata.
+      const like = "LIKE @like ESCAPE '\\'";
+      const assigned = q.assignedOnly ? ' AND EXISTS (SELECT 1 FROM assignment x WHERE x.entry_id = e.id AND x.annotator_id = @a)' : '';
+      sql(
+        `INSERT OR IGNORE INTO temp.queue_search_hit (id) SELECT id FROM entry e INDEXED BY entry_in_order WHERE (ext_id ${like} OR repo ${like} OR function_name ${like})${assigned}`,
+      ).run({ like: `%${likeEscape(search)}%`, ...(q.assignedOnly ? { a: q.annotatorId } : {}) });
+    });
+
+  /** The entries where the annotator has a label listed for re-review, into `queue_review_hit`. */
+  const findOpenReviews = (annotatorId: number): void =>
+    keptSet('queue_review_hit', String(annotatorId), () => sql(`INSERT INTO temp.queue_review_hit (id) ${entriesWithOpenReview('@a')}`).run({ a: annotatorId }));
 
   /** The WHERE clause and parameters of an annotator's queue. */
   const queueWhere = (q: QueueQuery): { where: string; params: Record<string, unknown> } => {
@@ -241,7 +260,11 @@ export function entryTable(db: Db) {
       params.dim = q.label.dimension;
       params.wanted = q.label.value;
     }
-    if (q.review) parts.push(openReviewOn('e.id', '@a'));
+    if (q.review) {
+      // Found once, as a search is: a page, its counts and where an entry sits read the one set.
+      findOpenReviews(q.annotatorId);
+      parts.push('+e.id IN (SELECT id FROM temp.queue_review_hit)');
+    }
     if (q.only) {
       parts.push('e.ext_id IN (SELECT value FROM json_each(@only))');
       params.only = JSON.stringify(q.only);

@@ -43,6 +43,13 @@ function reference(db: Db) {
       parts.push('e.ext_id IN (SELECT value FROM json_each(@only))');
       params.only = JSON.stringify(q.only);
     }
+    // The re-review filter as a predicate of each entry (db/data/reviews.ts at 2eb21f7, openReviewOn), verbatim.
+    if (q.review)
+      parts.push(`EXISTS (SELECT 1 FROM label_review r LEFT JOIN label l ON l.entry_id = r.entry_id AND l.annotator_id = r.annotator_id AND l.dimension = r.dimension
+            WHERE r.entry_id = e.id AND r.annotator_id = @a AND (l.codebook_version IS NULL
+                 OR coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = l.codebook_version), 0)
+                    < coalesce((SELECT MIN(revision) FROM codebook_revision WHERE version = r.version), 9007199254740991))
+                AND r.dimension IN (SELECT json_extract(d.value, '$.id') FROM project p, json_each(p.codebook_json, '$.dimensions') d WHERE p.id = 1))`);
     const search = q.search?.trim();
     if (search) {
       const like = "LIKE @like ESCAPE '\\'";
@@ -119,8 +126,24 @@ function study(): void {
       if (i % 2 === 0) addLabel(db, id, 'ana', 'stage', i % 4 ? 'training' : 'inference', i % 3 === 1 ? 'draft' : 'submitted');
       if (i % 3 !== 1) addLabel(db, id, 'ben', 'stage', 'training', i % 5 ? 'submitted' : 'draft');
     });
+    // Labels listed for re-review after a change of meaning (version 2.0.0): open where the label
+    // is older than the change or gone, closed where it was made again under 2.0.0, and never on
+    // a dimension the codebook no longer has; one change the history does not know.
+    db.prepare("INSERT INTO codebook_revision (version, codebook_json, created_by, created_at) VALUES ('2.0.0', '{}', 'lead', ?)").run(T0);
+    const flag = (id: string, who: string, dimension: string, version = '2.0.0') =>
+      db.prepare('INSERT INTO label_review (entry_id, annotator_id, dimension, version, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(store.entries.ref(id)!.rowId, person(who), dimension, version, 'meaning changed', T0);
+    IDS.forEach((id, i) => {
+      if (i % 2 === 0) flag(id, 'ana', 'stage');
+      if (i % 5 === 1) flag(id, 'ana', 'task');
+      if (i % 3 === 0) flag(id, 'ben', 'stage', i % 2 ? '2.0.0' : '9.9.9');
+    });
+    flag('e2', 'ana', 'retired-dimension');
+    flag('blank', 'cai', 'retired-dimension');
+    // Made again under the new meaning: the flag is closed.
+    for (const id of ['e1', 'a_b']) db.prepare("UPDATE label SET codebook_version = '2.0.0' WHERE entry_id = ? AND annotator_id = ?").run(store.entries.ref(id)!.rowId, person('ana'));
   })();
 }
+const T0 = '2025-01-01T00:00:00.000Z';
 
 const SEARCHES = [
   'e1',
@@ -169,6 +192,8 @@ describe('a search of the label queue', () => {
           { ...base, label: { dimension: 'stage', value: 'training' } },
           { ...base, only: ['e1', 'e10', 'café', 'nope'] },
           { ...base, status: 'submitted', passed: false },
+          { ...base, review: true },
+          { ...base, review: true, status: 'submitted' },
         ];
         for (const filter of filters)
           for (const search of SEARCHES) {
@@ -182,7 +207,7 @@ describe('a search of the label queue', () => {
           }
       }
     }
-    expect(compared).toBe(3 * 2 * 9 * SEARCHES.length);
+    expect(compared).toBe(3 * 2 * 11 * SEARCHES.length);
     // The same search, one queue after another (the set found for one queue is not another's).
     for (const search of ['e1', 'tensor', 'the'])
       for (const name of ['ana', 'cai', 'ana', 'ben'])
@@ -201,6 +226,47 @@ describe('a search of the label queue', () => {
     expect(found('a_b')).toEqual(['a_b', 'e1', 'e100']);
     expect(found('a%b')).toEqual(['a%b', 'a_b', 'e1', 'e100']);
     expect(found('zzz')).toEqual([]);
+    // The flags are awkward enough too: open and closed, on entries with and without a label, on a retired dimension.
+    const toReview = (name: string) => store.entries.queuePage({ annotatorId: store.annotators.byName(name)!.id, assignedOnly: false, review: true }, 0, -1).map((r) => r.ext_id);
+    // ana: stage flags open on her 1.0.0 labels, task flags open where she has no task label; e1's closed, e2's retired.
+    expect(toReview('ana')).toEqual(['E12', 'a_b', 'axb', 'blank', 'café', 'e10', 'e100', 'x\\y']);
+    // ben: flags of a change the history does not know stay open.
+    expect(toReview('ben')).toEqual(['a_b', 'blank', 'e1', 'e11', 'tensor-7']);
+    expect(toReview('cai')).toEqual([]);
+  });
+
+  it('filtered to re-review, finds what was written since, beside a search kept at the same time', () => {
+    study();
+    const store = openStore(db);
+    const ref = reference(db);
+    const ana = store.annotators.byName('ana')!.id;
+    const review: QueueQuery = { annotatorId: ana, assignedOnly: false, review: true };
+    const search: QueueQuery = { annotatorId: ana, assignedOnly: false, search: 'tensor' };
+    const both: QueueQuery = { ...review, search: 'tensor' };
+    const same = (q: QueueQuery) => {
+      expect(store.entries.queueCounts(q), JSON.stringify(q)).toEqual(ref.counts(q));
+      expect(store.entries.queuePage(q, 0, -1), JSON.stringify(q)).toEqual(ref.page(q, 0, -1));
+      return store.entries.queuePage(q, 0, -1).map((r) => r.ext_id);
+    };
+    const all = () => [same(review), same(search), same(both)];
+    const found = ['E12', 'a%b', 'a_b', 'blank', 'café', 'e1', 'e10', 'e11', 'e100', 'tensor-7'];
+    expect(all()).toEqual([['E12', 'a_b', 'axb', 'blank', 'café', 'e10', 'e100', 'x\\y'], found, ['E12', 'a_b', 'blank', 'café', 'e10', 'e100']]);
+    // Labelled again under the new meaning, on this connection: e100's flag closes.
+    const relabel = (on: Db, id: string) =>
+      on.prepare("UPDATE label SET codebook_version = '2.0.0' WHERE entry_id = (SELECT id FROM entry WHERE ext_id = ?) AND annotator_id = ?").run(id, ana);
+    relabel(db, 'e100');
+    expect(all()).toEqual([['E12', 'a_b', 'axb', 'blank', 'café', 'e10', 'x\\y'], found, ['E12', 'a_b', 'blank', 'café', 'e10']]);
+    // On another connection to the same file: blank's.
+    const second = new Database(join(dir, 'project.db'));
+    try {
+      relabel(second, 'blank');
+    } finally {
+      second.close();
+    }
+    expect(all()).toEqual([['E12', 'a_b', 'axb', 'café', 'e10', 'x\\y'], found, ['E12', 'a_b', 'café', 'e10']]);
+    // A label removed: its flag is open again, as long as the label is gone.
+    db.prepare("DELETE FROM label WHERE entry_id = (SELECT id FROM entry WHERE ext_id = 'e1') AND annotator_id = ?").run(ana);
+    expect(same(review)).toEqual(['E12', 'a_b', 'axb', 'café', 'e1', 'e10', 'x\\y']);
   });
 
   it('finds what was written since the last search: on this connection, on another, and not what a transaction rolled back', () => {
