@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'no
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../db/database.ts';
+import { openStore } from '../../db/data/index.ts';
 import { projectCodebook, writePlan } from '../../db/import/index.ts';
 import { emptyPlan } from '../../db/import/plan.ts';
 import { entryRecords, KeptEntries, readRecords } from '../../db/import/rows.ts';
@@ -154,8 +155,8 @@ export async function entriesFloor(dir: string, entriesFile: string): Promise<nu
 
 /** Until the service has indexed for search every entry an import listed (it does so after the import, between requests). */
 async function untilIndexed(service: Service): Promise<void> {
-  const listed = service.db.prepare('SELECT COUNT(*) FROM entry_text_pending').pluck();
-  while ((listed.get() as number) > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  const entries = openStore(service.db).entries;
+  while (entries.toIndex() > 0) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 /** Imports a file through the door, as `concord import` does, timing the whole and its writing phase. */

@@ -174,8 +174,9 @@ export function entryTable(db: Db) {
     const ids = JSON.stringify((sql('SELECT entry_id FROM entry_text_pending ORDER BY entry_id LIMIT ?').pluck().all(limit) as number[]));
     sql("INSERT INTO entry_text (rowid, text) SELECT entry_id, group_concat(text, char(10)) FROM entry_field WHERE entry_id IN (SELECT value FROM json_each(?)) GROUP BY entry_id").run(ids);
     sql('DELETE FROM entry_text_pending WHERE entry_id IN (SELECT value FROM json_each(?))').run(ids);
-    return (sql('SELECT COUNT(*) FROM entry_text_pending').pluck().get() as number);
+    return toIndex();
   };
+  const toIndex = (): number => sql('SELECT COUNT(*) FROM entry_text_pending').pluck().get() as number;
 
   /**
    * A set of entries (row ids) a queue's filter finds, in the temporary table `table`: filled by
@@ -467,6 +468,8 @@ export function entryTable(db: Db) {
     },
     /** Indexes up to `limit` entries listed for the search index (-1: all); returns how many are still listed. In the caller's transaction. */
     indexPending,
+    /** How many entries an import listed for the search index are not indexed yet. */
+    toIndex,
     count(): number {
       return (sql('SELECT COUNT(*) AS n FROM entry').get() as { n: number }).n;
     },
