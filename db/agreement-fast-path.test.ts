@@ -13,6 +13,7 @@ import { raterRule } from './assignments.ts';
 import type { Db } from './database.ts';
 import { openStore } from './data/index.ts';
 import { freshProject } from '../test/helpers/export-project.ts';
+import { everyLabel } from '../test/helpers/every-label.ts';
 import { seedDemo } from './import/index.ts';
 
 /**
@@ -34,7 +35,7 @@ function referenceReport(db: Db, query: AgreementQuery) {
   const versions = new Set<string>();
   const labels: AgreementLabel[] = [];
   const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
-  for (const r of store.labels.forAgreement()) {
+  for (const r of everyLabel(db)) {
     if (selected ? !selected.has(r.annotator) : r.role !== 'annotator') continue;
     if (r.status !== 'submitted' && !query.includeDrafts) continue;
     if (query.codebookVersion !== undefined && r.version !== query.codebookVersion) continue;

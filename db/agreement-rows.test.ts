@@ -11,6 +11,7 @@ import { compareIds } from '../shared/ids.ts';
 import { buildAgreementReportFrom, type AgreementOptions, type DbAgreementReport, type DimensionCells } from '../shared/agreement/report.ts';
 import { badInput } from '../shared/errors.ts';
 import { runCommand } from '../test/helpers/cli.ts';
+import { everyLabelRow } from '../test/helpers/every-label.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
@@ -79,7 +80,7 @@ function previousWalk(db: Db, query: AgreementQuery, visit: CountedLabel) {
   let counted = 0;
   // Annotators' labels on entries not assigned to them: left out, or counted because the lead said so.
   const unassigned = new Map<string, { labels: number; entries: Set<number>; included: boolean }>();
-  for (const [entryRowId, annotatorId, dim, json, version, assigned, updatedAt] of store.labels.forAgreementRows(!!query.includeDrafts)) {
+  for (const [entryRowId, annotatorId, dim, json, version, assigned, updatedAt] of everyLabelRow(db, !!query.includeDrafts)) {
     const a = people.get(annotatorId)!;
     if (selected ? !selected.has(a.name) : a.role !== 'annotator') continue;
     if (query.codebookVersion !== undefined && version !== query.codebookVersion) continue;

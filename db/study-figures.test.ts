@@ -9,6 +9,7 @@ import { idsOf, TREE_SEPARATOR, type LabelValue } from '../shared/codebook/index
 import { compareIds } from '../shared/ids.ts';
 import type { AgreementGroup, CodebookUsage, GoldAccuracy } from '../shared/types.ts';
 import { appCall } from '../test/helpers/service.ts';
+import { everyLabel } from '../test/helpers/every-label.ts';
 import { agreementReport } from './agreement.ts';
 import { codebookUsage } from './codebook-edit.ts';
 import type { Db } from './database.ts';
@@ -34,7 +35,7 @@ function previousGoldAccuracy(db: Db, opts: { includeDrafts?: boolean; round?: s
   const codebook = store.project.codebook();
   const inRound = opts.round === undefined ? null : roundEntries(db, opts.round);
   const gold = store.rounds.goldAll().filter((g) => codebook.dimensions.some((d) => d.id === g.dimension) && (!inRound || inRound.has(g.entry)));
-  const rows = store.labels.forAgreement();
+  const rows = everyLabel(db);
   const finished = new Set<string>();
   const values = new Map<string, string>();
   const annotators = new Set<string>();
@@ -95,7 +96,7 @@ function previousCodebookUsage(db: Db): CodebookUsage[] {
     bump(dimension, null, field);
     for (const p of heldPaths(JSON.parse(json) as LabelValue)) bump(dimension, p, field);
   };
-  for (const r of store.labels.forAgreement()) count(r.dimension, r.value, 'labels');
+  for (const r of everyLabel(db)) count(r.dimension, r.value, 'labels');
   for (const r of store.decisions.all()) count(r.dimension, r.value, 'decisions');
   for (const r of store.rounds.goldAll()) count(r.dimension, r.value, 'gold');
   const order = new Map<string, number>();
@@ -132,7 +133,7 @@ function previousGroups(db: Db, opts: { by: 'round' | 'version'; bootstrap?: num
       return previousGroup(agreementReport(db, { ...base, entries }), r.name, r.closed_at ? 'closed' : 'open', entries.size);
     });
   const order = store.codebookHistory.versionOrder();
-  const versions = [...new Set(store.labels.forAgreement().map((r) => r.version))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b));
+  const versions = [...new Set(everyLabel(db).map((r) => r.version))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0) || compareIds(a, b));
   return versions.map((v) => {
     const report = agreementReport(db, { ...base, codebookVersion: v });
     return previousGroup(report, v, order.has(v) ? `revision ${order.get(v)}` : 'before the history', report.dimensions.reduce((n, d) => Math.max(n, d.units), 0));

@@ -194,29 +194,6 @@ export function labelTable(db: Db) {
         ).all({ drafts: includeDrafts ? 1 : 0, assigned: byAssignment ? 1 : 0 }) as { name: string }[]
       ).map((r) => r.name);
     },
-    /** Every label with its entry, annotator, version and submission status: what agreement selects from. */
-    forAgreement() {
-      return sql(
-        `SELECT e.id AS entryRowId, e.ext_id AS entryId, e.passed AS passed, a.name AS annotator, a.role AS role, l.dimension AS dimension,
-                l.value AS value, l.codebook_version AS version, l.updated_at AS updatedAt, s.status AS status
-           FROM label l
-           JOIN entry e ON e.id = l.entry_id
-           JOIN annotator a ON a.id = l.annotator_id
-           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-          ORDER BY e.id, a.name, l.dimension`,
-      ).all() as {
-        updatedAt: string;
-        entryRowId: number;
-        entryId: string;
-        passed: number | null;
-        annotator: string;
-        role: string;
-        dimension: string;
-        value: string;
-        version: string;
-        status: string | null;
-      }[];
-    },
     /**
      * The labels that hold any of these stored values (a dimension and a value's JSON, as stored),
      * with their entry, author and version, in the order of entries, authors' names and
@@ -231,22 +208,6 @@ export function labelTable(db: Db) {
           WHERE (l.dimension, l.value) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))
           ORDER BY e.id, a.name, l.dimension`,
       ).all(JSON.stringify(values)) as { entryRowId: number; entryId: string; annotatorId: number; dimension: string; value: string; version: string }[];
-    },
-    /**
-     * `forAgreement`, lean: one row per label as an array [entry row id, annotator id, dimension,
-     * value JSON, codebook version, whether the entry is assigned to the annotator, time], submitted
-     * ones only unless drafts count, in no particular order, read one at a time.
-     */
-    forAgreementRows(includeDrafts: boolean): IterableIterator<[number, number, string, string, string, 0 | 1, string]> {
-      return sql(
-        `SELECT l.entry_id, l.annotator_id, l.dimension, l.value, l.codebook_version, x.entry_id IS NOT NULL, l.updated_at
-           FROM label l
-           LEFT JOIN submission s ON s.entry_id = l.entry_id AND s.annotator_id = l.annotator_id
-           LEFT JOIN assignment x ON x.entry_id = l.entry_id AND x.annotator_id = l.annotator_id
-          WHERE ? OR s.status = 'submitted'`,
-      )
-        .raw(true)
-        .iterate(includeDrafts ? 1 : 0) as IterableIterator<[number, number, string, string, string, 0 | 1, string]>;
     },
     /** When each annotator last wrote or cleared the label of an entry on a dimension. */
     timesOn(entryRowId: number, dimension: string): { at: string; name: string }[] {
