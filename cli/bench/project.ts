@@ -59,7 +59,7 @@ export interface ImportRound {
 /**
  * How many rounds the imports are timed in. A single import on a shared machine moved from 0.48 to
  * 0.65 of its peer's speed between two runs of the bench: the figures are the rounds' medians, as
- * every other figure is a median of several runs.
+ * the bench's other repeatable figures are medians of turns taken beside their peers (sideBySide).
  */
 export const IMPORT_ROUNDS = 3;
 
