@@ -55,31 +55,31 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
 
   // Each ratio a round's own (the app and its peer one right after the other); the figure, their median.
   const rounds = p.imports;
-  const of = (f: (r: ImportRound) => number) => rounds.map(f);
-  const ms = (xs: number[]) => `${Math.round(median(xs))} ms`;
-  const each = (xs: number[]) => `each round's: ${xs.map((x) => x.toFixed(2)).join(', ')}`;
-  const entryRatios = of((r) => r.rawEntriesMs / r.entriesWriteMs);
-  const floorRatios = of((r) => r.rawEntriesMs / r.floorEntriesMs);
+  const byRound = (f: (r: ImportRound) => number) => rounds.map(f);
+  const medianMs = (xs: number[]) => `${Math.round(median(xs))} ms`;
+  const eachRound = (xs: number[]) => `each round's: ${xs.map((x) => x.toFixed(2)).join(', ')}`;
+  const entryRatios = byRound((r) => r.rawEntriesMs / r.entriesWriteMs);
+  const floorRatios = byRound((r) => r.rawEntriesMs / r.floorEntriesMs);
   out[`import_${k}_ratio_vs_raw`] = figure(
     {
       value: median(entryRatios),
       unit: 'x raw speed',
       peer: "raw better-sqlite3 insert of the same entry rows, ms (the app: the import's writing phase)",
-      peer_value: median(of((r) => r.rawEntriesMs)),
+      peer_value: median(byRound((r) => r.rawEntriesMs)),
       goal: '>= 0.5',
-      note: `the median of ${rounds.length} rounds, each the import into a new project and its peer one right after the other (${each(entryRatios)}); medians: app writing phase ${ms(of((r) => r.entriesWriteMs))}, whole import (reading and checking the file too) ${ms(of((r) => r.entriesImportMs))}; the search index of the entries, built after the import between requests (a search meanwhile indexes the rest first): ${ms(of((r) => r.entriesIndexMs))} more; its floor, the same writing code given the entries parsed ahead (the file not read again): ${ms(of((r) => r.floorEntriesMs))} (${median(floorRatios).toFixed(2)} x raw speed; ${each(floorRatios)})`,
+      note: `the median of ${rounds.length} rounds, each the import into a new project and its peer one right after the other (${eachRound(entryRatios)}); medians: app writing phase ${medianMs(byRound((r) => r.entriesWriteMs))}, whole import (reading and checking the file too) ${medianMs(byRound((r) => r.entriesImportMs))}; the search index of the entries, built after the import between requests (a search meanwhile indexes the rest first): ${medianMs(byRound((r) => r.entriesIndexMs))} more; its floor, the same writing code given the entries parsed ahead (the file not read again): ${medianMs(byRound((r) => r.floorEntriesMs))} (${median(floorRatios).toFixed(2)} x raw speed; ${eachRound(floorRatios)})`,
     },
     { atLeast: 0.5 },
   );
-  const labelRatios = of((r) => r.rawLabelsMs / r.labelsWriteMs);
+  const labelRatios = byRound((r) => r.rawLabelsMs / r.labelsWriteMs);
   out[`labels_import_${k}_ratio_vs_raw`] = figure(
     {
       value: median(labelRatios),
       unit: 'x raw speed',
       peer: `raw better-sqlite3 insert of the same ${p.labels} label rows, ms (the app: the import's writing phase)`,
-      peer_value: median(of((r) => r.rawLabelsMs)),
+      peer_value: median(byRound((r) => r.rawLabelsMs)),
       goal: '>= 0.5',
-      note: `the median of ${rounds.length} rounds, as the entries import's (${each(labelRatios)}); medians: app writing phase ${ms(of((r) => r.labelsWriteMs))} (labels, submissions, assignments, the import's event), whole import ${ms(of((r) => r.labelsImportMs))}`,
+      note: `the median of ${rounds.length} rounds, as the entries import's (${eachRound(labelRatios)}); medians: app writing phase ${medianMs(byRound((r) => r.labelsWriteMs))} (labels, submissions, assignments, the import's event), whole import ${medianMs(byRound((r) => r.labelsImportMs))}`,
     },
     { atLeast: 0.5 },
   );
