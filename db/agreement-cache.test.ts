@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ import type { Service } from './service.ts';
  */
 let dir: string;
 let s: Service;
+/** Once the task that is running is over (and what it left to do after its answer is done). */
+const taskOver = () => new Promise<void>((resolve) => setImmediate(resolve));
 const queries: AgreementQuery[] = [{ bootstrap: 0 }, { bootstrap: 0, includeDrafts: true }, { bootstrap: 0, annotators: ['ana', 'ben', 'dee'] }];
 
 /**
@@ -283,11 +285,13 @@ describe('the label columns saved beside a large project’s file', () => {
     }
   };
   /** A new connection, as a new session's worker opens the file: how it came by its columns, and whether they give what a full read gives. */
-  const nextSession = (): string => {
+  const nextSession = async (): Promise<string> => {
     const other = open();
     try {
       const { sync } = currentForAgreement(other);
       expect(queries.map((q) => [agreementReport(other, q), tabs(other, q)])).toEqual(fullRead());
+      // (The session goes on after answering: what it read in full is saved then.)
+      await taskOver();
       return sync;
     } finally {
       other.close();
@@ -302,10 +306,13 @@ describe('the label columns saved beside a large project’s file', () => {
     SAVED_FROM_LABELS.value = threshold;
   });
 
-  it('are saved once read in full, and taken over by the next session, brought up to date from the log', () => {
+  it('are saved once read in full, after the answer, and taken over by the next session, brought up to date from the log', async () => {
     expect(currentForAgreement(s.db).sync).toBe('rebuilt');
+    // What asked for them has its answer before they are saved: once its task is over.
+    expect(existsSync(savedFile())).toBe(false);
+    await taskOver();
     expect(existsSync(savedFile())).toBe(true);
-    expect(nextSession()).toBe('saved');
+    expect(await nextSession()).toBe('saved');
     // Written since they were saved: a label changed, one cleared, a submission taken back, a new annotator's label, an assignment.
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'evaluation-metrics' });
     appCall(s, 'labels.set', { annotator: 'ben', entryId: 'e2', dimension: 'stage', value: null });
@@ -313,54 +320,95 @@ describe('the label columns saved beside a large project’s file', () => {
     appCall(s, 'labels.set', { annotator: 'dee', entryId: 'e6', dimension: 'stage', value: 'training' });
     appCall(s, 'labels.setStatus', { annotator: 'dee', entryId: 'e6', status: 'submitted' });
     appCall(s, 'assignments.set', { as: 'lead', entryIds: ['e7'], annotators: ['dee', 'ana'] });
-    expect(nextSession()).toBe('saved');
+    expect(await nextSession()).toBe('saved');
+  });
+
+  it('are saved as a session brought them up to date when it closes, unless the copy beside the file holds them already', async () => {
+    const file = join(dir, 'p.db');
+    const saved = () => deserialize(readFileSync(savedFile())) as { logMark?: { id: number } };
+    currentForAgreement(s.db);
+    await taskOver();
+    s.close();
+    // A session that takes them over and writes: the columns it brought up to date are saved as it closes.
+    const session = await openProject(file, { workers: false });
+    expect(currentForAgreement(session.db).sync).toBe('saved');
+    appCall(session, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'evaluation-metrics' });
+    expect(currentForAgreement(session.db).sync).toBe('incremental');
+    const written = openStore(session.db).events.newest()!.id;
+    expect(saved().logMark?.id).toBeLessThan(written);
+    session.close();
+    expect(saved().logMark?.id).toBe(written);
+    // One that only reads leaves the copy as it is: not written again (a save replaces the file).
+    const copy = () => statSync(savedFile()).ino;
+    const was = copy();
+    const reader = await openProject(file, { workers: false });
+    expect(currentForAgreement(reader.db).sync).toBe('saved');
+    reader.close();
+    expect(copy()).toBe(was);
+    s = await openProject(file, { workers: false });
   });
 
   it('are read again when they do not check out: labels written outside the log, another project’s, another schema’s, damaged, or not readable', async () => {
     currentForAgreement(s.db);
+    await taskOver();
     // A label row removed behind the log's back: the rows no longer count as the table does.
     s.db.prepare("DELETE FROM label WHERE rowid = (SELECT max(rowid) FROM label WHERE dimension = 'bug')").run();
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     // Another project's, lying where this one's would be (its log does not hold the event they stood at).
     const other = await openProject(join(dir, 'other.db'), { seedDemo: true, workers: false });
     currentForAgreement(other.db);
+    await taskOver();
     other.close();
     copyFileSync(join(dir, 'other.db.label-columns'), savedFile());
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     // (The full read just made saved them as the table is now: each change below is the only thing wrong.)
     const saved = readFileSync(savedFile());
     // This project's, saved before a migration the file has had since.
     writeFileSync(savedFile(), serialize({ ...(deserialize(saved) as object), schema: 1 }));
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     // Damaged on disk: one label's entry changed, the file's shape intact.
     const damaged = deserialize(saved) as { data: { rows: { entry: Int32Array } } };
     damaged.data.rows.entry[0] = damaged.data.rows.entry[0] === 1 ? 2 : 1;
     writeFileSync(savedFile(), serialize(damaged));
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     // Not the columns' shape: a column one label short.
     const short = deserialize(saved) as { data: { rows: { value: Int32Array } } };
     short.data.rows.value = short.data.rows.value.subarray(1);
     writeFileSync(savedFile(), serialize(short));
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     // Cut short, or not what is saved at all.
     writeFileSync(savedFile(), saved.subarray(0, saved.length >> 1));
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     writeFileSync(savedFile(), 'not columns');
-    expect(nextSession()).toBe('rebuilt');
+    expect(await nextSession()).toBe('rebuilt');
     // (Each full read saved them again: now they check out.)
-    expect(nextSession()).toBe('saved');
+    expect(await nextSession()).toBe('saved');
   });
 
-  it('are not saved for a small project, and a save that cannot be written leaves nothing behind', () => {
+  it('are not saved for a small project, and a save that cannot be written leaves nothing behind', async () => {
     SAVED_FROM_LABELS.value = threshold;
     currentForAgreement(s.db);
+    await taskOver();
     expect(existsSync(savedFile())).toBe(false);
     SAVED_FROM_LABELS.value = 1;
     // Where the file would go, a folder: the report is made all the same, and no partial file is left.
     mkdirSync(savedFile());
     const other = open();
     expect(currentForAgreement(other).sync).toBe('rebuilt');
+    await taskOver();
     other.close();
     expect(readdirSync(dir).filter((f) => f.includes('label-columns'))).toEqual(['p.db.label-columns']);
+  });
+
+  it('remove what a save cut short left, not a save another thread is making', async () => {
+    // A worker ended between writing its copy and renaming it, minutes ago; another thread writing one now.
+    const cutShort = join(dir, 'p.db.label-columns.4242-3.partial');
+    const beingMade = join(dir, 'p.db.label-columns.4243-1.partial');
+    writeFileSync(cutShort, 'half');
+    utimesSync(cutShort, new Date(Date.now() - 5 * 60_000), new Date(Date.now() - 5 * 60_000));
+    writeFileSync(beingMade, 'half');
+    currentForAgreement(s.db);
+    await taskOver();
+    expect(readdirSync(dir).filter((f) => f.includes('label-columns')).sort()).toEqual(['p.db.label-columns', 'p.db.label-columns.4243-1.partial']);
   });
 });

@@ -24,7 +24,7 @@ import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, Entry
 import { Cancelled, jobRunner, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
-import { adoptColumns, columnsToHand, type HandedColumns } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, saveKeptColumns, type HandedColumns } from './data/agreement-rows.ts';
 import { listEvents } from './events.ts';
 import { adoptReportAhead, agreementReport, type ReportAhead } from './agreement.ts';
 import { coderCellEntries, coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
@@ -671,6 +671,8 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     check,
     close: () => {
       runner.close();
+      // What this session brought up to date, for the next to take over.
+      saveKeptColumns(db);
       db.close();
     },
     db,

@@ -142,6 +142,8 @@ interface Kept {
   dead: number;
   /** What was worked out from the columns as they stand (`fromKeptColumns`): dropped whenever they change. */
   derived: Map<string, unknown>;
+  /** Whether the copy saved beside the file holds them as they stand (saved-columns.ts), or will once this task is over ('soon'). */
+  saved: boolean | 'soon';
 }
 export type ForAgreement = { rows: AgreementRows; submitted: EntryMarks; assigned: EntryMarks };
 const kept = new WeakMap<Db, Kept>();
@@ -171,9 +173,22 @@ export function currentForAgreement(db: Db): ForAgreement & { sync: 'unchanged' 
   }
   if (!k && adoptSaved(db)) return { ...kept.get(db)!.data, sync: 'saved' };
   const fresh = db.transaction(() => ({ logMark: store.events.newest(), data: readForAgreement(db) }))();
-  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0, derived: new Map() });
-  saveColumns(db, { codebook, logMark: fresh.logMark, data: fresh.data, dead: 0 });
+  kept.set(db, { marker, codebook, logMark: fresh.logMark, data: fresh.data, dead: 0, derived: new Map(), saved: 'soon' });
+  // Saved for the next session once this task is over: what asked for them (a job, a request, a command) need not wait for it.
+  setImmediate(() => saveKeptColumns(db));
   return { ...fresh.data, sync: 'rebuilt' };
+}
+
+/**
+ * Saves the columns kept on this connection beside the file (a large project's), unless the copy
+ * there holds them as they stand already or the connection is closed: after a full read, and when
+ * a session closes, so that the next one takes over what this one brought up to date from the log.
+ */
+export function saveKeptColumns(db: Db): void {
+  const k = kept.get(db);
+  if (!db.open || !k || k.saved === true) return;
+  saveColumns(db, { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead });
+  k.saved = true;
 }
 
 /**
@@ -188,6 +203,8 @@ function adoptSaved(db: Db): boolean {
     adoptColumns(db, saved);
     const k = kept.get(db);
     if (!k) return false;
+    // (Brought up to date from the log, they are newer than the copy.)
+    k.saved = k.logMark?.id === saved.logMark?.id;
     const table = statementsOf(db)('SELECT count(*) AS count, coalesce(max(rowid), 0) AS top FROM label').get() as { count: number; top: number };
     if (liveRows(k.data.rows) === table.count && topLiveRow(k.data.rows) === table.top) return true;
     kept.delete(db);
@@ -196,7 +213,10 @@ function adoptSaved(db: Db): boolean {
 }
 
 /** The columns kept on a connection, as a job hands them to its worker's connection to the same file. */
-export type HandedColumns = Omit<Kept, 'marker' | 'derived'>;
+export type HandedColumns = Omit<Kept, 'marker' | 'derived' | 'saved'> & {
+  /** Whether the connection that hands them over saved them as they stand (or is about to): the one that takes them over need not. */
+  saved?: boolean;
+};
 
 /**
  * The columns kept on this connection, brought up to date when the log says how (a few entries'
@@ -211,7 +231,7 @@ export function columnsToHand(db: Db): HandedColumns | undefined {
     if (!db.transaction(() => update(db, k))()) return undefined;
     k.marker = marker;
   }
-  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead };
+  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, saved: k.saved !== false };
 }
 
 /**
@@ -220,7 +240,7 @@ export function columnsToHand(db: Db): HandedColumns | undefined {
  * since, or brought up to date from it; else they are dropped and the next call reads them all.
  */
 export function adoptColumns(db: Db, handed: HandedColumns): void {
-  const own: Kept = { codebook: handed.codebook, logMark: handed.logMark, data: handed.data, dead: handed.dead, marker: changeMarker(db), derived: new Map() };
+  const own: Kept = { codebook: handed.codebook, logMark: handed.logMark, data: handed.data, dead: handed.dead, marker: changeMarker(db), derived: new Map(), saved: handed.saved === true };
   const store = openStore(db);
   const adopted = db.transaction(() => {
     if (own.codebook !== (store.project.codebookJson() ?? '')) return false;
@@ -492,6 +512,7 @@ function update(db: Db, k: Kept): boolean {
     }
   }
   k.logMark = store.events.newest();
+  k.saved = false;
   return true;
 }
 

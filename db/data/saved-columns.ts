@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import type { Db } from '../database.ts';
@@ -43,6 +44,7 @@ export function saveColumns(db: Db, handed: HandedColumns): void {
   if (!file || handed.data.rows.count < SAVED_FROM_LABELS.value) return;
   const data = { ...handed.data, rows: trimmed(handed.data.rows) };
   const saved: Saved = { shape: SHAPE, schema: migrationLog(db).version(), digest: digestOf(data), codebook: handed.codebook, logMark: handed.logMark, dead: handed.dead, data };
+  removeStalePartials(file);
   // Written whole under another name, then renamed: a reader finds the old file or the new one, never half of one.
   const partial = `${file}.${process.pid}-${threadId}.partial`;
   try {
@@ -54,6 +56,26 @@ export function saveColumns(db: Db, handed: HandedColumns): void {
     } catch {
       // Nothing depends on it: a partial file is never read.
     }
+  }
+}
+
+/** How old another save's partial file must be before it is taken for one cut short rather than one being written. */
+const STALE_PARTIAL_MS = 60_000;
+
+/**
+ * A save is made after its answer (agreement-rows.ts), so a worker ended meanwhile may stop it
+ * between writing and renaming: its partial file, never read, is removed by a later save.
+ */
+function removeStalePartials(file: string): void {
+  const prefix = `${basename(file)}.`;
+  try {
+    for (const name of readdirSync(dirname(file))) {
+      if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
+      const partial = join(dirname(file), name);
+      if (Date.now() - statSync(partial).mtimeMs > STALE_PARTIAL_MS) rmSync(partial, { force: true });
+    }
+  } catch {
+    // Nothing depends on it: a partial file is never read.
   }
 }
 
