@@ -9,7 +9,7 @@ import bench from '../commands/bench.ts';
 import { browserFigures } from './browser.ts';
 import { runBench, scalesOf } from './figures.ts';
 import { buildProject } from './project.ts';
-import { serviceFigures } from './service-figures.ts';
+import { bootstrapFigure, serviceFigures } from './service-figures.ts';
 
 // Timings are measured and printed, never asserted: only that every figure is there, on the app's
 // path, with a unit, a peer measured beside it and the machine's load recorded.
@@ -101,6 +101,16 @@ describe('bench', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("gives the pooled bootstrap's figure when the package finished no resample in its time, its peer then a lower bound said so", () => {
+    const of = { resamples: 1000, units: 400_000, raters: 3, goal: true };
+    const finished = bootstrapFigure(4352, { draws: 4, ms: 8000 }, of);
+    expect([finished.value, finished.peer_value, finished.meets]).toEqual([4352, 2_000_000, true]);
+    expect(finished.peer).toMatch(/^krippendorff@[\d.]+ recomputing alpha on each resample of the same units, measured on 4 and multiplied to 1000/);
+    const unfinished = bootstrapFigure(12_500, { draws: 0, ms: 120_000 }, of);
+    expect([unfinished.value, unfinished.peer_value, unfinished.meets, unfinished.goal]).toEqual([12_500, 120_000_000, false, '<= 10000']);
+    expect(unfinished.peer).toMatch(/^at least: .* its first had not finished after 120 s when it was stopped, that time multiplied to 1000 \(ms, a lower bound\)$/);
+  });
 
   it('runs at 100,000 entries by default, at 1k, 10k and 100k with --scale, at 10k with --quick', () => {
     expect(scalesOf({})).toEqual([100_000]);
