@@ -60,7 +60,11 @@ export interface WorkerStart {
  * brought up to date from the log, else read) and counted, so that nothing is copied to it from
  * the request thread.
  */
-export type JobOrder = { type: 'job'; id: string; request: JobRequest; stop: SharedArrayBuffer } | { type: 'ready'; takeColumns: boolean };
+export type JobOrder =
+  | { type: 'job'; id: string; request: JobRequest; stop: SharedArrayBuffer }
+  | { type: 'ready'; takeColumns: boolean }
+  /** No more jobs: the worker ends itself, once what it left for after its last answer is done. */
+  | { type: 'end' };
 
 /** What a worker says back about the job `id`. */
 export type JobMessage = { type: 'progress'; progress: JobProgress } | { type: 'result'; value: unknown } | { type: 'error'; error: SerializedError; cancelled?: boolean };

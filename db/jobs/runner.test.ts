@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,6 +78,17 @@ describe('the workers a job runner keeps between jobs', () => {
       const boot = (await runner.run(bootstrap(first)).done) as Probe;
       expect((await tab).thread).toBe(ahead.thread);
       expect(boot.thread).not.toBe(ahead.thread);
+    }));
+
+  it('end one more than they keep once its job is done, after the work it left for after its answer, not in the middle of it', () =>
+    withRunner(async (runner) => {
+      // Three jobs at once: three workers; two are kept when they are done, the third is ended.
+      const afterFiles = [0, 1, 2].map((k) => join(dir, `after-${k}`));
+      const jobs = afterFiles.map((after) => runner.run({ kind: 'export', args: { after } } as unknown as JobRequest).done as Promise<Probe>);
+      expect(new Set((await Promise.all(jobs)).map((p) => p.thread)).size).toBe(3);
+      const until = performance.now() + 10_000;
+      while (!afterFiles.every((f) => existsSync(f)) && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(afterFiles.filter((f) => existsSync(f))).toEqual(afterFiles);
     }));
 
   it("keep the lead's tabs to the worker that ran the last one (its code for them compiled), once others are readied and rested", () =>

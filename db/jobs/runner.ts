@@ -127,13 +127,19 @@ export function jobRunner(target: JobTarget): JobRunner {
     idle.push(thread);
   }
 
-  function end(thread: Thread) {
+  /**
+   * Ends a worker. One with no job is asked to end itself, so that what it does after its last
+   * answer (saving the label columns it read, db/data/agreement-rows.ts) is done first; one in the
+   * middle of a job, or any when the project closes, is stopped at once.
+   */
+  function end(thread: Thread, now = thread.current !== undefined) {
     if (thread.ended) return;
     thread.ended = true;
     thread.current = undefined;
     all.delete(thread);
     dropIdle(thread);
-    void thread.worker.terminate();
+    if (now) void thread.worker.terminate();
+    else thread.worker.postMessage({ type: 'end' } satisfies JobOrder);
   }
 
   /**
@@ -245,7 +251,7 @@ export function jobRunner(target: JobTarget): JobRunner {
     close() {
       for (const thread of [...all]) {
         thread.current?.onEnd(new ConcordError('internal', 'the project was closed before the job finished'));
-        end(thread);
+        end(thread, true);
       }
     },
   };

@@ -109,6 +109,11 @@ function readyForTabs(times: boolean): void {
 
 // One order at a time: the runner sends the next only once this one has answered.
 parentPort!.on('message', (order: JobOrder) => {
+  // (What the last job left for after its answer ran before this message was taken.)
+  if (order.type === 'end') {
+    connection?.close();
+    process.exit(0);
+  }
   if (order.type === 'ready') {
     // The Agreement view opens: the labels taken over here (saved beside the file and brought up to date, else read),
     // and counted as its tabs will count them.

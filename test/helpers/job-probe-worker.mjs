@@ -1,4 +1,5 @@
 // A job's worker that does no work: it says back what the service handed it, for tests of what a job is started with.
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 
@@ -16,6 +17,8 @@ function labelRowsInFile() {
   }
 }
 parentPort.on('message', (order) => {
+  // No more jobs: ended as the real worker ends itself.
+  if (order.type === 'end') process.exit(0);
   // Asked to get ready ahead of a job: with takeColumns, the columns taken over, as the real worker says.
   if (order.type === 'ready') {
     if (!order.takeColumns) return;
@@ -26,5 +29,14 @@ parentPort.on('message', (order) => {
   if (request.columns) held = request.columns.data.rows.count;
   // A job that never ends, for tests of jobs still running.
   if (request.kind === 'coderCell' && request.args.cell.coder === 'hold') return;
+  // Work left for after the answer, as the real worker saves the label columns it read: 300 ms, then a file written.
+  if (request.kind === 'export' && request.args.after) {
+    const { after } = request.args;
+    setImmediate(() => {
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+      writeFileSync(after, 'done');
+    });
+  }
   parentPort.postMessage({ id: order.id, type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null, labelRowsHeld: held, thread: threadId, waitedOn: Atomics.load(waitedOn, 0) } });
 });
