@@ -109,11 +109,13 @@ function readyForTabs(times: boolean): void {
 
 // One order at a time: the runner sends the next only once this one has answered.
 parentPort!.on('message', (order: JobOrder) => {
-  // (What the last job left for after its answer ran before this message was taken.)
-  if (order.type === 'end') {
-    connection?.close();
-    process.exit(0);
-  }
+  // After what the last job left for after its answer (a setImmediate of its own, which runs first: this
+  // message can be taken before it, when the runner answers the job's answer at once).
+  if (order.type === 'end')
+    return void setImmediate(() => {
+      connection?.close();
+      process.exit(0);
+    });
   if (order.type === 'ready') {
     // The Agreement view opens: the labels taken over here (saved beside the file and brought up to date, else read),
     // and counted as its tabs will count them.

@@ -18,7 +18,7 @@ function labelRowsInFile() {
 }
 parentPort.on('message', (order) => {
   // No more jobs: ended as the real worker ends itself.
-  if (order.type === 'end') process.exit(0);
+  if (order.type === 'end') return void setImmediate(() => process.exit(0));
   // Asked to get ready ahead of a job: with takeColumns, the columns taken over, as the real worker says.
   if (order.type === 'ready') {
     if (!order.takeColumns) return;
