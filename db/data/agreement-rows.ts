@@ -43,10 +43,12 @@ export function readForAgreement(db: Db, opts: { times?: boolean; timeNumbers?: 
 /**
  * Every label. SQLite gathers each chunk of labels into one JSON array and JavaScript parses it
  * at once: handing a million rows across one at a time cost more than all the rest of the report.
+ * A label comes as numbers alone, its dimension, value and version as its kind (migration 010):
+ * its three texts took most of the time. The texts of the kinds read are looked up after.
  */
 function readAgreementRows(db: Db, opts: { times?: boolean; timeNumbers?: boolean }, entries?: number[]): AgreementRows {
   const sql = statementsOf(db);
-  const columns = `json_group_array(json_array(id, entry_id, annotator_id, dimension, value, codebook_version${opts.times || opts.timeNumbers ? ', updated_at' : ''}))`;
+  const columns = `json_group_array(json_array(id, entry_id, annotator_id, kind${opts.times || opts.timeNumbers ? ', updated_at' : ''}))`;
   // Every label, a chunk at a time in the table's order; or the labels of a few entries, found by their key.
   const chunk = entries
     ? sql(`SELECT max(id), ${columns} FROM (SELECT rowid AS id, * FROM label WHERE entry_id IN (SELECT value FROM json_each(?)) AND rowid > ?)`).raw(true)
@@ -69,6 +71,40 @@ function readAgreementRows(db: Db, opts: { times?: boolean; timeNumbers?: boolea
     times: opts.times ? [] : undefined,
     time: opts.timeNumbers ? new Float64Array(total) : undefined,
   };
+  // Each label's kind, until the kinds' texts are read.
+  const kind = new Int32Array(total);
+  let after = -1;
+  let timeText: string | undefined;
+  let timeParsed = NaN;
+  for (;;) {
+    const [last, json] = (entries ? chunk.get(list, after) : chunk.get(after)) as [number | null, string];
+    if (last === null) break;
+    after = last;
+    for (const [rowid, entry, annotator, k, time] of JSON.parse(json) as [number, number, number, number | null, string?][]) {
+      const i = rows.count++;
+      rows.rowid[i] = rowid;
+      rows.entry[i] = entry;
+      rows.annotator[i] = annotator;
+      // (The triggers of migration 010 give every label its kind; none is a damaged file.)
+      if (k === null) throw new Error(`${db.name}: the label in row ${rowid} has no kind; the project file was changed by something other than Concord`);
+      kind[i] = k;
+      if (rows.times) rows.times.push(time!);
+      // Labels saved together carry the same text one after another: each run is parsed once.
+      if (rows.time) rows.time[i] = time === timeText ? timeParsed : (timeParsed = Date.parse((timeText = time!)));
+    }
+  }
+  nameKinds(db, rows, kind);
+  return rows;
+}
+
+/**
+ * Gives each label its dimension, value and version as indexes into the rows' lists of texts,
+ * from its kind: each text listed once, in the order the labels first hold it. The kinds are read
+ * after the labels, so every kind a label names is there (a kind is never deleted).
+ */
+function nameKinds(db: Db, rows: AgreementRows, kind: Int32Array): void {
+  const stored = statementsOf(db)('SELECT id, dimension, value, codebook_version FROM label_kind').raw(true).all() as [number, string, string, string][];
+  const texts = new Map(stored.map(([id, dimension, value, version]) => [id, { dimension, value, version }]));
   const index = (known: Map<string, number>, list: string[], text: string) => {
     let i = known.get(text);
     if (i === undefined) known.set(text, (i = list.push(text) - 1));
@@ -77,27 +113,22 @@ function readAgreementRows(db: Db, opts: { times?: boolean; timeNumbers?: boolea
   const dimensions = new Map<string, number>();
   const values = new Map<string, number>();
   const versions = new Map<string, number>();
-  let after = -1;
-  let timeText: string | undefined;
-  let timeParsed = NaN;
-  for (;;) {
-    const [last, json] = (entries ? chunk.get(list, after) : chunk.get(after)) as [number | null, string];
-    if (last === null) break;
-    after = last;
-    for (const [rowid, entry, annotator, dimension, value, version, time] of JSON.parse(json) as [number, number, number, string, string, string, string?][]) {
-      const i = rows.count++;
-      rows.rowid[i] = rowid;
-      rows.entry[i] = entry;
-      rows.annotator[i] = annotator;
-      rows.dimension[i] = index(dimensions, rows.dimensions, dimension);
-      rows.value[i] = index(values, rows.values, value);
-      rows.version[i] = index(versions, rows.versions, version);
-      if (rows.times) rows.times.push(time!);
-      // Labels saved together carry the same text one after another: each run is parsed once.
-      if (rows.time) rows.time[i] = time === timeText ? timeParsed : (timeParsed = Date.parse((timeText = time!)));
+  // Per kind (its number, small: one per text met): its three indexes once met, -1 before.
+  const top = stored.reduce((m, [id]) => Math.max(m, id), 0);
+  const met = new Int32Array(3 * (top + 1)).fill(-1);
+  for (let i = 0; i < rows.count; i++) {
+    const k = kind[i];
+    if (k > top || met[3 * k] < 0) {
+      const t = k <= top ? texts.get(k) : undefined;
+      if (!t) throw new Error(`${db.name}: the label in row ${rows.rowid[i]} is of kind ${k}, which the project does not list`);
+      met[3 * k] = index(dimensions, rows.dimensions, t.dimension);
+      met[3 * k + 1] = index(values, rows.values, t.value);
+      met[3 * k + 2] = index(versions, rows.versions, t.version);
     }
+    rows.dimension[i] = met[3 * k];
+    rows.value[i] = met[3 * k + 1];
+    rows.version[i] = met[3 * k + 2];
   }
-  return rows;
 }
 
 /** Per annotator id, which entries (by row id) have the mark: a set of small integers kept as bytes. */

@@ -85,12 +85,14 @@ export function labelTable(db: Db) {
      * version, time, clock] each; made on the entry's content as it is now.
      */
     insertImported(rows: [number, number, string, string, string, string, number][]): number {
+      // Each row names its kind (migration 010), so that the trigger that would find it is skipped.
+      const kindOf = kindsFor(sql);
       return insertRows(
         sql,
-        'INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash)',
-        "(?, ?, ?, ?, ?, ?, ?, 1, '')",
-        rows,
-        'ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at, clock = excluded.clock',
+        'INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash, kind)',
+        "(?, ?, ?, ?, ?, ?, ?, 1, '', ?)",
+        rows.map((r) => [...r, kindOf(r[2], r[3], r[4])]),
+        'ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at, clock = excluded.clock, kind = excluded.kind',
       );
     },
     /**
@@ -350,5 +352,26 @@ export function labelTable(db: Db) {
           s.imported,
         );
     },
+  };
+}
+
+/**
+ * The kind (migration 010) of a label's dimension, value JSON and codebook version, for a writer
+ * that names it: the kinds stored are read once, and one not stored yet is added. Read afresh by
+ * each writer, inside its transaction: a kind added by a write that was rolled back is not kept.
+ */
+function kindsFor(sql: ReturnType<typeof statementsOf>): (dimension: string, value: string, codebookVersion: string) => number {
+  const known = new Map<string, number>();
+  // (In rows, as agreement's read asks the same statement for them: a statement's mode is shared.)
+  for (const [id, dimension, value, version] of sql('SELECT id, dimension, value, codebook_version FROM label_kind').raw(true).all() as [number, string, string, string][])
+    known.set(`${dimension}\u0000${version}\u0000${value}`, id);
+  return (dimension, value, codebookVersion) => {
+    const key = `${dimension}\u0000${codebookVersion}\u0000${value}`;
+    let id = known.get(key);
+    if (id === undefined) {
+      id = sql('INSERT INTO label_kind (dimension, value, codebook_version) VALUES (?, ?, ?) RETURNING id').pluck().get(dimension, value, codebookVersion) as number;
+      known.set(key, id);
+    }
+    return id;
   };
 }

@@ -7,6 +7,7 @@ import study from './006-study.ts';
 import queueIndexes from './007-queue-indexes.ts';
 import labelHash from './008-import-label-hash.ts';
 import textIndexDeferred from './009-text-index-deferred.ts';
+import labelKind from './010-label-kind.ts';
 
 /** Numbered migrations, in order. Each runs once, in a transaction, recorded with its checksum. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -19,4 +20,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 7, name: '007-queue-indexes', sql: queueIndexes },
   { version: 8, name: '008-import-label-hash', sql: labelHash },
   { version: 9, name: '009-text-index-deferred', sql: textIndexDeferred },
+  { version: 10, name: '010-label-kind', sql: labelKind },
 ];
