@@ -6,11 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement, currentToHand, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
 import { SAVED_FROM_LABELS } from './data/saved-columns.ts';
 import { countedCells, countedLabelColumns } from './agreement.ts';
+import { consensusIndex } from './adjudication.ts';
 import { figureReport } from './agreement-figures.ts';
 import type { Db } from './database.ts';
 import { openProject } from './project.ts';
@@ -131,6 +132,26 @@ describe('the labels the agreement report keeps between calls', () => {
     sameAsFresh();
   });
 
+  it('stay kept across writes that change nothing they hold: a queue searched, filtered to Re-review, and the search index built', () => {
+    // Entries an import listed for the search index, not indexed yet (written here without their events: the labels are read again).
+    const t = new Date().toISOString();
+    openStore(s.db).entries.insertMany(
+      [13, 14, 15].map((i) => ({ extId: `e${i}`, columns: { fields: { prompt: `p${i} sampled logits` }, passed: 0, failingTests: '[]', metadata: '{}', hash: '' } })),
+      t,
+    );
+    expect(currentForAgreement(s.db).sync).toBe('rebuilt');
+    const consensus = appCall(s, 'adjudication.summary', { as: 'lead' });
+    // An annotator's queue, searched by words (which indexes the listed entries first) and filtered, on the same connection.
+    expect(appCall(s, 'entries.page', { annotator: 'ana', filter: { search: 'sampled logits' }, limit: 5 }).rows.map((r) => r.id)).toEqual(['e13', 'e14', 'e15']);
+    appCall(s, 'entries.page', { annotator: 'ana', filter: { review: true }, limit: 5 });
+    appCall(s, 'entries.page', { annotator: 'ben', filter: { search: 'e1' }, limit: 5 });
+    expect(s.db.prepare('SELECT count(*) FROM entry_text_pending').pluck().get()).toBe(0);
+    expect(currentForAgreement(s.db).sync).toBe('unchanged');
+    expect(appCall(s, 'adjudication.summary', { as: 'lead' })).toEqual(consensus);
+    expect(consensusIndex(s.db).lastSync).toBe('unchanged');
+    sameAsFresh();
+  });
+
   it('start over on a write the log does not show', () => {
     agreementReport(s.db, { bootstrap: 0 });
     s.db.prepare("UPDATE label SET value = '\"evaluation-metrics\"' WHERE dimension = 'stage' AND entry_id = (SELECT id FROM entry WHERE ext_id = 'e2')").run();
@@ -186,6 +207,27 @@ describe("the kept labels handed to a job's worker (its own connection to the fi
     expect(currentForAgreement(other).sync).toBe('rebuilt');
     sameReports(other);
     other.close();
+  });
+
+  it('come back from a worker that read them even when another connection wrote since (the search index an import left, built meanwhile)', () => {
+    const t = new Date().toISOString();
+    openStore(s.db).entries.insertMany([{ extId: 'e13', columns: { fields: { prompt: 'p13 sampled logits' }, passed: 0, failingTests: '[]', metadata: '{}', hash: '' } }], t);
+    // The worker reads the labels (the read ahead's job); the service's connection builds the search index meanwhile.
+    const reader = openDatabase(join(dir, 'p.db'), { checkedAlready: true });
+    try {
+      expect(currentForAgreement(reader).sync).toBe('rebuilt');
+      expect(openStore(s.db).entries.indexPending(-1)).toBe(0);
+      // Asked again, the reader's connection has moved: its own check cannot vouch for the columns (another program could have written labels).
+      expect(columnsToHand(reader)).toBeUndefined();
+      // What the job hands back: the columns it holds, read again if need be, which the service then takes over.
+      const handed = currentToHand(reader);
+      adoptColumns(s.db, structuredClone(handed));
+      expect(columnsToHand(s.db)).toBeDefined();
+      expect(currentForAgreement(s.db).sync).toBe('unchanged');
+      sameAsFresh();
+    } finally {
+      reader.close();
+    }
   });
 });
 

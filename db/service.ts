@@ -238,7 +238,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     const slice = () => {
       if (db.open && !importing()) {
         try {
-          if (store.transaction(() => store.entries.indexPending(TEXT_INDEX_SLICE)) > 0) return void setTimeout(slice, 0).unref();
+          if (store.entries.indexPending(TEXT_INDEX_SLICE) > 0) return void setTimeout(slice, 0).unref();
         } catch {
           // A busy or unwritable file: the entries stay listed, for the next search or the next opening.
         }

@@ -250,6 +250,18 @@ export type HandedColumns = Omit<Kept, 'marker' | 'derived' | 'saved'> & {
 };
 
 /**
+ * The columns as `currentForAgreement` has them now (read or brought up to date), to hand to
+ * another connection, as read: not checked again against the file, where another thread may have
+ * written meanwhile (the search index an import left, built between requests): the connection
+ * that takes them brings them up to date from the log, or refuses them (`adoptColumns`).
+ */
+export function currentToHand(db: Db): HandedColumns {
+  currentForAgreement(db);
+  const k = kept.get(db)!;
+  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, saved: k.saved !== false };
+}
+
+/**
  * The columns kept on this connection, brought up to date when the log says how (a few entries'
  * rows read again), for a job to hand its worker: undefined when none are kept or only a full
  * read could bring them up to date, which is left to the worker rather than done on this thread.

@@ -1,5 +1,6 @@
 import type { Entry } from '../../shared/types.ts';
 import type { Db } from '../database.ts';
+import { unmarkedWrite } from './changes.ts';
 import { naturalKey } from './natural-key.ts';
 import { entriesWithOpenReview } from './reviews.ts';
 import { insertRows, statementsOf } from './statements.ts';
@@ -168,13 +169,18 @@ export function entryTable(db: Db) {
   /**
    * Indexes up to `limit` of the entries an import listed for the search index
    * (`entry_text_pending`, migration 009), their texts read back from entry_field; returns how
-   * many are still listed (a limit of -1: all of them). In the caller's transaction.
+   * many are still listed (a limit of -1: all of them). In the caller's transaction, or in one of
+   * its own.
    */
   const indexPending = (limit: number): number => {
-    const ids = JSON.stringify((sql('SELECT entry_id FROM entry_text_pending ORDER BY entry_id LIMIT ?').pluck().all(limit) as number[]));
-    sql("INSERT INTO entry_text (rowid, text) SELECT entry_id, group_concat(text, char(10)) FROM entry_field WHERE entry_id IN (SELECT value FROM json_each(?)) GROUP BY entry_id").run(ids);
-    sql('DELETE FROM entry_text_pending WHERE entry_id IN (SELECT value FROM json_each(?))').run(ids);
-    return toIndex();
+    const index = () => {
+      const ids = JSON.stringify((sql('SELECT entry_id FROM entry_text_pending ORDER BY entry_id LIMIT ?').pluck().all(limit) as number[]));
+      sql("INSERT INTO entry_text (rowid, text) SELECT entry_id, group_concat(text, char(10)) FROM entry_field WHERE entry_id IN (SELECT value FROM json_each(?)) GROUP BY entry_id").run(ids);
+      sql('DELETE FROM entry_text_pending WHERE entry_id IN (SELECT value FROM json_each(?))').run(ids);
+      return toIndex();
+    };
+    // Texts stored already, indexed: nothing any reader keeps changes. (With its commit, where the text index writes what it gathered.)
+    return unmarkedWrite(db, () => (db.inTransaction ? index() : db.transaction(index).immediate()));
   };
   const toIndex = (): number => sql('SELECT COUNT(*) FROM entry_text_pending').pluck().get() as number;
 
@@ -194,9 +200,12 @@ export function entryTable(db: Db) {
     const kept = sets.get(table);
     if (kept && !db.inTransaction && kept.key === key && same(kept)) return;
     sets.delete(table);
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${table} (id INTEGER PRIMARY KEY)`);
-    sql(`DELETE FROM temp.${table}`).run();
-    fill();
+    // A temporary table of this connection: what other readers keep (changes.ts) still holds.
+    unmarkedWrite(db, () => {
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${table} (id INTEGER PRIMARY KEY)`);
+      sql(`DELETE FROM temp.${table}`).run();
+      fill();
+    });
     if (db.inTransaction) return;
     const after = state();
     // Filling this set counts as a change; the other sets, found on the same data, still hold.
@@ -214,10 +223,7 @@ export function entryTable(db: Db) {
     keptSet('queue_search_hit', JSON.stringify([search, q.annotatorId, q.assignedOnly]), () => {
       const words = searchWords(search);
       // Entries an import listed for the index and not yet indexed are indexed first: a search never misses one.
-      if (words.length && sql('SELECT 1 FROM entry_text_pending LIMIT 1').get()) {
-        if (db.inTransaction) indexPending(-1);
-        else db.transaction(() => indexPending(-1)).immediate();
-      }
+      if (words.length && sql('SELECT 1 FROM entry_text_pending LIMIT 1').get()) indexPending(-1);
       // The text index gives entries in the order of row ids, as the assignments' index does: merged, not looked up one by one.
       if (words.length) {
         const assigned = q.assignedOnly ? ' INTERSECT SELECT entry_id FROM assignment WHERE annotator_id = @a ORDER BY 1' : '';

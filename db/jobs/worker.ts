@@ -5,7 +5,7 @@ import { agreementReport, countAhead, reportAhead } from '../agreement.ts';
 import { coderCellEntries, figureReport } from '../agreement-figures.ts';
 import { consensusSeed } from '../adjudication.ts';
 import { openDatabase, type Db } from '../database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement } from '../data/agreement-rows.ts';
+import { adoptColumns, currentToHand } from '../data/agreement-rows.ts';
 import { currentWithLabelTimes } from '../data/label-times.ts';
 import { renderExport } from '../exports/render.ts';
 import { groupIntervals } from '../rounds.ts';
@@ -33,10 +33,10 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
     return groupIntervals(request.args.figures, { ...request.args, onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop: givingWay(waitedOn, shouldStop) });
   if (request.kind === 'columns') {
     progress({ phase: 'reading', done: 0, total: 0 });
-    currentForAgreement(db());
+    const columns = currentToHand(db());
     // Once they are handed back, what the Agreement view's tabs read of them besides, kept with this worker's columns.
     setImmediate(() => readyForTabs(true));
-    return columnsToHand(db());
+    return columns;
   }
   if (request.kind === 'consensus') {
     progress({ phase: 'reading', done: 0, total: 0 });
