@@ -9,7 +9,8 @@ import bench from '../commands/bench.ts';
 import { browserFigures } from './browser.ts';
 import { runBench, scalesOf } from './figures.ts';
 import { buildProject } from './project.ts';
-import { bootstrapFigure, serviceFigures } from './service-figures.ts';
+import { openProject } from '../../db/project.ts';
+import { bootstrapFigure, readAhead, serviceFigures } from './service-figures.ts';
 
 // Timings are measured and printed, never asserted: only that every figure is there, on the app's
 // path, with a unit, a peer measured beside it and the machine's load recorded.
@@ -110,6 +111,18 @@ describe('bench', () => {
     const unfinished = bootstrapFigure(12_500, { draws: 0, ms: 120_000 }, of);
     expect([unfinished.value, unfinished.peer_value, unfinished.meets, unfinished.goal]).toEqual([12_500, 120_000_000, false, '<= 10000']);
     expect(unfinished.peer).toMatch(/^at least: .* its first had not finished after 120 s when it was stopped, that time multiplied to 1000 \(ms, a lower bound\)$/);
+  });
+
+  it('stops, saying what is missing, when a read ahead it waits for never arrives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-bench-ahead-'));
+    // A project opened without reading ahead: nothing will arrive.
+    const s = await openProject(join(dir, 'p.db'), { seedDemo: true });
+    try {
+      await expect(readAhead(s, 'report', 300)).rejects.toThrow(/did not arrive in 0.3 s \(held: \{"labels":false,"consensus":false,"report":false\}\)/);
+    } finally {
+      s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs at 100,000 entries by default, at 1k, 10k and 100k with --scale, at 10k with --quick', () => {

@@ -583,10 +583,22 @@ async function publishFigure(p: BenchProject): Promise<{ publish: BenchFigure; r
 
 export type LeadView = { view: string; ms: number; over?: boolean };
 
-/** Waits until a service opened with `readAhead` holds what it reads ahead, in the order it comes: the labels, the consensus worked out from them, the report the Agreement view opens with. */
-async function readAhead(s: Service, upTo: 'labels' | 'consensus' | 'report'): Promise<void> {
-  const inHand = () => columnsToHand(s.db) !== undefined && (upTo === 'labels' || consensusInHand(s.db)) && (upTo !== 'report' || reportInHand(s.db));
-  while (!inHand()) await new Promise((r) => setTimeout(r, 20));
+/**
+ * Waits until a service opened with `readAhead` holds what it reads ahead, in the order it comes: the labels, the consensus
+ * worked out from them, the report the Agreement view opens with. A read ahead that never arrives (it once did not, after a
+ * command-line import) stops the bench, saying what was missing, rather than leaving it waiting.
+ */
+export async function readAhead(s: Service, upTo: 'labels' | 'consensus' | 'report', limitMs = 300_000): Promise<void> {
+  const held = () => ({ labels: columnsToHand(s.db) !== undefined, consensus: consensusInHand(s.db), report: reportInHand(s.db) });
+  const inHand = () => {
+    const h = held();
+    return h.labels && (upTo === 'labels' || h.consensus) && (upTo !== 'report' || h.report);
+  };
+  const until = performance.now() + limitMs;
+  while (!inHand()) {
+    if (performance.now() > until) throw new Error(`the read ahead of ${s.db.name} did not arrive in ${limitMs / 1000} s (held: ${JSON.stringify(held())})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /**
