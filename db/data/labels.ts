@@ -91,7 +91,7 @@ export function labelTable(db: Db) {
         sql,
         'INSERT INTO label (entry_id, annotator_id, dimension, value, codebook_version, updated_at, clock, imported, content_hash, kind)',
         "(?, ?, ?, ?, ?, ?, ?, 1, '', ?)",
-        rows.map((r) => [...r, kindOf(r[2], r[3], r[4])]),
+        rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[5], r[6], kindOf(r[2], r[3], r[4])]),
         'ON CONFLICT (entry_id, annotator_id, dimension) DO UPDATE SET value = excluded.value, codebook_version = excluded.codebook_version, updated_at = excluded.updated_at, clock = excluded.clock, kind = excluded.kind',
       );
     },
@@ -361,16 +361,24 @@ export function labelTable(db: Db) {
  * each writer, inside its transaction: a kind added by a write that was rolled back is not kept.
  */
 function kindsFor(sql: ReturnType<typeof statementsOf>): (dimension: string, value: string, codebookVersion: string) => number {
-  const known = new Map<string, number>();
+  // By dimension, then version, then value: three look-ups of the texts as they are, no key made per label.
+  const known = new Map<string, Map<string, Map<string, number>>>();
+  const place = (dimension: string, codebookVersion: string) => {
+    let byVersion = known.get(dimension);
+    if (!byVersion) known.set(dimension, (byVersion = new Map()));
+    let byValue = byVersion.get(codebookVersion);
+    if (!byValue) byVersion.set(codebookVersion, (byValue = new Map()));
+    return byValue;
+  };
   // (In rows, as agreement's read asks the same statement for them: a statement's mode is shared.)
   for (const [id, dimension, value, version] of sql('SELECT id, dimension, value, codebook_version FROM label_kind').raw(true).all() as [number, string, string, string][])
-    known.set(`${dimension}\u0000${version}\u0000${value}`, id);
+    place(dimension, version).set(value, id);
   return (dimension, value, codebookVersion) => {
-    const key = `${dimension}\u0000${codebookVersion}\u0000${value}`;
-    let id = known.get(key);
+    const byValue = place(dimension, codebookVersion);
+    let id = byValue.get(value);
     if (id === undefined) {
       id = sql('INSERT INTO label_kind (dimension, value, codebook_version) VALUES (?, ?, ?) RETURNING id').pluck().get(dimension, value, codebookVersion) as number;
-      known.set(key, id);
+      byValue.set(value, id);
     }
     return id;
   };
