@@ -99,11 +99,22 @@ function readAgreementRows(db: Db, opts: { times?: boolean; timeNumbers?: boolea
 
 /**
  * Gives each label its dimension, value and version as indexes into the rows' lists of texts,
- * from its kind: each text listed once, in the order the labels first hold it. The kinds are read
- * after the labels, so every kind a label names is there (a kind is never deleted).
+ * from its kind: each text listed once, in the order the labels first hold it. Only the kinds
+ * the labels hold are read (a free-text dimension can have as many kinds as labels), after the
+ * labels, so every kind a label names is there (a kind is never deleted).
  */
 function nameKinds(db: Db, rows: AgreementRows, kind: Int32Array): void {
-  const stored = statementsOf(db)('SELECT id, dimension, value, codebook_version FROM label_kind').raw(true).all() as [number, string, string, string][];
+  let top = 0;
+  for (let i = 0; i < rows.count; i++) if (kind[i] > top) top = kind[i];
+  // Per kind: its three indexes once its texts are read, -1 before.
+  const met = new Int32Array(3 * (top + 1)).fill(-1);
+  const held: number[] = [];
+  for (let i = 0; i < rows.count; i++)
+    if (met[3 * kind[i]] === -1) {
+      met[3 * kind[i]] = -2;
+      held.push(kind[i]);
+    }
+  const stored = statementsOf(db)('SELECT id, dimension, value, codebook_version FROM label_kind WHERE id IN (SELECT value FROM json_each(?))').raw(true).all(JSON.stringify(held)) as [number, string, string, string][];
   const texts = new Map(stored.map(([id, dimension, value, version]) => [id, { dimension, value, version }]));
   const index = (known: Map<string, number>, list: string[], text: string) => {
     let i = known.get(text);
@@ -113,13 +124,10 @@ function nameKinds(db: Db, rows: AgreementRows, kind: Int32Array): void {
   const dimensions = new Map<string, number>();
   const values = new Map<string, number>();
   const versions = new Map<string, number>();
-  // Per kind (its number, small: one per text met): its three indexes once met, -1 before.
-  const top = stored.reduce((m, [id]) => Math.max(m, id), 0);
-  const met = new Int32Array(3 * (top + 1)).fill(-1);
   for (let i = 0; i < rows.count; i++) {
     const k = kind[i];
-    if (k > top || met[3 * k] < 0) {
-      const t = k <= top ? texts.get(k) : undefined;
+    if (met[3 * k] < 0) {
+      const t = texts.get(k);
       if (!t) throw new Error(`${db.name}: the label in row ${rows.rowid[i]} is of kind ${k}, which the project does not list`);
       met[3 * k] = index(dimensions, rows.dimensions, t.dimension);
       met[3 * k + 1] = index(values, rows.values, t.value);

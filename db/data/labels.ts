@@ -357,27 +357,24 @@ export function labelTable(db: Db) {
 
 /**
  * The kind (migration 010) of a label's dimension, value JSON and codebook version, for a writer
- * that names it: the kinds stored are read once, and one not stored yet is added. Read afresh by
- * each writer, inside its transaction: a kind added by a write that was rolled back is not kept.
+ * that names it: each found once per writer by the table's unique index, and added when it is not
+ * stored yet. Nothing is kept between writers: a kind added by a write that was rolled back is not
+ * remembered, and a project with many kinds (a free-text dimension's every answer is one) is never
+ * read whole for a batch of a few thousand labels.
  */
 function kindsFor(sql: ReturnType<typeof statementsOf>): (dimension: string, value: string, codebookVersion: string) => number {
   // By dimension, then version, then value: three look-ups of the texts as they are, no key made per label.
   const known = new Map<string, Map<string, Map<string, number>>>();
-  const place = (dimension: string, codebookVersion: string) => {
+  return (dimension, value, codebookVersion) => {
     let byVersion = known.get(dimension);
     if (!byVersion) known.set(dimension, (byVersion = new Map()));
     let byValue = byVersion.get(codebookVersion);
     if (!byValue) byVersion.set(codebookVersion, (byValue = new Map()));
-    return byValue;
-  };
-  // (In rows, as agreement's read asks the same statement for them: a statement's mode is shared.)
-  for (const [id, dimension, value, version] of sql('SELECT id, dimension, value, codebook_version FROM label_kind').raw(true).all() as [number, string, string, string][])
-    place(dimension, version).set(value, id);
-  return (dimension, value, codebookVersion) => {
-    const byValue = place(dimension, codebookVersion);
     let id = byValue.get(value);
     if (id === undefined) {
-      id = sql('INSERT INTO label_kind (dimension, value, codebook_version) VALUES (?, ?, ?) RETURNING id').pluck().get(dimension, value, codebookVersion) as number;
+      id =
+        (sql('SELECT id FROM label_kind WHERE dimension = ? AND value = ? AND codebook_version = ?').pluck().get(dimension, value, codebookVersion) as number | undefined) ??
+        (sql('INSERT INTO label_kind (dimension, value, codebook_version) VALUES (?, ?, ?) RETURNING id').pluck().get(dimension, value, codebookVersion) as number);
       byValue.set(value, id);
     }
     return id;
