@@ -257,6 +257,9 @@ export type HandedColumns = Omit<Kept, 'marker' | 'derived' | 'saved'> & {
   saved?: boolean;
 };
 
+/** What a connection hands over of the columns it keeps: its own place in the log, and whether their copy is saved (or about to be). */
+const handedOf = (k: Kept): HandedColumns => ({ codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, saved: k.saved !== false });
+
 /**
  * The columns as `currentForAgreement` has them now (read or brought up to date), to hand to
  * another connection, as read: not checked again against the file, where another thread may have
@@ -266,7 +269,7 @@ export type HandedColumns = Omit<Kept, 'marker' | 'derived' | 'saved'> & {
 export function currentToHand(db: Db): HandedColumns {
   currentForAgreement(db);
   const k = kept.get(db)!;
-  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, saved: k.saved !== false };
+  return handedOf(k);
 }
 
 /**
@@ -282,7 +285,7 @@ export function columnsToHand(db: Db): HandedColumns | undefined {
     if (!db.transaction(() => update(db, k))()) return undefined;
     k.marker = marker;
   }
-  return { codebook: k.codebook, logMark: k.logMark, data: k.data, dead: k.dead, saved: k.saved !== false };
+  return handedOf(k);
 }
 
 /**
