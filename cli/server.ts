@@ -1,19 +1,21 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { join, resolve } from 'node:path';
 import { isMethodName, type MethodName } from '../shared/api.ts';
-import { TOKEN_HEADER } from '../shared/bridge.ts';
+import { SOCKET_PATH, SOCKET_PROTOCOL, SOCKET_TOKEN_PREFIX, TOKEN_HEADER, type SocketAnswer, type SocketCall } from '../shared/bridge.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
 import { callerOfRequest, type ApiDoor, type Caller, type DoorArgs } from '../shared/door.ts';
 import { mimeTypeOf, staticFileOf } from '../shared/static-files.ts';
-import { ConcordError, serializeError, type ErrorCode } from '../shared/errors.ts';
+import { ConcordError, serializeError, type ErrorCode, type SerializedError } from '../shared/errors.ts';
 import { hasLoneSurrogate } from '../shared/names.ts';
 
 /**
- * Browser mode: the built renderer and `POST /api/<method>` on a loopback address. Every API call
- * needs the per-run token; the Host header must name the address served (against DNS
+ * Browser mode: the built renderer, and the API on a loopback address, as `POST /api/<method>` or
+ * as messages on one socket a page keeps open (SOCKET_PATH). Every API call needs the per-run token; the Host header must name the address served (against DNS
  * rebinding) and a browser's Origin must be ours (against cross-site requests).
  */
 export interface ServeOptions {
@@ -38,6 +40,9 @@ export interface RunningServer {
 
 // One policy for every host (shared/csp.ts).
 export { CONTENT_SECURITY_POLICY };
+
+/** A call's answer: its HTTP status, and the body a POST sends (a socket's message adds the call's id). */
+type Answer = { status: number; body: { result: unknown } | { error: SerializedError } };
 
 const statusOf: Record<ErrorCode, number> = { 'bad-input': 400, usage: 400, 'not-found': 404, conflict: 409, forbidden: 403, internal: 500, unavailable: 503 };
 
@@ -157,28 +162,38 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
   let allowedHosts: Set<string> = new Set();
   let origins: Set<string> = new Set();
 
+  /**
+   * One call's answer, whichever way it came (a POST or a message on the page's socket): checked
+   * as every request is, then through the door. `status` is the HTTP status the answer goes with.
+   */
+  async function answer(name: string, text: string | { parsed: unknown }): Promise<Answer> {
+    const failed = (status: number, code: ErrorCode, message: string) => ({ status, body: { error: { code, message } } });
+    if (!isMethodName(name)) return failed(404, 'not-found', `no API method "${name}"`);
+    let raw: unknown;
+    try {
+      raw = typeof text !== 'string' ? text.parsed : text.length ? JSON.parse(text) : {};
+    } catch {
+      return failed(400, 'bad-input', 'request body is not JSON');
+    }
+    const problem = requestProblem(raw);
+    if (problem) return failed(400, 'bad-input', problem);
+    try {
+      const result = await callPatiently(opts.service, name, raw as DoorArgs<typeof name>, callerOfRequest(raw));
+      return { status: 200, body: { result: result ?? null } };
+    } catch (e) {
+      const err = serializeError(e);
+      return { status: statusOf[err.code] ?? 500, body: { error: err } };
+    }
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const given = req.headers[TOKEN_HEADER];
     if (!sameToken(Array.isArray(given) ? given[0] : given, token)) return fail(res, 401, 'forbidden', 'missing or wrong token: open the URL that `concord serve` printed');
     if (req.method !== 'POST') return fail(res, 405, 'usage', 'API calls are POST requests');
     const body = await readBody(req, res, maxBody);
     if (body === 'too-large') return fail(res, 413, 'bad-input', `request body over ${maxBody} bytes`);
-    if (!isMethodName(name)) return fail(res, 404, 'not-found', `no API method "${name}"`);
-    let raw: unknown;
-    try {
-      raw = body.length ? JSON.parse(body.toString('utf8')) : {};
-    } catch {
-      return fail(res, 400, 'bad-input', 'request body is not JSON');
-    }
-    const problem = requestProblem(raw);
-    if (problem) return fail(res, 400, 'bad-input', problem);
-    try {
-      const result = await callPatiently(opts.service, name, raw as DoorArgs<typeof name>, callerOfRequest(raw));
-      sendJson(res, 200, { result: result ?? null });
-    } catch (e) {
-      const err = serializeError(e);
-      sendJson(res, statusOf[err.code] ?? 500, { error: err });
-    }
+    const { status, body: answered } = await answer(name, body.toString('utf8'));
+    sendJson(res, status, answered);
   }
 
   function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {
@@ -201,10 +216,42 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
     createReadStream(file).pipe(res);
   }
 
-  const server = createServer((req, res) => {
-    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return fail(res, 403, 'forbidden', 'unexpected Host header');
+  /**
+   * The page's socket (shared/bridge.ts): each message one call, answered with its id, through the
+   * same checks and the same door as a POST. A label's round trip from Chromium's page takes a
+   * fraction of a fetch's (`concord bench`, label_write_p95_ms).
+   */
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxBody, handleProtocols: (offered) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false) });
+  function serveSocket(ws: WebSocket): void {
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      // A message that is not a call cannot be answered (it has no id to answer): the socket closes, saying why.
+      if (isBinary) return ws.close(1003, 'a message must be a call as JSON text');
+      let call: Partial<SocketCall>;
+      try {
+        call = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8')) as Partial<SocketCall>;
+      } catch {
+        return ws.close(1007, 'a message is not JSON');
+      }
+      const { id, method, args } = call ?? {};
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || typeof method !== 'string') return ws.close(1008, 'a message must be a call: {"id": <integer>, "method": "...", "args": {...}}');
+      void answer(method, { parsed: args ?? {} }).then(({ body }) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...body } satisfies SocketAnswer));
+      });
+    });
+  }
+
+  /** Why a request (or a socket's opening) is refused before anything else: a Host not ours (DNS rebinding), a browser's Origin not ours. */
+  function refusalOf(req: IncomingMessage): string | null {
+    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) return 'unexpected Host header';
     const origin = req.headers.origin;
-    if (origin !== undefined && !origins.has(origin.toLowerCase())) return fail(res, 403, 'forbidden', 'cross-origin request refused');
+    if (origin !== undefined && !origins.has(origin.toLowerCase())) return 'cross-origin request refused';
+    return null;
+  }
+
+  const server = createServer((req, res) => {
+    const refused = refusalOf(req);
+    if (refused) return fail(res, 403, 'forbidden', refused);
     // Decide on the raw path, before any normalisation, so "/api/../x" is still an API call.
     const rawPath = (req.url ?? '/').split('?')[0];
     if (rawPath === '/api' || rawPath.startsWith('/api/')) {
@@ -217,6 +264,21 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
     } catch {
       fail(res, 400, 'bad-input', 'bad path');
     }
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: number, message: string) =>
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    const refused = refusalOf(req);
+    if (refused) return refuse(403, refused);
+    if ((req.url ?? '/').split('?')[0] !== SOCKET_PATH) return refuse(404, 'not found');
+    // A page cannot set headers on a socket: it offers the token as a second protocol.
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const given = offered.find((p) => p.startsWith(SOCKET_TOKEN_PREFIX))?.slice(SOCKET_TOKEN_PREFIX.length);
+    if (!sameToken(given, token)) return refuse(401, 'missing or wrong token: open the URL that `concord serve` printed');
+    if (!offered.includes(SOCKET_PROTOCOL)) return refuse(400, `a socket must offer the protocol ${SOCKET_PROTOCOL}`);
+    sockets.handleUpgrade(req, socket, head, serveSocket);
   });
 
   return new Promise((resolvePromise, reject) => {
@@ -235,7 +297,10 @@ export function startServer(opts: ServeOptions): Promise<RunningServer> {
         token,
         port,
         server,
-        close: () => new Promise<void>((r) => server.close(() => r())),
+        close: () => {
+          for (const ws of sockets.clients) ws.terminate();
+          return new Promise<void>((r) => server.close(() => r()));
+        },
       });
     });
   });

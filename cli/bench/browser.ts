@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import type { Service } from '../../db/service.ts';
-import { TOKEN_HEADER } from '../../shared/bridge.ts';
+import { WebSocketServer } from 'ws';
+import { SOCKET_PATH, SOCKET_PROTOCOL, SOCKET_TOKEN_PREFIX, TOKEN_HEADER } from '../../shared/bridge.ts';
 import { packageRoot, rendererDir } from '../paths.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { openRaw } from './project.ts';
@@ -199,16 +200,48 @@ export function browserFigureNames(sizes: number[], labelWriteScale: number): st
 }
 
 /**
- * A label acknowledged over HTTP (browser mode's labels.set), timed in the app's page in Chromium
- * from the request to its answer read, as the renderer's HTTP client sends it: the browser's own
- * network stack is on a person's path. Beside it, the floor (the same fetch from a page whose server
- * answers at once), the same write from Node's fetch in this process (the figure before it was timed
- * from the page), and the peer: a raw better-sqlite3 commit of one row.
+ * A label acknowledged in browser mode (labels.set), timed in the app's page in Chromium from the
+ * call to its answer read, as the renderer's client sends it (renderer/api/http-client.ts): on
+ * the page's socket, where its calls go once it is open; the browser's own network stack is on a
+ * person's path. Beside it, the same write by POST (the client's way while the socket opens), the
+ * floors of both (the same socket message and the same fetch to a server that answers at once, in
+ * the same browser), and the peer: a raw better-sqlite3 commit of one row.
  */
 async function labelWrites(page: Page, service: Service, server: RunningServer, ids: string[]): Promise<BenchFigure> {
   const { token } = server;
-  /** One write sent from a page as the renderer's HTTP client sends it, timed there to its answer read. */
-  const timedFrom = (on: Page, headers: Record<string, string>) => (body: unknown) =>
+  /** In a page: a socket opened as the client opens it (its protocols, its token), and a call on it timed to its answer read. */
+  const openSocket = (on: Page, path: string) =>
+    on.evaluate(
+      ({ path, protocols }) =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(`ws://${location.host}${path}`, protocols);
+          const waiting = new Map<number, (text: string) => void>();
+          ws.onmessage = (e) => {
+            const id = (JSON.parse(String(e.data)) as { id: number }).id;
+            waiting.get(id)?.(String(e.data));
+            waiting.delete(id);
+          };
+          ws.onerror = () => reject(new Error(`the socket at ${path} did not open`));
+          let next = 1;
+          (window as unknown as { __benchCall: unknown }).__benchCall = async (method: string, argsText: string) => {
+            const t = performance.now();
+            const id = next++;
+            const text = await new Promise<string>((r) => {
+              waiting.set(id, r);
+              ws.send(`{"id":${id},"method":${JSON.stringify(method)},"args":${argsText}}`);
+            });
+            const answer = JSON.parse(text) as { error?: { message: string } };
+            if (answer.error) throw new Error(`${method} answered: ${answer.error.message}`);
+            return performance.now() - t;
+          };
+          ws.onopen = () => resolve();
+        }),
+      { path, protocols: [SOCKET_PROTOCOL, SOCKET_TOKEN_PREFIX + token] },
+    );
+  const bySocket = (on: Page) => (body: unknown) =>
+    on.evaluate(({ text }) => (window as unknown as { __benchCall: (m: string, a: string) => Promise<number> }).__benchCall('labels.set', text), { text: JSON.stringify(body) });
+  /** One write sent from a page by POST as the client sends it, timed there to its answer read. */
+  const byPost = (on: Page, headers: Record<string, string>) => (body: unknown) =>
     on.evaluate(
       async ({ body, headers }) => {
         const t = performance.now();
@@ -219,29 +252,25 @@ async function labelWrites(page: Page, service: Service, server: RunningServer, 
       },
       { body, headers },
     );
-  const fromPage = timedFrom(page, { [TOKEN_HEADER]: token });
-  const fromNode = async (body: unknown) => {
-    const t = performance.now();
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/labels.set`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await res.text();
-    if (!res.ok) throw new Error(`labels.set answered ${res.status}`);
-    return performance.now() - t;
-  };
-  // The floor under any write from a page: the same fetch from a page of a server that answers at
-  // once, in the same browser, between the app's writes (Chromium's own share of the path).
+  await openSocket(page, SOCKET_PATH);
+  // The floors under any write from a page: a server that answers at once, on its socket and by POST,
+  // in the same browser, between the app's writes (Chromium's own share of the path).
   const floorServer = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"result":null}'));
   });
+  const floorSockets = new WebSocketServer({ server: floorServer, handleProtocols: () => SOCKET_PROTOCOL });
+  floorSockets.on('connection', (ws) => ws.on('message', (m) => ws.send(`{"id":${(JSON.parse(m.toString()) as { id: number }).id},"result":null}`)));
   await new Promise<void>((resolve) => floorServer.listen(0, '127.0.0.1', resolve));
   const floorPage = await page.context().newPage();
   await floorPage.goto(`http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`);
-  const fromFloorPage = timedFrom(floorPage, {});
+  await openSocket(floorPage, '/');
   const raw = openRaw(`${service.db.name}.writes`);
   const upsert = raw.prepare('INSERT INTO label (entry_id, annotator_id, dimension, value, updated_at) VALUES (?, 1, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at');
   const ours: number[] = [];
-  const node: number[] = [];
+  const post: number[] = [];
   const floor: number[] = [];
+  const postFloor: number[] = [];
   const peer: number[] = [];
   const stages = ['training', 'inference', 'model-construction'];
   // Each write changes the label (one that leaves it as it is commits nothing): the stage after the one it has now.
@@ -250,23 +279,28 @@ async function labelWrites(page: Page, service: Service, server: RunningServer, 
     const now = stored.get(entryId) as string | undefined;
     return { annotator: 'ana', entryId, dimension: 'stage', value: stages[((now === undefined ? -1 : stages.indexOf(JSON.parse(now) as string)) + 1) % 3] };
   };
+  const timed = { ours: bySocket(page), floor: bySocket(floorPage), post: byPost(page, { [TOKEN_HEADER]: token }), postFloor: byPost(floorPage, {}) };
   for (let i = 0; i < 210; i++) {
-    const a = await fromPage(change(ids[i % ids.length]));
-    const f = await fromFloorPage(change(ids[i % ids.length]));
-    const n = await fromNode(change(ids[i % ids.length]));
+    const a = await timed.ours(change(ids[i % ids.length]));
+    const f = await timed.floor(change(ids[i % ids.length]));
+    const p = await timed.post(change(ids[i % ids.length]));
+    const pf = await timed.postFloor(change(ids[i % ids.length]));
     const u = performance.now();
     upsert.run(1 + (i % ids.length), 'stage', JSON.stringify(stages[i % 3]), new Date().toISOString());
     const b = performance.now() - u;
     if (i >= 10) {
       ours.push(a);
-      node.push(n);
       floor.push(f);
+      post.push(p);
+      postFloor.push(pf);
       peer.push(b);
     }
   }
   raw.close();
   await floorPage.close();
+  floorSockets.close();
   floorServer.close();
+  const p50p95 = (xs: number[]) => `p50 ${quantile(xs, 0.5).toFixed(2)} ms, p95 ${quantile(xs, 0.95).toFixed(2)} ms`;
   return figure(
     {
       value: quantile(ours, 0.95),
@@ -274,7 +308,7 @@ async function labelWrites(page: Page, service: Service, server: RunningServer, 
       peer: 'raw better-sqlite3: one label row upserted and committed (p95)',
       peer_value: quantile(peer, 0.95),
       goal: '<= 5',
-      note: `${ours.length} writes over HTTP from the app's page in Chromium, each acknowledged after its commit (synchronous=FULL); p50 ${quantile(ours, 0.5).toFixed(2)} ms; the floor, the same fetch from a page of a server that answers at once: p50 ${quantile(floor, 0.5).toFixed(2)} ms, p95 ${quantile(floor, 0.95).toFixed(2)} ms; the same writes from Node's fetch in the bench's process: p50 ${quantile(node, 0.5).toFixed(2)} ms, p95 ${quantile(node, 0.95).toFixed(2)} ms`,
+      note: `${ours.length} writes on the socket of the app's page in Chromium, as its client sends them once the socket is open, each acknowledged after its commit (synchronous=FULL); p50 ${quantile(ours, 0.5).toFixed(2)} ms; the floor, the same message to a server that answers at once: ${p50p95(floor)}; the same writes by POST (the client's way while its socket opens): ${p50p95(post)}, their floor ${p50p95(postFloor)}`,
     },
     { atMost: 5 },
   );

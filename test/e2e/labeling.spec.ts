@@ -111,6 +111,10 @@ describe('labeling workspace in browser mode', () => {
       };
       await expectLabels();
 
+      // Every label went on the page's socket, none by a POST of its own.
+      expect(watch.socketCalls.filter((m) => m === 'labels.set').length).toBeGreaterThanOrEqual(7);
+      expect(watch.requests.filter((u) => u.includes('/api/labels.'))).toEqual([]);
+
       // On disk, not just on screen.
       const stored = await callApi(server.url, 'entries.get', { annotator: 'alice', id: entryId });
       expect(stored.labels.stage).toBe('model-construction');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
+import { SOCKET_PATH } from '../../shared/bridge.ts';
 import { callApi } from './api.ts';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -24,6 +25,9 @@ export interface PageWatch {
   /** Every URL the page requested (documents, scripts, workers, fetches). */
   requests: string[];
   failedRequests: string[];
+  /** Every socket the page opened (its URL), and the API methods called on them. */
+  sockets: string[];
+  socketCalls: string[];
   consoleErrors: string[];
   pageErrors: string[];
 }
@@ -34,8 +38,15 @@ const reloading = new WeakSet<Page>();
 /** A 1440x900 page that records requests, console errors (CSP violations among them) and crashes. */
 export async function openPage(context: BrowserContext): Promise<{ page: Page; watch: PageWatch }> {
   const page = await context.newPage();
-  const watch: PageWatch = { requests: [], failedRequests: [], consoleErrors: [], pageErrors: [] };
+  const watch: PageWatch = { requests: [], failedRequests: [], sockets: [], socketCalls: [], consoleErrors: [], pageErrors: [] };
   page.on('request', (r) => watch.requests.push(r.url()));
+  page.on('websocket', (ws) => {
+    watch.sockets.push(ws.url());
+    ws.on('framesent', (f) => {
+      const method = /^\{"id":\d+,"method":"([^"]+)"/.exec(String(f.payload))?.[1];
+      if (method) watch.socketCalls.push(method);
+    });
+  });
   page.on('response', (r) => r.status() >= 400 && watch.failedRequests.push(`${r.url()} HTTP ${r.status()}`));
   page.on('requestfailed', (r) => {
     // A request the test's own reload cancelled is the test's doing, not the page's (reloadWhenIdle).
@@ -59,6 +70,8 @@ export function expectCleanPage(watch: PageWatch, origin: string): void {
   expect(foreign).toEqual([]);
   expect(watch.requests.every((u) => u.startsWith('data:') || u.startsWith('blob:') || new URL(u).hostname === '127.0.0.1')).toBe(true);
   expect(watch.failedRequests).toEqual([]);
+  // A socket only to the server that served the page, where its API is.
+  expect(watch.sockets.filter((u) => u !== `${origin.replace(/^http/, 'ws')}${SOCKET_PATH}`)).toEqual([]);
   expect(watch.consoleErrors).toEqual([]);
   expect(watch.pageErrors).toEqual([]);
 }
