@@ -114,11 +114,7 @@ describe('the figures beside alpha', () => {
     await page.locator('[data-testid=coefficient-option][data-key=alpha]').click();
     const select = page.getByTestId('coefficient-category-dimension');
     // The first dimension's categories come with the report; the others are computed, each in a job of its own, when chosen.
-    const asked: string[] = [];
-    const record = (r: { url(): string; postData(): string | null }) => {
-      if (r.url().includes('/api/agreement.startFigures')) asked.push(String(JSON.parse(r.postData() ?? '{}').dimension ?? ''));
-    };
-    page.on('request', record);
+    const from = watch.api.length;
     expect(await select.inputValue()).toBe('stage');
     await page.locator('[data-testid=coefficient-category-table][data-dimension=stage]').waitFor();
     for (const dimension of ['task', 'bug', 'stage']) {
@@ -135,7 +131,7 @@ describe('the figures beside alpha', () => {
       }
     }
     expect(await page.getByTestId('coefficient-categories-loading').count()).toBe(0);
-    page.off('request', record);
+    const asked = watch.api.slice(from).filter((c) => c.method === 'agreement.startFigures').map((c) => String(c.args.dimension ?? ''));
     expect([...new Set(asked.filter(Boolean))].sort()).toEqual(['bug', 'task']);
   });
 

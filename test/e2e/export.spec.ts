@@ -154,10 +154,7 @@ describe('the Export view', () => {
 
       // What happens, in the order it happens: the page's polls of the job, and an annotator's requests answered.
       const events: string[] = [];
-      page.on('response', (r) => {
-        if (!r.url().endsWith('/api/exports.job')) return;
-        void r.json().then((body: { result?: { progress: { phase: string } } }) => events.push(`poll ${body.result?.progress.phase}`));
-      });
+      watch.onAnswer((c) => c.method === 'exports.job' && events.push(`poll ${(c.answer?.result as { progress: { phase: string } } | undefined)?.progress.phase}`));
       const ids = (await callApi(server.url, 'entries.page', { annotator: 'ana', limit: 200 })).rows.map((r) => r.id);
       let finished = false;
       const downloaded = page.waitForEvent('download').finally(() => (finished = true));

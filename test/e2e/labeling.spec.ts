@@ -112,8 +112,9 @@ describe('labeling workspace in browser mode', () => {
       await expectLabels();
 
       // Every label went on the page's socket, none by a POST of its own.
-      expect(watch.socketCalls.filter((m) => m === 'labels.set').length).toBeGreaterThanOrEqual(7);
-      expect(watch.requests.filter((u) => u.includes('/api/labels.'))).toEqual([]);
+      const labelCalls = watch.api.filter((c) => c.method.startsWith('labels.'));
+      expect(labelCalls.filter((c) => c.method === 'labels.set').length).toBeGreaterThanOrEqual(7);
+      expect(labelCalls.filter((c) => c.via !== 'socket')).toEqual([]);
 
       // On disk, not just on screen.
       const stored = await callApi(server.url, 'entries.get', { annotator: 'alice', id: entryId });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import { SOCKET_PATH } from '../../shared/bridge.ts';
 import { callApi } from './api.ts';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 /** Chromium from the system (never a downloaded one); CHROMIUM_PATH overrides. */
 export function chromiumPath(): string {
@@ -20,14 +20,26 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** One API call a page made, by POST or on its socket, and its answer once it came. */
+export interface ApiSeen {
+  method: string;
+  args: Record<string, unknown>;
+  via: 'post' | 'socket';
+  answer?: { result?: unknown; error?: { code: string; message: string } };
+}
+
 /** What a page did that a test wants to assert was clean. */
 export interface PageWatch {
   /** Every URL the page requested (documents, scripts, workers, fetches). */
   requests: string[];
+  /** Refused requests, and calls on the socket answered with an error (`<socket URL> <method> <code>`). */
   failedRequests: string[];
-  /** Every socket the page opened (its URL), and the API methods called on them. */
+  /** Every socket the page opened (its URL). */
   sockets: string[];
-  socketCalls: string[];
+  /** Every API call the page made, either way, in the order made. */
+  api: ApiSeen[];
+  /** Calls `listener` on each API call's answer from now on, as it comes (`api` holds them all). */
+  onAnswer(listener: (seen: ApiSeen) => void): void;
   consoleErrors: string[];
   pageErrors: string[];
 }
@@ -38,16 +50,44 @@ const reloading = new WeakSet<Page>();
 /** A 1440x900 page that records requests, console errors (CSP violations among them) and crashes. */
 export async function openPage(context: BrowserContext): Promise<{ page: Page; watch: PageWatch }> {
   const page = await context.newPage();
-  const watch: PageWatch = { requests: [], failedRequests: [], sockets: [], socketCalls: [], consoleErrors: [], pageErrors: [] };
-  page.on('request', (r) => watch.requests.push(r.url()));
+  const listeners: ((seen: ApiSeen) => void)[] = [];
+  const watch: PageWatch = { requests: [], failedRequests: [], sockets: [], api: [], onAnswer: (l) => listeners.push(l), consoleErrors: [], pageErrors: [] };
+  const answered = (seen: ApiSeen, answer: ApiSeen['answer']) => {
+    seen.answer = answer;
+    for (const l of listeners) l(seen);
+  };
+  const posted = new Map<Request, ApiSeen>();
+  page.on('request', (r) => {
+    watch.requests.push(r.url());
+    const method = /^\/api\/([^/]+)$/.exec(new URL(r.url()).pathname)?.[1];
+    if (!method || r.method() !== 'POST') return;
+    const seen: ApiSeen = { method, args: JSON.parse(r.postData() ?? '{}') as Record<string, unknown>, via: 'post' };
+    watch.api.push(seen);
+    posted.set(r, seen);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) watch.failedRequests.push(`${r.url()} HTTP ${r.status()}`);
+    const seen = posted.get(r.request());
+    if (seen) r.json().then((body: ApiSeen['answer']) => answered(seen, body), () => answered(seen, {}));
+  });
   page.on('websocket', (ws) => {
     watch.sockets.push(ws.url());
+    const waiting = new Map<number, ApiSeen>();
     ws.on('framesent', (f) => {
-      const method = /^\{"id":\d+,"method":"([^"]+)"/.exec(String(f.payload))?.[1];
-      if (method) watch.socketCalls.push(method);
+      const call = JSON.parse(String(f.payload)) as { id: number; method: string; args: Record<string, unknown> };
+      const seen: ApiSeen = { method: call.method, args: call.args, via: 'socket' };
+      watch.api.push(seen);
+      waiting.set(call.id, seen);
+    });
+    ws.on('framereceived', (f) => {
+      const { id, ...answer } = JSON.parse(String(f.payload)) as { id: number } & NonNullable<ApiSeen['answer']>;
+      const seen = waiting.get(id);
+      waiting.delete(id);
+      if (!seen) return;
+      if (answer.error) watch.failedRequests.push(`${ws.url()} ${seen.method} ${answer.error.code}`);
+      answered(seen, answer);
     });
   });
-  page.on('response', (r) => r.status() >= 400 && watch.failedRequests.push(`${r.url()} HTTP ${r.status()}`));
   page.on('requestfailed', (r) => {
     // A request the test's own reload cancelled is the test's doing, not the page's (reloadWhenIdle).
     if (reloading.has(page) && r.failure()?.errorText === 'net::ERR_ABORTED') return;
