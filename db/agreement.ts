@@ -199,7 +199,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
  */
 export function agreementReport(db: Db, query: AgreementQuery = {}, hooks: ReportHooks = {}): DbAgreementReport {
   // Figures without intervals or the entries behind their cells rest on the labels alone: kept with them until anything is written.
-  const keepable = query.bootstrap === 0 && query.cellUnits === false && !hooks.onProgress && !hooks.shouldStop && !hooks.onFigureData;
+  const keepable = keptReport(query) && !hooks.onProgress && !hooks.shouldStop && !hooks.onFigureData;
   return keepable ? fromKeptColumns(db, reportKey(query), () => makeReport(db, query, hooks)) : makeReport(db, query, hooks);
 }
 
@@ -241,23 +241,29 @@ export interface ReportAhead {
   logMark: LogMark;
 }
 
-/** The report the Agreement view opens with, worked out ahead in a worker for the service to take over (`adoptReportAhead`), read in one snapshot. */
-export function reportAhead(db: Db): ReportAhead {
-  return db.transaction(() => ({ logMark: openStore(db).events.newest(), report: agreementReport(db, VIEW_OPENS_WITH) }))();
+/**
+ * A report worked out in a worker for the service to take over (`adoptReportAhead`), read in one
+ * snapshot: by default the one the Agreement view opens with, ahead of it; or one a view asked for.
+ */
+export function reportAhead(db: Db, query: AgreementQuery = VIEW_OPENS_WITH): ReportAhead {
+  return db.transaction(() => ({ logMark: openStore(db).events.newest(), report: agreementReport(db, query) }))();
 }
 
-/** Whether this connection holds the report the Agreement view opens with, current: worked out here or taken over. */
-export function reportInHand(db: Db): boolean {
-  return keepsResult(db, reportKey(VIEW_OPENS_WITH));
+/** Whether this connection holds a report (by default the one the Agreement view opens with), current: worked out here or taken over. */
+export function reportInHand(db: Db, query: AgreementQuery = VIEW_OPENS_WITH): boolean {
+  return keepsResult(db, reportKey(query));
 }
+
+/** Whether a report is kept with the labels once worked out (no intervals, no entries behind its cells), so that one worked out in a worker can be taken over. */
+export const keptReport = (query: AgreementQuery): boolean => query.bootstrap === 0 && query.cellUnits === false;
 
 /**
  * Keeps a report worked out ahead on another connection as if worked out here, when this
  * connection's labels stand where it does in the log and nothing was written since; the
  * Agreement view's first report of a session then computes nothing.
  */
-export function adoptReportAhead(db: Db, ahead: ReportAhead): boolean {
-  return adoptKeptResult(db, reportKey(VIEW_OPENS_WITH), ahead.report, ahead.logMark);
+export function adoptReportAhead(db: Db, ahead: ReportAhead, query: AgreementQuery = VIEW_OPENS_WITH): boolean {
+  return adoptKeptResult(db, reportKey(query), ahead.report, ahead.logMark);
 }
 
 /** The labels agreement counts, as every report reads them: each dimension's cells, and what the hash and drift need of the labels. */

@@ -67,7 +67,7 @@ describe('bugs pinned to lines, in a project', () => {
 
   it('alpha over lines is the krippendorff package’s on the same unit matrix, built here from the texts and the labels', async () => {
     const service = await importDemo(join(dir, 'p.db'));
-    const report = asOwner(service, 'agreement.report', { dimension: DIM, bootstrap: 0 }) as { dimensions: { id: string; measures: { id: string; figure: { alpha: number | null } }[]; perValue: { valueId: string; figure: { alpha: number | null } }[]; lineDisagreements: { entry: string; differing: number[] }[]; lineUnits: number }[] };
+    const report = (await asOwner(service, 'agreement.report', { dimension: DIM, bootstrap: 0 })) as { dimensions: { id: string; measures: { id: string; figure: { alpha: number | null } }[]; perValue: { valueId: string; figure: { alpha: number | null } }[]; lineDisagreements: { entry: string; differing: number[] }[]; lineUnits: number }[] };
     const dim = report.dimensions.find((d) => d.id === DIM)!;
 
     // The unit matrix, independently: every line of every entry someone pinned lines on, each rater's values on it.

@@ -57,7 +57,7 @@ describe('calibration rounds', () => {
     expect(appCall(s, 'entries.list', { annotator: 'ana', filter: { round: 'again' } }).map((e) => e.id)).toEqual(first);
   });
 
-  it('alpha per round against a hand computation, closing a round, and the codebook change that followed it', () => {
+  it('alpha per round against a hand computation, closing a round, and the codebook change that followed it', async () => {
     appCall(s, 'rounds.create', { ...lead, name: 'pilot', entryIds: ['e1', 'e2', 'e3', 'e4'] });
     appCall(s, 'rounds.create', { ...lead, name: 'round 2', entryIds: ['e5', 'e6', 'e7'] });
     // Pilot: (a,a) (a,a) (b,b) (a,b). Coincidences o_aa = 4, o_bb = 2, o_ab = o_ba = 1; n = 8,
@@ -78,7 +78,7 @@ describe('calibration rounds', () => {
     expect(stageOf(groups[1]).alpha).toBe(1);
     expect(groups[0].entries).toBe(4);
     // The same figure as the agreement report restricted to the round.
-    const report = appCall(s, 'agreement.report', { ...lead, round: 'pilot', bootstrap: 0 });
+    const report = await appCall(s, 'agreement.report', { ...lead, round: 'pilot', bootstrap: 0 });
     expect(report.dimensions.find((d) => d.id === 'stage')!.measures[0].figure.alpha).toBeCloseTo(8 / 15, 12);
 
     const closed = appCall(s, 'rounds.close', { ...lead, name: 'pilot' });

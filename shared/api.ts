@@ -559,8 +559,8 @@ export interface ApiClient {
   call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
 }
 
-/** Methods that wait on I/O outside one transaction (SQLite's backup API, reading files to import). */
-export type AsyncMethodName = 'backups.restore' | 'imports.run' | 'imports.columns';
+/** Methods that wait on I/O outside one transaction (SQLite's backup API, reading files to import), or on a worker (a report). */
+export type AsyncMethodName = 'backups.restore' | 'imports.run' | 'imports.columns' | 'agreement.report';
 
 /** The service's implementation, behind the door: every other method answers synchronously (one SQLite transaction). */
 export type SyncApiHandlers = { [M in Exclude<MethodName, AsyncMethodName>]: (args: z.output<Api[M]['args']>) => ResultOf<M> } & {

@@ -255,7 +255,7 @@ export default {
     if (values.by !== undefined && !(driftGroupings as readonly string[]).includes(values.by)) throw new UsageError(`--by is week or batch, not "${values.by}"`);
     const caller = callerOf(values.as);
     if (!existsSync(values.db)) throw new ConcordError('bad-input', `${values.db}: no such project file`, { file: values.db });
-    return withService(values.db, (service) => {
+    return withService(values.db, async (service) => {
       const selection = {
           dimension: values.dimension,
           bootstrap,
@@ -272,7 +272,7 @@ export default {
         return 0;
       }
       // Counts only, as the exports give them: the units behind a cell are for the Agreement view.
-      const report = service.call('agreement.report', { ...selection, cellUnits: false }, caller);
+      const report = await service.call('agreement.report', { ...selection, cellUnits: false }, caller);
       const { name, measure } = primaryOf(report);
       if (values.json) {
         const { raters: annotatorNames, ...rest } = report;

@@ -231,7 +231,7 @@ describe('a report started as a job', () => {
     };
     // The report, and the next request as it comes: once the report is on its way, when the workers have been readied.
     const report = async () => {
-      appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+      await appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
       await new Promise((r) => setImmediate(r));
     };
     const first = await handed();
@@ -260,7 +260,7 @@ describe('a report started as a job', () => {
   it('readies no worker for the command line (no read-ahead): the job after a report is handed the columns itself', async () => {
     const s = await openProject(join(dir, 'cli.db'), { seedDemo: true, workerUrl: new URL('../../test/helpers/job-probe-worker.mjs', import.meta.url) });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    await appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
     const labels = s.db.prepare('SELECT count(*) FROM label').pluck().get() as number;
     expect((await figuresSettled(s, coders(s))).report).toMatchObject({ labelRowsHanded: labels });
     s.close();
@@ -330,7 +330,7 @@ describe('a report started as a job', () => {
   it('gives, from a worker kept between jobs, the figures of the labels as they are now', async () => {
     const s = await openProject(join(dir, 'kept.db'), { seedDemo: true });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
-    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    await appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
     const tab = async () => (await figuresSettled(s, coders(s))).report;
     const before = await tab();
     expect(before).toEqual(coderReport(s.db, { bootstrap: 0 }, { cellEntries: false }));
@@ -361,7 +361,7 @@ describe('the labels read ahead as the app opens a project', () => {
     await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
     expect(currentForAgreement(s.db).sync).toBe('unchanged');
     const fresh = openDatabase(file);
-    expect(appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
+    expect(await appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
     fresh.close();
     s.close();
     // Without it, the first call reads them all.
@@ -439,7 +439,7 @@ describe('the labels read ahead as the app opens a project', () => {
     await until(() => columnsToHand(s.db) !== undefined, `the labels to be read again after ${what}`, 20_000);
     expect(currentForAgreement(s.db).sync).toBe('unchanged');
     const fresh = openDatabase(file);
-    expect(appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
+    expect(await appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 })).toEqual(agreementReport(fresh, { bootstrap: 0 }));
     fresh.close();
     s.close();
   });
@@ -468,16 +468,44 @@ describe('the labels read ahead as the app opens a project', () => {
     await until(() => reportInHand(s.db), 'the report to be worked out ahead');
     const fresh = openDatabase(file);
     const asked = { as: 'lead', bootstrap: 0, cellUnits: false } as const;
-    const first = appCall(s, 'agreement.report', asked);
+    const first = await appCall(s, 'agreement.report', asked);
     expect(first).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false }));
-    expect(appCall(s, 'agreement.report', asked)).toBe(first);
+    expect(await appCall(s, 'agreement.report', asked)).toBe(first);
     // A label written: the report kept is let go, and the next one counts the label.
     const entry = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
     appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'evaluation-metrics' });
     expect(reportInHand(s.db)).toBe(false);
-    const after = appCall(s, 'agreement.report', asked);
+    const after = await appCall(s, 'agreement.report', asked);
     expect(after).not.toEqual(first);
     expect(after).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false }));
+    fresh.close();
+    s.close();
+  });
+  it('are worked out again after a write in a worker that holds them, and taken over, the request thread free meanwhile; a write while the worker works is counted all the same', async () => {
+    const { file, s } = await openedAhead('off-thread.db');
+    await until(() => reportInHand(s.db), 'the report to be worked out ahead');
+    const fresh = openDatabase(file);
+    const asked = { as: 'lead', bootstrap: 0, cellUnits: false } as const;
+    const entry = appCall(s, 'entries.page', { annotator: 'ana', limit: 1 }).rows[0].id;
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'evaluation-metrics' });
+    let answered = false;
+    const report = appCall(s, 'agreement.report', asked).then((r) => ((answered = true), r));
+    // Not answered once everything the request thread had to do is done (every microtask run): the worker answers.
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(answered).toBe(false);
+    expect(await report).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false }));
+    // Taken over, as if worked out here: asked again, it is the same.
+    expect(reportInHand(s.db)).toBe(true);
+    expect(await appCall(s, 'agreement.report', asked)).toBe(await report);
+    // A label written right after the report is asked for (before or after the worker read): the answer counts it.
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'stage', value: 'training' });
+    const meanwhile = appCall(s, 'agreement.report', asked);
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: entry, dimension: 'task', value: 'regression' });
+    expect(await meanwhile).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false }));
+    // A round's report, or one dimension's, alike; one with its intervals is worked out as a job of its own (agreement.start).
+    appCall(s, 'rounds.create', { as: 'lead', name: 'pilot', entryIds: [entry] });
+    expect(await appCall(s, 'agreement.report', { ...asked, round: 'pilot' })).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false, entries: new Set([entry]) }));
+    expect(await appCall(s, 'agreement.report', { ...asked, dimension: 'task' })).toEqual(agreementReport(fresh, { bootstrap: 0, cellUnits: false, dimension: 'task' }));
     fresh.close();
     s.close();
   });
@@ -490,7 +518,7 @@ describe("the Agreement view's tabs in the worker that read the labels ahead", (
     const s = await openProject(file, { readAhead: 0 });
     appCall(s, 'project.addAnnotator', { name: 'lead', role: 'adjudicator' });
     await until(() => columnsToHand(s.db) !== undefined, 'the labels to be read ahead');
-    appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
+    await appCall(s, 'agreement.report', { as: 'lead', bootstrap: 0 });
     // (The next request as the hosts take it: a second worker was readied meanwhile, and took the columns over itself.)
     await new Promise((r) => setImmediate(r));
     const tabs = async () => {

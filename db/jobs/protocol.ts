@@ -14,7 +14,8 @@ import type { ExportArgs } from '../exports/render.ts';
  * bootstrap, one of the figure reports beside it (or the entries behind a cell of one), or the intervals of figures already made (alpha
  * per round or version), or a whole export file for the Export view's download, or every label read
  * ahead into columns, then every entry's consensus and the report the Agreement view opens with
- * worked out ahead, for the service to take over (`ServiceOptions.readAhead`). What the service
+ * worked out ahead, for the service to take over (`ServiceOptions.readAhead`), or a report without
+ * intervals a view asks for (`viewReport`), taken over alike. What the service
  * hands a worker and what the worker says back. A report is handed the label columns the service
  * keeps, when it keeps them, so that its worker need not read every label again (an export too).
  */
@@ -27,7 +28,8 @@ export type JobRequest =
   | { kind: 'export'; args: ExportArgs; columns?: HandedColumns }
   | { kind: 'columns' }
   | { kind: 'consensus' }
-  | { kind: 'report' };
+  | { kind: 'report' }
+  | { kind: 'viewReport'; args: AgreementQuery; columns?: HandedColumns };
 
 /** One of the Agreement view's tabs beside alpha, with its report's own query (db/agreement-figures.ts). */
 export type FiguresRequest =

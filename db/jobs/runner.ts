@@ -61,7 +61,7 @@ const IDLE_KEPT = 2;
 const IDLE_MS = 5 * 60_000;
 
 /** A tab's figures or a cell's entries: jobs the lead waits on. */
-const waitedOnKind = (request: JobRequest) => request.kind === 'figures' || request.kind === 'coderCell';
+const waitedOnKind = (request: JobRequest) => request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'viewReport';
 
 /** A worker thread and the job it runs now, if any. */
 interface Thread {

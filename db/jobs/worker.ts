@@ -47,6 +47,10 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
     return reportAhead(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
+  if (request.kind === 'viewReport') {
+    progress({ phase: 'computing', done: 0, total: 0 });
+    return reportAhead(db(), request.args);
+  }
   if (request.kind === 'agreement') {
     progress({ phase: 'reading', done: 0, total: 0 });
     return agreementReport(db(), request.args, { onProgress: (done, total) => progress({ phase: 'bootstrap', done, total }), shouldStop: givingWay(waitedOn, shouldStop) });
