@@ -14,7 +14,8 @@ import { runCommand } from '../test/helpers/cli.ts';
 import { everyLabelRow } from '../test/helpers/every-label.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { countsAs, standingOf } from './assignments.ts';
-import type { Db } from './database.ts';
+import { openDatabase, type Db } from './database.ts';
+import { readForAgreement } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
 import { openProject } from './project.ts';
@@ -231,5 +232,27 @@ describe('the agreement report read as columns', () => {
     expect(all.selection.labels).toBeGreaterThan(100);
     expect(all.dimensions.find((d) => d.id === 'error-lines')!.lineUnits).toBeGreaterThan(0);
     expect(all.selection.unassigned.length).toBeGreaterThan(0);
+  });
+});
+
+describe("agreement's full read of the labels", () => {
+  it('reads every label as its numbers, and refuses a label without a kind rather than leave it out', () => {
+    const file = join(dir, 'kindless.db');
+    s.db.prepare('VACUUM INTO ?').run(file);
+    const db = openDatabase(file);
+    try {
+      const { rows } = readForAgreement(db);
+      const stored = db.prepare('SELECT l.rowid, l.entry_id, l.annotator_id, k.dimension, k.value, k.codebook_version FROM label l JOIN label_kind k ON k.id = l.kind ORDER BY l.rowid').raw(true).all();
+      expect(rows.count).toBe(stored.length);
+      const read = Array.from({ length: rows.count }, (_, i) => [rows.rowid[i], rows.entry[i], rows.annotator[i], rows.dimensions[rows.dimension[i]], rows.values[rows.value[i]], rows.versions[rows.version[i]]]);
+      expect(read).toEqual(stored);
+      // Something other than Concord took a label's kind away (its triggers give every label one).
+      db.exec('DROP TRIGGER label_kind_on_update');
+      const rowid = db.prepare('SELECT max(rowid) FROM label').pluck().get() as number;
+      db.prepare('UPDATE label SET kind = NULL WHERE rowid = ?').run(rowid);
+      expect(() => readForAgreement(db)).toThrow(`the label in row ${rowid} has no kind`);
+    } finally {
+      db.close();
+    }
   });
 });
