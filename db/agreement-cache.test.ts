@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appCall } from '../test/helpers/service.ts';
 import { agreementReport, type AgreementQuery } from './agreement.ts';
 import { openDatabase } from './database.ts';
-import { adoptColumns, columnsToHand, currentForAgreement, currentToHand, currentWithTimes, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, currentForAgreement, currentToHand, currentWithTimes, ENTRIES_IN_ORDER, fromKeptColumns, GONE, groupedForConsensus, type ConsensusGroups } from './data/agreement-rows.ts';
 import { openStore } from './data/index.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
 import { SAVED_FROM_LABELS } from './data/saved-columns.ts';
@@ -149,6 +149,26 @@ describe('the labels the agreement report keeps between calls', () => {
     expect(currentForAgreement(s.db).sync).toBe('unchanged');
     expect(appCall(s, 'adjudication.summary', { as: 'lead' })).toEqual(consensus);
     expect(consensusIndex(s.db).lastSync).toBe('unchanged');
+    sameAsFresh();
+  });
+
+  it('keep the entries in their natural order across label writes, and read it again once an entry came', () => {
+    const order = () => fromKeptColumns(s.db, ENTRIES_IN_ORDER, () => openStore(s.db).entries.inOrder());
+    agreementReport(s.db, { bootstrap: 0 });
+    const kept = order();
+    appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'model-construction' });
+    expect(currentForAgreement(s.db).sync).toBe('incremental');
+    expect(order()).toBe(kept);
+    // An entry come since, said in the log entry by entry (as an import of a few says it), and labelled.
+    const t = new Date().toISOString();
+    openStore(s.db).entries.insert('e0', { fields: { prompt: 'p0' }, passed: 0, failingTests: '[]', metadata: '{}', hash: '' }, t);
+    openStore(s.db).events.append({ actor: 'cli', kind: 'entry.create', entryId: 'e0', before: null, after: {}, at: t });
+    for (const name of ['ana', 'ben']) {
+      appCall(s, 'labels.set', { annotator: name, entryId: 'e0', dimension: 'stage', value: 'training' });
+      appCall(s, 'labels.setStatus', { annotator: name, entryId: 'e0', status: 'submitted' });
+    }
+    expect(currentForAgreement(s.db).sync).toBe('incremental');
+    expect(order().map(([, id]) => id)).toEqual(Array.from({ length: 13 }, (_, i) => `e${i}`));
     sameAsFresh();
   });
 

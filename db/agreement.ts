@@ -9,7 +9,7 @@ import { valueText, type NumberedLines } from '../shared/tables/provenance.ts';
 import { badInput } from '../shared/errors.ts';
 import { countsAs, standingOf } from './assignments.ts';
 import type { Db } from './database.ts';
-import { adoptKeptResult, currentForAgreement, currentWithTimes, fromKeptColumns, keepsResult, type AgreementRows, type ForAgreement, type LogMark } from './data/agreement-rows.ts';
+import { adoptKeptResult, currentForAgreement, currentWithTimes, ENTRIES_IN_ORDER, fromKeptColumns, keepsResult, type AgreementRows, type ForAgreement, type LogMark } from './data/agreement-rows.ts';
 import { currentWithLabelTimes } from './data/label-times.ts';
 import { openStore } from './data/index.ts';
 import { TEXT_FIELDS } from './data/entries.ts';
@@ -100,7 +100,7 @@ function walkCountedLabels(db: Db, query: AgreementQuery, opts: { times?: 'text'
   const included = new Set(include.map((a) => a.name));
   const byAssignment = store.assignments.any();
   // Every walk numbers the entries in their natural order: read once while nothing is written.
-  const order = fromKeptColumns(db, 'entries in order', () => store.entries.inOrder());
+  const order = fromKeptColumns(db, ENTRIES_IN_ORDER, () => store.entries.inOrder());
   // The report's own read is kept between calls (the label objects carry each label's time as its text);
   // or what the caller read (the rows drift read again with their times).
   const { rows, submitted, assigned } = opts.read ?? (opts.times === 'text' ? currentWithTimes(db) : currentForAgreement(db));
