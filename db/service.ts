@@ -24,7 +24,7 @@ import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, Entry
 import { Cancelled, jobRunner, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
-import { adoptColumns, columnsToHand, saveKeptColumns, type HandedColumns } from './data/agreement-rows.ts';
+import { adoptColumns, columnsToHand, keptToHand, saveKeptColumns, type HandedColumns } from './data/agreement-rows.ts';
 import { listEvents } from './events.ts';
 import { adoptReportAhead, agreementReport, keptReport, reportInHand, type AgreementQuery, type ReportAhead } from './agreement.ts';
 import { coderCellEntries, coderReport, coefficientReport, driftReport, figureReport, machineReport } from './agreement-figures.ts';
@@ -230,11 +230,19 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
    */
   async function reportOffThread(query: AgreementQuery): Promise<DbAgreementReport | undefined> {
     if (!readsAhead() || !keptReport(query) || reportInHand(db, query)) return undefined;
-    const columns = columnsToHand(db);
-    if (!columns) return undefined;
+    // Handed as they stand: the worker brings them up to date from the log while this thread does the same with its own.
+    const handed = keptToHand(db);
+    if (!handed) return undefined;
+    const job = runner.run({ kind: 'viewReport', args: query, columns: handed });
+    if (!columnsToHand(db)) {
+      // Only a full read brings them up to date: the caller's report does it (the worker's could not be taken over).
+      job.cancel();
+      job.done.catch(() => {});
+      return undefined;
+    }
     try {
-      const ahead = (await runner.run({ kind: 'viewReport', args: query, columns }).done) as ReportAhead;
-      // (Brought up to date from the log first: taken over only if nothing was written since the worker read.)
+      const ahead = (await job.done) as ReportAhead;
+      // (Brought up to date from the log again: taken over only if nothing was written since the worker read.)
       if (db.open && columnsToHand(db) && adoptReportAhead(db, ahead, query)) return ahead.report;
     } catch {
       // An error of the query itself the caller meets again, said as it says it.

@@ -314,13 +314,24 @@ export function currentToHand(db: Db): HandedColumns {
 }
 
 /**
+ * The columns kept on this connection as they stand, perhaps behind the log (not brought up to
+ * date here): for a worker that brings them up to date itself while this thread does the same.
+ * Undefined when none are kept, or they were read under another codebook.
+ */
+export function keptToHand(db: Db): HandedColumns | undefined {
+  const k = kept.get(db);
+  if (!k || k.codebook !== (openStore(db).project.codebookJson() ?? '')) return undefined;
+  return handedOf(k);
+}
+
+/**
  * The columns kept on this connection, brought up to date when the log says how (a few entries'
  * rows read again), for a job to hand its worker: undefined when none are kept or only a full
  * read could bring them up to date, which is left to the worker rather than done on this thread.
  */
 export function columnsToHand(db: Db): HandedColumns | undefined {
-  const k = kept.get(db);
-  if (!k || k.codebook !== (openStore(db).project.codebookJson() ?? '')) return undefined;
+  if (!keptToHand(db)) return undefined;
+  const k = kept.get(db)!;
   const marker = changeMarker(db);
   if (!sameMarker(k.marker, marker)) {
     if (!db.transaction(() => update(db, k))()) return undefined;
