@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../scripts/build.mjs';
+import { buildCli, workerBuildOptions } from '../scripts/build.mjs';
+import { jobRunner } from '../db/jobs/runner.ts';
 import { repoRoot } from '../test/helpers/concord-server.ts';
 import { commands } from './commands/index.ts';
 
@@ -22,6 +24,8 @@ function tree(): string {
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'concord', type: 'module' }));
   mkdirSync(join(root, 'build', 'cli'), { recursive: true });
   copyFileSync(join(repoRoot, 'cli', 'concord.js'), join(root, 'cli', 'concord.js'));
+  mkdirSync(join(root, 'db'));
+  copyFileSync(join(repoRoot, 'db', 'load-built.mjs'), join(root, 'db', 'load-built.mjs'));
   symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'cli', 'main.ts'), "export async function main(argv: string[]): Promise<number> { process.stdout.write(`sources ${argv.join(' ')}\\n`); return 0; }\n");
   writeFileSync(join(root, 'cli', 'commands', 'info.ts'), 'export default {};\n');
@@ -103,5 +107,38 @@ describe('the concord launcher', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     expect(pkg.scripts.prepare).toBe('node scripts/build.mjs cli');
     expect(pkg.bin.concord).toBe('cli/concord.js');
+  });
+});
+
+describe('the job worker, built', () => {
+  it('starts through a code cache it writes beside its bundle once its first job is done, and then reads', async () => {
+    // Built as the command line's is, in a folder of the package (where better-sqlite3 is found).
+    const out = mkdtempSync(join(repoRoot, 'build', 'test-worker-'));
+    try {
+      const esbuild = await import('esbuild');
+      const opts = workerBuildOptions(out);
+      await Promise.all([esbuild.build(opts.worker), esbuild.build(opts.boot)]);
+      const cache = join(out, 'job-worker.cjs.v8cache');
+      const oneJob = async () => {
+        const runner = jobRunner({ file: join(out, 'none.db'), workerUrl: pathToFileURL(join(out, 'job-worker.mjs')) });
+        try {
+          // Intervals of no figures: a job that reads no project.
+          expect(await runner.run({ kind: 'intervals', args: { figures: [], resamples: 0 } }).done).toEqual([]);
+          for (let i = 0; i < 200 && !existsSync(cache); i++) await new Promise((r) => setTimeout(r, 10));
+        } finally {
+          runner.close();
+        }
+      };
+      await oneJob();
+      const written = statSync(cache);
+      expect(written.size).toBeGreaterThan(100_000);
+      // The next thread takes it as it is: not written again.
+      await oneJob();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+      expect(readdirSync(out).sort()).toEqual(['job-worker.cjs', 'job-worker.cjs.v8cache', 'job-worker.mjs']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ export function contractMethodNames(): Promise<string[]>;
 export function contractNamesPlugin(names: string[]): Plugin;
 export function buildElectron(outdir?: string): Promise<void>;
 export function buildRenderer(): Promise<void>;
-export function workerBuildOptions(outdir: string): BuildOptions;
+export function workerBuildOptions(outdir: string): { worker: BuildOptions; boot: BuildOptions };
 export function cliBuildOptions(outfile: string, plugins?: Plugin[]): BuildOptions;
 export function onlyCommandPlugin(keep: string | null, seen?: Set<string>): Plugin;
 export function buildCli(outdir?: string): Promise<void>;

@@ -1,7 +1,7 @@
 // `node scripts/build.mjs [renderer|electron|cli|all]` (default all):
 //   renderer -> build/renderer (vite, config in vite.config.ts)
-//   electron -> build/electron/main.cjs, preload.cjs and job-worker.mjs (esbuild)
-//   cli      -> build/cli/concord.cjs, concord-<command>.cjs and job-worker.mjs, each bundle with its
+//   electron -> build/electron/main.cjs, preload.cjs and job-worker.mjs with job-worker.cjs (esbuild)
+//   cli      -> build/cli/concord.cjs, concord-<command>.cjs and job-worker.mjs with job-worker.cjs, each bundle with its
 //               <bundle>.sources.json (esbuild; `npm install` runs it)
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -86,23 +86,35 @@ export function isMethodName(name) { return known.has(name); }
 
 /**
  * The worker thread that runs imports and agreement reports off the request thread
- * (db/jobs/worker.ts), bundled as `job-worker.mjs` beside the bundle that starts it: db/jobs/runner.ts
- * looks for it next to itself once bundled. better-sqlite3 stays outside (native).
+ * (db/jobs/worker.ts), bundled beside the bundle that starts it: `job-worker.cjs`, CommonJS and
+ * minified like the command line's bundles, and `job-worker.mjs` (db/jobs/worker-boot.mjs), the
+ * entry db/jobs/runner.ts starts, which runs the first through V8's code cache
+ * (`job-worker.cjs.v8cache`, written as the first thread without one ends). better-sqlite3 stays
+ * outside (native).
  */
 export function workerBuildOptions(outdir) {
+  const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['better-sqlite3'] };
   return {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    absWorkingDir: root,
-    entryPoints: [path.join(root, 'db/jobs/worker.ts')],
-    outfile: path.join(outdir, 'job-worker.mjs'),
-    external: ['better-sqlite3'],
-    // Bundled CommonJS packages (csv-parse, zod...) may call require(); an ES module has none.
-    banner: { js: "import { createRequire as __concordRequire } from 'node:module'; const require = __concordRequire(import.meta.url);" },
+    worker: {
+      ...common,
+      format: 'cjs',
+      minify: true,
+      entryPoints: [path.join(root, 'db/jobs/worker.ts')],
+      outfile: path.join(outdir, 'job-worker.cjs'),
+      // Modules find files from their own place (import.meta.url); in the bundle that is the bundle's.
+      define: { 'import.meta.url': '__concordImportMetaUrl' },
+      banner: { js: "const __concordImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    },
+    boot: { ...common, format: 'esm', entryPoints: [path.join(root, 'db/jobs/worker-boot.mjs')], outfile: path.join(outdir, 'job-worker.mjs') },
   };
+}
+
+/** Builds the job worker (`workerBuildOptions`) into `outdir`, its old code cache removed; the inputs of both files. */
+async function buildWorker(esbuild, outdir) {
+  const opts = workerBuildOptions(outdir);
+  const built = await Promise.all([esbuild.build({ ...opts.worker, metafile: true }), esbuild.build({ ...opts.boot, metafile: true })]);
+  rmSync(`${opts.worker.outfile}.v8cache`, { force: true });
+  return built.flatMap((r) => Object.keys(r.metafile.inputs));
 }
 
 export async function buildElectron(outdir) {
@@ -112,7 +124,7 @@ export async function buildElectron(outdir) {
   await Promise.all([
     esbuild.build(opts.main),
     esbuild.build({ ...opts.preload, plugins: [contractNamesPlugin(names)] }),
-    esbuild.build(workerBuildOptions(path.dirname(opts.main.outfile))),
+    buildWorker(esbuild, path.dirname(opts.main.outfile)),
   ]);
 }
 
@@ -183,15 +195,12 @@ export async function buildCli(outdir = path.join(root, 'build', 'cli')) {
     return;
   }
   const names = new Set();
-  const [dispatcher, worker] = await Promise.all([
-    esbuild.build(cliBuildOptions(path.join(outdir, 'concord.cjs'), [onlyCommandPlugin(null, names)])),
-    esbuild.build({ ...workerBuildOptions(outdir), metafile: true }),
-  ]);
+  const [dispatcher, workerInputs] = await Promise.all([esbuild.build(cliBuildOptions(path.join(outdir, 'concord.cjs'), [onlyCommandPlugin(null, names)])), buildWorker(esbuild, outdir)]);
   const commands = [...names].sort();
   const bundles = await Promise.all(commands.map((c) => esbuild.build(cliBuildOptions(path.join(outdir, `concord-${c}.cjs`), [onlyCommandPlugin(c)]))));
   const manifest = (bundle, inputs, extra = {}) => {
     // A bundle that starts the job worker runs the worker's code too.
-    const all = new Set([...inputs, 'package.json', 'package-lock.json', ...(inputs.includes('db/jobs/runner.ts') ? Object.keys(worker.metafile.inputs) : [])]);
+    const all = new Set([...inputs, 'package.json', 'package-lock.json', ...(inputs.includes('db/jobs/runner.ts') ? workerInputs : [])]);
     const files = Object.fromEntries([...all].sort().map((f) => [f, statSync(path.join(root, f)).mtimeMs]));
     rmSync(path.join(outdir, `${bundle}.v8cache`), { force: true });
     writeFileSync(path.join(outdir, `${bundle.replace(/\.cjs$/, '')}.sources.json`), `${JSON.stringify({ ...extra, files }, null, 1)}\n`);
