@@ -61,19 +61,21 @@ function readAgreementRows(db: Db, opts: { times?: boolean; timeNumbers?: boolea
   const total = entries
     ? (sql('SELECT count(*) FROM label WHERE entry_id IN (SELECT value FROM json_each(?))').pluck().get(list) as number)
     : (sql('SELECT count(*) FROM label').pluck().get() as number);
+  // Room for the labels written after this read (kept columns grow by them): the first write need not copy every column.
+  const room = entries ? total : total + Math.max(1024, total >> 6);
   const rows: AgreementRows = {
     count: 0,
-    rowid: new Int32Array(total),
-    entry: new Int32Array(total),
-    annotator: new Int32Array(total),
-    dimension: new Int32Array(total),
-    value: new Int32Array(total),
-    version: new Int32Array(total),
+    rowid: new Int32Array(room),
+    entry: new Int32Array(room),
+    annotator: new Int32Array(room),
+    dimension: new Int32Array(room),
+    value: new Int32Array(room),
+    version: new Int32Array(room),
     dimensions: [],
     values: [],
     versions: [],
     times: opts.times ? [] : undefined,
-    time: opts.timeNumbers ? new Float64Array(total) : undefined,
+    time: opts.timeNumbers ? new Float64Array(room) : undefined,
   };
   // Each label's kind, until the kinds' texts are read.
   const kind = new Int32Array(total);
@@ -601,9 +603,10 @@ function update(db: Db, k: Kept): boolean {
   // The entries' natural order stands while no entry came or went (an entry's place is its id's, db/data/natural-key.ts;
   // one deleted was refused above): reading it again took 45 ms of every report after a write at 100,000 entries.
   if (order && order.length === store.entries.count()) k.derived.set(ENTRIES_IN_ORDER, order);
-  const changedRows = new Set(rowIds);
+  const changedRows = new Uint8Array(rowIds.reduce((m, e) => Math.max(m, e + 1), 0));
+  for (const e of rowIds) changedRows[e] = 1;
   for (let i = 0; i < rows.count; i++)
-    if (rows.annotator[i] !== GONE && changedRows.has(rows.entry[i])) {
+    if (rows.annotator[i] !== GONE && changedRows[rows.entry[i]] === 1) {
       rows.annotator[i] = GONE;
       k.dead++;
     }
