@@ -214,12 +214,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       .catch(() => {});
   };
   if (readsAhead()) setTimeout(readAhead, opts.readAhead === true ? READ_AHEAD_MS : opts.readAhead).unref();
-  /**
-   * After a write the log cannot say label by label (an import, automatic assignments, a codebook
-   * published), or one too large to follow from it (a pack merged): the labels the app held no
-   * longer say what the file holds. They are read again, as on opening, before the lead asks
-   * (unless the first read ahead is still to come, or the log brings them up to date after all).
-   */
+
   /**
    * A report without intervals that is not kept, worked out in a worker that holds the label
    * columns, and taken over: the request thread stays free for labels meanwhile, and the worker's
@@ -250,6 +245,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     return undefined;
   }
 
+  /**
+   * After a write the log cannot say label by label (an import, automatic assignments, a codebook
+   * published), or one too large to follow from it (a pack merged): the labels the app held no
+   * longer say what the file holds. They are read again, as on opening, before the lead asks
+   * (unless the first read ahead is still to come, or the log brings them up to date after all).
+   */
   const readAgainAhead = () => {
     if (readAheadBegun && readsAhead()) readAhead();
   };

@@ -117,6 +117,13 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   // (ServiceOptions.readAhead), every entry's consensus and this report worked out there after
   // them, then the lead's first report of the session.
   const firstEntry = db.prepare('SELECT ext_id FROM entry ORDER BY id LIMIT 1').pluck().get() as string;
+  /** A turn of `sideBySide`: ana's label on the first entry set to the next of `values` (not timed), then `call` timed into `times`. */
+  const afterALabel = (service: Service, dimension: string, values: string[], times: number[], call: () => Promise<unknown>) => async (turn: number) => {
+    service.call('labels.set', { annotator: 'ana', entryId: firstEntry, dimension, value: values[turn % values.length] }, ANNOTATOR);
+    const t = performance.now();
+    await call();
+    times.push(performance.now() - t);
+  };
   const ahead = await openProject(db.name, { readAhead: true });
   try {
     const opened = performance.now();
@@ -132,15 +139,9 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
       peer_value: firstPeer.ms,
       note: `the first report of a process opened as the app's hosts open it: the labels read ahead in a worker from 2 s after opening, in hand ${labelsInHand.toFixed(0)} ms after opening, then every entry's consensus and this report worked out there, in hand ${inHand.toFixed(0)} ms after opening; a lead who opens Agreement sooner waits for the report worked out on the request thread from the labels, or for the read too (agreement_report_first)`,
     });
-    const stages = ['training', 'inference'];
     const afterWriteMs: number[] = [];
     const afterWrite = await sideBySide(
-      async (i) => {
-        ahead.call('labels.set', { annotator: 'ana', entryId: firstEntry, dimension: 'stage', value: stages[i % 2] }, ANNOTATOR);
-        const t = performance.now();
-        await ahead.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD);
-        afterWriteMs.push(performance.now() - t);
-      },
+      afterALabel(ahead, 'stage', ['training', 'inference'], afterWriteMs, () => ahead.call('agreement.report', { bootstrap: 0, cellUnits: false }, LEAD)),
       () => labelRows.all(),
       { runs: few, warmup: 1 },
     );
@@ -215,15 +216,11 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   opts.say(`${k}: alpha of one dimension through the door vs SQL and ${CROSS_CHECK_PACKAGE}; the pooled bootstrap`);
   let ours = 0;
   let theirs = 0;
-  const tasks = ['classification', 'regression'];
   const alphaMs: number[] = [];
   const alpha = await sideBySide(
-    async (i) => {
-      s.call('labels.set', { annotator: 'ana', entryId: firstEntry, dimension: 'task', value: tasks[i % 2] }, ANNOTATOR);
-      const t = performance.now();
+    afterALabel(s, 'task', ['classification', 'regression'], alphaMs, async () => {
       ours = (await s.call('agreement.report', { dimension: 'stage', bootstrap: 0, cellUnits: false }, LEAD)).dimensions[0].measures[0].figure.alpha!;
-      alphaMs.push(performance.now() - t);
-    },
+    }),
     () => {
       const rows = dimensionCells(db, 'stage').cells.map((row) => row.map((v) => (typeof v === 'string' ? v : undefined)));
       theirs = packageAlpha(rows);

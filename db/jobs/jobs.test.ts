@@ -481,6 +481,7 @@ describe('the labels read ahead as the app opens a project', () => {
     fresh.close();
     s.close();
   });
+
   it('are worked out again after a write in a worker that holds them, and taken over, the request thread free meanwhile; a write while the worker works is counted all the same', async () => {
     const { file, s } = await openedAhead('off-thread.db');
     await until(() => reportInHand(s.db), 'the report to be worked out ahead');

@@ -60,7 +60,7 @@ const IDLE_KEPT = 2;
 /** ...and none longer than this, so a project left open gives their memory back. */
 const IDLE_MS = 5 * 60_000;
 
-/** A tab's figures or a cell's entries: jobs the lead waits on. */
+/** A tab's figures, a cell's entries or a report a view asked for: jobs the lead waits on. */
 const waitedOnKind = (request: JobRequest) => request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'viewReport';
 
 /** A worker thread and the job it runs now, if any. */
