@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAgreementReport, Figure } from '../../shared/agreement/report.ts';
 import { callApi } from '../helpers/api.ts';
-import { joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
+import { holdCalls, joinAsLead, launchChromium, newContext, openPage } from '../helpers/browser.ts';
 import { repoRoot, startConcord } from '../helpers/concord-server.ts';
 import { demoFixtures } from '../helpers/fixtures.ts';
 
@@ -243,12 +243,7 @@ describe('agreement view', () => {
     const context = await newContext(browser);
     const { page } = await openPage(context);
     // The intervals' job is held at its first poll: the view shows the figures without intervals meanwhile.
-    let release = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    await page.route('**/api/agreement.job', async (route) => {
-      await held;
-      await route.continue().catch(() => {});
-    });
+    const release = await holdCalls(page, 'agreement.job');
     try {
       await joinAsLead(page, server.url);
       await page.goto(server.url);

@@ -104,6 +104,31 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
   return context;
 }
 
+/**
+ * Holds the page's calls of `method`, either way it sends them (by POST, on its socket), until the
+ * returned `release()`; set before the page opens. Other calls go on as usual.
+ */
+export async function holdCalls(page: Page, method: string): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(`**/api/${method}`, async (route) => {
+    await held;
+    await route.continue().catch(() => {});
+  });
+  await page.routeWebSocket(
+    (url) => url.pathname === SOCKET_PATH,
+    (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const call = JSON.parse(String(message)) as { method?: string };
+        if (call.method === method) void held.then(() => server.send(message));
+        else server.send(message);
+      });
+    },
+  );
+  return release;
+}
+
 /** Nothing left the loopback server, nothing failed, no CSP violation or crash. */
 export function expectCleanPage(watch: PageWatch, origin: string): void {
   const foreign = watch.requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));

@@ -87,8 +87,8 @@ describe('the Team view', () => {
       await page.getByTestId('backups').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(dir, 'team-trust.png'), fullPage: false });
       expect(watch.pageErrors).toEqual([]);
-      // The two refused merges are the only failed requests.
-      expect(watch.failedRequests).toEqual([expect.stringMatching(/packs\.import HTTP 400$/), expect.stringMatching(/packs\.import HTTP 400$/)]);
+      // The two refused merges are the only failed calls (answered on the page's socket).
+      expect(watch.failedRequests).toEqual([expect.stringMatching(/\/api\/socket packs\.import bad-input$/), expect.stringMatching(/\/api\/socket packs\.import bad-input$/)]);
       expect(readFileSync(forged, 'utf8')).toContain('"annotator":"ben"');
     } finally {
       await context.close();
