@@ -44,7 +44,7 @@ import { confirmReview, reviewPage, reviewsOf } from './reviews.ts';
 import { decideRevision } from './revisions.ts';
 import { checkExportArgs, renderExport } from './exports/render.ts';
 import { writeExportFile } from './exports/stream.ts';
-import { agreementGroups, closeRound, createRound, goldAccuracy, groupFigures, groupIntervals, listGold, listRounds, roundEntries, setGold, withIntervals } from './rounds.ts';
+import { agreementGroups, closeRound, createRound, goldAccuracy, groupFigures, groupIntervals, listGold, listRounds, roundEntries, setGold, withIntervals, type GroupFigures, type GroupsQuery } from './rounds.ts';
 export { contentHash } from './import/index.ts';
 
 /**
@@ -251,6 +251,22 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
    * longer say what the file holds. They are read again, as on opening, before the lead asks
    * (unless the first read ahead is still to come, or the log brings them up to date after all).
    */
+  /**
+   * The figures of alpha per round or version (`groupFigures`), worked out in a worker that holds
+   * the label columns, as a view's report is (`reportOffThread`): the Codebook and Rounds views
+   * ask for them as they open. Undefined where the columns are not kept here, or the worker
+   * failed: the caller works them out here (and meets an error of the query itself there).
+   */
+  async function groupFiguresOffThread(query: GroupsQuery): Promise<GroupFigures | undefined> {
+    const handed = readsAhead() ? keptToHand(db) : undefined;
+    if (!handed) return undefined;
+    try {
+      return (await runner.run({ kind: 'groupFigures', args: query, columns: handed }).done) as GroupFigures;
+    } catch {
+      return undefined;
+    }
+  }
+
   const readAgainAhead = () => {
     if (readAheadBegun && readsAhead()) readAhead();
   };
@@ -586,9 +602,10 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
       return report;
     },
     'agreement.groups': (args) => agreementGroups(db, args),
-    'agreement.groupsStart': (query): GroupsJob => {
-      // The figures at once (they take what one report without bootstrap takes); their intervals off the request thread.
-      const made = groupFigures(db, query);
+    'agreement.groupsStart': async (query): Promise<GroupsJob> => {
+      // The figures first (what one report without bootstrap takes per group: in a worker that holds the labels
+      // where the app's hosts keep them, else here); their intervals after, off the request thread.
+      const made = (await groupFiguresOffThread(query)) ?? groupFigures(db, query);
       const resamples = query.bootstrap ?? 500;
       const job: GroupsJob = { jobId: randomUUID(), progress: { phase: 'starting', done: 0, total: made.figures.length * resamples }, groups: made.groups };
       const args = { figures: made.figures.map((f) => f.data), resamples, seed: query.seed };

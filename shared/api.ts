@@ -560,7 +560,7 @@ export interface ApiClient {
 }
 
 /** Methods that wait on I/O outside one transaction (SQLite's backup API, reading files to import), or on a worker (a report). */
-export type AsyncMethodName = 'backups.restore' | 'imports.run' | 'imports.columns' | 'agreement.report';
+export type AsyncMethodName = 'backups.restore' | 'imports.run' | 'imports.columns' | 'agreement.report' | 'agreement.groupsStart';
 
 /** The service's implementation, behind the door: every other method answers synchronously (one SQLite transaction). */
 export type SyncApiHandlers = { [M in Exclude<MethodName, AsyncMethodName>]: (args: z.output<Api[M]['args']>) => ResultOf<M> } & {

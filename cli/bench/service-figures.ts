@@ -641,20 +641,20 @@ async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
   const view = async (name: string, open: () => unknown) => opened.push({ view: name, ms: (await timed(open)).ms });
   // The intervals' bootstraps these views start run on in the background: stopped before the tabs are timed.
   const started: string[] = [];
-  const groups = (by: 'round' | 'version') => started.push((call('agreement.groupsStart', { by, bootstrap: 200 }) as { jobId: string }).jobId);
-  await view('Codebook', () => {
+  const groups = async (by: 'round' | 'version') => started.push(((await call('agreement.groupsStart', { by, bootstrap: 200 })) as { jobId: string }).jobId);
+  await view('Codebook', async () => {
     call('codebook.history', {});
     call('codebook.usage', {});
     call('reviews.all', {});
     call('rounds.list', {});
-    groups('version');
+    await groups('version');
   });
   await view('Codebook: the publish dialog, a definition changed', () => {
     call('codebook.preview', { codebook: definitionChanged(call('project.codebook', {}) as Codebook) });
   });
-  await view('Rounds', () => {
+  await view('Rounds', async () => {
     call('rounds.list', {});
-    groups('round');
+    await groups('round');
     call('gold.accuracy', {});
   });
   await view('Team', () => {

@@ -7,6 +7,7 @@ import type { PublishedMap } from '../import/index.ts';
 import type { FieldMapping } from '../../shared/field-mapping.ts';
 import type { HandedColumns } from '../data/agreement-rows.ts';
 import type { ExportArgs } from '../exports/render.ts';
+import type { GroupsQuery } from '../rounds.ts';
 
 /**
  * Work that runs off the request thread, in a worker with its own connection to the project file:
@@ -15,7 +16,7 @@ import type { ExportArgs } from '../exports/render.ts';
  * per round or version), or a whole export file for the Export view's download, or every label read
  * ahead into columns, then every entry's consensus and the report the Agreement view opens with
  * worked out ahead, for the service to take over (`ServiceOptions.readAhead`), or a report without
- * intervals a view asks for (`viewReport`), taken over alike. What the service
+ * intervals a view asks for (`viewReport`), taken over alike, or the figures of alpha per round or version (`groupFigures`). What the service
  * hands a worker and what the worker says back. A report is handed the label columns the service
  * keeps, when it keeps them, so that its worker need not read every label again (an export too).
  */
@@ -29,7 +30,8 @@ export type JobRequest =
   | { kind: 'columns' }
   | { kind: 'consensus' }
   | { kind: 'report' }
-  | { kind: 'viewReport'; args: AgreementQuery; columns?: HandedColumns };
+  | { kind: 'viewReport'; args: AgreementQuery; columns?: HandedColumns }
+  | { kind: 'groupFigures'; args: GroupsQuery; columns?: HandedColumns };
 
 /** One of the Agreement view's tabs beside alpha, with its report's own query (db/agreement-figures.ts). */
 export type FiguresRequest =

@@ -60,8 +60,8 @@ const IDLE_KEPT = 2;
 /** ...and none longer than this, so a project left open gives their memory back. */
 const IDLE_MS = 5 * 60_000;
 
-/** A tab's figures, a cell's entries or a report a view asked for: jobs the lead waits on. */
-const waitedOnKind = (request: JobRequest) => request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'viewReport';
+/** A tab's figures, a cell's entries, a report or alpha per group a view asked for: jobs the lead waits on. */
+const waitedOnKind = (request: JobRequest) => request.kind === 'figures' || request.kind === 'coderCell' || request.kind === 'viewReport' || request.kind === 'groupFigures';
 
 /** A worker thread and the job it runs now, if any. */
 interface Thread {

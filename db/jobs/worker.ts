@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../database.ts';
 import { adoptColumns, currentToHand } from '../data/agreement-rows.ts';
 import { currentWithLabelTimes } from '../data/label-times.ts';
 import { renderExport } from '../exports/render.ts';
-import { groupIntervals } from '../rounds.ts';
+import { groupFigures, groupIntervals } from '../rounds.ts';
 import { runImport } from '../import/index.ts';
 import { givingWay } from './give-way.ts';
 import type { JobMessage, JobOrder, JobProgress, JobRequest, ReadiedMessage, WorkerStart } from './protocol.ts';
@@ -47,6 +47,10 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
     return reportAhead(db());
   }
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
+  if (request.kind === 'groupFigures') {
+    progress({ phase: 'computing', done: 0, total: 0 });
+    return groupFigures(db(), request.args);
+  }
   if (request.kind === 'viewReport') {
     progress({ phase: 'computing', done: 0, total: 0 });
     return reportAhead(db(), request.args);
