@@ -246,12 +246,6 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
   }
 
   /**
-   * After a write the log cannot say label by label (an import, automatic assignments, a codebook
-   * published), or one too large to follow from it (a pack merged): the labels the app held no
-   * longer say what the file holds. They are read again, as on opening, before the lead asks
-   * (unless the first read ahead is still to come, or the log brings them up to date after all).
-   */
-  /**
    * The figures of alpha per round or version (`groupFigures`), worked out in a worker that holds
    * the label columns, as a view's report is (`reportOffThread`): the Codebook and Rounds views
    * ask for them as they open. Undefined where the columns are not kept here, or the worker
@@ -267,6 +261,12 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     }
   }
 
+  /**
+   * After a write the log cannot say label by label (an import, automatic assignments, a codebook
+   * published), or one too large to follow from it (a pack merged): the labels the app held no
+   * longer say what the file holds. They are read again, as on opening, before the lead asks
+   * (unless the first read ahead is still to come, or the log brings them up to date after all).
+   */
   const readAgainAhead = () => {
     if (readAheadBegun && readsAhead()) readAhead();
   };
