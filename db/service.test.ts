@@ -46,6 +46,19 @@ describe('labels', () => {
     expect(appCall(s, 'project.info', {}).counts).toMatchObject({ entries: 3, failingEntries: 2, annotators: 3, labels: 1 });
   });
 
+  it("answers a label, note or status write with the writer's part of the entry after the commit, not the entry and its texts again", () => {
+    const set = appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
+    const noted = appCall(s, 'labels.setNote', { annotator: 'ana', entryId: 'e1', text: 'why' });
+    const submitted = appCall(s, 'labels.setStatus', { annotator: 'ana', entryId: 'e1', status: 'submitted' });
+    const { entry, ...own } = appCall(s, 'entries.get', { annotator: 'ana', id: 'e1' });
+    expect(entry.prompt).toBe('prompt e1');
+    expect(submitted).toEqual({ entryId: 'e1', ...own });
+    expect(own).toMatchObject({ labels: { stage: 'training' }, note: 'why', status: 'submitted' });
+    expect(set).toMatchObject({ entryId: 'e1', labels: { stage: 'training' }, note: '', status: 'draft' });
+    expect(noted).toMatchObject({ entryId: 'e1', note: 'why', status: 'draft' });
+    for (const answer of [set, noted, submitted]) expect(JSON.stringify(answer)).not.toContain('prompt e1');
+  });
+
   it('is blind: another annotator never receives the label', () => {
     appCall(s, 'labels.set', { annotator: 'ana', entryId: 'e1', dimension: 'stage', value: 'training' });
     appCall(s, 'labels.setNote', { annotator: 'ana', entryId: 'e1', text: 'secret' });

@@ -20,7 +20,7 @@ import {
 } from '../shared/codebook/index.ts';
 import { ConcordError, badInput } from '../shared/errors.ts';
 import { conflictReason } from '../shared/consensus/consensus.ts';
-import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, PackFileExport, ProjectInfo } from '../shared/types.ts';
+import type { AgreementGroup, Annotator, AnnotatorRole, EntryForAnnotator, EntrySummary, ImportFormat, ImportJob, ImportProgress, ImportSummary, LabelChange, OwnPart, PackFileExport, ProjectInfo } from '../shared/types.ts';
 import { Cancelled, jobRunner, type JobProgress, type RunningJob } from './jobs/runner.ts';
 import { now, schemaVersion, withDatabaseErrorsExplained, type Db } from './database.ts';
 import { openStore, type EntryRef, type OwnRecord, type QueueQuery, type QueueRow } from './data/index.ts';
@@ -315,12 +315,22 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     return d;
   }
 
-  function forAnnotator(entry: EntryRef, annotatorId: number, annotatorName: string): EntryForAnnotator {
+  /** An annotator's labels, note, status and standing on an entry. */
+  function ownOf(entry: EntryRef, annotatorId: number, annotatorName: string): Omit<OwnPart, 'entryId'> {
     const labels: Record<string, LabelValue> = {};
     for (const r of store.labels.ofEntry(entry.rowId, annotatorId)) labels[r.dimension] = JSON.parse(r.value);
     const note = store.labels.own('note', entry.rowId, annotatorId)?.value ?? '';
-    const status = (store.labels.own('submission', entry.rowId, annotatorId)?.value ?? 'todo') as EntryForAnnotator['status'];
-    return { entry: store.entries.entry(entry.rowId), labels, note, status, standing: raterStanding(db, entry.rowId, annotatorName) };
+    const status = (store.labels.own('submission', entry.rowId, annotatorId)?.value ?? 'todo') as OwnPart['status'];
+    return { labels, note, status, standing: raterStanding(db, entry.rowId, annotatorName) };
+  }
+
+  function forAnnotator(entry: EntryRef, annotatorId: number, annotatorName: string): EntryForAnnotator {
+    return { entry: store.entries.entry(entry.rowId), ...ownOf(entry, annotatorId, annotatorName) };
+  }
+
+  /** What a label, note or status write answers with: the annotator's part of the entry, not the entry again. */
+  function ownPart(entry: EntryRef, annotatorId: number, annotatorName: string): OwnPart {
+    return { entryId: entry.id, ...ownOf(entry, annotatorId, annotatorName) };
   }
 
   /** An annotator's queue as the data layer pages it: their assigned entries (all when they have none), filtered. */
@@ -357,11 +367,11 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
     }));
   }
 
-  function writeOwn(table: OwnRecord, annotator: string, entryId: string, value: string): EntryForAnnotator {
+  function writeOwn(table: OwnRecord, annotator: string, entryId: string, value: string): OwnPart {
     const a = labellerNamed(store, annotator);
     const entry = entryRef(entryId);
     store.transaction(() => setOwnRecord(store, table, entry, a, value));
-    return forAnnotator(entry, a.id, a.name);
+    return ownPart(entry, a.id, a.name);
   }
 
   const handlers: SyncApiHandlers = {
@@ -433,7 +443,7 @@ export function createService(db: Db, opts: ServiceOptions = {}): Service {
         if (!dimensionApplies(dim, entry, own)) throw badInput(`${dim.label} ${appliesIfNote(codebook, dim)}`, { field: 'dimension' });
       }
       store.transaction(() => setOwnLabel(store, { entry, annotator: a, dimension: dim.id, value: stored, codebookVersion: codebook.version }));
-      return forAnnotator(entry, a.id, a.name);
+      return ownPart(entry, a.id, a.name);
     },
 
     'labels.undo': ({ annotator }): LabelChange | null => {

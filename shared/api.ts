@@ -39,6 +39,7 @@ import type {
   ImportJob,
   ImportSummary,
   LabelChange,
+  OwnPart,
   ProjectInfo,
   SubmissionStatus,
 } from './types.ts';
@@ -292,12 +293,12 @@ export const api = {
   ),
   'entries.get': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, id: entryId })),
 
-  /** Sets (or, with null, clears) one label; one transaction, one event. */
-  'labels.set': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, dimension: dimensionId, value: z.unknown() })),
+  /** Sets (or, with null, clears) one label; one transaction, one event. Answers with the annotator's part of the entry, as the three writes here do. */
+  'labels.set': method<OwnPart>()(z.object({ annotator: annotatorName, entryId, dimension: dimensionId, value: z.unknown() })),
   /** Reverts this annotator's most recent label change that is not yet undone. */
   'labels.undo': method<LabelChange | null>()(z.object({ annotator: annotatorName })),
-  'labels.setNote': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, text: z.string().max(100_000) })),
-  'labels.setStatus': method<EntryForAnnotator>()(z.object({ annotator: annotatorName, entryId, status: z.enum(['draft', 'submitted']) })),
+  'labels.setNote': method<OwnPart>()(z.object({ annotator: annotatorName, entryId, text: z.string().max(100_000) })),
+  'labels.setStatus': method<OwnPart>()(z.object({ annotator: annotatorName, entryId, status: z.enum(['draft', 'submitted']) })),
 
   /** Starts an import of a file or folder on this machine; poll `imports.status`. */
   'imports.start': method<ImportJob>()(

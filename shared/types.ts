@@ -66,13 +66,23 @@ export interface Entry {
 export type RaterStanding = 'assigned' | 'no-assignments' | 'included' | 'not-assigned' | 'not-a-rater';
 
 /** An entry with what one annotator has recorded on it. */
-export interface EntryForAnnotator {
-  entry: Entry;
+/**
+ * One annotator's own part of an entry: their labels, note and status on it. A label, note or
+ * status write answers with it, after its commit: the entry itself, which no such write changes,
+ * is not sent again (with its texts it is most of an entry's bytes, and a label's round trip).
+ */
+export interface OwnPart {
+  entryId: string;
   labels: Record<string, LabelValue>;
   note: string;
   status: SubmissionStatus;
   /** Whether this annotator's labels on this entry count (the label view says so when they do not). */
   standing: RaterStanding;
+}
+
+/** An entry as one annotator sees it: the entry, with their own part of it. */
+export interface EntryForAnnotator extends Omit<OwnPart, 'entryId'> {
+  entry: Entry;
 }
 
 export interface ProjectCounts {

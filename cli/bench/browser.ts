@@ -308,7 +308,7 @@ async function labelWrites(page: Page, service: Service, server: RunningServer, 
       peer: 'raw better-sqlite3: one label row upserted and committed (p95)',
       peer_value: quantile(peer, 0.95),
       goal: '<= 5',
-      note: `${ours.length} writes on the socket of the app's page in Chromium, as its client sends them once the socket is open, each acknowledged after its commit (synchronous=FULL); p50 ${quantile(ours, 0.5).toFixed(2)} ms; the floor, the same message to a server that answers at once: ${p50p95(floor)}; the same writes by POST (the client's way while its socket opens): ${p50p95(post)}, their floor ${p50p95(postFloor)}`,
+      note: `${ours.length} writes on the socket of the app's page in Chromium, as its client sends them once the socket is open, each acknowledged after its commit (synchronous=FULL) with the annotator's part of the entry (labels, note, status); p50 ${quantile(ours, 0.5).toFixed(2)} ms; the floor, the same message to a server that answers at once: ${p50p95(floor)}; the same writes by POST (the client's way while its socket opens): ${p50p95(post)}, their floor ${p50p95(postFloor)}`,
     },
     { atMost: 5 },
   );

@@ -1,5 +1,5 @@
 import { appliesIfNote, dimensionApplies, findDimension, type LabelValue } from '../../shared/codebook/values.ts';
-import type { EntryForAnnotator } from '../../shared/types.ts';
+import type { EntryForAnnotator, OwnPart } from '../../shared/types.ts';
 import { pinSelection, toggleValue } from '../lib/label-edit.ts';
 import { api } from './client.ts';
 import { describeError } from './session-slice.ts';
@@ -44,7 +44,7 @@ export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Entries read for this annotator, by id, most recently used last: what `openEntry` shows at once.
- * Each write's answer replaces its entry here; `version` counts them, so a read that started
+ * Each write's answer updates its entry here; `version` counts them, so a read that started
  * before a write never puts back what the write replaced.
  */
 const KEEP_ENTRIES = 64;
@@ -89,11 +89,26 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
     return p;
   }
 
-  function accept(result: EntryForAnnotator): void {
-    version.set(result.entry.id, (version.get(result.entry.id) ?? 0) + 1);
-    remember(result);
-    get().syncRow(result);
-    if (get().current?.entry.id === result.entry.id) set({ current: result });
+  /** An entry as the service has it after a write: shown if it is the current one, kept, and its queue row brought in line. */
+  function keep(e: EntryForAnnotator): void {
+    version.set(e.entry.id, (version.get(e.entry.id) ?? 0) + 1);
+    remember(e);
+    get().syncRow({ entryId: e.entry.id, labels: e.labels, status: e.status });
+    if (get().current?.entry.id === e.entry.id) set({ current: e });
+  }
+
+  /**
+   * A write's answer, the annotator's part of an entry after its commit, put into the entry as
+   * shown or kept. An entry held nowhere here is read when it is opened (its version moved on, so
+   * a read begun before the write is not kept).
+   */
+  function accept(part: OwnPart): void {
+    const { entryId, ...own } = part;
+    const current = get().current;
+    const held = current?.entry.id === entryId ? current : cache.get(entryId);
+    if (held) return keep({ ...held, ...own });
+    version.set(entryId, (version.get(entryId) ?? 0) + 1);
+    get().syncRow(part);
   }
 
   return {
@@ -214,7 +229,7 @@ export const createEntrySlice: Slice<EntrySlice> = (set, get) => {
           return;
         }
         const e = await api().call('entries.get', { annotator: me, id: change.entryId });
-        accept(e);
+        keep(e);
         const dim = get().codebook ? findDimension(get().codebook!, change.dimension) : undefined;
         get().notify(`Undid ${dim?.label ?? change.dimension} on ${change.entryId}.`);
         if (get().current?.entry.id !== e.entry.id) {

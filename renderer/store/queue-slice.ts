@@ -1,6 +1,6 @@
 import type { EntryFilter, EntryPage } from '../../shared/api.ts';
 import { DEFAULT_QUEUE_PAGE } from '../../shared/queue-page.ts';
-import type { EntryForAnnotator, EntrySummary } from '../../shared/types.ts';
+import type { EntryForAnnotator, EntrySummary, OwnPart } from '../../shared/types.ts';
 import { api } from './client.ts';
 import { nextTask } from './entry-slice.ts';
 import { describeError } from './session-slice.ts';
@@ -33,8 +33,8 @@ export interface QueueSlice {
   select(id: string, index?: number, fresh?: EntryForAnnotator): Promise<void>;
   /** Moves the selection by `delta` rows (j/k, arrows, after a submit). */
   move(delta: number): Promise<void>;
-  /** Brings one row in line with what the service returned for its entry. */
-  syncRow(e: EntryForAnnotator): void;
+  /** Brings one row in line with what a write answered for its entry. */
+  syncRow(part: Pick<OwnPart, 'entryId' | 'labels' | 'status'>): void;
 }
 
 const PAGE = DEFAULT_QUEUE_PAGE;
@@ -166,7 +166,7 @@ export const createQueueSlice: Slice<QueueSlice> = (set, get) => {
 
     syncRow(e) {
       set((s) => {
-        const i = s.rows[s.selectedIndex ?? -1]?.id === e.entry.id ? s.selectedIndex! : s.rows.findIndex((r) => r?.id === e.entry.id);
+        const i = s.rows[s.selectedIndex ?? -1]?.id === e.entryId ? s.selectedIndex! : s.rows.findIndex((r) => r?.id === e.entryId);
         const old = s.rows[i];
         if (i < 0 || !old) return {};
         const rows = s.rows.slice();
