@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../database.ts';
 import { openStore } from './index.ts';
 import type { EntryColumns } from './entries.ts';
-import { withIndexesBuiltAfter, withoutForeignKeyChecks } from './statements.ts';
+import { BATCH_ROWS, insertRows, statementsOf, withIndexesBuiltAfter, withoutForeignKeyChecks } from './statements.ts';
 
 /**
  * An import writes new entries and their creation events many to a statement
@@ -151,6 +151,21 @@ describe('indexes built after a bulk write into an empty table', () => {
 
   it('runs only inside a transaction', () => {
     expect(() => withIndexesBuiltAfter(openDatabase(':memory:'), ['label'], () => 1)).toThrow(/inside a transaction/);
+  });
+});
+
+describe('many rows to a statement (insertRows)', () => {
+  it('writes every row once, in order, across full batches and a last short one, by width or by a row of its own', () => {
+    const db = openDatabase(':memory:');
+    db.exec('CREATE TABLE t (a INTEGER, b TEXT, c TEXT, d INTEGER)');
+    const rows = Array.from({ length: BATCH_ROWS * 2 + 5 }, (_, i) => [i, `b${i}`, i % 3 ? null : `c${i}`]);
+    expect(insertRows(statementsOf(db), 'INSERT INTO t (a, b, c)', 3, rows)).toBe(rows.length);
+    // A row's own text, a constant in it: the values bound are the `?`s only.
+    expect(insertRows(statementsOf(db), 'INSERT INTO t (a, b, c, d)', "(?, ?, ?, 7)", rows.slice(0, 3))).toBe(3);
+    const stored = db.prepare('SELECT a, b, c, d FROM t ORDER BY rowid').raw().all();
+    expect(stored).toEqual([...rows.map((r) => [...r, null]), ...rows.slice(0, 3).map((r) => [...r, 7])]);
+    expect(() => insertRows(statementsOf(db), 'INSERT INTO t (a, b, c)', 3, [[1, 'b', 'c'], [2, 'b']])).toThrow(/a row of 2 values, not 3/);
+    expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(rows.length + 3);
   });
 });
 
