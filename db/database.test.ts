@@ -23,6 +23,28 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it('makes a new file with 16 KiB pages, and leaves an existing file its own page size and rows', () => {
+    const file = tmp();
+    const db = openDatabase(file);
+    expect(db.pragma('page_size', { simple: true })).toBe(16_384);
+    db.close();
+    expect(readFileSync(file).readUInt16BE(16)).toBe(16_384);
+
+    // A file an older Concord made with SQLite's 4 KiB pages, holding an entry.
+    const old = tmp();
+    const raw = new Database(old);
+    raw.pragma('page_size = 4096');
+    raw.pragma('journal_mode = WAL');
+    raw.close();
+    const first = openDatabase(old);
+    first.prepare("INSERT INTO entry (ext_id, content_hash, created_at, updated_at) VALUES ('e1', 'h', 't', 't')").run();
+    first.close();
+    const again = openDatabase(old);
+    expect(again.pragma('page_size', { simple: true })).toBe(4096);
+    expect(again.prepare('SELECT ext_id FROM entry').pluck().all()).toEqual(['e1']);
+    again.close();
+  });
+
   it('applies a new migration once, in a transaction', () => {
     const file = tmp();
     openDatabase(file).close();

@@ -29,6 +29,14 @@ export function checksum(sql: string): string {
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * The page size of a new project file: 16 KiB, not SQLite's 4 KiB. An entry's texts are some
+ * 1-3 KB each, about one to a 4 KiB page, so an import spent much of its time splitting pages:
+ * at 100,000 entries its writing took about a third less time with 16 KiB pages, in a file some
+ * 7% smaller (issue 11). A file made before keeps its own page size.
+ */
+export const PAGE_SIZE = 16_384;
+
+/**
  * Opens (or creates) a project database: a busy timeout, an integrity check of an existing file,
  * then WAL, foreign keys and migrations. Refuses a damaged database (pointing to its latest good
  * backup) and one whose recorded migrations were edited or come from a newer Concord, before
@@ -48,6 +56,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (existed && !opts.checkedAlready) checkIntegrity(db, file, opts.nativeBinding);
     checkApplied(db, opts.migrations ?? builtInMigrations, file);
+    // A new file only (a page size is fixed once a file has pages, and WAL keeps it so).
+    if (!existed) db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // FULL: a label acknowledged to the user survives power loss, not only a crash.
