@@ -59,6 +59,8 @@ describe('bench', () => {
       expect(f.note, name).toMatch(/^the median of 3 rounds/);
       const rounds = /each round's: ([\d.]+), ([\d.]+), ([\d.]+)\)/.exec(f.note!)!.slice(1).map(Number).sort((a, b) => a - b);
       expect(f.value.toFixed(2), name).toBe(rounds[1].toFixed(2));
+      // The raw peer also timed with a project's page size, so that a reader sees what of the ratio the page size makes.
+      expect(f.note, name).toMatch(/against the raw peer with a project's 16 KiB pages rather than SQLite's own 4 KiB \(\d+ ms\): \d+\.\d\d x its speed/);
     }
     // The Re-review queue is timed finding its entries afresh (after the publish, after each label made again) and kept.
     expect(r.figures.queue_review_300_ms.note).toMatch(/Re-review \(\d+ entries.*right after the publish \d+ ms; right after each of three labels made again \d+ ms, \d+ ms, \d+ ms .*kept\)/);

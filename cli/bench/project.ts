@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'no
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { backupDir } from '../../db/backup.ts';
-import { openDatabase } from '../../db/database.ts';
+import { openDatabase, PAGE_SIZE } from '../../db/database.ts';
 import { openStore } from '../../db/data/index.ts';
 import { savedColumnsBeside } from '../../db/data/saved-columns.ts';
 import { projectCodebook, writePlan } from '../../db/import/index.ts';
@@ -22,7 +22,8 @@ import { timed } from './measure.ts';
  * imported through the service's door (`imports.run`, as `concord import` does). Beside it, the
  * peer: a raw better-sqlite3 database holding the same rows (an entry table with its texts, a
  * label table), inserted with one prepared statement per row in one transaction, with the same
- * journal and sync settings as a project.
+ * journal and sync settings as a project and SQLite's own page size (a project's pages are larger,
+ * PAGE_SIZE: each round times the peer with those too, to show what of a ratio they make).
  */
 export interface BenchProject {
   n: number;
@@ -52,6 +53,9 @@ export interface ImportRound {
   /** The raw peer's inserts. */
   rawEntriesMs: number;
   rawLabelsMs: number;
+  /** The same inserts into a raw file with a project's page size (PAGE_SIZE), not SQLite's own: what of the ratio the page size makes. */
+  rawSamePagesEntriesMs: number;
+  rawSamePagesLabelsMs: number;
   /** The floor under the entries import's writing phase (entriesFloor). */
   floorEntriesMs: number;
 }
@@ -110,9 +114,11 @@ function removeProject(file: string): void {
   rmSync(savedColumnsBeside(file), { force: true });
 }
 
-export function openRaw(file: string): Database.Database {
+/** A raw better-sqlite3 database, with SQLite's own page size unless one is given. */
+export function openRaw(file: string, pageSize?: number): Database.Database {
   removeDatabase(file);
   const db = new Database(file);
+  if (pageSize) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(RAW_SCHEMA);
@@ -126,8 +132,8 @@ export function fileBytes(db: Database.Database, file: string): number {
 }
 
 /** The raw peer's inserts of the same rows the files hold (parsed before the clock starts). */
-export function rawInsert(rawFile: string, files: { entries: string; labels: string }): { entriesMs: number; labelsMs: number; bytes: number } {
-  const raw = openRaw(rawFile);
+export function rawInsert(rawFile: string, files: { entries: string; labels: string }, pageSize?: number): { entriesMs: number; labelsMs: number; bytes: number } {
+  const raw = openRaw(rawFile, pageSize);
   const lines = (file: string) =>
     readFileSync(file, 'utf8')
       .split('\n')
@@ -216,6 +222,9 @@ export async function buildProject(dir: string, n: number, say: (m: string) => v
     say(`${n} entries, round ${round}: the raw peer inserts the same rows`);
     const raw = rawInsert(rawFile, files);
     rawBytes = raw.bytes;
+    say(`${n} entries, round ${round}: the raw peer again, with a project's page size`);
+    const samePages = rawInsert(`${rawFile}.pages`, files, PAGE_SIZE);
+    removeDatabase(`${rawFile}.pages`);
     say(`${n} entries, round ${round}: the import's writing code, given the entries parsed ahead`);
     const floor = await entriesFloor(dir, files.entries);
     imports.push({
@@ -226,6 +235,8 @@ export async function buildProject(dir: string, n: number, say: (m: string) => v
       entriesIndexMs: index.ms,
       rawEntriesMs: raw.entriesMs,
       rawLabelsMs: raw.labelsMs,
+      rawSamePagesEntriesMs: samePages.entriesMs,
+      rawSamePagesLabelsMs: samePages.labelsMs,
       floorEntriesMs: floor,
     });
   }
