@@ -65,9 +65,8 @@ export interface Entry {
  */
 export type RaterStanding = 'assigned' | 'no-assignments' | 'included' | 'not-assigned' | 'not-a-rater';
 
-/** An entry with what one annotator has recorded on it. */
 /**
- * One annotator's own part of an entry: their labels, note and status on it. A label, note or
+ * One annotator's own part of an entry: their labels, note, status and standing on it. A label, note or
  * status write answers with it, after its commit: the entry itself, which no such write changes,
  * is not sent again (with its texts it is most of an entry's bytes, and a label's round trip).
  */
