@@ -10,7 +10,8 @@ import { browserFigures } from './browser.ts';
 import { runBench, scalesOf } from './figures.ts';
 import { buildProject } from './project.ts';
 import { openProject } from '../../db/project.ts';
-import { bootstrapFigure, readAhead, serviceFigures } from './service-figures.ts';
+import { bootstrapFigure, leadViews, readAhead, serviceFigures } from './service-figures.ts';
+import type { Service } from '../../db/service.ts';
 
 // Timings are measured and printed, never asserted: only that every figure is there, on the app's
 // path, with a unit, a peer measured beside it and the machine's load recorded.
@@ -99,6 +100,35 @@ describe('bench', () => {
       const views = JSON.parse(child.stdout) as { view: string; ms: number }[];
       expect(views.map((v) => v.view)).toEqual(expect.arrayContaining(['Codebook', 'Export', 'Agreement: coefficients', 'Agreement: coders, right after a label write', 'Agreement: the report right after a label write', 'Agreement: machines, first call of a process, none saved (every label read)']));
       for (const v of views) expect(Number.isFinite(v.ms), v.view).toBe(true);
+    } finally {
+      p.service.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("times the lead's views asking what the Agreement view asks: the report and its intervals' bootstrap without the entries behind every cell", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-bench-views-'));
+    const p = await buildProject(dir, 200, () => {});
+    try {
+      p.service.call('project.addAnnotator', { name: 'lead', role: 'adjudicator' }, { kind: 'anonymous' });
+      // Every call the views make, recorded on its way to the service.
+      const asked: { method: string; args: Record<string, unknown> }[] = [];
+      const recording = new Proxy(p.service, {
+        get: (s, key) =>
+          key === 'call'
+            ? (method: string, args: Record<string, unknown>, caller: unknown) => {
+                asked.push({ method, args });
+                return (s.call as (m: string, a: unknown, c: unknown) => unknown)(method, args, caller);
+              }
+            : Reflect.get(s, key, s),
+      }) as Service;
+      const views = await leadViews(recording, 60_000);
+      expect(views.length).toBeGreaterThan(10);
+      // The view (renderer/store/agreement-slice.ts) asks for the entries behind a cell only when one is opened
+      // (agreement.cell): listing them for every cell of every figure is work a lead's bootstrap never does.
+      const agreement = asked.filter((c) => c.method === 'agreement.report' || c.method === 'agreement.start');
+      expect(agreement.map((c) => c.method)).toEqual(expect.arrayContaining(['agreement.report', 'agreement.start']));
+      for (const c of agreement) expect(c.args, c.method).toMatchObject({ cellUnits: false });
     } finally {
       p.service.close();
       rmSync(dir, { recursive: true, force: true });

@@ -639,7 +639,7 @@ export async function leadViewsOf(file: string, limitMs: number): Promise<LeadVi
  * first figures are there. Intervals that fill in later are not waited for; a view still not shown
  * after `limitMs` is stopped and said to be over it.
  */
-async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
+export async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
   const call = (method: string, args: object) => s.call(method as never, args as never, LEAD) as unknown;
   const opened: LeadView[] = [];
   const view = async (name: string, open: () => unknown) => opened.push({ view: name, ms: (await timed(open)).ms });
@@ -690,12 +690,12 @@ async function leadViews(s: Service, limitMs: number): Promise<LeadView[]> {
   // As the lead meets them after the report, which the Agreement view opens with (timed as agreement_report),
   // and beside the bootstrap of its intervals, which the view starts next and which runs on meanwhile:
   // the service keeps the report's label columns and has workers ready with them...
-  // (Asked for as the view asks: the entries behind a cell come when the lead opens one.)
+  // (Asked for as the view asks, the bootstrap too: the entries behind a cell come when the lead opens one.)
   await call('agreement.report', { bootstrap: 0, cellUnits: false });
   let answered = performance.now();
   // (The next request, as the app's hosts take it: once the report is on its way, after the workers were readied.)
   await new Promise((r) => setImmediate(r));
-  const bootstrap = (call('agreement.start', {}) as { jobId: string }).jobId;
+  const bootstrap = (call('agreement.start', { cellUnits: false }) as { jobId: string }).jobId;
   await tab(s, 'coefficients', 'Agreement: coefficients', answered);
   for (const name of ['coders', 'drift', 'machines'] as const) await tab(s, name, `Agreement: ${name}`);
   // A cell of the pooled figure opened: the entries behind it.
