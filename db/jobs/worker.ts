@@ -46,6 +46,9 @@ async function run(request: JobRequest, stop: Int32Array, progress: (p: JobProgr
     progress({ phase: 'computing', done: 0, total: 0 });
     return reportAhead(db());
   }
+  // A report's bootstrap gives way before it begins too (it stays 'starting'): its reading and first figures
+  // took a core for a second from the tab the lead had just opened beside it.
+  if (request.kind === 'agreement' && givingWay(waitedOn, shouldStop)()) throw new Stopped();
   if (request.kind !== 'import' && request.columns) adoptColumns(db(), request.columns);
   if (request.kind === 'groupFigures') {
     progress({ phase: 'computing', done: 0, total: 0 });
