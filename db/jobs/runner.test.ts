@@ -91,6 +91,22 @@ describe('the workers a job runner keeps between jobs', () => {
       expect(afterFiles.filter((f) => existsSync(f))).toEqual(afterFiles);
     }));
 
+  it("keep the worker that has just answered the lead, not one that holds no columns or waited longer: a tab asked for right after a write's report goes to the worker that made it", () =>
+    withRunner(async (runner) => {
+      const held = columns(7);
+      // The Agreement view opens: two workers readied with the columns.
+      runner.ready(held);
+      // The report after a write, taking a while in one of them...
+      const report = runner.run({ kind: 'viewReport', args: { answerAfterMs: 400 }, columns: held } as unknown as JobRequest).done as Promise<Probe>;
+      // ...while the report's bootstrap takes the other, and the intervals of alpha per version (no labels) a third, which holds none:
+      // both done and waiting before the report is.
+      await Promise.all([runner.run(bootstrap(held)).done, runner.run(intervals).done]);
+      const made = await report;
+      // Two were waiting already: the one that holds no columns ended, not the one that made the report.
+      const tab = (await runner.run(figures(held)).done) as Probe;
+      expect(tab.thread).toBe(made.thread);
+    }));
+
   it("keep the lead's tabs to the worker that ran the last one (its code for them compiled), once others are readied and rested", () =>
     withRunner(async (runner) => {
       const held = columns(7);

@@ -116,11 +116,21 @@ export function jobRunner(target: JobTarget): JobRunner {
     thread.idle = undefined;
   }
 
-  /** A job done, its worker waits for the next (unreferenced: an idle worker keeps no process alive), or ends. */
+  /**
+   * A job done, its worker waits for the next (unreferenced: an idle worker keeps no process alive).
+   * With as many waiting already, one of them or this one ends: one that holds no label columns,
+   * else the one that has waited longest, not this one, whose columns are the freshest and code
+   * warm (a tab asked for right after a write's report went to an older worker, which brought its
+   * columns up to date and counted them again first).
+   */
   function rest(thread: Thread) {
     thread.current = undefined;
     if (thread.ended) return;
-    if (idle.length >= IDLE_KEPT) return end(thread);
+    if (idle.length >= IDLE_KEPT) {
+      const leaving = [...idle, thread].find((t) => t.handed === undefined) ?? idle[0];
+      end(leaving);
+      if (leaving === thread) return;
+    }
     thread.worker.unref();
     thread.idle = setTimeout(() => end(thread), IDLE_MS);
     thread.idle.unref();

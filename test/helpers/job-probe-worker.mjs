@@ -38,5 +38,9 @@ parentPort.on('message', (order) => {
       writeFileSync(after, 'done');
     });
   }
-  parentPort.postMessage({ id: order.id, type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null, labelRowsHeld: held, thread: threadId, waitedOn: Atomics.load(waitedOn, 0) } });
+  const answer = () =>
+    parentPort.postMessage({ id: order.id, type: 'result', value: { kind: request.kind, labelRowsHanded: request.columns ? request.columns.data.rows.count : null, labelRowsHeld: held, thread: threadId, waitedOn: Atomics.load(waitedOn, 0) } });
+  // A job that takes a while (`args.answerAfterMs`), for tests of what happens meanwhile.
+  if (request.args?.answerAfterMs) return void setTimeout(answer, request.args.answerAfterMs);
+  answer();
 });
