@@ -16,8 +16,18 @@ const file = join(dir, 'demo.db');
 beforeAll(async () => (await openProject(file, { seedDemo: true })).close());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A worker with the count of waited-on jobs at `running`, sent a report's bootstrap; what it says, as it says it. */
-async function bootstrapBeside(running: number) {
+/** A worker with the count of waited-on jobs at `running`, sent a report's bootstrap; what it says, as it says it; the worker ended after `test`. */
+async function bootstrapBeside(running: number, test: (boot: Awaited<ReturnType<typeof started>>) => Promise<void>): Promise<void> {
+  const boot = await started(running);
+  try {
+    await test(boot);
+  } finally {
+    await boot.end();
+  }
+}
+
+/** The worker started, and sent the bootstrap. */
+async function started(running: number) {
   const waitedOn = new Int32Array(new SharedArrayBuffer(4));
   Atomics.store(waitedOn, 0, running);
   const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -36,19 +46,14 @@ async function bootstrapBeside(running: number) {
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("a report's bootstrap in the job worker, beside a job the lead waits on", () => {
-  it('begins at once when none runs', async () => {
-    const boot = await bootstrapBeside(0);
-    try {
+  it('begins at once when none runs', () =>
+    bootstrapBeside(0, async (boot) => {
       expect((await boot.answered).type).toBe('result');
       expect(boot.said[0]).toMatchObject({ type: 'progress', progress: { phase: 'reading' } });
-    } finally {
-      await boot.end();
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('does not begin while one runs (no reading, no progress), and begins once it is over', async () => {
-    const boot = await bootstrapBeside(1);
-    try {
+  it('does not begin while one runs (no reading, no progress), and begins once it is over', () =>
+    bootstrapBeside(1, async (boot) => {
       // Time enough for the worker to start and, were it not giving way, to read and resample the demo's labels.
       await settle(3000);
       expect(boot.said).toEqual([]);
@@ -58,20 +63,13 @@ describe("a report's bootstrap in the job worker, beside a job the lead waits on
       expect(answer.type).toBe('result');
       expect(boot.said[0]).toMatchObject({ type: 'progress', progress: { phase: 'reading' } });
       expect((answer as { value: { bootstrap: { resamples: number } } }).value.bootstrap.resamples).toBe(20);
-    } finally {
-      await boot.end();
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('stops while it waits, when asked to, having read nothing', async () => {
-    const boot = await bootstrapBeside(1);
-    try {
+  it('stops while it waits, when asked to, having read nothing', () =>
+    bootstrapBeside(1, async (boot) => {
       await settle(1000);
       Atomics.store(boot.stop, 0, 1);
       expect(await boot.answered).toMatchObject({ type: 'error', cancelled: true });
       expect(boot.said.filter((m) => m.type === 'progress')).toEqual([]);
-    } finally {
-      await boot.end();
-    }
-  }, 60_000);
+    }), 60_000);
 });
