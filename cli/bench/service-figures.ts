@@ -256,7 +256,8 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
   const boot = await timed(() => bootstrapAlpha(pooled.data, { resamples, seed: 1 }));
   // The package recomputing alpha on each resample of the same units: timed for up to 20 s (and
   // stopped 100 s later if its first resample has not ended), the mean multiplied to 1,000.
-  const peerBoot = await packageResamples(pooled.rows, { limitMs: 20_000, maxDraws: 20, seed: 1 });
+  // (--quick: up to 5 s and 5 resamples, so that the whole run stays under two minutes.)
+  const peerBoot = await packageResamples(pooled.rows, opts.quick ? { limitMs: 5_000, maxDraws: 5, seed: 1 } : { limitMs: 20_000, maxDraws: 20, seed: 1 });
   out[`bootstrap_1000x${k}_ms`] = bootstrapFigure(boot.ms, peerBoot, { resamples, units: pooled.data.unitCount, raters: pooled.data.raterCount, goal: p.n >= 100_000 });
 
   // Adjudication as a meeting uses it: open an entry, decide it, the queue and summary again.
