@@ -65,6 +65,8 @@ describe('bench', () => {
     }
     // The Re-review queue is timed finding its entries afresh (after the publish, after each label made again) and kept.
     expect(r.figures.queue_review_300_ms.note).toMatch(/Re-review \(\d+ entries.*right after the publish \d+ ms; right after each of three labels made again \d+ ms, \d+ ms, \d+ ms .*kept\)/);
+    // The goals the issue sets at 100,000 entries are not held against a study of 300.
+    for (const name of ['db_size_300_ratio_vs_raw', 'agreement_report_300_ms', 'agreement_report_300_bytes', 'bootstrap_1000x300_ms']) expect(r.figures[name].goal, name).toBeUndefined();
     // --quick times the package's resamples on at most five (so that the run stays under two minutes).
     expect(r.figures.bootstrap_1000x300_ms.peer).toMatch(/measured on [1-5] and multiplied to 1000/);
     // The alpha figure agrees with the package on the app's own path.

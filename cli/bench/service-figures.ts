@@ -93,10 +93,11 @@ export async function serviceFigures(p: BenchProject, opts: ServiceFigureOptions
       unit: 'x raw size',
       peer: 'bytes of a raw better-sqlite3 database of the same entries and labels',
       peer_value: p.rawBytes,
-      goal: '<= 1.3',
+      // The issue's goal is the file at 100,000 entries: in a small one a project's fixed tables and 16 KiB pages weigh more.
+      goal: p.n >= 100_000 ? '<= 1.3' : undefined,
       note: `project file ${p.bytes} bytes (texts as named fields, search index, natural order, submissions, assignments, event log)`,
     },
-    { atMost: 1.3 },
+    p.n >= 100_000 ? { atMost: 1.3 } : undefined,
   );
 
   // The agreement report as the Agreement view asks for it first: no bootstrap, no cell entries.
